@@ -1,0 +1,32 @@
+/** Jest in ESM mode (NestJS 12 is ESM-only); SWC strips types and keeps decorator metadata. */
+const swc = [
+  '@swc/jest',
+  {
+    jsc: {
+      parser: { syntax: 'typescript', decorators: true },
+      transform: { legacyDecorator: true, decoratorMetadata: true },
+      target: 'es2022',
+      keepClassNames: true,
+    },
+    module: { type: 'es6' },
+  },
+];
+
+const lib = (name) => `<rootDir>/libs/${name}/src/index.ts`;
+
+export default {
+  testEnvironment: 'node',
+  extensionsToTreatAsEsm: ['.ts'],
+  transform: { '^.+\\.ts$': swc },
+  moduleNameMapper: {
+    '^#event-store$': lib('event-store'),
+    '^#database$': lib('database'),
+    '^#config$': lib('config'),
+    '^#projections$': lib('projections'),
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+  },
+  testMatch: ['<rootDir>/{apps,libs,projections,test}/**/*.spec.ts'],
+  globalSetup: '<rootDir>/test/global-setup.mjs',
+  globalTeardown: '<rootDir>/test/global-teardown.mjs',
+  testTimeout: 60000,
+};

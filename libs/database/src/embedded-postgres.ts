@@ -1,0 +1,79 @@
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+
+/**
+ * PostgreSQL embedded in this process: PGlite persisted in a data folder, served on a loopback
+ * port by pglite-socket so that `pg` and everything built on it talk to it exactly as to a real
+ * server. PGlite runs one query at a time and keeps each transaction to one connection.
+ */
+export class EmbeddedPostgres {
+  private constructor(
+    private readonly db: PGlite,
+    private readonly server: PGLiteSocketServer,
+    private readonly lockFile: string,
+    readonly connectionString: string,
+  ) {}
+
+  static async start(dataDir: string, options: { maxConnections?: number } = {}): Promise<EmbeddedPostgres> {
+    const folder = resolve(dataDir);
+    mkdirSync(dirname(folder), { recursive: true });
+    const lockFile = `${folder}.lock`;
+    takeLock(lockFile);
+    try {
+      const db = await PGlite.create({ dataDir: folder });
+      const server = new PGLiteSocketServer({
+        db,
+        host: '127.0.0.1',
+        port: 0,
+        maxConnections: options.maxConnections ?? 32,
+      });
+      await server.start();
+      const address = server.getServerConn();
+      return new EmbeddedPostgres(db, server, lockFile, `postgres://postgres@${address}/postgres`);
+    } catch (error) {
+      rmSync(lockFile, { force: true });
+      throw error;
+    }
+  }
+
+  async stop(): Promise<void> {
+    await this.server.stop();
+    await this.db.close();
+    rmSync(this.lockFile, { force: true });
+  }
+}
+
+/**
+ * PGlite puts no lock on its folder and two processes writing one folder corrupt it, so the
+ * folder is claimed by a lock file holding the owner's pid. A lock left by a dead process
+ * (kill -9) is taken over.
+ */
+function takeLock(lockFile: string): void {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(lockFile, 'wx');
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      return;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const owner = Number(readFileSync(lockFile, 'utf8'));
+      if (Number.isInteger(owner) && owner > 0 && processIsAlive(owner)) {
+        throw new Error(`the embedded database ${lockFile.replace(/\.lock$/, '')} is in use by process ${owner}`);
+      }
+      rmSync(lockFile, { force: true });
+    }
+  }
+  throw new Error(`could not lock ${lockFile}`);
+}
+
+function processIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -1,0 +1,36 @@
+import type { Pool } from 'pg';
+
+/**
+ * Applies a component's numbered migrations that the database has not seen yet, in one
+ * transaction, under an advisory lock so that two processes starting together do not race.
+ */
+export async function migrate(pool: Pool, component: string, migrations: readonly string[]): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`migrate:${component}`]);
+    await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+      component text NOT NULL,
+      version integer NOT NULL,
+      applied_at timestamptz NOT NULL DEFAULT now(),
+      PRIMARY KEY (component, version))`);
+    const { rows } = await client.query<{ version: number }>(
+      'SELECT coalesce(max(version), 0) AS version FROM schema_migrations WHERE component = $1',
+      [component],
+    );
+    const applied = rows[0]?.version ?? 0;
+    if (applied > migrations.length) {
+      throw new Error(`${component}: the database is at migration ${applied}, newer than this build knows (${migrations.length})`);
+    }
+    for (let version = applied + 1; version <= migrations.length; version++) {
+      await client.query(migrations[version - 1]!);
+      await client.query('INSERT INTO schema_migrations (component, version) VALUES ($1, $2)', [component, version]);
+    }
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK');
+    throw error;
+  } finally {
+    client.release();
+  }
+}

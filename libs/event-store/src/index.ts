@@ -1,0 +1,3 @@
+export * from './event-store.js';
+export { PostgresEventStore, type PostgresEventStoreOptions } from './postgres/postgres-event-store.js';
+export { EventStoreDbEventStore } from './eventstoredb/eventstoredb-event-store.js';

@@ -1,0 +1,104 @@
+/**
+ * The PostgreSQL event store's schema, applied in order by `migrateEventStore`. Each entry is
+ * one migration; entries are never edited once released, only appended.
+ *
+ * Why appends are serialized: positions come from the single `event_log_head` row, which every
+ * append locks until it commits. A reader can therefore never see position N+1 while N is still
+ * uncommitted, so a subscriber that checkpoints "everything up to N" is never wrong about a late
+ * commit. The cost is one writer at a time per database; the adapter recovers the throughput by
+ * group commit (all appends waiting in the process go into one transaction).
+ */
+export const EVENT_STORE_MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE events (
+    global_position bigint PRIMARY KEY,
+    event_id uuid NOT NULL UNIQUE,
+    stream_id text NOT NULL,
+    stream_revision bigint NOT NULL,
+    event_type text NOT NULL,
+    data jsonb NOT NULL,
+    metadata jsonb NOT NULL,
+    recorded_at timestamptz NOT NULL DEFAULT now(),
+    CONSTRAINT events_stream_revision_unique UNIQUE (stream_id, stream_revision)
+  );
+  CREATE INDEX events_type_position ON events (event_type, global_position);
+
+  CREATE TABLE event_commands (
+    command_id text NOT NULL,
+    stream_id text NOT NULL,
+    last_revision bigint NOT NULL,
+    last_position bigint NOT NULL,
+    PRIMARY KEY (command_id, stream_id)
+  );
+
+  CREATE TABLE event_log_head (
+    id smallint PRIMARY KEY CHECK (id = 1),
+    last_position bigint NOT NULL
+  );
+  INSERT INTO event_log_head VALUES (1, 0);
+
+  CREATE FUNCTION events_are_immutable() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN
+    RAISE EXCEPTION 'events are immutable: % is not allowed on %', TG_OP, TG_TABLE_NAME;
+  END $$;
+  CREATE TRIGGER events_no_update_or_delete BEFORE UPDATE OR DELETE ON events
+    FOR EACH ROW EXECUTE FUNCTION events_are_immutable();
+  CREATE TRIGGER events_no_truncate BEFORE TRUNCATE ON events
+    FOR EACH STATEMENT EXECUTE FUNCTION events_are_immutable();
+
+  -- Appends a batch of requests in one transaction, one round trip. Each request is
+  -- {streamId, expected, commandId?, events: [{id, type, data, metadata}]}; each result is
+  -- {status: appended|duplicate|conflict, revision, position}.
+  CREATE FUNCTION append_events(requests jsonb) RETURNS jsonb LANGUAGE plpgsql AS $$
+  DECLARE
+    head bigint;
+    request jsonb;
+    command text;
+    expected text;
+    actual bigint;
+    appended int;
+    prior event_commands%ROWTYPE;
+    results jsonb := '[]'::jsonb;
+  BEGIN
+    SELECT last_position INTO head FROM event_log_head WHERE id = 1 FOR UPDATE;
+    FOR request IN SELECT value FROM jsonb_array_elements(requests) LOOP
+      command := request->>'commandId';
+      IF command IS NOT NULL THEN
+        SELECT * INTO prior FROM event_commands
+          WHERE command_id = command AND stream_id = request->>'streamId';
+        IF FOUND THEN
+          results := results || jsonb_build_array(jsonb_build_object(
+            'status', 'duplicate', 'revision', prior.last_revision, 'position', prior.last_position::text));
+          CONTINUE;
+        END IF;
+      END IF;
+
+      SELECT coalesce(max(stream_revision), -1) INTO actual FROM events WHERE stream_id = request->>'streamId';
+      expected := request->>'expected';
+      IF NOT (expected = 'any'
+              OR (expected = 'no_stream' AND actual = -1)
+              OR (expected = 'stream_exists' AND actual >= 0)
+              OR (expected ~ '^[0-9]+$' AND expected::bigint = actual)) THEN
+        results := results || jsonb_build_array(jsonb_build_object('status', 'conflict', 'revision', actual));
+        CONTINUE;
+      END IF;
+
+      INSERT INTO events (global_position, event_id, stream_id, stream_revision, event_type, data, metadata)
+      SELECT head + e.ord, (e.value->>'id')::uuid, request->>'streamId', actual + e.ord,
+             e.value->>'type', e.value->'data', e.value->'metadata'
+        FROM jsonb_array_elements(request->'events') WITH ORDINALITY AS e(value, ord);
+      appended := jsonb_array_length(request->'events');
+      head := head + appended;
+      actual := actual + appended;
+
+      IF command IS NOT NULL THEN
+        INSERT INTO event_commands VALUES (command, request->>'streamId', actual, head);
+      END IF;
+      results := results || jsonb_build_array(jsonb_build_object(
+        'status', 'appended', 'revision', actual, 'position', head::text));
+    END LOOP;
+    UPDATE event_log_head SET last_position = head WHERE id = 1;
+    RETURN results;
+  END $$;
+  `,
+];

@@ -1,0 +1,219 @@
+import type { Pool } from 'pg';
+import { migrate } from '#database';
+import { AppendSignal } from '../append-signal.js';
+import { eventIdFor } from '../event-ids.js';
+import {
+  type AllSubscription,
+  type AppendOptions,
+  type AppendResult,
+  assertAppendable,
+  type EventMetadata,
+  type EventStore,
+  type NewEvent,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type StoredEvent,
+  type SubscribeToAllOptions,
+  WrongExpectedRevision,
+} from '../event-store.js';
+import { pollingSubscription } from '../polling-subscription.js';
+import { EVENT_STORE_MIGRATIONS } from './event-store-schema.js';
+
+export interface PostgresEventStoreOptions {
+  /** Name shown in logs and test output, e.g. "PostgreSQL 15" or "embedded PGlite". */
+  readonly name?: string;
+  /** How often subscribers look for appends made by other processes. */
+  readonly pollIntervalMs?: number;
+  /** Most events written in one group-commit transaction. */
+  readonly maxEventsPerTransaction?: number;
+}
+
+interface AppendRequest {
+  readonly streamId: string;
+  readonly expected: string;
+  readonly commandId?: string;
+  readonly events: readonly { id: string; type: string; data: unknown; metadata: EventMetadata }[];
+}
+
+type AppendOutcome =
+  | { status: 'appended' | 'duplicate'; revision: number; position: string }
+  | { status: 'conflict'; revision: number };
+
+interface PendingAppend {
+  readonly request: AppendRequest;
+  readonly expected: AppendOptions['expectedRevision'];
+  readonly resolve: (result: AppendResult) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+interface EventRow {
+  global_position: string;
+  event_id: string;
+  stream_id: string;
+  stream_revision: string;
+  event_type: string;
+  data: unknown;
+  metadata: EventMetadata;
+  recorded_at: Date;
+}
+
+const EVENT_COLUMNS = 'global_position, event_id, stream_id, stream_revision, event_type, data, metadata, recorded_at';
+const DEFAULT_READ_BATCH = 1000;
+
+function toStoredEvent(row: EventRow): StoredEvent {
+  return {
+    eventId: row.event_id,
+    streamId: row.stream_id,
+    streamRevision: Number(row.stream_revision),
+    globalPosition: BigInt(row.global_position),
+    type: row.event_type,
+    data: row.data,
+    metadata: row.metadata,
+    recordedAt: row.recorded_at,
+  };
+}
+
+/**
+ * The event store on PostgreSQL through `pg`; the same code serves a real server and embedded
+ * PGlite (reached through its socket server). Appends waiting in this process are written
+ * together, one transaction and one round trip per batch (group commit), which keeps throughput
+ * up although the schema serializes appends (see event-store-schema.ts for why).
+ */
+export class PostgresEventStore implements EventStore {
+  readonly name: string;
+  private readonly appendSignal = new AppendSignal();
+  private readonly pollIntervalMs: number;
+  private readonly maxEventsPerTransaction: number;
+  private pending: PendingAppend[] = [];
+  private writing = false;
+
+  private constructor(
+    private readonly pool: Pool,
+    options: PostgresEventStoreOptions,
+  ) {
+    this.name = options.name ?? 'PostgreSQL';
+    this.pollIntervalMs = options.pollIntervalMs ?? 250;
+    this.maxEventsPerTransaction = options.maxEventsPerTransaction ?? 2000;
+  }
+
+  /** Brings the schema up to date and returns a store over `pool`; the pool stays the caller's. */
+  static async open(pool: Pool, options: PostgresEventStoreOptions = {}): Promise<PostgresEventStore> {
+    await migrate(pool, 'event-store', EVENT_STORE_MIGRATIONS);
+    return new PostgresEventStore(pool, options);
+  }
+
+  append(streamId: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
+    try {
+      assertAppendable(streamId, events, options);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const commandId = events[0]!.metadata.commandId;
+    const request: AppendRequest = {
+      streamId,
+      expected: String(options.expectedRevision),
+      ...(commandId === undefined ? {} : { commandId }),
+      events: events.map((event, index) => ({
+        id: eventIdFor(commandId, streamId, index),
+        type: event.type,
+        data: event.data,
+        metadata: event.metadata,
+      })),
+    };
+    return new Promise((resolve, reject) => {
+      this.pending.push({ request, expected: options.expectedRevision, resolve, reject });
+      void this.writePending();
+    });
+  }
+
+  private async writePending(): Promise<void> {
+    if (this.writing) return;
+    this.writing = true;
+    try {
+      while (this.pending.length > 0) {
+        const batch = this.takeBatch();
+        try {
+          const { rows } = await this.pool.query<{ results: AppendOutcome[] }>(
+            'SELECT append_events($1::jsonb) AS results',
+            [JSON.stringify(batch.map((pending) => pending.request))],
+          );
+          const outcomes = rows[0]!.results;
+          batch.forEach((pending, index) => this.settle(pending, outcomes[index]!));
+        } catch (error) {
+          for (const pending of batch) pending.reject(error);
+        }
+        this.appendSignal.notify();
+      }
+    } finally {
+      this.writing = false;
+    }
+  }
+
+  private takeBatch(): PendingAppend[] {
+    let events = 0;
+    let count = 0;
+    while (count < this.pending.length) {
+      events += this.pending[count]!.request.events.length;
+      if (count > 0 && events > this.maxEventsPerTransaction) break;
+      count++;
+    }
+    return this.pending.splice(0, count);
+  }
+
+  private settle(pending: PendingAppend, outcome: AppendOutcome): void {
+    if (outcome.status === 'conflict') {
+      pending.reject(new WrongExpectedRevision(pending.request.streamId, pending.expected, outcome.revision));
+      return;
+    }
+    pending.resolve({
+      nextExpectedRevision: outcome.revision,
+      position: BigInt(outcome.position),
+      alreadyAppended: outcome.status === 'duplicate',
+    });
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
+    const backwards = options.direction === 'backwards';
+    const from = options.fromRevision ?? (backwards ? Number.MAX_SAFE_INTEGER : 0);
+    const { rows } = await this.pool.query<EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM events
+        WHERE stream_id = $1 AND stream_revision ${backwards ? '<=' : '>='} $2
+        ORDER BY stream_revision ${backwards ? 'DESC' : 'ASC'}
+        LIMIT $3`,
+      [streamId, from, options.maxCount ?? null],
+    );
+    return rows.map(toStoredEvent);
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<StoredEvent[]> {
+    const after = String(options.after ?? 0n);
+    const limit = options.maxCount ?? DEFAULT_READ_BATCH;
+    const { rows } = options.eventTypes
+      ? await this.pool.query<EventRow>(
+          `SELECT ${EVENT_COLUMNS} FROM events
+            WHERE global_position > $1 AND event_type = ANY($3)
+            ORDER BY global_position LIMIT $2`,
+          [after, limit, options.eventTypes],
+        )
+      : await this.pool.query<EventRow>(
+          `SELECT ${EVENT_COLUMNS} FROM events WHERE global_position > $1 ORDER BY global_position LIMIT $2`,
+          [after, limit],
+        );
+    return rows.map(toStoredEvent);
+  }
+
+  async readHeadPosition(): Promise<bigint> {
+    const { rows } = await this.pool.query<{ position: string | null }>('SELECT max(global_position) AS position FROM events');
+    return BigInt(rows[0]?.position ?? 0);
+  }
+
+  subscribeToAll(options: SubscribeToAllOptions = {}): AllSubscription {
+    return pollingSubscription((read) => this.readAll(read), this.appendSignal, this.pollIntervalMs, options);
+  }
+
+  /** Waits for appends already handed over; the pool itself belongs to the caller. */
+  async close(): Promise<void> {
+    while (this.writing || this.pending.length > 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    this.appendSignal.notify();
+  }
+}

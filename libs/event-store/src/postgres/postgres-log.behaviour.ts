@@ -1,0 +1,52 @@
+import { randomUUID } from 'node:crypto';
+import type pg from 'pg';
+import type { StoredEvent } from '../event-store.js';
+import type { PostgresEventStore } from './postgres-event-store.js';
+
+/** PostgreSQL-specific guarantees of the log, beyond the adapter contract. */
+export function describePostgresLog(backend: string, current: () => { store: PostgresEventStore; pool: pg.Pool }): void {
+  describe(`PostgreSQL log — ${backend}`, () => {
+    it('never lets a subscriber skip an event whose transaction commits after a later append', async () => {
+      const { store, pool } = current();
+      const head = await store.readHeadPosition();
+      const type = `LateCommit-${randomUUID()}`;
+      const delivered: StoredEvent[] = [];
+      const subscription = store.subscribeToAll({ after: head, eventTypes: [type] });
+      const consuming = (async () => {
+        for await (const message of subscription) if (message.kind === 'events') delivered.push(...message.events);
+      })();
+
+      // Writer A takes the next position inside a transaction that stays open.
+      const writerA = await pool.connect();
+      await writerA.query('BEGIN');
+      await writerA.query('SELECT append_events($1::jsonb)', [
+        JSON.stringify([{ streamId: `late-a-${randomUUID()}`, expected: 'any', events: [
+          { id: randomUUID(), type, data: { writer: 'A' }, metadata: { actor: 'test', schemaVersion: 1 } },
+        ] }]),
+      ]);
+      // Writer B appends meanwhile and the subscriber keeps polling; only then does A commit.
+      const writerB = store.append(`late-b-${randomUUID()}`, [{ type, data: { writer: 'B' }, metadata: { actor: 'test', schemaVersion: 1 } }], { expectedRevision: 'any' });
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      await writerA.query('COMMIT');
+      writerA.release();
+      await writerB;
+
+      const deadline = Date.now() + 10000;
+      while (delivered.length < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      await subscription.close();
+      await consuming;
+      expect(delivered.map((e) => (e.data as { writer: string }).writer)).toEqual(['A', 'B']);
+      expect(delivered[0]!.globalPosition < delivered[1]!.globalPosition).toBe(true);
+    });
+
+    it('refuses to update, delete or truncate stored events', async () => {
+      const { store, pool } = current();
+      const stream = `immutable-${randomUUID()}`;
+      await store.append(stream, [{ type: 'Kept', data: { amount: 1 }, metadata: { actor: 'test', schemaVersion: 1 } }], { expectedRevision: 'no_stream' });
+      await expect(pool.query(`UPDATE events SET data = '{"amount": 2}' WHERE stream_id = $1`, [stream])).rejects.toThrow(/events are immutable/);
+      await expect(pool.query('DELETE FROM events WHERE stream_id = $1', [stream])).rejects.toThrow(/events are immutable/);
+      await expect(pool.query('TRUNCATE events')).rejects.toThrow(/events are immutable/);
+      expect((await store.readStream(stream)).map((e) => e.data)).toEqual([{ amount: 1 }]);
+    });
+  });
+}

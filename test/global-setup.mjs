@@ -1,0 +1,11 @@
+// Runs before every test file: starts a throwaway PostgreSQL unless TEST_DATABASE_URL names a
+// server. Jest loads this outside its ESM pipeline, so it uses the build (`npm test` builds first).
+import { startThrowawayPostgres } from '../dist/test/support/throwaway-postgres.js';
+
+export default async function globalSetup() {
+  if (process.env.TEST_DATABASE_URL) return;
+  const server = await startThrowawayPostgres({ durable: false });
+  globalThis.throwawayPostgres = server;
+  process.env.TEST_DATABASE_URL = server.url;
+  process.env.TEST_POSTGRES_VERSION = server.version;
+}

@@ -1,0 +1,48 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { EmbeddedPostgres } from '#database';
+import { createTestDatabase } from './test-database.js';
+
+/**
+ * The two PostgreSQL backends every PostgreSQL-side test runs on: a real server (a database of
+ * its own on the test server) and embedded PGlite (a fresh data folder).
+ */
+export interface PostgresBackend {
+  readonly name: string;
+  readonly url: string;
+  readonly pool: pg.Pool;
+  close(): Promise<void>;
+}
+
+export type PostgresBackendKind = 'server' | 'pglite';
+
+export async function openPostgresBackend(kind: PostgresBackendKind): Promise<PostgresBackend> {
+  if (kind === 'server') {
+    const database = await createTestDatabase();
+    const pool = new pg.Pool({ connectionString: database.url, max: 10 });
+    return {
+      name: `PostgreSQL ${process.env.TEST_POSTGRES_VERSION ?? 'server'}`,
+      url: database.url,
+      pool,
+      async close() {
+        await pool.end();
+        await database.drop();
+      },
+    };
+  }
+  const folder = mkdtempSync(join(tmpdir(), 'hsb-pglite-'));
+  const embedded = await EmbeddedPostgres.start(join(folder, 'db'));
+  const pool = new pg.Pool({ connectionString: embedded.connectionString, max: 10 });
+  return {
+    name: 'embedded PGlite',
+    url: embedded.connectionString,
+    pool,
+    async close() {
+      await pool.end();
+      await embedded.stop();
+      rmSync(folder, { recursive: true, force: true });
+    },
+  };
+}
