@@ -21,7 +21,8 @@ export default {
   moduleNameMapper: {
     '^#event-store$': lib('event-store'),
     '^#database$': lib('database'),
-    '^#config$': lib('config'),
+    '^#runtime$': lib('runtime'),
+    '^#read-models$': '<rootDir>/projections/index.ts',
     '^#projections$': lib('projections'),
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },

@@ -1,2 +1,3 @@
 export { EmbeddedPostgres } from './embedded-postgres.js';
 export { migrate } from './migrate.js';
+export { inTransaction } from './transaction.js';

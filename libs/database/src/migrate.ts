@@ -1,14 +1,13 @@
 import type { Pool } from 'pg';
+import { inTransaction } from './transaction.js';
 
 /**
  * Applies a component's numbered migrations that the database has not seen yet, in one
- * transaction, under an advisory lock so that two processes starting together do not race.
+ * transaction, under one advisory lock, so that processes starting together do not race.
  */
 export async function migrate(pool: Pool, component: string, migrations: readonly string[]): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`migrate:${component}`]);
+  await inTransaction(pool, async (client) => {
+    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', ['schema_migrations']);
     await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
       component text NOT NULL,
       version integer NOT NULL,
@@ -26,11 +25,5 @@ export async function migrate(pool: Pool, component: string, migrations: readonl
       await client.query(migrations[version - 1]!);
       await client.query('INSERT INTO schema_migrations (component, version) VALUES ($1, $2)', [component, version]);
     }
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK');
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }

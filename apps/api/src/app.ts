@@ -1,0 +1,22 @@
+import 'reflect-metadata';
+import type { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { Runtime } from '#runtime';
+import { AppModule } from './app.module.js';
+
+/** Builds the HTTP application over an opened runtime; `main.ts` and the e2e tests share it. */
+export async function createApiApp(runtime: Runtime): Promise<INestApplication> {
+  const app = await NestFactory.create(AppModule.register(runtime), { logger: ['error', 'warn', 'log'] });
+  app.enableShutdownHooks();
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Health-care support back office')
+      .setDescription('Event-sourced administration of provincial health-care support policies (Resolution 24/2024/NQ-HĐND, Lạng Sơn)')
+      .setVersion('0.1.0')
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document);
+  return app;
+}

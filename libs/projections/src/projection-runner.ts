@@ -1,0 +1,194 @@
+import type { Pool } from 'pg';
+import { inTransaction } from '#database';
+import type { EventStore, StoredEvent } from '#event-store';
+import { lockCheckpoint, migrateProjections, readCheckpoint, writeCheckpoint } from './checkpoints.js';
+import { ident, liveSchemaOf, type Projection } from './projection.js';
+
+export interface ProjectionRunnerOptions {
+  /** Most events applied in one read-model transaction. */
+  readonly batchSize?: number;
+  /** Pause before retrying after a failed batch. */
+  readonly retryDelayMs?: number;
+  readonly log?: (message: string) => void;
+}
+
+export interface ProjectionStatus {
+  readonly name: string;
+  readonly position: bigint;
+  readonly caughtUp: boolean;
+}
+
+export interface RebuildProgress {
+  readonly projection: string;
+  readonly position: bigint;
+  readonly head: bigint;
+  readonly events: number;
+  readonly eventsPerSecond: number;
+}
+
+/**
+ * Applies a batch to `schema` and moves the checkpoint `key` in the same transaction, but only
+ * if the checkpoint still stands where the caller read from; otherwise nothing is applied and
+ * the caller must re-read from the stored checkpoint (a rebuild was swapped in, or another
+ * runner got there first). This is what makes a kill at any moment safe.
+ */
+async function applyBatch(pool: Pool, projection: Projection, schema: string, key: string, from: bigint, events: readonly StoredEvent[]): Promise<boolean> {
+  return inTransaction(pool, async (client) => {
+    const stored = await lockCheckpoint(client, key);
+    if (stored !== from) return false;
+    await projection.apply(client, schema, events);
+    await writeCheckpoint(client, key, events[events.length - 1]!.globalPosition);
+    return true;
+  });
+}
+
+async function createSchema(pool: Pool, projection: Projection, schema: string, key: string): Promise<void> {
+  await inTransaction(pool, async (client) => {
+    await client.query(`DROP SCHEMA IF EXISTS ${ident(schema)} CASCADE`);
+    await client.query(`CREATE SCHEMA ${ident(schema)}`);
+    await projection.createTables(client, schema);
+    await writeCheckpoint(client, key, 0n);
+  });
+}
+
+/**
+ * Keeps projections up to date from the global log, each from its own durable checkpoint.
+ * Runs inside the API process by default and in the worker process in production.
+ */
+export class ProjectionRunner {
+  private readonly batchSize: number;
+  private readonly retryDelayMs: number;
+  private readonly log: (message: string) => void;
+  private readonly stopping = new AbortController();
+  private readonly status = new Map<string, ProjectionStatus>();
+  private readonly loops: Promise<void>[] = [];
+  private readonly closers = new Set<() => Promise<void>>();
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly pool: Pool,
+    readonly projections: readonly Projection[],
+    options: ProjectionRunnerOptions = {},
+  ) {
+    this.batchSize = options.batchSize ?? 500;
+    this.retryDelayMs = options.retryDelayMs ?? 1000;
+    this.log = options.log ?? (() => undefined);
+  }
+
+  /** Creates what is missing (checkpoint table, each projection's schema), then starts every projection. */
+  async start(): Promise<void> {
+    await this.prepare();
+    for (const projection of this.projections) this.loops.push(this.follow(projection));
+  }
+
+  async prepare(): Promise<void> {
+    await migrateProjections(this.pool);
+    for (const projection of this.projections) {
+      const schema = liveSchemaOf(projection);
+      if ((await readCheckpoint(this.pool, projection.name)) === undefined) await createSchema(this.pool, projection, schema, projection.name);
+    }
+  }
+
+  statuses(): ProjectionStatus[] {
+    return this.projections.map((p) => this.status.get(p.name) ?? { name: p.name, position: 0n, caughtUp: false });
+  }
+
+  /**
+   * Resolves once the named projections (all by default) have applied the log up to `position`.
+   * A filtered projection only ever reaches positions of event types it consumes.
+   */
+  async waitUntil(position: bigint, names = this.projections.map((p) => p.name), timeoutMs = 30000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const behind: string[] = [];
+      for (const name of names) if (((await readCheckpoint(this.pool, name)) ?? 0n) < position) behind.push(name);
+      if (behind.length === 0) return;
+      if (Date.now() > deadline) throw new Error(`projections ${behind.join(', ')} did not reach position ${position} in ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopping.abort();
+    await Promise.all([...this.closers].map((close) => close()));
+    await Promise.allSettled(this.loops);
+  }
+
+  private async follow(projection: Projection): Promise<void> {
+    const key = projection.name;
+    const schema = liveSchemaOf(projection);
+    while (!this.stopping.signal.aborted) {
+      let cursor = (await readCheckpoint(this.pool, key).catch(() => undefined)) ?? 0n;
+      const subscription = this.store.subscribeToAll({
+        after: cursor,
+        batchSize: this.batchSize,
+        ...(projection.eventTypes ? { eventTypes: projection.eventTypes } : {}),
+      });
+      const close = (): Promise<void> => subscription.close();
+      this.closers.add(close);
+      try {
+        for await (const message of subscription) {
+          if (message.kind === 'caught-up') {
+            this.status.set(key, { name: key, position: cursor, caughtUp: true });
+            continue;
+          }
+          if (!(await applyBatch(this.pool, projection, schema, key, cursor, message.events))) break;
+          cursor = message.events[message.events.length - 1]!.globalPosition;
+          this.status.set(key, { name: key, position: cursor, caughtUp: false });
+        }
+      } catch (error) {
+        if (this.stopping.signal.aborted) break;
+        this.log(`projection ${key} failed at position ${cursor}, retrying: ${(error as Error).message}`);
+        await new Promise((resolve) => setTimeout(resolve, this.retryDelayMs));
+      } finally {
+        this.closers.delete(close);
+        await subscription.close();
+      }
+    }
+  }
+
+  /**
+   * Replays the whole log into a fresh schema while the live one keeps serving, then swaps the
+   * two by renaming in one transaction that also hands the rebuilt checkpoint to the live
+   * runner, which carries on from there.
+   */
+  async rebuild(projection: Projection, onProgress: (progress: RebuildProgress) => void = () => undefined): Promise<void> {
+    await migrateProjections(this.pool);
+    const live = liveSchemaOf(projection);
+    const fresh = `${live}__rebuild`;
+    const retired = `${live}__retired`;
+    const key = `${projection.name}__rebuild`;
+    await createSchema(this.pool, projection, fresh, key);
+
+    const started = Date.now();
+    const head = await this.store.readHeadPosition();
+    let cursor = 0n;
+    let events = 0;
+    for (;;) {
+      const batch = await this.store.readAll({
+        after: cursor,
+        maxCount: this.batchSize,
+        ...(projection.eventTypes ? { eventTypes: projection.eventTypes } : {}),
+      });
+      if (batch.length === 0) break;
+      if (!(await applyBatch(this.pool, projection, fresh, key, cursor, batch))) {
+        throw new Error(`another rebuild of ${projection.name} is running`);
+      }
+      cursor = batch[batch.length - 1]!.globalPosition;
+      events += batch.length;
+      const seconds = (Date.now() - started) / 1000;
+      onProgress({ projection: projection.name, position: cursor, head, events, eventsPerSecond: seconds > 0 ? events / seconds : events });
+    }
+
+    await inTransaction(this.pool, async (client) => {
+      await lockCheckpoint(client, projection.name);
+      await client.query(`DROP SCHEMA IF EXISTS ${ident(retired)} CASCADE`);
+      await client.query(`ALTER SCHEMA ${ident(live)} RENAME TO ${ident(retired)}`);
+      await client.query(`ALTER SCHEMA ${ident(fresh)} RENAME TO ${ident(live)}`);
+      await writeCheckpoint(client, projection.name, cursor);
+      await client.query('DELETE FROM projection_checkpoints WHERE projection = $1', [key]);
+    });
+    await this.pool.query(`DROP SCHEMA IF EXISTS ${ident(retired)} CASCADE`);
+    this.log(`projection ${projection.name} rebuilt: ${events} events in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  }
+}

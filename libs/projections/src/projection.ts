@@ -1,0 +1,30 @@
+import type { ClientBase } from 'pg';
+import type { StoredEvent } from '#event-store';
+
+/**
+ * A read model fed from the global log. Its tables live in a PostgreSQL schema of their own, so a
+ * rebuild can fill a fresh schema and swap it in by renaming while the old one keeps serving.
+ * `apply` must be deterministic (no clock, no random ids): the same log gives the same tables.
+ */
+export interface Projection {
+  /** Stable name: the checkpoint key and, as `rm_<name>`, the schema readers query. */
+  readonly name: string;
+  /** Only these event types are delivered; omit for all. */
+  readonly eventTypes?: readonly string[];
+  /** Creates the tables in `schema`, which exists and is empty. */
+  createTables(sql: ClientBase, schema: string): Promise<void>;
+  /** Applies a batch, in log order, inside the transaction that also moves the checkpoint. */
+  apply(sql: ClientBase, schema: string, events: readonly StoredEvent[]): Promise<void>;
+}
+
+/** Quotes an SQL identifier; schema names are computed, so never interpolate them raw. */
+export function ident(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+export function liveSchemaOf(projection: Pick<Projection, 'name'>): string {
+  if (!/^[a-z][a-z0-9_]*$/.test(projection.name)) {
+    throw new Error(`projection name "${projection.name}" must be lower-case letters, digits and underscores`);
+  }
+  return `rm_${projection.name}`;
+}

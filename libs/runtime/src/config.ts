@@ -1,0 +1,79 @@
+/**
+ * Configuration, read from the environment once at start-up and validated as a whole: every
+ * problem is reported together, and nothing starts with a half-valid configuration.
+ */
+export type DatabaseConfig =
+  /** PGlite persisted in `dataDir`: the default, nothing to install. */
+  | { readonly kind: 'embedded'; readonly dataDir: string }
+  | { readonly kind: 'server'; readonly url: string };
+
+export type EventStoreConfig = { readonly kind: 'postgres' } | { readonly kind: 'eventstoredb'; readonly url: string };
+
+export interface AppConfig {
+  readonly port: number;
+  readonly database: DatabaseConfig;
+  readonly databasePoolSize: number;
+  readonly eventStore: EventStoreConfig;
+  /** `inline`: the API process keeps the projections up to date; `off`: a worker process does. */
+  readonly projections: 'inline' | 'off';
+  readonly projectionBatchSize: number;
+  readonly pollIntervalMs: number;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid configuration:\n- ${problems.join('\n- ')}`);
+  }
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const problems: string[] = [];
+  const integer = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      problems.push(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
+      return fallback;
+    }
+    return value;
+  };
+  const oneOf = <T extends string>(name: string, allowed: readonly T[], fallback: T): T => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    if (!(allowed as readonly string[]).includes(raw)) {
+      problems.push(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
+      return fallback;
+    }
+    return raw as T;
+  };
+  const url = (name: string, protocols: readonly string[]): string | undefined => {
+    const raw = env[name];
+    if (!raw) return undefined;
+    try {
+      const parsed = new URL(raw);
+      if (!protocols.includes(parsed.protocol)) problems.push(`${name} must start with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+    } catch {
+      problems.push(`${name} is not a valid URL`);
+    }
+    return raw;
+  };
+
+  const databaseUrl = url('DATABASE_URL', ['postgres:', 'postgresql:']);
+  const eventStoreKind = oneOf('EVENT_STORE', ['postgres', 'eventstoredb'] as const, 'postgres');
+  const eventStoreUrl = url('EVENTSTORE_URL', ['esdb:', 'esdb+discover:', 'kurrentdb:', 'kurrentdb+discover:']);
+  if (eventStoreKind === 'eventstoredb' && !eventStoreUrl) problems.push('EVENT_STORE=eventstoredb needs EVENTSTORE_URL (e.g. esdb://node1:2113,node2:2113,node3:2113?tls=false)');
+
+  const config: AppConfig = {
+    port: integer('PORT', 3000, 0, 65535),
+    database: databaseUrl ? { kind: 'server', url: databaseUrl } : { kind: 'embedded', dataDir: env.PGLITE_DATA_DIR || 'data/pglite' },
+    databasePoolSize: integer('DATABASE_POOL_SIZE', 10, 1, 500),
+    eventStore: eventStoreKind === 'eventstoredb' ? { kind: 'eventstoredb', url: eventStoreUrl ?? '' } : { kind: 'postgres' },
+    projections: oneOf('PROJECTIONS', ['inline', 'off'] as const, 'inline'),
+    projectionBatchSize: integer('PROJECTION_BATCH_SIZE', 500, 1, 100000),
+    pollIntervalMs: integer('POLL_INTERVAL_MS', 250, 10, 60000),
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}

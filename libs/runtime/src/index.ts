@@ -1,0 +1,3 @@
+export { type AppConfig, ConfigError, loadConfig } from './config.js';
+export { openRuntime, type Runtime } from './runtime.js';
+export { ProjectionsService, RUNTIME, RuntimeModule } from './nest.js';

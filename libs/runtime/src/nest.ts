@@ -1,0 +1,40 @@
+import { Inject, Injectable, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { ProjectionRunner } from '#projections';
+import { ALL_PROJECTIONS } from '#read-models';
+import type { Runtime } from './runtime.js';
+
+/** Injection token of the process's {@link Runtime} (pool, event store, configuration). */
+export const RUNTIME = Symbol('Runtime');
+
+/** Keeps every projection up to date while the Nest application runs. */
+@Injectable()
+export class ProjectionsService implements OnApplicationBootstrap, OnApplicationShutdown {
+  readonly runner: ProjectionRunner;
+
+  constructor(@Inject(RUNTIME) runtime: Runtime) {
+    this.runner = new ProjectionRunner(runtime.store, runtime.pool, ALL_PROJECTIONS, {
+      batchSize: runtime.config.projectionBatchSize,
+      log: (message) => console.log(`[projections] ${message}`),
+    });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.runner.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.runner.stop();
+  }
+}
+
+/**
+ * Provides the runtime to every module; with `runProjections` it also runs the projections in
+ * this process (the API by default, the worker always).
+ */
+@Module({})
+export class RuntimeModule {
+  static register(runtime: Runtime, options: { runProjections: boolean }): DynamicModule {
+    const providers = [{ provide: RUNTIME, useValue: runtime }, ...(options.runProjections ? [ProjectionsService] : [])];
+    return { module: RuntimeModule, global: true, providers, exports: providers };
+  }
+}
