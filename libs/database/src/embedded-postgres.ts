@@ -1,17 +1,20 @@
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { createServer, type Server } from 'node:net';
+import { PGLiteSocketHandler } from '@electric-sql/pglite-socket';
+import { PGliteSessionQueue } from './pglite-session-queue.js';
 
 /**
  * PostgreSQL embedded in this process: PGlite persisted in a data folder, served on a loopback
  * port by pglite-socket so that `pg` and everything built on it talk to it exactly as to a real
- * server. PGlite runs one query at a time and keeps each transaction to one connection.
+ * server. PGlite runs one query at a time; {@link PGliteSessionQueue} decides whose turn it is.
  */
 export class EmbeddedPostgres {
   private constructor(
     private readonly db: PGlite,
-    private readonly server: PGLiteSocketServer,
+    private readonly server: Server,
+    private readonly connections: Set<PGLiteSocketHandler>,
     private readonly lockFile: string,
     readonly connectionString: string,
   ) {}
@@ -23,15 +26,24 @@ export class EmbeddedPostgres {
     takeLock(lockFile);
     try {
       const db = await PGlite.create({ dataDir: folder });
-      const server = new PGLiteSocketServer({
-        db,
-        host: '127.0.0.1',
-        port: 0,
-        maxConnections: options.maxConnections ?? 32,
+      const queue = new PGliteSessionQueue(db);
+      const connections = new Set<PGLiteSocketHandler>();
+      const server = createServer((socket) => {
+        const handler = new PGLiteSocketHandler({ queryQueue: queue as never, closeOnDetach: true });
+        connections.add(handler);
+        socket.once('close', () => connections.delete(handler));
+        void handler.attach(socket);
       });
-      await server.start();
-      const address = server.getServerConn();
-      return new EmbeddedPostgres(db, server, lockFile, `postgres://postgres@${address}/postgres`);
+      server.maxConnections = options.maxConnections ?? 32;
+      const port = await new Promise<number>((resolvePort, reject) => {
+        server.once('error', reject);
+        server.listen(0, '127.0.0.1', () => {
+          const address = server.address();
+          if (address && typeof address === 'object') resolvePort(address.port);
+          else reject(new Error('the embedded database got no port'));
+        });
+      });
+      return new EmbeddedPostgres(db, server, connections, lockFile, `postgres://postgres@127.0.0.1:${port}/postgres`);
     } catch (error) {
       rmSync(lockFile, { force: true });
       throw error;
@@ -39,7 +51,8 @@ export class EmbeddedPostgres {
   }
 
   async stop(): Promise<void> {
-    await this.server.stop();
+    await Promise.all([...this.connections].map((handler) => handler.detach(true)));
+    await new Promise((resolveClose) => this.server.close(resolveClose));
     await this.db.close();
     rmSync(this.lockFile, { force: true });
   }

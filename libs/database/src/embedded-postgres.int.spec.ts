@@ -1,0 +1,74 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { EmbeddedPostgres } from './embedded-postgres.js';
+
+describe('embedded PGlite', () => {
+  let folder: string;
+  beforeEach(() => {
+    folder = mkdtempSync(join(tmpdir(), 'hsb-embedded-'));
+  });
+  afterEach(() => rmSync(folder, { recursive: true, force: true }));
+
+  it('keeps concurrent parameterized queries and transactions of pooled connections apart', async () => {
+    const embedded = await EmbeddedPostgres.start(join(folder, 'db'));
+    const pool = new pg.Pool({ connectionString: embedded.connectionString, max: 8 });
+    try {
+      await pool.query('CREATE TABLE accounts (id int PRIMARY KEY, balance bigint NOT NULL)');
+      await pool.query('INSERT INTO accounts SELECT g, 0 FROM generate_series(1, 4) g');
+      await Promise.all(
+        Array.from({ length: 8 }, async (_, worker) => {
+          for (let n = 0; n < 25; n++) {
+            const id = (worker % 4) + 1;
+            const echoed = await pool.query<{ id: number; tag: string }>('SELECT $1::int AS id, $2::text AS tag', [id, `w${worker}-${n}`]);
+            expect(echoed.rows[0]).toEqual({ id, tag: `w${worker}-${n}` });
+            const client = await pool.connect();
+            try {
+              await client.query('BEGIN');
+              const { rows } = await client.query<{ balance: string }>('SELECT balance FROM accounts WHERE id = $1', [id]);
+              await client.query('UPDATE accounts SET balance = $2 WHERE id = $1', [id, Number(rows[0]!.balance) + 1]);
+              await client.query('COMMIT');
+            } finally {
+              client.release();
+            }
+          }
+        }),
+      );
+      const { rows } = await pool.query<{ total: string }>('SELECT sum(balance) AS total FROM accounts');
+      expect(Number(rows[0]!.total)).toBe(200);
+    } finally {
+      await pool.end();
+      await embedded.stop();
+    }
+  });
+
+  it('survives a restart with its data', async () => {
+    const first = await EmbeddedPostgres.start(join(folder, 'db'));
+    const before = new pg.Client({ connectionString: first.connectionString });
+    await before.connect();
+    await before.query(`CREATE TABLE kept (note text); INSERT INTO kept VALUES ('190000 VND per day')`);
+    await before.end();
+    await first.stop();
+
+    const second = await EmbeddedPostgres.start(join(folder, 'db'));
+    const after = new pg.Client({ connectionString: second.connectionString });
+    await after.connect();
+    expect((await after.query('SELECT note FROM kept')).rows).toEqual([{ note: '190000 VND per day' }]);
+    await after.end();
+    await second.stop();
+  });
+
+  it('refuses a folder another live process holds, and takes over the lock of a dead one', async () => {
+    const dataDir = join(folder, 'db');
+    const running = await EmbeddedPostgres.start(dataDir);
+    await expect(EmbeddedPostgres.start(dataDir)).rejects.toThrow(`is in use by process ${process.pid}`);
+    await running.stop();
+
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+    writeFileSync(`${dataDir}.lock`, dead.stdout);
+    const recovered = await EmbeddedPostgres.start(dataDir);
+    await recovered.stop();
+  });
+});
