@@ -48,21 +48,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     }
     return raw as T;
   };
-  const url = (name: string, protocols: readonly string[]): string | undefined => {
+  // Checked by scheme only: EventStoreDB cluster URLs list several hosts, which URL() rejects.
+  const url = (name: string, schemes: readonly string[]): string | undefined => {
     const raw = env[name];
     if (!raw) return undefined;
-    try {
-      const parsed = new URL(raw);
-      if (!protocols.includes(parsed.protocol)) problems.push(`${name} must start with ${protocols.map((p) => `${p}//`).join(' or ')}`);
-    } catch {
-      problems.push(`${name} is not a valid URL`);
-    }
+    const scheme = /^([a-z+]+):\/\/\S+$/.exec(raw)?.[1];
+    if (!scheme || !schemes.includes(scheme)) problems.push(`${name} must start with ${schemes.map((s) => `${s}://`).join(' or ')}`);
     return raw;
   };
 
-  const databaseUrl = url('DATABASE_URL', ['postgres:', 'postgresql:']);
+  const databaseUrl = url('DATABASE_URL', ['postgres', 'postgresql']);
   const eventStoreKind = oneOf('EVENT_STORE', ['postgres', 'eventstoredb'] as const, 'postgres');
-  const eventStoreUrl = url('EVENTSTORE_URL', ['esdb:', 'esdb+discover:', 'kurrentdb:', 'kurrentdb+discover:']);
+  const eventStoreUrl = url('EVENTSTORE_URL', ['esdb', 'esdb+discover', 'kurrentdb', 'kurrentdb+discover']);
   if (eventStoreKind === 'eventstoredb' && !eventStoreUrl) problems.push('EVENT_STORE=eventstoredb needs EVENTSTORE_URL (e.g. esdb://node1:2113,node2:2113,node3:2113?tls=false)');
 
   const config: AppConfig = {

@@ -1,0 +1,36 @@
+import type { BenchEvent } from './workload.js';
+
+export interface ReplayOutcome {
+  /** Events the replay handed to the projection. */
+  readonly applied: number;
+  /** Wall time of the replay alone, set-up and verification excluded. */
+  readonly seconds: number;
+  /** Events in the log that the rebuilt projection does not count. */
+  readonly lost: number;
+  /** Events the rebuilt projection counts more than once. */
+  readonly duplicated: number;
+}
+
+/**
+ * One event store under test. The suite drives every store through this same narrow surface so
+ * that the figures differ only by what the store does, not by how the benchmark calls it.
+ */
+export interface BenchTarget {
+  readonly label: string;
+  /**
+   * Appends `events` to `streamId`, which holds exactly `eventsAlreadyInStream` events: each
+   * store gets its exact optimistic-concurrency check, as a command handler would use it.
+   */
+  append(streamId: string, events: readonly BenchEvent[], eventsAlreadyInStream: number): Promise<void>;
+  /** Reads the whole stream; returns how many events it holds. */
+  readStream(streamId: string): Promise<number>;
+  /** Reads the whole global log from the start, `batchSize` events per read; returns how many were read. */
+  readAll(batchSize: number): Promise<number>;
+  /** Rebuilds a projection counting events per stream from the whole log, then checks it against the log. */
+  replay(batchSize: number): Promise<ReplayOutcome>;
+  /** Events in the store's table, counted by SQL, to check the reads and the replay against. */
+  countEvents(): Promise<number>;
+  /** Brings table statistics and visibility up to date after the bulk writes (what autovacuum would do). */
+  settle(): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,256 @@
+import type { SuiteResults } from './suite.js';
+import type { Workload } from './workload.js';
+
+export interface Environment {
+  readonly date: string;
+  readonly cpu: string;
+  readonly memory: string;
+  readonly os: string;
+  readonly node: string;
+  readonly postgres: string;
+  readonly pglite: string;
+  readonly emmett: string;
+  readonly scale: number;
+  readonly pgliteScale: number;
+  readonly seconds: number;
+}
+
+export interface Results {
+  readonly pglite: SuiteResults;
+  readonly postgres: SuiteResults;
+  readonly emmett: SuiteResults;
+}
+
+/** The figures compared with Emmett; every one has the ≥ 1.5× target. */
+interface Figure {
+  readonly name: string;
+  readonly unit: 'events/s' | 'ms';
+  readonly pick: (results: SuiteResults) => number;
+}
+
+const FIGURES: readonly Figure[] = [
+  { name: 'a. sequential appends, 1 event/call', unit: 'events/s', pick: (r) => r.sequential.eventsPerSecond },
+  { name: 'a. sequential append latency p50', unit: 'ms', pick: (r) => r.sequential.p50Ms },
+  { name: 'a. sequential append latency p99', unit: 'ms', pick: (r) => r.sequential.p99Ms },
+  { name: 'b. 8 concurrent writers, 1 event/call', unit: 'events/s', pick: (r) => r.concurrent.eventsPerSecond },
+  { name: 'c. appends of 50 events/call', unit: 'events/s', pick: (r) => r.batched.eventsPerSecond },
+  { name: 'd. readStream of whole 50-event streams', unit: 'events/s', pick: (r) => r.readStream.eventsPerSecond },
+  { name: 'e. global log read in batches', unit: 'events/s', pick: (r) => r.readAll.eventsPerSecond },
+  { name: 'f. replay/rebuild into a projection', unit: 'events/s', pick: (r) => r.replay.eventsPerSecond },
+];
+
+export const RATIO_TARGET = 1.5;
+export const REPLAY_TARGET_EVENTS_PER_SECOND = 100_000;
+
+const integer = (n: number): string => Math.round(n).toLocaleString('en-US');
+const ms = (n: number): string => (n < 10 ? n.toFixed(2) : n.toFixed(1));
+const times = (n: number): string => `${n.toFixed(2)}×`;
+const value = (figure: Figure, n: number): string => (figure.unit === 'ms' ? `${ms(n)} ms` : integer(n));
+
+/**
+ * How many times better ours is: throughput ours ÷ Emmett, latency Emmett ÷ ours, so that above
+ * 1 always means ours is ahead.
+ */
+function advantage(figure: Figure, results: Results): number {
+  const ours = figure.pick(results.postgres);
+  const emmett = figure.pick(results.emmett);
+  return figure.unit === 'ms' ? emmett / ours : ours / emmett;
+}
+
+/** A markdown table whose columns line up, so that the same text reads well on a terminal. */
+function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = header.map((cell, column) => Math.max(cell.length, ...rows.map((row) => row[column]!.length)));
+  const line = (cells: readonly string[]): string => `| ${cells.map((cell, column) => cell.padEnd(widths[column]!)).join(' | ')} |`;
+  return [line(header), `|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`, ...rows.map(line)].join('\n');
+}
+
+export interface TargetCheck {
+  readonly name: string;
+  readonly met: boolean;
+  readonly detail: string;
+}
+
+export function checkTargets(results: Results): TargetCheck[] {
+  const checks: TargetCheck[] = FIGURES.map((figure) => {
+    const ratio = advantage(figure, results);
+    return { name: `${figure.name}: ≥ ${RATIO_TARGET}× Emmett`, met: ratio >= RATIO_TARGET, detail: times(ratio) };
+  });
+  const replay = results.postgres.replay.eventsPerSecond;
+  checks.push({
+    name: `f. replay ≥ ${integer(REPLAY_TARGET_EVENTS_PER_SECOND)} events/s on PostgreSQL`,
+    met: replay >= REPLAY_TARGET_EVENTS_PER_SECOND,
+    detail: `${integer(replay)} events/s`,
+  });
+  for (const suite of [results.pglite, results.postgres]) {
+    const { lost, duplicated } = suite.replay;
+    checks.push({ name: `f. 0 lost / 0 duplicated, ${suite.label}`, met: lost === 0 && duplicated === 0, detail: `${lost} lost, ${duplicated} duplicated` });
+  }
+  return checks;
+}
+
+/** The one table printed to stdout and put first in the report. */
+export function summaryTable(results: Results): string {
+  const { pglite, postgres, emmett } = results;
+  const rows = FIGURES.map((figure) => {
+    const ratio = advantage(figure, results);
+    return [
+      figure.name,
+      value(figure, figure.pick(pglite)),
+      value(figure, figure.pick(postgres)),
+      value(figure, figure.pick(emmett)),
+      times(ratio),
+      ratio >= RATIO_TARGET ? 'met' : 'NOT met',
+    ];
+  });
+  const counts = (r: SuiteResults): string => `${r.replay.lost} / ${r.replay.duplicated}`;
+  rows.push(['f. events lost / duplicated by the replay', counts(pglite), counts(postgres), counts(emmett), '', '']);
+  const reads = (r: SuiteResults): string => `${integer(r.readAll.events)} / ${integer(r.readAll.logEvents)}`;
+  rows.push(['e. events returned / in the log', reads(pglite), reads(postgres), reads(emmett), '', '']);
+  return table(
+    ['Figure (events/s unless ms)', `ours, ${pglite.label}`, `ours, ${postgres.label}`, `Emmett, ${emmett.label}`, 'ours ÷ Emmett', `≥ ${RATIO_TARGET}×`],
+    rows,
+  );
+}
+
+function workloadTable(results: Results): string {
+  const sizes = (w: Workload): string[] => [
+    integer(w.sequentialAppends),
+    `${w.concurrentWriters} × ${integer(w.concurrentAppends / w.concurrentWriters)}`,
+    `${integer(w.batchCalls)} × ${w.eventsPerBatch}`,
+    `${integer(w.batchCalls)} streams`,
+    integer(w.readAllBatchSize),
+    integer(w.replayBatchSize),
+  ];
+  return table(
+    ['Store', 'a. calls', 'b. writers × calls', 'c. calls × events', 'd. reads', 'e. batch', 'f. batch', 'log size (events)'],
+    [results.pglite, results.postgres, results.emmett].map((r) => [r.label, ...sizes(r.workload), integer(r.readAll.logEvents)]),
+  );
+}
+
+function sectionTables(results: Results): string {
+  const suites = [results.pglite, results.postgres, results.emmett];
+  const names = ['ours', 'ours', 'Emmett'];
+  const who = (index: number): string => `${names[index]}, ${suites[index]!.label}`;
+  const ratio = (index: number): string => times(advantage(FIGURES[index]!, results));
+  const seconds = (n: number): string => n.toFixed(2);
+
+  return [
+    '### a. Sequential appends, 1 event per call',
+    '',
+    table(
+      ['Store', 'calls', 's', 'events/s', 'p50 ms', 'p99 ms'],
+      suites.map((r, i) => [who(i), integer(r.sequential.events), seconds(r.sequential.seconds), integer(r.sequential.eventsPerSecond), ms(r.sequential.p50Ms), ms(r.sequential.p99Ms)]),
+    ),
+    '',
+    `Ours ÷ Emmett on PostgreSQL: throughput ${ratio(0)}, p50 latency ${ratio(1)}, p99 latency ${ratio(2)} (latency ratios are Emmett ÷ ours, so above 1 means ours is faster).`,
+    '',
+    '### b. 8 concurrent writers, 1 event per call, each to its own streams',
+    '',
+    table(
+      ['Store', 'appends', 's', 'events/s', 'p50 ms', 'p99 ms'],
+      suites.map((r, i) => [who(i), integer(r.concurrent.events), seconds(r.concurrent.seconds), integer(r.concurrent.eventsPerSecond), ms(r.concurrent.p50Ms), ms(r.concurrent.p99Ms)]),
+    ),
+    '',
+    `Ours ÷ Emmett on PostgreSQL: ${ratio(3)}.`,
+    '',
+    '### c. Appends of 50 events per call (one writer, each call a new stream)',
+    '',
+    table(
+      ['Store', 'events', 's', 'events/s'],
+      suites.map((r, i) => [who(i), integer(r.batched.events), seconds(r.batched.seconds), integer(r.batched.eventsPerSecond)]),
+    ),
+    '',
+    `Ours ÷ Emmett on PostgreSQL: ${ratio(4)}.`,
+    '',
+    '### d. Reading back whole 50-event streams (one reader)',
+    '',
+    table(
+      ['Store', 'events', 's', 'events/s'],
+      suites.map((r, i) => [who(i), integer(r.readStream.events), seconds(r.readStream.seconds), integer(r.readStream.eventsPerSecond)]),
+    ),
+    '',
+    `Ours ÷ Emmett on PostgreSQL: ${ratio(5)}.`,
+    '',
+    '### e. Reading the whole global log in batches',
+    '',
+    'Ours: `EventStore.readAll({after, maxCount})`. Emmett: `readMessagesBatch(execute, {after, batchSize})`, the global read its consumers and rebuilds use.',
+    '',
+    table(
+      ['Store', 'batch', 'events returned', 'events in log', 's', 'events/s'],
+      suites.map((r, i) => [who(i), integer(r.workload.readAllBatchSize), integer(r.readAll.events), integer(r.readAll.logEvents), seconds(r.readAll.seconds), integer(r.readAll.eventsPerSecond)]),
+    ),
+    '',
+    `Ours ÷ Emmett on PostgreSQL: ${ratio(6)}.`,
+    '',
+    '### f. Replay of the whole global log into a projection counting events per stream',
+    '',
+    'Ours: `ProjectionRunner.rebuild(streamActivity)`, checked with `streamActivityDiscrepancies`. Emmett: `rebuildPostgreSQLProjections` with an equivalent `postgreSQLProjection` (events counted per stream in a table), checked by comparing that table with `emt_messages` stream by stream. Events/s counts the log replayed.',
+    '',
+    table(
+      ['Store', 'batch', 'events in log', 'events applied', 's', 'events/s', 'lost', 'duplicated'],
+      suites.map((r, i) => [
+        who(i),
+        integer(r.workload.replayBatchSize),
+        integer(r.replay.logEvents),
+        integer(r.replay.events),
+        seconds(r.replay.seconds),
+        integer(r.replay.eventsPerSecond),
+        integer(r.replay.lost),
+        integer(r.replay.duplicated),
+      ]),
+    ),
+    '',
+    `Ours ÷ Emmett on PostgreSQL: ${ratio(7)}.`,
+  ].join('\n');
+}
+
+export function markdownReport(environment: Environment, results: Results, observations: readonly string[]): string {
+  const checks = checkTargets(results);
+  return [
+    '# Event store benchmarks',
+    '',
+    `Measured ${environment.date} by \`npm run bench\` (bench/event-store.bench.ts) in ${environment.seconds.toFixed(0)} s. Regenerate the file with the same command; it is overwritten.`,
+    '',
+    '## Machine',
+    '',
+    `- CPU: ${environment.cpu}`,
+    `- Memory: ${environment.memory}`,
+    `- OS: ${environment.os}`,
+    `- Node.js: ${environment.node}`,
+    `- PostgreSQL server: ${environment.postgres}`,
+    `- PGlite: ${environment.pglite}`,
+    `- Emmett: ${environment.emmett}`,
+    '',
+    '## Stores and workload',
+    '',
+    '- **ours, embedded PGlite**: our PostgreSQL event store (group commit) on PGlite in this process, reached through its socket server (`EmbeddedPostgres`), data in a temporary folder.',
+    '- **ours, PostgreSQL**: the same store on a throwaway PostgreSQL cluster started for the run, durable (fsync on, synchronous_commit on, full_page_writes on), database of its own.',
+    '- **Emmett, PostgreSQL**: `getPostgreSQLEventStore` on the same server, in a separate database, with its default pooling.',
+    '',
+    'Each store runs a–f in order, after a warm-up of 50 appends: the reads and the replay go over what the appends wrote. Every append carries the exact expected stream revision/version. Before the reads, each database gets a `VACUUM ANALYZE` (what autovacuum would do). Ours run first and Emmett last (creating Emmett\'s pool changes the process-wide `pg` type parsers). Both stores use a pool of 10 connections.',
+    '',
+    `Scale: BENCH_SCALE=${environment.scale}; PGlite runs BENCH_PGLITE_SCALE=${environment.pgliteScale} of that workload.`,
+    '',
+    workloadTable(results),
+    '',
+    '## Summary',
+    '',
+    summaryTable(results),
+    '',
+    '"ours ÷ Emmett" compares ours with Emmett on the same PostgreSQL server: throughput ours ÷ Emmett, latency Emmett ÷ ours, so above 1 always means ours is ahead. PGlite is shown for reference only.',
+    '',
+    '## Targets',
+    '',
+    ...checks.map((check) => `- ${check.met ? 'Met' : '**Not met**'}: ${check.name} (${check.detail})`),
+    '',
+    ...(observations.length > 0 ? ['## Observations', '', ...observations.map((line) => `- ${line}`), ''] : []),
+    '## Sections',
+    '',
+    sectionTables(results),
+    '',
+    '## How to run',
+    '',
+    '`npm run bench` (builds, then runs about 1–10 minutes). A quick smoke run: `BENCH_SCALE=0.05 BENCH_REPORT=/tmp/bench.md npm run bench`. Variables: BENCH_SCALE (default 1) scales every workload size, BENCH_PGLITE_SCALE (default 0.25) is the share of it PGlite runs, BENCH_REPORT (default docs/benchmarks.md) is where this file goes. Needs PostgreSQL server binaries (/usr/lib/postgresql/*/bin or POSTGRES_BIN).',
+    '',
+  ].join('\n');
+}
