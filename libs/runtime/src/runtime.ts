@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { EmbeddedPostgres } from '#database';
 import { type EventStore, EventStoreDbEventStore, PostgresEventStore } from '#event-store';
+import { migrateProjections } from '#projections';
 import type { AppConfig } from './config.js';
 
 /** The infrastructure one process needs: PostgreSQL for read models, and the event store. */
@@ -20,6 +21,8 @@ export async function openRuntime(config: AppConfig): Promise<Runtime> {
   const connectionString = config.database.kind === 'server' ? config.database.url : embedded!.connectionString;
   const pool = new pg.Pool({ connectionString, max: config.databasePoolSize });
   try {
+    // Every process reads checkpoints (health, read-your-writes), not only the one running projections.
+    await migrateProjections(pool);
     const store = config.eventStore.kind === 'eventstoredb'
       ? EventStoreDbEventStore.connect(config.eventStore.url)
       : await PostgresEventStore.open(pool, {
