@@ -72,8 +72,10 @@ export async function startThrowawayPostgres(options: ThrowawayPostgresOptions):
     url,
     version,
     async stop() {
-      const exited = new Promise((resolve) => server.once('exit', resolve));
-      server.kill('SIGINT');
+      // pg_ctl rather than a signal: runuser does not pass SIGINT on to the server it started.
+      const exited = server.exitCode === null ? new Promise((resolve) => server.once('exit', resolve)) : Promise.resolve();
+      const [stopCommand, stopArgs] = asOwner(join(bin, 'pg_ctl'), ['-D', dataDir, 'stop', '-m', 'fast', '-w']);
+      execFileSync(stopCommand, stopArgs, { stdio: 'pipe' });
       await exited;
       rmSync(dir, { recursive: true, force: true });
     },

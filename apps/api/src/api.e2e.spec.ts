@@ -36,7 +36,7 @@ describe.each(setups)('API over %s', (_name, setup) => {
     const prepared = await setup();
     cleanup = prepared.cleanup;
     runtime = await openRuntime(loadConfig(prepared.env));
-    app = await createApiApp(runtime);
+    app = await createApiApp(runtime, ['error', 'warn']);
     await app.listen(0, '127.0.0.1');
     base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
   });

@@ -1,13 +1,13 @@
 import 'reflect-metadata';
-import type { INestApplication } from '@nestjs/common';
+import type { INestApplication, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { Runtime } from '#runtime';
 import { AppModule } from './app.module.js';
 
 /** Builds the HTTP application over an opened runtime; `main.ts` and the e2e tests share it. */
-export async function createApiApp(runtime: Runtime): Promise<INestApplication> {
-  const app = await NestFactory.create(AppModule.register(runtime), { logger: ['error', 'warn', 'log'] });
+export async function createApiApp(runtime: Runtime, logger: LogLevel[] | false = ['error', 'warn', 'log']): Promise<INestApplication> {
+  const app = await NestFactory.create(AppModule.register(runtime), { logger });
   app.enableShutdownHooks();
   const document = SwaggerModule.createDocument(
     app,

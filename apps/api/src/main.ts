@@ -5,7 +5,6 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const runtime = await openRuntime(config);
   const app = await createApiApp(runtime);
-  app.useLogger(['error', 'warn', 'log']);
   await app.listen(config.port, process.env.HOST ?? '0.0.0.0');
   const stop = async (): Promise<void> => {
     await app.close();
