@@ -123,7 +123,8 @@ export class InvalidAppend extends Error {
   override readonly name = 'InvalidAppend';
 }
 
-export function assertAppendable(streamId: string, events: readonly NewEvent[], options: AppendOptions): void {
+/** Checks an append before any adapter sends it; returns the command id its events carry, if any. */
+export function validateAppend(streamId: string, events: readonly NewEvent[], options: AppendOptions): string | undefined {
   if (streamId.length === 0) throw new InvalidAppend('stream id must not be empty');
   if (events.length === 0) throw new InvalidAppend(`append to ${streamId} carries no events`);
   const { expectedRevision } = options;
@@ -138,4 +139,5 @@ export function assertAppendable(streamId: string, events: readonly NewEvent[], 
       throw new InvalidAppend(`event ${event.type} needs a schema version ≥ 1`);
     }
   }
+  return events[0]!.metadata.commandId;
 }

@@ -1,17 +1,4 @@
-import { PostgresEventStore } from '#event-store';
-import { openPostgresBackend, type PostgresBackend } from '../../../test/support/postgres-backends.js';
+import { BACKEND_LABELS, usePostgresEventStore } from '../../../test/support/postgres-event-store.fixture.js';
 import { describeProjectionRunner } from './projection-runner.behaviour.js';
 
-let backend: PostgresBackend;
-let store: PostgresEventStore;
-
-beforeAll(async () => {
-  backend = await openPostgresBackend('pglite');
-  store = await PostgresEventStore.open(backend.pool, { name: backend.name, pollIntervalMs: 20 });
-});
-afterAll(async () => {
-  await store.close();
-  await backend.close();
-});
-
-describeProjectionRunner('embedded PGlite', () => ({ store, pool: backend.pool }));
+describeProjectionRunner(BACKEND_LABELS.pglite, usePostgresEventStore('pglite'));

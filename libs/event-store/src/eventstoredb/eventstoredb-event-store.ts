@@ -21,7 +21,6 @@ import {
   type AllSubscription,
   type AppendOptions,
   type AppendResult,
-  assertAppendable,
   type EventMetadata,
   type EventStore,
   type ExpectedRevision,
@@ -31,6 +30,7 @@ import {
   type StoredEvent,
   type SubscribeToAllOptions,
   type SubscriptionMessage,
+  validateAppend,
   WrongExpectedRevision,
 } from '../event-store.js';
 import { DEFAULT_SUBSCRIPTION_BATCH } from '../polling-subscription.js';
@@ -96,13 +96,8 @@ export class EventStoreDbEventStore implements EventStore {
     return new EventStoreDbEventStore(EventStoreDBClient.connectionString(connectionString));
   }
 
-  append(streamId: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
-    try {
-      assertAppendable(streamId, events, options);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    const commandId = events[0]!.metadata.commandId;
+  async append(streamId: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
+    const commandId = validateAppend(streamId, events, options);
     if (commandId === undefined) return this.write(streamId, events, options, undefined);
     // Retries of one command inside this process wait for the first, so exactly one reports the write.
     const key = `${commandId}\u0000${streamId}`;

@@ -6,7 +6,6 @@ import {
   type AllSubscription,
   type AppendOptions,
   type AppendResult,
-  assertAppendable,
   type EventMetadata,
   type EventStore,
   type NewEvent,
@@ -14,6 +13,7 @@ import {
   type ReadStreamOptions,
   type StoredEvent,
   type SubscribeToAllOptions,
+  validateAppend,
   WrongExpectedRevision,
 } from '../event-store.js';
 import { pollingSubscription } from '../polling-subscription.js';
@@ -102,13 +102,8 @@ export class PostgresEventStore implements EventStore {
     return new PostgresEventStore(pool, options);
   }
 
-  append(streamId: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
-    try {
-      assertAppendable(streamId, events, options);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    const commandId = events[0]!.metadata.commandId;
+  async append(streamId: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
+    const commandId = validateAppend(streamId, events, options);
     const request: AppendRequest = {
       streamId,
       expected: String(options.expectedRevision),

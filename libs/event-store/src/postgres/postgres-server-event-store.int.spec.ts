@@ -1,20 +1,7 @@
-import { openPostgresBackend, type PostgresBackend } from '../../../../test/support/postgres-backends.js';
+import { BACKEND_LABELS, usePostgresEventStore } from '../../../../test/support/postgres-event-store.fixture.js';
 import { describeEventStoreContract } from '../contract/event-store.contract.js';
 import { describePostgresLog } from './postgres-log.behaviour.js';
-import { PostgresEventStore } from './postgres-event-store.js';
 
-const serverName = `PostgreSQL ${process.env.TEST_POSTGRES_VERSION ?? 'server'}`;
-let backend: PostgresBackend;
-let store: PostgresEventStore;
-
-beforeAll(async () => {
-  backend = await openPostgresBackend('server');
-  store = await PostgresEventStore.open(backend.pool, { name: backend.name, pollIntervalMs: 50 });
-});
-afterAll(async () => {
-  await store.close();
-  await backend.close();
-});
-
-describeEventStoreContract(serverName, () => store);
-describePostgresLog(serverName, () => ({ store, pool: backend.pool }));
+const current = usePostgresEventStore('server');
+describeEventStoreContract(BACKEND_LABELS.server, () => current().store);
+describePostgresLog(BACKEND_LABELS.server, current);
