@@ -24,10 +24,19 @@ export interface BenchTarget {
   append(streamId: string, events: readonly BenchEvent[], eventsAlreadyInStream: number): Promise<void>;
   /** Reads the whole stream; returns how many events it holds. */
   readStream(streamId: string): Promise<number>;
-  /** Reads the whole global log from the start, `batchSize` events per read; returns how many were read. */
-  readAll(batchSize: number): Promise<number>;
+  /**
+   * Reads the whole global log from the start, `batchSize` events per read; returns the global
+   * position of every event returned, in order, so that the caller can spot skips and repeats.
+   */
+  readAll(batchSize: number): Promise<bigint[]>;
   /** Rebuilds a projection counting events per stream from the whole log, then checks it against the log. */
   replay(batchSize: number): Promise<ReplayOutcome>;
+  /**
+   * Events that a reader resuming "after the last position seen" can miss: those that come, in
+   * the store's own global read order, after an event with a higher position. 0 for a store
+   * whose read order is its position order.
+   */
+  eventsOutOfReadOrder(): Promise<number>;
   /** Events in the store's table, counted by SQL, to check the reads and the replay against. */
   countEvents(): Promise<number>;
   /** Brings table statistics and visibility up to date after the bulk writes (what autovacuum would do). */

@@ -17,9 +17,9 @@ import { startThrowawayPostgres, type ThrowawayPostgres } from '../test/support/
 import type { BenchTarget } from './bench-target.js';
 import { openEmmettStore } from './emmett-target.js';
 import { openOurStore } from './our-store-target.js';
-import { checkTargets, type Environment, markdownReport, type Results, summaryTable } from './report.js';
+import { checkTargets, type Environment, integer, markdownReport, type Results, summaryTable } from './report.js';
 import { runSuite, type SuiteResults } from './suite.js';
-import { envNumber, type Workload, workloadFor } from './workload.js';
+import { DEFAULT_REPLAY_BATCH, envNumber, type Workload, workloadFor } from './workload.js';
 
 /** The repository root: this file runs from dist/bench/. */
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -53,6 +53,29 @@ async function admin(serverUrl: string, sql: string): Promise<void> {
   }
 }
 
+/**
+ * The server's durability settings, refusing to go on unless commits are durable: the figures
+ * claim fsync on, and a server without it is not the one we started (another process can take
+ * the port between the moment it is found free and the moment our server binds it).
+ */
+async function durableSettings(serverUrl: string): Promise<string> {
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ name: string; setting: string; unit: string | null }>(
+      `SELECT name, setting, unit FROM pg_settings
+        WHERE name IN ('fsync', 'synchronous_commit', 'full_page_writes', 'wal_sync_method', 'shared_buffers') ORDER BY name`,
+    );
+    const settings = new Map(rows.map((row) => [row.name, row.unit === '8kB' ? `${(Number(row.setting) * 8) / 1024}MB` : row.setting]));
+    if (settings.get('fsync') !== 'on' || settings.get('synchronous_commit') !== 'on') {
+      throw new Error(`the server at ${serverUrl} does not commit durably (fsync=${settings.get('fsync')}, synchronous_commit=${settings.get('synchronous_commit')}); is it really ours?`);
+    }
+    return [...settings].map(([name, value]) => `${name}=${value}`).join(', ');
+  } finally {
+    await client.end();
+  }
+}
+
 async function createDatabase(serverUrl: string, name: string): Promise<string> {
   await admin(serverUrl, `CREATE DATABASE ${name}`);
   const url = new URL(serverUrl);
@@ -76,19 +99,32 @@ function observationsOf(results: Results): string[] {
   const { emmett } = results;
   if (emmett.replay.lost > 0 || emmett.replay.duplicated > 0) {
     notes.push(
-      `Emmett's rebuild left its projection wrong: ${emmett.replay.lost} events lost and ${emmett.replay.duplicated} duplicated out of ${emmett.replay.logEvents}. Its global read orders by (transaction_id, global_position) but resumes after the last global position it saw, and its processor skips any event whose position is not above its checkpoint; when concurrent appends take global positions out of transaction order (workload b), events are skipped.`,
+      `Emmett's rebuild left its projection wrong: ${integer(emmett.replay.lost)} events lost and ${integer(emmett.replay.duplicated)} duplicated out of ${integer(emmett.replay.logEvents)}. ` +
+        `Its global read returns events in (transaction_id, global_position) order, and ${integer(emmett.outOfReadOrder)} of its events come, in that order, after an event with a higher global position ` +
+        '(only the concurrent appends of b can do that: a transaction takes its id before its global positions, so two concurrent appends can take them in opposite orders). ' +
+        'Its processor skips every event at or below its checkpoint (`wasMessageHandled`), and the batch puller resumes after the position of the last event returned, so such events are never applied.',
     );
   }
-  if (emmett.readAll.events !== emmett.readAll.logEvents) {
-    notes.push(`Emmett's global read (readMessagesBatch, resuming from \`currentGlobalPosition\`) returned ${emmett.readAll.events} events of the ${emmett.readAll.logEvents} in its table.`);
+  if (emmett.replay.again.lost > 0 || emmett.replay.again.duplicated > 0) {
+    notes.push(
+      `Rebuilding Emmett's projection a second time (rebuildPostgreSQLProjections again, same projection) handed ${integer(emmett.replay.again.applied)} events to it and left ${integer(emmett.replay.again.lost)} lost, ${integer(emmett.replay.again.duplicated)} duplicated: ` +
+        'the rebuild truncates the projection but keeps the processor checkpoint the first rebuild stored in `emt_processors`, and resumes from there.',
+    );
   }
-  for (const suite of [results.pglite, results.postgres]) {
-    if (suite.readAll.events !== suite.readAll.logEvents) {
-      notes.push(`Our global read on ${suite.label} returned ${suite.readAll.events} events of the ${suite.readAll.logEvents} in the log.`);
+  for (const suite of [results.pglite, results.postgres, results.emmett]) {
+    const { returned: events, distinct, logEvents } = suite.readAll;
+    if (distinct !== logEvents || events !== distinct) {
+      const store = suite === emmett ? `Emmett's global read (readMessagesBatch resumed from \`currentGlobalPosition\`)` : `Our global read on ${suite.label}`;
+      notes.push(
+        `${store} returned ${integer(events)} events, ${integer(distinct)} of them distinct, of the ${integer(logEvents)} in the log: ` +
+          `${integer(logEvents - distinct)} never returned, ${integer(events - distinct)} returned more than once.`,
+      );
     }
   }
   notes.push(
-    'Emmett 0.42.0 (read in node_modules): its projector calls the projection\'s `handle` once per event and stores the checkpoint after every event (two statements per event inside each batch transaction), so a batch-aware projection gains nothing; the rebuild pulls with `pullingFrequencyInMs: 0` here (the default 50 ms pause between batches would cap it at 10,000 events/s with batches of 500). `emt_messages` has no index on `global_position`, so every global read scans and sorts the table.',
+    "Emmett 0.42.0 (read in node_modules): its projector calls the projection's `handle` once per event and stores the checkpoint after every event (two statements per event inside each batch transaction), so a batch-aware projection gains nothing; " +
+      `the rebuild here pulls with \`pullingFrequencyInMs: 0\` (the default 50 ms pause between batches would cap it at ${integer(emmett.workload.replayBatchSize / 0.05)} events/s with batches of ${integer(emmett.workload.replayBatchSize)}). ` +
+      '`emt_messages` has no index on `global_position`, so every global read scans and sorts the table.',
   );
   return notes;
 }
@@ -96,12 +132,14 @@ function observationsOf(results: Results): string[] {
 async function main(): Promise<void> {
   const started = performance.now();
   const scale = envNumber('BENCH_SCALE', 1);
-  // PGlite executes every query on this process's single JavaScript thread; a quarter of the
-  // workload keeps the run short and is plenty for a per-event rate.
-  const pgliteScale = envNumber('BENCH_PGLITE_SCALE', 0.25);
+  // PGlite runs every query on this process's JavaScript thread; should it ever get too slow for
+  // the full workload, BENCH_PGLITE_SCALE gives it a share of it.
+  const pgliteScale = envNumber('BENCH_PGLITE_SCALE', 1);
   const reportPath = resolve(ROOT, process.env.BENCH_REPORT ?? 'docs/benchmarks.md');
-  const serverWorkload = workloadFor(scale);
-  const pgliteWorkload = workloadFor(scale * pgliteScale);
+  // The replay batch size changes the replay rate a lot; the default is what production runs.
+  const replayBatch = Math.round(envNumber('BENCH_REPLAY_BATCH', DEFAULT_REPLAY_BATCH));
+  const serverWorkload = workloadFor(scale, replayBatch);
+  const pgliteWorkload = workloadFor(scale * pgliteScale, replayBatch);
 
   const scratch = mkdtempSync(join(tmpdir(), 'hsb-bench-'));
   let server: ThrowawayPostgres | undefined;
@@ -119,6 +157,7 @@ async function main(): Promise<void> {
 
     log('starting a throwaway PostgreSQL server (durable: fsync on)');
     server = await startThrowawayPostgres({ durable: true });
+    const serverSettings = await durableSettings(server.url);
     const serverLabel = `PostgreSQL ${server.version.split(' ')[0]}`;
     const oursUrl = await createDatabase(server.url, 'bench_ours');
     const emmettUrl = await createDatabase(server.url, 'bench_emmett');
@@ -141,7 +180,7 @@ async function main(): Promise<void> {
       memory: `${(totalmem() / 1024 ** 3).toFixed(1)} GiB`,
       os: `${osType()} ${release()}`,
       node: process.version,
-      postgres: `${server.version} (throwaway cluster from the machine's binaries; fsync on, shared_buffers 256MB)`,
+      postgres: `${server.version}, a throwaway cluster from the machine's binaries (${serverSettings})`,
       pglite: `@electric-sql/pglite ${packageVersion('@electric-sql/pglite')} (PostgreSQL ${pgliteServerVersion}), @electric-sql/pglite-socket ${packageVersion('@electric-sql/pglite-socket')}`,
       emmett: `@event-driven-io/emmett-postgresql ${packageVersion('@event-driven-io/emmett-postgresql')}, @event-driven-io/emmett ${packageVersion('@event-driven-io/emmett')}`,
       scale,
@@ -160,7 +199,10 @@ async function main(): Promise<void> {
     writeFileSync(reportPath, markdownReport(environment, results, observations));
     log(`report written to ${reportPath} (${environment.seconds.toFixed(0)} s)`);
   } finally {
-    await server?.stop();
+    if (server) {
+      log('stopping the PostgreSQL server');
+      await server.stop();
+    }
     rmSync(scratch, { recursive: true, force: true });
   }
 }

@@ -24,10 +24,19 @@ export interface SuiteResults {
   readonly batched: Throughput;
   /** d. */
   readonly readStream: Throughput;
-  /** e. `events` is what the reads returned; `logEvents` what the table holds. */
-  readonly readAll: Throughput & { readonly logEvents: number };
-  /** f. */
-  readonly replay: Throughput & Omit<ReplayOutcome, 'seconds' | 'applied'> & { readonly logEvents: number };
+  /**
+   * e. `returned` is what one pass over the log returned, `distinct` how many different events
+   * that was, `logEvents` what the table holds.
+   */
+  readonly readAll: Throughput & { readonly returned: number; readonly distinct: number; readonly logEvents: number };
+  /** Events that come after a higher position in the store's read order (see BenchTarget). */
+  readonly outOfReadOrder: number;
+  /** f. The figures of the first rebuild; `again` checks a second rebuild of the same projection. */
+  readonly replay: Throughput &
+    Omit<ReplayOutcome, 'seconds' | 'applied'> & {
+      readonly logEvents: number;
+      readonly again: Omit<ReplayOutcome, 'seconds'>;
+    };
 }
 
 /** Nearest-rank percentile of latencies already sorted ascending. */
@@ -106,23 +115,43 @@ export async function runSuite(target: BenchTarget, workload: Workload, log: (me
   // Reads are measured on settled tables (statistics, visibility map) for every store alike.
   await target.settle();
 
-  step(`d. reading back ${workload.batchCalls} streams of ${workload.eventsPerBatch} events`);
+  step(`d. reading back ${workload.batchCalls} streams of ${workload.eventsPerBatch} events, ${workload.readStreamPasses} times`);
+  const readBackPass = async (): Promise<number> => {
+    let events = 0;
+    for (let call = 0; call < workload.batchCalls; call++) {
+      const read = await target.readStream(`batch-${call}`);
+      if (read !== workload.eventsPerBatch) throw new Error(`${target.label}: batch-${call} read back ${read} events, not ${workload.eventsPerBatch}`);
+      events += read;
+    }
+    return events;
+  };
+  await readBackPass();
   started = performance.now();
   let readBack = 0;
-  for (let call = 0; call < workload.batchCalls; call++) {
-    const events = await target.readStream(`batch-${call}`);
-    if (events !== workload.eventsPerBatch) throw new Error(`${target.label}: batch-${call} read back ${events} events, not ${workload.eventsPerBatch}`);
-    readBack += events;
-  }
+  for (let pass = 0; pass < workload.readStreamPasses; pass++) readBack += await readBackPass();
   const readStream = throughput(readBack, started);
 
-  step(`e. reading the global log (${logEvents} events) in batches of ${workload.readAllBatchSize}`);
+  step(`e. reading the global log (${logEvents} events) in batches of ${workload.readAllBatchSize}, ${workload.readAllPasses} times`);
+  // The log no longer changes, so every pass returns the same events: the unmeasured first pass
+  // is the one checked for skips and repeats.
+  const positions = await target.readAll(workload.readAllBatchSize);
   started = performance.now();
-  const readAllEvents = await target.readAll(workload.readAllBatchSize);
-  const readAll = { ...throughput(readAllEvents, started), logEvents };
+  let readAllEvents = 0;
+  for (let pass = 0; pass < workload.readAllPasses; pass++) readAllEvents += (await target.readAll(workload.readAllBatchSize)).length;
+  const readAll = {
+    ...throughput(readAllEvents, started),
+    returned: positions.length,
+    distinct: new Set(positions).size,
+    logEvents,
+  };
+  const outOfReadOrder = await target.eventsOutOfReadOrder();
 
   step(`f. replaying the global log into a projection, batches of ${workload.replayBatchSize}`);
   const outcome = await target.replay(workload.replayBatchSize);
+  // A rebuild is what operators run on a projection that already exists (new code, a suspected
+  // bug), so the second one, over the same log, must give the same table as the first.
+  step('f. rebuilding the same projection again');
+  const again = await target.replay(workload.replayBatchSize);
   const replay = {
     events: outcome.applied,
     seconds: outcome.seconds,
@@ -131,7 +160,8 @@ export async function runSuite(target: BenchTarget, workload: Workload, log: (me
     lost: outcome.lost,
     duplicated: outcome.duplicated,
     logEvents,
+    again: { applied: again.applied, lost: again.lost, duplicated: again.duplicated },
   };
 
-  return { label: target.label, workload, sequential, concurrent, batched, readStream, readAll, replay };
+  return { label: target.label, workload, sequential, concurrent, batched, readStream, readAll, outOfReadOrder, replay };
 }

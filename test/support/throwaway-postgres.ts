@@ -67,7 +67,7 @@ export async function startThrowawayPostgres(options: ThrowawayPostgresOptions):
   server.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()));
 
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
-  const version = await waitUntilReady(url, server, () => log);
+  const version = await waitUntilReady(url, dataDir, server, () => log);
   return {
     url,
     version,
@@ -82,15 +82,20 @@ export async function startThrowawayPostgres(options: ThrowawayPostgresOptions):
   };
 }
 
-async function waitUntilReady(url: string, server: ChildProcess, log: () => string): Promise<string> {
+async function waitUntilReady(url: string, dataDir: string, server: ChildProcess, log: () => string): Promise<string> {
   for (let attempt = 0; attempt < 200; attempt++) {
     if (server.exitCode !== null) throw new Error(`PostgreSQL did not start:\n${log()}`);
     const client = new pg.Client({ connectionString: url });
     try {
       await client.connect();
-      const { rows } = await client.query<{ server_version: string }>('SHOW server_version');
-      return rows[0]!.server_version;
-    } catch {
+      // The port was free when chosen but another server may have taken it since: check it is ours.
+      const { rows } = await client.query<{ version: string; data: string }>(
+        "SELECT current_setting('server_version') AS version, current_setting('data_directory') AS data",
+      );
+      if (rows[0]!.data !== dataDir) throw new Error(`port taken by another PostgreSQL (serving ${rows[0]!.data})`);
+      return rows[0]!.version;
+    } catch (error) {
+      if ((error as Error).message.startsWith('port taken')) throw error;
       await new Promise((resolve) => setTimeout(resolve, 100));
     } finally {
       await client.end().catch(() => undefined);

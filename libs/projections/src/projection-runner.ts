@@ -5,8 +5,13 @@ import { lockCheckpoint, migrateProjections, readCheckpoint, writeCheckpoint } f
 import { ident, liveSchemaOf, type Projection } from './projection.js';
 
 export interface ProjectionRunnerOptions {
-  /** Most events applied in one read-model transaction. */
+  /** Most events applied in one read-model transaction while following the log. */
   readonly batchSize?: number;
+  /**
+   * Most events per transaction while rebuilding: larger, since a rebuild is bulk work into
+   * tables nobody reads yet, and the per-transaction cost dominates small batches.
+   */
+  readonly rebuildBatchSize?: number;
   /** Pause before retrying after a failed batch. */
   readonly retryDelayMs?: number;
   readonly log?: (message: string) => void;
@@ -57,6 +62,7 @@ async function createSchema(pool: Pool, projection: Projection, schema: string, 
  */
 export class ProjectionRunner {
   private readonly batchSize: number;
+  private readonly rebuildBatchSize: number;
   private readonly retryDelayMs: number;
   private readonly log: (message: string) => void;
   private readonly stopping = new AbortController();
@@ -71,6 +77,7 @@ export class ProjectionRunner {
     options: ProjectionRunnerOptions = {},
   ) {
     this.batchSize = options.batchSize ?? 500;
+    this.rebuildBatchSize = options.rebuildBatchSize ?? 5000;
     this.retryDelayMs = options.retryDelayMs ?? 1000;
     this.log = options.log ?? (() => undefined);
   }
@@ -167,7 +174,7 @@ export class ProjectionRunner {
     for (;;) {
       const batch = await this.store.readAll({
         after: cursor,
-        maxCount: this.batchSize,
+        maxCount: this.rebuildBatchSize,
         ...(projection.eventTypes ? { eventTypes: projection.eventTypes } : {}),
       });
       if (batch.length === 0) break;

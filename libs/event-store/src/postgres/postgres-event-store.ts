@@ -128,20 +128,29 @@ export class PostgresEventStore implements EventStore {
       while (this.pending.length > 0) {
         const batch = this.takeBatch();
         try {
-          const { rows } = await this.pool.query<{ results: AppendOutcome[] }>(
-            'SELECT append_events($1::jsonb) AS results',
-            [JSON.stringify(batch.map((pending) => pending.request))],
-          );
-          const outcomes = rows[0]!.results;
-          batch.forEach((pending, index) => this.settle(pending, outcomes[index]!));
+          await this.writeBatch(batch);
         } catch (error) {
-          for (const pending of batch) pending.reject(error);
+          if (batch.length === 1) batch[0]!.reject(error);
+          // The shared transaction rolled back: write each append alone so one bad append
+          // (data PostgreSQL refuses, say) fails by itself and not its neighbours.
+          else for (const pending of batch) await this.writeBatch([pending]).catch(pending.reject);
         }
         this.appendSignal.notify();
       }
     } finally {
       this.writing = false;
     }
+  }
+
+  private async writeBatch(batch: readonly PendingAppend[]): Promise<void> {
+    // No named prepared statement: embedded PGlite is one session behind every connection, so
+    // a name prepared by one pooled connection already exists for the next.
+    const { rows } = await this.pool.query<{ results: AppendOutcome[] }>(
+      'SELECT append_events($1::jsonb) AS results',
+      [JSON.stringify(batch.map((pending) => pending.request))],
+    );
+    const outcomes = rows[0]!.results;
+    batch.forEach((pending, index) => this.settle(pending, outcomes[index]!));
   }
 
   private takeBatch(): PendingAppend[] {

@@ -39,6 +39,19 @@ export function describePostgresLog(backend: string, current: () => { store: Pos
       expect(delivered[0]!.globalPosition < delivered[1]!.globalPosition).toBe(true);
     });
 
+    it('fails only the append PostgreSQL refuses, not the others written in the same group commit', async () => {
+      const { store } = current();
+      const streams = [0, 1, 2, 3].map((n) => `neighbour-${n}-${randomUUID()}`);
+      const outcomes = await Promise.allSettled(
+        streams.map((stream, n) =>
+          store.append(stream, [{ type: 'Noted', data: { text: n === 2 ? 'nul \u0000 inside' : `fine ${n}` }, metadata: { actor: 'test', schemaVersion: 1 } }], { expectedRevision: 'no_stream' }),
+        ),
+      );
+      expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+      expect((await store.readStream(streams[2]!)).length).toBe(0);
+      expect((await store.readStream(streams[3]!)).map((e) => e.data)).toEqual([{ text: 'fine 3' }]);
+    });
+
     it('refuses to update, delete or truncate stored events', async () => {
       const { store, pool } = current();
       const stream = `immutable-${randomUUID()}`;
