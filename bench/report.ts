@@ -1,4 +1,4 @@
-import type { SuiteResults } from './suite.js';
+import type { Latency, SuiteResults, Throughput } from './suite.js';
 import type { Workload } from './workload.js';
 
 export interface Environment {
@@ -149,43 +149,34 @@ function sectionTables(results: Results): string {
   const ratio = (index: number): string => times(advantage(FIGURES[index]!, results));
   const seconds = (n: number): string => n.toFixed(2);
 
+  const throughputSection = (title: string, count: string, pick: (r: SuiteResults) => Throughput & Partial<Latency>, comparison: string): string[] => {
+    const latency = pick(suites[0]!).p50Ms !== undefined;
+    return [
+      `### ${title}`,
+      '',
+      table(
+        ['Store', count, 's', 'events/s', ...(latency ? ['p50 ms', 'p99 ms'] : [])],
+        suites.map((r, i) => {
+          const figure = pick(r);
+          return [who(i), integer(figure.events), seconds(figure.seconds), integer(figure.eventsPerSecond), ...(latency ? [ms(figure.p50Ms!), ms(figure.p99Ms!)] : [])];
+        }),
+      ),
+      '',
+      `Ours ÷ Emmett on PostgreSQL: ${comparison}.`,
+      '',
+    ];
+  };
+
   return [
-    '### a. Sequential appends, 1 event per call',
-    '',
-    table(
-      ['Store', 'calls', 's', 'events/s', 'p50 ms', 'p99 ms'],
-      suites.map((r, i) => [who(i), integer(r.sequential.events), seconds(r.sequential.seconds), integer(r.sequential.eventsPerSecond), ms(r.sequential.p50Ms), ms(r.sequential.p99Ms)]),
+    ...throughputSection(
+      'a. Sequential appends, 1 event per call',
+      'calls',
+      (r) => r.sequential,
+      `throughput ${ratio(0)}, p50 latency ${ratio(1)}, p99 latency ${ratio(2)} (latency ratios are Emmett ÷ ours, so above 1 means ours is faster)`,
     ),
-    '',
-    `Ours ÷ Emmett on PostgreSQL: throughput ${ratio(0)}, p50 latency ${ratio(1)}, p99 latency ${ratio(2)} (latency ratios are Emmett ÷ ours, so above 1 means ours is faster).`,
-    '',
-    '### b. 8 concurrent writers, 1 event per call, each to its own streams',
-    '',
-    table(
-      ['Store', 'appends', 's', 'events/s', 'p50 ms', 'p99 ms'],
-      suites.map((r, i) => [who(i), integer(r.concurrent.events), seconds(r.concurrent.seconds), integer(r.concurrent.eventsPerSecond), ms(r.concurrent.p50Ms), ms(r.concurrent.p99Ms)]),
-    ),
-    '',
-    `Ours ÷ Emmett on PostgreSQL: ${ratio(3)}.`,
-    '',
-    '### c. Appends of 50 events per call (one writer, each call a new stream)',
-    '',
-    table(
-      ['Store', 'events', 's', 'events/s'],
-      suites.map((r, i) => [who(i), integer(r.batched.events), seconds(r.batched.seconds), integer(r.batched.eventsPerSecond)]),
-    ),
-    '',
-    `Ours ÷ Emmett on PostgreSQL: ${ratio(4)}.`,
-    '',
-    '### d. Reading back whole 50-event streams (one reader; one unmeasured pass, then the measured passes)',
-    '',
-    table(
-      ['Store', 'events', 's', 'events/s'],
-      suites.map((r, i) => [who(i), integer(r.readStream.events), seconds(r.readStream.seconds), integer(r.readStream.eventsPerSecond)]),
-    ),
-    '',
-    `Ours ÷ Emmett on PostgreSQL: ${ratio(5)}.`,
-    '',
+    ...throughputSection('b. 8 concurrent writers, 1 event per call, each to its own streams', 'appends', (r) => r.concurrent, ratio(3)),
+    ...throughputSection('c. Appends of 50 events per call (one writer, each call a new stream)', 'events', (r) => r.batched, ratio(4)),
+    ...throughputSection('d. Reading back whole 50-event streams (one reader; one unmeasured pass, then the measured passes)', 'events', (r) => r.readStream, ratio(5)),
     '### e. Reading the whole global log in batches',
     '',
     'Ours: `EventStore.readAll({after, maxCount})`. Emmett: `readMessagesBatch(execute, {after, batchSize})`, the global read its consumers and rebuilds use, resumed from the `currentGlobalPosition` it returns. One unmeasured pass (the one checked for skipped and repeated events), then the measured passes.',
