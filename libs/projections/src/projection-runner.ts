@@ -17,12 +17,6 @@ export interface ProjectionRunnerOptions {
   readonly log?: (message: string) => void;
 }
 
-export interface ProjectionStatus {
-  readonly name: string;
-  readonly position: bigint;
-  readonly caughtUp: boolean;
-}
-
 export interface RebuildProgress {
   readonly projection: string;
   readonly position: bigint;
@@ -66,7 +60,6 @@ export class ProjectionRunner {
   private readonly retryDelayMs: number;
   private readonly log: (message: string) => void;
   private readonly stopping = new AbortController();
-  private readonly status = new Map<string, ProjectionStatus>();
   private readonly loops: Promise<void>[] = [];
   private readonly closers = new Set<() => Promise<void>>();
 
@@ -94,10 +87,6 @@ export class ProjectionRunner {
       const schema = liveSchemaOf(projection);
       if ((await readCheckpoint(this.pool, projection.name)) === undefined) await createSchema(this.pool, projection, schema, projection.name);
     }
-  }
-
-  statuses(): ProjectionStatus[] {
-    return this.projections.map((p) => this.status.get(p.name) ?? { name: p.name, position: 0n, caughtUp: false });
   }
 
   /**
@@ -135,13 +124,9 @@ export class ProjectionRunner {
       this.closers.add(close);
       try {
         for await (const message of subscription) {
-          if (message.kind === 'caught-up') {
-            this.status.set(key, { name: key, position: cursor, caughtUp: true });
-            continue;
-          }
+          if (message.kind === 'caught-up') continue;
           if (!(await applyBatch(this.pool, projection, schema, key, cursor, message.events))) break;
           cursor = message.events[message.events.length - 1]!.globalPosition;
-          this.status.set(key, { name: key, position: cursor, caughtUp: false });
         }
       } catch (error) {
         if (this.stopping.signal.aborted) break;
