@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
-import { EmbeddedPostgres } from '#database';
+import type pg from 'pg';
+import { createPool, EmbeddedPostgres } from '#database';
 import { createTestDatabase } from './test-database.js';
 
 /**
@@ -21,7 +21,7 @@ export type PostgresBackendKind = 'server' | 'pglite';
 export async function openPostgresBackend(kind: PostgresBackendKind): Promise<PostgresBackend> {
   if (kind === 'server') {
     const database = await createTestDatabase();
-    const pool = new pg.Pool({ connectionString: database.url, max: 10 });
+    const pool = createPool(database.url, 10);
     return {
       name: `PostgreSQL ${process.env.TEST_POSTGRES_VERSION ?? 'server'}`,
       url: database.url,
@@ -34,7 +34,7 @@ export async function openPostgresBackend(kind: PostgresBackendKind): Promise<Po
   }
   const folder = mkdtempSync(join(tmpdir(), 'hsb-pglite-'));
   const embedded = await EmbeddedPostgres.start(join(folder, 'db'));
-  const pool = new pg.Pool({ connectionString: embedded.connectionString, max: 10 });
+  const pool = createPool(embedded.connectionString, 10);
   return {
     name: 'embedded PGlite',
     url: embedded.connectionString,

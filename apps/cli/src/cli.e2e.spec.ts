@@ -1,7 +1,8 @@
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import pg from 'pg';
+import type pg from 'pg';
+import { createPool } from '#database';
 import { PostgresEventStore } from '#event-store';
 import { liveSchemaOf, ProjectionRunner, readModelChecksum } from '#projections';
 import { streamActivity, streamActivityDiscrepancies } from '#read-models';
@@ -18,7 +19,7 @@ describe('administrator CLI', () => {
   beforeAll(async () => {
     if (!existsSync(cliMain)) throw new Error(`${cliMain} is missing: run the tests with \`npm test\`, which builds first`);
     database = await createTestDatabase();
-    pool = new pg.Pool({ connectionString: database.url, max: 4 });
+    pool = createPool(database.url, 4);
     const store = await PostgresEventStore.open(pool);
     for (let s = 0; s < 30; s++) {
       await store.append(`cli-${s}`, Array.from({ length: 20 }, (_, n) => ({ type: 'Noted', data: { n }, metadata: { actor: 'test', schemaVersion: 1 } })), { expectedRevision: 'no_stream' });

@@ -1,7 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import pg from 'pg';
+import type pg from 'pg';
+import { createPool } from '#database';
 import { PostgresEventStore } from '#event-store';
 import { liveSchemaOf, ProjectionRunner, readCheckpoint, readModelChecksum } from '#projections';
 import { streamActivity, streamActivityDiscrepancies } from '#read-models';
@@ -31,7 +32,7 @@ describe('projection worker killed with SIGKILL mid-batch', () => {
   beforeAll(async () => {
     if (!existsSync(workerMain)) throw new Error(`${workerMain} is missing: run the tests with \`npm test\`, which builds first`);
     database = await createTestDatabase();
-    pool = new pg.Pool({ connectionString: database.url, max: 4 });
+    pool = createPool(database.url, 4);
   });
   afterAll(async () => {
     await pool.end();

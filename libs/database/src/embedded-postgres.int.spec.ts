@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { EmbeddedPostgres } from './embedded-postgres.js';
+import { createPool } from './pool.js';
 
 describe('embedded PGlite', () => {
   let folder: string;
@@ -14,7 +15,7 @@ describe('embedded PGlite', () => {
 
   it('keeps concurrent parameterized queries and transactions of pooled connections apart', async () => {
     const embedded = await EmbeddedPostgres.start(join(folder, 'db'));
-    const pool = new pg.Pool({ connectionString: embedded.connectionString, max: 8 });
+    const pool = createPool(embedded.connectionString, 8);
     try {
       await pool.query('CREATE TABLE accounts (id int PRIMARY KEY, balance bigint NOT NULL)');
       await pool.query('INSERT INTO accounts SELECT g, 0 FROM generate_series(1, 4) g');

@@ -1,5 +1,5 @@
-import pg from 'pg';
-import { EmbeddedPostgres } from '#database';
+import type pg from 'pg';
+import { createPool, EmbeddedPostgres } from '#database';
 import { type EventStore, EventStoreDbEventStore, PostgresEventStore } from '#event-store';
 import { migrateProjections } from '#projections';
 import type { AppConfig } from './config.js';
@@ -19,7 +19,7 @@ export async function openRuntime(config: AppConfig): Promise<Runtime> {
     ? await EmbeddedPostgres.start(config.database.dataDir, { maxConnections: config.databasePoolSize + 2 })
     : undefined;
   const connectionString = config.database.kind === 'server' ? config.database.url : embedded!.connectionString;
-  const pool = new pg.Pool({ connectionString, max: config.databasePoolSize });
+  const pool = createPool(connectionString, config.databasePoolSize);
   try {
     // Every process reads checkpoints (health, read-your-writes), not only the one running projections.
     await migrateProjections(pool);
