@@ -1,4 +1,4 @@
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { createServer, type Server } from 'node:net';
@@ -24,8 +24,9 @@ export class EmbeddedPostgres {
     mkdirSync(dirname(folder), { recursive: true });
     const lockFile = `${folder}.lock`;
     takeLock(lockFile);
+    let db: PGlite | undefined;
     try {
-      const db = await PGlite.create({ dataDir: folder });
+      db = await PGlite.create({ dataDir: folder });
       const queue = new PGliteSessionQueue(db);
       const connections = new Set<PGLiteSocketHandler>();
       const server = createServer((socket) => {
@@ -45,6 +46,7 @@ export class EmbeddedPostgres {
       });
       return new EmbeddedPostgres(db, server, connections, lockFile, `postgres://postgres@127.0.0.1:${port}/postgres`);
     } catch (error) {
+      await db?.close();
       rmSync(lockFile, { force: true });
       throw error;
     }
@@ -64,22 +66,27 @@ export class EmbeddedPostgres {
  * (kill -9) is taken over.
  */
 function takeLock(lockFile: string): void {
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const fd = openSync(lockFile, 'wx');
-      writeSync(fd, String(process.pid));
-      closeSync(fd);
-      return;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const owner = Number(readFileSync(lockFile, 'utf8'));
-      if (Number.isInteger(owner) && owner > 0 && processIsAlive(owner)) {
-        throw new Error(`the embedded database ${lockFile.replace(/\.lock$/, '')} is in use by process ${owner}`);
+  // Written aside, then linked into place: the lock appears atomically, never empty.
+  const claim = `${lockFile}.${process.pid}`;
+  writeFileSync(claim, String(process.pid));
+  try {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        linkSync(claim, lockFile);
+        return;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+        const owner = Number(readFileSync(lockFile, 'utf8'));
+        if (!Number.isInteger(owner) || owner <= 0 || processIsAlive(owner)) {
+          throw new Error(`the embedded database ${lockFile.replace(/\.lock$/, '')} is in use by process ${owner || 'unknown'}`);
+        }
+        rmSync(lockFile, { force: true });
       }
-      rmSync(lockFile, { force: true });
     }
+    throw new Error(`could not lock ${lockFile}`);
+  } finally {
+    rmSync(claim, { force: true });
   }
-  throw new Error(`could not lock ${lockFile}`);
 }
 
 function processIsAlive(pid: number): boolean {

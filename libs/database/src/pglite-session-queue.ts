@@ -25,6 +25,8 @@ export class PGliteSessionQueue {
   private readonly queue: QueuedMessage[] = [];
   private owner: number | undefined;
   private processing = false;
+  /** Connections gone while one of their messages was running: the session must not stay theirs. */
+  private readonly closed = new Set<number>();
 
   constructor(private readonly db: PGlite) {}
 
@@ -40,6 +42,7 @@ export class PGliteSessionQueue {
   }
 
   clearQueueForHandler(connection: number): void {
+    this.closed.add(connection);
     for (let i = this.queue.length - 1; i >= 0; i--) {
       if (this.queue[i]!.connection === connection) this.queue.splice(i, 1)[0]!.reject(new Error('connection closed'));
     }
@@ -47,6 +50,7 @@ export class PGliteSessionQueue {
 
   /** A connection that goes away gives up the session; its open transaction is rolled back. */
   async clearTransactionIfNeeded(connection: number): Promise<void> {
+    this.closed.add(connection);
     if (this.owner !== connection) return;
     if (this.db.isInTransaction()) await this.db.exec('ROLLBACK');
     this.owner = undefined;
@@ -77,11 +81,18 @@ export class PGliteSessionQueue {
           continue;
         }
         this.owner = this.holdsSession(item.message[0]!) ? item.connection : undefined;
+        if (this.owner !== undefined && this.closed.has(this.owner)) await this.release();
         item.resolve(bytes);
       }
     } finally {
       this.processing = false;
     }
+  }
+
+  /** Gives up the session of a connection that closed while its message ran. */
+  private async release(): Promise<void> {
+    if (this.db.isInTransaction()) await this.db.exec('ROLLBACK');
+    this.owner = undefined;
   }
 
   private holdsSession(messageType: number): boolean {

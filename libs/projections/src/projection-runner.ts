@@ -122,6 +122,12 @@ export class ProjectionRunner {
       });
       const close = (): Promise<void> => subscription.close();
       this.closers.add(close);
+      // stop() may have run while the checkpoint was being read, before this closer existed.
+      if (this.stopping.signal.aborted) {
+        this.closers.delete(close);
+        await close();
+        break;
+      }
       try {
         for await (const message of subscription) {
           if (message.kind === 'caught-up') continue;

@@ -66,6 +66,13 @@ function toExpected(expected: ExpectedRevision): AppendExpectedRevision {
   }
 }
 
+/** Events written by other tools may carry no metadata, or bytes: they get a neutral one. */
+function metadataOf(metadata: unknown): EventMetadata {
+  return typeof metadata === 'object' && metadata !== null && !(metadata instanceof Uint8Array) && !Array.isArray(metadata)
+    ? (metadata as EventMetadata)
+    : { actor: 'unknown', schemaVersion: 1 };
+}
+
 function toStoredEvent(resolved: ResolvedEvent): StoredEvent | undefined {
   const event = resolved.event;
   if (!event || !event.isJson || event.type.startsWith('$') || !event.position) return undefined;
@@ -76,7 +83,7 @@ function toStoredEvent(resolved: ResolvedEvent): StoredEvent | undefined {
     globalPosition: packPosition(event.position),
     type: event.type,
     data: event.data,
-    metadata: event.metadata as unknown as EventMetadata,
+    metadata: metadataOf(event.metadata),
     recordedAt: new Date(event.created),
   };
 }
@@ -130,8 +137,14 @@ export class EventStoreDbEventStore implements EventStore {
         ),
         { expectedRevision: toExpected(options.expectedRevision) },
       );
-      if (!result.position) throw new Error(`EventStoreDB returned no position for the append to ${streamId}`);
-      return { nextExpectedRevision: Number(result.nextExpectedRevision), position: packPosition(result.position), alreadyAppended: false };
+      if (!result.success) throw new WrongExpectedRevision(streamId, options.expectedRevision, Number(result.nextExpectedRevision));
+      if (result.position) {
+        return { nextExpectedRevision: Number(result.nextExpectedRevision), position: packPosition(result.position), alreadyAppended: false };
+      }
+      // The server answers a write it deduplicated by event id without a position.
+      const earlier = commandId === undefined ? undefined : await this.findCommand(streamId, commandId);
+      if (earlier) return earlier;
+      throw new Error(`EventStoreDB returned no position for the append to ${streamId}`);
     } catch (error) {
       if (error instanceof WrongExpectedVersionError) {
         const actual = typeof error.actualVersion === 'bigint' ? Number(error.actualVersion) : -1;
@@ -186,9 +199,9 @@ export class EventStoreDbEventStore implements EventStore {
   }
 
   async readHeadPosition(): Promise<bigint> {
-    for await (const resolved of this.client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: DEFAULT_READ_BATCH })) {
-      const event = toStoredEvent(resolved);
-      if (event) return event.globalPosition;
+    // Any event will do, system ones included: positions order the whole of $all.
+    for await (const resolved of this.client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 1 })) {
+      if (resolved.event?.position) return packPosition(resolved.event.position);
     }
     return 0n;
   }
@@ -200,26 +213,34 @@ export class EventStoreDbEventStore implements EventStore {
       ? eventTypeFilter({ regex: `^(${options.eventTypes.map(escapeRegex).join('|')})$` })
       : excludeSystemEvents();
     const subscription = this.client.subscribeToAll({ fromPosition: after === 0n ? START : unpackPosition(after), filter });
-    const queue = new MessageQueue(batchSize);
-    subscription.on('caughtUp', () => queue.push({ kind: 'caught-up' }));
+    const close = async (): Promise<void> => {
+      await subscription.unsubscribe();
+      queue.end();
+    };
+    const queue = new MessageQueue(batchSize, close);
+    // The server's caught-up signal can overtake events still buffered in the client's stream:
+    // it is passed on only once those have been read.
+    let caughtUpAfter: number | undefined;
+    subscription.on('caughtUp', () => {
+      if (subscription.readableLength === 0) queue.push({ kind: 'caught-up' });
+      else caughtUpAfter = subscription.readableLength;
+    });
     void (async () => {
       try {
         for await (const resolved of subscription) {
           const event = toStoredEvent(resolved);
           if (event && event.globalPosition > after) queue.pushEvent(event);
+          if (caughtUpAfter !== undefined && --caughtUpAfter === 0) {
+            caughtUpAfter = undefined;
+            queue.push({ kind: 'caught-up' });
+          }
         }
         queue.end();
       } catch (error) {
         queue.fail(error);
       }
     })();
-    return {
-      [Symbol.asyncIterator]: () => queue,
-      async close() {
-        await subscription.unsubscribe();
-        queue.end();
-      },
-    };
+    return { [Symbol.asyncIterator]: () => queue, close };
   }
 
   async close(): Promise<void> {
@@ -239,7 +260,16 @@ class MessageQueue implements AsyncIterator<SubscriptionMessage> {
   private ended = false;
   private error: unknown;
 
-  constructor(private readonly batchSize: number) {}
+  constructor(
+    private readonly batchSize: number,
+    private readonly close: () => Promise<void>,
+  ) {}
+
+  /** A consumer leaving `for await` early ends the server-side subscription too. */
+  async return(): Promise<IteratorResult<SubscriptionMessage>> {
+    await this.close();
+    return { value: undefined, done: true };
+  }
 
   pushEvent(event: StoredEvent): void {
     this.buffer.push(event);

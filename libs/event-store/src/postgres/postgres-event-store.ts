@@ -1,4 +1,4 @@
-import type { Pool } from 'pg';
+import pg, { type Pool } from 'pg';
 import { migrate } from '#database';
 import { AppendSignal } from '../append-signal.js';
 import { eventIdFor } from '../event-ids.js';
@@ -130,10 +130,14 @@ export class PostgresEventStore implements EventStore {
         try {
           await this.writeBatch(batch);
         } catch (error) {
-          if (batch.length === 1) batch[0]!.reject(error);
-          // The shared transaction rolled back: write each append alone so one bad append
-          // (data PostgreSQL refuses, say) fails by itself and not its neighbours.
-          else for (const pending of batch) await this.writeBatch([pending]).catch(pending.reject);
+          // A server error means the shared transaction rolled back: write each append alone so
+          // one bad append (data PostgreSQL refuses, say) fails by itself and not its neighbours.
+          // After a lost connection the batch may have committed, so nothing is retried then.
+          if (batch.length > 1 && error instanceof pg.DatabaseError) {
+            for (const pending of batch) await this.writeBatch([pending]).catch(pending.reject);
+          } else {
+            for (const pending of batch) pending.reject(error);
+          }
         }
         this.appendSignal.notify();
       }
