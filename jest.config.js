@@ -21,6 +21,7 @@ export default {
   moduleNameMapper: {
     '^#event-store$': lib('event-store'),
     '^#database$': lib('database'),
+    '^#domain$': lib('domain'),
     '^#runtime$': lib('runtime'),
     '^#read-models$': '<rootDir>/projections/index.ts',
     '^#projections$': lib('projections'),

@@ -1,0 +1,3 @@
+export * from './policy/entitlement.js';
+export { InvalidPolicyVersion, isCalendarDate, parsePolicyVersion } from './policy/parse-policy-version.js';
+export * from './policy/policy-version.js';

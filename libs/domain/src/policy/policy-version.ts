@@ -1,0 +1,68 @@
+/**
+ * A policy version as data: which support regimes a resolution grants, to which beneficiary
+ * groups, at which rates, from when to when, and on which clause of the legal text each rule
+ * rests. Rates are never code: a new resolution is a new version, published as data.
+ *
+ * Beneficiary groups ("Đối tượng 1–6") are the six classes of officials of Resolution 24/2024;
+ * a group missing from a rule's table is not covered by that regime.
+ */
+export const BENEFICIARY_GROUPS = [1, 2, 3, 4, 5, 6] as const;
+export type BeneficiaryGroup = (typeof BENEFICIARY_GROUPS)[number];
+
+/** The regimes by the letters the resolution and its year-end report use (đ is outpatient convalescence). */
+export const REGIME_CODES = ['a', 'b', 'c', 'd', 'đ', 'e', 'g', 'h', 'i', 'k'] as const;
+export type RegimeCode = (typeof REGIME_CODES)[number];
+
+/** Whole VND per beneficiary group; a group that is absent is not covered. */
+export type AmountByGroup = Partial<Record<BeneficiaryGroup, number>>;
+
+export type RegimeRule =
+  /** A fixed amount each time the event happens (visit allowance per admission, serious-illness support). */
+  | { readonly kind: 'fixed-per-event'; readonly amountByGroup: AmountByGroup }
+  /**
+   * A rate per calendar day of a stay (meal allowance, convalescence). Whether the first and
+   * the last day count is a policy parameter, as for insurance bed-days.
+   */
+  | { readonly kind: 'rate-per-day'; readonly rateByGroup: AmountByGroup; readonly countFirstDay: boolean; readonly countLastDay: boolean }
+  /** The actual cost, up to a ceiling per claim (party-congress health checks, trips). */
+  | { readonly kind: 'actual-cost-up-to-claim-ceiling'; readonly ceilingByGroup: AmountByGroup }
+  /** The actual cost, up to what is left of an annual cap per beneficiary (special drugs). */
+  | { readonly kind: 'actual-cost-up-to-annual-cap'; readonly annualCapByGroup: AmountByGroup }
+  /** A share of the out-of-pocket cost, in basis points (10,000 = all of it), with a ceiling per claim. */
+  | { readonly kind: 'share-of-out-of-pocket'; readonly shareBasisPointsByGroup: AmountByGroup; readonly ceilingByGroup: AmountByGroup }
+  /** At most so many times a year; each time a fixed amount, or the actual cost up to the amount when `actualCost`. */
+  | {
+      readonly kind: 'limited-per-year';
+      readonly timesPerYearByGroup: AmountByGroup;
+      readonly amountByGroup: AmountByGroup;
+      readonly actualCost: boolean;
+    }
+  /** Paid to staff doing cadre health work, by role, per month or per session: not to beneficiaries. */
+  | { readonly kind: 'staff-allowance'; readonly amountByRole: Readonly<Record<string, number>>; readonly per: 'month' | 'session' };
+
+export interface RegimeDefinition {
+  /** Unique in the version: the letter, and after a dot the variant where one letter has several rules ("đ.home"). */
+  readonly id: string;
+  /** The report's letter, by which the year-end report groups amounts. */
+  readonly code: RegimeCode;
+  readonly name: string;
+  /** Article and clause of the legal text the rule comes from, so that every amount can be explained. */
+  readonly clause: string;
+  /** True where the figures are illustrative (derived from the year-end report), not the resolution's own table. */
+  readonly illustrative: boolean;
+  readonly rule: RegimeRule;
+}
+
+export interface PolicyVersion {
+  readonly id: string;
+  readonly province: string;
+  /** e.g. "Resolution 24/2024/NQ-HĐND" */
+  readonly legalBasis: string;
+  /** First day in force (YYYY-MM-DD). */
+  readonly effectiveFrom: string;
+  /** Last day in force (YYYY-MM-DD), inclusive; absent while the version is open-ended. */
+  readonly effectiveTo?: string;
+  /** What the publisher wants readers to know, e.g. which figures are illustrative and why. */
+  readonly note?: string;
+  readonly regimes: readonly RegimeDefinition[];
+}
