@@ -1,0 +1,172 @@
+import { type BeneficiaryGroup, BENEFICIARY_GROUPS } from '../policy/policy-version.js';
+import { isCalendarDate } from '../policy/parse-policy-version.js';
+import { nationalIdProblem } from './national-id.js';
+
+/**
+ * A beneficiary: an official on the province's register, placed in one of the six groups
+ * ("Đối tượng") that decide which regimes and rates apply. Every fact has its valid date, so the
+ * group held on any past day can be answered from the stream.
+ */
+export type BeneficiaryEvent =
+  | {
+      readonly type: 'BeneficiaryEnrolled';
+      readonly data: {
+        readonly beneficiaryId: string;
+        readonly fullName: string;
+        readonly dateOfBirth: string;
+        readonly nationalId: string;
+        readonly title: string;
+        readonly administrativeUnit: string;
+        readonly group: BeneficiaryGroup;
+        readonly from: string;
+      };
+    }
+  | { readonly type: 'BeneficiaryPositionChanged'; readonly data: { readonly title: string; readonly administrativeUnit: string; readonly from: string } }
+  | {
+      readonly type: 'BeneficiaryReclassified';
+      readonly data: { readonly group: BeneficiaryGroup; readonly from: string; readonly reason: string; readonly decisionNumber: string };
+    }
+  | { readonly type: 'BeneficiaryRetired'; readonly data: { readonly on: string } }
+  | { readonly type: 'BeneficiaryDied'; readonly data: { readonly on: string } }
+  | { readonly type: 'BeneficiaryRemovedFromRegister'; readonly data: { readonly on: string; readonly reason: string } };
+
+export type BeneficiaryCommand =
+  | { readonly type: 'EnrolBeneficiary'; readonly data: Extract<BeneficiaryEvent, { type: 'BeneficiaryEnrolled' }>['data'] }
+  | { readonly type: 'ChangePosition'; readonly data: Extract<BeneficiaryEvent, { type: 'BeneficiaryPositionChanged' }>['data'] }
+  | { readonly type: 'ReclassifyBeneficiary'; readonly data: Extract<BeneficiaryEvent, { type: 'BeneficiaryReclassified' }>['data'] }
+  | { readonly type: 'RecordRetirement'; readonly data: { readonly on: string } }
+  | { readonly type: 'RecordDeath'; readonly data: { readonly on: string } }
+  | { readonly type: 'RemoveFromRegister'; readonly data: { readonly on: string; readonly reason: string } };
+
+/** A group held from a valid date on, until the next entry. */
+export interface GroupPeriod {
+  readonly group: BeneficiaryGroup;
+  readonly from: string;
+}
+
+export type Beneficiary =
+  | { readonly status: 'unknown' }
+  | {
+      readonly status: 'registered' | 'removed';
+      readonly id: string;
+      readonly enrolledFrom: string;
+      /** Ordered by valid date; a later reclassification with an earlier date is slotted in its place. */
+      readonly groups: readonly GroupPeriod[];
+      readonly title: string;
+      readonly administrativeUnit: string;
+      readonly retiredOn?: string;
+      readonly diedOn?: string;
+      readonly removedOn?: string;
+    };
+
+export const initialBeneficiary: Beneficiary = { status: 'unknown' };
+
+/** A command the register's rules refuse; `field` names the offending input where there is one. */
+export class BeneficiaryRuleViolated extends Error {
+  override readonly name = 'BeneficiaryRuleViolated';
+  constructor(
+    readonly rule: 'AlreadyEnrolled' | 'NotEnrolled' | 'RemovedFromRegister' | 'Deceased' | 'InvalidInput' | 'BeforeEnrolment',
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+}
+
+function requireDate(value: string, field: string): void {
+  if (!isCalendarDate(value)) throw new BeneficiaryRuleViolated('InvalidInput', `${field} must be a date YYYY-MM-DD`, field);
+}
+
+function requireText(value: string, field: string): void {
+  if (typeof value !== 'string' || value.trim() === '') throw new BeneficiaryRuleViolated('InvalidInput', `${field} must not be empty`, field);
+}
+
+function requireGroup(value: number, field: string): void {
+  if (!(BENEFICIARY_GROUPS as readonly number[]).includes(value)) throw new BeneficiaryRuleViolated('InvalidInput', `${field} must be a beneficiary group from 1 to 6`, field);
+}
+
+/** The group held on `date`, or undefined before enrolment. */
+export function groupOn(state: Beneficiary, date: string): BeneficiaryGroup | undefined {
+  if (state.status === 'unknown') return undefined;
+  let group: BeneficiaryGroup | undefined;
+  for (const period of state.groups) if (period.from <= date) group = period.group;
+  return group;
+}
+
+export function evolve(state: Beneficiary, event: BeneficiaryEvent): Beneficiary {
+  switch (event.type) {
+    case 'BeneficiaryEnrolled':
+      return {
+        status: 'registered',
+        id: event.data.beneficiaryId,
+        enrolledFrom: event.data.from,
+        groups: [{ group: event.data.group, from: event.data.from }],
+        title: event.data.title,
+        administrativeUnit: event.data.administrativeUnit,
+      };
+    case 'BeneficiaryPositionChanged':
+      return state.status === 'unknown' ? state : { ...state, title: event.data.title, administrativeUnit: event.data.administrativeUnit };
+    case 'BeneficiaryReclassified': {
+      if (state.status === 'unknown') return state;
+      const others = state.groups.filter((period) => period.from !== event.data.from);
+      const groups = [...others, { group: event.data.group, from: event.data.from }].sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : 0));
+      return { ...state, groups };
+    }
+    case 'BeneficiaryRetired':
+      return state.status === 'unknown' ? state : { ...state, retiredOn: event.data.on };
+    case 'BeneficiaryDied':
+      return state.status === 'unknown' ? state : { ...state, diedOn: event.data.on };
+    case 'BeneficiaryRemovedFromRegister':
+      return state.status === 'unknown' ? state : { ...state, status: 'removed', removedOn: event.data.on };
+    default: {
+      const unhandled: never = event;
+      return unhandled;
+    }
+  }
+}
+
+export function decide(command: BeneficiaryCommand, state: Beneficiary): BeneficiaryEvent[] {
+  if (command.type === 'EnrolBeneficiary') {
+    if (state.status !== 'unknown') throw new BeneficiaryRuleViolated('AlreadyEnrolled', `beneficiary ${state.id} is already enrolled`);
+    const data = command.data;
+    for (const field of ['beneficiaryId', 'fullName', 'title', 'administrativeUnit'] as const) requireText(data[field], field);
+    requireDate(data.dateOfBirth, 'dateOfBirth');
+    requireDate(data.from, 'from');
+    requireGroup(data.group, 'group');
+    const problem = nationalIdProblem(data.nationalId, data.dateOfBirth);
+    if (problem) throw new BeneficiaryRuleViolated('InvalidInput', problem, 'nationalId');
+    return [{ type: 'BeneficiaryEnrolled', data }];
+  }
+
+  if (state.status === 'unknown') throw new BeneficiaryRuleViolated('NotEnrolled', 'no such beneficiary on the register');
+  if (state.status === 'removed') throw new BeneficiaryRuleViolated('RemovedFromRegister', `beneficiary ${state.id} was removed from the register on ${state.removedOn}`);
+  const dated = 'from' in command.data ? command.data.from : command.data.on;
+  requireDate(dated, 'from' in command.data ? 'from' : 'on');
+  if (dated < state.enrolledFrom) throw new BeneficiaryRuleViolated('BeforeEnrolment', `${dated} is before the enrolment on ${state.enrolledFrom}`, 'from' in command.data ? 'from' : 'on');
+
+  switch (command.type) {
+    case 'ChangePosition':
+      requireText(command.data.title, 'title');
+      requireText(command.data.administrativeUnit, 'administrativeUnit');
+      return [{ type: 'BeneficiaryPositionChanged', data: command.data }];
+    case 'ReclassifyBeneficiary':
+      requireGroup(command.data.group, 'group');
+      requireText(command.data.reason, 'reason');
+      requireText(command.data.decisionNumber, 'decisionNumber');
+      return groupOn(state, command.data.from) === command.data.group ? [] : [{ type: 'BeneficiaryReclassified', data: command.data }];
+    case 'RecordRetirement':
+      return state.retiredOn === command.data.on ? [] : [{ type: 'BeneficiaryRetired', data: command.data }];
+    case 'RecordDeath':
+      if (state.diedOn !== undefined && state.diedOn !== command.data.on) {
+        throw new BeneficiaryRuleViolated('Deceased', `beneficiary ${state.id} is already recorded as deceased on ${state.diedOn}`);
+      }
+      return state.diedOn === command.data.on ? [] : [{ type: 'BeneficiaryDied', data: command.data }];
+    case 'RemoveFromRegister':
+      requireText(command.data.reason, 'reason');
+      return [{ type: 'BeneficiaryRemovedFromRegister', data: command.data }];
+    default: {
+      const unhandled: never = command;
+      return unhandled;
+    }
+  }
+}
