@@ -1,5 +1,7 @@
 export * from './policy/entitlement.js';
 export { InvalidPolicyVersion, isCalendarDate, parsePolicyVersion } from './policy/parse-policy-version.js';
 export * from './policy/policy-version.js';
-export * from './beneficiaries/beneficiary.js';
+/** Each aggregate's decide/evolve under its own name: `Beneficiaries.decide`, `Cards.evolve`. */
+export * as Beneficiaries from './beneficiaries/beneficiary.js';
 export { nationalIdProblem } from './beneficiaries/national-id.js';
+export * as Cards from './cards/card.js';
