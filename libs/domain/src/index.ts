@@ -5,3 +5,4 @@ export * from './policy/policy-version.js';
 export * as Beneficiaries from './beneficiaries/beneficiary.js';
 export { nationalIdProblem } from './beneficiaries/national-id.js';
 export * as Cards from './cards/card.js';
+export * as Admissions from './admissions/admission.js';
