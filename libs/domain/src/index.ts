@@ -6,3 +6,4 @@ export * as Beneficiaries from './beneficiaries/beneficiary.js';
 export { nationalIdProblem } from './beneficiaries/national-id.js';
 export * as Cards from './cards/card.js';
 export * as Admissions from './admissions/admission.js';
+export { RuleViolated } from './rule-violated.js';

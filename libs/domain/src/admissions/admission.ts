@@ -1,6 +1,7 @@
 import { type DailySegment, dailyAllowanceFor, fixedAmountFor } from '../policy/entitlement.js';
 import { isCalendarDate } from '../policy/parse-policy-version.js';
 import type { BeneficiaryGroup, PolicyVersion } from '../policy/policy-version.js';
+import { RuleViolated } from '../rule-violated.js';
 
 /**
  * An inpatient stay. On discharge the visit allowance (regime a, once, on the admission date) and
@@ -32,16 +33,7 @@ export interface AdmissionContext {
   readonly groupOn: (date: string) => BeneficiaryGroup | undefined;
 }
 
-export class AdmissionRuleViolated extends Error {
-  override readonly name = 'AdmissionRuleViolated';
-  constructor(
-    readonly rule: 'AlreadyRecorded' | 'NotAdmitted' | 'AlreadyDischarged' | 'DischargeBeforeAdmission' | 'NotABeneficiaryOnAdmission' | 'InvalidInput',
-    message: string,
-    readonly field?: string,
-  ) {
-    super(message);
-  }
-}
+export type AdmissionRule = 'AlreadyRecorded' | 'NotAdmitted' | 'AlreadyDischarged' | 'DischargeBeforeAdmission' | 'NotABeneficiaryOnAdmission' | 'InvalidInput';
 
 export function evolve(state: Admission, event: AdmissionEvent): Admission {
   switch (event.type) {
@@ -63,26 +55,26 @@ export function decide(command: AdmissionCommand, state: Admission, context: Adm
   switch (command.type) {
     case 'RecordAdmission': {
       const data = command.data;
-      if (state.status !== 'none') throw new AdmissionRuleViolated('AlreadyRecorded', `admission ${state.admissionId} is already recorded`);
+      if (state.status !== 'none') throw new RuleViolated<AdmissionRule>('AlreadyRecorded', `admission ${state.admissionId} is already recorded`);
       for (const field of ['admissionId', 'beneficiaryId', 'facility'] as const) {
-        if (!data[field]?.trim()) throw new AdmissionRuleViolated('InvalidInput', `${field} must not be empty`, field);
+        if (!data[field]?.trim()) throw new RuleViolated<AdmissionRule>('InvalidInput', `${field} must not be empty`, field);
       }
-      if (!isCalendarDate(data.admittedOn)) throw new AdmissionRuleViolated('InvalidInput', 'admittedOn must be a date YYYY-MM-DD', 'admittedOn');
+      if (!isCalendarDate(data.admittedOn)) throw new RuleViolated<AdmissionRule>('InvalidInput', 'admittedOn must be a date YYYY-MM-DD', 'admittedOn');
       if (context.groupOn(data.admittedOn) === undefined) {
-        throw new AdmissionRuleViolated('NotABeneficiaryOnAdmission', `beneficiary ${data.beneficiaryId} held no group on ${data.admittedOn}`, 'admittedOn');
+        throw new RuleViolated<AdmissionRule>('NotABeneficiaryOnAdmission', `beneficiary ${data.beneficiaryId} held no group on ${data.admittedOn}`, 'admittedOn');
       }
       return [{ type: 'AdmissionRecorded', data }];
     }
     case 'RecordDischarge': {
-      if (state.status === 'none') throw new AdmissionRuleViolated('NotAdmitted', 'no such admission');
+      if (state.status === 'none') throw new RuleViolated<AdmissionRule>('NotAdmitted', 'no such admission');
       if (state.status === 'discharged') {
         if (state.dischargedOn === command.data.dischargedOn) return [];
-        throw new AdmissionRuleViolated('AlreadyDischarged', `admission ${state.admissionId} was discharged on ${state.dischargedOn}`);
+        throw new RuleViolated<AdmissionRule>('AlreadyDischarged', `admission ${state.admissionId} was discharged on ${state.dischargedOn}`);
       }
       const { dischargedOn } = command.data;
-      if (!isCalendarDate(dischargedOn)) throw new AdmissionRuleViolated('InvalidInput', 'dischargedOn must be a date YYYY-MM-DD', 'dischargedOn');
+      if (!isCalendarDate(dischargedOn)) throw new RuleViolated<AdmissionRule>('InvalidInput', 'dischargedOn must be a date YYYY-MM-DD', 'dischargedOn');
       if (dischargedOn < state.admittedOn) {
-        throw new AdmissionRuleViolated('DischargeBeforeAdmission', `discharge ${dischargedOn} is before admission ${state.admittedOn}`, 'dischargedOn');
+        throw new RuleViolated<AdmissionRule>('DischargeBeforeAdmission', `discharge ${dischargedOn} is before admission ${state.admittedOn}`, 'dischargedOn');
       }
       const events: AdmissionEvent[] = [{ type: 'DischargeRecorded', data: { dischargedOn } }];
       const group = context.groupOn(state.admittedOn)!;

@@ -1,6 +1,7 @@
 import { type BeneficiaryGroup, BENEFICIARY_GROUPS } from '../policy/policy-version.js';
 import { isCalendarDate } from '../policy/parse-policy-version.js';
 import { nationalIdProblem } from './national-id.js';
+import { RuleViolated } from '../rule-violated.js';
 
 /**
  * A beneficiary: an official on the province's register, placed in one of the six groups
@@ -62,27 +63,18 @@ export type Beneficiary =
 export const initialBeneficiary: Beneficiary = { status: 'unknown' };
 
 /** A command the register's rules refuse; `field` names the offending input where there is one. */
-export class BeneficiaryRuleViolated extends Error {
-  override readonly name = 'BeneficiaryRuleViolated';
-  constructor(
-    readonly rule: 'AlreadyEnrolled' | 'NotEnrolled' | 'RemovedFromRegister' | 'Deceased' | 'InvalidInput' | 'BeforeEnrolment',
-    message: string,
-    readonly field?: string,
-  ) {
-    super(message);
-  }
-}
+export type BeneficiaryRule = 'AlreadyEnrolled' | 'NotEnrolled' | 'RemovedFromRegister' | 'Deceased' | 'InvalidInput' | 'BeforeEnrolment';
 
 function requireDate(value: string, field: string): void {
-  if (!isCalendarDate(value)) throw new BeneficiaryRuleViolated('InvalidInput', `${field} must be a date YYYY-MM-DD`, field);
+  if (!isCalendarDate(value)) throw new RuleViolated<BeneficiaryRule>('InvalidInput', `${field} must be a date YYYY-MM-DD`, field);
 }
 
 function requireText(value: string, field: string): void {
-  if (typeof value !== 'string' || value.trim() === '') throw new BeneficiaryRuleViolated('InvalidInput', `${field} must not be empty`, field);
+  if (typeof value !== 'string' || value.trim() === '') throw new RuleViolated<BeneficiaryRule>('InvalidInput', `${field} must not be empty`, field);
 }
 
 function requireGroup(value: number, field: string): void {
-  if (!(BENEFICIARY_GROUPS as readonly number[]).includes(value)) throw new BeneficiaryRuleViolated('InvalidInput', `${field} must be a beneficiary group from 1 to 6`, field);
+  if (!(BENEFICIARY_GROUPS as readonly number[]).includes(value)) throw new RuleViolated<BeneficiaryRule>('InvalidInput', `${field} must be a beneficiary group from 1 to 6`, field);
 }
 
 /** The group held on `date`, or undefined before enrolment. */
@@ -127,22 +119,22 @@ export function evolve(state: Beneficiary, event: BeneficiaryEvent): Beneficiary
 
 export function decide(command: BeneficiaryCommand, state: Beneficiary): BeneficiaryEvent[] {
   if (command.type === 'EnrolBeneficiary') {
-    if (state.status !== 'unknown') throw new BeneficiaryRuleViolated('AlreadyEnrolled', `beneficiary ${state.id} is already enrolled`);
+    if (state.status !== 'unknown') throw new RuleViolated<BeneficiaryRule>('AlreadyEnrolled', `beneficiary ${state.id} is already enrolled`);
     const data = command.data;
     for (const field of ['beneficiaryId', 'fullName', 'title', 'administrativeUnit'] as const) requireText(data[field], field);
     requireDate(data.dateOfBirth, 'dateOfBirth');
     requireDate(data.from, 'from');
     requireGroup(data.group, 'group');
     const problem = nationalIdProblem(data.nationalId, data.dateOfBirth);
-    if (problem) throw new BeneficiaryRuleViolated('InvalidInput', problem, 'nationalId');
+    if (problem) throw new RuleViolated<BeneficiaryRule>('InvalidInput', problem, 'nationalId');
     return [{ type: 'BeneficiaryEnrolled', data }];
   }
 
-  if (state.status === 'unknown') throw new BeneficiaryRuleViolated('NotEnrolled', 'no such beneficiary on the register');
-  if (state.status === 'removed') throw new BeneficiaryRuleViolated('RemovedFromRegister', `beneficiary ${state.id} was removed from the register on ${state.removedOn}`);
+  if (state.status === 'unknown') throw new RuleViolated<BeneficiaryRule>('NotEnrolled', 'no such beneficiary on the register');
+  if (state.status === 'removed') throw new RuleViolated<BeneficiaryRule>('RemovedFromRegister', `beneficiary ${state.id} was removed from the register on ${state.removedOn}`);
   const dated = 'from' in command.data ? command.data.from : command.data.on;
   requireDate(dated, 'from' in command.data ? 'from' : 'on');
-  if (dated < state.enrolledFrom) throw new BeneficiaryRuleViolated('BeforeEnrolment', `${dated} is before the enrolment on ${state.enrolledFrom}`, 'from' in command.data ? 'from' : 'on');
+  if (dated < state.enrolledFrom) throw new RuleViolated<BeneficiaryRule>('BeforeEnrolment', `${dated} is before the enrolment on ${state.enrolledFrom}`, 'from' in command.data ? 'from' : 'on');
 
   switch (command.type) {
     case 'ChangePosition':
@@ -158,7 +150,7 @@ export function decide(command: BeneficiaryCommand, state: Beneficiary): Benefic
       return state.retiredOn === command.data.on ? [] : [{ type: 'BeneficiaryRetired', data: command.data }];
     case 'RecordDeath':
       if (state.diedOn !== undefined && state.diedOn !== command.data.on) {
-        throw new BeneficiaryRuleViolated('Deceased', `beneficiary ${state.id} is already recorded as deceased on ${state.diedOn}`);
+        throw new RuleViolated<BeneficiaryRule>('Deceased', `beneficiary ${state.id} is already recorded as deceased on ${state.diedOn}`);
       }
       return state.diedOn === command.data.on ? [] : [{ type: 'BeneficiaryDied', data: command.data }];
     case 'RemoveFromRegister':

@@ -1,4 +1,5 @@
 import { isCalendarDate } from '../policy/parse-policy-version.js';
+import { RuleViolated } from '../rule-violated.js';
 
 /**
  * A health-protection card (thẻ bảo vệ sức khỏe). Each card number is a stream of its own
@@ -49,16 +50,7 @@ export function cardStreamId(cardNumber: string): string {
   return `card-${cardNumber}`;
 }
 
-export class CardRuleViolated extends Error {
-  override readonly name = 'CardRuleViolated';
-  constructor(
-    readonly rule: 'CardNumberTaken' | 'CardNotIssued' | 'CardRevoked' | 'CardAlreadyReplaced' | 'InvalidInput',
-    message: string,
-    readonly field?: string,
-  ) {
-    super(message);
-  }
-}
+export type CardRule = 'CardNumberTaken' | 'CardNotIssued' | 'CardRevoked' | 'CardAlreadyReplaced' | 'InvalidInput';
 
 /** Whether the card covers `date`: issued, not closed before it, inside its validity. */
 export function cardValidOn(card: Card, date: string): boolean {
@@ -81,15 +73,15 @@ export function evolve(state: Card, event: CardEvent): Card {
   }
 }
 
-function invalid(field: string, message: string): CardRuleViolated {
-  return new CardRuleViolated('InvalidInput', message, field);
+function invalid(field: string, message: string): RuleViolated<CardRule> {
+  return new RuleViolated<CardRule>('InvalidInput', message, field);
 }
 
 export function decide(command: CardCommand, state: Card): CardEvent[] {
   switch (command.type) {
     case 'IssueCard': {
       const data = command.data;
-      if (state.status !== 'none') throw new CardRuleViolated('CardNumberTaken', `card number ${state.cardNumber} is already issued`, 'cardNumber');
+      if (state.status !== 'none') throw new RuleViolated<CardRule>('CardNumberTaken', `card number ${state.cardNumber} is already issued`, 'cardNumber');
       if (!CARD_NUMBER.test(data.cardNumber)) throw invalid('cardNumber', 'card number must be 4–20 capital letters, digits or dashes');
       if (!data.beneficiaryId?.trim()) throw invalid('beneficiaryId', 'beneficiaryId must not be empty');
       if (!isCalendarDate(data.validFrom)) throw invalid('validFrom', 'validFrom must be a date YYYY-MM-DD');
@@ -98,9 +90,9 @@ export function decide(command: CardCommand, state: Card): CardEvent[] {
       return [{ type: 'CardIssued', data }];
     }
     case 'ReissueCard': {
-      if (state.status === 'none') throw new CardRuleViolated('CardNotIssued', 'no card with this number was issued');
-      if (state.status === 'revoked') throw new CardRuleViolated('CardRevoked', `card ${state.cardNumber} was revoked on ${state.closedOn} and cannot be reissued`);
-      if (state.status === 'replaced') throw new CardRuleViolated('CardAlreadyReplaced', `card ${state.cardNumber} was already replaced on ${state.closedOn}`);
+      if (state.status === 'none') throw new RuleViolated<CardRule>('CardNotIssued', 'no card with this number was issued');
+      if (state.status === 'revoked') throw new RuleViolated<CardRule>('CardRevoked', `card ${state.cardNumber} was revoked on ${state.closedOn} and cannot be reissued`);
+      if (state.status === 'replaced') throw new RuleViolated<CardRule>('CardAlreadyReplaced', `card ${state.cardNumber} was already replaced on ${state.closedOn}`);
       const { newCardNumber, reason, on } = command.data;
       if (!REISSUE_REASONS.includes(reason)) throw invalid('reason', `reason must be one of ${REISSUE_REASONS.join(', ')}`);
       if (!CARD_NUMBER.test(newCardNumber) || newCardNumber === state.cardNumber) throw invalid('newCardNumber', 'the new card needs a new, well-formed number');
@@ -108,7 +100,7 @@ export function decide(command: CardCommand, state: Card): CardEvent[] {
       return [{ type: 'CardReplaced', data: { byCardNumber: newCardNumber, reason, on } }];
     }
     case 'RevokeCard': {
-      if (state.status === 'none') throw new CardRuleViolated('CardNotIssued', 'no card with this number was issued');
+      if (state.status === 'none') throw new RuleViolated<CardRule>('CardNotIssued', 'no card with this number was issued');
       if (state.status === 'revoked') return [];
       if (!command.data.reason?.trim()) throw invalid('reason', 'reason must not be empty');
       if (!isCalendarDate(command.data.on)) throw invalid('on', 'on must be a date YYYY-MM-DD');
