@@ -7,3 +7,4 @@ export { nationalIdProblem } from './beneficiaries/national-id.js';
 export * as Cards from './cards/card.js';
 export * as Admissions from './admissions/admission.js';
 export { RuleViolated } from './rule-violated.js';
+export * as AnnualCapLedger from './drug-reimbursements/annual-cap-ledger.js';

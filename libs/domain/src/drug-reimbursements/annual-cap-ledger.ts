@@ -1,0 +1,98 @@
+import { RuleViolated } from '../rule-violated.js';
+
+/**
+ * The running balance of one beneficiary's annual cap for one regime and year (special drugs,
+ * regime g): amounts are reserved when the Professional Council's decision is approved,
+ * consumed when paid, released when rejected or reversed. One stream per beneficiary, regime and
+ * year (`annualCapStreamId`) makes concurrent approvals for one person meet on the same stream, so
+ * the store's optimistic concurrency keeps the cap from being overspent.
+ */
+export type AnnualCapEvent =
+  | { readonly type: 'CapReserved'; readonly data: { readonly requestId: string; readonly amount: number; readonly cap: number; readonly overCap: number } }
+  | { readonly type: 'CapConsumed'; readonly data: { readonly requestId: string; readonly amount: number } }
+  | { readonly type: 'CapReleased'; readonly data: { readonly requestId: string; readonly amount: number } };
+
+export type AnnualCapCommand =
+  /**
+   * Reserve `amount` against `cap`. `overCapAllowed` is set only for an approval over the cap
+   * granted as an exception (with its reason and second approver recorded on the claim).
+   */
+  | { readonly type: 'ReserveCap'; readonly data: { readonly requestId: string; readonly amount: number; readonly cap: number; readonly overCapAllowed: boolean } }
+  | { readonly type: 'ConsumeCap'; readonly data: { readonly requestId: string } }
+  | { readonly type: 'ReleaseCap'; readonly data: { readonly requestId: string } };
+
+export interface AnnualCapLedger {
+  /** Reserved and not yet paid, by request. */
+  readonly reserved: Readonly<Record<string, number>>;
+  /** Paid, by request. */
+  readonly consumed: Readonly<Record<string, number>>;
+  /** Reserved plus consumed: what counts against the cap. */
+  readonly used: number;
+}
+
+export const initialAnnualCapLedger: AnnualCapLedger = { reserved: {}, consumed: {}, used: 0 };
+
+export type AnnualCapRule = 'AnnualCapExceeded' | 'AlreadyReserved' | 'NotReserved' | 'InvalidInput';
+
+export function annualCapStreamId(beneficiaryId: string, regimeId: string, year: number): string {
+  return `annualcap-${beneficiaryId}-${regimeId}-${year}`;
+}
+
+export function remainingCap(ledger: AnnualCapLedger, cap: number): number {
+  return Math.max(0, cap - ledger.used);
+}
+
+function without(record: Readonly<Record<string, number>>, key: string): Record<string, number> {
+  const copy = { ...record };
+  delete copy[key];
+  return copy;
+}
+
+export function evolve(ledger: AnnualCapLedger, event: AnnualCapEvent): AnnualCapLedger {
+  const { requestId, amount } = event.data;
+  switch (event.type) {
+    case 'CapReserved':
+      return { ...ledger, reserved: { ...ledger.reserved, [requestId]: amount }, used: ledger.used + amount };
+    case 'CapConsumed':
+      return { reserved: without(ledger.reserved, requestId), consumed: { ...ledger.consumed, [requestId]: amount }, used: ledger.used };
+    case 'CapReleased':
+      return { ...ledger, reserved: without(ledger.reserved, requestId), used: ledger.used - amount };
+    default: {
+      const unhandled: never = event;
+      return unhandled;
+    }
+  }
+}
+
+export function decide(command: AnnualCapCommand, ledger: AnnualCapLedger): AnnualCapEvent[] {
+  const { requestId } = command.data;
+  const reserved = ledger.reserved[requestId];
+  switch (command.type) {
+    case 'ReserveCap': {
+      const { amount, cap, overCapAllowed } = command.data;
+      if (!Number.isSafeInteger(amount) || amount <= 0) throw new RuleViolated<AnnualCapRule>('InvalidInput', 'amount must be a positive whole number of VND', 'amount');
+      if (reserved !== undefined || ledger.consumed[requestId] !== undefined) {
+        if (reserved === amount) return [];
+        throw new RuleViolated<AnnualCapRule>('AlreadyReserved', `request ${requestId} already holds ${reserved ?? ledger.consumed[requestId]} VND of the cap`);
+      }
+      const overCap = Math.max(0, amount - remainingCap(ledger, cap));
+      if (overCap > 0 && !overCapAllowed) {
+        throw new RuleViolated<AnnualCapRule>('AnnualCapExceeded', `${amount} VND exceeds the ${remainingCap(ledger, cap)} VND left of the ${cap} VND annual cap`, 'amount');
+      }
+      return [{ type: 'CapReserved', data: { requestId, amount, cap, overCap } }];
+    }
+    case 'ConsumeCap':
+      if (reserved === undefined) {
+        if (ledger.consumed[requestId] !== undefined) return [];
+        throw new RuleViolated<AnnualCapRule>('NotReserved', `request ${requestId} holds no reservation to pay`);
+      }
+      return [{ type: 'CapConsumed', data: { requestId, amount: reserved } }];
+    case 'ReleaseCap':
+      if (reserved === undefined) return [];
+      return [{ type: 'CapReleased', data: { requestId, amount: reserved } }];
+    default: {
+      const unhandled: never = command;
+      return unhandled;
+    }
+  }
+}
