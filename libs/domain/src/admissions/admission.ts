@@ -1,7 +1,6 @@
 import { type DailySegment, dailyAllowanceFor, fixedAmountFor } from '../policy/entitlement.js';
-import { isCalendarDate } from '../policy/parse-policy-version.js';
 import type { BeneficiaryGroup, PolicyVersion } from '../policy/policy-version.js';
-import { RuleViolated } from '../rule-violated.js';
+import { requireDate, requireText, RuleViolated } from '../rule-violated.js';
 
 /**
  * An inpatient stay. On discharge the visit allowance (regime a, once, on the admission date) and
@@ -56,10 +55,8 @@ export function decide(command: AdmissionCommand, state: Admission, context: Adm
     case 'RecordAdmission': {
       const data = command.data;
       if (state.status !== 'none') throw new RuleViolated<AdmissionRule>('AlreadyRecorded', `admission ${state.admissionId} is already recorded`);
-      for (const field of ['admissionId', 'beneficiaryId', 'facility'] as const) {
-        if (!data[field]?.trim()) throw new RuleViolated<AdmissionRule>('InvalidInput', `${field} must not be empty`, field);
-      }
-      if (!isCalendarDate(data.admittedOn)) throw new RuleViolated<AdmissionRule>('InvalidInput', 'admittedOn must be a date YYYY-MM-DD', 'admittedOn');
+      for (const field of ['admissionId', 'beneficiaryId', 'facility'] as const) requireText(data[field], field);
+      requireDate(data.admittedOn, 'admittedOn');
       if (context.groupOn(data.admittedOn) === undefined) {
         throw new RuleViolated<AdmissionRule>('NotABeneficiaryOnAdmission', `beneficiary ${data.beneficiaryId} held no group on ${data.admittedOn}`, 'admittedOn');
       }
@@ -72,7 +69,7 @@ export function decide(command: AdmissionCommand, state: Admission, context: Adm
         throw new RuleViolated<AdmissionRule>('AlreadyDischarged', `admission ${state.admissionId} was discharged on ${state.dischargedOn}`);
       }
       const { dischargedOn } = command.data;
-      if (!isCalendarDate(dischargedOn)) throw new RuleViolated<AdmissionRule>('InvalidInput', 'dischargedOn must be a date YYYY-MM-DD', 'dischargedOn');
+      requireDate(dischargedOn, 'dischargedOn');
       if (dischargedOn < state.admittedOn) {
         throw new RuleViolated<AdmissionRule>('DischargeBeforeAdmission', `discharge ${dischargedOn} is before admission ${state.admittedOn}`, 'dischargedOn');
       }

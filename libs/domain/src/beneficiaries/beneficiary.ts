@@ -1,7 +1,6 @@
 import { type BeneficiaryGroup, BENEFICIARY_GROUPS } from '../policy/policy-version.js';
-import { isCalendarDate } from '../policy/parse-policy-version.js';
 import { nationalIdProblem } from './national-id.js';
-import { RuleViolated } from '../rule-violated.js';
+import { requireDate, requireText, RuleViolated } from '../rule-violated.js';
 
 /**
  * A beneficiary: an official on the province's register, placed in one of the six groups
@@ -64,14 +63,6 @@ export const initialBeneficiary: Beneficiary = { status: 'unknown' };
 
 /** A command the register's rules refuse; `field` names the offending input where there is one. */
 export type BeneficiaryRule = 'AlreadyEnrolled' | 'NotEnrolled' | 'RemovedFromRegister' | 'Deceased' | 'InvalidInput' | 'BeforeEnrolment';
-
-function requireDate(value: string, field: string): void {
-  if (!isCalendarDate(value)) throw new RuleViolated<BeneficiaryRule>('InvalidInput', `${field} must be a date YYYY-MM-DD`, field);
-}
-
-function requireText(value: string, field: string): void {
-  if (typeof value !== 'string' || value.trim() === '') throw new RuleViolated<BeneficiaryRule>('InvalidInput', `${field} must not be empty`, field);
-}
 
 function requireGroup(value: number, field: string): void {
   if (!(BENEFICIARY_GROUPS as readonly number[]).includes(value)) throw new RuleViolated<BeneficiaryRule>('InvalidInput', `${field} must be a beneficiary group from 1 to 6`, field);

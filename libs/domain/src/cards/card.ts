@@ -1,5 +1,4 @@
-import { isCalendarDate } from '../policy/parse-policy-version.js';
-import { RuleViolated } from '../rule-violated.js';
+import { requireDate, requireText, RuleViolated } from '../rule-violated.js';
 
 /**
  * A health-protection card (thẻ bảo vệ sức khỏe). Each card number is a stream of its own
@@ -83,9 +82,9 @@ export function decide(command: CardCommand, state: Card): CardEvent[] {
       const data = command.data;
       if (state.status !== 'none') throw new RuleViolated<CardRule>('CardNumberTaken', `card number ${state.cardNumber} is already issued`, 'cardNumber');
       if (!CARD_NUMBER.test(data.cardNumber)) throw invalid('cardNumber', 'card number must be 4–20 capital letters, digits or dashes');
-      if (!data.beneficiaryId?.trim()) throw invalid('beneficiaryId', 'beneficiaryId must not be empty');
-      if (!isCalendarDate(data.validFrom)) throw invalid('validFrom', 'validFrom must be a date YYYY-MM-DD');
-      if (!isCalendarDate(data.validTo)) throw invalid('validTo', 'validTo must be a date YYYY-MM-DD');
+      requireText(data.beneficiaryId, 'beneficiaryId');
+      requireDate(data.validFrom, 'validFrom');
+      requireDate(data.validTo, 'validTo');
       if (data.validTo < data.validFrom) throw invalid('validTo', 'validTo must not be before validFrom');
       return [{ type: 'CardIssued', data }];
     }
@@ -96,14 +95,14 @@ export function decide(command: CardCommand, state: Card): CardEvent[] {
       const { newCardNumber, reason, on } = command.data;
       if (!REISSUE_REASONS.includes(reason)) throw invalid('reason', `reason must be one of ${REISSUE_REASONS.join(', ')}`);
       if (!CARD_NUMBER.test(newCardNumber) || newCardNumber === state.cardNumber) throw invalid('newCardNumber', 'the new card needs a new, well-formed number');
-      if (!isCalendarDate(on)) throw invalid('on', 'on must be a date YYYY-MM-DD');
+      requireDate(on, 'on');
       return [{ type: 'CardReplaced', data: { byCardNumber: newCardNumber, reason, on } }];
     }
     case 'RevokeCard': {
       if (state.status === 'none') throw new RuleViolated<CardRule>('CardNotIssued', 'no card with this number was issued');
       if (state.status === 'revoked') return [];
-      if (!command.data.reason?.trim()) throw invalid('reason', 'reason must not be empty');
-      if (!isCalendarDate(command.data.on)) throw invalid('on', 'on must be a date YYYY-MM-DD');
+      requireText(command.data.reason, 'reason');
+      requireDate(command.data.on, 'on');
       return [{ type: 'CardRevoked', data: command.data }];
     }
     default: {
