@@ -8,3 +8,7 @@ export * as Cards from './cards/card.js';
 export * as Admissions from './admissions/admission.js';
 export { RuleViolated } from './rule-violated.js';
 export * as AnnualCapLedger from './drug-reimbursements/annual-cap-ledger.js';
+export * as PolicyCatalog from './policy/policy-catalog.js';
+export * as NationalIds from './beneficiaries/national-id-reservation.js';
+export * as Claims from './claims/claim.js';
+export * as Payouts from './payouts/payout.js';

@@ -1,23 +1,28 @@
 import { RuleViolated } from '../rule-violated.js';
 
 /**
- * The running balance of one beneficiary's annual cap for one regime and year (special drugs,
- * regime g): amounts are reserved when the Professional Council's decision is approved,
- * consumed when paid, released when rejected or reversed. One stream per beneficiary, regime and
- * year (`annualCapStreamId`) makes concurrent approvals for one person meet on the same stream, so
- * the store's optimistic concurrency keeps the cap from being overspent.
+ * The running balance of what one beneficiary has used of one regime in one year: an amount
+ * against an annual cap (special drugs, regime g) or a number of uses against a yearly limit
+ * (health checks, h; convalescence, đ). Amounts are reserved when a claim is approved, consumed
+ * when paid, released when the payout is reversed. One stream per beneficiary, regime and year
+ * (`annualCapStreamId`) makes concurrent approvals for one person meet on the same stream, so the
+ * store's optimistic concurrency keeps the cap from being overspent.
  */
 export type AnnualCapEvent =
-  | { readonly type: 'CapReserved'; readonly data: { readonly requestId: string; readonly amount: number; readonly cap: number; readonly overCap: number } }
+  | { readonly type: 'CapReserved'; readonly data: { readonly requestId: string; readonly amount: number; readonly cap?: number; readonly overCap: number } }
   | { readonly type: 'CapConsumed'; readonly data: { readonly requestId: string; readonly amount: number } }
   | { readonly type: 'CapReleased'; readonly data: { readonly requestId: string; readonly amount: number } };
 
 export type AnnualCapCommand =
   /**
-   * Reserve `amount` against `cap`. `overCapAllowed` is set only for an approval over the cap
-   * granted as an exception (with its reason and second approver recorded on the claim).
+   * Reserve `amount` against `cap` (no money cap when absent) and one use against
+   * `timesPerYear` (no limit when absent). `overCapAllowed` is set only for an approval over the
+   * cap granted as an exception (with its reason and second approver recorded on the claim).
    */
-  | { readonly type: 'ReserveCap'; readonly data: { readonly requestId: string; readonly amount: number; readonly cap: number; readonly overCapAllowed: boolean } }
+  | {
+      readonly type: 'ReserveCap';
+      readonly data: { readonly requestId: string; readonly amount: number; readonly cap?: number; readonly timesPerYear?: number; readonly overCapAllowed: boolean };
+    }
   | { readonly type: 'ConsumeCap'; readonly data: { readonly requestId: string } }
   | { readonly type: 'ReleaseCap'; readonly data: { readonly requestId: string } };
 
@@ -30,9 +35,14 @@ export interface AnnualCapLedger {
   readonly used: number;
 }
 
+/** How many uses count against a yearly limit: every reservation not released. */
+export function timesUsed(ledger: AnnualCapLedger): number {
+  return Object.keys(ledger.reserved).length + Object.keys(ledger.consumed).length;
+}
+
 export const initialAnnualCapLedger: AnnualCapLedger = { reserved: {}, consumed: {}, used: 0 };
 
-export type AnnualCapRule = 'AnnualCapExceeded' | 'AlreadyReserved' | 'NotReserved' | 'InvalidInput';
+export type AnnualCapRule = 'AnnualCapExceeded' | 'YearlyLimitReached' | 'AlreadyReserved' | 'NotReserved' | 'InvalidInput';
 
 export function annualCapStreamId(beneficiaryId: string, regimeId: string, year: number): string {
   return `annualcap-${beneficiaryId}-${regimeId}-${year}`;
@@ -56,7 +66,7 @@ export function evolve(ledger: AnnualCapLedger, event: AnnualCapEvent): AnnualCa
     case 'CapConsumed':
       return { reserved: without(ledger.reserved, requestId), consumed: { ...ledger.consumed, [requestId]: amount }, used: ledger.used };
     case 'CapReleased':
-      return { ...ledger, reserved: without(ledger.reserved, requestId), used: ledger.used - amount };
+      return { reserved: without(ledger.reserved, requestId), consumed: without(ledger.consumed, requestId), used: ledger.used - amount };
     default: {
       const unhandled: never = event;
       return unhandled;
@@ -69,12 +79,16 @@ export function decide(command: AnnualCapCommand, ledger: AnnualCapLedger): Annu
   const reserved = ledger.reserved[requestId];
   switch (command.type) {
     case 'ReserveCap': {
-      const { amount, cap, overCapAllowed } = command.data;
+      const { amount, cap, timesPerYear, overCapAllowed } = command.data;
       if (!Number.isSafeInteger(amount) || amount <= 0) throw new RuleViolated<AnnualCapRule>('InvalidInput', 'amount must be a positive whole number of VND', 'amount');
       if (reserved !== undefined || ledger.consumed[requestId] !== undefined) {
         if (reserved === amount) return [];
         throw new RuleViolated<AnnualCapRule>('AlreadyReserved', `request ${requestId} already holds ${reserved ?? ledger.consumed[requestId]} VND of the cap`);
       }
+      if (timesPerYear !== undefined && timesUsed(ledger) >= timesPerYear) {
+        throw new RuleViolated<AnnualCapRule>('YearlyLimitReached', `already used ${timesUsed(ledger)} of ${timesPerYear} times this year`);
+      }
+      if (cap === undefined) return [{ type: 'CapReserved', data: { requestId, amount, overCap: 0 } }];
       const overCap = Math.max(0, amount - remainingCap(ledger, cap));
       if (overCap > 0 && !overCapAllowed) {
         throw new RuleViolated<AnnualCapRule>('AnnualCapExceeded', `${amount} VND exceeds the ${remainingCap(ledger, cap)} VND left of the ${cap} VND annual cap`, 'amount');
@@ -87,9 +101,10 @@ export function decide(command: AnnualCapCommand, ledger: AnnualCapLedger): Annu
         throw new RuleViolated<AnnualCapRule>('NotReserved', `request ${requestId} holds no reservation to pay`);
       }
       return [{ type: 'CapConsumed', data: { requestId, amount: reserved } }];
-    case 'ReleaseCap':
-      if (reserved === undefined) return [];
-      return [{ type: 'CapReleased', data: { requestId, amount: reserved } }];
+    case 'ReleaseCap': {
+      const held = reserved ?? ledger.consumed[requestId];
+      return held === undefined ? [] : [{ type: 'CapReleased', data: { requestId, amount: held } }];
+    }
     default: {
       const unhandled: never = command;
       return unhandled;

@@ -174,3 +174,14 @@ export function dailyAllowanceFor(
     unpaidDays,
   };
 }
+
+/** An allowance to staff doing cadre health work (regime k): the role's amount per month or session, times how many. */
+export function staffAllowanceFor(version: PolicyVersion | undefined, regimeId: string, role: string, quantity: number): Entitlement | { readonly entitled: false; readonly reason: 'role-not-covered' } {
+  if (!version) return { entitled: false, reason: 'no-policy-in-force' };
+  const regime = regimeOf(version, regimeId);
+  if (!regime) return { entitled: false, reason: 'regime-not-in-policy' };
+  if (regime.rule.kind !== 'staff-allowance') throw new Error(`regime ${regimeId} of ${version.id} is a ${regime.rule.kind} rule, not staff-allowance`);
+  const amount = regime.rule.amountByRole[role];
+  if (amount === undefined) return { entitled: false, reason: 'role-not-covered' };
+  return owed(version, regime, amount * quantity, amount);
+}

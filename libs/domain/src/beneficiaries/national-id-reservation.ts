@@ -1,0 +1,32 @@
+import { RuleViolated } from '../rule-violated.js';
+
+/**
+ * A national id number may be on the register once in the province. One stream per number
+ * (`nationalIdStreamId`) is reserved before the enrolment is written, so two clerks enrolling
+ * the same person at once cannot both succeed: the store lets only one create the stream.
+ */
+export type NationalIdEvent = { readonly type: 'NationalIdReserved'; readonly data: { readonly nationalId: string; readonly beneficiaryId: string } };
+
+export type NationalIdCommand = { readonly type: 'ReserveNationalId'; readonly data: { readonly nationalId: string; readonly beneficiaryId: string } };
+
+export type NationalIdReservation = { readonly beneficiaryId?: string };
+
+export const initialNationalIdReservation: NationalIdReservation = {};
+
+export type NationalIdRule = 'NationalIdTaken';
+
+export function nationalIdStreamId(nationalId: string): string {
+  return `nationalid-${nationalId}`;
+}
+
+export function evolve(_state: NationalIdReservation, event: NationalIdEvent): NationalIdReservation {
+  return { beneficiaryId: event.data.beneficiaryId };
+}
+
+export function decide(command: NationalIdCommand, state: NationalIdReservation): NationalIdEvent[] {
+  if (state.beneficiaryId === command.data.beneficiaryId) return [];
+  if (state.beneficiaryId !== undefined) {
+    throw new RuleViolated<NationalIdRule>('NationalIdTaken', `national id ${command.data.nationalId} is already on the register (beneficiary ${state.beneficiaryId})`, 'nationalId');
+  }
+  return [{ type: 'NationalIdReserved', data: command.data }];
+}

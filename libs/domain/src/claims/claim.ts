@@ -1,0 +1,357 @@
+import { type Beneficiary, groupOn } from '../beneficiaries/beneficiary.js';
+import { type Card, cardValidOn } from '../cards/card.js';
+import { type AnnualCapLedger, timesUsed } from '../drug-reimbursements/annual-cap-ledger.js';
+import {
+  actualCostUpToAnnualCap,
+  actualCostUpToClaimCeiling,
+  type DailySegment,
+  dailyAllowanceFor,
+  type Entitled,
+  fixedAmountFor,
+  limitedPerYear,
+  shareOfOutOfPocket,
+  staffAllowanceFor,
+} from '../policy/entitlement.js';
+import type { BeneficiaryGroup, PolicyVersion, RegimeDefinition } from '../policy/policy-version.js';
+import { requireDate, requireText, RuleViolated } from '../rule-violated.js';
+
+/**
+ * A claim under one of the regimes other than the admission allowances (a, b): convalescence (c),
+ * hospital fees (d), convalescence at home or out of province (đ), serious illness (e), special
+ * drugs on the Professional Council's decision (g), health checks (h, i) and staff allowances (k).
+ * Every claim goes request → approve or reject → payout; the amount is decided at approval, under
+ * the policy in force and the group held on the service date, after eligibility is checked again.
+ */
+export interface PrescribedItem {
+  readonly name: string;
+  readonly quantity: number;
+  readonly cost: number;
+}
+
+export interface ClaimFacts {
+  readonly claimId: string;
+  /** The regime's id in the policy version ("g", "h.fixed", "đ.home"). */
+  readonly regimeId: string;
+  /** The day the service was given (or the first day of a stay). */
+  readonly serviceDate: string;
+  /** The beneficiary, and the card presented; absent for staff allowances (k). */
+  readonly beneficiaryId?: string;
+  readonly cardNumber?: string;
+  /** Last day of a stay paid per day (convalescence). */
+  readonly until?: string;
+  /** The actual cost, whole VND. */
+  readonly cost?: number;
+  /** What the beneficiary paid after health insurance, whole VND (hospital-fee support). */
+  readonly outOfPocket?: number;
+  /** Special drugs: the Professional Council's decision number and what it prescribed. */
+  readonly councilDecisionNumber?: string;
+  readonly items?: readonly PrescribedItem[];
+  /** Staff allowances: who, in which role, for how many months or sessions. */
+  readonly staff?: { readonly name: string; readonly role: string };
+  readonly quantity?: number;
+  readonly requestedBy: string;
+}
+
+export interface ClaimApproval {
+  readonly amount: number;
+  /** One approver, or two when the amount goes over the annual cap as an exception. */
+  readonly approvedBy: readonly string[];
+  readonly policyVersionId: string;
+  readonly clause: string;
+  /** The rate, ceiling or cap the amount was computed with. */
+  readonly basis: number;
+  readonly group?: BeneficiaryGroup;
+  /** Paid at less than asked because only this much was left of the annual cap. */
+  readonly partial: boolean;
+  /** The part of `amount` beyond the annual cap, granted as an exception. */
+  readonly overCap: number;
+  readonly overCapReason?: string;
+  /** The yearly limit the approval counts against, to be reserved on the annual ledger. */
+  readonly limit?: { readonly cap?: number; readonly timesPerYear?: number };
+  /** Per-day regimes: the days and rates that make up the amount. */
+  readonly segments?: readonly DailySegment[];
+}
+
+export type ClaimEvent =
+  | { readonly type: 'ClaimRequested'; readonly data: ClaimFacts }
+  | { readonly type: 'OverCapApprovalProposed'; readonly data: { readonly by: string; readonly reason: string } }
+  | { readonly type: 'ClaimApproved'; readonly data: ClaimApproval }
+  | { readonly type: 'ClaimRejected'; readonly data: { readonly by: string; readonly reason: string } };
+
+export type ClaimCommand =
+  | { readonly type: 'RequestClaim'; readonly data: ClaimFacts }
+  | { readonly type: 'ApproveClaim'; readonly data: { readonly by: string } }
+  /** Approve what is left of the annual cap when the claim asks for more. */
+  | { readonly type: 'PartlyApproveClaim'; readonly data: { readonly by: string } }
+  /** First of the two approvals an amount over the annual cap needs. */
+  | { readonly type: 'ProposeOverCapApproval'; readonly data: { readonly by: string; readonly reason: string } }
+  /** The second approver grants the whole amount over the cap. */
+  | { readonly type: 'ConfirmOverCapApproval'; readonly data: { readonly by: string } }
+  | { readonly type: 'RejectClaim'; readonly data: { readonly by: string; readonly reason: string } };
+
+export type Claim =
+  | { readonly status: 'none' }
+  | {
+      readonly status: 'requested' | 'approved' | 'rejected';
+      readonly facts: ClaimFacts;
+      readonly overCapProposal?: { readonly by: string; readonly reason: string };
+      readonly approval?: ClaimApproval;
+    };
+
+export const initialClaim: Claim = { status: 'none' };
+
+export function claimStreamId(claimId: string): string {
+  return `claim-${claimId}`;
+}
+
+/** What a claim's decisions need beyond its own stream, loaded by the caller. */
+export interface ClaimContext {
+  readonly policyOn: (date: string) => PolicyVersion | undefined;
+  /** The claimant's stream state (initial for staff allowances). */
+  readonly beneficiary: Beneficiary;
+  /** The presented card's stream state. */
+  readonly card: Card;
+  /** What the beneficiary has used of this regime in the service date's year. */
+  readonly ledger: AnnualCapLedger;
+}
+
+export type ClaimRule =
+  | 'AlreadyRequested'
+  | 'NoSuchClaim'
+  | 'AlreadyDecided'
+  | 'ApprovingOwnRequest'
+  | 'SecondApproverRequired'
+  | 'NoOverCapProposal'
+  | 'WithinAnnualCap'
+  | 'NotCappedRegime'
+  | 'AnnualCapExceeded'
+  | 'AnnualCapExhausted'
+  | 'YearlyLimitReached'
+  | 'NoPolicyInForce'
+  | 'RegimeNotInPolicy'
+  | 'RegimeRecordedByAdmissions'
+  | 'RegimeNotForGroup'
+  | 'RoleNotCovered'
+  | 'NotABeneficiary'
+  | 'NotABeneficiaryOnServiceDate'
+  | 'DeceasedBeforeServiceDate'
+  | 'CardNotValidOnServiceDate'
+  | 'NothingOwed'
+  | 'InvalidInput';
+
+/** The annual-ledger stream of a claim: one per beneficiary (or staff member), regime and year. */
+export function claimYear(facts: ClaimFacts): number {
+  return Number(facts.serviceDate.slice(0, 4));
+}
+
+const NOT_ENTITLED: Record<string, [ClaimRule, string]> = {
+  'no-policy-in-force': ['NoPolicyInForce', 'no policy version is in force on the service date'],
+  'regime-not-in-policy': ['RegimeNotInPolicy', 'the policy in force on the service date has no such regime'],
+  'group-not-covered': ['RegimeNotForGroup', "the regime does not cover the beneficiary's group on the service date"],
+  'yearly-limit-reached': ['YearlyLimitReached', 'the yearly number of times is used up'],
+  'role-not-covered': ['RoleNotCovered', 'the regime has no allowance for this role'],
+};
+
+function refused(rule: ClaimRule, message: string, field?: string): RuleViolated<ClaimRule> {
+  return new RuleViolated<ClaimRule>(rule, message, field);
+}
+
+function wholeVnd(value: number | undefined, field: string, required: boolean): void {
+  if (value === undefined) {
+    if (required) throw refused('InvalidInput', `${field} is required for this regime`, field);
+    return;
+  }
+  if (!Number.isSafeInteger(value) || value < 0) throw refused('InvalidInput', `${field} must be a whole, non-negative number of VND`, field);
+}
+
+/** The claimant is on the register, in a group, alive and holding a valid card on the service date. */
+function checkEligibility(facts: ClaimFacts, context: ClaimContext): BeneficiaryGroup {
+  const { beneficiary, card } = context;
+  if (beneficiary.status === 'unknown') throw refused('NotABeneficiary', `no beneficiary ${facts.beneficiaryId} on the register`, 'beneficiaryId');
+  if (beneficiary.status === 'removed') throw refused('NotABeneficiary', `beneficiary ${beneficiary.id} was removed from the register on ${beneficiary.removedOn}`, 'beneficiaryId');
+  const group = groupOn(beneficiary, facts.serviceDate);
+  if (group === undefined) throw refused('NotABeneficiaryOnServiceDate', `beneficiary ${beneficiary.id} held no group on ${facts.serviceDate}`, 'serviceDate');
+  if (beneficiary.diedOn !== undefined && beneficiary.diedOn < facts.serviceDate) {
+    throw refused('DeceasedBeforeServiceDate', `beneficiary ${beneficiary.id} died on ${beneficiary.diedOn}, before the service date ${facts.serviceDate}`, 'serviceDate');
+  }
+  if (card.status === 'none' || card.beneficiaryId !== beneficiary.id || !cardValidOn(card, facts.serviceDate)) {
+    throw refused('CardNotValidOnServiceDate', `card ${facts.cardNumber} is not a valid card of beneficiary ${beneficiary.id} on ${facts.serviceDate}`, 'cardNumber');
+  }
+  return group;
+}
+
+/** What the claim is worth today: the entitlement, and how much of it lies beyond the annual cap. */
+export interface ClaimAssessment extends Omit<ClaimApproval, 'approvedBy' | 'partial' | 'overCap' | 'overCapReason'> {
+  /** The whole amount the facts justify, before the annual cap. */
+  readonly asked: number;
+  /** What is left of the annual cap before this claim (capped regimes only). */
+  readonly remainingBefore?: number;
+}
+
+/**
+ * Checks the facts against the regime's rule and the claimant's eligibility, and computes the
+ * entitlement. A refusal names the rule; a claim over the annual cap is assessed (the approver
+ * decides what to do with the excess).
+ */
+export function assessClaim(facts: ClaimFacts, context: ClaimContext): ClaimAssessment {
+  const version = context.policyOn(facts.serviceDate);
+  if (!version) throw refused(...NOT_ENTITLED['no-policy-in-force']!, 'serviceDate');
+  const regime: RegimeDefinition | undefined = version.regimes.find((candidate) => candidate.id === facts.regimeId);
+  if (!regime) throw refused('RegimeNotInPolicy', `policy ${version.id} has no regime ${facts.regimeId}`, 'regimeId');
+  if (regime.code === 'a' || regime.code === 'b') throw refused('RegimeRecordedByAdmissions', `regime ${regime.code} is entitled by recording an admission and its discharge`, 'regimeId');
+  const rule = regime.rule;
+
+  if (rule.kind === 'staff-allowance') {
+    if (!facts.staff) throw refused('InvalidInput', 'staff (name and role) is required for a staff allowance', 'staff');
+    requireText(facts.staff.name, 'staff.name');
+    if (!Number.isSafeInteger(facts.quantity) || facts.quantity! <= 0) throw refused('InvalidInput', `quantity must be a positive whole number of ${rule.per}s`, 'quantity');
+    const found = staffAllowanceFor(version, regime.id, facts.staff.role, facts.quantity!);
+    if (!found.entitled) throw refused(...NOT_ENTITLED[found.reason]!, 'staff.role');
+    return { asked: found.amount, amount: found.amount, policyVersionId: found.policyVersionId, clause: found.clause, basis: found.basis };
+  }
+
+  requireText(facts.beneficiaryId, 'beneficiaryId');
+  requireText(facts.cardNumber, 'cardNumber');
+  const group = checkEligibility(facts, context);
+  const entitled = (found: Entitled | { entitled: false; reason: string }, field: string): Entitled => {
+    if (!found.entitled) throw refused(...NOT_ENTITLED[found.reason]!, field);
+    return found;
+  };
+  const basic = (found: Entitled, limit?: ClaimApproval['limit']): ClaimAssessment => ({
+    asked: found.amount,
+    amount: found.amount,
+    policyVersionId: found.policyVersionId,
+    clause: found.clause,
+    basis: found.basis,
+    group,
+    ...(limit ? { limit } : {}),
+  });
+
+  switch (rule.kind) {
+    case 'fixed-per-event':
+      return basic(entitled(fixedAmountFor(version, regime.id, group), 'regimeId'));
+    case 'rate-per-day': {
+      requireDate(facts.until, 'until');
+      if (facts.until! < facts.serviceDate) throw refused('InvalidInput', 'until must not be before serviceDate', 'until');
+      const beneficiary = context.beneficiary;
+      const stay = dailyAllowanceFor(regime.id, facts.serviceDate, facts.until!, context.policyOn, (date) => groupOn(beneficiary, date));
+      const first = stay.segments[0];
+      if (!first) throw refused('RegimeNotForGroup', "the regime covers none of the stay's days for the beneficiary's group", 'regimeId');
+      return { asked: stay.amount, amount: stay.amount, policyVersionId: first.policyVersionId, clause: first.clause, basis: first.rate, group, segments: stay.segments };
+    }
+    case 'actual-cost-up-to-claim-ceiling':
+      wholeVnd(facts.cost, 'cost', true);
+      return basic(entitled(actualCostUpToClaimCeiling(version, regime.id, group, facts.cost!), 'regimeId'));
+    case 'share-of-out-of-pocket':
+      wholeVnd(facts.outOfPocket, 'outOfPocket', true);
+      return basic(entitled(shareOfOutOfPocket(version, regime.id, group, facts.outOfPocket!), 'regimeId'));
+    case 'limited-per-year': {
+      wholeVnd(facts.cost, 'cost', rule.actualCost);
+      const found = entitled(limitedPerYear(version, regime.id, group, timesUsed(context.ledger), facts.cost ?? 0), 'serviceDate');
+      return basic(found, { timesPerYear: rule.timesPerYearByGroup[group]! });
+    }
+    case 'actual-cost-up-to-annual-cap': {
+      requireText(facts.councilDecisionNumber, 'councilDecisionNumber');
+      if (!facts.items || facts.items.length === 0) throw refused('InvalidInput', 'items must list what the Professional Council prescribed', 'items');
+      facts.items.forEach((item, index) => {
+        requireText(item.name, `items.${index}.name`);
+        if (!Number.isSafeInteger(item.quantity) || item.quantity <= 0) throw refused('InvalidInput', `items.${index}.quantity must be a positive whole number`, `items.${index}.quantity`);
+        wholeVnd(item.cost, `items.${index}.cost`, true);
+      });
+      wholeVnd(facts.cost, 'cost', true);
+      const itemsTotal = facts.items.reduce((sum, item) => sum + item.cost, 0);
+      if (itemsTotal !== facts.cost) throw refused('InvalidInput', `cost ${facts.cost} must equal the sum of the items, ${itemsTotal}`, 'cost');
+      const found = actualCostUpToAnnualCap(version, regime.id, group, facts.cost!, context.ledger.used);
+      const capped = entitled(found, 'regimeId');
+      const remainingBefore = (found as { remainingBefore: number }).remainingBefore;
+      return { ...basic(capped, { cap: capped.basis }), asked: facts.cost!, remainingBefore };
+    }
+  }
+}
+
+function requireApprover(state: Exclude<Claim, { status: 'none' }>, by: string): void {
+  requireText(by, 'by');
+  if (by === state.facts.requestedBy) throw refused('ApprovingOwnRequest', `${by} requested claim ${state.facts.claimId} and cannot also decide it`);
+}
+
+function approved(assessment: ClaimAssessment, approval: Pick<ClaimApproval, 'amount' | 'approvedBy' | 'partial' | 'overCap' | 'overCapReason'>): ClaimEvent {
+  const { asked: _asked, remainingBefore: _remaining, ...rest } = assessment;
+  if (approval.amount <= 0) throw refused('NothingOwed', 'the claim is worth nothing under the policy in force on its service date');
+  return { type: 'ClaimApproved', data: { ...rest, ...approval } };
+}
+
+export function evolve(state: Claim, event: ClaimEvent): Claim {
+  switch (event.type) {
+    case 'ClaimRequested':
+      return { status: 'requested', facts: event.data };
+    case 'OverCapApprovalProposed':
+      return state.status === 'none' ? state : { ...state, overCapProposal: event.data };
+    case 'ClaimApproved':
+      return state.status === 'none' ? state : { ...state, status: 'approved', approval: event.data };
+    case 'ClaimRejected':
+      return state.status === 'none' ? state : { ...state, status: 'rejected' };
+    default: {
+      const unhandled: never = event;
+      return unhandled;
+    }
+  }
+}
+
+export function decide(command: ClaimCommand, state: Claim, context: ClaimContext): ClaimEvent[] {
+  if (command.type === 'RequestClaim') {
+    if (state.status !== 'none') throw refused('AlreadyRequested', `claim ${state.facts.claimId} is already requested`);
+    const facts = command.data;
+    for (const field of ['claimId', 'regimeId', 'requestedBy'] as const) requireText(facts[field], field);
+    requireDate(facts.serviceDate, 'serviceDate');
+    assessClaim(facts, context);
+    return [{ type: 'ClaimRequested', data: facts }];
+  }
+  if (state.status === 'none') throw refused('NoSuchClaim', 'no such claim');
+  if (state.status !== 'requested') throw refused('AlreadyDecided', `claim ${state.facts.claimId} is already ${state.status}`);
+
+  switch (command.type) {
+    case 'ApproveClaim': {
+      requireApprover(state, command.data.by);
+      const assessment = assessClaim(state.facts, context);
+      if (assessment.remainingBefore !== undefined && assessment.asked > assessment.remainingBefore) {
+        throw refused(
+          'AnnualCapExceeded',
+          `${assessment.asked} VND exceeds the ${assessment.remainingBefore} VND left of the annual cap: approve the remainder in part, or over the cap with a reason and a second approver`,
+        );
+      }
+      return [approved(assessment, { amount: assessment.amount, approvedBy: [command.data.by], partial: false, overCap: 0 })];
+    }
+    case 'PartlyApproveClaim': {
+      requireApprover(state, command.data.by);
+      const assessment = assessClaim(state.facts, context);
+      if (assessment.remainingBefore === undefined) throw refused('NotCappedRegime', `regime ${state.facts.regimeId} has no annual cap to approve up to`);
+      if (assessment.remainingBefore === 0) throw refused('AnnualCapExhausted', 'nothing is left of the annual cap this year');
+      return [approved(assessment, { amount: assessment.amount, approvedBy: [command.data.by], partial: assessment.amount < assessment.asked, overCap: 0 })];
+    }
+    case 'ProposeOverCapApproval': {
+      requireApprover(state, command.data.by);
+      requireText(command.data.reason, 'reason');
+      const assessment = assessClaim(state.facts, context);
+      if (assessment.remainingBefore === undefined) throw refused('NotCappedRegime', `regime ${state.facts.regimeId} has no annual cap to go over`);
+      if (assessment.asked <= assessment.remainingBefore) throw refused('WithinAnnualCap', 'the claim fits in the annual cap: approve it normally');
+      return [{ type: 'OverCapApprovalProposed', data: command.data }];
+    }
+    case 'ConfirmOverCapApproval': {
+      requireApprover(state, command.data.by);
+      const proposal = state.overCapProposal;
+      if (!proposal) throw refused('NoOverCapProposal', 'an approval over the annual cap must first be proposed with a reason');
+      if (proposal.by === command.data.by) throw refused('SecondApproverRequired', `${proposal.by} proposed this exception; a second approver must confirm it`);
+      const assessment = assessClaim(state.facts, context);
+      const overCap = Math.max(0, assessment.asked - (assessment.remainingBefore ?? assessment.asked));
+      return [approved(assessment, { amount: assessment.asked, approvedBy: [proposal.by, command.data.by], partial: false, overCap, overCapReason: proposal.reason })];
+    }
+    case 'RejectClaim':
+      requireApprover(state, command.data.by);
+      requireText(command.data.reason, 'reason');
+      return [{ type: 'ClaimRejected', data: command.data }];
+    default: {
+      const unhandled: never = command;
+      return unhandled;
+    }
+  }
+}
