@@ -22,6 +22,7 @@ export default {
     '^#event-store$': lib('event-store'),
     '^#database$': lib('database'),
     '^#domain$': lib('domain'),
+    '^#application$': lib('application'),
     '^#runtime$': lib('runtime'),
     '^#read-models$': '<rootDir>/projections/index.ts',
     '^#projections$': lib('projections'),

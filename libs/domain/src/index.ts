@@ -12,3 +12,4 @@ export * as PolicyCatalog from './policy/policy-catalog.js';
 export * as NationalIds from './beneficiaries/national-id-reservation.js';
 export * as Claims from './claims/claim.js';
 export * as Payouts from './payouts/payout.js';
+export { CURRENT_SCHEMA_VERSIONS, upcast, type RecordedEvent } from './upcasters.js';

@@ -10,7 +10,15 @@ describe('loadConfig', () => {
       projections: 'inline',
       projectionBatchSize: 500,
       pollIntervalMs: 250,
+      policyDir: 'policies',
+      auth: { adminUsername: 'admin', tokenTtlMinutes: 480 },
     });
+  });
+
+  it('refuses a short administrator password or token key', () => {
+    expect(() => loadConfig({ ADMIN_PASSWORD: 'short', AUTH_TOKEN_SECRET: 'tiny' })).toThrow(
+      expect.objectContaining({ problems: ['ADMIN_PASSWORD must be at least 12 characters', 'AUTH_TOKEN_SECRET must be at least 32 characters'] }),
+    );
   });
 
   it('reads a PostgreSQL server, an EventStoreDB cluster and a worker set-up', () => {

@@ -18,6 +18,19 @@ export interface AppConfig {
   readonly projections: 'inline' | 'off';
   readonly projectionBatchSize: number;
   readonly pollIntervalMs: number;
+  /** Folder of policy catalog files published into the log at start-up. */
+  readonly policyDir: string;
+  readonly auth: AuthConfig;
+}
+
+export interface AuthConfig {
+  /** The administrator created on first start, when no user of that name exists yet. */
+  readonly adminUsername: string;
+  /** Absent: a random password is generated and printed once, when the administrator is created. */
+  readonly adminPassword?: string;
+  /** Key that signs access tokens; absent: a random key per process (tokens end with the process). */
+  readonly tokenSecret?: string;
+  readonly tokenTtlMinutes: number;
 }
 
 export class ConfigError extends Error {
@@ -70,7 +83,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     projections: oneOf('PROJECTIONS', ['inline', 'off'] as const, 'inline'),
     projectionBatchSize: integer('PROJECTION_BATCH_SIZE', 500, 1, 100000),
     pollIntervalMs: integer('POLL_INTERVAL_MS', 250, 10, 60000),
+    policyDir: env.POLICY_DIR || 'policies',
+    auth: {
+      adminUsername: env.ADMIN_USERNAME || 'admin',
+      ...(env.ADMIN_PASSWORD ? { adminPassword: env.ADMIN_PASSWORD } : {}),
+      ...(env.AUTH_TOKEN_SECRET ? { tokenSecret: env.AUTH_TOKEN_SECRET } : {}),
+      tokenTtlMinutes: integer('AUTH_TOKEN_TTL_MINUTES', 480, 1, 10080),
+    },
   };
+  if (env.ADMIN_PASSWORD !== undefined && env.ADMIN_PASSWORD !== '' && env.ADMIN_PASSWORD.length < 12) problems.push('ADMIN_PASSWORD must be at least 12 characters');
+  if (env.AUTH_TOKEN_SECRET !== undefined && env.AUTH_TOKEN_SECRET !== '' && env.AUTH_TOKEN_SECRET.length < 32) problems.push('AUTH_TOKEN_SECRET must be at least 32 characters');
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }

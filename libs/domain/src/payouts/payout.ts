@@ -27,6 +27,8 @@ export type PayoutEvent =
         readonly amount: number;
         readonly serviceDate: string;
         readonly policyVersionId: string;
+        /** The annual ledger the approval reserved on: paying consumes the reservation, reversing releases it. */
+        readonly annualLedgerStreamId?: string;
       };
     }
   | { readonly type: 'PayoutPaid'; readonly data: { readonly reference: string; readonly paidOn: string; readonly by: string } }

@@ -1,0 +1,124 @@
+import { Inject } from '@nestjs/common';
+import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { Admissions, type Beneficiaries, Beneficiaries as BeneficiaryRules, Payouts } from '#domain';
+import { beneficiaryAggregate, beneficiaryStreamId } from '../beneficiaries/beneficiary-commands.js';
+import { type CommandContext, EventSourcing, requireRole } from '../event-sourcing.js';
+import { idFromCommand } from '../ids.js';
+import { PayoutScheduler } from '../payouts/payout-commands.js';
+import { PolicyVersions } from '../policies/policy-catalog.js';
+
+export const admissionAggregate = { evolve: Admissions.evolve, initial: Admissions.initialAdmission };
+
+type Recording = Omit<Extract<Admissions.AdmissionCommand, { type: 'RecordAdmission' }>['data'], 'admissionId' | 'recordedBy'>;
+
+export class RecordAdmission extends Command<{ admissionId: string }> {
+  constructor(
+    readonly admission: Recording,
+    readonly context: CommandContext,
+  ) {
+    super();
+  }
+}
+
+/** Discharge, date corrections and the approver's decision on the allowances. */
+export class ActOnAdmission extends Command<Admissions.Admission> {
+  constructor(
+    readonly admissionId: string,
+    readonly command:
+      | { readonly type: 'RecordDischarge'; readonly data: { readonly dischargedOn: string } }
+      | { readonly type: 'CorrectAdmissionDates'; readonly data: { readonly admittedOn: string; readonly dischargedOn: string; readonly reason: string } }
+      | { readonly type: 'ApproveAdmissionAllowances' }
+      | { readonly type: 'RejectAdmissionAllowances'; readonly data: { readonly reason: string } },
+    readonly context: CommandContext,
+  ) {
+    super();
+  }
+}
+
+const RECORDERS = ['clerk', 'administrator'] as const;
+
+/** What an admission's decisions need: the policy in force and the beneficiary's group on each day. */
+async function admissionContext(sourcing: EventSourcing, policies: PolicyVersions, beneficiaryId: string): Promise<Admissions.AdmissionContext> {
+  const [policyOn, beneficiary] = await Promise.all([
+    policies.inForce(),
+    sourcing.load(beneficiaryStreamId(beneficiaryId), beneficiaryAggregate.evolve, beneficiaryAggregate.initial),
+  ]);
+  const state: Beneficiaries.Beneficiary = beneficiary.state;
+  return { policyOn, groupOn: (date) => (state.status === 'registered' ? BeneficiaryRules.groupOn(state, date) : undefined) };
+}
+
+@CommandHandler(RecordAdmission)
+export class RecordAdmissionHandler implements ICommandHandler<RecordAdmission> {
+  constructor(
+    @Inject(EventSourcing) private readonly sourcing: EventSourcing,
+    @Inject(PolicyVersions) private readonly policies: PolicyVersions,
+  ) {}
+
+  async execute({ admission, context }: RecordAdmission): Promise<{ admissionId: string }> {
+    requireRole(context, RECORDERS, 'recording an admission');
+    const admissionId = idFromCommand(context.commandId, 'admission');
+    await this.sourcing.decideOn(
+      Admissions.admissionStreamId(admissionId),
+      admissionAggregate,
+      async (current) =>
+        Admissions.decide(
+          { type: 'RecordAdmission', data: { ...admission, admissionId, recordedBy: context.actor.username } },
+          current,
+          await admissionContext(this.sourcing, this.policies, admission.beneficiaryId),
+        ),
+      context,
+    );
+    return { admissionId };
+  }
+}
+
+@CommandHandler(ActOnAdmission)
+export class ActOnAdmissionHandler implements ICommandHandler<ActOnAdmission> {
+  constructor(
+    @Inject(EventSourcing) private readonly sourcing: EventSourcing,
+    @Inject(PolicyVersions) private readonly policies: PolicyVersions,
+    @Inject(PayoutScheduler) private readonly payouts: PayoutScheduler,
+  ) {}
+
+  async execute({ admissionId, command, context }: ActOnAdmission): Promise<Admissions.Admission> {
+    const deciding = command.type === 'ApproveAdmissionAllowances' || command.type === 'RejectAdmissionAllowances';
+    requireRole(context, deciding ? ['approver'] : RECORDERS, deciding ? "deciding an admission's allowances" : 'recording a stay');
+    const by = context.actor.username;
+    const { state } = await this.sourcing.decideOn(
+      Admissions.admissionStreamId(admissionId),
+      admissionAggregate,
+      async (current) => {
+        const domainCommand: Admissions.AdmissionCommand =
+          command.type === 'ApproveAdmissionAllowances' ? { type: command.type, data: { by } } : ({ type: command.type, data: { ...command.data, by } } as Admissions.AdmissionCommand);
+        if (current.status === 'none') return Admissions.decide(domainCommand, current, { policyOn: () => undefined, groupOn: () => undefined });
+        return Admissions.decide(domainCommand, current, await admissionContext(this.sourcing, this.policies, current.beneficiaryId));
+      },
+      context,
+    );
+    if (state.status === 'approved') await this.schedulePayouts(state, context);
+    return state;
+  }
+
+  /** Each approved allowance becomes a payout of its own regime; scheduling again is a no-op. */
+  private async schedulePayouts(admission: Exclude<Admissions.Admission, { status: 'none' }>, context: CommandContext): Promise<void> {
+    const source = { kind: 'admission', id: admission.admissionId } as const;
+    const allowances = [
+      admission.visit && { regimeId: 'a', regimeCode: 'a' as const, group: admission.visit.group, amount: admission.visit.amount, serviceDate: admission.visit.serviceDate, policyVersionId: admission.visit.policyVersionId },
+      admission.meals && {
+        regimeId: 'b',
+        regimeCode: 'b' as const,
+        group: admission.meals.segments[0]!.group,
+        amount: admission.meals.amount,
+        serviceDate: admission.dischargedOn!,
+        policyVersionId: admission.meals.segments[0]!.policyVersionId,
+      },
+    ] as const;
+    for (const allowance of allowances) {
+      if (!allowance) continue;
+      await this.payouts.schedule(
+        { ...allowance, payoutId: Payouts.payoutIdFor(source, allowance.regimeId), source, beneficiaryId: admission.beneficiaryId, payee: admission.beneficiaryId },
+        context,
+      );
+    }
+  }
+}

@@ -1,0 +1,73 @@
+import { Inject, Injectable, Logger, Module, type OnApplicationBootstrap } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { RUNTIME, type Runtime } from '#runtime';
+import { ActOnAdmissionHandler, RecordAdmissionHandler } from './admissions/admission-commands.js';
+import { EnrolBeneficiaryHandler, UpdateBeneficiaryHandler } from './beneficiaries/beneficiary-commands.js';
+import { IssueCardHandler, ReissueCardHandler, RevokeCardHandler } from './cards/card-commands.js';
+import { ApproveClaimsHandler, DecideClaimHandler, RequestClaimHandler } from './claims/claim-commands.js';
+import { EventSourcing } from './event-sourcing.js';
+import { PayoutScheduler, SettlePayoutHandler } from './payouts/payout-commands.js';
+import { catalogFiles, PolicyVersions, PublishPolicyVersion, PublishPolicyVersionHandler } from './policies/policy-catalog.js';
+import { AggregateReader } from './reads.js';
+import { Users } from './users/users.js';
+
+/**
+ * On start: the administrator exists, and every catalog file in `POLICY_DIR` is published into
+ * the log (again: no effect; changed under the same id: refused, and the process does not start).
+ */
+@Injectable()
+export class StartupTasks implements OnApplicationBootstrap {
+  private readonly logger = new Logger('Startup');
+
+  constructor(
+    @Inject(RUNTIME) private readonly runtime: Runtime,
+    @Inject(Users) private readonly users: Users,
+    @Inject(CommandBus) private readonly commands: CommandBus,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const admin = await this.users.ensureAdministrator();
+    if (admin?.generatedPassword) {
+      this.logger.warn(`created administrator "${admin.username}" with the generated password ${admin.generatedPassword} (set ADMIN_PASSWORD to choose it; shown once)`);
+    }
+    for (const { file, version, commandId } of await catalogFiles(this.runtime.config.policyDir)) {
+      const system = { actor: { username: 'system', role: 'administrator' }, commandId } as const;
+      try {
+        const { versionId, published } = await this.commands.execute(new PublishPolicyVersion(version, system));
+        if (published) this.logger.log(`published policy version ${versionId} from ${file}`);
+      } catch (error) {
+        throw new Error(`policy catalog ${file} cannot be published: ${(error as Error).message}`);
+      }
+    }
+  }
+}
+
+const handlers = [
+  PublishPolicyVersionHandler,
+  EnrolBeneficiaryHandler,
+  UpdateBeneficiaryHandler,
+  IssueCardHandler,
+  ReissueCardHandler,
+  RevokeCardHandler,
+  RecordAdmissionHandler,
+  ActOnAdmissionHandler,
+  RequestClaimHandler,
+  DecideClaimHandler,
+  ApproveClaimsHandler,
+  SettlePayoutHandler,
+];
+
+/** The write side (command handlers over the event store) and the reads of single aggregates. */
+@Module({
+  providers: [
+    { provide: EventSourcing, useFactory: (runtime: Runtime) => new EventSourcing(runtime.store), inject: [RUNTIME] },
+    PolicyVersions,
+    PayoutScheduler,
+    AggregateReader,
+    Users,
+    StartupTasks,
+    ...handlers,
+  ],
+  exports: [EventSourcing, PolicyVersions, AggregateReader, Users],
+})
+export class ApplicationModule {}

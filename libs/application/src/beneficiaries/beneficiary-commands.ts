@@ -1,0 +1,73 @@
+import { Inject } from '@nestjs/common';
+import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { Beneficiaries, NationalIds } from '#domain';
+import { type CommandContext, EventSourcing, requireRole } from '../event-sourcing.js';
+import { idFromCommand } from '../ids.js';
+
+export const beneficiaryAggregate = { evolve: Beneficiaries.evolve, initial: Beneficiaries.initialBeneficiary };
+const nationalIdAggregate = { evolve: NationalIds.evolve, initial: NationalIds.initialNationalIdReservation };
+
+export function beneficiaryStreamId(beneficiaryId: string): string {
+  return `beneficiary-${beneficiaryId}`;
+}
+
+type Enrolment = Omit<Extract<Beneficiaries.BeneficiaryCommand, { type: 'EnrolBeneficiary' }>['data'], 'beneficiaryId'>;
+
+export class EnrolBeneficiary extends Command<{ beneficiaryId: string }> {
+  constructor(
+    readonly enrolment: Enrolment,
+    readonly context: CommandContext,
+  ) {
+    super();
+  }
+}
+
+/** The register's facts are kept by clerks (and administrators); approvers and auditors only read them. */
+const REGISTER_KEEPERS = ['clerk', 'administrator'] as const;
+
+/**
+ * Enrolment reserves the national id number first (its own stream, so two enrolments of one
+ * person cannot both pass), then writes the beneficiary's stream. Both are decided before
+ * either is written, so a refused enrolment leaves the log as it was.
+ */
+@CommandHandler(EnrolBeneficiary)
+export class EnrolBeneficiaryHandler implements ICommandHandler<EnrolBeneficiary> {
+  constructor(@Inject(EventSourcing) private readonly sourcing: EventSourcing) {}
+
+  async execute({ enrolment, context }: EnrolBeneficiary): Promise<{ beneficiaryId: string }> {
+    requireRole(context, REGISTER_KEEPERS, 'enrolling a beneficiary');
+    const beneficiaryId = idFromCommand(context.commandId, 'beneficiary');
+    return this.sourcing.retrying(async () => {
+      const beneficiary = await this.sourcing.load(beneficiaryStreamId(beneficiaryId), beneficiaryAggregate.evolve, beneficiaryAggregate.initial, context);
+      if (beneficiary.alreadyHandled) return { beneficiaryId };
+      const enrolled = Beneficiaries.decide({ type: 'EnrolBeneficiary', data: { ...enrolment, beneficiaryId } }, beneficiary.state);
+      const reservation = await this.sourcing.load(NationalIds.nationalIdStreamId(enrolment.nationalId), nationalIdAggregate.evolve, nationalIdAggregate.initial);
+      const reserved = NationalIds.decide({ type: 'ReserveNationalId', data: { nationalId: enrolment.nationalId, beneficiaryId } }, reservation.state);
+      await this.sourcing.append(reservation, reserved, context);
+      await this.sourcing.append(beneficiary, enrolled, context);
+      return { beneficiaryId };
+    });
+  }
+}
+
+export class UpdateBeneficiary extends Command<Beneficiaries.Beneficiary> {
+  constructor(
+    readonly beneficiaryId: string,
+    readonly command: Exclude<Beneficiaries.BeneficiaryCommand, { type: 'EnrolBeneficiary' }>,
+    readonly context: CommandContext,
+  ) {
+    super();
+  }
+}
+
+/** Position changes, reclassifications, retirement, death and removal: one decision on the beneficiary's stream. */
+@CommandHandler(UpdateBeneficiary)
+export class UpdateBeneficiaryHandler implements ICommandHandler<UpdateBeneficiary> {
+  constructor(@Inject(EventSourcing) private readonly sourcing: EventSourcing) {}
+
+  async execute({ beneficiaryId, command, context }: UpdateBeneficiary): Promise<Beneficiaries.Beneficiary> {
+    requireRole(context, REGISTER_KEEPERS, 'changing the register');
+    const { state } = await this.sourcing.decideOn(beneficiaryStreamId(beneficiaryId), beneficiaryAggregate, (current) => Beneficiaries.decide(command, current), context);
+    return state;
+  }
+}

@@ -1,0 +1,201 @@
+import { Inject } from '@nestjs/common';
+import { Command, CommandHandler, CommandBus, type ICommandHandler } from '@nestjs/cqrs';
+import { AnnualCapLedger, Cards, Claims, Payouts, RuleViolated } from '#domain';
+import { beneficiaryAggregate, beneficiaryStreamId } from '../beneficiaries/beneficiary-commands.js';
+import { cardAggregate } from '../cards/card-commands.js';
+import { type CommandContext, EventSourcing, NotFound, NotPermitted, requireRole } from '../event-sourcing.js';
+import { idFromCommand } from '../ids.js';
+import { ledgerAggregate, PayoutScheduler } from '../payouts/payout-commands.js';
+import { PolicyVersions } from '../policies/policy-catalog.js';
+
+export const claimAggregate = { evolve: Claims.evolve, initial: Claims.initialClaim };
+
+type Request = Omit<Claims.ClaimFacts, 'claimId' | 'requestedBy'>;
+
+/** Who uses up a regime's yearly allowance: the beneficiary, or the staff member for staff allowances. */
+export function annualLedgerStreamId(facts: Claims.ClaimFacts): string {
+  return AnnualCapLedger.annualCapStreamId(facts.beneficiaryId ?? `staff-${facts.staff?.name ?? ''}`, facts.regimeId, Claims.claimYear(facts));
+}
+
+/** Loads what a claim's decisions need: policies, the claimant, the card presented, the annual ledger. */
+async function claimContext(sourcing: EventSourcing, policies: PolicyVersions, facts: Claims.ClaimFacts) {
+  const [policyOn, beneficiary, card, ledger] = await Promise.all([
+    policies.inForce(),
+    facts.beneficiaryId ? sourcing.load(beneficiaryStreamId(facts.beneficiaryId), beneficiaryAggregate.evolve, beneficiaryAggregate.initial) : undefined,
+    facts.cardNumber ? sourcing.load(Cards.cardStreamId(facts.cardNumber), cardAggregate.evolve, cardAggregate.initial) : undefined,
+    sourcing.load(annualLedgerStreamId(facts), ledgerAggregate.evolve, ledgerAggregate.initial),
+  ]);
+  const context: Claims.ClaimContext = {
+    policyOn,
+    beneficiary: beneficiary?.state ?? beneficiaryAggregate.initial,
+    card: card?.state ?? cardAggregate.initial,
+    ledger: ledger.state,
+  };
+  return { context, ledger };
+}
+
+export class RequestClaim extends Command<{ claimId: string }> {
+  constructor(
+    readonly claim: Request,
+    readonly context: CommandContext,
+  ) {
+    super();
+  }
+}
+
+@CommandHandler(RequestClaim)
+export class RequestClaimHandler implements ICommandHandler<RequestClaim> {
+  constructor(
+    @Inject(EventSourcing) private readonly sourcing: EventSourcing,
+    @Inject(PolicyVersions) private readonly policies: PolicyVersions,
+  ) {}
+
+  async execute({ claim, context }: RequestClaim): Promise<{ claimId: string }> {
+    // The Professional Council's members record its decisions on special drugs; clerks record every claim.
+    requireRole(context, ['clerk', 'council-member'], 'requesting a claim');
+    const claimId = idFromCommand(context.commandId, 'claim');
+    const facts: Claims.ClaimFacts = { ...claim, claimId, requestedBy: context.actor.username };
+    await this.sourcing.decideOn(
+      Claims.claimStreamId(claimId),
+      claimAggregate,
+      async (current) => {
+        const decision = Claims.decide({ type: 'RequestClaim', data: facts }, current, (await claimContext(this.sourcing, this.policies, facts)).context);
+        if (context.actor.role === 'council-member' && decision[0]?.type === 'ClaimRequested' && facts.councilDecisionNumber === undefined) {
+          throw new NotPermitted('council members record claims that rest on a Professional Council decision only');
+        }
+        return decision;
+      },
+      context,
+    );
+    return { claimId };
+  }
+}
+
+export type ClaimDecision =
+  | { readonly type: 'ApproveClaim' }
+  | { readonly type: 'PartlyApproveClaim' }
+  | { readonly type: 'ProposeOverCapApproval'; readonly data: { readonly reason: string } }
+  | { readonly type: 'ConfirmOverCapApproval' }
+  | { readonly type: 'RejectClaim'; readonly data: { readonly reason: string } };
+
+export class DecideClaim extends Command<Claims.Claim> {
+  constructor(
+    readonly claimId: string,
+    readonly decision: ClaimDecision,
+    readonly context: CommandContext,
+  ) {
+    super();
+  }
+}
+
+/**
+ * An approver's decision on a claim. Eligibility and the amount are assessed again now. An
+ * approval counted against a yearly cap or limit is reserved on the annual ledger first, on the
+ * revision the decision was made on, so two approvals for one beneficiary cannot both spend the
+ * last of the cap; then the claim records the approval and its payout is scheduled.
+ */
+@CommandHandler(DecideClaim)
+export class DecideClaimHandler implements ICommandHandler<DecideClaim> {
+  constructor(
+    @Inject(EventSourcing) private readonly sourcing: EventSourcing,
+    @Inject(PolicyVersions) private readonly policies: PolicyVersions,
+    @Inject(PayoutScheduler) private readonly payouts: PayoutScheduler,
+  ) {}
+
+  async execute({ claimId, decision, context }: DecideClaim): Promise<Claims.Claim> {
+    requireRole(context, ['approver'], 'deciding a claim');
+    const by = context.actor.username;
+    const command = { type: decision.type, data: { ...('data' in decision ? decision.data : {}), by } } as Claims.ClaimCommand;
+    const state = await this.sourcing.retrying(async () => {
+      const claim = await this.sourcing.load(Claims.claimStreamId(claimId), claimAggregate.evolve, claimAggregate.initial, context);
+      if (claim.state.status === 'none') throw new NotFound(`no claim ${claimId}`);
+      if (claim.alreadyHandled) return claim.state;
+      const { context: decisionContext, ledger } = await claimContext(this.sourcing, this.policies, claim.state.facts);
+      const events = Claims.decide(command, claim.state, decisionContext);
+      const approval = events.find((event) => event.type === 'ClaimApproved')?.data as Claims.ClaimApproval | undefined;
+      if (approval?.limit) {
+        const reservation = AnnualCapLedger.decide(
+          { type: 'ReserveCap', data: { requestId: claimId, amount: approval.amount, ...approval.limit, overCapAllowed: approval.overCap > 0 } },
+          ledger.state,
+        );
+        await this.sourcing.append(ledger, reservation, context);
+      }
+      try {
+        await this.sourcing.append(claim, events, context);
+      } catch (error) {
+        // Another decision on the claim won: give back what this one reserved before trying again.
+        if (approval?.limit) await this.sourcing.decideOn(ledger.streamId, ledgerAggregate, (current) => AnnualCapLedger.decide({ type: 'ReleaseCap', data: { requestId: claimId } }, current), { ...context, commandId: `${context.commandId}-release` });
+        throw error;
+      }
+      return events.reduce(claimAggregate.evolve, claim.state);
+    });
+    if (state.status === 'approved') await this.schedulePayout(state, context);
+    return state;
+  }
+
+  private async schedulePayout(claim: Exclude<Claims.Claim, { status: 'none' }>, context: CommandContext): Promise<void> {
+    const facts = claim.facts;
+    // An approved claim carries its approval (set by the same event).
+    const approval = claim.approval!;
+    const source = { kind: 'claim', id: facts.claimId } as const;
+    const policy = (await this.policies.all()).find((version) => version.id === approval.policyVersionId);
+    const regimeCode = policy?.regimes.find((regime) => regime.id === facts.regimeId)?.code;
+    if (!regimeCode) throw new Error(`claim ${facts.claimId} cites regime ${facts.regimeId} of ${approval.policyVersionId}, which is not in the catalog`);
+    await this.payouts.schedule(
+      {
+        payoutId: Payouts.payoutIdFor(source, facts.regimeId),
+        source,
+        regimeId: facts.regimeId,
+        regimeCode,
+        ...(facts.beneficiaryId ? { beneficiaryId: facts.beneficiaryId } : {}),
+        payee: facts.beneficiaryId ?? facts.staff!.name,
+        ...(approval.group ? { group: approval.group } : {}),
+        amount: approval.amount,
+        serviceDate: facts.serviceDate,
+        policyVersionId: approval.policyVersionId,
+        ...(approval.limit ? { annualLedgerStreamId: annualLedgerStreamId(facts) } : {}),
+      },
+      context,
+    );
+  }
+}
+
+export interface BatchOutcome {
+  readonly claimId: string;
+  readonly outcome: 'approved' | 'refused';
+  readonly rule?: string;
+  readonly message?: string;
+}
+
+export class ApproveClaims extends Command<BatchOutcome[]> {
+  constructor(
+    readonly claimIds: readonly string[],
+    readonly context: CommandContext,
+  ) {
+    super();
+  }
+}
+
+/**
+ * An approver's reviewed list, approved in one action: each claim is still its own decision
+ * (own command id, own events, own checks), and one refusal does not stop the others.
+ */
+@CommandHandler(ApproveClaims)
+export class ApproveClaimsHandler implements ICommandHandler<ApproveClaims> {
+  constructor(@Inject(CommandBus) private readonly commands: CommandBus) {}
+
+  async execute({ claimIds, context }: ApproveClaims): Promise<BatchOutcome[]> {
+    requireRole(context, ['approver'], 'approving claims');
+    const outcomes: BatchOutcome[] = [];
+    for (const claimId of claimIds) {
+      try {
+        await this.commands.execute(new DecideClaim(claimId, { type: 'ApproveClaim' }, { ...context, commandId: `${context.commandId}-${claimId}` }));
+        outcomes.push({ claimId, outcome: 'approved' });
+      } catch (error) {
+        if (!(error instanceof RuleViolated || error instanceof NotFound)) throw error;
+        outcomes.push({ claimId, outcome: 'refused', rule: error instanceof RuleViolated ? error.rule : 'NotFound', message: error.message });
+      }
+    }
+    return outcomes;
+  }
+}

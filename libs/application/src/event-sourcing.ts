@@ -1,0 +1,131 @@
+import type { EventStore, StoredEvent } from '#event-store';
+import { WrongExpectedRevision } from '#event-store';
+import { CURRENT_SCHEMA_VERSIONS, upcast } from '#domain';
+
+/** Who asked, and under which client-supplied command id (the idempotency key). */
+export interface CommandContext {
+  readonly actor: Actor;
+  readonly commandId: string;
+  readonly correlationId?: string;
+}
+
+export const ROLES = ['clerk', 'council-member', 'approver', 'finance', 'auditor', 'administrator'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface Actor {
+  readonly username: string;
+  readonly role: Role;
+}
+
+export type DomainEvent = { readonly type: string; readonly data: unknown };
+
+/** A stream folded into its state, with what an append needs to be safe and idempotent. */
+export interface Loaded<State> {
+  readonly streamId: string;
+  readonly state: State;
+  /** The revision to expect when appending: 'no_stream' for a stream not yet written. */
+  readonly expected: number | 'no_stream';
+  /** True when this command already wrote to the stream: a retry, which must not decide again. */
+  readonly alreadyHandled: boolean;
+  readonly events: readonly StoredEvent[];
+}
+
+/** A command refused because the actor's role may not issue it. */
+export class NotPermitted extends Error {
+  override readonly name = 'NotPermitted';
+}
+
+/** A read or command naming something that does not exist. */
+export class NotFound extends Error {
+  override readonly name = 'NotFound';
+}
+
+export function requireRole(context: CommandContext, allowed: readonly Role[], what: string): void {
+  if (!allowed.includes(context.actor.role)) {
+    throw new NotPermitted(`${what} needs the role ${allowed.join(' or ')}; ${context.actor.username} is ${context.actor.role}`);
+  }
+}
+
+const ATTEMPTS = 5;
+
+/**
+ * The write side's only way to the log: load a stream (upcast to today's schemas), fold it,
+ * append what a decision returned with the revision it was decided on, and run a whole command
+ * again when another writer got there first.
+ */
+export class EventSourcing {
+  constructor(readonly store: EventStore) {}
+
+  async load<State, Event extends DomainEvent>(
+    streamId: string,
+    evolve: (state: State, event: Event) => State,
+    initial: State,
+    context?: CommandContext,
+  ): Promise<Loaded<State>> {
+    const events = await this.store.readStream(streamId);
+    let state = initial;
+    for (const stored of events) state = evolve(state, upcast(stored) as Event);
+    const last = events[events.length - 1];
+    return {
+      streamId,
+      state,
+      expected: last ? last.streamRevision : 'no_stream',
+      alreadyHandled: context !== undefined && events.some((event) => event.metadata.commandId === context.commandId),
+      events,
+    };
+  }
+
+  /** Appends `events` (nothing when empty) on the revision `loaded` was read at. */
+  async append(loaded: Pick<Loaded<unknown>, 'streamId' | 'expected'>, events: readonly DomainEvent[], context: CommandContext): Promise<void> {
+    if (events.length === 0) return;
+    await this.store.append(
+      loaded.streamId,
+      events.map((event) => ({
+        type: event.type,
+        data: event.data,
+        metadata: {
+          actor: context.actor.username,
+          role: context.actor.role,
+          commandId: context.commandId,
+          correlationId: context.correlationId ?? context.commandId,
+          schemaVersion: schemaVersionOf(event.type),
+        },
+      })),
+      { expectedRevision: loaded.expected },
+    );
+  }
+
+  /**
+   * One decision on one stream: load, decide on the state (unless this command id already wrote
+   * here: a client's retry), append. Returns the state after, and what was appended.
+   */
+  async decideOn<State, Event extends DomainEvent>(
+    streamId: string,
+    aggregate: { readonly evolve: (state: State, event: Event) => State; readonly initial: State },
+    decide: (state: State) => readonly Event[] | Promise<readonly Event[]>,
+    context: CommandContext,
+  ): Promise<{ state: State; appended: readonly Event[] }> {
+    return this.retrying(async () => {
+      const loaded = await this.load(streamId, aggregate.evolve, aggregate.initial, context);
+      if (loaded.alreadyHandled) return { state: loaded.state, appended: [] };
+      const events = await decide(loaded.state);
+      await this.append(loaded, events, context);
+      return { state: events.reduce(aggregate.evolve, loaded.state), appended: events };
+    });
+  }
+
+  /** Runs `command` again, from loading on, while another writer keeps winning the race. */
+  async retrying<Result>(command: () => Promise<Result>): Promise<Result> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await command();
+      } catch (error) {
+        if (!(error instanceof WrongExpectedRevision) || attempt >= ATTEMPTS) throw error;
+      }
+    }
+  }
+}
+
+function schemaVersionOf(type: string): number {
+  return CURRENT_SCHEMA_VERSIONS[type] ?? 1;
+}

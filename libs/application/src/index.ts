@@ -1,0 +1,11 @@
+export * from './event-sourcing.js';
+export { ApplicationModule } from './application.module.js';
+export { idFromCommand } from './ids.js';
+export { PublishPolicyVersion, PolicyVersions } from './policies/policy-catalog.js';
+export { EnrolBeneficiary, UpdateBeneficiary } from './beneficiaries/beneficiary-commands.js';
+export { IssueCard, ReissueCard, RevokeCard } from './cards/card-commands.js';
+export { ActOnAdmission, RecordAdmission } from './admissions/admission-commands.js';
+export { ApproveClaims, type BatchOutcome, type ClaimDecision, DecideClaim, RequestClaim } from './claims/claim-commands.js';
+export { SettlePayout } from './payouts/payout-commands.js';
+export { AggregateReader, type AggregateView, type HistoryEntry } from './reads.js';
+export { USERNAME, Users, type UserView } from './users/users.js';

@@ -1,0 +1,80 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { StoredEvent } from '#event-store';
+import { Admissions, AnnualCapLedger, Cards, Claims, Payouts, upcast } from '#domain';
+import { admissionAggregate } from './admissions/admission-commands.js';
+import { beneficiaryAggregate, beneficiaryStreamId } from './beneficiaries/beneficiary-commands.js';
+import { cardAggregate } from './cards/card-commands.js';
+import { claimAggregate } from './claims/claim-commands.js';
+import { type DomainEvent, EventSourcing, NotFound } from './event-sourcing.js';
+import { ledgerAggregate, payoutAggregate } from './payouts/payout-commands.js';
+
+/** One recorded fact as an auditor reads it: what, when, by whom, under which command. */
+export interface HistoryEntry {
+  readonly revision: number;
+  readonly type: string;
+  readonly data: unknown;
+  readonly actor: string;
+  readonly role?: unknown;
+  readonly commandId?: string;
+  readonly recordedAt: string;
+}
+
+export interface AggregateView<State> {
+  readonly streamId: string;
+  readonly state: State;
+  readonly history: readonly HistoryEntry[];
+}
+
+function entry(event: StoredEvent): HistoryEntry {
+  return {
+    revision: event.streamRevision,
+    type: event.type,
+    data: upcast(event).data,
+    actor: event.metadata.actor,
+    role: event.metadata.role,
+    ...(event.metadata.commandId ? { commandId: event.metadata.commandId } : {}),
+    recordedAt: event.recordedAt.toISOString(),
+  };
+}
+
+/**
+ * Reads of one aggregate straight from its stream: its state now and every fact behind it. The
+ * read models of the projections serve lists and reports; these serve "show me this one".
+ */
+@Injectable()
+export class AggregateReader {
+  constructor(@Inject(EventSourcing) private readonly sourcing: EventSourcing) {}
+
+  private async view<State, Event extends DomainEvent>(streamId: string, aggregate: { evolve: (s: State, e: Event) => State; initial: State }, what: string): Promise<AggregateView<State>> {
+    const loaded = await this.sourcing.load(streamId, aggregate.evolve, aggregate.initial);
+    if (loaded.events.length === 0) throw new NotFound(`no ${what}`);
+    return { streamId, state: loaded.state, history: loaded.events.map(entry) };
+  }
+
+  beneficiary(beneficiaryId: string) {
+    return this.view(beneficiaryStreamId(beneficiaryId), beneficiaryAggregate, `beneficiary ${beneficiaryId}`);
+  }
+
+  card(cardNumber: string) {
+    return this.view(Cards.cardStreamId(cardNumber), cardAggregate, `card ${cardNumber}`);
+  }
+
+  admission(admissionId: string) {
+    return this.view(Admissions.admissionStreamId(admissionId), admissionAggregate, `admission ${admissionId}`);
+  }
+
+  claim(claimId: string) {
+    return this.view(Claims.claimStreamId(claimId), claimAggregate, `claim ${claimId}`);
+  }
+
+  payout(payoutId: string) {
+    return this.view(Payouts.payoutStreamId(payoutId), payoutAggregate, `payout ${payoutId}`);
+  }
+
+  /** The annual ledger of one regime and year; an untouched year reads as nothing used. */
+  async annualLedger(holder: string, regimeId: string, year: number): Promise<AggregateView<AnnualCapLedger.AnnualCapLedger>> {
+    const streamId = AnnualCapLedger.annualCapStreamId(holder, regimeId, year);
+    const loaded = await this.sourcing.load(streamId, ledgerAggregate.evolve, ledgerAggregate.initial);
+    return { streamId, state: loaded.state, history: loaded.events.map(entry) };
+  }
+}

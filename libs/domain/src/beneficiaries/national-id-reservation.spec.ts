@@ -1,0 +1,21 @@
+import { deciderSpec } from '../testing/decider.fixture.js';
+import { type NationalIdEvent, decide, evolve, initialNationalIdReservation, nationalIdStreamId } from './national-id-reservation.js';
+
+const spec = deciderSpec({ decide, evolve, initialState: initialNationalIdReservation });
+const reserved: NationalIdEvent = { type: 'NationalIdReserved', data: { nationalId: '020080001234', beneficiaryId: 'b-004' } };
+
+describe('national id reservation', () => {
+  it('reserves a number not yet on the register, in a stream of its own', () => {
+    spec.given([]).when({ type: 'ReserveNationalId', data: reserved.data }).then([reserved]);
+    expect(nationalIdStreamId('020080001234')).toBe('nationalid-020080001234');
+  });
+
+  it('records nothing when the same beneficiary reserves it again, so a retried enrolment goes through', () => {
+    spec.given([reserved]).when({ type: 'ReserveNationalId', data: reserved.data }).then([]);
+  });
+
+  it('refuses the number to another beneficiary, naming the field', () => {
+    spec.given([reserved]).when({ type: 'ReserveNationalId', data: { nationalId: '020080001234', beneficiaryId: 'b-999' } })
+      .thenThrows({ rule: 'NationalIdTaken', field: 'nationalId', message: 'national id 020080001234 is already on the register (beneficiary b-004)' });
+  });
+});

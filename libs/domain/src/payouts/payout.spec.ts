@@ -1,0 +1,82 @@
+import { deciderSpec } from '../testing/decider.fixture.js';
+import { type PayoutCommand, type PayoutEvent, decide, evolve, initialPayout, payoutIdFor, payoutStreamId } from './payout.js';
+
+const spec = deciderSpec({ decide, evolve, initialState: initialPayout });
+
+type Scheduled = Extract<PayoutEvent, { type: 'PayoutScheduled' }>['data'];
+const schedule: Scheduled = {
+  payoutId: 'claim-cl-g',
+  source: { kind: 'claim', id: 'cl-g' },
+  regimeId: 'g',
+  regimeCode: 'g',
+  beneficiaryId: 'b-004',
+  payee: 'b-004',
+  group: 4,
+  amount: 12000000,
+  serviceDate: '2025-04-10',
+  policyVersionId: 'lang-son/nq-24-2024/v1',
+};
+const scheduled: PayoutEvent = { type: 'PayoutScheduled', data: schedule };
+const pay = { reference: 'UNC-2025-0412', paidOn: '2025-04-20', by: 'finance-1' };
+const paid: PayoutEvent = { type: 'PayoutPaid', data: pay };
+const reversal = { reason: 'paid to the wrong account', on: '2025-04-25', by: 'finance-2' };
+const reversed: PayoutEvent = { type: 'PayoutReversed', data: reversal };
+const command = {
+  schedule: (data: Scheduled = schedule): PayoutCommand => ({ type: 'SchedulePayout', data }),
+  pay: (data: Partial<typeof pay> = {}): PayoutCommand => ({ type: 'PayPayout', data: { ...pay, ...data } }),
+  reverse: (data: Partial<typeof reversal> = {}): PayoutCommand => ({ type: 'ReversePayout', data: { ...reversal, ...data } }),
+};
+
+describe('payout identity', () => {
+  it('derives one payout per claim, and one per admission and regime', () => {
+    expect(payoutIdFor({ kind: 'claim', id: 'cl-g' }, 'g')).toBe('claim-cl-g');
+    expect(payoutIdFor({ kind: 'admission', id: 'adm-1' }, 'a')).toBe('admission-adm-1-a');
+    expect(payoutIdFor({ kind: 'admission', id: 'adm-1' }, 'b')).toBe('admission-adm-1-b');
+    expect(payoutStreamId('claim-cl-g')).toBe('payout-claim-cl-g');
+  });
+});
+
+describe('payout decisions', () => {
+  it('schedules an approved amount once; scheduling it again records nothing, another amount is refused', () => {
+    spec.given([]).when(command.schedule()).then([scheduled]);
+    spec.given([scheduled]).when(command.schedule()).then([]);
+    spec.given([scheduled]).when(command.schedule({ ...schedule, amount: 5000000 })).thenThrows({ rule: 'AlreadyScheduled', message: 'payout claim-cl-g is already scheduled for 12000000 VND' });
+  });
+
+  it('schedules only a positive whole number of VND', () => {
+    for (const amount of [0, -1, 1500.5, Number.MAX_SAFE_INTEGER + 1]) {
+      spec.given([]).when(command.schedule({ ...schedule, amount })).thenThrows({ rule: 'InvalidInput', field: 'amount' });
+    }
+  });
+
+  it('pays a scheduled payout once; the same reference again records nothing, another is refused', () => {
+    spec.given([scheduled]).when(command.pay()).then([paid]);
+    spec.given([scheduled, paid]).when(command.pay()).then([]);
+    spec.given([scheduled, paid]).when(command.pay({ reference: 'UNC-2025-0999' })).thenThrows({ rule: 'AlreadyPaid' });
+  });
+
+  it('refuses a payment dated before the service it pays for', () => {
+    spec.given([scheduled]).when(command.pay({ paidOn: '2025-04-09' })).thenThrows({ rule: 'PaidBeforeService', field: 'paidOn' });
+    spec.given([scheduled]).when(command.pay({ paidOn: '2025-04-10' })).then([{ type: 'PayoutPaid', data: { ...pay, paidOn: '2025-04-10' } }]);
+  });
+
+  it('names the field of a malformed payment or reversal', () => {
+    spec.given([scheduled]).when(command.pay({ by: ' ' })).thenThrows({ rule: 'InvalidInput', field: 'by' });
+    spec.given([scheduled]).when(command.pay({ reference: '' })).thenThrows({ rule: 'InvalidInput', field: 'reference' });
+    spec.given([scheduled]).when(command.pay({ paidOn: '2025-04-31' })).thenThrows({ rule: 'InvalidInput', field: 'paidOn' });
+    spec.given([scheduled]).when(command.reverse({ reason: ' ' })).thenThrows({ rule: 'InvalidInput', field: 'reason' });
+    spec.given([scheduled]).when(command.reverse({ on: '25/04/2025' })).thenThrows({ rule: 'InvalidInput', field: 'on' });
+  });
+
+  it('reverses a payout, paid or not, and then neither pays nor reverses it again', () => {
+    spec.given([scheduled]).when(command.reverse()).then([reversed]);
+    spec.given([scheduled, paid]).when(command.reverse()).then([reversed]);
+    spec.given([scheduled, paid, reversed]).when(command.pay()).thenThrows({ rule: 'Reversed', message: 'payout claim-cl-g was reversed on 2025-04-25' });
+    spec.given([scheduled, reversed]).when(command.reverse()).thenThrows({ rule: 'Reversed' });
+  });
+
+  it('refuses to pay or reverse a payout never scheduled', () => {
+    spec.given([]).when(command.pay()).thenThrows({ rule: 'NotScheduled' });
+    spec.given([]).when(command.reverse()).thenThrows({ rule: 'NotScheduled' });
+  });
+});

@@ -1,0 +1,18 @@
+import { CURRENT_SCHEMA_VERSIONS, upcast } from './upcasters.js';
+
+describe('upcasters', () => {
+  it('lifts a version-1 discharge to today\'s schema, naming the clerk who wrote it as its recorder', () => {
+    const stored = { type: 'DischargeRecorded', data: { dischargedOn: '2025-07-02' }, metadata: { schemaVersion: 1, actor: 'clerk-7' } };
+    expect(upcast(stored)).toEqual({ type: 'DischargeRecorded', data: { dischargedOn: '2025-07-02', recordedBy: 'clerk-7' } });
+  });
+
+  it('leaves events already in the current schema as they are', () => {
+    const data = { dischargedOn: '2025-07-02', recordedBy: 'clerk-1' };
+    expect(upcast({ type: 'DischargeRecorded', data, metadata: { schemaVersion: CURRENT_SCHEMA_VERSIONS.DischargeRecorded!, actor: 'someone-else' } }).data).toBe(data);
+    expect(upcast({ type: 'CardIssued', data, metadata: { schemaVersion: 1, actor: 'x' } }).data).toBe(data);
+  });
+
+  it('refuses an old version it has no upcaster for, rather than passing it on unread', () => {
+    expect(() => upcast({ type: 'AdmissionRecorded', data: {}, metadata: { schemaVersion: 0, actor: 'x' } })).toThrow('no upcaster for AdmissionRecorded from schema version 0');
+  });
+});

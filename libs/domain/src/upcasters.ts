@@ -1,0 +1,36 @@
+/**
+ * Events are kept forever in the schema they were written in; readers see them in today's
+ * schema. Each event type's current version is here, and for every older version an upcaster
+ * that lifts it one step. The version an event was written in travels in its metadata.
+ */
+export const CURRENT_SCHEMA_VERSIONS: Readonly<Record<string, number>> = {
+  AdmissionRecorded: 2,
+  DischargeRecorded: 2,
+};
+
+/** What an upcaster sees of a stored event: its data, and who wrote it. */
+export interface RecordedEvent {
+  readonly type: string;
+  readonly data: unknown;
+  readonly metadata: { readonly schemaVersion: number; readonly actor: string };
+}
+
+type Upcaster = (data: Record<string, unknown>, event: RecordedEvent) => Record<string, unknown>;
+
+/** `UPCASTERS[type][v]` lifts version v to v + 1. */
+const UPCASTERS: Readonly<Record<string, Readonly<Record<number, Upcaster>>>> = {
+  // Version 1 did not name who recorded the stay; the clerk who wrote the event did.
+  AdmissionRecorded: { 1: (data, event) => ({ ...data, recordedBy: event.metadata.actor }) },
+  DischargeRecorded: { 1: (data, event) => ({ ...data, recordedBy: event.metadata.actor }) },
+};
+
+export function upcast(event: RecordedEvent): { type: string; data: unknown } {
+  const current = CURRENT_SCHEMA_VERSIONS[event.type] ?? 1;
+  let data = event.data as Record<string, unknown>;
+  for (let version = event.metadata.schemaVersion; version < current; version++) {
+    const step = UPCASTERS[event.type]?.[version];
+    if (!step) throw new Error(`no upcaster for ${event.type} from schema version ${version}`);
+    data = step(data, event);
+  }
+  return { type: event.type, data };
+}
