@@ -1,15 +1,34 @@
-import { type DynamicModule, Module } from '@nestjs/common';
+import { type DynamicModule, Module, ValidationPipe } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
+import { ApplicationModule } from '#application';
 import { RuntimeModule, type Runtime } from '#runtime';
+import { AdmissionsController } from './admissions/admissions.controller.js';
+import { AuthController } from './auth/auth.controller.js';
+import { BeneficiariesController } from './beneficiaries/beneficiaries.controller.js';
+import { CardsController } from './cards/cards.controller.js';
+import { ClaimsController } from './claims/claims.controller.js';
 import { HealthController } from './health/health.controller.js';
+import { AuthenticationGuard } from './http/authentication.js';
+import { ErrorsFilter, validationFailed } from './http/errors.js';
+import { PayoutsController } from './payouts/payouts.controller.js';
+import { PoliciesController } from './policies/policies.controller.js';
 
 @Module({})
 export class AppModule {
   static register(runtime: Runtime): DynamicModule {
     return {
       module: AppModule,
-      imports: [CqrsModule.forRoot(), RuntimeModule.register(runtime, { runProjections: runtime.config.projections === 'inline' })],
-      controllers: [HealthController],
+      imports: [CqrsModule.forRoot(), RuntimeModule.register(runtime, { runProjections: runtime.config.projections === 'inline' }), ApplicationModule],
+      controllers: [HealthController, AuthController, PoliciesController, BeneficiariesController, CardsController, AdmissionsController, ClaimsController, PayoutsController],
+      providers: [
+        { provide: APP_GUARD, useClass: AuthenticationGuard },
+        { provide: APP_FILTER, useClass: ErrorsFilter },
+        {
+          provide: APP_PIPE,
+          useValue: new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, exceptionFactory: validationFailed }),
+        },
+      ],
     };
   }
 }

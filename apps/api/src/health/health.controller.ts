@@ -3,6 +3,7 @@ import { ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { readCheckpoint } from '#projections';
 import { ALL_PROJECTIONS } from '#read-models';
 import { ProjectionsService, RUNTIME, type Runtime } from '#runtime';
+import { Public } from '../http/authentication.js';
 
 class ProjectionHealth {
   @ApiProperty({ example: 'stream_activity' }) name!: string;
@@ -20,6 +21,7 @@ class Health {
 }
 
 @ApiTags('health')
+@Public()
 @Controller('health')
 export class HealthController {
   constructor(

@@ -50,3 +50,108 @@ describe('admissions', () => {
       .toThrow(expect.objectContaining({ rule: 'AlreadyDischarged' }));
   });
 });
+
+describe('correcting and deciding a stay', () => {
+  const discharge = (dischargedOn: string, by: string, events: readonly AdmissionEvent[] = [admitted], ctx = context(group3UntilJuly)): AdmissionEvent[] => [
+    ...events,
+    ...decide({ type: 'RecordDischarge', data: { dischargedOn, by } }, given(events), ctx),
+  ];
+  // Admitted 2025-06-29 by clerk-1, discharged 2025-07-02 by clerk-2: visit 750,000 (group 3), meals 4 × 190,000.
+  const stay = discharge('2025-07-02', 'clerk-2');
+  const correct = (data: Partial<{ admittedOn: string; dischargedOn: string; reason: string; by: string }>) =>
+    ({ type: 'CorrectAdmissionDates', data: { admittedOn: '2025-07-01', dischargedOn: '2025-07-05', reason: 'the discharge letter shows other dates', by: 'clerk-3', ...data } }) as const;
+
+  it('refuses a second recording, and a recording missing its facility', () => {
+    expect(() => decide({ type: 'RecordAdmission', data: admitted.data }, given([admitted]), context(group3UntilJuly))).toThrow(expect.objectContaining({ rule: 'AlreadyRecorded' }));
+    expect(() => decide({ type: 'RecordAdmission', data: { ...admitted.data, facility: ' ' } }, initialAdmission, context(group3UntilJuly)))
+      .toThrow(expect.objectContaining({ rule: 'InvalidInput', field: 'facility' }));
+    expect(() => decide({ type: 'ApproveAdmissionAllowances', data: { by: 'head-1' } }, initialAdmission, context(group3UntilJuly))).toThrow(expect.objectContaining({ rule: 'NotAdmitted' }));
+  });
+
+  it('corrects the dates of a discharged stay and entitles the allowances afresh, under the group held on the new dates', () => {
+    expect(decide(correct({}), given(stay), context(group3UntilJuly))).toEqual([
+      { type: 'AdmissionDatesCorrected', data: { admittedOn: '2025-07-01', dischargedOn: '2025-07-05', reason: 'the discharge letter shows other dates', recordedBy: 'clerk-3' } },
+      { type: 'VisitAllowanceEntitled', data: { serviceDate: '2025-07-01', group: 4, amount: 700000, policyVersionId: resolution24.id, clause: 'Regulation attached to Resolution 24/2024, regime a' } },
+      {
+        type: 'MealAllowanceEntitled',
+        data: {
+          amount: 950000,
+          days: 5,
+          segments: [{ from: '2025-07-01', to: '2025-07-05', days: 5, group: 4, rate: 190000, amount: 950000, policyVersionId: resolution24.id, clause: 'Regulation attached to Resolution 24/2024, regime b' }],
+        },
+      },
+    ]);
+  });
+
+  it('drops a visit allowance the corrected admission date no longer earns', () => {
+    const sixFromJuly = (date: string): BeneficiaryGroup | undefined => (date < '2025-01-01' ? undefined : date < '2025-07-01' ? 3 : 6);
+    const corrected = [...stay, ...decide(correct({}), given(stay), context(sixFromJuly))];
+    expect(corrected.slice(stay.length).map((e) => e.type)).toEqual(['AdmissionDatesCorrected', 'MealAllowanceEntitled']);
+    expect(decide({ type: 'ApproveAdmissionAllowances', data: { by: 'head-1' } }, given(corrected), context(sixFromJuly)))
+      .toEqual([{ type: 'AdmissionAllowancesApproved', data: { by: 'head-1', visit: 0, meals: 950000 } }]);
+  });
+
+  it('records nothing for a correction to the same dates, and refuses a bad one naming the field', () => {
+    expect(decide(correct({ admittedOn: '2025-06-29', dischargedOn: '2025-07-02' }), given(stay), context(group3UntilJuly))).toEqual([]);
+    expect(() => decide(correct({ reason: ' ' }), given(stay), context(group3UntilJuly))).toThrow(expect.objectContaining({ rule: 'InvalidInput', field: 'reason' }));
+    expect(() => decide(correct({ dischargedOn: '2025-06-30' }), given(stay), context(group3UntilJuly)))
+      .toThrow(expect.objectContaining({ rule: 'DischargeBeforeAdmission', field: 'dischargedOn' }));
+    expect(() => decide(correct({ admittedOn: '2024-12-31' }), given(stay), context(group3UntilJuly)))
+      .toThrow(expect.objectContaining({ rule: 'NotABeneficiaryOnAdmission', field: 'admittedOn' }));
+    expect(() => decide(correct({ admittedOn: '2025-07-32' }), given(stay), context(group3UntilJuly))).toThrow(expect.objectContaining({ rule: 'InvalidInput', field: 'admittedOn' }));
+  });
+
+  it('corrects, approves and rejects only a discharged stay', () => {
+    expect(() => decide(correct({}), given([admitted]), context(group3UntilJuly))).toThrow(expect.objectContaining({ rule: 'NotDischarged' }));
+    expect(() => decide({ type: 'ApproveAdmissionAllowances', data: { by: 'head-1' } }, given([admitted]), context(group3UntilJuly))).toThrow(expect.objectContaining({ rule: 'NotDischarged' }));
+    expect(() => decide({ type: 'RejectAdmissionAllowances', data: { by: 'head-1', reason: 'not an inpatient' } }, given([admitted]), context(group3UntilJuly)))
+      .toThrow(expect.objectContaining({ rule: 'NotDischarged' }));
+  });
+
+  it('approves the entitled allowances by someone who recorded none of the stay’s facts', () => {
+    expect(decide({ type: 'ApproveAdmissionAllowances', data: { by: 'head-1' } }, given(stay), context(group3UntilJuly)))
+      .toEqual([{ type: 'AdmissionAllowancesApproved', data: { by: 'head-1', visit: 750000, meals: 760000 } }]);
+    // After a correction the approval carries the fresh amounts, not the first ones.
+    const corrected = [...stay, ...decide(correct({}), given(stay), context(group3UntilJuly))];
+    expect(decide({ type: 'ApproveAdmissionAllowances', data: { by: 'head-1' } }, given(corrected), context(group3UntilJuly)))
+      .toEqual([{ type: 'AdmissionAllowancesApproved', data: { by: 'head-1', visit: 700000, meals: 950000 } }]);
+  });
+
+  it('refuses a decision by anyone who recorded the admission, the discharge or a correction (maker–checker)', () => {
+    const corrected = [...stay, ...decide(correct({}), given(stay), context(group3UntilJuly))];
+    for (const clerk of ['clerk-1', 'clerk-2', 'clerk-3']) {
+      expect(() => decide({ type: 'ApproveAdmissionAllowances', data: { by: clerk } }, given(corrected), context(group3UntilJuly)))
+        .toThrow(expect.objectContaining({ rule: 'ApprovingOwnRequest' }));
+      expect(() => decide({ type: 'RejectAdmissionAllowances', data: { by: clerk, reason: 'not an inpatient' } }, given(corrected), context(group3UntilJuly)))
+        .toThrow(expect.objectContaining({ rule: 'ApprovingOwnRequest' }));
+    }
+    expect(() => decide({ type: 'ApproveAdmissionAllowances', data: { by: '' } }, given(stay), context(group3UntilJuly))).toThrow(expect.objectContaining({ rule: 'InvalidInput', field: 'by' }));
+  });
+
+  it('rejects the allowances with a reason', () => {
+    expect(decide({ type: 'RejectAdmissionAllowances', data: { by: 'head-1', reason: 'day treatment, not an inpatient stay' } }, given(stay), context(group3UntilJuly)))
+      .toEqual([{ type: 'AdmissionAllowancesRejected', data: { by: 'head-1', reason: 'day treatment, not an inpatient stay' } }]);
+    expect(() => decide({ type: 'RejectAdmissionAllowances', data: { by: 'head-1', reason: ' ' } }, given(stay), context(group3UntilJuly)))
+      .toThrow(expect.objectContaining({ rule: 'InvalidInput', field: 'reason' }));
+  });
+
+  it('changes nothing once the allowances are approved or rejected', () => {
+    const approved: AdmissionEvent = { type: 'AdmissionAllowancesApproved', data: { by: 'head-1', visit: 750000, meals: 760000 } };
+    const rejected: AdmissionEvent = { type: 'AdmissionAllowancesRejected', data: { by: 'head-1', reason: 'duplicate' } };
+    for (const decided of [approved, rejected]) {
+      const state = given([...stay, decided]);
+      expect(() => decide({ type: 'ApproveAdmissionAllowances', data: { by: 'head-2' } }, state, context(group3UntilJuly))).toThrow(expect.objectContaining({ rule: 'AllowancesAlreadyDecided' }));
+      expect(() => decide({ type: 'RejectAdmissionAllowances', data: { by: 'head-2', reason: 'x' } }, state, context(group3UntilJuly))).toThrow(expect.objectContaining({ rule: 'AllowancesAlreadyDecided' }));
+      expect(() => decide(correct({}), state, context(group3UntilJuly))).toThrow(expect.objectContaining({ rule: 'AllowancesAlreadyDecided' }));
+      expect(() => decide({ type: 'RecordDischarge', data: { dischargedOn: '2025-07-02', by: 'clerk-2' } }, state, context(group3UntilJuly)))
+        .toThrow(expect.objectContaining({ rule: 'AllowancesAlreadyDecided' }));
+    }
+  });
+
+  it('has nothing to approve for a stay no policy covers', () => {
+    const uncovered = discharge('2025-07-02', 'clerk-2', [admitted], context(group3UntilJuly, []));
+    expect(uncovered.map((e) => e.type)).toEqual(['AdmissionRecorded', 'DischargeRecorded']);
+    expect(() => decide({ type: 'ApproveAdmissionAllowances', data: { by: 'head-1' } }, given(uncovered), context(group3UntilJuly, [])))
+      .toThrow(expect.objectContaining({ rule: 'NoAllowanceEntitled' }));
+  });
+});

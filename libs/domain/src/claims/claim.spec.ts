@@ -133,9 +133,6 @@ describe('requesting a claim', () => {
     claims(forMai).given([]).when(request({ ...congressCheck, ...byMai })).thenThrows({ rule: 'RegimeNotForGroup', field: 'regimeId' });
   });
 
-  // BUG (claim.ts:250): a limited-per-year regime reports every refusal with field 'serviceDate', so a
-  // group the regime does not cover comes back as { rule: 'RegimeNotForGroup', field: 'serviceDate' },
-  // while every other rule kind names 'regimeId' for the same rule. This spec states the consistent behaviour.
   it('names the regime, as for every other rule kind, when a limited-per-year regime does not cover the group', () => {
     // The fixed-amount health check is for groups 3 and 4; group 2 is paid at actual cost under h.actual-cost.
     claims(contextOf(hung, [hungCard])).given([]).when(request({ ...healthCheck, beneficiaryId: 'b-002', cardNumber: 'LS-000002' }))

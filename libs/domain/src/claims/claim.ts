@@ -247,7 +247,8 @@ export function assessClaim(facts: ClaimFacts, context: ClaimContext): ClaimAsse
       return basic(entitled(shareOfOutOfPocket(version, regime.id, group, facts.outOfPocket!), 'regimeId'));
     case 'limited-per-year': {
       wholeVnd(facts.cost, 'cost', rule.actualCost);
-      const found = entitled(limitedPerYear(version, regime.id, group, timesUsed(context.ledger), facts.cost ?? 0), 'serviceDate');
+      const limited = limitedPerYear(version, regime.id, group, timesUsed(context.ledger), facts.cost ?? 0);
+      const found = entitled(limited, !limited.entitled && limited.reason === 'yearly-limit-reached' ? 'serviceDate' : 'regimeId');
       return basic(found, { timesPerYear: rule.timesPerYearByGroup[group]! });
     }
     case 'actual-cost-up-to-annual-cap': {

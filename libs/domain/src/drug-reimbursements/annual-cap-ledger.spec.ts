@@ -39,3 +39,43 @@ describe('annual cap ledger (regime g)', () => {
     expect(annualCapStreamId('b-001', 'g', 2025)).toBe('annualcap-b-001-g-2025');
   });
 });
+
+describe('annual ledger of uses (regimes h, đ) and release of paid amounts', () => {
+  // Health checks and convalescence reserve no money cap, only one use against the yearly number of times.
+  const used = (requestId: string, amount: number): AnnualCapEvent => ({ type: 'CapReserved', data: { requestId, amount, overCap: 0 } });
+
+  it('reserves without a cap, recording no cap and nothing over it', () => {
+    spec.given([]).when({ type: 'ReserveCap', data: { requestId: 'h1', amount: 2000000, timesPerYear: 1, overCapAllowed: false } }).then([used('h1', 2000000)]);
+    // Without a cap any amount fits, even one beyond what a capped regime would allow.
+    spec.given([used('x', 90000000)]).when({ type: 'ReserveCap', data: { requestId: 'x2', amount: 50000000, overCapAllowed: false } }).then([used('x2', 50000000)]);
+  });
+
+  it('refuses a use beyond the yearly number of times, counting paid uses too', () => {
+    spec.given([used('h1', 2000000)]).when({ type: 'ReserveCap', data: { requestId: 'h2', amount: 2000000, timesPerYear: 1, overCapAllowed: false } })
+      .thenThrows({ rule: 'YearlyLimitReached', message: 'already used 1 of 1 times this year' });
+    const paidOnce: AnnualCapEvent = { type: 'CapConsumed', data: { requestId: 'h1', amount: 5000000 } };
+    spec.given([used('h1', 5000000), paidOnce, used('h2', 4000000)])
+      .when({ type: 'ReserveCap', data: { requestId: 'h3', amount: 3000000, timesPerYear: 2, overCapAllowed: false } })
+      .thenThrows({ rule: 'YearlyLimitReached', message: 'already used 2 of 2 times this year' });
+    // Even an exception over the money cap does not lift the yearly limit.
+    spec.given([reserved('r1', 1000000)]).when({ type: 'ReserveCap', data: { requestId: 'r2', amount: 1000000, cap: CAP, timesPerYear: 1, overCapAllowed: true } })
+      .thenThrows({ rule: 'YearlyLimitReached' });
+    spec.given([used('h1', 5000000)]).when({ type: 'ReserveCap', data: { requestId: 'h2', amount: 3000000, timesPerYear: 2, overCapAllowed: false } }).then([used('h2', 3000000)]);
+  });
+
+  it('releases a paid amount (a reversed payout), giving back both the money and the use', () => {
+    const paid: AnnualCapEvent = { type: 'CapConsumed', data: { requestId: 'r1', amount: 12000000 } };
+    const released: AnnualCapEvent = { type: 'CapReleased', data: { requestId: 'r1', amount: 12000000 } };
+    spec.given([reserved('r1', 12000000), paid]).when({ type: 'ReleaseCap', data: { requestId: 'r1' } }).then([released]);
+    const ledger = [reserved('r1', 12000000), paid, released].reduce(evolve, initialAnnualCapLedger);
+    expect(ledger).toEqual({ reserved: {}, consumed: {}, used: 0 });
+    expect(remainingCap(ledger, CAP)).toBe(CAP);
+    spec.given([reserved('r1', 12000000), paid, released]).when({ type: 'ReserveCap', data: { requestId: 'r2', amount: CAP, cap: CAP, timesPerYear: 1, overCapAllowed: false } })
+      .then([reserved('r2', CAP)]);
+  });
+
+  it('records nothing when releasing what holds nothing, or was already released', () => {
+    spec.given([]).when({ type: 'ReleaseCap', data: { requestId: 'r9' } }).then([]);
+    spec.given([reserved('r1', 12000000), { type: 'CapReleased', data: { requestId: 'r1', amount: 12000000 } }]).when({ type: 'ReleaseCap', data: { requestId: 'r1' } }).then([]);
+  });
+});

@@ -6,7 +6,9 @@ import {
   fixedAmountFor,
   limitedPerYear,
   policyInForce,
+  nextDay,
   shareOfOutOfPocket,
+  staffAllowanceFor,
 } from './entitlement.js';
 import { parsePolicyVersion } from './parse-policy-version.js';
 import type { BeneficiaryGroup, PolicyVersion } from './policy-version.js';
@@ -137,5 +139,55 @@ describe('limited per year (periodic health checks, regime h)', () => {
     expect(limitedPerYear(resolution24, 'h.fixed', 4, 0, 2500000)).toMatchObject({ amount: 2000000 });
     expect(limitedPerYear(resolution24, 'h.fixed', 4, 1, 2500000)).toEqual({ entitled: false, reason: 'yearly-limit-reached' });
     expect(limitedPerYear(resolution24, 'h.fixed', 6, 0, 2500000)).toEqual({ entitled: false, reason: 'group-not-covered' });
+  });
+});
+
+describe('staff allowances (regime k)', () => {
+  it('pays the role its amount per month or session, times how many', () => {
+    expect(staffAllowanceFor(resolution24, 'k.monthly', 'committee-member', 12)).toEqual({
+      entitled: true,
+      amount: 6000000,
+      basis: 500000,
+      policyVersionId: resolution24.id,
+      clause: 'Regulation attached to Resolution 24/2024, regime k',
+    });
+    expect(staffAllowanceFor(resolution24, 'k.monthly', 'dedicated-staff', 3)).toMatchObject({ amount: 3000000, basis: 1000000 });
+    expect(staffAllowanceFor(resolution24, 'k.check-session', 'nurse', 4)).toMatchObject({ amount: 600000, basis: 150000 });
+  });
+
+  it('pays nothing to a role the regime does not list, under a missing regime, or with no policy in force', () => {
+    // Doctors are paid per check session, not monthly.
+    expect(staffAllowanceFor(resolution24, 'k.monthly', 'doctor', 1)).toEqual({ entitled: false, reason: 'role-not-covered' });
+    expect(staffAllowanceFor(resolution24, 'k.yearly', 'doctor', 1)).toEqual({ entitled: false, reason: 'regime-not-in-policy' });
+    expect(staffAllowanceFor(policyOn('2024-01-01'), 'k.monthly', 'committee-member', 1)).toEqual({ entitled: false, reason: 'no-policy-in-force' });
+  });
+
+  it('refuses to read a beneficiary regime as a staff allowance', () => {
+    expect(() => staffAllowanceFor(resolution24, 'e', 'doctor', 1)).toThrow('regime e of lang-son/nq-24-2024/v1 is a fixed-per-event rule, not staff-allowance');
+  });
+});
+
+describe('the 2025 reference workload (seed 02, section II.2)', () => {
+  it('pays the year-end report’s 26,994 meal days of regime b at the catalog rate: exactly 5,128,860,000 VND', () => {
+    // The catalog alone, as published: the replacement above would change the rate from July.
+    const catalogOn = (date: string): PolicyVersion | undefined => policyInForce([resolution24], date);
+    // 2,454 stays of 11 days (26,994 days), admitted day after day through 2025 and spread over all six groups.
+    let day = '2025-01-01';
+    let amount = 0;
+    let days = 0;
+    const rates = new Set<number>();
+    for (let stay = 0; stay < 2454; stay += 1) {
+      const group = ((stay % 6) + 1) as BeneficiaryGroup;
+      let last = day;
+      for (let i = 1; i < 11; i += 1) last = nextDay(last);
+      const meals = dailyAllowanceFor('b', day, last, catalogOn, () => group);
+      amount += meals.amount;
+      days += meals.days;
+      meals.segments.forEach((segment) => rates.add(segment.rate));
+      day = stay % 350 === 349 ? '2025-01-01' : nextDay(day);
+    }
+    expect(days).toBe(26994);
+    expect([...rates]).toEqual([190000]);
+    expect(amount).toBe(5128860000);
   });
 });

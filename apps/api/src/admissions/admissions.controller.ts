@@ -1,0 +1,72 @@
+import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ActOnAdmission, AggregateReader, type CommandContext, RecordAdmission } from '#application';
+import { Ctx } from '../http/authentication.js';
+import { DateField, TextField } from '../http/fields.js';
+
+class Admission {
+  @TextField('The beneficiary', '3f0c1a2e-…') beneficiaryId!: string;
+  @TextField('Hospital', 'Bệnh viện Đa khoa tỉnh Lạng Sơn') facility!: string;
+  @DateField('Admitted on') admittedOn!: string;
+}
+
+class Discharge {
+  @DateField('Discharged on') dischargedOn!: string;
+}
+
+class DateCorrection {
+  @DateField('Admitted on') admittedOn!: string;
+  @DateField('Discharged on') dischargedOn!: string;
+  @TextField('Why', 'Hospital certificate shows other dates') reason!: string;
+}
+
+class Rejection {
+  @TextField('Why', 'Not an inpatient stay') reason!: string;
+}
+
+@ApiTags('admissions')
+@ApiBearerAuth()
+@Controller('admissions')
+export class AdmissionsController {
+  constructor(
+    @Inject(CommandBus) private readonly commands: CommandBus,
+    @Inject(AggregateReader) private readonly reader: AggregateReader,
+  ) {}
+
+  @Post()
+  record(@Body() body: Admission, @Ctx() context: CommandContext) {
+    return this.commands.execute(new RecordAdmission({ ...body }, context));
+  }
+
+  @Get(':id')
+  show(@Param('id') id: string) {
+    return this.reader.admission(id);
+  }
+
+  /** Entitles the visit allowance (a) and the meal allowance (b). */
+  @Post(':id/discharge')
+  @HttpCode(200)
+  discharge(@Param('id') id: string, @Body() body: Discharge, @Ctx() context: CommandContext) {
+    return this.commands.execute(new ActOnAdmission(id, { type: 'RecordDischarge', data: { ...body } }, context));
+  }
+
+  @Post(':id/date-corrections')
+  @HttpCode(200)
+  correct(@Param('id') id: string, @Body() body: DateCorrection, @Ctx() context: CommandContext) {
+    return this.commands.execute(new ActOnAdmission(id, { type: 'CorrectAdmissionDates', data: { ...body } }, context));
+  }
+
+  /** An approver other than the stay's recorders; schedules one payout per allowance. */
+  @Post(':id/approval')
+  @HttpCode(200)
+  approve(@Param('id') id: string, @Ctx() context: CommandContext) {
+    return this.commands.execute(new ActOnAdmission(id, { type: 'ApproveAdmissionAllowances' }, context));
+  }
+
+  @Post(':id/rejection')
+  @HttpCode(200)
+  reject(@Param('id') id: string, @Body() body: Rejection, @Ctx() context: CommandContext) {
+    return this.commands.execute(new ActOnAdmission(id, { type: 'RejectAdmissionAllowances', data: { ...body } }, context));
+  }
+}

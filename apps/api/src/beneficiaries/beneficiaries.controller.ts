@@ -1,0 +1,102 @@
+import { applyDecorators, Body, Controller, Get, Inject, Param, ParseIntPipe, Post, Query } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { IsIn, IsInt, Matches } from 'class-validator';
+import { AggregateReader, type CommandContext, EnrolBeneficiary, UpdateBeneficiary } from '#application';
+import { type BeneficiaryGroup, BENEFICIARY_GROUPS, Beneficiaries } from '#domain';
+import { Ctx } from '../http/authentication.js';
+import { DateField, TextField } from '../http/fields.js';
+
+const GroupField = () => applyDecorators(ApiProperty({ description: 'Beneficiary group (Đối tượng) 1–6', enum: BENEFICIARY_GROUPS }), IsInt(), IsIn(BENEFICIARY_GROUPS));
+
+class Enrolment {
+  @TextField('Full name', 'Hoàng Văn Bình') fullName!: string;
+  @DateField('Date of birth') dateOfBirth!: string;
+  @ApiProperty({ description: '12-digit citizen identity number; unique in the province', example: '020068001234' })
+  @Matches(/^\d{12}$/, { message: 'nationalId must be 12 digits' })
+  nationalId!: string;
+  @TextField('Title or position', 'Bí thư Huyện ủy') title!: string;
+  @TextField('Administrative unit', 'Huyện Cao Lộc') administrativeUnit!: string;
+  @GroupField() group!: BeneficiaryGroup;
+  @DateField('In the group from') from!: string;
+}
+
+class PositionChange {
+  @TextField('New title or position', 'Phó Chủ tịch UBND tỉnh') title!: string;
+  @TextField('Administrative unit', 'UBND tỉnh Lạng Sơn') administrativeUnit!: string;
+  @DateField('Holds it from') from!: string;
+}
+
+class Reclassification {
+  @GroupField() group!: BeneficiaryGroup;
+  @DateField('Effective from') from!: string;
+  @TextField('Why', 'Appointed to a title of group 2') reason!: string;
+  @TextField('Number of the decision', '123/QĐ-UBND') decisionNumber!: string;
+}
+
+class DatedFact {
+  @DateField('On') on!: string;
+}
+
+class Removal {
+  @DateField('On') on!: string;
+  @TextField('Why', 'Moved out of the province') reason!: string;
+}
+
+@ApiTags('beneficiaries')
+@ApiBearerAuth()
+@Controller('beneficiaries')
+export class BeneficiariesController {
+  constructor(
+    @Inject(CommandBus) private readonly commands: CommandBus,
+    @Inject(AggregateReader) private readonly reader: AggregateReader,
+  ) {}
+
+  @Post()
+  enrol(@Body() body: Enrolment, @Ctx() context: CommandContext) {
+    return this.commands.execute(new EnrolBeneficiary(body, context));
+  }
+
+  @Get(':id')
+  show(@Param('id') id: string) {
+    return this.reader.beneficiary(id);
+  }
+
+  /** The group held on a date (valid time), as every entitlement uses it. */
+  @Get(':id/group')
+  async groupOn(@Param('id') id: string, @Query() query: DatedFact) {
+    const { state } = await this.reader.beneficiary(id);
+    return { on: query.on, group: Beneficiaries.groupOn(state, query.on) ?? null };
+  }
+
+  /** What the beneficiary has used of one regime in one year (annual cap, yearly limit). */
+  @Get(':id/annual-ledgers/:regimeId/:year')
+  annualLedger(@Param('id') id: string, @Param('regimeId') regimeId: string, @Param('year', ParseIntPipe) year: number) {
+    return this.reader.annualLedger(id, regimeId, year);
+  }
+
+  @Post(':id/position-changes')
+  changePosition(@Param('id') id: string, @Body() body: PositionChange, @Ctx() context: CommandContext) {
+    return this.commands.execute(new UpdateBeneficiary(id, { type: 'ChangePosition', data: { ...body } }, context));
+  }
+
+  @Post(':id/reclassifications')
+  reclassify(@Param('id') id: string, @Body() body: Reclassification, @Ctx() context: CommandContext) {
+    return this.commands.execute(new UpdateBeneficiary(id, { type: 'ReclassifyBeneficiary', data: { ...body } }, context));
+  }
+
+  @Post(':id/retirement')
+  retire(@Param('id') id: string, @Body() body: DatedFact, @Ctx() context: CommandContext) {
+    return this.commands.execute(new UpdateBeneficiary(id, { type: 'RecordRetirement', data: { on: body.on } }, context));
+  }
+
+  @Post(':id/death')
+  decease(@Param('id') id: string, @Body() body: DatedFact, @Ctx() context: CommandContext) {
+    return this.commands.execute(new UpdateBeneficiary(id, { type: 'RecordDeath', data: { on: body.on } }, context));
+  }
+
+  @Post(':id/removal')
+  remove(@Param('id') id: string, @Body() body: Removal, @Ctx() context: CommandContext) {
+    return this.commands.execute(new UpdateBeneficiary(id, { type: 'RemoveFromRegister', data: { ...body } }, context));
+  }
+}

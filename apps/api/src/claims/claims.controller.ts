@@ -1,0 +1,126 @@
+import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsOptional, IsString, Min, ValidateNested } from 'class-validator';
+import { AggregateReader, ApproveClaims, type ClaimDecision, type CommandContext, DecideClaim, RequestClaim } from '#application';
+import { Ctx } from '../http/authentication.js';
+import { DateField, TextField, VndField } from '../http/fields.js';
+
+class Staff {
+  @TextField('Staff member', 'BS. Lê Thị Hoa') name!: string;
+  @TextField("Role in the policy's table", 'doctor') role!: string;
+}
+
+class Claim {
+  @TextField('Regime id in the policy version', 'h.fixed') regimeId!: string;
+  @DateField('Service date (first day of a stay)') serviceDate!: string;
+  @TextField('The beneficiary (all regimes but staff allowances)', '3f0c1a2e-…', true) beneficiaryId?: string;
+  @TextField('The card presented', 'LS-2025-00001', true) cardNumber?: string;
+  @DateField('Last day of a stay paid per day (convalescence)', true) until?: string;
+  @VndField('Actual cost', true) cost?: number;
+  @VndField('Paid out of pocket after health insurance (hospital-fee support)', true) outOfPocket?: number;
+  @ApiPropertyOptional({ type: Staff }) @IsOptional() @ValidateNested() @Type(() => Staff) staff?: Staff;
+  @ApiPropertyOptional({ description: 'Months or sessions (staff allowances)', example: 3 }) @IsOptional() @IsInt() @Min(1) quantity?: number;
+}
+
+class PrescribedItem {
+  @TextField('Drug or health product', 'Sorafenib 200mg') name!: string;
+  @ApiProperty({ example: 60 }) @IsInt() @Min(1) quantity!: number;
+  @VndField('Cost of the item') cost!: number;
+}
+
+class DrugReimbursement {
+  @TextField('The beneficiary', '3f0c1a2e-…') beneficiaryId!: string;
+  @TextField('The card presented', 'LS-2025-00001') cardNumber!: string;
+  @DateField('Date of the prescription or purchase') serviceDate!: string;
+  @TextField("Number of the Professional Council's decision", '15/QĐ-HĐCM') councilDecisionNumber!: string;
+  @ApiProperty({ type: [PrescribedItem] }) @IsArray() @ArrayMinSize(1) @ValidateNested({ each: true }) @Type(() => PrescribedItem) items!: PrescribedItem[];
+  @VndField('Total cost: the sum of the items') cost!: number;
+  @TextField('Regime id of special drugs in the policy version', 'g', true) regimeId?: string;
+}
+
+class Reason {
+  @TextField('Why', 'Prescribed by the council for a life-threatening condition') reason!: string;
+}
+
+class ClaimList {
+  @ApiProperty({ description: 'Reviewed claims to approve, each as its own decision', type: [String] })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(500)
+  @IsString({ each: true })
+  claimIds!: string[];
+}
+
+@ApiTags('claims')
+@ApiBearerAuth()
+@Controller()
+export class ClaimsController {
+  constructor(
+    @Inject(CommandBus) private readonly commands: CommandBus,
+    @Inject(AggregateReader) private readonly reader: AggregateReader,
+  ) {}
+
+  /** A claim under regimes c, d, đ, e, g, h, i or k; a and b come from admissions. */
+  @Post('claims')
+  request(@Body() body: Claim, @Ctx() context: CommandContext) {
+    return this.commands.execute(new RequestClaim({ ...body, ...(body.staff ? { staff: { ...body.staff } } : {}) }, context));
+  }
+
+  /** RequestDrugReimbursement: special drugs (g) on the Professional Council's decision. */
+  @Post('drug-reimbursements')
+  requestDrugs(@Body() body: DrugReimbursement, @Ctx() context: CommandContext) {
+    const { regimeId, items, ...rest } = body;
+    return this.commands.execute(new RequestClaim({ ...rest, regimeId: regimeId ?? 'g', items: items.map((item) => ({ ...item })) }, context));
+  }
+
+  @Get('claims/:id')
+  show(@Param('id') id: string) {
+    return this.reader.claim(id);
+  }
+
+  /** Approve a reviewed list in one action: the outcome of each claim. */
+  @Post('claims/approvals')
+  @HttpCode(200)
+  approveList(@Body() body: ClaimList, @Ctx() context: CommandContext) {
+    return this.commands.execute(new ApproveClaims(body.claimIds, context));
+  }
+
+  @Post('claims/:id/approval')
+  @HttpCode(200)
+  approve(@Param('id') id: string, @Ctx() context: CommandContext) {
+    return this.decide(id, { type: 'ApproveClaim' }, context);
+  }
+
+  /** Approve what is left of the annual cap. */
+  @Post('claims/:id/partial-approval')
+  @HttpCode(200)
+  approvePart(@Param('id') id: string, @Ctx() context: CommandContext) {
+    return this.decide(id, { type: 'PartlyApproveClaim' }, context);
+  }
+
+  /** ApproveOverCap, first approver: proposes the exception with its reason. */
+  @Post('claims/:id/over-cap-proposal')
+  @HttpCode(200)
+  proposeOverCap(@Param('id') id: string, @Body() body: Reason, @Ctx() context: CommandContext) {
+    return this.decide(id, { type: 'ProposeOverCapApproval', data: { reason: body.reason } }, context);
+  }
+
+  /** ApproveOverCap, second approver: grants the whole amount. */
+  @Post('claims/:id/over-cap-confirmation')
+  @HttpCode(200)
+  confirmOverCap(@Param('id') id: string, @Ctx() context: CommandContext) {
+    return this.decide(id, { type: 'ConfirmOverCapApproval' }, context);
+  }
+
+  @Post('claims/:id/rejection')
+  @HttpCode(200)
+  reject(@Param('id') id: string, @Body() body: Reason, @Ctx() context: CommandContext) {
+    return this.decide(id, { type: 'RejectClaim', data: { reason: body.reason } }, context);
+  }
+
+  private decide(id: string, decision: ClaimDecision, context: CommandContext) {
+    return this.commands.execute(new DecideClaim(id, decision, context));
+  }
+}

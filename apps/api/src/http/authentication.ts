@@ -1,0 +1,49 @@
+import { randomUUID } from 'node:crypto';
+import { type CanActivate, createParamDecorator, type ExecutionContext, Inject, Injectable, SetMetadata, UnauthorizedException, BadRequestException } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { type CommandContext, Users, type UserView } from '#application';
+
+const PUBLIC = 'public-route';
+
+/** Reachable without signing in: health, and getting a token. Everything else needs a user. */
+export const Public = () => SetMetadata(PUBLIC, true);
+
+/** What the guard reads of an HTTP request (Express), and the user it attaches. */
+type AuthenticatedRequest = { headers: Record<string, string | string[] | undefined>; user?: UserView };
+
+@Injectable()
+export class AuthenticationGuard implements CanActivate {
+  constructor(
+    @Inject(Reflector) private readonly reflector: Reflector,
+    @Inject(Users) private readonly users: Users,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC, [context.getHandler(), context.getClass()])) return true;
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const authorization = request.headers.authorization;
+    const [scheme, token] = (typeof authorization === 'string' ? authorization : '').split(' ');
+    if (scheme !== 'Bearer' || !token) throw new UnauthorizedException('sign in first: send Authorization: Bearer <token> from POST /auth/token');
+    const user = await this.users.authenticate(token);
+    if (!user) throw new UnauthorizedException('the access token is invalid or has expired: sign in again');
+    request.user = user;
+    return true;
+  }
+}
+
+const COMMAND_ID = /^[A-Za-z0-9._:-]{8,100}$/;
+
+/**
+ * The signed-in actor and the command id of this request. A client that may retry sends a
+ * `Command-Id` header (e.g. a UUID): the same id again has no second effect.
+ */
+export const Ctx = createParamDecorator((_data: unknown, context: ExecutionContext): CommandContext => {
+  const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+  const header = request.headers['command-id'];
+  if (header !== undefined && (typeof header !== 'string' || !COMMAND_ID.test(header))) {
+    throw new BadRequestException({ message: 'Command-Id must be 8–100 letters, digits, dots, dashes, colons or underscores', fields: [{ field: 'Command-Id', message: 'malformed' }] });
+  }
+  return { actor: { username: request.user!.username, role: request.user!.role }, commandId: header ?? randomUUID() };
+});
+
+export const CurrentUser = createParamDecorator((_data: unknown, context: ExecutionContext): UserView => context.switchToHttp().getRequest<AuthenticatedRequest>().user!);
