@@ -1,11 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { INestApplication } from '@nestjs/common';
-import { loadConfig, openRuntime, type Runtime } from '#runtime';
-import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
-import { createApiApp } from './app.js';
+import type { Runtime } from '#runtime';
+import { API_BACKENDS, type RunningApi, startApi } from './testing/api-backends.fixture.js';
 
 interface Health {
   status: string;
@@ -15,36 +9,16 @@ interface Health {
   projections: { name: string; position: string; lag: string }[];
 }
 
-const setups: Array<[string, () => Promise<{ env: NodeJS.ProcessEnv; cleanup: () => Promise<void> }>]> = [
-  ['embedded PGlite (the default)', async () => {
-    const folder = mkdtempSync(join(tmpdir(), 'hsb-api-'));
-    return { env: { PGLITE_DATA_DIR: join(folder, 'db'), POLL_INTERVAL_MS: '20' }, cleanup: async () => rmSync(folder, { recursive: true, force: true }) };
-  }],
-  ['PostgreSQL server', async () => {
-    const database: TestDatabase = await createTestDatabase();
-    return { env: { DATABASE_URL: database.url, POLL_INTERVAL_MS: '20' }, cleanup: () => database.drop() };
-  }],
-];
-
-describe.each(setups)('API over %s', (_name, setup) => {
+describe.each(API_BACKENDS)('API over %s', (_name, setup) => {
   let runtime: Runtime;
-  let app: INestApplication;
   let base: string;
-  let cleanup: () => Promise<void>;
+  let api: RunningApi;
 
   beforeAll(async () => {
-    const prepared = await setup();
-    cleanup = prepared.cleanup;
-    runtime = await openRuntime(loadConfig(prepared.env));
-    app = await createApiApp(runtime, ['error', 'warn']);
-    await app.listen(0, '127.0.0.1');
-    base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
+    api = await startApi(setup);
+    ({ runtime, base } = api);
   });
-  afterAll(async () => {
-    await app.close();
-    await runtime.close();
-    await cleanup();
-  });
+  afterAll(() => api.close());
 
   it('reports health, and the projections catching up with the log', async () => {
     const appended = await runtime.store.append(

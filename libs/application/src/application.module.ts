@@ -31,7 +31,7 @@ export class StartupTasks implements OnApplicationBootstrap {
       this.logger.warn(`created administrator "${admin.username}" with the generated password ${admin.generatedPassword} (set ADMIN_PASSWORD to choose it; shown once)`);
     }
     for (const { file, version, commandId } of await catalogFiles(this.runtime.config.policyDir)) {
-      const system = { actor: { username: 'system', role: 'administrator' }, commandId } as const;
+      const system = { actor: { username: 'system', roles: ['administrator'] }, commandId } as const;
       try {
         const { versionId, published } = await this.commands.execute(new PublishPolicyVersion(version, system));
         if (published) this.logger.log(`published policy version ${versionId} from ${file}`);

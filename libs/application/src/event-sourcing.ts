@@ -1,6 +1,7 @@
 import type { EventStore, StoredEvent } from '#event-store';
 import { WrongExpectedRevision } from '#event-store';
 import { CURRENT_SCHEMA_VERSIONS, upcast } from '#domain';
+import { type Permission, PERMISSIONS } from './permissions.js';
 
 /** Who asked, and under which client-supplied command id (the idempotency key). */
 export interface CommandContext {
@@ -12,9 +13,14 @@ export interface CommandContext {
 export const ROLES = ['clerk', 'council-member', 'approver', 'finance', 'auditor', 'administrator'] as const;
 export type Role = (typeof ROLES)[number];
 
+/** A signed-in user; one person may hold several roles (small offices), maker–checker still applies. */
 export interface Actor {
   readonly username: string;
-  readonly role: Role;
+  readonly roles: readonly Role[];
+}
+
+export function hasRole(actor: Actor, allowed: readonly Role[]): boolean {
+  return actor.roles.some((role) => allowed.includes(role));
 }
 
 export type DomainEvent = { readonly type: string; readonly data: unknown };
@@ -40,9 +46,10 @@ export class NotFound extends Error {
   override readonly name = 'NotFound';
 }
 
-export function requireRole(context: CommandContext, allowed: readonly Role[], what: string): void {
-  if (!allowed.includes(context.actor.role)) {
-    throw new NotPermitted(`${what} needs the role ${allowed.join(' or ')}; ${context.actor.username} is ${context.actor.role}`);
+export function requireRole(actor: Actor, permission: Permission, what: string): void {
+  const allowed = PERMISSIONS[permission];
+  if (!hasRole(actor, allowed)) {
+    throw new NotPermitted(`${what} needs the role ${allowed.join(' or ')}; ${actor.username} holds ${actor.roles.join(', ')}`);
   }
 }
 
@@ -85,7 +92,7 @@ export class EventSourcing {
         data: event.data,
         metadata: {
           actor: context.actor.username,
-          role: context.actor.role,
+          roles: context.actor.roles,
           commandId: context.commandId,
           correlationId: context.correlationId ?? context.commandId,
           schemaVersion: schemaVersionOf(event.type),

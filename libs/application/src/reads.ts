@@ -14,7 +14,7 @@ export interface HistoryEntry {
   readonly type: string;
   readonly data: unknown;
   readonly actor: string;
-  readonly role?: unknown;
+  readonly roles?: unknown;
   readonly commandId?: string;
   readonly recordedAt: string;
 }
@@ -31,7 +31,7 @@ function entry(event: StoredEvent): HistoryEntry {
     type: event.type,
     data: upcast(event).data,
     actor: event.metadata.actor,
-    role: event.metadata.role,
+    roles: event.metadata.roles,
     ...(event.metadata.commandId ? { commandId: event.metadata.commandId } : {}),
     recordedAt: event.recordedAt.toISOString(),
   };

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/co
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { ActOnAdmission, AggregateReader, type CommandContext, RecordAdmission } from '#application';
-import { Ctx } from '../http/authentication.js';
+import { Allowed, Ctx } from '../http/authentication.js';
 import { DateField, TextField } from '../http/fields.js';
 
 class Admission {
@@ -35,6 +35,7 @@ export class AdmissionsController {
   ) {}
 
   @Post()
+  @Allowed('recordStays')
   record(@Body() body: Admission, @Ctx() context: CommandContext) {
     return this.commands.execute(new RecordAdmission({ ...body }, context));
   }
@@ -47,12 +48,14 @@ export class AdmissionsController {
   /** Entitles the visit allowance (a) and the meal allowance (b). */
   @Post(':id/discharge')
   @HttpCode(200)
+  @Allowed('recordStays')
   discharge(@Param('id') id: string, @Body() body: Discharge, @Ctx() context: CommandContext) {
     return this.commands.execute(new ActOnAdmission(id, { type: 'RecordDischarge', data: { ...body } }, context));
   }
 
   @Post(':id/date-corrections')
   @HttpCode(200)
+  @Allowed('recordStays')
   correct(@Param('id') id: string, @Body() body: DateCorrection, @Ctx() context: CommandContext) {
     return this.commands.execute(new ActOnAdmission(id, { type: 'CorrectAdmissionDates', data: { ...body } }, context));
   }
@@ -60,12 +63,14 @@ export class AdmissionsController {
   /** An approver other than the stay's recorders; schedules one payout per allowance. */
   @Post(':id/approval')
   @HttpCode(200)
+  @Allowed('decideClaims')
   approve(@Param('id') id: string, @Ctx() context: CommandContext) {
     return this.commands.execute(new ActOnAdmission(id, { type: 'ApproveAdmissionAllowances' }, context));
   }
 
   @Post(':id/rejection')
   @HttpCode(200)
+  @Allowed('decideClaims')
   reject(@Param('id') id: string, @Body() body: Rejection, @Ctx() context: CommandContext) {
     return this.commands.execute(new ActOnAdmission(id, { type: 'RejectAdmissionAllowances', data: { ...body } }, context));
   }

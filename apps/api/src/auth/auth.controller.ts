@@ -1,8 +1,8 @@
-import { Body, Controller, ForbiddenException, Get, HttpCode, Inject, Post, UnauthorizedException } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Post, UnauthorizedException } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
-import { IsIn, IsString, MinLength } from 'class-validator';
+import { ArrayMinSize, IsArray, IsIn, IsString, MinLength } from 'class-validator';
 import { type Role, ROLES, Users, type UserView } from '#application';
-import { CurrentUser, Public } from '../http/authentication.js';
+import { Allowed, CurrentUser, Public } from '../http/authentication.js';
 import { TextField } from '../http/fields.js';
 
 class SignIn {
@@ -13,7 +13,7 @@ class SignIn {
 class NewUser {
   @TextField('User name: lower-case letters, digits, dots, dashes', 'nguyen.van.a') username!: string;
   @TextField('Full name', 'Nguyễn Văn A') fullName!: string;
-  @ApiProperty({ enum: ROLES }) @IsIn(ROLES) role!: Role;
+  @ApiProperty({ enum: ROLES, isArray: true, description: 'One or more roles' }) @IsArray() @ArrayMinSize(1) @IsIn(ROLES, { each: true }) roles!: Role[];
   @ApiProperty({ description: 'At least 12 characters', example: 'correct horse battery' }) @IsString() @MinLength(12) password!: string;
 }
 
@@ -39,14 +39,15 @@ export class AuthController {
 
   @ApiBearerAuth()
   @Get('users')
-  list(@CurrentUser() user: UserView) {
-    if (user.role !== 'administrator' && user.role !== 'auditor') throw new ForbiddenException('listing users needs the role administrator or auditor');
+  @Allowed('listUsers')
+  list() {
     return this.users.list();
   }
 
   @ApiBearerAuth()
   @Post('users')
+  @Allowed('manageUsers')
   register(@Body() body: NewUser, @CurrentUser() user: UserView) {
-    return this.users.register({ username: body.username, fullName: body.fullName, role: body.role }, body.password, user);
+    return this.users.register({ username: body.username, fullName: body.fullName, roles: body.roles }, body.password, user);
   }
 }

@@ -1,10 +1,10 @@
-import { applyDecorators, Body, Controller, Get, Inject, Param, ParseIntPipe, Post, Query } from '@nestjs/common';
+import { applyDecorators, Body, Controller, HttpCode, Get, Inject, Param, ParseIntPipe, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsInt, Matches } from 'class-validator';
 import { AggregateReader, type CommandContext, EnrolBeneficiary, UpdateBeneficiary } from '#application';
 import { type BeneficiaryGroup, BENEFICIARY_GROUPS, Beneficiaries } from '#domain';
-import { Ctx } from '../http/authentication.js';
+import { Allowed, Ctx } from '../http/authentication.js';
 import { DateField, TextField } from '../http/fields.js';
 
 const GroupField = () => applyDecorators(ApiProperty({ description: 'Beneficiary group (Đối tượng) 1–6', enum: BENEFICIARY_GROUPS }), IsInt(), IsIn(BENEFICIARY_GROUPS));
@@ -53,6 +53,7 @@ export class BeneficiariesController {
   ) {}
 
   @Post()
+  @Allowed('keepRegister')
   enrol(@Body() body: Enrolment, @Ctx() context: CommandContext) {
     return this.commands.execute(new EnrolBeneficiary(body, context));
   }
@@ -76,26 +77,36 @@ export class BeneficiariesController {
   }
 
   @Post(':id/position-changes')
+  @Allowed('keepRegister')
+  @HttpCode(200)
   changePosition(@Param('id') id: string, @Body() body: PositionChange, @Ctx() context: CommandContext) {
     return this.commands.execute(new UpdateBeneficiary(id, { type: 'ChangePosition', data: { ...body } }, context));
   }
 
   @Post(':id/reclassifications')
+  @Allowed('keepRegister')
+  @HttpCode(200)
   reclassify(@Param('id') id: string, @Body() body: Reclassification, @Ctx() context: CommandContext) {
     return this.commands.execute(new UpdateBeneficiary(id, { type: 'ReclassifyBeneficiary', data: { ...body } }, context));
   }
 
   @Post(':id/retirement')
+  @Allowed('keepRegister')
+  @HttpCode(200)
   retire(@Param('id') id: string, @Body() body: DatedFact, @Ctx() context: CommandContext) {
     return this.commands.execute(new UpdateBeneficiary(id, { type: 'RecordRetirement', data: { on: body.on } }, context));
   }
 
   @Post(':id/death')
+  @Allowed('keepRegister')
+  @HttpCode(200)
   decease(@Param('id') id: string, @Body() body: DatedFact, @Ctx() context: CommandContext) {
     return this.commands.execute(new UpdateBeneficiary(id, { type: 'RecordDeath', data: { on: body.on } }, context));
   }
 
   @Post(':id/removal')
+  @Allowed('keepRegister')
+  @HttpCode(200)
   remove(@Param('id') id: string, @Body() body: Removal, @Ctx() context: CommandContext) {
     return this.commands.execute(new UpdateBeneficiary(id, { type: 'RemoveFromRegister', data: { ...body } }, context));
   }

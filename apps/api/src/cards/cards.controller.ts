@@ -1,10 +1,10 @@
-import { Body, Controller, Get, Inject, Param, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Get, Inject, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsIn } from 'class-validator';
 import { AggregateReader, type CommandContext, IssueCard, ReissueCard, RevokeCard } from '#application';
 import type { Cards } from '#domain';
-import { Ctx } from '../http/authentication.js';
+import { Allowed, Ctx } from '../http/authentication.js';
 import { DateField, TextField } from '../http/fields.js';
 
 class Issue {
@@ -36,6 +36,7 @@ export class CardsController {
   ) {}
 
   @Post()
+  @Allowed('keepCards')
   issue(@Body() body: Issue, @Ctx() context: CommandContext) {
     return this.commands.execute(new IssueCard({ ...body }, context));
   }
@@ -46,11 +47,14 @@ export class CardsController {
   }
 
   @Post(':cardNumber/reissue')
+  @Allowed('keepCards')
   reissue(@Param('cardNumber') cardNumber: string, @Body() body: Reissue, @Ctx() context: CommandContext) {
     return this.commands.execute(new ReissueCard(cardNumber, { ...body }, context));
   }
 
   @Post(':cardNumber/revocation')
+  @Allowed('keepCards')
+  @HttpCode(200)
   revoke(@Param('cardNumber') cardNumber: string, @Body() body: Revocation, @Ctx() context: CommandContext) {
     return this.commands.execute(new RevokeCard(cardNumber, { ...body }, context));
   }

@@ -4,7 +4,7 @@ import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestj
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsOptional, IsString, Min, ValidateNested } from 'class-validator';
 import { AggregateReader, ApproveClaims, type ClaimDecision, type CommandContext, DecideClaim, RequestClaim } from '#application';
-import { Ctx } from '../http/authentication.js';
+import { Allowed, Ctx } from '../http/authentication.js';
 import { DateField, TextField, VndField } from '../http/fields.js';
 
 class Staff {
@@ -64,12 +64,14 @@ export class ClaimsController {
 
   /** A claim under regimes c, d, đ, e, g, h, i or k; a and b come from admissions. */
   @Post('claims')
+  @Allowed('requestClaims')
   request(@Body() body: Claim, @Ctx() context: CommandContext) {
     return this.commands.execute(new RequestClaim({ ...body, ...(body.staff ? { staff: { ...body.staff } } : {}) }, context));
   }
 
   /** RequestDrugReimbursement: special drugs (g) on the Professional Council's decision. */
   @Post('drug-reimbursements')
+  @Allowed('requestClaims')
   requestDrugs(@Body() body: DrugReimbursement, @Ctx() context: CommandContext) {
     const { regimeId, items, ...rest } = body;
     return this.commands.execute(new RequestClaim({ ...rest, regimeId: regimeId ?? 'g', items: items.map((item) => ({ ...item })) }, context));
@@ -83,12 +85,14 @@ export class ClaimsController {
   /** Approve a reviewed list in one action: the outcome of each claim. */
   @Post('claims/approvals')
   @HttpCode(200)
+  @Allowed('decideClaims')
   approveList(@Body() body: ClaimList, @Ctx() context: CommandContext) {
     return this.commands.execute(new ApproveClaims(body.claimIds, context));
   }
 
   @Post('claims/:id/approval')
   @HttpCode(200)
+  @Allowed('decideClaims')
   approve(@Param('id') id: string, @Ctx() context: CommandContext) {
     return this.decide(id, { type: 'ApproveClaim' }, context);
   }
@@ -96,6 +100,7 @@ export class ClaimsController {
   /** Approve what is left of the annual cap. */
   @Post('claims/:id/partial-approval')
   @HttpCode(200)
+  @Allowed('decideClaims')
   approvePart(@Param('id') id: string, @Ctx() context: CommandContext) {
     return this.decide(id, { type: 'PartlyApproveClaim' }, context);
   }
@@ -103,6 +108,7 @@ export class ClaimsController {
   /** ApproveOverCap, first approver: proposes the exception with its reason. */
   @Post('claims/:id/over-cap-proposal')
   @HttpCode(200)
+  @Allowed('decideClaims')
   proposeOverCap(@Param('id') id: string, @Body() body: Reason, @Ctx() context: CommandContext) {
     return this.decide(id, { type: 'ProposeOverCapApproval', data: { reason: body.reason } }, context);
   }
@@ -110,12 +116,14 @@ export class ClaimsController {
   /** ApproveOverCap, second approver: grants the whole amount. */
   @Post('claims/:id/over-cap-confirmation')
   @HttpCode(200)
+  @Allowed('decideClaims')
   confirmOverCap(@Param('id') id: string, @Ctx() context: CommandContext) {
     return this.decide(id, { type: 'ConfirmOverCapApproval' }, context);
   }
 
   @Post('claims/:id/rejection')
   @HttpCode(200)
+  @Allowed('decideClaims')
   reject(@Param('id') id: string, @Body() body: Reason, @Ctx() context: CommandContext) {
     return this.decide(id, { type: 'RejectClaim', data: { reason: body.reason } }, context);
   }

@@ -1,15 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import { type CanActivate, createParamDecorator, type ExecutionContext, Inject, Injectable, SetMetadata, UnauthorizedException, BadRequestException } from '@nestjs/common';
+import { applyDecorators, type CanActivate, createParamDecorator, type ExecutionContext, Inject, Injectable, SetMetadata, UnauthorizedException, BadRequestException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { type CommandContext, Users, type UserView } from '#application';
+import { type CommandContext, type Permission, PERMISSIONS, requireRole, Users, type UserView } from '#application';
+import { ApiForbiddenResponse } from '@nestjs/swagger';
 
 const PUBLIC = 'public-route';
+const ALLOWED = 'allowed-roles';
 
 /** Reachable without signing in: health, and getting a token. Everything else needs a user. */
 export const Public = () => SetMetadata(PUBLIC, true);
 
+/** Only users holding a role of the permission get past the guard, before their input is read. */
+export const Allowed = (permission: Permission) => applyDecorators(SetMetadata(ALLOWED, permission), ApiForbiddenResponse({ description: `Needs the role ${PERMISSIONS[permission].join(' or ')}` }));
+
 /** What the guard reads of an HTTP request (Express), and the user it attaches. */
-type AuthenticatedRequest = { headers: Record<string, string | string[] | undefined>; user?: UserView };
+type AuthenticatedRequest = { method: string; url: string; headers: Record<string, string | string[] | undefined>; user?: UserView };
 
 @Injectable()
 export class AuthenticationGuard implements CanActivate {
@@ -27,6 +32,8 @@ export class AuthenticationGuard implements CanActivate {
     const user = await this.users.authenticate(token);
     if (!user) throw new UnauthorizedException('the access token is invalid or has expired: sign in again');
     request.user = user;
+    const permission = this.reflector.getAllAndOverride<Permission | undefined>(ALLOWED, [context.getHandler(), context.getClass()]);
+    if (permission) requireRole(user, permission, `${request.method} ${request.url}`);
     return true;
   }
 }
@@ -43,7 +50,7 @@ export const Ctx = createParamDecorator((_data: unknown, context: ExecutionConte
   if (header !== undefined && (typeof header !== 'string' || !COMMAND_ID.test(header))) {
     throw new BadRequestException({ message: 'Command-Id must be 8–100 letters, digits, dots, dashes, colons or underscores', fields: [{ field: 'Command-Id', message: 'malformed' }] });
   }
-  return { actor: { username: request.user!.username, role: request.user!.role }, commandId: header ?? randomUUID() };
+  return { actor: { username: request.user!.username, roles: request.user!.roles }, commandId: header ?? randomUUID() };
 });
 
 export const CurrentUser = createParamDecorator((_data: unknown, context: ExecutionContext): UserView => context.switchToHttp().getRequest<AuthenticatedRequest>().user!);

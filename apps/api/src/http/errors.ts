@@ -23,7 +23,7 @@ function flatten(errors: readonly ValidationError[], prefix = ''): FieldProblem[
 /** The validation pipe's errors as one 400 naming every offending field. */
 export function validationFailed(errors: ValidationError[]): BadRequestException {
   const fields = flatten(errors);
-  return new BadRequestException({ message: `invalid request: ${fields.map((f) => f.field).join(', ')}`, fields });
+  return new BadRequestException({ error: 'Bad Request', message: `invalid request: ${[...new Set(fields.map((f) => f.field))].join(', ')}`, fields });
 }
 
 /**

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/co
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { AggregateReader, type CommandContext, SettlePayout } from '#application';
-import { Ctx } from '../http/authentication.js';
+import { Allowed, Ctx } from '../http/authentication.js';
 import { DateField, TextField } from '../http/fields.js';
 
 class Payment {
@@ -31,12 +31,14 @@ export class PayoutsController {
 
   @Post(':id/payment')
   @HttpCode(200)
+  @Allowed('settlePayouts')
   pay(@Param('id') id: string, @Body() body: Payment, @Ctx() context: CommandContext) {
     return this.commands.execute(new SettlePayout(id, { type: 'PayPayout', data: { ...body } }, context));
   }
 
   @Post(':id/reversal')
   @HttpCode(200)
+  @Allowed('settlePayouts')
   reverse(@Param('id') id: string, @Body() body: Reversal, @Ctx() context: CommandContext) {
     return this.commands.execute(new SettlePayout(id, { type: 'ReversePayout', data: { ...body } }, context));
   }

@@ -2,7 +2,7 @@ import { Body, Controller, Get, Inject, NotFoundException, Param, Post } from '@
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
 import { type CommandContext, PolicyVersions, PublishPolicyVersion } from '#application';
-import { Ctx } from '../http/authentication.js';
+import { Allowed, Ctx } from '../http/authentication.js';
 
 @ApiTags('policy versions')
 @ApiBearerAuth()
@@ -28,6 +28,7 @@ export class PoliciesController {
   /** The same schema as the catalog files in `policies/`; an administrator only. */
   @Post()
   @ApiBody({ description: 'A policy version in the schema of the catalog files (see policies/lang-son-resolution-24-2024.json)', schema: { type: 'object' } })
+  @Allowed('publishPolicy')
   publish(@Body() version: unknown, @Ctx() context: CommandContext) {
     return this.commands.execute(new PublishPolicyVersion(version, context));
   }

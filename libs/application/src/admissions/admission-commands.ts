@@ -35,8 +35,6 @@ export class ActOnAdmission extends Command<Admissions.Admission> {
   }
 }
 
-const RECORDERS = ['clerk', 'administrator'] as const;
-
 /** What an admission's decisions need: the policy in force and the beneficiary's group on each day. */
 async function admissionContext(sourcing: EventSourcing, policies: PolicyVersions, beneficiaryId: string): Promise<Admissions.AdmissionContext> {
   const [policyOn, beneficiary] = await Promise.all([
@@ -55,7 +53,7 @@ export class RecordAdmissionHandler implements ICommandHandler<RecordAdmission> 
   ) {}
 
   async execute({ admission, context }: RecordAdmission): Promise<{ admissionId: string }> {
-    requireRole(context, RECORDERS, 'recording an admission');
+    requireRole(context.actor, 'recordStays', 'recording an admission');
     const admissionId = idFromCommand(context.commandId, 'admission');
     await this.sourcing.decideOn(
       Admissions.admissionStreamId(admissionId),
@@ -82,7 +80,7 @@ export class ActOnAdmissionHandler implements ICommandHandler<ActOnAdmission> {
 
   async execute({ admissionId, command, context }: ActOnAdmission): Promise<Admissions.Admission> {
     const deciding = command.type === 'ApproveAdmissionAllowances' || command.type === 'RejectAdmissionAllowances';
-    requireRole(context, deciding ? ['approver'] : RECORDERS, deciding ? "deciding an admission's allowances" : 'recording a stay');
+    requireRole(context.actor, deciding ? 'decideClaims' : 'recordStays', deciding ? "deciding an admission's allowances" : 'recording a stay');
     const by = context.actor.username;
     const { state } = await this.sourcing.decideOn(
       Admissions.admissionStreamId(admissionId),

@@ -22,9 +22,6 @@ export class EnrolBeneficiary extends Command<{ beneficiaryId: string }> {
   }
 }
 
-/** The register's facts are kept by clerks (and administrators); approvers and auditors only read them. */
-const REGISTER_KEEPERS = ['clerk', 'administrator'] as const;
-
 /**
  * Enrolment reserves the national id number first (its own stream, so two enrolments of one
  * person cannot both pass), then writes the beneficiary's stream. Both are decided before
@@ -35,7 +32,7 @@ export class EnrolBeneficiaryHandler implements ICommandHandler<EnrolBeneficiary
   constructor(@Inject(EventSourcing) private readonly sourcing: EventSourcing) {}
 
   async execute({ enrolment, context }: EnrolBeneficiary): Promise<{ beneficiaryId: string }> {
-    requireRole(context, REGISTER_KEEPERS, 'enrolling a beneficiary');
+    requireRole(context.actor, 'keepRegister', 'enrolling a beneficiary');
     const beneficiaryId = idFromCommand(context.commandId, 'beneficiary');
     return this.sourcing.retrying(async () => {
       const beneficiary = await this.sourcing.load(beneficiaryStreamId(beneficiaryId), beneficiaryAggregate.evolve, beneficiaryAggregate.initial, context);
@@ -66,7 +63,7 @@ export class UpdateBeneficiaryHandler implements ICommandHandler<UpdateBeneficia
   constructor(@Inject(EventSourcing) private readonly sourcing: EventSourcing) {}
 
   async execute({ beneficiaryId, command, context }: UpdateBeneficiary): Promise<Beneficiaries.Beneficiary> {
-    requireRole(context, REGISTER_KEEPERS, 'changing the register');
+    requireRole(context.actor, 'keepRegister', 'changing the register');
     const { state } = await this.sourcing.decideOn(beneficiaryStreamId(beneficiaryId), beneficiaryAggregate, (current) => Beneficiaries.decide(command, current), context);
     return state;
   }

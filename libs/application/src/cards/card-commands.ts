@@ -6,8 +6,6 @@ import { type CommandContext, EventSourcing, requireRole } from '../event-sourci
 
 export const cardAggregate = { evolve: Cards.evolve, initial: Cards.initialCard };
 
-const CARD_KEEPERS = ['clerk', 'administrator'] as const;
-
 type Issue = Extract<Cards.CardCommand, { type: 'IssueCard' }>['data'];
 
 /** Cards go to beneficiaries on the register. */
@@ -30,7 +28,7 @@ export class IssueCardHandler implements ICommandHandler<IssueCard> {
   constructor(@Inject(EventSourcing) private readonly sourcing: EventSourcing) {}
 
   async execute({ card, context }: IssueCard): Promise<Cards.Card> {
-    requireRole(context, CARD_KEEPERS, 'issuing a card');
+    requireRole(context.actor, 'keepCards', 'issuing a card');
     const issued = await this.sourcing.decideOn(
       Cards.cardStreamId(card.cardNumber),
       cardAggregate,
@@ -64,7 +62,7 @@ export class ReissueCardHandler implements ICommandHandler<ReissueCard> {
   constructor(@Inject(EventSourcing) private readonly sourcing: EventSourcing) {}
 
   async execute({ cardNumber, reissue, context }: ReissueCard): Promise<Cards.Card> {
-    requireRole(context, CARD_KEEPERS, 'reissuing a card');
+    requireRole(context.actor, 'keepCards', 'reissuing a card');
     return this.sourcing.retrying(async () => {
       const old = await this.sourcing.load(Cards.cardStreamId(cardNumber), cardAggregate.evolve, cardAggregate.initial, context);
       const fresh = await this.sourcing.load(Cards.cardStreamId(reissue.newCardNumber), cardAggregate.evolve, cardAggregate.initial, context);
@@ -110,7 +108,7 @@ export class RevokeCardHandler implements ICommandHandler<RevokeCard> {
   constructor(@Inject(EventSourcing) private readonly sourcing: EventSourcing) {}
 
   async execute({ cardNumber, revocation, context }: RevokeCard): Promise<Cards.Card> {
-    requireRole(context, CARD_KEEPERS, 'revoking a card');
+    requireRole(context.actor, 'keepCards', 'revoking a card');
     const { state } = await this.sourcing.decideOn(Cards.cardStreamId(cardNumber), cardAggregate, (current) => Cards.decide({ type: 'RevokeCard', data: revocation }, current), context);
     return state;
   }

@@ -3,7 +3,7 @@ import { Command, CommandHandler, CommandBus, type ICommandHandler } from '@nest
 import { AnnualCapLedger, Cards, Claims, Payouts, RuleViolated } from '#domain';
 import { beneficiaryAggregate, beneficiaryStreamId } from '../beneficiaries/beneficiary-commands.js';
 import { cardAggregate } from '../cards/card-commands.js';
-import { type CommandContext, EventSourcing, NotFound, NotPermitted, requireRole } from '../event-sourcing.js';
+import { type CommandContext, EventSourcing, hasRole, NotFound, NotPermitted, requireRole } from '../event-sourcing.js';
 import { idFromCommand } from '../ids.js';
 import { ledgerAggregate, PayoutScheduler } from '../payouts/payout-commands.js';
 import { PolicyVersions } from '../policies/policy-catalog.js';
@@ -51,20 +51,16 @@ export class RequestClaimHandler implements ICommandHandler<RequestClaim> {
   ) {}
 
   async execute({ claim, context }: RequestClaim): Promise<{ claimId: string }> {
-    // The Professional Council's members record its decisions on special drugs; clerks record every claim.
-    requireRole(context, ['clerk', 'council-member'], 'requesting a claim');
+    requireRole(context.actor, 'requestClaims', 'requesting a claim');
+    if (!hasRole(context.actor, ['clerk']) && claim.councilDecisionNumber === undefined) {
+      throw new NotPermitted("council members record claims that rest on a Professional Council decision; other claims are a clerk's");
+    }
     const claimId = idFromCommand(context.commandId, 'claim');
     const facts: Claims.ClaimFacts = { ...claim, claimId, requestedBy: context.actor.username };
     await this.sourcing.decideOn(
       Claims.claimStreamId(claimId),
       claimAggregate,
-      async (current) => {
-        const decision = Claims.decide({ type: 'RequestClaim', data: facts }, current, (await claimContext(this.sourcing, this.policies, facts)).context);
-        if (context.actor.role === 'council-member' && decision[0]?.type === 'ClaimRequested' && facts.councilDecisionNumber === undefined) {
-          throw new NotPermitted('council members record claims that rest on a Professional Council decision only');
-        }
-        return decision;
-      },
+      async (current) => Claims.decide({ type: 'RequestClaim', data: facts }, current, (await claimContext(this.sourcing, this.policies, facts)).context),
       context,
     );
     return { claimId };
@@ -103,7 +99,7 @@ export class DecideClaimHandler implements ICommandHandler<DecideClaim> {
   ) {}
 
   async execute({ claimId, decision, context }: DecideClaim): Promise<Claims.Claim> {
-    requireRole(context, ['approver'], 'deciding a claim');
+    requireRole(context.actor, 'decideClaims', 'deciding a claim');
     const by = context.actor.username;
     const command = { type: decision.type, data: { ...('data' in decision ? decision.data : {}), by } } as Claims.ClaimCommand;
     const state = await this.sourcing.retrying(async () => {
@@ -185,7 +181,7 @@ export class ApproveClaimsHandler implements ICommandHandler<ApproveClaims> {
   constructor(@Inject(CommandBus) private readonly commands: CommandBus) {}
 
   async execute({ claimIds, context }: ApproveClaims): Promise<BatchOutcome[]> {
-    requireRole(context, ['approver'], 'approving claims');
+    requireRole(context.actor, 'decideClaims', 'approving claims');
     const outcomes: BatchOutcome[] = [];
     for (const claimId of claimIds) {
       try {

@@ -39,7 +39,7 @@ export class SettlePayoutHandler implements ICommandHandler<SettlePayout> {
   constructor(@Inject(EventSourcing) private readonly sourcing: EventSourcing) {}
 
   async execute({ payoutId, command, context }: SettlePayout): Promise<Payouts.Payout> {
-    requireRole(context, ['finance'], command.type === 'PayPayout' ? 'paying a payout' : 'reversing a payout');
+    requireRole(context.actor, 'settlePayouts', command.type === 'PayPayout' ? 'paying a payout' : 'reversing a payout');
     const by = context.actor.username;
     const { state } = await this.sourcing.decideOn(
       Payouts.payoutStreamId(payoutId),

@@ -23,7 +23,7 @@ export class PublishPolicyVersionHandler implements ICommandHandler<PublishPolic
   constructor(@Inject(EventSourcing) private readonly sourcing: EventSourcing) {}
 
   async execute({ version, context }: PublishPolicyVersion): Promise<{ versionId: string; published: boolean }> {
-    requireRole(context, ['administrator'], 'publishing a policy version');
+    requireRole(context.actor, 'publishPolicy', 'publishing a policy version');
     const { appended } = await this.sourcing.decideOn(
       PolicyCatalog.POLICY_CATALOG_STREAM,
       catalog,

@@ -4,7 +4,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type pg from 'pg';
 import { migrate } from '#database';
 import { RUNTIME, type Runtime } from '#runtime';
-import { type Actor, NotPermitted, type Role, ROLES } from '../event-sourcing.js';
+import { type Actor, requireRole, type Role, ROLES } from '../event-sourcing.js';
 import { RuleViolated } from '#domain';
 
 const scrypt = promisify(scryptCallback) as (password: string, salt: Buffer, keylen: number) => Promise<Buffer>;
@@ -18,7 +18,7 @@ const USERS_SCHEMA = [
   `CREATE TABLE app_users (
     username text PRIMARY KEY,
     full_name text NOT NULL,
-    role text NOT NULL,
+    roles text[] NOT NULL,
     password_hash text NOT NULL,
     created_by text NOT NULL,
     created_at timestamptz NOT NULL DEFAULT now()
@@ -43,11 +43,18 @@ async function passwordMatches(password: string, stored: string): Promise<boolea
   return timingSafeEqual(actual, expected);
 }
 
-export interface UserView {
-  readonly username: string;
+export interface UserView extends Actor {
   readonly fullName: string;
-  readonly role: Role;
 }
+
+interface UserRow {
+  readonly username: string;
+  readonly full_name: string;
+  readonly roles: Role[];
+  readonly password_hash: string;
+}
+
+const view = (row: UserRow): UserView => ({ username: row.username, fullName: row.full_name, roles: row.roles });
 
 export const USERNAME = /^[a-z0-9][a-z0-9._-]{1,39}$/;
 
@@ -66,22 +73,22 @@ export class Users {
     const { adminUsername, adminPassword } = this.runtime.config.auth;
     if (await this.find(adminUsername)) return undefined;
     const password = adminPassword ?? randomBytes(12).toString('base64url');
-    await this.insert({ username: adminUsername, fullName: 'Administrator', role: 'administrator' }, password, 'system');
+    await this.insert({ username: adminUsername, fullName: 'Administrator', roles: ['administrator'] }, password, 'system');
     return { username: adminUsername, ...(adminPassword ? {} : { generatedPassword: password }) };
   }
 
   async register(user: UserView, password: string, by: Actor): Promise<UserView> {
-    if (by.role !== 'administrator') throw new NotPermitted(`registering users needs the role administrator; ${by.username} is ${by.role}`);
+    requireRole(by, 'manageUsers', 'registering users');
     if (!USERNAME.test(user.username)) throw new RuleViolated('InvalidInput', 'username must be 2–40 lower-case letters, digits, dots, dashes or underscores', 'username');
-    if (!ROLES.includes(user.role)) throw new RuleViolated('InvalidInput', `role must be one of ${ROLES.join(', ')}`, 'role');
+    if (user.roles.length === 0 || user.roles.some((role) => !ROLES.includes(role))) throw new RuleViolated('InvalidInput', `roles must be some of ${ROLES.join(', ')}`, 'roles');
     if (password.length < 12) throw new RuleViolated('InvalidInput', 'password must be at least 12 characters', 'password');
     if (!(await this.insert(user, password, by.username))) throw new RuleViolated('UsernameTaken', `user ${user.username} already exists`, 'username');
     return user;
   }
 
   async list(): Promise<UserView[]> {
-    const { rows } = await this.runtime.pool.query<{ username: string; full_name: string; role: Role }>('SELECT username, full_name, role FROM app_users ORDER BY username');
-    return rows.map((row) => ({ username: row.username, fullName: row.full_name, role: row.role }));
+    const { rows } = await this.runtime.pool.query<UserRow>('SELECT username, full_name, roles, password_hash FROM app_users ORDER BY username');
+    return rows.map(view);
   }
 
   async signIn(username: string, password: string): Promise<{ accessToken: string; expiresAt: string; user: UserView } | undefined> {
@@ -89,7 +96,7 @@ export class Users {
     if (!found || !(await passwordMatches(password, found.password_hash))) return undefined;
     const expiresAt = new Date(Date.now() + this.runtime.config.auth.tokenTtlMinutes * 60_000);
     const payload = Buffer.from(JSON.stringify({ sub: username, exp: Math.floor(expiresAt.getTime() / 1000) })).toString('base64url');
-    return { accessToken: `${payload}.${this.sign(payload)}`, expiresAt: expiresAt.toISOString(), user: { username, fullName: found.full_name, role: found.role } };
+    return { accessToken: `${payload}.${this.sign(payload)}`, expiresAt: expiresAt.toISOString(), user: view(found) };
   }
 
   /** The user a token was signed for, if the signature holds, it has not expired and the user still exists. */
@@ -107,7 +114,7 @@ export class Users {
     }
     if (typeof claims.sub !== 'string' || typeof claims.exp !== 'number' || claims.exp * 1000 < Date.now()) return undefined;
     const found = await this.find(claims.sub);
-    return found && { username: found.username, fullName: found.full_name, role: found.role };
+    return found && view(found);
   }
 
   private sign(payload: string): string {
@@ -115,8 +122,8 @@ export class Users {
   }
 
   private async find(username: string) {
-    const { rows } = await this.runtime.pool.query<{ username: string; full_name: string; role: Role; password_hash: string }>(
-      'SELECT username, full_name, role, password_hash FROM app_users WHERE username = $1',
+    const { rows } = await this.runtime.pool.query<UserRow>(
+      'SELECT username, full_name, roles, password_hash FROM app_users WHERE username = $1',
       [username],
     );
     return rows[0];
@@ -124,8 +131,8 @@ export class Users {
 
   private async insert(user: UserView, password: string, by: string): Promise<boolean> {
     const result = await this.runtime.pool.query(
-      'INSERT INTO app_users (username, full_name, role, password_hash, created_by) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (username) DO NOTHING',
-      [user.username, user.fullName, user.role, await hashPassword(password), by],
+      'INSERT INTO app_users (username, full_name, roles, password_hash, created_by) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (username) DO NOTHING',
+      [user.username, user.fullName, user.roles, await hashPassword(password), by],
     );
     return result.rowCount === 1;
   }

@@ -1,0 +1,203 @@
+import { readFileSync } from 'node:fs';
+import type { EventStore } from '#event-store';
+import { ADMIN_PASSWORD, API_BACKENDS, client, type Reply, type RunningApi, signIn, startApi } from './testing/api-backends.fixture.js';
+
+/** Every event in the log, counted page by page. */
+async function countEvents(store: EventStore): Promise<number> {
+  let count = 0;
+  let after = 0n;
+  for (;;) {
+    const page = await store.readAll({ after, maxCount: 1000 });
+    if (page.length === 0) return count;
+    count += page.length;
+    after = page[page.length - 1]!.globalPosition;
+  }
+}
+
+const catalog = JSON.parse(readFileSync('policies/lang-son-resolution-24-2024.json', 'utf8')) as { regimes: { id: string; rule: Record<string, unknown> }[] };
+
+/** A replacement version from 2025-07-01 raising the meal allowance to 200,000 VND a day. */
+const mealRaise = {
+  ...catalog,
+  id: 'lang-son/meal-raise-2025-07',
+  effectiveFrom: '2025-07-01',
+  regimes: catalog.regimes.map((regime) =>
+    regime.id === 'b' ? { ...regime, rule: { ...regime.rule, rateByGroup: { 1: 200000, 2: 200000, 3: 200000, 4: 200000, 5: 200000, 6: 200000 } } } : regime,
+  ),
+};
+
+const drugs = (cost: number, serviceDate: string, cardNumber: string, beneficiaryId: string) => ({
+  beneficiaryId,
+  cardNumber,
+  serviceDate,
+  councilDecisionNumber: `HĐCM-${serviceDate}`,
+  items: [
+    { name: 'Sorafenib 200mg', quantity: 60, cost: cost - 1000000 },
+    { name: 'Thực phẩm bảo vệ sức khỏe', quantity: 2, cost: 1000000 },
+  ],
+  cost,
+});
+
+describe.each(API_BACKENDS)('one beneficiary from enrolment to payout, over %s', (_name, setup) => {
+  let api: RunningApi;
+  let as: Record<'admin' | 'clerk' | 'council' | 'approver' | 'secondApprover' | 'finance' | 'auditor' | 'clerkAndApprover', ReturnType<typeof client>>;
+
+  /** A refused request, or a repeat with nothing new to record: answered as expected, the log exactly as it was. */
+  async function leavesLogUnchanged(request: Promise<Reply>, status: number, expected: Record<string, unknown> = {}): Promise<Reply> {
+    const before = await countEvents(api.runtime.store);
+    const reply = await request;
+    expect({ status: reply.status, body: reply.body }).toMatchObject({ status, body: expected });
+    expect(await countEvents(api.runtime.store)).toBe(before);
+    return reply;
+  }
+
+  async function ok<Body = any>(request: Promise<Reply<Body>>, status = 200): Promise<Body> {
+    const reply = await request;
+    if (reply.status !== status) throw new Error(`expected ${status}, got ${reply.status}: ${JSON.stringify(reply.body)}`);
+    return reply.body;
+  }
+
+  beforeAll(async () => {
+    api = await startApi(setup);
+    const admin = await signIn(api.base, 'admin', ADMIN_PASSWORD);
+    const people = {
+      clerk: ['lan', ['clerk']],
+      council: ['minh', ['council-member']],
+      approver: ['hoa', ['approver']],
+      secondApprover: ['tuan', ['approver']],
+      finance: ['thu', ['finance']],
+      auditor: ['kiem', ['auditor']],
+      clerkAndApprover: ['nam', ['clerk', 'approver']],
+    } as const;
+    as = { admin } as typeof as;
+    for (const [key, [username, roles]] of Object.entries(people)) {
+      await ok(admin.post('/users', { username, fullName: username, roles, password: `${username}-password-1` }), 201);
+      as[key as keyof typeof people] = await signIn(api.base, username, `${username}-password-1`);
+    }
+  });
+  afterAll(() => api.close());
+
+  it('walks enrolment, a card, an admission across a rate change, drugs up to and over the annual cap, approvals and payouts', async () => {
+    // Nobody unauthenticated or without the role changes anything.
+    await leavesLogUnchanged(client(api.base).post('/beneficiaries', {}), 401);
+    await leavesLogUnchanged(as.auditor.post('/beneficiaries', {}), 403);
+    await leavesLogUnchanged(as.clerk.post('/policy-versions', mealRaise), 403);
+
+    // Policy as data: a bad version is refused field by field; the meal raise is published once.
+    await leavesLogUnchanged(as.admin.post('/policy-versions', { ...mealRaise, effectiveFrom: '2025-02-30', regimes: [] }), 400, {
+      fields: expect.arrayContaining([expect.objectContaining({ field: 'effectiveFrom' }), expect.objectContaining({ field: 'regimes' })]),
+    });
+    expect(await ok(as.admin.post('/policy-versions', mealRaise), 201)).toEqual({ versionId: mealRaise.id, published: true });
+    await leavesLogUnchanged(as.admin.post('/policy-versions', mealRaise), 201, { published: false });
+    expect((await ok(as.auditor.get('/policy-versions'))).map((v: { id: string }) => v.id)).toEqual(['lang-son/nq-24-2024/v1', mealRaise.id]);
+
+    // Enrolment: the national id must fit the date of birth and be new to the province; a retry with the same command id does nothing more.
+    const enrolment = {
+      fullName: 'Hoàng Văn Bình',
+      dateOfBirth: '1968-05-12',
+      nationalId: '020068001234',
+      title: 'Phó Bí thư Huyện ủy',
+      administrativeUnit: 'Huyện Cao Lộc',
+      group: 3,
+      from: '2025-01-01',
+    };
+    await leavesLogUnchanged(as.clerk.post('/beneficiaries', { ...enrolment, dateOfBirth: '1970-05-12' }), 400, { fields: [expect.objectContaining({ field: 'nationalId' })] });
+    await leavesLogUnchanged(as.clerk.post('/beneficiaries', { ...enrolment, group: 7, surname: 'x' }), 400, {
+      fields: expect.arrayContaining([expect.objectContaining({ field: 'group' }), expect.objectContaining({ field: 'surname' })]),
+    });
+    const commandId = { 'command-id': 'enrol-binh-2025-0001' };
+    const { beneficiaryId } = await ok(as.clerk.post('/beneficiaries', enrolment, commandId), 201);
+    await leavesLogUnchanged(as.clerk.post('/beneficiaries', enrolment, commandId), 201, { beneficiaryId });
+    await leavesLogUnchanged(as.clerk.post('/beneficiaries', { ...enrolment, fullName: 'Someone Else' }), 409, { rule: 'NationalIdTaken' });
+    expect(await ok(as.auditor.get(`/beneficiaries/${beneficiaryId}/group?on=2025-07-01`))).toEqual({ on: '2025-07-01', group: 3 });
+    await leavesLogUnchanged(as.auditor.get('/beneficiaries/nobody'), 404);
+
+    // A card, unique in the province.
+    const card = { cardNumber: 'LS-2025-00001', beneficiaryId, validFrom: '2025-01-01', validTo: '2029-12-31' };
+    await ok(as.clerk.post('/cards', card), 201);
+    await leavesLogUnchanged(as.clerk.post('/cards', { ...card, validFrom: '2025-02-01' }), 409, { rule: 'CardNumberTaken' });
+
+    // An admission across 2025-07-01: visit allowance on the admission date, meals day by day at each day's rate.
+    const { admissionId } = await ok(as.clerk.post('/admissions', { beneficiaryId, facility: 'Bệnh viện Đa khoa tỉnh Lạng Sơn', admittedOn: '2025-06-28' }), 201);
+    await leavesLogUnchanged(as.clerk.post(`/admissions/${admissionId}/discharge`, { dischargedOn: '2025-06-27' }), 409, { rule: 'DischargeBeforeAdmission' });
+    const discharged = await ok(as.clerk.post(`/admissions/${admissionId}/discharge`, { dischargedOn: '2025-07-03' }));
+    expect(discharged.visit).toMatchObject({ serviceDate: '2025-06-28', group: 3, amount: 750000 });
+    expect(discharged.meals).toMatchObject({ days: 6, amount: 3 * 190000 + 3 * 200000 });
+    expect(discharged.meals.segments.map((s: { from: string; to: string; rate: number; policyVersionId: string }) => [s.from, s.to, s.rate, s.policyVersionId])).toEqual([
+      ['2025-06-28', '2025-06-30', 190000, 'lang-son/nq-24-2024/v1'],
+      ['2025-07-01', '2025-07-03', 200000, mealRaise.id],
+    ]);
+    await leavesLogUnchanged(as.clerk.post(`/admissions/${admissionId}/approval`), 403);
+    expect(await ok(as.approver.post(`/admissions/${admissionId}/approval`))).toMatchObject({ status: 'approved' });
+    expect((await ok(as.auditor.get(`/payouts/admission-${admissionId}-b`))).state).toMatchObject({ status: 'scheduled', scheduled: { amount: 1170000, regimeCode: 'b' } });
+    expect((await ok(as.auditor.get(`/payouts/admission-${admissionId}-a`))).state).toMatchObject({ status: 'scheduled', scheduled: { amount: 750000, group: 3 } });
+
+    // Special drugs against the group-3 annual cap of 40,000,000 VND.
+    const first = await ok(as.council.post('/drug-reimbursements', drugs(30000000, '2025-08-10', card.cardNumber, beneficiaryId)), 201);
+    await leavesLogUnchanged(as.council.post(`/claims/${first.claimId}/approval`), 403);
+    expect((await ok(as.approver.post(`/claims/${first.claimId}/approval`))).approval).toMatchObject({ amount: 30000000, approvedBy: ['hoa'], partial: false });
+
+    const second = await ok(as.council.post('/drug-reimbursements', drugs(15000000, '2025-09-01', card.cardNumber, beneficiaryId)), 201);
+    await leavesLogUnchanged(as.approver.post(`/claims/${second.claimId}/approval`), 409, { rule: 'AnnualCapExceeded' });
+    expect((await ok(as.secondApprover.post(`/claims/${second.claimId}/partial-approval`))).approval).toMatchObject({ amount: 10000000, partial: true });
+
+    // Maker–checker: one person may hold both roles, but not decide their own request.
+    const third = await ok(as.clerkAndApprover.post('/drug-reimbursements', drugs(5000000, '2025-10-01', card.cardNumber, beneficiaryId)), 201);
+    await leavesLogUnchanged(as.clerkAndApprover.post(`/claims/${third.claimId}/approval`), 409, { rule: 'ApprovingOwnRequest' });
+    await leavesLogUnchanged(as.approver.post(`/claims/${third.claimId}/approval`), 409, { rule: 'AnnualCapExceeded' });
+    await leavesLogUnchanged(as.approver.post(`/claims/${third.claimId}/partial-approval`), 409, { rule: 'AnnualCapExhausted' });
+    await leavesLogUnchanged(as.approver.post(`/claims/${third.claimId}/over-cap-proposal`, {}), 400, { fields: [expect.objectContaining({ field: 'reason' })] });
+    await ok(as.approver.post(`/claims/${third.claimId}/over-cap-proposal`, { reason: 'Council confirms the treatment cannot be interrupted' }));
+    await leavesLogUnchanged(as.approver.post(`/claims/${third.claimId}/over-cap-confirmation`), 409, { rule: 'SecondApproverRequired' });
+    expect((await ok(as.secondApprover.post(`/claims/${third.claimId}/over-cap-confirmation`))).approval).toMatchObject({
+      amount: 5000000,
+      overCap: 5000000,
+      approvedBy: ['hoa', 'tuan'],
+      overCapReason: 'Council confirms the treatment cannot be interrupted',
+    });
+    expect((await ok(as.auditor.get(`/beneficiaries/${beneficiaryId}/annual-ledgers/g/2025`))).state).toMatchObject({ used: 45000000 });
+
+    // Payouts: paid once, with a reference; a reversal gives the cap back.
+    await leavesLogUnchanged(as.approver.post(`/payouts/claim-${first.claimId}/payment`, { reference: 'UNC-2025-0815', paidOn: '2025-08-20' }), 403);
+    expect(await ok(as.finance.post(`/payouts/claim-${first.claimId}/payment`, { reference: 'UNC-2025-0815', paidOn: '2025-08-20' }))).toMatchObject({
+      status: 'paid',
+      scheduled: { amount: 30000000, regimeCode: 'g', annualLedgerStreamId: `annualcap-${beneficiaryId}-g-2025` },
+    });
+    await leavesLogUnchanged(as.finance.post(`/payouts/claim-${first.claimId}/payment`, { reference: 'UNC-2025-0816', paidOn: '2025-08-21' }), 409, { rule: 'AlreadyPaid' });
+    await leavesLogUnchanged(as.finance.post(`/payouts/claim-${first.claimId}/payment`, { reference: 'UNC-2025-0815', paidOn: '2025-08-20' }), 200, { status: 'paid' });
+    await ok(as.finance.post(`/payouts/claim-${second.claimId}/reversal`, { reason: 'Pharmacy refunded the purchase', on: '2025-09-15' }));
+    await leavesLogUnchanged(as.finance.post(`/payouts/claim-${second.claimId}/payment`, { reference: 'UNC-2025-0900', paidOn: '2025-09-20' }), 409, { rule: 'Reversed' });
+    const ledger = (await ok(as.auditor.get(`/beneficiaries/${beneficiaryId}/annual-ledgers/g/2025`))).state;
+    expect(ledger).toEqual({ used: 35000000, consumed: { [first.claimId]: 30000000 }, reserved: { [third.claimId]: 5000000 } });
+    await ok(as.finance.post(`/payouts/admission-${admissionId}-b/payment`, { reference: 'UNC-2025-0710', paidOn: '2025-07-10' }));
+
+    // The auditor reads every step with its actor, and can change nothing.
+    const claim = await ok(as.auditor.get(`/claims/${third.claimId}`));
+    expect(claim.history.map((h: { type: string; actor: string }) => [h.type, h.actor])).toEqual([
+      ['ClaimRequested', 'nam'],
+      ['OverCapApprovalProposed', 'hoa'],
+      ['ClaimApproved', 'tuan'],
+    ]);
+    await leavesLogUnchanged(as.auditor.post(`/claims/${third.claimId}/rejection`, { reason: 'audit' }), 403);
+  });
+
+  it('approves a reviewed list of claims in one action, each as its own decision, checking eligibility again', async () => {
+    const enrolment = { fullName: 'Lý Thị Mai', dateOfBirth: '1975-03-02', nationalId: '020175004321', title: 'Trưởng ban', administrativeUnit: 'Huyện Lộc Bình', group: 4, from: '2025-01-01' };
+    const { beneficiaryId } = await ok(as.clerk.post('/beneficiaries', enrolment), 201);
+    await ok(as.clerk.post('/cards', { cardNumber: 'LS-2025-00777', beneficiaryId, validFrom: '2025-01-01', validTo: '2025-12-31' }), 201);
+    const check = await ok(as.clerk.post('/claims', { regimeId: 'h.fixed', beneficiaryId, cardNumber: 'LS-2025-00777', serviceDate: '2025-04-10' }), 201);
+    const fees = await ok(as.clerk.post('/claims', { regimeId: 'd', beneficiaryId, cardNumber: 'LS-2025-00777', serviceDate: '2025-11-20', outOfPocket: 3000000 }), 201);
+    await leavesLogUnchanged(as.clerk.post('/claims', { regimeId: 'đ.home', beneficiaryId, cardNumber: 'LS-2025-00777', serviceDate: '2025-05-01' }), 409, { rule: 'RegimeNotForGroup' });
+    // Died before the hospital-fee service date: that claim is no longer eligible at approval.
+    await ok(as.clerk.post(`/beneficiaries/${beneficiaryId}/death`, { on: '2025-11-01' }));
+
+    const outcomes = await ok(as.approver.post('/claims/approvals', { claimIds: [check.claimId, fees.claimId, 'no-such-claim'] }));
+    expect(outcomes).toEqual([
+      { claimId: check.claimId, outcome: 'approved' },
+      { claimId: fees.claimId, outcome: 'refused', rule: 'DeceasedBeforeServiceDate', message: expect.any(String) },
+      { claimId: 'no-such-claim', outcome: 'refused', rule: 'NotFound', message: expect.any(String) },
+    ]);
+    expect((await ok(as.auditor.get(`/payouts/claim-${check.claimId}`))).state.scheduled).toMatchObject({ amount: 2000000, group: 4, regimeCode: 'h' });
+    expect((await ok(as.auditor.get(`/claims/${fees.claimId}`))).state.status).toBe('requested');
+  });
+});

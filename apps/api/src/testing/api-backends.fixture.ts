@@ -1,0 +1,72 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { INestApplication } from '@nestjs/common';
+import { loadConfig, openRuntime, type Runtime } from '#runtime';
+import { createTestDatabase } from '../../../../test/support/test-database.js';
+import { createApiApp } from '../app.js';
+
+export const ADMIN_PASSWORD = 'e2e-admin-password';
+
+/** The API over each backend it runs on: the embedded default and a real PostgreSQL server. */
+export const API_BACKENDS: Array<[string, () => Promise<{ env: NodeJS.ProcessEnv; cleanup: () => Promise<void> }>]> = [
+  ['embedded PGlite (the default)', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'hsb-api-'));
+    return { env: { PGLITE_DATA_DIR: join(folder, 'db') }, cleanup: async () => rmSync(folder, { recursive: true, force: true }) };
+  }],
+  ['PostgreSQL server', async () => {
+    const database = await createTestDatabase();
+    return { env: { DATABASE_URL: database.url }, cleanup: () => database.drop() };
+  }],
+];
+
+export interface RunningApi {
+  readonly runtime: Runtime;
+  readonly base: string;
+  close(): Promise<void>;
+}
+
+export async function startApi(setup: () => Promise<{ env: NodeJS.ProcessEnv; cleanup: () => Promise<void> }>): Promise<RunningApi> {
+  const prepared = await setup();
+  const runtime = await openRuntime(loadConfig({ ...prepared.env, POLL_INTERVAL_MS: '20', ADMIN_PASSWORD }));
+  const app: INestApplication = await createApiApp(runtime, ['error', 'warn']);
+  await app.listen(0, '127.0.0.1');
+  return {
+    runtime,
+    base: `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`,
+    async close() {
+      await app.close();
+      await runtime.close();
+      await prepared.cleanup();
+    },
+  };
+}
+
+export interface Reply<Body = any> {
+  readonly status: number;
+  readonly body: Body;
+}
+
+/** A signed-in HTTP client of the API. */
+export function client(base: string, token?: string) {
+  const call = async <Body = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply<Body>> => {
+    const response = await fetch(`${base}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : undefined };
+  };
+  return {
+    get: <Body = any>(path: string) => call<Body>('GET', path),
+    post: <Body = any>(path: string, body?: unknown, headers?: Record<string, string>) => call<Body>('POST', path, body ?? {}, headers),
+  };
+}
+
+export async function signIn(base: string, username: string, password: string) {
+  const reply = await client(base).post<{ accessToken: string }>('/auth/token', { username, password });
+  if (reply.status !== 200) throw new Error(`${username} cannot sign in: ${JSON.stringify(reply.body)}`);
+  return client(base, reply.body.accessToken);
+}

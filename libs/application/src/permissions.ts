@@ -1,0 +1,21 @@
+import type { Role } from './event-sourcing.js';
+
+/**
+ * Who may do what, in one table: the command handlers enforce it (whatever the entry point), and
+ * the HTTP routes declare it so that a user without the role is turned away before their input
+ * is even read. Approvers and auditors keep no facts; auditors change nothing at all.
+ */
+export const PERMISSIONS = {
+  publishPolicy: ['administrator'],
+  manageUsers: ['administrator'],
+  listUsers: ['administrator', 'auditor'],
+  keepRegister: ['clerk', 'administrator'],
+  keepCards: ['clerk', 'administrator'],
+  recordStays: ['clerk', 'administrator'],
+  /** Council members record claims resting on a Professional Council decision (special drugs). */
+  requestClaims: ['clerk', 'council-member'],
+  decideClaims: ['approver'],
+  settlePayouts: ['finance'],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Permission = keyof typeof PERMISSIONS;
