@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { EventStore } from '#event-store';
-import { ADMIN_PASSWORD, API_BACKENDS, client, type Reply, type RunningApi, signIn, startApi } from './testing/api-backends.fixture.js';
+import { API_BACKENDS, client, drugs, type Reply, type RunningApi, signInPeople, startApi } from './testing/api-backends.fixture.js';
 
 /** Every event in the log, counted page by page. */
 async function countEvents(store: EventStore): Promise<number> {
@@ -26,18 +26,6 @@ const mealRaise = {
   ),
 };
 
-const drugs = (cost: number, serviceDate: string, cardNumber: string, beneficiaryId: string) => ({
-  beneficiaryId,
-  cardNumber,
-  serviceDate,
-  councilDecisionNumber: `HĐCM-${serviceDate}`,
-  items: [
-    { name: 'Sorafenib 200mg', quantity: 60, cost: cost - 1000000 },
-    { name: 'Thực phẩm bảo vệ sức khỏe', quantity: 2, cost: 1000000 },
-  ],
-  cost,
-});
-
 describe.each(API_BACKENDS)('one beneficiary from enrolment to payout, over %s', (_name, setup) => {
   let api: RunningApi;
   let as: Record<'admin' | 'clerk' | 'council' | 'approver' | 'secondApprover' | 'finance' | 'auditor' | 'clerkAndApprover', ReturnType<typeof client>>;
@@ -59,8 +47,7 @@ describe.each(API_BACKENDS)('one beneficiary from enrolment to payout, over %s',
 
   beforeAll(async () => {
     api = await startApi(setup);
-    const admin = await signIn(api.base, 'admin', ADMIN_PASSWORD);
-    const people = {
+    as = await signInPeople(api.base, {
       clerk: ['lan', ['clerk']],
       council: ['minh', ['council-member']],
       approver: ['hoa', ['approver']],
@@ -68,12 +55,7 @@ describe.each(API_BACKENDS)('one beneficiary from enrolment to payout, over %s',
       finance: ['thu', ['finance']],
       auditor: ['kiem', ['auditor']],
       clerkAndApprover: ['nam', ['clerk', 'approver']],
-    } as const;
-    as = { admin } as typeof as;
-    for (const [key, [username, roles]] of Object.entries(people)) {
-      await ok(admin.post('/users', { username, fullName: username, roles, password: `${username}-password-1` }), 201);
-      as[key as keyof typeof people] = await signIn(api.base, username, `${username}-password-1`);
-    }
+    });
   });
   afterAll(() => api.close());
 

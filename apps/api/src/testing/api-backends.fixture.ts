@@ -70,3 +70,29 @@ export async function signIn(base: string, username: string, password: string) {
   if (reply.status !== 200) throw new Error(`${username} cannot sign in: ${JSON.stringify(reply.body)}`);
   return client(base, reply.body.accessToken);
 }
+
+/** Registers each person with their roles (as the administrator) and signs them in. */
+export async function signInPeople<Key extends string>(base: string, people: Record<Key, readonly [string, readonly string[]]>): Promise<Record<Key | 'admin', ReturnType<typeof client>>> {
+  const admin = await signIn(base, 'admin', ADMIN_PASSWORD);
+  const clients = { admin } as Record<Key | 'admin', ReturnType<typeof client>>;
+  for (const [key, [username, roles]] of Object.entries(people) as [Key, readonly [string, readonly string[]]][]) {
+    const password = `${username}-password-1`;
+    const created = await admin.post('/users', { username, fullName: username, roles, password });
+    if (created.status !== 201) throw new Error(`cannot register ${username}: ${JSON.stringify(created.body)}`);
+    clients[key] = await signIn(base, username, password);
+  }
+  return clients;
+}
+
+/** A special-drug reimbursement request: two prescribed items adding up to `cost`. */
+export const drugs = (cost: number, serviceDate: string, cardNumber: string, beneficiaryId: string) => ({
+  beneficiaryId,
+  cardNumber,
+  serviceDate,
+  councilDecisionNumber: `HĐCM-${serviceDate}`,
+  items: [
+    { name: 'Sorafenib 200mg', quantity: 60, cost: cost - 1000000 },
+    { name: 'Thực phẩm bảo vệ sức khỏe', quantity: 2, cost: 1000000 },
+  ],
+  cost,
+});

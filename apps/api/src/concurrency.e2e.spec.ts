@@ -1,0 +1,59 @@
+import { API_BACKENDS, type client, drugs, type RunningApi, signInPeople, startApi } from './testing/api-backends.fixture.js';
+
+/**
+ * Uniqueness and the annual cap hold in the write model itself when requests race: each is one
+ * stream that only one writer can extend from a given revision.
+ */
+describe.each(API_BACKENDS)('concurrent requests, over %s', (_name, setup) => {
+  let api: RunningApi;
+  let as: Record<'admin' | 'clerk' | 'council' | 'approver' | 'auditor', ReturnType<typeof client>>;
+
+  beforeAll(async () => {
+    api = await startApi(setup);
+    as = await signInPeople(api.base, {
+      clerk: ['lan', ['clerk']],
+      council: ['minh', ['council-member']],
+      approver: ['hoa', ['approver']],
+      auditor: ['kiem', ['auditor']],
+    });
+  });
+  afterAll(() => api.close());
+
+  const enrolment = (fullName: string, nationalId: string) => ({
+    fullName,
+    dateOfBirth: '1966-01-15',
+    nationalId,
+    title: 'Chủ tịch UBND huyện',
+    administrativeUnit: 'Huyện Văn Lãng',
+    group: 3,
+    from: '2025-01-01',
+  });
+
+  it('enrols one person once when six clerks race with the same national id, and issues a card number once', async () => {
+    const replies = await Promise.all(Array.from({ length: 6 }, (_, n) => as.clerk.post('/beneficiaries', enrolment(`Clerk ${n}'s entry`, '020066009876'))));
+    expect(replies.filter((r) => r.status === 201)).toHaveLength(1);
+    expect(replies.filter((r) => r.status === 409).map((r) => r.body.rule)).toEqual(Array(5).fill('NationalIdTaken'));
+
+    const { beneficiaryId } = replies.find((r) => r.status === 201)!.body;
+    const cards = await Promise.all(
+      Array.from({ length: 6 }, (_, n) => as.clerk.post('/cards', { cardNumber: 'LS-RACE-0001', beneficiaryId, validFrom: `2025-01-0${n + 1}`, validTo: '2029-12-31' })),
+    );
+    expect(cards.filter((r) => r.status === 201)).toHaveLength(1);
+    expect(cards.filter((r) => r.status === 409).map((r) => r.body.rule)).toEqual(Array(5).fill('CardNumberTaken'));
+  });
+
+  it('never lets racing approvals spend more than the annual cap', async () => {
+    const { beneficiaryId } = (await as.clerk.post('/beneficiaries', enrolment('Nông Văn Hải', '020066001111'))).body;
+    await as.clerk.post('/cards', { cardNumber: 'LS-RACE-0002', beneficiaryId, validFrom: '2025-01-01', validTo: '2029-12-31' });
+    const claims: string[] = [];
+    for (let n = 1; n <= 5; n++) claims.push((await as.council.post('/drug-reimbursements', drugs(15000000, `2025-03-0${n}`, 'LS-RACE-0002', beneficiaryId))).body.claimId);
+
+    // Group 3's cap is 40,000,000 VND: two claims of 15,000,000 fit, a third does not.
+    const replies = await Promise.all(claims.map((claimId) => as.approver.post(`/claims/${claimId}/approval`)));
+    expect(replies.filter((r) => r.status === 200)).toHaveLength(2);
+    expect(replies.filter((r) => r.status === 409).map((r) => r.body.rule)).toEqual(Array(3).fill('AnnualCapExceeded'));
+    const ledger = (await as.auditor.get(`/beneficiaries/${beneficiaryId}/annual-ledgers/g/2025`)).body.state;
+    expect(ledger.used).toBe(30000000);
+    expect(Object.keys(ledger.reserved).sort()).toEqual(claims.filter((_, n) => replies[n]!.status === 200).sort());
+  });
+});
