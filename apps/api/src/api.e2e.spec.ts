@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Runtime } from '#runtime';
 import { API_BACKENDS, type RunningApi, startApi } from './testing/api-backends.fixture.js';
 
@@ -43,6 +46,17 @@ describe.each(API_BACKENDS)('API over %s', (_name, setup) => {
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('swagger-ui');
     const document = (await (await fetch(`${base}/docs-json`)).json()) as { paths: Record<string, unknown> };
-    expect(Object.keys(document.paths)).toContain('/health');
+    expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(['/health', '/beneficiaries', '/cards', '/admissions/{id}/discharge', '/drug-reimbursements', '/claims/approvals', '/payouts/{id}/payment', '/policy-versions']));
+  });
+
+  it('refuses to start on a catalog file that does not fit the policy schema, naming the file and the field', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'hsb-catalog-'));
+    const version = JSON.parse(readFileSync('policies/lang-son-resolution-24-2024.json', 'utf8'));
+    writeFileSync(join(folder, 'broken.json'), JSON.stringify({ ...version, id: 'broken', effectiveFrom: '2025-13-01' }));
+    try {
+      await expect(startApi(setup, { POLICY_DIR: folder })).rejects.toThrow(/broken\.json cannot be published: invalid policy version:\n- effectiveFrom/);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 });

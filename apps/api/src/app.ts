@@ -15,6 +15,8 @@ export async function createApiApp(runtime: Runtime, logger: LogLevel[] | false 
       .setTitle('Health-care support back office')
       .setDescription('Event-sourced administration of provincial health-care support policies (Resolution 24/2024/NQ-HĐND, Lạng Sơn)')
       .setVersion('0.1.0')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'From POST /auth/token' })
+      .addGlobalParameters({ name: 'Command-Id', in: 'header', required: false, description: 'Idempotency key of a command: the same id again has no second effect', schema: { type: 'string' } })
       .build(),
   );
   SwaggerModule.setup('docs', app, document);

@@ -27,20 +27,29 @@ export interface RunningApi {
   close(): Promise<void>;
 }
 
-export async function startApi(setup: () => Promise<{ env: NodeJS.ProcessEnv; cleanup: () => Promise<void> }>): Promise<RunningApi> {
+export async function startApi(setup: () => Promise<{ env: NodeJS.ProcessEnv; cleanup: () => Promise<void> }>, env: NodeJS.ProcessEnv = {}): Promise<RunningApi> {
   const prepared = await setup();
-  const runtime = await openRuntime(loadConfig({ ...prepared.env, POLL_INTERVAL_MS: '20', ADMIN_PASSWORD }));
-  const app: INestApplication = await createApiApp(runtime, ['error', 'warn']);
-  await app.listen(0, '127.0.0.1');
-  return {
-    runtime,
-    base: `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`,
-    async close() {
-      await app.close();
-      await runtime.close();
-      await prepared.cleanup();
-    },
-  };
+  const runtime = await openRuntime(loadConfig({ ...prepared.env, POLL_INTERVAL_MS: '20', ADMIN_PASSWORD, ...env }));
+  let app: INestApplication | undefined;
+  try {
+    app = await createApiApp(runtime, ['error', 'warn']);
+    await app.listen(0, '127.0.0.1');
+    const running = app;
+    return {
+      runtime,
+      base: `http://127.0.0.1:${(running.getHttpServer().address() as AddressInfo).port}`,
+      async close() {
+        await running.close();
+        await runtime.close();
+        await prepared.cleanup();
+      },
+    };
+  } catch (error) {
+    await app?.close();
+    await runtime.close();
+    await prepared.cleanup();
+    throw error;
+  }
 }
 
 export interface Reply<Body = any> {
