@@ -1,7 +1,14 @@
 import type { Projection } from '#projections';
+import { payments } from './payments/payments.projection.js';
+import { registers } from './registers/registers.projection.js';
 import { streamActivity } from './stream-activity/stream-activity.projection.js';
 
 /** Every read model the system maintains; the runner, the worker and the rebuild CLI use this list. */
-export const ALL_PROJECTIONS: readonly Projection[] = [streamActivity];
+export const ALL_PROJECTIONS: readonly Projection[] = [streamActivity, registers, payments];
 
 export { streamActivity, streamActivityDiscrepancies, categoryOf } from './stream-activity/stream-activity.projection.js';
+export { registers } from './registers/registers.projection.js';
+export { BUDGET_ALERT_PERCENTS, codeOf, payments } from './payments/payments.projection.js';
+export { annualBudget, balancesOf, payoutHistory, payoutLineage, readModelPosition, searchBeneficiaries, searchCards } from './queries/read-models.js';
+export { REGIME_HEADINGS, yearEndReport, type YearEndReport } from './queries/year-end-report.js';
+export { yearEndReportCsv, yearEndReportXlsx } from './queries/year-end-report-files.js';

@@ -13,6 +13,7 @@ import { AuthenticationGuard } from './http/authentication.js';
 import { ErrorsFilter, validationFailed } from './http/errors.js';
 import { PayoutsController } from './payouts/payouts.controller.js';
 import { PoliciesController } from './policies/policies.controller.js';
+import { ReportsController } from './reports/reports.controller.js';
 
 @Module({})
 export class AppModule {
@@ -20,7 +21,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [CqrsModule.forRoot(), RuntimeModule.register(runtime, { runProjections: runtime.config.projections === 'inline' }), ApplicationModule],
-      controllers: [HealthController, AuthController, PoliciesController, BeneficiariesController, CardsController, AdmissionsController, ClaimsController, PayoutsController],
+      controllers: [HealthController, AuthController, PoliciesController, BeneficiariesController, CardsController, AdmissionsController, ClaimsController, PayoutsController, ReportsController],
       providers: [
         { provide: APP_GUARD, useClass: AuthenticationGuard },
         { provide: APP_FILTER, useClass: ErrorsFilter },

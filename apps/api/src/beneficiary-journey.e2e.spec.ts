@@ -71,7 +71,7 @@ describe.each(API_BACKENDS)('one beneficiary from enrolment to payout, over %s',
     });
     expect(await ok(as.admin.post('/policy-versions', mealRaise), 201)).toEqual({ versionId: mealRaise.id, published: true });
     await leavesLogUnchanged(as.admin.post('/policy-versions', mealRaise), 201, { published: false });
-    expect((await ok(as.auditor.get('/policy-versions'))).map((v: { id: string }) => v.id)).toEqual(['lang-son/nq-24-2024/v1', mealRaise.id]);
+    expect((await ok(as.auditor.get('/policy-versions'))).map((v: { id: string }) => v.id)).toEqual(['lang-son/nq-24-2024/v2', mealRaise.id]);
 
     // Enrolment: the national id must fit the date of birth and be new to the province; a retry with the same command id does nothing more.
     const enrolment = {
@@ -103,16 +103,16 @@ describe.each(API_BACKENDS)('one beneficiary from enrolment to payout, over %s',
     const { admissionId } = await ok(as.clerk.post('/admissions', { beneficiaryId, facility: 'Bệnh viện Đa khoa tỉnh Lạng Sơn', admittedOn: '2025-06-28' }), 201);
     await leavesLogUnchanged(as.clerk.post(`/admissions/${admissionId}/discharge`, { dischargedOn: '2025-06-27' }), 409, { rule: 'DischargeBeforeAdmission' });
     const discharged = await ok(as.clerk.post(`/admissions/${admissionId}/discharge`, { dischargedOn: '2025-07-03' }));
-    expect(discharged.visit).toMatchObject({ serviceDate: '2025-06-28', group: 3, amount: 750000 });
+    expect(discharged.visit).toMatchObject({ serviceDate: '2025-06-28', group: 3, amount: 700000 });
     expect(discharged.meals).toMatchObject({ days: 6, amount: 3 * 190000 + 3 * 200000 });
     expect(discharged.meals.segments.map((s: { from: string; to: string; rate: number; policyVersionId: string }) => [s.from, s.to, s.rate, s.policyVersionId])).toEqual([
-      ['2025-06-28', '2025-06-30', 190000, 'lang-son/nq-24-2024/v1'],
+      ['2025-06-28', '2025-06-30', 190000, 'lang-son/nq-24-2024/v2'],
       ['2025-07-01', '2025-07-03', 200000, mealRaise.id],
     ]);
     await leavesLogUnchanged(as.clerk.post(`/admissions/${admissionId}/approval`), 403);
     expect(await ok(as.approver.post(`/admissions/${admissionId}/approval`))).toMatchObject({ status: 'approved' });
     expect((await ok(as.auditor.get(`/payouts/admission-${admissionId}-b`))).state).toMatchObject({ status: 'scheduled', scheduled: { amount: 1170000, regimeCode: 'b' } });
-    expect((await ok(as.auditor.get(`/payouts/admission-${admissionId}-a`))).state).toMatchObject({ status: 'scheduled', scheduled: { amount: 750000, group: 3 } });
+    expect((await ok(as.auditor.get(`/payouts/admission-${admissionId}-a`))).state).toMatchObject({ status: 'scheduled', scheduled: { amount: 700000, group: 3 } });
 
     // Special drugs against the group-3 annual cap of 40,000,000 VND.
     const first = await ok(as.council.post('/drug-reimbursements', drugs(30000000, '2025-08-10', card.cardNumber, beneficiaryId)), 201);

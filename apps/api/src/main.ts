@@ -1,5 +1,6 @@
 import { loadConfig, openRuntime, runProcess } from '#runtime';
 import { createApiApp } from './app.js';
+import { offerDemoProvince } from './demo.js';
 
 runProcess(async () => {
   const config = loadConfig();
@@ -7,6 +8,7 @@ runProcess(async () => {
   const app = await createApiApp(runtime);
   await app.listen(config.port, process.env.HOST ?? '0.0.0.0');
   console.log(`API on http://localhost:${config.port} (OpenAPI at /docs); events in ${runtime.store.name}; read models in ${runtime.databaseDescription}`);
+  offerDemoProvince(app, runtime).catch((error: unknown) => console.error(`demo province failed: ${error instanceof Error ? error.message : String(error)}`));
   return async () => {
     await app.close();
     await runtime.close();

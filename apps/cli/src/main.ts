@@ -1,13 +1,18 @@
+import { CommandBus } from '@nestjs/cqrs';
+import { generateDemoProvince, openApplication } from '#application';
 import { liveSchemaOf, ProjectionRunner, type RebuildProgress, readModelChecksum } from '#projections';
 import { ALL_PROJECTIONS } from '#read-models';
 import { loadConfig, openRuntime, type Runtime } from '#runtime';
 
-const USAGE = `Usage: npm run cli -- <command> [projection ...]
+const USAGE = `Usage: npm run cli -- <command> [arguments]
 
 Commands:
   rebuild [projection ...]   replay the whole log into fresh tables and swap them in (all projections by default);
                              the live tables keep serving until the swap
   checksum [projection ...]  print a digest of each read model; equal digests mean identical read models
+  demo [--scale N] [--seed S]
+                             write the demo province-year (Lạng Sơn 2025's figures) through the command path,
+                             N copies of it (default 1); resumable: run it again after an interruption
   --help                     this text
 
 Projections: ${ALL_PROJECTIONS.map((p) => p.name).join(', ')}
@@ -45,6 +50,53 @@ async function checksum(runtime: Runtime, names: readonly string[]): Promise<voi
   }
 }
 
+/** `--name value` options of a command: each a whole number in range; anything else is a usage error. */
+function integerOptions(args: readonly string[], defaults: Record<string, number>, max = 1_000_000): Record<string, number> {
+  const values = { ...defaults };
+  for (let n = 0; n < args.length; n += 2) {
+    const name = args[n]!.replace(/^--/, '');
+    const raw = args[n + 1];
+    if (!args[n]!.startsWith('--') || !(name in defaults)) throw new UsageError(`unknown option ${args[n]}`);
+    const value = Number(raw);
+    if (raw === undefined || !Number.isInteger(value) || value < 0 || value > max) throw new UsageError(`${args[n]} needs a whole number from 0 to ${max}`);
+    values[name] = value;
+  }
+  return values;
+}
+
+async function demo(runtime: Runtime, args: readonly string[]): Promise<void> {
+  const { scale, seed } = integerOptions(args, { scale: 1, seed: 2025 }, 2 ** 31 - 1);
+  const app = await openApplication(runtime);
+  try {
+    const startedAt = Date.now();
+    let shown = 0;
+    const { commands } = await generateDemoProvince(app.get(CommandBus), {
+      seed: seed!,
+      scale: scale!,
+      onProgress: (done, total, phase) => {
+        if (Date.now() - shown < 500 && done < total) return;
+        shown = Date.now();
+        const elapsed = (Date.now() - startedAt) / 1000;
+        process.stderr.write(`\r${progressBar(done, total)} ${phase}: ${done.toLocaleString('en')}/${total.toLocaleString('en')} steps, ${Math.round(done / elapsed)} steps/s, ETA ${((elapsed * (total - done)) / done).toFixed(0)} s   `);
+      },
+    });
+    process.stderr.write(`\ndemo province × ${scale}: ${commands.toLocaleString('en')} steps in ${((Date.now() - startedAt) / 1000).toFixed(1)} s\n`);
+  } finally {
+    await app.close();
+  }
+}
+
+function progressBar(done: number, total: number): string {
+  const filled = Math.round((done / total) * 30);
+  return `[${'#'.repeat(filled)}${'.'.repeat(30 - filled)}] ${Math.floor((done * 100) / total)}%`;
+}
+
+const COMMANDS: Record<string, { check: (args: readonly string[]) => unknown; run: (runtime: Runtime, args: readonly string[]) => Promise<void> }> = {
+  rebuild: { check: selectProjections, run: rebuild },
+  checksum: { check: selectProjections, run: checksum },
+  demo: { check: (args) => integerOptions(args, { scale: 1, seed: 2025 }, 2 ** 31 - 1), run: demo },
+};
+
 async function main(args: readonly string[]): Promise<void> {
   const [command, ...rest] = args;
   if (command === undefined || command === '--help' || command === '-h' || rest.includes('--help')) {
@@ -52,12 +104,12 @@ async function main(args: readonly string[]): Promise<void> {
     if (command === undefined) process.exitCode = 2;
     return;
   }
-  const run = { rebuild, checksum }[command];
-  if (!run) throw new UsageError(`unknown command "${command}"`);
-  selectProjections(rest);
+  const chosen = COMMANDS[command];
+  if (!chosen) throw new UsageError(`unknown command "${command}"`);
+  chosen.check(rest);
   const runtime = await openRuntime(loadConfig());
   try {
-    await run(runtime, rest);
+    await chosen.run(runtime, rest);
   } finally {
     await runtime.close();
   }

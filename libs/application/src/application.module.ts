@@ -4,6 +4,7 @@ import { RUNTIME, type Runtime } from '#runtime';
 import { ActOnAdmissionHandler, RecordAdmissionHandler } from './admissions/admission-commands.js';
 import { EnrolBeneficiaryHandler, UpdateBeneficiaryHandler } from './beneficiaries/beneficiary-commands.js';
 import { IssueCardHandler, ReissueCardHandler, RevokeCardHandler } from './cards/card-commands.js';
+import { AllocateAnnualBudgetHandler } from './budgets/budget-commands.js';
 import { ApproveClaimsHandler, DecideClaimHandler, RequestClaimHandler } from './claims/claim-commands.js';
 import { EventSourcing } from './event-sourcing.js';
 import { PayoutScheduler, SettlePayoutHandler } from './payouts/payout-commands.js';
@@ -55,6 +56,7 @@ const handlers = [
   DecideClaimHandler,
   ApproveClaimsHandler,
   SettlePayoutHandler,
+  AllocateAnnualBudgetHandler,
 ];
 
 /** The write side (command handlers over the event store) and the reads of single aggregates. */

@@ -8,5 +8,8 @@ export { IssueCard, ReissueCard, RevokeCard } from './cards/card-commands.js';
 export { ActOnAdmission, RecordAdmission } from './admissions/admission-commands.js';
 export { ApproveClaims, type BatchOutcome, type ClaimDecision, DecideClaim, RequestClaim } from './claims/claim-commands.js';
 export { SettlePayout } from './payouts/payout-commands.js';
+export { AllocateAnnualBudget } from './budgets/budget-commands.js';
+export { openApplication } from './standalone.js';
+export { DEMO_ACTORS, DEMO_FIGURES, DEMO_YEAR, generateDemoProvince, type DemoOptions } from './demo/demo-province.js';
 export { AggregateReader, type AggregateView, type HistoryEntry } from './reads.js';
 export { USERNAME, Users, type UserView } from './users/users.js';

@@ -16,6 +16,7 @@ export const PERMISSIONS = {
   requestClaims: ['clerk', 'council-member'],
   decideClaims: ['approver'],
   settlePayouts: ['finance'],
+  allocateBudget: ['finance', 'administrator'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

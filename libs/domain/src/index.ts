@@ -13,3 +13,4 @@ export * as NationalIds from './beneficiaries/national-id-reservation.js';
 export * as Claims from './claims/claim.js';
 export * as Payouts from './payouts/payout.js';
 export { CURRENT_SCHEMA_VERSIONS, upcast, type RecordedEvent } from './upcasters.js';
+export * as AnnualBudgets from './budgets/annual-budget.js';

@@ -21,6 +21,8 @@ export interface AppConfig {
   /** Folder of policy catalog files published into the log at start-up. */
   readonly policyDir: string;
   readonly auth: AuthConfig;
+  /** Generate the demo province on start (`DEMO_PROVINCE=1`), once: a new user sees a living system. */
+  readonly demo?: { readonly seed: number; readonly password?: string };
 }
 
 export interface AuthConfig {
@@ -90,6 +92,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       ...(env.AUTH_TOKEN_SECRET ? { tokenSecret: env.AUTH_TOKEN_SECRET } : {}),
       tokenTtlMinutes: integer('AUTH_TOKEN_TTL_MINUTES', 480, 1, 10080),
     },
+    ...(oneOf('DEMO_PROVINCE', ['0', '1', 'true', 'false'] as const, '0').match(/^(1|true)$/)
+      ? { demo: { seed: integer('DEMO_SEED', 2025, 0, 2 ** 31 - 1), ...(env.DEMO_PASSWORD ? { password: env.DEMO_PASSWORD } : {}) } }
+      : {}),
   };
   if (env.ADMIN_PASSWORD !== undefined && env.ADMIN_PASSWORD !== '' && env.ADMIN_PASSWORD.length < 12) problems.push('ADMIN_PASSWORD must be at least 12 characters');
   if (env.AUTH_TOKEN_SECRET !== undefined && env.AUTH_TOKEN_SECRET !== '' && env.AUTH_TOKEN_SECRET.length < 32) problems.push('AUTH_TOKEN_SECRET must be at least 32 characters');

@@ -77,6 +77,12 @@ export class Users {
     return { username: adminUsername, ...(adminPassword ? {} : { generatedPassword: password }) };
   }
 
+  /** The demo province's people, with one shared password, when they do not exist yet. */
+  async ensureUsers(users: readonly { username: string; roles: readonly Role[] }[], password: string): Promise<void> {
+    await migrateUsers(this.runtime.pool);
+    for (const user of users) await this.insert({ username: user.username, fullName: user.username, roles: [...user.roles] }, password, 'system');
+  }
+
   async register(user: UserView, password: string, by: Actor): Promise<UserView> {
     requireRole(by, 'manageUsers', 'registering users');
     if (!USERNAME.test(user.username)) throw new RuleViolated('InvalidInput', 'username must be 2–40 lower-case letters, digits, dots, dashes or underscores', 'username');

@@ -26,7 +26,7 @@ describe('admissions', () => {
     expect(events[0]).toEqual({ type: 'DischargeRecorded', data: { dischargedOn: '2025-07-02', recordedBy: 'clerk-1' } });
     expect(events[1]).toEqual({
       type: 'VisitAllowanceEntitled',
-      data: { serviceDate: '2025-06-29', group: 3, amount: 750000, policyVersionId: resolution24.id, clause: 'Regulation attached to Resolution 24/2024, regime a' },
+      data: { serviceDate: '2025-06-29', group: 3, amount: 700000, policyVersionId: resolution24.id, clause: 'Regulation attached to Resolution 24/2024, regime a' },
     });
     expect(events[2]).toMatchObject({ type: 'MealAllowanceEntitled', data: { amount: 4 * 190000, days: 4 } });
     const meals = events[2] as Extract<AdmissionEvent, { type: 'MealAllowanceEntitled' }>;
@@ -56,7 +56,7 @@ describe('correcting and deciding a stay', () => {
     ...events,
     ...decide({ type: 'RecordDischarge', data: { dischargedOn, by } }, given(events), ctx),
   ];
-  // Admitted 2025-06-29 by clerk-1, discharged 2025-07-02 by clerk-2: visit 750,000 (group 3), meals 4 × 190,000.
+  // Admitted 2025-06-29 by clerk-1, discharged 2025-07-02 by clerk-2: visit 700,000 (group 3), meals 4 × 190,000.
   const stay = discharge('2025-07-02', 'clerk-2');
   const correct = (data: Partial<{ admittedOn: string; dischargedOn: string; reason: string; by: string }>) =>
     ({ type: 'CorrectAdmissionDates', data: { admittedOn: '2025-07-01', dischargedOn: '2025-07-05', reason: 'the discharge letter shows other dates', by: 'clerk-3', ...data } }) as const;
@@ -110,7 +110,7 @@ describe('correcting and deciding a stay', () => {
 
   it('approves the entitled allowances by someone who recorded none of the stay’s facts', () => {
     expect(decide({ type: 'ApproveAdmissionAllowances', data: { by: 'head-1' } }, given(stay), context(group3UntilJuly)))
-      .toEqual([{ type: 'AdmissionAllowancesApproved', data: { by: 'head-1', visit: 750000, meals: 760000 } }]);
+      .toEqual([{ type: 'AdmissionAllowancesApproved', data: { by: 'head-1', visit: 700000, meals: 760000 } }]);
     // After a correction the approval carries the fresh amounts, not the first ones.
     const corrected = [...stay, ...decide(correct({}), given(stay), context(group3UntilJuly))];
     expect(decide({ type: 'ApproveAdmissionAllowances', data: { by: 'head-1' } }, given(corrected), context(group3UntilJuly)))
@@ -136,7 +136,7 @@ describe('correcting and deciding a stay', () => {
   });
 
   it('changes nothing once the allowances are approved or rejected', () => {
-    const approved: AdmissionEvent = { type: 'AdmissionAllowancesApproved', data: { by: 'head-1', visit: 750000, meals: 760000 } };
+    const approved: AdmissionEvent = { type: 'AdmissionAllowancesApproved', data: { by: 'head-1', visit: 700000, meals: 760000 } };
     const rejected: AdmissionEvent = { type: 'AdmissionAllowancesRejected', data: { by: 'head-1', reason: 'duplicate' } };
     for (const decided of [approved, rejected]) {
       const state = given([...stay, decided]);

@@ -14,7 +14,7 @@ const schedule: Scheduled = {
   group: 4,
   amount: 12000000,
   serviceDate: '2025-04-10',
-  policyVersionId: 'lang-son/nq-24-2024/v1',
+  policyVersionId: 'lang-son/nq-24-2024/v2',
 };
 const scheduled: PayoutEvent = { type: 'PayoutScheduled', data: schedule };
 const pay = { reference: 'UNC-2025-0412', paidOn: '2025-04-20', by: 'finance-1' };

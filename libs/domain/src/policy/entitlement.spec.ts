@@ -39,11 +39,17 @@ describe('policyInForce', () => {
     expect(policyInForce([resolution24, closed], '2025-12-31')?.id).toBe(replacement.id);
     expect(policyInForce([resolution24, closed], '2026-01-01')?.id).toBe(resolution24.id);
   });
+
+  it('lets a version published later with the same start supersede the earlier one', () => {
+    const republished = { ...resolution24, id: 'lang-son/nq-24-2024/corrected' };
+    expect(policyInForce([resolution24, republished], '2025-03-01')?.id).toBe(republished.id);
+    expect(policyInForce([republished, resolution24], '2025-03-01')?.id).toBe(resolution24.id);
+  });
 });
 
 describe('fixed amount per event (visit allowance, regime a)', () => {
   it('pays the group amount, with the clause it rests on', () => {
-    expect(fixedAmountFor(resolution24, 'a', 3)).toEqual({ entitled: true, amount: 750000, basis: 750000, policyVersionId: resolution24.id, clause: 'Regulation attached to Resolution 24/2024, regime a' });
+    expect(fixedAmountFor(resolution24, 'a', 3)).toEqual({ entitled: true, amount: 700000, basis: 700000, policyVersionId: resolution24.id, clause: 'Regulation attached to Resolution 24/2024, regime a' });
   });
   it('pays nothing to a group the regime does not cover, or when no policy is in force', () => {
     expect(fixedAmountFor(resolution24, 'a', 6)).toEqual({ entitled: false, reason: 'group-not-covered' });
@@ -51,7 +57,7 @@ describe('fixed amount per event (visit allowance, regime a)', () => {
     expect(fixedAmountFor(resolution24, 'z', 3)).toEqual({ entitled: false, reason: 'regime-not-in-policy' });
   });
   it('refuses to read a rule as another kind', () => {
-    expect(() => fixedAmountFor(resolution24, 'b', 3)).toThrow('regime b of lang-son/nq-24-2024/v1 is a rate-per-day rule, not fixed-per-event');
+    expect(() => fixedAmountFor(resolution24, 'b', 3)).toThrow('regime b of lang-son/nq-24-2024/v2 is a rate-per-day rule, not fixed-per-event');
   });
 });
 
@@ -163,7 +169,7 @@ describe('staff allowances (regime k)', () => {
   });
 
   it('refuses to read a beneficiary regime as a staff allowance', () => {
-    expect(() => staffAllowanceFor(resolution24, 'e', 'doctor', 1)).toThrow('regime e of lang-son/nq-24-2024/v1 is a fixed-per-event rule, not staff-allowance');
+    expect(() => staffAllowanceFor(resolution24, 'e', 'doctor', 1)).toThrow('regime e of lang-son/nq-24-2024/v2 is a fixed-per-event rule, not staff-allowance');
   });
 });
 

@@ -15,12 +15,15 @@ export interface Entitled {
 
 export type Entitlement = Entitled | NotEntitled;
 
-/** The version in force on `date`: among those whose period holds it, the latest to start (a later one supersedes). */
+/**
+ * The version in force on `date`: among those whose period holds it, the latest to start; of two
+ * starting the same day, the one published later (a corrected republication supersedes).
+ */
 export function policyInForce(versions: readonly PolicyVersion[], date: string): PolicyVersion | undefined {
   let found: PolicyVersion | undefined;
   for (const version of versions) {
     if (version.effectiveFrom > date || (version.effectiveTo !== undefined && version.effectiveTo < date)) continue;
-    if (!found || version.effectiveFrom > found.effectiveFrom) found = version;
+    if (!found || version.effectiveFrom >= found.effectiveFrom) found = version;
   }
   return found;
 }

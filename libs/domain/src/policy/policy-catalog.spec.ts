@@ -34,8 +34,8 @@ describe('policy catalog', () => {
     const replacement = { ...catalogFile(), id: 'lang-son/replacement/v1', effectiveFrom: '2026-01-01' };
     spec.given([published(catalogFile())]).when(publish(replacement)).then([published(replacement)]);
     const catalog = [published(catalogFile()), published(replacement)].reduce(evolve, initialPolicyCatalog);
-    expect(catalog.versions.map((version) => version.id)).toEqual(['lang-son/nq-24-2024/v1', 'lang-son/replacement/v1']);
-    expect(policyInForce(catalog.versions, '2025-12-31')?.id).toBe('lang-son/nq-24-2024/v1');
+    expect(catalog.versions.map((version) => version.id)).toEqual(['lang-son/nq-24-2024/v2', 'lang-son/replacement/v1']);
+    expect(policyInForce(catalog.versions, '2025-12-31')?.id).toBe('lang-son/nq-24-2024/v2');
     expect(policyInForce(catalog.versions, '2026-01-01')?.id).toBe('lang-son/replacement/v1');
   });
 

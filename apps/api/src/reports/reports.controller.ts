@@ -1,0 +1,129 @@
+import { BadRequestException, Body, Controller, Get, Inject, NotFoundException, Param, ParseIntPipe, Post, Query, Res, StreamableFile } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiProduces, ApiPropertyOptional, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { AllocateAnnualBudget, type CommandContext } from '#application';
+import { REGIME_CODES, type RegimeCode } from '#domain';
+import {
+  annualBudget,
+  balancesOf,
+  payoutHistory,
+  payoutLineage,
+  readModelPosition,
+  searchBeneficiaries,
+  searchCards,
+  yearEndReport,
+  yearEndReportCsv,
+  yearEndReportXlsx,
+} from '#read-models';
+import { RUNTIME, type Runtime } from '#runtime';
+import { Allowed, Ctx } from '../http/authentication.js';
+import { DateField, TextField, VndField } from '../http/fields.js';
+
+class Page {
+  @ApiPropertyOptional({ default: 100 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000) limit?: number;
+  @ApiPropertyOptional({ default: 0 }) @IsOptional() @Type(() => Number) @IsInt() @Min(0) offset?: number;
+}
+
+class RegisterQuery extends Page {
+  @TextField('Full name starts with', 'Hoàng', true) name?: string;
+  @TextField('Administrative unit', 'Huyện Cao Lộc', true) unit?: string;
+  @ApiPropertyOptional({ minimum: 1, maximum: 6 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(6) group?: number;
+  @DateField('The register as it stood on this date (groups and positions then)', true) asOf?: string;
+}
+
+class CardQuery extends Page {
+  @TextField('Card number starts with', 'LS', true) number?: string;
+  @TextField("Holder's full name starts with", 'Hoàng', true) name?: string;
+  @TextField('Administrative unit', 'Huyện Cao Lộc', true) unit?: string;
+  @ApiPropertyOptional({ enum: ['valid', 'replaced', 'revoked'] }) @IsOptional() @IsIn(['valid', 'replaced', 'revoked']) status?: string;
+}
+
+class YearQuery {
+  @ApiPropertyOptional({ example: 2025 }) @IsOptional() @Type(() => Number) @IsInt() @Min(2000) @Max(2100) year?: number;
+}
+
+class PayoutQuery extends Page {
+  @TextField('Beneficiary', '3f0c1a2e-…', true) beneficiaryId?: string;
+  @ApiPropertyOptional({ example: 2025 }) @IsOptional() @Type(() => Number) @IsInt() @Min(2000) @Max(2100) year?: number;
+  @ApiPropertyOptional({ enum: REGIME_CODES }) @IsOptional() @IsIn(REGIME_CODES) regimeCode?: string;
+}
+
+class Allocation {
+  @VndField('Budget allocated to the regime for the year') amount!: number;
+  @TextField('Decision allocating it', '2850/QĐ-UBND') decisionNumber!: string;
+}
+
+const FORMATS = ['json', 'csv', 'xlsx'] as const;
+
+/** Reads of the read models: registers, balances, budget, payout history, the year-end report. */
+@ApiTags('registers and reports')
+@ApiBearerAuth()
+@Controller()
+export class ReportsController {
+  constructor(
+    @Inject(RUNTIME) private readonly runtime: Runtime,
+    @Inject(CommandBus) private readonly commands: CommandBus,
+  ) {}
+
+  private get pool() {
+    return this.runtime.pool;
+  }
+
+  @Get('beneficiaries')
+  async beneficiaries(@Query() query: RegisterQuery) {
+    return { position: await readModelPosition(this.pool), beneficiaries: await searchBeneficiaries(this.pool, query) };
+  }
+
+  @Get('cards')
+  async cards(@Query() query: CardQuery) {
+    return { position: await readModelPosition(this.pool), cards: await searchCards(this.pool, query) };
+  }
+
+  @Get('beneficiaries/:id/balances')
+  async balances(@Param('id') id: string, @Query() query: YearQuery) {
+    return { position: await readModelPosition(this.pool), balances: await balancesOf(this.pool, id, query.year) };
+  }
+
+  @Get('payouts')
+  async payouts(@Query() query: PayoutQuery) {
+    return { position: await readModelPosition(this.pool), payouts: await payoutHistory(this.pool, query) };
+  }
+
+  /** A payout with its lineage: request, approvals, policy version and clause, payment, reversal. */
+  @Get('payouts/:id/lineage')
+  async lineage(@Param('id') id: string) {
+    const found = await payoutLineage(this.pool, id);
+    if (!found) throw new NotFoundException(`no payout ${id} in the payout history (yet)`);
+    return { position: await readModelPosition(this.pool), ...found };
+  }
+
+  @Get('budget/:year')
+  async budget(@Param('year', ParseIntPipe) year: number) {
+    return { position: await readModelPosition(this.pool), ...(await annualBudget(this.pool, year)) };
+  }
+
+  @Post('budget/:year/:regimeCode')
+  @Allowed('allocateBudget')
+  allocate(@Param('year', ParseIntPipe) year: number, @Param('regimeCode') regimeCode: string, @Body() body: Allocation, @Ctx() context: CommandContext) {
+    return this.commands.execute(new AllocateAnnualBudget({ year, regimeCode: regimeCode as RegimeCode, amount: body.amount, decisionNumber: body.decisionNumber }, context));
+  }
+
+  /** The year-end report (section II.2 of the province's report) as JSON, CSV or an Excel workbook. */
+  @Get('reports/year-end/:year')
+  @ApiQuery({ name: 'format', enum: FORMATS, required: false })
+  @ApiProduces('application/json', 'text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+  async yearEnd(@Param('year', ParseIntPipe) year: number, @Query('format') format: string | undefined, @Res({ passthrough: true }) response: { setHeader(name: string, value: string): void }) {
+    if (format !== undefined && !(FORMATS as readonly string[]).includes(format)) {
+      throw new BadRequestException({ error: 'Bad Request', message: `no report format ${format}`, fields: [{ field: 'format', message: 'format must be json, csv or xlsx' }] });
+    }
+    const report = await yearEndReport(this.pool, year);
+    if (format === 'csv' || format === 'xlsx') {
+      response.setHeader('Content-Disposition', `attachment; filename="bao-cao-nam-${year}.${format}"`);
+      const body = format === 'csv' ? Buffer.from(yearEndReportCsv(report)) : await yearEndReportXlsx(report);
+      return new StreamableFile(body, { type: format === 'csv' ? 'text/csv; charset=utf-8' : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' });
+    }
+    return report;
+  }
+}

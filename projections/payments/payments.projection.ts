@@ -1,0 +1,448 @@
+import type { ClientBase } from 'pg';
+import type { StoredEvent } from '#event-store';
+import { ident, insertRows, type Projection, RowCache } from '#projections';
+import { idOf } from '../registers/registers.projection.js';
+
+/** The alert levels of the annual budget: share of the allocation committed or paid. */
+export const BUDGET_ALERT_PERCENTS = [80, 100] as const;
+
+type PayoutRow = {
+  payout_id: string;
+  source_kind: string;
+  source_id: string;
+  beneficiary_id: string | null;
+  payee: string;
+  regime_id: string;
+  regime_code: string;
+  group_number: number;
+  administrative_unit: string;
+  year: number;
+  service_date: string;
+  amount: number;
+  units: number;
+  policy_version_id: string;
+  clause: string | null;
+  basis: number | null;
+  over_cap: number;
+  approved_by: string | null;
+  status: string;
+  paid_reference: string | null;
+  paid_on: string | null;
+  reversed_on: string | null;
+  reversal_reason: string | null;
+};
+
+type BalanceRow = {
+  beneficiary_id: string;
+  year: number;
+  regime_id: string;
+  regime_code: string;
+  entitled: number;
+  approved: number;
+  paid: number;
+  reversed: number;
+  annual_cap: number | null;
+  cap_used: number;
+};
+
+type TotalRow = { year: number; regime_code: string; allocated: number | null; decision_number: string | null; committed: number; paid: number };
+type SpendingRow = { year: number; regime_code: string; group_number: number; administrative_unit: string; committed: number; paid: number };
+
+/** What a payout's source said when it was entitled and approved: for the payout's row and balances. */
+type SourceRow = {
+  source_id: string;
+  kind: string;
+  beneficiary_id: string | null;
+  regime_id: string | null;
+  visit: { year: number; amount: number; clause: string; basis: number } | null;
+  meals: { days: number; amount: number; clause: string; basis: number } | null;
+  approval: { year: number; amount: number; clause: string; basis: number; units: number; overCap: number; approvedBy: string[] } | null;
+  discharge_year: number | null;
+  /** Claims: the year of the service date. */
+  service_year: number | null;
+};
+
+const MONEY = ['amount', 'basis', 'over_cap'] as const;
+const BALANCE_MONEY = ['entitled', 'approved', 'paid', 'reversed', 'annual_cap', 'cap_used'] as const;
+
+const yearOf = (date: string): number => Number(date.slice(0, 4));
+/** A regime id's report letter: "h.fixed" → "h". */
+export const codeOf = (regimeId: string): string => regimeId.split('.')[0]!;
+
+const CONSUMED = [
+  'BeneficiaryEnrolled',
+  'BeneficiaryPositionChanged',
+  'AdmissionRecorded',
+  'DischargeRecorded',
+  'AdmissionDatesCorrected',
+  'VisitAllowanceEntitled',
+  'MealAllowanceEntitled',
+  'AdmissionAllowancesApproved',
+  'AdmissionAllowancesRejected',
+  'ClaimRequested',
+  'OverCapApprovalProposed',
+  'ClaimApproved',
+  'ClaimRejected',
+  'PayoutScheduled',
+  'PayoutPaid',
+  'PayoutReversed',
+  'AnnualBudgetAllocated',
+];
+
+/** The subject an event belongs to in the payout lineage: the admission, claim or payout. */
+function subjectOf(event: StoredEvent): { kind: 'admission' | 'claim' | 'payout'; id: string } | undefined {
+  for (const kind of ['admission', 'claim', 'payout'] as const) if (event.streamId.startsWith(`${kind}-`)) return { kind, id: idOf(event.streamId, kind) };
+  return undefined;
+}
+
+/**
+ * The money side, in one read model so that its tables always agree with each other: payouts with
+ * their lineage (payout history for auditors), per-beneficiary balances by year and regime, and
+ * the annual budget by year × regime × group × administrative unit with its allocation and the
+ * 80 % / 100 % alerts. A stay's meals are counted in the year of its discharge, its visit
+ * allowance in the year of its admission.
+ */
+export const payments: Projection = {
+  name: 'payments',
+  eventTypes: CONSUMED,
+
+  async createTables(sql: ClientBase, schema: string): Promise<void> {
+    const s = ident(schema);
+    await sql.query(`
+      CREATE TABLE ${s}.payouts (
+        payout_id text PRIMARY KEY,
+        source_kind text NOT NULL,
+        source_id text NOT NULL,
+        beneficiary_id text,
+        payee text NOT NULL,
+        regime_id text NOT NULL,
+        regime_code text NOT NULL,
+        group_number int NOT NULL,
+        administrative_unit text NOT NULL,
+        year int NOT NULL,
+        service_date text NOT NULL,
+        amount bigint NOT NULL,
+        units int NOT NULL,
+        policy_version_id text NOT NULL,
+        clause text,
+        basis bigint,
+        over_cap bigint NOT NULL,
+        approved_by text,
+        status text NOT NULL,
+        paid_reference text,
+        paid_on text,
+        reversed_on text,
+        reversal_reason text
+      );
+      CREATE INDEX payouts_by_beneficiary ON ${s}.payouts (beneficiary_id, year);
+      CREATE INDEX payouts_by_year ON ${s}.payouts (year, regime_code, group_number);
+      CREATE TABLE ${s}.lineage (
+        global_position numeric(40, 0) PRIMARY KEY,
+        subject_kind text NOT NULL,
+        subject_id text NOT NULL,
+        step text NOT NULL,
+        actor text NOT NULL,
+        roles jsonb,
+        recorded_at timestamptz NOT NULL,
+        details jsonb NOT NULL
+      );
+      CREATE INDEX lineage_by_subject ON ${s}.lineage (subject_id, global_position);
+      CREATE TABLE ${s}.balances (
+        beneficiary_id text NOT NULL,
+        year int NOT NULL,
+        regime_id text NOT NULL,
+        regime_code text NOT NULL,
+        entitled bigint NOT NULL,
+        approved bigint NOT NULL,
+        paid bigint NOT NULL,
+        reversed bigint NOT NULL,
+        annual_cap bigint,
+        cap_used bigint NOT NULL,
+        PRIMARY KEY (beneficiary_id, year, regime_id)
+      );
+      CREATE TABLE ${s}.budget_totals (
+        year int NOT NULL,
+        regime_code text NOT NULL,
+        allocated bigint,
+        decision_number text,
+        committed bigint NOT NULL,
+        paid bigint NOT NULL,
+        PRIMARY KEY (year, regime_code)
+      );
+      CREATE TABLE ${s}.budget_spending (
+        year int NOT NULL,
+        regime_code text NOT NULL,
+        group_number int NOT NULL,
+        administrative_unit text NOT NULL,
+        committed bigint NOT NULL,
+        paid bigint NOT NULL,
+        PRIMARY KEY (year, regime_code, group_number, administrative_unit)
+      );
+      CREATE TABLE ${s}.budget_alerts (
+        year int NOT NULL,
+        regime_code text NOT NULL,
+        percent int NOT NULL,
+        used bigint NOT NULL,
+        allocated bigint NOT NULL,
+        global_position numeric(40, 0) NOT NULL,
+        PRIMARY KEY (year, regime_code, percent)
+      );
+      CREATE TABLE ${s}.sources (
+        source_id text PRIMARY KEY,
+        kind text NOT NULL,
+        beneficiary_id text,
+        regime_id text,
+        visit jsonb,
+        meals jsonb,
+        approval jsonb,
+        discharge_year int,
+        service_year int
+      );
+      CREATE TABLE ${s}.units (
+        beneficiary_id text NOT NULL,
+        valid_from text NOT NULL,
+        administrative_unit text NOT NULL,
+        PRIMARY KEY (beneficiary_id, valid_from)
+      );`);
+  },
+
+  async apply(sql: ClientBase, schema: string, events: readonly StoredEvent[]): Promise<void> {
+    const payouts = new RowCache<PayoutRow>(sql, schema, 'payouts', { key: ['payout_id'], numeric: [...MONEY] });
+    const balances = new RowCache<BalanceRow>(sql, schema, 'balances', { key: ['beneficiary_id', 'year', 'regime_id'], numeric: [...BALANCE_MONEY] });
+    const totals = new RowCache<TotalRow>(sql, schema, 'budget_totals', { key: ['year', 'regime_code'], numeric: ['allocated', 'committed', 'paid'] });
+    const spending = new RowCache<SpendingRow>(sql, schema, 'budget_spending', { key: ['year', 'regime_code', 'group_number', 'administrative_unit'], numeric: ['committed', 'paid'] });
+    const sources = new RowCache<SourceRow>(sql, schema, 'sources', { key: ['source_id'] });
+    const units = new RowCache<{ beneficiary_id: string; valid_from: string; administrative_unit: string }>(sql, schema, 'units', { key: ['beneficiary_id', 'valid_from'] });
+    const lineage: Record<string, unknown>[] = [];
+    const alerts: Record<string, unknown>[] = [];
+
+    // What the batch touches, loaded up front in one query per table.
+    const payoutIds = new Set<string>();
+    const sourceIds = new Set<string>();
+    const holders = new Set<string>();
+    for (const event of events) {
+      const subject = subjectOf(event);
+      if (subject?.kind === 'payout') payoutIds.add(subject.id);
+      else if (subject) sourceIds.add(subject.id);
+      if (event.type === 'PayoutScheduled') {
+        const data = event.data as { source: { id: string }; beneficiaryId?: string };
+        sourceIds.add(data.source.id);
+        if (data.beneficiaryId) holders.add(data.beneficiaryId);
+      }
+    }
+    await payouts.load([...payoutIds].map((payout_id) => ({ payout_id })));
+    await sources.load([...sourceIds].map((source_id) => ({ source_id })));
+    const unitRows = await sql.query<{ beneficiary_id: string; valid_from: string; administrative_unit: string }>(
+      `SELECT * FROM ${ident(schema)}.units WHERE beneficiary_id = ANY($1::text[])`,
+      [[...holders]],
+    );
+    const unitHistory = new Map<string, { valid_from: string; administrative_unit: string }[]>();
+    const addUnit = (row: { beneficiary_id: string; valid_from: string; administrative_unit: string }) =>
+      unitHistory.set(row.beneficiary_id, [...(unitHistory.get(row.beneficiary_id) ?? []).filter((u) => u.valid_from !== row.valid_from), row]);
+    unitRows.rows.forEach(addUnit);
+    const unitOn = (beneficiaryId: string, date: string): string => {
+      let found: { valid_from: string; administrative_unit: string } | undefined;
+      for (const unit of unitHistory.get(beneficiaryId) ?? []) if (unit.valid_from <= date && (!found || unit.valid_from > found.valid_from)) found = unit;
+      return found?.administrative_unit ?? '';
+    };
+    const payoutRows = [...payoutIds].map((id) => payouts.get({ payout_id: id })).filter((row): row is PayoutRow => row !== undefined);
+    const balanceKeys = payoutRows.filter((p) => p.beneficiary_id).map((p) => ({ beneficiary_id: p.beneficiary_id!, year: p.year, regime_id: p.regime_id }));
+    for (const id of sourceIds) {
+      const source = sources.get({ source_id: id });
+      if (source?.beneficiary_id && source.visit) balanceKeys.push({ beneficiary_id: source.beneficiary_id, year: source.visit.year, regime_id: 'a' });
+      if (source?.beneficiary_id && source.meals && source.discharge_year) balanceKeys.push({ beneficiary_id: source.beneficiary_id, year: source.discharge_year, regime_id: 'b' });
+      if (source?.beneficiary_id && source.regime_id && source.approval) balanceKeys.push({ beneficiary_id: source.beneficiary_id, year: source.approval.year, regime_id: source.regime_id });
+    }
+    await balances.load(balanceKeys);
+    await totals.load(payoutRows.map((p) => ({ year: p.year, regime_code: p.regime_code })));
+    await spending.load(payoutRows.map((p) => ({ year: p.year, regime_code: p.regime_code, group_number: p.group_number, administrative_unit: p.administrative_unit })));
+    const { rows: raisedAlerts } = await sql.query<{ year: number; regime_code: string; percent: number }>(`SELECT year, regime_code, percent FROM ${ident(schema)}.budget_alerts`);
+    const raised = new Set(raisedAlerts.map((a) => `${a.year}/${a.regime_code}/${a.percent}`));
+
+    const balance = async (beneficiary_id: string, year: number, regime_id: string): Promise<BalanceRow> => {
+      const key = { beneficiary_id, year, regime_id };
+      if (!balances.get(key)) await balances.load([key]);
+      return (
+        balances.get(key) ??
+        balances.put({ beneficiary_id, year, regime_id, regime_code: codeOf(regime_id), entitled: 0, approved: 0, paid: 0, reversed: 0, annual_cap: null, cap_used: 0 })
+      );
+    };
+    const addToBalance = async (beneficiaryId: string | null, year: number, regimeId: string, change: Partial<Record<(typeof BALANCE_MONEY)[number], number>>) => {
+      if (!beneficiaryId) return;
+      const row = await balance(beneficiaryId, year, regimeId);
+      const next = { ...row };
+      for (const [column, amount] of Object.entries(change) as [(typeof BALANCE_MONEY)[number], number][]) next[column] = column === 'annual_cap' ? amount : (row[column] ?? 0) + amount;
+      balances.put(next);
+    };
+    const total = async (year: number, regime_code: string): Promise<TotalRow> => {
+      const key = { year, regime_code };
+      if (!totals.get(key)) await totals.load([key]);
+      return totals.get(key) ?? totals.put({ year, regime_code, allocated: null, decision_number: null, committed: 0, paid: 0 });
+    };
+    const spend = async (payout: PayoutRow, committed: number, paid: number, position: bigint) => {
+      const key = { year: payout.year, regime_code: payout.regime_code, group_number: payout.group_number, administrative_unit: payout.administrative_unit };
+      if (!spending.get(key)) await spending.load([key]);
+      const row = spending.get(key) ?? { ...key, committed: 0, paid: 0 };
+      spending.put({ ...row, committed: row.committed + committed, paid: row.paid + paid });
+      const sum = await total(payout.year, payout.regime_code);
+      totals.put({ ...sum, committed: sum.committed + committed, paid: sum.paid + paid });
+      checkAlerts(payout.year, payout.regime_code, position);
+    };
+    const checkAlerts = (year: number, regime_code: string, position: bigint) => {
+      const sum = totals.get({ year, regime_code })!;
+      if (!sum.allocated) return;
+      const used = sum.committed + sum.paid;
+      for (const percent of BUDGET_ALERT_PERCENTS) {
+        const key = `${year}/${regime_code}/${percent}`;
+        if (used * 100 >= sum.allocated * percent && !raised.has(key)) {
+          raised.add(key);
+          alerts.push({ year, regime_code, percent, used, allocated: sum.allocated, global_position: position.toString() });
+        }
+      }
+    };
+    const source = (id: string, kind: string): SourceRow =>
+      sources.get({ source_id: id }) ?? sources.put({ source_id: id, kind, beneficiary_id: null, regime_id: null, visit: null, meals: null, approval: null, discharge_year: null, service_year: null });
+
+    for (const event of events) {
+      const data = event.data as Record<string, any>;
+      const subject = subjectOf(event);
+      if (subject) {
+        lineage.push({
+          global_position: event.globalPosition.toString(),
+          subject_kind: subject.kind,
+          subject_id: subject.id,
+          step: event.type,
+          actor: event.metadata.actor,
+          roles: event.metadata.roles ?? null,
+          recorded_at: event.recordedAt.toISOString(),
+          details: data,
+        });
+      }
+      switch (event.type) {
+        case 'BeneficiaryEnrolled':
+        case 'BeneficiaryPositionChanged': {
+          const row = { beneficiary_id: idOf(event.streamId, 'beneficiary'), valid_from: data.from, administrative_unit: data.administrativeUnit };
+          units.put(row);
+          addUnit(row);
+          break;
+        }
+        case 'AdmissionRecorded':
+          sources.put({ ...source(subject!.id, 'admission'), beneficiary_id: data.beneficiaryId });
+          break;
+        case 'DischargeRecorded':
+          sources.put({ ...source(subject!.id, 'admission'), discharge_year: yearOf(data.dischargedOn) });
+          break;
+        case 'AdmissionDatesCorrected':
+        case 'VisitAllowanceEntitled':
+        case 'MealAllowanceEntitled': {
+          // A correction withdraws what the stay was entitled to; the entitlements that follow it replace it.
+          const stay = source(subject!.id, 'admission');
+          if (event.type !== 'MealAllowanceEntitled' && stay.visit) await addToBalance(stay.beneficiary_id, stay.visit.year, 'a', { entitled: -stay.visit.amount });
+          if (event.type !== 'VisitAllowanceEntitled' && stay.meals && stay.discharge_year) await addToBalance(stay.beneficiary_id, stay.discharge_year, 'b', { entitled: -stay.meals.amount });
+          if (event.type === 'AdmissionDatesCorrected') {
+            sources.put({ ...stay, visit: null, meals: null, discharge_year: yearOf(data.dischargedOn) });
+          } else if (event.type === 'VisitAllowanceEntitled') {
+            const visit = { year: yearOf(data.serviceDate), amount: data.amount, clause: data.clause, basis: data.amount };
+            sources.put({ ...stay, visit });
+            await addToBalance(stay.beneficiary_id, visit.year, 'a', { entitled: visit.amount });
+          } else {
+            const meals = { days: data.days, amount: data.amount, clause: data.segments[0]?.clause ?? '', basis: data.segments[0]?.rate ?? 0 };
+            sources.put({ ...stay, meals });
+            if (stay.discharge_year) await addToBalance(stay.beneficiary_id, stay.discharge_year, 'b', { entitled: meals.amount });
+          }
+          break;
+        }
+        case 'AdmissionAllowancesApproved': {
+          const stay = source(subject!.id, 'admission');
+          if (stay.visit) await addToBalance(stay.beneficiary_id, stay.visit.year, 'a', { approved: stay.visit.amount });
+          if (stay.meals && stay.discharge_year) await addToBalance(stay.beneficiary_id, stay.discharge_year, 'b', { approved: stay.meals.amount });
+          break;
+        }
+        case 'ClaimRequested':
+          sources.put({ ...source(subject!.id, 'claim'), beneficiary_id: data.beneficiaryId ?? null, regime_id: data.regimeId, service_year: yearOf(data.serviceDate) });
+          break;
+        case 'ClaimApproved': {
+          const claim = source(subject!.id, 'claim');
+          const year = claim.service_year!;
+          const days = (data.segments as { days: number }[] | undefined)?.reduce((sum, s) => sum + s.days, 0);
+          sources.put({
+            ...claim,
+            approval: { year, amount: data.amount, clause: data.clause, basis: data.basis, units: days ?? 1, overCap: data.overCap, approvedBy: data.approvedBy },
+          });
+          await addToBalance(claim.beneficiary_id, year, claim.regime_id!, {
+            entitled: data.amount,
+            approved: data.amount,
+            ...(data.limit?.cap !== undefined ? { annual_cap: data.limit.cap, cap_used: data.amount } : {}),
+          });
+          break;
+        }
+        case 'PayoutScheduled': {
+          const from = source(data.source.id, data.source.kind);
+          const stayPart = data.regimeId === 'a' ? from.visit : data.regimeId === 'b' ? from.meals : null;
+          const payout = payouts.put({
+            payout_id: data.payoutId,
+            source_kind: data.source.kind,
+            source_id: data.source.id,
+            beneficiary_id: data.beneficiaryId ?? null,
+            payee: data.payee,
+            regime_id: data.regimeId,
+            regime_code: data.regimeCode,
+            group_number: data.group ?? 0,
+            administrative_unit: data.beneficiaryId ? unitOn(data.beneficiaryId, data.serviceDate) : 'staff',
+            year: yearOf(data.serviceDate),
+            service_date: data.serviceDate,
+            amount: data.amount,
+            units: data.regimeId === 'b' ? (from.meals?.days ?? 0) : (from.approval?.units ?? 1),
+            policy_version_id: data.policyVersionId,
+            clause: stayPart?.clause ?? from.approval?.clause ?? null,
+            basis: stayPart?.basis ?? from.approval?.basis ?? null,
+            over_cap: from.approval?.overCap ?? 0,
+            approved_by: from.approval?.approvedBy.join(', ') ?? null,
+            status: 'scheduled',
+            paid_reference: null,
+            paid_on: null,
+            reversed_on: null,
+            reversal_reason: null,
+          });
+          await spend(payout, payout.amount, 0, event.globalPosition);
+          break;
+        }
+        case 'PayoutPaid': {
+          const payout = payouts.update({ payout_id: subject!.id }, () => ({ status: 'paid', paid_reference: data.reference, paid_on: data.paidOn }));
+          if (!payout) break;
+          await addToBalance(payout.beneficiary_id, payout.year, payout.regime_id, { paid: payout.amount });
+          await spend(payout, -payout.amount, payout.amount, event.globalPosition);
+          break;
+        }
+        case 'PayoutReversed': {
+          const before = payouts.get({ payout_id: subject!.id });
+          if (!before) break;
+          const payout = payouts.put({ ...before, status: 'reversed', reversed_on: data.on, reversal_reason: data.reason });
+          const wasPaid = before.status === 'paid';
+          const capped = balances.get({ beneficiary_id: payout.beneficiary_id ?? '', year: payout.year, regime_id: payout.regime_id })?.annual_cap != null;
+          await addToBalance(payout.beneficiary_id, payout.year, payout.regime_id, {
+            reversed: payout.amount,
+            ...(wasPaid ? { paid: -payout.amount } : {}),
+            ...(capped ? { cap_used: -payout.amount } : {}),
+          });
+          await spend(payout, wasPaid ? 0 : -payout.amount, wasPaid ? -payout.amount : 0, event.globalPosition);
+          break;
+        }
+        case 'AnnualBudgetAllocated': {
+          const sum = await total(data.year, data.regimeCode);
+          totals.put({ ...sum, allocated: data.amount, decision_number: data.decisionNumber });
+          checkAlerts(data.year, data.regimeCode, event.globalPosition);
+          break;
+        }
+      }
+    }
+    await payouts.flush();
+    await balances.flush();
+    await totals.flush();
+    await spending.flush();
+    await sources.flush();
+    await units.flush();
+    await insertRows(sql, schema, 'lineage', lineage);
+    await insertRows(sql, schema, 'budget_alerts', alerts);
+  },
+};

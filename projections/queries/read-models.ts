@@ -1,0 +1,158 @@
+import type { Pool } from 'pg';
+import { liveSchemaOf, readCheckpoint } from '#projections';
+import { payments } from '../payments/payments.projection.js';
+import { registers } from '../registers/registers.projection.js';
+
+const R = liveSchemaOf(registers);
+const P = liveSchemaOf(payments);
+
+/** Money columns come back from PostgreSQL as strings (bigint): whole VND as numbers. */
+const vnd = (value: string | number | null): number | null => (value === null ? null : Number(value));
+
+/** The log position both read models have applied up to: what a read reflects, to be quoted with it. */
+export async function readModelPosition(pool: Pool): Promise<string> {
+  const positions = await Promise.all([registers, payments].map(async ({ name }) => (await readCheckpoint(pool, name)) ?? 0n));
+  return positions.reduce((low, p) => (p < low ? p : low)).toString();
+}
+
+export interface RegisterFilter {
+  readonly name?: string;
+  readonly unit?: string;
+  readonly group?: number;
+  /** The register as it stood on this valid date (group and position then); today's by default. */
+  readonly asOf?: string;
+  readonly limit?: number;
+  readonly offset?: number;
+}
+
+/** The beneficiary register, searchable by name prefix, unit and group, current or as of a date. */
+export async function searchBeneficiaries(pool: Pool, filter: RegisterFilter) {
+  const asOf = filter.asOf ?? '9999-12-31';
+  const { rows } = await pool.query(
+    `SELECT b.beneficiary_id AS "beneficiaryId", b.full_name AS "fullName", b.date_of_birth AS "dateOfBirth", b.national_id AS "nationalId",
+            p.title, p.administrative_unit AS "administrativeUnit", g.group_number AS "group", b.enrolled_from AS "enrolledFrom",
+            CASE WHEN b.removed_on <= $1 THEN 'removed' WHEN b.died_on <= $1 THEN 'deceased' WHEN b.retired_on <= $1 THEN 'retired' ELSE 'registered' END AS status
+       FROM ${R}.beneficiaries b
+       JOIN LATERAL (SELECT group_number FROM ${R}.group_periods x WHERE x.beneficiary_id = b.beneficiary_id AND x.valid_from <= $1 ORDER BY valid_from DESC LIMIT 1) g ON true
+       JOIN LATERAL (SELECT title, administrative_unit FROM ${R}.positions x WHERE x.beneficiary_id = b.beneficiary_id AND x.valid_from <= $1 ORDER BY valid_from DESC LIMIT 1) p ON true
+      WHERE ($2::text IS NULL OR lower(b.full_name) LIKE lower($2) || '%')
+        AND ($3::text IS NULL OR p.administrative_unit = $3)
+        AND ($4::int IS NULL OR g.group_number = $4)
+      ORDER BY b.full_name, b.beneficiary_id
+      LIMIT $5 OFFSET $6`,
+    [asOf, filter.name ?? null, filter.unit ?? null, filter.group ?? null, filter.limit ?? 100, filter.offset ?? 0],
+  );
+  return rows;
+}
+
+export interface CardFilter {
+  readonly number?: string;
+  readonly name?: string;
+  readonly unit?: string;
+  readonly status?: string;
+  readonly limit?: number;
+  readonly offset?: number;
+}
+
+/** The card register, searchable by number prefix, holder name prefix, unit and status. */
+export async function searchCards(pool: Pool, filter: CardFilter) {
+  const { rows } = await pool.query(
+    `SELECT card_number AS "cardNumber", beneficiary_id AS "beneficiaryId", full_name AS "fullName", administrative_unit AS "administrativeUnit",
+            group_at_issue AS "groupAtIssue", valid_from AS "validFrom", valid_to AS "validTo", status, closed_on AS "closedOn",
+            replaces, reissue_reason AS "reissueReason", replaced_by AS "replacedBy", revocation_reason AS "revocationReason"
+       FROM ${R}.cards
+      WHERE ($1::text IS NULL OR card_number LIKE $1 || '%')
+        AND ($2::text IS NULL OR lower(full_name) LIKE lower($2) || '%')
+        AND ($3::text IS NULL OR administrative_unit = $3)
+        AND ($4::text IS NULL OR status = $4)
+      ORDER BY card_number
+      LIMIT $5 OFFSET $6`,
+    [filter.number ?? null, filter.name ?? null, filter.unit ?? null, filter.status ?? null, filter.limit ?? 100, filter.offset ?? 0],
+  );
+  return rows;
+}
+
+/** A beneficiary's balance per year and regime: entitled, approved, paid, reversed, and what is left of an annual cap. */
+export async function balancesOf(pool: Pool, beneficiaryId: string, year?: number) {
+  const { rows } = await pool.query(
+    `SELECT year, regime_id AS "regimeId", regime_code AS "regimeCode", entitled, approved, paid, reversed, annual_cap AS "annualCap", cap_used AS "capUsed",
+            CASE WHEN annual_cap IS NULL THEN NULL ELSE greatest(annual_cap - cap_used, 0) END AS "remainingCap"
+       FROM ${P}.balances WHERE beneficiary_id = $1 AND ($2::int IS NULL OR year = $2) ORDER BY year, regime_id`,
+    [beneficiaryId, year ?? null],
+  );
+  return rows.map((row) => ({
+    ...row,
+    entitled: vnd(row.entitled),
+    approved: vnd(row.approved),
+    paid: vnd(row.paid),
+    reversed: vnd(row.reversed),
+    annualCap: vnd(row.annualCap),
+    capUsed: vnd(row.capUsed),
+    remainingCap: vnd(row.remainingCap),
+  }));
+}
+
+/** The annual budget of a year: per regime, allocated, committed, paid, remaining, alerts; and the spending by group and unit. */
+export async function annualBudget(pool: Pool, year: number) {
+  const [totals, spending, alerts] = await Promise.all([
+    pool.query(`SELECT regime_code, allocated, decision_number, committed, paid FROM ${P}.budget_totals WHERE year = $1 ORDER BY regime_code`, [year]),
+    pool.query(`SELECT regime_code, group_number, administrative_unit, committed, paid FROM ${P}.budget_spending WHERE year = $1 ORDER BY regime_code, group_number, administrative_unit`, [year]),
+    pool.query(`SELECT regime_code, percent, used, allocated, global_position FROM ${P}.budget_alerts WHERE year = $1 ORDER BY regime_code, percent`, [year]),
+  ]);
+  return {
+    year,
+    regimes: totals.rows.map((row) => {
+      const allocated = vnd(row.allocated);
+      const used = Number(row.committed) + Number(row.paid);
+      return {
+        regimeCode: row.regime_code,
+        allocated,
+        decisionNumber: row.decision_number,
+        committed: Number(row.committed),
+        paid: Number(row.paid),
+        remaining: allocated === null ? null : allocated - used,
+        usedPercent: allocated ? Math.floor((used * 1000) / allocated) / 10 : null,
+        alerts: alerts.rows
+          .filter((alert) => alert.regime_code === row.regime_code)
+          .map((alert) => ({ percent: alert.percent, used: Number(alert.used), allocated: Number(alert.allocated), position: alert.global_position })),
+      };
+    }),
+    spending: spending.rows.map((row) => ({
+      regimeCode: row.regime_code,
+      group: row.group_number,
+      administrativeUnit: row.administrative_unit,
+      committed: Number(row.committed),
+      paid: Number(row.paid),
+    })),
+  };
+}
+
+const PAYOUT_COLUMNS = `payout_id AS "payoutId", source_kind AS "sourceKind", source_id AS "sourceId", beneficiary_id AS "beneficiaryId", payee,
+  regime_id AS "regimeId", regime_code AS "regimeCode", group_number AS "group", administrative_unit AS "administrativeUnit", year,
+  service_date AS "serviceDate", amount, units, policy_version_id AS "policyVersionId", clause, basis, over_cap AS "overCap",
+  approved_by AS "approvedBy", status, paid_reference AS "paidReference", paid_on AS "paidOn", reversed_on AS "reversedOn", reversal_reason AS "reversalReason"`;
+
+const payoutRow = (row: Record<string, any>): Record<string, any> => ({ ...row, amount: Number(row.amount), basis: vnd(row.basis), overCap: Number(row.overCap) });
+
+export async function payoutHistory(pool: Pool, filter: { beneficiaryId?: string; year?: number; regimeCode?: string; limit?: number; offset?: number }) {
+  const { rows } = await pool.query(
+    `SELECT ${PAYOUT_COLUMNS} FROM ${P}.payouts
+      WHERE ($1::text IS NULL OR beneficiary_id = $1) AND ($2::int IS NULL OR year = $2) AND ($3::text IS NULL OR regime_code = $3)
+      ORDER BY service_date, payout_id LIMIT $4 OFFSET $5`,
+    [filter.beneficiaryId ?? null, filter.year ?? null, filter.regimeCode ?? null, filter.limit ?? 100, filter.offset ?? 0],
+  );
+  return rows.map(payoutRow);
+}
+
+/** One payout with its lineage: every step of its source (request, approvals, stay) and of the payout, with actors and times. */
+export async function payoutLineage(pool: Pool, payoutId: string) {
+  const { rows } = await pool.query(`SELECT ${PAYOUT_COLUMNS} FROM ${P}.payouts WHERE payout_id = $1`, [payoutId]);
+  if (rows.length === 0) return undefined;
+  const payout = payoutRow(rows[0]!);
+  const steps = await pool.query(
+    `SELECT global_position AS position, subject_kind AS "subjectKind", subject_id AS "subjectId", step, actor, roles, recorded_at AS "recordedAt", details
+       FROM ${P}.lineage WHERE subject_id = ANY($1::text[]) ORDER BY global_position`,
+    [[payout.sourceId, payoutId]],
+  );
+  return { payout, lineage: steps.rows };
+}

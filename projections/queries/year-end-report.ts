@@ -1,0 +1,102 @@
+import type { Pool } from 'pg';
+import { liveSchemaOf } from '#projections';
+import { payments } from '../payments/payments.projection.js';
+import { registers } from '../registers/registers.projection.js';
+import { readModelPosition } from './read-models.js';
+
+const R = liveSchemaOf(registers);
+const P = liveSchemaOf(payments);
+
+/** The report's letters and headings, as the province's year-end report names its regimes. */
+export const REGIME_HEADINGS: Readonly<Record<string, string>> = {
+  a: 'Thăm hỏi khi điều trị nội trú',
+  b: 'Hỗ trợ tiền ăn khi điều trị nội trú',
+  c: 'Điều dưỡng, phục hồi sức khỏe trong tỉnh',
+  d: 'Hỗ trợ viện phí',
+  đ: 'Điều dưỡng ngoại trú (tại nhà, ngoài tỉnh)',
+  e: 'Hỗ trợ mắc bệnh hiểm nghèo',
+  g: 'Thuốc đặc trị, biệt dược, thực phẩm bảo vệ sức khỏe',
+  h: 'Khám sức khỏe định kỳ',
+  i: 'Khám sức khỏe phục vụ đại hội Đảng',
+  k: 'Bồi dưỡng cán bộ làm công tác bảo vệ sức khỏe',
+};
+
+export interface RegimeLine {
+  readonly payouts: number;
+  /** Distinct beneficiaries (or staff members) paid. */
+  readonly people: number;
+  /** Days for per-day regimes (meals, convalescence), otherwise one per payout. */
+  readonly units: number;
+  readonly amount: number;
+}
+
+export interface YearEndReport {
+  readonly year: number;
+  /** The log position the report reflects: the same position gives the same report. */
+  readonly position: string;
+  readonly beneficiaries: { readonly total: number; readonly byGroup: Record<string, number> };
+  readonly cards: {
+    readonly issued: number;
+    readonly newCards: { readonly total: number; readonly byGroup: Record<string, number> };
+    readonly reissued: { readonly total: number; readonly byGroup: Record<string, number> };
+  };
+  readonly regimes: readonly (RegimeLine & { readonly code: string; readonly heading: string; readonly byGroup: Record<string, RegimeLine> })[];
+  readonly totalAmount: number;
+}
+
+const byGroup = (rows: { group_number: number | null; n: string }[]) => Object.fromEntries(rows.map((row) => [String(row.group_number ?? 'unknown'), Number(row.n)]));
+const sum = (values: Record<string, number>) => Object.values(values).reduce((a, b) => a + b, 0);
+
+/**
+ * The tables of the year-end report (section II.2 of the province's report) from the read models:
+ * the register at year end by group, the cards issued in the year (new and reissued) by group,
+ * and per regime the payouts paid for services in the year: count, people, days, amount, by group.
+ */
+export async function yearEndReport(pool: Pool, year: number): Promise<YearEndReport> {
+  const position = await readModelPosition(pool);
+  const end = `${year}-12-31`;
+  const [beneficiaries, newCards, reissued, paid] = await Promise.all([
+    pool.query<{ group_number: number; n: string }>(
+      `SELECT g.group_number, count(*) AS n
+         FROM ${R}.beneficiaries b
+         JOIN LATERAL (SELECT group_number FROM ${R}.group_periods x WHERE x.beneficiary_id = b.beneficiary_id AND x.valid_from <= $1 ORDER BY valid_from DESC LIMIT 1) g ON true
+        WHERE b.enrolled_from <= $1 AND coalesce(b.removed_on, '9999-12-31') > $1 AND coalesce(b.died_on, '9999-12-31') > $1
+        GROUP BY 1 ORDER BY 1`,
+      [end],
+    ),
+    pool.query<{ group_number: number; n: string }>(`SELECT group_at_issue AS group_number, count(*) AS n FROM ${R}.cards WHERE valid_from LIKE $1 || '-%' AND replaces IS NULL GROUP BY 1 ORDER BY 1`, [String(year)]),
+    pool.query<{ group_number: number; n: string }>(`SELECT group_at_issue AS group_number, count(*) AS n FROM ${R}.cards WHERE valid_from LIKE $1 || '-%' AND replaces IS NOT NULL GROUP BY 1 ORDER BY 1`, [String(year)]),
+    pool.query<{ regime_code: string; group_number: number; payouts: string; people: string; units: string; amount: string }>(
+      `SELECT regime_code, group_number, count(*) AS payouts, count(DISTINCT coalesce(beneficiary_id, payee)) AS people, sum(units) AS units, sum(amount) AS amount
+         FROM ${P}.payouts WHERE year = $1 AND status = 'paid' GROUP BY GROUPING SETS ((regime_code, group_number), (regime_code)) ORDER BY 1, 2`,
+      [year],
+    ),
+  ]);
+  const line = (row: { payouts: string; people: string; units: string; amount: string }): RegimeLine => ({
+    payouts: Number(row.payouts),
+    people: Number(row.people),
+    units: Number(row.units),
+    amount: Number(row.amount),
+  });
+  const regimes = Object.keys(REGIME_HEADINGS)
+    .map((code) => {
+      const rows = paid.rows.filter((row) => row.regime_code === code);
+      const whole = rows.find((row) => row.group_number === null);
+      return {
+        code,
+        heading: REGIME_HEADINGS[code]!,
+        ...(whole ? line(whole) : { payouts: 0, people: 0, units: 0, amount: 0 }),
+        byGroup: Object.fromEntries(rows.filter((row) => row.group_number !== null).map((row) => [String(row.group_number), line(row)])),
+      };
+    });
+  const newByGroup = byGroup(newCards.rows);
+  const reissuedByGroup = byGroup(reissued.rows);
+  return {
+    year,
+    position,
+    beneficiaries: { total: sum(byGroup(beneficiaries.rows)), byGroup: byGroup(beneficiaries.rows) },
+    cards: { issued: sum(newByGroup) + sum(reissuedByGroup), newCards: { total: sum(newByGroup), byGroup: newByGroup }, reissued: { total: sum(reissuedByGroup), byGroup: reissuedByGroup } },
+    regimes,
+    totalAmount: regimes.reduce((total, regime) => total + regime.amount, 0),
+  };
+}

@@ -1,0 +1,219 @@
+import type { ClientBase } from 'pg';
+import type { StoredEvent } from '#event-store';
+import { ident, type Projection, RowCache } from '#projections';
+
+/** The id in a stream id: `beneficiary-<id>` → `<id>`. */
+export function idOf(streamId: string, category: string): string {
+  return streamId.slice(category.length + 1);
+}
+
+type BeneficiaryRow = {
+  beneficiary_id: string;
+  full_name: string;
+  date_of_birth: string;
+  national_id: string;
+  title: string;
+  administrative_unit: string;
+  current_group: number;
+  enrolled_from: string;
+  status: string;
+  retired_on: string | null;
+  died_on: string | null;
+  removed_on: string | null;
+};
+
+type CardRow = {
+  card_number: string;
+  beneficiary_id: string;
+  full_name: string;
+  administrative_unit: string;
+  group_at_issue: number | null;
+  valid_from: string;
+  valid_to: string;
+  status: string;
+  closed_on: string | null;
+  replaces: string | null;
+  reissue_reason: string | null;
+  replaced_by: string | null;
+  revocation_reason: string | null;
+};
+
+const BENEFICIARY_EVENTS = ['BeneficiaryEnrolled', 'BeneficiaryPositionChanged', 'BeneficiaryReclassified', 'BeneficiaryRetired', 'BeneficiaryDied', 'BeneficiaryRemovedFromRegister'];
+const CARD_EVENTS = ['CardIssued', 'CardReplaced', 'CardRevoked'];
+
+/** The group held on `date` by a beneficiary whose group periods are `periods` (sorted or not). */
+function groupAt(periods: readonly { valid_from: string; group_number: number }[], date: string): number | null {
+  let found: { valid_from: string; group_number: number } | undefined;
+  for (const period of periods) if (period.valid_from <= date && (!found || period.valid_from > found.valid_from)) found = period;
+  return found?.group_number ?? null;
+}
+
+/**
+ * The beneficiary register and the card register. The register keeps each beneficiary's current
+ * facts, and their group and position over time (valid dates), so that the register as of any
+ * date can be read back; the card register is searchable by number, holder name, unit and status
+ * and knows the holder's group on the day each card took effect.
+ */
+export const registers: Projection = {
+  name: 'registers',
+  eventTypes: [...BENEFICIARY_EVENTS, ...CARD_EVENTS],
+
+  async createTables(sql: ClientBase, schema: string): Promise<void> {
+    const s = ident(schema);
+    await sql.query(`
+      CREATE TABLE ${s}.beneficiaries (
+        beneficiary_id text PRIMARY KEY,
+        full_name text NOT NULL,
+        date_of_birth text NOT NULL,
+        national_id text NOT NULL,
+        title text NOT NULL,
+        administrative_unit text NOT NULL,
+        current_group int NOT NULL,
+        enrolled_from text NOT NULL,
+        status text NOT NULL,
+        retired_on text,
+        died_on text,
+        removed_on text
+      );
+      CREATE INDEX beneficiaries_by_name ON ${s}.beneficiaries (lower(full_name) text_pattern_ops);
+      CREATE INDEX beneficiaries_by_unit ON ${s}.beneficiaries (administrative_unit);
+      CREATE TABLE ${s}.group_periods (
+        beneficiary_id text NOT NULL,
+        valid_from text NOT NULL,
+        group_number int NOT NULL,
+        reason text,
+        decision_number text,
+        PRIMARY KEY (beneficiary_id, valid_from)
+      );
+      CREATE TABLE ${s}.positions (
+        beneficiary_id text NOT NULL,
+        valid_from text NOT NULL,
+        title text NOT NULL,
+        administrative_unit text NOT NULL,
+        PRIMARY KEY (beneficiary_id, valid_from)
+      );
+      CREATE TABLE ${s}.cards (
+        card_number text PRIMARY KEY,
+        beneficiary_id text NOT NULL,
+        full_name text NOT NULL,
+        administrative_unit text NOT NULL,
+        group_at_issue int,
+        valid_from text NOT NULL,
+        valid_to text NOT NULL,
+        status text NOT NULL,
+        closed_on text,
+        replaces text,
+        reissue_reason text,
+        replaced_by text,
+        revocation_reason text
+      );
+      CREATE INDEX cards_by_holder ON ${s}.cards (beneficiary_id);
+      CREATE INDEX cards_by_name ON ${s}.cards (lower(full_name) text_pattern_ops);
+      CREATE INDEX cards_by_unit ON ${s}.cards (administrative_unit, status);`);
+  },
+
+  async apply(sql: ClientBase, schema: string, events: readonly StoredEvent[]): Promise<void> {
+    const beneficiaries = new RowCache<BeneficiaryRow>(sql, schema, 'beneficiaries', { key: ['beneficiary_id'] });
+    const groups = new RowCache<{ beneficiary_id: string; valid_from: string; group_number: number; reason: string | null; decision_number: string | null }>(sql, schema, 'group_periods', {
+      key: ['beneficiary_id', 'valid_from'],
+    });
+    const cards = new RowCache<CardRow>(sql, schema, 'cards', { key: ['card_number'] });
+    const positions = new RowCache<{ beneficiary_id: string; valid_from: string; title: string; administrative_unit: string }>(sql, schema, 'positions', { key: ['beneficiary_id', 'valid_from'] });
+
+    const holderIds = new Set<string>();
+    for (const event of events) {
+      if (BENEFICIARY_EVENTS.includes(event.type)) holderIds.add(idOf(event.streamId, 'beneficiary'));
+      if (event.type === 'CardIssued') holderIds.add((event.data as { beneficiaryId: string }).beneficiaryId);
+    }
+    await beneficiaries.load([...holderIds].map((beneficiary_id) => ({ beneficiary_id })));
+    const { rows: periods } = await sql.query<{ beneficiary_id: string; valid_from: string; group_number: number }>(
+      `SELECT beneficiary_id, valid_from, group_number FROM ${ident(schema)}.group_periods WHERE beneficiary_id = ANY($1::text[])`,
+      [[...holderIds]],
+    );
+    const periodsOf = new Map<string, { valid_from: string; group_number: number }[]>();
+    for (const period of periods) periodsOf.set(period.beneficiary_id, [...(periodsOf.get(period.beneficiary_id) ?? []), period]);
+    await cards.load(events.filter((e) => CARD_EVENTS.includes(e.type)).map((e) => ({ card_number: idOf(e.streamId, 'card') })));
+
+    for (const event of events) {
+      const data = event.data as Record<string, any>;
+      if (BENEFICIARY_EVENTS.includes(event.type)) {
+        const beneficiary_id = idOf(event.streamId, 'beneficiary');
+        const setGroup = (valid_from: string, group_number: number, reason: string | null, decision_number: string | null) => {
+          groups.put({ beneficiary_id, valid_from, group_number, reason, decision_number });
+          const list = (periodsOf.get(beneficiary_id) ?? []).filter((p) => p.valid_from !== valid_from);
+          periodsOf.set(beneficiary_id, [...list, { valid_from, group_number }]);
+          beneficiaries.update({ beneficiary_id }, () => ({ current_group: groupAt(periodsOf.get(beneficiary_id)!, '9999-12-31')! }));
+        };
+        switch (event.type) {
+          case 'BeneficiaryEnrolled':
+            beneficiaries.put({
+              beneficiary_id,
+              full_name: data.fullName,
+              date_of_birth: data.dateOfBirth,
+              national_id: data.nationalId,
+              title: data.title,
+              administrative_unit: data.administrativeUnit,
+              current_group: data.group,
+              enrolled_from: data.from,
+              status: 'registered',
+              retired_on: null,
+              died_on: null,
+              removed_on: null,
+            });
+            setGroup(data.from, data.group, null, null);
+            positions.put({ beneficiary_id, valid_from: data.from, title: data.title, administrative_unit: data.administrativeUnit });
+            break;
+          case 'BeneficiaryPositionChanged':
+            beneficiaries.update({ beneficiary_id }, () => ({ title: data.title, administrative_unit: data.administrativeUnit }));
+            positions.put({ beneficiary_id, valid_from: data.from, title: data.title, administrative_unit: data.administrativeUnit });
+            break;
+          case 'BeneficiaryReclassified':
+            setGroup(data.from, data.group, data.reason, data.decisionNumber);
+            break;
+          case 'BeneficiaryRetired':
+            beneficiaries.update({ beneficiary_id }, () => ({ retired_on: data.on }));
+            break;
+          case 'BeneficiaryDied':
+            beneficiaries.update({ beneficiary_id }, () => ({ died_on: data.on, status: 'deceased' }));
+            break;
+          case 'BeneficiaryRemovedFromRegister':
+            beneficiaries.update({ beneficiary_id }, () => ({ removed_on: data.on, status: 'removed' }));
+            break;
+        }
+        continue;
+      }
+      const card_number = idOf(event.streamId, 'card');
+      switch (event.type) {
+        case 'CardIssued': {
+          const holder = beneficiaries.get({ beneficiary_id: data.beneficiaryId });
+          cards.put({
+            card_number,
+            beneficiary_id: data.beneficiaryId,
+            full_name: holder?.full_name ?? '',
+            administrative_unit: holder?.administrative_unit ?? '',
+            group_at_issue: groupAt(periodsOf.get(data.beneficiaryId) ?? [], data.validFrom),
+            valid_from: data.validFrom,
+            valid_to: data.validTo,
+            status: 'valid',
+            closed_on: null,
+            replaces: data.replaces?.cardNumber ?? null,
+            reissue_reason: data.replaces?.reason ?? null,
+            replaced_by: null,
+            revocation_reason: null,
+          });
+          break;
+        }
+        case 'CardReplaced':
+          cards.update({ card_number }, () => ({ status: 'replaced', closed_on: data.on, replaced_by: data.byCardNumber }));
+          break;
+        case 'CardRevoked':
+          cards.update({ card_number }, () => ({ status: 'revoked', closed_on: data.on, revocation_reason: data.reason }));
+          break;
+      }
+    }
+    await beneficiaries.flush();
+    await groups.flush();
+    await positions.flush();
+    await cards.flush();
+  },
+};
