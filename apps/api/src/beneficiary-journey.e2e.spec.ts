@@ -98,10 +98,15 @@ describe.each(API_BACKENDS)('one beneficiary from enrolment to payout, over %s',
     const card = { cardNumber: 'LS-2025-00001', beneficiaryId, validFrom: '2025-01-01', validTo: '2029-12-31' };
     await ok(as.clerk.post('/cards', card), 201);
     await leavesLogUnchanged(as.clerk.post('/cards', { ...card, validFrom: '2025-02-01' }), 409, { rule: 'CardNumberTaken' });
+    // A reissue to a number already taken is refused before anything is written: the old card stays valid.
+    await ok(as.clerk.post('/cards', { ...card, cardNumber: 'LS-2025-00009' }), 201);
+    await leavesLogUnchanged(as.clerk.post(`/cards/${card.cardNumber}/reissue`, { newCardNumber: 'LS-2025-00009', reason: 'lost', on: '2025-03-01' }), 409, { rule: 'CardNumberTaken' });
+    expect((await ok(as.auditor.get(`/cards/${card.cardNumber}`))).state.status).toBe('valid');
 
     // An admission across 2025-07-01: visit allowance on the admission date, meals day by day at each day's rate.
     const { admissionId } = await ok(as.clerk.post('/admissions', { beneficiaryId, facility: 'Bệnh viện Đa khoa tỉnh Lạng Sơn', admittedOn: '2025-06-28' }), 201);
     await leavesLogUnchanged(as.clerk.post(`/admissions/${admissionId}/discharge`, { dischargedOn: '2025-06-27' }), 409, { rule: 'DischargeBeforeAdmission' });
+    await leavesLogUnchanged(as.clerk.post(`/admissions/${admissionId}/discharge`, { dischargedOn: '9999-12-31' }), 400, { fields: [expect.objectContaining({ field: 'dischargedOn' })] });
     const discharged = await ok(as.clerk.post(`/admissions/${admissionId}/discharge`, { dischargedOn: '2025-07-03' }));
     expect(discharged.visit).toMatchObject({ serviceDate: '2025-06-28', group: 3, amount: 700000 });
     expect(discharged.meals).toMatchObject({ days: 6, amount: 3 * 190000 + 3 * 200000 });
@@ -115,6 +120,8 @@ describe.each(API_BACKENDS)('one beneficiary from enrolment to payout, over %s',
     expect((await ok(as.auditor.get(`/payouts/admission-${admissionId}-a`))).state).toMatchObject({ status: 'scheduled', scheduled: { amount: 700000, group: 3 } });
 
     // Special drugs against the group-3 annual cap of 40,000,000 VND.
+    // Council members record special-drug claims only.
+    await leavesLogUnchanged(as.council.post('/claims', { regimeId: 'e', beneficiaryId, cardNumber: card.cardNumber, serviceDate: '2025-08-01' }), 403);
     const first = await ok(as.council.post('/drug-reimbursements', drugs(30000000, '2025-08-10', card.cardNumber, beneficiaryId)), 201);
     await leavesLogUnchanged(as.council.post(`/claims/${first.claimId}/approval`), 403);
     expect((await ok(as.approver.post(`/claims/${first.claimId}/approval`))).approval).toMatchObject({ amount: 30000000, approvedBy: ['hoa'], partial: false });

@@ -56,4 +56,21 @@ describe.each(API_BACKENDS)('concurrent requests, over %s', (_name, setup) => {
     expect(ledger.used).toBe(30000000);
     expect(Object.keys(ledger.reserved).sort()).toEqual(claims.filter((_, n) => replies[n]!.status === 200).sort());
   });
+
+  it('finishes an approval interrupted after its reservation: the claim does not count against itself', async () => {
+    const { beneficiaryId } = (await as.clerk.post('/beneficiaries', enrolment('Hoàng Thị Thu', '020166002222'))).body;
+    await as.clerk.post('/cards', { cardNumber: 'LS-RACE-0003', beneficiaryId, validFrom: '2025-01-01', validTo: '2029-12-31' });
+    const { claimId } = (await as.council.post('/drug-reimbursements', drugs(30000000, '2025-04-01', 'LS-RACE-0003', beneficiaryId))).body;
+    // What an approval leaves when the process dies between its two writes: the reservation, and no decision on the claim.
+    await api.runtime.store.append(
+      `annualcap-${beneficiaryId}-g-2025`,
+      [{ type: 'CapReserved', data: { requestId: claimId, amount: 30000000, cap: 40000000, overCap: 0 }, metadata: { actor: 'hoa', commandId: 'interrupted-approval', schemaVersion: 1 } }],
+      { expectedRevision: 'no_stream' },
+    );
+    const approved = await as.approver.post(`/claims/${claimId}/approval`);
+    expect(approved.status).toBe(200);
+    expect(approved.body.approval).toMatchObject({ amount: 30000000 });
+    expect((await as.auditor.get(`/beneficiaries/${beneficiaryId}/annual-ledgers/g/2025`)).body.state).toEqual({ used: 30000000, reserved: { [claimId]: 30000000 }, consumed: {} });
+    expect((await as.auditor.get(`/payouts/claim-${claimId}`)).body.state.status).toBe('scheduled');
+  });
 });

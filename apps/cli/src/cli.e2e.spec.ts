@@ -42,7 +42,7 @@ describe('administrator CLI', () => {
     expect(await readModelChecksum(pool, liveSchemaOf(streamActivity))).toBe(before);
     expect(await streamActivityDiscrepancies(pool)).toEqual({ lost: 0, duplicated: 0 });
 
-    const printed = cli('checksum');
+    const printed = cli('checksum', 'stream_activity');
     expect(printed.status).toBe(0);
     expect(printed.stdout.trim()).toBe(`stream_activity ${before}`);
   });

@@ -1,6 +1,6 @@
 import { CommandBus } from '@nestjs/cqrs';
 import { generateDemoProvince, openApplication } from '#application';
-import { liveSchemaOf, ProjectionRunner, type RebuildProgress, readModelChecksum } from '#projections';
+import { liveSchemaOf, ProjectionRunner, readCheckpoint, type RebuildProgress, readModelChecksum } from '#projections';
 import { ALL_PROJECTIONS } from '#read-models';
 import { loadConfig, openRuntime, type Runtime } from '#runtime';
 
@@ -46,7 +46,8 @@ async function rebuild(runtime: Runtime, names: readonly string[]): Promise<void
 
 async function checksum(runtime: Runtime, names: readonly string[]): Promise<void> {
   for (const projection of selectProjections(names)) {
-    console.log(`${projection.name} ${await readModelChecksum(runtime.pool, liveSchemaOf(projection))}`);
+    const built = (await readCheckpoint(runtime.pool, projection.name)) !== undefined;
+    console.log(`${projection.name} ${built ? await readModelChecksum(runtime.pool, liveSchemaOf(projection)) : '(not built yet: start the API or the worker, or rebuild it)'}`);
   }
 }
 

@@ -15,9 +15,19 @@ export class RuleViolated<Rule extends string = string> extends Error {
   }
 }
 
-/** A command field that is not a date YYYY-MM-DD refuses the command, naming the field. */
+/** A command field that is not a date YYYY-MM-DD (1900–2100) refuses the command, naming the field. */
 export function requireDate(value: unknown, field: string): void {
-  if (!isCalendarDate(value)) throw new RuleViolated('InvalidInput', `${field} must be a date YYYY-MM-DD`, field);
+  if (!isCalendarDate(value)) throw new RuleViolated('InvalidInput', `${field} must be a date YYYY-MM-DD from 1900 to 2100`, field);
+}
+
+/** The longest stay paid day by day (an admission, a convalescence) that one record may hold. */
+export const MAX_STAY_DAYS = 366;
+
+/** A stay from `first` to `last` must not end before it begins nor last more than {@link MAX_STAY_DAYS}. */
+export function requireStay(first: string, last: string, lastField: string, rule: string): void {
+  if (last < first) throw new RuleViolated(rule, `${lastField} ${last} is before ${first}`, lastField);
+  const days = (Date.parse(`${last}T00:00:00Z`) - Date.parse(`${first}T00:00:00Z`)) / 86_400_000 + 1;
+  if (days > MAX_STAY_DAYS) throw new RuleViolated('InvalidInput', `a stay of ${days} days is longer than ${MAX_STAY_DAYS}: record it in parts`, lastField);
 }
 
 /** A command field that is empty refuses the command, naming the field. */

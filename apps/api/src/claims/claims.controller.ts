@@ -37,8 +37,10 @@ class DrugReimbursement {
   @TextField("Number of the Professional Council's decision", '15/QĐ-HĐCM') councilDecisionNumber!: string;
   @ApiProperty({ type: [PrescribedItem] }) @IsArray() @ArrayMinSize(1) @ValidateNested({ each: true }) @Type(() => PrescribedItem) items!: PrescribedItem[];
   @VndField('Total cost: the sum of the items') cost!: number;
-  @TextField('Regime id of special drugs in the policy version', 'g', true) regimeId?: string;
 }
+
+/** The special-drug regime's id in the policy catalog. */
+const SPECIAL_DRUGS = 'g';
 
 class Reason {
   @TextField('Why', 'Prescribed by the council for a life-threatening condition') reason!: string;
@@ -73,8 +75,8 @@ export class ClaimsController {
   @Post('drug-reimbursements')
   @Allowed('requestClaims')
   requestDrugs(@Body() body: DrugReimbursement, @Ctx() context: CommandContext) {
-    const { regimeId, items, ...rest } = body;
-    return this.commands.execute(new RequestClaim({ ...rest, regimeId: regimeId ?? 'g', items: items.map((item) => ({ ...item })) }, context));
+    const { items, ...rest } = body;
+    return this.commands.execute(new RequestClaim({ ...rest, regimeId: SPECIAL_DRUGS, items: items.map((item) => ({ ...item })) }, context));
   }
 
   @Get('claims/:id')

@@ -8,7 +8,7 @@ import { Public } from '../http/authentication.js';
 class ProjectionHealth {
   @ApiProperty({ example: 'stream_activity' }) name!: string;
   @ApiProperty({ description: 'Global position the read model has applied up to', example: '1024' }) position!: string;
-  @ApiProperty({ description: 'Events in the log not yet applied', example: '0' }) lag!: string;
+  @ApiProperty({ description: 'Events it consumes that are in the log and not yet applied (counted up to 10,000)', example: '0' }) lag!: string;
 }
 
 class Health {
@@ -34,9 +34,10 @@ export class HealthController {
   async check(): Promise<Health> {
     const head = await this.runtime.store.readHeadPosition();
     const projections = await Promise.all(
-      ALL_PROJECTIONS.map(async ({ name }) => {
+      ALL_PROJECTIONS.map(async ({ name, eventTypes }) => {
         const position = (await readCheckpoint(this.runtime.pool, name)) ?? 0n;
-        return { name, position: position.toString(), lag: (head > position ? head - position : 0n).toString() };
+        const pending = head > position ? await this.runtime.store.readAll({ after: position, maxCount: 10_000, ...(eventTypes ? { eventTypes } : {}) }) : [];
+        return { name, position: position.toString(), lag: String(pending.length) };
       }),
     );
     return {

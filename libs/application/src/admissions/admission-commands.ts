@@ -42,7 +42,7 @@ async function admissionContext(sourcing: EventSourcing, policies: PolicyVersion
     sourcing.load(beneficiaryStreamId(beneficiaryId), beneficiaryAggregate.evolve, beneficiaryAggregate.initial),
   ]);
   const state: Beneficiaries.Beneficiary = beneficiary.state;
-  return { policyOn, groupOn: (date) => (state.status === 'registered' ? BeneficiaryRules.groupOn(state, date) : undefined) };
+  return { policyOn, groupOn: (date) => BeneficiaryRules.groupOn(state, date) };
 }
 
 @CommandHandler(RecordAdmission)
@@ -86,10 +86,12 @@ export class ActOnAdmissionHandler implements ICommandHandler<ActOnAdmission> {
       Admissions.admissionStreamId(admissionId),
       admissionAggregate,
       async (current) => {
+        // An approval whose payouts an interruption left unscheduled is completed by the next command on the stay.
+        if (current.status === 'approved') await this.schedulePayouts(current, context);
         const domainCommand: Admissions.AdmissionCommand =
           command.type === 'ApproveAdmissionAllowances' ? { type: command.type, data: { by } } : ({ type: command.type, data: { ...command.data, by } } as Admissions.AdmissionCommand);
-        if (current.status === 'none') return Admissions.decide(domainCommand, current, { policyOn: () => undefined, groupOn: () => undefined });
-        return Admissions.decide(domainCommand, current, await admissionContext(this.sourcing, this.policies, current.beneficiaryId));
+        const beneficiaryId = current.status === 'none' ? undefined : current.beneficiaryId;
+        return Admissions.decide(domainCommand, current, beneficiaryId ? await admissionContext(this.sourcing, this.policies, beneficiaryId) : { policyOn: () => undefined, groupOn: () => undefined });
       },
       context,
     );

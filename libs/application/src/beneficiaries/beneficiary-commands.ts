@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { Beneficiaries, NationalIds } from '#domain';
-import { type CommandContext, EventSourcing, requireRole } from '../event-sourcing.js';
+import { type CommandContext, EventSourcing, type Loaded, requireRole } from '../event-sourcing.js';
 import { idFromCommand } from '../ids.js';
 
 export const beneficiaryAggregate = { evolve: Beneficiaries.evolve, initial: Beneficiaries.initialBeneficiary };
@@ -39,13 +39,23 @@ export class EnrolBeneficiaryHandler implements ICommandHandler<EnrolBeneficiary
       if (beneficiary.alreadyHandled) return { beneficiaryId };
       const enrolled = Beneficiaries.decide({ type: 'EnrolBeneficiary', data: { ...enrolment, beneficiaryId } }, beneficiary.state);
       const reservation = await this.sourcing.load(NationalIds.nationalIdStreamId(enrolment.nationalId), nationalIdAggregate.evolve, nationalIdAggregate.initial);
-      const reserved = NationalIds.decide({ type: 'ReserveNationalId', data: { nationalId: enrolment.nationalId, beneficiaryId } }, reservation.state);
+      const reserved = NationalIds.decide({ type: 'ReserveNationalId', data: { nationalId: enrolment.nationalId, beneficiaryId } }, reservation.state, await this.abandoned(reservation));
       await this.sourcing.append(reservation, reserved, context);
       await this.sourcing.append(beneficiary, enrolled, context);
       return { beneficiaryId };
     });
   }
+
+  /** A reservation whose beneficiary is still unwritten a minute later was left by an interrupted enrolment. */
+  private async abandoned(reservation: Loaded<NationalIds.NationalIdReservation>): Promise<boolean> {
+    const holder = reservation.state.beneficiaryId;
+    const taken = reservation.events[reservation.events.length - 1];
+    if (!holder || !taken || Date.now() - taken.recordedAt.getTime() < ABANDONED_AFTER_MS) return false;
+    return (await this.sourcing.store.readStream(beneficiaryStreamId(holder), { maxCount: 1 })).length === 0;
+  }
 }
+
+const ABANDONED_AFTER_MS = 60_000;
 
 export class UpdateBeneficiary extends Command<Beneficiaries.Beneficiary> {
   constructor(

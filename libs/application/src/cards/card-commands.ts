@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { type Beneficiaries, Cards, RuleViolated } from '#domain';
+import { Beneficiaries, Cards, RuleViolated } from '#domain';
 import { beneficiaryAggregate, beneficiaryStreamId } from '../beneficiaries/beneficiary-commands.js';
 import { type CommandContext, EventSourcing, requireRole } from '../event-sourcing.js';
 
@@ -8,10 +8,11 @@ export const cardAggregate = { evolve: Cards.evolve, initial: Cards.initialCard 
 
 type Issue = Extract<Cards.CardCommand, { type: 'IssueCard' }>['data'];
 
-/** Cards go to beneficiaries on the register. */
-async function requireRegistered(sourcing: EventSourcing, beneficiaryId: string): Promise<void> {
+/** Cards go to beneficiaries on the register, holding a group on the day the card takes effect. */
+async function requireRegistered(sourcing: EventSourcing, beneficiaryId: string, on: string): Promise<void> {
   const { state } = await sourcing.load(beneficiaryStreamId(beneficiaryId), beneficiaryAggregate.evolve, beneficiaryAggregate.initial);
   if (state.status !== 'registered') throw new RuleViolated<Beneficiaries.BeneficiaryRule>('NotEnrolled', `no beneficiary ${beneficiaryId} on the register`, 'beneficiaryId');
+  if (Beneficiaries.groupOn(state, on) === undefined) throw new RuleViolated('NotABeneficiaryOnDate', `beneficiary ${beneficiaryId} holds no group on ${on}`, 'validFrom');
 }
 
 export class IssueCard extends Command<Cards.Card> {
@@ -34,7 +35,7 @@ export class IssueCardHandler implements ICommandHandler<IssueCard> {
       cardAggregate,
       async (current) => {
         const events = Cards.decide({ type: 'IssueCard', data: card }, current);
-        await requireRegistered(this.sourcing, card.beneficiaryId);
+        await requireRegistered(this.sourcing, card.beneficiaryId, card.validFrom);
         return events;
       },
       context,
@@ -46,7 +47,7 @@ export class IssueCardHandler implements ICommandHandler<IssueCard> {
 export class ReissueCard extends Command<Cards.Card> {
   constructor(
     readonly cardNumber: string,
-    readonly reissue: Extract<Cards.CardCommand, { type: 'ReissueCard' }>['data'] & { readonly validTo?: string },
+    readonly reissue: Extract<Cards.CardCommand, { type: 'ReissueCard' }>['data'],
     readonly context: CommandContext,
   ) {
     super();
@@ -54,8 +55,10 @@ export class ReissueCard extends Command<Cards.Card> {
 }
 
 /**
- * A reissue opens the new number (refused if taken) and closes the old card as replaced; the
- * new card is valid from the reissue date until the old card's end unless told otherwise.
+ * A reissue closes the old card as replaced, then opens the new number. Both are decided before
+ * either is written; the old card's stream is written first, on the revision it was decided on, so
+ * a revocation racing the reissue wins or loses cleanly. The new card is issued from what the old
+ * card's `CardReplaced` says, so whatever command comes next on an interrupted reissue finishes it.
  */
 @CommandHandler(ReissueCard)
 export class ReissueCardHandler implements ICommandHandler<ReissueCard> {
@@ -65,32 +68,44 @@ export class ReissueCardHandler implements ICommandHandler<ReissueCard> {
     requireRole(context.actor, 'keepCards', 'reissuing a card');
     return this.sourcing.retrying(async () => {
       const old = await this.sourcing.load(Cards.cardStreamId(cardNumber), cardAggregate.evolve, cardAggregate.initial, context);
-      const fresh = await this.sourcing.load(Cards.cardStreamId(reissue.newCardNumber), cardAggregate.evolve, cardAggregate.initial, context);
-      if (old.alreadyHandled) return fresh.state;
-      const { validTo, ...command } = reissue;
-      const replaced = Cards.decide({ type: 'ReissueCard', data: command }, old.state);
+      const earlier = [...old.events].reverse().find((event) => event.type === 'CardReplaced');
+      if (earlier) {
+        const finished = await this.finishReissue(old.state, earlier.data as ReplacedData, context);
+        if (old.alreadyHandled) return finished;
+      }
+      const replaced = Cards.decide({ type: 'ReissueCard', data: reissue }, old.state);
       // The reissue was decided, so the old card exists.
       const oldCard = old.state as Exclude<Cards.Card, { status: 'none' }>;
-      const issued = fresh.alreadyHandled
-        ? []
-        : Cards.decide(
-            {
-              type: 'IssueCard',
-              data: {
-                cardNumber: reissue.newCardNumber,
-                beneficiaryId: oldCard.beneficiaryId,
-                validFrom: reissue.on,
-                validTo: validTo ?? oldCard.validTo,
-                replaces: { cardNumber, reason: reissue.reason },
-              },
-            },
-            fresh.state,
-          );
-      await this.sourcing.append(fresh, issued, context);
+      const fresh = await this.sourcing.load(Cards.cardStreamId(reissue.newCardNumber), cardAggregate.evolve, cardAggregate.initial);
+      Cards.decide({ type: 'IssueCard', data: newCardOf(oldCard, replaced[0]!.data as ReplacedData) }, fresh.state);
+      await requireRegistered(this.sourcing, oldCard.beneficiaryId, reissue.on);
       await this.sourcing.append(old, replaced, context);
-      return issued.reduce(cardAggregate.evolve, fresh.state);
+      return this.finishReissue(oldCard, replaced[0]!.data as ReplacedData, context);
     });
   }
+
+  /** Issues the card a `CardReplaced` names, unless it is issued already; the new card's state. */
+  private async finishReissue(old: Cards.Card, replaced: ReplacedData, context: CommandContext): Promise<Cards.Card> {
+    const { state } = await this.sourcing.decideOn(
+      Cards.cardStreamId(replaced.byCardNumber),
+      cardAggregate,
+      (current) => (current.status === 'none' ? Cards.decide({ type: 'IssueCard', data: newCardOf(old as Exclude<Cards.Card, { status: 'none' }>, replaced) }, current) : []),
+      { ...context, commandId: `${context.commandId}-new-card` },
+    );
+    return state;
+  }
+}
+
+type ReplacedData = Extract<Cards.CardEvent, { type: 'CardReplaced' }>['data'];
+
+function newCardOf(old: Exclude<Cards.Card, { status: 'none' }>, data: ReplacedData): Issue {
+  return {
+    cardNumber: data.byCardNumber,
+    beneficiaryId: old.beneficiaryId,
+    validFrom: data.on,
+    validTo: data.newCardValidTo,
+    replaces: { cardNumber: old.cardNumber, reason: data.reason },
+  };
 }
 
 export class RevokeCard extends Command<Cards.Card> {

@@ -29,7 +29,7 @@ async function claimContext(sourcing: EventSourcing, policies: PolicyVersions, f
     policyOn,
     beneficiary: beneficiary?.state ?? beneficiaryAggregate.initial,
     card: card?.state ?? cardAggregate.initial,
-    ledger: ledger.state,
+    ledger: AnnualCapLedger.excluding(ledger.state, facts.claimId),
   };
   return { context, ledger };
 }
@@ -52,8 +52,11 @@ export class RequestClaimHandler implements ICommandHandler<RequestClaim> {
 
   async execute({ claim, context }: RequestClaim): Promise<{ claimId: string }> {
     requireRole(context.actor, 'requestClaims', 'requesting a claim');
-    if (!hasRole(context.actor, ['clerk']) && claim.councilDecisionNumber === undefined) {
-      throw new NotPermitted("council members record claims that rest on a Professional Council decision; other claims are a clerk's");
+    if (!hasRole(context.actor, ['clerk'])) {
+      const regime = (await this.policies.inForce())(claim.serviceDate)?.regimes.find((candidate) => candidate.id === claim.regimeId);
+      if (regime?.rule.kind !== 'actual-cost-up-to-annual-cap') {
+        throw new NotPermitted("council members record claims resting on a Professional Council decision (special drugs); other claims are a clerk's");
+      }
     }
     const claimId = idFromCommand(context.commandId, 'claim');
     const facts: Claims.ClaimFacts = { ...claim, claimId, requestedBy: context.actor.username };
@@ -105,6 +108,7 @@ export class DecideClaimHandler implements ICommandHandler<DecideClaim> {
     const state = await this.sourcing.retrying(async () => {
       const claim = await this.sourcing.load(Claims.claimStreamId(claimId), claimAggregate.evolve, claimAggregate.initial, context);
       if (claim.state.status === 'none') throw new NotFound(`no claim ${claimId}`);
+      await this.completeDecision(claim.state, context);
       if (claim.alreadyHandled) return claim.state;
       const { context: decisionContext, ledger } = await claimContext(this.sourcing, this.policies, claim.state.facts);
       const events = Claims.decide(command, claim.state, decisionContext);
@@ -116,17 +120,36 @@ export class DecideClaimHandler implements ICommandHandler<DecideClaim> {
         );
         await this.sourcing.append(ledger, reservation, context);
       }
-      try {
-        await this.sourcing.append(claim, events, context);
-      } catch (error) {
-        // Another decision on the claim won: give back what this one reserved before trying again.
-        if (approval?.limit) await this.sourcing.decideOn(ledger.streamId, ledgerAggregate, (current) => AnnualCapLedger.decide({ type: 'ReleaseCap', data: { requestId: claimId } }, current), { ...context, commandId: `${context.commandId}-release` });
-        throw error;
-      }
+      // Should another decision on the claim win here, the retry finds it decided and completes that one instead.
+      await this.sourcing.append(claim, events, context);
       return events.reduce(claimAggregate.evolve, claim.state);
     });
-    if (state.status === 'approved') await this.schedulePayout(state, context);
+    await this.completeDecision(state, context);
     return state;
+  }
+
+  /**
+   * What follows a decision, done from the claim's state so that it is finished by whichever
+   * command comes next, whatever interrupted the first: an approval holds exactly its amount on
+   * the annual ledger and has its payout scheduled; a rejection holds nothing. Once the payout
+   * exists, paying or reversing it moves the ledger.
+   */
+  private async completeDecision(claim: Claims.Claim, context: CommandContext): Promise<void> {
+    if (claim.status === 'rejected' || (claim.status === 'approved' && claim.approval!.limit)) {
+      const streamId = annualLedgerStreamId(claim.facts);
+      const approval = claim.status === 'approved' ? claim.approval! : undefined;
+      if (approval && (await this.payouts.exists(Payouts.payoutIdFor({ kind: 'claim', id: claim.facts.claimId }, claim.facts.regimeId)))) return;
+      await this.sourcing.decideOn(
+        streamId,
+        ledgerAggregate,
+        (ledger) =>
+          approval
+            ? AnnualCapLedger.decide({ type: 'ReserveCap', data: { requestId: claim.facts.claimId, amount: approval.amount, ...approval.limit, overCapAllowed: true } }, ledger)
+            : AnnualCapLedger.decide({ type: 'ReleaseCap', data: { requestId: claim.facts.claimId } }, ledger),
+        { ...context, commandId: `${context.commandId}-ledger` },
+      );
+    }
+    if (claim.status === 'approved') await this.schedulePayout(claim, context);
   }
 
   private async schedulePayout(claim: Exclude<Claims.Claim, { status: 'none' }>, context: CommandContext): Promise<void> {

@@ -13,6 +13,10 @@ type Scheduled = Extract<Payouts.PayoutCommand, { type: 'SchedulePayout' }>['dat
 export class PayoutScheduler {
   constructor(@Inject(EventSourcing) private readonly sourcing: EventSourcing) {}
 
+  async exists(payoutId: string): Promise<boolean> {
+    return (await this.sourcing.load(Payouts.payoutStreamId(payoutId), payoutAggregate.evolve, payoutAggregate.initial)).state.status !== 'none';
+  }
+
   async schedule(payout: Scheduled, context: CommandContext): Promise<void> {
     await this.sourcing.decideOn(Payouts.payoutStreamId(payout.payoutId), payoutAggregate, (current) => Payouts.decide({ type: 'SchedulePayout', data: payout }, current), context);
   }
@@ -41,18 +45,34 @@ export class SettlePayoutHandler implements ICommandHandler<SettlePayout> {
   async execute({ payoutId, command, context }: SettlePayout): Promise<Payouts.Payout> {
     requireRole(context.actor, 'settlePayouts', command.type === 'PayPayout' ? 'paying a payout' : 'reversing a payout');
     const by = context.actor.username;
+    const streamId = Payouts.payoutStreamId(payoutId);
+    await this.settleLedger((await this.sourcing.load(streamId, payoutAggregate.evolve, payoutAggregate.initial)).state, { ...context, commandId: `${context.commandId}-before` });
     const { state } = await this.sourcing.decideOn(
-      Payouts.payoutStreamId(payoutId),
+      streamId,
       payoutAggregate,
       (current) => Payouts.decide({ type: command.type, data: { ...command.data, by } } as Payouts.PayoutCommand, current),
       context,
     );
-    if (state.status !== 'none' && state.scheduled.annualLedgerStreamId) {
-      const requestId = state.scheduled.source.id;
-      const ledgerCommand: AnnualCapLedger.AnnualCapCommand =
-        state.status === 'reversed' ? { type: 'ReleaseCap', data: { requestId } } : { type: 'ConsumeCap', data: { requestId } };
-      await this.sourcing.decideOn(state.scheduled.annualLedgerStreamId, ledgerAggregate, (ledger) => AnnualCapLedger.decide(ledgerCommand, ledger), context);
-    }
+    await this.settleLedger(state, context);
     return state;
+  }
+
+  /**
+   * The annual ledger follows the payout: paid consumes the reservation, reversed gives it back.
+   * Done from the payout's state, before and after each command, so that an interrupted
+   * settlement is finished by the next command on the payout, whichever it is.
+   */
+  private async settleLedger(payout: Payouts.Payout, context: CommandContext): Promise<void> {
+    if (payout.status === 'none' || payout.status === 'scheduled' || !payout.scheduled.annualLedgerStreamId) return;
+    const requestId = payout.scheduled.source.id;
+    await this.sourcing.decideOn(
+      payout.scheduled.annualLedgerStreamId,
+      ledgerAggregate,
+      (ledger) => {
+        if (payout.status === 'reversed') return AnnualCapLedger.decide({ type: 'ReleaseCap', data: { requestId } }, ledger);
+        return ledger.reserved[requestId] === undefined ? [] : AnnualCapLedger.decide({ type: 'ConsumeCap', data: { requestId } }, ledger);
+      },
+      { ...context, commandId: `${context.commandId}-ledger` },
+    );
   }
 }

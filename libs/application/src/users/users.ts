@@ -56,6 +56,8 @@ interface UserRow {
 
 const view = (row: UserRow): UserView => ({ username: row.username, fullName: row.full_name, roles: row.roles });
 
+const UNKNOWN_USER_HASH = `scrypt$${Buffer.alloc(16).toString('base64url')}$${Buffer.alloc(32).toString('base64url')}`;
+
 export const USERNAME = /^[a-z0-9][a-z0-9._-]{1,39}$/;
 
 /** Signed access tokens: `base64url(payload).base64url(HMAC-SHA256)`, payload { sub, exp }. */
@@ -99,7 +101,8 @@ export class Users {
 
   async signIn(username: string, password: string): Promise<{ accessToken: string; expiresAt: string; user: UserView } | undefined> {
     const found = await this.find(username);
-    if (!found || !(await passwordMatches(password, found.password_hash))) return undefined;
+    // An unknown name costs the same hashing as a wrong password, so timing does not tell which names exist.
+    if (!(await passwordMatches(password, found?.password_hash ?? UNKNOWN_USER_HASH)) || !found) return undefined;
     const expiresAt = new Date(Date.now() + this.runtime.config.auth.tokenTtlMinutes * 60_000);
     const payload = Buffer.from(JSON.stringify({ sub: username, exp: Math.floor(expiresAt.getTime() / 1000) })).toString('base64url');
     return { accessToken: `${payload}.${this.sign(payload)}`, expiresAt: expiresAt.toISOString(), user: view(found) };

@@ -1,6 +1,6 @@
 import { type DailySegment, dailyAllowanceFor, fixedAmountFor } from '../policy/entitlement.js';
 import type { BeneficiaryGroup, PolicyVersion } from '../policy/policy-version.js';
-import { requireDate, requireText, RuleViolated } from '../rule-violated.js';
+import { requireDate, requireStay, requireText, RuleViolated } from '../rule-violated.js';
 
 /**
  * An inpatient stay. On discharge the visit allowance (regime a, once, on the admission date) and
@@ -114,7 +114,7 @@ function entitlements(admittedOn: string, dischargedOn: string, context: Admissi
 function requireStayDates(admittedOn: string, dischargedOn: string, beneficiaryId: string, context: AdmissionContext): void {
   requireDate(admittedOn, 'admittedOn');
   requireDate(dischargedOn, 'dischargedOn');
-  if (dischargedOn < admittedOn) throw new RuleViolated<AdmissionRule>('DischargeBeforeAdmission', `discharge ${dischargedOn} is before admission ${admittedOn}`, 'dischargedOn');
+  requireStay(admittedOn, dischargedOn, 'dischargedOn', 'DischargeBeforeAdmission');
   if (context.groupOn(admittedOn) === undefined) {
     throw new RuleViolated<AdmissionRule>('NotABeneficiaryOnAdmission', `beneficiary ${beneficiaryId} held no group on ${admittedOn}`, 'admittedOn');
   }

@@ -68,9 +68,10 @@ function requireGroup(value: number, field: string): void {
   if (!(BENEFICIARY_GROUPS as readonly number[]).includes(value)) throw new RuleViolated<BeneficiaryRule>('InvalidInput', `${field} must be a beneficiary group from 1 to 6`, field);
 }
 
-/** The group held on `date`, or undefined before enrolment. */
+/** The group held on `date`; none before enrolment, after the day of death, or from removal from the register on. */
 export function groupOn(state: Beneficiary, date: string): BeneficiaryGroup | undefined {
   if (state.status === 'unknown') return undefined;
+  if ((state.diedOn !== undefined && date > state.diedOn) || (state.removedOn !== undefined && date >= state.removedOn)) return undefined;
   let group: BeneficiaryGroup | undefined;
   for (const period of state.groups) if (period.from <= date) group = period.group;
   return group;

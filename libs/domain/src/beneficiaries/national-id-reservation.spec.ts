@@ -18,4 +18,11 @@ describe('national id reservation', () => {
     spec.given([reserved]).when({ type: 'ReserveNationalId', data: { nationalId: '020080001234', beneficiaryId: 'b-999' } })
       .thenThrows({ rule: 'NationalIdTaken', field: 'nationalId', message: 'national id 020080001234 is already on the register (beneficiary b-004)' });
   });
+
+  it('gives the number to another beneficiary only when the holder was never written (an interrupted enrolment)', () => {
+    const taker = { nationalId: '020080001234', beneficiaryId: 'b-999' };
+    const state = [reserved].reduce(evolve, initialNationalIdReservation);
+    expect(decide({ type: 'ReserveNationalId', data: taker }, state, true)).toEqual([{ type: 'NationalIdReserved', data: taker }]);
+    expect(() => decide({ type: 'ReserveNationalId', data: taker }, state, false)).toThrow(expect.objectContaining({ rule: 'NationalIdTaken' }));
+  });
 });

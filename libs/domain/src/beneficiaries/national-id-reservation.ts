@@ -23,9 +23,13 @@ export function evolve(_state: NationalIdReservation, event: NationalIdEvent): N
   return { beneficiaryId: event.data.beneficiaryId };
 }
 
-export function decide(command: NationalIdCommand, state: NationalIdReservation): NationalIdEvent[] {
+/**
+ * `holderAbandoned`: the reservation's beneficiary was never written, long after it was taken
+ * (an enrolment interrupted between its two writes); the number is then free again.
+ */
+export function decide(command: NationalIdCommand, state: NationalIdReservation, holderAbandoned = false): NationalIdEvent[] {
   if (state.beneficiaryId === command.data.beneficiaryId) return [];
-  if (state.beneficiaryId !== undefined) {
+  if (state.beneficiaryId !== undefined && !holderAbandoned) {
     throw new RuleViolated<NationalIdRule>('NationalIdTaken', `national id ${command.data.nationalId} is already on the register (beneficiary ${state.beneficiaryId})`, 'nationalId');
   }
   return [{ type: 'NationalIdReserved', data: command.data }];

@@ -18,7 +18,7 @@ describe('card decisions', () => {
   });
 
   it('reissues a lost card once, and never a revoked one', () => {
-    const replaced: CardEvent = { type: 'CardReplaced', data: { byCardNumber: 'LS-000900', reason: 'lost', on: '2025-05-02' } };
+    const replaced: CardEvent = { type: 'CardReplaced', data: { byCardNumber: 'LS-000900', reason: 'lost', on: '2025-05-02', newCardValidTo: issue.validTo } };
     spec.given([issued]).when({ type: 'ReissueCard', data: { newCardNumber: 'LS-000900', reason: 'lost', on: '2025-05-02' } }).then([replaced]);
     spec.given([issued, replaced]).when({ type: 'ReissueCard', data: { newCardNumber: 'LS-000901', reason: 'damaged', on: '2025-06-01' } }).thenThrows({ rule: 'CardAlreadyReplaced' });
     const revoked: CardEvent = { type: 'CardRevoked', data: { reason: 'left office', on: '2025-03-01' } };
@@ -31,6 +31,11 @@ describe('card decisions', () => {
     spec.given([issued]).when({ type: 'RevokeCard', data: revoked.data }).then([revoked]);
     spec.given([issued, revoked]).when({ type: 'RevokeCard', data: revoked.data }).then([]);
     spec.given([]).when({ type: 'RevokeCard', data: revoked.data }).thenThrows({ rule: 'CardNotIssued' });
+  });
+
+  it('does not revoke a card already replaced, which would reopen its validity until the revocation', () => {
+    const replaced: CardEvent = { type: 'CardReplaced', data: { byCardNumber: 'LS-000900', reason: 'lost', on: '2025-03-01', newCardValidTo: issue.validTo } };
+    spec.given([issued, replaced]).when({ type: 'RevokeCard', data: { reason: 'left office', on: '2025-06-01' } }).thenThrows({ rule: 'CardAlreadyReplaced' });
   });
 });
 

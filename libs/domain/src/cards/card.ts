@@ -21,13 +21,14 @@ export type CardEvent =
         readonly replaces?: { readonly cardNumber: string; readonly reason: ReissueReason };
       };
     }
-  | { readonly type: 'CardReplaced'; readonly data: { readonly byCardNumber: string; readonly reason: ReissueReason; readonly on: string } }
+  /** The old card closes; the new one is valid from `on` to `newCardValidTo`. */
+  | { readonly type: 'CardReplaced'; readonly data: { readonly byCardNumber: string; readonly reason: ReissueReason; readonly on: string; readonly newCardValidTo: string } }
   | { readonly type: 'CardRevoked'; readonly data: { readonly reason: string; readonly on: string } };
 
 export type CardCommand =
   | { readonly type: 'IssueCard'; readonly data: Extract<CardEvent, { type: 'CardIssued' }>['data'] }
   /** Decided on the old card; the new card is then issued with `replaces` set. */
-  | { readonly type: 'ReissueCard'; readonly data: { readonly newCardNumber: string; readonly reason: ReissueReason; readonly on: string } }
+  | { readonly type: 'ReissueCard'; readonly data: { readonly newCardNumber: string; readonly reason: ReissueReason; readonly on: string; readonly validTo?: string } }
   | { readonly type: 'RevokeCard'; readonly data: { readonly reason: string; readonly on: string } };
 
 export type Card =
@@ -96,11 +97,15 @@ export function decide(command: CardCommand, state: Card): CardEvent[] {
       if (!REISSUE_REASONS.includes(reason)) throw invalid('reason', `reason must be one of ${REISSUE_REASONS.join(', ')}`);
       if (!CARD_NUMBER.test(newCardNumber) || newCardNumber === state.cardNumber) throw invalid('newCardNumber', 'the new card needs a new, well-formed number');
       requireDate(on, 'on');
-      return [{ type: 'CardReplaced', data: { byCardNumber: newCardNumber, reason, on } }];
+      const newCardValidTo = command.data.validTo ?? state.validTo;
+      requireDate(newCardValidTo, 'validTo');
+      if (newCardValidTo < on) throw invalid('validTo', 'the new card must be valid on the day it is issued');
+      return [{ type: 'CardReplaced', data: { byCardNumber: newCardNumber, reason, on, newCardValidTo } }];
     }
     case 'RevokeCard': {
       if (state.status === 'none') throw new RuleViolated<CardRule>('CardNotIssued', 'no card with this number was issued');
       if (state.status === 'revoked') return [];
+      if (state.status === 'replaced') throw new RuleViolated<CardRule>('CardAlreadyReplaced', `card ${state.cardNumber} was replaced on ${state.closedOn}; revoke its replacement instead`);
       requireText(command.data.reason, 'reason');
       requireDate(command.data.on, 'on');
       return [{ type: 'CardRevoked', data: command.data }];

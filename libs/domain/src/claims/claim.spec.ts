@@ -139,10 +139,21 @@ describe('requesting a claim', () => {
       .thenThrows({ rule: 'RegimeNotForGroup', field: 'regimeId' });
   });
 
-  it('refuses a claimant not on the register, or removed from it', () => {
+  it('pays no convalescence day after the claimant died, and refuses a staff allowance addressed to a beneficiary', () => {
+    const died = registered(minhEnrolment, { type: 'BeneficiaryDied', data: { on: '2025-05-07' } });
+    const events = decide(request(convalescence), initialClaim, contextOf(died, [minhCard]));
+    const approval = decide(approve(), events.reduce(evolve, initialClaim), contextOf(died, [minhCard]))[0] as Extract<ClaimEvent, { type: 'ClaimApproved' }>;
+    expect(approval.data.segments?.map((s) => [s.from, s.to, s.days])).toEqual([['2025-05-05', '2025-05-07', 3]]);
+    expect(approval.data.amount).toBe(3 * 470000);
+    claims(forStaff).given([]).when(request({ ...staffAllowance, beneficiaryId: 'b-001' })).thenThrows({ rule: 'InvalidInput', field: 'beneficiaryId' });
+  });
+
+  it('refuses a claimant not on the register, or removed from it before the service date (not after)', () => {
     claims(contextOf(Beneficiaries.initialBeneficiary, [minhCard])).given([]).when(request(seriousIllness)).thenThrows({ rule: 'NotABeneficiary', field: 'beneficiaryId' });
-    const removed = registered(minhEnrolment, { type: 'BeneficiaryRemovedFromRegister', data: { on: '2025-10-01', reason: 'moved province' } });
+    const removed = registered(minhEnrolment, { type: 'BeneficiaryRemovedFromRegister', data: { on: seriousIllness.serviceDate, reason: 'moved province' } });
     claims(contextOf(removed, [minhCard])).given([]).when(request(seriousIllness)).thenThrows({ rule: 'NotABeneficiary', field: 'beneficiaryId' });
+    const removedLater = registered(minhEnrolment, { type: 'BeneficiaryRemovedFromRegister', data: { on: '2025-12-01', reason: 'moved province' } });
+    expect(decide(request(seriousIllness), initialClaim, contextOf(removedLater, [minhCard]))).toHaveLength(1);
   });
 
   it('refuses a service before the claimant held a group, or after the claimant died', () => {
@@ -171,7 +182,9 @@ describe('requesting a claim', () => {
     spec.given([]).when(request({ ...seriousIllness, beneficiaryId: undefined })).thenThrows({ rule: 'InvalidInput', field: 'beneficiaryId' });
     spec.given([]).when(request({ ...seriousIllness, cardNumber: undefined })).thenThrows({ rule: 'InvalidInput', field: 'cardNumber' });
     spec.given([]).when(request({ ...convalescence, until: undefined })).thenThrows({ rule: 'InvalidInput', field: 'until' });
-    spec.given([]).when(request({ ...convalescence, until: '2025-05-04' })).thenThrows({ rule: 'InvalidInput', field: 'until', message: 'until must not be before serviceDate' });
+    spec.given([]).when(request({ ...convalescence, until: '2025-05-04' })).thenThrows({ rule: 'InvalidInput', field: 'until', message: 'until 2025-05-04 is before 2025-05-05' });
+    spec.given([]).when(request({ ...convalescence, until: '2026-12-31' })).thenThrows({ rule: 'InvalidInput', field: 'until', message: 'a stay of 606 days is longer than 366: record it in parts' });
+    spec.given([]).when(request({ ...convalescence, until: '9999-12-31' })).thenThrows({ rule: 'InvalidInput', field: 'until' });
     spec.given([]).when(request({ ...hospitalFees, outOfPocket: undefined })).thenThrows({ rule: 'InvalidInput', field: 'outOfPocket' });
     spec.given([]).when(request({ ...congressCheck, cost: undefined })).thenThrows({ rule: 'InvalidInput', field: 'cost', message: 'cost is required for this regime' });
     spec.given([]).when(request({ ...congressCheck, cost: 1500.5 })).thenThrows({ rule: 'InvalidInput', field: 'cost' });

@@ -13,7 +13,7 @@ import {
   staffAllowanceFor,
 } from '../policy/entitlement.js';
 import type { BeneficiaryGroup, PolicyVersion, RegimeDefinition } from '../policy/policy-version.js';
-import { requireDate, requireText, RuleViolated } from '../rule-violated.js';
+import { requireDate, requireStay, requireText, RuleViolated } from '../rule-violated.js';
 
 /**
  * A claim under one of the regimes other than the admission allowances (a, b): convalescence (c),
@@ -168,12 +168,14 @@ function wholeVnd(value: number | undefined, field: string, required: boolean): 
 function checkEligibility(facts: ClaimFacts, context: ClaimContext): BeneficiaryGroup {
   const { beneficiary, card } = context;
   if (beneficiary.status === 'unknown') throw refused('NotABeneficiary', `no beneficiary ${facts.beneficiaryId} on the register`, 'beneficiaryId');
-  if (beneficiary.status === 'removed') throw refused('NotABeneficiary', `beneficiary ${beneficiary.id} was removed from the register on ${beneficiary.removedOn}`, 'beneficiaryId');
-  const group = groupOn(beneficiary, facts.serviceDate);
-  if (group === undefined) throw refused('NotABeneficiaryOnServiceDate', `beneficiary ${beneficiary.id} held no group on ${facts.serviceDate}`, 'serviceDate');
+  if (beneficiary.removedOn !== undefined && beneficiary.removedOn <= facts.serviceDate) {
+    throw refused('NotABeneficiary', `beneficiary ${beneficiary.id} was removed from the register on ${beneficiary.removedOn}`, 'beneficiaryId');
+  }
   if (beneficiary.diedOn !== undefined && beneficiary.diedOn < facts.serviceDate) {
     throw refused('DeceasedBeforeServiceDate', `beneficiary ${beneficiary.id} died on ${beneficiary.diedOn}, before the service date ${facts.serviceDate}`, 'serviceDate');
   }
+  const group = groupOn(beneficiary, facts.serviceDate);
+  if (group === undefined) throw refused('NotABeneficiaryOnServiceDate', `beneficiary ${beneficiary.id} held no group on ${facts.serviceDate}`, 'serviceDate');
   if (card.status === 'none' || card.beneficiaryId !== beneficiary.id || !cardValidOn(card, facts.serviceDate)) {
     throw refused('CardNotValidOnServiceDate', `card ${facts.cardNumber} is not a valid card of beneficiary ${beneficiary.id} on ${facts.serviceDate}`, 'cardNumber');
   }
@@ -203,6 +205,7 @@ export function assessClaim(facts: ClaimFacts, context: ClaimContext): ClaimAsse
 
   if (rule.kind === 'staff-allowance') {
     if (!facts.staff) throw refused('InvalidInput', 'staff (name and role) is required for a staff allowance', 'staff');
+    if (facts.beneficiaryId !== undefined) throw refused('InvalidInput', 'a staff allowance is paid to the staff member, not to a beneficiary', 'beneficiaryId');
     requireText(facts.staff.name, 'staff.name');
     if (!Number.isSafeInteger(facts.quantity) || facts.quantity! <= 0) throw refused('InvalidInput', `quantity must be a positive whole number of ${rule.per}s`, 'quantity');
     const found = staffAllowanceFor(version, regime.id, facts.staff.role, facts.quantity!);
@@ -232,7 +235,8 @@ export function assessClaim(facts: ClaimFacts, context: ClaimContext): ClaimAsse
       return basic(entitled(fixedAmountFor(version, regime.id, group), 'regimeId'));
     case 'rate-per-day': {
       requireDate(facts.until, 'until');
-      if (facts.until! < facts.serviceDate) throw refused('InvalidInput', 'until must not be before serviceDate', 'until');
+      requireStay(facts.serviceDate, facts.until!, 'until', 'InvalidInput');
+      // groupOn holds no group after death or removal: those days are not paid.
       const beneficiary = context.beneficiary;
       const stay = dailyAllowanceFor(regime.id, facts.serviceDate, facts.until!, context.policyOn, (date) => groupOn(beneficiary, date));
       const first = stay.segments[0];

@@ -1,5 +1,5 @@
 import { deciderSpec } from '../testing/decider.fixture.js';
-import { type AnnualCapEvent, annualCapStreamId, decide, evolve, initialAnnualCapLedger, remainingCap } from './annual-cap-ledger.js';
+import { type AnnualCapEvent, annualCapStreamId, decide, evolve, excluding, initialAnnualCapLedger, remainingCap } from './annual-cap-ledger.js';
 
 const spec = deciderSpec({ decide, evolve, initialState: initialAnnualCapLedger });
 const CAP = 30000000;
@@ -29,9 +29,15 @@ describe('annual cap ledger (regime g)', () => {
     expect(remainingCap(ledger, CAP)).toBe(18000000);
   });
 
-  it('treats a repeated reservation of the same request as done, and refuses a different amount for it', () => {
+  it('treats a repeated reservation of the same request as done, and moves it to another amount against what others hold', () => {
     spec.given([reserved('r1', 12000000)]).when({ type: 'ReserveCap', data: { requestId: 'r1', amount: 12000000, cap: CAP, overCapAllowed: false } }).then([]);
-    spec.given([reserved('r1', 12000000)]).when({ type: 'ReserveCap', data: { requestId: 'r1', amount: 13000000, cap: CAP, overCapAllowed: false } }).thenThrows({ rule: 'AlreadyReserved' });
+    spec.given([reserved('r1', 12000000), reserved('r2', 10000000)]).when({ type: 'ReserveCap', data: { requestId: 'r1', amount: 20000000, cap: CAP, overCapAllowed: false } }).then([
+      { type: 'CapReleased', data: { requestId: 'r1', amount: 12000000 } },
+      reserved('r1', 20000000),
+    ]);
+    spec.given([reserved('r1', 12000000), reserved('r2', 10000000)]).when({ type: 'ReserveCap', data: { requestId: 'r1', amount: 21000000, cap: CAP, overCapAllowed: false } }).thenThrows({ rule: 'AnnualCapExceeded' });
+    spec.given([reserved('r1', 12000000), { type: 'CapConsumed', data: { requestId: 'r1', amount: 12000000 } }]).when({ type: 'ReserveCap', data: { requestId: 'r1', amount: 12000000, cap: CAP, overCapAllowed: false } }).thenThrows({ rule: 'AlreadyReserved' });
+    expect(excluding([reserved('r1', 12000000), reserved('r2', 10000000)].reduce(evolve, initialAnnualCapLedger), 'r1')).toEqual({ reserved: { r2: 10000000 }, consumed: {}, used: 10000000 });
     spec.given([]).when({ type: 'ReserveCap', data: { requestId: 'r1', amount: 0, cap: CAP, overCapAllowed: false } }).thenThrows({ rule: 'InvalidInput', field: 'amount' });
   });
 

@@ -48,6 +48,15 @@ export function annualCapStreamId(beneficiaryId: string, regimeId: string, year:
   return `annualcap-${beneficiaryId}-${regimeId}-${year}`;
 }
 
+/**
+ * The ledger as it stands for everyone but `requestId`: a decision on a request is made against
+ * what others hold, so that a retry does not count the request's own earlier reservation twice.
+ */
+export function excluding(ledger: AnnualCapLedger, requestId: string): AnnualCapLedger {
+  const reserved = ledger.reserved[requestId];
+  return reserved === undefined ? ledger : { ...ledger, reserved: without(ledger.reserved, requestId), used: ledger.used - reserved };
+}
+
 export function remainingCap(ledger: AnnualCapLedger, cap: number): number {
   return Math.max(0, cap - ledger.used);
 }
@@ -81,9 +90,12 @@ export function decide(command: AnnualCapCommand, ledger: AnnualCapLedger): Annu
     case 'ReserveCap': {
       const { amount, cap, timesPerYear, overCapAllowed } = command.data;
       if (!Number.isSafeInteger(amount) || amount <= 0) throw new RuleViolated<AnnualCapRule>('InvalidInput', 'amount must be a positive whole number of VND', 'amount');
-      if (reserved !== undefined || ledger.consumed[requestId] !== undefined) {
-        if (reserved === amount) return [];
-        throw new RuleViolated<AnnualCapRule>('AlreadyReserved', `request ${requestId} already holds ${reserved ?? ledger.consumed[requestId]} VND of the cap`);
+      if (ledger.consumed[requestId] !== undefined) throw new RuleViolated<AnnualCapRule>('AlreadyReserved', `request ${requestId} was already paid ${ledger.consumed[requestId]} VND of the cap`);
+      if (reserved === amount) return [];
+      // A request reserving another amount than it holds (an approval redone after an interruption) gives the old one back first.
+      if (reserved !== undefined) {
+        const release: AnnualCapEvent = { type: 'CapReleased', data: { requestId, amount: reserved } };
+        return [release, ...decide(command, evolve(ledger, release))];
       }
       if (timesPerYear !== undefined && timesUsed(ledger) >= timesPerYear) {
         throw new RuleViolated<AnnualCapRule>('YearlyLimitReached', `already used ${timesUsed(ledger)} of ${timesPerYear} times this year`);
