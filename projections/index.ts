@@ -12,3 +12,4 @@ export { BUDGET_ALERT_PERCENTS, codeOf, payments } from './payments/payments.pro
 export { annualBudget, balancesOf, payoutHistory, payoutLineage, readModelPosition, searchBeneficiaries, searchCards } from './queries/read-models.js';
 export { REGIME_HEADINGS, yearEndReport, type YearEndReport } from './queries/year-end-report.js';
 export { yearEndReportCsv, yearEndReportXlsx } from './queries/year-end-report-files.js';
+export { consistencyCheck, type ConsistencyReport, type ConsistencyRow } from './queries/consistency.js';

@@ -1,7 +1,8 @@
+import { writeFile } from 'node:fs/promises';
 import { CommandBus } from '@nestjs/cqrs';
 import { generateDemoProvince, openApplication } from '#application';
 import { liveSchemaOf, ProjectionRunner, readCheckpoint, type RebuildProgress, readModelChecksum } from '#projections';
-import { ALL_PROJECTIONS } from '#read-models';
+import { ALL_PROJECTIONS, consistencyCheck, type ConsistencyRow, yearEndReport, yearEndReportCsv, yearEndReportXlsx } from '#read-models';
 import { loadConfig, openRuntime, type Runtime } from '#runtime';
 
 const USAGE = `Usage: npm run cli -- <command> [arguments]
@@ -13,6 +14,10 @@ Commands:
   demo [--scale N] [--seed S]
                              write the demo province-year (Lạng Sơn 2025's figures) through the command path,
                              N copies of it (default 1); resumable: run it again after an interruption
+  report <year> [--format json|csv|xlsx] [--out file]
+                             the year-end report from the read models (JSON on stdout by default)
+  check <year>               consistency check: payouts in the log = beneficiaries' balances = budget view, per
+                             regime and group; exit code 1 and the differing rows when they disagree
   --help                     this text
 
 Projections: ${ALL_PROJECTIONS.map((p) => p.name).join(', ')}
@@ -92,10 +97,54 @@ function progressBar(done: number, total: number): string {
   return `[${'#'.repeat(filled)}${'.'.repeat(30 - filled)}] ${Math.floor((done * 100) / total)}%`;
 }
 
+function yearArgument(args: readonly string[]): number {
+  const year = Number(args[0]);
+  if (!Number.isInteger(year) || year < 2000 || year > 2100) throw new UsageError('give the year, e.g. 2025');
+  return year;
+}
+
+function reportOptions(args: readonly string[]): { year: number; format: 'json' | 'csv' | 'xlsx'; out?: string } {
+  const year = yearArgument(args);
+  let format: 'json' | 'csv' | 'xlsx' = 'json';
+  let out: string | undefined;
+  for (let n = 1; n < args.length; n += 2) {
+    const value = args[n + 1];
+    if (args[n] === '--format' && (value === 'json' || value === 'csv' || value === 'xlsx')) format = value;
+    else if (args[n] === '--out' && value) out = value;
+    else throw new UsageError(`${args[n]} ${value ?? ''}: expected --format json|csv|xlsx or --out <file>`);
+  }
+  if (format === 'xlsx' && !out) throw new UsageError('an xlsx report needs --out <file>');
+  return { year, format, ...(out ? { out } : {}) };
+}
+
+async function report(runtime: Runtime, args: readonly string[]): Promise<void> {
+  const { year, format, out } = reportOptions(args);
+  const built = await yearEndReport(runtime.pool, year);
+  const body = format === 'json' ? `${JSON.stringify(built, null, 2)}\n` : format === 'csv' ? yearEndReportCsv(built) : await yearEndReportXlsx(built);
+  if (out) {
+    await writeFile(out, body);
+    process.stderr.write(`year-end report ${year} (log position ${built.position}) written to ${out}\n`);
+  } else process.stdout.write(body);
+}
+
+async function check(runtime: Runtime, args: readonly string[]): Promise<void> {
+  const result = await consistencyCheck(runtime.store, runtime.pool, yearArgument(args));
+  const show = (row: ConsistencyRow) =>
+    `${row.regimeCode.padEnd(3)} ${row.group === -1 ? 'all' : String(row.group).padStart(3)}  log ${row.log.toLocaleString('en')}  budget ${row.budget.toLocaleString('en')}${row.balances === undefined ? '' : `  balances ${row.balances.toLocaleString('en')}`}`;
+  if (result.consistent) {
+    console.log(`${result.year}: consistent (${result.rows.length} rows: log = balances = budget view)`);
+    return;
+  }
+  console.error(`${result.year}: ${result.differences.length} rows differ:\n${result.differences.map(show).join('\n')}`);
+  process.exitCode = 1;
+}
+
 const COMMANDS: Record<string, { check: (args: readonly string[]) => unknown; run: (runtime: Runtime, args: readonly string[]) => Promise<void> }> = {
   rebuild: { check: selectProjections, run: rebuild },
   checksum: { check: selectProjections, run: checksum },
   demo: { check: (args) => integerOptions(args, { scale: 1, seed: 2025 }, 2 ** 31 - 1), run: demo },
+  report: { check: reportOptions, run: report },
+  check: { check: yearArgument, run: check },
 };
 
 async function main(args: readonly string[]): Promise<void> {

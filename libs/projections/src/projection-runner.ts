@@ -90,14 +90,20 @@ export class ProjectionRunner {
   }
 
   /**
-   * Resolves once the named projections (all by default) have applied the log up to `position`.
-   * A filtered projection only ever reaches positions of event types it consumes.
+   * Resolves once the named projections (all by default) have applied the log up to `position`:
+   * every event up to it that each one consumes (a filtered projection's checkpoint stays at the
+   * last event of its types).
    */
   async waitUntil(position: bigint, names = this.projections.map((p) => p.name), timeoutMs = 30000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const behind: string[] = [];
-      for (const name of names) if (((await readCheckpoint(this.pool, name)) ?? 0n) < position) behind.push(name);
+      for (const projection of this.projections.filter((p) => names.includes(p.name))) {
+        const checkpoint = (await readCheckpoint(this.pool, projection.name)) ?? 0n;
+        if (checkpoint >= position) continue;
+        const [next] = await this.store.readAll({ after: checkpoint, maxCount: 1, ...(projection.eventTypes ? { eventTypes: projection.eventTypes } : {}) });
+        if (next && next.globalPosition <= position) behind.push(projection.name);
+      }
       if (behind.length === 0) return;
       if (Date.now() > deadline) throw new Error(`projections ${behind.join(', ')} did not reach position ${position} in ${timeoutMs} ms`);
       await new Promise((resolve) => setTimeout(resolve, 20));

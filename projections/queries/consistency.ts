@@ -1,0 +1,89 @@
+import type { Pool } from 'pg';
+import type { EventStore } from '#event-store';
+import { liveSchemaOf } from '#projections';
+import { payments } from '../payments/payments.projection.js';
+
+const P = liveSchemaOf(payments);
+
+export interface ConsistencyRow {
+  readonly regimeCode: string;
+  /** The beneficiary group; 0 for staff allowances; -1 on a regime's all-groups row, which also compares the balances. */
+  readonly group: number;
+  /** Net paid according to the log itself (paid, less what was reversed after payment). */
+  readonly log: number;
+  /** Net paid in the budget view. */
+  readonly budget: number;
+  /** Net paid over the beneficiaries' balances: on all-groups rows only, as balances hold no group. */
+  readonly balances?: number;
+}
+
+export interface ConsistencyReport {
+  readonly year: number;
+  readonly consistent: boolean;
+  readonly rows: readonly ConsistencyRow[];
+  /** The rows that differ. */
+  readonly differences: readonly ConsistencyRow[];
+}
+
+const PAYOUT_EVENTS = ['PayoutScheduled', 'PayoutPaid', 'PayoutReversed'];
+
+/** Net paid per regime and group in `year`, folded from the payout events of the log. */
+async function paidInLog(store: EventStore, year: number): Promise<Map<string, { code: string; group: number; beneficiary: boolean; amount: number }>> {
+  const payouts = new Map<string, { code: string; group: number; year: number; amount: number; beneficiary: boolean; paid: boolean; reversed: boolean }>();
+  for (let after = 0n; ; ) {
+    const page = await store.readAll({ after, maxCount: 5000, eventTypes: PAYOUT_EVENTS });
+    if (page.length === 0) break;
+    for (const event of page) {
+      const data = event.data as Record<string, any>;
+      if (event.type === 'PayoutScheduled') {
+        payouts.set(event.streamId, { code: data.regimeCode, group: data.group ?? 0, year: Number(String(data.serviceDate).slice(0, 4)), amount: data.amount, beneficiary: data.beneficiaryId !== undefined, paid: false, reversed: false });
+      } else {
+        const payout = payouts.get(event.streamId);
+        if (payout && event.type === 'PayoutPaid') payout.paid = true;
+        if (payout && event.type === 'PayoutReversed') payout.reversed = true;
+      }
+    }
+    after = page[page.length - 1]!.globalPosition;
+  }
+  const totals = new Map<string, { code: string; group: number; beneficiary: boolean; amount: number }>();
+  for (const payout of payouts.values()) {
+    if (payout.year !== year || !payout.paid || payout.reversed) continue;
+    const key = `${payout.code}/${payout.group}`;
+    const total = totals.get(key) ?? { code: payout.code, group: payout.group, beneficiary: payout.beneficiary, amount: 0 };
+    total.amount += payout.amount;
+    totals.set(key, total);
+  }
+  return totals;
+}
+
+/**
+ * For one year: the sum of payouts in the log equals the budget view's paid total per regime and
+ * group, and the sum over the beneficiaries' balances per regime. Any difference means a read model
+ * no longer agrees with the log (a bug, or a row edited by hand): rebuild it.
+ */
+export async function consistencyCheck(store: EventStore, pool: Pool, year: number): Promise<ConsistencyReport> {
+  const [log, budget, balances] = await Promise.all([
+    paidInLog(store, year),
+    pool.query<{ regime_code: string; group_number: number; paid: string }>(`SELECT regime_code, group_number, sum(paid) AS paid FROM ${P}.budget_spending WHERE year = $1 GROUP BY 1, 2`, [year]),
+    pool.query<{ regime_code: string; paid: string }>(`SELECT regime_code, sum(paid) AS paid FROM ${P}.balances WHERE year = $1 GROUP BY 1`, [year]),
+  ]);
+  const rows = new Map<string, { regimeCode: string; group: number; log: number; budget: number; balances?: number }>();
+  const row = (code: string, group: number) => {
+    const key = `${code}/${group}`;
+    if (!rows.has(key)) rows.set(key, { regimeCode: code, group, log: 0, budget: 0 });
+    return rows.get(key)!;
+  };
+  for (const total of log.values()) row(total.code, total.group).log += total.amount;
+  for (const spent of budget.rows) row(spent.regime_code, spent.group_number).budget += Number(spent.paid);
+  const codes = new Set([...rows.values()].map((r) => r.regimeCode).concat(balances.rows.map((b) => b.regime_code)));
+  const perRegime: ConsistencyRow[] = [...codes].map((code) => ({
+    regimeCode: code,
+    group: -1,
+    log: [...log.values()].filter((t) => t.code === code && t.beneficiary).reduce((sum, t) => sum + t.amount, 0),
+    budget: [...rows.values()].filter((r) => r.regimeCode === code && r.group !== 0).reduce((sum, r) => sum + r.budget, 0),
+    balances: Number(balances.rows.find((b) => b.regime_code === code)?.paid ?? 0),
+  }));
+  const all = [...[...rows.values()].sort((a, b) => a.regimeCode.localeCompare(b.regimeCode) || a.group - b.group), ...perRegime.sort((a, b) => a.regimeCode.localeCompare(b.regimeCode))];
+  const differences = all.filter((r) => r.log !== r.budget || (r.balances !== undefined && r.balances !== r.log));
+  return { year, consistent: differences.length === 0, rows: all, differences };
+}
