@@ -54,18 +54,18 @@ export interface CardFilter {
   readonly offset?: number;
 }
 
-/** The card register, searchable by number prefix, holder name prefix, unit and status. */
+/** The card register, searchable by number prefix, the holder's name prefix and current unit, and status. */
 export async function searchCards(pool: Pool, filter: CardFilter) {
   const { rows } = await pool.query(
-    `SELECT card_number AS "cardNumber", beneficiary_id AS "beneficiaryId", full_name AS "fullName", administrative_unit AS "administrativeUnit",
-            group_at_issue AS "groupAtIssue", valid_from AS "validFrom", valid_to AS "validTo", status, closed_on AS "closedOn",
-            replaces, reissue_reason AS "reissueReason", replaced_by AS "replacedBy", revocation_reason AS "revocationReason"
-       FROM ${R}.cards
-      WHERE ($1::text IS NULL OR card_number LIKE $1 || '%')
-        AND ($2::text IS NULL OR lower(full_name) LIKE lower($2) || '%')
-        AND ($3::text IS NULL OR administrative_unit = $3)
-        AND ($4::text IS NULL OR status = $4)
-      ORDER BY card_number
+    `SELECT c.card_number AS "cardNumber", c.beneficiary_id AS "beneficiaryId", b.full_name AS "fullName", b.administrative_unit AS "administrativeUnit",
+            c.group_at_issue AS "groupAtIssue", c.valid_from AS "validFrom", c.valid_to AS "validTo", c.status, c.closed_on AS "closedOn",
+            c.replaces, c.reissue_reason AS "reissueReason", c.replaced_by AS "replacedBy", c.revocation_reason AS "revocationReason"
+       FROM ${R}.cards c JOIN ${R}.beneficiaries b ON b.beneficiary_id = c.beneficiary_id
+      WHERE ($1::text IS NULL OR c.card_number LIKE $1 || '%')
+        AND ($2::text IS NULL OR lower(b.full_name) LIKE lower($2) || '%')
+        AND ($3::text IS NULL OR b.administrative_unit = $3)
+        AND ($4::text IS NULL OR c.status = $4)
+      ORDER BY c.card_number
       LIMIT $5 OFFSET $6`,
     [filter.number ?? null, filter.name ?? null, filter.unit ?? null, filter.status ?? null, filter.limit ?? 100, filter.offset ?? 0],
   );

@@ -25,8 +25,6 @@ type BeneficiaryRow = {
 type CardRow = {
   card_number: string;
   beneficiary_id: string;
-  full_name: string;
-  administrative_unit: string;
   group_at_issue: number | null;
   valid_from: string;
   valid_to: string;
@@ -51,8 +49,8 @@ function groupAt(periods: readonly { valid_from: string; group_number: number }[
 /**
  * The beneficiary register and the card register. The register keeps each beneficiary's current
  * facts, and their group and position over time (valid dates), so that the register as of any
- * date can be read back; the card register is searchable by number, holder name, unit and status
- * and knows the holder's group on the day each card took effect.
+ * date can be read back; the card register knows the holder's group on the day each card took
+ * effect, and is searched together with the holder's current name and unit.
  */
 export const registers: Projection = {
   name: 'registers',
@@ -95,8 +93,6 @@ export const registers: Projection = {
       CREATE TABLE ${s}.cards (
         card_number text PRIMARY KEY,
         beneficiary_id text NOT NULL,
-        full_name text NOT NULL,
-        administrative_unit text NOT NULL,
         group_at_issue int,
         valid_from text NOT NULL,
         valid_to text NOT NULL,
@@ -107,9 +103,7 @@ export const registers: Projection = {
         replaced_by text,
         revocation_reason text
       );
-      CREATE INDEX cards_by_holder ON ${s}.cards (beneficiary_id);
-      CREATE INDEX cards_by_name ON ${s}.cards (lower(full_name) text_pattern_ops);
-      CREATE INDEX cards_by_unit ON ${s}.cards (administrative_unit, status);`);
+      CREATE INDEX cards_by_holder ON ${s}.cards (beneficiary_id);`);
   },
 
   async apply(sql: ClientBase, schema: string, events: readonly StoredEvent[]): Promise<void> {
@@ -185,12 +179,9 @@ export const registers: Projection = {
       const card_number = idOf(event.streamId, 'card');
       switch (event.type) {
         case 'CardIssued': {
-          const holder = beneficiaries.get({ beneficiary_id: data.beneficiaryId });
           cards.put({
             card_number,
             beneficiary_id: data.beneficiaryId,
-            full_name: holder?.full_name ?? '',
-            administrative_unit: holder?.administrative_unit ?? '',
             group_at_issue: groupAt(periodsOf.get(data.beneficiaryId) ?? [], data.validFrom),
             valid_from: data.validFrom,
             valid_to: data.validTo,

@@ -1,0 +1,111 @@
+import { annualBudget, balancesOf, payoutLineage } from '../queries/read-models.js';
+import { type FactSpec, projectionHarness } from '../testing/projection-harness.fixture.js';
+import { payments } from './payments.projection.js';
+
+const policy = 'lang-son/nq-24-2024/v2';
+const clause = (code: string) => `Regulation attached to Resolution 24/2024, regime ${code}`;
+const beneficiary = (id: string, unit: string): FactSpec => ({
+  streamId: `beneficiary-${id}`,
+  type: 'BeneficiaryEnrolled',
+  data: { beneficiaryId: id, fullName: id, dateOfBirth: '1966-04-02', nationalId: '020066001234', title: 't', administrativeUnit: unit, group: 3, from: '2020-01-01' },
+});
+const scheduled = (payoutId: string, source: { kind: string; id: string }, regimeId: string, amount: number, serviceDate: string, extra: Record<string, unknown> = {}): FactSpec => ({
+  streamId: `payout-${payoutId}`,
+  type: 'PayoutScheduled',
+  actor: 'approver-1',
+  data: { payoutId, source, regimeId, regimeCode: regimeId.split('.')[0], beneficiaryId: 'b-1', payee: 'b-1', group: 3, amount, serviceDate, policyVersionId: policy, ...extra },
+});
+
+describe('payments read model', () => {
+  let harness: Awaited<ReturnType<typeof projectionHarness>>;
+  const money = (sql: string) => harness.rows(sql).then((rows) => rows.map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, typeof v === 'string' && /^-?\d+$/.test(v) ? Number(v) : v]))));
+
+  beforeAll(async () => {
+    harness = await projectionHarness(payments);
+    await harness.apply([
+      beneficiary('b-1', 'Huyện Cao Lộc'),
+      { streamId: 'budget-2025-b', type: 'AnnualBudgetAllocated', actor: 'finance-1', data: { year: 2025, regimeCode: 'b', amount: 1_000_000, decisionNumber: '1/QĐ' } },
+      { streamId: 'budget-2025-g', type: 'AnnualBudgetAllocated', actor: 'finance-1', data: { year: 2025, regimeCode: 'g', amount: 50_000_000, decisionNumber: '1/QĐ' } },
+      // A stay: entitled at discharge, corrected (which replaces the entitlements), approved, paid.
+      { streamId: 'admission-s1', type: 'AdmissionRecorded', data: { admissionId: 's1', beneficiaryId: 'b-1', facility: 'BVĐK', admittedOn: '2025-06-29', recordedBy: 'clerk-1' } },
+      { streamId: 'admission-s1', type: 'DischargeRecorded', data: { dischargedOn: '2025-07-02', recordedBy: 'clerk-1' } },
+      { streamId: 'admission-s1', type: 'VisitAllowanceEntitled', data: { serviceDate: '2025-06-29', group: 3, amount: 700_000, policyVersionId: policy, clause: clause('a') } },
+      { streamId: 'admission-s1', type: 'MealAllowanceEntitled', data: { amount: 760_000, days: 4, segments: [{ from: '2025-06-29', to: '2025-07-02', days: 4, group: 3, rate: 190_000, amount: 760_000, policyVersionId: policy, clause: clause('b') }] } },
+    ]);
+    await harness.apply([
+      { streamId: 'admission-s1', type: 'AdmissionDatesCorrected', data: { admittedOn: '2025-06-29', dischargedOn: '2025-07-03', reason: 'certificate', recordedBy: 'clerk-2' } },
+      { streamId: 'admission-s1', type: 'VisitAllowanceEntitled', data: { serviceDate: '2025-06-29', group: 3, amount: 700_000, policyVersionId: policy, clause: clause('a') } },
+      { streamId: 'admission-s1', type: 'MealAllowanceEntitled', data: { amount: 950_000, days: 5, segments: [{ from: '2025-06-29', to: '2025-07-03', days: 5, group: 3, rate: 190_000, amount: 950_000, policyVersionId: policy, clause: clause('b') }] } },
+      { streamId: 'admission-s1', type: 'AdmissionAllowancesApproved', actor: 'approver-1', data: { by: 'approver-1', visit: 700_000, meals: 950_000 } },
+      scheduled('admission-s1-a', { kind: 'admission', id: 's1' }, 'a', 700_000, '2025-06-29'),
+      scheduled('admission-s1-b', { kind: 'admission', id: 's1' }, 'b', 950_000, '2025-07-03'),
+      { streamId: 'payout-admission-s1-b', type: 'PayoutPaid', actor: 'finance-1', data: { reference: 'UNC-1', paidOn: '2025-07-10', by: 'finance-1' } },
+      // The beneficiary moves: later services count under the new unit.
+      { streamId: 'beneficiary-b-1', type: 'BeneficiaryPositionChanged', data: { title: 't2', administrativeUnit: 'Xã Tân Liên', from: '2025-07-15' } },
+    ]);
+    await harness.apply([
+      // Special drugs over the cap, by two approvers; paid, then reversed.
+      { streamId: 'claim-c1', type: 'ClaimRequested', actor: 'council-1', data: { claimId: 'c1', regimeId: 'g', serviceDate: '2025-08-01', beneficiaryId: 'b-1', cardNumber: 'LS-1', cost: 45_000_000, councilDecisionNumber: '1/HĐCM', items: [], requestedBy: 'council-1' } },
+      { streamId: 'claim-c1', type: 'OverCapApprovalProposed', actor: 'approver-1', data: { by: 'approver-1', reason: 'chronic' } },
+      { streamId: 'claim-c1', type: 'ClaimApproved', actor: 'approver-2', data: { amount: 45_000_000, approvedBy: ['approver-1', 'approver-2'], policyVersionId: policy, clause: clause('g'), basis: 40_000_000, group: 3, partial: false, overCap: 5_000_000, limit: { cap: 40_000_000 } } },
+      scheduled('claim-c1', { kind: 'claim', id: 'c1' }, 'g', 45_000_000, '2025-08-01', { annualLedgerStreamId: 'annualcap-b-1-g-2025' }),
+      { streamId: 'payout-claim-c1', type: 'PayoutPaid', actor: 'finance-1', data: { reference: 'UNC-2', paidOn: '2025-08-10', by: 'finance-1' } },
+      // A rejected claim and a rejected stay leave lineage, no money.
+      { streamId: 'claim-c2', type: 'ClaimRequested', data: { claimId: 'c2', regimeId: 'e', serviceDate: '2025-09-01', beneficiaryId: 'b-1', cardNumber: 'LS-1', requestedBy: 'clerk-1' } },
+      { streamId: 'claim-c2', type: 'ClaimRejected', actor: 'approver-1', data: { by: 'approver-1', reason: 'not a serious illness' } },
+      { streamId: 'admission-s2', type: 'AdmissionRecorded', data: { admissionId: 's2', beneficiaryId: 'b-1', facility: 'BVĐK', admittedOn: '2025-10-01', recordedBy: 'clerk-1' } },
+      { streamId: 'admission-s2', type: 'AdmissionAllowancesRejected', actor: 'approver-1', data: { by: 'approver-1', reason: 'day care only' } },
+    ]);
+    await harness.apply([{ streamId: 'payout-claim-c1', type: 'PayoutReversed', actor: 'finance-1', data: { reason: 'pharmacy refund', on: '2025-09-01', by: 'finance-1' } }]);
+  }, 60_000);
+  afterAll(() => harness.close());
+
+  it('keeps balances per year and regime: a correction replaces the entitlement, a reversal takes back what was paid and gives the cap back', async () => {
+    expect(await balancesOf(harness.pool, 'b-1', 2025)).toEqual([
+      { year: 2025, regimeId: 'a', regimeCode: 'a', entitled: 700_000, approved: 700_000, paid: 0, reversed: 0, annualCap: null, capUsed: 0, remainingCap: null },
+      { year: 2025, regimeId: 'b', regimeCode: 'b', entitled: 950_000, approved: 950_000, paid: 950_000, reversed: 0, annualCap: null, capUsed: 0, remainingCap: null },
+      { year: 2025, regimeId: 'g', regimeCode: 'g', entitled: 45_000_000, approved: 45_000_000, paid: 0, reversed: 45_000_000, annualCap: 40_000_000, capUsed: 0, remainingCap: 40_000_000 },
+    ]);
+  });
+
+  it('keeps each payout with the rule it rests on, its status and its full lineage', async () => {
+    expect(await money("SELECT payout_id, regime_code, administrative_unit, amount, units, clause, basis, over_cap, approved_by, status, paid_reference, reversal_reason FROM $schema.payouts ORDER BY 1")).toEqual([
+      { payout_id: 'admission-s1-a', regime_code: 'a', administrative_unit: 'Huyện Cao Lộc', amount: 700_000, units: 1, clause: clause('a'), basis: 700_000, over_cap: 0, approved_by: null, status: 'scheduled', paid_reference: null, reversal_reason: null },
+      { payout_id: 'admission-s1-b', regime_code: 'b', administrative_unit: 'Huyện Cao Lộc', amount: 950_000, units: 5, clause: clause('b'), basis: 190_000, over_cap: 0, approved_by: null, status: 'paid', paid_reference: 'UNC-1', reversal_reason: null },
+      { payout_id: 'claim-c1', regime_code: 'g', administrative_unit: 'Xã Tân Liên', amount: 45_000_000, units: 1, clause: clause('g'), basis: 40_000_000, over_cap: 5_000_000, approved_by: 'approver-1, approver-2', status: 'reversed', paid_reference: 'UNC-2', reversal_reason: 'pharmacy refund' },
+    ]);
+    const traced = await payoutLineage(harness.pool, 'claim-c1');
+    expect(traced!.lineage.map((step: { step: string; actor: string }) => [step.step, step.actor])).toEqual([
+      ['ClaimRequested', 'council-1'],
+      ['OverCapApprovalProposed', 'approver-1'],
+      ['ClaimApproved', 'approver-2'],
+      ['PayoutScheduled', 'approver-1'],
+      ['PayoutPaid', 'finance-1'],
+      ['PayoutReversed', 'finance-1'],
+    ]);
+    expect((await payoutLineage(harness.pool, 'admission-s1-b'))!.lineage.map((step: { step: string }) => step.step)).toEqual([
+      'AdmissionRecorded', 'DischargeRecorded', 'VisitAllowanceEntitled', 'MealAllowanceEntitled', 'AdmissionDatesCorrected', 'VisitAllowanceEntitled', 'MealAllowanceEntitled', 'AdmissionAllowancesApproved', 'PayoutScheduled', 'PayoutPaid',
+    ]);
+    expect(await harness.rows("SELECT step FROM $schema.lineage WHERE subject_id IN ('c2', 's2') ORDER BY global_position")).toEqual([
+      { step: 'ClaimRequested' }, { step: 'ClaimRejected' }, { step: 'AdmissionRecorded' }, { step: 'AdmissionAllowancesRejected' },
+    ]);
+  });
+
+  it('keeps the annual budget by regime, group and unit, and raises the 80 % and 100 % alerts once each', async () => {
+    const budget = await annualBudget(harness.pool, 2025);
+    expect(budget.regimes).toEqual([
+      { regimeCode: 'a', allocated: null, decisionNumber: null, committed: 700_000, paid: 0, remaining: null, usedPercent: null, alerts: [] },
+      { regimeCode: 'b', allocated: 1_000_000, decisionNumber: '1/QĐ', committed: 0, paid: 950_000, remaining: 50_000, usedPercent: 95, alerts: [{ percent: 80, used: 950_000, allocated: 1_000_000, position: expect.any(String) }] },
+      {
+        regimeCode: 'g', allocated: 50_000_000, decisionNumber: '1/QĐ', committed: 0, paid: 0, remaining: 50_000_000, usedPercent: 0,
+        // 45 M of 50 M was committed before the reversal: the 80 % alert stays on the record.
+        alerts: [{ percent: 80, used: 45_000_000, allocated: 50_000_000, position: expect.any(String) }],
+      },
+    ]);
+    expect(budget.spending).toEqual([
+      { regimeCode: 'a', group: 3, administrativeUnit: 'Huyện Cao Lộc', committed: 700_000, paid: 0 },
+      { regimeCode: 'b', group: 3, administrativeUnit: 'Huyện Cao Lộc', committed: 0, paid: 950_000 },
+      { regimeCode: 'g', group: 3, administrativeUnit: 'Xã Tân Liên', committed: 0, paid: 0 },
+    ]);
+  });
+});

@@ -1,0 +1,59 @@
+import type pg from 'pg';
+import { createPool, inTransaction } from '#database';
+import type { StoredEvent } from '#event-store';
+import { ident, liveSchemaOf, type Projection } from '#projections';
+import { createTestDatabase, type TestDatabase } from '../../test/support/test-database.js';
+
+export interface FactSpec {
+  readonly streamId: string;
+  readonly type: string;
+  readonly data: unknown;
+  readonly actor?: string;
+}
+
+/**
+ * One projection's tables in a database of their own (under the live schema name, so the read
+ * queries work on them), fed batch by batch with events written as the domain writes them.
+ */
+export async function projectionHarness(projection: Projection) {
+  const database: TestDatabase = await createTestDatabase();
+  const pool: pg.Pool = createPool(database.url, 2);
+  const schema = liveSchemaOf(projection);
+  await inTransaction(pool, async (client) => {
+    await client.query(`CREATE SCHEMA ${ident(schema)}`);
+    await projection.createTables(client, schema);
+  });
+  let position = 0n;
+  const revisions = new Map<string, number>();
+  return {
+    pool,
+    schema,
+    /** Applies the facts as one batch, as the runner would, in log order. */
+    async apply(facts: readonly FactSpec[]): Promise<void> {
+      const events: StoredEvent[] = facts.map((fact) => {
+        const revision = (revisions.get(fact.streamId) ?? -1) + 1;
+        revisions.set(fact.streamId, revision);
+        position += 1n;
+        return {
+          eventId: `e-${position}`,
+          streamId: fact.streamId,
+          streamRevision: revision,
+          globalPosition: position,
+          type: fact.type,
+          data: fact.data,
+          metadata: { actor: fact.actor ?? 'clerk-1', roles: ['clerk'], schemaVersion: 1 },
+          recordedAt: new Date(Date.UTC(2025, 0, 1) + Number(position) * 1000),
+        };
+      });
+      const consumed = projection.eventTypes ? events.filter((event) => projection.eventTypes!.includes(event.type)) : events;
+      await inTransaction(pool, (client) => projection.apply(client, schema, consumed));
+    },
+    async rows<Row = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<Row[]> {
+      return (await pool.query(sql.replaceAll('$schema', ident(schema)), params)).rows as Row[];
+    },
+    async close(): Promise<void> {
+      await pool.end();
+      await database.drop();
+    },
+  };
+}
