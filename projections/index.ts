@@ -13,3 +13,4 @@ export { annualBudget, balancesOf, payoutHistory, payoutLineage, readModelPositi
 export { REGIME_HEADINGS, yearEndReport, type YearEndReport } from './queries/year-end-report.js';
 export { yearEndReportCsv, yearEndReportXlsx } from './queries/year-end-report-files.js';
 export { consistencyCheck, type ConsistencyReport, type ConsistencyRow } from './queries/consistency.js';
+export { createReportingViews, REPORTING_VIEWS } from './reporting/reporting-views.js';

@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { CommandBus } from '@nestjs/cqrs';
 import { generateDemoProvince, openApplication } from '#application';
 import { liveSchemaOf, ProjectionRunner, readCheckpoint, type RebuildProgress, readModelChecksum } from '#projections';
-import { ALL_PROJECTIONS, consistencyCheck, type ConsistencyRow, yearEndReport, yearEndReportCsv, yearEndReportXlsx } from '#read-models';
+import { ALL_PROJECTIONS, consistencyCheck, createReportingViews, type ConsistencyRow, yearEndReport, yearEndReportCsv, yearEndReportXlsx } from '#read-models';
 import { loadConfig, openRuntime, type Runtime } from '#runtime';
 
 const USAGE = `Usage: npm run cli -- <command> [arguments]
@@ -40,7 +40,7 @@ function progressLine(progress: RebuildProgress, startedAt: number): string {
 
 async function rebuild(runtime: Runtime, names: readonly string[]): Promise<void> {
   const projections = selectProjections(names);
-  const runner = new ProjectionRunner(runtime.store, runtime.pool, projections, { log: (message) => process.stderr.write(`${message}\n`) });
+  const runner = new ProjectionRunner(runtime.store, runtime.pool, projections, { log: (message) => process.stderr.write(`${message}\n`), dependents: createReportingViews });
   await runner.prepare();
   for (const projection of projections) {
     const startedAt = Date.now();

@@ -1,4 +1,4 @@
-import type { Pool } from 'pg';
+import type { ClientBase, Pool } from 'pg';
 import { inTransaction } from '#database';
 import type { EventStore, StoredEvent } from '#event-store';
 import { lockCheckpoint, migrateProjections, readCheckpoint, writeCheckpoint } from './checkpoints.js';
@@ -15,6 +15,11 @@ export interface ProjectionRunnerOptions {
   /** Pause before retrying after a failed batch. */
   readonly retryDelayMs?: number;
   readonly log?: (message: string) => void;
+  /**
+   * Recreates what depends on the live read models' tables (the reporting views): after the
+   * schemas are prepared, and inside the transaction that swaps a rebuilt schema in.
+   */
+  readonly dependents?: (sql: ClientBase) => Promise<unknown>;
 }
 
 export interface RebuildProgress {
@@ -59,6 +64,7 @@ export class ProjectionRunner {
   private readonly rebuildBatchSize: number;
   private readonly retryDelayMs: number;
   private readonly log: (message: string) => void;
+  private readonly dependents: ((sql: ClientBase) => Promise<unknown>) | undefined;
   private readonly stopping = new AbortController();
   private readonly loops: Promise<void>[] = [];
   private readonly closers = new Set<() => Promise<void>>();
@@ -73,6 +79,7 @@ export class ProjectionRunner {
     this.rebuildBatchSize = options.rebuildBatchSize ?? 5000;
     this.retryDelayMs = options.retryDelayMs ?? 1000;
     this.log = options.log ?? (() => undefined);
+    this.dependents = options.dependents;
   }
 
   /** Creates what is missing (checkpoint table, each projection's schema), then starts every projection. */
@@ -87,6 +94,7 @@ export class ProjectionRunner {
       const schema = liveSchemaOf(projection);
       if ((await readCheckpoint(this.pool, projection.name)) === undefined) await createSchema(this.pool, projection, schema, projection.name);
     }
+    if (this.dependents) await inTransaction(this.pool, this.dependents);
   }
 
   /**
@@ -191,6 +199,7 @@ export class ProjectionRunner {
       await client.query(`ALTER SCHEMA ${ident(fresh)} RENAME TO ${ident(live)}`);
       await writeCheckpoint(client, projection.name, cursor);
       await client.query('DELETE FROM projection_checkpoints WHERE projection = $1', [key]);
+      await this.dependents?.(client);
     });
     await this.pool.query(`DROP SCHEMA IF EXISTS ${ident(retired)} CASCADE`);
     this.log(`projection ${projection.name} rebuilt: ${events} events in ${((Date.now() - started) / 1000).toFixed(1)} s`);

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { ProjectionRunner } from '#projections';
-import { ALL_PROJECTIONS } from '#read-models';
+import { ALL_PROJECTIONS, createReportingViews } from '#read-models';
 import type { Runtime } from './runtime.js';
 
 /** Injection token of the process's {@link Runtime} (pool, event store, configuration). */
@@ -14,6 +14,7 @@ export class ProjectionsService implements OnApplicationBootstrap, OnApplication
   constructor(@Inject(RUNTIME) runtime: Runtime) {
     this.runner = new ProjectionRunner(runtime.store, runtime.pool, ALL_PROJECTIONS, {
       batchSize: runtime.config.projectionBatchSize,
+      dependents: createReportingViews,
       log: (message) => console.log(`[projections] ${message}`),
     });
   }

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import type { INestApplicationContext } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { liveSchemaOf, ProjectionRunner, readModelChecksum } from '#projections';
-import { ALL_PROJECTIONS, consistencyCheck, payments, yearEndReport } from '#read-models';
+import { ALL_PROJECTIONS, consistencyCheck, createReportingViews, payments, REPORTING_VIEWS, yearEndReport } from '#read-models';
 import { loadConfig, openRuntime, type Runtime } from '#runtime';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database.js';
 import { openApplication } from '../standalone.js';
@@ -26,7 +26,7 @@ describe('the demo province and its year-end report', () => {
     runtime = await openRuntime(loadConfig({ DATABASE_URL: database.url }));
     app = await openApplication(runtime);
     await generateDemoProvince(app.get(CommandBus), { seed: 2025, scale: 1 });
-    runner = new ProjectionRunner(runtime.store, runtime.pool, ALL_PROJECTIONS, { log: () => undefined });
+    runner = new ProjectionRunner(runtime.store, runtime.pool, ALL_PROJECTIONS, { log: () => undefined, dependents: createReportingViews });
     await runner.start();
     await runner.waitUntil(await runtime.store.readHeadPosition());
   }, 240_000);
@@ -72,13 +72,17 @@ describe('the demo province and its year-end report', () => {
     const checksums = async () => Promise.all(ALL_PROJECTIONS.map((p) => readModelChecksum(runtime.pool, liveSchemaOf(p))));
     const live = await checksums();
     await runner.stop();
-    const rebuilder = new ProjectionRunner(runtime.store, runtime.pool, ALL_PROJECTIONS, { log: () => undefined });
+    const rebuilder = new ProjectionRunner(runtime.store, runtime.pool, ALL_PROJECTIONS, { log: () => undefined, dependents: createReportingViews });
     for (const projection of ALL_PROJECTIONS) await rebuilder.rebuild(projection);
     const first = await checksums();
     for (const projection of ALL_PROJECTIONS) await rebuilder.rebuild(projection);
     expect(await checksums()).toEqual(first);
     expect(first).toEqual(live);
     await runner.start();
+    // The reporting views follow the swapped-in tables.
+    for (const view of REPORTING_VIEWS) await runtime.pool.query(`SELECT * FROM reporting.${view} LIMIT 1`);
+    const { rows } = await runtime.pool.query(`SELECT sum(amount)::bigint AS amount, sum(units)::int AS days FROM reporting.year_end_by_regime_and_group WHERE year = 2025 AND regime_code = 'b'`);
+    expect(rows[0]).toEqual({ amount: '5128860000', days: 26994 });
   }, 120_000);
 
   it('catches a corrupted row of the budget view, and the CLI exits 1 naming it', async () => {

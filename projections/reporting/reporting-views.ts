@@ -1,0 +1,70 @@
+import type { ClientBase } from 'pg';
+import { liveSchemaOf } from '#projections';
+import { payments } from '../payments/payments.projection.js';
+import { registers } from '../registers/registers.projection.js';
+
+const R = liveSchemaOf(registers);
+const P = liveSchemaOf(payments);
+
+/**
+ * The reporting schema: stable, documented views over the read models for a BI tool (Metabase,
+ * Grafana, Superset) connected to PostgreSQL. Amounts are whole VND (bigint). The views are
+ * recreated whenever a read model is swapped in by a rebuild, in the same transaction, so a
+ * reader never sees them point at retired tables. Documented in docs/reporting.md.
+ */
+const VIEWS: Record<string, string> = {
+  beneficiary_register: `
+    SELECT beneficiary_id, full_name, date_of_birth, national_id, title, administrative_unit, current_group AS group_number,
+           enrolled_from, status, retired_on, died_on, removed_on
+      FROM ${R}.beneficiaries`,
+  beneficiary_group_periods: `
+    SELECT beneficiary_id, group_number, valid_from,
+           lead(valid_from) OVER (PARTITION BY beneficiary_id ORDER BY valid_from) AS valid_until,
+           reason, decision_number
+      FROM ${R}.group_periods`,
+  card_register: `
+    SELECT c.card_number, c.beneficiary_id, b.full_name, b.administrative_unit, c.group_at_issue AS group_number,
+           c.valid_from, c.valid_to, c.status, c.closed_on, c.replaces AS replaces_card_number, c.reissue_reason,
+           c.replaced_by AS replaced_by_card_number, c.revocation_reason
+      FROM ${R}.cards c JOIN ${R}.beneficiaries b USING (beneficiary_id)`,
+  beneficiary_balances: `
+    SELECT x.beneficiary_id, b.full_name, x.year, x.regime_id, x.regime_code, x.entitled, x.approved, x.paid, x.reversed,
+           x.annual_cap, x.cap_used, CASE WHEN x.annual_cap IS NULL THEN NULL ELSE greatest(x.annual_cap - x.cap_used, 0) END AS remaining_cap
+      FROM ${P}.balances x LEFT JOIN ${R}.beneficiaries b USING (beneficiary_id)`,
+  annual_budget_by_regime: `
+    SELECT year, regime_code, allocated, decision_number, committed, paid, committed + paid AS used,
+           allocated - committed - paid AS remaining,
+           CASE WHEN allocated > 0 THEN round(100.0 * (committed + paid) / allocated, 1) END AS used_percent
+      FROM ${P}.budget_totals`,
+  annual_budget_by_group_and_unit: `
+    SELECT year, regime_code, group_number, administrative_unit, committed, paid FROM ${P}.budget_spending`,
+  budget_alerts: `
+    SELECT year, regime_code, percent AS threshold_percent, used AS used_when_raised, allocated AS allocated_when_raised, global_position AS raised_at_log_position
+      FROM ${P}.budget_alerts`,
+  payout_history: `
+    SELECT payout_id, source_kind, source_id, beneficiary_id, payee, regime_id, regime_code, group_number, administrative_unit, year,
+           service_date, amount, units, policy_version_id, clause, basis AS rate_or_ceiling, over_cap, approved_by, status,
+           paid_reference, paid_on, reversed_on, reversal_reason
+      FROM ${P}.payouts`,
+  payout_lineage: `
+    SELECT subject_kind, subject_id, global_position AS log_position, step, actor, roles, recorded_at, details FROM ${P}.lineage`,
+  year_end_by_regime_and_group: `
+    SELECT year, regime_code, group_number, count(*) AS payouts, count(DISTINCT coalesce(beneficiary_id, payee)) AS people,
+           sum(units) AS units, sum(amount) AS amount
+      FROM ${P}.payouts WHERE status = 'paid' GROUP BY year, regime_code, group_number`,
+};
+
+/** (Re)creates the reporting views, when both read models exist; returns whether it did. */
+export async function createReportingViews(sql: Pick<ClientBase, 'query'>): Promise<boolean> {
+  const { rows } = await sql.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_namespace WHERE nspname = ANY($1::text[])', [[R, P]]);
+  if (rows[0]!.n < 2) return false;
+  await sql.query('CREATE SCHEMA IF NOT EXISTS reporting');
+  for (const [name, query] of Object.entries(VIEWS)) {
+    // Dropped first: a view's columns cannot be renamed by CREATE OR REPLACE.
+    await sql.query(`DROP VIEW IF EXISTS reporting.${name}`);
+    await sql.query(`CREATE VIEW reporting.${name} AS ${query}`);
+  }
+  return true;
+}
+
+export const REPORTING_VIEWS = Object.keys(VIEWS);
