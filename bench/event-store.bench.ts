@@ -6,82 +6,22 @@
  *   npm run bench                                   # full run
  *   BENCH_SCALE=0.05 BENCH_REPORT=/tmp/b.md npm run bench   # smoke run
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, release, tmpdir, totalmem, type as osType } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { EmbeddedPostgres } from '#database';
 import { startThrowawayPostgres, type ThrowawayPostgres } from '../test/support/throwaway-postgres.js';
 import type { BenchTarget } from './bench-target.js';
 import { openEmmettStore } from './emmett-target.js';
 import { openOurStore } from './our-store-target.js';
+import { admin, createDatabase, durableSettings, machine, packageVersion, ROOT, serverVersion, writeSection } from './server.js';
 import { checkTargets, type Environment, integer, markdownReport, type Results, summaryTable } from './report.js';
 import { runSuite, type SuiteResults } from './suite.js';
 import { DEFAULT_REPLAY_BATCH, envNumber, type Workload, workloadFor } from './workload.js';
 
-/** The repository root: this file runs from dist/bench/. */
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 const log = (message: string): void => console.error(`[bench] ${message}`);
-
-function packageVersion(name: string): string {
-  const manifest = JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string };
-  return manifest.version;
-}
-
-async function serverVersion(connectionString: string): Promise<string> {
-  const client = new pg.Client({ connectionString });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ server_version: string }>('SHOW server_version');
-    return rows[0]!.server_version;
-  } finally {
-    await client.end();
-  }
-}
-
-/** Runs `sql` as the server's superuser on its default database (CREATE DATABASE, CHECKPOINT). */
-async function admin(serverUrl: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
-/**
- * The server's durability settings, refusing to go on unless commits are durable: the figures
- * claim fsync on, and a server without it is not the one we started (another process can take
- * the port between the moment it is found free and the moment our server binds it).
- */
-async function durableSettings(serverUrl: string): Promise<string> {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ name: string; setting: string; unit: string | null }>(
-      `SELECT name, setting, unit FROM pg_settings
-        WHERE name IN ('fsync', 'synchronous_commit', 'full_page_writes', 'wal_sync_method', 'shared_buffers') ORDER BY name`,
-    );
-    const settings = new Map(rows.map((row) => [row.name, row.unit === '8kB' ? `${(Number(row.setting) * 8) / 1024}MB` : row.setting]));
-    if (settings.get('fsync') !== 'on' || settings.get('synchronous_commit') !== 'on') {
-      throw new Error(`the server at ${serverUrl} does not commit durably (fsync=${settings.get('fsync')}, synchronous_commit=${settings.get('synchronous_commit')}); is it really ours?`);
-    }
-    return [...settings].map(([name, value]) => `${name}=${value}`).join(', ');
-  } finally {
-    await client.end();
-  }
-}
-
-async function createDatabase(serverUrl: string, name: string): Promise<string> {
-  await admin(serverUrl, `CREATE DATABASE ${name}`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
 
 /** Opens a target, runs the suite on it, and closes it whatever happens. */
 async function measure(open: () => Promise<BenchTarget>, workload: Workload): Promise<SuiteResults> {
@@ -173,13 +113,9 @@ async function main(): Promise<void> {
     const emmett = await measure(() => openEmmettStore(serverLabel, emmettUrl), serverWorkload);
 
     const results: Results = { pglite, postgres, emmett };
-    const cores = cpus();
     const environment: Environment = {
       date: new Date().toISOString(),
-      cpu: `${cores[0]?.model.trim() ?? 'unknown'} × ${cores.length}`,
-      memory: `${(totalmem() / 1024 ** 3).toFixed(1)} GiB`,
-      os: `${osType()} ${release()}`,
-      node: process.version,
+      ...machine(),
       postgres: `${server.version}, a throwaway cluster from the machine's binaries (${serverSettings})`,
       pglite: `@electric-sql/pglite ${packageVersion('@electric-sql/pglite')} (PostgreSQL ${pgliteServerVersion}), @electric-sql/pglite-socket ${packageVersion('@electric-sql/pglite-socket')}`,
       emmett: `@event-driven-io/emmett-postgresql ${packageVersion('@event-driven-io/emmett-postgresql')}, @event-driven-io/emmett ${packageVersion('@event-driven-io/emmett')}`,
@@ -195,8 +131,7 @@ async function main(): Promise<void> {
     for (const check of checkTargets(results)) console.log(`${check.met ? 'MET    ' : 'NOT MET'}  ${check.name} (${check.detail})`);
     for (const note of observations) console.log(`\nNote: ${note}`);
 
-    mkdirSync(dirname(reportPath), { recursive: true });
-    writeFileSync(reportPath, markdownReport(environment, results, observations));
+    writeSection(reportPath, 'event-store', markdownReport(environment, results, observations));
     log(`report written to ${reportPath} (${environment.seconds.toFixed(0)} s)`);
   } finally {
     if (server) {

@@ -227,7 +227,7 @@ export function markdownReport(environment: Environment, results: Results, obser
   return [
     '# Event store benchmarks',
     '',
-    `Measured ${environment.date} by \`npm run bench\` (bench/event-store.bench.ts) in ${environment.seconds.toFixed(0)} s. Regenerate the file with the same command; it is overwritten.`,
+    `Measured ${environment.date} by \`npm run bench\` (bench/event-store.bench.ts) in ${environment.seconds.toFixed(0)} s. Regenerate it with the same command, which rewrites this section only.`,
     '',
     '## Machine',
     '',

@@ -216,22 +216,38 @@ export const payments: Projection = {
     const lineage: Record<string, unknown>[] = [];
     const alerts: Record<string, unknown>[] = [];
 
-    // What the batch touches, loaded up front in one query per table.
+    // What the batch touches, loaded up front in one query per table: inside the loop, a row not
+    // in the cache is a new row, and no event costs a round trip.
     const payoutIds = new Set<string>();
     const sourceIds = new Set<string>();
     const holders = new Set<string>();
+    const years = new Set<number>();
     for (const event of events) {
       const subject = subjectOf(event);
+      const data = event.data as Record<string, any>;
       if (subject?.kind === 'payout') payoutIds.add(subject.id);
       else if (subject) sourceIds.add(subject.id);
       if (event.type === 'PayoutScheduled') {
-        const data = event.data as { source: { id: string }; beneficiaryId?: string };
         sourceIds.add(data.source.id);
-        if (data.beneficiaryId) holders.add(data.beneficiaryId);
+        years.add(yearOf(data.serviceDate));
       }
+      if (typeof data.beneficiaryId === 'string') holders.add(data.beneficiaryId);
+      if (event.type === 'AnnualBudgetAllocated') years.add(data.year);
     }
     await payouts.load([...payoutIds].map((payout_id) => ({ payout_id })));
     await sources.load([...sourceIds].map((source_id) => ({ source_id })));
+    for (const id of payoutIds) {
+      const payout = payouts.get({ payout_id: id });
+      if (payout?.beneficiary_id) holders.add(payout.beneficiary_id);
+      if (payout) years.add(payout.year);
+    }
+    for (const id of sourceIds) {
+      const from = sources.get({ source_id: id });
+      if (from?.beneficiary_id) holders.add(from.beneficiary_id);
+    }
+    await balances.loadWhere('beneficiary_id = ANY($1::text[])', [[...holders]]);
+    await totals.loadWhere('year = ANY($1::int[])', [[...years]]);
+    await spending.loadWhere('year = ANY($1::int[])', [[...years]]);
     const unitRows = await sql.query<{ beneficiary_id: string; valid_from: string; administrative_unit: string }>(
       `SELECT * FROM ${ident(schema)}.units WHERE beneficiary_id = ANY($1::text[])`,
       [[...holders]],
@@ -245,23 +261,11 @@ export const payments: Projection = {
       for (const unit of unitHistory.get(beneficiaryId) ?? []) if (unit.valid_from <= date && (!found || unit.valid_from > found.valid_from)) found = unit;
       return found?.administrative_unit ?? '';
     };
-    const payoutRows = [...payoutIds].map((id) => payouts.get({ payout_id: id })).filter((row): row is PayoutRow => row !== undefined);
-    const balanceKeys = payoutRows.filter((p) => p.beneficiary_id).map((p) => ({ beneficiary_id: p.beneficiary_id!, year: p.year, regime_id: p.regime_id }));
-    for (const id of sourceIds) {
-      const source = sources.get({ source_id: id });
-      if (source?.beneficiary_id && source.visit) balanceKeys.push({ beneficiary_id: source.beneficiary_id, year: source.visit.year, regime_id: 'a' });
-      if (source?.beneficiary_id && source.meals && source.discharge_year) balanceKeys.push({ beneficiary_id: source.beneficiary_id, year: source.discharge_year, regime_id: 'b' });
-      if (source?.beneficiary_id && source.regime_id && source.approval) balanceKeys.push({ beneficiary_id: source.beneficiary_id, year: source.approval.year, regime_id: source.regime_id });
-    }
-    await balances.load(balanceKeys);
-    await totals.load(payoutRows.map((p) => ({ year: p.year, regime_code: p.regime_code })));
-    await spending.load(payoutRows.map((p) => ({ year: p.year, regime_code: p.regime_code, group_number: p.group_number, administrative_unit: p.administrative_unit })));
     const { rows: raisedAlerts } = await sql.query<{ year: number; regime_code: string; percent: number }>(`SELECT year, regime_code, percent FROM ${ident(schema)}.budget_alerts`);
     const raised = new Set(raisedAlerts.map((a) => `${a.year}/${a.regime_code}/${a.percent}`));
 
-    const balance = async (beneficiary_id: string, year: number, regime_id: string): Promise<BalanceRow> => {
+    const balance = (beneficiary_id: string, year: number, regime_id: string): BalanceRow => {
       const key = { beneficiary_id, year, regime_id };
-      if (!balances.get(key)) await balances.load([key]);
       return (
         balances.get(key) ??
         balances.put({ beneficiary_id, year, regime_id, regime_code: codeOf(regime_id), entitled: 0, approved: 0, paid: 0, reversed: 0, annual_cap: null, cap_used: 0 })
@@ -269,22 +273,20 @@ export const payments: Projection = {
     };
     const addToBalance = async (beneficiaryId: string | null, year: number, regimeId: string, change: Partial<Record<(typeof BALANCE_MONEY)[number], number>>) => {
       if (!beneficiaryId) return;
-      const row = await balance(beneficiaryId, year, regimeId);
+      const row = balance(beneficiaryId, year, regimeId);
       const next = { ...row };
       for (const [column, amount] of Object.entries(change) as [(typeof BALANCE_MONEY)[number], number][]) next[column] = column === 'annual_cap' ? amount : (row[column] ?? 0) + amount;
       balances.put(next);
     };
-    const total = async (year: number, regime_code: string): Promise<TotalRow> => {
+    const total = (year: number, regime_code: string): TotalRow => {
       const key = { year, regime_code };
-      if (!totals.get(key)) await totals.load([key]);
       return totals.get(key) ?? totals.put({ year, regime_code, allocated: null, decision_number: null, committed: 0, paid: 0 });
     };
     const spend = async (payout: PayoutRow, committed: number, paid: number, position: bigint) => {
       const key = { year: payout.year, regime_code: payout.regime_code, group_number: payout.group_number, administrative_unit: payout.administrative_unit };
-      if (!spending.get(key)) await spending.load([key]);
       const row = spending.get(key) ?? { ...key, committed: 0, paid: 0 };
       spending.put({ ...row, committed: row.committed + committed, paid: row.paid + paid });
-      const sum = await total(payout.year, payout.regime_code);
+      const sum = total(payout.year, payout.regime_code);
       totals.put({ ...sum, committed: sum.committed + committed, paid: sum.paid + paid });
       checkAlerts(payout.year, payout.regime_code, position);
     };
@@ -429,7 +431,7 @@ export const payments: Projection = {
           break;
         }
         case 'AnnualBudgetAllocated': {
-          const sum = await total(data.year, data.regimeCode);
+          const sum = total(data.year, data.regimeCode);
           totals.put({ ...sum, allocated: data.amount, decision_number: data.decisionNumber });
           checkAlerts(data.year, data.regimeCode, event.globalPosition);
           break;

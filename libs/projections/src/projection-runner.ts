@@ -76,7 +76,7 @@ export class ProjectionRunner {
     options: ProjectionRunnerOptions = {},
   ) {
     this.batchSize = options.batchSize ?? 500;
-    this.rebuildBatchSize = options.rebuildBatchSize ?? 5000;
+    this.rebuildBatchSize = options.rebuildBatchSize ?? 20_000;
     this.retryDelayMs = options.retryDelayMs ?? 1000;
     this.log = options.log ?? (() => undefined);
     this.dependents = options.dependents;

@@ -40,6 +40,19 @@ export class RowCache<Row extends Record<string, unknown>> {
       `SELECT t.* FROM ${this.table} t JOIN jsonb_populate_recordset(null::${this.table}, $1::jsonb) k ON ${match}`,
       [JSON.stringify(wanted)],
     );
+    this.keep(rows);
+  }
+
+  /**
+   * Loads every stored row matching `condition` (SQL over the table's columns, with `params`):
+   * afterwards a key absent from the cache is known to be absent from the table too.
+   */
+  async loadWhere(condition: string, params: readonly unknown[]): Promise<void> {
+    const { rows } = await this.sql.query<Row>(`SELECT * FROM ${this.table} WHERE ${condition}`, [...params]);
+    this.keep(rows.filter((row) => !this.rows.has(this.keyOf(row))));
+  }
+
+  private keep(rows: readonly Row[]): void {
     for (const row of rows) {
       for (const column of this.numericColumns) if (row[column] !== null) (row as Record<string, unknown>)[column] = Number(row[column]);
       this.rows.set(this.keyOf(row), row);

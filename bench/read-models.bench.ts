@@ -1,0 +1,227 @@
+/**
+ * Read-model benchmark: the demo province written through the command path, every projection
+ * rebuilt from the log, and the read side queried by concurrent readers. Prints the figures and
+ * writes its section of docs/benchmarks.md.
+ *
+ *   npm run bench:read-models        # the demo province on PGlite, × 1 and × 10 on PostgreSQL
+ *   BENCH_DEMO_SCALES=1 BENCH_QUERY_SECONDS=2 BENCH_REPORT=/tmp/b.md npm run bench:read-models   # smoke run
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { CommandBus } from '@nestjs/cqrs';
+import { generateDemoProvince, openApplication } from '#application';
+import { ProjectionRunner } from '#projections';
+import { ALL_PROJECTIONS, balancesOf, createReportingViews, yearEndReport } from '#read-models';
+import { loadConfig, openRuntime, type Runtime } from '#runtime';
+import { startThrowawayPostgres, type ThrowawayPostgres } from '../test/support/throwaway-postgres.js';
+import { integer } from './report.js';
+import { admin, createDatabase, durableSettings, machine, packageVersion, ROOT, writeSection } from './server.js';
+import { envNumber } from './workload.js';
+
+const log = (message: string): void => console.error(`[bench] ${message}`);
+
+interface Generation {
+  readonly steps: number;
+  readonly events: number;
+  readonly seconds: number;
+}
+
+interface Rebuild {
+  readonly projection: string;
+  readonly events: number;
+  readonly seconds: number;
+}
+
+interface QueryLatency {
+  readonly name: string;
+  readonly readers: number;
+  readonly queries: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly perSecond: number;
+}
+
+interface BackendResults {
+  readonly label: string;
+  readonly scale: number;
+  readonly generation: Generation;
+  readonly rebuilds: { readonly each: readonly Rebuild[]; readonly together: Rebuild };
+  readonly queries: readonly QueryLatency[];
+}
+
+async function generate(runtime: Runtime, scale: number): Promise<Generation> {
+  const app = await openApplication(runtime);
+  try {
+    const before = await runtime.store.readHeadPosition();
+    const started = performance.now();
+    let lastLog = 0;
+    const { commands } = await generateDemoProvince(app.get(CommandBus), {
+      seed: 2025,
+      scale,
+      onProgress: (done, total, phase) => {
+        if (performance.now() - lastLog < 10_000) return;
+        lastLog = performance.now();
+        log(`  demo × ${scale}: ${Math.floor((done * 100) / total)}% (${phase})`);
+      },
+    });
+    const seconds = (performance.now() - started) / 1000;
+    return { steps: commands, events: Number((await runtime.store.readHeadPosition()) - before), seconds };
+  } finally {
+    await app.close();
+  }
+}
+
+/**
+ * Every projection rebuilt from position 0 into fresh tables and swapped in: one after another
+ * (each projection's own rate), then all at once (as `npm run cli -- rebuild` does): the wall
+ * time of the whole rebuild over the log.
+ */
+async function rebuildAll(runtime: Runtime): Promise<{ each: Rebuild[]; together: Rebuild }> {
+  const runner = new ProjectionRunner(runtime.store, runtime.pool, ALL_PROJECTIONS, { dependents: createReportingViews });
+  await runner.prepare();
+  const each: Rebuild[] = [];
+  for (const projection of ALL_PROJECTIONS) {
+    let events = 0;
+    const started = performance.now();
+    await runner.rebuild(projection, (progress) => (events = progress.events));
+    each.push({ projection: projection.name, events, seconds: (performance.now() - started) / 1000 });
+    log(`  rebuilt ${projection.name}: ${integer(events)} events, ${integer(events / each[each.length - 1]!.seconds)} events/s`);
+  }
+  const started = performance.now();
+  await Promise.all(ALL_PROJECTIONS.map((projection) => runner.rebuild(projection)));
+  const together = { projection: 'all, at once', events: Number(await runtime.store.readHeadPosition()), seconds: (performance.now() - started) / 1000 };
+  log(`  rebuilt all at once: ${integer(together.events)} log events in ${together.seconds.toFixed(1)} s, ${integer(together.events / together.seconds)} events/s`);
+  return { each, together };
+}
+
+const percentile = (sorted: readonly number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))]!;
+
+/** `readers` concurrent loops running `query` for `seconds`: latency percentiles in ms. */
+async function underLoad(name: string, readers: number, seconds: number, query: (n: number) => Promise<unknown>): Promise<QueryLatency> {
+  const latencies: number[] = [];
+  const until = performance.now() + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: readers }, async (_, reader) => {
+      for (let n = reader; performance.now() < until; n += readers) {
+        const started = performance.now();
+        await query(n);
+        latencies.push(performance.now() - started);
+      }
+    }),
+  );
+  latencies.sort((a, b) => a - b);
+  return { name, readers, queries: latencies.length, p50: percentile(latencies, 50), p99: percentile(latencies, 99), perSecond: latencies.length / seconds };
+}
+
+async function measureQueries(runtime: Runtime, readers: number, seconds: number): Promise<QueryLatency[]> {
+  const { rows } = await runtime.pool.query<{ beneficiary_id: string }>('SELECT beneficiary_id FROM rm_payments.balances GROUP BY beneficiary_id ORDER BY beneficiary_id');
+  const ids = rows.map((row) => row.beneficiary_id);
+  await runtime.pool.query('VACUUM ANALYZE');
+  const balance = await underLoad('balance lookup (one beneficiary, one year)', readers, seconds, (n) => balancesOf(runtime.pool, ids[(n * 7919) % ids.length]!, 2025));
+  const report = await underLoad('year-end report 2025 (JSON)', readers, seconds, () => yearEndReport(runtime.pool, 2025));
+  return [balance, report];
+}
+
+async function measureBackend(label: string, env: NodeJS.ProcessEnv, scale: number, readers: number, querySeconds: number): Promise<BackendResults> {
+  // The pool serves the concurrent readers as a production API process would.
+  const runtime = await openRuntime(loadConfig({ ...env, PROJECTIONS: 'off', DATABASE_POOL_SIZE: String(readers), ADMIN_PASSWORD: 'bench-admin-password' }));
+  try {
+    log(`${label}: demo province × ${scale} through the command path`);
+    const generation = await generate(runtime, scale);
+    log(`  ${integer(generation.steps)} steps, ${integer(generation.events)} events in ${generation.seconds.toFixed(0)} s`);
+    log(`${label}: rebuilding every projection`);
+    const rebuilds = await rebuildAll(runtime);
+    log(`${label}: ${readers} concurrent readers, ${querySeconds} s per query`);
+    const queries = await measureQueries(runtime, readers, querySeconds);
+    for (const q of queries) log(`  ${q.name}: p50 ${q.p50.toFixed(2)} ms, p99 ${q.p99.toFixed(2)} ms, ${integer(q.perSecond)}/s`);
+    return { label, scale, generation, rebuilds, queries };
+  } finally {
+    await runtime.close();
+  }
+}
+
+function markdown(date: string, seconds: number, serverSettings: string, serverVersionText: string, results: readonly BackendResults[]): string {
+  const env = machine();
+  const servers = results.filter((r) => r.label.startsWith('PostgreSQL'));
+  const largest = servers[servers.length - 1];
+  return [
+    '# Read-model benchmarks',
+    '',
+    `Measured ${date} by \`npm run bench:read-models\` (bench/read-models.bench.ts) in ${seconds.toFixed(0)} s. Regenerate it with the same command, which rewrites this section only.`,
+    '',
+    `Machine: ${env.cpu}, ${env.memory}, ${env.os}, Node.js ${env.node}. PostgreSQL ${serverVersionText}, a throwaway durable cluster (${serverSettings}); PGlite ${packageVersion('@electric-sql/pglite')}.`,
+    '',
+    'Workload: the demo province-year (Lạng Sơn 2025: 4,347 beneficiaries, 552 cards, 1,837 stays, 837 claims, every amount approved and paid) written through the command path, `× scale` copies of it. Then every projection is rebuilt from position 0 into fresh tables and swapped in (batches of 5,000 events), and the read side is queried by concurrent readers, each query a full round trip through the pool.',
+    '',
+    '| backend | scale | commands (steps) | events written | write rate (steps/s) |',
+    '|---|---|---|---|---|',
+    ...results.map((r) => `| ${r.label} | ${r.scale} | ${integer(r.generation.steps)} | ${integer(r.generation.events)} | ${integer(r.generation.steps / r.generation.seconds)} |`),
+    '',
+    '| backend | scale | projection | events | seconds | events/s |',
+    '|---|---|---|---|---|---|',
+    ...results.flatMap((r) => [
+      ...r.rebuilds.each.map((x) => `| ${r.label} | ${r.scale} | ${x.projection} (alone) | ${integer(x.events)} applied | ${x.seconds.toFixed(1)} | ${integer(x.events / x.seconds)} |`),
+      `| ${r.label} | ${r.scale} | **all three at once** | ${integer(r.rebuilds.together.events)} in the log | ${r.rebuilds.together.seconds.toFixed(1)} | **${integer(r.rebuilds.together.events / r.rebuilds.together.seconds)}** |`,
+    ]),
+    '',
+    '| backend | scale | query | readers | queries | p50 (ms) | p99 (ms) | queries/s |',
+    '|---|---|---|---|---|---|---|---|',
+    ...results.flatMap((r) => r.queries.map((q) => `| ${r.label} | ${r.scale} | ${q.name} | ${q.readers} | ${integer(q.queries)} | ${q.p50.toFixed(2)} | ${q.p99.toFixed(2)} | ${integer(q.perSecond)} |`)),
+    '',
+    '## Targets',
+    '',
+    ...servers.flatMap((server) => {
+      const rate = server.rebuilds.together.events / server.rebuilds.together.seconds;
+      const balance = server.queries[0]!;
+      return [
+        `- ${rate >= 50_000 ? 'Met' : '**Not met**'}: full rebuild ≥ 50,000 events/s on PostgreSQL, scale ${server.scale}: ${integer(rate)} log events/s (${integer(server.rebuilds.together.events)} events)`,
+        `- ${balance.p99 < 10 ? 'Met' : '**Not met**'}: balance lookup p99 < 10 ms under ${balance.readers} readers, scale ${server.scale}: ${balance.p99.toFixed(2)} ms`,
+      ];
+    }),
+    '',
+    '"Alone": one projection rebuilt by itself, counting the events of the types it consumes (each read model reads only those from the log). "All three at once": the three rebuilt concurrently (the CLI rebuilds them one after another), counting every event in the log over the wall time. Largest scale run: ' + (largest ? `× ${largest.scale}, ${integer(largest.generation.events)} events` : 'none') + '.',
+    '',
+    'Variables: BENCH_DEMO_SCALES (default "1,10") the copies of the province on PostgreSQL, one database each, BENCH_PGLITE_DEMO_SCALE (default 1) on PGlite, BENCH_READERS (default 20), BENCH_QUERY_SECONDS (default 10), BENCH_REPORT (default docs/benchmarks.md). Needs PostgreSQL server binaries (/usr/lib/postgresql/*/bin or POSTGRES_BIN).',
+  ].join('\n');
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const scales = (process.env.BENCH_DEMO_SCALES ?? '1,10').split(',').map((text) => {
+    const scale = Number(text);
+    if (!Number.isInteger(scale) || scale < 1) throw new Error(`BENCH_DEMO_SCALES must list whole numbers ≥ 1, got "${text}"`);
+    return scale;
+  });
+  const pgliteScale = Math.round(envNumber('BENCH_PGLITE_DEMO_SCALE', 1));
+  const readers = Math.round(envNumber('BENCH_READERS', 20));
+  const querySeconds = envNumber('BENCH_QUERY_SECONDS', 10);
+  const reportPath = resolve(ROOT, process.env.BENCH_REPORT ?? 'docs/benchmarks.md');
+  const scratch = mkdtempSync(join(tmpdir(), 'hsb-bench-'));
+  let server: ThrowawayPostgres | undefined;
+  try {
+    const results: BackendResults[] = [];
+    if (pgliteScale > 0) results.push(await measureBackend('embedded PGlite', { PGLITE_DATA_DIR: join(scratch, 'pglite'), POLICY_DIR: resolve(ROOT, 'policies') }, pgliteScale, readers, querySeconds));
+    log('starting a throwaway PostgreSQL server (durable: fsync on)');
+    server = await startThrowawayPostgres({ durable: true });
+    const settings = await durableSettings(server.url);
+    for (const scale of scales) {
+      const url = await createDatabase(server.url, `bench_read_models_${scale}`);
+      await admin(server.url, 'CHECKPOINT');
+      results.push(await measureBackend(`PostgreSQL ${server.version.split(' ')[0]}`, { DATABASE_URL: url, POLICY_DIR: resolve(ROOT, 'policies') }, scale, readers, querySeconds));
+    }
+    const report = markdown(new Date().toISOString(), (performance.now() - started) / 1000, settings, server.version, results);
+    console.log(`\n${report}\n`);
+    writeSection(reportPath, 'read-models', report);
+    log(`report written to ${reportPath}`);
+  } finally {
+    await server?.stop();
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
