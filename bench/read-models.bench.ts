@@ -119,7 +119,7 @@ async function measureQueries(runtime: Runtime, readers: number, seconds: number
   const { rows } = await runtime.pool.query<{ beneficiary_id: string }>('SELECT beneficiary_id FROM rm_payments.balances GROUP BY beneficiary_id ORDER BY beneficiary_id');
   const ids = rows.map((row) => row.beneficiary_id);
   await runtime.pool.query('VACUUM ANALYZE');
-  const balance = await underLoad('balance lookup (one beneficiary, one year)', readers, seconds, (n) => balancesOf(runtime.pool, ids[(n * 7919) % ids.length]!, 2025));
+  const balance = await underLoad('balance lookup (one beneficiary, one year)', readers, seconds, (n) => balancesOf(runtime.readModels, ids[(n * 7919) % ids.length]!, 2025));
   const report = await underLoad('year-end report 2025 (JSON)', readers, seconds, () => yearEndReport(runtime.pool, 2025));
   return [balance, report];
 }

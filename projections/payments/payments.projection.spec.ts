@@ -61,7 +61,7 @@ describe('payments read model', () => {
   afterAll(() => harness.close());
 
   it('keeps balances per year and regime: a correction replaces the entitlement, a reversal takes back what was paid and gives the cap back', async () => {
-    expect(await balancesOf(harness.pool, 'b-1', 2025)).toEqual([
+    expect(await balancesOf(harness.readModels, 'b-1', 2025)).toEqual([
       { year: 2025, regimeId: 'a', regimeCode: 'a', entitled: 700_000, approved: 700_000, paid: 0, reversed: 0, annualCap: null, capUsed: 0, remainingCap: null },
       { year: 2025, regimeId: 'b', regimeCode: 'b', entitled: 950_000, approved: 950_000, paid: 950_000, reversed: 0, annualCap: null, capUsed: 0, remainingCap: null },
       { year: 2025, regimeId: 'g', regimeCode: 'g', entitled: 45_000_000, approved: 45_000_000, paid: 0, reversed: 45_000_000, annualCap: 40_000_000, capUsed: 0, remainingCap: 40_000_000 },
@@ -74,7 +74,7 @@ describe('payments read model', () => {
       { payout_id: 'admission-s1-b', regime_code: 'b', administrative_unit: 'Huyện Cao Lộc', amount: 950_000, units: 5, clause: clause('b'), basis: 190_000, over_cap: 0, approved_by: null, status: 'paid', paid_reference: 'UNC-1', reversal_reason: null },
       { payout_id: 'claim-c1', regime_code: 'g', administrative_unit: 'Xã Tân Liên', amount: 45_000_000, units: 1, clause: clause('g'), basis: 40_000_000, over_cap: 5_000_000, approved_by: 'approver-1, approver-2', status: 'reversed', paid_reference: 'UNC-2', reversal_reason: 'pharmacy refund' },
     ]);
-    const traced = await payoutLineage(harness.pool, 'claim-c1');
+    const traced = await payoutLineage(harness.readModels, 'claim-c1');
     expect(traced!.lineage.map((step: { step: string; actor: string }) => [step.step, step.actor])).toEqual([
       ['ClaimRequested', 'council-1'],
       ['OverCapApprovalProposed', 'approver-1'],
@@ -83,7 +83,7 @@ describe('payments read model', () => {
       ['PayoutPaid', 'finance-1'],
       ['PayoutReversed', 'finance-1'],
     ]);
-    expect((await payoutLineage(harness.pool, 'admission-s1-b'))!.lineage.map((step: { step: string }) => step.step)).toEqual([
+    expect((await payoutLineage(harness.readModels, 'admission-s1-b'))!.lineage.map((step: { step: string }) => step.step)).toEqual([
       'AdmissionRecorded', 'DischargeRecorded', 'VisitAllowanceEntitled', 'MealAllowanceEntitled', 'AdmissionDatesCorrected', 'VisitAllowanceEntitled', 'MealAllowanceEntitled', 'AdmissionAllowancesApproved', 'PayoutScheduled', 'PayoutPaid',
     ]);
     expect(await harness.rows("SELECT step FROM $schema.lineage WHERE subject_id IN ('c2', 's2') ORDER BY global_position")).toEqual([

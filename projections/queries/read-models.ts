@@ -1,4 +1,6 @@
 import type { Pool } from 'pg';
+import type { DataSource } from 'typeorm';
+import { BalanceRecord, BeneficiaryRecord, CardRecord, PayoutRecord } from '../entities/read-model-entities.js';
 import { liveSchemaOf, readCheckpoint } from '#projections';
 import { payments } from '../payments/payments.projection.js';
 import { registers } from '../registers/registers.projection.js';
@@ -55,41 +57,27 @@ export interface CardFilter {
 }
 
 /** The card register, searchable by number prefix, the holder's name prefix and current unit, and status. */
-export async function searchCards(pool: Pool, filter: CardFilter) {
-  const { rows } = await pool.query(
-    `SELECT c.card_number AS "cardNumber", c.beneficiary_id AS "beneficiaryId", b.full_name AS "fullName", b.administrative_unit AS "administrativeUnit",
-            c.group_at_issue AS "groupAtIssue", c.valid_from AS "validFrom", c.valid_to AS "validTo", c.status, c.closed_on AS "closedOn",
-            c.replaces, c.reissue_reason AS "reissueReason", c.replaced_by AS "replacedBy", c.revocation_reason AS "revocationReason"
-       FROM ${R}.cards c JOIN ${R}.beneficiaries b ON b.beneficiary_id = c.beneficiary_id
-      WHERE ($1::text IS NULL OR c.card_number LIKE $1 || '%')
-        AND ($2::text IS NULL OR lower(b.full_name) LIKE lower($2) || '%')
-        AND ($3::text IS NULL OR b.administrative_unit = $3)
-        AND ($4::text IS NULL OR c.status = $4)
-      ORDER BY c.card_number
-      LIMIT $5 OFFSET $6`,
-    [filter.number ?? null, filter.name ?? null, filter.unit ?? null, filter.status ?? null, filter.limit ?? 100, filter.offset ?? 0],
-  );
-  return rows;
+export async function searchCards(readModels: DataSource, filter: CardFilter) {
+  const query = readModels
+    .getRepository(CardRecord)
+    .createQueryBuilder('card')
+    .innerJoin(BeneficiaryRecord, 'holder', 'holder.beneficiary_id = card.beneficiary_id')
+    .addSelect(['holder.fullName', 'holder.administrativeUnit'])
+    .orderBy('card.card_number')
+    .limit(filter.limit ?? 100)
+    .offset(filter.offset ?? 0);
+  if (filter.number) query.andWhere('card.card_number LIKE :number', { number: `${filter.number}%` });
+  if (filter.name) query.andWhere('lower(holder.full_name) LIKE lower(:name)', { name: `${filter.name}%` });
+  if (filter.unit) query.andWhere('holder.administrative_unit = :unit', { unit: filter.unit });
+  if (filter.status) query.andWhere('card.status = :status', { status: filter.status });
+  const { entities, raw } = await query.getRawAndEntities<{ holder_full_name: string; holder_administrative_unit: string }>();
+  return entities.map((card, n) => ({ ...card, fullName: raw[n]!.holder_full_name, administrativeUnit: raw[n]!.holder_administrative_unit }));
 }
 
 /** A beneficiary's balance per year and regime: entitled, approved, paid, reversed, and what is left of an annual cap. */
-export async function balancesOf(pool: Pool, beneficiaryId: string, year?: number) {
-  const { rows } = await pool.query(
-    `SELECT year, regime_id AS "regimeId", regime_code AS "regimeCode", entitled, approved, paid, reversed, annual_cap AS "annualCap", cap_used AS "capUsed",
-            CASE WHEN annual_cap IS NULL THEN NULL ELSE greatest(annual_cap - cap_used, 0) END AS "remainingCap"
-       FROM ${P}.balances WHERE beneficiary_id = $1 AND ($2::int IS NULL OR year = $2) ORDER BY year, regime_id`,
-    [beneficiaryId, year ?? null],
-  );
-  return rows.map((row) => ({
-    ...row,
-    entitled: vnd(row.entitled),
-    approved: vnd(row.approved),
-    paid: vnd(row.paid),
-    reversed: vnd(row.reversed),
-    annualCap: vnd(row.annualCap),
-    capUsed: vnd(row.capUsed),
-    remainingCap: vnd(row.remainingCap),
-  }));
+export async function balancesOf(readModels: DataSource, beneficiaryId: string, year?: number) {
+  const rows = await readModels.getRepository(BalanceRecord).find({ where: { beneficiaryId, ...(year === undefined ? {} : { year }) }, order: { year: 'ASC', regimeId: 'ASC' } });
+  return rows.map(({ beneficiaryId: _id, ...row }) => ({ ...row, remainingCap: row.annualCap === null ? null : Math.max(row.annualCap - row.capUsed, 0) }));
 }
 
 /** The annual budget of a year: per regime, allocated, committed, paid, remaining, alerts; and the spending by group and unit. */
@@ -127,32 +115,27 @@ export async function annualBudget(pool: Pool, year: number) {
   };
 }
 
-const PAYOUT_COLUMNS = `payout_id AS "payoutId", source_kind AS "sourceKind", source_id AS "sourceId", beneficiary_id AS "beneficiaryId", payee,
-  regime_id AS "regimeId", regime_code AS "regimeCode", group_number AS "group", administrative_unit AS "administrativeUnit", year,
-  service_date AS "serviceDate", amount, units, policy_version_id AS "policyVersionId", clause, basis, over_cap AS "overCap",
-  approved_by AS "approvedBy", status, paid_reference AS "paidReference", paid_on AS "paidOn", reversed_on AS "reversedOn", reversal_reason AS "reversalReason"`;
-
-const payoutRow = (row: Record<string, any>): Record<string, any> => ({ ...row, amount: Number(row.amount), basis: vnd(row.basis), overCap: Number(row.overCap) });
-
-export async function payoutHistory(pool: Pool, filter: { beneficiaryId?: string; year?: number; regimeCode?: string; limit?: number; offset?: number }) {
-  const { rows } = await pool.query(
-    `SELECT ${PAYOUT_COLUMNS} FROM ${P}.payouts
-      WHERE ($1::text IS NULL OR beneficiary_id = $1) AND ($2::int IS NULL OR year = $2) AND ($3::text IS NULL OR regime_code = $3)
-      ORDER BY service_date, payout_id LIMIT $4 OFFSET $5`,
-    [filter.beneficiaryId ?? null, filter.year ?? null, filter.regimeCode ?? null, filter.limit ?? 100, filter.offset ?? 0],
-  );
-  return rows.map(payoutRow);
+export async function payoutHistory(readModels: DataSource, filter: { beneficiaryId?: string; year?: number; regimeCode?: string; limit?: number; offset?: number }) {
+  return readModels.getRepository(PayoutRecord).find({
+    where: {
+      ...(filter.beneficiaryId ? { beneficiaryId: filter.beneficiaryId } : {}),
+      ...(filter.year ? { year: filter.year } : {}),
+      ...(filter.regimeCode ? { regimeCode: filter.regimeCode } : {}),
+    },
+    order: { serviceDate: 'ASC', payoutId: 'ASC' },
+    take: filter.limit ?? 100,
+    skip: filter.offset ?? 0,
+  });
 }
 
 /** One payout with its lineage: every step of its source (request, approvals, stay) and of the payout, with actors and times. */
-export async function payoutLineage(pool: Pool, payoutId: string) {
-  const { rows } = await pool.query(`SELECT ${PAYOUT_COLUMNS} FROM ${P}.payouts WHERE payout_id = $1`, [payoutId]);
-  if (rows.length === 0) return undefined;
-  const payout = payoutRow(rows[0]!);
-  const steps = await pool.query(
+export async function payoutLineage(readModels: DataSource, payoutId: string) {
+  const payout = await readModels.getRepository(PayoutRecord).findOneBy({ payoutId });
+  if (!payout) return undefined;
+  const lineage = await readModels.query(
     `SELECT global_position AS position, subject_kind AS "subjectKind", subject_id AS "subjectId", step, actor, roles, recorded_at AS "recordedAt", details
        FROM ${P}.lineage WHERE subject_id = ANY($1::text[]) ORDER BY global_position`,
     [[payout.sourceId, payoutId]],
   );
-  return { payout, lineage: steps.rows };
+  return { payout, lineage };
 }

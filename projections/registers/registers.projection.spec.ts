@@ -58,11 +58,11 @@ describe('registers read model', () => {
       { card_number: 'LS-0002', beneficiary_id: 'b-0002', group_at_issue: 4, status: 'revoked', closed_on: '2025-04-01', replaces: null, reissue_reason: null, replaced_by: null, revocation_reason: 'Retired out of the province' },
       { card_number: 'LS-0009', beneficiary_id: 'b-0001', group_at_issue: 4, status: 'valid', closed_on: null, replaces: 'LS-0001', reissue_reason: 'title-change', replaced_by: null, revocation_reason: null },
     ]);
-    expect((await searchCards(harness.pool, { name: 'hoàng', status: 'valid' })).map((c) => c.cardNumber)).toEqual(['LS-0009']);
-    expect((await searchCards(harness.pool, { number: 'LS-000' })).map((c) => c.cardNumber)).toEqual(['LS-0001', 'LS-0002', 'LS-0009']);
+    expect((await searchCards(harness.readModels, { name: 'hoàng', status: 'valid' })).map((c) => c.cardNumber)).toEqual(['LS-0009']);
+    expect((await searchCards(harness.readModels, { number: 'LS-000' })).map((c) => c.cardNumber)).toEqual(['LS-0001', 'LS-0002', 'LS-0009']);
     // Searched by the holder's unit now: Mr Bình moved to a commune on 2025-07-01.
-    expect((await searchCards(harness.pool, { unit: 'Huyện Cao Lộc' })).map((c) => c.cardNumber)).toEqual(['LS-0002']);
-    expect((await searchCards(harness.pool, { unit: 'Xã Tân Liên' })).map((c) => [c.cardNumber, c.fullName])).toEqual([
+    expect((await searchCards(harness.readModels, { unit: 'Huyện Cao Lộc' })).map((c) => c.cardNumber)).toEqual(['LS-0002']);
+    expect((await searchCards(harness.readModels, { unit: 'Xã Tân Liên' })).map((c) => [c.cardNumber, c.fullName])).toEqual([
       ['LS-0001', 'Hoàng Văn Bình'],
       ['LS-0009', 'Hoàng Văn Bình'],
     ]);

@@ -1,8 +1,10 @@
 import type pg from 'pg';
+import { DataSource } from 'typeorm';
 import { createPool, inTransaction } from '#database';
 import type { StoredEvent } from '#event-store';
 import { ident, liveSchemaOf, type Projection } from '#projections';
 import { createTestDatabase, type TestDatabase } from '../../test/support/test-database.js';
+import { READ_MODEL_ENTITIES } from '../entities/read-model-entities.js';
 
 export interface FactSpec {
   readonly streamId: string;
@@ -23,10 +25,12 @@ export async function projectionHarness(projection: Projection) {
     await client.query(`CREATE SCHEMA ${ident(schema)}`);
     await projection.createTables(client, schema);
   });
+  const readModels = await new DataSource({ type: 'postgres', url: database.url, entities: READ_MODEL_ENTITIES, synchronize: false, extra: { max: 2 } }).initialize();
   let position = 0n;
   const revisions = new Map<string, number>();
   return {
     pool,
+    readModels,
     schema,
     /** Applies the facts as one batch, as the runner would, in log order. */
     async apply(facts: readonly FactSpec[]): Promise<void> {
@@ -52,6 +56,7 @@ export async function projectionHarness(projection: Projection) {
       return (await pool.query(sql.replaceAll('$schema', ident(schema)), params)).rows as Row[];
     },
     async close(): Promise<void> {
+      await readModels.destroy();
       await pool.end();
       await database.drop();
     },

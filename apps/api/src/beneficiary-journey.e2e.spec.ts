@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import ExcelJS from 'exceljs';
 import type { EventStore } from '#event-store';
 import { API_BACKENDS, client, drugs, type Reply, type RunningApi, signInPeople, startApi } from './testing/api-backends.fixture.js';
 
@@ -188,5 +189,53 @@ describe.each(API_BACKENDS)('one beneficiary from enrolment to payout, over %s',
     ]);
     expect((await ok(as.auditor.get(`/payouts/claim-${check.claimId}`))).state.scheduled).toMatchObject({ amount: 2000000, group: 4, regimeCode: 'h' });
     expect((await ok(as.auditor.get(`/claims/${fees.claimId}`))).state.status).toBe('requested');
+  });
+
+  it('serves the read models: register as of a date, cards, balances, budget with alerts, payout lineage, the year-end report as JSON, CSV and xlsx', async () => {
+    await ok(as.finance.post('/budget/2025/g', { amount: 40_000_000, decisionNumber: '2850/QĐ-UBND' }), 201);
+    await leavesLogUnchanged(as.clerk.post('/budget/2025/g', { amount: 1, decisionNumber: 'x' }), 403);
+    await leavesLogUnchanged(as.finance.post('/budget/2025/z', { amount: 1, decisionNumber: 'x' }), 400, { fields: [expect.objectContaining({ field: 'regimeCode' })] });
+    // The read models follow the log: wait until nothing is pending.
+    for (let attempt = 0; attempt < 400; attempt++) {
+      const health = (await (await fetch(`${api.base}/health`)).json()) as { projections: { lag: string }[] };
+      if (health.projections.every((p) => p.lag === '0')) break;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    const register = await ok(as.auditor.get('/beneficiaries?name=Hoàng&asOf=2025-06-30'));
+    expect(register.beneficiaries).toEqual([expect.objectContaining({ fullName: 'Hoàng Văn Bình', group: 3, administrativeUnit: 'Huyện Cao Lộc', status: 'registered' })]);
+    expect(BigInt(register.position)).toBeGreaterThan(0n);
+    const { beneficiaryId } = register.beneficiaries[0];
+    expect((await ok(as.auditor.get('/cards?name=hoàng'))).cards.map((c: { cardNumber: string }) => c.cardNumber)).toEqual(['LS-2025-00001', 'LS-2025-00009']);
+
+    const balances = (await ok(as.auditor.get(`/beneficiaries/${beneficiaryId}/balances?year=2025`))).balances;
+    expect(balances.find((b: { regimeId: string }) => b.regimeId === 'g')).toMatchObject({ approved: 45_000_000, paid: 30_000_000, reversed: 10_000_000, annualCap: 40_000_000, capUsed: 35_000_000, remainingCap: 5_000_000 });
+    expect(balances.find((b: { regimeId: string }) => b.regimeId === 'b')).toMatchObject({ entitled: 1_170_000, paid: 1_170_000 });
+
+    // 35 M of 40 M used (30 M paid, 5 M committed): the 80 % alert is raised.
+    const budget = await ok(as.auditor.get('/budget/2025'));
+    expect(budget.regimes.find((r: { regimeCode: string }) => r.regimeCode === 'g')).toMatchObject({ allocated: 40_000_000, committed: 5_000_000, paid: 30_000_000, remaining: 5_000_000, alerts: [expect.objectContaining({ percent: 80 })] });
+
+    const payouts = (await ok(as.auditor.get(`/payouts?beneficiaryId=${beneficiaryId}&regimeCode=g`))).payouts;
+    expect(payouts.map((p: { status: string; amount: number }) => [p.status, p.amount])).toEqual([['paid', 30_000_000], ['reversed', 10_000_000], ['scheduled', 5_000_000]]);
+    const lineage = await ok(as.auditor.get(`/payouts/${payouts[2].payoutId}/lineage`));
+    expect(lineage.payout).toMatchObject({ overCap: 5_000_000, approvedBy: 'hoa, tuan', clause: 'Regulation attached to Resolution 24/2024, regime g' });
+    expect(lineage.lineage.map((step: { step: string; actor: string }) => `${step.step} by ${step.actor}`)).toEqual([
+      'ClaimRequested by nam', 'OverCapApprovalProposed by hoa', 'ClaimApproved by tuan', 'PayoutScheduled by tuan',
+    ]);
+
+    const report = await ok(as.auditor.get('/reports/year-end/2025'));
+    expect(report.regimes.find((r: { code: string }) => r.code === 'g')).toMatchObject({ payouts: 1, amount: 30_000_000 });
+    expect(report.regimes.find((r: { code: string }) => r.code === 'b')).toMatchObject({ units: 6, amount: 1_170_000 });
+    expect((await fetch(`${api.base}/reports/year-end/2025?format=csv`)).status).toBe(401);
+    expect(await (await as.auditor.download('/reports/year-end/2025?format=csv')).text()).toContain('b. Hỗ trợ tiền ăn khi điều trị nội trú,Số ngày,6,0,0,6,0,0,0');
+    const xlsx = await as.auditor.download('/reports/year-end/2025?format=xlsx');
+    expect(xlsx.headers.get('content-disposition')).toContain('bao-cao-nam-2025.xlsx');
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(Buffer.from(await xlsx.arrayBuffer()) as never);
+    const sheet = workbook.worksheets[0]!;
+    const amountRow = sheet.getRows(1, sheet.rowCount)!.find((row) => String(row.getCell(1).value).startsWith('g.') && row.getCell(2).value === 'Số tiền (đồng)')!;
+    expect(amountRow.getCell(3).value).toBe(30_000_000);
+    expect(amountRow.getCell(3).numFmt).toContain('₫');
+    await leavesLogUnchanged(as.auditor.get('/reports/year-end/2025?format=pdf'), 400, { fields: [expect.objectContaining({ field: 'format' })] });
   });
 });

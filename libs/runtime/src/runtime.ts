@@ -1,4 +1,6 @@
 import type pg from 'pg';
+import { DataSource } from 'typeorm';
+import { READ_MODEL_ENTITIES } from '#read-models';
 import { createPool, EmbeddedPostgres } from '#database';
 import { type EventStore, EventStoreDbEventStore, PostgresEventStore } from '#event-store';
 import { migrateProjections } from '#projections';
@@ -9,6 +11,8 @@ export interface Runtime {
   readonly config: AppConfig;
   readonly pool: pg.Pool;
   readonly store: EventStore;
+  /** TypeORM over the read models' tables, for the API's reads (see projections/entities). */
+  readonly readModels: DataSource;
   /** Where PostgreSQL runs, for logs: a server URL without its password, or the PGlite folder. */
   readonly databaseDescription: string;
   close(): Promise<void>;
@@ -16,7 +20,7 @@ export interface Runtime {
 
 export async function openRuntime(config: AppConfig): Promise<Runtime> {
   const embedded = config.database.kind === 'embedded'
-    ? await EmbeddedPostgres.start(config.database.dataDir, { maxConnections: config.databasePoolSize + 2 })
+    ? await EmbeddedPostgres.start(config.database.dataDir, { maxConnections: 2 * config.databasePoolSize + 2 })
     : undefined;
   const connectionString = config.database.kind === 'server' ? config.database.url : embedded!.connectionString;
   const pool = createPool(connectionString, config.databasePoolSize);
@@ -29,12 +33,16 @@ export async function openRuntime(config: AppConfig): Promise<Runtime> {
           name: embedded ? 'embedded PGlite' : 'PostgreSQL',
           pollIntervalMs: config.pollIntervalMs,
         });
+    const readModels = new DataSource({ type: 'postgres', url: connectionString, entities: READ_MODEL_ENTITIES, synchronize: false, extra: { max: config.databasePoolSize } });
+    await readModels.initialize();
     return {
       config,
       pool,
       store,
+      readModels,
       databaseDescription: config.database.kind === 'embedded' ? `embedded PGlite in ${config.database.dataDir}` : redact(config.database.url),
       async close() {
+        await readModels.destroy();
         await store.close();
         await pool.end();
         await embedded?.stop();

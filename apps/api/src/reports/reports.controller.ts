@@ -78,23 +78,23 @@ export class ReportsController {
 
   @Get('cards')
   async cards(@Query() query: CardQuery) {
-    return { position: await readModelPosition(this.pool), cards: await searchCards(this.pool, query) };
+    return { position: await readModelPosition(this.pool), cards: await searchCards(this.runtime.readModels, query) };
   }
 
   @Get('beneficiaries/:id/balances')
   async balances(@Param('id') id: string, @Query() query: YearQuery) {
-    return { position: await readModelPosition(this.pool), balances: await balancesOf(this.pool, id, query.year) };
+    return { position: await readModelPosition(this.pool), balances: await balancesOf(this.runtime.readModels, id, query.year) };
   }
 
   @Get('payouts')
   async payouts(@Query() query: PayoutQuery) {
-    return { position: await readModelPosition(this.pool), payouts: await payoutHistory(this.pool, query) };
+    return { position: await readModelPosition(this.pool), payouts: await payoutHistory(this.runtime.readModels, query) };
   }
 
   /** A payout with its lineage: request, approvals, policy version and clause, payment, reversal. */
   @Get('payouts/:id/lineage')
   async lineage(@Param('id') id: string) {
-    const found = await payoutLineage(this.pool, id);
+    const found = await payoutLineage(this.runtime.readModels, id);
     if (!found) throw new NotFoundException(`no payout ${id} in the payout history (yet)`);
     return { position: await readModelPosition(this.pool), ...found };
   }

@@ -71,6 +71,8 @@ export function client(base: string, token?: string) {
   return {
     get: <Body = any>(path: string) => call<Body>('GET', path),
     post: <Body = any>(path: string, body?: unknown, headers?: Record<string, string>) => call<Body>('POST', path, body ?? {}, headers),
+    /** A file the API serves (CSV, xlsx), as the raw response. */
+    download: (path: string) => fetch(`${base}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} }),
   };
 }
 
