@@ -37,20 +37,6 @@ export class CardRecord {
   @Column({ name: 'revocation_reason', type: 'text', nullable: true }) revocationReason!: string | null;
 }
 
-@Entity({ schema: 'rm_payments', name: 'balances' })
-export class BalanceRecord {
-  @PrimaryColumn({ name: 'beneficiary_id' }) beneficiaryId!: string;
-  @PrimaryColumn({ type: 'int' }) year!: number;
-  @PrimaryColumn({ name: 'regime_id' }) regimeId!: string;
-  @Column({ name: 'regime_code' }) regimeCode!: string;
-  @Column({ type: 'bigint', transformer: vnd }) entitled!: number;
-  @Column({ type: 'bigint', transformer: vnd }) approved!: number;
-  @Column({ type: 'bigint', transformer: vnd }) paid!: number;
-  @Column({ type: 'bigint', transformer: vnd }) reversed!: number;
-  @Column({ name: 'annual_cap', type: 'bigint', nullable: true, transformer: vnd }) annualCap!: number | null;
-  @Column({ name: 'cap_used', type: 'bigint', transformer: vnd }) capUsed!: number;
-}
-
 @Entity({ schema: 'rm_payments', name: 'payouts' })
 export class PayoutRecord {
   @PrimaryColumn({ name: 'payout_id' }) payoutId!: string;
@@ -78,4 +64,4 @@ export class PayoutRecord {
   @Column({ name: 'reversal_reason', type: 'text', nullable: true }) reversalReason!: string | null;
 }
 
-export const READ_MODEL_ENTITIES = [BeneficiaryRecord, CardRecord, BalanceRecord, PayoutRecord];
+export const READ_MODEL_ENTITIES = [BeneficiaryRecord, CardRecord, PayoutRecord];

@@ -61,7 +61,7 @@ describe('payments read model', () => {
   afterAll(() => harness.close());
 
   it('keeps balances per year and regime: a correction replaces the entitlement, a reversal takes back what was paid and gives the cap back', async () => {
-    expect(await balancesOf(harness.readModels, 'b-1', 2025)).toEqual([
+    expect(await balancesOf(harness.pool, 'b-1', 2025)).toEqual([
       { year: 2025, regimeId: 'a', regimeCode: 'a', entitled: 700_000, approved: 700_000, paid: 0, reversed: 0, annualCap: null, capUsed: 0, remainingCap: null },
       { year: 2025, regimeId: 'b', regimeCode: 'b', entitled: 950_000, approved: 950_000, paid: 950_000, reversed: 0, annualCap: null, capUsed: 0, remainingCap: null },
       { year: 2025, regimeId: 'g', regimeCode: 'g', entitled: 45_000_000, approved: 45_000_000, paid: 0, reversed: 45_000_000, annualCap: 40_000_000, capUsed: 0, remainingCap: 40_000_000 },

@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
-import { BalanceRecord, BeneficiaryRecord, CardRecord, PayoutRecord } from '../entities/read-model-entities.js';
+import { BeneficiaryRecord, CardRecord, PayoutRecord } from '../entities/read-model-entities.js';
 import { liveSchemaOf, readCheckpoint } from '#projections';
 import { payments } from '../payments/payments.projection.js';
 import { registers } from '../registers/registers.projection.js';
@@ -74,10 +74,31 @@ export async function searchCards(readModels: DataSource, filter: CardFilter) {
   return entities.map((card, n) => ({ ...card, fullName: raw[n]!.holder_full_name, administrativeUnit: raw[n]!.holder_administrative_unit }));
 }
 
-/** A beneficiary's balance per year and regime: entitled, approved, paid, reversed, and what is left of an annual cap. */
-export async function balancesOf(readModels: DataSource, beneficiaryId: string, year?: number) {
-  const rows = await readModels.getRepository(BalanceRecord).find({ where: { beneficiaryId, ...(year === undefined ? {} : { year }) }, order: { year: 'ASC', regimeId: 'ASC' } });
-  return rows.map(({ beneficiaryId: _id, ...row }) => ({ ...row, remainingCap: row.annualCap === null ? null : Math.max(row.annualCap - row.capUsed, 0) }));
+/**
+ * A beneficiary's balance per year and regime: entitled, approved, paid, reversed, and what is left
+ * of an annual cap. The busiest read, so plain SQL: the ORM's per-call query building doubled its
+ * p99 latency under 20 concurrent readers (docs/benchmarks.md).
+ */
+export async function balancesOf(pool: Pool, beneficiaryId: string, year?: number) {
+  const { rows } = await pool.query(
+    `SELECT year, regime_id AS "regimeId", regime_code AS "regimeCode", entitled, approved, paid, reversed, annual_cap AS "annualCap", cap_used AS "capUsed"
+       FROM ${P}.balances WHERE beneficiary_id = $1 AND ($2::int IS NULL OR year = $2) ORDER BY year, regime_id`,
+    [beneficiaryId, year ?? null],
+  );
+  return rows.map((row) => {
+    const annualCap = vnd(row.annualCap);
+    const capUsed = Number(row.capUsed);
+    return {
+      ...row,
+      entitled: Number(row.entitled),
+      approved: Number(row.approved),
+      paid: Number(row.paid),
+      reversed: Number(row.reversed),
+      annualCap,
+      capUsed,
+      remainingCap: annualCap === null ? null : Math.max(annualCap - capUsed, 0),
+    };
+  });
 }
 
 /** The annual budget of a year: per regime, allocated, committed, paid, remaining, alerts; and the spending by group and unit. */

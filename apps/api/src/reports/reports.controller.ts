@@ -83,7 +83,7 @@ export class ReportsController {
 
   @Get('beneficiaries/:id/balances')
   async balances(@Param('id') id: string, @Query() query: YearQuery) {
-    return { position: await readModelPosition(this.pool), balances: await balancesOf(this.runtime.readModels, id, query.year) };
+    return { position: await readModelPosition(this.pool), balances: await balancesOf(this.pool, id, query.year) };
   }
 
   @Get('payouts')
