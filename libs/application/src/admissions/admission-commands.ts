@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { Admissions, type Beneficiaries, Beneficiaries as BeneficiaryRules, Payouts } from '#domain';
-import { beneficiaryAggregate, beneficiaryStreamId } from '../beneficiaries/beneficiary-commands.js';
+import { Admissions, Beneficiaries, Payouts } from '#domain';
+import { beneficiaryOf } from '../beneficiaries/beneficiary-commands.js';
 import { type CommandContext, EventSourcing, requireRole } from '../event-sourcing.js';
 import { idFromCommand } from '../ids.js';
 import { PayoutScheduler } from '../payouts/payout-commands.js';
@@ -37,12 +37,8 @@ export class ActOnAdmission extends Command<Admissions.Admission> {
 
 /** What an admission's decisions need: the policy in force and the beneficiary's group on each day. */
 async function admissionContext(sourcing: EventSourcing, policies: PolicyVersions, beneficiaryId: string): Promise<Admissions.AdmissionContext> {
-  const [policyOn, beneficiary] = await Promise.all([
-    policies.inForce(),
-    sourcing.load(beneficiaryStreamId(beneficiaryId), beneficiaryAggregate.evolve, beneficiaryAggregate.initial),
-  ]);
-  const state: Beneficiaries.Beneficiary = beneficiary.state;
-  return { policyOn, groupOn: (date) => BeneficiaryRules.groupOn(state, date) };
+  const [policyOn, beneficiary] = await Promise.all([policies.inForce(), beneficiaryOf(sourcing, beneficiaryId)]);
+  return { policyOn, groupOn: (date) => Beneficiaries.groupOn(beneficiary, date) };
 }
 
 @CommandHandler(RecordAdmission)

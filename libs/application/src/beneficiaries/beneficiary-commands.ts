@@ -11,6 +11,11 @@ export function beneficiaryStreamId(beneficiaryId: string): string {
   return `beneficiary-${beneficiaryId}`;
 }
 
+/** A beneficiary's state as other aggregates' decisions need it (the initial state for an unknown id). */
+export async function beneficiaryOf(sourcing: EventSourcing, beneficiaryId: string): Promise<Beneficiaries.Beneficiary> {
+  return (await sourcing.load(beneficiaryStreamId(beneficiaryId), beneficiaryAggregate.evolve, beneficiaryAggregate.initial)).state;
+}
+
 type Enrolment = Omit<Extract<Beneficiaries.BeneficiaryCommand, { type: 'EnrolBeneficiary' }>['data'], 'beneficiaryId'>;
 
 export class EnrolBeneficiary extends Command<{ beneficiaryId: string }> {

@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { Beneficiaries, Cards, RuleViolated } from '#domain';
-import { beneficiaryAggregate, beneficiaryStreamId } from '../beneficiaries/beneficiary-commands.js';
+import { beneficiaryOf } from '../beneficiaries/beneficiary-commands.js';
 import { type CommandContext, EventSourcing, requireRole } from '../event-sourcing.js';
 
 export const cardAggregate = { evolve: Cards.evolve, initial: Cards.initialCard };
@@ -10,7 +10,7 @@ type Issue = Extract<Cards.CardCommand, { type: 'IssueCard' }>['data'];
 
 /** Cards go to beneficiaries on the register, holding a group on the day the card takes effect. */
 async function requireRegistered(sourcing: EventSourcing, beneficiaryId: string, on: string): Promise<void> {
-  const { state } = await sourcing.load(beneficiaryStreamId(beneficiaryId), beneficiaryAggregate.evolve, beneficiaryAggregate.initial);
+  const state = await beneficiaryOf(sourcing, beneficiaryId);
   if (state.status !== 'registered') throw new RuleViolated<Beneficiaries.BeneficiaryRule>('NotEnrolled', `no beneficiary ${beneficiaryId} on the register`, 'beneficiaryId');
   if (Beneficiaries.groupOn(state, on) === undefined) throw new RuleViolated('NotABeneficiaryOnDate', `beneficiary ${beneficiaryId} holds no group on ${on}`, 'validFrom');
 }

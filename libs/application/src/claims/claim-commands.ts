@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, CommandBus, type ICommandHandler } from '@nestjs/cqrs';
 import { AnnualCapLedger, Cards, Claims, Payouts, RuleViolated } from '#domain';
-import { beneficiaryAggregate, beneficiaryStreamId } from '../beneficiaries/beneficiary-commands.js';
+import { beneficiaryAggregate, beneficiaryOf } from '../beneficiaries/beneficiary-commands.js';
 import { cardAggregate } from '../cards/card-commands.js';
 import { type CommandContext, EventSourcing, hasRole, NotFound, NotPermitted, requireRole } from '../event-sourcing.js';
 import { idFromCommand } from '../ids.js';
@@ -21,13 +21,13 @@ export function annualLedgerStreamId(facts: Claims.ClaimFacts): string {
 async function claimContext(sourcing: EventSourcing, policies: PolicyVersions, facts: Claims.ClaimFacts) {
   const [policyOn, beneficiary, card, ledger] = await Promise.all([
     policies.inForce(),
-    facts.beneficiaryId ? sourcing.load(beneficiaryStreamId(facts.beneficiaryId), beneficiaryAggregate.evolve, beneficiaryAggregate.initial) : undefined,
+    facts.beneficiaryId ? beneficiaryOf(sourcing, facts.beneficiaryId) : beneficiaryAggregate.initial,
     facts.cardNumber ? sourcing.load(Cards.cardStreamId(facts.cardNumber), cardAggregate.evolve, cardAggregate.initial) : undefined,
     sourcing.load(annualLedgerStreamId(facts), ledgerAggregate.evolve, ledgerAggregate.initial),
   ]);
   const context: Claims.ClaimContext = {
     policyOn,
-    beneficiary: beneficiary?.state ?? beneficiaryAggregate.initial,
+    beneficiary,
     card: card?.state ?? cardAggregate.initial,
     ledger: AnnualCapLedger.excluding(ledger.state, facts.claimId),
   };
