@@ -79,7 +79,7 @@ async function generate(runtime: Runtime, scale: number): Promise<Generation> {
  * time of the whole rebuild over the log.
  */
 async function rebuildAll(runtime: Runtime): Promise<{ each: Rebuild[]; together: Rebuild }> {
-  const runner = new ProjectionRunner(runtime.store, runtime.pool, ALL_PROJECTIONS, { dependents: createReportingViews });
+  const runner = new ProjectionRunner(runtime.store, runtime.pool, ALL_PROJECTIONS, { dependents: createReportingViews, bulkWriter: runtime.bulkWriter });
   await runner.prepare();
   const each: Rebuild[] = [];
   for (const projection of ALL_PROJECTIONS) {

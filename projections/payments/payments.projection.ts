@@ -1,6 +1,6 @@
 import type { ClientBase } from 'pg';
 import type { StoredEvent } from '#event-store';
-import { ident, insertRows, type Projection, RowCache } from '#projections';
+import { ident, type Projection, type ProjectionTables } from '#projections';
 import { idOf } from '../registers/registers.projection.js';
 
 /** The alert levels of the annual budget: share of the allocation committed or paid. */
@@ -46,6 +46,8 @@ type BalanceRow = {
 };
 
 type TotalRow = { year: number; regime_code: string; allocated: number | null; decision_number: string | null; committed: number; paid: number };
+type AlertRow = { year: number; regime_code: string; percent: number; used: number; allocated: number; global_position: string };
+type UnitRow = { beneficiary_id: string; valid_from: string; administrative_unit: string };
 type SpendingRow = { year: number; regime_code: string; group_number: number; administrative_unit: string; committed: number; paid: number };
 
 /** What a payout's source said when it was entitled and approved: for the payout's row and balances. */
@@ -206,15 +208,14 @@ export const payments: Projection = {
       );`);
   },
 
-  async apply(sql: ClientBase, schema: string, events: readonly StoredEvent[]): Promise<void> {
-    const payouts = new RowCache<PayoutRow>(sql, schema, 'payouts', { key: ['payout_id'], numeric: [...MONEY] });
-    const balances = new RowCache<BalanceRow>(sql, schema, 'balances', { key: ['beneficiary_id', 'year', 'regime_id'], numeric: [...BALANCE_MONEY] });
-    const totals = new RowCache<TotalRow>(sql, schema, 'budget_totals', { key: ['year', 'regime_code'], numeric: ['allocated', 'committed', 'paid'] });
-    const spending = new RowCache<SpendingRow>(sql, schema, 'budget_spending', { key: ['year', 'regime_code', 'group_number', 'administrative_unit'], numeric: ['committed', 'paid'] });
-    const sources = new RowCache<SourceRow>(sql, schema, 'sources', { key: ['source_id'] });
-    const units = new RowCache<{ beneficiary_id: string; valid_from: string; administrative_unit: string }>(sql, schema, 'units', { key: ['beneficiary_id', 'valid_from'] });
-    const lineage: Record<string, unknown>[] = [];
-    const alerts: Record<string, unknown>[] = [];
+  async apply(tables: ProjectionTables, events: readonly StoredEvent[]): Promise<void> {
+    const payouts = tables.table<PayoutRow>('payouts', { key: ['payout_id'], numeric: [...MONEY] });
+    const balances = tables.table<BalanceRow>('balances', { key: ['beneficiary_id', 'year', 'regime_id'], numeric: [...BALANCE_MONEY], index: 'beneficiary_id' });
+    const totals = tables.table<TotalRow>('budget_totals', { key: ['year', 'regime_code'], numeric: ['allocated', 'committed', 'paid'], index: 'year' });
+    const spending = tables.table<SpendingRow>('budget_spending', { key: ['year', 'regime_code', 'group_number', 'administrative_unit'], numeric: ['committed', 'paid'], index: 'year' });
+    const alerts = tables.table<AlertRow>('budget_alerts', { key: ['year', 'regime_code', 'percent'], numeric: ['used', 'allocated'], index: 'year' });
+    const sources = tables.table<SourceRow>('sources', { key: ['source_id'] });
+    const units = tables.table<UnitRow>('units', { key: ['beneficiary_id', 'valid_from'], index: 'beneficiary_id' });
 
     // What the batch touches, loaded up front in one query per table: inside the loop, a row not
     // in the cache is a new row, and no event costs a round trip.
@@ -245,24 +246,16 @@ export const payments: Projection = {
       const from = sources.get({ source_id: id });
       if (from?.beneficiary_id) holders.add(from.beneficiary_id);
     }
-    await balances.loadWhere('beneficiary_id = ANY($1::text[])', [[...holders]]);
-    await totals.loadWhere('year = ANY($1::int[])', [[...years]]);
-    await spending.loadWhere('year = ANY($1::int[])', [[...years]]);
-    const unitRows = await sql.query<{ beneficiary_id: string; valid_from: string; administrative_unit: string }>(
-      `SELECT * FROM ${ident(schema)}.units WHERE beneficiary_id = ANY($1::text[])`,
-      [[...holders]],
-    );
-    const unitHistory = new Map<string, { valid_from: string; administrative_unit: string }[]>();
-    const addUnit = (row: { beneficiary_id: string; valid_from: string; administrative_unit: string }) =>
-      unitHistory.set(row.beneficiary_id, [...(unitHistory.get(row.beneficiary_id) ?? []).filter((u) => u.valid_from !== row.valid_from), row]);
-    unitRows.rows.forEach(addUnit);
+    await balances.loadBy(holders);
+    await units.loadBy(holders);
+    await totals.loadBy(years);
+    await spending.loadBy(years);
+    await alerts.loadBy(years);
     const unitOn = (beneficiaryId: string, date: string): string => {
-      let found: { valid_from: string; administrative_unit: string } | undefined;
-      for (const unit of unitHistory.get(beneficiaryId) ?? []) if (unit.valid_from <= date && (!found || unit.valid_from > found.valid_from)) found = unit;
+      let found: UnitRow | undefined;
+      for (const unit of units.rowsBy(beneficiaryId)) if (unit.valid_from <= date && (!found || unit.valid_from > found.valid_from)) found = unit;
       return found?.administrative_unit ?? '';
     };
-    const { rows: raisedAlerts } = await sql.query<{ year: number; regime_code: string; percent: number }>(`SELECT year, regime_code, percent FROM ${ident(schema)}.budget_alerts`);
-    const raised = new Set(raisedAlerts.map((a) => `${a.year}/${a.regime_code}/${a.percent}`));
 
     const balance = (beneficiary_id: string, year: number, regime_id: string): BalanceRow => {
       const key = { beneficiary_id, year, regime_id };
@@ -295,10 +288,8 @@ export const payments: Projection = {
       if (!sum.allocated) return;
       const used = sum.committed + sum.paid;
       for (const percent of BUDGET_ALERT_PERCENTS) {
-        const key = `${year}/${regime_code}/${percent}`;
-        if (used * 100 >= sum.allocated * percent && !raised.has(key)) {
-          raised.add(key);
-          alerts.push({ year, regime_code, percent, used, allocated: sum.allocated, global_position: position.toString() });
+        if (used * 100 >= sum.allocated * percent && !alerts.get({ year, regime_code, percent })) {
+          alerts.put({ year, regime_code, percent, used, allocated: sum.allocated, global_position: position.toString() });
         }
       }
     };
@@ -309,7 +300,7 @@ export const payments: Projection = {
       const data = event.data as Record<string, any>;
       const subject = subjectOf(event);
       if (subject) {
-        lineage.push({
+        tables.append('lineage', [{
           global_position: event.globalPosition.toString(),
           subject_kind: subject.kind,
           subject_id: subject.id,
@@ -318,14 +309,12 @@ export const payments: Projection = {
           roles: event.metadata.roles ?? null,
           recorded_at: event.recordedAt.toISOString(),
           details: data,
-        });
+        }]);
       }
       switch (event.type) {
         case 'BeneficiaryEnrolled':
         case 'BeneficiaryPositionChanged': {
-          const row = { beneficiary_id: idOf(event.streamId, 'beneficiary'), valid_from: data.from, administrative_unit: data.administrativeUnit };
-          units.put(row);
-          addUnit(row);
+          units.put({ beneficiary_id: idOf(event.streamId, 'beneficiary'), valid_from: data.from, administrative_unit: data.administrativeUnit });
           break;
         }
         case 'AdmissionRecorded':
@@ -438,13 +427,5 @@ export const payments: Projection = {
         }
       }
     }
-    await payouts.flush();
-    await balances.flush();
-    await totals.flush();
-    await spending.flush();
-    await sources.flush();
-    await units.flush();
-    await insertRows(sql, schema, 'lineage', lineage);
-    await insertRows(sql, schema, 'budget_alerts', alerts);
   },
 };

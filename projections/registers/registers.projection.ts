@@ -1,6 +1,6 @@
 import type { ClientBase } from 'pg';
 import type { StoredEvent } from '#event-store';
-import { ident, type Projection, RowCache } from '#projections';
+import { ident, type Projection, type ProjectionTables } from '#projections';
 
 /** The id in a stream id: `beneficiary-<id>` → `<id>`. */
 export function idOf(streamId: string, category: string): string {
@@ -35,6 +35,9 @@ type CardRow = {
   replaced_by: string | null;
   revocation_reason: string | null;
 };
+
+type GroupPeriodRow = { beneficiary_id: string; valid_from: string; group_number: number; reason: string | null; decision_number: string | null };
+type PositionRow = { beneficiary_id: string; valid_from: string; title: string; administrative_unit: string };
 
 const BENEFICIARY_EVENTS = ['BeneficiaryEnrolled', 'BeneficiaryPositionChanged', 'BeneficiaryReclassified', 'BeneficiaryRetired', 'BeneficiaryDied', 'BeneficiaryRemovedFromRegister'];
 const CARD_EVENTS = ['CardIssued', 'CardReplaced', 'CardRevoked'];
@@ -106,13 +109,11 @@ export const registers: Projection = {
       CREATE INDEX cards_by_holder ON ${s}.cards (beneficiary_id);`);
   },
 
-  async apply(sql: ClientBase, schema: string, events: readonly StoredEvent[]): Promise<void> {
-    const beneficiaries = new RowCache<BeneficiaryRow>(sql, schema, 'beneficiaries', { key: ['beneficiary_id'] });
-    const groups = new RowCache<{ beneficiary_id: string; valid_from: string; group_number: number; reason: string | null; decision_number: string | null }>(sql, schema, 'group_periods', {
-      key: ['beneficiary_id', 'valid_from'],
-    });
-    const cards = new RowCache<CardRow>(sql, schema, 'cards', { key: ['card_number'] });
-    const positions = new RowCache<{ beneficiary_id: string; valid_from: string; title: string; administrative_unit: string }>(sql, schema, 'positions', { key: ['beneficiary_id', 'valid_from'] });
+  async apply(tables: ProjectionTables, events: readonly StoredEvent[]): Promise<void> {
+    const beneficiaries = tables.table<BeneficiaryRow>('beneficiaries', { key: ['beneficiary_id'] });
+    const groups = tables.table<GroupPeriodRow>('group_periods', { key: ['beneficiary_id', 'valid_from'], index: 'beneficiary_id' });
+    const cards = tables.table<CardRow>('cards', { key: ['card_number'] });
+    const positions = tables.table<PositionRow>('positions', { key: ['beneficiary_id', 'valid_from'] });
 
     const holderIds = new Set<string>();
     for (const event of events) {
@@ -120,12 +121,7 @@ export const registers: Projection = {
       if (event.type === 'CardIssued') holderIds.add((event.data as { beneficiaryId: string }).beneficiaryId);
     }
     await beneficiaries.load([...holderIds].map((beneficiary_id) => ({ beneficiary_id })));
-    const { rows: periods } = await sql.query<{ beneficiary_id: string; valid_from: string; group_number: number }>(
-      `SELECT beneficiary_id, valid_from, group_number FROM ${ident(schema)}.group_periods WHERE beneficiary_id = ANY($1::text[])`,
-      [[...holderIds]],
-    );
-    const periodsOf = new Map<string, { valid_from: string; group_number: number }[]>();
-    for (const period of periods) periodsOf.set(period.beneficiary_id, [...(periodsOf.get(period.beneficiary_id) ?? []), period]);
+    await groups.loadBy(holderIds);
     await cards.load(events.filter((e) => CARD_EVENTS.includes(e.type)).map((e) => ({ card_number: idOf(e.streamId, 'card') })));
 
     for (const event of events) {
@@ -134,9 +130,7 @@ export const registers: Projection = {
         const beneficiary_id = idOf(event.streamId, 'beneficiary');
         const setGroup = (valid_from: string, group_number: number, reason: string | null, decision_number: string | null) => {
           groups.put({ beneficiary_id, valid_from, group_number, reason, decision_number });
-          const list = (periodsOf.get(beneficiary_id) ?? []).filter((p) => p.valid_from !== valid_from);
-          periodsOf.set(beneficiary_id, [...list, { valid_from, group_number }]);
-          beneficiaries.update({ beneficiary_id }, () => ({ current_group: groupAt(periodsOf.get(beneficiary_id)!, '9999-12-31')! }));
+          beneficiaries.update({ beneficiary_id }, () => ({ current_group: groupAt(groups.rowsBy(beneficiary_id), '9999-12-31')! }));
         };
         switch (event.type) {
           case 'BeneficiaryEnrolled':
@@ -182,7 +176,7 @@ export const registers: Projection = {
           cards.put({
             card_number,
             beneficiary_id: data.beneficiaryId,
-            group_at_issue: groupAt(periodsOf.get(data.beneficiaryId) ?? [], data.validFrom),
+            group_at_issue: groupAt(groups.rowsBy(data.beneficiaryId), data.validFrom),
             valid_from: data.validFrom,
             valid_to: data.validTo,
             status: 'valid',
@@ -202,9 +196,5 @@ export const registers: Projection = {
           break;
       }
     }
-    await beneficiaries.flush();
-    await groups.flush();
-    await positions.flush();
-    await cards.flush();
   },
 };

@@ -1,15 +1,18 @@
 import type { ClientBase, Pool } from 'pg';
 import type { StoredEvent } from '#event-store';
-import { ident, liveSchemaOf, type Projection } from '#projections';
+import { ident, liveSchemaOf, type Projection, type ProjectionTables } from '#projections';
 
-interface StreamTotals {
+type StreamRow = {
+  stream_id: string;
   category: string;
-  events: number;
-  lastRevision: number;
-  lastPosition: bigint;
-  firstRecordedAt: Date;
-  lastRecordedAt: Date;
-}
+  event_count: number;
+  last_revision: number;
+  last_position: string;
+  /** A Date when loaded from the table, an ISO string when set from an event. */
+  first_recorded_at: Date | string;
+  last_recorded_at: Date | string;
+};
+type TypeRow = { event_type: string; event_count: number; last_position: string };
 
 /** The category of a stream is its name up to the first dash: `beneficiary-42` → `beneficiary`. */
 export function categoryOf(streamId: string): string {
@@ -45,61 +48,26 @@ export const streamActivity: Projection = {
       );`);
   },
 
-  async apply(sql: ClientBase, schema: string, events: readonly StoredEvent[]): Promise<void> {
-    const streams = new Map<string, StreamTotals>();
-    const types = new Map<string, { events: number; lastPosition: bigint }>();
+  async apply(tables: ProjectionTables, events: readonly StoredEvent[]): Promise<void> {
+    const streams = tables.table<StreamRow>('streams', { key: ['stream_id'], numeric: ['event_count', 'last_revision'] });
+    const types = tables.table<TypeRow>('event_types', { key: ['event_type'], numeric: ['event_count'] });
+    await streams.load([...new Set(events.map((event) => event.streamId))].map((stream_id) => ({ stream_id })));
+    await types.load([...new Set(events.map((event) => event.type))].map((event_type) => ({ event_type })));
     for (const event of events) {
-      const stream = streams.get(event.streamId);
-      if (stream) {
-        stream.events++;
-        stream.lastRevision = event.streamRevision;
-        stream.lastPosition = event.globalPosition;
-        stream.lastRecordedAt = event.recordedAt;
-      } else {
-        streams.set(event.streamId, {
-          category: categoryOf(event.streamId),
-          events: 1,
-          lastRevision: event.streamRevision,
-          lastPosition: event.globalPosition,
-          firstRecordedAt: event.recordedAt,
-          lastRecordedAt: event.recordedAt,
-        });
-      }
-      const type = types.get(event.type) ?? { events: 0, lastPosition: 0n };
-      type.events++;
-      type.lastPosition = event.globalPosition;
-      types.set(event.type, type);
+      const position = event.globalPosition.toString();
+      const recordedAt = event.recordedAt.toISOString();
+      const stream = streams.get({ stream_id: event.streamId });
+      streams.put({
+        stream_id: event.streamId,
+        category: stream?.category ?? categoryOf(event.streamId),
+        event_count: (stream?.event_count ?? 0) + 1,
+        last_revision: event.streamRevision,
+        last_position: position,
+        first_recorded_at: stream?.first_recorded_at ?? recordedAt,
+        last_recorded_at: recordedAt,
+      });
+      types.put({ event_type: event.type, event_count: (types.get({ event_type: event.type })?.event_count ?? 0) + 1, last_position: position });
     }
-
-    const s = ident(schema);
-    const rows = [...streams];
-    await sql.query(
-      `INSERT INTO ${s}.streams AS current
-         SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::numeric[], $6::timestamptz[], $7::timestamptz[])
-       ON CONFLICT (stream_id) DO UPDATE SET
-         event_count = current.event_count + EXCLUDED.event_count,
-         last_revision = EXCLUDED.last_revision,
-         last_position = EXCLUDED.last_position,
-         last_recorded_at = EXCLUDED.last_recorded_at`,
-      [
-        rows.map(([id]) => id),
-        rows.map(([, t]) => t.category),
-        rows.map(([, t]) => t.events),
-        rows.map(([, t]) => t.lastRevision),
-        rows.map(([, t]) => t.lastPosition.toString()),
-        rows.map(([, t]) => t.firstRecordedAt.toISOString()),
-        rows.map(([, t]) => t.lastRecordedAt.toISOString()),
-      ],
-    );
-    const typeRows = [...types];
-    await sql.query(
-      `INSERT INTO ${s}.event_types AS current
-         SELECT * FROM unnest($1::text[], $2::bigint[], $3::numeric[])
-       ON CONFLICT (event_type) DO UPDATE SET
-         event_count = current.event_count + EXCLUDED.event_count,
-         last_position = EXCLUDED.last_position`,
-      [typeRows.map(([type]) => type), typeRows.map(([, t]) => t.events), typeRows.map(([, t]) => t.lastPosition.toString())],
-    );
   },
 };
 

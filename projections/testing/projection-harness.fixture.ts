@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { DataSource } from 'typeorm';
 import { createPool, inTransaction } from '#database';
 import type { StoredEvent } from '#event-store';
-import { ident, liveSchemaOf, type Projection } from '#projections';
+import { BatchTables, ident, liveSchemaOf, type Projection } from '#projections';
 import { createTestDatabase, type TestDatabase } from '../../test/support/test-database.js';
 import { READ_MODEL_ENTITIES } from '../entities/read-model-entities.js';
 
@@ -50,7 +50,11 @@ export async function projectionHarness(projection: Projection) {
         };
       });
       const consumed = projection.eventTypes ? events.filter((event) => projection.eventTypes!.includes(event.type)) : events;
-      await inTransaction(pool, (client) => projection.apply(client, schema, consumed));
+      await inTransaction(pool, async (client) => {
+        const tables = new BatchTables(client, schema);
+        await projection.apply(tables, consumed);
+        await tables.flush();
+      });
     },
     async rows<Row = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<Row[]> {
       return (await pool.query(sql.replaceAll('$schema', ident(schema)), params)).rows as Row[];

@@ -40,13 +40,15 @@ function progressLine(progress: RebuildProgress, startedAt: number): string {
 
 async function rebuild(runtime: Runtime, names: readonly string[]): Promise<void> {
   const projections = selectProjections(names);
-  const runner = new ProjectionRunner(runtime.store, runtime.pool, projections, { log: (message) => process.stderr.write(`${message}\n`), dependents: createReportingViews });
+  const runner = new ProjectionRunner(runtime.store, runtime.pool, projections, {
+    log: (message) => process.stderr.write(`${message}\n`),
+    dependents: createReportingViews,
+    bulkWriter: runtime.bulkWriter,
+  });
   await runner.prepare();
-  for (const projection of projections) {
-    const startedAt = Date.now();
-    await runner.rebuild(projection, (progress) => process.stderr.write(`\r${progressLine(progress, startedAt)}`));
-    process.stderr.write('\n');
-  }
+  const startedAt = Date.now();
+  await runner.rebuild(projections, (progress) => process.stderr.write(`\r${progressLine(progress, startedAt)}`));
+  process.stderr.write('\n');
 }
 
 async function checksum(runtime: Runtime, names: readonly string[]): Promise<void> {

@@ -3,6 +3,7 @@ import { inTransaction } from '#database';
 import type { EventStore, StoredEvent } from '#event-store';
 import { lockCheckpoint, migrateProjections, readCheckpoint, writeCheckpoint } from './checkpoints.js';
 import { ident, liveSchemaOf, type Projection } from './projection.js';
+import { BatchTables, type BulkWriter, insertRows, RebuildTables } from './row-cache.js';
 
 export interface ProjectionRunnerOptions {
   /** Most events applied in one read-model transaction while following the log. */
@@ -20,9 +21,12 @@ export interface ProjectionRunnerOptions {
    * schemas are prepared, and inside the transaction that swaps a rebuilt schema in.
    */
   readonly dependents?: (sql: ClientBase) => Promise<unknown>;
+  /** How a rebuild writes its rows: `copyRows` on a PostgreSQL server; `insertRows` (the default) anywhere. */
+  readonly bulkWriter?: BulkWriter;
 }
 
 export interface RebuildProgress {
+  /** The projections being rebuilt, comma-separated. */
   readonly projection: string;
   readonly position: bigint;
   readonly head: bigint;
@@ -40,7 +44,9 @@ async function applyBatch(pool: Pool, projection: Projection, schema: string, ke
   return inTransaction(pool, async (client) => {
     const stored = await lockCheckpoint(client, key);
     if (stored !== from) return false;
-    await projection.apply(client, schema, events);
+    const tables = new BatchTables(client, schema);
+    await projection.apply(tables, events);
+    await tables.flush();
     await writeCheckpoint(client, key, events[events.length - 1]!.globalPosition);
     return true;
   });
@@ -65,6 +71,7 @@ export class ProjectionRunner {
   private readonly retryDelayMs: number;
   private readonly log: (message: string) => void;
   private readonly dependents: ((sql: ClientBase) => Promise<unknown>) | undefined;
+  private readonly bulkWriter: BulkWriter;
   private readonly stopping = new AbortController();
   private readonly loops: Promise<void>[] = [];
   private readonly closers = new Set<() => Promise<void>>();
@@ -80,6 +87,7 @@ export class ProjectionRunner {
     this.retryDelayMs = options.retryDelayMs ?? 1000;
     this.log = options.log ?? (() => undefined);
     this.dependents = options.dependents;
+    this.bulkWriter = options.bulkWriter ?? insertRows;
   }
 
   /** Creates what is missing (checkpoint table, each projection's schema), then starts every projection. */
@@ -160,48 +168,78 @@ export class ProjectionRunner {
   }
 
   /**
-   * Replays the whole log into a fresh schema while the live one keeps serving, then swaps the
-   * two by renaming in one transaction that also hands the rebuilt checkpoint to the live
-   * runner, which carries on from there.
+   * Replays the whole log into fresh schemas while the live ones keep serving, then swaps them
+   * in by renaming, in one transaction that also hands the rebuilt checkpoints to the live
+   * runner, which carries on from there. Several projections rebuilt together share one read of
+   * the log; each keeps its tables in memory (see {@link RebuildTables}) and writes them once.
    */
-  async rebuild(projection: Projection, onProgress: (progress: RebuildProgress) => void = () => undefined): Promise<void> {
+  async rebuild(which: Projection | readonly Projection[], onProgress: (progress: RebuildProgress) => void = () => undefined): Promise<void> {
+    const projections: readonly Projection[] = Array.isArray(which) ? which : [which as Projection];
+    const names = projections.map((projection) => projection.name).join(', ');
     await migrateProjections(this.pool);
-    const live = liveSchemaOf(projection);
-    const fresh = `${live}__rebuild`;
-    const retired = `${live}__retired`;
-    const key = `${projection.name}__rebuild`;
-    await createSchema(this.pool, projection, fresh, key);
+    const parts = projections.map((projection) => {
+      const live = liveSchemaOf(projection);
+      const fresh = `${live}__rebuild`;
+      return {
+        projection,
+        live,
+        fresh,
+        key: `${projection.name}__rebuild`,
+        tables: new RebuildTables(fresh, this.bulkWriter),
+        consumes: projection.eventTypes && new Set(projection.eventTypes),
+      };
+    });
+    for (const part of parts) await createSchema(this.pool, part.projection, part.fresh, part.key);
+    const eventTypes = parts.every((part) => part.consumes) ? [...new Set(parts.flatMap((part) => [...part.consumes!]))] : undefined;
+
+    /** Runs `write` on a part's fresh schema and moves its checkpoint, unless another rebuild took it over. */
+    const claim = (part: (typeof parts)[number], from: bigint, to: bigint, write: (client: ClientBase) => Promise<void>) =>
+      inTransaction(this.pool, async (client) => {
+        if ((await lockCheckpoint(client, part.key)) !== from) throw new Error(`another rebuild of ${part.projection.name} is running`);
+        await write(client);
+        await writeCheckpoint(client, part.key, to);
+      });
 
     const started = Date.now();
     const head = await this.store.readHeadPosition();
+    const read = (after: bigint) => {
+      const batch = this.store.readAll({ after, maxCount: this.rebuildBatchSize, ...(eventTypes ? { eventTypes } : {}) });
+      batch.catch(() => undefined);
+      return batch;
+    };
     let cursor = 0n;
     let events = 0;
-    for (;;) {
-      const batch = await this.store.readAll({
-        after: cursor,
-        maxCount: this.rebuildBatchSize,
-        ...(projection.eventTypes ? { eventTypes: projection.eventTypes } : {}),
-      });
+    for (let next = read(cursor); ; ) {
+      const batch = await next;
       if (batch.length === 0) break;
-      if (!(await applyBatch(this.pool, projection, fresh, key, cursor, batch))) {
-        throw new Error(`another rebuild of ${projection.name} is running`);
+      const last = batch[batch.length - 1]!.globalPosition;
+      // The database reads the next batch while this one is applied.
+      next = read(last);
+      for (const part of parts) {
+        const consumed = part.consumes ? batch.filter((event) => part.consumes!.has(event.type)) : batch;
+        if (consumed.length > 0) await part.projection.apply(part.tables, consumed);
+        await claim(part, cursor, last, (client) => part.tables.flushHistory(client));
       }
-      cursor = batch[batch.length - 1]!.globalPosition;
+      cursor = last;
       events += batch.length;
       const seconds = (Date.now() - started) / 1000;
-      onProgress({ projection: projection.name, position: cursor, head, events, eventsPerSecond: seconds > 0 ? events / seconds : events });
+      onProgress({ projection: names, position: cursor, head, events, eventsPerSecond: seconds > 0 ? events / seconds : events });
     }
+    for (const part of parts) await claim(part, cursor, cursor, (client) => part.tables.flushAll(client));
 
     await inTransaction(this.pool, async (client) => {
-      await lockCheckpoint(client, projection.name);
-      await client.query(`DROP SCHEMA IF EXISTS ${ident(retired)} CASCADE`);
-      await client.query(`ALTER SCHEMA ${ident(live)} RENAME TO ${ident(retired)}`);
-      await client.query(`ALTER SCHEMA ${ident(fresh)} RENAME TO ${ident(live)}`);
-      await writeCheckpoint(client, projection.name, cursor);
-      await client.query('DELETE FROM projection_checkpoints WHERE projection = $1', [key]);
+      for (const part of parts) {
+        const retired = `${part.live}__retired`;
+        await lockCheckpoint(client, part.projection.name);
+        await client.query(`DROP SCHEMA IF EXISTS ${ident(retired)} CASCADE`);
+        await client.query(`ALTER SCHEMA ${ident(part.live)} RENAME TO ${ident(retired)}`);
+        await client.query(`ALTER SCHEMA ${ident(part.fresh)} RENAME TO ${ident(part.live)}`);
+        await writeCheckpoint(client, part.projection.name, cursor);
+        await client.query('DELETE FROM projection_checkpoints WHERE projection = $1', [part.key]);
+      }
       await this.dependents?.(client);
     });
-    await this.pool.query(`DROP SCHEMA IF EXISTS ${ident(retired)} CASCADE`);
-    this.log(`projection ${projection.name} rebuilt: ${events} events in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    for (const part of parts) await this.pool.query(`DROP SCHEMA IF EXISTS ${ident(`${part.live}__retired`)} CASCADE`);
+    this.log(`${names} rebuilt: ${events} events in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }
 }

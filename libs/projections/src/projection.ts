@@ -1,5 +1,6 @@
 import type { ClientBase } from 'pg';
 import type { StoredEvent } from '#event-store';
+import type { ProjectionTables } from './row-cache.js';
 
 /**
  * A read model fed from the global log. Its tables live in a PostgreSQL schema of their own, so a
@@ -13,8 +14,12 @@ export interface Projection {
   readonly eventTypes?: readonly string[];
   /** Creates the tables in `schema`, which exists and is empty. */
   createTables(sql: ClientBase, schema: string): Promise<void>;
-  /** Applies a batch, in log order, inside the transaction that also moves the checkpoint. */
-  apply(sql: ClientBase, schema: string, events: readonly StoredEvent[]): Promise<void>;
+  /**
+   * Applies a batch, in log order, to the tables. While following the log the rows are written
+   * in the transaction that also moves the checkpoint; while rebuilding they stay in memory
+   * across batches and are written at the end.
+   */
+  apply(tables: ProjectionTables, events: readonly StoredEvent[]): Promise<void>;
 }
 
 /** Quotes an SQL identifier; schema names are computed, so never interpolate them raw. */

@@ -1,42 +1,48 @@
 import type { ClientBase } from 'pg';
 import { ident } from './projection.js';
 
+/** How a read-model table's rows are found: the primary key and, optionally, one lookup column. */
+export interface TableShape<Row> {
+  readonly key: readonly (keyof Row & string)[];
+  /** bigint columns, which pg returns as strings: read back as numbers (VND sums stay far below 2^53). */
+  readonly numeric?: readonly (keyof Row & string)[];
+  /** A column whose rows are loaded and read together (`loadBy`, `rowsBy`), e.g. a beneficiary's periods. */
+  readonly index?: keyof Row & string;
+}
+
 /**
- * The rows of one read-model table that a batch touches, held in memory while the batch is
- * applied: loaded in one query, changed event by event, written back in one upsert. A batch of
- * thousands of events costs a handful of round trips, which is what makes rebuilds fast.
- * Rows are plain objects whose property names are the table's column names.
+ * The rows of one read-model table that a projection works on, held in memory: loaded in one
+ * query, changed event by event, written back in one statement. Rows are plain objects whose
+ * property names are the table's column names.
+ *
+ * With a `source`, the cache holds what a batch touches and reads the stored rows it is asked to
+ * load. Without one it is authoritative: it started from an empty table and has seen every row,
+ * so loading is a no-op; this is how a rebuild keeps its read models in memory.
  */
 export class RowCache<Row extends Record<string, unknown>> {
   private readonly rows = new Map<string, Row>();
   private readonly dirty = new Set<string>();
-
-  private readonly table: string;
-  private readonly keyColumns: readonly (keyof Row & string)[];
-  /** bigint columns, which pg returns as strings: read back as numbers (VND sums stay far below 2^53). */
-  private readonly numericColumns: readonly (keyof Row & string)[];
+  private readonly byIndex = new Map<string, Set<string>>();
+  private readonly indexLoaded = new Set<string>();
 
   constructor(
-    private readonly sql: ClientBase,
-    schema: string,
-    table: string,
-    columns: { readonly key: readonly (keyof Row & string)[]; readonly numeric?: readonly (keyof Row & string)[] },
-  ) {
-    this.table = `${ident(schema)}.${ident(table)}`;
-    this.keyColumns = columns.key;
-    this.numericColumns = columns.numeric ?? [];
-  }
+    readonly table: string,
+    readonly shape: TableShape<Row>,
+    private readonly source?: ClientBase,
+  ) {}
 
   private keyOf(row: Partial<Row>): string {
-    return JSON.stringify(this.keyColumns.map((column) => row[column] ?? null));
+    const key = this.shape.key;
+    return key.length === 1 ? String(row[key[0]!]) : key.map((column) => String(row[column] ?? '')).join('\u0000');
   }
 
   /** Loads the stored rows with these keys (each key: the key columns' values). */
   async load(keys: readonly Partial<Row>[]): Promise<void> {
+    if (!this.source) return;
     const wanted = keys.filter((key) => !this.rows.has(this.keyOf(key)));
     if (wanted.length === 0) return;
-    const match = this.keyColumns.map((column) => `t.${ident(column)} = k.${ident(column)}`).join(" AND ");
-    const { rows } = await this.sql.query<Row>(
+    const match = this.shape.key.map((column) => `t.${ident(column)} = k.${ident(column)}`).join(' AND ');
+    const { rows } = await this.source.query<Row>(
       `SELECT t.* FROM ${this.table} t JOIN jsonb_populate_recordset(null::${this.table}, $1::jsonb) k ON ${match}`,
       [JSON.stringify(wanted)],
     );
@@ -44,58 +50,183 @@ export class RowCache<Row extends Record<string, unknown>> {
   }
 
   /**
-   * Loads every stored row matching `condition` (SQL over the table's columns, with `params`):
-   * afterwards a key absent from the cache is known to be absent from the table too.
+   * Loads every stored row whose index column holds one of `values`: afterwards a row absent
+   * from `rowsBy(value)` is absent from the table too.
    */
-  async loadWhere(condition: string, params: readonly unknown[]): Promise<void> {
-    const { rows } = await this.sql.query<Row>(`SELECT * FROM ${this.table} WHERE ${condition}`, [...params]);
+  async loadBy(values: Iterable<string | number>): Promise<void> {
+    const column = this.requireIndex();
+    const wanted = [...values].map(String).filter((value) => !this.indexLoaded.has(value));
+    wanted.forEach((value) => this.indexLoaded.add(value));
+    if (!this.source || wanted.length === 0) return;
+    const { rows } = await this.source.query<Row>(`SELECT * FROM ${this.table} WHERE ${ident(column)}::text = ANY($1::text[])`, [wanted]);
     this.keep(rows.filter((row) => !this.rows.has(this.keyOf(row))));
+  }
+
+  private requireIndex(): keyof Row & string {
+    if (!this.shape.index) throw new Error(`${this.table} has no index column`);
+    return this.shape.index;
   }
 
   private keep(rows: readonly Row[]): void {
     for (const row of rows) {
-      for (const column of this.numericColumns) if (row[column] !== null) (row as Record<string, unknown>)[column] = Number(row[column]);
-      this.rows.set(this.keyOf(row), row);
+      for (const column of this.shape.numeric ?? []) if (row[column] !== null) (row as Record<string, unknown>)[column] = Number(row[column]);
+      this.remember(this.keyOf(row), row);
     }
+  }
+
+  private remember(key: string, row: Row): void {
+    this.rows.set(key, row);
+    if (!this.shape.index) return;
+    const value = String(row[this.shape.index]);
+    const keys = this.byIndex.get(value);
+    if (keys) keys.add(key);
+    else this.byIndex.set(value, new Set([key]));
   }
 
   get(key: Partial<Row>): Row | undefined {
     return this.rows.get(this.keyOf(key));
   }
 
+  /** The rows whose index column holds `value` (loaded with `loadBy`, or put since). */
+  rowsBy(value: string | number): Row[] {
+    this.requireIndex();
+    return [...(this.byIndex.get(String(value)) ?? [])].map((key) => this.rows.get(key)!);
+  }
+
   put(row: Row): Row {
     const key = this.keyOf(row);
-    this.rows.set(key, row);
+    this.remember(key, row);
     this.dirty.add(key);
     return row;
   }
 
-  /** Changes a row that exists (loaded or put earlier in the batch); unknown keys are ignored. */
+  /** Changes a row that exists (loaded or put earlier); unknown keys are ignored. */
   update(key: Partial<Row>, change: (row: Row) => Partial<Row>): Row | undefined {
     const row = this.get(key);
     return row && this.put({ ...row, ...change(row) });
   }
 
-  /** Writes every changed row back in one statement. */
-  async flush(): Promise<void> {
-    if (this.dirty.size === 0) return;
+  /** The rows put since the last call, which forgets them. */
+  takeChanged(): Row[] {
     const changed = [...this.dirty].map((key) => this.rows.get(key)!);
-    const columns = Object.keys(changed[0]!);
-    const updates = columns.filter((column) => !this.keyColumns.includes(column)).map((column) => `${ident(column)} = EXCLUDED.${ident(column)}`);
-    await this.sql.query(
-      `INSERT INTO ${this.table} (${columns.map(ident).join(', ')})
-         SELECT ${columns.map(ident).join(', ')} FROM jsonb_populate_recordset(null::${this.table}, $1::jsonb)
-       ON CONFLICT (${this.keyColumns.map(ident).join(', ')}) DO ${updates.length > 0 ? `UPDATE SET ${updates.join(', ')}` : 'NOTHING'}`,
-      [JSON.stringify(changed)],
-    );
     this.dirty.clear();
+    return changed;
+  }
+
+  /** Every row the cache holds. */
+  all(): IterableIterator<Row> {
+    return this.rows.values();
   }
 }
 
-/** Appends rows to a table in one statement (histories, lineage: rows never changed afterwards). */
-export async function insertRows(sql: ClientBase, schema: string, table: string, rows: readonly Record<string, unknown>[]): Promise<void> {
+/**
+ * What a projection's `apply` writes through: keyed tables as {@link RowCache}s and history tables
+ * (rows never changed afterwards) appended to. The runner decides where the rows go: while
+ * following the log, to the database at the end of each batch; while rebuilding, to memory until
+ * the rebuilt schema is written in bulk.
+ */
+export interface ProjectionTables {
+  table<Row extends Record<string, unknown>>(name: string, shape: TableShape<Row>): RowCache<Row>;
+  append(name: string, rows: readonly Record<string, unknown>[]): void;
+}
+
+/** Writes rows into an existing table: `insertRows` anywhere, `copyRows` (faster) on a PostgreSQL server. */
+export type BulkWriter = (sql: ClientBase, table: string, rows: readonly Record<string, unknown>[]) => Promise<void>;
+
+const columnsOf = (rows: readonly Record<string, unknown>[]): string[] => Object.keys(rows[0]!);
+
+/** Inserts rows in one statement per few thousand rows, decoded from JSON by the database. */
+export const insertRows: BulkWriter = async (sql, table, rows) => {
   if (rows.length === 0) return;
-  const qualified = `${ident(schema)}.${ident(table)}`;
-  const columns = Object.keys(rows[0]!).map(ident).join(', ');
-  await sql.query(`INSERT INTO ${qualified} (${columns}) SELECT ${columns} FROM jsonb_populate_recordset(null::${qualified}, $1::jsonb)`, [JSON.stringify(rows)]);
+  const columns = columnsOf(rows).map(ident).join(', ');
+  for (let from = 0; from < rows.length; from += 5000) {
+    await sql.query(`INSERT INTO ${table} (${columns}) SELECT ${columns} FROM jsonb_populate_recordset(null::${table}, $1::jsonb)`, [
+      JSON.stringify(rows.slice(from, from + 5000)),
+    ]);
+  }
+};
+
+abstract class TablesBase implements ProjectionTables {
+  protected readonly caches = new Map<string, RowCache<Record<string, unknown>>>();
+  protected readonly appended = new Map<string, Record<string, unknown>[]>();
+
+  constructor(
+    protected readonly schema: string,
+    private readonly source?: ClientBase,
+  ) {}
+
+  table<Row extends Record<string, unknown>>(name: string, shape: TableShape<Row>): RowCache<Row> {
+    let cache = this.caches.get(name);
+    if (!cache) {
+      cache = new RowCache<Record<string, unknown>>(this.qualified(name), shape as TableShape<Record<string, unknown>>, this.source);
+      this.caches.set(name, cache);
+    }
+    return cache as unknown as RowCache<Row>;
+  }
+
+  append(name: string, rows: readonly Record<string, unknown>[]): void {
+    const list = this.appended.get(name);
+    if (list) list.push(...rows);
+    else this.appended.set(name, [...rows]);
+  }
+
+  protected qualified(name: string): string {
+    return `${ident(this.schema)}.${ident(name)}`;
+  }
+
+  /** Writes the appended rows and forgets them. */
+  protected async writeAppended(sql: ClientBase, write: BulkWriter): Promise<void> {
+    for (const [name, rows] of this.appended) await write(sql, this.qualified(name), rows);
+    this.appended.clear();
+  }
+}
+
+/** One batch while following the log: rows loaded from and upserted back to the live tables. */
+export class BatchTables extends TablesBase {
+  constructor(
+    private readonly sql: ClientBase,
+    schema: string,
+  ) {
+    super(schema, sql);
+  }
+
+  async flush(): Promise<void> {
+    for (const cache of this.caches.values()) {
+      const changed = cache.takeChanged();
+      if (changed.length === 0) continue;
+      const columns = columnsOf(changed);
+      const keys = cache.shape.key as readonly string[];
+      const updates = columns.filter((column) => !keys.includes(column)).map((column) => `${ident(column)} = EXCLUDED.${ident(column)}`);
+      await this.sql.query(
+        `INSERT INTO ${cache.table} (${columns.map(ident).join(', ')})
+           SELECT ${columns.map(ident).join(', ')} FROM jsonb_populate_recordset(null::${cache.table}, $1::jsonb)
+         ON CONFLICT (${keys.map(ident).join(', ')}) DO ${updates.length > 0 ? `UPDATE SET ${updates.join(', ')}` : 'NOTHING'}`,
+        [JSON.stringify(changed)],
+      );
+    }
+    await this.writeAppended(this.sql, insertRows);
+  }
+}
+
+/**
+ * A rebuild from position 0 into empty tables: every keyed row stays in memory for the whole
+ * rebuild, so no event costs a read, and each row is written once, at the end. History rows are
+ * written batch by batch, so memory holds the current state, not the log.
+ */
+export class RebuildTables extends TablesBase {
+  constructor(
+    schema: string,
+    private readonly write: BulkWriter,
+  ) {
+    super(schema);
+  }
+
+  async flushHistory(sql: ClientBase): Promise<void> {
+    await this.writeAppended(sql, this.write);
+  }
+
+  async flushAll(sql: ClientBase): Promise<void> {
+    await this.flushHistory(sql);
+    for (const cache of this.caches.values()) await this.write(sql, cache.table, [...cache.all()]);
+  }
 }

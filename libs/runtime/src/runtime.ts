@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { READ_MODEL_ENTITIES } from '#read-models';
 import { createPool, EmbeddedPostgres } from '#database';
 import { type EventStore, EventStoreDbEventStore, PostgresEventStore } from '#event-store';
-import { migrateProjections } from '#projections';
+import { type BulkWriter, copyRows, insertRows, migrateProjections } from '#projections';
 import type { AppConfig } from './config.js';
 
 /** The infrastructure one process needs: PostgreSQL for read models, and the event store. */
@@ -15,6 +15,8 @@ export interface Runtime {
   readonly readModels: DataSource;
   /** Where PostgreSQL runs, for logs: a server URL without its password, or the PGlite folder. */
   readonly databaseDescription: string;
+  /** How rebuilds write read-model rows: COPY on a PostgreSQL server, which PGlite's wire protocol lacks. */
+  readonly bulkWriter: BulkWriter;
   close(): Promise<void>;
 }
 
@@ -41,6 +43,7 @@ export async function openRuntime(config: AppConfig): Promise<Runtime> {
       store,
       readModels,
       databaseDescription: config.database.kind === 'embedded' ? `embedded PGlite in ${config.database.dataDir}` : redact(config.database.url),
+      bulkWriter: embedded ? insertRows : copyRows,
       async close() {
         await readModels.destroy();
         await store.close();

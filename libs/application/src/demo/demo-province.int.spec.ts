@@ -68,14 +68,14 @@ describe('the demo province and its year-end report', () => {
     expect(rows[0]).toEqual({ n: 2, over: '40000000' });
   });
 
-  it('rebuilds every read model twice into identical tables', async () => {
+  it('rebuilds every read model twice, one by one and all in one read of the log, into the tables it built live', async () => {
     const checksums = async () => Promise.all(ALL_PROJECTIONS.map((p) => readModelChecksum(runtime.pool, liveSchemaOf(p))));
     const live = await checksums();
     await runner.stop();
-    const rebuilder = new ProjectionRunner(runtime.store, runtime.pool, ALL_PROJECTIONS, { log: () => undefined, dependents: createReportingViews });
+    const rebuilder = new ProjectionRunner(runtime.store, runtime.pool, ALL_PROJECTIONS, { log: () => undefined, dependents: createReportingViews, bulkWriter: runtime.bulkWriter });
     for (const projection of ALL_PROJECTIONS) await rebuilder.rebuild(projection);
     const first = await checksums();
-    for (const projection of ALL_PROJECTIONS) await rebuilder.rebuild(projection);
+    await rebuilder.rebuild(ALL_PROJECTIONS);
     expect(await checksums()).toEqual(first);
     expect(first).toEqual(live);
     await runner.start();
