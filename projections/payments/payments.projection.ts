@@ -301,13 +301,13 @@ export const payments: Projection = {
       const subject = subjectOf(event);
       if (subject) {
         tables.append('lineage', [{
-          global_position: event.globalPosition.toString(),
+          global_position: event.globalPosition,
           subject_kind: subject.kind,
           subject_id: subject.id,
           step: event.type,
           actor: event.metadata.actor,
           roles: event.metadata.roles ?? null,
-          recorded_at: event.recordedAt.toISOString(),
+          recorded_at: event.recordedAt,
           details: data,
         }]);
       }

@@ -7,12 +7,12 @@ type StreamRow = {
   category: string;
   event_count: number;
   last_revision: number;
-  last_position: string;
-  /** A Date when loaded from the table, an ISO string when set from an event. */
-  first_recorded_at: Date | string;
-  last_recorded_at: Date | string;
+  /** Digits when loaded from the table (numeric), a bigint when set from an event. */
+  last_position: string | bigint;
+  first_recorded_at: Date;
+  last_recorded_at: Date;
 };
-type TypeRow = { event_type: string; event_count: number; last_position: string };
+type TypeRow = { event_type: string; event_count: number; last_position: string | bigint };
 
 /** The category of a stream is its name up to the first dash: `beneficiary-42` → `beneficiary`. */
 export function categoryOf(streamId: string): string {
@@ -54,19 +54,32 @@ export const streamActivity: Projection = {
     await streams.load([...new Set(events.map((event) => event.streamId))].map((stream_id) => ({ stream_id })));
     await types.load([...new Set(events.map((event) => event.type))].map((event_type) => ({ event_type })));
     for (const event of events) {
-      const position = event.globalPosition.toString();
-      const recordedAt = event.recordedAt.toISOString();
       const stream = streams.get({ stream_id: event.streamId });
-      streams.put({
-        stream_id: event.streamId,
-        category: stream?.category ?? categoryOf(event.streamId),
-        event_count: (stream?.event_count ?? 0) + 1,
-        last_revision: event.streamRevision,
-        last_position: position,
-        first_recorded_at: stream?.first_recorded_at ?? recordedAt,
-        last_recorded_at: recordedAt,
-      });
-      types.put({ event_type: event.type, event_count: (types.get({ event_type: event.type })?.event_count ?? 0) + 1, last_position: position });
+      if (stream) {
+        stream.event_count++;
+        stream.last_revision = event.streamRevision;
+        stream.last_position = event.globalPosition;
+        stream.last_recorded_at = event.recordedAt;
+        streams.put(stream);
+      } else {
+        streams.put({
+          stream_id: event.streamId,
+          category: categoryOf(event.streamId),
+          event_count: 1,
+          last_revision: event.streamRevision,
+          last_position: event.globalPosition,
+          first_recorded_at: event.recordedAt,
+          last_recorded_at: event.recordedAt,
+        });
+      }
+      const type = types.get({ event_type: event.type });
+      if (type) {
+        type.event_count++;
+        type.last_position = event.globalPosition;
+        types.put(type);
+      } else {
+        types.put({ event_type: event.type, event_count: 1, last_position: event.globalPosition });
+      }
     }
   },
 };

@@ -209,23 +209,33 @@ export class ProjectionRunner {
     };
     let cursor = 0n;
     let events = 0;
+    // Each part writes one batch's history while the next batch is applied: one write in flight.
+    const writing = new Map(parts.map((part) => [part, Promise.resolve()]));
     for (let next = read(cursor); ; ) {
       const batch = await next;
       if (batch.length === 0) break;
+      const from = cursor;
       const last = batch[batch.length - 1]!.globalPosition;
       // The database reads the next batch while this one is applied.
       next = read(last);
       for (const part of parts) {
         const consumed = part.consumes ? batch.filter((event) => part.consumes!.has(event.type)) : batch;
         if (consumed.length > 0) await part.projection.apply(part.tables, consumed);
-        await claim(part, cursor, last, (client) => part.tables.flushHistory(client));
+        await writing.get(part);
+        const history = part.tables.takeHistory();
+        const write = claim(part, from, last, (client) => part.tables.writeHistory(client, history));
+        write.catch(() => undefined);
+        writing.set(part, write);
       }
       cursor = last;
       events += batch.length;
       const seconds = (Date.now() - started) / 1000;
       onProgress({ projection: names, position: cursor, head, events, eventsPerSecond: seconds > 0 ? events / seconds : events });
     }
-    for (const part of parts) await claim(part, cursor, cursor, (client) => part.tables.flushAll(client));
+    await Promise.all(parts.map(async (part) => {
+      await writing.get(part);
+      await claim(part, cursor, cursor, (client) => part.tables.writeAll(client));
+    }));
 
     await inTransaction(this.pool, async (client) => {
       for (const part of parts) {

@@ -75,6 +75,7 @@ export class RowCache<Row extends Record<string, unknown>> {
   }
 
   private remember(key: string, row: Row): void {
+    if (this.rows.get(key) === row) return;
     this.rows.set(key, row);
     if (!this.shape.index) return;
     const value = String(row[this.shape.index]);
@@ -93,17 +94,19 @@ export class RowCache<Row extends Record<string, unknown>> {
     return [...(this.byIndex.get(String(value)) ?? [])].map((key) => this.rows.get(key)!);
   }
 
+  /** Sets a row; a row got from the cache and changed in place must be put back too. */
   put(row: Row): Row {
     const key = this.keyOf(row);
     this.remember(key, row);
-    this.dirty.add(key);
+    // An authoritative cache writes every row at the end: nothing to track.
+    if (this.source) this.dirty.add(key);
     return row;
   }
 
-  /** Changes a row that exists (loaded or put earlier); unknown keys are ignored. */
+  /** Changes a row that exists (loaded or put earlier), in place; unknown keys are ignored. */
   update(key: Partial<Row>, change: (row: Row) => Partial<Row>): Row | undefined {
     const row = this.get(key);
-    return row && this.put({ ...row, ...change(row) });
+    return row && this.put(Object.assign(row, change(row)));
   }
 
   /** The rows put since the last call, which forgets them. */
@@ -134,6 +137,8 @@ export interface ProjectionTables {
 export type BulkWriter = (sql: ClientBase, table: string, rows: readonly Record<string, unknown>[]) => Promise<void>;
 
 const columnsOf = (rows: readonly Record<string, unknown>[]): string[] => Object.keys(rows[0]!);
+/** Rows as JSON for `jsonb_populate_recordset`: bigints (log positions) as their digits. */
+export const rowsJson = (rows: readonly Record<string, unknown>[]): string => JSON.stringify(rows, (_, value) => (typeof value === 'bigint' ? value.toString() : value));
 
 /** Inserts rows in one statement per few thousand rows, decoded from JSON by the database. */
 export const insertRows: BulkWriter = async (sql, table, rows) => {
@@ -141,7 +146,7 @@ export const insertRows: BulkWriter = async (sql, table, rows) => {
   const columns = columnsOf(rows).map(ident).join(', ');
   for (let from = 0; from < rows.length; from += 5000) {
     await sql.query(`INSERT INTO ${table} (${columns}) SELECT ${columns} FROM jsonb_populate_recordset(null::${table}, $1::jsonb)`, [
-      JSON.stringify(rows.slice(from, from + 5000)),
+      rowsJson(rows.slice(from, from + 5000)),
     ]);
   }
 };
@@ -174,10 +179,15 @@ abstract class TablesBase implements ProjectionTables {
     return `${ident(this.schema)}.${ident(name)}`;
   }
 
-  /** Writes the appended rows and forgets them. */
-  protected async writeAppended(sql: ClientBase, write: BulkWriter): Promise<void> {
-    for (const [name, rows] of this.appended) await write(sql, this.qualified(name), rows);
+  /** The rows appended since the last call, which forgets them. */
+  takeHistory(): ReadonlyMap<string, readonly Record<string, unknown>[]> {
+    const history = new Map(this.appended);
     this.appended.clear();
+    return history;
+  }
+
+  protected async writeHistoryWith(write: BulkWriter, sql: ClientBase, history: ReadonlyMap<string, readonly Record<string, unknown>[]>): Promise<void> {
+    for (const [name, rows] of history) await write(sql, this.qualified(name), rows);
   }
 }
 
@@ -201,10 +211,10 @@ export class BatchTables extends TablesBase {
         `INSERT INTO ${cache.table} (${columns.map(ident).join(', ')})
            SELECT ${columns.map(ident).join(', ')} FROM jsonb_populate_recordset(null::${cache.table}, $1::jsonb)
          ON CONFLICT (${keys.map(ident).join(', ')}) DO ${updates.length > 0 ? `UPDATE SET ${updates.join(', ')}` : 'NOTHING'}`,
-        [JSON.stringify(changed)],
+        [rowsJson(changed)],
       );
     }
-    await this.writeAppended(this.sql, insertRows);
+    await this.writeHistoryWith(insertRows, this.sql, this.takeHistory());
   }
 }
 
@@ -221,12 +231,13 @@ export class RebuildTables extends TablesBase {
     super(schema);
   }
 
-  async flushHistory(sql: ClientBase): Promise<void> {
-    await this.writeAppended(sql, this.write);
+  async writeHistory(sql: ClientBase, history: ReadonlyMap<string, readonly Record<string, unknown>[]>): Promise<void> {
+    await this.writeHistoryWith(this.write, sql, history);
   }
 
-  async flushAll(sql: ClientBase): Promise<void> {
-    await this.flushHistory(sql);
+  /** Writes what is left of the history, then every keyed row. */
+  async writeAll(sql: ClientBase): Promise<void> {
+    await this.writeHistory(sql, this.takeHistory());
     for (const cache of this.caches.values()) await this.write(sql, cache.table, [...cache.all()]);
   }
 }
