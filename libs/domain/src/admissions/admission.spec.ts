@@ -155,3 +155,98 @@ describe('correcting and deciding a stay', () => {
       .toThrow(expect.objectContaining({ rule: 'NoAllowanceEntitled' }));
   });
 });
+
+describe('recomputing a stay after a retroactive change', () => {
+  // Group 3 all year; a replacement version from 2025-07-01 raises meals to 200,000 and group 3's visit to 800,000.
+  const group3 = (date: string): BeneficiaryGroup | undefined => (date < '2025-01-01' ? undefined : 3);
+  const replacement = parsePolicyVersion({
+    ...JSON.parse(readFileSync('policies/lang-son-resolution-24-2024.json', 'utf8')),
+    id: 'lang-son/replacement-2025',
+    effectiveFrom: '2025-07-01',
+    regimes: JSON.parse(readFileSync('policies/lang-son-resolution-24-2024.json', 'utf8')).regimes.map((regime: { id: string; rule: Record<string, unknown> }) =>
+      regime.id === 'a'
+        ? { ...regime, rule: { ...regime.rule, amountByGroup: { ...(regime.rule.amountByGroup as object), 3: 800000 } } }
+        : regime.id === 'b'
+          ? { ...regime, rule: { ...regime.rule, rateByGroup: { 1: 200000, 2: 200000, 3: 200000, 4: 200000, 5: 200000, 6: 200000 } } }
+          : regime,
+    ),
+  });
+  const before = context(group3);
+  const after = context(group3, [resolution24, replacement]);
+  const cause = { kind: 'policy-version', id: replacement.id } as const;
+  const approvedStay = (admittedOn: string, dischargedOn: string): AdmissionEvent[] => {
+    const recorded: AdmissionEvent = { type: 'AdmissionRecorded', data: { ...admitted.data, admittedOn } };
+    const discharged = [recorded, ...decide({ type: 'RecordDischarge', data: { dischargedOn, by: 'clerk-1' } }, given([recorded]), before)];
+    return [...discharged, ...decide({ type: 'ApproveAdmissionAllowances', data: { by: 'head-1' } }, given(discharged), before)];
+  };
+  const recompute = (events: readonly AdmissionEvent[], ctx = after, by = 'admin-1') => decide({ type: 'RecomputeEntitlements', data: { cause, by } }, given(events), ctx);
+
+  it('tops up the meals of a stay across the effective date by the days after it, and leaves the visit of a stay admitted before it', () => {
+    const stay = approvedStay('2025-06-29', '2025-07-02');
+    const [meals, ...rest] = recompute(stay);
+    expect(rest).toEqual([]);
+    expect(meals).toMatchObject({
+      type: 'AdjustmentEntitled',
+      data: {
+        adjustmentId: 'adm-1-b-1',
+        regimeId: 'b',
+        cause,
+        corrects: { admissionId: 'adm-1', regimeId: 'b', payoutId: 'admission-adm-1-b' },
+        serviceDate: '2025-07-02',
+        previous: { amount: 760000, group: 3, policyVersionId: resolution24.id },
+        next: { amount: 2 * 190000 + 2 * 200000, group: 3, days: 4 },
+        difference: 20000,
+        recordedBy: 'admin-1',
+      },
+    });
+  });
+
+  it('tops up the visit and every meal day of a stay wholly after the effective date', () => {
+    const events = recompute(approvedStay('2025-07-10', '2025-07-12'));
+    expect(events.map((e) => e.type === 'AdjustmentEntitled' && [e.data.regimeId, e.data.previous.amount, e.data.next.amount, e.data.difference])).toEqual([
+      ['a', 700000, 800000, 100000],
+      ['b', 570000, 600000, 30000],
+    ]);
+  });
+
+  it('moves an unchanged amount to the new group when only the classification changed, and recovers what a group no longer earns', () => {
+    const stay = approvedStay('2025-07-10', '2025-07-12');
+    const toGroup4 = context((date) => (date < '2025-07-01' ? 3 : 4));
+    expect(recompute(stay, toGroup4).map((e) => e.type === 'AdjustmentEntitled' && [e.data.regimeId, e.data.previous.group, e.data.next.group, e.data.difference])).toEqual([
+      ['a', 3, 4, 0],
+      ['b', 3, 4, 0],
+    ]);
+    const toGroup6 = context((date) => (date < '2025-07-01' ? 3 : 6));
+    expect(recompute(stay, toGroup6).map((e) => e.type === 'AdjustmentEntitled' && [e.data.regimeId, e.data.next.amount, e.data.difference])).toEqual([
+      ['a', 0, -700000],
+      ['b', 570000, 0],
+    ]);
+  });
+
+  it('records nothing when nothing changed, or when run again after the adjustments', () => {
+    const stay = approvedStay('2025-07-10', '2025-07-12');
+    expect(recompute(stay, before)).toEqual([]);
+    const adjusted = [...stay, ...recompute(stay)];
+    expect(recompute(adjusted)).toEqual([]);
+  });
+
+  it('entitles a stay not yet approved afresh, and leaves a rejected one alone', () => {
+    const recorded: AdmissionEvent = { type: 'AdmissionRecorded', data: { ...admitted.data, admittedOn: '2025-07-10' } };
+    const discharged = [recorded, ...decide({ type: 'RecordDischarge', data: { dischargedOn: '2025-07-12', by: 'clerk-1' } }, given([recorded]), before)];
+    expect(recompute(discharged).map((e) => [e.type, 'amount' in e.data ? e.data.amount : undefined])).toEqual([
+      ['VisitAllowanceEntitled', 800000],
+      ['MealAllowanceEntitled', 600000],
+    ]);
+    const rejected = [...discharged, { type: 'AdmissionAllowancesRejected', data: { by: 'head-1', reason: 'duplicate' } } as AdmissionEvent];
+    expect(recompute(rejected)).toEqual([]);
+  });
+
+  it('approves pending adjustments by someone other than who recorded them, once', () => {
+    const stay = approvedStay('2025-07-10', '2025-07-12');
+    const adjusted = [...stay, ...recompute(stay)];
+    expect(() => decide({ type: 'ApproveAdjustments', data: { by: 'admin-1' } }, given(adjusted), after)).toThrow(expect.objectContaining({ rule: 'ApprovingOwnRequest' }));
+    const approval = decide({ type: 'ApproveAdjustments', data: { by: 'head-2' } }, given(adjusted), after);
+    expect(approval).toEqual([{ type: 'AdjustmentsApproved', data: { adjustmentIds: ['adm-1-a-1', 'adm-1-b-2'], by: 'head-2' } }]);
+    expect(() => decide({ type: 'ApproveAdjustments', data: { by: 'head-2' } }, given([...adjusted, ...approval]), after)).toThrow(expect.objectContaining({ rule: 'NoAdjustmentPending' }));
+  });
+});

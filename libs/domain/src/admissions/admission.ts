@@ -12,6 +12,37 @@ import { requireDate, requireStay, requireText, RuleViolated } from '../rule-vio
 export type VisitAllowance = { readonly serviceDate: string; readonly group: BeneficiaryGroup; readonly amount: number; readonly policyVersionId: string; readonly clause: string };
 export type MealAllowance = { readonly amount: number; readonly days: number; readonly segments: readonly DailySegment[] };
 
+/** What made the office look at the past again: a policy version with past effect, or a reorganization plan. */
+export interface AdjustmentCause {
+  readonly kind: 'policy-version' | 'reorganization-plan';
+  readonly id: string;
+}
+
+/** One regime's entitlement of a stay, before or after an adjustment: the amount and the group it counts under. */
+export interface EntitlementFigure {
+  readonly amount: number;
+  /** The group on the payout's date: the admission date for visits, the first day for meals. */
+  readonly group: BeneficiaryGroup;
+  readonly policyVersionId: string;
+}
+
+/**
+ * A top-up (positive difference) or recovery (negative) of an approved stay's allowance,
+ * recomputed from what is known now. It corrects `corrects` (the regime's entitlement of this
+ * stay, paid as payout `corrects.payoutId`) and goes through approval and payout like the first.
+ */
+export interface AdjustmentEntitledData {
+  readonly adjustmentId: string;
+  readonly regimeId: 'a' | 'b';
+  readonly cause: AdjustmentCause;
+  readonly corrects: { readonly admissionId: string; readonly regimeId: 'a' | 'b'; readonly payoutId: string };
+  readonly serviceDate: string;
+  readonly previous: EntitlementFigure;
+  readonly next: EntitlementFigure & { readonly clause: string; readonly days?: number; readonly segments?: readonly DailySegment[] };
+  readonly difference: number;
+  readonly recordedBy: string;
+}
+
 export type AdmissionEvent =
   | {
       readonly type: 'AdmissionRecorded';
@@ -22,14 +53,18 @@ export type AdmissionEvent =
   | { readonly type: 'VisitAllowanceEntitled'; readonly data: VisitAllowance }
   | { readonly type: 'MealAllowanceEntitled'; readonly data: MealAllowance }
   | { readonly type: 'AdmissionAllowancesApproved'; readonly data: { readonly by: string; readonly visit: number; readonly meals: number } }
-  | { readonly type: 'AdmissionAllowancesRejected'; readonly data: { readonly by: string; readonly reason: string } };
+  | { readonly type: 'AdmissionAllowancesRejected'; readonly data: { readonly by: string; readonly reason: string } }
+  | { readonly type: 'AdjustmentEntitled'; readonly data: AdjustmentEntitledData }
+  | { readonly type: 'AdjustmentsApproved'; readonly data: { readonly adjustmentIds: readonly string[]; readonly by: string } };
 
 export type AdmissionCommand =
   | { readonly type: 'RecordAdmission'; readonly data: Extract<AdmissionEvent, { type: 'AdmissionRecorded' }>['data'] }
   | { readonly type: 'RecordDischarge'; readonly data: { readonly dischargedOn: string; readonly by: string } }
   | { readonly type: 'CorrectAdmissionDates'; readonly data: { readonly admittedOn: string; readonly dischargedOn: string; readonly reason: string; readonly by: string } }
   | { readonly type: 'ApproveAdmissionAllowances'; readonly data: { readonly by: string } }
-  | { readonly type: 'RejectAdmissionAllowances'; readonly data: { readonly by: string; readonly reason: string } };
+  | { readonly type: 'RejectAdmissionAllowances'; readonly data: { readonly by: string; readonly reason: string } }
+  | { readonly type: 'RecomputeEntitlements'; readonly data: { readonly cause: AdjustmentCause; readonly by: string } }
+  | { readonly type: 'ApproveAdjustments'; readonly data: { readonly by: string } };
 
 export type Admission =
   | { readonly status: 'none' }
@@ -41,8 +76,10 @@ export type Admission =
       readonly dischargedOn?: string;
       /** Who recorded the stay's facts; none of them may approve its allowances. */
       readonly recordedBy: readonly string[];
+      /** What the stay is entitled to now: the first entitlement, or the latest adjustment's result. */
       readonly visit?: VisitAllowance;
       readonly meals?: MealAllowance;
+      readonly adjustments: readonly (AdjustmentEntitledData & { readonly approvedBy?: string })[];
     };
 
 export const initialAdmission: Admission = { status: 'none' };
@@ -67,12 +104,13 @@ export type AdmissionRule =
   | 'AllowancesAlreadyDecided'
   | 'NoAllowanceEntitled'
   | 'ApprovingOwnRequest'
+  | 'NoAdjustmentPending'
   | 'InvalidInput';
 
 export function evolve(state: Admission, event: AdmissionEvent): Admission {
   if (event.type === 'AdmissionRecorded') {
     const { admissionId, beneficiaryId, admittedOn, recordedBy } = event.data;
-    return { status: 'admitted', admissionId, beneficiaryId, admittedOn, recordedBy: [recordedBy] };
+    return { status: 'admitted', admissionId, beneficiaryId, admittedOn, recordedBy: [recordedBy], adjustments: [] };
   }
   if (state.status === 'none') return state;
   const recordedBy = (by: string) => (state.recordedBy.includes(by) ? state.recordedBy : [...state.recordedBy, by]);
@@ -91,6 +129,20 @@ export function evolve(state: Admission, event: AdmissionEvent): Admission {
       return { ...state, status: 'approved' };
     case 'AdmissionAllowancesRejected':
       return { ...state, status: 'rejected' };
+    case 'AdjustmentEntitled': {
+      const { next, regimeId } = event.data;
+      const adjustments = [...state.adjustments, event.data];
+      if (regimeId === 'a') {
+        const visit = { serviceDate: event.data.serviceDate, group: next.group, amount: next.amount, policyVersionId: next.policyVersionId, clause: next.clause };
+        return { ...state, visit, adjustments };
+      }
+      return { ...state, meals: { amount: next.amount, days: next.days ?? 0, segments: next.segments ?? [] }, adjustments };
+    }
+    case 'AdjustmentsApproved':
+      return {
+        ...state,
+        adjustments: state.adjustments.map((adjustment) => (event.data.adjustmentIds.includes(adjustment.adjustmentId) ? { ...adjustment, approvedBy: event.data.by } : adjustment)),
+      };
     default: {
       const unhandled: never = event;
       return unhandled;
@@ -98,16 +150,66 @@ export function evolve(state: Admission, event: AdmissionEvent): Admission {
   }
 }
 
-/** The allowances a stay from `admittedOn` to `dischargedOn` is entitled to. */
-function entitlements(admittedOn: string, dischargedOn: string, context: AdmissionContext): AdmissionEvent[] {
-  const events: AdmissionEvent[] = [];
-  const group = context.groupOn(admittedOn)!;
-  const visit = fixedAmountFor(context.policyOn(admittedOn), 'a', group);
-  if (visit.entitled) {
-    events.push({ type: 'VisitAllowanceEntitled', data: { serviceDate: admittedOn, group, amount: visit.amount, policyVersionId: visit.policyVersionId, clause: visit.clause } });
-  }
+/** The allowances a stay from `admittedOn` to `dischargedOn` is entitled to under `context`. */
+export function stayEntitlements(admittedOn: string, dischargedOn: string, context: AdmissionContext): { visit?: VisitAllowance; meals?: MealAllowance } {
+  const group = context.groupOn(admittedOn);
+  const visit = group === undefined ? undefined : fixedAmountFor(context.policyOn(admittedOn), 'a', group);
   const meals = dailyAllowanceFor('b', admittedOn, dischargedOn, context.policyOn, context.groupOn);
-  if (meals.days > 0) events.push({ type: 'MealAllowanceEntitled', data: { amount: meals.amount, days: meals.days, segments: meals.segments } });
+  return {
+    ...(visit?.entitled ? { visit: { serviceDate: admittedOn, group: group!, amount: visit.amount, policyVersionId: visit.policyVersionId, clause: visit.clause } } : {}),
+    ...(meals.days > 0 ? { meals: { amount: meals.amount, days: meals.days, segments: meals.segments } } : {}),
+  };
+}
+
+function entitlements(admittedOn: string, dischargedOn: string, context: AdmissionContext): AdmissionEvent[] {
+  const { visit, meals } = stayEntitlements(admittedOn, dischargedOn, context);
+  return [...(visit ? [{ type: 'VisitAllowanceEntitled', data: visit } as const] : []), ...(meals ? [{ type: 'MealAllowanceEntitled', data: meals } as const] : [])];
+}
+
+const figureOfVisit = (visit: VisitAllowance | undefined): EntitlementFigure | undefined => visit && { amount: visit.amount, group: visit.group, policyVersionId: visit.policyVersionId };
+const figureOfMeals = (meals: MealAllowance | undefined): EntitlementFigure | undefined =>
+  meals && meals.segments[0] ? { amount: meals.amount, group: meals.segments[0].group, policyVersionId: meals.segments[0].policyVersionId } : undefined;
+
+/**
+ * What an approved stay's allowances become when recomputed under what is known now (policy
+ * versions, groups): an adjustment per regime whose amount, group or rule changed. A stay not yet
+ * approved is entitled afresh instead; a rejected one owes nothing either way.
+ */
+function recompute(state: Exclude<Admission, { status: 'none' }>, cause: AdjustmentCause, by: string, context: AdmissionContext): AdmissionEvent[] {
+  if (state.status !== 'approved' && state.status !== 'discharged') return [];
+  const now = stayEntitlements(state.admittedOn, state.dischargedOn!, context);
+  // Only money or its group matter: a new version restating the same rate changes nothing owed.
+  const same = (a: EntitlementFigure | undefined, b: EntitlementFigure | undefined) => (a?.amount ?? 0) === (b?.amount ?? 0) && a?.group === b?.group;
+  if (state.status === 'discharged') {
+    const events: AdmissionEvent[] = [];
+    if (!same(figureOfVisit(state.visit), figureOfVisit(now.visit)) && now.visit) events.push({ type: 'VisitAllowanceEntitled', data: now.visit });
+    if (!same(figureOfMeals(state.meals), figureOfMeals(now.meals)) && now.meals) events.push({ type: 'MealAllowanceEntitled', data: now.meals });
+    return events;
+  }
+  const events: AdmissionEvent[] = [];
+  const regimes = [
+    { regimeId: 'a', before: figureOfVisit(state.visit), after: now.visit && { ...figureOfVisit(now.visit)!, clause: now.visit.clause }, serviceDate: state.admittedOn },
+    { regimeId: 'b', before: figureOfMeals(state.meals), after: now.meals && { ...figureOfMeals(now.meals)!, clause: now.meals.segments[0]!.clause, days: now.meals.days, segments: now.meals.segments }, serviceDate: state.dischargedOn! },
+  ] as const;
+  for (const { regimeId, before, after, serviceDate } of regimes) {
+    // A regime the stay was never entitled to has no payout to correct: nothing to adjust.
+    if (!before || same(before, after)) continue;
+    const next = after ?? { ...before, amount: 0, clause: '' };
+    events.push({
+      type: 'AdjustmentEntitled',
+      data: {
+        adjustmentId: `${state.admissionId}-${regimeId}-${state.adjustments.length + events.length + 1}`,
+        regimeId,
+        cause,
+        corrects: { admissionId: state.admissionId, regimeId, payoutId: `admission-${state.admissionId}-${regimeId}` },
+        serviceDate,
+        previous: before,
+        next,
+        difference: next.amount - before.amount,
+        recordedBy: by,
+      },
+    });
+  }
   return events;
 }
 
@@ -133,6 +235,18 @@ export function decide(command: AdmissionCommand, state: Admission, context: Adm
   }
   if (state.status === 'none') throw new RuleViolated<AdmissionRule>('NotAdmitted', 'no such admission');
   requireText(command.data.by, 'by');
+  if (command.type === 'RecomputeEntitlements') {
+    requireText(command.data.cause.id, 'cause.id');
+    return recompute(state, command.data.cause, command.data.by, context);
+  }
+  if (command.type === 'ApproveAdjustments') {
+    const pending = state.adjustments.filter((adjustment) => !adjustment.approvedBy);
+    if (pending.length === 0) throw new RuleViolated<AdmissionRule>('NoAdjustmentPending', `admission ${state.admissionId} has no adjustment awaiting approval`);
+    if (pending.some((adjustment) => adjustment.recordedBy === command.data.by)) {
+      throw new RuleViolated<AdmissionRule>('ApprovingOwnRequest', `${command.data.by} recorded these adjustments and cannot also approve them`);
+    }
+    return [{ type: 'AdjustmentsApproved', data: { adjustmentIds: pending.map((adjustment) => adjustment.adjustmentId), by: command.data.by } }];
+  }
   if (state.status === 'approved' || state.status === 'rejected') {
     throw new RuleViolated<AdmissionRule>('AllowancesAlreadyDecided', `the allowances of admission ${state.admissionId} are already ${state.status}`);
   }

@@ -8,7 +8,8 @@ import { requireDate, requireText, RuleViolated } from '../rule-violated.js';
  * payout be paid once only.
  */
 export interface PayoutSource {
-  readonly kind: 'claim' | 'admission';
+  /** An adjustment pays (or, negative, recovers) the difference a retroactive change made. */
+  readonly kind: 'claim' | 'admission' | 'adjustment';
   readonly id: string;
 }
 
@@ -24,6 +25,7 @@ export type PayoutEvent =
         readonly beneficiaryId?: string;
         readonly payee: string;
         readonly group?: BeneficiaryGroup;
+        /** Negative for a recovery: money the payee owes back after a retroactive change. */
         readonly amount: number;
         readonly serviceDate: string;
         readonly policyVersionId: string;
@@ -53,7 +55,7 @@ export const initialPayout: Payout = { status: 'none' };
 export type PayoutRule = 'NotScheduled' | 'AlreadyScheduled' | 'AlreadyPaid' | 'Reversed' | 'PaidBeforeService' | 'InvalidInput';
 
 export function payoutIdFor(source: PayoutSource, regimeId: string): string {
-  return source.kind === 'claim' ? `claim-${source.id}` : `admission-${source.id}-${regimeId}`;
+  return source.kind === 'admission' ? `admission-${source.id}-${regimeId}` : `${source.kind}-${source.id}`;
 }
 
 export function payoutStreamId(payoutId: string): string {
@@ -81,8 +83,9 @@ export function decide(command: PayoutCommand, state: Payout): PayoutEvent[] {
       if (state.scheduled.amount === command.data.amount) return [];
       throw new RuleViolated<PayoutRule>('AlreadyScheduled', `payout ${state.scheduled.payoutId} is already scheduled for ${state.scheduled.amount} VND`);
     }
-    if (!Number.isSafeInteger(command.data.amount) || command.data.amount <= 0) {
-      throw new RuleViolated<PayoutRule>('InvalidInput', 'amount must be a positive whole number of VND', 'amount');
+    const recovery = command.data.source.kind === 'adjustment' && command.data.amount < 0;
+    if (!Number.isSafeInteger(command.data.amount) || (command.data.amount <= 0 && !recovery)) {
+      throw new RuleViolated<PayoutRule>('InvalidInput', 'amount must be a positive whole number of VND (negative only for an adjustment that recovers money)', 'amount');
     }
     return [{ type: 'PayoutScheduled', data: command.data }];
   }
