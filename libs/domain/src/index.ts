@@ -14,3 +14,5 @@ export * as Claims from './claims/claim.js';
 export * as Payouts from './payouts/payout.js';
 export { CURRENT_SCHEMA_VERSIONS, upcast, type RecordedEvent } from './upcasters.js';
 export * as AnnualBudgets from './budgets/annual-budget.js';
+export * as AdministrativeUnits from './administrative-units/administrative-units.js';
+export * as Reorganizations from './reorganizations/reorganization-plan.js';

@@ -24,7 +24,14 @@ export type BeneficiaryEvent =
   | { readonly type: 'BeneficiaryPositionChanged'; readonly data: { readonly title: string; readonly administrativeUnit: string; readonly from: string } }
   | {
       readonly type: 'BeneficiaryReclassified';
-      readonly data: { readonly group: BeneficiaryGroup; readonly from: string; readonly reason: string; readonly decisionNumber: string };
+      readonly data: {
+        readonly group: BeneficiaryGroup;
+        readonly from: string;
+        readonly reason: string;
+        readonly decisionNumber: string;
+        /** The reorganization plan that reclassified them, when one did. */
+        readonly planId?: string;
+      };
     }
   | { readonly type: 'BeneficiaryRetired'; readonly data: { readonly on: string } }
   | { readonly type: 'BeneficiaryDied'; readonly data: { readonly on: string } }

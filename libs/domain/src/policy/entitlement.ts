@@ -133,11 +133,15 @@ export interface DailyEntitlement {
   readonly unpaidDays: readonly string[];
 }
 
-export function nextDay(date: string): string {
+function dayAfter(date: string, days: number): string {
   const day = new Date(`${date}T00:00:00Z`);
-  day.setUTCDate(day.getUTCDate() + 1);
+  day.setUTCDate(day.getUTCDate() + days);
   return day.toISOString().slice(0, 10);
 }
+
+export const nextDay = (date: string): string => dayAfter(date, 1);
+/** What a beneficiary held the day before a change takes effect is what the change applies to. */
+export const dayBefore = (date: string): string => dayAfter(date, -1);
 
 /**
  * A per-day regime (meal allowance, b) over a stay from `first` to `last` day. Each calendar day

@@ -1,5 +1,6 @@
 import { parsePolicyVersion } from './parse-policy-version.js';
 import type { PolicyVersion } from './policy-version.js';
+import { canonicalJson } from '../canonical-json.js';
 import { RuleViolated } from '../rule-violated.js';
 
 /**
@@ -21,16 +22,6 @@ export const initialPolicyCatalog: PolicyCatalog = { versions: [] };
 
 export type PolicyCatalogRule = 'PolicyVersionIdTaken';
 
-/** Key order does not make two versions different. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (typeof value === 'object' && value !== null) {
-    const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : 1));
-    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonical(item)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
-
 export function evolve(state: PolicyCatalog, event: PolicyCatalogEvent): PolicyCatalog {
   return { versions: [...state.versions, event.data.version] };
 }
@@ -44,7 +35,7 @@ export function decide(command: PolicyCatalogCommand, state: PolicyCatalog): Pol
   const version = parsePolicyVersion(command.data.version);
   const existing = state.versions.find((published) => published.id === version.id);
   if (existing) {
-    if (canonical(existing) === canonical(version)) return [];
+    if (canonicalJson(existing) === canonicalJson(version)) return [];
     throw new RuleViolated<PolicyCatalogRule>('PolicyVersionIdTaken', `policy version ${version.id} is already published with other content; publish a new id`, 'id');
   }
   return [{ type: 'PolicyVersionPublished', data: { version } }];
