@@ -41,8 +41,30 @@ type BalanceRow = {
   approved: number;
   paid: number;
   reversed: number;
+  /** What adjustments added (top-ups) or took back (recoveries): already counted in `entitled`. */
+  adjusted: number;
   annual_cap: number | null;
   cap_used: number;
+};
+
+type AdjustmentRow = {
+  adjustment_id: string;
+  admission_id: string;
+  beneficiary_id: string | null;
+  regime_id: string;
+  year: number;
+  service_date: string;
+  cause_kind: string;
+  cause_id: string;
+  corrects_payout_id: string;
+  previous_amount: number;
+  previous_group: number;
+  next_amount: number;
+  next_group: number;
+  difference: number;
+  recorded_by: string;
+  approved_by: string | null;
+  global_position: bigint | string;
 };
 
 type TotalRow = { year: number; regime_code: string; allocated: number | null; decision_number: string | null; committed: number; paid: number };
@@ -56,16 +78,22 @@ type SourceRow = {
   kind: string;
   beneficiary_id: string | null;
   regime_id: string | null;
-  visit: { year: number; amount: number; clause: string; basis: number } | null;
-  meals: { days: number; amount: number; clause: string; basis: number } | null;
+  /** The stay's current entitlements, as the admission stream holds them, so that a recomputation can be previewed from here. */
+  visit: { year: number; serviceDate: string; group: number; amount: number; policyVersionId: string; clause: string; basis: number } | null;
+  meals: { days: number; amount: number; clause: string; basis: number; segments: { group: number; policyVersionId: string }[] } | null;
+  admitted_on: string | null;
+  discharged_on: string | null;
+  /** A stay's allowances: approved or rejected, once decided. */
+  decision: string | null;
   approval: { year: number; amount: number; clause: string; basis: number; units: number; overCap: number; approvedBy: string[] } | null;
   discharge_year: number | null;
   /** Claims: the year of the service date. */
   service_year: number | null;
+  service_date: string | null;
 };
 
 const MONEY = ['amount', 'basis', 'over_cap'] as const;
-const BALANCE_MONEY = ['entitled', 'approved', 'paid', 'reversed', 'annual_cap', 'cap_used'] as const;
+const BALANCE_MONEY = ['entitled', 'approved', 'paid', 'reversed', 'adjusted', 'annual_cap', 'cap_used'] as const;
 
 const yearOf = (date: string): number => Number(date.slice(0, 4));
 /** A regime id's report letter: "h.fixed" → "h". */
@@ -89,6 +117,8 @@ const CONSUMED = [
   'PayoutPaid',
   'PayoutReversed',
   'AnnualBudgetAllocated',
+  'AdjustmentEntitled',
+  'AdjustmentsApproved',
 ];
 
 /** The subject an event belongs to in the payout lineage: the admission, claim or payout. */
@@ -158,6 +188,7 @@ export const payments: Projection = {
         approved bigint NOT NULL,
         paid bigint NOT NULL,
         reversed bigint NOT NULL,
+        adjusted bigint NOT NULL,
         annual_cap bigint,
         cap_used bigint NOT NULL,
         PRIMARY KEY (beneficiary_id, year, regime_id)
@@ -197,9 +228,59 @@ export const payments: Projection = {
         visit jsonb,
         meals jsonb,
         approval jsonb,
+        admitted_on text,
+        discharged_on text,
+        decision text,
         discharge_year int,
-        service_year int
+        service_year int,
+        service_date text
       );
+      CREATE INDEX sources_by_beneficiary ON ${s}.sources (beneficiary_id);
+      CREATE TABLE ${s}.adjustments (
+        adjustment_id text PRIMARY KEY,
+        admission_id text NOT NULL,
+        beneficiary_id text,
+        regime_id text NOT NULL,
+        year int NOT NULL,
+        service_date text NOT NULL,
+        cause_kind text NOT NULL,
+        cause_id text NOT NULL,
+        corrects_payout_id text NOT NULL,
+        previous_amount bigint NOT NULL,
+        previous_group int NOT NULL,
+        next_amount bigint NOT NULL,
+        next_group int NOT NULL,
+        difference bigint NOT NULL,
+        recorded_by text NOT NULL,
+        approved_by text,
+        global_position numeric(40, 0) NOT NULL
+      );
+      CREATE INDEX adjustments_by_cause ON ${s}.adjustments (cause_kind, cause_id);
+      -- Every change to a balance and to the budget, with its valid date (service date) and record
+      -- time: sums over them answer "as of valid date D" and "as known at time T".
+      CREATE TABLE ${s}.balance_entries (
+        global_position numeric(40, 0) NOT NULL,
+        recorded_at timestamptz NOT NULL,
+        beneficiary_id text NOT NULL,
+        year int NOT NULL,
+        regime_id text NOT NULL,
+        service_date text NOT NULL,
+        measure text NOT NULL,
+        amount bigint NOT NULL
+      );
+      CREATE INDEX balance_entries_by_beneficiary ON ${s}.balance_entries (beneficiary_id, year);
+      CREATE TABLE ${s}.budget_entries (
+        global_position numeric(40, 0) NOT NULL,
+        recorded_at timestamptz NOT NULL,
+        year int NOT NULL,
+        regime_code text NOT NULL,
+        group_number int NOT NULL,
+        administrative_unit text NOT NULL,
+        service_date text NOT NULL,
+        committed bigint NOT NULL,
+        paid bigint NOT NULL
+      );
+      CREATE INDEX budget_entries_by_year ON ${s}.budget_entries (year);
       CREATE TABLE ${s}.units (
         beneficiary_id text NOT NULL,
         valid_from text NOT NULL,
@@ -216,6 +297,11 @@ export const payments: Projection = {
     const alerts = tables.table<AlertRow>('budget_alerts', { key: ['year', 'regime_code', 'percent'], numeric: ['used', 'allocated'], index: 'year' });
     const sources = tables.table<SourceRow>('sources', { key: ['source_id'] });
     const units = tables.table<UnitRow>('units', { key: ['beneficiary_id', 'valid_from'], index: 'beneficiary_id' });
+    const adjustments = tables.table<AdjustmentRow>('adjustments', {
+      key: ['adjustment_id'],
+      numeric: ['previous_amount', 'next_amount', 'difference'],
+      index: 'admission_id',
+    });
 
     // What the batch touches, loaded up front in one query per table: inside the loop, a row not
     // in the cache is a new row, and no event costs a round trip.
@@ -229,9 +315,11 @@ export const payments: Projection = {
       if (subject?.kind === 'payout') payoutIds.add(subject.id);
       else if (subject) sourceIds.add(subject.id);
       if (event.type === 'PayoutScheduled') {
-        sourceIds.add(data.source.id);
+        // An adjustment's payout is described by the adjustment, loaded with its stay.
+        sourceIds.add(data.source.kind === 'adjustment' ? data.source.id.replace(/-[ab]-\d+$/, '') : data.source.id);
         years.add(yearOf(data.serviceDate));
       }
+      if (event.type === 'AdjustmentEntitled') payoutIds.add(data.corrects.payoutId);
       if (typeof data.beneficiaryId === 'string') holders.add(data.beneficiaryId);
       if (event.type === 'AnnualBudgetAllocated') years.add(data.year);
     }
@@ -246,6 +334,7 @@ export const payments: Projection = {
       const from = sources.get({ source_id: id });
       if (from?.beneficiary_id) holders.add(from.beneficiary_id);
     }
+    await adjustments.loadBy([...sourceIds]);
     await balances.loadBy(holders);
     await units.loadBy(holders);
     await totals.loadBy(years);
@@ -257,31 +346,47 @@ export const payments: Projection = {
       return found?.administrative_unit ?? '';
     };
 
+    let current = events[0]!;
     const balance = (beneficiary_id: string, year: number, regime_id: string): BalanceRow => {
       const key = { beneficiary_id, year, regime_id };
       return (
         balances.get(key) ??
-        balances.put({ beneficiary_id, year, regime_id, regime_code: codeOf(regime_id), entitled: 0, approved: 0, paid: 0, reversed: 0, annual_cap: null, cap_used: 0 })
+        balances.put({ beneficiary_id, year, regime_id, regime_code: codeOf(regime_id), entitled: 0, approved: 0, paid: 0, reversed: 0, adjusted: 0, annual_cap: null, cap_used: 0 })
       );
     };
-    const addToBalance = async (beneficiaryId: string | null, year: number, regimeId: string, change: Partial<Record<(typeof BALANCE_MONEY)[number], number>>) => {
+    const addToBalance = (
+      beneficiaryId: string | null,
+      year: number,
+      regimeId: string,
+      serviceDate: string,
+      change: Partial<Record<(typeof BALANCE_MONEY)[number], number>>,
+    ) => {
       if (!beneficiaryId) return;
       const row = balance(beneficiaryId, year, regimeId);
-      const next = { ...row };
-      for (const [column, amount] of Object.entries(change) as [(typeof BALANCE_MONEY)[number], number][]) next[column] = column === 'annual_cap' ? amount : (row[column] ?? 0) + amount;
-      balances.put(next);
+      for (const [measure, amount] of Object.entries(change) as [(typeof BALANCE_MONEY)[number], number][]) {
+        if (measure === 'annual_cap') {
+          row.annual_cap = amount;
+          continue;
+        }
+        row[measure] += amount;
+        tables.append('balance_entries', [
+          { global_position: current.globalPosition, recorded_at: current.recordedAt, beneficiary_id: beneficiaryId, year, regime_id: regimeId, service_date: serviceDate, measure, amount },
+        ]);
+      }
+      balances.put(row);
     };
     const total = (year: number, regime_code: string): TotalRow => {
       const key = { year, regime_code };
       return totals.get(key) ?? totals.put({ year, regime_code, allocated: null, decision_number: null, committed: 0, paid: 0 });
     };
-    const spend = async (payout: PayoutRow, committed: number, paid: number, position: bigint) => {
+    const spend = (payout: PayoutRow, committed: number, paid: number) => {
       const key = { year: payout.year, regime_code: payout.regime_code, group_number: payout.group_number, administrative_unit: payout.administrative_unit };
       const row = spending.get(key) ?? { ...key, committed: 0, paid: 0 };
       spending.put({ ...row, committed: row.committed + committed, paid: row.paid + paid });
       const sum = total(payout.year, payout.regime_code);
       totals.put({ ...sum, committed: sum.committed + committed, paid: sum.paid + paid });
-      checkAlerts(payout.year, payout.regime_code, position);
+      tables.append('budget_entries', [{ global_position: current.globalPosition, recorded_at: current.recordedAt, ...key, service_date: payout.service_date, committed, paid }]);
+      checkAlerts(payout.year, payout.regime_code, current.globalPosition);
     };
     const checkAlerts = (year: number, regime_code: string, position: bigint) => {
       const sum = totals.get({ year, regime_code })!;
@@ -294,9 +399,27 @@ export const payments: Projection = {
       }
     };
     const source = (id: string, kind: string): SourceRow =>
-      sources.get({ source_id: id }) ?? sources.put({ source_id: id, kind, beneficiary_id: null, regime_id: null, visit: null, meals: null, approval: null, discharge_year: null, service_year: null });
+      sources.get({ source_id: id }) ??
+      sources.put({
+        source_id: id,
+        kind,
+        beneficiary_id: null,
+        regime_id: null,
+        visit: null,
+        meals: null,
+        approval: null,
+        admitted_on: null,
+        discharged_on: null,
+        decision: null,
+        discharge_year: null,
+        service_year: null,
+        service_date: null,
+      });
+    /** A stay's payout of one regime: where its committed or paid amount sits in the budget. */
+    const bookedAs = (payout: PayoutRow): [number, number] => (payout.status === 'paid' ? [0, payout.amount] : payout.status === 'scheduled' ? [payout.amount, 0] : [0, 0]);
 
     for (const event of events) {
+      current = event;
       const data = event.data as Record<string, any>;
       const subject = subjectOf(event);
       if (subject) {
@@ -318,39 +441,93 @@ export const payments: Projection = {
           break;
         }
         case 'AdmissionRecorded':
-          sources.put({ ...source(subject!.id, 'admission'), beneficiary_id: data.beneficiaryId });
+          sources.put({ ...source(subject!.id, 'admission'), beneficiary_id: data.beneficiaryId, admitted_on: data.admittedOn });
           break;
         case 'DischargeRecorded':
-          sources.put({ ...source(subject!.id, 'admission'), discharge_year: yearOf(data.dischargedOn) });
+          sources.put({ ...source(subject!.id, 'admission'), discharged_on: data.dischargedOn, discharge_year: yearOf(data.dischargedOn) });
           break;
         case 'AdmissionDatesCorrected':
         case 'VisitAllowanceEntitled':
         case 'MealAllowanceEntitled': {
           // A correction withdraws what the stay was entitled to; the entitlements that follow it replace it.
           const stay = source(subject!.id, 'admission');
-          if (event.type !== 'MealAllowanceEntitled' && stay.visit) await addToBalance(stay.beneficiary_id, stay.visit.year, 'a', { entitled: -stay.visit.amount });
-          if (event.type !== 'VisitAllowanceEntitled' && stay.meals && stay.discharge_year) await addToBalance(stay.beneficiary_id, stay.discharge_year, 'b', { entitled: -stay.meals.amount });
+          if (event.type !== 'MealAllowanceEntitled' && stay.visit) addToBalance(stay.beneficiary_id, stay.visit.year, 'a', stay.visit.serviceDate, { entitled: -stay.visit.amount });
+          if (event.type !== 'VisitAllowanceEntitled' && stay.meals && stay.discharge_year) addToBalance(stay.beneficiary_id, stay.discharge_year, 'b', stay.discharged_on!, { entitled: -stay.meals.amount });
           if (event.type === 'AdmissionDatesCorrected') {
-            sources.put({ ...stay, visit: null, meals: null, discharge_year: yearOf(data.dischargedOn) });
+            sources.put({ ...stay, visit: null, meals: null, admitted_on: data.admittedOn, discharged_on: data.dischargedOn, discharge_year: yearOf(data.dischargedOn) });
           } else if (event.type === 'VisitAllowanceEntitled') {
-            const visit = { year: yearOf(data.serviceDate), amount: data.amount, clause: data.clause, basis: data.amount };
+            const visit = { ...(data as { serviceDate: string; group: number; amount: number; policyVersionId: string; clause: string }), year: yearOf(data.serviceDate), basis: data.amount };
             sources.put({ ...stay, visit });
-            await addToBalance(stay.beneficiary_id, visit.year, 'a', { entitled: visit.amount });
+            addToBalance(stay.beneficiary_id, visit.year, 'a', visit.serviceDate, { entitled: visit.amount });
           } else {
-            const meals = { days: data.days, amount: data.amount, clause: data.segments[0]?.clause ?? '', basis: data.segments[0]?.rate ?? 0 };
+            const meals = { days: data.days, amount: data.amount, clause: data.segments[0]?.clause ?? '', basis: data.segments[0]?.rate ?? 0, segments: data.segments };
             sources.put({ ...stay, meals });
-            if (stay.discharge_year) await addToBalance(stay.beneficiary_id, stay.discharge_year, 'b', { entitled: meals.amount });
+            if (stay.discharge_year) addToBalance(stay.beneficiary_id, stay.discharge_year, 'b', stay.discharged_on!, { entitled: meals.amount });
           }
           break;
         }
-        case 'AdmissionAllowancesApproved': {
-          const stay = source(subject!.id, 'admission');
-          if (stay.visit) await addToBalance(stay.beneficiary_id, stay.visit.year, 'a', { approved: stay.visit.amount });
-          if (stay.meals && stay.discharge_year) await addToBalance(stay.beneficiary_id, stay.discharge_year, 'b', { approved: stay.meals.amount });
+        case 'AdmissionAllowancesApproved':
+        case 'AdmissionAllowancesRejected': {
+          const stay = sources.put({ ...source(subject!.id, 'admission'), decision: event.type === 'AdmissionAllowancesApproved' ? 'approved' : 'rejected' });
+          if (event.type === 'AdmissionAllowancesRejected') break;
+          if (stay.visit) addToBalance(stay.beneficiary_id, stay.visit.year, 'a', stay.visit.serviceDate, { approved: stay.visit.amount });
+          if (stay.meals && stay.discharge_year) addToBalance(stay.beneficiary_id, stay.discharge_year, 'b', stay.discharged_on!, { approved: stay.meals.amount });
           break;
         }
+        case 'AdjustmentEntitled': {
+          const stay = source(subject!.id, 'admission');
+          const year = yearOf(data.serviceDate);
+          adjustments.put({
+            adjustment_id: data.adjustmentId,
+            admission_id: subject!.id,
+            beneficiary_id: stay.beneficiary_id,
+            regime_id: data.regimeId,
+            year,
+            service_date: data.serviceDate,
+            cause_kind: data.cause.kind,
+            cause_id: data.cause.id,
+            corrects_payout_id: data.corrects.payoutId,
+            previous_amount: data.previous.amount,
+            previous_group: data.previous.group,
+            next_amount: data.next.amount,
+            next_group: data.next.group,
+            difference: data.difference,
+            recorded_by: data.recordedBy,
+            approved_by: null,
+            global_position: event.globalPosition,
+          });
+          const next = data.next;
+          if (data.regimeId === 'a') {
+            sources.put({ ...stay, visit: { serviceDate: data.serviceDate, group: next.group, amount: next.amount, policyVersionId: next.policyVersionId, clause: next.clause, year, basis: next.amount } });
+          } else {
+            sources.put({ ...stay, meals: { days: next.days ?? 0, amount: next.amount, clause: next.clause, basis: next.segments?.[0]?.rate ?? 0, segments: next.segments ?? [] } });
+          }
+          addToBalance(stay.beneficiary_id, year, data.regimeId, data.serviceDate, { entitled: data.difference, adjusted: data.difference });
+          // The stay's first payout now counts under the group the stay is classified in.
+          const corrected = payouts.get({ payout_id: data.corrects.payoutId });
+          if (corrected && corrected.group_number !== next.group) {
+            const [committed, paid] = bookedAs(corrected);
+            spend(corrected, -committed, -paid);
+            corrected.group_number = next.group;
+            payouts.put(corrected);
+            spend(corrected, committed, paid);
+          }
+          break;
+        }
+        case 'AdjustmentsApproved':
+          for (const id of data.adjustmentIds as string[]) {
+            const adjustment = adjustments.update({ adjustment_id: id }, () => ({ approved_by: data.by }));
+            if (adjustment) addToBalance(adjustment.beneficiary_id, adjustment.year, adjustment.regime_id, adjustment.service_date, { approved: adjustment.difference });
+          }
+          break;
         case 'ClaimRequested':
-          sources.put({ ...source(subject!.id, 'claim'), beneficiary_id: data.beneficiaryId ?? null, regime_id: data.regimeId, service_year: yearOf(data.serviceDate) });
+          sources.put({
+            ...source(subject!.id, 'claim'),
+            beneficiary_id: data.beneficiaryId ?? null,
+            regime_id: data.regimeId,
+            service_year: yearOf(data.serviceDate),
+            service_date: data.serviceDate,
+          });
           break;
         case 'ClaimApproved': {
           const claim = source(subject!.id, 'claim');
@@ -360,7 +537,7 @@ export const payments: Projection = {
             ...claim,
             approval: { year, amount: data.amount, clause: data.clause, basis: data.basis, units: days ?? 1, overCap: data.overCap, approvedBy: data.approvedBy },
           });
-          await addToBalance(claim.beneficiary_id, year, claim.regime_id!, {
+          addToBalance(claim.beneficiary_id, year, claim.regime_id!, claim.service_date ?? `${year}-12-31`, {
             entitled: data.amount,
             approved: data.amount,
             ...(data.limit?.cap !== undefined ? { annual_cap: data.limit.cap, cap_used: data.amount } : {}),
@@ -368,8 +545,9 @@ export const payments: Projection = {
           break;
         }
         case 'PayoutScheduled': {
-          const from = source(data.source.id, data.source.kind);
-          const stayPart = data.regimeId === 'a' ? from.visit : data.regimeId === 'b' ? from.meals : null;
+          const adjustment = data.source.kind === 'adjustment' ? adjustments.get({ adjustment_id: data.source.id }) : undefined;
+          const from = adjustment ? undefined : source(data.source.id, data.source.kind);
+          const stayPart = data.regimeId === 'a' ? from?.visit : data.regimeId === 'b' ? from?.meals : null;
           const payout = payouts.put({
             payout_id: data.payoutId,
             source_kind: data.source.kind,
@@ -383,40 +561,41 @@ export const payments: Projection = {
             year: yearOf(data.serviceDate),
             service_date: data.serviceDate,
             amount: data.amount,
-            units: data.regimeId === 'b' ? (from.meals?.days ?? 0) : (from.approval?.units ?? 1),
+            // An adjustment pays a difference of money, not of days or visits.
+            units: adjustment ? 0 : data.regimeId === 'b' ? (from?.meals?.days ?? 0) : (from?.approval?.units ?? 1),
             policy_version_id: data.policyVersionId,
-            clause: stayPart?.clause ?? from.approval?.clause ?? null,
-            basis: stayPart?.basis ?? from.approval?.basis ?? null,
-            over_cap: from.approval?.overCap ?? 0,
-            approved_by: from.approval?.approvedBy.join(', ') ?? null,
+            clause: stayPart?.clause ?? from?.approval?.clause ?? null,
+            basis: stayPart?.basis ?? from?.approval?.basis ?? null,
+            over_cap: from?.approval?.overCap ?? 0,
+            approved_by: adjustment?.approved_by ?? from?.approval?.approvedBy.join(', ') ?? null,
             status: 'scheduled',
             paid_reference: null,
             paid_on: null,
             reversed_on: null,
             reversal_reason: null,
           });
-          await spend(payout, payout.amount, 0, event.globalPosition);
+          spend(payout, payout.amount, 0);
           break;
         }
         case 'PayoutPaid': {
           const payout = payouts.update({ payout_id: subject!.id }, () => ({ status: 'paid', paid_reference: data.reference, paid_on: data.paidOn }));
           if (!payout) break;
-          await addToBalance(payout.beneficiary_id, payout.year, payout.regime_id, { paid: payout.amount });
-          await spend(payout, -payout.amount, payout.amount, event.globalPosition);
+          addToBalance(payout.beneficiary_id, payout.year, payout.regime_id, payout.service_date, { paid: payout.amount });
+          spend(payout, -payout.amount, payout.amount);
           break;
         }
         case 'PayoutReversed': {
           const before = payouts.get({ payout_id: subject!.id });
           if (!before) break;
-          const payout = payouts.put({ ...before, status: 'reversed', reversed_on: data.on, reversal_reason: data.reason });
           const wasPaid = before.status === 'paid';
+          const payout = payouts.put({ ...before, status: 'reversed', reversed_on: data.on, reversal_reason: data.reason });
           const capped = balances.get({ beneficiary_id: payout.beneficiary_id ?? '', year: payout.year, regime_id: payout.regime_id })?.annual_cap != null;
-          await addToBalance(payout.beneficiary_id, payout.year, payout.regime_id, {
+          addToBalance(payout.beneficiary_id, payout.year, payout.regime_id, payout.service_date, {
             reversed: payout.amount,
             ...(wasPaid ? { paid: -payout.amount } : {}),
             ...(capped ? { cap_used: -payout.amount } : {}),
           });
-          await spend(payout, wasPaid ? 0 : -payout.amount, wasPaid ? -payout.amount : 0, event.globalPosition);
+          spend(payout, wasPaid ? 0 : -payout.amount, wasPaid ? -payout.amount : 0);
           break;
         }
         case 'AnnualBudgetAllocated': {

@@ -25,7 +25,8 @@ export interface ConsistencyReport {
   readonly differences: readonly ConsistencyRow[];
 }
 
-const PAYOUT_EVENTS = ['PayoutScheduled', 'PayoutPaid', 'PayoutReversed'];
+/** Payout events, and adjustments, which move a stay's payout to the group the stay is now classified in. */
+const PAYOUT_EVENTS = ['PayoutScheduled', 'PayoutPaid', 'PayoutReversed', 'AdjustmentEntitled'];
 
 /** Net paid per regime and group in `year`, folded from the payout events of the log. */
 async function paidInLog(store: EventStore, year: number): Promise<Map<string, { code: string; group: number; beneficiary: boolean; amount: number }>> {
@@ -35,7 +36,10 @@ async function paidInLog(store: EventStore, year: number): Promise<Map<string, {
     if (page.length === 0) break;
     for (const event of page) {
       const data = event.data as Record<string, any>;
-      if (event.type === 'PayoutScheduled') {
+      if (event.type === 'AdjustmentEntitled') {
+        const corrected = payouts.get(`payout-${data.corrects.payoutId}`);
+        if (corrected) corrected.group = data.next.group;
+      } else if (event.type === 'PayoutScheduled') {
         payouts.set(event.streamId, { code: data.regimeCode, group: data.group ?? 0, year: Number(String(data.serviceDate).slice(0, 4)), amount: data.amount, beneficiary: data.beneficiaryId !== undefined, paid: false, reversed: false });
       } else {
         const payout = payouts.get(event.streamId);

@@ -36,7 +36,7 @@ type CardRow = {
   revocation_reason: string | null;
 };
 
-type GroupPeriodRow = { beneficiary_id: string; valid_from: string; group_number: number; reason: string | null; decision_number: string | null };
+type GroupPeriodRow = { beneficiary_id: string; valid_from: string; group_number: number; reason: string | null; decision_number: string | null; plan_id: string | null };
 type PositionRow = { beneficiary_id: string; valid_from: string; title: string; administrative_unit: string };
 
 const BENEFICIARY_EVENTS = ['BeneficiaryEnrolled', 'BeneficiaryPositionChanged', 'BeneficiaryReclassified', 'BeneficiaryRetired', 'BeneficiaryDied', 'BeneficiaryRemovedFromRegister'];
@@ -84,6 +84,7 @@ export const registers: Projection = {
         group_number int NOT NULL,
         reason text,
         decision_number text,
+        plan_id text,
         PRIMARY KEY (beneficiary_id, valid_from)
       );
       CREATE TABLE ${s}.positions (
@@ -128,8 +129,8 @@ export const registers: Projection = {
       const data = event.data as Record<string, any>;
       if (BENEFICIARY_EVENTS.includes(event.type)) {
         const beneficiary_id = idOf(event.streamId, 'beneficiary');
-        const setGroup = (valid_from: string, group_number: number, reason: string | null, decision_number: string | null) => {
-          groups.put({ beneficiary_id, valid_from, group_number, reason, decision_number });
+        const setGroup = (valid_from: string, group_number: number, reason: string | null, decision_number: string | null, plan_id: string | null = null) => {
+          groups.put({ beneficiary_id, valid_from, group_number, reason, decision_number, plan_id });
           beneficiaries.update({ beneficiary_id }, () => ({ current_group: groupAt(groups.rowsBy(beneficiary_id), '9999-12-31')! }));
         };
         switch (event.type) {
@@ -156,7 +157,7 @@ export const registers: Projection = {
             positions.put({ beneficiary_id, valid_from: data.from, title: data.title, administrative_unit: data.administrativeUnit });
             break;
           case 'BeneficiaryReclassified':
-            setGroup(data.from, data.group, data.reason, data.decisionNumber);
+            setGroup(data.from, data.group, data.reason, data.decisionNumber, data.planId ?? null);
             break;
           case 'BeneficiaryRetired':
             beneficiaries.update({ beneficiary_id }, () => ({ retired_on: data.on }));
