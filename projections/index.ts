@@ -15,3 +15,5 @@ export { REGIME_HEADINGS, yearEndReport, type YearEndReport } from './queries/ye
 export { yearEndReportCsv, yearEndReportXlsx } from './queries/year-end-report-files.js';
 export { consistencyCheck, type ConsistencyReport, type ConsistencyRow } from './queries/consistency.js';
 export { createReportingViews, REPORTING_VIEWS } from './reporting/reporting-views.js';
+export { holdersOfTitlesOn, registerEntries, type RegisterRecord, staysDischargedFrom, type StayRecord } from './queries/retroactivity-reads.js';
+export { type AsOf, type BalanceAsOf, balancesAsOf, budgetAsOf, type BudgetLine } from './queries/as-of.js';

@@ -119,11 +119,19 @@ const CONSUMED = [
   'AnnualBudgetAllocated',
   'AdjustmentEntitled',
   'AdjustmentsApproved',
+  // For the lineage only: the causes an adjustment cites.
+  'PolicyVersionPublished',
+  'ReorganizationPlanDrafted',
+  'ReorganizationPlanConfirmed',
+  'ReorganizationPlanApplied',
 ];
 
-/** The subject an event belongs to in the payout lineage: the admission, claim or payout. */
-function subjectOf(event: StoredEvent): { kind: 'admission' | 'claim' | 'payout'; id: string } | undefined {
-  for (const kind of ['admission', 'claim', 'payout'] as const) if (event.streamId.startsWith(`${kind}-`)) return { kind, id: idOf(event.streamId, kind) };
+type SubjectKind = 'admission' | 'claim' | 'payout' | 'reorganization' | 'policy-version';
+
+/** The subject an event belongs to in the payout lineage: the admission, claim or payout, or a cause of adjustments. */
+function subjectOf(event: StoredEvent): { kind: SubjectKind; id: string } | undefined {
+  if (event.type === 'PolicyVersionPublished') return { kind: 'policy-version', id: (event.data as { version: { id: string } }).version.id };
+  for (const kind of ['admission', 'claim', 'payout', 'reorganization'] as const) if (event.streamId.startsWith(`${kind}-`)) return { kind, id: idOf(event.streamId, kind) };
   return undefined;
 }
 
@@ -313,7 +321,7 @@ export const payments: Projection = {
       const subject = subjectOf(event);
       const data = event.data as Record<string, any>;
       if (subject?.kind === 'payout') payoutIds.add(subject.id);
-      else if (subject) sourceIds.add(subject.id);
+      else if (subject?.kind === 'admission' || subject?.kind === 'claim') sourceIds.add(subject.id);
       if (event.type === 'PayoutScheduled') {
         // An adjustment's payout is described by the adjustment, loaded with its stay.
         sourceIds.add(data.source.kind === 'adjustment' ? data.source.id.replace(/-[ab]-\d+$/, '') : data.source.id);

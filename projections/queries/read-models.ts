@@ -81,7 +81,7 @@ export async function searchCards(readModels: DataSource, filter: CardFilter) {
  */
 export async function balancesOf(pool: Pool, beneficiaryId: string, year?: number) {
   const { rows } = await pool.query(
-    `SELECT year, regime_id AS "regimeId", regime_code AS "regimeCode", entitled, approved, paid, reversed, annual_cap AS "annualCap", cap_used AS "capUsed"
+    `SELECT year, regime_id AS "regimeId", regime_code AS "regimeCode", entitled, approved, paid, reversed, adjusted, annual_cap AS "annualCap", cap_used AS "capUsed"
        FROM ${P}.balances WHERE beneficiary_id = $1 AND ($2::int IS NULL OR year = $2) ORDER BY year, regime_id`,
     [beneficiaryId, year ?? null],
   );
@@ -94,6 +94,7 @@ export async function balancesOf(pool: Pool, beneficiaryId: string, year?: numbe
       approved: Number(row.approved),
       paid: Number(row.paid),
       reversed: Number(row.reversed),
+      adjusted: Number(row.adjusted),
       annualCap,
       capUsed,
       remainingCap: annualCap === null ? null : Math.max(annualCap - capUsed, 0),
@@ -150,13 +151,38 @@ export async function payoutHistory(readModels: DataSource, filter: { beneficiar
 }
 
 /** One payout with its lineage: every step of its source (request, approvals, stay) and of the payout, with actors and times. */
+/**
+ * A payout with its full lineage for auditors: the request and every step of its stay or claim
+ * (approvals, with actors and times), the payout's own steps, and when adjustments followed, each
+ * adjustment with its payout and the cause it cites (the policy version published, or the
+ * reorganization plan drafted, confirmed and applied). Works from any payout of the chain.
+ */
 export async function payoutLineage(readModels: DataSource, payoutId: string) {
   const payout = await readModels.getRepository(PayoutRecord).findOneBy({ payoutId });
   if (!payout) return undefined;
+  const [corrected] =
+    payout.sourceKind === 'adjustment' ? await readModels.query(`SELECT admission_id FROM ${P}.adjustments WHERE adjustment_id = $1`, [payout.sourceId]) : [];
+  const sourceId: string = corrected?.admission_id ?? payout.sourceId;
+  const adjustments: { adjustment_id: string; cause_kind: string; cause_id: string; corrects_payout_id: string }[] = await readModels.query(
+    `SELECT adjustment_id, regime_id, cause_kind, cause_id, corrects_payout_id, previous_amount, previous_group, next_amount, next_group, difference, recorded_by, approved_by
+       FROM ${P}.adjustments WHERE admission_id = $1 ORDER BY global_position`,
+    [sourceId],
+  );
+  const subjects: [string, string][] = [
+    [payout.sourceKind === 'claim' ? 'claim' : 'admission', sourceId],
+    ['payout', payoutId],
+    ...adjustments.flatMap((a): [string, string][] => [
+      ['payout', `adjustment-${a.adjustment_id}`],
+      ['payout', a.corrects_payout_id],
+      [a.cause_kind === 'policy-version' ? 'policy-version' : 'reorganization', a.cause_id],
+    ]),
+  ];
   const lineage = await readModels.query(
     `SELECT global_position AS position, subject_kind AS "subjectKind", subject_id AS "subjectId", step, actor, roles, recorded_at AS "recordedAt", details
-       FROM ${P}.lineage WHERE subject_id = ANY($1::text[]) ORDER BY global_position`,
-    [[payout.sourceId, payoutId]],
+       FROM ${P}.lineage WHERE (subject_kind, subject_id) IN (SELECT * FROM unnest($1::text[], $2::text[])) ORDER BY global_position`,
+    [subjects.map(([kind]) => kind), subjects.map(([, id]) => id)],
   );
-  return { payout, lineage };
+  return { payout, adjustments: adjustments.map(camelCaseKeys), lineage };
 }
+
+const camelCaseKeys = (row: Record<string, unknown>) => Object.fromEntries(Object.entries(row).map(([key, value]) => [key.replace(/_(\w)/g, (_, c: string) => c.toUpperCase()), /amount|difference/.test(key) ? Number(value) : value]));

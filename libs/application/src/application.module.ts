@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { Inject, Injectable, Logger, Module, type OnApplicationBootstrap } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { RUNTIME, type Runtime } from '#runtime';
@@ -10,11 +11,15 @@ import { EventSourcing } from './event-sourcing.js';
 import { PayoutScheduler, SettlePayoutHandler } from './payouts/payout-commands.js';
 import { catalogFiles, PolicyVersions, PublishPolicyVersion, PublishPolicyVersionHandler } from './policies/policy-catalog.js';
 import { AggregateReader } from './reads.js';
+import { AdministrativeUnitsRegistry, RecordUnitChanges, RecordUnitChangesHandler, unitFiles } from './administrative-units/administrative-unit-commands.js';
+import { DraftReorganizationPlanHandler, ReorganizationPlans } from './reorganizations/reorganizations.js';
+import { RetroactivePolicies } from './retroactivity/retroactive-policies.js';
 import { Users } from './users/users.js';
 
 /**
- * On start: the administrator exists, and every catalog file in `POLICY_DIR` is published into
- * the log (again: no effect; changed under the same id: refused, and the process does not start).
+ * On start: the administrator exists, every catalog file in `POLICY_DIR` is published into the
+ * log (again: no effect; changed under the same id: refused, and the process does not start), and
+ * the administrative unit files in `POLICY_DIR/administrative-units` are recorded likewise.
  */
 @Injectable()
 export class StartupTasks implements OnApplicationBootstrap {
@@ -40,6 +45,15 @@ export class StartupTasks implements OnApplicationBootstrap {
         throw new Error(`policy catalog ${file} cannot be published: ${(error as Error).message}`);
       }
     }
+    for (const { file, changes, commandId } of await unitFiles(join(this.runtime.config.policyDir, 'administrative-units'))) {
+      const system = { actor: { username: 'system', roles: ['administrator'] }, commandId } as const;
+      try {
+        const { recorded } = await this.commands.execute(new RecordUnitChanges(changes, system));
+        if (recorded > 0) this.logger.log(`recorded ${recorded} administrative unit changes from ${file}`);
+      } catch (error) {
+        throw new Error(`administrative units file ${file} cannot be recorded: ${(error as Error).message}`);
+      }
+    }
   }
 }
 
@@ -57,6 +71,8 @@ const handlers = [
   ApproveClaimsHandler,
   SettlePayoutHandler,
   AllocateAnnualBudgetHandler,
+  RecordUnitChangesHandler,
+  DraftReorganizationPlanHandler,
 ];
 
 /** The write side (command handlers over the event store) and the reads of single aggregates. */
@@ -68,8 +84,11 @@ const handlers = [
     AggregateReader,
     Users,
     StartupTasks,
+    AdministrativeUnitsRegistry,
+    RetroactivePolicies,
+    ReorganizationPlans,
     ...handlers,
   ],
-  exports: [EventSourcing, PolicyVersions, AggregateReader, Users],
+  exports: [EventSourcing, PolicyVersions, AggregateReader, Users, AdministrativeUnitsRegistry, RetroactivePolicies, ReorganizationPlans],
 })
 export class ApplicationModule {}

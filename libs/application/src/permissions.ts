@@ -17,6 +17,8 @@ export const PERMISSIONS = {
   decideClaims: ['approver'],
   settlePayouts: ['finance'],
   allocateBudget: ['finance', 'administrator'],
+  /** Administrative units, reorganization plans, and recomputing the past under a retroactive change. */
+  applyRetroactiveChanges: ['administrator'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

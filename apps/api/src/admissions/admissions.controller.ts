@@ -68,6 +68,14 @@ export class AdmissionsController {
     return this.commands.execute(new ActOnAdmission(id, { type: 'ApproveAdmissionAllowances' }, context));
   }
 
+  /** Approves the stay's pending adjustments (not by who recorded them); schedules a payout (or recovery) per adjustment that moves money. */
+  @Post(':id/adjustments/approval')
+  @HttpCode(200)
+  @Allowed('decideClaims')
+  approveAdjustments(@Param('id') id: string, @Ctx() context: CommandContext) {
+    return this.commands.execute(new ActOnAdmission(id, { type: 'ApproveAdjustments' }, context));
+  }
+
   @Post(':id/rejection')
   @HttpCode(200)
   @Allowed('decideClaims')

@@ -2,12 +2,14 @@ import { BadRequestException, Body, Controller, Get, Inject, NotFoundException, 
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiProduces, ApiPropertyOptional, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
-import { AllocateAnnualBudget, type CommandContext } from '#application';
-import { REGIME_CODES, type RegimeCode } from '#domain';
+import { IsIn, IsInt, IsISO8601, IsOptional, Matches, Max, Min } from 'class-validator';
+import { AdministrativeUnitsRegistry, AllocateAnnualBudget, type CommandContext } from '#application';
+import { AdministrativeUnits, REGIME_CODES, type RegimeCode } from '#domain';
 import {
   annualBudget,
+  balancesAsOf,
   balancesOf,
+  budgetAsOf,
   payoutHistory,
   payoutLineage,
   readModelPosition,
@@ -44,6 +46,30 @@ class YearQuery {
   @ApiPropertyOptional({ example: 2025 }) @IsOptional() @Type(() => Number) @IsInt() @Min(2000) @Max(2100) year?: number;
 }
 
+/** The two times of a bitemporal read; see projections/queries/as-of.ts. */
+class AsOfQuery {
+  @DateField('Only services up to this date (valid time)', true) validOn?: string;
+  @ApiPropertyOptional({ description: 'Only what the log held at this time (record time), ISO 8601', example: '2025-12-31T23:59:59Z' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  knownAt?: string;
+  @ApiPropertyOptional({ description: 'Only what the log held up to this position (as a report names it)', example: '1024' })
+  @IsOptional()
+  @Matches(/^\d{1,30}$/, { message: '$property must be a log position (digits)' })
+  position?: string;
+}
+
+class BalanceAsOfQuery extends AsOfQuery {
+  @ApiPropertyOptional({ example: 2025 }) @Type(() => Number) @IsInt() @Min(2000) @Max(2100) year!: number;
+}
+
+class BudgetAsOfQuery extends AsOfQuery {
+  @ApiPropertyOptional({ enum: ['then', 'now'], description: 'Units as they were on each service date (then) or as they are today after reorganizations (now)' })
+  @IsOptional()
+  @IsIn(['then', 'now'])
+  geography?: 'then' | 'now';
+}
+
 class PayoutQuery extends Page {
   @TextField('Beneficiary', '3f0c1a2e-…', true) beneficiaryId?: string;
   @ApiPropertyOptional({ example: 2025 }) @IsOptional() @Type(() => Number) @IsInt() @Min(2000) @Max(2100) year?: number;
@@ -65,6 +91,7 @@ export class ReportsController {
   constructor(
     @Inject(RUNTIME) private readonly runtime: Runtime,
     @Inject(CommandBus) private readonly commands: CommandBus,
+    @Inject(AdministrativeUnitsRegistry) private readonly units: AdministrativeUnitsRegistry,
   ) {}
 
   private get pool() {
@@ -84,6 +111,23 @@ export class ReportsController {
   @Get('beneficiaries/:id/balances')
   async balances(@Param('id') id: string, @Query() query: YearQuery) {
     return { position: await readModelPosition(this.pool), balances: await balancesOf(this.pool, id, query.year) };
+  }
+
+  /** Balances as of a valid date and as known at a time: what the system showed then, for comparison with now. */
+  @Get('beneficiaries/:id/balances/as-of')
+  async balancesAsOf(@Param('id') id: string, @Query() query: BalanceAsOfQuery) {
+    const { year, ...asOf } = query;
+    return { position: await readModelPosition(this.pool), year, asOf, balances: await balancesAsOf(this.pool, id, year, asOf) };
+  }
+
+  /** Committed and paid per regime × group × unit as of a valid date and as known at a time, by the geography then or now. */
+  @Get('budget/:year/as-of')
+  async budgetAsOf(@Param('year', ParseIntPipe) year: number, @Query() query: BudgetAsOfQuery) {
+    const { geography = 'then', ...asOf } = query;
+    const today = new Date().toISOString().slice(0, 10);
+    const registry = geography === 'now' ? await this.units.current() : undefined;
+    const unitOf = registry ? (unit: string) => AdministrativeUnits.unitCarrying(registry, unit, today) : undefined;
+    return { position: await readModelPosition(this.pool), year, asOf, geography, lines: await budgetAsOf(this.pool, year, asOf, unitOf) };
   }
 
   @Get('payouts')

@@ -28,7 +28,9 @@ export class ActOnAdmission extends Command<Admissions.Admission> {
       | { readonly type: 'RecordDischarge'; readonly data: { readonly dischargedOn: string } }
       | { readonly type: 'CorrectAdmissionDates'; readonly data: { readonly admittedOn: string; readonly dischargedOn: string; readonly reason: string } }
       | { readonly type: 'ApproveAdmissionAllowances' }
-      | { readonly type: 'RejectAdmissionAllowances'; readonly data: { readonly reason: string } },
+      | { readonly type: 'RejectAdmissionAllowances'; readonly data: { readonly reason: string } }
+      | { readonly type: 'RecomputeEntitlements'; readonly data: { readonly cause: Admissions.AdjustmentCause } }
+      | { readonly type: 'ApproveAdjustments' },
     readonly context: CommandContext,
   ) {
     super();
@@ -75,8 +77,9 @@ export class ActOnAdmissionHandler implements ICommandHandler<ActOnAdmission> {
   ) {}
 
   async execute({ admissionId, command, context }: ActOnAdmission): Promise<Admissions.Admission> {
-    const deciding = command.type === 'ApproveAdmissionAllowances' || command.type === 'RejectAdmissionAllowances';
-    requireRole(context.actor, deciding ? 'decideClaims' : 'recordStays', deciding ? "deciding an admission's allowances" : 'recording a stay');
+    const deciding = command.type === 'ApproveAdmissionAllowances' || command.type === 'RejectAdmissionAllowances' || command.type === 'ApproveAdjustments';
+    if (command.type === 'RecomputeEntitlements') requireRole(context.actor, 'applyRetroactiveChanges', "recomputing a stay's allowances");
+    else requireRole(context.actor, deciding ? 'decideClaims' : 'recordStays', deciding ? "deciding an admission's allowances" : 'recording a stay');
     const by = context.actor.username;
     const { state } = await this.sourcing.decideOn(
       Admissions.admissionStreamId(admissionId),
@@ -85,7 +88,9 @@ export class ActOnAdmissionHandler implements ICommandHandler<ActOnAdmission> {
         // An approval whose payouts an interruption left unscheduled is completed by the next command on the stay.
         if (current.status === 'approved') await this.schedulePayouts(current, context);
         const domainCommand: Admissions.AdmissionCommand =
-          command.type === 'ApproveAdmissionAllowances' ? { type: command.type, data: { by } } : ({ type: command.type, data: { ...command.data, by } } as Admissions.AdmissionCommand);
+          command.type === 'ApproveAdmissionAllowances' || command.type === 'ApproveAdjustments'
+            ? { type: command.type, data: { by } }
+            : ({ type: command.type, data: { ...command.data, by } } as Admissions.AdmissionCommand);
         const beneficiaryId = current.status === 'none' ? undefined : current.beneficiaryId;
         return Admissions.decide(domainCommand, current, beneficiaryId ? await admissionContext(this.sourcing, this.policies, beneficiaryId) : { policyOn: () => undefined, groupOn: () => undefined });
       },
@@ -95,18 +100,43 @@ export class ActOnAdmissionHandler implements ICommandHandler<ActOnAdmission> {
     return state;
   }
 
-  /** Each approved allowance becomes a payout of its own regime; scheduling again is a no-op. */
+  /** Approved adjustments that move money become payouts (negative: a recovery); scheduling again is a no-op. */
+  private async scheduleAdjustments(admission: Exclude<Admissions.Admission, { status: 'none' }>, context: CommandContext): Promise<void> {
+    for (const adjustment of admission.adjustments) {
+      if (!adjustment.approvedBy || adjustment.difference === 0) continue;
+      const source = { kind: 'adjustment', id: adjustment.adjustmentId } as const;
+      await this.payouts.schedule(
+        {
+          payoutId: Payouts.payoutIdFor(source, adjustment.regimeId),
+          source,
+          regimeId: adjustment.regimeId,
+          regimeCode: adjustment.regimeId,
+          beneficiaryId: admission.beneficiaryId,
+          payee: admission.beneficiaryId,
+          group: adjustment.next.group,
+          amount: adjustment.difference,
+          serviceDate: adjustment.serviceDate,
+          policyVersionId: adjustment.next.policyVersionId,
+        },
+        context,
+      );
+    }
+  }
+
+  /** Each approved allowance becomes a payout of its own regime, each approved adjustment one more; scheduling again is a no-op. */
   private async schedulePayouts(admission: Exclude<Admissions.Admission, { status: 'none' }>, context: CommandContext): Promise<void> {
+    await this.scheduleAdjustments(admission, context);
     const source = { kind: 'admission', id: admission.admissionId } as const;
+    const { visit, meals } = admission.approved ?? {};
     const allowances = [
-      admission.visit && { regimeId: 'a', regimeCode: 'a' as const, group: admission.visit.group, amount: admission.visit.amount, serviceDate: admission.visit.serviceDate, policyVersionId: admission.visit.policyVersionId },
-      admission.meals && {
+      visit && { regimeId: 'a', regimeCode: 'a' as const, group: visit.group, amount: visit.amount, serviceDate: visit.serviceDate, policyVersionId: visit.policyVersionId },
+      meals && {
         regimeId: 'b',
         regimeCode: 'b' as const,
-        group: admission.meals.segments[0]!.group,
-        amount: admission.meals.amount,
+        group: meals.segments[0]!.group,
+        amount: meals.amount,
         serviceDate: admission.dischargedOn!,
-        policyVersionId: admission.meals.segments[0]!.policyVersionId,
+        policyVersionId: meals.segments[0]!.policyVersionId,
       },
     ] as const;
     for (const allowance of allowances) {

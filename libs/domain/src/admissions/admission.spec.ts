@@ -217,10 +217,13 @@ describe('recomputing a stay after a retroactive change', () => {
       ['b', 3, 4, 0],
     ]);
     const toGroup6 = context((date) => (date < '2025-07-01' ? 3 : 6));
-    expect(recompute(stay, toGroup6).map((e) => e.type === 'AdjustmentEntitled' && [e.data.regimeId, e.data.next.amount, e.data.difference])).toEqual([
+    const recovered = recompute(stay, toGroup6);
+    expect(recovered.map((e) => e.type === 'AdjustmentEntitled' && [e.data.regimeId, e.data.next.amount, e.data.difference])).toEqual([
       ['a', 0, -700000],
       ['b', 570000, 0],
     ]);
+    // Nothing owed is nothing owed, whatever group: recomputing again records nothing.
+    expect(recompute([...stay, ...recovered], toGroup6)).toEqual([]);
   });
 
   it('records nothing when nothing changed, or when run again after the adjustments', () => {

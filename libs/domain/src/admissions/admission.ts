@@ -80,6 +80,8 @@ export type Admission =
       readonly visit?: VisitAllowance;
       readonly meals?: MealAllowance;
       readonly adjustments: readonly (AdjustmentEntitledData & { readonly approvedBy?: string })[];
+      /** The allowances as approved, which their payouts pay; adjustments pay any later difference. */
+      readonly approved?: { readonly visit?: VisitAllowance; readonly meals?: MealAllowance };
     };
 
 export const initialAdmission: Admission = { status: 'none' };
@@ -126,7 +128,7 @@ export function evolve(state: Admission, event: AdmissionEvent): Admission {
     case 'MealAllowanceEntitled':
       return { ...state, meals: event.data };
     case 'AdmissionAllowancesApproved':
-      return { ...state, status: 'approved' };
+      return { ...state, status: 'approved', approved: { ...(state.visit ? { visit: state.visit } : {}), ...(state.meals ? { meals: state.meals } : {}) } };
     case 'AdmissionAllowancesRejected':
       return { ...state, status: 'rejected' };
     case 'AdjustmentEntitled': {
@@ -178,8 +180,9 @@ const figureOfMeals = (meals: MealAllowance | undefined): EntitlementFigure | un
 function recompute(state: Exclude<Admission, { status: 'none' }>, cause: AdjustmentCause, by: string, context: AdmissionContext): AdmissionEvent[] {
   if (state.status !== 'approved' && state.status !== 'discharged') return [];
   const now = stayEntitlements(state.admittedOn, state.dischargedOn!, context);
-  // Only money or its group matter: a new version restating the same rate changes nothing owed.
-  const same = (a: EntitlementFigure | undefined, b: EntitlementFigure | undefined) => (a?.amount ?? 0) === (b?.amount ?? 0) && a?.group === b?.group;
+  // Only money or the group it counts under matter: a new version restating the same rate changes nothing owed, and nothing owed has no group.
+  const same = (a: EntitlementFigure | undefined, b: EntitlementFigure | undefined) =>
+    (a?.amount ?? 0) === (b?.amount ?? 0) && ((a?.amount ?? 0) === 0 || a?.group === b?.group);
   if (state.status === 'discharged') {
     const events: AdmissionEvent[] = [];
     if (!same(figureOfVisit(state.visit), figureOfVisit(now.visit)) && now.visit) events.push({ type: 'VisitAllowanceEntitled', data: now.visit });

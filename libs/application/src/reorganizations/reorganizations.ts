@@ -1,0 +1,188 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { AdministrativeUnits, type BeneficiaryGroup, Beneficiaries, dayBefore, policyInForce, Reorganizations } from '#domain';
+import { holdersOfTitlesOn, readModelPosition, registerEntries, staysDischargedFrom } from '#read-models';
+import { RUNTIME, type Runtime } from '#runtime';
+import { AdministrativeUnitsRegistry } from '../administrative-units/administrative-unit-commands.js';
+import { beneficiaryAggregate, beneficiaryStreamId } from '../beneficiaries/beneficiary-commands.js';
+import { type Actor, type CommandContext, EventSourcing, NotFound, requireRole } from '../event-sourcing.js';
+import { PolicyVersions } from '../policies/policy-catalog.js';
+import { recomputeStays } from '../retroactivity/retroactive-policies.js';
+import { replayEach, type ReplayProgress } from '../retroactivity/replay.js';
+import { beneficiaryFrom, type ChangeTotals, previewStayChanges, type StayChange, totalsOf } from '../retroactivity/stay-recomputation.js';
+
+const planAggregate = { evolve: Reorganizations.evolve, initial: Reorganizations.initialReorganization };
+
+export class DraftReorganizationPlan extends Command<Reorganizations.Reorganization> {
+  constructor(
+    readonly plan: Reorganizations.ReorganizationPlan,
+    readonly context: CommandContext,
+  ) {
+    super();
+  }
+}
+
+@CommandHandler(DraftReorganizationPlan)
+export class DraftReorganizationPlanHandler implements ICommandHandler<DraftReorganizationPlan> {
+  constructor(@Inject(EventSourcing) private readonly sourcing: EventSourcing) {}
+
+  async execute({ plan, context }: DraftReorganizationPlan): Promise<Reorganizations.Reorganization> {
+    requireRole(context.actor, 'applyRetroactiveChanges', 'drafting a reorganization plan');
+    const { state } = await this.sourcing.decideOn(
+      Reorganizations.reorganizationStreamId(String(plan?.planId ?? '')),
+      planAggregate,
+      (current) => Reorganizations.decide({ type: 'DraftReorganizationPlan', data: { plan, by: context.actor.username } }, current),
+      context,
+    );
+    return state;
+  }
+}
+
+/** One beneficiary the plan reclassifies: what they held the day before it, and from its effective date. */
+export interface Reclassification {
+  readonly beneficiaryId: string;
+  readonly fullName: string;
+  readonly before: { readonly title: string; readonly administrativeUnit: string; readonly group: BeneficiaryGroup };
+  readonly after: { readonly title: string; readonly administrativeUnit: string; readonly group: BeneficiaryGroup };
+}
+
+export interface ReorganizationPreview {
+  readonly planId: string;
+  readonly status: string;
+  readonly effectiveFrom: string;
+  readonly position: string;
+  readonly reclassified: readonly Reclassification[];
+  readonly staysExamined: number;
+  readonly changes: readonly StayChange[];
+  readonly totals: ChangeTotals;
+}
+
+export interface ReorganizationOutcome {
+  readonly planId: string;
+  readonly beneficiaries: number;
+  readonly staysExamined: number;
+  readonly adjustments: number;
+}
+
+/**
+ * Previews and applies reorganization plans. Who a plan matches is read as of the day before it
+ * takes effect, which applying it does not change: a run stopped half-way and started again
+ * matches the same people, and the command ids derived from plan and person let it skip what
+ * was done.
+ */
+@Injectable()
+export class ReorganizationPlans {
+  constructor(
+    @Inject(RUNTIME) private readonly runtime: Runtime,
+    @Inject(EventSourcing) private readonly sourcing: EventSourcing,
+    @Inject(PolicyVersions) private readonly policies: PolicyVersions,
+    @Inject(AdministrativeUnitsRegistry) private readonly units: AdministrativeUnitsRegistry,
+    @Inject(CommandBus) private readonly commands: CommandBus,
+  ) {}
+
+  private async planOf(planId: string): Promise<Exclude<Reorganizations.Reorganization, { status: 'none' }>> {
+    const { state } = await this.sourcing.load(Reorganizations.reorganizationStreamId(planId), planAggregate.evolve, planAggregate.initial);
+    if (state.status === 'none') throw new NotFound(`no reorganization plan ${planId}`);
+    return state;
+  }
+
+  private async reclassifications(plan: Reorganizations.ReorganizationPlan): Promise<{ reclassified: Reclassification[]; register: Awaited<ReturnType<typeof registerEntries>> }> {
+    const eve = dayBefore(plan.effectiveFrom);
+    const holders = await holdersOfTitlesOn(this.runtime.pool, [...new Set(plan.titles.map((mapping) => mapping.title))], eve);
+    const register = await registerEntries(this.runtime.pool, holders.map((holder) => holder.beneficiaryId));
+    const units = await this.units.current();
+    const reclassified: Reclassification[] = [];
+    for (const holder of holders) {
+      const entry = register.get(holder.beneficiaryId);
+      if (!entry || entry.status === 'removed' || Beneficiaries.groupOn(beneficiaryFrom(entry), plan.effectiveFrom) === undefined) continue;
+      const before = { title: holder.title, administrativeUnit: holder.administrativeUnit, group: holder.group as BeneficiaryGroup };
+      const target = Reorganizations.reclassificationUnder(plan, before);
+      if (!target) continue;
+      // A unit the plan does not map goes where the registry says it went on the effective date.
+      const administrativeUnit = plan.units[before.administrativeUnit] ?? AdministrativeUnits.unitCarrying(units, before.administrativeUnit, plan.effectiveFrom);
+      reclassified.push({ beneficiaryId: holder.beneficiaryId, fullName: entry.fullName, before, after: { ...target, administrativeUnit } });
+    }
+    return { reclassified, register };
+  }
+
+  async preview(planId: string, actor: Actor): Promise<ReorganizationPreview> {
+    requireRole(actor, 'applyRetroactiveChanges', 'previewing a reorganization plan');
+    const { plan, status } = await this.planOf(planId);
+    const position = await readModelPosition(this.runtime.pool);
+    const { reclassified, register } = await this.reclassifications(plan);
+    const after = new Map(reclassified.map((r) => [r.beneficiaryId, r.after.group]));
+    const stays = await staysDischargedFrom(this.runtime.pool, plan.effectiveFrom, [...after.keys()]);
+    const versions = await this.policies.all();
+    const changes = previewStayChanges(
+      stays,
+      (id) => {
+        const entry = register.get(id);
+        if (!entry) return undefined;
+        const group = after.get(id)!;
+        return Beneficiaries.evolve(beneficiaryFrom(entry), {
+          type: 'BeneficiaryReclassified',
+          data: { group, from: plan.effectiveFrom, reason: plan.title, decisionNumber: plan.decisionNumber, planId },
+        });
+      },
+      (date) => policyInForce(versions, date),
+      { kind: 'reorganization-plan', id: planId },
+    );
+    return { planId, status, effectiveFrom: plan.effectiveFrom, position, reclassified, staysExamined: stays.length, changes, totals: totalsOf(changes) };
+  }
+
+  /** Confirms the plan (by someone other than who drafted it), then applies it. */
+  async confirm(planId: string, context: CommandContext, onProgress?: (progress: ReplayProgress) => void): Promise<ReorganizationOutcome> {
+    requireRole(context.actor, 'applyRetroactiveChanges', 'confirming a reorganization plan');
+    await this.sourcing.decideOn(
+      Reorganizations.reorganizationStreamId(planId),
+      planAggregate,
+      async (current) => {
+        if (current.status === 'none') throw new NotFound(`no reorganization plan ${planId}`);
+        return Reorganizations.decide({ type: 'ConfirmReorganizationPlan', data: { by: context.actor.username } }, current);
+      },
+      context,
+    );
+    return this.apply(planId, context.actor, onProgress);
+  }
+
+  /**
+   * Reclassifies everyone the confirmed plan matches (position and group from its effective date)
+   * and recomputes their stays from then on; resumable, and a second run records nothing.
+   */
+  async apply(planId: string, actor: Actor, onProgress?: (progress: ReplayProgress) => void): Promise<ReorganizationOutcome> {
+    requireRole(actor, 'applyRetroactiveChanges', 'applying a reorganization plan');
+    const { plan } = await this.planOf(planId);
+    const { reclassified } = await this.reclassifications(plan);
+    // Refused unless confirmed, before anything is recorded.
+    Reorganizations.decide({ type: 'RecordPlanApplied', data: { beneficiaries: 0, stays: 0 } }, await this.planOf(planId));
+    await replayEach(
+      'beneficiaries',
+      reclassified,
+      (person) =>
+        this.sourcing.decideOn(
+          beneficiaryStreamId(person.beneficiaryId),
+          beneficiaryAggregate,
+          (current) => {
+            const events: Beneficiaries.BeneficiaryEvent[] = [];
+            const decide = (command: Beneficiaries.BeneficiaryCommand) => events.push(...Beneficiaries.decide(command, events.reduce(Beneficiaries.evolve, current)));
+            if (person.after.title !== person.before.title || person.after.administrativeUnit !== person.before.administrativeUnit) {
+              decide({ type: 'ChangePosition', data: { title: person.after.title, administrativeUnit: person.after.administrativeUnit, from: plan.effectiveFrom } });
+            }
+            decide({ type: 'ReclassifyBeneficiary', data: { group: person.after.group, from: plan.effectiveFrom, reason: plan.title, decisionNumber: plan.decisionNumber, planId } });
+            return events;
+          },
+          { actor, commandId: `reorganization-${planId}-${person.beneficiaryId}` },
+        ),
+      { ...(onProgress ? { onProgress } : {}) },
+    );
+    const stays = await staysDischargedFrom(this.runtime.pool, plan.effectiveFrom, reclassified.map((person) => person.beneficiaryId));
+    const outcome = await recomputeStays(this.commands, stays, { kind: 'reorganization-plan', id: planId }, actor, onProgress);
+    await this.sourcing.decideOn(
+      Reorganizations.reorganizationStreamId(planId),
+      planAggregate,
+      (current) => Reorganizations.decide({ type: 'RecordPlanApplied', data: { beneficiaries: reclassified.length, stays: stays.length } }, current),
+      { actor, commandId: `reorganization-${planId}-applied` },
+    );
+    return { planId, beneficiaries: reclassified.length, ...outcome };
+  }
+}

@@ -1,0 +1,110 @@
+import { Admissions, type BeneficiaryGroup, Beneficiaries, type PolicyVersion } from '#domain';
+import type { RegisterRecord, StayRecord } from '#read-models';
+
+/** One regime of one stay that a retroactive change alters: an adjustment of an approved stay, or a fresh entitlement of one awaiting approval. */
+export interface StayChange {
+  readonly admissionId: string;
+  readonly beneficiaryId: string;
+  readonly regimeId: 'a' | 'b';
+  readonly kind: 'adjustment' | 'entitlement';
+  readonly serviceDate: string;
+  readonly previous: { readonly amount: number; readonly group: number };
+  readonly next: { readonly amount: number; readonly group: number };
+  readonly difference: number;
+}
+
+export interface ChangeTotals {
+  readonly changes: number;
+  readonly difference: number;
+  /** Per regime, then per group (the group the amount counts under after the change): the net difference. */
+  readonly byRegime: Record<string, { readonly changes: number; readonly difference: number; readonly byGroup: Record<string, number> }>;
+}
+
+/** The register entry as the beneficiary aggregate holds it, so that groups are read by the domain's own rule. */
+export function beneficiaryFrom(entry: RegisterRecord): Beneficiaries.Beneficiary {
+  return {
+    status: entry.status === 'removed' ? 'removed' : 'registered',
+    id: entry.beneficiaryId,
+    enrolledFrom: entry.enrolledFrom,
+    groups: entry.groups.map((period) => ({ group: period.group as BeneficiaryGroup, from: period.from })),
+    title: entry.title,
+    administrativeUnit: entry.administrativeUnit,
+    ...(entry.diedOn ? { diedOn: entry.diedOn } : {}),
+    ...(entry.removedOn ? { removedOn: entry.removedOn } : {}),
+  };
+}
+
+/** A stay as the admission aggregate holds it, rebuilt from its read-model record. */
+function admissionFrom(stay: StayRecord): Admissions.Admission {
+  const visit = stay.visit && { serviceDate: stay.visit.serviceDate, group: stay.visit.group as BeneficiaryGroup, amount: stay.visit.amount, policyVersionId: stay.visit.policyVersionId, clause: stay.visit.clause };
+  const meals = stay.meals && { amount: stay.meals.amount, days: stay.meals.days, segments: stay.meals.segments as unknown as Admissions.MealAllowance['segments'] };
+  return {
+    status: stay.decision === 'approved' ? 'approved' : 'discharged',
+    admissionId: stay.admissionId,
+    beneficiaryId: stay.beneficiaryId,
+    admittedOn: stay.admittedOn,
+    dischargedOn: stay.dischargedOn,
+    recordedBy: [],
+    adjustments: [],
+    ...(visit ? { visit } : {}),
+    ...(meals ? { meals } : {}),
+  };
+}
+
+/**
+ * What recomputing each stay would record, decided by the same domain code that the confirmation
+ * runs on each stay's stream: a preview and its confirmation agree to the VND when the read
+ * models the preview reads have caught up with the log.
+ */
+export function previewStayChanges(
+  stays: readonly StayRecord[],
+  beneficiaryOf: (beneficiaryId: string) => Beneficiaries.Beneficiary | undefined,
+  policyOn: (date: string) => PolicyVersion | undefined,
+  cause: Admissions.AdjustmentCause,
+): StayChange[] {
+  const changes: StayChange[] = [];
+  for (const stay of stays) {
+    const beneficiary = beneficiaryOf(stay.beneficiaryId);
+    if (!beneficiary) continue;
+    const state = admissionFrom(stay);
+    const events = Admissions.decide({ type: 'RecomputeEntitlements', data: { cause, by: 'preview' } }, state, {
+      policyOn,
+      groupOn: (date) => Beneficiaries.groupOn(beneficiary, date),
+    });
+    const base = { admissionId: stay.admissionId, beneficiaryId: stay.beneficiaryId };
+    for (const event of events) {
+      if (event.type === 'AdjustmentEntitled') {
+        const { regimeId, serviceDate, previous, next, difference } = event.data;
+        changes.push({ ...base, regimeId, kind: 'adjustment', serviceDate, previous: { amount: previous.amount, group: previous.group }, next: { amount: next.amount, group: next.group }, difference });
+      } else if (event.type === 'VisitAllowanceEntitled' || event.type === 'MealAllowanceEntitled') {
+        const regimeId = event.type === 'VisitAllowanceEntitled' ? 'a' : 'b';
+        const before = regimeId === 'a' ? stay.visit && { amount: stay.visit.amount, group: stay.visit.group } : stay.meals && { amount: stay.meals.amount, group: stay.meals.segments[0]?.group ?? 0 };
+        const group = event.type === 'VisitAllowanceEntitled' ? event.data.group : (event.data.segments[0]?.group ?? 0);
+        const previous = before ?? { amount: 0, group };
+        changes.push({
+          ...base,
+          regimeId,
+          kind: 'entitlement',
+          serviceDate: regimeId === 'a' ? stay.admittedOn : stay.dischargedOn,
+          previous,
+          next: { amount: event.data.amount, group },
+          difference: event.data.amount - previous.amount,
+        });
+      }
+    }
+  }
+  return changes;
+}
+
+export function totalsOf(changes: readonly StayChange[]): ChangeTotals {
+  const byRegime: Record<string, { changes: number; difference: number; byGroup: Record<string, number> }> = {};
+  for (const change of changes) {
+    const regime = (byRegime[change.regimeId] ??= { changes: 0, difference: 0, byGroup: {} });
+    regime.changes++;
+    regime.difference += change.difference;
+    // A group change moves the whole amount: out of the old group, into the new one.
+    regime.byGroup[change.previous.group] = (regime.byGroup[change.previous.group] ?? 0) - change.previous.amount;
+    regime.byGroup[change.next.group] = (regime.byGroup[change.next.group] ?? 0) + change.next.amount;
+  }
+  return { changes: changes.length, difference: changes.reduce((sum, change) => sum + change.difference, 0), byRegime };
+}
