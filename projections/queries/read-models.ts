@@ -1,7 +1,7 @@
 import type { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
 import { BeneficiaryRecord, CardRecord, PayoutRecord } from '../entities/read-model-entities.js';
-import { liveSchemaOf, readCheckpoint } from '#projections';
+import { liveSchemaOf, type Projection, readCheckpoint } from '#projections';
 import { payments } from '../payments/payments.projection.js';
 import { registers } from '../registers/registers.projection.js';
 
@@ -11,9 +11,13 @@ const P = liveSchemaOf(payments);
 /** Money columns come back from PostgreSQL as strings (bigint): whole VND as numbers. */
 const vnd = (value: string | number | null): number | null => (value === null ? null : Number(value));
 
-/** The log position both read models have applied up to: what a read reflects, to be quoted with it. */
-export async function readModelPosition(pool: Pool): Promise<string> {
-  const positions = await Promise.all([registers, payments].map(async ({ name }) => (await readCheckpoint(pool, name)) ?? 0n));
+/**
+ * The log position the read models `of` have applied up to: what a read reflects, to be quoted
+ * with it. A read model's checkpoint stands at the last event of the types it consumes, so the
+ * position of one read model alone is exact for reads of it ("as known at position P").
+ */
+export async function readModelPosition(pool: Pool, of: readonly Projection[] = [registers, payments]): Promise<string> {
+  const positions = await Promise.all(of.map(async ({ name }) => (await readCheckpoint(pool, name)) ?? 0n));
   return positions.reduce((low, p) => (p < low ? p : low)).toString();
 }
 

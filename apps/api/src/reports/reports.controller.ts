@@ -10,6 +10,7 @@ import {
   balancesAsOf,
   balancesOf,
   budgetAsOf,
+  payments,
   payoutHistory,
   payoutLineage,
   readModelPosition,
@@ -117,7 +118,7 @@ export class ReportsController {
   @Get('beneficiaries/:id/balances/as-of')
   async balancesAsOf(@Param('id') id: string, @Query() query: BalanceAsOfQuery) {
     const { year, ...asOf } = query;
-    return { position: await readModelPosition(this.pool), year, asOf, balances: await balancesAsOf(this.pool, id, year, asOf) };
+    return { position: await readModelPosition(this.pool, [payments]), year, asOf, balances: await balancesAsOf(this.pool, id, year, asOf) };
   }
 
   /** Committed and paid per regime × group × unit as of a valid date and as known at a time, by the geography then or now. */
@@ -127,7 +128,7 @@ export class ReportsController {
     const today = new Date().toISOString().slice(0, 10);
     const registry = geography === 'now' ? await this.units.current() : undefined;
     const unitOf = registry ? (unit: string) => AdministrativeUnits.unitCarrying(registry, unit, today) : undefined;
-    return { position: await readModelPosition(this.pool), year, asOf, geography, lines: await budgetAsOf(this.pool, year, asOf, unitOf) };
+    return { position: await readModelPosition(this.pool, [payments]), year, asOf, geography, lines: await budgetAsOf(this.pool, year, asOf, unitOf) };
   }
 
   @Get('payouts')

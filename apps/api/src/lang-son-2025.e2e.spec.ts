@@ -1,0 +1,255 @@
+import { readFileSync } from 'node:fs';
+import type { EventStore } from '#event-store';
+import { API_BACKENDS, client, type Reply, type RunningApi, signInPeople, startApi } from './testing/api-backends.fixture.js';
+
+async function countEvents(store: EventStore): Promise<number> {
+  let count = 0;
+  for (let after = 0n; ; ) {
+    const page = await store.readAll({ after, maxCount: 1000 });
+    if (page.length === 0) return count;
+    count += page.length;
+    after = page[page.length - 1]!.globalPosition;
+  }
+}
+
+const catalog = JSON.parse(readFileSync('policies/lang-son-resolution-24-2024.json', 'utf8')) as { regimes: { id: string; rule: Record<string, any> }[] };
+
+/** The replacement resolution, from 2025-07-01: meals 200,000 VND a day for everyone, group 3's visit allowance 800,000. */
+const replacement = {
+  ...catalog,
+  id: 'lang-son/replacement-2025',
+  legalBasis: 'Replacement resolution proposed by the 2025 year-end report (illustrative)',
+  effectiveFrom: '2025-07-01',
+  regimes: catalog.regimes.map((regime) =>
+    regime.id === 'a'
+      ? { ...regime, rule: { ...regime.rule, amountByGroup: { ...regime.rule.amountByGroup, 3: 800000 } } }
+      : regime.id === 'b'
+        ? { ...regime, rule: { ...regime.rule, rateByGroup: { 1: 200000, 2: 200000, 3: 200000, 4: 200000, 5: 200000, 6: 200000 } } }
+        : regime,
+  ),
+};
+
+/** Decision 759/QĐ-TTg: district titles become commune titles from 2025-07-01; the plan states each group. */
+const plan = {
+  planId: 'lang-son-2025-07',
+  title: 'Chính quyền địa phương hai cấp',
+  decisionNumber: '759/QĐ-TTg',
+  effectiveFrom: '2025-07-01',
+  titles: [
+    // Transitional rule: a former district secretary keeps group 3.
+    { title: 'Bí thư Huyện ủy', becomes: { title: 'Bí thư Đảng ủy xã', group: 3 } },
+    { title: 'Chủ tịch UBND huyện', becomes: { title: 'Chủ tịch UBND xã', group: 5 } },
+    { title: 'Trưởng phòng cấp huyện', becomes: { title: 'Trưởng phòng cấp xã', group: 6 } },
+  ],
+  // Units not listed go where the administrative-units registry says (each district to its seat commune).
+  units: {},
+};
+
+type Line = { regimeCode: string; group: number; administrativeUnit: string; committed: number; paid: number };
+/** Paid per group of one regime, over every unit. */
+const paidByGroup = (lines: readonly Line[], regime: string) =>
+  lines.filter((line) => line.regimeCode === regime).reduce<Record<number, number>>((sums, line) => ({ ...sums, [line.group]: (sums[line.group] ?? 0) + line.paid }), {});
+const regime = (balances: { regimeId: string }[], id: string) => balances.find((b) => b.regimeId === id);
+
+describe.each(API_BACKENDS)('the 2025 Lạng Sơn timeline, replayed through the API over %s', (_name, setup) => {
+  let api: RunningApi;
+  let as: Record<'admin' | 'secondAdmin' | 'clerk' | 'approver' | 'finance' | 'auditor', ReturnType<typeof client>>;
+
+  async function ok<Body = any>(request: Promise<Reply<Body>>, status = 200): Promise<Body> {
+    const reply = await request;
+    if (reply.status !== status) throw new Error(`expected ${status}, got ${reply.status}: ${JSON.stringify(reply.body)}`);
+    return reply.body;
+  }
+
+  async function leavesLogUnchanged(request: Promise<Reply>, status: number, expected: Record<string, unknown> = {}): Promise<Reply> {
+    const before = await countEvents(api.runtime.store);
+    const reply = await request;
+    expect({ status: reply.status, body: reply.body }).toMatchObject({ status, body: expected });
+    expect(await countEvents(api.runtime.store)).toBe(before);
+    return reply;
+  }
+
+  async function caughtUp(): Promise<void> {
+    for (let attempt = 0; attempt < 800; attempt++) {
+      const health = (await (await fetch(`${api.base}/health`)).json()) as { projections: { lag: string }[] };
+      if (health.projections.every((p) => p.lag === '0')) return;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    throw new Error('the read models did not catch up');
+  }
+
+  const people: Record<string, string> = {};
+  const stays: Record<string, string> = {};
+
+  beforeAll(async () => {
+    api = await startApi(setup);
+    as = await signInPeople(api.base, {
+      secondAdmin: ['quan', ['administrator']],
+      clerk: ['lan', ['clerk']],
+      approver: ['hoa', ['approver']],
+      finance: ['thu', ['finance']],
+      auditor: ['kiem', ['auditor']],
+    });
+    // Three officials holding district titles, in groups 3, 4 and 5.
+    const enrol = async (key: string, fullName: string, dateOfBirth: string, nationalId: string, title: string, administrativeUnit: string, group: number) => {
+      people[key] = (await ok(as.clerk.post('/beneficiaries', { fullName, dateOfBirth, nationalId, title, administrativeUnit, group, from: '2025-01-01' }), 201)).beneficiaryId;
+    };
+    await enrol('secretary', 'Hoàng Văn An', '1968-05-12', '020068000101', 'Bí thư Huyện ủy', 'Huyện Cao Lộc', 3);
+    await enrol('chair', 'Lương Thị Bình', '1970-03-03', '020170000202', 'Chủ tịch UBND huyện', 'Huyện Lộc Bình', 4);
+    await enrol('head', 'Nông Văn Cường', '1975-09-09', '020075000303', 'Trưởng phòng cấp huyện', 'Huyện Văn Quan', 5);
+    // Stays before, across and after 2025-07-01, each approved and paid under Resolution 24 as it stood.
+    const stay = async (key: string, who: string, admittedOn: string, dischargedOn: string) => {
+      const { admissionId } = await ok(as.clerk.post('/admissions', { beneficiaryId: people[who], facility: 'Bệnh viện Đa khoa tỉnh Lạng Sơn', admittedOn }), 201);
+      stays[key] = admissionId;
+      await ok(as.clerk.post(`/admissions/${admissionId}/discharge`, { dischargedOn }));
+      await ok(as.approver.post(`/admissions/${admissionId}/approval`));
+      for (const regimeId of ['a', 'b']) await ok(as.finance.post(`/payouts/admission-${admissionId}-${regimeId}/payment`, { reference: `UNC-${key}-${regimeId}`, paidOn: '2025-08-15' }));
+    };
+    await stay('secretaryBefore', 'secretary', '2025-06-10', '2025-06-12');
+    await stay('secretaryAcross', 'secretary', '2025-06-29', '2025-07-02');
+    await stay('secretaryAfter', 'secretary', '2025-07-10', '2025-07-12');
+    await stay('chairAfter', 'chair', '2025-07-05', '2025-07-06');
+    await stay('headAcross', 'head', '2025-06-30', '2025-07-01');
+    await stay('headAfter', 'head', '2025-08-01', '2025-08-03');
+  }, 120_000);
+  afterAll(() => api.close());
+
+  it('reclassifies by the plan, recomputes under the replacement resolution, and keeps what was shown before', async () => {
+    await caughtUp();
+    // What the office saw before any change: the position is the record-time mark of the comparison.
+    const before = await ok(as.auditor.get('/budget/2025/as-of'));
+    const knownBefore = new Date().toISOString();
+    expect(paidByGroup(before.lines, 'a')).toEqual({ 3: 2_100_000, 4: 700_000, 5: 1_200_000 });
+    expect(paidByGroup(before.lines, 'b')).toEqual({ 3: 1_900_000, 4: 380_000, 5: 950_000 });
+
+    // The district level is abolished on 2025-07-01 in the shipped registry; each district is carried by its seat commune.
+    const units = await ok(as.auditor.get('/administrative-units'));
+    expect(units.find((u: { code: string }) => u.code === 'Huyện Cao Lộc')).toMatchObject({ level: 'district', ended: { on: '2025-07-01', how: 'abolished', successors: ['Xã Cao Lộc'] } });
+
+    // The reorganization plan: drafted, previewed, confirmed by another administrator.
+    await leavesLogUnchanged(as.clerk.post('/reorganizations', plan), 403);
+    await leavesLogUnchanged(as.admin.post('/reorganizations', { ...plan, effectiveFrom: '2025-07-32' }), 400, { fields: [expect.objectContaining({ field: 'effectiveFrom' })] });
+    await ok(as.admin.post('/reorganizations', plan), 201);
+    const preview = await ok(as.admin.get(`/reorganizations/${plan.planId}/preview`));
+    expect(preview.reclassified.map((r: any) => [r.fullName, r.before.group, r.after.group, r.after.title, r.after.administrativeUnit]).sort()).toEqual([
+      ['Hoàng Văn An', 3, 3, 'Bí thư Đảng ủy xã', 'Xã Cao Lộc'],
+      ['Lương Thị Bình', 4, 5, 'Chủ tịch UBND xã', 'Xã Lộc Bình'],
+      ['Nông Văn Cường', 5, 6, 'Trưởng phòng cấp xã', 'Xã Văn Quan'],
+    ]);
+    const planChanges = preview.changes.map((c: any) => [c.admissionId, c.regimeId, c.previous.group, c.next.group, c.difference]);
+    expect(planChanges).toEqual(
+      expect.arrayContaining([
+        // The chair's stay after 2025-07-01 counts in group 5: visit 600,000 instead of 700,000; meals the same, moved to group 5.
+        [stays.chairAfter, 'a', 4, 5, -100_000],
+        [stays.chairAfter, 'b', 4, 5, 0],
+        // Group 6 has no visit allowance: recovered in full; meals the same, moved to group 6.
+        [stays.headAfter, 'a', 5, 5, -600_000],
+        [stays.headAfter, 'b', 5, 6, 0],
+      ]),
+    );
+    expect(planChanges).toHaveLength(4);
+    expect(preview.totals.difference).toBe(-700_000);
+    await leavesLogUnchanged(as.admin.post(`/reorganizations/${plan.planId}/confirmation`), 409, { rule: 'ApprovingOwnRequest' });
+    expect(await ok(as.secondAdmin.post(`/reorganizations/${plan.planId}/confirmation`))).toMatchObject({ beneficiaries: 3, adjustments: 4 });
+    // Confirming twice changes nothing.
+    await leavesLogUnchanged(as.secondAdmin.post(`/reorganizations/${plan.planId}/confirmation`), 200, { beneficiaries: 3, adjustments: 4 });
+    expect(await ok(as.auditor.get(`/beneficiaries/${people.head}/group?on=2025-06-30`))).toEqual({ on: '2025-06-30', group: 5 });
+    expect(await ok(as.auditor.get(`/beneficiaries/${people.head}/group?on=2025-07-01`))).toEqual({ on: '2025-07-01', group: 6 });
+    // Preview and confirmation agree to the VND.
+    const recorded = async (key: string) => (await ok(as.auditor.get(`/admissions/${stays[key]}`))).state.adjustments;
+    expect((await recorded('chairAfter')).map((a: any) => [a.regimeId, a.difference, a.cause])).toEqual([
+      ['a', -100_000, { kind: 'reorganization-plan', id: plan.planId }],
+      ['b', 0, { kind: 'reorganization-plan', id: plan.planId }],
+    ]);
+
+    // The replacement resolution from 2025-07-01.
+    await caughtUp();
+    await leavesLogUnchanged(as.admin.post('/policy-versions/preview', { ...replacement, effectiveFrom: 'soon' }), 400, { fields: [expect.objectContaining({ field: 'effectiveFrom' })] });
+    const policyPreview = await ok(as.admin.post('/policy-versions/preview', replacement));
+    const policyChanges = policyPreview.changes.map((c: any) => [c.admissionId, c.regimeId, c.previous.amount, c.next.amount, c.difference]);
+    expect(policyChanges.sort()).toEqual(
+      [
+        // Across: the visit on 2025-06-29 stands; two of four meal days at the new rate.
+        [stays.secretaryAcross, 'b', 760_000, 780_000, 20_000],
+        // After: group 3's visit 800,000 and every meal day at 200,000.
+        [stays.secretaryAfter, 'a', 700_000, 800_000, 100_000],
+        [stays.secretaryAfter, 'b', 570_000, 600_000, 30_000],
+        // The chair, group 5 now: visit unchanged at 600,000; meals raised.
+        [stays.chairAfter, 'b', 380_000, 400_000, 20_000],
+        [stays.headAcross, 'b', 380_000, 390_000, 10_000],
+        [stays.headAfter, 'b', 570_000, 600_000, 30_000],
+      ].sort(),
+    );
+    expect(policyPreview.totals).toMatchObject({ changes: 6, difference: 210_000, byRegime: { a: { difference: 100_000 }, b: { difference: 110_000 } } });
+    expect(await ok(as.admin.post('/policy-versions/confirmation', replacement))).toMatchObject({ versionId: replacement.id, staysExamined: 5, adjustments: 6 });
+    // Publishing the same version again, and confirming it again, has no second effect.
+    await leavesLogUnchanged(as.admin.post('/policy-versions', replacement), 201, { published: false });
+    await leavesLogUnchanged(as.admin.post('/policy-versions/confirmation', replacement), 200, { adjustments: 6 });
+
+    // Adjustments go through approval (not by who recorded them) and payout, recoveries included.
+    for (const key of ['secretaryAcross', 'secretaryAfter', 'chairAfter', 'headAcross', 'headAfter']) {
+      await leavesLogUnchanged(as.admin.post(`/admissions/${stays[key]}/adjustments/approval`), 403);
+      await ok(as.approver.post(`/admissions/${stays[key]}/adjustments/approval`));
+      for (const adjustment of await recorded(key)) {
+        if (adjustment.difference === 0) continue;
+        await ok(as.finance.post(`/payouts/adjustment-${adjustment.adjustmentId}/payment`, { reference: `ADJ-${adjustment.adjustmentId}`, paidOn: '2025-12-20' }));
+      }
+    }
+    await caughtUp();
+
+    // Balances as of 2025-06-30 and 2025-12-31 (valid time), and as known before the changes (record time).
+    const balances = async (who: string, query: string) => (await ok(as.auditor.get(`/beneficiaries/${people[who]}/balances/as-of?year=2025&${query}`))).balances;
+    const midYear = await balances('secretary', 'validOn=2025-06-30');
+    expect(regime(midYear, 'a')).toMatchObject({ entitled: 1_400_000, paid: 1_400_000, adjusted: 0 });
+    expect(regime(midYear, 'b')).toMatchObject({ entitled: 570_000, paid: 570_000 });
+    const yearEnd = await balances('secretary', 'validOn=2025-12-31');
+    expect(regime(yearEnd, 'a')).toMatchObject({ entitled: 2_200_000, approved: 2_200_000, paid: 2_200_000, adjusted: 100_000 });
+    expect(regime(yearEnd, 'b')).toMatchObject({ entitled: 1_950_000, approved: 1_950_000, paid: 1_950_000, adjusted: 50_000 });
+    const head = await balances('head', 'validOn=2025-12-31');
+    expect(regime(head, 'a')).toMatchObject({ entitled: 600_000, paid: 600_000, adjusted: -600_000 });
+    expect(regime(head, 'b')).toMatchObject({ entitled: 990_000, paid: 990_000, adjusted: 40_000 });
+    const headAsKnownBefore = await balances('head', `validOn=2025-12-31&knownAt=${encodeURIComponent(knownBefore)}`);
+    expect(regime(headAsKnownBefore, 'a')).toMatchObject({ entitled: 1_200_000, paid: 1_200_000, adjusted: 0 });
+    expect(regime(headAsKnownBefore, 'b')).toMatchObject({ entitled: 950_000, paid: 950_000, adjusted: 0 });
+    await leavesLogUnchanged(as.auditor.get(`/beneficiaries/${people.head}/balances/as-of?year=2025&knownAt=yesterday`), 400, { fields: [expect.objectContaining({ field: 'knownAt' })] });
+
+    // The budget by group now, and as known before: the amounts moved between groups, the old view unchanged.
+    const after = await ok(as.auditor.get('/budget/2025/as-of'));
+    expect(paidByGroup(after.lines, 'a')).toEqual({ 3: 2_200_000, 5: 1_200_000 });
+    expect(paidByGroup(after.lines, 'b')).toEqual({ 3: 1_950_000, 5: 790_000, 6: 600_000 });
+    for (const asKnown of [`position=${before.position}`, `knownAt=${encodeURIComponent(knownBefore)}`]) {
+      const then = await ok(as.auditor.get(`/budget/2025/as-of?${asKnown}`));
+      expect(paidByGroup(then.lines, 'a')).toEqual({ 3: 2_100_000, 4: 700_000, 5: 1_200_000 });
+      expect(paidByGroup(then.lines, 'b')).toEqual({ 3: 1_900_000, 4: 380_000, 5: 950_000 });
+    }
+    // Geography as it was on each service date, or as it is now that the districts are gone.
+    const unitsThen = new Set((after.lines as Line[]).map((line) => line.administrativeUnit));
+    const unitsNow = new Set(((await ok(as.auditor.get('/budget/2025/as-of?geography=now'))).lines as Line[]).map((line) => line.administrativeUnit));
+    expect(unitsThen).toEqual(new Set(['Huyện Cao Lộc', 'Huyện Lộc Bình', 'Huyện Văn Quan', 'Xã Cao Lộc', 'Xã Lộc Bình', 'Xã Văn Quan']));
+    expect(unitsNow).toEqual(new Set(['Xã Cao Lộc', 'Xã Lộc Bình', 'Xã Văn Quan']));
+
+    // The auditor's lineage of a recovery: the stay, its approval, the plan, the adjustment, its approval and payment.
+    const [recovery] = (await recorded('headAfter')).filter((a: any) => a.regimeId === 'a');
+    const lineage = await ok(as.auditor.get(`/payouts/adjustment-${recovery.adjustmentId}/lineage`));
+    expect(lineage.payout).toMatchObject({ amount: -600_000, status: 'paid', sourceKind: 'adjustment' });
+    const steps = lineage.lineage.map((step: { step: string; actor: string }) => `${step.step} by ${step.actor}`);
+    expect(steps).toEqual(
+      expect.arrayContaining([
+        'AdmissionRecorded by lan',
+        'AdmissionAllowancesApproved by hoa',
+        'ReorganizationPlanDrafted by admin',
+        'ReorganizationPlanConfirmed by quan',
+        'PolicyVersionPublished by admin',
+        'AdjustmentEntitled by quan',
+        'AdjustmentsApproved by hoa',
+        'PayoutPaid by thu',
+      ]),
+    );
+    expect(steps.indexOf('ReorganizationPlanConfirmed by quan')).toBeLessThan(steps.indexOf('AdjustmentEntitled by quan'));
+    expect(lineage.adjustments.map((a: any) => [a.regimeId, a.causeKind, a.difference])).toEqual([
+      ['a', 'reorganization-plan', -600_000],
+      ['b', 'reorganization-plan', 0],
+      ['b', 'policy-version', 30_000],
+    ]);
+  }, 180_000);
+});
