@@ -17,13 +17,14 @@ export function testServerUrl(): string {
   return url;
 }
 
-export async function createTestDatabase(): Promise<TestDatabase> {
+/** A fresh database; with `copyOf`, a copy of that test database (which nobody may be connected to). */
+export async function createTestDatabase(copyOf?: TestDatabase): Promise<TestDatabase> {
   const server = new URL(testServerUrl());
   const name = `hsb_test_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: server.toString() });
   await admin.connect();
   try {
-    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.query(`CREATE DATABASE ${name}${copyOf ? ` TEMPLATE ${new URL(copyOf.url).pathname.slice(1)}` : ''}`);
   } finally {
     await admin.end();
   }

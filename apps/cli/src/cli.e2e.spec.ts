@@ -51,9 +51,12 @@ describe('administrator CLI', () => {
     const unknownProjection = cli('rebuild', 'balances_v9');
     expect(unknownProjection.status).toBe(2);
     expect(unknownProjection.stderr).toContain('unknown projection balances_v9; known: stream_activity');
-    const unknownCommand = cli('replay');
+    const unknownCommand = cli('replicate');
     expect(unknownCommand.status).toBe(2);
-    expect(unknownCommand.stderr).toContain('unknown command "replay"');
+    expect(unknownCommand.stderr).toContain('unknown command "replicate"');
+    const incompleteReplay = cli('replay', 'reorganization');
+    expect(incompleteReplay.status).toBe(2);
+    expect(incompleteReplay.stderr).toContain('give what to replay');
     expect(cli('--help').stdout).toContain('Usage: npm run cli');
   });
 });

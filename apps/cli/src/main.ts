@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { CommandBus } from '@nestjs/cqrs';
-import { generateDemoProvince, openApplication } from '#application';
+import { generateDemoProvince, openApplication, ReorganizationPlans, type ReplayProgress, RetroactivePolicies } from '#application';
 import { liveSchemaOf, ProjectionRunner, readCheckpoint, type RebuildProgress, readModelChecksum } from '#projections';
 import { ALL_PROJECTIONS, consistencyCheck, createReportingViews, type ConsistencyRow, yearEndReport, yearEndReportCsv, yearEndReportXlsx } from '#read-models';
 import { loadConfig, openRuntime, type Runtime } from '#runtime';
@@ -18,6 +18,11 @@ Commands:
                              the year-end report from the read models (JSON on stdout by default)
   check <year>               consistency check: payouts in the log = beneficiaries' balances = budget view, per
                              regime and group; exit code 1 and the differing rows when they disagree
+  replay reorganization <planId>
+                             apply a confirmed reorganization plan: reclassify everyone it matches, then
+                             recompute their stays from its effective date (adjustments); resumable: run it
+                             again after an interruption, nothing is recorded twice
+  replay policy <versionId>  recompute every stay a published policy version touches (adjustments); resumable
   --help                     this text
 
 Projections: ${ALL_PROJECTIONS.map((p) => p.name).join(', ')}
@@ -141,12 +146,36 @@ async function check(runtime: Runtime, args: readonly string[]): Promise<void> {
   process.exitCode = 1;
 }
 
+function replayArguments(args: readonly string[]): { kind: 'reorganization' | 'policy'; id: string } {
+  const [kind, id, ...rest] = args;
+  if ((kind !== 'reorganization' && kind !== 'policy') || !id || rest.length > 0) throw new UsageError('give what to replay: reorganization <planId> or policy <versionId>');
+  return { kind, id };
+}
+
+/** The administrator a batch run acts as: recorded as the actor of everything it writes. */
+const CLI_ACTOR = { username: process.env.CLI_USER || 'cli-administrator', roles: ['administrator'] } as const;
+
+async function replay(runtime: Runtime, args: readonly string[]): Promise<void> {
+  const { kind, id } = replayArguments(args);
+  const app = await openApplication(runtime);
+  try {
+    const startedAt = Date.now();
+    const onProgress = (p: ReplayProgress) =>
+      process.stderr.write(`\r${p.phase}: ${progressBar(p.done, p.total)} ${p.done.toLocaleString('en')}/${p.total.toLocaleString('en')}, ${Math.round(p.perSecond)}/s, ETA ${p.etaSeconds.toFixed(0)} s${p.done === p.total ? '\n' : ''}`);
+    const outcome = kind === 'reorganization' ? await app.get(ReorganizationPlans).apply(id, CLI_ACTOR, onProgress) : await app.get(RetroactivePolicies).recompute(id, CLI_ACTOR, onProgress);
+    console.log(JSON.stringify({ ...outcome, seconds: (Date.now() - startedAt) / 1000 }));
+  } finally {
+    await app.close();
+  }
+}
+
 const COMMANDS: Record<string, { check: (args: readonly string[]) => unknown; run: (runtime: Runtime, args: readonly string[]) => Promise<void> }> = {
   rebuild: { check: selectProjections, run: rebuild },
   checksum: { check: selectProjections, run: checksum },
   demo: { check: (args) => integerOptions(args, { scale: 1, seed: 2025 }, 2 ** 31 - 1), run: demo },
   report: { check: reportOptions, run: report },
   check: { check: yearArgument, run: check },
+  replay: { check: replayArguments, run: replay },
 };
 
 async function main(args: readonly string[]): Promise<void> {

@@ -132,6 +132,12 @@ export class ReorganizationPlans {
 
   /** Confirms the plan (by someone other than who drafted it), then applies it. */
   async confirm(planId: string, context: CommandContext, onProgress?: (progress: ReplayProgress) => void): Promise<ReorganizationOutcome> {
+    await this.approve(planId, context);
+    return this.apply(planId, context.actor, onProgress);
+  }
+
+  /** Confirms the plan without applying it yet: for a batch run of `apply` (the CLI's `replay reorganization`). */
+  async approve(planId: string, context: CommandContext): Promise<void> {
     requireRole(context.actor, 'applyRetroactiveChanges', 'confirming a reorganization plan');
     await this.sourcing.decideOn(
       Reorganizations.reorganizationStreamId(planId),
@@ -142,7 +148,6 @@ export class ReorganizationPlans {
       },
       context,
     );
-    return this.apply(planId, context.actor, onProgress);
   }
 
   /**
