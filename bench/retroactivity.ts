@@ -1,10 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { CommandBus } from '@nestjs/cqrs';
 import { type Actor, DraftReorganizationPlan, openApplication, ReorganizationPlans, RetroactivePolicies } from '#application';
 import type { Runtime } from '#runtime';
-import { ROOT } from './server.js';
+import { replacementResolution, twoTierPlan } from '../test/support/retroactive-changes.js';
 
 /** One retroactive change over the demo province: previewed from the read models, then confirmed through the command path. */
 export interface RetroactiveRun {
@@ -21,36 +19,7 @@ export interface RetroactiveRun {
 
 const admin = (username: string): Actor => ({ username, roles: ['administrator'] });
 
-/** The demo province's district titles (groups 3–5): group 3 kept, 4 → 5, 5 → 6, from 2025-07-01. */
-export const DEMO_REORGANIZATION = {
-  planId: 'bench-two-tier-2025',
-  title: 'Chính quyền địa phương hai cấp',
-  decisionNumber: '759/QĐ-TTg',
-  effectiveFrom: '2025-07-01',
-  titles: [
-    { title: 'Bí thư Huyện ủy', becomes: { title: 'Bí thư Đảng ủy xã', group: 3 } },
-    { title: 'Chủ tịch UBND huyện', becomes: { title: 'Chủ tịch UBND xã', group: 5 } },
-    { title: 'Trưởng phòng cấp huyện', becomes: { title: 'Trưởng phòng cấp xã', group: 6 } },
-  ],
-  units: {},
-} as const;
-
-/** A replacement resolution from 2025-07-01: meals 200,000 VND a day, group 3's visit 800,000. */
-function replacementResolution(): unknown {
-  const catalog = JSON.parse(readFileSync(resolve(ROOT, 'policies/lang-son-resolution-24-2024.json'), 'utf8')) as { regimes: { id: string; rule: Record<string, any> }[] };
-  return {
-    ...catalog,
-    id: 'bench/replacement-2025',
-    effectiveFrom: '2025-07-01',
-    regimes: catalog.regimes.map((regime) =>
-      regime.id === 'a'
-        ? { ...regime, rule: { ...regime.rule, amountByGroup: { ...regime.rule.amountByGroup, 3: 800000 } } }
-        : regime.id === 'b'
-          ? { ...regime, rule: { ...regime.rule, rateByGroup: { 1: 200000, 2: 200000, 3: 200000, 4: 200000, 5: 200000, 6: 200000 } } }
-          : regime,
-    ),
-  };
-}
+const DEMO_REORGANIZATION = twoTierPlan('bench-two-tier-2025');
 
 const seconds = (since: number) => (performance.now() - since) / 1000;
 
@@ -96,7 +65,7 @@ export async function measureRetroactivity(runtime: Runtime, catchUp: () => Prom
 
     await catchUp();
     head = await runtime.store.readHeadPosition();
-    const version = replacementResolution();
+    const version = replacementResolution('bench/replacement-2025');
     started = performance.now();
     const policyPreview = await policies.preview(version, admin('bench-admin-1'));
     const policyPreviewSeconds = seconds(started);

@@ -1,19 +1,6 @@
 import { readFileSync } from 'node:fs';
 import ExcelJS from 'exceljs';
-import type { EventStore } from '#event-store';
-import { API_BACKENDS, client, drugs, type Reply, type RunningApi, signInPeople, startApi } from './testing/api-backends.fixture.js';
-
-/** Every event in the log, counted page by page. */
-async function countEvents(store: EventStore): Promise<number> {
-  let count = 0;
-  let after = 0n;
-  for (;;) {
-    const page = await store.readAll({ after, maxCount: 1000 });
-    if (page.length === 0) return count;
-    count += page.length;
-    after = page[page.length - 1]!.globalPosition;
-  }
-}
+import { API_BACKENDS, caughtUp, client, drugs, leavesLogUnchanged as leavesLogUnchangedIn, ok, type Reply, type RunningApi, signInPeople, startApi } from './testing/api-backends.fixture.js';
 
 const catalog = JSON.parse(readFileSync('policies/lang-son-resolution-24-2024.json', 'utf8')) as { regimes: { id: string; rule: Record<string, unknown> }[] };
 
@@ -31,20 +18,7 @@ describe.each(API_BACKENDS)('one beneficiary from enrolment to payout, over %s',
   let api: RunningApi;
   let as: Record<'admin' | 'clerk' | 'council' | 'approver' | 'secondApprover' | 'finance' | 'auditor' | 'clerkAndApprover', ReturnType<typeof client>>;
 
-  /** A refused request, or a repeat with nothing new to record: answered as expected, the log exactly as it was. */
-  async function leavesLogUnchanged(request: Promise<Reply>, status: number, expected: Record<string, unknown> = {}): Promise<Reply> {
-    const before = await countEvents(api.runtime.store);
-    const reply = await request;
-    expect({ status: reply.status, body: reply.body }).toMatchObject({ status, body: expected });
-    expect(await countEvents(api.runtime.store)).toBe(before);
-    return reply;
-  }
-
-  async function ok<Body = any>(request: Promise<Reply<Body>>, status = 200): Promise<Body> {
-    const reply = await request;
-    if (reply.status !== status) throw new Error(`expected ${status}, got ${reply.status}: ${JSON.stringify(reply.body)}`);
-    return reply.body;
-  }
+  const leavesLogUnchanged = (request: Promise<Reply>, status: number, expected: Record<string, unknown> = {}) => leavesLogUnchangedIn(api, request, status, expected);
 
   beforeAll(async () => {
     api = await startApi(setup);
@@ -196,11 +170,7 @@ describe.each(API_BACKENDS)('one beneficiary from enrolment to payout, over %s',
     await leavesLogUnchanged(as.clerk.post('/budget/2025/g', { amount: 1, decisionNumber: 'x' }), 403);
     await leavesLogUnchanged(as.finance.post('/budget/2025/z', { amount: 1, decisionNumber: 'x' }), 400, { fields: [expect.objectContaining({ field: 'regimeCode' })] });
     // The read models follow the log: wait until nothing is pending.
-    for (let attempt = 0; attempt < 400; attempt++) {
-      const health = (await (await fetch(`${api.base}/health`)).json()) as { projections: { lag: string }[] };
-      if (health.projections.every((p) => p.lag === '0')) break;
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
+    await caughtUp(api);
     const register = await ok(as.auditor.get('/beneficiaries?name=Hoàng&asOf=2025-06-30'));
     expect(register.beneficiaries).toEqual([expect.objectContaining({ fullName: 'Hoàng Văn Bình', group: 3, administrativeUnit: 'Huyện Cao Lộc', status: 'registered' })]);
     expect(BigInt(register.position)).toBeGreaterThan(0n);

@@ -1,49 +1,8 @@
-import { readFileSync } from 'node:fs';
-import type { EventStore } from '#event-store';
-import { API_BACKENDS, client, type Reply, type RunningApi, signInPeople, startApi } from './testing/api-backends.fixture.js';
+import { replacementResolution, twoTierPlan } from '../../../test/support/retroactive-changes.js';
+import { API_BACKENDS, caughtUp, client, leavesLogUnchanged as leavesLogUnchangedIn, ok, type Reply, type RunningApi, signInPeople, startApi } from './testing/api-backends.fixture.js';
 
-async function countEvents(store: EventStore): Promise<number> {
-  let count = 0;
-  for (let after = 0n; ; ) {
-    const page = await store.readAll({ after, maxCount: 1000 });
-    if (page.length === 0) return count;
-    count += page.length;
-    after = page[page.length - 1]!.globalPosition;
-  }
-}
-
-const catalog = JSON.parse(readFileSync('policies/lang-son-resolution-24-2024.json', 'utf8')) as { regimes: { id: string; rule: Record<string, any> }[] };
-
-/** The replacement resolution, from 2025-07-01: meals 200,000 VND a day for everyone, group 3's visit allowance 800,000. */
-const replacement = {
-  ...catalog,
-  id: 'lang-son/replacement-2025',
-  legalBasis: 'Replacement resolution proposed by the 2025 year-end report (illustrative)',
-  effectiveFrom: '2025-07-01',
-  regimes: catalog.regimes.map((regime) =>
-    regime.id === 'a'
-      ? { ...regime, rule: { ...regime.rule, amountByGroup: { ...regime.rule.amountByGroup, 3: 800000 } } }
-      : regime.id === 'b'
-        ? { ...regime, rule: { ...regime.rule, rateByGroup: { 1: 200000, 2: 200000, 3: 200000, 4: 200000, 5: 200000, 6: 200000 } } }
-        : regime,
-  ),
-};
-
-/** Decision 759/QĐ-TTg: district titles become commune titles from 2025-07-01; the plan states each group. */
-const plan = {
-  planId: 'lang-son-2025-07',
-  title: 'Chính quyền địa phương hai cấp',
-  decisionNumber: '759/QĐ-TTg',
-  effectiveFrom: '2025-07-01',
-  titles: [
-    // Transitional rule: a former district secretary keeps group 3.
-    { title: 'Bí thư Huyện ủy', becomes: { title: 'Bí thư Đảng ủy xã', group: 3 } },
-    { title: 'Chủ tịch UBND huyện', becomes: { title: 'Chủ tịch UBND xã', group: 5 } },
-    { title: 'Trưởng phòng cấp huyện', becomes: { title: 'Trưởng phòng cấp xã', group: 6 } },
-  ],
-  // Units not listed go where the administrative-units registry says (each district to its seat commune).
-  units: {},
-};
+const replacement = replacementResolution('lang-son/replacement-2025');
+const plan = twoTierPlan('lang-son-2025-07');
 
 type Line = { regimeCode: string; group: number; administrativeUnit: string; committed: number; paid: number };
 /** Paid per group of one regime, over every unit. */
@@ -55,28 +14,7 @@ describe.each(API_BACKENDS)('the 2025 Lạng Sơn timeline, replayed through the
   let api: RunningApi;
   let as: Record<'admin' | 'secondAdmin' | 'clerk' | 'approver' | 'finance' | 'auditor', ReturnType<typeof client>>;
 
-  async function ok<Body = any>(request: Promise<Reply<Body>>, status = 200): Promise<Body> {
-    const reply = await request;
-    if (reply.status !== status) throw new Error(`expected ${status}, got ${reply.status}: ${JSON.stringify(reply.body)}`);
-    return reply.body;
-  }
-
-  async function leavesLogUnchanged(request: Promise<Reply>, status: number, expected: Record<string, unknown> = {}): Promise<Reply> {
-    const before = await countEvents(api.runtime.store);
-    const reply = await request;
-    expect({ status: reply.status, body: reply.body }).toMatchObject({ status, body: expected });
-    expect(await countEvents(api.runtime.store)).toBe(before);
-    return reply;
-  }
-
-  async function caughtUp(): Promise<void> {
-    for (let attempt = 0; attempt < 800; attempt++) {
-      const health = (await (await fetch(`${api.base}/health`)).json()) as { projections: { lag: string }[] };
-      if (health.projections.every((p) => p.lag === '0')) return;
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-    throw new Error('the read models did not catch up');
-  }
+  const leavesLogUnchanged = (request: Promise<Reply>, status: number, expected: Record<string, unknown> = {}) => leavesLogUnchangedIn(api, request, status, expected);
 
   const people: Record<string, string> = {};
   const stays: Record<string, string> = {};
@@ -115,7 +53,7 @@ describe.each(API_BACKENDS)('the 2025 Lạng Sơn timeline, replayed through the
   afterAll(() => api.close());
 
   it('reclassifies by the plan, recomputes under the replacement resolution, and keeps what was shown before', async () => {
-    await caughtUp();
+    await caughtUp(api);
     // What the office saw before any change: the position is the record-time mark of the comparison.
     const before = await ok(as.auditor.get('/budget/2025/as-of'));
     const knownBefore = new Date().toISOString();
@@ -163,7 +101,7 @@ describe.each(API_BACKENDS)('the 2025 Lạng Sơn timeline, replayed through the
     ]);
 
     // The replacement resolution from 2025-07-01.
-    await caughtUp();
+    await caughtUp(api);
     await leavesLogUnchanged(as.admin.post('/policy-versions/preview', { ...replacement, effectiveFrom: 'soon' }), 400, { fields: [expect.objectContaining({ field: 'effectiveFrom' })] });
     const policyPreview = await ok(as.admin.post('/policy-versions/preview', replacement));
     const policyChanges = policyPreview.changes.map((c: any) => [c.admissionId, c.regimeId, c.previous.amount, c.next.amount, c.difference]);
@@ -195,7 +133,7 @@ describe.each(API_BACKENDS)('the 2025 Lạng Sơn timeline, replayed through the
         await ok(as.finance.post(`/payouts/adjustment-${adjustment.adjustmentId}/payment`, { reference: `ADJ-${adjustment.adjustmentId}`, paidOn: '2025-12-20' }));
       }
     }
-    await caughtUp();
+    await caughtUp(api);
 
     // Balances as of 2025-06-30 and 2025-12-31 (valid time), and as known before the changes (record time).
     const balances = async (who: string, query: string) => (await ok(as.auditor.get(`/beneficiaries/${people[who]}/balances/as-of?year=2025&${query}`))).balances;

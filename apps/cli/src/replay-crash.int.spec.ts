@@ -6,24 +6,13 @@ import type { EventStore } from '#event-store';
 import { ProjectionRunner } from '#projections';
 import { ALL_PROJECTIONS } from '#read-models';
 import { loadConfig, openRuntime, type Runtime } from '#runtime';
+import { twoTierPlan } from '../../../test/support/retroactive-changes.js';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
 
 const cliMain = resolve('dist/apps/cli/src/main.js');
 const administrator = (username: string): Actor => ({ username, roles: ['administrator'] });
 
-/** District titles of the demo province, groups 3–5: keep group 3, move 4 → 5 and 5 → 6. */
-const plan = {
-  planId: 'demo-two-tier-2025',
-  title: 'Chính quyền địa phương hai cấp',
-  decisionNumber: '759/QĐ-TTg',
-  effectiveFrom: '2025-07-01',
-  titles: [
-    { title: 'Bí thư Huyện ủy', becomes: { title: 'Bí thư Đảng ủy xã', group: 3 } },
-    { title: 'Chủ tịch UBND huyện', becomes: { title: 'Chủ tịch UBND xã', group: 5 } },
-    { title: 'Trưởng phòng cấp huyện', becomes: { title: 'Trưởng phòng cấp xã', group: 6 } },
-  ],
-  units: {},
-} as const;
+const plan = twoTierPlan('demo-two-tier-2025');
 
 /** What the replay recorded: every reclassification and every adjustment it caused, in a comparable order. */
 async function recorded(store: EventStore): Promise<{ reclassified: string[]; adjustments: string[]; events: number }> {

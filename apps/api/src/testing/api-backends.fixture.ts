@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
+import type { EventStore } from '#event-store';
 import { loadConfig, openRuntime, type Runtime } from '#runtime';
 import { createTestDatabase } from '../../../../test/support/test-database.js';
 import { createApiApp } from '../app.js';
@@ -107,3 +108,40 @@ export const drugs = (cost: number, serviceDate: string, cardNumber: string, ben
   ],
   cost,
 });
+
+/** Every event in the log, counted page by page. */
+export async function countEvents(store: EventStore): Promise<number> {
+  let count = 0;
+  for (let after = 0n; ; ) {
+    const page = await store.readAll({ after, maxCount: 1000 });
+    if (page.length === 0) return count;
+    count += page.length;
+    after = page[page.length - 1]!.globalPosition;
+  }
+}
+
+/** The body of a reply with the expected status; anything else fails with what the API said. */
+export async function ok<Body = any>(request: Promise<Reply<Body>>, status = 200): Promise<Body> {
+  const reply = await request;
+  if (reply.status !== status) throw new Error(`expected ${status}, got ${reply.status}: ${JSON.stringify(reply.body)}`);
+  return reply.body;
+}
+
+/** A refused request, or a repeat with nothing new to record: answered as expected, the log exactly as it was. */
+export async function leavesLogUnchanged(api: RunningApi, request: Promise<Reply>, status: number, expected: Record<string, unknown> = {}): Promise<Reply> {
+  const before = await countEvents(api.runtime.store);
+  const reply = await request;
+  expect({ status: reply.status, body: reply.body }).toMatchObject({ status, body: expected });
+  expect(await countEvents(api.runtime.store)).toBe(before);
+  return reply;
+}
+
+/** Resolves once the read models have applied everything in the log. */
+export async function caughtUp(api: RunningApi): Promise<void> {
+  for (let attempt = 0; attempt < 800; attempt++) {
+    const health = (await (await fetch(`${api.base}/health`)).json()) as { projections: { lag: string }[] };
+    if (health.projections.every((p) => p.lag === '0')) return;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error('the read models did not catch up');
+}
