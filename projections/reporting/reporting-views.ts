@@ -20,7 +20,7 @@ const VIEWS: Record<string, string> = {
   beneficiary_group_periods: `
     SELECT beneficiary_id, group_number, valid_from,
            lead(valid_from) OVER (PARTITION BY beneficiary_id ORDER BY valid_from) AS valid_until,
-           reason, decision_number
+           reason, decision_number, plan_id AS reorganization_plan_id
       FROM ${R}.group_periods`,
   card_register: `
     SELECT c.card_number, c.beneficiary_id, b.full_name, b.administrative_unit, c.group_at_issue AS group_number,
@@ -29,7 +29,7 @@ const VIEWS: Record<string, string> = {
       FROM ${R}.cards c JOIN ${R}.beneficiaries b USING (beneficiary_id)`,
   beneficiary_balances: `
     SELECT x.beneficiary_id, b.full_name, x.year, x.regime_id, x.regime_code, x.entitled, x.approved, x.paid, x.reversed,
-           x.annual_cap, x.cap_used, CASE WHEN x.annual_cap IS NULL THEN NULL ELSE greatest(x.annual_cap - x.cap_used, 0) END AS remaining_cap
+           x.adjusted, x.annual_cap, x.cap_used, CASE WHEN x.annual_cap IS NULL THEN NULL ELSE greatest(x.annual_cap - x.cap_used, 0) END AS remaining_cap
       FROM ${P}.balances x LEFT JOIN ${R}.beneficiaries b USING (beneficiary_id)`,
   annual_budget_by_regime: `
     SELECT year, regime_code, allocated, decision_number, committed, paid, committed + paid AS used,
@@ -48,6 +48,14 @@ const VIEWS: Record<string, string> = {
       FROM ${P}.payouts`,
   payout_lineage: `
     SELECT subject_kind, subject_id, global_position AS log_position, step, actor, roles, recorded_at, details FROM ${P}.lineage`,
+  adjustments: `
+    SELECT a.adjustment_id, a.admission_id, a.beneficiary_id, b.full_name, a.regime_id, a.year, a.service_date,
+           a.cause_kind, a.cause_id, a.corrects_payout_id, a.previous_amount, a.previous_group, a.next_amount, a.next_group,
+           a.difference, a.recorded_by, a.approved_by, a.global_position AS log_position
+      FROM ${P}.adjustments a LEFT JOIN ${R}.beneficiaries b USING (beneficiary_id)`,
+  budget_movements: `
+    SELECT global_position AS log_position, recorded_at, year, regime_code, group_number, administrative_unit, service_date, committed, paid
+      FROM ${P}.budget_entries`,
   year_end_by_regime_and_group: `
     SELECT year, regime_code, group_number, count(*) AS payouts, count(DISTINCT coalesce(beneficiary_id, payee)) AS people,
            sum(units) AS units, sum(amount) AS amount
