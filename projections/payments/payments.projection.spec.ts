@@ -1,13 +1,14 @@
+import { balancesAsOf, budgetAsOf } from '../queries/as-of.js';
 import { annualBudget, balancesOf, payoutLineage } from '../queries/read-models.js';
 import { type FactSpec, projectionHarness } from '../testing/projection-harness.fixture.js';
 import { payments } from './payments.projection.js';
 
 const policy = 'lang-son/nq-24-2024/v2';
 const clause = (code: string) => `Regulation attached to Resolution 24/2024, regime ${code}`;
-const beneficiary = (id: string, unit: string): FactSpec => ({
+const beneficiary = (id: string, unit: string, group = 3): FactSpec => ({
   streamId: `beneficiary-${id}`,
   type: 'BeneficiaryEnrolled',
-  data: { beneficiaryId: id, fullName: id, dateOfBirth: '1966-04-02', nationalId: '020066001234', title: 't', administrativeUnit: unit, group: 3, from: '2020-01-01' },
+  data: { beneficiaryId: id, fullName: id, dateOfBirth: '1966-04-02', nationalId: '020066001234', title: 't', administrativeUnit: unit, group, from: '2020-01-01' },
 });
 const scheduled = (payoutId: string, source: { kind: string; id: string }, regimeId: string, amount: number, serviceDate: string, extra: Record<string, unknown> = {}): FactSpec => ({
   streamId: `payout-${payoutId}`,
@@ -62,9 +63,9 @@ describe('payments read model', () => {
 
   it('keeps balances per year and regime: a correction replaces the entitlement, a reversal takes back what was paid and gives the cap back', async () => {
     expect(await balancesOf(harness.pool, 'b-1', 2025)).toEqual([
-      { year: 2025, regimeId: 'a', regimeCode: 'a', entitled: 700_000, approved: 700_000, paid: 0, reversed: 0, annualCap: null, capUsed: 0, remainingCap: null },
-      { year: 2025, regimeId: 'b', regimeCode: 'b', entitled: 950_000, approved: 950_000, paid: 950_000, reversed: 0, annualCap: null, capUsed: 0, remainingCap: null },
-      { year: 2025, regimeId: 'g', regimeCode: 'g', entitled: 45_000_000, approved: 45_000_000, paid: 0, reversed: 45_000_000, annualCap: 40_000_000, capUsed: 0, remainingCap: 40_000_000 },
+      { year: 2025, regimeId: 'a', regimeCode: 'a', entitled: 700_000, approved: 700_000, paid: 0, reversed: 0, adjusted: 0, annualCap: null, capUsed: 0, remainingCap: null },
+      { year: 2025, regimeId: 'b', regimeCode: 'b', entitled: 950_000, approved: 950_000, paid: 950_000, reversed: 0, adjusted: 0, annualCap: null, capUsed: 0, remainingCap: null },
+      { year: 2025, regimeId: 'g', regimeCode: 'g', entitled: 45_000_000, approved: 45_000_000, paid: 0, reversed: 45_000_000, adjusted: 0, annualCap: 40_000_000, capUsed: 0, remainingCap: 40_000_000 },
     ]);
   });
 
@@ -106,6 +107,124 @@ describe('payments read model', () => {
       { regimeCode: 'a', group: 3, administrativeUnit: 'Huyện Cao Lộc', committed: 700_000, paid: 0 },
       { regimeCode: 'b', group: 3, administrativeUnit: 'Huyện Cao Lộc', committed: 0, paid: 950_000 },
       { regimeCode: 'g', group: 3, administrativeUnit: 'Xã Tân Liên', committed: 0, paid: 0 },
+    ]);
+  });
+});
+
+describe('payments read model: adjustments after a reorganization and a retroactive policy version', () => {
+  let harness: Awaited<ReturnType<typeof projectionHarness>>;
+  const replacement = 'lang-son/replacement-2025';
+  const plan = 'two-tier-2025';
+  const adjustment = (id: string, regimeId: 'a' | 'b', cause: { kind: string; id: string }, previous: [number, number], next: [number, number], serviceDate: string): FactSpec => ({
+    streamId: 'admission-s1',
+    type: 'AdjustmentEntitled',
+    actor: 'admin-2',
+    data: {
+      adjustmentId: id,
+      regimeId,
+      cause,
+      corrects: { admissionId: 's1', regimeId, payoutId: `admission-s1-${regimeId}` },
+      serviceDate,
+      previous: { amount: previous[0], group: previous[1], policyVersionId: policy },
+      next: { amount: next[0], group: next[1], policyVersionId: cause.kind === 'policy-version' ? cause.id : policy, clause: clause(regimeId), ...(regimeId === 'b' ? { days: 3, segments: [{ group: next[1], rate: next[0] / 3, policyVersionId: policy }] } : {}) },
+      difference: next[0] - previous[0],
+      recordedBy: 'admin-2',
+    },
+  });
+  let before = '';
+
+  beforeAll(async () => {
+    harness = await projectionHarness(payments);
+    // A group-4 stay after 2025-07-01, approved and paid.
+    await harness.apply([
+      beneficiary('b-1', 'Huyện Lộc Bình', 4),
+      { streamId: 'admission-s1', type: 'AdmissionRecorded', data: { admissionId: 's1', beneficiaryId: 'b-1', facility: 'BVĐK', admittedOn: '2025-07-05', recordedBy: 'clerk-1' } },
+      { streamId: 'admission-s1', type: 'DischargeRecorded', data: { dischargedOn: '2025-07-07', recordedBy: 'clerk-1' } },
+      { streamId: 'admission-s1', type: 'VisitAllowanceEntitled', data: { serviceDate: '2025-07-05', group: 4, amount: 700_000, policyVersionId: policy, clause: clause('a') } },
+      { streamId: 'admission-s1', type: 'MealAllowanceEntitled', data: { amount: 570_000, days: 3, segments: [{ from: '2025-07-05', to: '2025-07-07', days: 3, group: 4, rate: 190_000, amount: 570_000, policyVersionId: policy, clause: clause('b') }] } },
+      { streamId: 'admission-s1', type: 'AdmissionAllowancesApproved', actor: 'approver-1', data: { by: 'approver-1', visit: 700_000, meals: 570_000 } },
+      scheduled('admission-s1-a', { kind: 'admission', id: 's1' }, 'a', 700_000, '2025-07-05', { group: 4 }),
+      scheduled('admission-s1-b', { kind: 'admission', id: 's1' }, 'b', 570_000, '2025-07-07', { group: 4 }),
+      { streamId: 'payout-admission-s1-a', type: 'PayoutPaid', actor: 'finance-1', data: { reference: 'UNC-1', paidOn: '2025-08-01', by: 'finance-1' } },
+      { streamId: 'payout-admission-s1-b', type: 'PayoutPaid', actor: 'finance-1', data: { reference: 'UNC-2', paidOn: '2025-08-01', by: 'finance-1' } },
+    ]);
+    before = (await harness.rows<{ p: string }>('SELECT max(global_position)::text AS p FROM $schema.budget_entries'))[0]!.p;
+    // The plan moves the stay to group 5 (visit 600,000), then a replacement version raises the meals.
+    await harness.apply([
+      { streamId: `reorganization-${plan}`, type: 'ReorganizationPlanDrafted', actor: 'admin-1', data: { planId: plan, title: 'Hai cấp', decisionNumber: '759/QĐ-TTg', effectiveFrom: '2025-07-01', titles: [], units: {}, draftedBy: 'admin-1' } },
+      { streamId: `reorganization-${plan}`, type: 'ReorganizationPlanConfirmed', actor: 'admin-2', data: { by: 'admin-2' } },
+      adjustment('s1-a-1', 'a', { kind: 'reorganization-plan', id: plan }, [700_000, 4], [600_000, 5], '2025-07-05'),
+      adjustment('s1-b-2', 'b', { kind: 'reorganization-plan', id: plan }, [570_000, 4], [570_000, 5], '2025-07-07'),
+      { streamId: 'policy-catalog', type: 'PolicyVersionPublished', actor: 'admin-1', data: { version: { id: replacement, effectiveFrom: '2025-07-01' } } },
+      adjustment('s1-b-3', 'b', { kind: 'policy-version', id: replacement }, [570_000, 5], [600_000, 5], '2025-07-07'),
+    ]);
+    await harness.apply([
+      { streamId: 'admission-s1', type: 'AdjustmentsApproved', actor: 'approver-2', data: { adjustmentIds: ['s1-a-1', 's1-b-2', 's1-b-3'], by: 'approver-2' } },
+      scheduled('adjustment-s1-a-1', { kind: 'adjustment', id: 's1-a-1' }, 'a', -100_000, '2025-07-05', { group: 5 }),
+      scheduled('adjustment-s1-b-3', { kind: 'adjustment', id: 's1-b-3' }, 'b', 30_000, '2025-07-07', { group: 5 }),
+      { streamId: 'payout-adjustment-s1-a-1', type: 'PayoutPaid', actor: 'finance-1', data: { reference: 'THU-1', paidOn: '2025-12-20', by: 'finance-1' } },
+    ]);
+  }, 60_000);
+  afterAll(() => harness.close());
+
+  it('adds adjustments to the balance as entitled and adjusted, approved when approved, paid when paid', async () => {
+    expect((await balancesOf(harness.pool, 'b-1', 2025)).map((b) => [b.regimeId, b.entitled, b.approved, b.paid, b.adjusted])).toEqual([
+      ['a', 600_000, 600_000, 600_000, -100_000],
+      ['b', 600_000, 600_000, 570_000, 30_000],
+    ]);
+    const asKnownBefore = await balancesAsOf(harness.pool, 'b-1', 2025, { position: before });
+    expect(asKnownBefore.map((b) => [b.regimeId, b.entitled, b.paid, b.adjusted])).toEqual([
+      ['a', 700_000, 700_000, 0],
+      ['b', 570_000, 570_000, 0],
+    ]);
+    expect((await balancesAsOf(harness.pool, 'b-1', 2025, { validOn: '2025-07-06' })).map((b) => b.regimeId)).toEqual(['a']);
+  });
+
+  it('moves the stay’s payouts to the new group in the budget, and keeps the old view as known before', async () => {
+    const lines = (rows: { regimeCode: string; group: number; committed: number; paid: number }[]) => rows.map((r) => [r.regimeCode, r.group, r.committed, r.paid]);
+    expect(lines(await budgetAsOf(harness.pool, 2025, {}))).toEqual([
+      ['a', 5, 0, 600_000],
+      ['b', 5, 30_000, 570_000],
+    ]);
+    expect(lines(await budgetAsOf(harness.pool, 2025, { position: before }))).toEqual([
+      ['a', 4, 0, 700_000],
+      ['b', 4, 0, 570_000],
+    ]);
+    expect(await harness.rows('SELECT payout_id, group_number FROM $schema.payouts ORDER BY 1')).toEqual([
+      { payout_id: 'adjustment-s1-a-1', group_number: 5 },
+      { payout_id: 'adjustment-s1-b-3', group_number: 5 },
+      { payout_id: 'admission-s1-a', group_number: 5 },
+      { payout_id: 'admission-s1-b', group_number: 5 },
+    ]);
+  });
+
+  it('keeps each adjustment with its cause, and traces a recovery back through the plan to the stay', async () => {
+    expect(await harness.rows('SELECT adjustment_id, cause_kind, difference::int, previous_group, next_group, approved_by FROM $schema.adjustments ORDER BY 1')).toEqual([
+      { adjustment_id: 's1-a-1', cause_kind: 'reorganization-plan', difference: -100_000, previous_group: 4, next_group: 5, approved_by: 'approver-2' },
+      { adjustment_id: 's1-b-2', cause_kind: 'reorganization-plan', difference: 0, previous_group: 4, next_group: 5, approved_by: 'approver-2' },
+      { adjustment_id: 's1-b-3', cause_kind: 'policy-version', difference: 30_000, previous_group: 5, next_group: 5, approved_by: 'approver-2' },
+    ]);
+    const traced = await payoutLineage(harness.readModels, 'adjustment-s1-a-1');
+    expect(traced!.lineage.map((step: { step: string; actor: string }) => `${step.step} ${step.actor}`)).toEqual([
+      'AdmissionRecorded clerk-1',
+      'DischargeRecorded clerk-1',
+      'VisitAllowanceEntitled clerk-1',
+      'MealAllowanceEntitled clerk-1',
+      'AdmissionAllowancesApproved approver-1',
+      'PayoutScheduled approver-1',
+      'PayoutScheduled approver-1',
+      'PayoutPaid finance-1',
+      'PayoutPaid finance-1',
+      'ReorganizationPlanDrafted admin-1',
+      'ReorganizationPlanConfirmed admin-2',
+      'AdjustmentEntitled admin-2',
+      'AdjustmentEntitled admin-2',
+      'PolicyVersionPublished admin-1',
+      'AdjustmentEntitled admin-2',
+      'AdjustmentsApproved approver-2',
+      'PayoutScheduled approver-1',
+      'PayoutScheduled approver-1',
+      'PayoutPaid finance-1',
     ]);
   });
 });
