@@ -85,8 +85,9 @@ export class ActOnAdmissionHandler implements ICommandHandler<ActOnAdmission> {
       Admissions.admissionStreamId(admissionId),
       admissionAggregate,
       async (current) => {
-        // An approval whose payouts an interruption left unscheduled is completed by the next command on the stay.
-        if (current.status === 'approved') await this.schedulePayouts(current, context);
+        // An approval whose payouts an interruption left unscheduled is completed by the next decision
+        // on the stay; a batch recomputation (thousands of stays) leaves that to the decisions.
+        if (current.status === 'approved' && command.type !== 'RecomputeEntitlements') await this.schedulePayouts(current, context);
         const domainCommand: Admissions.AdmissionCommand =
           command.type === 'ApproveAdmissionAllowances' || command.type === 'ApproveAdjustments'
             ? { type: command.type, data: { by } }
@@ -96,7 +97,7 @@ export class ActOnAdmissionHandler implements ICommandHandler<ActOnAdmission> {
       },
       context,
     );
-    if (state.status === 'approved') await this.schedulePayouts(state, context);
+    if (state.status === 'approved' && command.type !== 'RecomputeEntitlements') await this.schedulePayouts(state, context);
     return state;
   }
 
