@@ -354,7 +354,9 @@ export const payments: Projection = {
       return found?.administrative_unit ?? '';
     };
 
+    // The event being applied, its position and time as text once for the rows it adds to the history tables.
     let current = events[0]!;
+    let recorded = { global_position: '', recorded_at: '' };
     const balance = (beneficiary_id: string, year: number, regime_id: string): BalanceRow => {
       const key = { beneficiary_id, year, regime_id };
       return (
@@ -377,9 +379,7 @@ export const payments: Projection = {
           continue;
         }
         row[measure] += amount;
-        tables.append('balance_entries', [
-          { global_position: current.globalPosition, recorded_at: current.recordedAt, beneficiary_id: beneficiaryId, year, regime_id: regimeId, service_date: serviceDate, measure, amount },
-        ]);
+        tables.append('balance_entries', { ...recorded, beneficiary_id: beneficiaryId, year, regime_id: regimeId, service_date: serviceDate, measure, amount });
       }
       balances.put(row);
     };
@@ -393,7 +393,7 @@ export const payments: Projection = {
       spending.put({ ...row, committed: row.committed + committed, paid: row.paid + paid });
       const sum = total(payout.year, payout.regime_code);
       totals.put({ ...sum, committed: sum.committed + committed, paid: sum.paid + paid });
-      tables.append('budget_entries', [{ global_position: current.globalPosition, recorded_at: current.recordedAt, ...key, service_date: payout.service_date, committed, paid }]);
+      tables.append('budget_entries', { ...recorded, ...key, service_date: payout.service_date, committed, paid });
       checkAlerts(payout.year, payout.regime_code, current.globalPosition);
     };
     const checkAlerts = (year: number, regime_code: string, position: bigint) => {
@@ -428,19 +428,19 @@ export const payments: Projection = {
 
     for (const event of events) {
       current = event;
+      recorded = { global_position: event.globalPosition.toString(), recorded_at: event.recordedAt.toISOString() };
       const data = event.data as Record<string, any>;
       const subject = subjectOf(event);
       if (subject) {
-        tables.append('lineage', [{
-          global_position: event.globalPosition,
+        tables.append('lineage', {
+          ...recorded,
           subject_kind: subject.kind,
           subject_id: subject.id,
           step: event.type,
           actor: event.metadata.actor,
           roles: event.metadata.roles ?? null,
-          recorded_at: event.recordedAt,
           details: data,
-        }]);
+        });
       }
       switch (event.type) {
         case 'BeneficiaryEnrolled':

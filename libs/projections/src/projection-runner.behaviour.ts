@@ -72,6 +72,9 @@ export function describeProjectionRunner(backend: string, current: () => { store
       expect(await readModelChecksum(pool, schema)).toBe(before);
       const { rows } = await pool.query(`SELECT nspname FROM pg_namespace WHERE nspname LIKE 'rm_stream_activity%' ORDER BY 1`);
       expect(rows.map((r) => r.nspname)).toEqual(['rm_stream_activity']);
+      // The secondary indexes, built once at the end of the rebuild, are all there.
+      const indexes = await pool.query('SELECT indexname FROM pg_indexes WHERE schemaname = $1 ORDER BY 1', [schema]);
+      expect(indexes.rows.map((r) => r.indexname)).toEqual(['event_types_pkey', 'streams_by_category', 'streams_pkey']);
 
       await runner.waitUntil(await appendSample(store, 2, 3, 'afterswap'));
       expect(await streamActivityDiscrepancies(pool)).toEqual({ lost: 0, duplicated: 0 });

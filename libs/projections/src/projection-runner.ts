@@ -62,6 +62,22 @@ async function createSchema(pool: Pool, projection: Projection, schema: string, 
 }
 
 /**
+ * Drops the secondary indexes of `schema` (those backing no constraint), returning the statements
+ * that recreate them: a rebuild fills its tables first and builds these indexes once at the end,
+ * which is much cheaper than maintaining them row by row.
+ */
+async function deferIndexes(pool: Pool, schema: string): Promise<string[]> {
+  const { rows } = await pool.query<{ indexname: string; indexdef: string }>(
+    `SELECT i.indexname, i.indexdef FROM pg_indexes i
+      WHERE i.schemaname = $1 AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname AND c.connamespace = $1::regnamespace)
+      ORDER BY i.indexname`,
+    [schema],
+  );
+  for (const row of rows) await pool.query(`DROP INDEX ${ident(schema)}.${ident(row.indexname)}`);
+  return rows.map((row) => row.indexdef);
+}
+
+/**
  * Keeps projections up to date from the global log, each from its own durable checkpoint.
  * Runs inside the API process by default and in the worker process in production.
  */
@@ -189,7 +205,11 @@ export class ProjectionRunner {
         consumes: projection.eventTypes && new Set(projection.eventTypes),
       };
     });
-    for (const part of parts) await createSchema(this.pool, part.projection, part.fresh, part.key);
+    const deferred = new Map<(typeof parts)[number], string[]>();
+    for (const part of parts) {
+      await createSchema(this.pool, part.projection, part.fresh, part.key);
+      deferred.set(part, await deferIndexes(this.pool, part.fresh));
+    }
     const eventTypes = parts.every((part) => part.consumes) ? [...new Set(parts.flatMap((part) => [...part.consumes!]))] : undefined;
 
     /** Runs `write` on a part's fresh schema and moves its checkpoint, unless another rebuild took it over. */
@@ -234,7 +254,10 @@ export class ProjectionRunner {
     }
     await Promise.all(parts.map(async (part) => {
       await writing.get(part);
-      await claim(part, cursor, cursor, (client) => part.tables.writeAll(client));
+      await claim(part, cursor, cursor, async (client) => {
+        await part.tables.writeAll(client);
+        for (const statement of deferred.get(part)!) await client.query(statement);
+      });
     }));
 
     await inTransaction(this.pool, async (client) => {

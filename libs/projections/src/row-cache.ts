@@ -130,7 +130,7 @@ export class RowCache<Row extends Record<string, unknown>> {
  */
 export interface ProjectionTables {
   table<Row extends Record<string, unknown>>(name: string, shape: TableShape<Row>): RowCache<Row>;
-  append(name: string, rows: readonly Record<string, unknown>[]): void;
+  append(name: string, row: Record<string, unknown>): void;
 }
 
 /** Writes rows into an existing table: `insertRows` anywhere, `copyRows` (faster) on a PostgreSQL server. */
@@ -169,10 +169,10 @@ abstract class TablesBase implements ProjectionTables {
     return cache as unknown as RowCache<Row>;
   }
 
-  append(name: string, rows: readonly Record<string, unknown>[]): void {
+  append(name: string, row: Record<string, unknown>): void {
     const list = this.appended.get(name);
-    if (list) list.push(...rows);
-    else this.appended.set(name, [...rows]);
+    if (list) list.push(row);
+    else this.appended.set(name, [row]);
   }
 
   protected qualified(name: string): string {
