@@ -15,6 +15,7 @@ import { PayoutsController } from './payouts/payouts.controller.js';
 import { PoliciesController } from './policies/policies.controller.js';
 import { ReportsController } from './reports/reports.controller.js';
 import { RetroactivityController } from './retroactivity/retroactivity.controller.js';
+import { ImportsController } from './imports/imports.controller.js';
 
 @Module({})
 export class AppModule {
@@ -22,7 +23,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [CqrsModule.forRoot(), RuntimeModule.register(runtime, { runProjections: runtime.config.projections === 'inline' }), ApplicationModule],
-      controllers: [HealthController, AuthController, PoliciesController, BeneficiariesController, CardsController, AdmissionsController, ClaimsController, PayoutsController, ReportsController, RetroactivityController],
+      controllers: [HealthController, AuthController, PoliciesController, ImportsController, BeneficiariesController, CardsController, AdmissionsController, ClaimsController, PayoutsController, ReportsController, RetroactivityController],
       providers: [
         { provide: APP_GUARD, useClass: AuthenticationGuard },
         { provide: APP_FILTER, useClass: ErrorsFilter },

@@ -14,6 +14,7 @@ import { AggregateReader } from './reads.js';
 import { AdministrativeUnitsRegistry, RecordUnitChanges, RecordUnitChangesHandler, unitFiles } from './administrative-units/administrative-unit-commands.js';
 import { DraftReorganizationPlanHandler, ReorganizationPlans } from './reorganizations/reorganizations.js';
 import { RetroactivePolicies } from './retroactivity/retroactive-policies.js';
+import { BeneficiaryImports } from './imports/beneficiary-import.js';
 import { Users } from './users/users.js';
 
 /**
@@ -87,8 +88,9 @@ const handlers = [
     AdministrativeUnitsRegistry,
     RetroactivePolicies,
     ReorganizationPlans,
+    BeneficiaryImports,
     ...handlers,
   ],
-  exports: [EventSourcing, PolicyVersions, AggregateReader, Users, AdministrativeUnitsRegistry, RetroactivePolicies, ReorganizationPlans],
+  exports: [EventSourcing, PolicyVersions, AggregateReader, Users, AdministrativeUnitsRegistry, RetroactivePolicies, ReorganizationPlans, BeneficiaryImports],
 })
 export class ApplicationModule {}

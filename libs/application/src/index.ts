@@ -18,3 +18,4 @@ export { DraftReorganizationPlan, type Reclassification, type ReorganizationOutc
 export { type PolicyPreview, type RecomputationOutcome, RetroactivePolicies } from './retroactivity/retroactive-policies.js';
 export type { ReplayProgress } from './retroactivity/replay.js';
 export type { ChangeTotals, StayChange } from './retroactivity/stay-recomputation.js';
+export { BeneficiaryImports, beneficiaryListTemplate, type ImportReport, IMPORT_COLUMNS, type RowError } from './imports/beneficiary-import.js';

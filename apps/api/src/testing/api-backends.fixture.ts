@@ -74,6 +74,14 @@ export function client(base: string, token?: string) {
     post: <Body = any>(path: string, body?: unknown, headers?: Record<string, string>) => call<Body>('POST', path, body ?? {}, headers),
     /** A file the API serves (CSV, xlsx), as the raw response. */
     download: (path: string) => fetch(`${base}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} }),
+    /** A file sent as the multipart field `file`, as a browser form does. */
+    upload: async <Body = any>(path: string, bytes: Uint8Array, filename: string): Promise<Reply<Body>> => {
+      const form = new FormData();
+      form.append('file', new Blob([bytes]), filename);
+      const response = await fetch(`${base}${path}`, { method: 'POST', body: form, headers: token ? { authorization: `Bearer ${token}` } : {} });
+      const text = await response.text();
+      return { status: response.status, body: text ? JSON.parse(text) : undefined };
+    },
   };
 }
 
