@@ -1,6 +1,8 @@
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import ExcelJS from 'exceljs';
 import type pg from 'pg';
 import { createPool } from '#database';
 import { PostgresEventStore } from '#event-store';
@@ -9,6 +11,8 @@ import { streamActivity, streamActivityDiscrepancies } from '#read-models';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
 
 const cliMain = resolve('dist/apps/cli/src/main.js');
+/** The summary a command prints last (start-up messages may come before it). */
+const lastLine = (stdout: string) => JSON.parse(stdout.trim().split('\n').pop()!);
 
 describe('administrator CLI', () => {
   let database: TestDatabase;
@@ -58,5 +62,34 @@ describe('administrator CLI', () => {
     expect(incompleteReplay.status).toBe(2);
     expect(incompleteReplay.stderr).toContain('give what to replay');
     expect(cli('--help').stdout).toContain('Usage: npm run cli');
+  });
+
+  it('writes the import template, imports it once, and refuses a bad list with exit code 1 and nothing recorded', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'hsb-cli-'));
+    try {
+      const templateFile = join(folder, 'mau.xlsx');
+      expect(cli('template', '--out', templateFile).status).toBe(0);
+      // The template's example row is a valid person.
+      const first = cli('import', templateFile);
+      expect(first.status).toBe(0);
+      expect(lastLine(first.stdout)).toMatchObject({ outcome: 'imported', rows: 1, imported: 1 });
+      const events = async () => (await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM events')).rows[0]!.n;
+      const recorded = await events();
+      expect(lastLine(cli('import', templateFile).stdout)).toMatchObject({ imported: 0, alreadyImported: 1 });
+
+      const book = new ExcelJS.Workbook();
+      await book.xlsx.readFile(templateFile);
+      book.worksheets[0]!.getRow(3).getCell(6).value = 9;
+      const bad = join(folder, 'loi.xlsx');
+      await book.xlsx.writeFile(bad);
+      const refused = cli('import', bad);
+      expect(refused.status).toBe(1);
+      expect(refused.stderr).toContain('dòng/row 3 group: Đối tượng phải là số từ 1 đến 6, không phải "9" / The group must be a number from 1 to 6, not "9"');
+      expect(refused.stderr).toContain('nothing imported');
+      expect(await events()).toBe(recorded);
+      expect(cli('import').status).toBe(2);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 });

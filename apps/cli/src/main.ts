@@ -1,6 +1,6 @@
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { CommandBus } from '@nestjs/cqrs';
-import { generateDemoProvince, openApplication, ReorganizationPlans, type ReplayProgress, RetroactivePolicies } from '#application';
+import { BeneficiaryImports, beneficiaryListTemplate, generateDemoProvince, openApplication, ReorganizationPlans, type ReplayProgress, RetroactivePolicies } from '#application';
 import { liveSchemaOf, ProjectionRunner, readCheckpoint, type RebuildProgress, readModelChecksum } from '#projections';
 import { ALL_PROJECTIONS, consistencyCheck, createReportingViews, type ConsistencyRow, yearEndReport, yearEndReportCsv, yearEndReportXlsx } from '#read-models';
 import { loadConfig, openRuntime, type Runtime } from '#runtime';
@@ -23,6 +23,11 @@ Commands:
                              recompute their stays from its effective date (adjustments); resumable: run it
                              again after an interruption, nothing is recorded twice
   replay policy <versionId>  recompute every stay a published policy version touches (adjustments); resumable
+  import <file.xlsx> [--valid-rows-only]
+                             import a beneficiary list (the template's layout): every row is checked; a file with
+                             errors imports nothing (exit code 1, the errors in Vietnamese and English) unless
+                             --valid-rows-only; importing the same file again records nothing
+  template --out <file.xlsx> the beneficiary list template, in Vietnamese and English
   --help                     this text
 
 Projections: ${ALL_PROJECTIONS.map((p) => p.name).join(', ')}
@@ -169,13 +174,52 @@ async function replay(runtime: Runtime, args: readonly string[]): Promise<void> 
   }
 }
 
-const COMMANDS: Record<string, { check: (args: readonly string[]) => unknown; run: (runtime: Runtime, args: readonly string[]) => Promise<void> }> = {
+function importArguments(args: readonly string[]): { file: string; validRowsOnly: boolean } {
+  const [file, ...rest] = args;
+  if (!file || file.startsWith('--') || rest.some((arg) => arg !== '--valid-rows-only')) throw new UsageError('give the .xlsx to import, optionally followed by --valid-rows-only');
+  return { file, validRowsOnly: rest.includes('--valid-rows-only') };
+}
+
+async function importList(runtime: Runtime, args: readonly string[]): Promise<void> {
+  const { file, validRowsOnly } = importArguments(args);
+  const bytes = await readFile(file);
+  const app = await openApplication(runtime);
+  try {
+    const report = await app.get(BeneficiaryImports).import(bytes, CLI_ACTOR, {
+      validRowsOnly,
+      onProgress: (p) => process.stderr.write(`\rimporting: ${progressBar(p.done, p.total)} ${p.done}/${p.total}, ETA ${p.etaSeconds.toFixed(0)} s${p.done === p.total ? '\n' : ''}`),
+    });
+    for (const error of report.errors) console.error(`dòng/row ${error.row} ${error.field}: ${error.vi} / ${error.en}`);
+    console.log(JSON.stringify({ outcome: report.outcome, rows: report.rows, imported: report.imported, alreadyImported: report.alreadyImported, skipped: report.skipped, errors: report.errors.length }));
+    if (report.outcome === 'rejected') {
+      console.error(`${file}: nothing imported, ${report.errors.length} errors; fix them, or import the valid rows with --valid-rows-only`);
+      process.exitCode = 1;
+    }
+  } finally {
+    await app.close();
+  }
+}
+
+function templateArguments(args: readonly string[]): string {
+  if (args[0] !== '--out' || !args[1] || args.length > 2) throw new UsageError('give where to write the template: --out <file.xlsx>');
+  return args[1];
+}
+
+async function template(args: readonly string[]): Promise<void> {
+  const out = templateArguments(args);
+  await writeFile(out, await beneficiaryListTemplate());
+  process.stderr.write(`template written to ${out}\n`);
+}
+
+const COMMANDS: Record<string, { check: (args: readonly string[]) => unknown; run: (runtime: Runtime, args: readonly string[]) => Promise<void>; offline?: true }> = {
   rebuild: { check: selectProjections, run: rebuild },
   checksum: { check: selectProjections, run: checksum },
   demo: { check: (args) => integerOptions(args, { scale: 1, seed: 2025 }, 2 ** 31 - 1), run: demo },
   report: { check: reportOptions, run: report },
   check: { check: yearArgument, run: check },
   replay: { check: replayArguments, run: replay },
+  import: { check: importArguments, run: importList },
+  template: { check: templateArguments, run: (_runtime, args) => template(args), offline: true },
 };
 
 async function main(args: readonly string[]): Promise<void> {
@@ -188,6 +232,7 @@ async function main(args: readonly string[]): Promise<void> {
   const chosen = COMMANDS[command];
   if (!chosen) throw new UsageError(`unknown command "${command}"`);
   chosen.check(rest);
+  if (chosen.offline) return chosen.run(undefined as never, rest);
   const runtime = await openRuntime(loadConfig());
   try {
     await chosen.run(runtime, rest);
