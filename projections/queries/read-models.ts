@@ -154,7 +154,6 @@ export async function payoutHistory(readModels: DataSource, filter: { beneficiar
   });
 }
 
-/** One payout with its lineage: every step of its source (request, approvals, stay) and of the payout, with actors and times. */
 /**
  * A payout with its full lineage for auditors: the request and every step of its stay or claim
  * (approvals, with actors and times), the payout's own steps, and when adjustments followed, each

@@ -1,14 +1,32 @@
 import 'reflect-metadata';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { INestApplication, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { Runtime } from '#runtime';
 import { AppModule } from './app.module.js';
 
+/** The repository root, from the sources (tests) or from their compiled copy under dist/. */
+const here = dirname(fileURLToPath(import.meta.url));
+const ROOT = resolve(here, here.includes('/dist/') ? '../../../..' : '../../..');
+
+/**
+ * The dashboard: static files served at /dashboard/ with the UI and chart libraries from
+ * node_modules, so `npm ci && npm start` is all it needs. It signs in like any API client.
+ */
+function serveDashboard(app: NestExpressApplication): void {
+  app.useStaticAssets(resolve(ROOT, 'node_modules/bootstrap/dist'), { prefix: '/dashboard/vendor/bootstrap/' });
+  app.useStaticAssets(resolve(ROOT, 'node_modules/chart.js/dist'), { prefix: '/dashboard/vendor/chart.js/' });
+  app.useStaticAssets(resolve(ROOT, 'apps/dashboard/public'), { prefix: '/dashboard/' });
+}
+
 /** Builds the HTTP application over an opened runtime; `main.ts` and the e2e tests share it. */
 export async function createApiApp(runtime: Runtime, logger: LogLevel[] | false = ['error', 'warn', 'log']): Promise<INestApplication> {
-  const app = await NestFactory.create(AppModule.register(runtime), { logger });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(runtime), { logger });
   app.enableShutdownHooks();
+  serveDashboard(app);
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

@@ -1,0 +1,151 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { CommandBus } from '@nestjs/cqrs';
+import ExcelJS from 'exceljs';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { generateDemoProvince, openApplication } from '#application';
+import { ADMIN_PASSWORD, API_BACKENDS, caughtUp, client, ok, type RunningApi, signIn, startApi } from '../api/src/testing/api-backends.fixture.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SCREENSHOTS = 'docs/screenshots';
+const vnd = (amount: number) => `${amount < 0 ? '-' : ''}${String(Math.abs(amount)).replace(/\B(?=(\d{3})+(?!\d))/g, '.')} ₫`;
+const postgres = API_BACKENDS.find(([name]) => name.startsWith('PostgreSQL'))!;
+
+/** The dashboard in headless Chromium over the demo province on PostgreSQL, screen by screen. */
+describe('the dashboard in a browser', () => {
+  let api: RunningApi;
+  let browser: Browser;
+  let page: Page;
+  let admin: ReturnType<typeof client>;
+
+  const shot = (name: string, fullPage = true) => page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage });
+  const open = async (hash: string, ready: string) => {
+    await page.goto(`${api.base}/dashboard/${hash}`);
+    await page.waitForSelector(ready);
+  };
+  const signInAs = async (username: string, password: string) => {
+    await page.goto(`${api.base}/dashboard/`);
+    if (await page.isVisible('#sign-out')) await page.click('#sign-out');
+    await page.fill('input[name=username]', username);
+    await page.fill('input[name=password]', password);
+    await page.click('#sign-in button');
+    await page.waitForSelector('#budget-table');
+  };
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install -y chromium (.ci/run does), or set CHROMIUM_PATH`);
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    api = await startApi(postgres[1]);
+    const writer = await openApplication(api.runtime);
+    try {
+      await generateDemoProvince(writer.get(CommandBus), { seed: 2025, scale: 1 });
+    } finally {
+      await writer.close();
+    }
+    await caughtUp(api);
+    admin = await signIn(api.base, 'admin', ADMIN_PASSWORD);
+    await ok(admin.post('/users', { username: 'quan', fullName: 'Quân', roles: ['administrator'], password: 'quan-password-1' }), 201);
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true, locale: 'vi-VN' });
+  }, 180_000);
+  afterAll(async () => {
+    await browser?.close();
+    await api?.close();
+  });
+
+  it('signs in and shows the annual budget with the API’s figures, formatted as VND, in Vietnamese or English', async () => {
+    await page.goto(`${api.base}/dashboard/`);
+    await page.waitForSelector('#sign-in');
+    await shot('sign-in');
+    await page.fill('input[name=username]', 'admin');
+    await page.fill('input[name=password]', 'wrong');
+    await page.click('#sign-in button');
+    await page.waitForSelector('text=Sai tên đăng nhập hoặc mật khẩu');
+    await signInAs('admin', ADMIN_PASSWORD);
+    const budget = await ok(admin.get('/budget/2025'));
+    expect(budget.regimes.length).toBeGreaterThan(5);
+    for (const regime of budget.regimes) {
+      expect(await page.textContent(`[data-testid=paid-${regime.regimeCode}]`)).toBe(vnd(regime.paid));
+      expect(await page.textContent(`[data-testid=committed-${regime.regimeCode}]`)).toBe(vnd(regime.committed));
+    }
+    // The demo province's meal allowances: 26,994 days at 190,000 VND.
+    expect(await page.textContent('[data-testid=paid-b]')).toBe('5.128.860.000 ₫');
+    expect(await page.isVisible('#budget-table canvas, .chart-box canvas')).toBe(true);
+    await shot('budget');
+    await page.click('[data-language=en]');
+    await page.waitForSelector('text=Annual budget by regime 2025');
+    await shot('budget-en');
+    await page.click('[data-language=vi]');
+    await page.waitForSelector('text=Ngân sách năm theo chế độ 2025');
+  });
+
+  it('downloads the import template from the register, and reports a bad list’s rows without importing it', async () => {
+    await open('#/beneficiaries', '#import-file');
+    const [template] = await Promise.all([page.waitForEvent('download'), page.click('text=Tải mẫu')]);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.readFile((await template.path())!);
+    book.worksheets[0]!.getRow(3).getCell(6).value = 8;
+    const bad = `${await template.path()}-bad.xlsx`;
+    await book.xlsx.writeFile(bad);
+    await page.setInputFiles('#import-file', bad);
+    await page.click('#import-send');
+    await page.waitForSelector('[data-testid=import-summary]');
+    expect(await page.textContent('[data-testid=import-summary]')).toContain('Tệp có lỗi, chưa nhập dòng nào: 0 / 1');
+    expect(await page.textContent('#import-result table')).toContain('Đối tượng phải là số từ 1 đến 6, không phải "8"');
+    await shot('import-errors');
+  });
+
+  it('opens a beneficiary, the card register, and a payout’s lineage drawn as a timeline', async () => {
+    await open('#/beneficiaries', 'table a');
+    await page.click('table a');
+    await page.waitForSelector('text=Đối tượng theo thời gian');
+    await shot('beneficiary');
+    await open('#/cards', '#cards-table');
+    await page.fill('input[name=number]', 'LS001-3');
+    await page.click('form button');
+    await page.waitForFunction("[...document.querySelectorAll('#cards-table tbody tr td:first-child')].every((cell) => cell.textContent.startsWith('LS001-3'))");
+    await shot('cards');
+    await open('#/payouts', '#payouts-table');
+    const first = await page.getAttribute('#payouts-table a', 'href');
+    await page.click('#payouts-table a');
+    await page.waitForSelector('#lineage li');
+    const steps = await page.$$eval('#lineage li', (items) => items.map((item) => item.getAttribute('data-step')));
+    const lineage = await ok(admin.get(`/payouts/${first!.replace('#/payouts/', '')}/lineage`));
+    expect(steps).toEqual(lineage.lineage.map((step: { step: string }) => step.step));
+    expect(steps).toContain('PayoutPaid');
+    await shot('payout-lineage');
+  });
+
+  it('downloads the year-end report as xlsx, which reads back with the report’s figures', async () => {
+    await open('#/report', '#report-table');
+    expect(await page.textContent('[data-testid=report-b]')).toBe('5.128.860.000 ₫');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=download-xlsx]')]);
+    expect(download.suggestedFilename()).toBe('bao-cao-nam-2025.xlsx');
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.readFile((await download.path())!);
+    const values: unknown[] = [];
+    book.eachSheet((sheet) => sheet.eachRow((row) => row.eachCell((cell) => values.push(cell.value))));
+    expect(values).toContain(5_128_860_000);
+    await shot('year-end-report');
+  });
+
+  it('previews a reorganization plan as one administrator and confirms it as another', async () => {
+    await open('#/retroactive', '#plan-json');
+    await page.click('#plan-draft');
+    await page.waitForSelector('[data-testid=plan-summary]');
+    const preview = await ok(admin.get('/reorganizations/lang-son-2025-07/preview'));
+    expect(await page.textContent('[data-testid=plan-summary]')).toContain(`${preview.reclassified.length}`);
+    expect(preview.reclassified.length).toBeGreaterThan(100);
+    await shot('reorganization-preview', false);
+    // Whoever drafted the plan may not confirm it.
+    await page.click('#plan-confirm');
+    await page.waitForSelector('#plan-result .alert-danger');
+    expect(await page.textContent('#plan-result')).toContain('ApprovingOwnRequest');
+
+    await signInAs('quan', 'quan-password-1');
+    await open('#/retroactive', '#plan-json');
+    await page.click('#plan-confirm');
+    await page.waitForSelector('[data-testid=plan-done]', { timeout: 60_000 });
+    expect(await page.textContent('[data-testid=plan-done]')).toContain(`${preview.reclassified.length}`);
+    await shot('reorganization-confirmed');
+  }, 120_000);
+});
