@@ -17,3 +17,4 @@ export { consistencyCheck, type ConsistencyReport, type ConsistencyRow } from '.
 export { createReportingViews, REPORTING_VIEWS } from './reporting/reporting-views.js';
 export { holdersOfTitlesOn, registerEntries, type RegisterRecord, staysDischargedFrom, type StayRecord } from './queries/retroactivity-reads.js';
 export { type AsOf, type BalanceAsOf, balancesAsOf, budgetAsOf, type BudgetLine } from './queries/as-of.js';
+export { registerExport } from './queries/register-export.js';

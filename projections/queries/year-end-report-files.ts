@@ -1,4 +1,5 @@
 import ExcelJS from 'exceljs';
+import { csvOf } from './spreadsheets.js';
 import { type YearEndReport } from './year-end-report.js';
 
 const GROUPS = ['1', '2', '3', '4', '5', '6'];
@@ -23,14 +24,9 @@ function rows(report: YearEndReport): (string | number)[][] {
 
 const HEADER = ['Nội dung', 'Chỉ tiêu', 'Tổng', ...GROUPS.map((group) => `Đối tượng ${group}`)];
 
-function csvCell(value: string | number): string {
-  const text = String(value);
-  return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-/** CSV (UTF-8 with a byte-order mark, so Excel reads the Vietnamese headings right). */
+/** The report as CSV, the same rows as the workbook. */
 export function yearEndReportCsv(report: YearEndReport): string {
-  return `\uFEFF${[HEADER, ...rows(report)].map((row) => row.map(csvCell).join(',')).join('\r\n')}\r\n`;
+  return csvOf(HEADER, rows(report));
 }
 
 /** The report as an Excel workbook: Vietnamese headings, amounts formatted as VND. */

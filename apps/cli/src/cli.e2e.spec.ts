@@ -7,7 +7,7 @@ import type pg from 'pg';
 import { createPool } from '#database';
 import { PostgresEventStore } from '#event-store';
 import { liveSchemaOf, ProjectionRunner, readModelChecksum } from '#projections';
-import { streamActivity, streamActivityDiscrepancies } from '#read-models';
+import { registers, streamActivity, streamActivityDiscrepancies } from '#read-models';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
 
 const cliMain = resolve('dist/apps/cli/src/main.js');
@@ -88,6 +88,19 @@ describe('administrator CLI', () => {
       expect(refused.stderr).toContain('nothing imported');
       expect(await events()).toBe(recorded);
       expect(cli('import').status).toBe(2);
+
+      // The register, once its read model has caught up, exported in the template's columns.
+      const store = await PostgresEventStore.open(pool);
+      const runner = new ProjectionRunner(store, pool, [registers]);
+      await runner.start();
+      await runner.waitUntil(await store.readHeadPosition());
+      await runner.stop();
+      const exported = join(folder, 'register.xlsx');
+      expect(cli('export', 'register', '--out', exported).status).toBe(0);
+      const register = new ExcelJS.Workbook();
+      await register.xlsx.readFile(exported);
+      expect(register.worksheets[0]!.getRow(2).getCell(3).value).toBe('020068000101');
+      expect(cli('export', 'register', '--out', join(folder, 'register.txt')).status).toBe(2);
     } finally {
       rmSync(folder, { recursive: true, force: true });
     }

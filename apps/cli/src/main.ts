@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { CommandBus } from '@nestjs/cqrs';
 import { BeneficiaryImports, beneficiaryListTemplate, generateDemoProvince, openApplication, ReorganizationPlans, type ReplayProgress, RetroactivePolicies } from '#application';
 import { liveSchemaOf, ProjectionRunner, readCheckpoint, type RebuildProgress, readModelChecksum } from '#projections';
-import { ALL_PROJECTIONS, consistencyCheck, createReportingViews, type ConsistencyRow, yearEndReport, yearEndReportCsv, yearEndReportXlsx } from '#read-models';
+import { ALL_PROJECTIONS, consistencyCheck, createReportingViews, type ConsistencyRow, registerExport, yearEndReport, yearEndReportCsv, yearEndReportXlsx } from '#read-models';
 import { loadConfig, openRuntime, type Runtime } from '#runtime';
 
 const USAGE = `Usage: npm run cli -- <command> [arguments]
@@ -28,6 +28,8 @@ Commands:
                              errors imports nothing (exit code 1, the errors in Vietnamese and English) unless
                              --valid-rows-only; importing the same file again records nothing
   template --out <file.xlsx> the beneficiary list template, in Vietnamese and English
+  export register --out <file.csv|file.xlsx>
+                             the beneficiary register as it stands (the template's columns, then status and id)
   --help                     this text
 
 Projections: ${ALL_PROJECTIONS.map((p) => p.name).join(', ')}
@@ -211,6 +213,20 @@ async function template(args: readonly string[]): Promise<void> {
   process.stderr.write(`template written to ${out}\n`);
 }
 
+function exportArguments(args: readonly string[]): { out: string; format: 'csv' | 'xlsx' } {
+  const [what, flag, out, ...rest] = args;
+  const format = out?.endsWith('.xlsx') ? 'xlsx' : out?.endsWith('.csv') ? 'csv' : undefined;
+  if (what !== 'register' || flag !== '--out' || !out || !format || rest.length > 0) throw new UsageError('give what to export and where: register --out <file.csv|file.xlsx>');
+  return { out, format };
+}
+
+async function exportRegister(runtime: Runtime, args: readonly string[]): Promise<void> {
+  const { out, format } = exportArguments(args);
+  const { rows, body } = await registerExport(runtime.pool, format);
+  await writeFile(out, body);
+  process.stderr.write(`${rows.toLocaleString('en')} beneficiaries written to ${out}\n`);
+}
+
 const COMMANDS: Record<string, { check: (args: readonly string[]) => unknown; run: (runtime: Runtime, args: readonly string[]) => Promise<void>; offline?: true }> = {
   rebuild: { check: selectProjections, run: rebuild },
   checksum: { check: selectProjections, run: checksum },
@@ -219,6 +235,7 @@ const COMMANDS: Record<string, { check: (args: readonly string[]) => unknown; ru
   check: { check: yearArgument, run: check },
   replay: { check: replayArguments, run: replay },
   import: { check: importArguments, run: importList },
+  export: { check: exportArguments, run: exportRegister },
   template: { check: templateArguments, run: (_runtime, args) => template(args), offline: true },
 };
 

@@ -1,0 +1,22 @@
+import type { Pool } from 'pg';
+import { liveSchemaOf } from '#projections';
+import { registers } from '../registers/registers.projection.js';
+import { type Cell, csvOf, xlsxOf } from './spreadsheets.js';
+
+const R = liveSchemaOf(registers);
+
+const HEADER = ['Họ và tên', 'Ngày sinh', 'Số định danh cá nhân', 'Chức vụ', 'Đơn vị', 'Đối tượng', 'Hưởng từ ngày', 'Trạng thái', 'Mã đối tượng'];
+const ddmmyyyy = (date: string | null) => (date ? `${date.slice(8, 10)}/${date.slice(5, 7)}/${date.slice(0, 4)}` : null);
+
+/** The whole beneficiary register as it stands, in the import template's column order (then status and id). */
+async function registerRows(pool: Pool): Promise<Cell[][]> {
+  const { rows } = await pool.query<{ full_name: string; date_of_birth: string; national_id: string; title: string; administrative_unit: string; current_group: number; enrolled_from: string; status: string; beneficiary_id: string }>(
+    `SELECT full_name, date_of_birth, national_id, title, administrative_unit, current_group, enrolled_from, status, beneficiary_id FROM ${R}.beneficiaries ORDER BY administrative_unit, full_name, beneficiary_id`,
+  );
+  return rows.map((row) => [row.full_name, ddmmyyyy(row.date_of_birth), row.national_id, row.title, row.administrative_unit, row.current_group, ddmmyyyy(row.enrolled_from), row.status, row.beneficiary_id]);
+}
+
+export async function registerExport(pool: Pool, format: 'csv' | 'xlsx'): Promise<{ rows: number; body: string | Buffer }> {
+  const rows = await registerRows(pool);
+  return { rows: rows.length, body: format === 'csv' ? csvOf(HEADER, rows) : await xlsxOf('Danh sách đối tượng', HEADER, rows, [28, 12, 18, 30, 24, 10, 14, 12, 38]) };
+}
