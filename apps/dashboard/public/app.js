@@ -279,7 +279,10 @@ async function retroactiveView() {
       table([t('name'), `${t('before')}`, `${t('after')}`], preview.reclassified.slice(0, 50).map((person) => h('tr', {}, h('td', {}, person.fullName), h('td', {}, `${person.before.title}, ${person.before.administrativeUnit}, ${t('group')} ${person.before.group}`), h('td', {}, `${person.after.title}, ${person.after.administrativeUnit}, ${t('group')} ${person.after.group}`)))),
       changesTable(preview.changes.slice(0, 100)));
   };
-  const version = jsonEditor('policy-json', {});
+  // A new version starts as a copy of the latest one, to be given its id, effective date and rates.
+  const versions = await api('/policy-versions');
+  const latest = versions[versions.length - 1] ?? {};
+  const version = jsonEditor('policy-json', { ...latest, id: `${latest.id ?? 'policy'}-new`, effectiveFrom: latest.effectiveFrom });
   const policyOut = h('div', { id: 'policy-result' });
   return h('section', {},
     h('h1', { class: 'h4' }, t('retroTitle')),
