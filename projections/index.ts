@@ -11,7 +11,7 @@ export { registers } from './registers/registers.projection.js';
 export { BUDGET_ALERT_PERCENTS, codeOf, payments } from './payments/payments.projection.js';
 export { annualBudget, balancesOf, payoutHistory, payoutLineage, readModelPosition, searchBeneficiaries, searchCards } from './queries/read-models.js';
 export { BeneficiaryRecord, CardRecord, PayoutRecord, READ_MODEL_ENTITIES } from './entities/read-model-entities.js';
-export { REGIME_HEADINGS, yearEndReport, type YearEndReport } from './queries/year-end-report.js';
+export { REGIME_HEADINGS, type ReportSource, yearEndReport, yearEndReportAt, type YearEndReport } from './queries/year-end-report.js';
 export { yearEndReportCsv, yearEndReportXlsx } from './queries/year-end-report-files.js';
 export { consistencyCheck, type ConsistencyReport, type ConsistencyRow } from './queries/consistency.js';
 export { createReportingViews, REPORTING_VIEWS } from './reporting/reporting-views.js';

@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
+import type { EventStore } from '#event-store';
 import { BeneficiaryRecord, CardRecord, PayoutRecord } from '../entities/read-model-entities.js';
 import { liveSchemaOf, type Projection, readCheckpoint } from '#projections';
 import { payments } from '../payments/payments.projection.js';
@@ -14,11 +15,19 @@ const vnd = (value: string | number | null): number | null => (value === null ? 
 /**
  * The log position the read models `of` have applied up to: what a read reflects, to be quoted
  * with it. A read model's checkpoint stands at the last event of the types it consumes, so the
- * position of one read model alone is exact for reads of it ("as known at position P").
+ * position of one read model alone is exact for reads of it ("as known at position P"). For
+ * several, the least of their checkpoints is a safe lower bound; with the `store`, the position is
+ * exact: the head of the log, or just before the first event one of them has yet to apply.
  */
-export async function readModelPosition(pool: Pool, of: readonly Projection[] = [registers, payments]): Promise<string> {
-  const positions = await Promise.all(of.map(async ({ name }) => (await readCheckpoint(pool, name)) ?? 0n));
-  return positions.reduce((low, p) => (p < low ? p : low)).toString();
+export async function readModelPosition(pool: Pool, of: readonly Projection[] = [registers, payments], store?: EventStore): Promise<string> {
+  const checkpoints = await Promise.all(of.map(async ({ name }) => (await readCheckpoint(pool, name)) ?? 0n));
+  if (!store) return checkpoints.reduce((low, p) => (p < low ? p : low)).toString();
+  let position = await store.readHeadPosition();
+  for (const [n, projection] of of.entries()) {
+    const [pending] = await store.readAll({ after: checkpoints[n]!, maxCount: 1, ...(projection.eventTypes ? { eventTypes: projection.eventTypes } : {}) });
+    if (pending && pending.globalPosition - 1n < position) position = pending.globalPosition - 1n;
+  }
+  return position.toString();
 }
 
 export interface RegisterFilter {

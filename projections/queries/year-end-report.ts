@@ -1,11 +1,15 @@
 import type { Pool } from 'pg';
-import { liveSchemaOf } from '#projections';
+import type { EventStore } from '#event-store';
+import { type BulkWriter, liveSchemaOf, ProjectionRunner } from '#projections';
 import { payments } from '../payments/payments.projection.js';
 import { registers } from '../registers/registers.projection.js';
 import { readModelPosition } from './read-models.js';
 
-const R = liveSchemaOf(registers);
-const P = liveSchemaOf(payments);
+/**
+ * Where the report reads: the live read models (with the event store, the report quotes the exact
+ * log position they reflect), or read models built as they stood at a past position.
+ */
+export type ReportSource = { readonly store: EventStore } | { readonly schemas: Readonly<Record<string, string>>; readonly position: string };
 
 /** The report's letters and headings, as the province's year-end report names its regimes. */
 export const REGIME_HEADINGS: Readonly<Record<string, string>> = {
@@ -52,8 +56,11 @@ const sum = (values: Record<string, number>) => Object.values(values).reduce((a,
  * the register at year end by group, the cards issued in the year (new and reissued) by group,
  * and per regime the payouts paid for services in the year: count, people, days, amount, by group.
  */
-export async function yearEndReport(pool: Pool, year: number): Promise<YearEndReport> {
-  const position = await readModelPosition(pool);
+export async function yearEndReport(pool: Pool, year: number, at?: ReportSource): Promise<YearEndReport> {
+  const built = at && 'schemas' in at ? at : undefined;
+  const R = built?.schemas[registers.name] ?? liveSchemaOf(registers);
+  const P = built?.schemas[payments.name] ?? liveSchemaOf(payments);
+  const position = built?.position ?? (await readModelPosition(pool, [registers, payments], at && 'store' in at ? at.store : undefined));
   const end = `${year}-12-31`;
   const [beneficiaries, newCards, reissued, paid] = await Promise.all([
     pool.query<{ group_number: number; n: string }>(
@@ -99,4 +106,18 @@ export async function yearEndReport(pool: Pool, year: number): Promise<YearEndRe
     regimes,
     totalAmount: regimes.reduce((total, regime) => total + regime.amount, 0),
   };
+}
+
+/**
+ * The report exactly as it was at a past log position (the `position` a report quotes): the read
+ * models are built from the log up to it in scratch schemas, read, and dropped.
+ */
+export async function yearEndReportAt(store: EventStore, pool: Pool, bulkWriter: BulkWriter, year: number, position: bigint): Promise<YearEndReport> {
+  const runner = new ProjectionRunner(store, pool, [registers, payments], { bulkWriter });
+  const schemas = await runner.buildAt([registers, payments], position);
+  try {
+    return await yearEndReport(pool, year, { schemas, position: position.toString() });
+  } finally {
+    await runner.dropBuilt(schemas);
+  }
 }

@@ -57,6 +57,7 @@ describe.each(API_BACKENDS)('the 2025 Lạng Sơn timeline, replayed through the
     // What the office saw before any change: the position is the record-time mark of the comparison.
     const before = await ok(as.auditor.get('/budget/2025/as-of'));
     const knownBefore = new Date().toISOString();
+    const reportBefore = await ok(as.auditor.get('/reports/year-end/2025'));
     expect(paidByGroup(before.lines, 'a')).toEqual({ 3: 2_100_000, 4: 700_000, 5: 1_200_000 });
     expect(paidByGroup(before.lines, 'b')).toEqual({ 3: 1_900_000, 4: 380_000, 5: 950_000 });
 
@@ -160,6 +161,11 @@ describe.each(API_BACKENDS)('the 2025 Lạng Sơn timeline, replayed through the
       expect(paidByGroup(then.lines, 'a')).toEqual({ 3: 2_100_000, 4: 700_000, 5: 1_200_000 });
       expect(paidByGroup(then.lines, 'b')).toEqual({ 3: 1_900_000, 4: 380_000, 5: 950_000 });
     }
+    // The year-end report quoted before the changes is regenerated exactly from its position; today's differs.
+    const reportNow = await ok(as.auditor.get('/reports/year-end/2025'));
+    expect(reportNow.totalAmount).toBe(reportBefore.totalAmount - 700_000 + 210_000);
+    expect(await ok(as.auditor.get(`/reports/year-end/2025?position=${reportBefore.position}`))).toEqual(reportBefore);
+    await leavesLogUnchanged(as.auditor.get('/reports/year-end/2025?position=last'), 400, { fields: [expect.objectContaining({ field: 'position' })] });
     // Geography as it was on each service date, or as it is now that the districts are gone.
     const unitsThen = new Set((after.lines as Line[]).map((line) => line.administrativeUnit));
     const unitsNow = new Set(((await ok(as.auditor.get('/budget/2025/as-of?geography=now'))).lines as Line[]).map((line) => line.administrativeUnit));

@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { CommandBus } from '@nestjs/cqrs';
 import { BeneficiaryImports, beneficiaryListTemplate, generateDemoProvince, openApplication, ReorganizationPlans, type ReplayProgress, RetroactivePolicies } from '#application';
 import { liveSchemaOf, ProjectionRunner, readCheckpoint, type RebuildProgress, readModelChecksum } from '#projections';
-import { ALL_PROJECTIONS, consistencyCheck, createReportingViews, type ConsistencyRow, registerExport, yearEndReport, yearEndReportCsv, yearEndReportXlsx } from '#read-models';
+import { ALL_PROJECTIONS, consistencyCheck, createReportingViews, type ConsistencyRow, registerExport, yearEndReport, yearEndReportAt, yearEndReportCsv, yearEndReportXlsx } from '#read-models';
 import { loadConfig, openRuntime, type Runtime } from '#runtime';
 
 const USAGE = `Usage: npm run cli -- <command> [arguments]
@@ -14,8 +14,9 @@ Commands:
   demo [--scale N] [--seed S]
                              write the demo province-year (Lạng Sơn 2025's figures) through the command path,
                              N copies of it (default 1); resumable: run it again after an interruption
-  report <year> [--format json|csv|xlsx] [--out file]
-                             the year-end report from the read models (JSON on stdout by default)
+  report <year> [--format json|csv|xlsx] [--out file] [--at position]
+                             the year-end report from the read models (JSON on stdout by default); --at: exactly
+                             as it was at the log position an earlier report quotes
   check <year>               consistency check: payouts in the log = beneficiaries' balances = budget view, per
                              regime and group; exit code 1 and the differing rows when they disagree
   replay reorganization <planId>
@@ -117,23 +118,25 @@ function yearArgument(args: readonly string[]): number {
   return year;
 }
 
-function reportOptions(args: readonly string[]): { year: number; format: 'json' | 'csv' | 'xlsx'; out?: string } {
+function reportOptions(args: readonly string[]): { year: number; format: 'json' | 'csv' | 'xlsx'; out?: string; at?: bigint } {
   const year = yearArgument(args);
   let format: 'json' | 'csv' | 'xlsx' = 'json';
   let out: string | undefined;
+  let at: bigint | undefined;
   for (let n = 1; n < args.length; n += 2) {
     const value = args[n + 1];
     if (args[n] === '--format' && (value === 'json' || value === 'csv' || value === 'xlsx')) format = value;
     else if (args[n] === '--out' && value) out = value;
-    else throw new UsageError(`${args[n]} ${value ?? ''}: expected --format json|csv|xlsx or --out <file>`);
+    else if (args[n] === '--at' && value && /^\d{1,30}$/.test(value)) at = BigInt(value);
+    else throw new UsageError(`${args[n]} ${value ?? ''}: expected --format json|csv|xlsx, --out <file> or --at <log position>`);
   }
   if (format === 'xlsx' && !out) throw new UsageError('an xlsx report needs --out <file>');
-  return { year, format, ...(out ? { out } : {}) };
+  return { year, format, ...(out ? { out } : {}), ...(at !== undefined ? { at } : {}) };
 }
 
 async function report(runtime: Runtime, args: readonly string[]): Promise<void> {
-  const { year, format, out } = reportOptions(args);
-  const built = await yearEndReport(runtime.pool, year);
+  const { year, format, out, at } = reportOptions(args);
+  const built = at === undefined ? await yearEndReport(runtime.pool, year, { store: runtime.store }) : await yearEndReportAt(runtime.store, runtime.pool, runtime.bulkWriter, year, at);
   const body = format === 'json' ? `${JSON.stringify(built, null, 2)}\n` : format === 'csv' ? yearEndReportCsv(built) : await yearEndReportXlsx(built);
   if (out) {
     await writeFile(out, body);

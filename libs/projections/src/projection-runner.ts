@@ -191,28 +191,63 @@ export class ProjectionRunner {
    */
   async rebuild(which: Projection | readonly Projection[], onProgress: (progress: RebuildProgress) => void = () => undefined): Promise<void> {
     const projections: readonly Projection[] = Array.isArray(which) ? which : [which as Projection];
+    const started = Date.now();
+    const { parts, cursor, events } = await this.fill(projections, '__rebuild', undefined, onProgress);
+    await inTransaction(this.pool, async (client) => {
+      for (const part of parts) {
+        const retired = `${part.live}__retired`;
+        await lockCheckpoint(client, part.projection.name);
+        await client.query(`DROP SCHEMA IF EXISTS ${ident(retired)} CASCADE`);
+        await client.query(`ALTER SCHEMA ${ident(part.live)} RENAME TO ${ident(retired)}`);
+        await client.query(`ALTER SCHEMA ${ident(part.schema)} RENAME TO ${ident(part.live)}`);
+        await writeCheckpoint(client, part.projection.name, cursor);
+        await client.query('DELETE FROM projection_checkpoints WHERE projection = $1', [part.key]);
+      }
+      await this.dependents?.(client);
+    });
+    for (const part of parts) await this.pool.query(`DROP SCHEMA IF EXISTS ${ident(`${part.live}__retired`)} CASCADE`);
+    this.log(`${parts.map((part) => part.projection.name).join(', ')} rebuilt: ${events} events in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  }
+
+  /**
+   * The read models as they stood when the log ended at `position`: built from the log into
+   * schemas of their own (`rm_<name>__at_<position>`), which the caller reads and then drops with
+   * `dropBuilt`. This is how a report quoting a position is regenerated exactly, whatever came after.
+   */
+  async buildAt(projections: readonly Projection[], position: bigint): Promise<Record<string, string>> {
+    const { parts } = await this.fill(projections, `__at_${position}`, position, () => undefined);
+    for (const part of parts) await this.pool.query('DELETE FROM projection_checkpoints WHERE projection = $1', [part.key]);
+    return Object.fromEntries(parts.map((part) => [part.projection.name, part.schema]));
+  }
+
+  async dropBuilt(schemas: Record<string, string>): Promise<void> {
+    for (const schema of Object.values(schemas)) await this.pool.query(`DROP SCHEMA IF EXISTS ${ident(schema)} CASCADE`);
+  }
+
+  /** Applies the log (up to `until`) to fresh schemas `rm_<name><suffix>`, every projection from one read of it. */
+  private async fill(projections: readonly Projection[], suffix: string, until: bigint | undefined, onProgress: (progress: RebuildProgress) => void) {
     const names = projections.map((projection) => projection.name).join(', ');
     await migrateProjections(this.pool);
     const parts = projections.map((projection) => {
       const live = liveSchemaOf(projection);
-      const fresh = `${live}__rebuild`;
+      const schema = `${live}${suffix}`;
       return {
         projection,
         live,
-        fresh,
-        key: `${projection.name}__rebuild`,
-        tables: new RebuildTables(fresh, this.bulkWriter),
+        schema,
+        key: `${projection.name}${suffix}`,
+        tables: new RebuildTables(schema, this.bulkWriter),
         consumes: projection.eventTypes && new Set(projection.eventTypes),
       };
     });
     const deferred = new Map<(typeof parts)[number], string[]>();
     for (const part of parts) {
-      await createSchema(this.pool, part.projection, part.fresh, part.key);
-      deferred.set(part, await deferIndexes(this.pool, part.fresh));
+      await createSchema(this.pool, part.projection, part.schema, part.key);
+      deferred.set(part, await deferIndexes(this.pool, part.schema));
     }
     const eventTypes = parts.every((part) => part.consumes) ? [...new Set(parts.flatMap((part) => [...part.consumes!]))] : undefined;
 
-    /** Runs `write` on a part's fresh schema and moves its checkpoint, unless another rebuild took it over. */
+    /** Runs `write` on a part's fresh schema and moves its checkpoint, unless another build took it over. */
     const claim = (part: (typeof parts)[number], from: bigint, to: bigint, write: (client: ClientBase) => Promise<void>) =>
       inTransaction(this.pool, async (client) => {
         if ((await lockCheckpoint(client, part.key)) !== from) throw new Error(`another rebuild of ${part.projection.name} is running`);
@@ -221,9 +256,11 @@ export class ProjectionRunner {
       });
 
     const started = Date.now();
-    const head = await this.store.readHeadPosition();
+    const head = until ?? (await this.store.readHeadPosition());
     const read = (after: bigint) => {
-      const batch = this.store.readAll({ after, maxCount: this.rebuildBatchSize, ...(eventTypes ? { eventTypes } : {}) });
+      const batch = this.store
+        .readAll({ after, maxCount: this.rebuildBatchSize, ...(eventTypes ? { eventTypes } : {}) })
+        .then((events) => (until === undefined ? events : events.filter((event) => event.globalPosition <= until)));
       batch.catch(() => undefined);
       return batch;
     };
@@ -252,27 +289,15 @@ export class ProjectionRunner {
       const seconds = (Date.now() - started) / 1000;
       onProgress({ projection: names, position: cursor, head, events, eventsPerSecond: seconds > 0 ? events / seconds : events });
     }
-    await Promise.all(parts.map(async (part) => {
-      await writing.get(part);
-      await claim(part, cursor, cursor, async (client) => {
-        await part.tables.writeAll(client);
-        for (const statement of deferred.get(part)!) await client.query(statement);
-      });
-    }));
-
-    await inTransaction(this.pool, async (client) => {
-      for (const part of parts) {
-        const retired = `${part.live}__retired`;
-        await lockCheckpoint(client, part.projection.name);
-        await client.query(`DROP SCHEMA IF EXISTS ${ident(retired)} CASCADE`);
-        await client.query(`ALTER SCHEMA ${ident(part.live)} RENAME TO ${ident(retired)}`);
-        await client.query(`ALTER SCHEMA ${ident(part.fresh)} RENAME TO ${ident(part.live)}`);
-        await writeCheckpoint(client, part.projection.name, cursor);
-        await client.query('DELETE FROM projection_checkpoints WHERE projection = $1', [part.key]);
-      }
-      await this.dependents?.(client);
-    });
-    for (const part of parts) await this.pool.query(`DROP SCHEMA IF EXISTS ${ident(`${part.live}__retired`)} CASCADE`);
-    this.log(`${names} rebuilt: ${events} events in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    await Promise.all(
+      parts.map(async (part) => {
+        await writing.get(part);
+        await claim(part, cursor, cursor, async (client) => {
+          await part.tables.writeAll(client);
+          for (const statement of deferred.get(part)!) await client.query(statement);
+        });
+      }),
+    );
+    return { parts, cursor, events };
   }
 }

@@ -17,6 +17,7 @@ import {
   searchBeneficiaries,
   searchCards,
   yearEndReport,
+  yearEndReportAt,
   yearEndReportCsv,
   yearEndReportXlsx,
 } from '#read-models';
@@ -158,12 +159,21 @@ export class ReportsController {
   /** The year-end report (section II.2 of the province's report) as JSON, CSV or an Excel workbook. */
   @Get('reports/year-end/:year')
   @ApiQuery({ name: 'format', enum: FORMATS, required: false })
+  @ApiQuery({ name: 'position', required: false, description: 'Regenerate the report exactly as it was at this log position (the `position` a report quotes): the read models are built from the log up to it' })
   @ApiProduces('application/json', 'text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-  async yearEnd(@Param('year', ParseIntPipe) year: number, @Query('format') format: string | undefined, @Res({ passthrough: true }) response: { setHeader(name: string, value: string): void }) {
+  async yearEnd(
+    @Param('year', ParseIntPipe) year: number,
+    @Query('format') format: string | undefined,
+    @Query('position') position: string | undefined,
+    @Res({ passthrough: true }) response: { setHeader(name: string, value: string): void },
+  ) {
     if (format !== undefined && !(FORMATS as readonly string[]).includes(format)) {
       throw new BadRequestException({ error: 'Bad Request', message: `no report format ${format}`, fields: [{ field: 'format', message: 'format must be json, csv or xlsx' }] });
     }
-    const report = await yearEndReport(this.pool, year);
+    if (position !== undefined && !/^\d{1,30}$/.test(position)) {
+      throw new BadRequestException({ error: 'Bad Request', message: 'position must be a log position (digits)', fields: [{ field: 'position', message: 'must be digits' }] });
+    }
+    const report = position === undefined ? await yearEndReport(this.pool, year, { store: this.runtime.store }) : await yearEndReportAt(this.runtime.store, this.pool, this.runtime.bulkWriter, year, BigInt(position));
     if (format === 'csv' || format === 'xlsx') {
       response.setHeader('Content-Disposition', `attachment; filename="bao-cao-nam-${year}.${format}"`);
       const body = format === 'csv' ? Buffer.from(yearEndReportCsv(report)) : await yearEndReportXlsx(report);
