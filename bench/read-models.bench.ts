@@ -152,12 +152,12 @@ async function measureBackend(label: string, env: NodeJS.ProcessEnv, scale: numb
   }
 }
 
-function markdown(date: string, seconds: number, serverSettings: string, serverVersionText: string, results: readonly BackendResults[]): string {
+function markdown(title: string, date: string, seconds: number, serverSettings: string, serverVersionText: string, results: readonly BackendResults[]): string {
   const env = machine();
   const servers = results.filter((r) => r.label.startsWith('PostgreSQL'));
   const largest = servers[servers.length - 1];
   return [
-    '# Read-model benchmarks',
+    `# ${title}`,
     '',
     `Measured ${date} by \`npm run bench:read-models\` (bench/read-models.bench.ts) in ${seconds.toFixed(0)} s. Regenerate it with the same command, which rewrites this section only.`,
     '',
@@ -208,7 +208,7 @@ function markdown(date: string, seconds: number, serverSettings: string, serverV
     '',
     '"Alone": one projection rebuilt by itself, counting the events of the types it consumes (each read model reads only those from the log). "All three at once": the three rebuilt together from one read of the log, as `npm run cli -- rebuild` does, counting every event in the log over the wall time. A rebuild keeps each read model in memory and writes it once at the end (COPY on a server), and writes the payout lineage batch by batch. Largest scale run: ' + (largest ? `× ${largest.scale}, ${integer(largest.generation.events)} events` : 'none') + '.',
     '',
-    'Variables: BENCH_DEMO_SCALES (default "1,10") the copies of the province on PostgreSQL, one database each, BENCH_PGLITE_DEMO_SCALE (default 1, 0 to skip) on PGlite, BENCH_READERS (default 20), BENCH_QUERY_SECONDS (default 10), BENCH_REPORT (default docs/benchmarks.md). Needs PostgreSQL server binaries (/usr/lib/postgresql/*/bin or POSTGRES_BIN).',
+    'Variables: BENCH_DEMO_SCALES (default "1,10") the copies of the province on PostgreSQL, one database each, BENCH_PGLITE_DEMO_SCALE (default 1, 0 to skip) on PGlite, BENCH_READERS (default 20), BENCH_QUERY_SECONDS (default 10), BENCH_REPORT (default docs/benchmarks.md), BENCH_SECTION (default read-models: the section of that file to write) and BENCH_TITLE (its heading). Needs PostgreSQL server binaries (/usr/lib/postgresql/*/bin or POSTGRES_BIN).',
   ].join('\n');
 }
 
@@ -224,6 +224,9 @@ async function main(): Promise<void> {
   const readers = Math.round(envNumber('BENCH_READERS', 20));
   const querySeconds = envNumber('BENCH_QUERY_SECONDS', 10);
   const reportPath = resolve(ROOT, process.env.BENCH_REPORT ?? 'docs/benchmarks.md');
+  // Another section keeps a run at other scales beside the last full run instead of replacing it.
+  const section = process.env.BENCH_SECTION ?? 'read-models';
+  if (!/^[a-z0-9-]+$/.test(section)) throw new Error(`BENCH_SECTION must be lower-case letters, digits and dashes, got "${section}"`);
   const scratch = mkdtempSync(join(tmpdir(), 'hsb-bench-'));
   let server: ThrowawayPostgres | undefined;
   try {
@@ -237,9 +240,9 @@ async function main(): Promise<void> {
       await admin(server.url, 'CHECKPOINT');
       results.push(await measureBackend(`PostgreSQL ${server.version.split(' ')[0]}`, { DATABASE_URL: url, POLICY_DIR: resolve(ROOT, 'policies') }, scale, readers, querySeconds));
     }
-    const report = markdown(new Date().toISOString(), (performance.now() - started) / 1000, settings, server.version, results);
+    const report = markdown(process.env.BENCH_TITLE ?? 'Read-model benchmarks', new Date().toISOString(), (performance.now() - started) / 1000, settings, server.version, results);
     console.log(`\n${report}\n`);
-    writeSection(reportPath, 'read-models', report);
+    writeSection(reportPath, section, report);
     log(`report written to ${reportPath}`);
   } finally {
     await server?.stop();
