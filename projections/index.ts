@@ -15,6 +15,6 @@ export { REGIME_HEADINGS, type ReportSource, yearEndReport, yearEndReportAt, typ
 export { yearEndReportCsv, yearEndReportXlsx } from './queries/year-end-report-files.js';
 export { consistencyCheck, type ConsistencyReport, type ConsistencyRow } from './queries/consistency.js';
 export { createReportingViews, REPORTING_VIEWS } from './reporting/reporting-views.js';
-export { holdersOfTitlesOn, registerEntries, type RegisterRecord, staysDischargedFrom, type StayRecord } from './queries/retroactivity-reads.js';
+export { type ClaimRecord, claimsServedFrom, holdersOfTitlesOn, registerEntries, type RegisterRecord, staysDischargedFrom, type StayRecord } from './queries/retroactivity-reads.js';
 export { type AsOf, type BalanceAsOf, balancesAsOf, budgetAsOf, type BudgetLine } from './queries/as-of.js';
 export { registerExport } from './queries/register-export.js';

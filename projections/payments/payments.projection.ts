@@ -49,7 +49,9 @@ type BalanceRow = {
 
 type AdjustmentRow = {
   adjustment_id: string;
-  admission_id: string;
+  /** What it adjusts: an admission (a stay's allowance) or a claim. */
+  source_kind: string;
+  source_id: string;
   beneficiary_id: string | null;
   regime_id: string;
   year: number;
@@ -85,7 +87,21 @@ type SourceRow = {
   discharged_on: string | null;
   /** A stay's allowances: approved or rejected, once decided. */
   decision: string | null;
-  approval: { year: number; amount: number; clause: string; basis: number; units: number; overCap: number; approvedBy: string[] } | null;
+  /** A claim's approval, its amount and group as adjustments left them. */
+  approval: {
+    year: number;
+    amount: number;
+    clause: string;
+    basis: number;
+    units: number;
+    overCap: number;
+    approvedBy: string[];
+    group: number | null;
+    policyVersionId: string;
+    capped: boolean;
+  } | null;
+  /** A claim's request, as a recomputation re-assesses it. */
+  facts: Record<string, unknown> | null;
   discharge_year: number | null;
   /** Claims: the year of the service date. */
   service_year: number | null;
@@ -241,12 +257,14 @@ export const payments: Projection = {
         decision text,
         discharge_year int,
         service_year int,
-        service_date text
+        service_date text,
+        facts jsonb
       );
       CREATE INDEX sources_by_beneficiary ON ${s}.sources (beneficiary_id);
       CREATE TABLE ${s}.adjustments (
         adjustment_id text PRIMARY KEY,
-        admission_id text NOT NULL,
+        source_kind text NOT NULL,
+        source_id text NOT NULL,
         beneficiary_id text,
         regime_id text NOT NULL,
         year int NOT NULL,
@@ -308,7 +326,7 @@ export const payments: Projection = {
     const adjustments = tables.table<AdjustmentRow>('adjustments', {
       key: ['adjustment_id'],
       numeric: ['previous_amount', 'next_amount', 'difference'],
-      index: 'admission_id',
+      index: 'source_id',
     });
 
     // What the batch touches, loaded up front in one query per table: inside the loop, a row not
@@ -317,14 +335,16 @@ export const payments: Projection = {
     const sourceIds = new Set<string>();
     const holders = new Set<string>();
     const years = new Set<number>();
+    const adjustmentIds = new Set<string>();
     for (const event of events) {
       const subject = subjectOf(event);
       const data = event.data as Record<string, any>;
       if (subject?.kind === 'payout') payoutIds.add(subject.id);
       else if (subject?.kind === 'admission' || subject?.kind === 'claim') sourceIds.add(subject.id);
       if (event.type === 'PayoutScheduled') {
-        // An adjustment's payout is described by the adjustment, loaded with its stay.
-        sourceIds.add(data.source.kind === 'adjustment' ? data.source.id.replace(/-[ab]-\d+$/, '') : data.source.id);
+        // An adjustment's payout is described by the adjustment.
+        if (data.source.kind === 'adjustment') adjustmentIds.add(data.source.id);
+        else sourceIds.add(data.source.id);
         years.add(yearOf(data.serviceDate));
       }
       if (event.type === 'AdjustmentEntitled') payoutIds.add(data.corrects.payoutId);
@@ -343,6 +363,7 @@ export const payments: Projection = {
       if (from?.beneficiary_id) holders.add(from.beneficiary_id);
     }
     await adjustments.loadBy([...sourceIds]);
+    await adjustments.load([...adjustmentIds].map((adjustment_id) => ({ adjustment_id })));
     await balances.loadBy(holders);
     await units.loadBy(holders);
     await totals.loadBy(years);
@@ -422,6 +443,7 @@ export const payments: Projection = {
         discharge_year: null,
         service_year: null,
         service_date: null,
+        facts: null,
       });
     /** A stay's payout of one regime: where its committed or paid amount sits in the budget. */
     const bookedAs = (payout: PayoutRow): [number, number] => (payout.status === 'paid' ? [0, payout.amount] : payout.status === 'scheduled' ? [payout.amount, 0] : [0, 0]);
@@ -483,12 +505,16 @@ export const payments: Projection = {
           break;
         }
         case 'AdjustmentEntitled': {
-          const stay = source(subject!.id, 'admission');
+          const from = source(subject!.id, subject!.kind);
           const year = yearOf(data.serviceDate);
+          const next = data.next;
+          // A claim's recovery down to nothing names no new group: it stays where it was.
+          const nextGroup: number = next.group ?? data.previous.group ?? 0;
           adjustments.put({
             adjustment_id: data.adjustmentId,
-            admission_id: subject!.id,
-            beneficiary_id: stay.beneficiary_id,
+            source_kind: subject!.kind,
+            source_id: subject!.id,
+            beneficiary_id: from.beneficiary_id,
             regime_id: data.regimeId,
             year,
             service_date: data.serviceDate,
@@ -496,27 +522,28 @@ export const payments: Projection = {
             cause_id: data.cause.id,
             corrects_payout_id: data.corrects.payoutId,
             previous_amount: data.previous.amount,
-            previous_group: data.previous.group,
-            next_amount: data.next.amount,
-            next_group: data.next.group,
+            previous_group: data.previous.group ?? 0,
+            next_amount: next.amount,
+            next_group: nextGroup,
             difference: data.difference,
             recorded_by: data.recordedBy,
             approved_by: null,
             global_position: event.globalPosition,
           });
-          const next = data.next;
-          if (data.regimeId === 'a') {
-            sources.put({ ...stay, visit: { serviceDate: data.serviceDate, group: next.group, amount: next.amount, policyVersionId: next.policyVersionId, clause: next.clause, year, basis: next.amount } });
+          if (subject!.kind === 'claim') {
+            sources.put({ ...from, approval: from.approval && { ...from.approval, amount: next.amount, group: nextGroup, policyVersionId: next.policyVersionId } });
+          } else if (data.regimeId === 'a') {
+            sources.put({ ...from, visit: { serviceDate: data.serviceDate, group: next.group, amount: next.amount, policyVersionId: next.policyVersionId, clause: next.clause, year, basis: next.amount } });
           } else {
-            sources.put({ ...stay, meals: { days: next.days ?? 0, amount: next.amount, clause: next.clause, basis: next.segments?.[0]?.rate ?? 0, segments: next.segments ?? [] } });
+            sources.put({ ...from, meals: { days: next.days ?? 0, amount: next.amount, clause: next.clause, basis: next.segments?.[0]?.rate ?? 0, segments: next.segments ?? [] } });
           }
-          addToBalance(stay.beneficiary_id, year, data.regimeId, data.serviceDate, { entitled: data.difference, adjusted: data.difference });
-          // The stay's first payout now counts under the group the stay is classified in.
+          addToBalance(from.beneficiary_id, year, data.regimeId, data.serviceDate, { entitled: data.difference, adjusted: data.difference });
+          // The first payout now counts under the group the stay or claim is classified in.
           const corrected = payouts.get({ payout_id: data.corrects.payoutId });
-          if (corrected && corrected.group_number !== next.group) {
+          if (corrected && corrected.group_number !== nextGroup) {
             const [committed, paid] = bookedAs(corrected);
             spend(corrected, -committed, -paid);
-            corrected.group_number = next.group;
+            corrected.group_number = nextGroup;
             payouts.put(corrected);
             spend(corrected, committed, paid);
           }
@@ -535,6 +562,7 @@ export const payments: Projection = {
             regime_id: data.regimeId,
             service_year: yearOf(data.serviceDate),
             service_date: data.serviceDate,
+            facts: data,
           });
           break;
         case 'ClaimApproved': {
@@ -543,7 +571,18 @@ export const payments: Projection = {
           const days = (data.segments as { days: number }[] | undefined)?.reduce((sum, s) => sum + s.days, 0);
           sources.put({
             ...claim,
-            approval: { year, amount: data.amount, clause: data.clause, basis: data.basis, units: days ?? 1, overCap: data.overCap, approvedBy: data.approvedBy },
+            approval: {
+              year,
+              amount: data.amount,
+              clause: data.clause,
+              basis: data.basis,
+              units: days ?? 1,
+              overCap: data.overCap,
+              approvedBy: data.approvedBy,
+              group: data.group ?? null,
+              policyVersionId: data.policyVersionId,
+              capped: data.limit?.cap !== undefined,
+            },
           });
           addToBalance(claim.beneficiary_id, year, claim.regime_id!, claim.service_date ?? `${year}-12-31`, {
             entitled: data.amount,

@@ -173,15 +173,16 @@ export async function payoutLineage(readModels: DataSource, payoutId: string) {
   const payout = await readModels.getRepository(PayoutRecord).findOneBy({ payoutId });
   if (!payout) return undefined;
   const [corrected] =
-    payout.sourceKind === 'adjustment' ? await readModels.query(`SELECT admission_id FROM ${P}.adjustments WHERE adjustment_id = $1`, [payout.sourceId]) : [];
-  const sourceId: string = corrected?.admission_id ?? payout.sourceId;
+    payout.sourceKind === 'adjustment' ? await readModels.query(`SELECT source_kind, source_id FROM ${P}.adjustments WHERE adjustment_id = $1`, [payout.sourceId]) : [];
+  const sourceId: string = corrected?.source_id ?? payout.sourceId;
+  const sourceKind: string = corrected?.source_kind ?? payout.sourceKind;
   const adjustments: { adjustment_id: string; cause_kind: string; cause_id: string; corrects_payout_id: string }[] = await readModels.query(
     `SELECT adjustment_id, regime_id, cause_kind, cause_id, corrects_payout_id, previous_amount, previous_group, next_amount, next_group, difference, recorded_by, approved_by
-       FROM ${P}.adjustments WHERE admission_id = $1 ORDER BY global_position`,
+       FROM ${P}.adjustments WHERE source_id = $1 ORDER BY global_position`,
     [sourceId],
   );
   const subjects: [string, string][] = [
-    [payout.sourceKind === 'claim' ? 'claim' : 'admission', sourceId],
+    [sourceKind, sourceId],
     ['payout', payoutId],
     ...adjustments.flatMap((a): [string, string][] => [
       ['payout', `adjustment-${a.adjustment_id}`],

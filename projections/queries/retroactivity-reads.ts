@@ -106,3 +106,23 @@ export async function holdersOfTitlesOn(pool: Pool, titles: readonly string[], d
   );
   return rows.map((row) => ({ beneficiaryId: row.beneficiary_id, title: row.title, administrativeUnit: row.administrative_unit, group: row.group_number }));
 }
+
+/** An approved claim and what it is worth now, as a recomputation starts from. */
+export interface ClaimRecord {
+  readonly claimId: string;
+  readonly beneficiaryId: string;
+  readonly facts: Record<string, unknown>;
+  readonly approval: { amount: number; clause: string; basis: number; overCap: number; group: number | null; policyVersionId: string; capped: boolean };
+}
+
+/** The approved claims of beneficiaries (all, or `beneficiaryIds`) served on or after `from`. */
+export async function claimsServedFrom(pool: Pool, from: string, beneficiaryIds?: readonly string[]): Promise<ClaimRecord[]> {
+  const { rows } = await pool.query<{ source_id: string; beneficiary_id: string; facts: ClaimRecord['facts']; approval: ClaimRecord['approval'] }>(
+    `SELECT source_id, beneficiary_id, facts, approval FROM ${P}.sources
+      WHERE kind = 'claim' AND approval IS NOT NULL AND beneficiary_id IS NOT NULL AND service_date >= $1
+        AND ($2::text[] IS NULL OR beneficiary_id = ANY($2::text[]))
+      ORDER BY source_id`,
+    [from, beneficiaryIds ?? null],
+  );
+  return rows.map((row) => ({ claimId: row.source_id, beneficiaryId: row.beneficiary_id, facts: row.facts, approval: row.approval }));
+}

@@ -49,7 +49,7 @@ const VIEWS: Record<string, string> = {
   payout_lineage: `
     SELECT subject_kind, subject_id, global_position AS log_position, step, actor, roles, recorded_at, details FROM ${P}.lineage`,
   adjustments: `
-    SELECT a.adjustment_id, a.admission_id, a.beneficiary_id, b.full_name, a.regime_id, a.year, a.service_date,
+    SELECT a.adjustment_id, a.source_kind, a.source_id, a.beneficiary_id, b.full_name, a.regime_id, a.year, a.service_date,
            a.cause_kind, a.cause_id, a.corrects_payout_id, a.previous_amount, a.previous_group, a.next_amount, a.next_group,
            a.difference, a.recorded_by, a.approved_by, a.global_position AS log_position
       FROM ${P}.adjustments a LEFT JOIN ${R}.beneficiaries b USING (beneficiary_id)`,

@@ -18,6 +18,7 @@ describe.each(API_BACKENDS)('the 2025 Lạng Sơn timeline, replayed through the
 
   const people: Record<string, string> = {};
   const stays: Record<string, string> = {};
+  let healthCheck = '';
 
   beforeAll(async () => {
     api = await startApi(setup);
@@ -49,6 +50,11 @@ describe.each(API_BACKENDS)('the 2025 Lạng Sơn timeline, replayed through the
     await stay('chairAfter', 'chair', '2025-07-05', '2025-07-06');
     await stay('headAcross', 'head', '2025-06-30', '2025-07-01');
     await stay('headAfter', 'head', '2025-08-01', '2025-08-03');
+    // The chair's periodic health check in August, group 4 (h.fixed: 2,000,000), paid.
+    await ok(as.clerk.post('/cards', { cardNumber: 'LS-2025-CHAIR', beneficiaryId: people.chair, validFrom: '2025-01-01', validTo: '2029-12-31' }), 201);
+    healthCheck = (await ok(as.clerk.post('/claims', { regimeId: 'h.fixed', beneficiaryId: people.chair, cardNumber: 'LS-2025-CHAIR', serviceDate: '2025-08-15' }), 201)).claimId;
+    await ok(as.approver.post(`/claims/${healthCheck}/approval`));
+    await ok(as.finance.post(`/payouts/claim-${healthCheck}/payment`, { reference: 'UNC-check', paidOn: '2025-08-20' }));
   }, 120_000);
   afterAll(() => api.close());
 
@@ -87,11 +93,15 @@ describe.each(API_BACKENDS)('the 2025 Lạng Sơn timeline, replayed through the
       ]),
     );
     expect(planChanges).toHaveLength(4);
-    expect(preview.totals.difference).toBe(-700_000);
+    // Group 5 has no fixed health check: the chair's August check is recovered.
+    expect(preview.claimChanges.map((c: any) => [c.claimId, c.regimeId, c.previous.group, c.previous.amount, c.next.amount, c.difference])).toEqual([
+      [healthCheck, 'h.fixed', 4, 2_000_000, 0, -2_000_000],
+    ]);
+    expect(preview.totals.difference).toBe(-2_700_000);
     await leavesLogUnchanged(as.admin.post(`/reorganizations/${plan.planId}/confirmation`), 409, { rule: 'ApprovingOwnRequest' });
-    expect(await ok(as.secondAdmin.post(`/reorganizations/${plan.planId}/confirmation`))).toMatchObject({ beneficiaries: 3, adjustments: 4 });
+    expect(await ok(as.secondAdmin.post(`/reorganizations/${plan.planId}/confirmation`))).toMatchObject({ beneficiaries: 3, claimsExamined: 1, adjustments: 5 });
     // Confirming twice changes nothing.
-    await leavesLogUnchanged(as.secondAdmin.post(`/reorganizations/${plan.planId}/confirmation`), 200, { beneficiaries: 3, adjustments: 4 });
+    await leavesLogUnchanged(as.secondAdmin.post(`/reorganizations/${plan.planId}/confirmation`), 200, { beneficiaries: 3, adjustments: 5 });
     expect(await ok(as.auditor.get(`/beneficiaries/${people.head}/group?on=2025-06-30`))).toEqual({ on: '2025-06-30', group: 5 });
     expect(await ok(as.auditor.get(`/beneficiaries/${people.head}/group?on=2025-07-01`))).toEqual({ on: '2025-07-01', group: 6 });
     // Preview and confirmation agree to the VND.
@@ -119,6 +129,8 @@ describe.each(API_BACKENDS)('the 2025 Lạng Sơn timeline, replayed through the
         [stays.headAfter, 'b', 570_000, 600_000, 30_000],
       ].sort(),
     );
+    // The health check, recovered already, is worth nothing under the new version either.
+    expect(policyPreview.claimChanges).toEqual([]);
     expect(policyPreview.totals).toMatchObject({ changes: 6, difference: 210_000, byRegime: { a: { difference: 100_000 }, b: { difference: 110_000 } } });
     expect(await ok(as.admin.post('/policy-versions/confirmation', replacement))).toMatchObject({ versionId: replacement.id, staysExamined: 5, adjustments: 6 });
     // Publishing the same version again, and confirming it again, has no second effect.
@@ -134,6 +146,10 @@ describe.each(API_BACKENDS)('the 2025 Lạng Sơn timeline, replayed through the
         await ok(as.finance.post(`/payouts/adjustment-${adjustment.adjustmentId}/payment`, { reference: `ADJ-${adjustment.adjustmentId}`, paidOn: '2025-12-20' }));
       }
     }
+    await leavesLogUnchanged(as.secondAdmin.post(`/claims/${healthCheck}/adjustments/approval`), 403);
+    const check = await ok(as.approver.post(`/claims/${healthCheck}/adjustments/approval`));
+    expect(check.adjustments).toEqual([expect.objectContaining({ difference: -2_000_000, approvedBy: 'hoa', cause: { kind: 'reorganization-plan', id: plan.planId } })]);
+    await ok(as.finance.post(`/payouts/adjustment-${check.adjustments[0].adjustmentId}/payment`, { reference: 'THU-check', paidOn: '2025-12-20' }));
     await caughtUp(api);
 
     // Balances as of 2025-06-30 and 2025-12-31 (valid time), and as known before the changes (record time).
@@ -156,14 +172,16 @@ describe.each(API_BACKENDS)('the 2025 Lạng Sơn timeline, replayed through the
     const after = await ok(as.auditor.get('/budget/2025/as-of'));
     expect(paidByGroup(after.lines, 'a')).toEqual({ 3: 2_200_000, 5: 1_200_000 });
     expect(paidByGroup(after.lines, 'b')).toEqual({ 3: 1_950_000, 5: 790_000, 6: 600_000 });
+    expect(paidByGroup(after.lines, 'h')).toEqual({});
     for (const asKnown of [`position=${before.position}`, `knownAt=${encodeURIComponent(knownBefore)}`]) {
       const then = await ok(as.auditor.get(`/budget/2025/as-of?${asKnown}`));
       expect(paidByGroup(then.lines, 'a')).toEqual({ 3: 2_100_000, 4: 700_000, 5: 1_200_000 });
       expect(paidByGroup(then.lines, 'b')).toEqual({ 3: 1_900_000, 4: 380_000, 5: 950_000 });
+      expect(paidByGroup(then.lines, 'h')).toEqual({ 4: 2_000_000 });
     }
     // The year-end report quoted before the changes is regenerated exactly from its position; today's differs.
     const reportNow = await ok(as.auditor.get('/reports/year-end/2025'));
-    expect(reportNow.totalAmount).toBe(reportBefore.totalAmount - 700_000 + 210_000);
+    expect(reportNow.totalAmount).toBe(reportBefore.totalAmount - 700_000 - 2_000_000 + 210_000);
     expect(await ok(as.auditor.get(`/reports/year-end/2025?position=${reportBefore.position}`))).toEqual(reportBefore);
     await leavesLogUnchanged(as.auditor.get('/reports/year-end/2025?position=last'), 400, { fields: [expect.objectContaining({ field: 'position' })] });
     // Geography as it was on each service date, or as it is now that the districts are gone.

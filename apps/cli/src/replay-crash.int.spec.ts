@@ -26,7 +26,9 @@ async function recorded(store: EventStore): Promise<{ reclassified: string[]; ad
       events++;
       const data = event.data as Record<string, any>;
       if (event.type === 'BeneficiaryReclassified' && data.planId === plan.planId) reclassified.push(`${event.streamId} ${data.group} ${data.from}`);
-      if (event.type === 'AdjustmentEntitled' && data.cause.id === plan.planId) adjustments.push(`${data.adjustmentId} ${data.previous.group}→${data.next.group} ${data.difference}`);
+      if (event.type === 'AdjustmentEntitled' && data.cause.id === plan.planId) {
+        adjustments.push(`${data.corrects.admissionId ?? data.corrects.claimId} ${data.corrects.regimeId} ${data.previous.group}→${data.next.group ?? data.previous.group} ${data.difference}`);
+      }
     }
     after = page[page.length - 1]!.globalPosition;
   }
@@ -105,11 +107,18 @@ describe('replaying a reorganization over the demo province', () => {
     expect(resumed.reclassified).toEqual(expected.reclassified);
     expect(resumed.adjustments).toEqual(expected.adjustments);
     expect(resumed.events).toBe(expected.events);
-    expect(JSON.parse(restart.stdout.trim().split('\n').pop()!)).toMatchObject({ planId: plan.planId, beneficiaries: preview.reclassified.length, adjustments: preview.changes.length });
+    expect(JSON.parse(restart.stdout.trim().split('\n').pop()!)).toMatchObject({
+      planId: plan.planId,
+      beneficiaries: preview.reclassified.length,
+      adjustments: preview.changes.length + preview.claimChanges.length,
+    });
 
     // The preview computed before anything was recorded foresaw every adjustment, to the VND.
-    const foreseen = preview.changes.map((change) => `${change.admissionId} ${change.regimeId} ${change.previous.group}→${change.next.group} ${change.difference}`).sort();
-    expect(expected.adjustments.map((line) => line.replace(/^(.*)-([ab])-\d+ /, '$1 $2 ')).sort()).toEqual(foreseen);
+    const foreseen = [
+      ...preview.changes.map((change) => `${change.admissionId} ${change.regimeId} ${change.previous.group}→${change.next.group} ${change.difference}`),
+      ...preview.claimChanges.map((change) => `${change.claimId} ${change.regimeId} ${change.previous.group}→${change.next.group} ${change.difference}`),
+    ].sort();
+    expect(expected.adjustments).toEqual(foreseen);
 
     const again = spawnSync(process.execPath, [cliMain, 'replay', 'reorganization', plan.planId], { env: { ...process.env, DATABASE_URL: interrupted.url }, encoding: 'utf8' });
     expect(again.status).toBe(0);

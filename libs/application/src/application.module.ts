@@ -6,7 +6,7 @@ import { ActOnAdmissionHandler, RecordAdmissionHandler } from './admissions/admi
 import { EnrolBeneficiaryHandler, UpdateBeneficiaryHandler } from './beneficiaries/beneficiary-commands.js';
 import { IssueCardHandler, ReissueCardHandler, RevokeCardHandler } from './cards/card-commands.js';
 import { AllocateAnnualBudgetHandler } from './budgets/budget-commands.js';
-import { ApproveClaimsHandler, DecideClaimHandler, RequestClaimHandler } from './claims/claim-commands.js';
+import { AdjustClaimHandler, ApproveClaimsHandler, DecideClaimHandler, RequestClaimHandler } from './claims/claim-commands.js';
 import { EventSourcing } from './event-sourcing.js';
 import { PayoutScheduler, SettlePayoutHandler } from './payouts/payout-commands.js';
 import { catalogFiles, PolicyVersions, PublishPolicyVersion, PublishPolicyVersionHandler } from './policies/policy-catalog.js';
@@ -70,6 +70,7 @@ const handlers = [
   RequestClaimHandler,
   DecideClaimHandler,
   ApproveClaimsHandler,
+  AdjustClaimHandler,
   SettlePayoutHandler,
   AllocateAnnualBudgetHandler,
   RecordUnitChangesHandler,

@@ -6,7 +6,7 @@ export { PublishPolicyVersion, PolicyVersions } from './policies/policy-catalog.
 export { EnrolBeneficiary, UpdateBeneficiary } from './beneficiaries/beneficiary-commands.js';
 export { IssueCard, ReissueCard, RevokeCard } from './cards/card-commands.js';
 export { ActOnAdmission, RecordAdmission } from './admissions/admission-commands.js';
-export { ApproveClaims, type BatchOutcome, type ClaimDecision, DecideClaim, RequestClaim } from './claims/claim-commands.js';
+export { AdjustClaim, ApproveClaims, type BatchOutcome, type ClaimDecision, DecideClaim, RequestClaim } from './claims/claim-commands.js';
 export { SettlePayout } from './payouts/payout-commands.js';
 export { AllocateAnnualBudget } from './budgets/budget-commands.js';
 export { openApplication } from './standalone.js';

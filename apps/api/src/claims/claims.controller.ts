@@ -3,7 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsOptional, IsString, Min, ValidateNested } from 'class-validator';
-import { AggregateReader, ApproveClaims, type ClaimDecision, type CommandContext, DecideClaim, RequestClaim } from '#application';
+import { AdjustClaim, AggregateReader, ApproveClaims, type ClaimDecision, type CommandContext, DecideClaim, RequestClaim } from '#application';
 import { Allowed, Ctx } from '../http/authentication.js';
 import { DateField, TextField, VndField } from '../http/fields.js';
 
@@ -121,6 +121,14 @@ export class ClaimsController {
   @Allowed('decideClaims')
   confirmOverCap(@Param('id') id: string, @Ctx() context: CommandContext) {
     return this.decide(id, { type: 'ConfirmOverCapApproval' }, context);
+  }
+
+  /** Approves the claim's pending adjustments (not by who recorded them); schedules a payout (or recovery) per adjustment that moves money. */
+  @Post('claims/:id/adjustments/approval')
+  @HttpCode(200)
+  @Allowed('decideClaims')
+  approveAdjustments(@Param('id') id: string, @Ctx() context: CommandContext) {
+    return this.commands.execute(new AdjustClaim(id, { type: 'ApproveAdjustments' }, context));
   }
 
   @Post('claims/:id/rejection')

@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, CommandBus, type ICommandHandler } from '@nestjs/cqrs';
-import { AnnualCapLedger, Cards, Claims, Payouts, RuleViolated } from '#domain';
+import { type Admissions, AnnualCapLedger, Cards, Claims, Payouts, type RegimeCode, RuleViolated } from '#domain';
 import { beneficiaryAggregate, beneficiaryOf } from '../beneficiaries/beneficiary-commands.js';
 import { cardAggregate } from '../cards/card-commands.js';
 import { type CommandContext, EventSourcing, hasRole, NotFound, NotPermitted, requireRole } from '../event-sourcing.js';
@@ -176,6 +176,76 @@ export class DecideClaimHandler implements ICommandHandler<DecideClaim> {
       },
       context,
     );
+  }
+}
+
+export class AdjustClaim extends Command<Claims.Claim> {
+  constructor(
+    readonly claimId: string,
+    readonly command: { readonly type: 'RecomputeEntitlements'; readonly data: { readonly cause: Admissions.AdjustmentCause } } | { readonly type: 'ApproveAdjustments' },
+    readonly context: CommandContext,
+  ) {
+    super();
+  }
+}
+
+/**
+ * A retroactive change reaching an approved claim: the recomputation (an administrator's batch)
+ * and the approval of what it recorded, which schedules a payout (or recovery) per adjustment.
+ */
+@CommandHandler(AdjustClaim)
+export class AdjustClaimHandler implements ICommandHandler<AdjustClaim> {
+  constructor(
+    @Inject(EventSourcing) private readonly sourcing: EventSourcing,
+    @Inject(PolicyVersions) private readonly policies: PolicyVersions,
+    @Inject(PayoutScheduler) private readonly payouts: PayoutScheduler,
+  ) {}
+
+  async execute({ claimId, command, context }: AdjustClaim): Promise<Claims.Claim> {
+    if (command.type === 'RecomputeEntitlements') requireRole(context.actor, 'applyRetroactiveChanges', 'recomputing a claim');
+    else requireRole(context.actor, 'decideClaims', "approving a claim's adjustments");
+    const by = context.actor.username;
+    const { state } = await this.sourcing.decideOn(
+      Claims.claimStreamId(claimId),
+      claimAggregate,
+      async (current) => {
+        if (current.status === 'none') throw new NotFound(`no claim ${claimId}`);
+        const [policyOn, beneficiary] = await Promise.all([
+          this.policies.inForce(),
+          current.facts.beneficiaryId ? beneficiaryOf(this.sourcing, current.facts.beneficiaryId) : beneficiaryAggregate.initial,
+        ]);
+        const domainCommand: Claims.ClaimCommand = command.type === 'ApproveAdjustments' ? { type: command.type, data: { by } } : { type: command.type, data: { cause: command.data.cause, by } };
+        // The card and the yearly limits were weighed when the claim was decided; a recomputation re-assesses the amount only.
+        return Claims.decide(domainCommand, current, { policyOn, beneficiary, card: cardAggregate.initial, ledger: ledgerAggregate.initial });
+      },
+      context,
+    );
+    if (state.status !== 'none' && command.type === 'ApproveAdjustments') await this.scheduleAdjustments(state, context);
+    return state;
+  }
+
+  private async scheduleAdjustments(claim: Exclude<Claims.Claim, { status: 'none' }>, context: CommandContext): Promise<void> {
+    const facts = claim.facts;
+    for (const adjustment of claim.adjustments ?? []) {
+      if (!adjustment.approvedBy || adjustment.difference === 0) continue;
+      const source = { kind: 'adjustment', id: adjustment.adjustmentId } as const;
+      const group = adjustment.next.group ?? adjustment.previous.group;
+      await this.payouts.schedule(
+        {
+          payoutId: Payouts.payoutIdFor(source, facts.regimeId),
+          source,
+          regimeId: facts.regimeId,
+          regimeCode: facts.regimeId.split('.')[0] as RegimeCode,
+          ...(facts.beneficiaryId ? { beneficiaryId: facts.beneficiaryId } : {}),
+          payee: facts.beneficiaryId ?? facts.staff!.name,
+          ...(group ? { group } : {}),
+          amount: adjustment.difference,
+          serviceDate: facts.serviceDate,
+          policyVersionId: adjustment.next.policyVersionId,
+        },
+        context,
+      );
+    }
   }
 }
 

@@ -1,15 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { AdministrativeUnits, type BeneficiaryGroup, Beneficiaries, dayBefore, policyInForce, Reorganizations } from '#domain';
-import { holdersOfTitlesOn, readModelPosition, registerEntries, staysDischargedFrom } from '#read-models';
+import { claimsServedFrom, holdersOfTitlesOn, readModelPosition, registerEntries, staysDischargedFrom } from '#read-models';
 import { RUNTIME, type Runtime } from '#runtime';
 import { AdministrativeUnitsRegistry } from '../administrative-units/administrative-unit-commands.js';
 import { beneficiaryAggregate, beneficiaryStreamId } from '../beneficiaries/beneficiary-commands.js';
 import { type Actor, type CommandContext, EventSourcing, NotFound, requireRole } from '../event-sourcing.js';
 import { PolicyVersions } from '../policies/policy-catalog.js';
-import { recomputeStays } from '../retroactivity/retroactive-policies.js';
+import { recomputeSources } from '../retroactivity/retroactive-policies.js';
 import { replayEach, type ReplayProgress } from '../retroactivity/replay.js';
-import { beneficiaryFrom, type ChangeTotals, previewStayChanges, type StayChange, totalsOf } from '../retroactivity/stay-recomputation.js';
+import { beneficiaryFrom, type ChangeTotals, type ClaimChange, previewClaimChanges, previewStayChanges, type StayChange, totalsOf } from '../retroactivity/stay-recomputation.js';
 
 const planAggregate = { evolve: Reorganizations.evolve, initial: Reorganizations.initialReorganization };
 
@@ -54,6 +54,8 @@ export interface ReorganizationPreview {
   readonly reclassified: readonly Reclassification[];
   readonly staysExamined: number;
   readonly changes: readonly StayChange[];
+  readonly claimsExamined: number;
+  readonly claimChanges: readonly ClaimChange[];
   readonly totals: ChangeTotals;
 }
 
@@ -61,6 +63,7 @@ export interface ReorganizationOutcome {
   readonly planId: string;
   readonly beneficiaries: number;
   readonly staysExamined: number;
+  readonly claimsExamined: number;
   readonly adjustments: number;
 }
 
@@ -111,23 +114,35 @@ export class ReorganizationPlans {
     const position = await readModelPosition(this.runtime.pool);
     const { reclassified, register } = await this.reclassifications(plan);
     const after = new Map(reclassified.map((r) => [r.beneficiaryId, r.after.group]));
-    const stays = await staysDischargedFrom(this.runtime.pool, plan.effectiveFrom, [...after.keys()]);
+    const [stays, claims] = await Promise.all([
+      staysDischargedFrom(this.runtime.pool, plan.effectiveFrom, [...after.keys()]),
+      claimsServedFrom(this.runtime.pool, plan.effectiveFrom, [...after.keys()]),
+    ]);
     const versions = await this.policies.all();
-    const changes = previewStayChanges(
-      stays,
-      (id) => {
-        const entry = register.get(id);
-        if (!entry) return undefined;
-        const group = after.get(id)!;
-        return Beneficiaries.evolve(beneficiaryFrom(entry), {
-          type: 'BeneficiaryReclassified',
-          data: { group, from: plan.effectiveFrom, reason: plan.title, decisionNumber: plan.decisionNumber, planId },
-        });
-      },
-      (date) => policyInForce(versions, date),
-      { kind: 'reorganization-plan', id: planId },
-    );
-    return { planId, status, effectiveFrom: plan.effectiveFrom, position, reclassified, staysExamined: stays.length, changes, totals: totalsOf(changes) };
+    const beneficiaryOf = (id: string) => {
+      const entry = register.get(id);
+      if (!entry) return undefined;
+      return Beneficiaries.evolve(beneficiaryFrom(entry), {
+        type: 'BeneficiaryReclassified',
+        data: { group: after.get(id)!, from: plan.effectiveFrom, reason: plan.title, decisionNumber: plan.decisionNumber, planId },
+      });
+    };
+    const policyOn = (date: string) => policyInForce(versions, date);
+    const cause = { kind: 'reorganization-plan', id: planId } as const;
+    const changes = previewStayChanges(stays, beneficiaryOf, policyOn, cause);
+    const claimChanges = previewClaimChanges(claims, beneficiaryOf, policyOn, cause);
+    return {
+      planId,
+      status,
+      effectiveFrom: plan.effectiveFrom,
+      position,
+      reclassified,
+      staysExamined: stays.length,
+      changes,
+      claimsExamined: claims.length,
+      claimChanges,
+      totals: totalsOf([...changes, ...claimChanges]),
+    };
   }
 
   /** Confirms the plan (by someone other than who drafted it), then applies it. */
@@ -159,7 +174,7 @@ export class ReorganizationPlans {
     const { plan } = await this.planOf(planId);
     const { reclassified } = await this.reclassifications(plan);
     // Refused unless confirmed, before anything is recorded.
-    Reorganizations.decide({ type: 'RecordPlanApplied', data: { beneficiaries: 0, stays: 0 } }, await this.planOf(planId));
+    Reorganizations.decide({ type: 'RecordPlanApplied', data: { beneficiaries: 0, stays: 0, claims: 0 } }, await this.planOf(planId));
     await replayEach(
       'beneficiaries',
       reclassified,
@@ -180,12 +195,13 @@ export class ReorganizationPlans {
         ),
       { ...(onProgress ? { onProgress } : {}) },
     );
-    const stays = await staysDischargedFrom(this.runtime.pool, plan.effectiveFrom, reclassified.map((person) => person.beneficiaryId));
-    const outcome = await recomputeStays(this.commands, stays, { kind: 'reorganization-plan', id: planId }, actor, onProgress);
+    const people = reclassified.map((person) => person.beneficiaryId);
+    const [stays, claims] = await Promise.all([staysDischargedFrom(this.runtime.pool, plan.effectiveFrom, people), claimsServedFrom(this.runtime.pool, plan.effectiveFrom, people)]);
+    const outcome = await recomputeSources(this.commands, stays, claims, { kind: 'reorganization-plan', id: planId }, actor, onProgress);
     await this.sourcing.decideOn(
       Reorganizations.reorganizationStreamId(planId),
       planAggregate,
-      (current) => Reorganizations.decide({ type: 'RecordPlanApplied', data: { beneficiaries: reclassified.length, stays: stays.length } }, current),
+      (current) => Reorganizations.decide({ type: 'RecordPlanApplied', data: { beneficiaries: reclassified.length, stays: stays.length, claims: claims.length } }, current),
       { actor, commandId: `reorganization-${planId}-applied` },
     );
     return { planId, beneficiaries: reclassified.length, ...outcome };

@@ -1,13 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { type Admissions, parsePolicyVersion, PolicyCatalog, type PolicyVersion, policyInForce } from '#domain';
-import { readModelPosition, registerEntries, type StayRecord, staysDischargedFrom } from '#read-models';
+import { type ClaimRecord, claimsServedFrom, readModelPosition, registerEntries, type StayRecord, staysDischargedFrom } from '#read-models';
 import { RUNTIME, type Runtime } from '#runtime';
 import { ActOnAdmission } from '../admissions/admission-commands.js';
+import { AdjustClaim } from '../claims/claim-commands.js';
 import { type Actor, NotFound, requireRole } from '../event-sourcing.js';
 import { PolicyVersions, PublishPolicyVersion } from '../policies/policy-catalog.js';
 import { replayEach, type ReplayProgress } from './replay.js';
-import { beneficiaryFrom, type ChangeTotals, previewStayChanges, type StayChange, totalsOf } from './stay-recomputation.js';
+import { beneficiaryFrom, type ChangeTotals, type ClaimChange, previewClaimChanges, previewStayChanges, type StayChange, totalsOf } from './stay-recomputation.js';
 
 export interface PolicyPreview {
   readonly versionId: string;
@@ -18,17 +19,17 @@ export interface PolicyPreview {
   readonly position: string;
   readonly staysExamined: number;
   readonly changes: readonly StayChange[];
+  readonly claimsExamined: number;
+  readonly claimChanges: readonly ClaimChange[];
   readonly totals: ChangeTotals;
 }
 
 export interface RecomputationOutcome {
   readonly staysExamined: number;
+  readonly claimsExamined: number;
   /** Adjustments on record for this cause after the run: the same however often it runs. */
   readonly adjustments: number;
 }
-
-/** Stays a change from `from` (until `to`, when it ends) can alter. */
-const staysWithin = (stays: readonly StayRecord[], to: string | undefined) => (to ? stays.filter((stay) => stay.admittedOn <= to) : stays);
 
 /**
  * A policy version with past effect: previewed before anything is recorded, then published and
@@ -54,18 +55,34 @@ export class RetroactivePolicies {
     requireRole(actor, 'applyRetroactiveChanges', 'previewing a retroactive policy version');
     const { candidate, versions, published } = await this.withCandidate(version);
     const position = await readModelPosition(this.runtime.pool);
-    const stays = staysWithin(await staysDischargedFrom(this.runtime.pool, candidate.effectiveFrom), candidate.effectiveTo);
-    const register = await registerEntries(this.runtime.pool, [...new Set(stays.map((stay) => stay.beneficiaryId))]);
-    const changes = previewStayChanges(
-      stays,
-      (id) => {
-        const entry = register.get(id);
-        return entry && beneficiaryFrom(entry);
-      },
-      (date) => policyInForce(versions, date),
-      { kind: 'policy-version', id: candidate.id },
-    );
-    return { versionId: candidate.id, effectiveFrom: candidate.effectiveFrom, published, position, staysExamined: stays.length, changes, totals: totalsOf(changes) };
+    const { stays, claims } = await this.touchedBy(candidate);
+    const register = await registerEntries(this.runtime.pool, [...new Set([...stays, ...claims].map((source) => source.beneficiaryId))]);
+    const beneficiaryOf = (id: string) => {
+      const entry = register.get(id);
+      return entry && beneficiaryFrom(entry);
+    };
+    const policyOn = (date: string) => policyInForce(versions, date);
+    const cause = { kind: 'policy-version', id: candidate.id } as const;
+    const changes = previewStayChanges(stays, beneficiaryOf, policyOn, cause);
+    const claimChanges = previewClaimChanges(claims, beneficiaryOf, policyOn, cause);
+    return {
+      versionId: candidate.id,
+      effectiveFrom: candidate.effectiveFrom,
+      published,
+      position,
+      staysExamined: stays.length,
+      changes,
+      claimsExamined: claims.length,
+      claimChanges,
+      totals: totalsOf([...changes, ...claimChanges]),
+    };
+  }
+
+  /** The stays and approved claims a version's period can alter. */
+  private async touchedBy(version: PolicyVersion): Promise<{ stays: StayRecord[]; claims: ClaimRecord[] }> {
+    const [stays, claims] = await Promise.all([staysDischargedFrom(this.runtime.pool, version.effectiveFrom), claimsServedFrom(this.runtime.pool, version.effectiveFrom)]);
+    const to = version.effectiveTo;
+    return { stays: to ? stays.filter((stay) => stay.admittedOn <= to) : stays, claims: to ? claims.filter((claim) => String(claim.facts.serviceDate) <= to) : claims };
   }
 
   /** Publishes the version (again: no effect) and recomputes every stay it touches; resumable, and a second run records nothing. */
@@ -80,20 +97,24 @@ export class RetroactivePolicies {
     requireRole(actor, 'applyRetroactiveChanges', 'recomputing stays under a policy version');
     const version = (await this.policies.all()).find((published) => published.id === versionId);
     if (!version) throw new NotFound(`no published policy version ${versionId}`);
-    const stays = staysWithin(await staysDischargedFrom(this.runtime.pool, version.effectiveFrom), version.effectiveTo);
-    return recomputeStays(this.commands, stays, { kind: 'policy-version', id: versionId }, actor, onProgress);
+    const { stays, claims } = await this.touchedBy(version);
+    return recomputeSources(this.commands, stays, claims, { kind: 'policy-version', id: versionId }, actor, onProgress);
   }
 }
 
-/** Recomputes each stay on its own stream under a command id naming the cause and the stay. */
-export async function recomputeStays(
+/** Recomputes each stay, then each claim, on its own stream under a command id naming the cause and the stay or claim. */
+export async function recomputeSources(
   commands: CommandBus,
   stays: readonly StayRecord[],
+  claims: readonly ClaimRecord[],
   cause: Admissions.AdjustmentCause,
   actor: Actor,
   onProgress?: (progress: ReplayProgress) => void,
 ): Promise<RecomputationOutcome> {
   let adjustments = 0;
+  const count = (recorded: readonly { cause: Admissions.AdjustmentCause }[] | undefined) =>
+    (adjustments += (recorded ?? []).filter((adjustment) => adjustment.cause.kind === cause.kind && adjustment.cause.id === cause.id).length);
+  const progress = onProgress ? { onProgress } : {};
   await replayEach(
     'stays',
     stays,
@@ -101,9 +122,18 @@ export async function recomputeStays(
       const state = await commands.execute(
         new ActOnAdmission(stay.admissionId, { type: 'RecomputeEntitlements', data: { cause } }, { actor, commandId: `recompute-${cause.kind}-${cause.id}-${stay.admissionId}` }),
       );
-      if (state.status !== 'none') adjustments += state.adjustments.filter((adjustment) => adjustment.cause.kind === cause.kind && adjustment.cause.id === cause.id).length;
+      if (state.status !== 'none') count(state.adjustments);
     },
-    { ...(onProgress ? { onProgress } : {}) },
+    progress,
   );
-  return { staysExamined: stays.length, adjustments };
+  await replayEach(
+    'claims',
+    claims,
+    async (claim) => {
+      const state = await commands.execute(new AdjustClaim(claim.claimId, { type: 'RecomputeEntitlements', data: { cause } }, { actor, commandId: `recompute-${cause.kind}-${cause.id}-${claim.claimId}` }));
+      if (state.status !== 'none') count(state.adjustments);
+    },
+    progress,
+  );
+  return { staysExamined: stays.length, claimsExamined: claims.length, adjustments };
 }

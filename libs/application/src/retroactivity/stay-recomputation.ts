@@ -1,5 +1,5 @@
-import { Admissions, type BeneficiaryGroup, Beneficiaries, type PolicyVersion } from '#domain';
-import type { RegisterRecord, StayRecord } from '#read-models';
+import { Admissions, AnnualCapLedger, type BeneficiaryGroup, Beneficiaries, Cards, Claims, type PolicyVersion } from '#domain';
+import type { ClaimRecord, RegisterRecord, StayRecord } from '#read-models';
 
 /** One regime of one stay that a retroactive change alters: an adjustment of an approved stay, or a fresh entitlement of one awaiting approval. */
 export interface StayChange {
@@ -7,6 +7,17 @@ export interface StayChange {
   readonly beneficiaryId: string;
   readonly regimeId: 'a' | 'b';
   readonly kind: 'adjustment' | 'entitlement';
+  readonly serviceDate: string;
+  readonly previous: { readonly amount: number; readonly group: number };
+  readonly next: { readonly amount: number; readonly group: number };
+  readonly difference: number;
+}
+
+/** An approved claim that a retroactive change alters: what it was worth, what it is worth now. */
+export interface ClaimChange {
+  readonly claimId: string;
+  readonly beneficiaryId: string;
+  readonly regimeId: string;
   readonly serviceDate: string;
   readonly previous: { readonly amount: number; readonly group: number };
   readonly next: { readonly amount: number; readonly group: number };
@@ -96,7 +107,42 @@ export function previewStayChanges(
   return changes;
 }
 
-export function totalsOf(changes: readonly StayChange[]): ChangeTotals {
+/** Each approved claim re-assessed by the claim aggregate's own decision, as the confirmation does on its stream. */
+export function previewClaimChanges(
+  claims: readonly ClaimRecord[],
+  beneficiaryOf: (beneficiaryId: string) => Beneficiaries.Beneficiary | undefined,
+  policyOn: (date: string) => PolicyVersion | undefined,
+  cause: Admissions.AdjustmentCause,
+): ClaimChange[] {
+  const changes: ClaimChange[] = [];
+  for (const claim of claims) {
+    const beneficiary = beneficiaryOf(claim.beneficiaryId);
+    if (!beneficiary) continue;
+    const { amount, clause, basis, overCap, group, policyVersionId, capped } = claim.approval;
+    const state: Claims.Claim = {
+      status: 'approved',
+      facts: claim.facts as unknown as Claims.ClaimFacts,
+      approval: { amount, approvedBy: [], policyVersionId, clause, basis, partial: false, overCap, ...(group ? { group: group as BeneficiaryGroup } : {}), ...(capped ? { limit: { cap: basis } } : {}) },
+    };
+    const context = { policyOn, beneficiary, card: Cards.initialCard, ledger: AnnualCapLedger.initialAnnualCapLedger };
+    for (const event of Claims.decide({ type: 'RecomputeEntitlements', data: { cause, by: 'preview' } }, state, context)) {
+      if (event.type !== 'AdjustmentEntitled') continue;
+      const { regimeId, serviceDate, previous, next, difference } = event.data;
+      changes.push({
+        claimId: claim.claimId,
+        beneficiaryId: claim.beneficiaryId,
+        regimeId,
+        serviceDate,
+        previous: { amount: previous.amount, group: previous.group ?? 0 },
+        next: { amount: next.amount, group: next.group ?? previous.group ?? 0 },
+        difference,
+      });
+    }
+  }
+  return changes;
+}
+
+export function totalsOf(changes: readonly (StayChange | ClaimChange)[]): ChangeTotals {
   const byRegime: Record<string, { changes: number; difference: number; byGroup: Record<string, number> }> = {};
   for (const change of changes) {
     const regime = (byRegime[change.regimeId] ??= { changes: 0, difference: 0, byGroup: {} });

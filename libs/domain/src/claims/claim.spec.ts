@@ -345,3 +345,54 @@ describe('the annual cap of special drugs (regime g)', () => {
     claims(forMinh()).given([requested(seriousIllness)]).when({ type: 'ProposeOverCapApproval', data: proposed.data }).thenThrows({ rule: 'NotCappedRegime' });
   });
 });
+
+describe('recomputing an approved claim after a retroactive change', () => {
+  // A group-4 health check (h.fixed: 2,000,000 for group 4, 3,000,000 for group 3, nothing for group 5).
+  const check: ClaimFacts = { claimId: 'cl-h', regimeId: 'h.fixed', serviceDate: '2025-08-15', ...byMinh };
+  const requested: ClaimEvent = { type: 'ClaimRequested', data: check };
+  const approvedCheck = decide({ type: 'ApproveClaim', data: { by: 'head-1' } }, evolve(initialClaim, requested), forMinh());
+  const history = [requested, ...approvedCheck];
+  const cause = { kind: 'reorganization-plan', id: 'two-tier-2025' } as const;
+  const reclassifiedTo = (group: 3 | 5) => ({ ...forMinh(), beneficiary: Beneficiaries.evolve(minh, { type: 'BeneficiaryReclassified', data: { group, from: '2025-07-01', reason: 'plan', decisionNumber: '759/QĐ-TTg' } }) });
+  const recompute = (context: ClaimContext, by = 'admin-1') => claims(context).given(history).when({ type: 'RecomputeEntitlements', data: { cause, by } });
+
+  it('tops up a claim whose group now earns more, and recovers one whose group earns nothing, without checking the card again', () => {
+    recompute({ ...reclassifiedTo(3), card: Cards.initialCard }).then([
+      {
+        type: 'AdjustmentEntitled',
+        data: {
+          adjustmentId: 'cl-h-1',
+          regimeId: 'h.fixed',
+          cause,
+          corrects: { claimId: 'cl-h', regimeId: 'h.fixed', payoutId: 'claim-cl-h' },
+          serviceDate: '2025-08-15',
+          previous: { amount: 2000000, group: 4, policyVersionId: resolution24.id },
+          next: { amount: 3000000, group: 3, policyVersionId: resolution24.id, clause: clause('h') },
+          difference: 1000000,
+          recordedBy: 'admin-1',
+        },
+      },
+    ]);
+    const [recovery] = decide({ type: 'RecomputeEntitlements', data: { cause, by: 'admin-1' } }, history.reduce(evolve, initialClaim), reclassifiedTo(5));
+    expect(recovery).toMatchObject({ type: 'AdjustmentEntitled', data: { previous: { amount: 2000000, group: 4 }, next: { amount: 0 }, difference: -2000000 } });
+    // Recomputing again after the recovery records nothing.
+    claims(reclassifiedTo(5)).given([...history, recovery!]).when({ type: 'RecomputeEntitlements', data: { cause, by: 'admin-1' } }).then([]);
+  });
+
+  it('records nothing when nothing changed, for a claim not approved, or for a claim against the annual cap', () => {
+    recompute(forMinh()).then([]);
+    claims(reclassifiedTo(5)).given([requested]).when({ type: 'RecomputeEntitlements', data: { cause, by: 'admin-1' } }).then([]);
+    const drugs: ClaimFacts = { claimId: 'cl-g', regimeId: 'g', serviceDate: '2025-08-01', cost: 1000000, councilDecisionNumber: '1/HĐCM', items: [{ name: 'x', quantity: 1, cost: 1000000 }], ...byMinh };
+    const drugsRequested: ClaimEvent = { type: 'ClaimRequested', data: drugs };
+    const drugsApproved = decide({ type: 'ApproveClaim', data: { by: 'head-1' } }, evolve(initialClaim, drugsRequested), forMinh());
+    claims(reclassifiedTo(5)).given([drugsRequested, ...drugsApproved]).when({ type: 'RecomputeEntitlements', data: { cause, by: 'admin-1' } }).then([]);
+  });
+
+  it('approves the adjustments by someone other than who recorded them, once', () => {
+    const adjusted = [...history, ...decide({ type: 'RecomputeEntitlements', data: { cause, by: 'admin-1' } }, history.reduce(evolve, initialClaim), reclassifiedTo(5))];
+    claims(forMinh()).given(adjusted).when({ type: 'ApproveAdjustments', data: { by: 'admin-1' } }).thenThrows({ rule: 'ApprovingOwnRequest' });
+    const approval: ClaimEvent = { type: 'AdjustmentsApproved', data: { adjustmentIds: ['cl-h-1'], by: 'head-2' } };
+    claims(forMinh()).given(adjusted).when({ type: 'ApproveAdjustments', data: { by: 'head-2' } }).then([approval]);
+    claims(forMinh()).given([...adjusted, approval]).when({ type: 'ApproveAdjustments', data: { by: 'head-2' } }).thenThrows({ rule: 'NoAdjustmentPending' });
+  });
+});

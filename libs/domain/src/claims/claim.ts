@@ -1,5 +1,6 @@
 import { type Beneficiary, groupOn } from '../beneficiaries/beneficiary.js';
 import { type Card, cardValidOn } from '../cards/card.js';
+import type { AdjustmentCause } from '../admissions/admission.js';
 import { type AnnualCapLedger, timesUsed } from '../drug-reimbursements/annual-cap-ledger.js';
 import {
   actualCostUpToAnnualCap,
@@ -72,8 +73,23 @@ export interface ClaimApproval {
   readonly segments?: readonly DailySegment[];
 }
 
+/** What an approved claim is worth after a retroactive change, and the difference to pay (or recover). */
+export interface ClaimAdjustmentData {
+  readonly adjustmentId: string;
+  readonly regimeId: string;
+  readonly cause: AdjustmentCause;
+  readonly corrects: { readonly claimId: string; readonly regimeId: string; readonly payoutId: string };
+  readonly serviceDate: string;
+  readonly previous: { readonly amount: number; readonly group?: BeneficiaryGroup; readonly policyVersionId: string };
+  readonly next: { readonly amount: number; readonly group?: BeneficiaryGroup; readonly policyVersionId: string; readonly clause: string };
+  readonly difference: number;
+  readonly recordedBy: string;
+}
+
 export type ClaimEvent =
   | { readonly type: 'ClaimRequested'; readonly data: ClaimFacts }
+  | { readonly type: 'AdjustmentEntitled'; readonly data: ClaimAdjustmentData }
+  | { readonly type: 'AdjustmentsApproved'; readonly data: { readonly adjustmentIds: readonly string[]; readonly by: string } }
   | { readonly type: 'OverCapApprovalProposed'; readonly data: { readonly by: string; readonly reason: string } }
   | { readonly type: 'ClaimApproved'; readonly data: ClaimApproval }
   | { readonly type: 'ClaimRejected'; readonly data: { readonly by: string; readonly reason: string } };
@@ -87,7 +103,10 @@ export type ClaimCommand =
   | { readonly type: 'ProposeOverCapApproval'; readonly data: { readonly by: string; readonly reason: string } }
   /** The second approver grants the whole amount over the cap. */
   | { readonly type: 'ConfirmOverCapApproval'; readonly data: { readonly by: string } }
-  | { readonly type: 'RejectClaim'; readonly data: { readonly by: string; readonly reason: string } };
+  | { readonly type: 'RejectClaim'; readonly data: { readonly by: string; readonly reason: string } }
+  /** Re-assesses an approved claim under what is known now (policy versions, groups): an adjustment when its worth changed. */
+  | { readonly type: 'RecomputeEntitlements'; readonly data: { readonly cause: AdjustmentCause; readonly by: string } }
+  | { readonly type: 'ApproveAdjustments'; readonly data: { readonly by: string } };
 
 export type Claim =
   | { readonly status: 'none' }
@@ -96,6 +115,7 @@ export type Claim =
       readonly facts: ClaimFacts;
       readonly overCapProposal?: { readonly by: string; readonly reason: string };
       readonly approval?: ClaimApproval;
+      readonly adjustments?: readonly (ClaimAdjustmentData & { readonly approvedBy?: string })[];
     };
 
 export const initialClaim: Claim = { status: 'none' };
@@ -137,6 +157,7 @@ export type ClaimRule =
   | 'DeceasedBeforeServiceDate'
   | 'CardNotValidOnServiceDate'
   | 'NothingOwed'
+  | 'NoAdjustmentPending'
   | 'InvalidInput';
 
 /** The annual-ledger stream of a claim: one per beneficiary (or staff member), regime and year. */
@@ -165,7 +186,7 @@ function wholeVnd(value: number | undefined, field: string, required: boolean): 
 }
 
 /** The claimant is on the register, in a group, alive and holding a valid card on the service date. */
-function checkEligibility(facts: ClaimFacts, context: ClaimContext): BeneficiaryGroup {
+function checkEligibility(facts: ClaimFacts, context: ClaimContext, checkCard: boolean): BeneficiaryGroup {
   const { beneficiary, card } = context;
   if (beneficiary.status === 'unknown') throw refused('NotABeneficiary', `no beneficiary ${facts.beneficiaryId} on the register`, 'beneficiaryId');
   if (beneficiary.removedOn !== undefined && beneficiary.removedOn <= facts.serviceDate) {
@@ -176,7 +197,7 @@ function checkEligibility(facts: ClaimFacts, context: ClaimContext): Beneficiary
   }
   const group = groupOn(beneficiary, facts.serviceDate);
   if (group === undefined) throw refused('NotABeneficiaryOnServiceDate', `beneficiary ${beneficiary.id} held no group on ${facts.serviceDate}`, 'serviceDate');
-  if (card.status === 'none' || card.beneficiaryId !== beneficiary.id || !cardValidOn(card, facts.serviceDate)) {
+  if (checkCard && (card.status === 'none' || card.beneficiaryId !== beneficiary.id || !cardValidOn(card, facts.serviceDate))) {
     throw refused('CardNotValidOnServiceDate', `card ${facts.cardNumber} is not a valid card of beneficiary ${beneficiary.id} on ${facts.serviceDate}`, 'cardNumber');
   }
   return group;
@@ -195,7 +216,7 @@ export interface ClaimAssessment extends Omit<ClaimApproval, 'approvedBy' | 'par
  * entitlement. A refusal names the rule; a claim over the annual cap is assessed (the approver
  * decides what to do with the excess).
  */
-export function assessClaim(facts: ClaimFacts, context: ClaimContext): ClaimAssessment {
+export function assessClaim(facts: ClaimFacts, context: ClaimContext, options: { readonly recomputing?: boolean } = {}): ClaimAssessment {
   const version = context.policyOn(facts.serviceDate);
   if (!version) throw refused(...NOT_ENTITLED['no-policy-in-force']!, 'serviceDate');
   const regime: RegimeDefinition | undefined = version.regimes.find((candidate) => candidate.id === facts.regimeId);
@@ -215,7 +236,8 @@ export function assessClaim(facts: ClaimFacts, context: ClaimContext): ClaimAsse
 
   requireText(facts.beneficiaryId, 'beneficiaryId');
   requireText(facts.cardNumber, 'cardNumber');
-  const group = checkEligibility(facts, context);
+  // A recomputation re-assesses an approved claim: the card was checked when it was decided.
+  const group = checkEligibility(facts, context, !options.recomputing);
   const entitled = (found: Entitled | { entitled: false; reason: string }, field: string): Entitled => {
     if (!found.entitled) throw refused(...NOT_ENTITLED[found.reason]!, field);
     return found;
@@ -285,6 +307,48 @@ function approved(assessment: ClaimAssessment, approval: Pick<ClaimApproval, 'am
   return { type: 'ClaimApproved', data: { ...rest, ...approval } };
 }
 
+/** Refusals that mean the claim is worth nothing now (rather than a fault in the request). */
+const NOTHING_OWED_NOW: readonly string[] = ['NoPolicyInForce', 'RegimeNotInPolicy', 'RegimeNotForGroup', 'NotABeneficiary', 'NotABeneficiaryOnServiceDate', 'DeceasedBeforeServiceDate'];
+
+/**
+ * An approved claim re-assessed under what is known now: an adjustment when its amount, or the
+ * group it counts under, changed. Claims against an annual cap (special drugs) and staff
+ * allowances are left as approved: the first were weighed against the cap by the council and the
+ * approvers, the second belong to no group.
+ */
+function recomputeClaim(state: Exclude<Claim, { status: 'none' }>, cause: AdjustmentCause, by: string, context: ClaimContext): ClaimEvent[] {
+  const approval = state.approval;
+  if (state.status !== 'approved' || !approval || approval.limit?.cap !== undefined || state.facts.staff) return [];
+  const adjustments = state.adjustments ?? [];
+  const now = adjustments.length > 0 ? adjustments[adjustments.length - 1]!.next : { amount: approval.amount, group: approval.group, policyVersionId: approval.policyVersionId };
+  let next: ClaimAdjustmentData['next'];
+  try {
+    const assessed = assessClaim(state.facts, context, { recomputing: true });
+    next = { amount: assessed.amount, ...(assessed.group ? { group: assessed.group } : {}), policyVersionId: assessed.policyVersionId, clause: assessed.clause };
+  } catch (error) {
+    if (!(error instanceof RuleViolated) || !NOTHING_OWED_NOW.includes(error.rule)) throw error;
+    next = { ...now, amount: 0, clause: '' };
+  }
+  if (next.amount === now.amount && (next.amount === 0 || next.group === now.group)) return [];
+  const { claimId, regimeId, serviceDate } = state.facts;
+  return [
+    {
+      type: 'AdjustmentEntitled',
+      data: {
+        adjustmentId: `${claimId}-${adjustments.length + 1}`,
+        regimeId,
+        cause,
+        corrects: { claimId, regimeId, payoutId: `claim-${claimId}` },
+        serviceDate,
+        previous: { amount: now.amount, ...(now.group ? { group: now.group } : {}), policyVersionId: now.policyVersionId },
+        next,
+        difference: next.amount - now.amount,
+        recordedBy: by,
+      },
+    },
+  ];
+}
+
 export function evolve(state: Claim, event: ClaimEvent): Claim {
   switch (event.type) {
     case 'ClaimRequested':
@@ -295,6 +359,12 @@ export function evolve(state: Claim, event: ClaimEvent): Claim {
       return state.status === 'none' ? state : { ...state, status: 'approved', approval: event.data };
     case 'ClaimRejected':
       return state.status === 'none' ? state : { ...state, status: 'rejected' };
+    case 'AdjustmentEntitled':
+      return state.status === 'none' ? state : { ...state, adjustments: [...(state.adjustments ?? []), event.data] };
+    case 'AdjustmentsApproved':
+      return state.status === 'none'
+        ? state
+        : { ...state, adjustments: (state.adjustments ?? []).map((adjustment) => (event.data.adjustmentIds.includes(adjustment.adjustmentId) ? { ...adjustment, approvedBy: event.data.by } : adjustment)) };
     default: {
       const unhandled: never = event;
       return unhandled;
@@ -312,6 +382,18 @@ export function decide(command: ClaimCommand, state: Claim, context: ClaimContex
     return [{ type: 'ClaimRequested', data: facts }];
   }
   if (state.status === 'none') throw refused('NoSuchClaim', 'no such claim');
+  if (command.type === 'RecomputeEntitlements') {
+    requireText(command.data.by, 'by');
+    requireText(command.data.cause.id, 'cause.id');
+    return recomputeClaim(state, command.data.cause, command.data.by, context);
+  }
+  if (command.type === 'ApproveAdjustments') {
+    requireText(command.data.by, 'by');
+    const pending = (state.adjustments ?? []).filter((adjustment) => !adjustment.approvedBy);
+    if (pending.length === 0) throw refused('NoAdjustmentPending', `claim ${state.facts.claimId} has no adjustment awaiting approval`);
+    if (pending.some((adjustment) => adjustment.recordedBy === command.data.by)) throw refused('ApprovingOwnRequest', `${command.data.by} recorded these adjustments and cannot also approve them`);
+    return [{ type: 'AdjustmentsApproved', data: { adjustmentIds: pending.map((adjustment) => adjustment.adjustmentId), by: command.data.by } }];
+  }
   if (state.status !== 'requested') throw refused('AlreadyDecided', `claim ${state.facts.claimId} is already ${state.status}`);
 
   switch (command.type) {

@@ -35,10 +35,10 @@ describe('reorganization plans', () => {
     const confirmed: ReorganizationEvent = { type: 'ReorganizationPlanConfirmed', data: { by: 'admin-2' } };
     spec.given([drafted]).when({ type: 'ConfirmReorganizationPlan', data: { by: 'admin-2' } }).then([confirmed]);
     spec.given([drafted, confirmed]).when({ type: 'ConfirmReorganizationPlan', data: { by: 'admin-3' } }).then([]);
-    spec.given([drafted]).when({ type: 'RecordPlanApplied', data: { beneficiaries: 1, stays: 2 } }).thenThrows({ rule: 'NotConfirmed' });
-    const applied: ReorganizationEvent = { type: 'ReorganizationPlanApplied', data: { beneficiaries: 1, stays: 2 } };
-    spec.given([drafted, confirmed]).when({ type: 'RecordPlanApplied', data: { beneficiaries: 1, stays: 2 } }).then([applied]);
-    spec.given([drafted, confirmed, applied]).when({ type: 'RecordPlanApplied', data: { beneficiaries: 1, stays: 2 } }).then([]);
+    spec.given([drafted]).when({ type: 'RecordPlanApplied', data: { beneficiaries: 1, stays: 2, claims: 0 } }).thenThrows({ rule: 'NotConfirmed' });
+    const applied: ReorganizationEvent = { type: 'ReorganizationPlanApplied', data: { beneficiaries: 1, stays: 2, claims: 0 } };
+    spec.given([drafted, confirmed]).when({ type: 'RecordPlanApplied', data: { beneficiaries: 1, stays: 2, claims: 0 } }).then([applied]);
+    spec.given([drafted, confirmed, applied]).when({ type: 'RecordPlanApplied', data: { beneficiaries: 1, stays: 2, claims: 0 } }).then([]);
     spec.given([]).when({ type: 'ConfirmReorganizationPlan', data: { by: 'admin-2' } }).thenThrows({ rule: 'NoSuchPlan' });
   });
 

@@ -34,12 +34,12 @@ export interface ReorganizationPlan {
 export type ReorganizationEvent =
   | { readonly type: 'ReorganizationPlanDrafted'; readonly data: ReorganizationPlan & { readonly draftedBy: string } }
   | { readonly type: 'ReorganizationPlanConfirmed'; readonly data: { readonly by: string } }
-  | { readonly type: 'ReorganizationPlanApplied'; readonly data: { readonly beneficiaries: number; readonly stays: number } };
+  | { readonly type: 'ReorganizationPlanApplied'; readonly data: { readonly beneficiaries: number; readonly stays: number; readonly claims: number } };
 
 export type ReorganizationCommand =
   | { readonly type: 'DraftReorganizationPlan'; readonly data: { readonly plan: ReorganizationPlan; readonly by: string } }
   | { readonly type: 'ConfirmReorganizationPlan'; readonly data: { readonly by: string } }
-  | { readonly type: 'RecordPlanApplied'; readonly data: { readonly beneficiaries: number; readonly stays: number } };
+  | { readonly type: 'RecordPlanApplied'; readonly data: { readonly beneficiaries: number; readonly stays: number; readonly claims: number } };
 
 export type Reorganization =
   | { readonly status: 'none' }
