@@ -244,9 +244,11 @@ async function reportView(year = '2025') {
     h('p', { class: 'fw-semibold' }, `${t('total')}: `, h('span', { 'data-testid': 'report-total' }, vnd(report.totalAmount))));
 }
 
-function changesTable(changes) {
+/** Stays' and claims' changes in one table: the source, the regime, the group before and after, the money. */
+function changesTable(preview) {
+  const rows = [...preview.changes.map((change) => ({ ...change, source: change.admissionId })), ...preview.claimChanges.map((change) => ({ ...change, source: change.claimId }))].slice(0, 100);
   return table(['', t('regime'), `${t('group')} (${t('before')} → ${t('after')})`, { label: t('before'), money: true }, { label: t('after'), money: true }, { label: t('difference'), money: true }],
-    changes.map((change) => h('tr', {}, h('td', {}, change.admissionId.slice(0, 8)), h('td', {}, change.regimeId), h('td', {}, `${change.previous.group} → ${change.next.group}`), money(change.previous.amount), money(change.next.amount), money(change.difference))), { id: 'changes-table' });
+    rows.map((change) => h('tr', {}, h('td', {}, change.source.slice(0, 8)), h('td', {}, change.regimeId), h('td', {}, `${change.previous.group} → ${change.next.group}`), money(change.previous.amount), money(change.next.amount), money(change.difference))), { id: 'changes-table' });
 }
 
 function jsonEditor(id, value) {
@@ -277,7 +279,7 @@ async function retroactiveView() {
     return h('div', {},
       h('p', { 'data-testid': 'plan-summary' }, `${t('reclassified')}: ${preview.reclassified.length} · ${t('changes')}: ${preview.totals.changes} · ${t('difference')}: ${vnd(preview.totals.difference)}`),
       table([t('name'), `${t('before')}`, `${t('after')}`], preview.reclassified.slice(0, 50).map((person) => h('tr', {}, h('td', {}, person.fullName), h('td', {}, `${person.before.title}, ${person.before.administrativeUnit}, ${t('group')} ${person.before.group}`), h('td', {}, `${person.after.title}, ${person.after.administrativeUnit}, ${t('group')} ${person.after.group}`)))),
-      changesTable(preview.changes.slice(0, 100)));
+      changesTable(preview));
   };
   // A new version starts as a copy of the latest one, to be given its id, effective date and rates.
   const versions = await api('/policy-versions');
@@ -294,7 +296,7 @@ async function retroactiveView() {
     planOut,
     h('h2', { class: 'h5 mt-4' }, t('policyTitle')), version,
     h('div', { class: 'd-flex gap-2 my-2' },
-      h('button', { class: 'btn btn-outline-primary btn-sm', id: 'policy-preview', onclick: run(policyOut, async () => { const preview = await post('/policy-versions/preview', JSON.parse(version.value)); return h('div', {}, h('p', { 'data-testid': 'policy-summary' }, `${t('changes')}: ${preview.totals.changes} · ${t('difference')}: ${vnd(preview.totals.difference)}`), changesTable(preview.changes.slice(0, 100))); }) }, t('preview')),
+      h('button', { class: 'btn btn-outline-primary btn-sm', id: 'policy-preview', onclick: run(policyOut, async () => { const preview = await post('/policy-versions/preview', JSON.parse(version.value)); return h('div', {}, h('p', { 'data-testid': 'policy-summary' }, `${t('changes')}: ${preview.totals.changes} · ${t('difference')}: ${vnd(preview.totals.difference)}`), changesTable(preview)); }) }, t('preview')),
       h('button', { class: 'btn btn-danger btn-sm', id: 'policy-confirm', onclick: run(policyOut, async () => { const done = await post('/policy-versions/confirmation', JSON.parse(version.value)); return h('div', { class: 'alert alert-success', 'data-testid': 'policy-done' }, `${t('done')}: ${done.adjustments} ${t('adjustments')}`); }) }, t('confirm'))),
     policyOut);
 }
