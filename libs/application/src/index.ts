@@ -17,5 +17,5 @@ export { AdministrativeUnitsRegistry, RecordUnitChanges } from './administrative
 export { DraftReorganizationPlan, type Reclassification, type ReorganizationOutcome, type ReorganizationPreview, ReorganizationPlans } from './reorganizations/reorganizations.js';
 export { type PolicyPreview, type RecomputationOutcome, RetroactivePolicies } from './retroactivity/retroactive-policies.js';
 export type { ReplayProgress } from './retroactivity/replay.js';
-export type { ChangeTotals, StayChange } from './retroactivity/stay-recomputation.js';
+export type { ChangeTotals, ClaimChange, RecomputationPreview, StayChange } from './retroactivity/stay-recomputation.js';
 export { BeneficiaryImports, beneficiaryListTemplate, type ImportReport, IMPORT_COLUMNS, type RowError } from './imports/beneficiary-import.js';

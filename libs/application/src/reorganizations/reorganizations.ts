@@ -9,7 +9,7 @@ import { type Actor, type CommandContext, EventSourcing, NotFound, requireRole }
 import { PolicyVersions } from '../policies/policy-catalog.js';
 import { recomputeSources } from '../retroactivity/retroactive-policies.js';
 import { replayEach, type ReplayProgress } from '../retroactivity/replay.js';
-import { beneficiaryFrom, type ChangeTotals, type ClaimChange, previewClaimChanges, previewStayChanges, type StayChange, totalsOf } from '../retroactivity/stay-recomputation.js';
+import { beneficiaryFrom, previewRecomputation, type RecomputationPreview } from '../retroactivity/stay-recomputation.js';
 
 const planAggregate = { evolve: Reorganizations.evolve, initial: Reorganizations.initialReorganization };
 
@@ -46,17 +46,12 @@ export interface Reclassification {
   readonly after: { readonly title: string; readonly administrativeUnit: string; readonly group: BeneficiaryGroup };
 }
 
-export interface ReorganizationPreview {
+export interface ReorganizationPreview extends RecomputationPreview {
   readonly planId: string;
   readonly status: string;
   readonly effectiveFrom: string;
   readonly position: string;
   readonly reclassified: readonly Reclassification[];
-  readonly staysExamined: number;
-  readonly changes: readonly StayChange[];
-  readonly claimsExamined: number;
-  readonly claimChanges: readonly ClaimChange[];
-  readonly totals: ChangeTotals;
 }
 
 export interface ReorganizationOutcome {
@@ -127,22 +122,8 @@ export class ReorganizationPlans {
         data: { group: after.get(id)!, from: plan.effectiveFrom, reason: plan.title, decisionNumber: plan.decisionNumber, planId },
       });
     };
-    const policyOn = (date: string) => policyInForce(versions, date);
-    const cause = { kind: 'reorganization-plan', id: planId } as const;
-    const changes = previewStayChanges(stays, beneficiaryOf, policyOn, cause);
-    const claimChanges = previewClaimChanges(claims, beneficiaryOf, policyOn, cause);
-    return {
-      planId,
-      status,
-      effectiveFrom: plan.effectiveFrom,
-      position,
-      reclassified,
-      staysExamined: stays.length,
-      changes,
-      claimsExamined: claims.length,
-      claimChanges,
-      totals: totalsOf([...changes, ...claimChanges]),
-    };
+    const recomputation = previewRecomputation(stays, claims, beneficiaryOf, (date) => policyInForce(versions, date), { kind: 'reorganization-plan', id: planId });
+    return { planId, status, effectiveFrom: plan.effectiveFrom, position, reclassified, ...recomputation };
   }
 
   /** Confirms the plan (by someone other than who drafted it), then applies it. */

@@ -8,20 +8,15 @@ import { AdjustClaim } from '../claims/claim-commands.js';
 import { type Actor, NotFound, requireRole } from '../event-sourcing.js';
 import { PolicyVersions, PublishPolicyVersion } from '../policies/policy-catalog.js';
 import { replayEach, type ReplayProgress } from './replay.js';
-import { beneficiaryFrom, type ChangeTotals, type ClaimChange, previewClaimChanges, previewStayChanges, type StayChange, totalsOf } from './stay-recomputation.js';
+import { beneficiaryFrom, previewRecomputation, type RecomputationPreview } from './stay-recomputation.js';
 
-export interface PolicyPreview {
+export interface PolicyPreview extends RecomputationPreview {
   readonly versionId: string;
   readonly effectiveFrom: string;
   /** Whether the version is already in the catalog (confirming it again recomputes, and finds nothing left to do). */
   readonly published: boolean;
   /** The read models' log position the preview was computed at. */
   readonly position: string;
-  readonly staysExamined: number;
-  readonly changes: readonly StayChange[];
-  readonly claimsExamined: number;
-  readonly claimChanges: readonly ClaimChange[];
-  readonly totals: ChangeTotals;
 }
 
 export interface RecomputationOutcome {
@@ -61,21 +56,8 @@ export class RetroactivePolicies {
       const entry = register.get(id);
       return entry && beneficiaryFrom(entry);
     };
-    const policyOn = (date: string) => policyInForce(versions, date);
-    const cause = { kind: 'policy-version', id: candidate.id } as const;
-    const changes = previewStayChanges(stays, beneficiaryOf, policyOn, cause);
-    const claimChanges = previewClaimChanges(claims, beneficiaryOf, policyOn, cause);
-    return {
-      versionId: candidate.id,
-      effectiveFrom: candidate.effectiveFrom,
-      published,
-      position,
-      staysExamined: stays.length,
-      changes,
-      claimsExamined: claims.length,
-      claimChanges,
-      totals: totalsOf([...changes, ...claimChanges]),
-    };
+    const recomputation = previewRecomputation(stays, claims, beneficiaryOf, (date) => policyInForce(versions, date), { kind: 'policy-version', id: candidate.id });
+    return { versionId: candidate.id, effectiveFrom: candidate.effectiveFrom, published, position, ...recomputation };
   }
 
   /** The stays and approved claims a version's period can alter. */

@@ -154,3 +154,24 @@ export function totalsOf(changes: readonly (StayChange | ClaimChange)[]): Change
   }
   return { changes: changes.length, difference: changes.reduce((sum, change) => sum + change.difference, 0), byRegime };
 }
+
+/** What a retroactive change would record for the stays and claims it touches, before anything is recorded. */
+export interface RecomputationPreview {
+  readonly staysExamined: number;
+  readonly changes: readonly StayChange[];
+  readonly claimsExamined: number;
+  readonly claimChanges: readonly ClaimChange[];
+  readonly totals: ChangeTotals;
+}
+
+export function previewRecomputation(
+  stays: readonly StayRecord[],
+  claims: readonly ClaimRecord[],
+  beneficiaryOf: (beneficiaryId: string) => Beneficiaries.Beneficiary | undefined,
+  policyOn: (date: string) => PolicyVersion | undefined,
+  cause: Admissions.AdjustmentCause,
+): RecomputationPreview {
+  const changes = previewStayChanges(stays, beneficiaryOf, policyOn, cause);
+  const claimChanges = previewClaimChanges(claims, beneficiaryOf, policyOn, cause);
+  return { staysExamined: stays.length, changes, claimsExamined: claims.length, claimChanges, totals: totalsOf([...changes, ...claimChanges]) };
+}
