@@ -67,7 +67,7 @@ function admissionFrom(stay: StayRecord): Admissions.Admission {
  * runs on each stay's stream: a preview and its confirmation agree to the VND when the read
  * models the preview reads have caught up with the log.
  */
-export function previewStayChanges(
+function previewStayChanges(
   stays: readonly StayRecord[],
   beneficiaryOf: (beneficiaryId: string) => Beneficiaries.Beneficiary | undefined,
   policyOn: (date: string) => PolicyVersion | undefined,
@@ -108,7 +108,7 @@ export function previewStayChanges(
 }
 
 /** Each approved claim re-assessed by the claim aggregate's own decision, as the confirmation does on its stream. */
-export function previewClaimChanges(
+function previewClaimChanges(
   claims: readonly ClaimRecord[],
   beneficiaryOf: (beneficiaryId: string) => Beneficiaries.Beneficiary | undefined,
   policyOn: (date: string) => PolicyVersion | undefined,
@@ -142,7 +142,7 @@ export function previewClaimChanges(
   return changes;
 }
 
-export function totalsOf(changes: readonly (StayChange | ClaimChange)[]): ChangeTotals {
+function totalsOf(changes: readonly (StayChange | ClaimChange)[]): ChangeTotals {
   const byRegime: Record<string, { changes: number; difference: number; byGroup: Record<string, number> }> = {};
   for (const change of changes) {
     const regime = (byRegime[change.regimeId] ??= { changes: 0, difference: 0, byGroup: {} });
