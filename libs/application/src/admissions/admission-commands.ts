@@ -101,32 +101,12 @@ export class ActOnAdmissionHandler implements ICommandHandler<ActOnAdmission> {
     return state;
   }
 
-  /** Approved adjustments that move money become payouts (negative: a recovery); scheduling again is a no-op. */
-  private async scheduleAdjustments(admission: Exclude<Admissions.Admission, { status: 'none' }>, context: CommandContext): Promise<void> {
-    for (const adjustment of admission.adjustments) {
-      if (!adjustment.approvedBy || adjustment.difference === 0) continue;
-      const source = { kind: 'adjustment', id: adjustment.adjustmentId } as const;
-      await this.payouts.schedule(
-        {
-          payoutId: Payouts.payoutIdFor(source, adjustment.regimeId),
-          source,
-          regimeId: adjustment.regimeId,
-          regimeCode: adjustment.regimeId,
-          beneficiaryId: admission.beneficiaryId,
-          payee: admission.beneficiaryId,
-          group: adjustment.next.group,
-          amount: adjustment.difference,
-          serviceDate: adjustment.serviceDate,
-          policyVersionId: adjustment.next.policyVersionId,
-        },
-        context,
-      );
-    }
-  }
-
   /** Each approved allowance becomes a payout of its own regime, each approved adjustment one more; scheduling again is a no-op. */
   private async schedulePayouts(admission: Exclude<Admissions.Admission, { status: 'none' }>, context: CommandContext): Promise<void> {
-    await this.scheduleAdjustments(admission, context);
+    for (const regimeId of ['a', 'b'] as const) {
+      const adjustments = admission.adjustments.filter((adjustment) => adjustment.regimeId === regimeId);
+      await this.payouts.scheduleAdjustments(adjustments, { regimeId, beneficiaryId: admission.beneficiaryId, payee: admission.beneficiaryId }, context);
+    }
     const source = { kind: 'admission', id: admission.admissionId } as const;
     const { visit, meals } = admission.approved ?? {};
     const allowances = [

@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, CommandBus, type ICommandHandler } from '@nestjs/cqrs';
-import { type Admissions, AnnualCapLedger, Cards, Claims, Payouts, type RegimeCode, RuleViolated } from '#domain';
+import { type Admissions, AnnualCapLedger, Cards, Claims, Payouts, RuleViolated } from '#domain';
 import { beneficiaryAggregate, beneficiaryOf } from '../beneficiaries/beneficiary-commands.js';
 import { cardAggregate } from '../cards/card-commands.js';
 import { type CommandContext, EventSourcing, hasRole, NotFound, NotPermitted, requireRole } from '../event-sourcing.js';
@@ -220,32 +220,11 @@ export class AdjustClaimHandler implements ICommandHandler<AdjustClaim> {
       },
       context,
     );
-    if (state.status !== 'none' && command.type === 'ApproveAdjustments') await this.scheduleAdjustments(state, context);
-    return state;
-  }
-
-  private async scheduleAdjustments(claim: Exclude<Claims.Claim, { status: 'none' }>, context: CommandContext): Promise<void> {
-    const facts = claim.facts;
-    for (const adjustment of claim.adjustments ?? []) {
-      if (!adjustment.approvedBy || adjustment.difference === 0) continue;
-      const source = { kind: 'adjustment', id: adjustment.adjustmentId } as const;
-      const group = adjustment.next.group ?? adjustment.previous.group;
-      await this.payouts.schedule(
-        {
-          payoutId: Payouts.payoutIdFor(source, facts.regimeId),
-          source,
-          regimeId: facts.regimeId,
-          regimeCode: facts.regimeId.split('.')[0] as RegimeCode,
-          ...(facts.beneficiaryId ? { beneficiaryId: facts.beneficiaryId } : {}),
-          payee: facts.beneficiaryId ?? facts.staff!.name,
-          ...(group ? { group } : {}),
-          amount: adjustment.difference,
-          serviceDate: facts.serviceDate,
-          policyVersionId: adjustment.next.policyVersionId,
-        },
-        context,
-      );
+    if (state.status !== 'none' && command.type === 'ApproveAdjustments') {
+      const { regimeId, beneficiaryId, staff } = state.facts;
+      await this.payouts.scheduleAdjustments(state.adjustments ?? [], { regimeId, ...(beneficiaryId ? { beneficiaryId } : {}), payee: beneficiaryId ?? staff!.name }, context);
     }
+    return state;
   }
 }
 

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import ExcelJS from 'exceljs';
-import { BENEFICIARY_GROUPS, type BeneficiaryGroup, isCalendarDate, nationalIdProblem, NationalIds } from '#domain';
+import { BENEFICIARY_GROUPS, type BeneficiaryGroup, type Beneficiaries, isCalendarDate, nationalIdProblem, NationalIds } from '#domain';
 import { beneficiaryAggregate, beneficiaryStreamId, EnrolBeneficiary } from '../beneficiaries/beneficiary-commands.js';
 import { type Actor, EventSourcing, requireRole } from '../event-sourcing.js';
 import { idFromCommand } from '../ids.js';
@@ -21,15 +21,8 @@ export const IMPORT_COLUMNS = [
 
 type ColumnKey = (typeof IMPORT_COLUMNS)[number]['key'];
 
-export interface ImportedPerson {
-  readonly fullName: string;
-  readonly dateOfBirth: string;
-  readonly nationalId: string;
-  readonly title: string;
-  readonly administrativeUnit: string;
-  readonly group: BeneficiaryGroup;
-  readonly from: string;
-}
+/** One row: an enrolment as the register takes it, its id to be derived from the row. */
+export type ImportedPerson = Omit<Extract<Beneficiaries.BeneficiaryCommand, { type: 'EnrolBeneficiary' }>['data'], 'beneficiaryId'>;
 
 /** A problem with one row (the spreadsheet's row number) and one column, said in Vietnamese and in English. */
 export interface RowError {

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { AnnualCapLedger, Payouts } from '#domain';
+import { AnnualCapLedger, type BeneficiaryGroup, Payouts, type RegimeCode } from '#domain';
 import { type CommandContext, EventSourcing, requireRole } from '../event-sourcing.js';
 
 export const payoutAggregate = { evolve: Payouts.evolve, initial: Payouts.initialPayout };
@@ -19,6 +19,44 @@ export class PayoutScheduler {
 
   async schedule(payout: Scheduled, context: CommandContext): Promise<void> {
     await this.sourcing.decideOn(Payouts.payoutStreamId(payout.payoutId), payoutAggregate, (current) => Payouts.decide({ type: 'SchedulePayout', data: payout }, current), context);
+  }
+
+  /**
+   * The payout (or, negative, the recovery) of each approved adjustment of a stay or claim that
+   * moves money; an adjustment that only moved the amount to another group pays nothing.
+   */
+  async scheduleAdjustments(
+    adjustments: readonly {
+      readonly adjustmentId: string;
+      readonly approvedBy?: string;
+      readonly difference: number;
+      readonly serviceDate: string;
+      readonly previous: { readonly group?: BeneficiaryGroup };
+      readonly next: { readonly group?: BeneficiaryGroup; readonly policyVersionId: string };
+    }[],
+    paid: { readonly regimeId: string; readonly beneficiaryId?: string; readonly payee: string },
+    context: CommandContext,
+  ): Promise<void> {
+    for (const adjustment of adjustments) {
+      if (!adjustment.approvedBy || adjustment.difference === 0) continue;
+      const source = { kind: 'adjustment', id: adjustment.adjustmentId } as const;
+      const group = adjustment.next.group ?? adjustment.previous.group;
+      await this.schedule(
+        {
+          payoutId: Payouts.payoutIdFor(source, paid.regimeId),
+          source,
+          regimeId: paid.regimeId,
+          regimeCode: paid.regimeId.split('.')[0] as RegimeCode,
+          ...(paid.beneficiaryId ? { beneficiaryId: paid.beneficiaryId } : {}),
+          payee: paid.payee,
+          ...(group ? { group } : {}),
+          amount: adjustment.difference,
+          serviceDate: adjustment.serviceDate,
+          policyVersionId: adjustment.next.policyVersionId,
+        },
+        context,
+      );
+    }
   }
 }
 
