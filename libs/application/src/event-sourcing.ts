@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { EventStore, StoredEvent } from '#event-store';
 import { WrongExpectedRevision } from '#event-store';
 import { CURRENT_SCHEMA_VERSIONS, upcast } from '#domain';
@@ -61,7 +62,20 @@ const ATTEMPTS = 5;
  * again when another writer got there first.
  */
 export class EventSourcing {
+  private readonly readAhead = new AsyncLocalStorage<Map<string, readonly StoredEvent[]>>();
+
   constructor(readonly store: EventStore) {}
+
+  /**
+   * Runs `work` with `streams` (from `store.readStreams`) read ahead: a load inside it takes its
+   * stream from there instead of a round trip of its own. This is how a batch job reads the
+   * streams of a thousand commands in one query. An append forgets its stream, so later loads
+   * read it afresh; a decision taken on events that went stale meanwhile fails its append on the
+   * expected revision and is run again from a fresh read, as with any concurrent writer.
+   */
+  withStreamsRead<Result>(streams: Map<string, readonly StoredEvent[]>, work: () => Promise<Result>): Promise<Result> {
+    return this.readAhead.run(streams, work);
+  }
 
   async load<State, Event extends DomainEvent>(
     streamId: string,
@@ -69,7 +83,7 @@ export class EventSourcing {
     initial: State,
     context?: CommandContext,
   ): Promise<Loaded<State>> {
-    const events = await this.store.readStream(streamId);
+    const events = this.readAhead.getStore()?.get(streamId) ?? (await this.store.readStream(streamId));
     let state = initial;
     for (const stored of events) state = evolve(state, upcast(stored) as Event);
     const last = events[events.length - 1];
@@ -85,6 +99,7 @@ export class EventSourcing {
   /** Appends `events` (nothing when empty) on the revision `loaded` was read at. */
   async append(loaded: Pick<Loaded<unknown>, 'streamId' | 'expected'>, events: readonly DomainEvent[], context: CommandContext): Promise<void> {
     if (events.length === 0) return;
+    this.readAhead.getStore()?.delete(loaded.streamId);
     await this.store.append(
       loaded.streamId,
       events.map((event) => ({

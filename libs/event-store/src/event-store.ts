@@ -98,6 +98,11 @@ export interface EventStore {
   readonly name: string;
   append(streamId: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult>;
   readStream(streamId: string, options?: ReadStreamOptions): Promise<StoredEvent[]>;
+  /**
+   * Several whole streams at once, each forwards, keyed by stream id (an absent stream maps to
+   * no events). A batch job reads the streams it is about to decide on in one round trip.
+   */
+  readStreams(streamIds: readonly string[]): Promise<Map<string, StoredEvent[]>>;
   readAll(options?: ReadAllOptions): Promise<StoredEvent[]>;
   /** Position of the last event in the log; 0n when the log is empty. */
   readHeadPosition(): Promise<bigint>;

@@ -174,11 +174,11 @@ export class ReorganizationPlans {
           },
           { actor, commandId: `reorganization-${planId}-${person.beneficiaryId}` },
         ),
-      { ...(onProgress ? { onProgress } : {}) },
+      { ...(onProgress ? { onProgress } : {}), readAhead: { sourcing: this.sourcing, streamsOf: (person) => [beneficiaryStreamId(person.beneficiaryId)] } },
     );
     const people = reclassified.map((person) => person.beneficiaryId);
     const [stays, claims] = await Promise.all([staysDischargedFrom(this.runtime.pool, plan.effectiveFrom, people), claimsServedFrom(this.runtime.pool, plan.effectiveFrom, people)]);
-    const outcome = await recomputeSources(this.commands, stays, claims, { kind: 'reorganization-plan', id: planId }, actor, onProgress);
+    const outcome = await recomputeSources(this.commands, this.sourcing, stays, claims, { kind: 'reorganization-plan', id: planId }, actor, onProgress);
     await this.sourcing.decideOn(
       Reorganizations.reorganizationStreamId(planId),
       planAggregate,

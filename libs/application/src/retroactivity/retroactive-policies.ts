@@ -1,11 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { type Admissions, parsePolicyVersion, PolicyCatalog, type PolicyVersion, policyInForce } from '#domain';
+import { Admissions, Claims, parsePolicyVersion, PolicyCatalog, type PolicyVersion, policyInForce } from '#domain';
 import { type ClaimRecord, claimsServedFrom, readModelPosition, registerEntries, type StayRecord, staysDischargedFrom } from '#read-models';
 import { RUNTIME, type Runtime } from '#runtime';
 import { ActOnAdmission } from '../admissions/admission-commands.js';
 import { AdjustClaim } from '../claims/claim-commands.js';
-import { type Actor, NotFound, requireRole } from '../event-sourcing.js';
+import { beneficiaryStreamId } from '../beneficiaries/beneficiary-commands.js';
+import { type Actor, EventSourcing, NotFound, requireRole } from '../event-sourcing.js';
 import { PolicyVersions, PublishPolicyVersion } from '../policies/policy-catalog.js';
 import { replayEach, type ReplayProgress } from './replay.js';
 import { beneficiaryFrom, previewRecomputation, type RecomputationPreview } from './stay-recomputation.js';
@@ -36,6 +37,7 @@ export class RetroactivePolicies {
     @Inject(RUNTIME) private readonly runtime: Runtime,
     @Inject(PolicyVersions) private readonly policies: PolicyVersions,
     @Inject(CommandBus) private readonly commands: CommandBus,
+    @Inject(EventSourcing) private readonly sourcing: EventSourcing,
   ) {}
 
   /** The version as it would be published, checked as publishing checks it, and the catalog with it. */
@@ -80,13 +82,14 @@ export class RetroactivePolicies {
     const version = (await this.policies.all()).find((published) => published.id === versionId);
     if (!version) throw new NotFound(`no published policy version ${versionId}`);
     const { stays, claims } = await this.touchedBy(version);
-    return recomputeSources(this.commands, stays, claims, { kind: 'policy-version', id: versionId }, actor, onProgress);
+    return recomputeSources(this.commands, this.sourcing, stays, claims, { kind: 'policy-version', id: versionId }, actor, onProgress);
   }
 }
 
 /** Recomputes each stay, then each claim, on its own stream under a command id naming the cause and the stay or claim. */
 export async function recomputeSources(
   commands: CommandBus,
+  sourcing: EventSourcing,
   stays: readonly StayRecord[],
   claims: readonly ClaimRecord[],
   cause: Admissions.AdjustmentCause,
@@ -97,6 +100,11 @@ export async function recomputeSources(
   const count = (recorded: readonly { cause: Admissions.AdjustmentCause }[] | undefined) =>
     (adjustments += (recorded ?? []).filter((adjustment) => adjustment.cause.kind === cause.kind && adjustment.cause.id === cause.id).length);
   const progress = onProgress ? { onProgress } : {};
+  // What a recomputation loads: the stay or claim, its beneficiary and the policy catalog.
+  const readAhead = <T>(streamOf: (item: T) => string, beneficiaryOf: (item: T) => string) => ({
+    sourcing,
+    streamsOf: (item: T) => [streamOf(item), beneficiaryStreamId(beneficiaryOf(item)), PolicyCatalog.POLICY_CATALOG_STREAM],
+  });
   await replayEach(
     'stays',
     stays,
@@ -106,7 +114,7 @@ export async function recomputeSources(
       );
       if (state.status !== 'none') count(state.adjustments);
     },
-    progress,
+    { ...progress, readAhead: readAhead<StayRecord>((stay) => Admissions.admissionStreamId(stay.admissionId), (stay) => stay.beneficiaryId) },
   );
   await replayEach(
     'claims',
@@ -115,7 +123,7 @@ export async function recomputeSources(
       const state = await commands.execute(new AdjustClaim(claim.claimId, { type: 'RecomputeEntitlements', data: { cause } }, { actor, commandId: `recompute-${cause.kind}-${cause.id}-${claim.claimId}` }));
       if (state.status !== 'none') count(state.adjustments);
     },
-    progress,
+    { ...progress, readAhead: readAhead<ClaimRecord>((claim) => Claims.claimStreamId(claim.claimId), (claim) => claim.beneficiaryId) },
   );
   return { staysExamined: stays.length, claimsExamined: claims.length, adjustments };
 }

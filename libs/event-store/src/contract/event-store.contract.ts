@@ -86,6 +86,20 @@ export function describeEventStoreContract(backend: string, currentStore: () => 
       expect(await store.readStream(unique('absent'))).toEqual([]);
     });
 
+    it('reads several whole streams at once, each in order, an absent one as empty', async () => {
+      const [first, second, absent] = [unique('claim'), unique('beneficiary'), unique('absent')];
+      await store.append(first, [event('Counted', { n: 0 }), event('Counted', { n: 1 })], { expectedRevision: 'no_stream' });
+      await store.append(second, [event('Counted', { n: 10 })], { expectedRevision: 'no_stream' });
+      await store.append(first, [event('Counted', { n: 2 })], { expectedRevision: 1 });
+      const streams = await store.readStreams([second, first, absent, first]);
+      expect([...streams.keys()].sort()).toEqual([first, second, absent].sort());
+      expect(streams.get(first)).toEqual(await store.readStream(first));
+      expect(streams.get(first)!.map((e) => e.streamRevision)).toEqual([0, 1, 2]);
+      expect(streams.get(second)!.map((e) => e.data)).toEqual([{ n: 10 }]);
+      expect(streams.get(absent)).toEqual([]);
+      expect((await store.readStreams([])).size).toBe(0);
+    });
+
     it('reads the global log in order from a position, in batches, filtered by type', async () => {
       const head = await store.readHeadPosition();
       const type = unique('Logged');

@@ -180,6 +180,13 @@ export class EventStoreDbEventStore implements EventStore {
     return events;
   }
 
+  /** EventStoreDB reads one stream per call; the calls share one connection and run side by side. */
+  async readStreams(streamIds: readonly string[]): Promise<Map<string, StoredEvent[]>> {
+    const unique = [...new Set(streamIds)];
+    const events = await Promise.all(unique.map((streamId) => this.readStream(streamId)));
+    return new Map(unique.map((streamId, index) => [streamId, events[index]!]));
+  }
+
   async readAll(options: ReadAllOptions = {}): Promise<StoredEvent[]> {
     const after = options.after ?? 0n;
     const limit = options.maxCount ?? DEFAULT_READ_BATCH;

@@ -194,6 +194,17 @@ export class PostgresEventStore implements EventStore {
     return rows.map(toStoredEvent);
   }
 
+  async readStreams(streamIds: readonly string[]): Promise<Map<string, StoredEvent[]>> {
+    const streams = new Map(streamIds.map((streamId) => [streamId, [] as StoredEvent[]]));
+    if (streams.size === 0) return streams;
+    const { rows } = await this.pool.query<EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = ANY($1::text[]) ORDER BY stream_id, stream_revision`,
+      [[...streams.keys()]],
+    );
+    for (const row of rows) streams.get(row.stream_id)!.push(toStoredEvent(row));
+    return streams;
+  }
+
   async readAll(options: ReadAllOptions = {}): Promise<StoredEvent[]> {
     const after = String(options.after ?? 0n);
     const limit = options.maxCount ?? DEFAULT_READ_BATCH;
