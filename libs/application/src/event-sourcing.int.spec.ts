@@ -69,4 +69,16 @@ describe('deciding on streams read ahead (PostgreSQL server)', () => {
     await sourcing.withStreamsRead(streams, () => sourcing.decideOn(id, counter, add(3), { actor, commandId: `${id}-once` }));
     expect(await sourcing.store.readStream(id)).toHaveLength(1);
   });
+
+  it('folds a stream read ahead once, however many commands load it', async () => {
+    const id = stream();
+    await sourcing.decideOn(id, counter, add(2), { actor, commandId: `${id}-first` });
+    await sourcing.decideOn(id, counter, add(3), { actor, commandId: `${id}-second` });
+    let evolved = 0;
+    const counting = (total: number, event: Counted) => (evolved++, counter.evolve(total, event));
+    const streams = await sourcing.store.readStreams([id]);
+    const states = await sourcing.withStreamsRead(streams, () => Promise.all([1, 2, 3].map(async () => (await sourcing.load(id, counting, 0)).state)));
+    expect(states).toEqual([5, 5, 5]);
+    expect(evolved).toBe(2);
+  });
 });

@@ -63,6 +63,7 @@ const ATTEMPTS = 5;
  */
 export class EventSourcing {
   private readonly readAhead = new AsyncLocalStorage<Map<string, readonly StoredEvent[]>>();
+  private readonly folded = new WeakMap<readonly StoredEvent[], Map<unknown, unknown>>();
 
   constructor(readonly store: EventStore) {}
 
@@ -83,9 +84,9 @@ export class EventSourcing {
     initial: State,
     context?: CommandContext,
   ): Promise<Loaded<State>> {
-    const events = this.readAhead.getStore()?.get(streamId) ?? (await this.store.readStream(streamId));
-    let state = initial;
-    for (const stored of events) state = evolve(state, upcast(stored) as Event);
+    const ahead = this.readAhead.getStore()?.get(streamId);
+    const events = ahead ?? (await this.store.readStream(streamId));
+    const state = ahead ? this.foldOnce(ahead, evolve, initial) : fold(events, evolve, initial);
     const last = events[events.length - 1];
     return {
       streamId,
@@ -94,6 +95,17 @@ export class EventSourcing {
       alreadyHandled: context !== undefined && events.some((event) => event.metadata.commandId === context.commandId),
       events,
     };
+  }
+
+  /**
+   * A stream read ahead is folded once per aggregate, however many commands load it (the policy
+   * catalog, a beneficiary with several claims): states are immutable values, so they can be shared.
+   */
+  private foldOnce<State, Event extends DomainEvent>(events: readonly StoredEvent[], evolve: (state: State, event: Event) => State, initial: State): State {
+    let byAggregate = this.folded.get(events);
+    if (!byAggregate) this.folded.set(events, (byAggregate = new Map()));
+    if (!byAggregate.has(evolve)) byAggregate.set(evolve, fold(events, evolve, initial));
+    return byAggregate.get(evolve) as State;
   }
 
   /** Appends `events` (nothing when empty) on the revision `loaded` was read at. */
@@ -146,6 +158,12 @@ export class EventSourcing {
       }
     }
   }
+}
+
+function fold<State, Event extends DomainEvent>(events: readonly StoredEvent[], evolve: (state: State, event: Event) => State, initial: State): State {
+  let state = initial;
+  for (const stored of events) state = evolve(state, upcast(stored) as Event);
+  return state;
 }
 
 function schemaVersionOf(type: string): number {
