@@ -81,7 +81,7 @@ async function generate(runtime: Runtime, scale: number): Promise<Generation> {
  * rebuild` does): the wall time of the whole rebuild over the log.
  */
 async function rebuildAll(runtime: Runtime): Promise<{ each: Rebuild[]; together: Rebuild }> {
-  const runner = new ProjectionRunner(runtime.store, runtime.pool, ALL_PROJECTIONS, { dependents: createReportingViews, bulkWriter: runtime.bulkWriter });
+  const runner = new ProjectionRunner(runtime.store, runtime.pool, ALL_PROJECTIONS, { dependents: createReportingViews, ...runtime.rebuild });
   await runner.prepare();
   const each: Rebuild[] = [];
   for (const projection of ALL_PROJECTIONS) {
@@ -140,7 +140,7 @@ async function measureBackend(label: string, env: NodeJS.ProcessEnv, scale: numb
     for (const q of queries) log(`  ${q.name}: p50 ${q.p50.toFixed(2)} ms, p99 ${q.p99.toFixed(2)} ms, ${integer(q.perSecond)}/s`);
     log(`${label}: retroactive changes (preview, confirm)`);
     const catchUp = async () => {
-      const runner = new ProjectionRunner(runtime.store, runtime.pool, ALL_PROJECTIONS, { dependents: createReportingViews, bulkWriter: runtime.bulkWriter });
+      const runner = new ProjectionRunner(runtime.store, runtime.pool, ALL_PROJECTIONS, { dependents: createReportingViews, ...runtime.rebuild });
       await runner.start();
       await runner.waitUntil(await runtime.store.readHeadPosition(), undefined, 3_600_000);
       await runner.stop();

@@ -1,6 +1,6 @@
 import type { ClientBase } from 'pg';
 import type { StoredEvent } from '#event-store';
-import { ident, type Projection, type ProjectionTables } from '#projections';
+import { ident, type LogTable, type Projection, type ProjectionTables, RECORDED_AT_MS } from '#projections';
 import { idOf } from '../registers/registers.projection.js';
 
 /** The alert levels of the annual budget: share of the allocation committed or paid. */
@@ -143,12 +143,29 @@ const CONSUMED = [
 ];
 
 type SubjectKind = 'admission' | 'claim' | 'payout' | 'reorganization' | 'policy-version';
+/** The stream categories whose events are steps of a lineage subject of the same name. */
+const SUBJECT_STREAMS = ['admission', 'claim', 'payout', 'reorganization'] as const;
 
 /** The subject an event belongs to in the payout lineage: the admission, claim or payout, or a cause of adjustments. */
 function subjectOf(event: StoredEvent): { kind: SubjectKind; id: string } | undefined {
   if (event.type === 'PolicyVersionPublished') return { kind: 'policy-version', id: (event.data as { version: { id: string } }).version.id };
-  for (const kind of ['admission', 'claim', 'payout', 'reorganization'] as const) if (event.streamId.startsWith(`${kind}-`)) return { kind, id: idOf(event.streamId, kind) };
+  for (const kind of SUBJECT_STREAMS) if (event.streamId.startsWith(`${kind}-`)) return { kind, id: idOf(event.streamId, kind) };
   return undefined;
+}
+
+/** The lineage's rows as the database makes them from the log: `subjectOf` and the row `apply` appends, in SQL. */
+async function lineageFromLog(sql: ClientBase, schema: string, log: LogTable): Promise<void> {
+  const kinds = SUBJECT_STREAMS.map((kind) => `WHEN starts_with(stream_id, '${kind}-') THEN '${kind}'`).join(' ');
+  await sql.query(
+    `INSERT INTO ${ident(schema)}.lineage (global_position, subject_kind, subject_id, step, actor, roles, recorded_at, details)
+     SELECT global_position, kind, CASE WHEN kind = 'policy-version' THEN data->'version'->>'id' ELSE substr(stream_id, length(kind) + 2) END,
+            event_type, metadata->>'actor', NULLIF(metadata->'roles', 'null'::jsonb), recorded_at, data
+       FROM (SELECT global_position, stream_id, event_type, data, metadata, ${RECORDED_AT_MS} AS recorded_at,
+                    CASE WHEN event_type = 'PolicyVersionPublished' THEN 'policy-version' ${kinds} END AS kind
+               FROM ${ident(log.table)} WHERE global_position <= $1 AND event_type = ANY($2::text[])) steps
+      WHERE kind IS NOT NULL`,
+    [log.until.toString(), CONSUMED],
+  );
 }
 
 /**
@@ -161,6 +178,7 @@ function subjectOf(event: StoredEvent): { kind: SubjectKind; id: string } | unde
 export const payments: Projection = {
   name: 'payments',
   eventTypes: CONSUMED,
+  fromLog: { tables: ['lineage'], fill: lineageFromLog },
 
   async createTables(sql: ClientBase, schema: string): Promise<void> {
     const s = ident(schema);
@@ -331,53 +349,54 @@ export const payments: Projection = {
 
     // What the batch touches, loaded up front in one query per table: inside the loop, a row not
     // in the cache is a new row, and no event costs a round trip.
-    const payoutIds = new Set<string>();
-    const sourceIds = new Set<string>();
-    const holders = new Set<string>();
-    const years = new Set<number>();
-    const adjustmentIds = new Set<string>();
-    for (const event of events) {
-      const subject = subjectOf(event);
-      const data = event.data as Record<string, any>;
-      if (subject?.kind === 'payout') payoutIds.add(subject.id);
-      else if (subject?.kind === 'admission' || subject?.kind === 'claim') sourceIds.add(subject.id);
-      if (event.type === 'PayoutScheduled') {
-        // An adjustment's payout is described by the adjustment.
-        if (data.source.kind === 'adjustment') adjustmentIds.add(data.source.id);
-        else sourceIds.add(data.source.id);
-        years.add(yearOf(data.serviceDate));
+    if (!tables.inMemory) {
+      const payoutIds = new Set<string>();
+      const sourceIds = new Set<string>();
+      const holders = new Set<string>();
+      const years = new Set<number>();
+      const adjustmentIds = new Set<string>();
+      for (const event of events) {
+        const subject = subjectOf(event);
+        const data = event.data as Record<string, any>;
+        if (subject?.kind === 'payout') payoutIds.add(subject.id);
+        else if (subject?.kind === 'admission' || subject?.kind === 'claim') sourceIds.add(subject.id);
+        if (event.type === 'PayoutScheduled') {
+          // An adjustment's payout is described by the adjustment.
+          if (data.source.kind === 'adjustment') adjustmentIds.add(data.source.id);
+          else sourceIds.add(data.source.id);
+          years.add(yearOf(data.serviceDate));
+        }
+        if (event.type === 'AdjustmentEntitled') payoutIds.add(data.corrects.payoutId);
+        if (typeof data.beneficiaryId === 'string') holders.add(data.beneficiaryId);
+        if (event.type === 'AnnualBudgetAllocated') years.add(data.year);
       }
-      if (event.type === 'AdjustmentEntitled') payoutIds.add(data.corrects.payoutId);
-      if (typeof data.beneficiaryId === 'string') holders.add(data.beneficiaryId);
-      if (event.type === 'AnnualBudgetAllocated') years.add(data.year);
+      await payouts.load([...payoutIds].map((payout_id) => ({ payout_id })));
+      await sources.load([...sourceIds].map((source_id) => ({ source_id })));
+      for (const id of payoutIds) {
+        const payout = payouts.get({ payout_id: id });
+        if (payout?.beneficiary_id) holders.add(payout.beneficiary_id);
+        if (payout) years.add(payout.year);
+      }
+      for (const id of sourceIds) {
+        const from = sources.get({ source_id: id });
+        if (from?.beneficiary_id) holders.add(from.beneficiary_id);
+      }
+      await adjustments.loadBy([...sourceIds]);
+      await adjustments.load([...adjustmentIds].map((adjustment_id) => ({ adjustment_id })));
+      await balances.loadBy(holders);
+      await units.loadBy(holders);
+      await totals.loadBy(years);
+      await spending.loadBy(years);
+      await alerts.loadBy(years);
     }
-    await payouts.load([...payoutIds].map((payout_id) => ({ payout_id })));
-    await sources.load([...sourceIds].map((source_id) => ({ source_id })));
-    for (const id of payoutIds) {
-      const payout = payouts.get({ payout_id: id });
-      if (payout?.beneficiary_id) holders.add(payout.beneficiary_id);
-      if (payout) years.add(payout.year);
-    }
-    for (const id of sourceIds) {
-      const from = sources.get({ source_id: id });
-      if (from?.beneficiary_id) holders.add(from.beneficiary_id);
-    }
-    await adjustments.loadBy([...sourceIds]);
-    await adjustments.load([...adjustmentIds].map((adjustment_id) => ({ adjustment_id })));
-    await balances.loadBy(holders);
-    await units.loadBy(holders);
-    await totals.loadBy(years);
-    await spending.loadBy(years);
-    await alerts.loadBy(years);
     const unitOn = (beneficiaryId: string, date: string): string => {
       let found: UnitRow | undefined;
       for (const unit of units.rowsBy(beneficiaryId)) if (unit.valid_from <= date && (!found || unit.valid_from > found.valid_from)) found = unit;
       return found?.administrative_unit ?? '';
     };
 
-    // The event being applied, its position and time as text once for the rows it adds to the history tables.
+    // The event being applied: its position and time go into the rows it adds to the history tables.
     let current = events[0]!;
-    let recorded = { global_position: '', recorded_at: '' };
     const balance = (beneficiary_id: string, year: number, regime_id: string): BalanceRow => {
       const key = { beneficiary_id, year, regime_id };
       return (
@@ -400,7 +419,7 @@ export const payments: Projection = {
           continue;
         }
         row[measure] += amount;
-        tables.append('balance_entries', { ...recorded, beneficiary_id: beneficiaryId, year, regime_id: regimeId, service_date: serviceDate, measure, amount });
+        tables.append('balance_entries', { global_position: current.globalPosition, recorded_at: current.recordedAt, beneficiary_id: beneficiaryId, year, regime_id: regimeId, service_date: serviceDate, measure, amount });
       }
       balances.put(row);
     };
@@ -411,10 +430,14 @@ export const payments: Projection = {
     const spend = (payout: PayoutRow, committed: number, paid: number) => {
       const key = { year: payout.year, regime_code: payout.regime_code, group_number: payout.group_number, administrative_unit: payout.administrative_unit };
       const row = spending.get(key) ?? { ...key, committed: 0, paid: 0 };
-      spending.put({ ...row, committed: row.committed + committed, paid: row.paid + paid });
+      row.committed += committed;
+      row.paid += paid;
+      spending.put(row);
       const sum = total(payout.year, payout.regime_code);
-      totals.put({ ...sum, committed: sum.committed + committed, paid: sum.paid + paid });
-      tables.append('budget_entries', { ...recorded, ...key, service_date: payout.service_date, committed, paid });
+      sum.committed += committed;
+      sum.paid += paid;
+      totals.put(sum);
+      tables.append('budget_entries', { global_position: current.globalPosition, recorded_at: current.recordedAt, ...key, service_date: payout.service_date, committed, paid });
       checkAlerts(payout.year, payout.regime_code, current.globalPosition);
     };
     const checkAlerts = (year: number, regime_code: string, position: bigint) => {
@@ -450,12 +473,12 @@ export const payments: Projection = {
 
     for (const event of events) {
       current = event;
-      recorded = { global_position: event.globalPosition.toString(), recorded_at: event.recordedAt.toISOString() };
       const data = event.data as Record<string, any>;
       const subject = subjectOf(event);
       if (subject) {
         tables.append('lineage', {
-          ...recorded,
+          global_position: event.globalPosition,
+          recorded_at: event.recordedAt,
           subject_kind: subject.kind,
           subject_id: subject.id,
           step: event.type,
@@ -471,10 +494,10 @@ export const payments: Projection = {
           break;
         }
         case 'AdmissionRecorded':
-          sources.put({ ...source(subject!.id, 'admission'), beneficiary_id: data.beneficiaryId, admitted_on: data.admittedOn });
+          sources.put(Object.assign(source(subject!.id, 'admission'), { beneficiary_id: data.beneficiaryId, admitted_on: data.admittedOn }));
           break;
         case 'DischargeRecorded':
-          sources.put({ ...source(subject!.id, 'admission'), discharged_on: data.dischargedOn, discharge_year: yearOf(data.dischargedOn) });
+          sources.put(Object.assign(source(subject!.id, 'admission'), { discharged_on: data.dischargedOn, discharge_year: yearOf(data.dischargedOn) }));
           break;
         case 'AdmissionDatesCorrected':
         case 'VisitAllowanceEntitled':
@@ -484,21 +507,21 @@ export const payments: Projection = {
           if (event.type !== 'MealAllowanceEntitled' && stay.visit) addToBalance(stay.beneficiary_id, stay.visit.year, 'a', stay.visit.serviceDate, { entitled: -stay.visit.amount });
           if (event.type !== 'VisitAllowanceEntitled' && stay.meals && stay.discharge_year) addToBalance(stay.beneficiary_id, stay.discharge_year, 'b', stay.discharged_on!, { entitled: -stay.meals.amount });
           if (event.type === 'AdmissionDatesCorrected') {
-            sources.put({ ...stay, visit: null, meals: null, admitted_on: data.admittedOn, discharged_on: data.dischargedOn, discharge_year: yearOf(data.dischargedOn) });
+            sources.put(Object.assign(stay, { visit: null, meals: null, admitted_on: data.admittedOn, discharged_on: data.dischargedOn, discharge_year: yearOf(data.dischargedOn) }));
           } else if (event.type === 'VisitAllowanceEntitled') {
             const visit = { ...(data as { serviceDate: string; group: number; amount: number; policyVersionId: string; clause: string }), year: yearOf(data.serviceDate), basis: data.amount };
-            sources.put({ ...stay, visit });
+            sources.put(Object.assign(stay, { visit }));
             addToBalance(stay.beneficiary_id, visit.year, 'a', visit.serviceDate, { entitled: visit.amount });
           } else {
             const meals = { days: data.days, amount: data.amount, clause: data.segments[0]?.clause ?? '', basis: data.segments[0]?.rate ?? 0, segments: data.segments };
-            sources.put({ ...stay, meals });
+            sources.put(Object.assign(stay, { meals }));
             if (stay.discharge_year) addToBalance(stay.beneficiary_id, stay.discharge_year, 'b', stay.discharged_on!, { entitled: meals.amount });
           }
           break;
         }
         case 'AdmissionAllowancesApproved':
         case 'AdmissionAllowancesRejected': {
-          const stay = sources.put({ ...source(subject!.id, 'admission'), decision: event.type === 'AdmissionAllowancesApproved' ? 'approved' : 'rejected' });
+          const stay = sources.put(Object.assign(source(subject!.id, 'admission'), { decision: event.type === 'AdmissionAllowancesApproved' ? 'approved' : 'rejected' }));
           if (event.type === 'AdmissionAllowancesRejected') break;
           if (stay.visit) addToBalance(stay.beneficiary_id, stay.visit.year, 'a', stay.visit.serviceDate, { approved: stay.visit.amount });
           if (stay.meals && stay.discharge_year) addToBalance(stay.beneficiary_id, stay.discharge_year, 'b', stay.discharged_on!, { approved: stay.meals.amount });
@@ -531,11 +554,11 @@ export const payments: Projection = {
             global_position: event.globalPosition,
           });
           if (subject!.kind === 'claim') {
-            sources.put({ ...from, approval: from.approval && { ...from.approval, amount: next.amount, group: nextGroup, policyVersionId: next.policyVersionId } });
+            sources.put(Object.assign(from, { approval: from.approval && { ...from.approval, amount: next.amount, group: nextGroup, policyVersionId: next.policyVersionId } }));
           } else if (data.regimeId === 'a') {
-            sources.put({ ...from, visit: { serviceDate: data.serviceDate, group: next.group, amount: next.amount, policyVersionId: next.policyVersionId, clause: next.clause, year, basis: next.amount } });
+            sources.put(Object.assign(from, { visit: { serviceDate: data.serviceDate, group: next.group, amount: next.amount, policyVersionId: next.policyVersionId, clause: next.clause, year, basis: next.amount } }));
           } else {
-            sources.put({ ...from, meals: { days: next.days ?? 0, amount: next.amount, clause: next.clause, basis: next.segments?.[0]?.rate ?? 0, segments: next.segments ?? [] } });
+            sources.put(Object.assign(from, { meals: { days: next.days ?? 0, amount: next.amount, clause: next.clause, basis: next.segments?.[0]?.rate ?? 0, segments: next.segments ?? [] } }));
           }
           addToBalance(from.beneficiary_id, year, data.regimeId, data.serviceDate, { entitled: data.difference, adjusted: data.difference });
           // The first payout now counts under the group the stay or claim is classified in.
@@ -556,22 +579,23 @@ export const payments: Projection = {
           }
           break;
         case 'ClaimRequested':
-          sources.put({
-            ...source(subject!.id, 'claim'),
-            beneficiary_id: data.beneficiaryId ?? null,
-            regime_id: data.regimeId,
-            service_year: yearOf(data.serviceDate),
-            service_date: data.serviceDate,
-            facts: data,
-          });
+          sources.put(
+            Object.assign(source(subject!.id, 'claim'), {
+              beneficiary_id: data.beneficiaryId ?? null,
+              regime_id: data.regimeId,
+              service_year: yearOf(data.serviceDate),
+              service_date: data.serviceDate,
+              facts: data,
+            }),
+          );
           break;
         case 'ClaimApproved': {
           const claim = source(subject!.id, 'claim');
           const year = claim.service_year!;
           const days = (data.segments as { days: number }[] | undefined)?.reduce((sum, s) => sum + s.days, 0);
-          sources.put({
-            ...claim,
-            approval: {
+          sources.put(
+            Object.assign(claim, {
+              approval: {
               year,
               amount: data.amount,
               clause: data.clause,
@@ -582,8 +606,9 @@ export const payments: Projection = {
               group: data.group ?? null,
               policyVersionId: data.policyVersionId,
               capped: data.limit?.cap !== undefined,
-            },
-          });
+              },
+            }),
+          );
           addToBalance(claim.beneficiary_id, year, claim.regime_id!, claim.service_date ?? `${year}-12-31`, {
             entitled: data.amount,
             approved: data.amount,
@@ -647,7 +672,7 @@ export const payments: Projection = {
         }
         case 'AnnualBudgetAllocated': {
           const sum = total(data.year, data.regimeCode);
-          totals.put({ ...sum, allocated: data.amount, decision_number: data.decisionNumber });
+          totals.put(Object.assign(sum, { allocated: data.amount, decision_number: data.decisionNumber }));
           checkAlerts(data.year, data.regimeCode, event.globalPosition);
           break;
         }

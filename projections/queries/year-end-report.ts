@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import type { EventStore } from '#event-store';
-import { type BulkWriter, liveSchemaOf, ProjectionRunner } from '#projections';
+import { liveSchemaOf, ProjectionRunner, type RebuildSettings } from '#projections';
 import { payments } from '../payments/payments.projection.js';
 import { registers } from '../registers/registers.projection.js';
 import { readModelPosition } from './read-models.js';
@@ -112,8 +112,8 @@ export async function yearEndReport(pool: Pool, year: number, at?: ReportSource)
  * The report exactly as it was at a past log position (the `position` a report quotes): the read
  * models are built from the log up to it in scratch schemas, read, and dropped.
  */
-export async function yearEndReportAt(store: EventStore, pool: Pool, bulkWriter: BulkWriter, year: number, position: bigint): Promise<YearEndReport> {
-  const runner = new ProjectionRunner(store, pool, [registers, payments], { bulkWriter });
+export async function yearEndReportAt(store: EventStore, pool: Pool, rebuild: RebuildSettings, year: number, position: bigint): Promise<YearEndReport> {
+  const runner = new ProjectionRunner(store, pool, [registers, payments], rebuild);
   const schemas = await runner.buildAt([registers, payments], position);
   try {
     return await yearEndReport(pool, year, { schemas, position: position.toString() });

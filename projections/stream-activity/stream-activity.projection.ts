@@ -1,6 +1,6 @@
 import type { ClientBase, Pool } from 'pg';
 import type { StoredEvent } from '#event-store';
-import { ident, liveSchemaOf, type Projection, type ProjectionTables } from '#projections';
+import { ident, liveSchemaOf, type Projection, type ProjectionTables, RECORDED_AT_MS } from '#projections';
 
 type StreamRow = {
   stream_id: string;
@@ -46,6 +46,30 @@ export const streamActivity: Projection = {
         event_count bigint NOT NULL,
         last_position numeric(40, 0) NOT NULL
       );`);
+  },
+
+  // Counts and last positions per stream and type: what `apply` computes, as the database aggregates it.
+  fromLog: {
+    tables: 'all',
+    async fill(sql, schema, log) {
+      const s = ident(schema);
+      await sql.query(
+        `WITH counted AS (
+           SELECT stream_id, count(*) AS events, max(stream_revision) AS last_revision, min(global_position) AS first, max(global_position) AS last
+             FROM ${ident(log.table)} WHERE global_position <= $1 GROUP BY stream_id)
+         INSERT INTO ${s}.streams (stream_id, category, event_count, last_revision, last_position, first_recorded_at, last_recorded_at)
+         SELECT c.stream_id, split_part(c.stream_id, '-', 1), c.events, c.last_revision, c.last,
+                (SELECT ${RECORDED_AT_MS} FROM ${ident(log.table)} WHERE global_position = c.first),
+                (SELECT ${RECORDED_AT_MS} FROM ${ident(log.table)} WHERE global_position = c.last)
+           FROM counted c`,
+        [log.until.toString()],
+      );
+      await sql.query(
+        `INSERT INTO ${s}.event_types (event_type, event_count, last_position)
+         SELECT event_type, count(*), max(global_position) FROM ${ident(log.table)} WHERE global_position <= $1 GROUP BY event_type`,
+        [log.until.toString()],
+      );
+    },
   },
 
   async apply(tables: ProjectionTables, events: readonly StoredEvent[]): Promise<void> {

@@ -1,3 +1,5 @@
+import { liveSchemaOf, ProjectionRunner, readModelChecksum } from '#projections';
+import { ALL_PROJECTIONS, createReportingViews } from '#read-models';
 import { replacementResolution, twoTierPlan } from '../../../test/support/retroactive-changes.js';
 import { API_BACKENDS, caughtUp, client, leavesLogUnchanged as leavesLogUnchangedIn, ok, type Reply, type RunningApi, signInPeople, startApi } from './testing/api-backends.fixture.js';
 
@@ -215,4 +217,16 @@ describe.each(API_BACKENDS)('the 2025 Lạng Sơn timeline, replayed through the
       ['b', 'policy-version', 30_000],
     ]);
   }, 180_000);
+
+  it('rebuilds every read model from this log, the database filling what follows from single events, into the tables built event by event', async () => {
+    await caughtUp(api);
+    const { runtime } = api;
+    expect(runtime.rebuild.logTable).toBe('events');
+    const checksums = () => Promise.all(ALL_PROJECTIONS.map((projection) => readModelChecksum(runtime.pool, liveSchemaOf(projection))));
+    const live = await checksums();
+    // The adjustments, the plan and the policy version are all in this log, and in the lineage.
+    expect(live.join(' ')).toMatch(/adjustments:[1-9]/);
+    await new ProjectionRunner(runtime.store, runtime.pool, ALL_PROJECTIONS, { dependents: createReportingViews, ...runtime.rebuild }).rebuild(ALL_PROJECTIONS);
+    expect(await checksums()).toEqual(live);
+  }, 60_000);
 });

@@ -56,7 +56,7 @@ async function rebuild(runtime: Runtime, names: readonly string[]): Promise<void
   const runner = new ProjectionRunner(runtime.store, runtime.pool, projections, {
     log: (message) => process.stderr.write(`${message}\n`),
     dependents: createReportingViews,
-    bulkWriter: runtime.bulkWriter,
+    ...runtime.rebuild,
   });
   await runner.prepare();
   const startedAt = Date.now();
@@ -136,7 +136,7 @@ function reportOptions(args: readonly string[]): { year: number; format: 'json' 
 
 async function report(runtime: Runtime, args: readonly string[]): Promise<void> {
   const { year, format, out, at } = reportOptions(args);
-  const built = at === undefined ? await yearEndReport(runtime.pool, year, { store: runtime.store }) : await yearEndReportAt(runtime.store, runtime.pool, runtime.bulkWriter, year, at);
+  const built = at === undefined ? await yearEndReport(runtime.pool, year, { store: runtime.store }) : await yearEndReportAt(runtime.store, runtime.pool, runtime.rebuild, year, at);
   const body = format === 'json' ? `${JSON.stringify(built, null, 2)}\n` : format === 'csv' ? yearEndReportCsv(built) : await yearEndReportXlsx(built);
   if (out) {
     await writeFile(out, body);

@@ -5,7 +5,18 @@ import { lockCheckpoint, migrateProjections, readCheckpoint, writeCheckpoint } f
 import { ident, liveSchemaOf, type Projection } from './projection.js';
 import { BatchTables, type BulkWriter, insertRows, RebuildTables } from './row-cache.js';
 
-export interface ProjectionRunnerOptions {
+/** How a rebuild writes what it builds. */
+export interface RebuildSettings {
+  /** How a rebuild writes its rows: `copyRows` on a PostgreSQL server; `insertRows` (the default) anywhere. */
+  readonly bulkWriter?: BulkWriter;
+  /**
+   * The log's table when the event store keeps it in the read models' database: tables a
+   * projection fills from the log in SQL (`Projection.fromLog`) are then filled by the database.
+   */
+  readonly logTable?: string;
+}
+
+export interface ProjectionRunnerOptions extends RebuildSettings {
   /** Most events applied in one read-model transaction while following the log. */
   readonly batchSize?: number;
   /**
@@ -21,8 +32,6 @@ export interface ProjectionRunnerOptions {
    * schemas are prepared, and inside the transaction that swaps a rebuilt schema in.
    */
   readonly dependents?: (sql: ClientBase) => Promise<unknown>;
-  /** How a rebuild writes its rows: `copyRows` on a PostgreSQL server; `insertRows` (the default) anywhere. */
-  readonly bulkWriter?: BulkWriter;
 }
 
 export interface RebuildProgress {
@@ -30,6 +39,7 @@ export interface RebuildProgress {
   readonly projection: string;
   readonly position: bigint;
   readonly head: bigint;
+  /** Events applied so far; when the database fills every table from the log itself, the events it read. */
   readonly events: number;
   readonly eventsPerSecond: number;
 }
@@ -88,6 +98,7 @@ export class ProjectionRunner {
   private readonly log: (message: string) => void;
   private readonly dependents: ((sql: ClientBase) => Promise<unknown>) | undefined;
   private readonly bulkWriter: BulkWriter;
+  private readonly logTable: string | undefined;
   private readonly stopping = new AbortController();
   private readonly loops: Promise<void>[] = [];
   private readonly closers = new Set<() => Promise<void>>();
@@ -104,6 +115,7 @@ export class ProjectionRunner {
     this.log = options.log ?? (() => undefined);
     this.dependents = options.dependents;
     this.bulkWriter = options.bulkWriter ?? insertRows;
+    this.logTable = options.logTable;
   }
 
   /** Creates what is missing (checkpoint table, each projection's schema), then starts every projection. */
@@ -192,7 +204,7 @@ export class ProjectionRunner {
   async rebuild(which: Projection | readonly Projection[], onProgress: (progress: RebuildProgress) => void = () => undefined): Promise<void> {
     const projections: readonly Projection[] = Array.isArray(which) ? which : [which as Projection];
     const started = Date.now();
-    const { parts, cursor, events } = await this.fill(projections, '__rebuild', undefined, onProgress);
+    const { parts, cursor } = await this.fill(projections, '__rebuild', undefined, onProgress);
     await inTransaction(this.pool, async (client) => {
       for (const part of parts) {
         const retired = `${part.live}__retired`;
@@ -206,7 +218,7 @@ export class ProjectionRunner {
       await this.dependents?.(client);
     });
     for (const part of parts) await this.pool.query(`DROP SCHEMA IF EXISTS ${ident(`${part.live}__retired`)} CASCADE`);
-    this.log(`${parts.map((part) => part.projection.name).join(', ')} rebuilt: ${events} events in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    this.log(`${parts.map((part) => part.projection.name).join(', ')} rebuilt up to position ${cursor} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }
 
   /**
@@ -224,80 +236,131 @@ export class ProjectionRunner {
     for (const schema of Object.values(schemas)) await this.pool.query(`DROP SCHEMA IF EXISTS ${ident(schema)} CASCADE`);
   }
 
-  /** Applies the log (up to `until`) to fresh schemas `rm_<name><suffix>`, every projection from one read of it. */
+  /**
+   * Applies the log up to `until` (the head when it starts, by default) to fresh schemas
+   * `rm_<name><suffix>`, every projection from one read of it, while the database fills the
+   * tables it can fill from the log itself.
+   */
   private async fill(projections: readonly Projection[], suffix: string, until: bigint | undefined, onProgress: (progress: RebuildProgress) => void) {
     const names = projections.map((projection) => projection.name).join(', ');
     await migrateProjections(this.pool);
+    const logTable = this.logTable;
     const parts = projections.map((projection) => {
       const live = liveSchemaOf(projection);
       const schema = `${live}${suffix}`;
+      const fromLog = logTable === undefined ? undefined : projection.fromLog;
       return {
         projection,
         live,
         schema,
         key: `${projection.name}${suffix}`,
-        tables: new RebuildTables(schema, this.bulkWriter),
+        fromLog,
+        applied: fromLog?.tables !== 'all',
+        tables: new RebuildTables(schema, this.bulkWriter, new Set(fromLog && fromLog.tables !== 'all' ? fromLog.tables : [])),
         consumes: projection.eventTypes && new Set(projection.eventTypes),
+        /** The position its checkpoint stands at. */
+        at: 0n,
       };
     });
-    const deferred = new Map<(typeof parts)[number], string[]>();
+    type Part = (typeof parts)[number];
+    const deferred = new Map<Part, string[]>();
     for (const part of parts) {
       await createSchema(this.pool, part.projection, part.schema, part.key);
       deferred.set(part, await deferIndexes(this.pool, part.schema));
     }
-    const eventTypes = parts.every((part) => part.consumes) ? [...new Set(parts.flatMap((part) => [...part.consumes!]))] : undefined;
+    const applied = parts.filter((part) => part.applied);
+    const eventTypes = applied.every((part) => part.consumes) ? [...new Set(applied.flatMap((part) => [...part.consumes!]))] : undefined;
 
     /** Runs `write` on a part's fresh schema and moves its checkpoint, unless another build took it over. */
-    const claim = (part: (typeof parts)[number], from: bigint, to: bigint, write: (client: ClientBase) => Promise<void>) =>
+    const claim = (part: Part, to: bigint, write: (client: ClientBase) => Promise<void>) =>
       inTransaction(this.pool, async (client) => {
-        if ((await lockCheckpoint(client, part.key)) !== from) throw new Error(`another rebuild of ${part.projection.name} is running`);
+        if ((await lockCheckpoint(client, part.key)) !== part.at) throw new Error(`another rebuild of ${part.projection.name} is running`);
         await write(client);
         await writeCheckpoint(client, part.key, to);
+        part.at = to;
       });
 
     const started = Date.now();
     const head = until ?? (await this.store.readHeadPosition());
+    // The database fills its tables alongside: it has a core to spare while this process applies events.
+    const filling = new Map(
+      parts.map((part) => {
+        const filled = (async () => {
+          if (!part.fromLog) return;
+          const oid = await schemaOid(this.pool, part.schema);
+          await inTransaction(this.pool, async (client) => {
+            await holdSchema(client, part.schema, oid, part.projection.name);
+            await part.fromLog!.fill(client, part.schema, { table: logTable!, until: head });
+          });
+        })();
+        filled.catch(() => undefined);
+        return [part, filled] as const;
+      }),
+    );
     const read = (after: bigint) => {
       const batch = this.store
         .readAll({ after, maxCount: this.rebuildBatchSize, ...(eventTypes ? { eventTypes } : {}) })
-        .then((events) => (until === undefined ? events : events.filter((event) => event.globalPosition <= until)));
+        .then((events) => events.filter((event) => event.globalPosition <= head));
       batch.catch(() => undefined);
       return batch;
     };
-    let cursor = 0n;
     let events = 0;
     // Each part writes one batch's history while the next batch is applied: one write in flight.
-    const writing = new Map(parts.map((part) => [part, Promise.resolve()]));
-    for (let next = read(cursor); ; ) {
+    const writing = new Map(applied.map((part) => [part, Promise.resolve()]));
+    for (let next = applied.length > 0 ? read(0n) : Promise.resolve([]); ; ) {
       const batch = await next;
       if (batch.length === 0) break;
-      const from = cursor;
       const last = batch[batch.length - 1]!.globalPosition;
       // The database reads the next batch while this one is applied.
       next = read(last);
-      for (const part of parts) {
+      for (const part of applied) {
         const consumed = part.consumes ? batch.filter((event) => part.consumes!.has(event.type)) : batch;
         if (consumed.length > 0) await part.projection.apply(part.tables, consumed);
         await writing.get(part);
         const history = part.tables.takeHistory();
-        const write = claim(part, from, last, (client) => part.tables.writeHistory(client, history));
+        const write = claim(part, last, (client) => part.tables.writeHistory(client, history));
         write.catch(() => undefined);
         writing.set(part, write);
       }
-      cursor = last;
       events += batch.length;
       const seconds = (Date.now() - started) / 1000;
-      onProgress({ projection: names, position: cursor, head, events, eventsPerSecond: seconds > 0 ? events / seconds : events });
+      onProgress({ projection: names, position: last, head, events, eventsPerSecond: seconds > 0 ? events / seconds : events });
+    }
+    if (applied.length === 0 && logTable !== undefined) {
+      // The database filled everything: one report, of the events it read.
+      await Promise.all(filling.values());
+      const { rows } = await this.pool.query<{ events: string }>(`SELECT count(*) AS events FROM ${ident(logTable)} WHERE global_position <= $1`, [head.toString()]);
+      events = Number(rows[0]!.events);
+      const seconds = (Date.now() - started) / 1000;
+      onProgress({ projection: names, position: head, head, events, eventsPerSecond: seconds > 0 ? events / seconds : events });
     }
     await Promise.all(
       parts.map(async (part) => {
         await writing.get(part);
-        await claim(part, cursor, cursor, async (client) => {
+        await filling.get(part);
+        await claim(part, head, async (client) => {
           await part.tables.writeAll(client);
           for (const statement of deferred.get(part)!) await client.query(statement);
         });
       }),
     );
-    return { parts, cursor, events };
+    return { parts, cursor: head };
   }
+}
+
+async function schemaOid(pool: Pool, schema: string): Promise<string> {
+  const { rows } = await pool.query<{ oid: string }>('SELECT oid::text FROM pg_namespace WHERE nspname = $1', [schema]);
+  return rows[0]!.oid;
+}
+
+/**
+ * Locks a fresh schema's tables for the transaction, refusing if the schema is no longer the one
+ * created at `oid`: another rebuild dropped and recreated it. Once locked, nobody can drop it
+ * before this transaction ends.
+ */
+async function holdSchema(client: ClientBase, schema: string, oid: string, name: string): Promise<void> {
+  const { rows } = await client.query<{ tablename: string }>('SELECT tablename FROM pg_tables WHERE schemaname = $1 ORDER BY tablename', [schema]);
+  for (const row of rows) await client.query(`LOCK TABLE ${ident(schema)}.${ident(row.tablename)} IN ACCESS SHARE MODE`);
+  const { rows: now } = await client.query<{ oid: string }>('SELECT oid::text FROM pg_namespace WHERE nspname = $1', [schema]);
+  if (now[0]?.oid !== oid) throw new Error(`another rebuild of ${name} is running`);
 }

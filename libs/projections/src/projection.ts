@@ -20,7 +20,27 @@ export interface Projection {
    * across batches and are written at the end.
    */
   apply(tables: ProjectionTables, events: readonly StoredEvent[]): Promise<void>;
+  /**
+   * Tables whose rows follow from single events of the log, or plain counts over them. When the
+   * log is the PostgreSQL event store's table in the read models' database, a rebuild has the
+   * database fill them (`fill`, one statement each) while it applies the rest, and `apply` does
+   * not write them; with `tables: 'all'` it is not run at all. The rebuild tests hold both ways
+   * to the same rows.
+   */
+  readonly fromLog?: {
+    readonly tables: readonly string[] | 'all';
+    fill(sql: ClientBase, schema: string, log: LogTable): Promise<void>;
+  };
 }
+
+/** The log's table, read up to and including `until`. */
+export interface LogTable {
+  readonly table: string;
+  readonly until: bigint;
+}
+
+/** The log's timestamps as the event store reads them (milliseconds), so SQL-filled rows equal applied ones. */
+export const RECORDED_AT_MS = "date_trunc('milliseconds', recorded_at)";
 
 /** Quotes an SQL identifier; schema names are computed, so never interpolate them raw. */
 export function ident(name: string): string {

@@ -129,6 +129,11 @@ export class RowCache<Row extends Record<string, unknown>> {
  * the rebuilt schema is written in bulk.
  */
 export interface ProjectionTables {
+  /**
+   * Every row is in memory already (a rebuild from position 0): loading fetches nothing, so a
+   * projection may skip working out what to load.
+   */
+  readonly inMemory: boolean;
   table<Row extends Record<string, unknown>>(name: string, shape: TableShape<Row>): RowCache<Row>;
   append(name: string, row: Record<string, unknown>): void;
 }
@@ -159,6 +164,10 @@ abstract class TablesBase implements ProjectionTables {
     protected readonly schema: string,
     private readonly source?: ClientBase,
   ) {}
+
+  get inMemory(): boolean {
+    return this.source === undefined;
+  }
 
   table<Row extends Record<string, unknown>>(name: string, shape: TableShape<Row>): RowCache<Row> {
     let cache = this.caches.get(name);
@@ -224,11 +233,17 @@ export class BatchTables extends TablesBase {
  * written batch by batch, so memory holds the current state, not the log.
  */
 export class RebuildTables extends TablesBase {
+  /** @param filledElsewhere tables the database fills from the log itself: what `apply` puts there is dropped. */
   constructor(
     schema: string,
     private readonly write: BulkWriter,
+    private readonly filledElsewhere: ReadonlySet<string> = new Set(),
   ) {
     super(schema);
+  }
+
+  override append(name: string, row: Record<string, unknown>): void {
+    if (!this.filledElsewhere.has(name)) super.append(name, row);
   }
 
   async writeHistory(sql: ClientBase, history: ReadonlyMap<string, readonly Record<string, unknown>[]>): Promise<void> {
@@ -238,6 +253,6 @@ export class RebuildTables extends TablesBase {
   /** Writes what is left of the history, then every keyed row. */
   async writeAll(sql: ClientBase): Promise<void> {
     await this.writeHistory(sql, this.takeHistory());
-    for (const cache of this.caches.values()) await this.write(sql, cache.table, [...cache.all()]);
+    for (const [name, cache] of this.caches) if (!this.filledElsewhere.has(name)) await this.write(sql, cache.table, [...cache.all()]);
   }
 }

@@ -15,7 +15,7 @@ export class ProjectionsService implements OnApplicationBootstrap, OnApplication
     this.runner = new ProjectionRunner(runtime.store, runtime.pool, ALL_PROJECTIONS, {
       batchSize: runtime.config.projectionBatchSize,
       dependents: createReportingViews,
-      bulkWriter: runtime.bulkWriter,
+      ...runtime.rebuild,
       log: (message) => console.log(`[projections] ${message}`),
     });
   }

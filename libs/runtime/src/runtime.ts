@@ -2,8 +2,8 @@ import type pg from 'pg';
 import { DataSource } from 'typeorm';
 import { READ_MODEL_ENTITIES } from '#read-models';
 import { createPool, EmbeddedPostgres } from '#database';
-import { type EventStore, EventStoreDbEventStore, PostgresEventStore } from '#event-store';
-import { type BulkWriter, copyRows, insertRows, migrateProjections } from '#projections';
+import { type EventStore, EventStoreDbEventStore, LOG_TABLE, PostgresEventStore } from '#event-store';
+import { copyRows, insertRows, migrateProjections, type RebuildSettings } from '#projections';
 import type { AppConfig } from './config.js';
 
 /** The infrastructure one process needs: PostgreSQL for read models, and the event store. */
@@ -15,8 +15,11 @@ export interface Runtime {
   readonly readModels: DataSource;
   /** Where PostgreSQL runs, for logs: a server URL without its password, or the PGlite folder. */
   readonly databaseDescription: string;
-  /** How rebuilds write read-model rows: COPY on a PostgreSQL server, which PGlite's wire protocol lacks. */
-  readonly bulkWriter: BulkWriter;
+  /**
+   * How rebuilds write read-model rows: COPY on a PostgreSQL server, which PGlite's wire protocol
+   * lacks; with the PostgreSQL event store, the database fills what follows from the log alone.
+   */
+  readonly rebuild: RebuildSettings;
   close(): Promise<void>;
 }
 
@@ -43,7 +46,7 @@ export async function openRuntime(config: AppConfig): Promise<Runtime> {
       store,
       readModels,
       databaseDescription: config.database.kind === 'embedded' ? `embedded PGlite in ${config.database.dataDir}` : redact(config.database.url),
-      bulkWriter: embedded ? insertRows : copyRows,
+      rebuild: { bulkWriter: embedded ? insertRows : copyRows, ...(config.eventStore.kind === 'eventstoredb' ? {} : { logTable: LOG_TABLE }) },
       async close() {
         await readModels.destroy();
         await store.close();

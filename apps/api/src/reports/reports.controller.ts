@@ -173,7 +173,7 @@ export class ReportsController {
     if (position !== undefined && !/^\d{1,30}$/.test(position)) {
       throw new BadRequestException({ error: 'Bad Request', message: 'position must be a log position (digits)', fields: [{ field: 'position', message: 'must be digits' }] });
     }
-    const report = position === undefined ? await yearEndReport(this.pool, year, { store: this.runtime.store }) : await yearEndReportAt(this.runtime.store, this.pool, this.runtime.bulkWriter, year, BigInt(position));
+    const report = position === undefined ? await yearEndReport(this.pool, year, { store: this.runtime.store }) : await yearEndReportAt(this.runtime.store, this.pool, this.runtime.rebuild, year, BigInt(position));
     if (format === 'csv' || format === 'xlsx') {
       response.setHeader('Content-Disposition', `attachment; filename="bao-cao-nam-${year}.${format}"`);
       const body = format === 'csv' ? Buffer.from(yearEndReportCsv(report)) : await yearEndReportXlsx(report);

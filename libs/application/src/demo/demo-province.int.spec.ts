@@ -72,7 +72,7 @@ describe('the demo province and its year-end report', () => {
     const checksums = async () => Promise.all(ALL_PROJECTIONS.map((p) => readModelChecksum(runtime.pool, liveSchemaOf(p))));
     const live = await checksums();
     await runner.stop();
-    const rebuilder = new ProjectionRunner(runtime.store, runtime.pool, ALL_PROJECTIONS, { log: () => undefined, dependents: createReportingViews, bulkWriter: runtime.bulkWriter });
+    const rebuilder = new ProjectionRunner(runtime.store, runtime.pool, ALL_PROJECTIONS, { log: () => undefined, dependents: createReportingViews, ...runtime.rebuild });
     for (const projection of ALL_PROJECTIONS) await rebuilder.rebuild(projection);
     const first = await checksums();
     await rebuilder.rebuild(ALL_PROJECTIONS);

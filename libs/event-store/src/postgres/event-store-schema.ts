@@ -8,6 +8,9 @@
  * commit. The cost is one writer at a time per database; the adapter recovers the throughput by
  * group commit (all appends waiting in the process go into one transaction).
  */
+/** The table the migrations create for the log, in the database's default schema: what SQL reading the log names. */
+export const LOG_TABLE = 'events';
+
 export const EVENT_STORE_MIGRATIONS: readonly string[] = [
   `
   CREATE TABLE events (
