@@ -1,7 +1,7 @@
 import type { ClientBase } from 'pg';
 import type { StoredEvent } from '#event-store';
 import { ident, type LogTable, type Projection, type ProjectionTables, RECORDED_AT_MS } from '#projections';
-import { idOf } from '../registers/registers.projection.js';
+import { idOf, periodsFromLog } from '../registers/registers.projection.js';
 
 /** The alert levels of the annual budget: share of the allocation committed or paid. */
 export const BUDGET_ALERT_PERCENTS = [80, 100] as const;
@@ -178,7 +178,13 @@ async function lineageFromLog(sql: ClientBase, schema: string, log: LogTable): P
 export const payments: Projection = {
   name: 'payments',
   eventTypes: CONSUMED,
-  fromLog: { tables: ['lineage'], fill: lineageFromLog },
+  fromLog: {
+    tables: ['lineage', 'units'],
+    async fill(sql, schema, log) {
+      await lineageFromLog(sql, schema, log);
+      await periodsFromLog(sql, `${ident(schema)}.units`, log, ['BeneficiaryEnrolled', 'BeneficiaryPositionChanged'], { administrative_unit: "data->>'administrativeUnit'" });
+    },
+  },
 
   async createTables(sql: ClientBase, schema: string): Promise<void> {
     const s = ident(schema);

@@ -1,6 +1,6 @@
 import type { ClientBase } from 'pg';
 import type { StoredEvent } from '#event-store';
-import { ident, type Projection, type ProjectionTables } from '#projections';
+import { ident, type LogTable, type Projection, type ProjectionTables } from '#projections';
 
 /** The id in a stream id: `beneficiary-<id>` → `<id>`. */
 export function idOf(streamId: string, category: string): string {
@@ -42,6 +42,24 @@ type PositionRow = { beneficiary_id: string; valid_from: string; title: string; 
 const BENEFICIARY_EVENTS = ['BeneficiaryEnrolled', 'BeneficiaryPositionChanged', 'BeneficiaryReclassified', 'BeneficiaryRetired', 'BeneficiaryDied', 'BeneficiaryRemovedFromRegister'];
 const CARD_EVENTS = ['CardIssued', 'CardReplaced', 'CardRevoked'];
 
+/**
+ * Fills a table of periods keyed by (beneficiary_id, valid_from) from the log, as `apply` leaves
+ * it by putting each event's row over the last: per key, the latest of `eventTypes` whose
+ * `data.from` names it, its other columns given as SQL over that event (`event_type`, `data`).
+ */
+export async function periodsFromLog(sql: ClientBase, table: string, log: LogTable, eventTypes: readonly string[], columns: Record<string, string>): Promise<void> {
+  const names = Object.keys(columns).map(ident).join(', ');
+  const values = Object.entries(columns).map(([name, value]) => `${value} AS ${ident(name)}`).join(', ');
+  await sql.query(
+    `INSERT INTO ${table} (beneficiary_id, valid_from, ${names})
+     SELECT DISTINCT ON (beneficiary_id, valid_from) beneficiary_id, valid_from, ${names}
+       FROM (SELECT substr(stream_id, ${'beneficiary'.length + 2}) AS beneficiary_id, data->>'from' AS valid_from, global_position, ${values}
+               FROM ${ident(log.table)} WHERE event_type = ANY($2::text[]) AND global_position <= $1) periods
+      ORDER BY beneficiary_id, valid_from, global_position DESC`,
+    [log.until.toString(), eventTypes],
+  );
+}
+
 /** The group held on `date` by a beneficiary whose group periods are `periods` (sorted or not). */
 function groupAt(periods: readonly { valid_from: string; group_number: number }[], date: string): number | null {
   let found: { valid_from: string; group_number: number } | undefined;
@@ -58,6 +76,22 @@ function groupAt(periods: readonly { valid_from: string; group_number: number }[
 export const registers: Projection = {
   name: 'registers',
   eventTypes: [...BENEFICIARY_EVENTS, ...CARD_EVENTS],
+  fromLog: {
+    tables: ['positions', 'group_periods'],
+    async fill(sql, schema, log) {
+      await periodsFromLog(sql, `${ident(schema)}.positions`, log, ['BeneficiaryEnrolled', 'BeneficiaryPositionChanged'], {
+        title: "data->>'title'",
+        administrative_unit: "data->>'administrativeUnit'",
+      });
+      const reclassified = (field: string) => `CASE WHEN event_type = 'BeneficiaryReclassified' THEN data->>'${field}' END`;
+      await periodsFromLog(sql, `${ident(schema)}.group_periods`, log, ['BeneficiaryEnrolled', 'BeneficiaryReclassified'], {
+        group_number: "(data->>'group')::int",
+        reason: reclassified('reason'),
+        decision_number: reclassified('decisionNumber'),
+        plan_id: reclassified('planId'),
+      });
+    },
+  },
 
   async createTables(sql: ClientBase, schema: string): Promise<void> {
     const s = ident(schema);
@@ -116,14 +150,16 @@ export const registers: Projection = {
     const cards = tables.table<CardRow>('cards', { key: ['card_number'] });
     const positions = tables.table<PositionRow>('positions', { key: ['beneficiary_id', 'valid_from'] });
 
-    const holderIds = new Set<string>();
-    for (const event of events) {
-      if (BENEFICIARY_EVENTS.includes(event.type)) holderIds.add(idOf(event.streamId, 'beneficiary'));
-      if (event.type === 'CardIssued') holderIds.add((event.data as { beneficiaryId: string }).beneficiaryId);
+    if (!tables.inMemory) {
+      const holderIds = new Set<string>();
+      for (const event of events) {
+        if (BENEFICIARY_EVENTS.includes(event.type)) holderIds.add(idOf(event.streamId, 'beneficiary'));
+        if (event.type === 'CardIssued') holderIds.add((event.data as { beneficiaryId: string }).beneficiaryId);
+      }
+      await beneficiaries.load([...holderIds].map((beneficiary_id) => ({ beneficiary_id })));
+      await groups.loadBy(holderIds);
+      await cards.load(events.filter((e) => CARD_EVENTS.includes(e.type)).map((e) => ({ card_number: idOf(e.streamId, 'card') })));
     }
-    await beneficiaries.load([...holderIds].map((beneficiary_id) => ({ beneficiary_id })));
-    await groups.loadBy(holderIds);
-    await cards.load(events.filter((e) => CARD_EVENTS.includes(e.type)).map((e) => ({ card_number: idOf(e.streamId, 'card') })));
 
     for (const event of events) {
       const data = event.data as Record<string, any>;

@@ -54,14 +54,9 @@ export const streamActivity: Projection = {
     async fill(sql, schema, log) {
       const s = ident(schema);
       await sql.query(
-        `WITH counted AS (
-           SELECT stream_id, count(*) AS events, max(stream_revision) AS last_revision, min(global_position) AS first, max(global_position) AS last
-             FROM ${ident(log.table)} WHERE global_position <= $1 GROUP BY stream_id)
-         INSERT INTO ${s}.streams (stream_id, category, event_count, last_revision, last_position, first_recorded_at, last_recorded_at)
-         SELECT c.stream_id, split_part(c.stream_id, '-', 1), c.events, c.last_revision, c.last,
-                (SELECT ${RECORDED_AT_MS} FROM ${ident(log.table)} WHERE global_position = c.first),
-                (SELECT ${RECORDED_AT_MS} FROM ${ident(log.table)} WHERE global_position = c.last)
-           FROM counted c`,
+        `INSERT INTO ${s}.streams (stream_id, category, event_count, last_revision, last_position, first_recorded_at, last_recorded_at)
+         SELECT stream_id, split_part(stream_id, '-', 1), count(*), max(stream_revision), max(global_position), min(${RECORDED_AT_MS}), max(${RECORDED_AT_MS})
+           FROM ${ident(log.table)} WHERE global_position <= $1 GROUP BY stream_id`,
         [log.until.toString()],
       );
       await sql.query(
@@ -83,7 +78,9 @@ export const streamActivity: Projection = {
         stream.event_count++;
         stream.last_revision = event.streamRevision;
         stream.last_position = event.globalPosition;
-        stream.last_recorded_at = event.recordedAt;
+        // Earliest and latest: concurrent appends can commit a later position with an earlier time.
+        if (event.recordedAt < stream.first_recorded_at) stream.first_recorded_at = event.recordedAt;
+        if (event.recordedAt > stream.last_recorded_at) stream.last_recorded_at = event.recordedAt;
         streams.put(stream);
       } else {
         streams.put({

@@ -72,19 +72,28 @@ async function createSchema(pool: Pool, projection: Projection, schema: string, 
 }
 
 /**
- * Drops the secondary indexes of `schema` (those backing no constraint), returning the statements
- * that recreate them: a rebuild fills its tables first and builds these indexes once at the end,
- * which is much cheaper than maintaining them row by row.
+ * Drops every index of `schema`, keys included, returning the statements that recreate them: a
+ * rebuild fills its tables first and builds each index once at the end, from sorted rows, which
+ * is much cheaper than maintaining it row by row. Recreating a key checks it holds.
  */
-async function deferIndexes(pool: Pool, schema: string): Promise<string[]> {
-  const { rows } = await pool.query<{ indexname: string; indexdef: string }>(
-    `SELECT i.indexname, i.indexdef FROM pg_indexes i
-      WHERE i.schemaname = $1 AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname AND c.connamespace = $1::regnamespace)
-      ORDER BY i.indexname`,
+async function deferIndexes(pool: Pool, schema: string): Promise<{ table: string; statement: string }[]> {
+  const { rows: keys } = await pool.query<{ table: string; name: string; definition: string }>(
+    `SELECT r.relname AS table, c.conname AS name, pg_get_constraintdef(c.oid) AS definition
+       FROM pg_constraint c JOIN pg_class r ON r.oid = c.conrelid
+      WHERE c.connamespace = $1::regnamespace AND c.contype IN ('p', 'u') ORDER BY c.conname`,
     [schema],
   );
-  for (const row of rows) await pool.query(`DROP INDEX ${ident(schema)}.${ident(row.indexname)}`);
-  return rows.map((row) => row.indexdef);
+  const qualified = (table: string) => `${ident(schema)}.${ident(table)}`;
+  for (const key of keys) await pool.query(`ALTER TABLE ${qualified(key.table)} DROP CONSTRAINT ${ident(key.name)}`);
+  const { rows: indexes } = await pool.query<{ table: string; name: string; definition: string }>(
+    'SELECT tablename AS table, indexname AS name, indexdef AS definition FROM pg_indexes WHERE schemaname = $1 ORDER BY indexname',
+    [schema],
+  );
+  for (const index of indexes) await pool.query(`DROP INDEX ${ident(schema)}.${ident(index.name)}`);
+  return [
+    ...keys.map((key) => ({ table: key.table, statement: `ALTER TABLE ${qualified(key.table)} ADD CONSTRAINT ${ident(key.name)} ${key.definition}` })),
+    ...indexes.map((index) => ({ table: index.table, statement: index.definition })),
+  ];
 }
 
 /**
@@ -256,6 +265,7 @@ export class ProjectionRunner {
         key: `${projection.name}${suffix}`,
         fromLog,
         applied: fromLog?.tables !== 'all',
+        filledByDatabase: (table: string) => fromLog !== undefined && (fromLog.tables === 'all' || fromLog.tables.includes(table)),
         tables: new RebuildTables(schema, this.bulkWriter, new Set(fromLog && fromLog.tables !== 'all' ? fromLog.tables : [])),
         consumes: projection.eventTypes && new Set(projection.eventTypes),
         /** The position its checkpoint stands at. */
@@ -263,7 +273,7 @@ export class ProjectionRunner {
       };
     });
     type Part = (typeof parts)[number];
-    const deferred = new Map<Part, string[]>();
+    const deferred = new Map<Part, { table: string; statement: string }[]>();
     for (const part of parts) {
       await createSchema(this.pool, part.projection, part.schema, part.key);
       deferred.set(part, await deferIndexes(this.pool, part.schema));
@@ -291,6 +301,8 @@ export class ProjectionRunner {
           await inTransaction(this.pool, async (client) => {
             await holdSchema(client, part.schema, oid, part.projection.name);
             await part.fromLog!.fill(client, part.schema, { table: logTable!, until: head });
+            // Their indexes are built now too, while this process is still busy applying events.
+            for (const index of deferred.get(part)!) if (part.filledByDatabase(index.table)) await client.query(index.statement);
           });
         })();
         filled.catch(() => undefined);
@@ -340,7 +352,7 @@ export class ProjectionRunner {
         await filling.get(part);
         await claim(part, head, async (client) => {
           await part.tables.writeAll(client);
-          for (const statement of deferred.get(part)!) await client.query(statement);
+          for (const index of deferred.get(part)!) if (!part.filledByDatabase(index.table)) await client.query(index.statement);
         });
       }),
     );

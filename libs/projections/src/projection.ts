@@ -21,11 +21,11 @@ export interface Projection {
    */
   apply(tables: ProjectionTables, events: readonly StoredEvent[]): Promise<void>;
   /**
-   * Tables whose rows follow from single events of the log, or plain counts over them. When the
-   * log is the PostgreSQL event store's table in the read models' database, a rebuild has the
-   * database fill them (`fill`, one statement each) while it applies the rest, and `apply` does
-   * not write them; with `tables: 'all'` it is not run at all. The rebuild tests hold both ways
-   * to the same rows.
+   * Tables whose rows follow from the log by plain SQL: each from one event, from the latest
+   * event for its key, or counts. When the log is the PostgreSQL event store's table in the read
+   * models' database, a rebuild has the database fill them (`fill`) while it applies the rest,
+   * and what `apply` puts in them is not written (it may still read them); with `tables: 'all'`,
+   * `apply` is not run at all. The rebuild tests hold both ways to the same rows.
    */
   readonly fromLog?: {
     readonly tables: readonly string[] | 'all';
