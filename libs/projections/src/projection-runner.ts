@@ -226,7 +226,7 @@ export class ProjectionRunner {
       }
       await this.dependents?.(client);
     });
-    for (const part of parts) await this.pool.query(`DROP SCHEMA IF EXISTS ${ident(`${part.live}__retired`)} CASCADE`);
+    await Promise.all(parts.map((part) => this.pool.query(`DROP SCHEMA IF EXISTS ${ident(`${part.live}__retired`)} CASCADE`)));
     this.log(`${parts.map((part) => part.projection.name).join(', ')} rebuilt up to position ${cursor} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }
 
