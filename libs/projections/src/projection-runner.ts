@@ -44,6 +44,8 @@ export interface RebuildProgress {
   readonly eventsPerSecond: number;
 }
 
+const FIRST_REBUILD_BATCH = 1000;
+
 /**
  * Applies a batch to `schema` and moves the checkpoint `key` in the same transaction, but only
  * if the checkpoint still stands where the caller read from; otherwise nothing is applied and
@@ -274,10 +276,12 @@ export class ProjectionRunner {
     });
     type Part = (typeof parts)[number];
     const deferred = new Map<Part, { table: string; statement: string }[]>();
-    for (const part of parts) {
-      await createSchema(this.pool, part.projection, part.schema, part.key);
-      deferred.set(part, await deferIndexes(this.pool, part.schema));
-    }
+    await Promise.all(
+      parts.map(async (part) => {
+        await createSchema(this.pool, part.projection, part.schema, part.key);
+        deferred.set(part, await deferIndexes(this.pool, part.schema));
+      }),
+    );
     const applied = parts.filter((part) => part.applied);
     const eventTypes = applied.every((part) => part.consumes) ? [...new Set(applied.flatMap((part) => [...part.consumes!]))] : undefined;
 
@@ -309,9 +313,13 @@ export class ProjectionRunner {
         return [part, filled] as const;
       }),
     );
+    // Batches start small and double, so that reading overlaps applying from the first one on.
+    let batchSize = Math.min(FIRST_REBUILD_BATCH, this.rebuildBatchSize);
     const read = (after: bigint) => {
+      const maxCount = batchSize;
+      batchSize = Math.min(2 * batchSize, this.rebuildBatchSize);
       const batch = this.store
-        .readAll({ after, maxCount: this.rebuildBatchSize, ...(eventTypes ? { eventTypes } : {}) })
+        .readAll({ after, maxCount, ...(eventTypes ? { eventTypes } : {}) })
         .then((events) => events.filter((event) => event.globalPosition <= head));
       batch.catch(() => undefined);
       return batch;
