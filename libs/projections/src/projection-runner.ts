@@ -86,12 +86,12 @@ async function deferIndexes(pool: Pool, schema: string): Promise<{ table: string
     [schema],
   );
   const qualified = (table: string) => `${ident(schema)}.${ident(table)}`;
-  for (const key of keys) await pool.query(`ALTER TABLE ${qualified(key.table)} DROP CONSTRAINT ${ident(key.name)}`);
+  if (keys.length > 0) await pool.query(keys.map((key) => `ALTER TABLE ${qualified(key.table)} DROP CONSTRAINT ${ident(key.name)}`).join(';\n'));
   const { rows: indexes } = await pool.query<{ table: string; name: string; definition: string }>(
     'SELECT tablename AS table, indexname AS name, indexdef AS definition FROM pg_indexes WHERE schemaname = $1 ORDER BY indexname',
     [schema],
   );
-  for (const index of indexes) await pool.query(`DROP INDEX ${ident(schema)}.${ident(index.name)}`);
+  if (indexes.length > 0) await pool.query(indexes.map((index) => `DROP INDEX ${ident(schema)}.${ident(index.name)}`).join(';\n'));
   return [
     ...keys.map((key) => ({ table: key.table, statement: `ALTER TABLE ${qualified(key.table)} ADD CONSTRAINT ${ident(key.name)} ${key.definition}` })),
     ...indexes.map((index) => ({ table: index.table, statement: index.definition })),
