@@ -109,6 +109,16 @@ describe('payments read model', () => {
       { regimeCode: 'g', group: 3, administrativeUnit: 'Xã Tân Liên', committed: 0, paid: 0 },
     ]);
   });
+  it('tallies what was paid for the year-end report, per regime and group: a reversal takes the payout and its payee back out', async () => {
+    expect(await money('SELECT year, regime_code, group_number, payouts, people, units, amount FROM $schema.paid_by_group ORDER BY 2, 3')).toEqual([
+      { year: 2025, regime_code: 'b', group_number: 3, payouts: 1, people: 1, units: 5, amount: 950_000 },
+      { year: 2025, regime_code: 'g', group_number: 3, payouts: 0, people: 0, units: 0, amount: 0 },
+    ]);
+    expect(await harness.rows('SELECT regime_code, people FROM $schema.paid_by_regime ORDER BY 1')).toEqual([
+      { regime_code: 'b', people: 1 },
+      { regime_code: 'g', people: 0 },
+    ]);
+  });
 });
 
 describe('payments read model: adjustments after a reorganization and a retroactive policy version', () => {
@@ -195,6 +205,25 @@ describe('payments read model: adjustments after a reorganization and a retroact
       { payout_id: 'adjustment-s1-b-3', group_number: 5 },
       { payout_id: 'admission-s1-a', group_number: 5 },
       { payout_id: 'admission-s1-b', group_number: 5 },
+    ]);
+  });
+
+  it('moves the stay’s paid payouts to the new group in the year-end tallies, its payee counted once per regime', async () => {
+    expect(await harness.rows('SELECT regime_code, group_number, payouts, people, units, amount::int FROM $schema.paid_by_group ORDER BY 1, 2')).toEqual([
+      { regime_code: 'a', group_number: 4, payouts: 0, people: 0, units: 0, amount: 0 },
+      // The stay's visit and the recovery paid after the plan: one person, one visit, 600,000 net.
+      { regime_code: 'a', group_number: 5, payouts: 2, people: 1, units: 1, amount: 600_000 },
+      { regime_code: 'b', group_number: 4, payouts: 0, people: 0, units: 0, amount: 0 },
+      // The 30,000 top-up is scheduled, not paid yet.
+      { regime_code: 'b', group_number: 5, payouts: 1, people: 1, units: 3, amount: 570_000 },
+    ]);
+    expect(await harness.rows('SELECT regime_code, people FROM $schema.paid_by_regime ORDER BY 1')).toEqual([
+      { regime_code: 'a', people: 1 },
+      { regime_code: 'b', people: 1 },
+    ]);
+    expect(await harness.rows('SELECT regime_code, person, payouts_by_group FROM $schema.paid_people ORDER BY 1')).toEqual([
+      { regime_code: 'a', person: 'b-1', payouts_by_group: { 5: 2 } },
+      { regime_code: 'b', person: 'b-1', payouts_by_group: { 5: 1 } },
     ]);
   });
 

@@ -71,6 +71,12 @@ type AdjustmentRow = {
 
 type TotalRow = { year: number; regime_code: string; allocated: number | null; decision_number: string | null; committed: number; paid: number };
 type AlertRow = { year: number; regime_code: string; percent: number; used: number; allocated: number; global_position: string };
+/** Paid payouts for services in a year, per regime and group: the year-end report's lines. */
+type PaidByGroupRow = { year: number; regime_code: string; group_number: number; payouts: number; people: number; units: number; amount: number };
+/** People paid under a regime in a year, whatever their group (someone reclassified mid-year counts once). */
+type PaidByRegimeRow = { year: number; regime_code: string; people: number };
+/** One person's paid payouts under a regime in a year, counted per group: who starts or stops counting in the tallies. */
+type PaidPersonRow = { year: number; regime_code: string; person: string; payouts_by_group: Record<string, number> };
 type UnitRow = { beneficiary_id: string; valid_from: string; administrative_unit: string };
 type SpendingRow = { year: number; regime_code: string; group_number: number; administrative_unit: string; committed: number; paid: number };
 
@@ -109,9 +115,12 @@ type SourceRow = {
 };
 
 const MONEY = ['amount', 'basis', 'over_cap'] as const;
+const TALLIED = ['payouts', 'people', 'units', 'amount'] as const;
 const BALANCE_MONEY = ['entitled', 'approved', 'paid', 'reversed', 'adjusted', 'annual_cap', 'cap_used'] as const;
 
 const yearOf = (date: string): number => Number(date.slice(0, 4));
+/** Whom a payout pays, as the year-end report counts people: the beneficiary, or the staff member paid. */
+const personOf = (payout: Pick<PayoutRow, 'beneficiary_id' | 'payee'>): string => payout.beneficiary_id ?? payout.payee;
 /** A regime id's report letter: "h.fixed" → "h". */
 export const codeOf = (regimeId: string): string => regimeId.split('.')[0]!;
 
@@ -259,6 +268,29 @@ export const payments: Projection = {
         paid bigint NOT NULL,
         PRIMARY KEY (year, regime_code, group_number, administrative_unit)
       );
+      CREATE TABLE ${s}.paid_by_group (
+        year int NOT NULL,
+        regime_code text NOT NULL,
+        group_number int NOT NULL,
+        payouts int NOT NULL,
+        people int NOT NULL,
+        units int NOT NULL,
+        amount bigint NOT NULL,
+        PRIMARY KEY (year, regime_code, group_number)
+      );
+      CREATE TABLE ${s}.paid_by_regime (
+        year int NOT NULL,
+        regime_code text NOT NULL,
+        people int NOT NULL,
+        PRIMARY KEY (year, regime_code)
+      );
+      CREATE TABLE ${s}.paid_people (
+        year int NOT NULL,
+        regime_code text NOT NULL,
+        person text NOT NULL,
+        payouts_by_group jsonb NOT NULL,
+        PRIMARY KEY (year, regime_code, person)
+      );
       CREATE TABLE ${s}.budget_alerts (
         year int NOT NULL,
         regime_code text NOT NULL,
@@ -346,6 +378,9 @@ export const payments: Projection = {
     const spending = tables.table<SpendingRow>('budget_spending', { key: ['year', 'regime_code', 'group_number', 'administrative_unit'], numeric: ['committed', 'paid'], index: 'year' });
     const alerts = tables.table<AlertRow>('budget_alerts', { key: ['year', 'regime_code', 'percent'], numeric: ['used', 'allocated'], index: 'year' });
     const sources = tables.table<SourceRow>('sources', { key: ['source_id'] });
+    const paidByGroup = tables.table<PaidByGroupRow>('paid_by_group', { key: ['year', 'regime_code', 'group_number'], numeric: [...TALLIED], index: 'year' });
+    const paidByRegime = tables.table<PaidByRegimeRow>('paid_by_regime', { key: ['year', 'regime_code'], index: 'year' });
+    const paidPeople = tables.table<PaidPersonRow>('paid_people', { key: ['year', 'regime_code', 'person'] });
     const units = tables.table<UnitRow>('units', { key: ['beneficiary_id', 'valid_from'], index: 'beneficiary_id' });
     const adjustments = tables.table<AdjustmentRow>('adjustments', {
       key: ['adjustment_id'],
@@ -361,6 +396,7 @@ export const payments: Projection = {
       const holders = new Set<string>();
       const years = new Set<number>();
       const adjustmentIds = new Set<string>();
+      const people: Partial<PaidPersonRow>[] = [];
       for (const event of events) {
         const subject = subjectOf(event);
         const data = event.data as Record<string, any>;
@@ -371,6 +407,7 @@ export const payments: Projection = {
           if (data.source.kind === 'adjustment') adjustmentIds.add(data.source.id);
           else sourceIds.add(data.source.id);
           years.add(yearOf(data.serviceDate));
+          people.push({ year: yearOf(data.serviceDate), regime_code: data.regimeCode, person: data.beneficiaryId ?? data.payee });
         }
         if (event.type === 'AdjustmentEntitled') payoutIds.add(data.corrects.payoutId);
         if (typeof data.beneficiaryId === 'string') holders.add(data.beneficiaryId);
@@ -381,7 +418,10 @@ export const payments: Projection = {
       for (const id of payoutIds) {
         const payout = payouts.get({ payout_id: id });
         if (payout?.beneficiary_id) holders.add(payout.beneficiary_id);
-        if (payout) years.add(payout.year);
+        if (payout) {
+          years.add(payout.year);
+          people.push({ year: payout.year, regime_code: payout.regime_code, person: personOf(payout) });
+        }
       }
       for (const id of sourceIds) {
         const from = sources.get({ source_id: id });
@@ -394,6 +434,9 @@ export const payments: Projection = {
       await totals.loadBy(years);
       await spending.loadBy(years);
       await alerts.loadBy(years);
+      await paidByGroup.loadBy(years);
+      await paidByRegime.loadBy(years);
+      await paidPeople.load(people);
     }
     const unitOn = (beneficiaryId: string, date: string): string => {
       let found: UnitRow | undefined;
@@ -455,6 +498,32 @@ export const payments: Projection = {
           alerts.put({ year, regime_code, percent, used, allocated: sum.allocated, global_position: position.toString() });
         }
       }
+    };
+    /**
+     * A payout starts (+1) or stops (-1) counting as paid in its group: the year-end tallies follow,
+     * and the people counts change when its payee's first payout in the group or regime comes or
+     * their last one goes.
+     */
+    const tally = (payout: PayoutRow, sign: 1 | -1) => {
+      const group = { year: payout.year, regime_code: payout.regime_code, group_number: payout.group_number };
+      const line = paidByGroup.get(group) ?? { ...group, payouts: 0, people: 0, units: 0, amount: 0 };
+      const regime = paidByRegime.get(group) ?? { year: payout.year, regime_code: payout.regime_code, people: 0 };
+      const key = { year: payout.year, regime_code: payout.regime_code, person: personOf(payout) };
+      const person: PaidPersonRow = paidPeople.get(key) ?? { ...key, payouts_by_group: {} };
+      const inRegimeBefore = Object.keys(person.payouts_by_group).length > 0;
+      const before = person.payouts_by_group[payout.group_number] ?? 0;
+      const after = before + sign;
+      const payoutsByGroup: Record<string, number> = { ...person.payouts_by_group, [payout.group_number]: after };
+      if (after === 0) delete payoutsByGroup[payout.group_number];
+      const inRegimeAfter = Object.keys(payoutsByGroup).length > 0;
+      line.payouts += sign;
+      line.units += sign * payout.units;
+      line.amount += sign * payout.amount;
+      if ((before === 0) !== (after === 0)) line.people += after === 0 ? -1 : 1;
+      if (inRegimeBefore !== inRegimeAfter) regime.people += inRegimeAfter ? 1 : -1;
+      paidByGroup.put(line);
+      paidByRegime.put(regime);
+      paidPeople.put({ ...person, payouts_by_group: payoutsByGroup });
     };
     const source = (id: string, kind: string): SourceRow =>
       sources.get({ source_id: id }) ??
@@ -572,9 +641,11 @@ export const payments: Projection = {
           if (corrected && corrected.group_number !== nextGroup) {
             const [committed, paid] = bookedAs(corrected);
             spend(corrected, -committed, -paid);
+            if (corrected.status === 'paid') tally(corrected, -1);
             corrected.group_number = nextGroup;
             payouts.put(corrected);
             spend(corrected, committed, paid);
+            if (corrected.status === 'paid') tally(corrected, 1);
           }
           break;
         }
@@ -660,6 +731,7 @@ export const payments: Projection = {
           if (!payout) break;
           addToBalance(payout.beneficiary_id, payout.year, payout.regime_id, payout.service_date, { paid: payout.amount });
           spend(payout, -payout.amount, payout.amount);
+          tally(payout, 1);
           break;
         }
         case 'PayoutReversed': {
@@ -674,6 +746,7 @@ export const payments: Projection = {
             ...(capped ? { cap_used: -payout.amount } : {}),
           });
           spend(payout, wasPaid ? 0 : -payout.amount, wasPaid ? -payout.amount : 0);
+          if (wasPaid) tally(payout, -1);
           break;
         }
         case 'AnnualBudgetAllocated': {

@@ -52,56 +52,66 @@ const byGroup = (rows: { group_number: number | null; n: string }[]) => Object.f
 const sum = (values: Record<string, number>) => Object.values(values).reduce((a, b) => a + b, 0);
 
 /**
+ * The register's head count by group on `date`: beneficiaries enrolled by then, neither removed
+ * nor dead, in the group they held that day; summed from the registers' head count changes.
+ */
+export async function headCountByGroup(pool: Pool, date: string, schema = liveSchemaOf(registers)): Promise<Record<string, number>> {
+  const { rows } = await pool.query<{ group_number: number; n: string }>(
+    `SELECT group_number, sum(change) AS n FROM ${schema}.head_count_changes WHERE on_date <= $1 GROUP BY 1 HAVING sum(change) <> 0 ORDER BY 1`,
+    [date],
+  );
+  return byGroup(rows);
+}
+
+/**
  * The tables of the year-end report (section II.2 of the province's report) from the read models:
  * the register at year end by group, the cards issued in the year (new and reissued) by group,
  * and per regime the payouts paid for services in the year: count, people, days, amount, by group.
+ * The register's head count and the paid lines are tallies the projections keep as they go, so
+ * the report reads a few dozen rows however large the province.
  */
 export async function yearEndReport(pool: Pool, year: number, at?: ReportSource): Promise<YearEndReport> {
   const built = at && 'schemas' in at ? at : undefined;
   const R = built?.schemas[registers.name] ?? liveSchemaOf(registers);
   const P = built?.schemas[payments.name] ?? liveSchemaOf(payments);
   const position = built?.position ?? (await readModelPosition(pool, [registers, payments], at && 'store' in at ? at.store : undefined));
+  const start = `${year}-01-01`;
   const end = `${year}-12-31`;
-  const [beneficiaries, newCards, reissued, paid] = await Promise.all([
-    pool.query<{ group_number: number; n: string }>(
-      `SELECT g.group_number, count(*) AS n
-         FROM ${R}.beneficiaries b
-         JOIN LATERAL (SELECT group_number FROM ${R}.group_periods x WHERE x.beneficiary_id = b.beneficiary_id AND x.valid_from <= $1 ORDER BY valid_from DESC LIMIT 1) g ON true
-        WHERE b.enrolled_from <= $1 AND coalesce(b.removed_on, '9999-12-31') > $1 AND coalesce(b.died_on, '9999-12-31') > $1
-        GROUP BY 1 ORDER BY 1`,
-      [end],
-    ),
-    pool.query<{ group_number: number; n: string }>(`SELECT group_at_issue AS group_number, count(*) AS n FROM ${R}.cards WHERE valid_from LIKE $1 || '-%' AND replaces IS NULL GROUP BY 1 ORDER BY 1`, [String(year)]),
-    pool.query<{ group_number: number; n: string }>(`SELECT group_at_issue AS group_number, count(*) AS n FROM ${R}.cards WHERE valid_from LIKE $1 || '-%' AND replaces IS NOT NULL GROUP BY 1 ORDER BY 1`, [String(year)]),
-    pool.query<{ regime_code: string; group_number: number; payouts: string; people: string; units: string; amount: string }>(
-      `SELECT regime_code, group_number, count(*) AS payouts, count(DISTINCT coalesce(beneficiary_id, payee)) AS people, sum(units) AS units, sum(amount) AS amount
-         FROM ${P}.payouts WHERE year = $1 AND status = 'paid' GROUP BY GROUPING SETS ((regime_code, group_number), (regime_code)) ORDER BY 1, 2`,
+  const [beneficiaries, newCards, reissued, paid, paidPeople] = await Promise.all([
+    headCountByGroup(pool, end, R),
+    pool.query<{ group_number: number; n: string }>(`SELECT group_at_issue AS group_number, count(*) AS n FROM ${R}.cards WHERE valid_from BETWEEN $1 AND $2 AND replaces IS NULL GROUP BY 1 ORDER BY 1`, [start, end]),
+    pool.query<{ group_number: number; n: string }>(`SELECT group_at_issue AS group_number, count(*) AS n FROM ${R}.cards WHERE valid_from BETWEEN $1 AND $2 AND replaces IS NOT NULL GROUP BY 1 ORDER BY 1`, [start, end]),
+    pool.query<{ regime_code: string; group_number: number; payouts: number; people: number; units: number; amount: string }>(
+      `SELECT regime_code, group_number, payouts, people, units, amount FROM ${P}.paid_by_group WHERE year = $1 AND payouts <> 0 ORDER BY 1, 2`,
       [year],
     ),
+    pool.query<{ regime_code: string; people: number }>(`SELECT regime_code, people FROM ${P}.paid_by_regime WHERE year = $1`, [year]),
   ]);
-  const line = (row: { payouts: string; people: string; units: string; amount: string }): RegimeLine => ({
+  const line = (row: { payouts: number; people: number; units: number; amount: string | number }): RegimeLine => ({
     payouts: Number(row.payouts),
     people: Number(row.people),
     units: Number(row.units),
     amount: Number(row.amount),
   });
-  const regimes = Object.keys(REGIME_HEADINGS)
-    .map((code) => {
-      const rows = paid.rows.filter((row) => row.regime_code === code);
-      const whole = rows.find((row) => row.group_number === null);
-      return {
-        code,
-        heading: REGIME_HEADINGS[code]!,
-        ...(whole ? line(whole) : { payouts: 0, people: 0, units: 0, amount: 0 }),
-        byGroup: Object.fromEntries(rows.filter((row) => row.group_number !== null).map((row) => [String(row.group_number), line(row)])),
-      };
-    });
+  const regimes = Object.keys(REGIME_HEADINGS).map((code) => {
+    const byGroup = paid.rows.filter((row) => row.regime_code === code).map((row) => [String(row.group_number), line(row)] as const);
+    const total = (measure: 'payouts' | 'units' | 'amount') => byGroup.reduce((sum, [, group]) => sum + group[measure], 0);
+    return {
+      code,
+      heading: REGIME_HEADINGS[code]!,
+      payouts: total('payouts'),
+      people: byGroup.length === 0 ? 0 : Number(paidPeople.rows.find((row) => row.regime_code === code)?.people ?? 0),
+      units: total('units'),
+      amount: total('amount'),
+      byGroup: Object.fromEntries(byGroup),
+    };
+  });
   const newByGroup = byGroup(newCards.rows);
   const reissuedByGroup = byGroup(reissued.rows);
   return {
     year,
     position,
-    beneficiaries: { total: sum(byGroup(beneficiaries.rows)), byGroup: byGroup(beneficiaries.rows) },
+    beneficiaries: { total: sum(beneficiaries), byGroup: beneficiaries },
     cards: { issued: sum(newByGroup) + sum(reissuedByGroup), newCards: { total: sum(newByGroup), byGroup: newByGroup }, reissued: { total: sum(reissuedByGroup), byGroup: reissuedByGroup } },
     regimes,
     totalAmount: regimes.reduce((total, regime) => total + regime.amount, 0),

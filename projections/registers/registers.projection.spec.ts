@@ -1,4 +1,5 @@
 import { searchBeneficiaries, searchCards } from '../queries/read-models.js';
+import { headCountByGroup } from '../queries/year-end-report.js';
 import { type FactSpec, projectionHarness } from '../testing/projection-harness.fixture.js';
 import { registers } from './registers.projection.js';
 
@@ -8,13 +9,16 @@ const enrolled = (id: string, fullName: string, group: number, from = '2020-01-0
   data: { beneficiaryId: id, fullName, dateOfBirth: '1966-04-02', nationalId: `02006600${id.slice(-4)}`, title: 'Bí thư Huyện ủy', administrativeUnit: 'Huyện Cao Lộc', group, from },
 });
 
+const firstBatch: FactSpec[] = [enrolled('b-0001', 'Hoàng Văn Bình', 3), enrolled('b-0002', 'Lý Thị Mai', 4), enrolled('b-0003', 'Nông Văn Hải', 5)];
+
 describe('registers read model', () => {
   let harness: Awaited<ReturnType<typeof projectionHarness>>;
+  const batches: FactSpec[][] = [firstBatch];
   beforeAll(async () => {
     harness = await projectionHarness(registers);
     // Several batches, so that later events find what earlier batches stored.
-    await harness.apply([enrolled('b-0001', 'Hoàng Văn Bình', 3), enrolled('b-0002', 'Lý Thị Mai', 4), enrolled('b-0003', 'Nông Văn Hải', 5)]);
-    await harness.apply([
+    await harness.apply(firstBatch);
+    batches.push([
       { streamId: 'beneficiary-b-0001', type: 'BeneficiaryPositionChanged', data: { title: 'Bí thư Đảng ủy xã', administrativeUnit: 'Xã Tân Liên', from: '2025-07-01' } },
       { streamId: 'beneficiary-b-0001', type: 'BeneficiaryReclassified', data: { group: 4, from: '2025-07-01', reason: 'District level abolished', decisionNumber: '759/QĐ-TTg' } },
       { streamId: 'beneficiary-b-0002', type: 'BeneficiaryRetired', data: { on: '2025-03-01' } },
@@ -22,12 +26,16 @@ describe('registers read model', () => {
       { streamId: 'card-LS-0001', type: 'CardIssued', data: { cardNumber: 'LS-0001', beneficiaryId: 'b-0001', validFrom: '2025-02-01', validTo: '2029-12-31' } },
       { streamId: 'card-LS-0002', type: 'CardIssued', data: { cardNumber: 'LS-0002', beneficiaryId: 'b-0002', validFrom: '2020-01-01', validTo: '2029-12-31' } },
     ]);
-    await harness.apply([
+    batches.push([
       { streamId: 'card-LS-0001', type: 'CardReplaced', data: { byCardNumber: 'LS-0009', reason: 'title-change', on: '2025-08-01', newCardValidTo: '2029-12-31' } },
       { streamId: 'card-LS-0009', type: 'CardIssued', data: { cardNumber: 'LS-0009', beneficiaryId: 'b-0001', validFrom: '2025-08-01', validTo: '2029-12-31', replaces: { cardNumber: 'LS-0001', reason: 'title-change' } } },
       { streamId: 'card-LS-0002', type: 'CardRevoked', data: { reason: 'Retired out of the province', on: '2025-04-01' } },
       { streamId: 'beneficiary-b-0002', type: 'BeneficiaryRemovedFromRegister', data: { on: '2025-04-01', reason: 'Moved out of the province' } },
+      // Set to group 6 from 2025-07-01, then corrected to group 4 from the same day: the last word counts.
+      { streamId: 'beneficiary-b-0003', type: 'BeneficiaryReclassified', data: { group: 6, from: '2025-07-01', reason: 'District level abolished', decisionNumber: '759/QĐ-TTg' } },
+      { streamId: 'beneficiary-b-0003', type: 'BeneficiaryReclassified', data: { group: 4, from: '2025-07-01', reason: 'Correction', decisionNumber: '760/QĐ-TTg' } },
     ]);
+    for (const batch of batches.slice(1)) await harness.apply(batch);
   }, 60_000);
   afterAll(() => harness.close());
 
@@ -35,7 +43,7 @@ describe('registers read model', () => {
     expect(await harness.rows('SELECT beneficiary_id, title, administrative_unit, current_group, status, retired_on, died_on, removed_on FROM $schema.beneficiaries ORDER BY 1')).toEqual([
       { beneficiary_id: 'b-0001', title: 'Bí thư Đảng ủy xã', administrative_unit: 'Xã Tân Liên', current_group: 4, status: 'registered', retired_on: null, died_on: null, removed_on: null },
       { beneficiary_id: 'b-0002', title: 'Bí thư Huyện ủy', administrative_unit: 'Huyện Cao Lộc', current_group: 4, status: 'removed', retired_on: '2025-03-01', died_on: null, removed_on: '2025-04-01' },
-      { beneficiary_id: 'b-0003', title: 'Bí thư Huyện ủy', administrative_unit: 'Huyện Cao Lộc', current_group: 5, status: 'deceased', retired_on: null, died_on: '2025-09-10', removed_on: null },
+      { beneficiary_id: 'b-0003', title: 'Bí thư Huyện ủy', administrative_unit: 'Huyện Cao Lộc', current_group: 4, status: 'deceased', retired_on: null, died_on: '2025-09-10', removed_on: null },
     ]);
   });
 
@@ -66,5 +74,25 @@ describe('registers read model', () => {
       ['LS-0001', 'Hoàng Văn Bình'],
       ['LS-0009', 'Hoàng Văn Bình'],
     ]);
+  });
+
+  it('counts the register by group on any date: enrolment counts from its day, a reclassification moves, removal and death take out', async () => {
+    expect(await headCountByGroup(harness.pool, '2019-12-31')).toEqual({});
+    expect(await headCountByGroup(harness.pool, '2024-12-31')).toEqual({ 3: 1, 4: 1, 5: 1 });
+    expect(await headCountByGroup(harness.pool, '2025-03-31')).toEqual({ 3: 1, 4: 1, 5: 1 });
+    expect(await headCountByGroup(harness.pool, '2025-04-01')).toEqual({ 3: 1, 5: 1 });
+    expect(await headCountByGroup(harness.pool, '2025-07-01')).toEqual({ 4: 2 });
+    expect(await headCountByGroup(harness.pool, '2025-09-10')).toEqual({ 4: 1 });
+  });
+
+  it('leaves the same head count rows whether the log comes in one batch or several', async () => {
+    const whole = await projectionHarness(registers);
+    try {
+      await whole.apply(batches.flat());
+      const changes = 'SELECT on_date, group_number, change FROM $schema.head_count_changes ORDER BY 1, 2';
+      expect(await whole.rows(changes)).toEqual(await harness.rows(changes));
+    } finally {
+      await whole.close();
+    }
   });
 });

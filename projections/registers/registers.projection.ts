@@ -38,6 +38,7 @@ type CardRow = {
 
 type GroupPeriodRow = { beneficiary_id: string; valid_from: string; group_number: number; reason: string | null; decision_number: string | null; plan_id: string | null };
 type PositionRow = { beneficiary_id: string; valid_from: string; title: string; administrative_unit: string };
+type HeadCountChangeRow = { on_date: string; group_number: number; change: number };
 
 const BENEFICIARY_EVENTS = ['BeneficiaryEnrolled', 'BeneficiaryPositionChanged', 'BeneficiaryReclassified', 'BeneficiaryRetired', 'BeneficiaryDied', 'BeneficiaryRemovedFromRegister'];
 const CARD_EVENTS = ['CardIssued', 'CardReplaced', 'CardRevoked'];
@@ -68,9 +69,31 @@ function groupAt(periods: readonly { valid_from: string; group_number: number }[
 }
 
 /**
+ * What one beneficiary adds to the head count by group: +1 on the day they start to count in a
+ * group, -1 on the day they stop (the next group period, removal from the register, death). The
+ * register on a date D counts, per group, the changes dated up to D: a beneficiary enrolled by D,
+ * neither removed nor dead by D, in the group of their latest period starting by D.
+ */
+function headCountChanges(beneficiary: BeneficiaryRow, periods: readonly GroupPeriodRow[]): HeadCountChangeRow[] {
+  const end = [beneficiary.removed_on, beneficiary.died_on].filter((date): date is string => date !== null).sort()[0];
+  const sorted = [...periods].sort((a, b) => (a.valid_from < b.valid_from ? -1 : 1));
+  const changes: HeadCountChangeRow[] = [];
+  sorted.forEach((period, n) => {
+    const from = period.valid_from > beneficiary.enrolled_from ? period.valid_from : beneficiary.enrolled_from;
+    const next = sorted[n + 1]?.valid_from;
+    const until = next !== undefined && (end === undefined || next < end) ? next : end;
+    if (until !== undefined && until <= from) return;
+    changes.push({ on_date: from, group_number: period.group_number, change: 1 });
+    if (until !== undefined) changes.push({ on_date: until, group_number: period.group_number, change: -1 });
+  });
+  return changes;
+}
+
+/**
  * The beneficiary register and the card register. The register keeps each beneficiary's current
  * facts, and their group and position over time (valid dates), so that the register as of any
- * date can be read back; the card register knows the holder's group on the day each card took
+ * date can be read back, and the head count by group on any date without reading every
+ * beneficiary (the year-end report's table); the card register knows the holder's group on the day each card took
  * effect, and is searched together with the holder's current name and unit.
  */
 export const registers: Projection = {
@@ -121,6 +144,12 @@ export const registers: Projection = {
         plan_id text,
         PRIMARY KEY (beneficiary_id, valid_from)
       );
+      CREATE TABLE ${s}.head_count_changes (
+        on_date text NOT NULL,
+        group_number int NOT NULL,
+        change int NOT NULL,
+        PRIMARY KEY (on_date, group_number)
+      );
       CREATE TABLE ${s}.positions (
         beneficiary_id text NOT NULL,
         valid_from text NOT NULL,
@@ -141,7 +170,8 @@ export const registers: Projection = {
         replaced_by text,
         revocation_reason text
       );
-      CREATE INDEX cards_by_holder ON ${s}.cards (beneficiary_id);`);
+      CREATE INDEX cards_by_holder ON ${s}.cards (beneficiary_id);
+      CREATE INDEX cards_by_start ON ${s}.cards (valid_from);`);
   },
 
   async apply(tables: ProjectionTables, events: readonly StoredEvent[]): Promise<void> {
@@ -149,6 +179,7 @@ export const registers: Projection = {
     const groups = tables.table<GroupPeriodRow>('group_periods', { key: ['beneficiary_id', 'valid_from'], index: 'beneficiary_id' });
     const cards = tables.table<CardRow>('cards', { key: ['card_number'] });
     const positions = tables.table<PositionRow>('positions', { key: ['beneficiary_id', 'valid_from'] });
+    const headCount = tables.table<HeadCountChangeRow>('head_count_changes', { key: ['on_date', 'group_number'] });
 
     if (!tables.inMemory) {
       const holderIds = new Set<string>();
@@ -161,10 +192,25 @@ export const registers: Projection = {
       await cards.load(events.filter((e) => CARD_EVENTS.includes(e.type)).map((e) => ({ card_number: idOf(e.streamId, 'card') })));
     }
 
+    // The head count changes of the batch, summed per date and group. Each event takes back what
+    // its beneficiary added before it and adds what they add after it, so the rows touched are the
+    // same however the log is cut into batches (a rebuild's rows equal those followed event by event).
+    const changes = new Map<string, HeadCountChangeRow>();
+    const count = (beneficiary_id: string, sign: number) => {
+      const beneficiary = beneficiaries.get({ beneficiary_id });
+      if (!beneficiary) return;
+      for (const row of headCountChanges(beneficiary, groups.rowsBy(beneficiary_id))) {
+        const key = `${row.on_date}/${row.group_number}`;
+        const sum = changes.get(key) ?? { on_date: row.on_date, group_number: row.group_number, change: 0 };
+        sum.change += sign * row.change;
+        changes.set(key, sum);
+      }
+    };
     for (const event of events) {
       const data = event.data as Record<string, any>;
       if (BENEFICIARY_EVENTS.includes(event.type)) {
         const beneficiary_id = idOf(event.streamId, 'beneficiary');
+        count(beneficiary_id, -1);
         const setGroup = (valid_from: string, group_number: number, reason: string | null, decision_number: string | null, plan_id: string | null = null) => {
           groups.put({ beneficiary_id, valid_from, group_number, reason, decision_number, plan_id });
           beneficiaries.update({ beneficiary_id }, () => ({ current_group: groupAt(groups.rowsBy(beneficiary_id), '9999-12-31')! }));
@@ -205,6 +251,7 @@ export const registers: Projection = {
             beneficiaries.update({ beneficiary_id }, () => ({ removed_on: data.on, status: 'removed' }));
             break;
         }
+        count(beneficiary_id, 1);
         continue;
       }
       const card_number = idOf(event.streamId, 'card');
@@ -232,6 +279,13 @@ export const registers: Projection = {
           cards.update({ card_number }, () => ({ status: 'revoked', closed_on: data.on, revocation_reason: data.reason }));
           break;
       }
+    }
+
+    const moved = [...changes.values()];
+    await headCount.load(moved);
+    for (const row of moved) {
+      const stored = headCount.get(row);
+      headCount.put({ ...row, change: (stored?.change ?? 0) + row.change });
     }
   },
 };
