@@ -13,6 +13,8 @@ export interface ConsistencyRow {
   readonly log: number;
   /** Net paid in the budget view. */
   readonly budget: number;
+  /** Net paid in the year-end report's tallies: on group rows only. */
+  readonly report?: number;
   /** Net paid over the beneficiaries' balances: on all-groups rows only, as balances hold no group. */
   readonly balances?: number;
 }
@@ -61,24 +63,26 @@ async function paidInLog(store: EventStore, year: number): Promise<Map<string, {
 }
 
 /**
- * For one year: the sum of payouts in the log equals the budget view's paid total per regime and
- * group, and the sum over the beneficiaries' balances per regime. Any difference means a read model
+ * For one year: the sum of payouts in the log equals the budget view's paid total and the year-end
+ * report's per regime and group, and the sum over the beneficiaries' balances per regime. Any difference means a read model
  * no longer agrees with the log (a bug, or a row edited by hand): rebuild it.
  */
 export async function consistencyCheck(store: EventStore, pool: Pool, year: number): Promise<ConsistencyReport> {
-  const [log, budget, balances] = await Promise.all([
+  const [log, budget, balances, report] = await Promise.all([
     paidInLog(store, year),
     pool.query<{ regime_code: string; group_number: number; paid: string }>(`SELECT regime_code, group_number, sum(paid) AS paid FROM ${P}.budget_spending WHERE year = $1 GROUP BY 1, 2`, [year]),
     pool.query<{ regime_code: string; paid: string }>(`SELECT regime_code, sum(paid) AS paid FROM ${P}.balances WHERE year = $1 GROUP BY 1`, [year]),
+    pool.query<{ regime_code: string; group_number: number; amount: string }>(`SELECT regime_code, group_number, amount FROM ${P}.paid_by_group WHERE year = $1`, [year]),
   ]);
-  const rows = new Map<string, { regimeCode: string; group: number; log: number; budget: number; balances?: number }>();
+  const rows = new Map<string, { regimeCode: string; group: number; log: number; budget: number; report: number; balances?: number }>();
   const row = (code: string, group: number) => {
     const key = `${code}/${group}`;
-    if (!rows.has(key)) rows.set(key, { regimeCode: code, group, log: 0, budget: 0 });
+    if (!rows.has(key)) rows.set(key, { regimeCode: code, group, log: 0, budget: 0, report: 0 });
     return rows.get(key)!;
   };
   for (const total of log.values()) row(total.code, total.group).log += total.amount;
   for (const spent of budget.rows) row(spent.regime_code, spent.group_number).budget += Number(spent.paid);
+  for (const line of report.rows) row(line.regime_code, line.group_number).report += Number(line.amount);
   const codes = new Set([...rows.values()].map((r) => r.regimeCode).concat(balances.rows.map((b) => b.regime_code)));
   const perRegime: ConsistencyRow[] = [...codes].map((code) => ({
     regimeCode: code,
@@ -88,6 +92,6 @@ export async function consistencyCheck(store: EventStore, pool: Pool, year: numb
     balances: Number(balances.rows.find((b) => b.regime_code === code)?.paid ?? 0),
   }));
   const all = [...[...rows.values()].sort((a, b) => a.regimeCode.localeCompare(b.regimeCode) || a.group - b.group), ...perRegime.sort((a, b) => a.regimeCode.localeCompare(b.regimeCode))];
-  const differences = all.filter((r) => r.log !== r.budget || (r.balances !== undefined && r.balances !== r.log));
+  const differences = all.filter((r) => r.log !== r.budget || (r.report !== undefined && r.report !== r.log) || (r.balances !== undefined && r.balances !== r.log));
   return { year, consistent: differences.length === 0, rows: all, differences };
 }

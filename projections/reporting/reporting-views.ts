@@ -57,9 +57,11 @@ const VIEWS: Record<string, string> = {
     SELECT global_position AS log_position, recorded_at, year, regime_code, group_number, administrative_unit, service_date, committed, paid
       FROM ${P}.budget_entries`,
   year_end_by_regime_and_group: `
-    SELECT year, regime_code, group_number, count(*) AS payouts, count(DISTINCT coalesce(beneficiary_id, payee)) AS people,
-           sum(units) AS units, sum(amount) AS amount
-      FROM ${P}.payouts WHERE status = 'paid' GROUP BY year, regime_code, group_number`,
+    SELECT year, regime_code, group_number, payouts, people, units, amount FROM ${P}.paid_by_group WHERE payouts <> 0`,
+  year_end_people_by_regime: `
+    SELECT year, regime_code, people FROM ${P}.paid_by_regime WHERE people <> 0`,
+  register_head_count_changes: `
+    SELECT on_date, group_number, change FROM ${R}.head_count_changes WHERE change <> 0`,
 };
 
 /** (Re)creates the reporting views, when both read models exist; returns whether it did. */

@@ -147,9 +147,9 @@ async function report(runtime: Runtime, args: readonly string[]): Promise<void> 
 async function check(runtime: Runtime, args: readonly string[]): Promise<void> {
   const result = await consistencyCheck(runtime.store, runtime.pool, yearArgument(args));
   const show = (row: ConsistencyRow) =>
-    `${row.regimeCode.padEnd(3)} ${row.group === -1 ? 'all' : String(row.group).padStart(3)}  log ${row.log.toLocaleString('en')}  budget ${row.budget.toLocaleString('en')}${row.balances === undefined ? '' : `  balances ${row.balances.toLocaleString('en')}`}`;
+    `${row.regimeCode.padEnd(3)} ${row.group === -1 ? 'all' : String(row.group).padStart(3)}  log ${row.log.toLocaleString('en')}  budget ${row.budget.toLocaleString('en')}${row.report === undefined ? '' : `  report ${row.report.toLocaleString('en')}`}${row.balances === undefined ? '' : `  balances ${row.balances.toLocaleString('en')}`}`;
   if (result.consistent) {
-    console.log(`${result.year}: consistent (${result.rows.length} rows: log = balances = budget view)`);
+    console.log(`${result.year}: consistent (${result.rows.length} rows: log = balances = budget view = year-end report)`);
     return;
   }
   console.error(`${result.year}: ${result.differences.length} rows differ:\n${result.differences.map(show).join('\n')}`);

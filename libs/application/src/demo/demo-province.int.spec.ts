@@ -91,12 +91,20 @@ describe('the demo province and its year-end report', () => {
     await runtime.pool.query(`UPDATE ${table} SET paid = paid + 1 WHERE ${oneRow} AND administrative_unit = (SELECT min(administrative_unit) FROM ${table} WHERE ${oneRow})`);
     const check = await consistencyCheck(runtime.store, runtime.pool, 2025);
     expect(check.differences).toEqual([
-      { regimeCode: 'e', group: 4, log: million(60), budget: million(60) + 1 },
+      { regimeCode: 'e', group: 4, log: million(60), budget: million(60) + 1, report: million(60) },
       { regimeCode: 'e', group: -1, log: million(115), budget: million(115) + 1, balances: million(115) },
     ]);
     const cli = spawnSync(process.execPath, [resolve('dist/apps/cli/src/main.js'), 'check', '2025'], { env: { ...process.env, DATABASE_URL: database.url }, encoding: 'utf8' });
     expect(cli.status).toBe(1);
     expect(cli.stderr).toContain('2 rows differ');
-    expect(cli.stderr).toMatch(/e +4 {2}log 60,000,000 {2}budget 60,000,001/);
+    expect(cli.stderr).toMatch(/e +4 {2}log 60,000,000 {2}budget 60,000,001 {2}report 60,000,000/);
+    await runtime.pool.query(`UPDATE ${table} SET paid = paid - 1 WHERE ${oneRow} AND administrative_unit = (SELECT min(administrative_unit) FROM ${table} WHERE ${oneRow})`);
+  });
+
+  it('catches a corrupted line of the year-end report’s tallies', async () => {
+    const table = `${liveSchemaOf(payments)}.paid_by_group`;
+    await runtime.pool.query(`UPDATE ${table} SET amount = amount - 5 WHERE year = 2025 AND regime_code = 'h' AND group_number = 2`);
+    const check = await consistencyCheck(runtime.store, runtime.pool, 2025);
+    expect(check.differences).toEqual([{ regimeCode: 'h', group: 2, log: million(363.9), budget: million(363.9), report: million(363.9) - 5 }]);
   });
 });
