@@ -163,7 +163,7 @@ function markdown(title: string, date: string, seconds: number, serverSettings: 
     '',
     `Machine: ${env.cpu}, ${env.memory}, ${env.os}, Node.js ${env.node}. PostgreSQL ${serverVersionText}, a throwaway durable cluster (${serverSettings}); PGlite ${packageVersion('@electric-sql/pglite')}.`,
     '',
-    'Workload: the demo province-year (Lạng Sơn 2025: 4,347 beneficiaries, 552 cards, 1,837 stays, 837 claims, every amount approved and paid) written through the command path, `× scale` copies of it. Then every projection is rebuilt from position 0 into fresh tables and swapped in (batches of 20,000 events), and the read side is queried by concurrent readers, each query a full round trip through the pool.',
+    'Workload: the demo province-year (Lạng Sơn 2025: 4,347 beneficiaries, 552 cards, 1,837 stays, 837 claims, every amount approved and paid) written through the command path, `× scale` copies of it. Then every projection is rebuilt from position 0 into fresh tables and swapped in (batches of 5,000 events), and the read side is queried by concurrent readers, each query a full round trip through the pool.',
     '',
     '| backend | scale | commands (steps) | events written | write rate (steps/s) |',
     '|---|---|---|---|---|',

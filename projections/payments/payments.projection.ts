@@ -546,11 +546,13 @@ export const payments: Projection = {
     /** A stay's payout of one regime: where its committed or paid amount sits in the budget. */
     const bookedAs = (payout: PayoutRow): [number, number] => (payout.status === 'paid' ? [0, payout.amount] : payout.status === 'scheduled' ? [payout.amount, 0] : [0, 0]);
 
+    // A rebuild has the database fill the lineage: its rows (and the metadata they read) are not built here.
+    const writesLineage = tables.writes('lineage');
     for (const event of events) {
       current = event;
       const data = event.data as Record<string, any>;
       const subject = subjectOf(event);
-      if (subject) {
+      if (subject && writesLineage) {
         tables.append('lineage', {
           global_position: event.globalPosition,
           recorded_at: event.recordedAt,

@@ -21,7 +21,8 @@ export interface ProjectionRunnerOptions extends RebuildSettings {
   readonly batchSize?: number;
   /**
    * Most events per transaction while rebuilding: larger, since a rebuild is bulk work into
-   * tables nobody reads yet, and the per-transaction cost dominates small batches.
+   * tables nobody reads yet, and the per-transaction cost dominates small batches; but not much
+   * larger, since every young-generation collection copies the events of the batch in hand.
    */
   readonly rebuildBatchSize?: number;
   /** Pause before retrying after a failed batch. */
@@ -121,7 +122,7 @@ export class ProjectionRunner {
     options: ProjectionRunnerOptions = {},
   ) {
     this.batchSize = options.batchSize ?? 500;
-    this.rebuildBatchSize = options.rebuildBatchSize ?? 20_000;
+    this.rebuildBatchSize = options.rebuildBatchSize ?? 5000;
     this.retryDelayMs = options.retryDelayMs ?? 1000;
     this.log = options.log ?? (() => undefined);
     this.dependents = options.dependents;

@@ -22,7 +22,8 @@ export interface TableShape<Row> {
 export class RowCache<Row extends Record<string, unknown>> {
   private readonly rows = new Map<string, Row>();
   private readonly dirty = new Set<string>();
-  private readonly byIndex = new Map<string, Set<string>>();
+  /** Keys by their index column's value: most values have a few rows, and a list is much cheaper than a set. */
+  private readonly byIndex = new Map<string, string[]>();
   private readonly indexLoaded = new Set<string>();
 
   constructor(
@@ -75,13 +76,15 @@ export class RowCache<Row extends Record<string, unknown>> {
   }
 
   private remember(key: string, row: Row): void {
-    if (this.rows.get(key) === row) return;
+    const previous = this.rows.get(key);
+    if (previous === row) return;
     this.rows.set(key, row);
     if (!this.shape.index) return;
     const value = String(row[this.shape.index]);
     const keys = this.byIndex.get(value);
-    if (keys) keys.add(key);
-    else this.byIndex.set(value, new Set([key]));
+    // Rows are never removed, so a key seen for the first time is in no list yet.
+    if (!keys) this.byIndex.set(value, [key]);
+    else if (previous === undefined || !keys.includes(key)) keys.push(key);
   }
 
   get(key: Partial<Row>): Row | undefined {
@@ -91,7 +94,7 @@ export class RowCache<Row extends Record<string, unknown>> {
   /** The rows whose index column holds `value` (loaded with `loadBy`, or put since). */
   rowsBy(value: string | number): Row[] {
     this.requireIndex();
-    return [...(this.byIndex.get(String(value)) ?? [])].map((key) => this.rows.get(key)!);
+    return this.byIndex.get(String(value))?.map((key) => this.rows.get(key)!) ?? [];
   }
 
   /** Sets a row; a row got from the cache and changed in place must be put back too. */
@@ -136,6 +139,8 @@ export interface ProjectionTables {
   readonly inMemory: boolean;
   table<Row extends Record<string, unknown>>(name: string, shape: TableShape<Row>): RowCache<Row>;
   append(name: string, row: Record<string, unknown>): void;
+  /** Whether what is appended to a history table is written: not while the database fills it from the log (a rebuild). */
+  writes(name: string): boolean;
 }
 
 /** Writes rows into an existing table: `insertRows` anywhere, `copyRows` (faster) on a PostgreSQL server. */
@@ -176,6 +181,10 @@ abstract class TablesBase implements ProjectionTables {
       this.caches.set(name, cache);
     }
     return cache as unknown as RowCache<Row>;
+  }
+
+  writes(_name: string): boolean {
+    return true;
   }
 
   append(name: string, row: Record<string, unknown>): void {
@@ -242,8 +251,12 @@ export class RebuildTables extends TablesBase {
     super(schema);
   }
 
+  override writes(name: string): boolean {
+    return !this.filledElsewhere.has(name);
+  }
+
   override append(name: string, row: Record<string, unknown>): void {
-    if (!this.filledElsewhere.has(name)) super.append(name, row);
+    if (this.writes(name)) super.append(name, row);
   }
 
   async writeHistory(sql: ClientBase, history: ReadonlyMap<string, readonly Record<string, unknown>[]>): Promise<void> {

@@ -1,4 +1,4 @@
-import pg, { type Pool } from 'pg';
+import pg, { type CustomTypesConfig, type Pool } from 'pg';
 import { migrate } from '#database';
 import { AppendSignal } from '../append-signal.js';
 import { eventIdFor } from '../event-ids.js';
@@ -46,31 +46,29 @@ interface PendingAppend {
   readonly reject: (error: unknown) => void;
 }
 
-interface EventRow {
-  global_position: string;
-  event_id: string;
-  stream_id: string;
-  stream_revision: string;
-  event_type: string;
-  data: unknown;
-  metadata: EventMetadata;
-  /** Milliseconds since the epoch: `new Date(ms)` is much cheaper than parsing PostgreSQL's timestamp text. */
-  recorded_at_ms: string;
-}
+/** A row of `EVENT_COLUMNS`, in order, as PostgreSQL's text. */
+type EventRow = [globalPosition: string, eventId: string, streamId: string, streamRevision: string, type: string, data: string, metadata: string, recordedAtMs: string];
 
-const EVENT_COLUMNS = 'global_position, event_id, stream_id, stream_revision, event_type, data, metadata, floor(extract(epoch FROM recorded_at) * 1000)::int8 AS recorded_at_ms';
+/** The recording time as milliseconds since the epoch: `new Date(ms)` is much cheaper than parsing PostgreSQL's timestamp text. */
+const EVENT_COLUMNS = 'global_position, event_id, stream_id, stream_revision, event_type, data, metadata, floor(extract(epoch FROM recorded_at) * 1000)::int8';
 const DEFAULT_READ_BATCH = 1000;
+
+/**
+ * Event rows come as arrays of text, parsed in `toStoredEvent`: pg's own type parsers (a regular
+ * expression per int8) and its rows keyed by column name made reading the log a third slower.
+ */
+const AS_TEXT: CustomTypesConfig = { getTypeParser: () => (value: string) => value };
 
 function toStoredEvent(row: EventRow): StoredEvent {
   return {
-    eventId: row.event_id,
-    streamId: row.stream_id,
-    streamRevision: Number(row.stream_revision),
-    globalPosition: BigInt(row.global_position),
-    type: row.event_type,
-    data: row.data,
-    metadata: row.metadata,
-    recordedAt: new Date(Number(row.recorded_at_ms)),
+    eventId: row[1],
+    streamId: row[2],
+    streamRevision: Number(row[3]),
+    globalPosition: BigInt(row[0]),
+    type: row[4],
+    data: JSON.parse(row[5]),
+    metadata: JSON.parse(row[6]) as EventMetadata,
+    recordedAt: new Date(Number(row[7])),
   };
 }
 
@@ -184,41 +182,38 @@ export class PostgresEventStore implements EventStore {
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
     const backwards = options.direction === 'backwards';
     const from = options.fromRevision ?? (backwards ? Number.MAX_SAFE_INTEGER : 0);
-    const { rows } = await this.pool.query<EventRow>(
+    return this.readEvents(
       `SELECT ${EVENT_COLUMNS} FROM events
         WHERE stream_id = $1 AND stream_revision ${backwards ? '<=' : '>='} $2
         ORDER BY stream_revision ${backwards ? 'DESC' : 'ASC'}
         LIMIT $3`,
       [streamId, from, options.maxCount ?? null],
     );
-    return rows.map(toStoredEvent);
   }
 
   async readStreams(streamIds: readonly string[]): Promise<Map<string, StoredEvent[]>> {
     const streams = new Map(streamIds.map((streamId) => [streamId, [] as StoredEvent[]]));
     if (streams.size === 0) return streams;
-    const { rows } = await this.pool.query<EventRow>(
-      `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = ANY($1::text[]) ORDER BY stream_id, stream_revision`,
-      [[...streams.keys()]],
-    );
-    for (const row of rows) streams.get(row.stream_id)!.push(toStoredEvent(row));
+    const events = await this.readEvents(`SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = ANY($1::text[]) ORDER BY stream_id, stream_revision`, [[...streams.keys()]]);
+    for (const event of events) streams.get(event.streamId)!.push(event);
     return streams;
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<StoredEvent[]> {
     const after = String(options.after ?? 0n);
     const limit = options.maxCount ?? DEFAULT_READ_BATCH;
-    const { rows } = options.eventTypes
-      ? await this.pool.query<EventRow>(
+    return options.eventTypes
+      ? this.readEvents(
           `SELECT ${EVENT_COLUMNS} FROM events
             WHERE global_position > $1 AND event_type = ANY($3)
             ORDER BY global_position LIMIT $2`,
           [after, limit, options.eventTypes],
         )
-      : await this.pool.query<EventRow>(
-          `SELECT ${EVENT_COLUMNS} FROM events WHERE global_position > $1 ORDER BY global_position LIMIT $2`,
-          [after, limit],
-        );
+      : this.readEvents(`SELECT ${EVENT_COLUMNS} FROM events WHERE global_position > $1 ORDER BY global_position LIMIT $2`, [after, limit]);
+  }
+
+  private async readEvents(text: string, values: unknown[]): Promise<StoredEvent[]> {
+    const { rows } = await this.pool.query<EventRow>({ text, values, rowMode: 'array', types: AS_TEXT });
     return rows.map(toStoredEvent);
   }
 
