@@ -186,6 +186,8 @@ async function lineageFromLog(sql: ClientBase, schema: string, log: LogTable): P
  */
 export const payments: Projection = {
   name: 'payments',
+  // 2: the year-end tallies (paid by group and regime, paid people).
+  version: 2,
   eventTypes: CONSUMED,
   fromLog: {
     tables: ['lineage', 'units'],

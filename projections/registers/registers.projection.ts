@@ -98,6 +98,8 @@ function headCountChanges(beneficiary: BeneficiaryRow, periods: readonly GroupPe
  */
 export const registers: Projection = {
   name: 'registers',
+  // 2: the head count changes; cards indexed by start date.
+  version: 2,
   eventTypes: [...BENEFICIARY_EVENTS, ...CARD_EVENTS],
   fromLog: {
     tables: ['positions', 'group_periods'],

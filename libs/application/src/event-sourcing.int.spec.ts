@@ -39,7 +39,7 @@ describe('deciding on streams read ahead (PostgreSQL server)', () => {
         counter,
         (current) => {
           decidedOn.push(current);
-          return [{ type: 'Counted', data: { n: 10 } }];
+          return [{ type: 'Counted' as const, data: { n: 10 } }];
         },
         { actor, commandId: `${id}-late` },
       ),

@@ -3,9 +3,9 @@ import type pg from 'pg';
 import type { EventStore } from '#event-store';
 import { streamActivity, streamActivityDiscrepancies } from '#read-models';
 import { readModelChecksum } from './checksum.js';
-import { liveSchemaOf } from './projection.js';
+import { ident, liveSchemaOf, type Projection } from './projection.js';
 import type { BulkWriter } from './row-cache.js';
-import { ProjectionRunner } from './projection-runner.js';
+import { builtVersion, ProjectionRunner } from './projection-runner.js';
 
 const schema = liveSchemaOf(streamActivity);
 
@@ -77,6 +77,38 @@ export function describeProjectionRunner(backend: string, current: () => { store
       expect(indexes.rows.map((r) => r.indexname)).toEqual(['event_types_pkey', 'streams_by_category', 'streams_pkey']);
 
       await runner.waitUntil(await appendSample(store, 2, 3, 'afterswap'));
+      expect(await streamActivityDiscrepancies(pool)).toEqual({ lost: 0, duplicated: 0 });
+    });
+
+    it('rebuilds, when it starts, a read model that an earlier version of its projection built', async () => {
+      const { store, pool } = current();
+      runner = new ProjectionRunner(store, pool, [streamActivity], { bulkWriter });
+      await runner.start();
+      await runner.waitUntil(await appendSample(store, 12, 3));
+      await runner.stop();
+      expect(await builtVersion(pool, schema)).toBe(1);
+      const oid = async () => (await pool.query(`SELECT oid::text FROM pg_namespace WHERE nspname = $1`, [schema])).rows[0].oid as string;
+      const unchanged = await oid();
+      runner = new ProjectionRunner(store, pool, [streamActivity], { bulkWriter });
+      await runner.start();
+      expect(await oid()).toBe(unchanged);
+      await runner.stop();
+
+      // Version 2 keeps one more table: the read model of version 1 is rebuilt with it before following the log.
+      const withMarks: Projection = {
+        ...streamActivity,
+        version: 2,
+        async createTables(sql, into) {
+          await streamActivity.createTables(sql, into);
+          await sql.query(`CREATE TABLE ${ident(into)}.marks (mark int)`);
+        },
+      };
+      runner = new ProjectionRunner(store, pool, [withMarks], { bulkWriter });
+      await runner.start();
+      expect(await oid()).not.toBe(unchanged);
+      expect(await builtVersion(pool, schema)).toBe(2);
+      expect((await pool.query(`SELECT count(*)::int AS n FROM ${schema}.marks`)).rows[0].n).toBe(0);
+      await runner.waitUntil(await appendSample(store, 2, 2, 'afterupgrade'));
       expect(await streamActivityDiscrepancies(pool)).toEqual({ lost: 0, duplicated: 0 });
     });
 

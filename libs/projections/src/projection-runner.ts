@@ -65,13 +65,24 @@ async function applyBatch(pool: Pool, projection: Projection, schema: string, ke
   });
 }
 
+const versionOf = (projection: Projection): number => projection.version ?? 1;
+
 async function createSchema(pool: Pool, projection: Projection, schema: string, key: string): Promise<void> {
   await inTransaction(pool, async (client) => {
     await client.query(`DROP SCHEMA IF EXISTS ${ident(schema)} CASCADE`);
     await client.query(`CREATE SCHEMA ${ident(schema)}`);
+    // The version travels with the schema when a rebuild renames it into place.
+    await client.query(`COMMENT ON SCHEMA ${ident(schema)} IS 'read model ${projection.name}, version ${versionOf(projection)}'`);
     await projection.createTables(client, schema);
     await writeCheckpoint(client, key, 0n);
   });
+}
+
+/** The version of the projection that built `schema`: 1 for a schema from before versions were kept. */
+export async function builtVersion(pool: Pool, schema: string): Promise<number | undefined> {
+  const { rows } = await pool.query<{ comment: string | null }>("SELECT obj_description(oid, 'pg_namespace') AS comment FROM pg_namespace WHERE nspname = $1", [schema]);
+  if (rows.length === 0) return undefined;
+  return Number(/, version (\d+)$/.exec(rows[0]!.comment ?? '')?.[1] ?? 1);
 }
 
 /**
@@ -130,10 +141,28 @@ export class ProjectionRunner {
     this.logTable = options.logTable;
   }
 
-  /** Creates what is missing (checkpoint table, each projection's schema), then starts every projection. */
+  /**
+   * Creates what is missing (checkpoint table, each projection's schema), rebuilds the read models
+   * an earlier version of their projection built, then starts every projection.
+   */
   async start(): Promise<void> {
     await this.prepare();
+    await this.rebuildOutdated();
     for (const projection of this.projections) this.loops.push(this.follow(projection));
+  }
+
+  /** Rebuilds, together, the read models whose schema another version of their projection built. */
+  async rebuildOutdated(): Promise<readonly Projection[]> {
+    const outdated: Projection[] = [];
+    for (const projection of this.projections) {
+      const built = await builtVersion(this.pool, liveSchemaOf(projection));
+      if (built !== undefined && built !== versionOf(projection)) outdated.push(projection);
+    }
+    if (outdated.length > 0) {
+      this.log(`rebuilding ${outdated.map((p) => p.name).join(', ')}: built by another version of the projection`);
+      await this.rebuild(outdated);
+    }
+    return outdated;
   }
 
   async prepare(): Promise<void> {

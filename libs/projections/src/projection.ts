@@ -12,6 +12,12 @@ export interface Projection {
   readonly name: string;
   /** Only these event types are delivered; omit for all. */
   readonly eventTypes?: readonly string[];
+  /**
+   * The shape of its read model: raised whenever its tables, or what `apply` puts in them, change.
+   * A read model built by another version is rebuilt when the runner starts, so an upgrade never
+   * serves tables the code no longer expects. Default 1.
+   */
+  readonly version?: number;
   /** Creates the tables in `schema`, which exists and is empty. */
   createTables(sql: ClientBase, schema: string): Promise<void>;
   /**
