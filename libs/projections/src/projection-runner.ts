@@ -410,7 +410,7 @@ async function schemaOid(pool: Pool, schema: string): Promise<string> {
  */
 async function holdSchema(client: ClientBase, schema: string, oid: string, name: string): Promise<void> {
   const { rows } = await client.query<{ tablename: string }>('SELECT tablename FROM pg_tables WHERE schemaname = $1 ORDER BY tablename', [schema]);
-  for (const row of rows) await client.query(`LOCK TABLE ${ident(schema)}.${ident(row.tablename)} IN ACCESS SHARE MODE`);
+  if (rows.length > 0) await client.query(`LOCK TABLE ${rows.map((row) => `${ident(schema)}.${ident(row.tablename)}`).join(', ')} IN ACCESS SHARE MODE`);
   const { rows: now } = await client.query<{ oid: string }>('SELECT oid::text FROM pg_namespace WHERE nspname = $1', [schema]);
   if (now[0]?.oid !== oid) throw new Error(`another rebuild of ${name} is running`);
 }
