@@ -91,12 +91,20 @@ async function rebuildAll(runtime: Runtime): Promise<{ each: Rebuild[]; together
     each.push({ projection: projection.name, events, seconds: (performance.now() - started) / 1000 });
     log(`  rebuilt ${projection.name}: ${integer(events)} events, ${integer(events / each[each.length - 1]!.seconds)} events/s`);
   }
-  const started = performance.now();
-  await runner.rebuild(ALL_PROJECTIONS);
-  const together = { projection: 'all, at once', events: Number(await runtime.store.readHeadPosition()), seconds: (performance.now() - started) / 1000 };
-  log(`  rebuilt all at once: ${integer(together.events)} log events in ${together.seconds.toFixed(1)} s, ${integer(together.events / together.seconds)} events/s`);
+  // The full rebuild is the figure the target is about: the median of three runs, since one run swings by ±10 %.
+  const runs: number[] = [];
+  const events = Number(await runtime.store.readHeadPosition());
+  for (let run = 0; run < TOGETHER_RUNS; run++) {
+    const started = performance.now();
+    await runner.rebuild(ALL_PROJECTIONS);
+    runs.push((performance.now() - started) / 1000);
+    log(`  rebuilt all at once: ${integer(events)} log events in ${runs[run]!.toFixed(1)} s, ${integer(events / runs[run]!)} events/s`);
+  }
+  const together = { projection: 'all, at once', events, seconds: [...runs].sort((a, b) => a - b)[Math.floor(TOGETHER_RUNS / 2)]! };
   return { each, together };
 }
+
+const TOGETHER_RUNS = 3;
 
 const percentile = (sorted: readonly number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))]!;
 
@@ -173,7 +181,7 @@ function markdown(title: string, date: string, seconds: number, serverSettings: 
     '|---|---|---|---|---|---|',
     ...results.flatMap((r) => [
       ...r.rebuilds.each.map((x) => `| ${r.label} | ${r.scale} | ${x.projection} (alone) | ${integer(x.events)} applied | ${x.seconds.toFixed(1)} | ${integer(x.events / x.seconds)} |`),
-      `| ${r.label} | ${r.scale} | **all three at once** | ${integer(r.rebuilds.together.events)} in the log | ${r.rebuilds.together.seconds.toFixed(1)} | **${integer(r.rebuilds.together.events / r.rebuilds.together.seconds)}** |`,
+      `| ${r.label} | ${r.scale} | **all three at once** (median of ${TOGETHER_RUNS}) | ${integer(r.rebuilds.together.events)} in the log | ${r.rebuilds.together.seconds.toFixed(1)} | **${integer(r.rebuilds.together.events / r.rebuilds.together.seconds)}** |`,
     ]),
     '',
     '| backend | scale | query | readers | queries | p50 (ms) | p99 (ms) | queries/s |',
@@ -206,7 +214,7 @@ function markdown(title: string, date: string, seconds: number, serverSettings: 
       ];
     }),
     '',
-    '"Alone": one projection rebuilt by itself, counting the events of the types it consumes (each read model reads only those from the log). "All three at once": the three rebuilt together from one read of the log, as `npm run cli -- rebuild` does, counting every event in the log over the wall time. A rebuild keeps each read model in memory and writes it once at the end (COPY on a server, keys and indexes built after the load), writes history rows batch by batch, and, the log being the PostgreSQL event store in the same database, has the database fill the tables that follow from the log by plain SQL (the stream activity entirely, the payout lineage, the period tables) while it applies the rest. Largest scale run: ' + (largest ? `× ${largest.scale}, ${integer(largest.generation.events)} events` : 'none') + '.',
+    '"Alone": one projection rebuilt by itself, counting the events of the types it consumes (each read model reads only those from the log). "All three at once": the three rebuilt together from one read of the log, as `npm run cli -- rebuild` does, counting every event in the log over the wall time; the median of three rebuilds, run one after another. A rebuild keeps each read model in memory and writes it once at the end (COPY on a server, keys and indexes built after the load), writes history rows batch by batch, and, the log being the PostgreSQL event store in the same database, has the database fill the tables that follow from the log by plain SQL (the stream activity entirely, the payout lineage, the period tables) while it applies the rest. Largest scale run: ' + (largest ? `× ${largest.scale}, ${integer(largest.generation.events)} events` : 'none') + '.',
     '',
     'Variables: BENCH_DEMO_SCALES (default "1,10") the copies of the province on PostgreSQL, one database each, BENCH_PGLITE_DEMO_SCALE (default 1, 0 to skip) on PGlite, BENCH_READERS (default 20), BENCH_QUERY_SECONDS (default 10), BENCH_REPORT (default docs/benchmarks.md), BENCH_SECTION (default read-models: the section of that file to write) and BENCH_TITLE (its heading). Needs PostgreSQL server binaries (/usr/lib/postgresql/*/bin or POSTGRES_BIN).',
   ].join('\n');

@@ -25,6 +25,8 @@ describe('registers read model', () => {
       { streamId: 'beneficiary-b-0003', type: 'BeneficiaryDied', data: { on: '2025-09-10' } },
       { streamId: 'card-LS-0001', type: 'CardIssued', data: { cardNumber: 'LS-0001', beneficiaryId: 'b-0001', validFrom: '2025-02-01', validTo: '2029-12-31' } },
       { streamId: 'card-LS-0002', type: 'CardIssued', data: { cardNumber: 'LS-0002', beneficiaryId: 'b-0002', validFrom: '2020-01-01', validTo: '2029-12-31' } },
+      // Dated before its holder's enrolment: no group on the day it took effect.
+      { streamId: 'card-LS-1003', type: 'CardIssued', data: { cardNumber: 'LS-1003', beneficiaryId: 'b-0003', validFrom: '2019-06-01', validTo: '2029-12-31' } },
     ]);
     batches.push([
       { streamId: 'card-LS-0001', type: 'CardReplaced', data: { byCardNumber: 'LS-0009', reason: 'title-change', on: '2025-08-01', newCardValidTo: '2029-12-31' } },
@@ -65,11 +67,12 @@ describe('registers read model', () => {
       { card_number: 'LS-0001', beneficiary_id: 'b-0001', group_at_issue: 3, status: 'replaced', closed_on: '2025-08-01', replaces: null, reissue_reason: null, replaced_by: 'LS-0009', revocation_reason: null },
       { card_number: 'LS-0002', beneficiary_id: 'b-0002', group_at_issue: 4, status: 'revoked', closed_on: '2025-04-01', replaces: null, reissue_reason: null, replaced_by: null, revocation_reason: 'Retired out of the province' },
       { card_number: 'LS-0009', beneficiary_id: 'b-0001', group_at_issue: 4, status: 'valid', closed_on: null, replaces: 'LS-0001', reissue_reason: 'title-change', replaced_by: null, revocation_reason: null },
+      { card_number: 'LS-1003', beneficiary_id: 'b-0003', group_at_issue: null, status: 'valid', closed_on: null, replaces: null, reissue_reason: null, replaced_by: null, revocation_reason: null },
     ]);
     expect((await searchCards(harness.readModels, { name: 'hoàng', status: 'valid' })).map((c) => c.cardNumber)).toEqual(['LS-0009']);
     expect((await searchCards(harness.readModels, { number: 'LS-000' })).map((c) => c.cardNumber)).toEqual(['LS-0001', 'LS-0002', 'LS-0009']);
     // Searched by the holder's unit now: Mr Bình moved to a commune on 2025-07-01.
-    expect((await searchCards(harness.readModels, { unit: 'Huyện Cao Lộc' })).map((c) => c.cardNumber)).toEqual(['LS-0002']);
+    expect((await searchCards(harness.readModels, { unit: 'Huyện Cao Lộc' })).map((c) => c.cardNumber)).toEqual(['LS-0002', 'LS-1003']);
     expect((await searchCards(harness.readModels, { unit: 'Xã Tân Liên' })).map((c) => [c.cardNumber, c.fullName])).toEqual([
       ['LS-0001', 'Hoàng Văn Bình'],
       ['LS-0009', 'Hoàng Văn Bình'],
@@ -85,12 +88,22 @@ describe('registers read model', () => {
     expect(await headCountByGroup(harness.pool, '2025-09-10')).toEqual({ 4: 1 });
   });
 
-  it('leaves the same head count rows whether the log comes in one batch or several', async () => {
+  it('counts the cards taking effect each year by the holder’s group that day, new and reissued', async () => {
+    expect(await harness.rows('SELECT year, group_number, new_cards, reissued FROM $schema.cards_issued ORDER BY 1, 2')).toEqual([
+      { year: 2019, group_number: 0, new_cards: 1, reissued: 0 },
+      { year: 2020, group_number: 4, new_cards: 1, reissued: 0 },
+      { year: 2025, group_number: 3, new_cards: 1, reissued: 0 },
+      { year: 2025, group_number: 4, new_cards: 0, reissued: 1 },
+    ]);
+  });
+
+  it('leaves the same tallies whether the log comes in one batch or several', async () => {
     const whole = await projectionHarness(registers);
     try {
       await whole.apply(batches.flat());
-      const changes = 'SELECT on_date, group_number, change FROM $schema.head_count_changes ORDER BY 1, 2';
-      expect(await whole.rows(changes)).toEqual(await harness.rows(changes));
+      for (const tally of ['SELECT on_date, group_number, change FROM $schema.head_count_changes ORDER BY 1, 2', 'SELECT * FROM $schema.cards_issued ORDER BY 1, 2']) {
+        expect(await whole.rows(tally)).toEqual(await harness.rows(tally));
+      }
     } finally {
       await whole.close();
     }

@@ -39,6 +39,8 @@ type CardRow = {
 type GroupPeriodRow = { beneficiary_id: string; valid_from: string; group_number: number; reason: string | null; decision_number: string | null; plan_id: string | null };
 type PositionRow = { beneficiary_id: string; valid_from: string; title: string; administrative_unit: string };
 type HeadCountChangeRow = { on_date: string; group_number: number; change: number };
+/** Cards taking effect in a year by the holder's group that day (0: no group yet), new and reissued: the year-end report's card table. */
+type CardsIssuedRow = { year: number; group_number: number; new_cards: number; reissued: number };
 
 const BENEFICIARY_EVENTS = ['BeneficiaryEnrolled', 'BeneficiaryPositionChanged', 'BeneficiaryReclassified', 'BeneficiaryRetired', 'BeneficiaryDied', 'BeneficiaryRemovedFromRegister'];
 const CARD_EVENTS = ['CardIssued', 'CardReplaced', 'CardRevoked'];
@@ -60,6 +62,8 @@ export async function periodsFromLog(sql: ClientBase, table: string, log: LogTab
     [log.until.toString(), eventTypes],
   );
 }
+
+const yearOf = (date: string): number => Number(date.slice(0, 4));
 
 /** The group held on `date` by a beneficiary whose group periods are `periods` (sorted or not). */
 function groupAt(periods: readonly { valid_from: string; group_number: number }[], date: string): number | null {
@@ -98,7 +102,7 @@ function headCountChanges(beneficiary: BeneficiaryRow, periods: readonly GroupPe
  */
 export const registers: Projection = {
   name: 'registers',
-  // 2: the head count changes; cards indexed by start date.
+  // 2: the head count changes and the cards issued per year and group.
   version: 2,
   eventTypes: [...BENEFICIARY_EVENTS, ...CARD_EVENTS],
   fromLog: {
@@ -173,7 +177,13 @@ export const registers: Projection = {
         revocation_reason text
       );
       CREATE INDEX cards_by_holder ON ${s}.cards (beneficiary_id);
-      CREATE INDEX cards_by_start ON ${s}.cards (valid_from);`);
+      CREATE TABLE ${s}.cards_issued (
+        year int NOT NULL,
+        group_number int NOT NULL,
+        new_cards int NOT NULL,
+        reissued int NOT NULL,
+        PRIMARY KEY (year, group_number)
+      );`);
   },
 
   async apply(tables: ProjectionTables, events: readonly StoredEvent[]): Promise<void> {
@@ -182,6 +192,9 @@ export const registers: Projection = {
     const cards = tables.table<CardRow>('cards', { key: ['card_number'] });
     const positions = tables.table<PositionRow>('positions', { key: ['beneficiary_id', 'valid_from'] });
     const headCount = tables.table<HeadCountChangeRow>('head_count_changes', { key: ['on_date', 'group_number'] });
+    const cardsIssued = tables.table<CardsIssuedRow>('cards_issued', { key: ['year', 'group_number'], index: 'year' });
+    // Nothing here reads the positions back: while the database fills them (a rebuild), they are not kept.
+    const writesPositions = tables.writes('positions');
 
     if (!tables.inMemory) {
       const holderIds = new Set<string>();
@@ -192,6 +205,7 @@ export const registers: Projection = {
       await beneficiaries.load([...holderIds].map((beneficiary_id) => ({ beneficiary_id })));
       await groups.loadBy(holderIds);
       await cards.load(events.filter((e) => CARD_EVENTS.includes(e.type)).map((e) => ({ card_number: idOf(e.streamId, 'card') })));
+      await cardsIssued.loadBy(events.filter((e) => e.type === 'CardIssued').map((e) => yearOf((e.data as { validFrom: string }).validFrom)));
     }
 
     // The head count changes of the batch, summed per date and group. Each event takes back what
@@ -234,11 +248,11 @@ export const registers: Projection = {
               removed_on: null,
             });
             setGroup(data.from, data.group, null, null);
-            positions.put({ beneficiary_id, valid_from: data.from, title: data.title, administrative_unit: data.administrativeUnit });
+            if (writesPositions) positions.put({ beneficiary_id, valid_from: data.from, title: data.title, administrative_unit: data.administrativeUnit });
             break;
           case 'BeneficiaryPositionChanged':
             beneficiaries.update({ beneficiary_id }, () => ({ title: data.title, administrative_unit: data.administrativeUnit }));
-            positions.put({ beneficiary_id, valid_from: data.from, title: data.title, administrative_unit: data.administrativeUnit });
+            if (writesPositions) positions.put({ beneficiary_id, valid_from: data.from, title: data.title, administrative_unit: data.administrativeUnit });
             break;
           case 'BeneficiaryReclassified':
             setGroup(data.from, data.group, data.reason, data.decisionNumber, data.planId ?? null);
@@ -259,10 +273,16 @@ export const registers: Projection = {
       const card_number = idOf(event.streamId, 'card');
       switch (event.type) {
         case 'CardIssued': {
+          const group = groupAt(groups.rowsBy(data.beneficiaryId), data.validFrom);
+          const tally = { year: yearOf(data.validFrom), group_number: group ?? 0 };
+          const issued = cardsIssued.get(tally) ?? { ...tally, new_cards: 0, reissued: 0 };
+          if (data.replaces) issued.reissued += 1;
+          else issued.new_cards += 1;
+          cardsIssued.put(issued);
           cards.put({
             card_number,
             beneficiary_id: data.beneficiaryId,
-            group_at_issue: groupAt(groups.rowsBy(data.beneficiaryId), data.validFrom),
+            group_at_issue: group,
             valid_from: data.validFrom,
             valid_to: data.validTo,
             status: 'valid',

@@ -305,13 +305,6 @@ export class ProjectionRunner {
       };
     });
     type Part = (typeof parts)[number];
-    const deferred = new Map<Part, { table: string; statement: string }[]>();
-    await Promise.all(
-      parts.map(async (part) => {
-        await createSchema(this.pool, part.projection, part.schema, part.key);
-        deferred.set(part, await deferIndexes(this.pool, part.schema));
-      }),
-    );
     const applied = parts.filter((part) => part.applied);
     const eventTypes = applied.every((part) => part.consumes) ? [...new Set(applied.flatMap((part) => [...part.consumes!]))] : undefined;
 
@@ -326,10 +319,32 @@ export class ProjectionRunner {
 
     const started = Date.now();
     const head = until ?? (await this.store.readHeadPosition());
+    // Batches start small and double, so that reading overlaps applying from the first one on.
+    let batchSize = Math.min(FIRST_REBUILD_BATCH, this.rebuildBatchSize);
+    const read = (after: bigint) => {
+      const maxCount = batchSize;
+      batchSize = Math.min(2 * batchSize, this.rebuildBatchSize);
+      const batch = this.store
+        .readAll({ after, maxCount, ...(eventTypes ? { eventTypes } : {}) })
+        .then((events) => events.filter((event) => event.globalPosition <= head));
+      batch.catch(() => undefined);
+      return batch;
+    };
+    let next = applied.length > 0 ? read(0n) : Promise.resolve([]);
+    // Applying needs only memory: the schemas are prepared while the first batches are read and applied.
+    const deferred = new Map<Part, { table: string; statement: string }[]>();
+    const prepared = Promise.all(
+      parts.map(async (part) => {
+        await createSchema(this.pool, part.projection, part.schema, part.key);
+        deferred.set(part, await deferIndexes(this.pool, part.schema));
+      }),
+    );
+    prepared.catch(() => undefined);
     // The database fills its tables alongside: it has a core to spare while this process applies events.
     const filling = new Map(
       parts.map((part) => {
         const filled = (async () => {
+          await prepared;
           if (!part.fromLog) return;
           const oid = await schemaOid(this.pool, part.schema);
           await inTransaction(this.pool, async (client) => {
@@ -343,21 +358,10 @@ export class ProjectionRunner {
         return [part, filled] as const;
       }),
     );
-    // Batches start small and double, so that reading overlaps applying from the first one on.
-    let batchSize = Math.min(FIRST_REBUILD_BATCH, this.rebuildBatchSize);
-    const read = (after: bigint) => {
-      const maxCount = batchSize;
-      batchSize = Math.min(2 * batchSize, this.rebuildBatchSize);
-      const batch = this.store
-        .readAll({ after, maxCount, ...(eventTypes ? { eventTypes } : {}) })
-        .then((events) => events.filter((event) => event.globalPosition <= head));
-      batch.catch(() => undefined);
-      return batch;
-    };
     let events = 0;
     // Each part writes one batch's history while the next batch is applied: one write in flight.
-    const writing = new Map(applied.map((part) => [part, Promise.resolve()]));
-    for (let next = applied.length > 0 ? read(0n) : Promise.resolve([]); ; ) {
+    const writing = new Map<Part, Promise<void>>(applied.map((part) => [part, prepared.then(() => undefined)]));
+    for (;;) {
       const batch = await next;
       if (batch.length === 0) break;
       const last = batch[batch.length - 1]!.globalPosition;
@@ -376,6 +380,7 @@ export class ProjectionRunner {
       const seconds = (Date.now() - started) / 1000;
       onProgress({ projection: names, position: last, head, events, eventsPerSecond: seconds > 0 ? events / seconds : events });
     }
+    await prepared;
     if (applied.length === 0 && logTable !== undefined) {
       // The database filled everything: one report, of the events it read.
       await Promise.all(filling.values());

@@ -139,7 +139,7 @@ export interface ProjectionTables {
   readonly inMemory: boolean;
   table<Row extends Record<string, unknown>>(name: string, shape: TableShape<Row>): RowCache<Row>;
   append(name: string, row: Record<string, unknown>): void;
-  /** Whether what is appended to a history table is written: not while the database fills it from the log (a rebuild). */
+  /** Whether what goes into a table is written: not while the database fills it from the log (a rebuild). */
   writes(name: string): boolean;
 }
 
