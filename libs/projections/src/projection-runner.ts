@@ -66,6 +66,9 @@ async function applyBatch(pool: Pool, projection: Projection, schema: string, ke
 }
 
 const versionOf = (projection: Projection): number => projection.version ?? 1;
+/** Held while read models are rebuilt for a new version, so that processes starting together do it once. */
+const UPGRADE_LOCK = 'projections: rebuild for a new version';
+let upgrades: Promise<unknown> = Promise.resolve();
 
 async function createSchema(pool: Pool, projection: Projection, schema: string, key: string): Promise<void> {
   await inTransaction(pool, async (client) => {
@@ -151,27 +154,57 @@ export class ProjectionRunner {
     for (const projection of this.projections) this.loops.push(this.follow(projection));
   }
 
-  /** Rebuilds, together, the read models whose schema another version of their projection built. */
-  async rebuildOutdated(): Promise<readonly Projection[]> {
+  /** The read models an earlier version of their projection built. */
+  private async outdated(): Promise<Projection[]> {
     const outdated: Projection[] = [];
     for (const projection of this.projections) {
       const built = await builtVersion(this.pool, liveSchemaOf(projection));
-      if (built !== undefined && built !== versionOf(projection)) outdated.push(projection);
-    }
-    if (outdated.length > 0) {
-      this.log(`rebuilding ${outdated.map((p) => p.name).join(', ')}: built by another version of the projection`);
-      await this.rebuild(outdated);
+      if (built !== undefined && built < versionOf(projection)) outdated.push(projection);
     }
     return outdated;
   }
 
+  /**
+   * Rebuilds, together, the read models an earlier version of their projection built. Several
+   * processes starting at once after an upgrade take turns: the first rebuilds, the others find
+   * the work done. A read model built by a later version is left alone (a rollback serves it as is).
+   */
+  async rebuildOutdated(): Promise<readonly Projection[]> {
+    if ((await this.outdated()).length === 0) return [];
+    // In one process too: the embedded database is one session, in which an advisory lock is re-entrant.
+    const turn = upgrades.then(() => this.rebuildOutdatedUnderLock());
+    upgrades = turn.catch(() => undefined);
+    return turn;
+  }
+
+  private async rebuildOutdatedUnderLock(): Promise<readonly Projection[]> {
+    const lock = await this.pool.connect();
+    try {
+      await lock.query('SELECT pg_advisory_lock(hashtext($1))', [UPGRADE_LOCK]);
+      const outdated = await this.outdated();
+      if (outdated.length > 0) {
+        this.log(`rebuilding ${outdated.map((p) => p.name).join(', ')}: built by an earlier version of the projection`);
+        await this.rebuild(outdated);
+      }
+      return outdated;
+    } finally {
+      await lock.query('SELECT pg_advisory_unlock(hashtext($1))', [UPGRADE_LOCK]).catch(() => undefined);
+      lock.release();
+    }
+  }
+
+  /**
+   * Creates what is missing: the checkpoint table, each projection's schema, and what depends on
+   * the read models (the reporting views), unless a read model is outdated: those depend on the
+   * tables of the current version, and the rebuild that brings them recreates them.
+   */
   async prepare(): Promise<void> {
     await migrateProjections(this.pool);
     for (const projection of this.projections) {
       const schema = liveSchemaOf(projection);
       if ((await readCheckpoint(this.pool, projection.name)) === undefined) await createSchema(this.pool, projection, schema, projection.name);
     }
-    if (this.dependents) await inTransaction(this.pool, this.dependents);
+    if (this.dependents && (await this.outdated()).length === 0) await inTransaction(this.pool, this.dependents);
   }
 
   /**
@@ -360,7 +393,8 @@ export class ProjectionRunner {
     );
     let events = 0;
     // Each part writes one batch's history while the next batch is applied: one write in flight.
-    const writing = new Map<Part, Promise<void>>(applied.map((part) => [part, prepared.then(() => undefined)]));
+    // Each starts at the schemas' preparation, whose rejection is handled already.
+    const writing = new Map<Part, Promise<unknown>>(applied.map((part) => [part, prepared]));
     for (;;) {
       const batch = await next;
       if (batch.length === 0) break;
