@@ -187,6 +187,7 @@ function markdown(title: string, date: string, seconds: number, serverSettings: 
     '| backend | scale | query | readers | queries | p50 (ms) | p99 (ms) | queries/s |',
     '|---|---|---|---|---|---|---|---|',
     ...results.flatMap((r) => r.queries.map((q) => `| ${r.label} | ${r.scale} | ${q.name} | ${q.readers} | ${integer(q.queries)} | ${q.p50.toFixed(2)} | ${q.p99.toFixed(2)} | ${integer(q.perSecond)} |`)),
+    '',
     'Retroactive changes, each previewed from the read models (nothing recorded), then confirmed through the command path (64 commands in flight, one stream append per beneficiary, stay or claim):',
     '',
     '| backend | scale | change | log events | reclassified | stays examined | adjustments | preview (s) | confirm (s) | events appended | appended/s | log events/s (confirm) |',
