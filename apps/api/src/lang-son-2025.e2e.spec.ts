@@ -1,5 +1,5 @@
 import { liveSchemaOf, ProjectionRunner, readModelChecksum } from '#projections';
-import { ALL_PROJECTIONS, createReportingViews } from '#read-models';
+import { ALL_PROJECTIONS, consistencyCheck, createReportingViews } from '#read-models';
 import { replacementResolution, twoTierPlan } from '../../../test/support/retroactive-changes.js';
 import { API_BACKENDS, caughtUp, client, leavesLogUnchanged as leavesLogUnchangedIn, ok, type Reply, type RunningApi, signInPeople, startApi } from './testing/api-backends.fixture.js';
 
@@ -229,4 +229,15 @@ describe.each(API_BACKENDS)('the 2025 Lạng Sơn timeline, replayed through the
     await new ProjectionRunner(runtime.store, runtime.pool, ALL_PROJECTIONS, { dependents: createReportingViews, ...runtime.rebuild }).rebuild(ALL_PROJECTIONS);
     expect(await checksums()).toEqual(live);
   }, 60_000);
+
+  it('agrees with itself after the reclassifications and recoveries: log = balances = budget view = year-end report', async () => {
+    await caughtUp(api);
+    const check = await consistencyCheck(api.runtime.store, api.runtime.pool, 2025);
+    expect(check.differences).toEqual([]);
+    // The chair's health check, recovered to nothing, stays in group 4 where it was paid.
+    expect(check.rows.filter((row) => row.regimeCode === 'h')).toEqual([
+      { regimeCode: 'h', group: 4, log: 0, budget: 0, report: 0 },
+      { regimeCode: 'h', group: -1, log: 0, budget: 0, balances: 0 },
+    ]);
+  });
 });
