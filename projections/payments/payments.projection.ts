@@ -1,7 +1,7 @@
 import type { ClientBase } from 'pg';
 import type { StoredEvent } from '#event-store';
 import { ident, type LogTable, type Projection, type ProjectionTables, RECORDED_AT_MS } from '#projections';
-import { idOf, periodsFromLog } from '../registers/registers.projection.js';
+import { idOf, periodsFromLog, yearOf } from '../registers/registers.projection.js';
 
 /** The alert levels of the annual budget: share of the allocation committed or paid. */
 export const BUDGET_ALERT_PERCENTS = [80, 100] as const;
@@ -118,7 +118,6 @@ const MONEY = ['amount', 'basis', 'over_cap'] as const;
 const TALLIED = ['payouts', 'people', 'units', 'amount'] as const;
 const BALANCE_MONEY = ['entitled', 'approved', 'paid', 'reversed', 'adjusted', 'annual_cap', 'cap_used'] as const;
 
-const yearOf = (date: string): number => Number(date.slice(0, 4));
 /** Whom a payout pays, as the year-end report counts people: the beneficiary, or the staff member paid. */
 const personOf = (payout: Pick<PayoutRow, 'beneficiary_id' | 'payee'>): string => payout.beneficiary_id ?? payout.payee;
 /** A regime id's report letter: "h.fixed" → "h". */
@@ -409,7 +408,7 @@ export const payments: Projection = {
           if (data.source.kind === 'adjustment') adjustmentIds.add(data.source.id);
           else sourceIds.add(data.source.id);
           years.add(yearOf(data.serviceDate));
-          people.push({ year: yearOf(data.serviceDate), regime_code: data.regimeCode, person: data.beneficiaryId ?? data.payee });
+          people.push({ year: yearOf(data.serviceDate), regime_code: data.regimeCode, person: personOf({ beneficiary_id: data.beneficiaryId ?? null, payee: data.payee }) });
         }
         if (event.type === 'AdjustmentEntitled') payoutIds.add(data.corrects.payoutId);
         if (typeof data.beneficiaryId === 'string') holders.add(data.beneficiaryId);

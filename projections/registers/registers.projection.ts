@@ -63,7 +63,8 @@ export async function periodsFromLog(sql: ClientBase, table: string, log: LogTab
   );
 }
 
-const yearOf = (date: string): number => Number(date.slice(0, 4));
+/** The year of a `YYYY-MM-DD` date. */
+export const yearOf = (date: string): number => Number(date.slice(0, 4));
 
 /** The group held on `date` by a beneficiary whose group periods are `periods` (sorted or not). */
 function groupAt(periods: readonly { valid_from: string; group_number: number }[], date: string): number | null {
