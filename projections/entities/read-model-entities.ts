@@ -40,6 +40,8 @@ export class CardRecord {
 @Entity({ schema: 'rm_payments', name: 'payouts' })
 export class PayoutRecord {
   @PrimaryColumn({ name: 'payout_id' }) payoutId!: string;
+  /** The payout the stay's regime or the claim was first paid by: this payout's own id, or the one an adjustment corrects. */
+  @Column({ name: 'line_id' }) settles!: string;
   @Column({ name: 'source_kind' }) sourceKind!: string;
   @Column({ name: 'source_id' }) sourceId!: string;
   @Column({ name: 'beneficiary_id', type: 'text', nullable: true }) beneficiaryId!: string | null;

@@ -212,7 +212,7 @@ describe('payments read model: adjustments after a reorganization and a retroact
     expect(await harness.rows('SELECT regime_code, group_number, payouts, people, units, amount::int FROM $schema.paid_by_group ORDER BY 1, 2')).toEqual([
       { regime_code: 'a', group_number: 4, payouts: 0, people: 0, units: 0, amount: 0 },
       // The stay's visit and the recovery paid after the plan: one person, one visit, 600,000 net.
-      { regime_code: 'a', group_number: 5, payouts: 2, people: 1, units: 1, amount: 600_000 },
+      { regime_code: 'a', group_number: 5, payouts: 1, people: 1, units: 1, amount: 600_000 },
       { regime_code: 'b', group_number: 4, payouts: 0, people: 0, units: 0, amount: 0 },
       // The 30,000 top-up is scheduled, not paid yet.
       { regime_code: 'b', group_number: 5, payouts: 1, people: 1, units: 3, amount: 570_000 },
@@ -221,9 +221,9 @@ describe('payments read model: adjustments after a reorganization and a retroact
       { regime_code: 'a', people: 1 },
       { regime_code: 'b', people: 1 },
     ]);
-    expect(await harness.rows('SELECT regime_code, person, payouts_by_group FROM $schema.paid_people ORDER BY 1')).toEqual([
-      { regime_code: 'a', person: 'b-1', payouts_by_group: { 5: 2 } },
-      { regime_code: 'b', person: 'b-1', payouts_by_group: { 5: 1 } },
+    expect(await harness.rows('SELECT regime_code, person, lines_by_group FROM $schema.paid_people ORDER BY 1')).toEqual([
+      { regime_code: 'a', person: 'b-1', lines_by_group: { 5: 1 } },
+      { regime_code: 'b', person: 'b-1', lines_by_group: { 5: 1 } },
     ]);
   });
 
@@ -255,5 +255,129 @@ describe('payments read model: adjustments after a reorganization and a retroact
       'PayoutScheduled approver-1',
       'PayoutPaid finance-1',
     ]);
+  });
+});
+
+describe('payments read model: retroactive changes confirmed in either order', () => {
+  const version = 'policy-raising-group-3';
+  const plan = 'group-3-to-4';
+  const stay = (id: string, group: number, visit: number, meals: number): FactSpec[] => [
+    { streamId: `admission-${id}`, type: 'AdmissionRecorded', data: { admissionId: id, beneficiaryId: 'b-1', facility: 'BVĐK', admittedOn: '2025-08-04', recordedBy: 'clerk-1' } },
+    { streamId: `admission-${id}`, type: 'DischargeRecorded', data: { dischargedOn: '2025-08-06', recordedBy: 'clerk-1' } },
+    { streamId: `admission-${id}`, type: 'VisitAllowanceEntitled', data: { serviceDate: '2025-08-04', group, amount: visit, policyVersionId: policy, clause: clause('a') } },
+    { streamId: `admission-${id}`, type: 'MealAllowanceEntitled', data: { amount: meals, days: 3, segments: [{ from: '2025-08-04', to: '2025-08-06', days: 3, group, rate: meals / 3, amount: meals, policyVersionId: policy, clause: clause('b') }] } },
+    { streamId: `admission-${id}`, type: 'AdmissionAllowancesApproved', actor: 'approver-1', data: { by: 'approver-1', visit, meals } },
+    scheduled(`admission-${id}-a`, { kind: 'admission', id }, 'a', visit, '2025-08-04', { group }),
+    scheduled(`admission-${id}-b`, { kind: 'admission', id }, 'b', meals, '2025-08-06', { group }),
+    { streamId: `payout-admission-${id}-a`, type: 'PayoutPaid', actor: 'finance-1', data: { reference: 'UNC-a', paidOn: '2025-08-20', by: 'finance-1' } },
+    { streamId: `payout-admission-${id}-b`, type: 'PayoutPaid', actor: 'finance-1', data: { reference: 'UNC-b', paidOn: '2025-08-20', by: 'finance-1' } },
+  ];
+  /** An adjustment of stay s1, approved, its payout scheduled and paid. */
+  const adjusted = (n: number, regimeId: 'a' | 'b', cause: { kind: string; id: string }, previous: [number, number], next: [number, number]): FactSpec[] => {
+    const adjustmentId = `s1-${regimeId}-${n}`;
+    const serviceDate = regimeId === 'a' ? '2025-08-04' : '2025-08-06';
+    return [
+      {
+        streamId: 'admission-s1',
+        type: 'AdjustmentEntitled',
+        actor: 'admin-2',
+        data: {
+          adjustmentId,
+          regimeId,
+          cause,
+          corrects: { admissionId: 's1', regimeId, payoutId: `admission-s1-${regimeId}` },
+          serviceDate,
+          previous: { amount: previous[0], group: previous[1], policyVersionId: policy },
+          next: { amount: next[0], group: next[1], policyVersionId: policy, clause: `${clause(regimeId)} (${cause.id})`, ...(regimeId === 'b' ? { days: 3, segments: [{ group: next[1], rate: next[0] / 3, policyVersionId: policy }] } : {}) },
+          difference: next[0] - previous[0],
+          recordedBy: 'admin-2',
+        },
+      },
+      { streamId: 'admission-s1', type: 'AdjustmentsApproved', actor: 'approver-2', data: { adjustmentIds: [adjustmentId], by: 'approver-2' } },
+      ...(next[0] === previous[0]
+        ? []
+        : [
+            scheduled(`adjustment-${adjustmentId}`, { kind: 'adjustment', id: adjustmentId }, regimeId, next[0] - previous[0], serviceDate, { group: next[1] }),
+            { streamId: `payout-adjustment-${adjustmentId}`, type: 'PayoutPaid', actor: 'finance-1', data: { reference: `ADJ-${adjustmentId}`, paidOn: '2025-12-20', by: 'finance-1' } },
+          ]),
+    ];
+  };
+  const moved: FactSpec = { streamId: 'beneficiary-b-1', type: 'BeneficiaryPositionChanged', data: { title: 'Bí thư Đảng ủy xã', administrativeUnit: 'Xã Cao Lộc', from: '2025-07-01' } };
+  const byPolicy = { kind: 'policy-version', id: version };
+  const byPlan = { kind: 'reorganization-plan', id: plan };
+  // Group 3: visit 700,000 and meals 190,000 a day, raised by the version to 900,000 and 250,000; group 4 (the plan's, from 2025-07-01): 600,000 and 190,000.
+  const worlds: Record<string, FactSpec[][]> = {
+    'the version, then the plan': [
+      [beneficiary('b-1', 'Huyện Cao Lộc', 3), ...stay('s1', 3, 700_000, 570_000)],
+      [...adjusted(1, 'a', byPolicy, [700_000, 3], [900_000, 3]), ...adjusted(2, 'b', byPolicy, [570_000, 3], [750_000, 3])],
+      [moved, ...adjusted(3, 'a', byPlan, [900_000, 3], [600_000, 4]), ...adjusted(4, 'b', byPlan, [750_000, 3], [570_000, 4])],
+    ],
+    'the plan, then the version': [
+      [beneficiary('b-1', 'Huyện Cao Lộc', 3), ...stay('s1', 3, 700_000, 570_000)],
+      [moved, ...adjusted(1, 'a', byPlan, [700_000, 3], [600_000, 4]), ...adjusted(2, 'b', byPlan, [570_000, 3], [570_000, 4])],
+    ],
+    'both known from the start': [[beneficiary('b-1', 'Huyện Cao Lộc', 3), moved, ...stay('s1', 4, 600_000, 570_000)]],
+  };
+  const finalState = async (batches: FactSpec[][]) => {
+    const harness = await projectionHarness(payments);
+    try {
+      for (const batch of batches) await harness.apply(batch);
+      return {
+        budget: await harness.rows('SELECT year, regime_code, group_number, administrative_unit, committed::int, paid::int FROM $schema.budget_spending WHERE committed <> 0 OR paid <> 0 ORDER BY 1, 2, 3, 4'),
+        tallies: await harness.rows('SELECT year, regime_code, group_number, payouts, people, units, amount::int FROM $schema.paid_by_group WHERE payouts <> 0 OR amount <> 0 ORDER BY 1, 2, 3'),
+        people: await harness.rows('SELECT year, regime_code, people FROM $schema.paid_by_regime WHERE people <> 0 ORDER BY 1, 2'),
+        balances: await harness.rows('SELECT regime_id, entitled::int, approved::int, paid::int FROM $schema.balances ORDER BY 1'),
+        payoutGroups: await harness.rows('SELECT DISTINCT line_id, group_number, administrative_unit FROM $schema.payouts ORDER BY 1'),
+      };
+    } finally {
+      await harness.close();
+    }
+  };
+
+  it('ends in the same budget, tallies and payout groups as if the final policy and classification had been known from the start', async () => {
+    const [versionFirst, planFirst, fromTheStart] = await Promise.all(Object.values(worlds).map(finalState));
+    expect(fromTheStart).toEqual({
+      budget: [
+        { year: 2025, regime_code: 'a', group_number: 4, administrative_unit: 'Xã Cao Lộc', committed: 0, paid: 600_000 },
+        { year: 2025, regime_code: 'b', group_number: 4, administrative_unit: 'Xã Cao Lộc', committed: 0, paid: 570_000 },
+      ],
+      tallies: [
+        { year: 2025, regime_code: 'a', group_number: 4, payouts: 1, people: 1, units: 1, amount: 600_000 },
+        { year: 2025, regime_code: 'b', group_number: 4, payouts: 1, people: 1, units: 3, amount: 570_000 },
+      ],
+      people: [
+        { year: 2025, regime_code: 'a', people: 1 },
+        { year: 2025, regime_code: 'b', people: 1 },
+      ],
+      balances: [
+        { regime_id: 'a', entitled: 600_000, approved: 600_000, paid: 600_000 },
+        { regime_id: 'b', entitled: 570_000, approved: 570_000, paid: 570_000 },
+      ],
+      payoutGroups: [
+        { line_id: 'admission-s1-a', group_number: 4, administrative_unit: 'Xã Cao Lộc' },
+        { line_id: 'admission-s1-b', group_number: 4, administrative_unit: 'Xã Cao Lộc' },
+      ],
+    });
+    expect(versionFirst).toEqual(fromTheStart);
+    expect(planFirst).toEqual(fromTheStart);
+  });
+
+  it('counts no one for a stay recovered to nothing, and gives each adjustment payout the clause and rate it settles', async () => {
+    const harness = await projectionHarness(payments);
+    try {
+      await harness.apply([beneficiary('b-1', 'Huyện Cao Lộc', 3), ...stay('s1', 3, 700_000, 570_000)]);
+      await harness.apply([...adjusted(1, 'a', byPlan, [700_000, 3], [0, 3]), ...adjusted(2, 'b', byPlan, [570_000, 3], [750_000, 3])]);
+      expect(await harness.rows('SELECT regime_code, group_number, payouts, people, units, amount::int FROM $schema.paid_by_group ORDER BY 1, 2')).toEqual([
+        { regime_code: 'a', group_number: 3, payouts: 0, people: 0, units: 0, amount: 0 },
+        { regime_code: 'b', group_number: 3, payouts: 1, people: 1, units: 3, amount: 750_000 },
+      ]);
+      expect(await harness.rows("SELECT payout_id, line_id, clause, basis::int FROM $schema.payouts WHERE source_kind = 'adjustment' ORDER BY 1")).toEqual([
+        // A recovery to nothing settles the entitlement it takes back.
+        { payout_id: 'adjustment-s1-a-1', line_id: 'admission-s1-a', clause: clause('a'), basis: 700_000 },
+        { payout_id: 'adjustment-s1-b-2', line_id: 'admission-s1-b', clause: `${clause('b')} (${plan})`, basis: 250_000 },
+      ]);
+    } finally {
+      await harness.close();
+    }
   });
 });

@@ -8,6 +8,8 @@ export const BUDGET_ALERT_PERCENTS = [80, 100] as const;
 
 type PayoutRow = {
   payout_id: string;
+  /** The line it pays: its own id for a first payout, the corrected payout's for an adjustment's. */
+  line_id: string;
   source_kind: string;
   source_id: string;
   beneficiary_id: string | null;
@@ -64,6 +66,9 @@ type AdjustmentRow = {
   next_amount: number;
   next_group: number;
   difference: number;
+  /** The rule the adjusted entitlement rests on, and its rate or ceiling: what the adjustment's payout settles. */
+  clause: string | null;
+  basis: number | null;
   recorded_by: string;
   approved_by: string | null;
   global_position: bigint | string;
@@ -75,8 +80,31 @@ type AlertRow = { year: number; regime_code: string; percent: number; used: numb
 type PaidByGroupRow = { year: number; regime_code: string; group_number: number; payouts: number; people: number; units: number; amount: number };
 /** People paid under a regime in a year, whatever their group (someone reclassified mid-year counts once). */
 type PaidByRegimeRow = { year: number; regime_code: string; people: number };
-/** One person's paid payouts under a regime in a year, counted per group: who starts or stops counting in the tallies. */
-type PaidPersonRow = { year: number; regime_code: string; person: string; payouts_by_group: Record<string, number> };
+/** One person's counted lines under a regime in a year, per group: who starts or stops counting in the tallies. */
+type PaidPersonRow = { year: number; regime_code: string; person: string; lines_by_group: Record<string, number> };
+/**
+ * What one stay's regime or one claim is paid: its first payout and every adjustment's payout,
+ * which always count together under the group and unit the stay or claim is classified in now.
+ * `line_id` is the first payout's id, which adjustments name as the payout they correct.
+ */
+type LineRow = {
+  line_id: string;
+  source_kind: string;
+  source_id: string;
+  regime_id: string;
+  regime_code: string;
+  beneficiary_id: string | null;
+  person: string;
+  year: number;
+  service_date: string;
+  group_number: number;
+  administrative_unit: string;
+  /** Days for per-day regimes, else 1, of the entitlement as it stands now. */
+  units: number;
+  /** Net paid over the line's payouts: the report counts the line's people, visits and days only where this is positive. */
+  paid: number;
+  payout_ids: string[];
+};
 type UnitRow = { beneficiary_id: string; valid_from: string; administrative_unit: string };
 type SpendingRow = { year: number; regime_code: string; group_number: number; administrative_unit: string; committed: number; paid: number };
 
@@ -185,8 +213,9 @@ async function lineageFromLog(sql: ClientBase, schema: string, log: LogTable): P
  */
 export const payments: Projection = {
   name: 'payments',
-  // 2: the year-end tallies (paid by group and regime, paid people).
-  version: 2,
+  // 2: the year-end tallies (paid by group and regime, paid people). 3: lines (a stay's regime or a
+  // claim, with all its payouts) counted by net paid; adjustments with their clause and basis.
+  version: 3,
   eventTypes: CONSUMED,
   fromLog: {
     tables: ['lineage', 'units'],
@@ -201,6 +230,7 @@ export const payments: Projection = {
     await sql.query(`
       CREATE TABLE ${s}.payouts (
         payout_id text PRIMARY KEY,
+        line_id text NOT NULL,
         source_kind text NOT NULL,
         source_id text NOT NULL,
         beneficiary_id text,
@@ -289,9 +319,26 @@ export const payments: Projection = {
         year int NOT NULL,
         regime_code text NOT NULL,
         person text NOT NULL,
-        payouts_by_group jsonb NOT NULL,
+        lines_by_group jsonb NOT NULL,
         PRIMARY KEY (year, regime_code, person)
       );
+      CREATE TABLE ${s}.lines (
+        line_id text PRIMARY KEY,
+        source_kind text NOT NULL,
+        source_id text NOT NULL,
+        regime_id text NOT NULL,
+        regime_code text NOT NULL,
+        beneficiary_id text,
+        person text NOT NULL,
+        year int NOT NULL,
+        service_date text NOT NULL,
+        group_number int NOT NULL,
+        administrative_unit text NOT NULL,
+        units int NOT NULL,
+        paid bigint NOT NULL,
+        payout_ids jsonb NOT NULL
+      );
+      CREATE INDEX lines_by_beneficiary ON ${s}.lines (beneficiary_id);
       CREATE TABLE ${s}.budget_alerts (
         year int NOT NULL,
         regime_code text NOT NULL,
@@ -334,6 +381,8 @@ export const payments: Projection = {
         next_amount bigint NOT NULL,
         next_group int NOT NULL,
         difference bigint NOT NULL,
+        clause text,
+        basis bigint,
         recorded_by text NOT NULL,
         approved_by text,
         global_position numeric(40, 0) NOT NULL
@@ -385,9 +434,10 @@ export const payments: Projection = {
     const units = tables.table<UnitRow>('units', { key: ['beneficiary_id', 'valid_from'], index: 'beneficiary_id' });
     const adjustments = tables.table<AdjustmentRow>('adjustments', {
       key: ['adjustment_id'],
-      numeric: ['previous_amount', 'next_amount', 'difference'],
+      numeric: ['previous_amount', 'next_amount', 'difference', 'basis'],
       index: 'source_id',
     });
+    const lines = tables.table<LineRow>('lines', { key: ['line_id'], numeric: ['paid'], index: 'beneficiary_id' });
 
     // What the batch touches, loaded up front in one query per table: inside the loop, a row not
     // in the cache is a new row, and no event costs a round trip.
@@ -397,7 +447,10 @@ export const payments: Projection = {
       const holders = new Set<string>();
       const years = new Set<number>();
       const adjustmentIds = new Set<string>();
-      const people: Partial<PaidPersonRow>[] = [];
+      const lineIds = new Set<string>();
+      /** Lines whose payouts may move to another group or unit: every payout of theirs is loaded. */
+      const moving = new Set<string>();
+      const relocated = new Set<string>();
       for (const event of events) {
         const subject = subjectOf(event);
         const data = event.data as Record<string, any>;
@@ -406,30 +459,57 @@ export const payments: Projection = {
         if (event.type === 'PayoutScheduled') {
           // An adjustment's payout is described by the adjustment.
           if (data.source.kind === 'adjustment') adjustmentIds.add(data.source.id);
-          else sourceIds.add(data.source.id);
+          else {
+            sourceIds.add(data.source.id);
+            lineIds.add(data.payoutId);
+          }
           years.add(yearOf(data.serviceDate));
-          people.push({ year: yearOf(data.serviceDate), regime_code: data.regimeCode, person: personOf({ beneficiary_id: data.beneficiaryId ?? null, payee: data.payee }) });
         }
-        if (event.type === 'AdjustmentEntitled') payoutIds.add(data.corrects.payoutId);
+        if (event.type === 'AdjustmentEntitled') {
+          lineIds.add(data.corrects.payoutId);
+          moving.add(data.corrects.payoutId);
+        }
+        if (event.type === 'BeneficiaryEnrolled' || event.type === 'BeneficiaryPositionChanged') relocated.add(idOf(event.streamId, 'beneficiary'));
         if (typeof data.beneficiaryId === 'string') holders.add(data.beneficiaryId);
         if (event.type === 'AnnualBudgetAllocated') years.add(data.year);
       }
       await payouts.load([...payoutIds].map((payout_id) => ({ payout_id })));
       await sources.load([...sourceIds].map((source_id) => ({ source_id })));
+      await adjustments.loadBy([...sourceIds]);
+      await adjustments.load([...adjustmentIds].map((adjustment_id) => ({ adjustment_id })));
       for (const id of payoutIds) {
         const payout = payouts.get({ payout_id: id });
-        if (payout?.beneficiary_id) holders.add(payout.beneficiary_id);
-        if (payout) {
-          years.add(payout.year);
-          people.push({ year: payout.year, regime_code: payout.regime_code, person: personOf(payout) });
-        }
+        if (payout) lineIds.add(payout.line_id);
+      }
+      for (const id of adjustmentIds) {
+        const adjustment = adjustments.get({ adjustment_id: id });
+        if (adjustment) lineIds.add(adjustment.corrects_payout_id);
       }
       for (const id of sourceIds) {
         const from = sources.get({ source_id: id });
         if (from?.beneficiary_id) holders.add(from.beneficiary_id);
       }
-      await adjustments.loadBy([...sourceIds]);
-      await adjustments.load([...adjustmentIds].map((adjustment_id) => ({ adjustment_id })));
+      for (const id of relocated) holders.add(id);
+      await lines.load([...lineIds].map((line_id) => ({ line_id })));
+      await lines.loadBy(relocated);
+      const touched = [...lineIds].map((line_id) => lines.get({ line_id })).concat([...relocated].flatMap((id) => lines.rowsBy(id)));
+      const people: Partial<PaidPersonRow>[] = [];
+      const linePayouts: string[] = [];
+      for (const line of touched) {
+        if (!line) continue;
+        if (line.beneficiary_id) holders.add(line.beneficiary_id);
+        years.add(line.year);
+        people.push({ year: line.year, regime_code: line.regime_code, person: line.person });
+        if (moving.has(line.line_id) || relocated.has(line.beneficiary_id ?? '')) linePayouts.push(...line.payout_ids);
+        sourceIds.add(line.source_id);
+      }
+      // A line's days are those its source is entitled to now.
+      await sources.load([...sourceIds].map((source_id) => ({ source_id })));
+      for (const event of events) {
+        const data = event.data as Record<string, any>;
+        if (event.type === 'PayoutScheduled') people.push({ year: yearOf(data.serviceDate), regime_code: data.regimeCode, person: personOf({ beneficiary_id: data.beneficiaryId ?? null, payee: data.payee }) });
+      }
+      await payouts.load(linePayouts.map((payout_id) => ({ payout_id })));
       await balances.loadBy(holders);
       await units.loadBy(holders);
       await totals.loadBy(years);
@@ -501,30 +581,61 @@ export const payments: Projection = {
       }
     };
     /**
-     * A payout starts (+1) or stops (-1) counting as paid in its group: the year-end tallies follow,
-     * and the people counts change when its payee's first payout in the group or regime comes or
-     * their last one goes.
+     * A line starts (+1) or stops (-1) counting in its group's year-end tallies: its net paid
+     * always, its visit or claim, days and person only where that net is positive (a stay
+     * recovered to nothing counts no one). The people counts change when a payee's first counted
+     * line in the group or regime comes or their last one goes.
      */
-    const tally = (payout: PayoutRow, sign: 1 | -1) => {
-      const group = { year: payout.year, regime_code: payout.regime_code, group_number: payout.group_number };
-      const line = paidByGroup.get(group) ?? { ...group, payouts: 0, people: 0, units: 0, amount: 0 };
-      const regime = paidByRegime.get(group) ?? { year: payout.year, regime_code: payout.regime_code, people: 0 };
-      const key = { year: payout.year, regime_code: payout.regime_code, person: personOf(payout) };
-      const person: PaidPersonRow = paidPeople.get(key) ?? { ...key, payouts_by_group: {} };
-      const inRegimeBefore = Object.keys(person.payouts_by_group).length > 0;
-      const before = person.payouts_by_group[payout.group_number] ?? 0;
-      const after = before + sign;
-      const payoutsByGroup: Record<string, number> = { ...person.payouts_by_group, [payout.group_number]: after };
-      if (after === 0) delete payoutsByGroup[payout.group_number];
-      const inRegimeAfter = Object.keys(payoutsByGroup).length > 0;
-      line.payouts += sign;
-      line.units += sign * payout.units;
-      line.amount += sign * payout.amount;
-      if ((before === 0) !== (after === 0)) line.people += after === 0 ? -1 : 1;
-      if (inRegimeBefore !== inRegimeAfter) regime.people += inRegimeAfter ? 1 : -1;
-      paidByGroup.put(line);
-      paidByRegime.put(regime);
-      paidPeople.put({ ...person, payouts_by_group: payoutsByGroup });
+    const tally = (line: LineRow, sign: 1 | -1) => {
+      const counted = line.paid > 0 ? sign : 0;
+      if (counted === 0 && line.paid === 0) return;
+      const group = { year: line.year, regime_code: line.regime_code, group_number: line.group_number };
+      const row = paidByGroup.get(group) ?? { ...group, payouts: 0, people: 0, units: 0, amount: 0 };
+      row.payouts += counted;
+      row.units += counted * line.units;
+      row.amount += sign * line.paid;
+      if (counted !== 0) {
+        const regime = paidByRegime.get(group) ?? { year: line.year, regime_code: line.regime_code, people: 0 };
+        const key = { year: line.year, regime_code: line.regime_code, person: line.person };
+        const person: PaidPersonRow = paidPeople.get(key) ?? { ...key, lines_by_group: {} };
+        const inRegimeBefore = Object.keys(person.lines_by_group).length > 0;
+        const before = person.lines_by_group[line.group_number] ?? 0;
+        const after = before + counted;
+        const linesByGroup: Record<string, number> = { ...person.lines_by_group, [line.group_number]: after };
+        if (after === 0) delete linesByGroup[line.group_number];
+        const inRegimeAfter = Object.keys(linesByGroup).length > 0;
+        if ((before === 0) !== (after === 0)) row.people += after === 0 ? -1 : 1;
+        if (inRegimeBefore !== inRegimeAfter) regime.people += inRegimeAfter ? 1 : -1;
+        paidByRegime.put(regime);
+        paidPeople.put({ ...person, lines_by_group: linesByGroup });
+      }
+      paidByGroup.put(row);
+    };
+    /** Changes a line: it leaves the tallies as it was and comes back as it is. */
+    const recount = (line: LineRow, change: () => void) => {
+      tally(line, -1);
+      change();
+      tally(line, 1);
+      lines.put(line);
+    };
+    /** Every payout of the line goes with it to the group and unit it counts under now: first payout and adjustments alike. */
+    const relocate = (line: LineRow, group: number, unit: string) => {
+      if (line.group_number === group && line.administrative_unit === unit) return;
+      for (const payout_id of line.payout_ids) {
+        const payout = payouts.get({ payout_id });
+        if (!payout) continue;
+        const [committed, paid] = bookedAs(payout);
+        if (committed !== 0 || paid !== 0) spend(payout, -committed, -paid);
+        Object.assign(payout, { group_number: group, administrative_unit: unit });
+        payouts.put(payout);
+        if (committed !== 0 || paid !== 0) spend(payout, committed, paid);
+      }
+      Object.assign(line, { group_number: group, administrative_unit: unit });
+    };
+    /** The days (per-day regimes) or the one visit or claim the line's source is entitled to now. */
+    const unitsOf = (line: LineRow): number => {
+      const from = sources.get({ source_id: line.source_id });
+      return line.source_kind === 'admission' ? (line.regime_id === 'b' ? (from?.meals?.days ?? 0) : 1) : (from?.approval?.units ?? 1);
     };
     const source = (id: string, kind: string): SourceRow =>
       sources.get({ source_id: id }) ??
@@ -568,7 +679,16 @@ export const payments: Projection = {
       switch (event.type) {
         case 'BeneficiaryEnrolled':
         case 'BeneficiaryPositionChanged': {
-          units.put({ beneficiary_id: idOf(event.streamId, 'beneficiary'), valid_from: data.from, administrative_unit: data.administrativeUnit });
+          const beneficiaryId = idOf(event.streamId, 'beneficiary');
+          units.put({ beneficiary_id: beneficiaryId, valid_from: data.from, administrative_unit: data.administrativeUnit });
+          // A move known late takes the services after it, already paid or not, to the unit they belong to.
+          for (const line of lines.rowsBy(beneficiaryId)) {
+            const unit = unitOn(beneficiaryId, line.service_date);
+            if (unit !== line.administrative_unit) {
+              relocate(line, line.group_number, unit);
+              lines.put(line);
+            }
+          }
           break;
         }
         case 'AdmissionRecorded':
@@ -611,6 +731,10 @@ export const payments: Projection = {
           const next = data.next;
           // A claim's recovery down to nothing names no new group: it stays where it was.
           const nextGroup: number = next.group ?? data.previous.group ?? 0;
+          // The entitlement the adjustment settles: the new one, or for a recovery to nothing the one it takes back.
+          const before = subject!.kind === 'claim' ? from.approval : data.regimeId === 'a' ? from.visit : from.meals;
+          const nextBasis: number | undefined = subject!.kind === 'claim' ? next.basis : data.regimeId === 'a' ? next.amount : next.segments?.[0]?.rate;
+          const settles = next.amount === 0 ? { clause: before?.clause || null, basis: before?.basis ?? null } : { clause: next.clause || null, basis: nextBasis ?? null };
           adjustments.put({
             adjustment_id: data.adjustmentId,
             source_kind: subject!.kind,
@@ -627,29 +751,24 @@ export const payments: Projection = {
             next_amount: next.amount,
             next_group: nextGroup,
             difference: data.difference,
+            ...settles,
             recorded_by: data.recordedBy,
             approved_by: null,
             global_position: event.globalPosition,
           });
           if (subject!.kind === 'claim') {
-            sources.put(Object.assign(from, { approval: from.approval && { ...from.approval, amount: next.amount, group: nextGroup, policyVersionId: next.policyVersionId } }));
+            sources.put(Object.assign(from, { approval: from.approval && { ...from.approval, ...(next.amount > 0 ? { clause: settles.clause ?? '', basis: settles.basis ?? 0 } : {}), amount: next.amount, group: nextGroup, policyVersionId: next.policyVersionId } }));
           } else if (data.regimeId === 'a') {
             sources.put(Object.assign(from, { visit: { serviceDate: data.serviceDate, group: next.group, amount: next.amount, policyVersionId: next.policyVersionId, clause: next.clause, year, basis: next.amount } }));
           } else {
             sources.put(Object.assign(from, { meals: { days: next.days ?? 0, amount: next.amount, clause: next.clause, basis: next.segments?.[0]?.rate ?? 0, segments: next.segments ?? [] } }));
           }
           addToBalance(from.beneficiary_id, year, data.regimeId, data.serviceDate, { entitled: data.difference, adjusted: data.difference });
-          // The first payout now counts under the group the stay or claim is classified in.
-          const corrected = payouts.get({ payout_id: data.corrects.payoutId });
-          if (corrected && corrected.group_number !== nextGroup) {
-            const [committed, paid] = bookedAs(corrected);
-            spend(corrected, -committed, -paid);
-            if (corrected.status === 'paid') tally(corrected, -1);
-            corrected.group_number = nextGroup;
-            payouts.put(corrected);
-            spend(corrected, committed, paid);
-            if (corrected.status === 'paid') tally(corrected, 1);
-          }
+          const line = lines.get({ line_id: data.corrects.payoutId });
+          if (line) recount(line, () => {
+            relocate(line, nextGroup, line.administrative_unit);
+            line.units = unitsOf(line);
+          });
           break;
         }
         case 'AdjustmentsApproved':
@@ -700,24 +819,44 @@ export const payments: Projection = {
           const adjustment = data.source.kind === 'adjustment' ? adjustments.get({ adjustment_id: data.source.id }) : undefined;
           const from = adjustment ? undefined : source(data.source.id, data.source.kind);
           const stayPart = data.regimeId === 'a' ? from?.visit : data.regimeId === 'b' ? from?.meals : null;
+          const lineId: string = adjustment?.corrects_payout_id ?? data.payoutId;
+          const line =
+            lines.get({ line_id: lineId }) ??
+            lines.put({
+              line_id: lineId,
+              source_kind: adjustment?.source_kind ?? data.source.kind,
+              source_id: adjustment?.source_id ?? data.source.id,
+              regime_id: data.regimeId,
+              regime_code: data.regimeCode,
+              beneficiary_id: data.beneficiaryId ?? null,
+              person: personOf({ beneficiary_id: data.beneficiaryId ?? null, payee: data.payee }),
+              year: yearOf(data.serviceDate),
+              service_date: data.serviceDate,
+              group_number: data.group ?? 0,
+              administrative_unit: data.beneficiaryId ? unitOn(data.beneficiaryId, data.serviceDate) : 'staff',
+              units: 0,
+              paid: 0,
+              payout_ids: [],
+            });
           const payout = payouts.put({
             payout_id: data.payoutId,
+            line_id: lineId,
             source_kind: data.source.kind,
             source_id: data.source.id,
             beneficiary_id: data.beneficiaryId ?? null,
             payee: data.payee,
             regime_id: data.regimeId,
             regime_code: data.regimeCode,
-            group_number: data.group ?? 0,
-            administrative_unit: data.beneficiaryId ? unitOn(data.beneficiaryId, data.serviceDate) : 'staff',
+            group_number: line.group_number,
+            administrative_unit: line.administrative_unit,
             year: yearOf(data.serviceDate),
             service_date: data.serviceDate,
             amount: data.amount,
             // An adjustment pays a difference of money, not of days or visits.
             units: adjustment ? 0 : data.regimeId === 'b' ? (from?.meals?.days ?? 0) : (from?.approval?.units ?? 1),
             policy_version_id: data.policyVersionId,
-            clause: stayPart?.clause ?? from?.approval?.clause ?? null,
-            basis: stayPart?.basis ?? from?.approval?.basis ?? null,
+            clause: adjustment ? adjustment.clause : (stayPart?.clause ?? from?.approval?.clause ?? null),
+            basis: adjustment ? adjustment.basis : (stayPart?.basis ?? from?.approval?.basis ?? null),
             over_cap: from?.approval?.overCap ?? 0,
             approved_by: adjustment?.approved_by ?? from?.approval?.approvedBy.join(', ') ?? null,
             status: 'scheduled',
@@ -725,6 +864,10 @@ export const payments: Projection = {
             paid_on: null,
             reversed_on: null,
             reversal_reason: null,
+          });
+          recount(line, () => {
+            if (!line.payout_ids.includes(payout.payout_id)) line.payout_ids = [...line.payout_ids, payout.payout_id];
+            line.units = unitsOf(line);
           });
           spend(payout, payout.amount, 0);
           break;
@@ -734,7 +877,8 @@ export const payments: Projection = {
           if (!payout) break;
           addToBalance(payout.beneficiary_id, payout.year, payout.regime_id, payout.service_date, { paid: payout.amount });
           spend(payout, -payout.amount, payout.amount);
-          tally(payout, 1);
+          const line = lines.get({ line_id: payout.line_id });
+          if (line) recount(line, () => (line.paid += payout.amount));
           break;
         }
         case 'PayoutReversed': {
@@ -749,7 +893,8 @@ export const payments: Projection = {
             ...(capped ? { cap_used: -payout.amount } : {}),
           });
           spend(payout, wasPaid ? 0 : -payout.amount, wasPaid ? -payout.amount : 0);
-          if (wasPaid) tally(payout, -1);
+          const line = lines.get({ line_id: payout.line_id });
+          if (line && wasPaid) recount(line, () => (line.paid -= payout.amount));
           break;
         }
         case 'AnnualBudgetAllocated': {

@@ -27,22 +27,27 @@ export interface ConsistencyReport {
   readonly differences: readonly ConsistencyRow[];
 }
 
-/** Payout events, and adjustments, which move a stay's payout to the group the stay is now classified in. */
+/** Payout events, and adjustments, which move a stay's or claim's payouts to the group it is classified in now. */
 const PAYOUT_EVENTS = ['PayoutScheduled', 'PayoutPaid', 'PayoutReversed', 'AdjustmentEntitled'];
 
 /** Net paid per regime and group in `year`, folded from the payout events of the log. */
 async function paidInLog(store: EventStore, year: number): Promise<Map<string, { code: string; group: number; beneficiary: boolean; amount: number }>> {
-  const payouts = new Map<string, { code: string; group: number; year: number; amount: number; beneficiary: boolean; paid: boolean; reversed: boolean }>();
+  const payouts = new Map<string, { code: string; line: string; year: number; amount: number; beneficiary: boolean; paid: boolean; reversed: boolean }>();
+  // A stay's regime or a claim (named by its first payout): every payout for it counts under its latest group.
+  const groups = new Map<string, number>();
+  const corrected = new Map<string, string>();
   for (let after = 0n; ; ) {
     const page = await store.readAll({ after, maxCount: 5000, eventTypes: PAYOUT_EVENTS });
     if (page.length === 0) break;
     for (const event of page) {
       const data = event.data as Record<string, any>;
       if (event.type === 'AdjustmentEntitled') {
-        const corrected = payouts.get(`payout-${data.corrects.payoutId}`);
-        if (corrected) corrected.group = data.next.group;
+        corrected.set(data.adjustmentId, data.corrects.payoutId);
+        groups.set(data.corrects.payoutId, data.next.group ?? data.previous.group ?? 0);
       } else if (event.type === 'PayoutScheduled') {
-        payouts.set(event.streamId, { code: data.regimeCode, group: data.group ?? 0, year: Number(String(data.serviceDate).slice(0, 4)), amount: data.amount, beneficiary: data.beneficiaryId !== undefined, paid: false, reversed: false });
+        const line = data.source.kind === 'adjustment' ? corrected.get(data.source.id)! : data.payoutId;
+        if (!groups.has(line)) groups.set(line, data.group ?? 0);
+        payouts.set(event.streamId, { code: data.regimeCode, line, year: Number(String(data.serviceDate).slice(0, 4)), amount: data.amount, beneficiary: data.beneficiaryId !== undefined, paid: false, reversed: false });
       } else {
         const payout = payouts.get(event.streamId);
         if (payout && event.type === 'PayoutPaid') payout.paid = true;
@@ -54,8 +59,9 @@ async function paidInLog(store: EventStore, year: number): Promise<Map<string, {
   const totals = new Map<string, { code: string; group: number; beneficiary: boolean; amount: number }>();
   for (const payout of payouts.values()) {
     if (payout.year !== year || !payout.paid || payout.reversed) continue;
-    const key = `${payout.code}/${payout.group}`;
-    const total = totals.get(key) ?? { code: payout.code, group: payout.group, beneficiary: payout.beneficiary, amount: 0 };
+    const group = groups.get(payout.line)!;
+    const key = `${payout.code}/${group}`;
+    const total = totals.get(key) ?? { code: payout.code, group, beneficiary: payout.beneficiary, amount: 0 };
     total.amount += payout.amount;
     totals.set(key, total);
   }

@@ -80,7 +80,7 @@ export async function yearEndReport(pool: Pool, year: number, at?: ReportSource)
     headCountByGroup(pool, end, R),
     pool.query<{ group_number: number; new_cards: number; reissued: number }>(`SELECT group_number, new_cards, reissued FROM ${R}.cards_issued WHERE year = $1 ORDER BY 1`, [year]),
     pool.query<{ regime_code: string; group_number: number; payouts: number; people: number; units: number; amount: string }>(
-      `SELECT regime_code, group_number, payouts, people, units, amount FROM ${P}.paid_by_group WHERE year = $1 AND payouts <> 0 ORDER BY 1, 2`,
+      `SELECT regime_code, group_number, payouts, people, units, amount FROM ${P}.paid_by_group WHERE year = $1 AND (payouts <> 0 OR amount <> 0) ORDER BY 1, 2`,
       [year],
     ),
     pool.query<{ regime_code: string; people: number }>(`SELECT regime_code, people FROM ${P}.paid_by_regime WHERE year = $1`, [year]),

@@ -42,7 +42,7 @@ const VIEWS: Record<string, string> = {
     SELECT year, regime_code, percent AS threshold_percent, used AS used_when_raised, allocated AS allocated_when_raised, global_position AS raised_at_log_position
       FROM ${P}.budget_alerts`,
   payout_history: `
-    SELECT payout_id, source_kind, source_id, beneficiary_id, payee, regime_id, regime_code, group_number, administrative_unit, year,
+    SELECT payout_id, line_id AS settles_payout_id, source_kind, source_id, beneficiary_id, payee, regime_id, regime_code, group_number, administrative_unit, year,
            service_date, amount, units, policy_version_id, clause, basis AS rate_or_ceiling, over_cap, approved_by, status,
            paid_reference, paid_on, reversed_on, reversal_reason
       FROM ${P}.payouts`,
@@ -51,13 +51,13 @@ const VIEWS: Record<string, string> = {
   adjustments: `
     SELECT a.adjustment_id, a.source_kind, a.source_id, a.beneficiary_id, b.full_name, a.regime_id, a.year, a.service_date,
            a.cause_kind, a.cause_id, a.corrects_payout_id, a.previous_amount, a.previous_group, a.next_amount, a.next_group,
-           a.difference, a.recorded_by, a.approved_by, a.global_position AS log_position
+           a.difference, a.clause, a.basis AS rate_or_ceiling, a.recorded_by, a.approved_by, a.global_position AS log_position
       FROM ${P}.adjustments a LEFT JOIN ${R}.beneficiaries b USING (beneficiary_id)`,
   budget_movements: `
     SELECT global_position AS log_position, recorded_at, year, regime_code, group_number, administrative_unit, service_date, committed, paid
       FROM ${P}.budget_entries`,
   year_end_by_regime_and_group: `
-    SELECT year, regime_code, group_number, payouts, people, units, amount FROM ${P}.paid_by_group WHERE payouts <> 0`,
+    SELECT year, regime_code, group_number, payouts, people, units, amount FROM ${P}.paid_by_group WHERE payouts <> 0 OR amount <> 0`,
   year_end_people_by_regime: `
     SELECT year, regime_code, people FROM ${P}.paid_by_regime WHERE people <> 0`,
   register_head_count_changes: `

@@ -81,7 +81,8 @@ export interface ClaimAdjustmentData {
   readonly corrects: { readonly claimId: string; readonly regimeId: string; readonly payoutId: string };
   readonly serviceDate: string;
   readonly previous: { readonly amount: number; readonly group?: BeneficiaryGroup; readonly policyVersionId: string };
-  readonly next: { readonly amount: number; readonly group?: BeneficiaryGroup; readonly policyVersionId: string; readonly clause: string };
+  /** `basis`: the rate or ceiling applied (absent from adjustments recorded before it was kept). */
+  readonly next: { readonly amount: number; readonly group?: BeneficiaryGroup; readonly policyVersionId: string; readonly clause: string; readonly basis?: number };
   readonly difference: number;
   readonly recordedBy: string;
 }
@@ -324,7 +325,7 @@ function recomputeClaim(state: Exclude<Claim, { status: 'none' }>, cause: Adjust
   let next: ClaimAdjustmentData['next'];
   try {
     const assessed = assessClaim(state.facts, context, { recomputing: true });
-    next = { amount: assessed.amount, ...(assessed.group ? { group: assessed.group } : {}), policyVersionId: assessed.policyVersionId, clause: assessed.clause };
+    next = { amount: assessed.amount, ...(assessed.group ? { group: assessed.group } : {}), policyVersionId: assessed.policyVersionId, clause: assessed.clause, basis: assessed.basis };
   } catch (error) {
     if (!(error instanceof RuleViolated) || !NOTHING_OWED_NOW.includes(error.rule)) throw error;
     next = { ...now, amount: 0, clause: '' };
