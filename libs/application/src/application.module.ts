@@ -14,6 +14,7 @@ import { AggregateReader } from './reads.js';
 import { AdministrativeUnitsRegistry, RecordUnitChanges, RecordUnitChangesHandler, unitFiles } from './administrative-units/administrative-unit-commands.js';
 import { DraftReorganizationPlanHandler, ReorganizationPlans } from './reorganizations/reorganizations.js';
 import { RetroactivePolicies } from './retroactivity/retroactive-policies.js';
+import { CoverageEnds } from './retroactivity/coverage-ends.js';
 import { BeneficiaryImports } from './imports/beneficiary-import.js';
 import { Users } from './users/users.js';
 
@@ -88,10 +89,11 @@ const handlers = [
     StartupTasks,
     AdministrativeUnitsRegistry,
     RetroactivePolicies,
+    CoverageEnds,
     ReorganizationPlans,
     BeneficiaryImports,
     ...handlers,
   ],
-  exports: [EventSourcing, PolicyVersions, AggregateReader, Users, AdministrativeUnitsRegistry, RetroactivePolicies, ReorganizationPlans, BeneficiaryImports],
+  exports: [EventSourcing, PolicyVersions, AggregateReader, Users, AdministrativeUnitsRegistry, RetroactivePolicies, CoverageEnds, ReorganizationPlans, BeneficiaryImports],
 })
 export class ApplicationModule {}

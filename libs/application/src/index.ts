@@ -16,6 +16,7 @@ export { USERNAME, Users, type UserView } from './users/users.js';
 export { AdministrativeUnitsRegistry, RecordUnitChanges } from './administrative-units/administrative-unit-commands.js';
 export { DraftReorganizationPlan, type Reclassification, type ReorganizationOutcome, type ReorganizationPreview, ReorganizationPlans } from './reorganizations/reorganizations.js';
 export { type PolicyPreview, type RecomputationOutcome, RetroactivePolicies } from './retroactivity/retroactive-policies.js';
+export { type CoverageEnd, type CoverageEndPreview, CoverageEnds } from './retroactivity/coverage-ends.js';
 export type { ReplayProgress } from './retroactivity/replay.js';
 export type { ChangeTotals, ClaimChange, RecomputationPreview, StayChange } from './retroactivity/stay-recomputation.js';
 export { BeneficiaryImports, beneficiaryListTemplate, type ImportReport, IMPORT_COLUMNS, type RowError } from './imports/beneficiary-import.js';

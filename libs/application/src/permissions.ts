@@ -22,3 +22,11 @@ export const PERMISSIONS = {
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
+
+/**
+ * Recomputing the past is the administrators' when policy or the map changed; when the register
+ * did (a removal or a death recorded late), it follows from what the clerk keeping it recorded.
+ */
+export function recomputing(cause: { readonly kind: string }): Permission {
+  return cause.kind === 'register-change' ? 'keepRegister' : 'applyRetroactiveChanges';
+}

@@ -2,7 +2,7 @@ import { applyDecorators, Body, Controller, HttpCode, Get, Inject, Param, ParseI
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsInt, Matches } from 'class-validator';
-import { AggregateReader, type CommandContext, EnrolBeneficiary, UpdateBeneficiary } from '#application';
+import { AggregateReader, type CommandContext, CoverageEnds, EnrolBeneficiary, UpdateBeneficiary } from '#application';
 import { type BeneficiaryGroup, BENEFICIARY_GROUPS, Beneficiaries } from '#domain';
 import { Allowed, Ctx } from '../http/authentication.js';
 import { DateField, TextField } from '../http/fields.js';
@@ -50,6 +50,7 @@ export class BeneficiariesController {
   constructor(
     @Inject(CommandBus) private readonly commands: CommandBus,
     @Inject(AggregateReader) private readonly reader: AggregateReader,
+    @Inject(CoverageEnds) private readonly coverageEnds: CoverageEnds,
   ) {}
 
   @Post()
@@ -97,17 +98,38 @@ export class BeneficiariesController {
     return this.commands.execute(new UpdateBeneficiary(id, { type: 'RecordRetirement', data: { on: body.on } }, context));
   }
 
+  /**
+   * Records a death, however late it is learnt: stays and claims served after that day are
+   * recomputed, and each records its recovery for an approver (`adjustments` counts them).
+   */
   @Post(':id/death')
   @Allowed('keepRegister')
   @HttpCode(200)
   decease(@Param('id') id: string, @Body() body: DatedFact, @Ctx() context: CommandContext) {
-    return this.commands.execute(new UpdateBeneficiary(id, { type: 'RecordDeath', data: { on: body.on } }, context));
+    return this.coverageEnds.record(id, { type: 'RecordDeath', data: { on: body.on } }, context);
   }
 
+  /** What recording the death would recover; records nothing. */
+  @Post(':id/death/preview')
+  @Allowed('keepRegister')
+  @HttpCode(200)
+  previewDeath(@Param('id') id: string, @Body() body: DatedFact, @Ctx() context: CommandContext) {
+    return this.coverageEnds.preview(id, { type: 'RecordDeath', data: { on: body.on } }, context.actor);
+  }
+
+  /** Removes from the register from a date, possibly past: what was paid for services from then is recomputed, as for a death. */
   @Post(':id/removal')
   @Allowed('keepRegister')
   @HttpCode(200)
   remove(@Param('id') id: string, @Body() body: Removal, @Ctx() context: CommandContext) {
-    return this.commands.execute(new UpdateBeneficiary(id, { type: 'RemoveFromRegister', data: { ...body } }, context));
+    return this.coverageEnds.record(id, { type: 'RemoveFromRegister', data: { on: body.on, reason: body.reason } }, context);
+  }
+
+  /** What the removal would recover; records nothing. */
+  @Post(':id/removal/preview')
+  @Allowed('keepRegister')
+  @HttpCode(200)
+  previewRemoval(@Param('id') id: string, @Body() body: Removal, @Ctx() context: CommandContext) {
+    return this.coverageEnds.preview(id, { type: 'RemoveFromRegister', data: { on: body.on, reason: body.reason } }, context.actor);
   }
 }

@@ -3,6 +3,7 @@ import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { Admissions, Beneficiaries, Payouts } from '#domain';
 import { beneficiaryOf } from '../beneficiaries/beneficiary-commands.js';
 import { type CommandContext, EventSourcing, requireRole } from '../event-sourcing.js';
+import { recomputing } from '../permissions.js';
 import { idFromCommand } from '../ids.js';
 import { PayoutScheduler } from '../payouts/payout-commands.js';
 import { PolicyVersions } from '../policies/policy-catalog.js';
@@ -78,7 +79,7 @@ export class ActOnAdmissionHandler implements ICommandHandler<ActOnAdmission> {
 
   async execute({ admissionId, command, context }: ActOnAdmission): Promise<Admissions.Admission> {
     const deciding = command.type === 'ApproveAdmissionAllowances' || command.type === 'RejectAdmissionAllowances' || command.type === 'ApproveAdjustments';
-    if (command.type === 'RecomputeEntitlements') requireRole(context.actor, 'applyRetroactiveChanges', "recomputing a stay's allowances");
+    if (command.type === 'RecomputeEntitlements') requireRole(context.actor, recomputing(command.data.cause), "recomputing a stay's allowances");
     else requireRole(context.actor, deciding ? 'decideClaims' : 'recordStays', deciding ? "deciding an admission's allowances" : 'recording a stay');
     const by = context.actor.username;
     const { state } = await this.sourcing.decideOn(

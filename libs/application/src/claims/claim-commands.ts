@@ -4,6 +4,7 @@ import { type Admissions, AnnualCapLedger, Cards, Claims, Payouts, RuleViolated 
 import { beneficiaryAggregate, beneficiaryOf } from '../beneficiaries/beneficiary-commands.js';
 import { cardAggregate } from '../cards/card-commands.js';
 import { type CommandContext, EventSourcing, hasRole, NotFound, NotPermitted, requireRole } from '../event-sourcing.js';
+import { recomputing } from '../permissions.js';
 import { idFromCommand } from '../ids.js';
 import { ledgerAggregate, PayoutScheduler } from '../payouts/payout-commands.js';
 import { PolicyVersions } from '../policies/policy-catalog.js';
@@ -202,7 +203,7 @@ export class AdjustClaimHandler implements ICommandHandler<AdjustClaim> {
   ) {}
 
   async execute({ claimId, command, context }: AdjustClaim): Promise<Claims.Claim> {
-    if (command.type === 'RecomputeEntitlements') requireRole(context.actor, 'applyRetroactiveChanges', 'recomputing a claim');
+    if (command.type === 'RecomputeEntitlements') requireRole(context.actor, recomputing(command.data.cause), 'recomputing a claim');
     else requireRole(context.actor, 'decideClaims', "approving a claim's adjustments");
     const by = context.actor.username;
     const { state } = await this.sourcing.decideOn(

@@ -38,12 +38,28 @@ export class DraftReorganizationPlanHandler implements ICommandHandler<DraftReor
   }
 }
 
-/** One beneficiary the plan reclassifies: what they held the day before it, and from its effective date. */
+/** One beneficiary the plan reclassifies: what they held the day before it, and from its effective date (group null: no longer covered). */
 export interface Reclassification {
   readonly beneficiaryId: string;
   readonly fullName: string;
   readonly before: { readonly title: string; readonly administrativeUnit: string; readonly group: BeneficiaryGroup };
-  readonly after: { readonly title: string; readonly administrativeUnit: string; readonly group: BeneficiaryGroup };
+  readonly after: { readonly title: string; readonly administrativeUnit: string; readonly group: BeneficiaryGroup | null };
+}
+
+/** What the plan records on one beneficiary's stream: the new position, then the new group or, for a title not covered, the removal. */
+function reclassificationEvents(plan: Reorganizations.ReorganizationPlan, person: Reclassification, current: Beneficiaries.Beneficiary): Beneficiaries.BeneficiaryEvent[] {
+  const events: Beneficiaries.BeneficiaryEvent[] = [];
+  const decide = (command: Beneficiaries.BeneficiaryCommand) => events.push(...Beneficiaries.decide(command, events.reduce(Beneficiaries.evolve, current)));
+  if (person.after.title !== person.before.title || person.after.administrativeUnit !== person.before.administrativeUnit) {
+    decide({ type: 'ChangePosition', data: { title: person.after.title, administrativeUnit: person.after.administrativeUnit, from: plan.effectiveFrom } });
+  }
+  const decision = `${plan.title} (${plan.decisionNumber})`;
+  if (person.after.group === null) {
+    decide({ type: 'RemoveFromRegister', data: { on: plan.effectiveFrom, reason: `${decision}: ${person.after.title} is not covered`, planId: plan.planId } });
+  } else {
+    decide({ type: 'ReclassifyBeneficiary', data: { group: person.after.group, from: plan.effectiveFrom, reason: plan.title, decisionNumber: plan.decisionNumber, planId: plan.planId } });
+  }
+  return events;
 }
 
 export interface ReorganizationPreview extends RecomputationPreview {
@@ -108,7 +124,7 @@ export class ReorganizationPlans {
     const { plan, status } = await this.planOf(planId);
     const position = await readModelPosition(this.runtime.pool);
     const { reclassified, register } = await this.reclassifications(plan);
-    const after = new Map(reclassified.map((r) => [r.beneficiaryId, r.after.group]));
+    const after = new Map(reclassified.map((r) => [r.beneficiaryId, r]));
     const [stays, claims] = await Promise.all([
       staysDischargedFrom(this.runtime.pool, plan.effectiveFrom, [...after.keys()]),
       claimsServedFrom(this.runtime.pool, plan.effectiveFrom, [...after.keys()]),
@@ -117,10 +133,8 @@ export class ReorganizationPlans {
     const beneficiaryOf = (id: string) => {
       const entry = register.get(id);
       if (!entry) return undefined;
-      return Beneficiaries.evolve(beneficiaryFrom(entry), {
-        type: 'BeneficiaryReclassified',
-        data: { group: after.get(id)!, from: plan.effectiveFrom, reason: plan.title, decisionNumber: plan.decisionNumber, planId },
-      });
+      const current = beneficiaryFrom(entry);
+      return reclassificationEvents(plan, after.get(id)!, current).reduce(Beneficiaries.evolve, current);
     };
     const recomputation = previewRecomputation(stays, claims, beneficiaryOf, (date) => policyInForce(versions, date), { kind: 'reorganization-plan', id: planId });
     return { planId, status, effectiveFrom: plan.effectiveFrom, position, reclassified, ...recomputation };
@@ -163,15 +177,7 @@ export class ReorganizationPlans {
         this.sourcing.decideOn(
           beneficiaryStreamId(person.beneficiaryId),
           beneficiaryAggregate,
-          (current) => {
-            const events: Beneficiaries.BeneficiaryEvent[] = [];
-            const decide = (command: Beneficiaries.BeneficiaryCommand) => events.push(...Beneficiaries.decide(command, events.reduce(Beneficiaries.evolve, current)));
-            if (person.after.title !== person.before.title || person.after.administrativeUnit !== person.before.administrativeUnit) {
-              decide({ type: 'ChangePosition', data: { title: person.after.title, administrativeUnit: person.after.administrativeUnit, from: plan.effectiveFrom } });
-            }
-            decide({ type: 'ReclassifyBeneficiary', data: { group: person.after.group, from: plan.effectiveFrom, reason: plan.title, decisionNumber: plan.decisionNumber, planId } });
-            return events;
-          },
+          (current) => reclassificationEvents(plan, person, current),
           { actor, commandId: `reorganization-${planId}-${person.beneficiaryId}` },
         ),
       { ...(onProgress ? { onProgress } : {}), readAhead: { sourcing: this.sourcing, streamsOf: (person) => [beneficiaryStreamId(person.beneficiaryId)] } },

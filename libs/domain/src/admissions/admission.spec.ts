@@ -226,6 +226,17 @@ describe('recomputing a stay after a retroactive change', () => {
     expect(recompute([...stay, ...recovered], toGroup6)).toEqual([]);
   });
 
+  it('recovers what was paid for the days after coverage ended (a removal, a death, a title no longer covered)', () => {
+    const removedFromJuly = context((date) => (date < '2025-01-01' || date >= '2025-07-01' ? undefined : 3));
+    const recovered = (stay: AdmissionEvent[]) => recompute(stay, removedFromJuly).map((e) => e.type === 'AdjustmentEntitled' && [e.data.regimeId, e.data.next.amount, e.data.difference]);
+    expect(recovered(approvedStay('2025-07-10', '2025-07-12'))).toEqual([
+      ['a', 0, -700000],
+      ['b', 0, -570000],
+    ]);
+    // Across the date: the visit, on the admission day, stands; the meal days from the date on are recovered.
+    expect(recovered(approvedStay('2025-06-29', '2025-07-02'))).toEqual([['b', 2 * 190000, -2 * 190000]]);
+  });
+
   it('records nothing when nothing changed, or when run again after the adjustments', () => {
     const stay = approvedStay('2025-07-10', '2025-07-12');
     expect(recompute(stay, before)).toEqual([]);

@@ -12,9 +12,13 @@ import { requireDate, requireStay, requireText, RuleViolated } from '../rule-vio
 export type VisitAllowance = { readonly serviceDate: string; readonly group: BeneficiaryGroup; readonly amount: number; readonly policyVersionId: string; readonly clause: string };
 export type MealAllowance = { readonly amount: number; readonly days: number; readonly segments: readonly DailySegment[] };
 
-/** What made the office look at the past again: a policy version with past effect, or a reorganization plan. */
+/**
+ * What made the office look at the past again: a policy version with past effect, a
+ * reorganization plan, or a change to the register with past effect (a removal or a death
+ * recorded late), whose id names the beneficiary, the change and its date.
+ */
 export interface AdjustmentCause {
-  readonly kind: 'policy-version' | 'reorganization-plan';
+  readonly kind: 'policy-version' | 'reorganization-plan' | 'register-change';
   readonly id: string;
 }
 

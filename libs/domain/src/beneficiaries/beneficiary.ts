@@ -35,7 +35,11 @@ export type BeneficiaryEvent =
     }
   | { readonly type: 'BeneficiaryRetired'; readonly data: { readonly on: string } }
   | { readonly type: 'BeneficiaryDied'; readonly data: { readonly on: string } }
-  | { readonly type: 'BeneficiaryRemovedFromRegister'; readonly data: { readonly on: string; readonly reason: string } };
+  | {
+      readonly type: 'BeneficiaryRemovedFromRegister';
+      /** `planId`: the reorganization plan whose new title is not covered, when one removed them. */
+      readonly data: { readonly on: string; readonly reason: string; readonly planId?: string };
+    };
 
 export type BeneficiaryCommand =
   | { readonly type: 'EnrolBeneficiary'; readonly data: Extract<BeneficiaryEvent, { type: 'BeneficiaryEnrolled' }>['data'] }
@@ -43,7 +47,7 @@ export type BeneficiaryCommand =
   | { readonly type: 'ReclassifyBeneficiary'; readonly data: Extract<BeneficiaryEvent, { type: 'BeneficiaryReclassified' }>['data'] }
   | { readonly type: 'RecordRetirement'; readonly data: { readonly on: string } }
   | { readonly type: 'RecordDeath'; readonly data: { readonly on: string } }
-  | { readonly type: 'RemoveFromRegister'; readonly data: { readonly on: string; readonly reason: string } };
+  | { readonly type: 'RemoveFromRegister'; readonly data: Extract<BeneficiaryEvent, { type: 'BeneficiaryRemovedFromRegister' }>['data'] };
 
 /** A group held from a valid date on, until the next entry. */
 export interface GroupPeriod {

@@ -367,7 +367,7 @@ describe('recomputing an approved claim after a retroactive change', () => {
           corrects: { claimId: 'cl-h', regimeId: 'h.fixed', payoutId: 'claim-cl-h' },
           serviceDate: '2025-08-15',
           previous: { amount: 2000000, group: 4, policyVersionId: resolution24.id },
-          next: { amount: 3000000, group: 3, policyVersionId: resolution24.id, clause: clause('h') },
+          next: { amount: 3000000, group: 3, policyVersionId: resolution24.id, clause: clause('h'), basis: 3000000 },
           difference: 1000000,
           recordedBy: 'admin-1',
         },

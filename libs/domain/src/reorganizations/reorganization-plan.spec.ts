@@ -48,4 +48,12 @@ describe('reorganization plans', () => {
     expect(reclassificationUnder(plan, { title: 'Trưởng phòng cấp huyện', administrativeUnit: 'Huyện Cao Lộc', group: 4 })).toBeUndefined();
     expect(reclassificationUnder(plan, { title: 'Ủy viên Trung ương Đảng', administrativeUnit: 'Cơ quan cấp tỉnh', group: 1 })).toBeUndefined();
   });
+
+  it('may say a new title is not covered from the effective date (group null), and nothing else but a group 1–6', () => {
+    const ending: ReorganizationPlan = { ...plan, titles: [{ title: 'Phó Trưởng phòng cấp huyện', becomes: { title: 'Chuyên viên cấp xã', group: null } }] };
+    spec.given([]).when({ type: 'DraftReorganizationPlan', data: { plan: ending, by: 'admin-1' } }).then([{ type: 'ReorganizationPlanDrafted', data: { ...ending, draftedBy: 'admin-1' } }]);
+    expect(reclassificationUnder(ending, { title: 'Phó Trưởng phòng cấp huyện', administrativeUnit: 'Huyện Cao Lộc', group: 6 })).toEqual({ title: 'Chuyên viên cấp xã', administrativeUnit: 'Xã Cao Lộc', group: null });
+    const missing = { ...plan, titles: [{ title: 'x', becomes: { title: 'y' } }] } as unknown as ReorganizationPlan;
+    spec.given([]).when({ type: 'DraftReorganizationPlan', data: { plan: missing, by: 'a' } }).thenThrows({ rule: 'InvalidInput', field: 'titles[0].becomes.group' });
+  });
 });

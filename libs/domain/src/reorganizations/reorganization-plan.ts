@@ -16,8 +16,12 @@ export interface TitleMapping {
   readonly group?: BeneficiaryGroup;
   readonly becomes: {
     readonly title: string;
-    /** The group from the effective date: the same as before to keep it (a transitional rule), another to change it. */
-    readonly group: BeneficiaryGroup;
+    /**
+     * The group from the effective date: the same as before to keep it (a transitional rule),
+     * another to change it, or null when the new title is not covered: its holders leave the
+     * register on the effective date, and what was paid for their services since is recovered.
+     */
+    readonly group: BeneficiaryGroup | null;
   };
 }
 
@@ -69,7 +73,7 @@ export function evolve(state: Reorganization, event: ReorganizationEvent): Reorg
 const invalid = (message: string, field: string) => new RuleViolated<ReorganizationRule>('InvalidInput', message, field);
 
 function requireGroup(value: unknown, field: string): void {
-  if (!(BENEFICIARY_GROUPS as readonly unknown[]).includes(value)) throw invalid(`${field} must be a beneficiary group from 1 to 6`, field);
+  if (!(BENEFICIARY_GROUPS as readonly unknown[]).includes(value)) throw invalid(`${field} must be a beneficiary group from 1 to 6${field.endsWith('becomes.group') ? ', or null when the title is not covered' : ''}`, field);
 }
 
 function checkPlan(plan: ReorganizationPlan): void {
@@ -82,7 +86,7 @@ function checkPlan(plan: ReorganizationPlan): void {
     requireText(mapping?.title, `${at}.title`);
     if (mapping.group !== undefined) requireGroup(mapping.group, `${at}.group`);
     requireText(mapping.becomes?.title, `${at}.becomes.title`);
-    requireGroup(mapping.becomes.group, `${at}.becomes.group`);
+    if (mapping.becomes?.group !== null) requireGroup(mapping.becomes?.group, `${at}.becomes.group`);
     const key = `${mapping.title}/${mapping.group ?? '*'}`;
     if (seen.has(key)) throw invalid(`${at} maps the same title and group as an earlier mapping`, `${at}.title`);
     seen.add(key);
@@ -119,7 +123,7 @@ export function decide(command: ReorganizationCommand, state: Reorganization): R
 export function reclassificationUnder(
   plan: ReorganizationPlan,
   before: { readonly title: string; readonly administrativeUnit: string; readonly group: BeneficiaryGroup },
-): { readonly title: string; readonly administrativeUnit: string; readonly group: BeneficiaryGroup } | undefined {
+): { readonly title: string; readonly administrativeUnit: string; readonly group: BeneficiaryGroup | null } | undefined {
   const mapping = plan.titles.find((m) => m.title === before.title && m.group === before.group) ?? plan.titles.find((m) => m.title === before.title && m.group === undefined);
   if (!mapping) return undefined;
   return { title: mapping.becomes.title, administrativeUnit: plan.units[before.administrativeUnit] ?? before.administrativeUnit, group: mapping.becomes.group };
