@@ -26,20 +26,28 @@ export function twoTierPlan(planId: string) {
   } as const;
 }
 
-/** A replacement resolution from 2025-07-01 (illustrative): meals 200,000 VND a day for every group, group 3's visit allowance 800,000. */
-export function replacementResolution(id: string) {
+/**
+ * Resolution 24's catalog as a new version from `effectiveFrom`, with the visit allowance (regime a)
+ * changed for the groups given and one meal rate (regime b) for every group (illustrative).
+ */
+export function policyVersionFrom(id: string, effectiveFrom: string, change: { readonly visit: Readonly<Record<number, number>>; readonly mealRate: number }) {
   const catalog = JSON.parse(readFileSync(resolve(ROOT, 'policies/lang-son-resolution-24-2024.json'), 'utf8')) as { regimes: { id: string; rule: Record<string, any> }[] };
   return {
     ...catalog,
     id,
-    legalBasis: 'Replacement resolution proposed by the 2025 year-end report (illustrative)',
-    effectiveFrom: '2025-07-01',
+    legalBasis: 'Replacement resolution (illustrative)',
+    effectiveFrom,
     regimes: catalog.regimes.map((regime) =>
       regime.id === 'a'
-        ? { ...regime, rule: { ...regime.rule, amountByGroup: { ...regime.rule.amountByGroup, 3: 800000 } } }
+        ? { ...regime, rule: { ...regime.rule, amountByGroup: { ...regime.rule.amountByGroup, ...change.visit } } }
         : regime.id === 'b'
-          ? { ...regime, rule: { ...regime.rule, rateByGroup: { 1: 200000, 2: 200000, 3: 200000, 4: 200000, 5: 200000, 6: 200000 } } }
+          ? { ...regime, rule: { ...regime.rule, rateByGroup: Object.fromEntries([1, 2, 3, 4, 5, 6].map((group) => [group, change.mealRate])) } }
           : regime,
     ),
   };
+}
+
+/** A replacement resolution from 2025-07-01 (illustrative): meals 200,000 VND a day for every group, group 3's visit allowance 800,000. */
+export function replacementResolution(id: string) {
+  return { ...policyVersionFrom(id, '2025-07-01', { visit: { 3: 800000 }, mealRate: 200000 }), legalBasis: 'Replacement resolution proposed by the 2025 year-end report (illustrative)' };
 }
