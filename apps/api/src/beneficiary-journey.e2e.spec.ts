@@ -174,7 +174,7 @@ describe.each(API_BACKENDS)('one beneficiary from enrolment to payout, over %s',
   it('serves the read models: register as of a date, cards, balances, budget with alerts, payout lineage, the year-end report as JSON, CSV and xlsx', async () => {
     await ok(as.finance.post('/budget/2025/g', { amount: 40_000_000, decisionNumber: '2850/QĐ-UBND' }), 201);
     await leavesLogUnchanged(as.clerk.post('/budget/2025/g', { amount: 1, decisionNumber: 'x' }), 403);
-    await leavesLogUnchanged(as.finance.post('/budget/2025/z', { amount: 1, decisionNumber: 'x' }), 400, { fields: [expect.objectContaining({ field: 'regimeCode' })] });
+    await leavesLogUnchanged(as.finance.post('/budget/2025/z', { amount: 1, decisionNumber: 'x' }), 404, { rule: 'UnknownRegime', fields: [expect.objectContaining({ field: 'regimeCode' })] });
     // The read models follow the log: wait until nothing is pending.
     await caughtUp(api);
     const register = await ok(as.auditor.get('/beneficiaries?name=Hoàng&asOf=2025-06-30'));
