@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { CommandBus } from '@nestjs/cqrs';
-import { type Actor, DraftReorganizationPlan, openApplication, ReorganizationPlans, RetroactivePolicies } from '#application';
+import { type Actor, DraftPolicyVersion, DraftReorganizationPlan, openApplication, ReorganizationPlans, RetroactivePolicies } from '#application';
 import type { Runtime } from '#runtime';
 import { replacementResolution, twoTierPlan } from '../test/support/retroactive-changes.js';
 
@@ -67,10 +67,11 @@ export async function measureRetroactivity(runtime: Runtime, catchUp: () => Prom
     head = await runtime.store.readHeadPosition();
     const version = replacementResolution('bench/replacement-2025');
     started = performance.now();
-    const policyPreview = await policies.preview(version, admin('bench-admin-1'));
+    await app.get(CommandBus).execute(new DraftPolicyVersion(version, { actor: admin('bench-admin-1'), commandId: 'bench-draft-replacement' }));
+    const policyPreview = await policies.previewDraft(version.id, admin('bench-admin-1'));
     const policyPreviewSeconds = seconds(started);
     started = performance.now();
-    const confirmed = await policies.confirm(version, admin('bench-admin-1'), 'bench-replacement', progress('policy'));
+    const confirmed = await policies.confirm(version.id, { actor: admin('bench-admin-2'), commandId: 'bench-replacement' }, undefined, progress('policy'));
     runs.push({
       change: 'retroactive policy version (meals, group-3 visit)',
       previewSeconds: policyPreviewSeconds,

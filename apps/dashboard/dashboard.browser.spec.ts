@@ -148,4 +148,29 @@ describe('the dashboard in a browser', () => {
     expect(await page.textContent('[data-testid=plan-done]')).toContain(`${preview.reclassified.length}`);
     await shot('reorganization-confirmed');
   }, 120_000);
+
+  it('drafts a policy version with past effect as one administrator and confirms it as another', async () => {
+    await signInAs('admin', ADMIN_PASSWORD);
+    await open('#/retroactive', '#policy-json');
+    // The editor starts from the latest version; from December only, to keep the recomputation short.
+    const version = { ...JSON.parse(await page.inputValue('#policy-json')), id: 'lang-son/nq-24-2024/december-check', effectiveFrom: '2025-12-01' };
+    await page.fill('#policy-json', JSON.stringify(version));
+    await page.click('#policy-draft');
+    await page.waitForSelector('[data-testid=policy-summary]');
+    expect(await page.textContent('[data-testid=policy-summary]')).toContain('admin');
+    // Whoever drafted the version may not confirm it.
+    await page.click('#policy-confirm');
+    await page.waitForSelector('#policy-result .alert-danger');
+    expect(await page.textContent('#policy-result')).toContain('ApprovingOwnRequest');
+    expect((await admin.get(`/policy-versions/${encodeURIComponent(version.id)}`)).status).toBe(404);
+
+    await signInAs('quan', 'quan-password-1');
+    await open('#/retroactive', '#policy-json');
+    await page.fill('#policy-json', JSON.stringify(version));
+    await page.click('#policy-preview');
+    await page.waitForSelector('[data-testid=policy-summary]');
+    await page.click('#policy-confirm');
+    await page.waitForSelector('[data-testid=policy-done]', { timeout: 60_000 });
+    expect(await ok(admin.get(`/policy-versions/${encodeURIComponent(version.id)}`))).toMatchObject({ id: version.id, effectiveFrom: '2025-12-01' });
+  }, 120_000);
 });

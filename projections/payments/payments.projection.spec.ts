@@ -165,7 +165,9 @@ describe('payments read model: adjustments after a reorganization and a retroact
       { streamId: `reorganization-${plan}`, type: 'ReorganizationPlanConfirmed', actor: 'admin-2', data: { by: 'admin-2' } },
       adjustment('s1-a-1', 'a', { kind: 'reorganization-plan', id: plan }, [700_000, 4], [600_000, 5], '2025-07-05'),
       adjustment('s1-b-2', 'b', { kind: 'reorganization-plan', id: plan }, [570_000, 4], [570_000, 5], '2025-07-07'),
-      { streamId: 'policy-catalog', type: 'PolicyVersionPublished', actor: 'admin-1', data: { version: { id: replacement, effectiveFrom: '2025-07-01' } } },
+      { streamId: 'policy-catalog', type: 'PolicyVersionDrafted', actor: 'admin-1', data: { version: { id: replacement, effectiveFrom: '2025-07-01' }, draftedBy: 'admin-1' } },
+      { streamId: 'policy-catalog', type: 'PolicyVersionConfirmed', actor: 'admin-2', data: { versionId: replacement, by: 'admin-2' } },
+      { streamId: 'policy-catalog', type: 'PolicyVersionPublished', actor: 'admin-2', data: { version: { id: replacement, effectiveFrom: '2025-07-01' } } },
       adjustment('s1-b-3', 'b', { kind: 'policy-version', id: replacement }, [570_000, 5], [600_000, 5], '2025-07-07'),
     ]);
     await harness.apply([
@@ -248,7 +250,9 @@ describe('payments read model: adjustments after a reorganization and a retroact
       'ReorganizationPlanConfirmed admin-2',
       'AdjustmentEntitled admin-2',
       'AdjustmentEntitled admin-2',
-      'PolicyVersionPublished admin-1',
+      'PolicyVersionDrafted admin-1',
+      'PolicyVersionConfirmed admin-2',
+      'PolicyVersionPublished admin-2',
       'AdjustmentEntitled admin-2',
       'AdjustmentsApproved approver-2',
       'PayoutScheduled approver-1',

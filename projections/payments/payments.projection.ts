@@ -172,6 +172,8 @@ const CONSUMED = [
   'AdjustmentEntitled',
   'AdjustmentsApproved',
   // For the lineage only: the causes an adjustment cites.
+  'PolicyVersionDrafted',
+  'PolicyVersionConfirmed',
   'PolicyVersionPublished',
   'ReorganizationPlanDrafted',
   'ReorganizationPlanConfirmed',
@@ -182,9 +184,15 @@ type SubjectKind = 'admission' | 'claim' | 'payout' | 'reorganization' | 'policy
 /** The stream categories whose events are steps of a lineage subject of the same name. */
 const SUBJECT_STREAMS = ['admission', 'claim', 'payout', 'reorganization'] as const;
 
+/** The policy catalog's events, each a step of the lineage of the version it names (`versionId`, or the version itself). */
+const POLICY_VERSION_STEPS = ['PolicyVersionDrafted', 'PolicyVersionConfirmed', 'PolicyVersionPublished'];
+
 /** The subject an event belongs to in the payout lineage: the admission, claim or payout, or a cause of adjustments. */
 function subjectOf(event: StoredEvent): { kind: SubjectKind; id: string } | undefined {
-  if (event.type === 'PolicyVersionPublished') return { kind: 'policy-version', id: (event.data as { version: { id: string } }).version.id };
+  if (POLICY_VERSION_STEPS.includes(event.type)) {
+    const data = event.data as { versionId?: string; version?: { id: string } };
+    return { kind: 'policy-version', id: data.versionId ?? data.version!.id };
+  }
   for (const kind of SUBJECT_STREAMS) if (event.streamId.startsWith(`${kind}-`)) return { kind, id: idOf(event.streamId, kind) };
   return undefined;
 }
@@ -194,13 +202,13 @@ async function lineageFromLog(sql: ClientBase, schema: string, log: LogTable): P
   const kinds = SUBJECT_STREAMS.map((kind) => `WHEN starts_with(stream_id, '${kind}-') THEN '${kind}'`).join(' ');
   await sql.query(
     `INSERT INTO ${ident(schema)}.lineage (global_position, subject_kind, subject_id, step, actor, roles, recorded_at, details)
-     SELECT global_position, kind, CASE WHEN kind = 'policy-version' THEN data->'version'->>'id' ELSE substr(stream_id, length(kind) + 2) END,
+     SELECT global_position, kind, CASE WHEN kind = 'policy-version' THEN COALESCE(data->>'versionId', data->'version'->>'id') ELSE substr(stream_id, length(kind) + 2) END,
             event_type, metadata->>'actor', NULLIF(metadata->'roles', 'null'::jsonb), recorded_at, data
        FROM (SELECT global_position, stream_id, event_type, data, metadata, ${RECORDED_AT_MS} AS recorded_at,
-                    CASE WHEN event_type = 'PolicyVersionPublished' THEN 'policy-version' ${kinds} END AS kind
+                    CASE WHEN event_type = ANY($3::text[]) THEN 'policy-version' ${kinds} END AS kind
                FROM ${ident(log.table)} WHERE global_position <= $1 AND event_type = ANY($2::text[])) steps
       WHERE kind IS NOT NULL`,
-    [log.until.toString(), CONSUMED],
+    [log.until.toString(), CONSUMED, POLICY_VERSION_STEPS],
   );
 }
 
@@ -213,8 +221,9 @@ async function lineageFromLog(sql: ClientBase, schema: string, log: LogTable): P
  */
 export const payments: Projection = {
   name: 'payments',
-  // 2: the year-end tallies (paid by group and regime, paid people). 3: lines (a stay's regime or a
-  // claim, with all its payouts) counted by net paid; adjustments with their clause and basis.
+  // 2: the year-end tallies (paid by group and regime, paid people); 3: lines (a stay's regime or a
+  // claim, with all its payouts) counted by net paid, adjustments with their clause and basis, and a
+  // policy version's draft and confirmation in the lineage.
   version: 3,
   eventTypes: CONSUMED,
   fromLog: {

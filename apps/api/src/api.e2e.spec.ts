@@ -51,7 +51,7 @@ describe.each(API_BACKENDS)('API over %s', (_name, setup) => {
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('swagger-ui');
     const document = (await (await fetch(`${base}/docs-json`)).json()) as { paths: Record<string, unknown> };
-    expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(['/health', '/beneficiaries', '/cards', '/admissions/{id}/discharge', '/drug-reimbursements', '/claims/approvals', '/payouts/{id}/payment', '/policy-versions']));
+    expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(['/health', '/beneficiaries', '/cards', '/admissions/{id}/discharge', '/drug-reimbursements', '/claims/approvals', '/payouts/{id}/payment', '/policy-versions', '/policy-versions/drafts', '/policy-versions/drafts/{id}/preview', '/policy-versions/drafts/{id}/confirmation']));
   });
 
   it('refuses to start on a catalog file that does not fit the policy schema, naming the file and the field', async () => {

@@ -16,13 +16,14 @@ const mealRaise = {
 
 describe.each(API_BACKENDS)('one beneficiary from enrolment to payout, over %s', (_name, setup) => {
   let api: RunningApi;
-  let as: Record<'admin' | 'clerk' | 'council' | 'approver' | 'secondApprover' | 'finance' | 'auditor' | 'clerkAndApprover', ReturnType<typeof client>>;
+  let as: Record<'admin' | 'secondAdmin' | 'clerk' | 'council' | 'approver' | 'secondApprover' | 'finance' | 'auditor' | 'clerkAndApprover', ReturnType<typeof client>>;
 
   const leavesLogUnchanged = (request: Promise<Reply>, status: number, expected: Record<string, unknown> = {}) => leavesLogUnchangedIn(api, request, status, expected);
 
   beforeAll(async () => {
     api = await startApi(setup);
     as = await signInPeople(api.base, {
+      secondAdmin: ['quan', ['administrator']],
       clerk: ['lan', ['clerk']],
       council: ['minh', ['council-member']],
       approver: ['hoa', ['approver']],
@@ -40,13 +41,18 @@ describe.each(API_BACKENDS)('one beneficiary from enrolment to payout, over %s',
     await leavesLogUnchanged(as.auditor.post('/beneficiaries', {}), 403);
     await leavesLogUnchanged(as.clerk.post('/policy-versions', mealRaise), 403);
 
-    // Policy as data: a bad version is refused field by field; the meal raise is published once.
+    // Policy as data: a bad version is refused field by field; the meal raise, with past effect, is drafted by one administrator and published by another's confirmation.
     await leavesLogUnchanged(as.admin.post('/policy-versions', { ...mealRaise, effectiveFrom: '2025-02-30', regimes: [] }), 400, {
       fields: expect.arrayContaining([expect.objectContaining({ field: 'effectiveFrom' }), expect.objectContaining({ field: 'regimes' })]),
     });
-    expect(await ok(as.admin.post('/policy-versions', mealRaise), 201)).toEqual({ versionId: mealRaise.id, published: true });
+    await leavesLogUnchanged(as.admin.post('/policy-versions', mealRaise), 409, { rule: 'RetroactiveVersionNeedsDraft' });
+    await ok(as.admin.post('/policy-versions/drafts', mealRaise), 201);
+    expect(await ok(as.secondAdmin.post(`/policy-versions/drafts/${encodeURIComponent(mealRaise.id)}/confirmation`))).toEqual({ versionId: mealRaise.id, staysExamined: 0, claimsExamined: 0, adjustments: 0 });
     await leavesLogUnchanged(as.admin.post('/policy-versions', mealRaise), 201, { published: false });
-    expect((await ok(as.auditor.get('/policy-versions'))).map((v: { id: string }) => v.id)).toEqual(['lang-son/nq-24-2024/v2', mealRaise.id]);
+    // A version taking effect after today changes nothing already paid: one administrator publishes it.
+    const nextYear = { ...mealRaise, id: 'lang-son/meal-raise-2099', effectiveFrom: '2099-01-01' };
+    expect(await ok(as.admin.post('/policy-versions', nextYear), 201)).toEqual({ versionId: nextYear.id, published: true });
+    expect((await ok(as.auditor.get('/policy-versions'))).map((v: { id: string }) => v.id)).toEqual(['lang-son/nq-24-2024/v2', mealRaise.id, nextYear.id]);
 
     // Enrolment: the national id must fit the date of birth and be new to the province; a retry with the same command id does nothing more.
     const enrolment = {
@@ -168,7 +174,7 @@ describe.each(API_BACKENDS)('one beneficiary from enrolment to payout, over %s',
   it('serves the read models: register as of a date, cards, balances, budget with alerts, payout lineage, the year-end report as JSON, CSV and xlsx', async () => {
     await ok(as.finance.post('/budget/2025/g', { amount: 40_000_000, decisionNumber: '2850/QĐ-UBND' }), 201);
     await leavesLogUnchanged(as.clerk.post('/budget/2025/g', { amount: 1, decisionNumber: 'x' }), 403);
-    await leavesLogUnchanged(as.finance.post('/budget/2025/z', { amount: 1, decisionNumber: 'x' }), 400, { fields: [expect.objectContaining({ field: 'regimeCode' })] });
+    await leavesLogUnchanged(as.finance.post('/budget/2025/z', { amount: 1, decisionNumber: 'x' }), 404, { rule: 'UnknownRegime', fields: [expect.objectContaining({ field: 'regimeCode' })] });
     // The read models follow the log: wait until nothing is pending.
     await caughtUp(api);
     const register = await ok(as.auditor.get('/beneficiaries?name=Hoàng&asOf=2025-06-30'));

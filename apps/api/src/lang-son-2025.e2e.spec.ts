@@ -115,8 +115,18 @@ describe.each(API_BACKENDS)('the 2025 Lạng Sơn timeline, replayed through the
 
     // The replacement resolution from 2025-07-01.
     await caughtUp(api);
-    await leavesLogUnchanged(as.admin.post('/policy-versions/preview', { ...replacement, effectiveFrom: 'soon' }), 400, { fields: [expect.objectContaining({ field: 'effectiveFrom' })] });
-    const policyPreview = await ok(as.admin.post('/policy-versions/preview', replacement));
+    // A version with past effect is not published in one step: one administrator drafts it, another confirms it.
+    await leavesLogUnchanged(as.admin.post('/policy-versions', replacement), 409, { rule: 'RetroactiveVersionNeedsDraft', fields: [expect.objectContaining({ field: 'effectiveFrom' })] });
+    await leavesLogUnchanged(as.clerk.post('/policy-versions/drafts', replacement), 403);
+    await leavesLogUnchanged(as.admin.post('/policy-versions/drafts', { ...replacement, effectiveFrom: 'soon' }), 400, { fields: [expect.objectContaining({ field: 'effectiveFrom' })] });
+    // What-if, before drafting: the same figures as the draft's preview, nothing recorded.
+    const whatIf = (await leavesLogUnchanged(as.admin.post('/policy-versions/preview', replacement), 200)).body;
+    expect(await ok(as.admin.post('/policy-versions/drafts', replacement), 201)).toEqual({ versionId: replacement.id, effectiveFrom: '2025-07-01', status: 'drafted', draftedBy: 'admin' });
+    await leavesLogUnchanged(as.admin.post('/policy-versions/drafts', replacement), 201, { status: 'drafted' });
+    await leavesLogUnchanged(as.secondAdmin.post('/policy-versions/drafts', { ...replacement, legalBasis: 'another text' }), 409, { rule: 'PolicyVersionIdTaken', fields: [expect.objectContaining({ field: 'id' })] });
+    const draftPath = `/policy-versions/drafts/${encodeURIComponent(replacement.id)}`;
+    const policyPreview = (await leavesLogUnchanged(as.secondAdmin.get(`${draftPath}/preview`), 200, { draft: { status: 'drafted', draftedBy: 'admin' }, published: false })).body;
+    expect(policyPreview.changes).toEqual(whatIf.changes);
     const policyChanges = policyPreview.changes.map((c: any) => [c.admissionId, c.regimeId, c.previous.amount, c.next.amount, c.difference]);
     expect(policyChanges.sort()).toEqual(
       [
@@ -134,10 +144,19 @@ describe.each(API_BACKENDS)('the 2025 Lạng Sơn timeline, replayed through the
     // The health check, recovered already, is worth nothing under the new version either.
     expect(policyPreview.claimChanges).toEqual([]);
     expect(policyPreview.totals).toMatchObject({ changes: 6, difference: 210_000, byRegime: { a: { difference: 100_000 }, b: { difference: 110_000 } } });
-    expect(await ok(as.admin.post('/policy-versions/confirmation', replacement))).toMatchObject({ versionId: replacement.id, staysExamined: 5, adjustments: 6 });
-    // Publishing the same version again, and confirming it again, has no second effect.
+    // Whoever drafted it may not confirm it; the confirmation names the version drafted, not another.
+    await leavesLogUnchanged(as.admin.post(`${draftPath}/confirmation`), 409, { rule: 'ApprovingOwnRequest' });
+    await leavesLogUnchanged(as.admin.post('/policy-versions/confirmation', replacement), 409, { rule: 'ApprovingOwnRequest' });
+    await leavesLogUnchanged(as.secondAdmin.post('/policy-versions/confirmation', { ...replacement, legalBasis: 'another text' }), 409, { rule: 'PolicyVersionIdTaken' });
+    expect((await ok(as.auditor.get('/policy-versions'))).map((v: { id: string }) => v.id)).not.toContain(replacement.id);
+    expect(await ok(as.secondAdmin.post(`${draftPath}/confirmation`))).toMatchObject({ versionId: replacement.id, staysExamined: 5, adjustments: 6 });
+    expect(await ok(as.auditor.get(`/policy-versions/${encodeURIComponent(replacement.id)}`))).toMatchObject({ id: replacement.id, effectiveFrom: '2025-07-01' });
+    // Publishing the same version again, and confirming it again (by either endpoint), has no second effect.
     await leavesLogUnchanged(as.admin.post('/policy-versions', replacement), 201, { published: false });
+    await leavesLogUnchanged(as.secondAdmin.post(`${draftPath}/confirmation`), 200, { adjustments: 6 });
     await leavesLogUnchanged(as.admin.post('/policy-versions/confirmation', replacement), 200, { adjustments: 6 });
+    await caughtUp(api);
+    await leavesLogUnchanged(as.admin.get(`${draftPath}/preview`), 200, { published: true, draft: { status: 'confirmed', draftedBy: 'admin', confirmedBy: 'quan' }, totals: { changes: 0 } });
 
     // Adjustments go through approval (not by who recorded them) and payout, recoveries included.
     for (const key of ['secretaryAcross', 'secretaryAfter', 'chairAfter', 'headAcross', 'headAfter']) {
@@ -205,7 +224,9 @@ describe.each(API_BACKENDS)('the 2025 Lạng Sơn timeline, replayed through the
         'AdmissionAllowancesApproved by hoa',
         'ReorganizationPlanDrafted by admin',
         'ReorganizationPlanConfirmed by quan',
-        'PolicyVersionPublished by admin',
+        'PolicyVersionDrafted by admin',
+        'PolicyVersionConfirmed by quan',
+        'PolicyVersionPublished by quan',
         'AdjustmentEntitled by quan',
         'AdjustmentsApproved by hoa',
         'PayoutPaid by thu',

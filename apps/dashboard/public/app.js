@@ -286,6 +286,14 @@ async function retroactiveView() {
   const latest = versions[versions.length - 1] ?? {};
   const version = jsonEditor('policy-json', { ...latest, id: `${latest.id ?? 'policy'}-new`, effectiveFrom: latest.effectiveFrom });
   const policyOut = h('div', { id: 'policy-result' });
+  // A version is drafted by one administrator, previewed by id, and confirmed by another.
+  const draftPath = () => `/policy-versions/drafts/${encodeURIComponent(JSON.parse(version.value).id)}`;
+  const showPolicyPreview = async () => {
+    const preview = await api(`${draftPath()}/preview`);
+    return h('div', {},
+      h('p', { 'data-testid': 'policy-summary' }, `${t('draftedBy')}: ${preview.draft.draftedBy} · ${t('changes')}: ${preview.totals.changes} · ${t('difference')}: ${vnd(preview.totals.difference)}`),
+      changesTable(preview));
+  };
   return h('section', {},
     h('h1', { class: 'h4' }, t('retroTitle')),
     h('h2', { class: 'h5' }, t('planTitle')), plan,
@@ -296,8 +304,9 @@ async function retroactiveView() {
     planOut,
     h('h2', { class: 'h5 mt-4' }, t('policyTitle')), version,
     h('div', { class: 'd-flex gap-2 my-2' },
-      h('button', { class: 'btn btn-outline-primary btn-sm', id: 'policy-preview', onclick: run(policyOut, async () => { const preview = await post('/policy-versions/preview', JSON.parse(version.value)); return h('div', {}, h('p', { 'data-testid': 'policy-summary' }, `${t('changes')}: ${preview.totals.changes} · ${t('difference')}: ${vnd(preview.totals.difference)}`), changesTable(preview)); }) }, t('preview')),
-      h('button', { class: 'btn btn-danger btn-sm', id: 'policy-confirm', onclick: run(policyOut, async () => { const done = await post('/policy-versions/confirmation', JSON.parse(version.value)); return h('div', { class: 'alert alert-success', 'data-testid': 'policy-done' }, `${t('done')}: ${done.adjustments} ${t('adjustments')}`); }) }, t('confirm'))),
+      h('button', { class: 'btn btn-outline-primary btn-sm', id: 'policy-draft', onclick: run(policyOut, async () => { await post('/policy-versions/drafts', JSON.parse(version.value)); return showPolicyPreview(); }) }, t('draftPolicy')),
+      h('button', { class: 'btn btn-outline-primary btn-sm', id: 'policy-preview', onclick: run(policyOut, showPolicyPreview) }, t('preview')),
+      h('button', { class: 'btn btn-danger btn-sm', id: 'policy-confirm', onclick: run(policyOut, async () => { const done = await post(`${draftPath()}/confirmation`); return h('div', { class: 'alert alert-success', 'data-testid': 'policy-done' }, `${t('done')}: ${done.adjustments} ${t('adjustments')}`); }) }, t('confirm'))),
     policyOut);
 }
 

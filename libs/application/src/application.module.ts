@@ -9,7 +9,7 @@ import { AllocateAnnualBudgetHandler } from './budgets/budget-commands.js';
 import { AdjustClaimHandler, ApproveClaimsHandler, DecideClaimHandler, RequestClaimHandler } from './claims/claim-commands.js';
 import { EventSourcing } from './event-sourcing.js';
 import { PayoutScheduler, SettlePayoutHandler } from './payouts/payout-commands.js';
-import { catalogFiles, PolicyVersions, PublishPolicyVersion, PublishPolicyVersionHandler } from './policies/policy-catalog.js';
+import { catalogFiles, DraftPolicyVersionHandler, PolicyVersions, PublishCatalogFile, PublishCatalogFileHandler, PublishPolicyVersionHandler } from './policies/policy-catalog.js';
 import { AggregateReader } from './reads.js';
 import { AdministrativeUnitsRegistry, RecordUnitChanges, RecordUnitChangesHandler, unitFiles } from './administrative-units/administrative-unit-commands.js';
 import { DraftReorganizationPlanHandler, ReorganizationPlans } from './reorganizations/reorganizations.js';
@@ -41,7 +41,7 @@ export class StartupTasks implements OnApplicationBootstrap {
     for (const { file, version, commandId } of await catalogFiles(this.runtime.config.policyDir)) {
       const system = { actor: { username: 'system', roles: ['administrator'] }, commandId } as const;
       try {
-        const { versionId, published } = await this.commands.execute(new PublishPolicyVersion(version, system));
+        const { versionId, published } = await this.commands.execute(new PublishCatalogFile(version, system));
         if (published) this.logger.log(`published policy version ${versionId} from ${file}`);
       } catch (error) {
         throw new Error(`policy catalog ${file} cannot be published: ${(error as Error).message}`);
@@ -61,6 +61,8 @@ export class StartupTasks implements OnApplicationBootstrap {
 
 const handlers = [
   PublishPolicyVersionHandler,
+  PublishCatalogFileHandler,
+  DraftPolicyVersionHandler,
   EnrolBeneficiaryHandler,
   UpdateBeneficiaryHandler,
   IssueCardHandler,

@@ -42,9 +42,15 @@ export class NotPermitted extends Error {
   override readonly name = 'NotPermitted';
 }
 
-/** A read or command naming something that does not exist. */
+/** A read or command naming something that does not exist; `field` names where a request's body named it. */
 export class NotFound extends Error {
   override readonly name = 'NotFound';
+  constructor(
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+  }
 }
 
 export function requireRole(actor: Actor, permission: Permission, what: string): void {

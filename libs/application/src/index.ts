@@ -2,7 +2,7 @@ export * from './event-sourcing.js';
 export { type Permission, PERMISSIONS } from './permissions.js';
 export { ApplicationModule } from './application.module.js';
 export { idFromCommand } from './ids.js';
-export { PublishPolicyVersion, PolicyVersions } from './policies/policy-catalog.js';
+export { DraftPolicyVersion, type PolicyDraftStatus, PublishCatalogFile, PublishPolicyVersion, PolicyVersions, provinceToday } from './policies/policy-catalog.js';
 export { EnrolBeneficiary, UpdateBeneficiary } from './beneficiaries/beneficiary-commands.js';
 export { IssueCard, ReissueCard, RevokeCard } from './cards/card-commands.js';
 export { ActOnAdmission, RecordAdmission } from './admissions/admission-commands.js';

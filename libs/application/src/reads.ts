@@ -72,8 +72,15 @@ export class AggregateReader {
   }
 
   /** The annual ledger of one regime and year; an untouched year reads as nothing used. */
-  async annualLedger(holder: string, regimeId: string, year: number): Promise<AggregateView<AnnualCapLedger.AnnualCapLedger>> {
-    const streamId = AnnualCapLedger.annualCapStreamId(holder, regimeId, year);
+  /** Refuses an id that was never enrolled, for reads that would otherwise answer an empty ledger or balance. */
+  async requireBeneficiary(beneficiaryId: string): Promise<void> {
+    await this.beneficiary(beneficiaryId);
+  }
+
+  /** What a beneficiary has used of a regime in a year: an empty ledger when nothing yet. */
+  async annualLedger(beneficiaryId: string, regimeId: string, year: number): Promise<AggregateView<AnnualCapLedger.AnnualCapLedger>> {
+    await this.requireBeneficiary(beneficiaryId);
+    const streamId = AnnualCapLedger.annualCapStreamId(beneficiaryId, regimeId, year);
     const loaded = await this.sourcing.load(streamId, ledgerAggregate.evolve, ledgerAggregate.initial);
     return { streamId, state: loaded.state, history: loaded.events.map(entry) };
   }

@@ -10,7 +10,7 @@ export interface FieldProblem {
 }
 
 /** The rules that mean "the thing addressed does not exist". */
-const MISSING = new Set(['NotEnrolled', 'NotAdmitted', 'NoSuchClaim', 'NotScheduled', 'CardNotIssued']);
+const MISSING = new Set(['NotEnrolled', 'NotAdmitted', 'NoSuchClaim', 'NotScheduled', 'CardNotIssued', 'NoSuchPlan', 'NoSuchPolicyDraft', 'UnknownBeneficiary', 'UnknownCard', 'UnknownUnit', 'UnknownRegime']);
 
 function flatten(errors: readonly ValidationError[], prefix = ''): FieldProblem[] {
   return errors.flatMap((error) => {
@@ -41,7 +41,7 @@ export class ErrorsFilter implements ExceptionFilter {
     if (error instanceof RuleViolated) {
       const fields = error.field ? [{ field: error.field, message: error.message }] : undefined;
       if (error.rule === 'InvalidInput') return void send(HttpStatus.BAD_REQUEST, { error: 'Bad Request', message: error.message, fields });
-      if (MISSING.has(error.rule)) return void send(HttpStatus.NOT_FOUND, { error: 'Not Found', rule: error.rule, message: error.message });
+      if (MISSING.has(error.rule)) return void send(HttpStatus.NOT_FOUND, { error: 'Not Found', rule: error.rule, message: error.message, ...(fields ? { fields } : {}) });
       return void send(HttpStatus.CONFLICT, { error: 'Conflict', rule: error.rule, message: error.message, ...(fields ? { fields } : {}) });
     }
     if (error instanceof InvalidPolicyVersion) {
@@ -49,7 +49,9 @@ export class ErrorsFilter implements ExceptionFilter {
       return void send(HttpStatus.BAD_REQUEST, { error: 'Bad Request', message: 'the policy version does not fit the schema', fields });
     }
     if (error instanceof NotPermitted) return void send(HttpStatus.FORBIDDEN, { error: 'Forbidden', message: error.message });
-    if (error instanceof NotFound) return void send(HttpStatus.NOT_FOUND, { error: 'Not Found', message: error.message });
+    if (error instanceof NotFound) {
+      return void send(HttpStatus.NOT_FOUND, { error: 'Not Found', message: error.message, ...(error.field ? { fields: [{ field: error.field, message: error.message }] } : {}) });
+    }
     if (error instanceof WrongExpectedRevision) {
       return void send(HttpStatus.CONFLICT, { error: 'Conflict', rule: 'ConcurrentChange', message: 'others kept changing the same records; try again' });
     }

@@ -3,7 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiProduces, ApiPropertyOptional, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsISO8601, IsOptional, Matches, Max, Min } from 'class-validator';
-import { AdministrativeUnitsRegistry, AllocateAnnualBudget, type CommandContext } from '#application';
+import { AdministrativeUnitsRegistry, AggregateReader, AllocateAnnualBudget, type CommandContext } from '#application';
 import { AdministrativeUnits, REGIME_CODES, type RegimeCode } from '#domain';
 import {
   annualBudget,
@@ -94,6 +94,7 @@ export class ReportsController {
     @Inject(RUNTIME) private readonly runtime: Runtime,
     @Inject(CommandBus) private readonly commands: CommandBus,
     @Inject(AdministrativeUnitsRegistry) private readonly units: AdministrativeUnitsRegistry,
+    @Inject(AggregateReader) private readonly reader: AggregateReader,
   ) {}
 
   private get pool() {
@@ -112,12 +113,14 @@ export class ReportsController {
 
   @Get('beneficiaries/:id/balances')
   async balances(@Param('id') id: string, @Query() query: YearQuery) {
+    await this.reader.requireBeneficiary(id);
     return { position: await readModelPosition(this.pool), balances: await balancesOf(this.pool, id, query.year) };
   }
 
   /** Balances as of a valid date and as known at a time: what the system showed then, for comparison with now. */
   @Get('beneficiaries/:id/balances/as-of')
   async balancesAsOf(@Param('id') id: string, @Query() query: BalanceAsOfQuery) {
+    await this.reader.requireBeneficiary(id);
     const { year, ...asOf } = query;
     return { position: await readModelPosition(this.pool, [payments]), year, asOf, balances: await balancesAsOf(this.pool, id, year, asOf) };
   }

@@ -1,8 +1,8 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { Admissions, Beneficiaries, Payouts } from '#domain';
-import { beneficiaryOf } from '../beneficiaries/beneficiary-commands.js';
-import { type CommandContext, EventSourcing, requireRole } from '../event-sourcing.js';
+import { namedBeneficiary } from '../beneficiaries/beneficiary-commands.js';
+import { type CommandContext, EventSourcing, NotFound, requireRole } from '../event-sourcing.js';
 import { recomputing } from '../permissions.js';
 import { idFromCommand } from '../ids.js';
 import { PayoutScheduler } from '../payouts/payout-commands.js';
@@ -40,7 +40,7 @@ export class ActOnAdmission extends Command<Admissions.Admission> {
 
 /** What an admission's decisions need: the policy in force and the beneficiary's group on each day. */
 async function admissionContext(sourcing: EventSourcing, policies: PolicyVersions, beneficiaryId: string): Promise<Admissions.AdmissionContext> {
-  const [policyOn, beneficiary] = await Promise.all([policies.inForce(), beneficiaryOf(sourcing, beneficiaryId)]);
+  const [policyOn, beneficiary] = await Promise.all([policies.inForce(), namedBeneficiary(sourcing, beneficiaryId)]);
   return { policyOn, groupOn: (date) => Beneficiaries.groupOn(beneficiary, date) };
 }
 
@@ -86,6 +86,7 @@ export class ActOnAdmissionHandler implements ICommandHandler<ActOnAdmission> {
       Admissions.admissionStreamId(admissionId),
       admissionAggregate,
       async (current) => {
+        if (current.status === 'none') throw new NotFound(`no admission ${admissionId}`);
         // An approval whose payouts an interruption left unscheduled is completed by the next decision
         // on the stay; a batch recomputation (thousands of stays) leaves that to the decisions.
         if (current.status === 'approved' && command.type !== 'RecomputeEntitlements') await this.schedulePayouts(current, context);
@@ -93,8 +94,7 @@ export class ActOnAdmissionHandler implements ICommandHandler<ActOnAdmission> {
           command.type === 'ApproveAdmissionAllowances' || command.type === 'ApproveAdjustments'
             ? { type: command.type, data: { by } }
             : ({ type: command.type, data: { ...command.data, by } } as Admissions.AdmissionCommand);
-        const beneficiaryId = current.status === 'none' ? undefined : current.beneficiaryId;
-        return Admissions.decide(domainCommand, current, beneficiaryId ? await admissionContext(this.sourcing, this.policies, beneficiaryId) : { policyOn: () => undefined, groupOn: () => undefined });
+        return Admissions.decide(domainCommand, current, await admissionContext(this.sourcing, this.policies, current.beneficiaryId));
       },
       context,
     );

@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { Beneficiaries, NationalIds } from '#domain';
-import { type CommandContext, EventSourcing, type Loaded, requireRole } from '../event-sourcing.js';
+import { type CommandContext, EventSourcing, type Loaded, NotFound, requireRole } from '../event-sourcing.js';
 import { idFromCommand } from '../ids.js';
 
 export const beneficiaryAggregate = { evolve: Beneficiaries.evolve, initial: Beneficiaries.initialBeneficiary };
@@ -14,6 +14,13 @@ export function beneficiaryStreamId(beneficiaryId: string): string {
 /** A beneficiary's state as other aggregates' decisions need it (the initial state for an unknown id). */
 export async function beneficiaryOf(sourcing: EventSourcing, beneficiaryId: string): Promise<Beneficiaries.Beneficiary> {
   return (await sourcing.load(beneficiaryStreamId(beneficiaryId), beneficiaryAggregate.evolve, beneficiaryAggregate.initial)).state;
+}
+
+/** The beneficiary a command's body names (`beneficiaryId`): an id never enrolled is not found. */
+export async function namedBeneficiary(sourcing: EventSourcing, beneficiaryId: string): Promise<Beneficiaries.Beneficiary> {
+  const state = await beneficiaryOf(sourcing, beneficiaryId);
+  if (state.status === 'unknown') throw new NotFound(`no beneficiary ${beneficiaryId} on the register`, 'beneficiaryId');
+  return state;
 }
 
 type Enrolment = Omit<Extract<Beneficiaries.BeneficiaryCommand, { type: 'EnrolBeneficiary' }>['data'], 'beneficiaryId'>;
@@ -79,7 +86,15 @@ export class UpdateBeneficiaryHandler implements ICommandHandler<UpdateBeneficia
 
   async execute({ beneficiaryId, command, context }: UpdateBeneficiary): Promise<Beneficiaries.Beneficiary> {
     requireRole(context.actor, 'keepRegister', 'changing the register');
-    const { state } = await this.sourcing.decideOn(beneficiaryStreamId(beneficiaryId), beneficiaryAggregate, (current) => Beneficiaries.decide(command, current), context);
+    const { state } = await this.sourcing.decideOn(
+      beneficiaryStreamId(beneficiaryId),
+      beneficiaryAggregate,
+      (current) => {
+        if (current.status === 'unknown') throw new NotFound(`no beneficiary ${beneficiaryId} on the register`);
+        return Beneficiaries.decide(command, current);
+      },
+      context,
+    );
     return state;
   }
 }

@@ -1,8 +1,8 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { Beneficiaries, Cards, RuleViolated } from '#domain';
-import { beneficiaryOf } from '../beneficiaries/beneficiary-commands.js';
-import { type CommandContext, EventSourcing, requireRole } from '../event-sourcing.js';
+import { namedBeneficiary } from '../beneficiaries/beneficiary-commands.js';
+import { type CommandContext, EventSourcing, NotFound, requireRole } from '../event-sourcing.js';
 
 export const cardAggregate = { evolve: Cards.evolve, initial: Cards.initialCard };
 
@@ -10,7 +10,7 @@ type Issue = Extract<Cards.CardCommand, { type: 'IssueCard' }>['data'];
 
 /** Cards go to beneficiaries on the register, holding a group on the day the card takes effect. */
 async function requireRegistered(sourcing: EventSourcing, beneficiaryId: string, on: string): Promise<void> {
-  const state = await beneficiaryOf(sourcing, beneficiaryId);
+  const state = await namedBeneficiary(sourcing, beneficiaryId);
   if (state.status !== 'registered') throw new RuleViolated<Beneficiaries.BeneficiaryRule>('NotEnrolled', `no beneficiary ${beneficiaryId} on the register`, 'beneficiaryId');
   if (Beneficiaries.groupOn(state, on) === undefined) throw new RuleViolated('NotABeneficiaryOnDate', `beneficiary ${beneficiaryId} holds no group on ${on}`, 'validFrom');
 }
@@ -68,6 +68,7 @@ export class ReissueCardHandler implements ICommandHandler<ReissueCard> {
     requireRole(context.actor, 'keepCards', 'reissuing a card');
     return this.sourcing.retrying(async () => {
       const old = await this.sourcing.load(Cards.cardStreamId(cardNumber), cardAggregate.evolve, cardAggregate.initial, context);
+      if (old.state.status === 'none') throw new NotFound(`no card ${cardNumber}`);
       const earlier = [...old.events].reverse().find((event) => event.type === 'CardReplaced');
       if (earlier) {
         const finished = await this.finishReissue(old.state, earlier.data as ReplacedData, context);
@@ -124,7 +125,15 @@ export class RevokeCardHandler implements ICommandHandler<RevokeCard> {
 
   async execute({ cardNumber, revocation, context }: RevokeCard): Promise<Cards.Card> {
     requireRole(context.actor, 'keepCards', 'revoking a card');
-    const { state } = await this.sourcing.decideOn(Cards.cardStreamId(cardNumber), cardAggregate, (current) => Cards.decide({ type: 'RevokeCard', data: revocation }, current), context);
+    const { state } = await this.sourcing.decideOn(
+      Cards.cardStreamId(cardNumber),
+      cardAggregate,
+      (current) => {
+        if (current.status === 'none') throw new NotFound(`no card ${cardNumber}`);
+        return Cards.decide({ type: 'RevokeCard', data: revocation }, current);
+      },
+      context,
+    );
     return state;
   }
 }

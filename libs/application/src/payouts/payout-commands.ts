@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { AnnualCapLedger, type BeneficiaryGroup, Payouts, type RegimeCode } from '#domain';
-import { type CommandContext, EventSourcing, requireRole } from '../event-sourcing.js';
+import { type CommandContext, EventSourcing, NotFound, requireRole } from '../event-sourcing.js';
 
 export const payoutAggregate = { evolve: Payouts.evolve, initial: Payouts.initialPayout };
 export const ledgerAggregate = { evolve: AnnualCapLedger.evolve, initial: AnnualCapLedger.initialAnnualCapLedger };
@@ -88,7 +88,10 @@ export class SettlePayoutHandler implements ICommandHandler<SettlePayout> {
     const { state } = await this.sourcing.decideOn(
       streamId,
       payoutAggregate,
-      (current) => Payouts.decide({ type: command.type, data: { ...command.data, by } } as Payouts.PayoutCommand, current),
+      (current) => {
+        if (current.status === 'none') throw new NotFound(`no payout ${payoutId}`);
+        return Payouts.decide({ type: command.type, data: { ...command.data, by } } as Payouts.PayoutCommand, current);
+      },
       context,
     );
     await this.settleLedger(state, context);

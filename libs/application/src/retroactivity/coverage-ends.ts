@@ -3,8 +3,8 @@ import { CommandBus } from '@nestjs/cqrs';
 import { type Admissions, Beneficiaries } from '#domain';
 import { claimsServedFrom, readModelPosition, staysDischargedFrom } from '#read-models';
 import { RUNTIME, type Runtime } from '#runtime';
-import { beneficiaryOf, UpdateBeneficiary } from '../beneficiaries/beneficiary-commands.js';
-import { type Actor, type CommandContext, EventSourcing, NotFound, requireRole } from '../event-sourcing.js';
+import { namedBeneficiary, UpdateBeneficiary } from '../beneficiaries/beneficiary-commands.js';
+import { type Actor, type CommandContext, EventSourcing, requireRole } from '../event-sourcing.js';
 import { PolicyVersions } from '../policies/policy-catalog.js';
 import { type RecomputationOutcome, recomputeSources } from './retroactive-policies.js';
 import { previewRecomputation, type RecomputationPreview } from './stay-recomputation.js';
@@ -44,8 +44,7 @@ export class CoverageEnds {
   /** What recording the end would recover, decided by the same domain code; records nothing. */
   async preview(beneficiaryId: string, end: CoverageEnd, actor: Actor): Promise<CoverageEndPreview> {
     requireRole(actor, 'keepRegister', 'previewing the end of a coverage');
-    const current = await beneficiaryOf(this.sourcing, beneficiaryId);
-    if (current.status === 'unknown') throw new NotFound(`no beneficiary ${beneficiaryId}`);
+    const current = await namedBeneficiary(this.sourcing, beneficiaryId);
     const ended = Beneficiaries.decide(end, current).reduce(Beneficiaries.evolve, current);
     const [position, [stays, claims], policyOn] = await Promise.all([readModelPosition(this.runtime.pool), this.servicesFrom(beneficiaryId, end.data.on), this.policies.inForce()]);
     const recomputation = previewRecomputation(stays, claims, () => ended, policyOn, causeOf(beneficiaryId, end));

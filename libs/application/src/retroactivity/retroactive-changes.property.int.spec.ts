@@ -18,6 +18,7 @@ import { AdjustClaim, DecideClaim, RequestClaim } from '../claims/claim-commands
 import type { Actor, CommandContext } from '../event-sourcing.js';
 import { idFromCommand } from '../ids.js';
 import { SettlePayout } from '../payouts/payout-commands.js';
+import { DraftPolicyVersion } from '../policies/policy-catalog.js';
 import { DraftReorganizationPlan, ReorganizationPlans } from '../reorganizations/reorganizations.js';
 import { openApplication } from '../standalone.js';
 import { CoverageEnds } from './coverage-ends.js';
@@ -190,7 +191,8 @@ class Played {
     await this.caughtUp();
     if (change.kind === 'policy') {
       const version = policyVersionFrom(`world-policy-${n}`, change.effectiveFrom, { visit: change.visit, mealRate: change.mealRate });
-      await this.app.get(RetroactivePolicies).confirm(version, DRAFTER, `world-policy-${n}`);
+      await this.bus.execute(new DraftPolicyVersion(version, context(DRAFTER, `world-policy-${n}-draft`)));
+      await this.app.get(RetroactivePolicies).confirm(version.id, context(CONFIRMER, `world-policy-${n}-confirm`));
     } else if (change.kind === 'plan') {
       const planId = `world-plan-${n}`;
       const plan = {

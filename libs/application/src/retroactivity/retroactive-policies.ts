@@ -6,15 +6,15 @@ import { RUNTIME, type Runtime } from '#runtime';
 import { ActOnAdmission } from '../admissions/admission-commands.js';
 import { AdjustClaim } from '../claims/claim-commands.js';
 import { beneficiaryStreamId } from '../beneficiaries/beneficiary-commands.js';
-import { type Actor, EventSourcing, NotFound, requireRole } from '../event-sourcing.js';
-import { PolicyVersions, PublishPolicyVersion } from '../policies/policy-catalog.js';
+import { type Actor, type CommandContext, EventSourcing, NotFound, requireRole } from '../event-sourcing.js';
+import { draftStatusIn, policyCatalog, type PolicyDraftStatus, PolicyVersions } from '../policies/policy-catalog.js';
 import { replayEach, type ReplayProgress } from './replay.js';
 import { beneficiaryFrom, previewRecomputation, type RecomputationPreview } from './stay-recomputation.js';
 
 export interface PolicyPreview extends RecomputationPreview {
   readonly versionId: string;
   readonly effectiveFrom: string;
-  /** Whether the version is already in the catalog (confirming it again recomputes, and finds nothing left to do). */
+  /** Whether the version is already published (confirming it again recomputes, and finds nothing left to do). */
   readonly published: boolean;
   /** The read models' log position the preview was computed at. */
   readonly position: string;
@@ -28,8 +28,9 @@ export interface RecomputationOutcome {
 }
 
 /**
- * A policy version with past effect: previewed before anything is recorded, then published and
- * every stay it touches recomputed, each recording its own adjustments (or fresh entitlements).
+ * A policy version with past effect: drafted by one administrator, previewed before anything
+ * else is recorded, then confirmed by another, which publishes it and recomputes every stay it
+ * touches, each recording its own adjustments (or fresh entitlements).
  */
 @Injectable()
 export class RetroactivePolicies {
@@ -40,17 +41,27 @@ export class RetroactivePolicies {
     @Inject(EventSourcing) private readonly sourcing: EventSourcing,
   ) {}
 
-  /** The version as it would be published, checked as publishing checks it, and the catalog with it. */
-  private async withCandidate(version: unknown): Promise<{ candidate: PolicyVersion; versions: readonly PolicyVersion[]; published: boolean }> {
-    const published = await this.policies.all();
-    const appended = PolicyCatalog.decide({ type: 'PublishPolicyVersion', data: { version } }, { versions: published });
-    const candidate = appended[0]?.data.version ?? parsePolicyVersion(version);
-    return { candidate, versions: appended.length > 0 ? [...published, candidate] : published, published: appended.length === 0 };
-  }
-
+  /** What-if: any version as it would be drafted (checked as drafting checks it), previewed against the catalog. Records nothing. */
   async preview(version: unknown, actor: Actor): Promise<PolicyPreview> {
     requireRole(actor, 'applyRetroactiveChanges', 'previewing a retroactive policy version');
-    const { candidate, versions, published } = await this.withCandidate(version);
+    const catalog = await this.policies.catalog();
+    // Refused as drafting would refuse it: the schema, an id taken by other content.
+    PolicyCatalog.decide({ type: 'DraftPolicyVersion', data: { version, by: actor.username } }, catalog);
+    return this.previewOf(parsePolicyVersion(version), catalog.versions);
+  }
+
+  /** The preview of a drafted version, for whoever drafts it and whoever is to confirm it. Records nothing. */
+  async previewDraft(versionId: string, actor: Actor): Promise<PolicyPreview & { readonly draft: PolicyDraftStatus }> {
+    requireRole(actor, 'applyRetroactiveChanges', 'previewing a drafted policy version');
+    const catalog = await this.policies.catalog();
+    const draft = catalog.drafts[versionId];
+    if (!draft) throw new NotFound(`no drafted policy version ${versionId}`);
+    return { ...(await this.previewOf(draft.version, catalog.versions)), draft: draftStatusIn(catalog, versionId)! };
+  }
+
+  private async previewOf(candidate: PolicyVersion, publishedVersions: readonly PolicyVersion[]): Promise<PolicyPreview> {
+    const published = publishedVersions.some((version) => version.id === candidate.id);
+    const versions = published ? publishedVersions : [...publishedVersions, candidate];
     const position = await readModelPosition(this.runtime.pool);
     const { stays, claims } = await this.touchedBy(candidate);
     const register = await registerEntries(this.runtime.pool, [...new Set([...stays, ...claims].map((source) => source.beneficiaryId))]);
@@ -69,11 +80,20 @@ export class RetroactivePolicies {
     return { stays: to ? stays.filter((stay) => stay.admittedOn <= to) : stays, claims: to ? claims.filter((claim) => String(claim.facts.serviceDate) <= to) : claims };
   }
 
-  /** Publishes the version (again: no effect) and recomputes every stay it touches; resumable, and a second run records nothing. */
-  async confirm(version: unknown, actor: Actor, commandId: string, onProgress?: (progress: ReplayProgress) => void): Promise<RecomputationOutcome & { versionId: string }> {
-    requireRole(actor, 'applyRetroactiveChanges', 'confirming a retroactive policy version');
-    const { versionId } = await this.commands.execute(new PublishPolicyVersion(version, { actor, commandId }));
-    return { versionId, ...(await this.recompute(versionId, actor, onProgress)) };
+  /**
+   * Confirms the drafted version (by an administrator other than who drafted it), which publishes
+   * it, then recomputes every stay it touches; resumable, and a second run records nothing.
+   * `version`, when given, is what the confirming administrator looked at: it must be the draft.
+   */
+  async confirm(versionId: string, context: CommandContext, version?: unknown, onProgress?: (progress: ReplayProgress) => void): Promise<RecomputationOutcome & { versionId: string }> {
+    requireRole(context.actor, 'applyRetroactiveChanges', 'confirming a retroactive policy version');
+    await this.sourcing.decideOn(
+      PolicyCatalog.POLICY_CATALOG_STREAM,
+      policyCatalog,
+      (current) => PolicyCatalog.decide({ type: 'ConfirmPolicyVersion', data: { versionId, by: context.actor.username, ...(version === undefined ? {} : { version }) } }, current),
+      context,
+    );
+    return { versionId, ...(await this.recompute(versionId, context.actor, onProgress)) };
   }
 
   /** Recomputes every stay a published version touches (the CLI's `replay policy`). */

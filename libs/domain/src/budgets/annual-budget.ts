@@ -16,7 +16,7 @@ export type AnnualBudget = { readonly allocated?: number; readonly decisionNumbe
 
 export const initialAnnualBudget: AnnualBudget = {};
 
-export type AnnualBudgetRule = 'InvalidInput';
+export type AnnualBudgetRule = 'InvalidInput' | 'UnknownRegime';
 
 export function annualBudgetStreamId(year: number, regimeCode: RegimeCode): string {
   return `budget-${year}-${regimeCode}`;
@@ -29,7 +29,7 @@ export function evolve(_state: AnnualBudget, event: AnnualBudgetEvent): AnnualBu
 export function decide(command: AnnualBudgetCommand, state: AnnualBudget): AnnualBudgetEvent[] {
   const { year, regimeCode, amount, decisionNumber } = command.data;
   if (!Number.isInteger(year) || year < 2000 || year > 2100) throw new RuleViolated<AnnualBudgetRule>('InvalidInput', 'year must be a year from 2000 to 2100', 'year');
-  if (!(REGIME_CODES as readonly string[]).includes(regimeCode)) throw new RuleViolated<AnnualBudgetRule>('InvalidInput', `regimeCode must be one of ${REGIME_CODES.join(', ')}`, 'regimeCode');
+  if (!(REGIME_CODES as readonly string[]).includes(regimeCode)) throw new RuleViolated<AnnualBudgetRule>('UnknownRegime', `no regime ${regimeCode}: the regimes are ${REGIME_CODES.join(', ')}`, 'regimeCode');
   if (!Number.isSafeInteger(amount) || amount < 0) throw new RuleViolated<AnnualBudgetRule>('InvalidInput', 'amount must be a whole, non-negative number of VND', 'amount');
   requireText(decisionNumber, 'decisionNumber');
   if (state.allocated === amount && state.decisionNumber === decisionNumber) return [];

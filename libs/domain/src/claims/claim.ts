@@ -154,6 +154,8 @@ export type ClaimRule =
   | 'RegimeNotForGroup'
   | 'RoleNotCovered'
   | 'NotABeneficiary'
+  | 'UnknownBeneficiary'
+  | 'UnknownCard'
   | 'NotABeneficiaryOnServiceDate'
   | 'DeceasedBeforeServiceDate'
   | 'CardNotValidOnServiceDate'
@@ -189,7 +191,7 @@ function wholeVnd(value: number | undefined, field: string, required: boolean): 
 /** The claimant is on the register, in a group, alive and holding a valid card on the service date. */
 function checkEligibility(facts: ClaimFacts, context: ClaimContext, checkCard: boolean): BeneficiaryGroup {
   const { beneficiary, card } = context;
-  if (beneficiary.status === 'unknown') throw refused('NotABeneficiary', `no beneficiary ${facts.beneficiaryId} on the register`, 'beneficiaryId');
+  if (beneficiary.status === 'unknown') throw refused('UnknownBeneficiary', `no beneficiary ${facts.beneficiaryId} on the register`, 'beneficiaryId');
   if (beneficiary.removedOn !== undefined && beneficiary.removedOn <= facts.serviceDate) {
     throw refused('NotABeneficiary', `beneficiary ${beneficiary.id} was removed from the register on ${beneficiary.removedOn}`, 'beneficiaryId');
   }
@@ -198,8 +200,11 @@ function checkEligibility(facts: ClaimFacts, context: ClaimContext, checkCard: b
   }
   const group = groupOn(beneficiary, facts.serviceDate);
   if (group === undefined) throw refused('NotABeneficiaryOnServiceDate', `beneficiary ${beneficiary.id} held no group on ${facts.serviceDate}`, 'serviceDate');
-  if (checkCard && (card.status === 'none' || card.beneficiaryId !== beneficiary.id || !cardValidOn(card, facts.serviceDate))) {
-    throw refused('CardNotValidOnServiceDate', `card ${facts.cardNumber} is not a valid card of beneficiary ${beneficiary.id} on ${facts.serviceDate}`, 'cardNumber');
+  if (checkCard) {
+    if (card.status === 'none') throw refused('UnknownCard', `no card ${facts.cardNumber} was issued`, 'cardNumber');
+    if (card.beneficiaryId !== beneficiary.id || !cardValidOn(card, facts.serviceDate)) {
+      throw refused('CardNotValidOnServiceDate', `card ${facts.cardNumber} is not a valid card of beneficiary ${beneficiary.id} on ${facts.serviceDate}`, 'cardNumber');
+    }
   }
   return group;
 }
@@ -309,7 +314,7 @@ function approved(assessment: ClaimAssessment, approval: Pick<ClaimApproval, 'am
 }
 
 /** Refusals that mean the claim is worth nothing now (rather than a fault in the request). */
-const NOTHING_OWED_NOW: readonly string[] = ['NoPolicyInForce', 'RegimeNotInPolicy', 'RegimeNotForGroup', 'NotABeneficiary', 'NotABeneficiaryOnServiceDate', 'DeceasedBeforeServiceDate'];
+const NOTHING_OWED_NOW: readonly string[] = ['NoPolicyInForce', 'RegimeNotInPolicy', 'RegimeNotForGroup', 'NotABeneficiary', 'UnknownBeneficiary', 'NotABeneficiaryOnServiceDate', 'DeceasedBeforeServiceDate'];
 
 /**
  * An approved claim re-assessed under what is known now: an adjustment when its amount, or the
