@@ -85,7 +85,7 @@ describe.each(API_BACKENDS)('one beneficiary from enrolment to payout, over %s',
     expect((await ok(as.auditor.get(`/cards/${card.cardNumber}`))).state.status).toBe('valid');
 
     // An admission across 2025-07-01: visit allowance on the admission date, meals day by day at each day's rate.
-    const { admissionId } = await ok(as.clerk.post('/admissions', { beneficiaryId, facility: 'Bệnh viện Đa khoa tỉnh Lạng Sơn', admittedOn: '2025-06-28' }), 201);
+    const { admissionId } = await ok(as.clerk.post('/admissions', { beneficiaryId, cardNumber: card.cardNumber, facility: 'Bệnh viện Đa khoa tỉnh Lạng Sơn', admittedOn: '2025-06-28' }), 201);
     await leavesLogUnchanged(as.clerk.post(`/admissions/${admissionId}/discharge`, { dischargedOn: '2025-06-27' }), 409, { rule: 'DischargeBeforeAdmission' });
     await leavesLogUnchanged(as.clerk.post(`/admissions/${admissionId}/discharge`, { dischargedOn: '9999-12-31' }), 400, { fields: [expect.objectContaining({ field: 'dischargedOn' })] });
     const discharged = await ok(as.clerk.post(`/admissions/${admissionId}/discharge`, { dischargedOn: '2025-07-03' }));

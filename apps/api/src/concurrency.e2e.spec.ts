@@ -42,6 +42,21 @@ describe.each(API_BACKENDS)('concurrent requests, over %s', (_name, setup) => {
     expect(cards.filter((r) => r.status === 409).map((r) => r.body.rule)).toEqual(Array(5).fill('CardNumberTaken'));
   });
 
+  it('records one of racing requests for the same claim, and one of racing overlapping stays', async () => {
+    const { beneficiaryId } = (await as.clerk.post('/beneficiaries', enrolment('Vi Văn Long', '020066003333'))).body;
+    await as.clerk.post('/cards', { cardNumber: 'LS-RACE-0004', beneficiaryId, validFrom: '2025-01-01', validTo: '2029-12-31' });
+    const check = { regimeId: 'i', beneficiaryId, cardNumber: 'LS-RACE-0004', serviceDate: '2025-09-15', cost: 2500000 };
+    const claims = await Promise.all(Array.from({ length: 4 }, () => as.clerk.post('/claims', check)));
+    expect(claims.filter((r) => r.status === 201)).toHaveLength(1);
+    expect(claims.filter((r) => r.status === 409).map((r) => r.body.rule)).toEqual(Array(3).fill('DuplicateClaim'));
+
+    const stays = await Promise.all(
+      Array.from({ length: 4 }, (_, n) => as.clerk.post('/admissions', { beneficiaryId, cardNumber: 'LS-RACE-0004', facility: 'Bệnh viện Đa khoa tỉnh Lạng Sơn', admittedOn: `2025-05-0${n + 1}` })),
+    );
+    expect(stays.filter((r) => r.status === 201)).toHaveLength(1);
+    expect(stays.filter((r) => r.status === 409).map((r) => r.body.rule)).toEqual(Array(3).fill('OverlappingStay'));
+  });
+
   it('never lets racing approvals spend more than the annual cap', async () => {
     const { beneficiaryId } = (await as.clerk.post('/beneficiaries', enrolment('Nông Văn Hải', '020066001111'))).body;
     await as.clerk.post('/cards', { cardNumber: 'LS-RACE-0002', beneficiaryId, validFrom: '2025-01-01', validTo: '2029-12-31' });

@@ -38,9 +38,12 @@ describe.each(API_BACKENDS)('the 2025 Lạng Sơn timeline, replayed through the
     await enrol('secretary', 'Hoàng Văn An', '1968-05-12', '020068000101', 'Bí thư Huyện ủy', 'Huyện Cao Lộc', 3);
     await enrol('chair', 'Lương Thị Bình', '1970-03-03', '020170000202', 'Chủ tịch UBND huyện', 'Huyện Lộc Bình', 4);
     await enrol('head', 'Nông Văn Cường', '1975-09-09', '020075000303', 'Trưởng phòng cấp huyện', 'Huyện Văn Quan', 5);
+    // Each holds a card for the whole year.
+    const cards: Record<string, string> = { secretary: 'LS-2025-SECRETARY', chair: 'LS-2025-CHAIR', head: 'LS-2025-HEAD' };
+    for (const [who, cardNumber] of Object.entries(cards)) await ok(as.clerk.post('/cards', { cardNumber, beneficiaryId: people[who], validFrom: '2025-01-01', validTo: '2029-12-31' }), 201);
     // Stays before, across and after 2025-07-01, each approved and paid under Resolution 24 as it stood.
     const stay = async (key: string, who: string, admittedOn: string, dischargedOn: string) => {
-      const { admissionId } = await ok(as.clerk.post('/admissions', { beneficiaryId: people[who], facility: 'Bệnh viện Đa khoa tỉnh Lạng Sơn', admittedOn }), 201);
+      const { admissionId } = await ok(as.clerk.post('/admissions', { beneficiaryId: people[who], cardNumber: cards[who], facility: 'Bệnh viện Đa khoa tỉnh Lạng Sơn', admittedOn }), 201);
       stays[key] = admissionId;
       await ok(as.clerk.post(`/admissions/${admissionId}/discharge`, { dischargedOn }));
       await ok(as.approver.post(`/admissions/${admissionId}/approval`));
@@ -53,7 +56,6 @@ describe.each(API_BACKENDS)('the 2025 Lạng Sơn timeline, replayed through the
     await stay('headAcross', 'head', '2025-06-30', '2025-07-01');
     await stay('headAfter', 'head', '2025-08-01', '2025-08-03');
     // The chair's periodic health check in August, group 4 (h.fixed: 2,000,000), paid.
-    await ok(as.clerk.post('/cards', { cardNumber: 'LS-2025-CHAIR', beneficiaryId: people.chair, validFrom: '2025-01-01', validTo: '2029-12-31' }), 201);
     healthCheck = (await ok(as.clerk.post('/claims', { regimeId: 'h.fixed', beneficiaryId: people.chair, cardNumber: 'LS-2025-CHAIR', serviceDate: '2025-08-15' }), 201)).claimId;
     await ok(as.approver.post(`/claims/${healthCheck}/approval`));
     await ok(as.finance.post(`/payouts/claim-${healthCheck}/payment`, { reference: 'UNC-check', paidOn: '2025-08-20' }));

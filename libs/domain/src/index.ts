@@ -16,3 +16,4 @@ export { CURRENT_SCHEMA_VERSIONS, upcast, type RecordedEvent } from './upcasters
 export * as AnnualBudgets from './budgets/annual-budget.js';
 export * as AdministrativeUnits from './administrative-units/administrative-units.js';
 export * as Reorganizations from './reorganizations/reorganization-plan.js';
+export * as ServiceIndex from './service-index/service-index.js';

@@ -20,6 +20,15 @@ export function requireDate(value: unknown, field: string): void {
   if (!isCalendarDate(value)) throw new RuleViolated('InvalidInput', `${field} must be a date YYYY-MM-DD from 1900 to 2100`, field);
 }
 
+/**
+ * A service date after `today` refuses the command, naming the field: services are recorded once
+ * they were given, never ahead. `today` comes from the caller (the day it is in Vietnam), so
+ * decisions stay pure and their specs deterministic.
+ */
+export function requireNotAfterToday(value: string, field: string, today: string): void {
+  if (value > today) throw new RuleViolated('DateInFuture', `${field} ${value} is after today, ${today}`, field);
+}
+
 /** The longest stay paid day by day (an admission, a convalescence) that one record may hold. */
 export const MAX_STAY_DAYS = 366;
 

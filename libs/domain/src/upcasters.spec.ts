@@ -6,6 +6,13 @@ describe('upcasters', () => {
     expect(upcast(stored)).toEqual({ type: 'DischargeRecorded', data: { dischargedOn: '2025-07-02', recordedBy: 'clerk-7' } });
   });
 
+  it('lifts a version-2 admission and a version-1 claim request as they were: the card used and a deliberate repeat were not asked then', () => {
+    const stay = { admissionId: 'adm-1', beneficiaryId: 'b-1', facility: 'BVĐK', admittedOn: '2025-06-29', recordedBy: 'clerk-1' };
+    expect(upcast({ type: 'AdmissionRecorded', data: stay, metadata: { schemaVersion: 2, actor: 'clerk-1' } })).toEqual({ type: 'AdmissionRecorded', data: stay });
+    const claim = { claimId: 'cl-1', regimeId: 'e', serviceDate: '2025-02-14', requestedBy: 'clerk-1' };
+    expect(upcast({ type: 'ClaimRequested', data: claim, metadata: { schemaVersion: 1, actor: 'clerk-1' } })).toEqual({ type: 'ClaimRequested', data: claim });
+  });
+
   it('leaves events already in the current schema as they are', () => {
     const data = { dischargedOn: '2025-07-02', recordedBy: 'clerk-1' };
     expect(upcast({ type: 'DischargeRecorded', data, metadata: { schemaVersion: CURRENT_SCHEMA_VERSIONS.DischargeRecorded!, actor: 'someone-else' } }).data).toBe(data);

@@ -4,8 +4,9 @@
  * that lifts it one step. The version an event was written in travels in its metadata.
  */
 export const CURRENT_SCHEMA_VERSIONS: Readonly<Record<string, number>> = {
-  AdmissionRecorded: 2,
+  AdmissionRecorded: 3,
   DischargeRecorded: 2,
+  ClaimRequested: 2,
 };
 
 /** What an upcaster sees of a stored event: its data, and who wrote it. */
@@ -17,10 +18,19 @@ export interface RecordedEvent {
 
 type Upcaster = (data: Record<string, unknown>, event: RecordedEvent) => Record<string, unknown>;
 
+/**
+ * A step that only added optional fields: what an older event lacks was not asked then (which card
+ * was used, whether a duplicate was meant), and absent is what today's schema says for that.
+ */
+const addedOptionalFields: Upcaster = (data) => data;
+
 /** `UPCASTERS[type][v]` lifts version v to v + 1. */
 const UPCASTERS: Readonly<Record<string, Readonly<Record<number, Upcaster>>>> = {
   // Version 1 did not name who recorded the stay; the clerk who wrote the event did.
-  AdmissionRecorded: { 1: (data, event) => ({ ...data, recordedBy: event.metadata.actor }) },
+  // Version 3 names the card used (required of new stays) and why an overlapping stay was meant.
+  AdmissionRecorded: { 1: (data, event) => ({ ...data, recordedBy: event.metadata.actor }), 2: addedOptionalFields },
+  // Version 2 says why a claim repeating another's key was meant.
+  ClaimRequested: { 1: addedOptionalFields },
   DischargeRecorded: { 1: (data, event) => ({ ...data, recordedBy: event.metadata.actor }) },
 };
 

@@ -3,21 +3,22 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { ActOnAdmission, AggregateReader, type CommandContext, RecordAdmission } from '#application';
 import { Allowed, Ctx } from '../http/authentication.js';
-import { DateField, TextField } from '../http/fields.js';
+import { DateField, DeliberateRepeat, TextField, withDeliberation } from '../http/fields.js';
 
-class Admission {
+class Admission extends DeliberateRepeat {
   @TextField('The beneficiary', '3f0c1a2e-…') beneficiaryId!: string;
+  @TextField("The health card used: the beneficiary's, valid on the admission date", 'LS-2025-00001') cardNumber!: string;
   @TextField('Hospital', 'Bệnh viện Đa khoa tỉnh Lạng Sơn') facility!: string;
-  @DateField('Admitted on') admittedOn!: string;
+  @DateField('Admitted on (not after today)') admittedOn!: string;
 }
 
 class Discharge {
-  @DateField('Discharged on') dischargedOn!: string;
+  @DateField('Discharged on (not after today)') dischargedOn!: string;
 }
 
 class DateCorrection {
-  @DateField('Admitted on') admittedOn!: string;
-  @DateField('Discharged on') dischargedOn!: string;
+  @DateField('Admitted on (not after today)') admittedOn!: string;
+  @DateField('Discharged on (not after today)') dischargedOn!: string;
   @TextField('Why', 'Hospital certificate shows other dates') reason!: string;
 }
 
@@ -34,10 +35,11 @@ export class AdmissionsController {
     @Inject(AggregateReader) private readonly reader: AggregateReader,
   ) {}
 
+  /** Refused when a date is after today (`DateInFuture`), the card is not valid (`CardNotValidOnServiceDate`), or the stay overlaps another (`OverlappingStay`, unless deliberate). */
   @Post()
   @Allowed('recordStays')
   record(@Body() body: Admission, @Ctx() context: CommandContext) {
-    return this.commands.execute(new RecordAdmission({ ...body }, context));
+    return this.commands.execute(new RecordAdmission(withDeliberation(body), context));
   }
 
   @Get(':id')

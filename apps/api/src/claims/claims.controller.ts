@@ -5,19 +5,19 @@ import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsOptional, IsString, Min, ValidateNested } from 'class-validator';
 import { AdjustClaim, AggregateReader, ApproveClaims, type ClaimDecision, type CommandContext, DecideClaim, RequestClaim } from '#application';
 import { Allowed, Ctx } from '../http/authentication.js';
-import { DateField, TextField, VndField } from '../http/fields.js';
+import { DateField, DeliberateRepeat, TextField, VndField, withDeliberation } from '../http/fields.js';
 
 class Staff {
   @TextField('Staff member', 'BS. Lê Thị Hoa') name!: string;
   @TextField("Role in the policy's table", 'doctor') role!: string;
 }
 
-class Claim {
+class Claim extends DeliberateRepeat {
   @TextField('Regime id in the policy version', 'h.fixed') regimeId!: string;
-  @DateField('Service date (first day of a stay)') serviceDate!: string;
+  @DateField('Service date (first day of a stay; not after today)') serviceDate!: string;
   @TextField('The beneficiary (all regimes but staff allowances)', '3f0c1a2e-…', true) beneficiaryId?: string;
   @TextField('The card presented', 'LS-2025-00001', true) cardNumber?: string;
-  @DateField('Last day of a stay paid per day (convalescence)', true) until?: string;
+  @DateField('Last day of a stay paid per day (convalescence; not after today)', true) until?: string;
   @VndField('Actual cost', true) cost?: number;
   @VndField('Paid out of pocket after health insurance (hospital-fee support)', true) outOfPocket?: number;
   @ApiPropertyOptional({ type: Staff }) @IsOptional() @ValidateNested() @Type(() => Staff) staff?: Staff;
@@ -30,10 +30,10 @@ class PrescribedItem {
   @VndField('Cost of the item') cost!: number;
 }
 
-class DrugReimbursement {
+class DrugReimbursement extends DeliberateRepeat {
   @TextField('The beneficiary', '3f0c1a2e-…') beneficiaryId!: string;
   @TextField('The card presented', 'LS-2025-00001') cardNumber!: string;
-  @DateField('Date of the prescription or purchase') serviceDate!: string;
+  @DateField('Date of the prescription or purchase (not after today)') serviceDate!: string;
   @TextField("Number of the Professional Council's decision", '15/QĐ-HĐCM') councilDecisionNumber!: string;
   @ApiProperty({ type: [PrescribedItem] }) @IsArray() @ArrayMinSize(1) @ValidateNested({ each: true }) @Type(() => PrescribedItem) items!: PrescribedItem[];
   @VndField('Total cost: the sum of the items') cost!: number;
@@ -64,18 +64,22 @@ export class ClaimsController {
     @Inject(AggregateReader) private readonly reader: AggregateReader,
   ) {}
 
-  /** A claim under regimes c, d, đ, e, g, h, i or k; a and b come from admissions. */
+  /**
+   * A claim under regimes c, d, đ, e, g, h, i or k; a and b come from admissions. Refused when a
+   * date is after today (`DateInFuture`) or it repeats a recorded claim's beneficiary, regime,
+   * service date and amount (`DuplicateClaim`, unless deliberate).
+   */
   @Post('claims')
   @Allowed('requestClaims')
   request(@Body() body: Claim, @Ctx() context: CommandContext) {
-    return this.commands.execute(new RequestClaim({ ...body, ...(body.staff ? { staff: { ...body.staff } } : {}) }, context));
+    return this.commands.execute(new RequestClaim({ ...withDeliberation(body), ...(body.staff ? { staff: { ...body.staff } } : {}) }, context));
   }
 
-  /** RequestDrugReimbursement: special drugs (g) on the Professional Council's decision. */
+  /** RequestDrugReimbursement: special drugs (g) on the Professional Council's decision; refused as claims are. */
   @Post('drug-reimbursements')
   @Allowed('requestClaims')
   requestDrugs(@Body() body: DrugReimbursement, @Ctx() context: CommandContext) {
-    const { items, ...rest } = body;
+    const { items, ...rest } = withDeliberation(body);
     return this.commands.execute(new RequestClaim({ ...rest, regimeId: SPECIAL_DRUGS, items: items.map((item) => ({ ...item })) }, context));
   }
 

@@ -1,12 +1,15 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { Admissions, Beneficiaries, Payouts } from '#domain';
+import { Admissions, Beneficiaries, Payouts, ServiceIndex } from '#domain';
 import { namedBeneficiary } from '../beneficiaries/beneficiary-commands.js';
+import { listedInFlight, loadServiceIndex, type LoadedServiceIndex } from '../beneficiaries/service-index.js';
+import { cardOf } from '../cards/card-commands.js';
 import { type CommandContext, EventSourcing, NotFound, requireRole } from '../event-sourcing.js';
 import { recomputing } from '../permissions.js';
 import { idFromCommand } from '../ids.js';
 import { PayoutScheduler } from '../payouts/payout-commands.js';
 import { PolicyVersions } from '../policies/policy-catalog.js';
+import { todayInVietnam } from '../today.js';
 
 export const admissionAggregate = { evolve: Admissions.evolve, initial: Admissions.initialAdmission };
 
@@ -38,10 +41,25 @@ export class ActOnAdmission extends Command<Admissions.Admission> {
   }
 }
 
-/** What an admission's decisions need: the policy in force and the beneficiary's group on each day. */
+/** What an admission's decisions need: the policy in force, the beneficiary's group on each day, and today. */
 async function admissionContext(sourcing: EventSourcing, policies: PolicyVersions, beneficiaryId: string): Promise<Admissions.AdmissionContext> {
   const [policyOn, beneficiary] = await Promise.all([policies.inForce(), namedBeneficiary(sourcing, beneficiaryId)]);
-  return { policyOn, groupOn: (date) => Beneficiaries.groupOn(beneficiary, date) };
+  return { policyOn, groupOn: (date) => Beneficiaries.groupOn(beneficiary, date), today: todayInVietnam() };
+}
+
+/** The beneficiary's stays listed in the index other than `admissionId`, with their dates now; rejected stays do not count. */
+async function otherStays(sourcing: EventSourcing, index: LoadedServiceIndex, admissionId: string): Promise<Admissions.StaySpan[]> {
+  const spans = await Promise.all(
+    index.state.stays
+      .filter((listed) => listed.admissionId !== admissionId)
+      .map(async (listed): Promise<Admissions.StaySpan | undefined> => {
+        const { state } = await sourcing.load(Admissions.admissionStreamId(listed.admissionId), admissionAggregate.evolve, admissionAggregate.initial);
+        if (state.status === 'none') return listedInFlight(index, listed.admissionId) ? listed : undefined;
+        if (state.status === 'rejected') return undefined;
+        return { admissionId: listed.admissionId, admittedOn: state.admittedOn, ...(state.dischargedOn ? { dischargedOn: state.dischargedOn } : {}) };
+      }),
+  );
+  return spans.filter((span) => span !== undefined);
 }
 
 @CommandHandler(RecordAdmission)
@@ -51,20 +69,31 @@ export class RecordAdmissionHandler implements ICommandHandler<RecordAdmission> 
     @Inject(PolicyVersions) private readonly policies: PolicyVersions,
   ) {}
 
+  /**
+   * The stay is listed in the beneficiary's service index first, on the revision its overlap check
+   * read, then written to its own stream: two stays of one person recorded at once cannot both
+   * pass the check. A retry finds the stay already listed (and lists nothing) or already written.
+   */
   async execute({ admission, context }: RecordAdmission): Promise<{ admissionId: string }> {
     requireRole(context.actor, 'recordStays', 'recording an admission');
     const admissionId = idFromCommand(context.commandId, 'admission');
-    await this.sourcing.decideOn(
-      Admissions.admissionStreamId(admissionId),
-      admissionAggregate,
-      async (current) =>
-        Admissions.decide(
-          { type: 'RecordAdmission', data: { ...admission, admissionId, recordedBy: context.actor.username } },
-          current,
-          await admissionContext(this.sourcing, this.policies, admission.beneficiaryId),
-        ),
-      context,
-    );
+    await this.sourcing.retrying(async () => {
+      const stay = await this.sourcing.load(Admissions.admissionStreamId(admissionId), admissionAggregate.evolve, admissionAggregate.initial, context);
+      if (stay.alreadyHandled) return;
+      const index = await loadServiceIndex(this.sourcing, admission.beneficiaryId);
+      const [decisionContext, card, stays] = await Promise.all([
+        admissionContext(this.sourcing, this.policies, admission.beneficiaryId),
+        cardOf(this.sourcing, admission.cardNumber),
+        otherStays(this.sourcing, index, admissionId),
+      ]);
+      const events = Admissions.decide(
+        { type: 'RecordAdmission', data: { ...admission, admissionId, recordedBy: context.actor.username } },
+        stay.state,
+        { ...decisionContext, card, otherStays: stays },
+      );
+      await this.sourcing.append(index, ServiceIndex.decide({ type: 'ListStay', data: { admissionId, admittedOn: admission.admittedOn } }, index.state), context);
+      await this.sourcing.append(stay, events, context);
+    });
     return { admissionId };
   }
 }

@@ -67,7 +67,8 @@ export class EnrolBeneficiaryHandler implements ICommandHandler<EnrolBeneficiary
   }
 }
 
-const ABANDONED_AFTER_MS = 60_000;
+/** How long after its first write an interrupted two-write command (enrolment, listing a stay or claim) is taken as abandoned. */
+export const ABANDONED_AFTER_MS = 60_000;
 
 export class UpdateBeneficiary extends Command<Beneficiaries.Beneficiary> {
   constructor(

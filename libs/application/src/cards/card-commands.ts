@@ -6,6 +6,11 @@ import { type CommandContext, EventSourcing, NotFound, requireRole } from '../ev
 
 export const cardAggregate = { evolve: Cards.evolve, initial: Cards.initialCard };
 
+/** The state of the card a service names (the initial state when none is named). */
+export async function cardOf(sourcing: EventSourcing, cardNumber: string | undefined): Promise<Cards.Card> {
+  return cardNumber ? (await sourcing.load(Cards.cardStreamId(cardNumber), cardAggregate.evolve, cardAggregate.initial)).state : cardAggregate.initial;
+}
+
 type Issue = Extract<Cards.CardCommand, { type: 'IssueCard' }>['data'];
 
 /** Cards go to beneficiaries on the register, holding a group on the day the card takes effect. */

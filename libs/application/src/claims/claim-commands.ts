@@ -1,13 +1,15 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, CommandBus, type ICommandHandler } from '@nestjs/cqrs';
-import { type Admissions, AnnualCapLedger, Cards, Claims, Payouts, RuleViolated } from '#domain';
+import { type Admissions, AnnualCapLedger, Claims, Payouts, RuleViolated, ServiceIndex } from '#domain';
 import { beneficiaryAggregate, beneficiaryOf } from '../beneficiaries/beneficiary-commands.js';
-import { cardAggregate } from '../cards/card-commands.js';
+import { listedInFlight, loadServiceIndex, type LoadedServiceIndex } from '../beneficiaries/service-index.js';
+import { cardAggregate, cardOf } from '../cards/card-commands.js';
 import { type CommandContext, EventSourcing, hasRole, NotFound, NotPermitted, requireRole } from '../event-sourcing.js';
 import { recomputing } from '../permissions.js';
 import { idFromCommand } from '../ids.js';
 import { ledgerAggregate, PayoutScheduler } from '../payouts/payout-commands.js';
 import { PolicyVersions } from '../policies/policy-catalog.js';
+import { todayInVietnam } from '../today.js';
 
 export const claimAggregate = { evolve: Claims.evolve, initial: Claims.initialClaim };
 
@@ -23,16 +25,27 @@ async function claimContext(sourcing: EventSourcing, policies: PolicyVersions, f
   const [policyOn, beneficiary, card, ledger] = await Promise.all([
     policies.inForce(),
     facts.beneficiaryId ? beneficiaryOf(sourcing, facts.beneficiaryId) : beneficiaryAggregate.initial,
-    facts.cardNumber ? sourcing.load(Cards.cardStreamId(facts.cardNumber), cardAggregate.evolve, cardAggregate.initial) : undefined,
+    cardOf(sourcing, facts.cardNumber),
     sourcing.load(annualLedgerStreamId(facts), ledgerAggregate.evolve, ledgerAggregate.initial),
   ]);
   const context: Claims.ClaimContext = {
     policyOn,
     beneficiary,
-    card: card?.state ?? cardAggregate.initial,
+    card,
     ledger: AnnualCapLedger.excluding(ledger.state, facts.claimId),
+    today: todayInVietnam(),
+    listedClaims: [],
   };
   return { context, ledger };
+}
+
+/** The beneficiary's listed claims repeating `facts`' key that still stand: written, or in flight. */
+async function repeatedClaims(sourcing: EventSourcing, index: LoadedServiceIndex, facts: Claims.ClaimFacts): Promise<Claims.ListedClaim[]> {
+  const repeats = Claims.repeatsOf(facts, index.state.claims);
+  const standing = await Promise.all(
+    repeats.map(async (listed) => (await sourcing.store.readStream(Claims.claimStreamId(listed.claimId), { maxCount: 1 })).length > 0 || listedInFlight(index, listed.claimId)),
+  );
+  return repeats.filter((_listed, n) => standing[n]);
 }
 
 export class RequestClaim extends Command<{ claimId: string }> {
@@ -61,12 +74,18 @@ export class RequestClaimHandler implements ICommandHandler<RequestClaim> {
     }
     const claimId = idFromCommand(context.commandId, 'claim');
     const facts: Claims.ClaimFacts = { ...claim, claimId, requestedBy: context.actor.username };
-    await this.sourcing.decideOn(
-      Claims.claimStreamId(claimId),
-      claimAggregate,
-      async (current) => Claims.decide({ type: 'RequestClaim', data: facts }, current, (await claimContext(this.sourcing, this.policies, facts)).context),
-      context,
-    );
+    // A beneficiary's claim is listed in their service index before it is written, on the revision
+    // its duplicate check read: the same claim requested twice at once cannot pass twice. Staff
+    // allowances belong to no beneficiary and are not listed.
+    await this.sourcing.retrying(async () => {
+      const requested = await this.sourcing.load(Claims.claimStreamId(claimId), claimAggregate.evolve, claimAggregate.initial, context);
+      if (requested.alreadyHandled) return;
+      const index = facts.beneficiaryId ? await loadServiceIndex(this.sourcing, facts.beneficiaryId) : undefined;
+      const [{ context: decisionContext }, listedClaims] = await Promise.all([claimContext(this.sourcing, this.policies, facts), index ? repeatedClaims(this.sourcing, index, facts) : []]);
+      const events = Claims.decide({ type: 'RequestClaim', data: facts }, requested.state, { ...decisionContext, listedClaims });
+      if (index) await this.sourcing.append(index, ServiceIndex.decide({ type: 'ListClaim', data: { claimId, ...Claims.claimKeyOf(facts) } }, index.state), context);
+      await this.sourcing.append(requested, events, context);
+    });
     return { claimId };
   }
 }
@@ -217,7 +236,7 @@ export class AdjustClaimHandler implements ICommandHandler<AdjustClaim> {
         ]);
         const domainCommand: Claims.ClaimCommand = command.type === 'ApproveAdjustments' ? { type: command.type, data: { by } } : { type: command.type, data: { cause: command.data.cause, by } };
         // The card and the yearly limits were weighed when the claim was decided; a recomputation re-assesses the amount only.
-        return Claims.decide(domainCommand, current, { policyOn, beneficiary, card: cardAggregate.initial, ledger: ledgerAggregate.initial });
+        return Claims.decide(domainCommand, current, { policyOn, beneficiary, card: cardAggregate.initial, ledger: ledgerAggregate.initial, today: todayInVietnam(), listedClaims: [] });
       },
       context,
     );

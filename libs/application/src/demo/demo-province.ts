@@ -200,6 +200,8 @@ export async function generateDemoProvince(commands: CommandBus, options: DemoOp
     }
 
     // Admissions: the visits of groups 1–5, then group 6 stays until the year's meal days are reached.
+    // Each goes to a different person, on the card issued above (reissues come after the last
+    // admission), so no stay overlaps another.
     const stays: { person: Person; days: number }[] = [];
     for (const [groupKey, count] of Object.entries(DEMO_FIGURES.visitsByGroup)) {
       for (let n = 0; n < count; n++) stays.push({ person: nextServed(Number(groupKey) as BeneficiaryGroup), days: between(3, 14) });
@@ -217,7 +219,10 @@ export async function generateDemoProvince(commands: CommandBus, options: DemoOp
         phase: 'admissions',
         run: async () => {
           const { admissionId } = await commands.execute(
-            new RecordAdmission({ beneficiaryId: person.beneficiaryId!, facility: 'Bệnh viện Đa khoa tỉnh Lạng Sơn', admittedOn }, ctx(DEMO_ACTORS.clerk, id(`admit-${n}`))),
+            new RecordAdmission(
+              { beneficiaryId: person.beneficiaryId!, cardNumber: person.cardNumber, facility: 'Bệnh viện Đa khoa tỉnh Lạng Sơn', admittedOn },
+              ctx(DEMO_ACTORS.clerk, id(`admit-${n}`)),
+            ),
           );
           await commands.execute(new ActOnAdmission(admissionId, { type: 'RecordDischarge', data: { dischargedOn } }, ctx(DEMO_ACTORS.clerk, id(`discharge-${n}`))));
           const approved = await commands.execute(new ActOnAdmission(admissionId, { type: 'ApproveAdmissionAllowances' }, ctx(DEMO_ACTORS.approver, id(`approve-stay-${n}`))));

@@ -145,7 +145,7 @@ class Played {
       const admissionId = idFromCommand(commandId, 'admission');
       const admittedOn = date(stay.month, stay.day);
       await unlessRefused(async () => {
-        await this.bus.execute(new RecordAdmission({ beneficiaryId: ids[stay.person]!, facility: 'Bệnh viện Đa khoa tỉnh', admittedOn }, context(CLERK, commandId)));
+        await this.bus.execute(new RecordAdmission({ beneficiaryId: ids[stay.person]!, cardNumber: `LS-${stay.person}`, facility: 'Bệnh viện Đa khoa tỉnh', admittedOn }, context(CLERK, commandId)));
         await this.bus.execute(new ActOnAdmission(admissionId, { type: 'RecordDischarge', data: { dischargedOn: date(stay.month, stay.day + stay.nights) } }, context(CLERK, `${commandId}-discharge`)));
         await this.bus.execute(new ActOnAdmission(admissionId, { type: 'ApproveAdmissionAllowances' }, context(APPROVER, `${commandId}-approval`)));
       });

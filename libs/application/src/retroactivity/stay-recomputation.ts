@@ -1,5 +1,6 @@
 import { Admissions, AnnualCapLedger, type BeneficiaryGroup, Beneficiaries, Cards, Claims, type PolicyVersion } from '#domain';
 import type { ClaimRecord, RegisterRecord, StayRecord } from '#read-models';
+import { todayInVietnam } from '../today.js';
 
 /** One regime of one stay that a retroactive change alters: an adjustment of an approved stay, or a fresh entitlement of one awaiting approval. */
 export interface StayChange {
@@ -81,6 +82,7 @@ function previewStayChanges(
     const events = Admissions.decide({ type: 'RecomputeEntitlements', data: { cause, by: 'preview' } }, state, {
       policyOn,
       groupOn: (date) => Beneficiaries.groupOn(beneficiary, date),
+      today: todayInVietnam(),
     });
     const base = { admissionId: stay.admissionId, beneficiaryId: stay.beneficiaryId };
     for (const event of events) {
@@ -124,7 +126,7 @@ function previewClaimChanges(
       facts: claim.facts as unknown as Claims.ClaimFacts,
       approval: { amount, approvedBy: [], policyVersionId, clause, basis, partial: false, overCap, ...(group ? { group: group as BeneficiaryGroup } : {}), ...(capped ? { limit: { cap: basis } } : {}) },
     };
-    const context = { policyOn, beneficiary, card: Cards.initialCard, ledger: AnnualCapLedger.initialAnnualCapLedger };
+    const context = { policyOn, beneficiary, card: Cards.initialCard, ledger: AnnualCapLedger.initialAnnualCapLedger, today: todayInVietnam(), listedClaims: [] };
     for (const event of Claims.decide({ type: 'RecomputeEntitlements', data: { cause, by: 'preview' } }, state, context)) {
       if (event.type !== 'AdjustmentEntitled') continue;
       const { regimeId, serviceDate, previous, next, difference } = event.data;

@@ -1,17 +1,30 @@
 import { readFileSync } from 'node:fs';
+import * as Cards from '../cards/card.js';
 import { policyInForce } from '../policy/entitlement.js';
 import { parsePolicyVersion } from '../policy/parse-policy-version.js';
 import type { BeneficiaryGroup, PolicyVersion } from '../policy/policy-version.js';
-import { type AdmissionContext, type AdmissionEvent, decide, evolve, initialAdmission } from './admission.js';
+import { deciderSpec } from '../testing/decider.fixture.js';
+import { type Admission, type AdmissionCommand, type AdmissionContext, type AdmissionEvent, decide, evolve, initialAdmission, type StaySpan } from './admission.js';
 
 const resolution24 = parsePolicyVersion(JSON.parse(readFileSync('policies/lang-son-resolution-24-2024.json', 'utf8')));
-const context = (groupOn: (date: string) => BeneficiaryGroup | undefined, versions: readonly PolicyVersion[] = [resolution24]): AdmissionContext => ({
+/** The day the specs run on, whatever the clock says. */
+const TODAY = '2025-12-31';
+const cardIssued: Cards.CardEvent = { type: 'CardIssued', data: { cardNumber: 'LS-000001', beneficiaryId: 'b-001', validFrom: '2025-01-01', validTo: '2029-12-31' } };
+const cardOf = (...events: readonly Cards.CardEvent[]): Cards.Card => events.reduce(Cards.evolve, Cards.initialCard);
+const context = (groupOn: (date: string) => BeneficiaryGroup | undefined, versions: readonly PolicyVersion[] = [resolution24], recording: Partial<AdmissionContext> = {}): AdmissionContext => ({
   policyOn: (date) => policyInForce(versions, date),
   groupOn,
+  today: TODAY,
+  card: cardOf(cardIssued),
+  otherStays: [],
+  ...recording,
 });
 const group3UntilJuly = (date: string): BeneficiaryGroup | undefined => (date < '2025-01-01' ? undefined : date < '2025-07-01' ? 3 : 4);
 
-const admitted: AdmissionEvent = { type: 'AdmissionRecorded', data: { admissionId: 'adm-1', beneficiaryId: 'b-001', facility: 'Bệnh viện Đa khoa tỉnh Lạng Sơn', admittedOn: '2025-06-29', recordedBy: 'clerk-1' } };
+const admitted: AdmissionEvent = {
+  type: 'AdmissionRecorded',
+  data: { admissionId: 'adm-1', beneficiaryId: 'b-001', cardNumber: 'LS-000001', facility: 'Bệnh viện Đa khoa tỉnh Lạng Sơn', admittedOn: '2025-06-29', recordedBy: 'clerk-1' },
+};
 const given = (events: readonly AdmissionEvent[]) => events.reduce(evolve, initialAdmission);
 
 describe('admissions', () => {
@@ -262,5 +275,51 @@ describe('recomputing a stay after a retroactive change', () => {
     const approval = decide({ type: 'ApproveAdjustments', data: { by: 'head-2' } }, given(adjusted), after);
     expect(approval).toEqual([{ type: 'AdjustmentsApproved', data: { adjustmentIds: ['adm-1-a-1', 'adm-1-b-2'], by: 'head-2' } }]);
     expect(() => decide({ type: 'ApproveAdjustments', data: { by: 'head-2' } }, given([...adjusted, ...approval]), after)).toThrow(expect.objectContaining({ rule: 'NoAdjustmentPending' }));
+  });
+});
+
+describe('recording only what happened, once, on a valid card', () => {
+  const admissions = (recording: Partial<AdmissionContext> = {}) =>
+    deciderSpec<AdmissionCommand, AdmissionEvent, Admission>({ decide: (command, state) => decide(command, state, context(group3UntilJuly, [resolution24], recording)), evolve, initialState: initialAdmission });
+  const record = (data: Partial<Extract<AdmissionEvent, { type: 'AdmissionRecorded' }>['data']> = {}): AdmissionCommand => ({ type: 'RecordAdmission', data: { ...admitted.data, ...data } });
+  const recorded = (data: Partial<Extract<AdmissionEvent, { type: 'AdmissionRecorded' }>['data']> = {}): AdmissionEvent => ({ type: 'AdmissionRecorded', data: { ...admitted.data, ...data } });
+  const discharged: AdmissionEvent = { type: 'DischargeRecorded', data: { dischargedOn: '2025-07-02', recordedBy: 'clerk-1' } };
+
+  it('refuses an admission, a discharge or a correction dated after today, naming the field; today itself is fine', () => {
+    admissions({ today: '2025-06-28' }).given([]).when(record()).thenThrows({ rule: 'DateInFuture', field: 'admittedOn' });
+    admissions({ today: '2025-06-29' }).given([]).when(record()).then([recorded()]);
+    admissions({ today: '2025-07-01' }).given([admitted]).when({ type: 'RecordDischarge', data: { dischargedOn: '2025-07-02', by: 'clerk-1' } }).thenThrows({ rule: 'DateInFuture', field: 'dischargedOn' });
+    const correction = (admittedOn: string, dischargedOn: string): AdmissionCommand => ({ type: 'CorrectAdmissionDates', data: { admittedOn, dischargedOn, reason: 'letter', by: 'clerk-2' } });
+    admissions({ today: '2025-07-03' }).given([admitted, discharged]).when(correction('2025-06-29', '2025-07-04')).thenThrows({ rule: 'DateInFuture', field: 'dischargedOn' });
+    admissions({ today: '2025-07-03' }).given([admitted, discharged]).when(correction('2025-07-04', '2025-07-04')).thenThrows({ rule: 'DateInFuture', field: 'admittedOn' });
+  });
+
+  it('records the card used, and refuses one missing, not the beneficiary’s, or not valid on the admission date', () => {
+    admissions().given([]).when(record({ cardNumber: undefined })).thenThrows({ rule: 'InvalidInput', field: 'cardNumber' });
+    admissions({ card: Cards.initialCard }).given([]).when(record()).thenThrows({ rule: 'CardNotValidOnServiceDate', field: 'cardNumber' });
+    const someoneElses = cardOf({ ...cardIssued, data: { ...cardIssued.data, beneficiaryId: 'b-002' } } as Cards.CardEvent);
+    admissions({ card: someoneElses }).given([]).when(record()).thenThrows({ rule: 'CardNotValidOnServiceDate', field: 'cardNumber' });
+    const revokedBefore = cardOf(cardIssued, { type: 'CardRevoked', data: { reason: 'lost', on: '2025-06-01' } });
+    admissions({ card: revokedBefore }).given([]).when(record()).thenThrows({ rule: 'CardNotValidOnServiceDate', field: 'cardNumber' });
+    const replacedAfter = cardOf(cardIssued, { type: 'CardReplaced', data: { byCardNumber: 'LS-000001-R', reason: 'lost', on: '2025-07-01', newCardValidTo: '2029-12-31' } });
+    admissions({ card: replacedAfter }).given([]).when(record()).then([recorded()]);
+    const notYetValid = cardOf({ ...cardIssued, data: { ...cardIssued.data, validFrom: '2025-07-01' } } as Cards.CardEvent);
+    admissions({ card: notYetValid }).given([]).when(record()).thenThrows({ rule: 'CardNotValidOnServiceDate', field: 'cardNumber' });
+  });
+
+  it('refuses a stay overlapping another of the beneficiary’s, one not yet discharged running on', () => {
+    const overlapping = (other: StaySpan) => admissions({ otherStays: [other] }).given([]).when(record());
+    overlapping({ admissionId: 'adm-0', admittedOn: '2025-06-25', dischargedOn: '2025-06-29' }).thenThrows({ rule: 'OverlappingStay', field: 'admittedOn' });
+    overlapping({ admissionId: 'adm-0', admittedOn: '2025-06-01' }).thenThrows({ rule: 'OverlappingStay', field: 'admittedOn' });
+    // The new stay is not discharged yet, so a later stay already recorded overlaps it too.
+    overlapping({ admissionId: 'adm-2', admittedOn: '2025-07-10', dischargedOn: '2025-07-12' }).thenThrows({ rule: 'OverlappingStay', field: 'admittedOn' });
+    overlapping({ admissionId: 'adm-0', admittedOn: '2025-06-20', dischargedOn: '2025-06-28' }).then([recorded()]);
+  });
+
+  it('records an overlapping stay marked deliberate, with its reason; a blank reason is refused', () => {
+    const other = { admissionId: 'adm-0', admittedOn: '2025-06-25', dischargedOn: '2025-06-29' };
+    const reason = 'transferred to the central hospital the same day';
+    admissions({ otherStays: [other] }).given([]).when(record({ deliberateReason: reason })).then([recorded({ deliberateReason: reason })]);
+    admissions({ otherStays: [other] }).given([]).when(record({ deliberateReason: ' ' })).thenThrows({ rule: 'InvalidInput', field: 'deliberateReason' });
   });
 });

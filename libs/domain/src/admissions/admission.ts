@@ -1,6 +1,7 @@
+import { type Card, initialCard, requirePresentedCard } from '../cards/card.js';
 import { type DailySegment, dailyAllowanceFor, fixedAmountFor } from '../policy/entitlement.js';
 import type { BeneficiaryGroup, PolicyVersion } from '../policy/policy-version.js';
-import { requireDate, requireStay, requireText, RuleViolated } from '../rule-violated.js';
+import { requireDate, requireNotAfterToday, requireStay, requireText, RuleViolated } from '../rule-violated.js';
 
 /**
  * An inpatient stay. On discharge the visit allowance (regime a, once, on the admission date) and
@@ -50,7 +51,17 @@ export interface AdjustmentEntitledData {
 export type AdmissionEvent =
   | {
       readonly type: 'AdmissionRecorded';
-      readonly data: { readonly admissionId: string; readonly beneficiaryId: string; readonly facility: string; readonly admittedOn: string; readonly recordedBy: string };
+      readonly data: {
+        readonly admissionId: string;
+        readonly beneficiaryId: string;
+        /** The health card used; named since schema version 3, unknown for stays recorded before. */
+        readonly cardNumber?: string;
+        readonly facility: string;
+        readonly admittedOn: string;
+        readonly recordedBy: string;
+        /** Why the clerk records it although it overlaps another stay of the beneficiary (see `OverlappingStay`). */
+        readonly deliberateReason?: string;
+      };
     }
   | { readonly type: 'DischargeRecorded'; readonly data: { readonly dischargedOn: string; readonly recordedBy: string } }
   | { readonly type: 'AdmissionDatesCorrected'; readonly data: { readonly admittedOn: string; readonly dischargedOn: string; readonly reason: string; readonly recordedBy: string } }
@@ -94,10 +105,28 @@ export function admissionStreamId(admissionId: string): string {
   return `admission-${admissionId}`;
 }
 
-/** What the decision needs to know beyond the stream: policy and classification over time. */
+/** Another stay of the same beneficiary, as far as it is known: one not yet discharged runs on. */
+export interface StaySpan {
+  readonly admissionId: string;
+  readonly admittedOn: string;
+  readonly dischargedOn?: string;
+}
+
+/** What the decision needs to know beyond the stream. */
 export interface AdmissionContext {
   readonly policyOn: (date: string) => PolicyVersion | undefined;
   readonly groupOn: (date: string) => BeneficiaryGroup | undefined;
+  /** The day it is in the province: no stay is recorded with dates still to come. */
+  readonly today: string;
+  /** Recording only: the state of the card the admission names. */
+  readonly card?: Card;
+  /** Recording only: the beneficiary's other stays, not rejected. */
+  readonly otherStays?: readonly StaySpan[];
+}
+
+/** Whether two stays share a day; a stay not yet discharged is open-ended. */
+export function staysOverlap(one: Omit<StaySpan, 'admissionId'>, other: Omit<StaySpan, 'admissionId'>): boolean {
+  return (one.dischargedOn === undefined || other.admittedOn <= one.dischargedOn) && (other.dischargedOn === undefined || one.admittedOn <= other.dischargedOn);
 }
 
 export type AdmissionRule =
@@ -107,6 +136,9 @@ export type AdmissionRule =
   | 'AlreadyDischarged'
   | 'DischargeBeforeAdmission'
   | 'NotABeneficiaryOnAdmission'
+  | 'CardNotValidOnServiceDate'
+  | 'DateInFuture'
+  | 'OverlappingStay'
   | 'AllowancesAlreadyDecided'
   | 'NoAllowanceEntitled'
   | 'ApprovingOwnRequest'
@@ -223,9 +255,25 @@ function recompute(state: Exclude<Admission, { status: 'none' }>, cause: Adjustm
 function requireStayDates(admittedOn: string, dischargedOn: string, beneficiaryId: string, context: AdmissionContext): void {
   requireDate(admittedOn, 'admittedOn');
   requireDate(dischargedOn, 'dischargedOn');
+  requireNotAfterToday(admittedOn, 'admittedOn', context.today);
+  requireNotAfterToday(dischargedOn, 'dischargedOn', context.today);
   requireStay(admittedOn, dischargedOn, 'dischargedOn', 'DischargeBeforeAdmission');
   if (context.groupOn(admittedOn) === undefined) {
     throw new RuleViolated<AdmissionRule>('NotABeneficiaryOnAdmission', `beneficiary ${beneficiaryId} held no group on ${admittedOn}`, 'admittedOn');
+  }
+}
+
+/**
+ * A stay overlapping another of the beneficiary's is refused, unless the clerk says why it is
+ * meant (a transfer between hospitals, say). The new stay is not discharged yet, so it runs on
+ * from its admission date.
+ */
+function requireDeliberateIfOverlapping(data: { readonly admittedOn: string; readonly deliberateReason?: string }, otherStays: readonly StaySpan[]): void {
+  if (data.deliberateReason !== undefined) return requireText(data.deliberateReason, 'deliberateReason');
+  const overlapped = otherStays.find((other) => staysOverlap({ admittedOn: data.admittedOn }, other));
+  if (overlapped) {
+    const until = overlapped.dischargedOn ?? 'not yet discharged';
+    throw new RuleViolated<AdmissionRule>('OverlappingStay', `the stay overlaps admission ${overlapped.admissionId} (${overlapped.admittedOn} to ${until}); mark it deliberate with a reason to record it`, 'admittedOn');
   }
 }
 
@@ -233,11 +281,14 @@ export function decide(command: AdmissionCommand, state: Admission, context: Adm
   if (command.type === 'RecordAdmission') {
     const data = command.data;
     if (state.status !== 'none') throw new RuleViolated<AdmissionRule>('AlreadyRecorded', `admission ${state.admissionId} is already recorded`);
-    for (const field of ['admissionId', 'beneficiaryId', 'facility', 'recordedBy'] as const) requireText(data[field], field);
+    for (const field of ['admissionId', 'beneficiaryId', 'cardNumber', 'facility', 'recordedBy'] as const) requireText(data[field], field);
     requireDate(data.admittedOn, 'admittedOn');
+    requireNotAfterToday(data.admittedOn, 'admittedOn', context.today);
     if (context.groupOn(data.admittedOn) === undefined) {
       throw new RuleViolated<AdmissionRule>('NotABeneficiaryOnAdmission', `beneficiary ${data.beneficiaryId} held no group on ${data.admittedOn}`, 'admittedOn');
     }
+    requirePresentedCard(context.card ?? initialCard, { cardNumber: data.cardNumber, beneficiaryId: data.beneficiaryId, date: data.admittedOn }, 'CardNotValidOnServiceDate');
+    requireDeliberateIfOverlapping(data, context.otherStays ?? []);
     return [{ type: 'AdmissionRecorded', data }];
   }
   if (state.status === 'none') throw new RuleViolated<AdmissionRule>('NotAdmitted', 'no such admission');

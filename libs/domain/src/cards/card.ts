@@ -58,6 +58,16 @@ export function cardValidOn(card: Card, date: string): boolean {
   return card.closedOn === undefined || date < card.closedOn;
 }
 
+/**
+ * A card presented for a service (an admission, a claim) must be the beneficiary's own and valid
+ * on the service date; otherwise the command is refused under `rule`, naming the card.
+ */
+export function requirePresentedCard(card: Card, presented: { readonly cardNumber?: string; readonly beneficiaryId?: string; readonly date: string }, rule: string): void {
+  if (card.status === 'none') throw new RuleViolated('UnknownCard', `no card ${presented.cardNumber} was issued`, 'cardNumber');
+  if (card.beneficiaryId === presented.beneficiaryId && cardValidOn(card, presented.date)) return;
+  throw new RuleViolated(rule, `card ${presented.cardNumber} is not a valid card of beneficiary ${presented.beneficiaryId} on ${presented.date}`, 'cardNumber');
+}
+
 export function evolve(state: Card, event: CardEvent): Card {
   switch (event.type) {
     case 'CardIssued':

@@ -5,7 +5,21 @@ import * as AnnualCapLedger from '../drug-reimbursements/annual-cap-ledger.js';
 import { policyInForce } from '../policy/entitlement.js';
 import { parsePolicyVersion } from '../policy/parse-policy-version.js';
 import { deciderSpec } from '../testing/decider.fixture.js';
-import { type Claim, type ClaimApproval, type ClaimCommand, type ClaimContext, type ClaimEvent, type ClaimFacts, claimStreamId, claimYear, decide, evolve, initialClaim } from './claim.js';
+import {
+  type Claim,
+  type ClaimApproval,
+  type ClaimCommand,
+  type ClaimContext,
+  type ClaimEvent,
+  type ClaimFacts,
+  claimKeyOf,
+  claimStreamId,
+  claimYear,
+  decide,
+  evolve,
+  initialClaim,
+  type ListedClaim,
+} from './claim.js';
 
 const resolution24 = parsePolicyVersion(JSON.parse(readFileSync('policies/lang-son-resolution-24-2024.json', 'utf8')));
 const clause = (letter: string): string => `Regulation attached to Resolution 24/2024, regime ${letter}`;
@@ -41,12 +55,17 @@ const maiCard = cardOf('LS-000006', 'b-006');
 const CAP_G4 = 30000000;
 const reservedOfCap = (requestId: string, amount: number): AnnualCapLedger.AnnualCapEvent => ({ type: 'CapReserved', data: { requestId, amount, cap: CAP_G4, overCap: 0 } });
 
-function contextOf(beneficiary: Beneficiaries.Beneficiary, card: readonly Cards.CardEvent[], ledger: readonly AnnualCapLedger.AnnualCapEvent[] = []): ClaimContext {
+/** The day the specs run on, whatever the clock says. */
+const TODAY = '2025-12-31';
+
+function contextOf(beneficiary: Beneficiaries.Beneficiary, card: readonly Cards.CardEvent[], ledger: readonly AnnualCapLedger.AnnualCapEvent[] = [], listedClaims: readonly ListedClaim[] = []): ClaimContext {
   return {
     policyOn: (date) => policyInForce([resolution24], date),
     beneficiary,
     card: card.reduce(Cards.evolve, Cards.initialCard),
     ledger: ledger.reduce(AnnualCapLedger.evolve, AnnualCapLedger.initialAnnualCapLedger),
+    today: TODAY,
+    listedClaims,
   };
 }
 const forMinh = (ledger: readonly AnnualCapLedger.AnnualCapEvent[] = []) => contextOf(minh, [minhCard], ledger);
@@ -174,6 +193,27 @@ describe('requesting a claim', () => {
     claims(contextOf(minh, [minhCard, { type: 'CardRevoked', data: { reason: 'left office', on: '2025-02-15' } }])).given([]).when(request(seriousIllness)).then([requested(seriousIllness)]);
   });
 
+  it('refuses a service date, or the last day of a stay, after today; today itself is fine', () => {
+    claims({ ...forMinh(), today: '2025-02-13' }).given([]).when(request(seriousIllness)).thenThrows({ rule: 'DateInFuture', field: 'serviceDate' });
+    claims({ ...forMinh(), today: '2025-02-14' }).given([]).when(request(seriousIllness)).then([requested(seriousIllness)]);
+    claims({ ...forMinh(), today: '2025-05-12' }).given([]).when(request(convalescence)).thenThrows({ rule: 'DateInFuture', field: 'until' });
+  });
+
+  it('refuses a claim repeating a recorded one’s regime, service date and amount, unless marked deliberate with a reason', () => {
+    const recorded = (facts: ClaimFacts): ListedClaim => ({ claimId: 'cl-earlier', ...claimKeyOf(facts) });
+    const repeated = contextOf(minh, [minhCard], [], [recorded(congressCheck)]);
+    claims(repeated).given([]).when(request(congressCheck)).thenThrows({ rule: 'DuplicateClaim', field: 'serviceDate' });
+    claims(repeated).given([]).when(request({ ...congressCheck, cost: 2400000 })).then([requested({ ...congressCheck, cost: 2400000 })]);
+    claims(repeated).given([]).when(request({ ...congressCheck, serviceDate: '2025-09-16' })).then([requested({ ...congressCheck, serviceDate: '2025-09-16' })]);
+    const meant = { ...congressCheck, deliberateReason: 'a second check ordered by the council' };
+    claims(repeated).given([]).when(request(meant)).then([requested(meant)]);
+    claims(repeated).given([]).when(request({ ...congressCheck, deliberateReason: '' })).thenThrows({ rule: 'InvalidInput', field: 'deliberateReason' });
+    // A fixed-rate regime asks no amount: the same regime on the same day is the repeat.
+    claims(contextOf(minh, [minhCard], [], [recorded(healthCheck)])).given([]).when(request(healthCheck)).thenThrows({ rule: 'DuplicateClaim' });
+    // A retried request finds itself listed, which is no repeat.
+    claims(contextOf(minh, [minhCard], [], [{ ...recorded(congressCheck), claimId: congressCheck.claimId }])).given([]).when(request(congressCheck)).then([requested(congressCheck)]);
+  });
+
   it('names the field of a malformed request', () => {
     const spec = claims(forMinh());
     spec.given([]).when(request({ ...seriousIllness, claimId: ' ' })).thenThrows({ rule: 'InvalidInput', field: 'claimId' });
@@ -183,7 +223,7 @@ describe('requesting a claim', () => {
     spec.given([]).when(request({ ...seriousIllness, cardNumber: undefined })).thenThrows({ rule: 'InvalidInput', field: 'cardNumber' });
     spec.given([]).when(request({ ...convalescence, until: undefined })).thenThrows({ rule: 'InvalidInput', field: 'until' });
     spec.given([]).when(request({ ...convalescence, until: '2025-05-04' })).thenThrows({ rule: 'InvalidInput', field: 'until', message: 'until 2025-05-04 is before 2025-05-05' });
-    spec.given([]).when(request({ ...convalescence, until: '2026-12-31' })).thenThrows({ rule: 'InvalidInput', field: 'until', message: 'a stay of 606 days is longer than 366: record it in parts' });
+    claims({ ...forMinh(), today: '2099-12-31' }).given([]).when(request({ ...convalescence, until: '2026-12-31' })).thenThrows({ rule: 'InvalidInput', field: 'until', message: 'a stay of 606 days is longer than 366: record it in parts' });
     spec.given([]).when(request({ ...convalescence, until: '9999-12-31' })).thenThrows({ rule: 'InvalidInput', field: 'until' });
     spec.given([]).when(request({ ...hospitalFees, outOfPocket: undefined })).thenThrows({ rule: 'InvalidInput', field: 'outOfPocket' });
     spec.given([]).when(request({ ...congressCheck, cost: undefined })).thenThrows({ rule: 'InvalidInput', field: 'cost', message: 'cost is required for this regime' });

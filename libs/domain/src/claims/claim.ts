@@ -1,5 +1,5 @@
 import { type Beneficiary, groupOn } from '../beneficiaries/beneficiary.js';
-import { type Card, cardValidOn } from '../cards/card.js';
+import { type Card, requirePresentedCard } from '../cards/card.js';
 import type { AdjustmentCause } from '../admissions/admission.js';
 import { type AnnualCapLedger, timesUsed } from '../drug-reimbursements/annual-cap-ledger.js';
 import {
@@ -14,7 +14,7 @@ import {
   staffAllowanceFor,
 } from '../policy/entitlement.js';
 import type { BeneficiaryGroup, PolicyVersion, RegimeDefinition } from '../policy/policy-version.js';
-import { requireDate, requireStay, requireText, RuleViolated } from '../rule-violated.js';
+import { requireDate, requireNotAfterToday, requireStay, requireText, RuleViolated } from '../rule-violated.js';
 
 /**
  * A claim under one of the regimes other than the admission allowances (a, b): convalescence (c),
@@ -51,6 +51,30 @@ export interface ClaimFacts {
   readonly staff?: { readonly name: string; readonly role: string };
   readonly quantity?: number;
   readonly requestedBy: string;
+  /** Why the clerk records it although a claim with the same key is already recorded (see `DuplicateClaim`). */
+  readonly deliberateReason?: string;
+}
+
+/** What makes two claims of one beneficiary the same request: regime, service date and the amount asked. */
+export interface ClaimKey {
+  readonly regimeId: string;
+  readonly serviceDate: string;
+  /** The actual cost, or what was paid out of pocket; absent for fixed-rate regimes. */
+  readonly amount?: number;
+}
+
+/** A claim already recorded for the beneficiary, by its key. */
+export type ListedClaim = ClaimKey & { readonly claimId: string };
+
+export function claimKeyOf(facts: ClaimFacts): ClaimKey {
+  const amount = facts.cost ?? facts.outOfPocket;
+  return { regimeId: facts.regimeId, serviceDate: facts.serviceDate, ...(amount === undefined ? {} : { amount }) };
+}
+
+/** The listed claims other than `facts` itself that repeat its key. */
+export function repeatsOf(facts: ClaimFacts, listed: readonly ListedClaim[]): ListedClaim[] {
+  const key = claimKeyOf(facts);
+  return listed.filter((other) => other.claimId !== facts.claimId && other.regimeId === key.regimeId && other.serviceDate === key.serviceDate && other.amount === key.amount);
 }
 
 export interface ClaimApproval {
@@ -134,6 +158,10 @@ export interface ClaimContext {
   readonly card: Card;
   /** What the beneficiary has used of this regime in the service date's year. */
   readonly ledger: AnnualCapLedger;
+  /** The day it is in the province: no claim is requested for a service still to come. */
+  readonly today: string;
+  /** The beneficiary's claims already recorded, to refuse one requested twice (requests only). */
+  readonly listedClaims: readonly ListedClaim[];
 }
 
 export type ClaimRule =
@@ -159,6 +187,8 @@ export type ClaimRule =
   | 'NotABeneficiaryOnServiceDate'
   | 'DeceasedBeforeServiceDate'
   | 'CardNotValidOnServiceDate'
+  | 'DateInFuture'
+  | 'DuplicateClaim'
   | 'NothingOwed'
   | 'NoAdjustmentPending'
   | 'InvalidInput';
@@ -200,12 +230,7 @@ function checkEligibility(facts: ClaimFacts, context: ClaimContext, checkCard: b
   }
   const group = groupOn(beneficiary, facts.serviceDate);
   if (group === undefined) throw refused('NotABeneficiaryOnServiceDate', `beneficiary ${beneficiary.id} held no group on ${facts.serviceDate}`, 'serviceDate');
-  if (checkCard) {
-    if (card.status === 'none') throw refused('UnknownCard', `no card ${facts.cardNumber} was issued`, 'cardNumber');
-    if (card.beneficiaryId !== beneficiary.id || !cardValidOn(card, facts.serviceDate)) {
-      throw refused('CardNotValidOnServiceDate', `card ${facts.cardNumber} is not a valid card of beneficiary ${beneficiary.id} on ${facts.serviceDate}`, 'cardNumber');
-    }
-  }
+  if (checkCard) requirePresentedCard(card, { cardNumber: facts.cardNumber, beneficiaryId: beneficiary.id, date: facts.serviceDate }, 'CardNotValidOnServiceDate');
   return group;
 }
 
@@ -302,6 +327,15 @@ export function assessClaim(facts: ClaimFacts, context: ClaimContext, options: {
   }
 }
 
+/** A claim repeating a recorded one's key is refused, unless the clerk says why it is meant. */
+function requireDeliberateIfRepeated(facts: ClaimFacts, listed: readonly ListedClaim[]): void {
+  if (facts.deliberateReason !== undefined) return requireText(facts.deliberateReason, 'deliberateReason');
+  const repeated = repeatsOf(facts, listed)[0];
+  if (repeated) {
+    throw refused('DuplicateClaim', `claim ${repeated.claimId} already asks for regime ${facts.regimeId} on ${facts.serviceDate} for the same amount; mark it deliberate with a reason to record it again`, 'serviceDate');
+  }
+}
+
 function requireApprover(state: Exclude<Claim, { status: 'none' }>, by: string): void {
   requireText(by, 'by');
   if (by === state.facts.requestedBy) throw refused('ApprovingOwnRequest', `${by} requested claim ${state.facts.claimId} and cannot also decide it`);
@@ -384,7 +418,13 @@ export function decide(command: ClaimCommand, state: Claim, context: ClaimContex
     const facts = command.data;
     for (const field of ['claimId', 'regimeId', 'requestedBy'] as const) requireText(facts[field], field);
     requireDate(facts.serviceDate, 'serviceDate');
+    requireNotAfterToday(facts.serviceDate, 'serviceDate', context.today);
+    if (facts.until !== undefined) {
+      requireDate(facts.until, 'until');
+      requireNotAfterToday(facts.until, 'until', context.today);
+    }
     assessClaim(facts, context);
+    requireDeliberateIfRepeated(facts, context.listedClaims);
     return [{ type: 'ClaimRequested', data: facts }];
   }
   if (state.status === 'none') throw refused('NoSuchClaim', 'no such claim');
