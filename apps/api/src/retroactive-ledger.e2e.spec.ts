@@ -1,0 +1,174 @@
+import { policyVersionFrom } from '../../../test/support/retroactive-changes.js';
+import { API_BACKENDS, caughtUp, type client, leavesLogUnchanged, ok, type RunningApi, signInPeople, startApi } from './testing/api-backends.fixture.js';
+
+type People = Record<'admin' | 'secondAdmin' | 'clerk' | 'approver' | 'finance' | 'auditor', ReturnType<typeof client>>;
+type Spending = { regimeCode: string; group: number; administrativeUnit: string; committed: number; paid: number };
+
+const PEOPLE = {
+  secondAdmin: ['quan', ['administrator']],
+  clerk: ['lan', ['clerk']],
+  approver: ['hoa', ['approver']],
+  finance: ['thu', ['finance']],
+  auditor: ['kiem', ['auditor']],
+} as const;
+
+/** Group 3's visit allowance raised to 900,000 and meals to 250,000 a day for every group, from 2025-07-01. */
+const raise = policyVersionFrom('lang-son/group-3-raise-2025', '2025-07-01', { visit: { 3: 900_000 }, mealRate: 250_000 });
+/** The district secretary becomes a commune secretary in group 4 from 2025-07-01; a district deputy's title is no longer covered. */
+const plan = {
+  planId: 'two-tier-2025-07',
+  title: 'Chính quyền địa phương hai cấp',
+  decisionNumber: '759/QĐ-TTg',
+  effectiveFrom: '2025-07-01',
+  titles: [
+    { title: 'Bí thư Huyện ủy', becomes: { title: 'Bí thư Đảng ủy xã', group: 4 } },
+    { title: 'Phó Trưởng phòng cấp huyện', becomes: { title: 'Chuyên viên cấp xã', group: null } },
+  ],
+  units: {},
+};
+
+const cardOf = (key: string) => `LS-${key.toUpperCase()}`;
+
+async function enrolWithCard(as: People, key: string, fullName: string, nationalId: string, title: string, group: number): Promise<string> {
+  // The national id carries the year of birth (its 5th and 6th digits).
+  const { beneficiaryId } = await ok(as.clerk.post('/beneficiaries', { fullName, dateOfBirth: `19${nationalId.slice(4, 6)}-05-12`, nationalId, title, administrativeUnit: 'Huyện Cao Lộc', group, from: '2025-01-01' }), 201);
+  await ok(as.clerk.post('/cards', { cardNumber: cardOf(key), beneficiaryId, validFrom: '2025-01-01', validTo: '2029-12-31' }), 201);
+  return beneficiaryId;
+}
+
+/** A stay recorded, approved and paid (visit and meals). */
+async function paidStay(as: People, key: string, beneficiaryId: string, admittedOn: string, dischargedOn: string): Promise<string> {
+  const { admissionId } = await ok(as.clerk.post('/admissions', { beneficiaryId, cardNumber: cardOf(key), facility: 'Bệnh viện Đa khoa tỉnh Lạng Sơn', admittedOn }), 201);
+  await ok(as.clerk.post(`/admissions/${admissionId}/discharge`, { dischargedOn }));
+  await ok(as.approver.post(`/admissions/${admissionId}/approval`));
+  for (const regime of ['a', 'b']) {
+    // A group the visit allowance does not cover has no visit payout to pay.
+    if ((await as.auditor.get(`/payouts/admission-${admissionId}-${regime}`)).status === 404) continue;
+    await ok(as.finance.post(`/payouts/admission-${admissionId}-${regime}/payment`, { reference: `UNC-${key}-${regime}`, paidOn: '2025-09-20' }));
+  }
+  return admissionId;
+}
+
+/** The stay's adjustments approved by an approver and their payouts paid (recoveries included, as collected). */
+async function settleAdjustments(as: People, admissionId: string): Promise<{ adjustmentId: string; regimeId: string; difference: number }[]> {
+  const { adjustments } = await ok(as.approver.post(`/admissions/${admissionId}/adjustments/approval`));
+  for (const adjustment of adjustments) {
+    if (adjustment.difference !== 0) await ok(as.finance.post(`/payouts/adjustment-${adjustment.adjustmentId}/payment`, { reference: `ADJ-${adjustment.adjustmentId}`, paidOn: '2025-12-20' }));
+  }
+  return adjustments;
+}
+
+const byGroup = (spending: Spending[]) =>
+  spending.filter((line) => line.committed !== 0 || line.paid !== 0).map((line) => [line.regimeCode, line.group, line.administrativeUnit, line.committed, line.paid]).sort();
+
+describe.each(API_BACKENDS)('retroactive changes through the API over %s', (_name, setup) => {
+  /** One official's August stay, then the raise and the plan confirmed in the order given; the budget and report by group after. */
+  const confirmedInOrder = async (order: readonly ('policy' | 'plan')[]) => {
+    const api = await startApi(setup);
+    try {
+      const as = await signInPeople(api.base, PEOPLE);
+      const secretary = await enrolWithCard(as, 'an', 'Hoàng Văn An', '020068000101', 'Bí thư Huyện ủy', 3);
+      const stay = await paidStay(as, 'an', secretary, '2025-08-04', '2025-08-06');
+      for (const change of order) {
+        await caughtUp(api);
+        if (change === 'policy') {
+          await ok(as.admin.post('/policy-versions/drafts', raise), 201);
+          await ok(as.secondAdmin.post(`/policy-versions/drafts/${encodeURIComponent(raise.id)}/confirmation`));
+        } else {
+          await ok(as.admin.post('/reorganizations', plan), 201);
+          await ok(as.secondAdmin.post(`/reorganizations/${plan.planId}/confirmation`));
+        }
+        await settleAdjustments(as, stay);
+      }
+      await caughtUp(api);
+      const budget = await ok(as.auditor.get('/budget/2025'));
+      const { position: _position, ...report } = await ok(as.auditor.get('/reports/year-end/2025'));
+      const payouts = await ok(as.auditor.get(`/payouts?beneficiaryId=${secretary}&year=2025`));
+      return { budget: byGroup(budget.spending), report, payouts };
+    } finally {
+      await api.close();
+    }
+  };
+
+  it('gives the same budget and year-end report by group whether the policy or the plan is confirmed first', async () => {
+    const policyFirst = await confirmedInOrder(['policy', 'plan']);
+    const planFirst = await confirmedInOrder(['plan', 'policy']);
+    // Group 4 from July: visit 700,000 and 3 meal days at 250,000 under the raise; everything paid for the stay counts
+    // there, and in the commune that carries the abolished district since 2025-07-01.
+    expect(policyFirst.budget).toEqual([
+      ['a', 4, 'Xã Cao Lộc', 0, 700_000],
+      ['b', 4, 'Xã Cao Lộc', 0, 750_000],
+    ]);
+    expect(planFirst.budget).toEqual(policyFirst.budget);
+    expect(planFirst.report).toEqual(policyFirst.report);
+    const visits = policyFirst.report.regimes.find((regime: { code: string }) => regime.code === 'a');
+    expect(visits).toMatchObject({ payouts: 1, people: 1, amount: 700_000, byGroup: { 4: { payouts: 1, people: 1, units: 1, amount: 700_000 } } });
+    // Every payout of the stay, first and adjustments alike, counts in group 4; each adjustment names the clause and rate it settles.
+    for (const payouts of [policyFirst.payouts, planFirst.payouts]) {
+      expect(new Set(payouts.payouts.map((payout: { group: number }) => payout.group))).toEqual(new Set([4]));
+      for (const payout of payouts.payouts.filter((p: { sourceKind: string }) => p.sourceKind === 'adjustment')) expect(payout).toMatchObject({ clause: expect.any(String), basis: expect.any(Number) });
+    }
+  }, 240_000);
+
+  describe('coverage that ends with past effect', () => {
+    let api: RunningApi;
+    let as: People;
+    beforeAll(async () => {
+      api = await startApi(setup);
+      as = await signInPeople(api.base, PEOPLE);
+    }, 60_000);
+    afterAll(() => api.close());
+
+    it('recovers what was paid after a removal, a death, and a title the plan no longer covers; previewed first, approved, and counted for no one', async () => {
+      const moved = await enrolWithCard(as, 'binh', 'Lương Thị Bình', '020170000202', 'Trưởng phòng cấp huyện', 5);
+      const died = await enrolWithCard(as, 'cuong', 'Nông Văn Cường', '020075000303', 'Chánh Văn phòng huyện', 5);
+      const deputy = await enrolWithCard(as, 'dung', 'Vi Văn Dũng', '020072000404', 'Phó Trưởng phòng cấp huyện', 6);
+      const movedStay = await paidStay(as, 'binh', moved, '2025-09-01', '2025-09-04');
+      const diedStay = await paidStay(as, 'cuong', died, '2025-08-08', '2025-08-12');
+      const deputyStay = await paidStay(as, 'dung', deputy, '2025-09-10', '2025-09-11');
+      await caughtUp(api);
+
+      // A removal dated 2025-07-01, learnt in December: previewed (nothing recorded), then recorded with its recoveries.
+      const removal = { on: '2025-07-01', reason: 'Chuyển công tác ngoài tỉnh' };
+      const preview = await leavesLogUnchanged(api, as.clerk.post(`/beneficiaries/${moved}/removal/preview`, removal), 200);
+      expect(preview.body.changes.map((c: any) => [c.admissionId, c.regimeId, c.previous.amount, c.next.amount, c.difference])).toEqual([
+        [movedStay, 'a', 600_000, 0, -600_000],
+        [movedStay, 'b', 4 * 190_000, 0, -4 * 190_000],
+      ]);
+      expect(await ok(as.clerk.post(`/beneficiaries/${moved}/removal`, removal))).toMatchObject({ staysExamined: 1, adjustments: 2 });
+      // A death on 2025-08-10: the visit on the day of admission stands, the meal days after the death are recovered.
+      expect(await ok(as.clerk.post(`/beneficiaries/${died}/death`, { on: '2025-08-10' }))).toMatchObject({ staysExamined: 1, adjustments: 1 });
+      // The plan says the deputy's new title is not covered: removed from the register on its effective date.
+      await caughtUp(api);
+      await ok(as.admin.post('/reorganizations', plan), 201);
+      const planPreview = await ok(as.admin.get(`/reorganizations/${plan.planId}/preview`));
+      expect(planPreview.reclassified.map((r: any) => [r.fullName, r.after.group])).toEqual([['Vi Văn Dũng', null]]);
+      expect(await ok(as.secondAdmin.post(`/reorganizations/${plan.planId}/confirmation`))).toMatchObject({ beneficiaries: 1, adjustments: 1 });
+      expect(await ok(as.auditor.get(`/beneficiaries/${deputy}/group?on=2025-07-01`))).toEqual({ on: '2025-07-01', group: null });
+
+      // Approved by an approver (not by the clerk who recorded them) and collected.
+      await leavesLogUnchanged(api, as.clerk.post(`/admissions/${movedStay}/adjustments/approval`), 403);
+      const deputyMeals = (await ok(as.auditor.get(`/payouts/admission-${deputyStay}-b`))).state.scheduled.amount;
+      const differences = async (stay: string) => (await settleAdjustments(as, stay)).map((a) => [a.regimeId, a.difference]);
+      expect(await differences(movedStay)).toEqual([
+        ['a', -600_000],
+        ['b', -760_000],
+      ]);
+      expect(await differences(diedStay)).toEqual([['b', -2 * 190_000]]);
+      // Group 6 has no visit allowance: only the meals were paid, and they are recovered.
+      expect(await differences(deputyStay)).toEqual([['b', -deputyMeals]]);
+      await caughtUp(api);
+
+      // Nothing net is left for the removed official and the deputy: the report counts neither; the deceased official keeps the visit and three meal days.
+      const report = await ok(as.auditor.get('/reports/year-end/2025'));
+      const regime = (code: string) => report.regimes.find((r: { code: string }) => r.code === code);
+      expect(regime('a')).toMatchObject({ payouts: 1, people: 1, amount: 600_000 });
+      expect(regime('b')).toMatchObject({ payouts: 1, people: 1, units: 3, amount: 3 * 190_000 });
+      const balances = await ok(as.auditor.get(`/beneficiaries/${moved}/balances?year=2025`));
+      expect(balances.balances.map((b: any) => [b.regimeId, b.entitled, b.paid, b.adjusted])).toEqual([
+        ['a', 0, 0, -600_000],
+        ['b', 0, 0, -760_000],
+      ]);
+    }, 240_000);
+  });
+});
