@@ -44,7 +44,7 @@ describe.each(API_BACKENDS)('services dated ahead, duplicates and the card of a 
     await leavesLogUnchanged(as.clerk.post('/admissions', admission('2025-02-10', { cardNumber: undefined })), 400, { fields: [expect.objectContaining({ field: 'cardNumber' })] });
     await leavesLogUnchanged(as.clerk.post('/admissions', admission('2025-02-10', { cardNumber: 'LS-EDGE-0002' })), 409, refusedOn('CardNotValidOnServiceDate', 'cardNumber'));
     await leavesLogUnchanged(as.clerk.post('/admissions', { ...admission('2025-02-10'), beneficiaryId: otherId, cardNumber: 'LS-EDGE-0003' }), 409, refusedOn('CardNotValidOnServiceDate', 'cardNumber'));
-    await leavesLogUnchanged(as.clerk.post('/admissions', admission('2025-02-10', { cardNumber: 'LS-NO-SUCH' })), 409, refusedOn('CardNotValidOnServiceDate', 'cardNumber'));
+    await leavesLogUnchanged(as.clerk.post('/admissions', admission('2025-02-10', { cardNumber: 'LS-NO-SUCH' })), 404, refusedOn('UnknownCard', 'cardNumber'));
     const { admissionId } = await ok(as.clerk.post('/admissions', admission('2025-02-10')), 201);
     expect(await recordedData(`/admissions/${admissionId}`, 'AdmissionRecorded')).toMatchObject({ cardNumber: card, admittedOn: '2025-02-10' });
     await ok(as.clerk.post(`/admissions/${admissionId}/discharge`, { dischargedOn: '2025-02-14' }));
