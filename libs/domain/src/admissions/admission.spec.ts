@@ -296,7 +296,7 @@ describe('recording only what happened, once, on a valid card', () => {
 
   it('records the card used, and refuses one missing, not the beneficiary’s, or not valid on the admission date', () => {
     admissions().given([]).when(record({ cardNumber: undefined })).thenThrows({ rule: 'InvalidInput', field: 'cardNumber' });
-    admissions({ card: Cards.initialCard }).given([]).when(record()).thenThrows({ rule: 'CardNotValidOnServiceDate', field: 'cardNumber' });
+    admissions({ card: Cards.initialCard }).given([]).when(record()).thenThrows({ rule: 'UnknownCard', field: 'cardNumber' });
     const someoneElses = cardOf({ ...cardIssued, data: { ...cardIssued.data, beneficiaryId: 'b-002' } } as Cards.CardEvent);
     admissions({ card: someoneElses }).given([]).when(record()).thenThrows({ rule: 'CardNotValidOnServiceDate', field: 'cardNumber' });
     const revokedBefore = cardOf(cardIssued, { type: 'CardRevoked', data: { reason: 'lost', on: '2025-06-01' } });
