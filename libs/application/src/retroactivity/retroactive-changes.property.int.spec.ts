@@ -1,7 +1,4 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { INestApplicationContext } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import fc from 'fast-check';
@@ -9,7 +6,7 @@ import { type BeneficiaryGroup, RuleViolated } from '#domain';
 import { liveSchemaOf, ProjectionRunner } from '#projections';
 import { ALL_PROJECTIONS, createReportingViews, payments, yearEndReport } from '#read-models';
 import { loadConfig, openRuntime, type Runtime } from '#runtime';
-import { createTestDatabase } from '../../../../test/support/test-database.js';
+import { API_BACKENDS } from '../../../../apps/api/src/testing/api-backends.fixture.js';
 import { policyVersionFrom } from '../../../../test/support/retroactive-changes.js';
 import { ActOnAdmission, RecordAdmission } from '../admissions/admission-commands.js';
 import { EnrolBeneficiary } from '../beneficiaries/beneficiary-commands.js';
@@ -231,17 +228,6 @@ class Played {
 
 const digest = (state: Record<string, unknown>) => createHash('sha256').update(JSON.stringify(state)).digest('hex');
 
-const BACKENDS: [string, () => Promise<{ env: NodeJS.ProcessEnv; cleanup: () => Promise<void> }>][] = [
-  ['embedded PGlite', async () => {
-    const folder = mkdtempSync(join(tmpdir(), 'hsb-world-'));
-    return { env: { PGLITE_DATA_DIR: join(folder, 'db') }, cleanup: async () => rmSync(folder, { recursive: true, force: true }) };
-  }],
-  ['PostgreSQL server', async () => {
-    const database = await createTestDatabase();
-    return { env: { DATABASE_URL: database.url }, cleanup: () => database.drop() };
-  }],
-];
-
 async function play(setup: () => Promise<{ env: NodeJS.ProcessEnv; cleanup: () => Promise<void> }>, run: (played: Played) => Promise<void>): Promise<Record<string, unknown>> {
   const prepared = await setup();
   const runtime = await openRuntime(loadConfig({ ...prepared.env, POLL_INTERVAL_MS: '20', ADMIN_PASSWORD: 'world-admin-password' }));
@@ -262,7 +248,7 @@ async function play(setup: () => Promise<{ env: NodeJS.ProcessEnv; cleanup: () =
 
 const WORLDS = Number(process.env.PROPERTY_WORLDS ?? 3);
 
-describe.each(BACKENDS)('retroactive changes commute, over %s', (_name, setup) => {
+describe.each(API_BACKENDS)('retroactive changes commute, over %s', (_name, setup) => {
   it(
     'gives the same read models whatever order the changes are confirmed in, and the same as if they had been known from the start',
     async () => {
