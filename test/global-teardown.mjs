@@ -1,3 +1,4 @@
 export default async function globalTeardown() {
+  globalThis.pgliteTemplate?.remove();
   await globalThis.throwawayPostgres?.stop();
 }

@@ -1,8 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type pg from 'pg';
 import { createPool, EmbeddedPostgres } from '#database';
+import { freshPgliteFolder } from './pglite-template.js';
 import { createTestDatabase } from './test-database.js';
 
 /**
@@ -32,8 +30,8 @@ export async function openPostgresBackend(kind: PostgresBackendKind): Promise<Po
       },
     };
   }
-  const folder = mkdtempSync(join(tmpdir(), 'hsb-pglite-'));
-  const embedded = await EmbeddedPostgres.start(join(folder, 'db'));
+  const { dataDir, cleanup } = freshPgliteFolder();
+  const embedded = await EmbeddedPostgres.start(dataDir);
   const pool = createPool(embedded.connectionString, 10);
   return {
     name: 'embedded PGlite',
@@ -42,7 +40,7 @@ export async function openPostgresBackend(kind: PostgresBackendKind): Promise<Po
     async close() {
       await pool.end();
       await embedded.stop();
-      rmSync(folder, { recursive: true, force: true });
+      await cleanup();
     },
   };
 }

@@ -1,10 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import type { EventStore } from '#event-store';
 import { loadConfig, openRuntime, type Runtime } from '#runtime';
+import { freshPgliteFolder } from '../../../../test/support/pglite-template.js';
 import { createTestDatabase } from '../../../../test/support/test-database.js';
 import { createApiApp } from '../app.js';
 
@@ -13,8 +11,8 @@ export const ADMIN_PASSWORD = 'e2e-admin-password';
 /** The API over each backend it runs on: the embedded default and a real PostgreSQL server. */
 export const API_BACKENDS: Array<[string, () => Promise<{ env: NodeJS.ProcessEnv; cleanup: () => Promise<void> }>]> = [
   ['embedded PGlite (the default)', async () => {
-    const folder = mkdtempSync(join(tmpdir(), 'hsb-api-'));
-    return { env: { PGLITE_DATA_DIR: join(folder, 'db') }, cleanup: async () => rmSync(folder, { recursive: true, force: true }) };
+    const { dataDir, cleanup } = freshPgliteFolder('hsb-api-');
+    return { env: { PGLITE_DATA_DIR: dataDir }, cleanup };
   }],
   ['PostgreSQL server', async () => {
     const database = await createTestDatabase();
