@@ -64,6 +64,12 @@ export class PayoutRecord {
   @Column({ name: 'paid_on', type: 'text', nullable: true }) paidOn!: string | null;
   @Column({ name: 'reversed_on', type: 'text', nullable: true }) reversedOn!: string | null;
   @Column({ name: 'reversal_reason', type: 'text', nullable: true }) reversalReason!: string | null;
+  /** A recovery: what came back (refunds, offsets) and what was written off; a payment: what offsetting recoveries took out of it. */
+  @Column({ type: 'bigint', transformer: vnd }) recovered!: number;
+  @Column({ name: 'written_off', type: 'bigint', transformer: vnd }) writtenOff!: number;
+  @Column({ name: 'offset_amount', type: 'bigint', transformer: vnd }) offset!: number;
+  /** Refund receipts, offsets (each naming the payout on the other side) and the write-off, in order. */
+  @Column({ type: 'jsonb' }) settlements!: { kind: string; amount: number; on: string; by: string; reference?: string; payout_id?: string; reason?: string }[];
 }
 
 export const READ_MODEL_ENTITIES = [BeneficiaryRecord, CardRecord, PayoutRecord];

@@ -63,9 +63,9 @@ describe('payments read model', () => {
 
   it('keeps balances per year and regime: a correction replaces the entitlement, a reversal takes back what was paid and gives the cap back', async () => {
     expect(await balancesOf(harness.pool, 'b-1', 2025)).toEqual([
-      { year: 2025, regimeId: 'a', regimeCode: 'a', entitled: 700_000, approved: 700_000, paid: 0, reversed: 0, adjusted: 0, annualCap: null, capUsed: 0, remainingCap: null },
-      { year: 2025, regimeId: 'b', regimeCode: 'b', entitled: 950_000, approved: 950_000, paid: 950_000, reversed: 0, adjusted: 0, annualCap: null, capUsed: 0, remainingCap: null },
-      { year: 2025, regimeId: 'g', regimeCode: 'g', entitled: 45_000_000, approved: 45_000_000, paid: 0, reversed: 45_000_000, adjusted: 0, annualCap: 40_000_000, capUsed: 0, remainingCap: 40_000_000 },
+      { year: 2025, regimeId: 'a', regimeCode: 'a', entitled: 700_000, approved: 700_000, paid: 0, reversed: 0, adjusted: 0, annualCap: null, capUsed: 0, remainingCap: null, toRecover: 0, recovered: 0, writtenOff: 0 },
+      { year: 2025, regimeId: 'b', regimeCode: 'b', entitled: 950_000, approved: 950_000, paid: 950_000, reversed: 0, adjusted: 0, annualCap: null, capUsed: 0, remainingCap: null, toRecover: 0, recovered: 0, writtenOff: 0 },
+      { year: 2025, regimeId: 'g', regimeCode: 'g', entitled: 45_000_000, approved: 45_000_000, paid: 0, reversed: 45_000_000, adjusted: 0, annualCap: 40_000_000, capUsed: 0, remainingCap: 40_000_000, toRecover: 0, recovered: 0, writtenOff: 0 },
     ]);
   });
 
@@ -94,11 +94,12 @@ describe('payments read model', () => {
 
   it('keeps the annual budget by regime, group and unit, and raises the 80 % and 100 % alerts once each', async () => {
     const budget = await annualBudget(harness.pool, 2025);
+    const none = { toRecover: 0, recovered: 0, writtenOff: 0 };
     expect(budget.regimes).toEqual([
-      { regimeCode: 'a', allocated: null, decisionNumber: null, committed: 700_000, paid: 0, remaining: null, usedPercent: null, alerts: [] },
-      { regimeCode: 'b', allocated: 1_000_000, decisionNumber: '1/QĐ', committed: 0, paid: 950_000, remaining: 50_000, usedPercent: 95, alerts: [{ percent: 80, used: 950_000, allocated: 1_000_000, position: expect.any(String) }] },
+      { regimeCode: 'a', allocated: null, decisionNumber: null, committed: 700_000, paid: 0, remaining: null, usedPercent: null, recoveries: none, alerts: [] },
+      { regimeCode: 'b', allocated: 1_000_000, decisionNumber: '1/QĐ', committed: 0, paid: 950_000, remaining: 50_000, usedPercent: 95, recoveries: none, alerts: [{ percent: 80, used: 950_000, allocated: 1_000_000, position: expect.any(String) }] },
       {
-        regimeCode: 'g', allocated: 50_000_000, decisionNumber: '1/QĐ', committed: 0, paid: 0, remaining: 50_000_000, usedPercent: 0,
+        regimeCode: 'g', allocated: 50_000_000, decisionNumber: '1/QĐ', committed: 0, paid: 0, remaining: 50_000_000, usedPercent: 0, recoveries: none,
         // 45 M of 50 M was committed before the reversal: the 80 % alert stays on the record.
         alerts: [{ percent: 80, used: 45_000_000, allocated: 50_000_000, position: expect.any(String) }],
       },

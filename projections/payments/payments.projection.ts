@@ -32,7 +32,15 @@ type PayoutRow = {
   paid_on: string | null;
   reversed_on: string | null;
   reversal_reason: string | null;
+  /** A recovery's money back (refunds and offsets) and what was given up; a payment's part settled by offsetting recoveries. */
+  recovered: number;
+  written_off: number;
+  offset_amount: number;
+  /** How a recovery was settled, or which recoveries a payment offset: refunds, offsets (named on both payouts), write-off. */
+  settlements: Settlement[];
 };
+
+type Settlement = { kind: 'refund' | 'offset' | 'write-off'; amount: number; on: string; by: string; reference?: string; payout_id?: string; reason?: string };
 
 type BalanceRow = {
   beneficiary_id: string;
@@ -47,6 +55,10 @@ type BalanceRow = {
   adjusted: number;
   annual_cap: number | null;
   cap_used: number;
+  /** Recoveries: still owed, come back (refunds and offsets, already taken off `paid`), written off. */
+  to_recover: number;
+  recovered: number;
+  written_off: number;
 };
 
 type AdjustmentRow = {
@@ -74,7 +86,19 @@ type AdjustmentRow = {
   global_position: bigint | string;
 };
 
-type TotalRow = { year: number; regime_code: string; allocated: number | null; decision_number: string | null; committed: number; paid: number };
+type TotalRow = {
+  year: number;
+  regime_code: string;
+  allocated: number | null;
+  decision_number: string | null;
+  committed: number;
+  paid: number;
+  to_recover: number;
+  recovered: number;
+  written_off: number;
+};
+/** What recoveries of a year and regime owe, brought back and wrote off. */
+const RECEIVABLES = ['to_recover', 'recovered', 'written_off'] as const;
 type AlertRow = { year: number; regime_code: string; percent: number; used: number; allocated: number; global_position: string };
 /** Paid payouts for services in a year, per regime and group: the year-end report's lines. */
 type PaidByGroupRow = { year: number; regime_code: string; group_number: number; payouts: number; people: number; units: number; amount: number };
@@ -142,9 +166,9 @@ type SourceRow = {
   service_date: string | null;
 };
 
-const MONEY = ['amount', 'basis', 'over_cap'] as const;
+const MONEY = ['amount', 'basis', 'over_cap', 'recovered', 'written_off', 'offset_amount'] as const;
 const TALLIED = ['payouts', 'people', 'units', 'amount'] as const;
-const BALANCE_MONEY = ['entitled', 'approved', 'paid', 'reversed', 'adjusted', 'annual_cap', 'cap_used'] as const;
+const BALANCE_MONEY = ['entitled', 'approved', 'paid', 'reversed', 'adjusted', 'annual_cap', 'cap_used', ...RECEIVABLES] as const;
 
 /** Whom a payout pays, as the year-end report counts people: the beneficiary, or the staff member paid. */
 const personOf = (payout: Pick<PayoutRow, 'beneficiary_id' | 'payee'>): string => payout.beneficiary_id ?? payout.payee;
@@ -168,6 +192,9 @@ const CONSUMED = [
   'PayoutScheduled',
   'PayoutPaid',
   'PayoutReversed',
+  'RecoveryRefunded',
+  'RecoveryOffset',
+  'RecoveryWrittenOff',
   'AnnualBudgetAllocated',
   'AdjustmentEntitled',
   'AdjustmentsApproved',
@@ -223,8 +250,9 @@ export const payments: Projection = {
   name: 'payments',
   // 2: the year-end tallies (paid by group and regime, paid people); 3: lines (a stay's regime or a
   // claim, with all its payouts) counted by net paid, adjustments with their clause and basis, and a
-  // policy version's draft and confirmation in the lineage.
-  version: 3,
+  // policy version's draft and confirmation in the lineage; 4: recoveries as receivables (owed,
+  // recovered by refund or offset, written off) on payouts, balances and budget totals.
+  version: 4,
   eventTypes: CONSUMED,
   fromLog: {
     tables: ['lineage', 'units'],
@@ -261,7 +289,11 @@ export const payments: Projection = {
         paid_reference text,
         paid_on text,
         reversed_on text,
-        reversal_reason text
+        reversal_reason text,
+        recovered bigint NOT NULL,
+        written_off bigint NOT NULL,
+        offset_amount bigint NOT NULL,
+        settlements jsonb NOT NULL
       );
       CREATE INDEX payouts_by_beneficiary ON ${s}.payouts (beneficiary_id, year);
       CREATE INDEX payouts_by_year ON ${s}.payouts (year, regime_code, group_number);
@@ -288,6 +320,9 @@ export const payments: Projection = {
         adjusted bigint NOT NULL,
         annual_cap bigint,
         cap_used bigint NOT NULL,
+        to_recover bigint NOT NULL,
+        recovered bigint NOT NULL,
+        written_off bigint NOT NULL,
         PRIMARY KEY (beneficiary_id, year, regime_id)
       );
       CREATE TABLE ${s}.budget_totals (
@@ -297,6 +332,9 @@ export const payments: Projection = {
         decision_number text,
         committed bigint NOT NULL,
         paid bigint NOT NULL,
+        to_recover bigint NOT NULL,
+        recovered bigint NOT NULL,
+        written_off bigint NOT NULL,
         PRIMARY KEY (year, regime_code)
       );
       CREATE TABLE ${s}.budget_spending (
@@ -433,7 +471,7 @@ export const payments: Projection = {
   async apply(tables: ProjectionTables, events: readonly StoredEvent[]): Promise<void> {
     const payouts = tables.table<PayoutRow>('payouts', { key: ['payout_id'], numeric: [...MONEY] });
     const balances = tables.table<BalanceRow>('balances', { key: ['beneficiary_id', 'year', 'regime_id'], numeric: [...BALANCE_MONEY], index: 'beneficiary_id' });
-    const totals = tables.table<TotalRow>('budget_totals', { key: ['year', 'regime_code'], numeric: ['allocated', 'committed', 'paid'], index: 'year' });
+    const totals = tables.table<TotalRow>('budget_totals', { key: ['year', 'regime_code'], numeric: ['allocated', 'committed', 'paid', ...RECEIVABLES], index: 'year' });
     const spending = tables.table<SpendingRow>('budget_spending', { key: ['year', 'regime_code', 'group_number', 'administrative_unit'], numeric: ['committed', 'paid'], index: 'year' });
     const alerts = tables.table<AlertRow>('budget_alerts', { key: ['year', 'regime_code', 'percent'], numeric: ['used', 'allocated'], index: 'year' });
     const sources = tables.table<SourceRow>('sources', { key: ['source_id'] });
@@ -540,7 +578,7 @@ export const payments: Projection = {
       const key = { beneficiary_id, year, regime_id };
       return (
         balances.get(key) ??
-        balances.put({ beneficiary_id, year, regime_id, regime_code: codeOf(regime_id), entitled: 0, approved: 0, paid: 0, reversed: 0, adjusted: 0, annual_cap: null, cap_used: 0 })
+        balances.put({ beneficiary_id, year, regime_id, regime_code: codeOf(regime_id), entitled: 0, approved: 0, paid: 0, reversed: 0, adjusted: 0, annual_cap: null, cap_used: 0, to_recover: 0, recovered: 0, written_off: 0 })
       );
     };
     const addToBalance = (
@@ -564,7 +602,7 @@ export const payments: Projection = {
     };
     const total = (year: number, regime_code: string): TotalRow => {
       const key = { year, regime_code };
-      return totals.get(key) ?? totals.put({ year, regime_code, allocated: null, decision_number: null, committed: 0, paid: 0 });
+      return totals.get(key) ?? totals.put({ year, regime_code, allocated: null, decision_number: null, committed: 0, paid: 0, to_recover: 0, recovered: 0, written_off: 0 });
     };
     const spend = (payout: PayoutRow, committed: number, paid: number) => {
       const key = { year: payout.year, regime_code: payout.regime_code, group_number: payout.group_number, administrative_unit: payout.administrative_unit };
@@ -664,8 +702,40 @@ export const payments: Projection = {
         service_date: null,
         facts: null,
       });
-    /** A stay's payout of one regime: where its committed or paid amount sits in the budget. */
-    const bookedAs = (payout: PayoutRow): [number, number] => (payout.status === 'paid' ? [0, payout.amount] : payout.status === 'scheduled' ? [payout.amount, 0] : [0, 0]);
+    /**
+     * Where a payout's money sits in the budget: committed while scheduled, paid once paid. A
+     * recovery is committed (negative) for what it still owes and paid (negative) for what came back.
+     */
+    const bookedAs = (payout: PayoutRow): [number, number] => {
+      if (payout.status === 'reversed') return [0, 0];
+      if (payout.amount < 0) return [payout.amount + payout.recovered + payout.written_off, -payout.recovered];
+      return payout.status === 'paid' ? [0, payout.amount] : [payout.amount, 0];
+    };
+    /** A recovery's account moves: its status, balance, budget (committed, paid, receivables) and line follow. */
+    const settle = (payout: PayoutRow, change: { recovered?: number; written_off?: number }, settlement: Settlement) => {
+      const recovered = change.recovered ?? 0;
+      const writtenOff = change.written_off ?? 0;
+      payout.recovered += recovered;
+      payout.written_off += writtenOff;
+      payout.settlements = [...payout.settlements, settlement];
+      const owed = -payout.amount - payout.recovered - payout.written_off;
+      payout.status = owed > 0 ? 'owed' : payout.written_off > 0 ? 'written-off' : 'recovered';
+      payouts.put(payout);
+      addToBalance(payout.beneficiary_id, payout.year, payout.regime_id, payout.service_date, {
+        to_recover: -recovered - writtenOff,
+        ...(recovered ? { recovered, paid: -recovered } : {}),
+        ...(writtenOff ? { written_off: writtenOff } : {}),
+      });
+      receivable(payout, { to_recover: -recovered - writtenOff, recovered, written_off: writtenOff });
+      spend(payout, recovered + writtenOff, -recovered);
+      const line = lines.get({ line_id: payout.line_id });
+      if (line && recovered) recount(line, () => (line.paid -= recovered));
+    };
+    const receivable = (payout: PayoutRow, change: Record<(typeof RECEIVABLES)[number], number>) => {
+      const sum = total(payout.year, payout.regime_code);
+      for (const measure of RECEIVABLES) sum[measure] += change[measure];
+      totals.put(sum);
+    };
 
     // A rebuild has the database fill the lineage: its rows (and the metadata they read) are not built here.
     const writesLineage = tables.writes('lineage');
@@ -868,22 +938,55 @@ export const payments: Projection = {
             basis: adjustment ? adjustment.basis : (stayPart?.basis ?? from?.approval?.basis ?? null),
             over_cap: from?.approval?.overCap ?? 0,
             approved_by: adjustment?.approved_by ?? from?.approval?.approvedBy.join(', ') ?? null,
-            status: 'scheduled',
             paid_reference: null,
             paid_on: null,
             reversed_on: null,
             reversal_reason: null,
+            recovered: 0,
+            written_off: 0,
+            offset_amount: 0,
+            settlements: [],
+            status: data.amount < 0 ? 'owed' : 'scheduled',
           });
           recount(line, () => {
             if (!line.payout_ids.includes(payout.payout_id)) line.payout_ids = [...line.payout_ids, payout.payout_id];
             line.units = unitsOf(line);
           });
           spend(payout, payout.amount, 0);
+          if (payout.amount < 0) {
+            addToBalance(payout.beneficiary_id, payout.year, payout.regime_id, payout.service_date, { to_recover: -payout.amount });
+            receivable(payout, { to_recover: -payout.amount, recovered: 0, written_off: 0 });
+          }
+          break;
+        }
+        case 'RecoveryRefunded':
+        case 'RecoveryOffset':
+        case 'RecoveryWrittenOff': {
+          const payout = payouts.get({ payout_id: subject!.id });
+          if (!payout) break;
+          const by: string = data.by;
+          if (event.type === 'RecoveryWrittenOff') settle(payout, { written_off: data.amount }, { kind: 'write-off', amount: data.amount, on: data.on, by, reason: data.reason });
+          else if (event.type === 'RecoveryRefunded') settle(payout, { recovered: data.amount }, { kind: 'refund', amount: data.amount, on: data.receivedOn, by, reference: data.reference });
+          else settle(payout, { recovered: data.amount }, { kind: 'offset', amount: data.amount, on: data.on, by, payout_id: data.againstPayoutId });
           break;
         }
         case 'PayoutPaid': {
-          const payout = payouts.update({ payout_id: subject!.id }, () => ({ status: 'paid', paid_reference: data.reference, paid_on: data.paidOn }));
-          if (!payout) break;
+          const before = payouts.get({ payout_id: subject!.id });
+          if (!before) break;
+          // A recovery "paid" before receivables existed came back in full.
+          if (before.amount < 0) {
+            settle(before, { recovered: -before.amount - before.recovered }, { kind: 'refund', amount: -before.amount, on: data.paidOn, by: data.by, reference: data.reference });
+            break;
+          }
+          const offsets = (data.offsets ?? []) as { recoveryPayoutId: string; amount: number }[];
+          const payout = payouts.put({
+            ...before,
+            status: 'paid',
+            paid_reference: data.reference,
+            paid_on: data.paidOn,
+            offset_amount: offsets.reduce((sum, taken) => sum + taken.amount, 0),
+            settlements: offsets.map((taken) => ({ kind: 'offset', amount: taken.amount, on: data.paidOn, by: data.by, payout_id: taken.recoveryPayoutId })),
+          });
           addToBalance(payout.beneficiary_id, payout.year, payout.regime_id, payout.service_date, { paid: payout.amount });
           spend(payout, -payout.amount, payout.amount);
           const line = lines.get({ line_id: payout.line_id });
@@ -900,7 +1003,9 @@ export const payments: Projection = {
             reversed: payout.amount,
             ...(wasPaid ? { paid: -payout.amount } : {}),
             ...(capped ? { cap_used: -payout.amount } : {}),
+            ...(payout.amount < 0 ? { to_recover: payout.amount } : {}),
           });
+          if (payout.amount < 0) receivable(payout, { to_recover: payout.amount, recovered: 0, written_off: 0 });
           spend(payout, wasPaid ? 0 : -payout.amount, wasPaid ? -payout.amount : 0);
           const line = lines.get({ line_id: payout.line_id });
           if (line && wasPaid) recount(line, () => (line.paid -= payout.amount));

@@ -28,11 +28,12 @@ export interface ConsistencyReport {
 }
 
 /** Payout events, and adjustments, which move a stay's or claim's payouts to the group it is classified in now. */
-const PAYOUT_EVENTS = ['PayoutScheduled', 'PayoutPaid', 'PayoutReversed', 'AdjustmentEntitled'];
+const PAYOUT_EVENTS = ['PayoutScheduled', 'PayoutPaid', 'PayoutReversed', 'RecoveryRefunded', 'RecoveryOffset', 'AdjustmentEntitled'];
 
 /** Net paid per regime and group in `year`, folded from the payout events of the log. */
 async function paidInLog(store: EventStore, year: number): Promise<Map<string, { code: string; group: number; beneficiary: boolean; amount: number }>> {
-  const payouts = new Map<string, { code: string; line: string; year: number; amount: number; beneficiary: boolean; paid: boolean; reversed: boolean }>();
+  /** `paid`: what left the office for the payout, or (negative) what a recovery brought back. */
+  const payouts = new Map<string, { code: string; line: string; year: number; amount: number; beneficiary: boolean; paid: number; reversed: boolean }>();
   // A stay's regime or a claim (named by its first payout): every payout for it counts under its latest group.
   const groups = new Map<string, number>();
   const corrected = new Map<string, string>();
@@ -47,10 +48,12 @@ async function paidInLog(store: EventStore, year: number): Promise<Map<string, {
       } else if (event.type === 'PayoutScheduled') {
         const line = data.source.kind === 'adjustment' ? corrected.get(data.source.id)! : data.payoutId;
         if (!groups.has(line)) groups.set(line, data.group ?? 0);
-        payouts.set(event.streamId, { code: data.regimeCode, line, year: Number(String(data.serviceDate).slice(0, 4)), amount: data.amount, beneficiary: data.beneficiaryId !== undefined, paid: false, reversed: false });
+        payouts.set(event.streamId, { code: data.regimeCode, line, year: Number(String(data.serviceDate).slice(0, 4)), amount: data.amount, beneficiary: data.beneficiaryId !== undefined, paid: 0, reversed: false });
       } else {
         const payout = payouts.get(event.streamId);
-        if (payout && event.type === 'PayoutPaid') payout.paid = true;
+        // A recovery "paid" before receivables existed came back in full.
+        if (payout && event.type === 'PayoutPaid') payout.paid = payout.amount;
+        if (payout && (event.type === 'RecoveryRefunded' || event.type === 'RecoveryOffset')) payout.paid -= data.amount;
         if (payout && event.type === 'PayoutReversed') payout.reversed = true;
       }
     }
@@ -58,11 +61,11 @@ async function paidInLog(store: EventStore, year: number): Promise<Map<string, {
   }
   const totals = new Map<string, { code: string; group: number; beneficiary: boolean; amount: number }>();
   for (const payout of payouts.values()) {
-    if (payout.year !== year || !payout.paid || payout.reversed) continue;
+    if (payout.year !== year || payout.paid === 0 || payout.reversed) continue;
     const group = groups.get(payout.line)!;
     const key = `${payout.code}/${group}`;
     const total = totals.get(key) ?? { code: payout.code, group, beneficiary: payout.beneficiary, amount: 0 };
-    total.amount += payout.amount;
+    total.amount += payout.paid;
     totals.set(key, total);
   }
   return totals;

@@ -94,7 +94,8 @@ export async function searchCards(readModels: DataSource, filter: CardFilter) {
  */
 export async function balancesOf(pool: Pool, beneficiaryId: string, year?: number) {
   const { rows } = await pool.query(
-    `SELECT year, regime_id AS "regimeId", regime_code AS "regimeCode", entitled, approved, paid, reversed, adjusted, annual_cap AS "annualCap", cap_used AS "capUsed"
+    `SELECT year, regime_id AS "regimeId", regime_code AS "regimeCode", entitled, approved, paid, reversed, adjusted, annual_cap AS "annualCap", cap_used AS "capUsed",
+            to_recover AS "toRecover", recovered, written_off AS "writtenOff"
        FROM ${P}.balances WHERE beneficiary_id = $1 AND ($2::int IS NULL OR year = $2) ORDER BY year, regime_id`,
     [beneficiaryId, year ?? null],
   );
@@ -108,6 +109,9 @@ export async function balancesOf(pool: Pool, beneficiaryId: string, year?: numbe
       paid: Number(row.paid),
       reversed: Number(row.reversed),
       adjusted: Number(row.adjusted),
+      toRecover: Number(row.toRecover),
+      recovered: Number(row.recovered),
+      writtenOff: Number(row.writtenOff),
       annualCap,
       capUsed,
       remainingCap: annualCap === null ? null : Math.max(annualCap - capUsed, 0),
@@ -118,7 +122,7 @@ export async function balancesOf(pool: Pool, beneficiaryId: string, year?: numbe
 /** The annual budget of a year: per regime, allocated, committed, paid, remaining, alerts; and the spending by group and unit. */
 export async function annualBudget(pool: Pool, year: number) {
   const [totals, spending, alerts] = await Promise.all([
-    pool.query(`SELECT regime_code, allocated, decision_number, committed, paid FROM ${P}.budget_totals WHERE year = $1 ORDER BY regime_code`, [year]),
+    pool.query(`SELECT regime_code, allocated, decision_number, committed, paid, to_recover, recovered, written_off FROM ${P}.budget_totals WHERE year = $1 ORDER BY regime_code`, [year]),
     pool.query(`SELECT regime_code, group_number, administrative_unit, committed, paid FROM ${P}.budget_spending WHERE year = $1 ORDER BY regime_code, group_number, administrative_unit`, [year]),
     pool.query(`SELECT regime_code, percent, used, allocated, global_position FROM ${P}.budget_alerts WHERE year = $1 ORDER BY regime_code, percent`, [year]),
   ]);
@@ -133,6 +137,7 @@ export async function annualBudget(pool: Pool, year: number) {
         decisionNumber: row.decision_number,
         committed: Number(row.committed),
         paid: Number(row.paid),
+        recoveries: { toRecover: Number(row.to_recover), recovered: Number(row.recovered), writtenOff: Number(row.written_off) },
         remaining: allocated === null ? null : allocated - used,
         usedPercent: allocated ? Math.floor((used * 1000) / allocated) / 10 : null,
         alerts: alerts.rows
@@ -150,10 +155,11 @@ export async function annualBudget(pool: Pool, year: number) {
   };
 }
 
-export async function payoutHistory(readModels: DataSource, filter: { beneficiaryId?: string; year?: number; regimeCode?: string; limit?: number; offset?: number }) {
+export async function payoutHistory(readModels: DataSource, filter: { beneficiaryId?: string; year?: number; regimeCode?: string; status?: string; limit?: number; offset?: number }) {
   return readModels.getRepository(PayoutRecord).find({
     where: {
       ...(filter.beneficiaryId ? { beneficiaryId: filter.beneficiaryId } : {}),
+      ...(filter.status ? { status: filter.status } : {}),
       ...(filter.year ? { year: filter.year } : {}),
       ...(filter.regimeCode ? { regimeCode: filter.regimeCode } : {}),
     },

@@ -19,6 +19,10 @@ function rows(report: YearEndReport): (string | number)[][] {
     table.push([`${regime.code}. ${regime.heading}`, 'Số tiền (đồng)', regime.amount, ...pick('amount')]);
   }
   table.push(['Tổng kinh phí', 'Số tiền (đồng)', report.totalAmount, '', '', '', '', '', '']);
+  const { toRecover, recovered, writtenOff } = report.recoveries;
+  table.push(['Thu hồi do điều chỉnh hồi tố', 'Còn phải thu (đồng)', toRecover, '', '', '', '', '', '']);
+  table.push(['Thu hồi do điều chỉnh hồi tố', 'Đã thu hồi (đồng)', recovered, '', '', '', '', '', '']);
+  table.push(['Thu hồi do điều chỉnh hồi tố', 'Đã xóa nợ (đồng)', writtenOff, '', '', '', '', '', '']);
   return table;
 }
 

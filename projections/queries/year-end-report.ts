@@ -46,6 +46,18 @@ export interface YearEndReport {
   };
   readonly regimes: readonly (RegimeLine & { readonly code: string; readonly heading: string; readonly byGroup: Record<string, RegimeLine> })[];
   readonly totalAmount: number;
+  /**
+   * Money owed back after retroactive changes, for services in the year: still owed, come back
+   * (refunds and offsets; already out of the amounts paid), written off. These record how money
+   * moved, so unlike the lines above they depend on the order retroactive changes were confirmed in.
+   */
+  readonly recoveries: Receivables & { readonly byRegime: Record<string, Receivables> };
+}
+
+export interface Receivables {
+  readonly toRecover: number;
+  readonly recovered: number;
+  readonly writtenOff: number;
 }
 
 const byGroup = (rows: { group_number: number | null; n: string }[]) => Object.fromEntries(rows.map((row) => [String(row.group_number ?? 'unknown'), Number(row.n)]));
@@ -76,7 +88,7 @@ export async function yearEndReport(pool: Pool, year: number, at?: ReportSource)
   const P = built?.schemas[payments.name] ?? liveSchemaOf(payments);
   const position = built?.position ?? (await readModelPosition(pool, [registers, payments], at && 'store' in at ? at.store : undefined));
   const end = `${year}-12-31`;
-  const [beneficiaries, cards, paid, paidPeople] = await Promise.all([
+  const [beneficiaries, cards, paid, paidPeople, receivables] = await Promise.all([
     headCountByGroup(pool, end, R),
     pool.query<{ group_number: number; new_cards: number; reissued: number }>(`SELECT group_number, new_cards, reissued FROM ${R}.cards_issued WHERE year = $1 ORDER BY 1`, [year]),
     pool.query<{ regime_code: string; group_number: number; payouts: number; people: number; units: number; amount: string }>(
@@ -84,7 +96,15 @@ export async function yearEndReport(pool: Pool, year: number, at?: ReportSource)
       [year],
     ),
     pool.query<{ regime_code: string; people: number }>(`SELECT regime_code, people FROM ${P}.paid_by_regime WHERE year = $1`, [year]),
+    pool.query<{ regime_code: string; to_recover: string; recovered: string; written_off: string }>(
+      `SELECT regime_code, to_recover, recovered, written_off FROM ${P}.budget_totals WHERE year = $1 AND (to_recover <> 0 OR recovered <> 0 OR written_off <> 0) ORDER BY 1`,
+      [year],
+    ),
   ]);
+  const byRegime = Object.fromEntries(
+    receivables.rows.map((row) => [row.regime_code, { toRecover: Number(row.to_recover), recovered: Number(row.recovered), writtenOff: Number(row.written_off) }]),
+  );
+  const owed = (measure: keyof Receivables) => Object.values(byRegime).reduce((total, regime) => total + regime[measure], 0);
   const line = (row: { payouts: number; people: number; units: number; amount: string | number }): RegimeLine => ({
     payouts: Number(row.payouts),
     people: Number(row.people),
@@ -116,6 +136,7 @@ export async function yearEndReport(pool: Pool, year: number, at?: ReportSource)
     cards: { issued: sum(newByGroup) + sum(reissuedByGroup), newCards: { total: sum(newByGroup), byGroup: newByGroup }, reissued: { total: sum(reissuedByGroup), byGroup: reissuedByGroup } },
     regimes,
     totalAmount: regimes.reduce((total, regime) => total + regime.amount, 0),
+    recoveries: { toRecover: owed('toRecover'), recovered: owed('recovered'), writtenOff: owed('writtenOff'), byRegime },
   };
 }
 

@@ -44,7 +44,7 @@ const VIEWS: Record<string, string> = {
   payout_history: `
     SELECT payout_id, line_id AS settles_payout_id, source_kind, source_id, beneficiary_id, payee, regime_id, regime_code, group_number, administrative_unit, year,
            service_date, amount, units, policy_version_id, clause, basis AS rate_or_ceiling, over_cap, approved_by, status,
-           paid_reference, paid_on, reversed_on, reversal_reason
+           paid_reference, paid_on, reversed_on, reversal_reason, recovered, written_off, offset_amount, settlements
       FROM ${P}.payouts`,
   payout_lineage: `
     SELECT subject_kind, subject_id, global_position AS log_position, step, actor, roles, recorded_at, details FROM ${P}.lineage`,

@@ -160,19 +160,20 @@ describe.each(API_BACKENDS)('the 2025 Lạng Sơn timeline, replayed through the
     await caughtUp(api);
     await leavesLogUnchanged(as.admin.get(`${draftPath}/preview`), 200, { published: true, draft: { status: 'confirmed', draftedBy: 'admin', confirmedBy: 'quan' }, totals: { changes: 0 } });
 
-    // Adjustments go through approval (not by who recorded them) and payout, recoveries included.
+    // Adjustments go through approval (not by who recorded them); top-ups are paid, recoveries collected by refund receipts.
     for (const key of ['secretaryAcross', 'secretaryAfter', 'chairAfter', 'headAcross', 'headAfter']) {
       await leavesLogUnchanged(as.admin.post(`/admissions/${stays[key]}/adjustments/approval`), 403);
       await ok(as.approver.post(`/admissions/${stays[key]}/adjustments/approval`));
       for (const adjustment of await recorded(key)) {
-        if (adjustment.difference === 0) continue;
-        await ok(as.finance.post(`/payouts/adjustment-${adjustment.adjustmentId}/payment`, { reference: `ADJ-${adjustment.adjustmentId}`, paidOn: '2025-12-20' }));
+        const payout = `/payouts/adjustment-${adjustment.adjustmentId}`;
+        if (adjustment.difference > 0) await ok(as.finance.post(`${payout}/payment`, { reference: `ADJ-${adjustment.adjustmentId}`, paidOn: '2025-12-20' }));
+        if (adjustment.difference < 0) await ok(as.finance.post(`${payout}/refund`, { reference: `PT-${adjustment.adjustmentId}`, receivedOn: '2025-12-20' }));
       }
     }
     await leavesLogUnchanged(as.secondAdmin.post(`/claims/${healthCheck}/adjustments/approval`), 403);
     const check = await ok(as.approver.post(`/claims/${healthCheck}/adjustments/approval`));
     expect(check.adjustments).toEqual([expect.objectContaining({ difference: -2_000_000, approvedBy: 'hoa', cause: { kind: 'reorganization-plan', id: plan.planId } })]);
-    await ok(as.finance.post(`/payouts/adjustment-${check.adjustments[0].adjustmentId}/payment`, { reference: 'THU-check', paidOn: '2025-12-20' }));
+    await ok(as.finance.post(`/payouts/adjustment-${check.adjustments[0].adjustmentId}/refund`, { reference: 'PT-check', receivedOn: '2025-12-20' }));
     await caughtUp(api);
 
     // Balances as of 2025-06-30 and 2025-12-31 (valid time), and as known before the changes (record time).
@@ -215,10 +216,10 @@ describe.each(API_BACKENDS)('the 2025 Lạng Sơn timeline, replayed through the
     expect(unitsThen).toEqual(new Set(['Huyện Cao Lộc', 'Huyện Văn Quan', 'Xã Cao Lộc', 'Xã Lộc Bình', 'Xã Văn Quan']));
     expect(unitsNow).toEqual(new Set(['Xã Cao Lộc', 'Xã Lộc Bình', 'Xã Văn Quan']));
 
-    // The auditor's lineage of a recovery: the stay, its approval, the plan, the adjustment, its approval and payment.
+    // The auditor's lineage of a recovery: the stay, its approval, the plan, the adjustment, its approval and the refund.
     const [recovery] = (await recorded('headAfter')).filter((a: any) => a.regimeId === 'a');
     const lineage = await ok(as.auditor.get(`/payouts/adjustment-${recovery.adjustmentId}/lineage`));
-    expect(lineage.payout).toMatchObject({ amount: -600_000, status: 'paid', sourceKind: 'adjustment' });
+    expect(lineage.payout).toMatchObject({ amount: -600_000, status: 'recovered', recovered: 600_000, sourceKind: 'adjustment' });
     const steps = lineage.lineage.map((step: { step: string; actor: string }) => `${step.step} by ${step.actor}`);
     expect(steps).toEqual(
       expect.arrayContaining([
@@ -231,7 +232,7 @@ describe.each(API_BACKENDS)('the 2025 Lạng Sơn timeline, replayed through the
         'PolicyVersionPublished by quan',
         'AdjustmentEntitled by quan',
         'AdjustmentsApproved by hoa',
-        'PayoutPaid by thu',
+        'RecoveryRefunded by thu',
       ]),
     );
     expect(steps.indexOf('ReorganizationPlanConfirmed by quan')).toBeLessThan(steps.indexOf('AdjustmentEntitled by quan'));

@@ -38,9 +38,7 @@ async function enrolWithCard(as: People, key: string, fullName: string, national
 
 /** A stay recorded, approved and paid (visit and meals). */
 async function paidStay(as: People, key: string, beneficiaryId: string, admittedOn: string, dischargedOn: string): Promise<string> {
-  const { admissionId } = await ok(as.clerk.post('/admissions', { beneficiaryId, cardNumber: cardOf(key), facility: 'Bệnh viện Đa khoa tỉnh Lạng Sơn', admittedOn }), 201);
-  await ok(as.clerk.post(`/admissions/${admissionId}/discharge`, { dischargedOn }));
-  await ok(as.approver.post(`/admissions/${admissionId}/approval`));
+  const admissionId = await approvedStay(as, key, beneficiaryId, admittedOn, dischargedOn);
   for (const regime of ['a', 'b']) {
     // A group the visit allowance does not cover has no visit payout to pay.
     if ((await as.auditor.get(`/payouts/admission-${admissionId}-${regime}`)).status === 404) continue;
@@ -49,11 +47,21 @@ async function paidStay(as: People, key: string, beneficiaryId: string, admitted
   return admissionId;
 }
 
-/** The stay's adjustments approved by an approver and their payouts paid (recoveries included, as collected). */
-async function settleAdjustments(as: People, admissionId: string): Promise<{ adjustmentId: string; regimeId: string; difference: number }[]> {
+/** A stay recorded and approved, its payouts left to pay. */
+async function approvedStay(as: People, key: string, beneficiaryId: string, admittedOn: string, dischargedOn: string): Promise<string> {
+  const { admissionId } = await ok(as.clerk.post('/admissions', { beneficiaryId, cardNumber: cardOf(key), facility: 'Bệnh viện Đa khoa tỉnh Lạng Sơn', admittedOn }), 201);
+  await ok(as.clerk.post(`/admissions/${admissionId}/discharge`, { dischargedOn }));
+  await ok(as.approver.post(`/admissions/${admissionId}/approval`));
+  return admissionId;
+}
+
+/** The stay's adjustments approved by an approver: top-ups paid, recoveries collected by a refund receipt unless `collect` is false. */
+async function settleAdjustments(as: People, admissionId: string, collect = true): Promise<{ adjustmentId: string; regimeId: string; difference: number }[]> {
   const { adjustments } = await ok(as.approver.post(`/admissions/${admissionId}/adjustments/approval`));
   for (const adjustment of adjustments) {
-    if (adjustment.difference !== 0) await ok(as.finance.post(`/payouts/adjustment-${adjustment.adjustmentId}/payment`, { reference: `ADJ-${adjustment.adjustmentId}`, paidOn: '2025-12-20' }));
+    const payout = `/payouts/adjustment-${adjustment.adjustmentId}`;
+    if (adjustment.difference > 0) await ok(as.finance.post(`${payout}/payment`, { reference: `ADJ-${adjustment.adjustmentId}`, paidOn: '2025-12-20' }));
+    if (adjustment.difference < 0 && collect) await ok(as.finance.post(`${payout}/refund`, { reference: `PT-${adjustment.adjustmentId}`, receivedOn: '2025-12-20' }));
   }
   return adjustments;
 }
@@ -82,7 +90,8 @@ describe.each(API_BACKENDS)('retroactive changes through the API over %s', (_nam
       }
       await caughtUp(api);
       const budget = await ok(as.auditor.get('/budget/2025'));
-      const { position: _position, ...report } = await ok(as.auditor.get('/reports/year-end/2025'));
+      // Recoveries record how money came back, which differs by order by nature; the lines by group must not.
+      const { position: _position, recoveries: _recoveries, ...report } = await ok(as.auditor.get('/reports/year-end/2025'));
       const payouts = await ok(as.auditor.get(`/payouts?beneficiaryId=${secretary}&year=2025`));
       return { budget: byGroup(budget.spending), report, payouts };
     } finally {
@@ -109,6 +118,72 @@ describe.each(API_BACKENDS)('retroactive changes through the API over %s', (_nam
       for (const payout of payouts.payouts.filter((p: { sourceKind: string }) => p.sourceKind === 'adjustment')) expect(payout).toMatchObject({ clause: expect.any(String), basis: expect.any(Number) });
     }
   }, 240_000);
+
+  describe('recoveries as receivables', () => {
+    let api: RunningApi;
+    let as: People;
+    beforeAll(async () => {
+      api = await startApi(setup);
+      as = await signInPeople(api.base, PEOPLE);
+    }, 60_000);
+    afterAll(() => api.close());
+
+    /** Group 3's visit allowance cut from 700,000 to 500,000 from 2025-07-01; meals unchanged. */
+    const cut = policyVersionFrom('lang-son/group-3-cut-2025', '2025-07-01', { visit: { 3: 500_000 }, mealRate: 190_000 });
+
+    it('are owed, never paid; come back by offset against a later payout and by refund receipts; what is left is written off by an approver', async () => {
+      const xuan = await enrolWithCard(as, 'xuan', 'Hà Thị Xuân', '020071000505', 'Chánh Văn phòng Huyện ủy', 3);
+      const yen = await enrolWithCard(as, 'yen', 'Lộc Văn Yên', '020066000606', 'Chánh Văn phòng Huyện ủy', 3);
+      const xuanStay = await paidStay(as, 'xuan', xuan, '2025-08-04', '2025-08-06');
+      const yenStay = await paidStay(as, 'yen', yen, '2025-08-11', '2025-08-13');
+      await caughtUp(api);
+      await ok(as.admin.post('/policy-versions/drafts', cut), 201);
+      await ok(as.secondAdmin.post(`/policy-versions/drafts/${encodeURIComponent(cut.id)}/confirmation`));
+      const recoveryOf = async (stay: string) => {
+        const [recovery] = await settleAdjustments(as, stay, false);
+        expect(recovery).toMatchObject({ regimeId: 'a', difference: -200_000 });
+        return `adjustment-${recovery!.adjustmentId}`;
+      };
+      const [xuanOwes, yenOwes] = [await recoveryOf(xuanStay), await recoveryOf(yenStay)];
+      await caughtUp(api);
+      const owed = await ok(as.finance.get('/payouts?status=owed&year=2025'));
+      expect(owed.payouts.map((p: any) => [p.payoutId, p.amount])).toEqual(expect.arrayContaining([[xuanOwes, -200_000], [yenOwes, -200_000]]));
+
+      // A recovery is not paid out.
+      await leavesLogUnchanged(api, as.finance.post(`/payouts/${xuanOwes}/payment`, { reference: 'UNC-wrong', paidOn: '2025-12-20' }), 409, { rule: 'RecoveryIsNotPaid' });
+
+      // Xuân's October stay is paid less what she owes: the offset is recorded on both payouts.
+      const october = await approvedStay(as, 'xuan', xuan, '2025-10-06', '2025-10-08');
+      const visit = `admission-${october}-a`;
+      await leavesLogUnchanged(api, as.finance.post(`/payouts/${visit}/payment`, { reference: 'UNC-x', paidOn: '2025-10-20', offsets: [yenOwes] }), 409, { rule: 'OffsetOfAnotherPerson', fields: [expect.objectContaining({ field: 'offsets' })] });
+      await leavesLogUnchanged(api, as.finance.post(`/payouts/${visit}/payment`, { reference: 'UNC-x', paidOn: '2025-10-20', offsets: ['adjustment-none'] }), 404);
+      const paid = await ok(as.finance.post(`/payouts/${visit}/payment`, { reference: 'UNC-2025-1020', paidOn: '2025-10-20', offsets: [xuanOwes] }));
+      expect(paid).toMatchObject({ status: 'paid', paid: { offsets: [{ recoveryPayoutId: xuanOwes, amount: 200_000 }] } });
+      await caughtUp(api);
+      expect(await ok(as.auditor.get(`/payouts/${xuanOwes}/lineage`))).toMatchObject({
+        payout: { status: 'recovered', recovered: 200_000, settlements: [expect.objectContaining({ kind: 'offset', amount: 200_000, payout_id: visit })] },
+      });
+      expect((await ok(as.auditor.get(`/payouts/${visit}/lineage`))).payout).toMatchObject({ amount: 500_000, offset: 200_000, settlements: [expect.objectContaining({ kind: 'offset', payout_id: xuanOwes })] });
+
+      // Yên pays back 50,000 by receipt; the rest is written off by an approver, never by finance, and only with a reason.
+      await ok(as.finance.post(`/payouts/${yenOwes}/refund`, { reference: 'PT-2025-0117', receivedOn: '2025-11-03', amount: 50_000 }));
+      await leavesLogUnchanged(api, as.finance.post(`/payouts/${yenOwes}/refund`, { reference: 'PT-2025-0118', receivedOn: '2025-11-04', amount: 150_001 }), 409, { rule: 'MoreThanOwed' });
+      await leavesLogUnchanged(api, as.finance.post(`/payouts/${yenOwes}/write-off`, { reason: 'Không còn khả năng thu' }), 403);
+      await leavesLogUnchanged(api, as.approver.post(`/payouts/${yenOwes}/write-off`, {}), 400);
+      expect(await ok(as.approver.post(`/payouts/${yenOwes}/write-off`, { reason: 'Đã nghỉ hưu, không còn khả năng thu' }))).toMatchObject({ status: 'written-off', receivable: { owed: 0, recovered: 50_000, writtenOff: 150_000 } });
+      await leavesLogUnchanged(api, as.finance.post(`/payouts/${yenOwes}/refund`, { reference: 'PT-2025-0119', receivedOn: '2025-11-05' }), 409, { rule: 'NothingOwed' });
+      await caughtUp(api);
+
+      // Balances, the budget and the year-end report show what was owed, what came back and what was written off.
+      const [yenVisits] = (await ok(as.auditor.get(`/beneficiaries/${yen}/balances?year=2025`))).balances;
+      expect(yenVisits).toMatchObject({ regimeId: 'a', entitled: 500_000, paid: 650_000, toRecover: 0, recovered: 50_000, writtenOff: 150_000 });
+      const budget = await ok(as.auditor.get('/budget/2025'));
+      expect(budget.regimes.find((r: any) => r.regimeCode === 'a').recoveries).toEqual({ toRecover: 0, recovered: 250_000, writtenOff: 150_000 });
+      const report = await ok(as.auditor.get('/reports/year-end/2025'));
+      expect(report.recoveries).toMatchObject({ toRecover: 0, recovered: 250_000, writtenOff: 150_000 });
+      expect(await ok(as.finance.get('/payouts?status=owed&year=2025'))).toMatchObject({ payouts: [] });
+    }, 240_000);
+  });
 
   describe('coverage that ends with past effect', () => {
     let api: RunningApi;

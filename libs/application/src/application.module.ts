@@ -8,7 +8,7 @@ import { IssueCardHandler, ReissueCardHandler, RevokeCardHandler } from './cards
 import { AllocateAnnualBudgetHandler } from './budgets/budget-commands.js';
 import { AdjustClaimHandler, ApproveClaimsHandler, DecideClaimHandler, RequestClaimHandler } from './claims/claim-commands.js';
 import { EventSourcing } from './event-sourcing.js';
-import { PayoutScheduler, SettlePayoutHandler } from './payouts/payout-commands.js';
+import { CollectRecoveryHandler, PayoutScheduler, SettlePayoutHandler } from './payouts/payout-commands.js';
 import { catalogFiles, DraftPolicyVersionHandler, PolicyVersions, PublishCatalogFile, PublishCatalogFileHandler, PublishPolicyVersionHandler } from './policies/policy-catalog.js';
 import { AggregateReader } from './reads.js';
 import { AdministrativeUnitsRegistry, RecordUnitChanges, RecordUnitChangesHandler, unitFiles } from './administrative-units/administrative-unit-commands.js';
@@ -75,6 +75,7 @@ const handlers = [
   ApproveClaimsHandler,
   AdjustClaimHandler,
   SettlePayoutHandler,
+  CollectRecoveryHandler,
   AllocateAnnualBudgetHandler,
   RecordUnitChangesHandler,
   DraftReorganizationPlanHandler,

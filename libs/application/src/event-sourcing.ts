@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { EventStore, StoredEvent } from '#event-store';
+import type { EventStore, NewEvent, StoredEvent } from '#event-store';
 import { WrongExpectedRevision } from '#event-store';
 import { CURRENT_SCHEMA_VERSIONS, upcast } from '#domain';
 import { type Permission, PERMISSIONS } from './permissions.js';
@@ -118,20 +118,23 @@ export class EventSourcing {
   async append(loaded: Pick<Loaded<unknown>, 'streamId' | 'expected'>, events: readonly DomainEvent[], context: CommandContext): Promise<void> {
     if (events.length === 0) return;
     this.readAhead.getStore()?.delete(loaded.streamId);
-    await this.store.append(
-      loaded.streamId,
-      events.map((event) => ({
-        type: event.type,
-        data: event.data,
-        metadata: {
-          actor: context.actor.username,
-          roles: context.actor.roles,
-          commandId: context.commandId,
-          correlationId: context.correlationId ?? context.commandId,
-          schemaVersion: schemaVersionOf(event.type),
-        },
+    await this.store.append(loaded.streamId, toNewEvents(events, context), { expectedRevision: loaded.expected });
+  }
+
+  /**
+   * Appends to several streams in one write, for a fact that each must show (see
+   * `EventStore.appendToStreams`). Each stream's events carry a command id of their own, since a
+   * command id belongs to one stream; streams with nothing to append are left out.
+   */
+  async appendTogether(writes: readonly { readonly loaded: Pick<Loaded<unknown>, 'streamId' | 'expected'>; readonly events: readonly DomainEvent[]; readonly commandId: string }[], context: CommandContext): Promise<void> {
+    const nonEmpty = writes.filter((write) => write.events.length > 0);
+    for (const write of nonEmpty) this.readAhead.getStore()?.delete(write.loaded.streamId);
+    await this.store.appendToStreams(
+      nonEmpty.map((write) => ({
+        streamId: write.loaded.streamId,
+        events: toNewEvents(write.events, { ...context, commandId: write.commandId, correlationId: context.correlationId ?? context.commandId }),
+        options: { expectedRevision: write.loaded.expected },
       })),
-      { expectedRevision: loaded.expected },
     );
   }
 
@@ -170,6 +173,20 @@ function fold<State, Event extends DomainEvent>(events: readonly StoredEvent[], 
   let state = initial;
   for (const stored of events) state = evolve(state, upcast(stored) as Event);
   return state;
+}
+
+function toNewEvents(events: readonly DomainEvent[], context: CommandContext): NewEvent[] {
+  return events.map((event) => ({
+    type: event.type,
+    data: event.data,
+    metadata: {
+      actor: context.actor.username,
+      roles: context.actor.roles,
+      commandId: context.commandId,
+      correlationId: context.correlationId ?? context.commandId,
+      schemaVersion: schemaVersionOf(event.type),
+    },
+  }));
 }
 
 function schemaVersionOf(type: string): number {

@@ -7,7 +7,7 @@ export { EnrolBeneficiary, UpdateBeneficiary } from './beneficiaries/beneficiary
 export { IssueCard, ReissueCard, RevokeCard } from './cards/card-commands.js';
 export { ActOnAdmission, RecordAdmission } from './admissions/admission-commands.js';
 export { AdjustClaim, ApproveClaims, type BatchOutcome, type ClaimDecision, DecideClaim, RequestClaim } from './claims/claim-commands.js';
-export { SettlePayout } from './payouts/payout-commands.js';
+export { CollectRecovery, SettlePayout } from './payouts/payout-commands.js';
 export { AllocateAnnualBudget } from './budgets/budget-commands.js';
 export { openApplication } from './standalone.js';
 export { DEMO_ACTORS, DEMO_FIGURES, DEMO_YEAR, generateDemoProvince, type DemoOptions } from './demo/demo-province.js';

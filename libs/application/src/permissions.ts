@@ -16,6 +16,8 @@ export const PERMISSIONS = {
   requestClaims: ['clerk', 'council-member'],
   decideClaims: ['approver'],
   settlePayouts: ['finance'],
+  /** Giving up what a recovery still owes is a decision on money, not a booking: an approver's, with a reason. */
+  writeOffRecoveries: ['approver'],
   allocateBudget: ['finance', 'administrator'],
   /** Administrative units, reorganization plans, and recomputing the past under a retroactive change. */
   applyRetroactiveChanges: ['administrator'],

@@ -7,6 +7,7 @@ export const CURRENT_SCHEMA_VERSIONS: Readonly<Record<string, number>> = {
   AdmissionRecorded: 3,
   DischargeRecorded: 2,
   ClaimRequested: 2,
+  PayoutPaid: 2,
 };
 
 /** What an upcaster sees of a stored event: its data, and who wrote it. */
@@ -32,6 +33,8 @@ const UPCASTERS: Readonly<Record<string, Readonly<Record<number, Upcaster>>>> = 
   // Version 2 says why a claim repeating another's key was meant.
   ClaimRequested: { 1: addedOptionalFields },
   DischargeRecorded: { 1: (data, event) => ({ ...data, recordedBy: event.metadata.actor }) },
+  // Version 2 names the recoveries offset against the payment.
+  PayoutPaid: { 1: addedOptionalFields },
 };
 
 export function upcast(event: RecordedEvent): { type: string; data: unknown } {

@@ -49,6 +49,12 @@ export interface AppendOptions {
   readonly expectedRevision: ExpectedRevision;
 }
 
+export interface StreamWrite {
+  readonly streamId: string;
+  readonly events: readonly NewEvent[];
+  readonly options: AppendOptions;
+}
+
 export interface AppendResult {
   /** Revision of the last event now in the stream; pass it as the next expected revision. */
   readonly nextExpectedRevision: number;
@@ -97,6 +103,13 @@ export interface EventStore {
   /** Backend name shown in logs and test output. */
   readonly name: string;
   append(streamId: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult>;
+  /**
+   * Appends to several streams at once: on PostgreSQL all or none (`appendsTogether`), so a fact
+   * that two streams must both show (a recovery offset against a payment) is never half recorded.
+   */
+  appendToStreams(writes: readonly StreamWrite[]): Promise<AppendResult[]>;
+  /** False where the backend cannot make several streams' appends one transaction (EventStoreDB): they are made in order. */
+  readonly appendsTogether: boolean;
   readStream(streamId: string, options?: ReadStreamOptions): Promise<StoredEvent[]>;
   /**
    * Several whole streams at once, each forwards, keyed by stream id (an absent stream maps to

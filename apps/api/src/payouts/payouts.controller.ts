@@ -1,13 +1,32 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { AggregateReader, type CommandContext, SettlePayout } from '#application';
+import { ApiBearerAuth, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ArrayMaxSize, IsArray, IsOptional, IsString, MaxLength } from 'class-validator';
+import { AggregateReader, CollectRecovery, type CommandContext, SettlePayout } from '#application';
 import { Allowed, Ctx } from '../http/authentication.js';
-import { DateField, TextField } from '../http/fields.js';
+import { DateField, TextField, VndField } from '../http/fields.js';
 
 class Payment {
   @TextField('Payment reference (bank transfer or voucher number)', 'UNC-2025-0815') reference!: string;
   @DateField('Paid on') paidOn!: string;
+
+  @ApiPropertyOptional({ description: 'Recoveries the same person owes, taken out of this payment as far as it goes, in this order (their payout ids)', type: [String], example: ['adjustment-6f1c…'] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @IsString({ each: true })
+  @MaxLength(200, { each: true })
+  offsets?: string[];
+}
+
+class Refund {
+  @TextField('Receipt reference (cash receipt or bank credit)', 'PT-2025-0031') reference!: string;
+  @DateField('Received on') receivedOn!: string;
+  @VndField('Amount received; the whole rest owed when absent', true) amount?: number;
+}
+
+class WriteOff {
+  @TextField('Why what is still owed is given up', 'Người hưởng đã mất, không để lại tài sản') reason!: string;
 }
 
 class Reversal {
@@ -34,6 +53,22 @@ export class PayoutsController {
   @Allowed('settlePayouts')
   pay(@Param('id') id: string, @Body() body: Payment, @Ctx() context: CommandContext) {
     return this.commands.execute(new SettlePayout(id, { type: 'PayPayout', data: { ...body } }, context));
+  }
+
+  /** A refund receipt for a recovery: what the person paid back. */
+  @Post(':id/refund')
+  @HttpCode(200)
+  @Allowed('settlePayouts')
+  refund(@Param('id') id: string, @Body() body: Refund, @Ctx() context: CommandContext) {
+    return this.commands.execute(new CollectRecovery(id, { type: 'RecordRefund', data: { ...body } }, context));
+  }
+
+  /** What a recovery still owes, given up by an approver with a reason. */
+  @Post(':id/write-off')
+  @HttpCode(200)
+  @Allowed('writeOffRecoveries')
+  writeOff(@Param('id') id: string, @Body() body: WriteOff, @Ctx() context: CommandContext) {
+    return this.commands.execute(new CollectRecovery(id, { type: 'WriteOffRecovery', data: { ...body } }, context));
   }
 
   @Post(':id/reversal')

@@ -72,10 +72,13 @@ class BudgetAsOfQuery extends AsOfQuery {
   geography?: 'then' | 'now';
 }
 
+const PAYOUT_STATUSES = ['scheduled', 'paid', 'reversed', 'owed', 'recovered', 'written-off'] as const;
+
 class PayoutQuery extends Page {
   @TextField('Beneficiary', '3f0c1a2e-…', true) beneficiaryId?: string;
   @ApiPropertyOptional({ example: 2025 }) @IsOptional() @Type(() => Number) @IsInt() @Min(2000) @Max(2100) year?: number;
   @ApiPropertyOptional({ enum: REGIME_CODES }) @IsOptional() @IsIn(REGIME_CODES) regimeCode?: string;
+  @ApiPropertyOptional({ enum: PAYOUT_STATUSES, description: 'owed: recoveries still to collect' }) @IsOptional() @IsIn(PAYOUT_STATUSES) status?: string;
 }
 
 class Allocation {

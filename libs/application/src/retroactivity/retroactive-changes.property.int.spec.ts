@@ -14,7 +14,7 @@ import { IssueCard } from '../cards/card-commands.js';
 import { AdjustClaim, DecideClaim, RequestClaim } from '../claims/claim-commands.js';
 import type { Actor, CommandContext } from '../event-sourcing.js';
 import { idFromCommand } from '../ids.js';
-import { SettlePayout } from '../payouts/payout-commands.js';
+import { CollectRecovery, SettlePayout } from '../payouts/payout-commands.js';
 import { DraftPolicyVersion } from '../policies/policy-catalog.js';
 import { DraftReorganizationPlan, ReorganizationPlans } from '../reorganizations/reorganizations.js';
 import { openApplication } from '../standalone.js';
@@ -164,14 +164,20 @@ class Played {
     await unlessRefused(() => this.bus.execute(new SettlePayout(payoutId, { type: 'PayPayout', data: { reference: `UNC-${payoutId}`.slice(0, 60), paidOn: '2025-12-20' } }, context(FINANCE, `pay-${payoutId}`))));
   }
 
-  /** Every adjustment the change recorded: approved by an approver, its payout paid. */
+  /** Collects a recovery in full by a refund receipt. */
+  async collect(payoutId: string): Promise<void> {
+    await unlessRefused(() => this.bus.execute(new CollectRecovery(payoutId, { type: 'RecordRefund', data: { reference: `PT-${payoutId}`.slice(0, 60), receivedOn: '2025-12-22' } }, context(FINANCE, `refund-${payoutId}`))));
+  }
+
+  /** Every adjustment the change recorded: approved by an approver, its payout paid, or collected when it recovers money. */
   async settleAdjustments(world: World, round: string): Promise<void> {
     for (const n of world.stays.keys()) {
       const admissionId = idFromCommand(`world-stay-${n}`, 'admission');
       let state: Awaited<ReturnType<CommandBus['execute']>> | undefined;
       await unlessRefused(async () => (state = await this.bus.execute(new ActOnAdmission(admissionId, { type: 'ApproveAdjustments' }, context(APPROVER, `${round}-approve-${admissionId}`)))));
       for (const adjustment of (state as { adjustments?: { adjustmentId: string; difference: number }[] } | undefined)?.adjustments ?? []) {
-        if (adjustment.difference !== 0) await this.pay(`adjustment-${adjustment.adjustmentId}`);
+        if (adjustment.difference > 0) await this.pay(`adjustment-${adjustment.adjustmentId}`);
+        if (adjustment.difference < 0) await this.collect(`adjustment-${adjustment.adjustmentId}`);
       }
     }
     for (const n of world.checks.keys()) {
@@ -179,7 +185,8 @@ class Played {
       let state: unknown;
       await unlessRefused(async () => (state = await this.bus.execute(new AdjustClaim(claimId, { type: 'ApproveAdjustments' }, context(APPROVER, `${round}-approve-${claimId}`)))));
       for (const adjustment of (state as { adjustments?: { adjustmentId: string; difference: number }[] } | undefined)?.adjustments ?? []) {
-        if (adjustment.difference !== 0) await this.pay(`adjustment-${adjustment.adjustmentId}`);
+        if (adjustment.difference > 0) await this.pay(`adjustment-${adjustment.adjustmentId}`);
+        if (adjustment.difference < 0) await this.collect(`adjustment-${adjustment.adjustmentId}`);
       }
     }
   }
@@ -221,7 +228,8 @@ class Played {
       balances: await rows(`SELECT beneficiary_id, year, regime_id, entitled::text, approved::text, paid::text FROM ${P}.balances WHERE entitled <> 0 OR approved <> 0 OR paid <> 0 ORDER BY 1, 2, 3`),
       payoutGroups: await rows(`SELECT line_id, group_number, administrative_unit, units, paid::text FROM ${P}.lines WHERE paid <> 0 ORDER BY 1`),
     };
-    const { position: _position, ...report } = await yearEndReport(this.runtime.pool, 2025);
+    // Recoveries record how money came back, which depends on the order of the changes by nature.
+    const { position: _position, recoveries: _recoveries, ...report } = await yearEndReport(this.runtime.pool, 2025);
     return { ...state, report };
   }
 }

@@ -66,6 +66,24 @@ export function describeEventStoreContract(backend: string, currentStore: () => 
       expect((await store.readStream(stream)).map((e) => e.data)).toEqual([{ n: 0 }, { n: 1 }, { n: 2 }]);
     });
 
+    it('appends to several streams at once; where the backend can, a conflict on one writes none', async () => {
+      const [owed, paying] = [unique('payout'), unique('payout')];
+      await store.append(owed, [event('Owed', {})], { expectedRevision: 'no_stream' });
+      const results = await store.appendToStreams([
+        { streamId: owed, events: [event('Offset', { n: 1 }, { commandId: `${owed}-offset` })], options: { expectedRevision: 0 } },
+        { streamId: paying, events: [event('Paid', { n: 1 }, { commandId: `${paying}-pay` })], options: { expectedRevision: 'no_stream' } },
+      ]);
+      expect(results.map((result) => result.nextExpectedRevision)).toEqual([1, 0]);
+      const other = unique('payout');
+      const clash = store.appendToStreams([
+        { streamId: other, events: [event('Paid', {})], options: { expectedRevision: 'no_stream' } },
+        { streamId: owed, events: [event('Offset', { n: 2 })], options: { expectedRevision: 0 } },
+      ]);
+      await expect(clash).rejects.toMatchObject({ name: 'WrongExpectedRevision', streamId: owed, actual: 1 });
+      if (store.appendsTogether) expect(await store.readStream(other)).toEqual([]);
+      expect((await store.readStream(owed)).map((e) => e.type)).toEqual(['Owed', 'Offset']);
+    });
+
     it('refuses an append it cannot store, and stores nothing', async () => {
       const stream = unique('invalid');
       await expect(store.append(stream, [], { expectedRevision: 'any' })).rejects.toBeInstanceOf(InvalidAppend);

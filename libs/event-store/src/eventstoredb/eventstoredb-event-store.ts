@@ -28,6 +28,7 @@ import {
   type ReadAllOptions,
   type ReadStreamOptions,
   type StoredEvent,
+  type StreamWrite,
   type SubscribeToAllOptions,
   type SubscriptionMessage,
   validateAppend,
@@ -95,6 +96,7 @@ function toStoredEvent(resolved: ResolvedEvent): StoredEvent | undefined {
  */
 export class EventStoreDbEventStore implements EventStore {
   readonly name = 'EventStoreDB';
+  readonly appendsTogether = false;
   private readonly inFlightCommands = new Map<string, Promise<AppendResult>>();
 
   constructor(private readonly client: EventStoreDBClient) {}
@@ -117,6 +119,17 @@ export class EventStoreDbEventStore implements EventStore {
       if (this.inFlightCommands.get(key) === attempt) this.inFlightCommands.delete(key);
     }).catch(() => undefined);
     return attempt;
+  }
+
+  /**
+   * EventStoreDB's client has no transaction across streams: the appends are made in the order
+   * given, each checked on its own revision, and stop at the first that fails. Callers put first
+   * the stream whose check guards the fact (the recovery that must still be owed).
+   */
+  async appendToStreams(writes: readonly StreamWrite[]): Promise<AppendResult[]> {
+    const results: AppendResult[] = [];
+    for (const write of writes) results.push(await this.append(write.streamId, write.events, write.options));
+    return results;
   }
 
   private async write(streamId: string, events: readonly NewEvent[], options: AppendOptions, commandId: string | undefined): Promise<AppendResult> {

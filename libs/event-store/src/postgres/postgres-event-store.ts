@@ -1,5 +1,5 @@
 import pg, { type CustomTypesConfig, type Pool } from 'pg';
-import { migrate } from '#database';
+import { inTransaction, migrate } from '#database';
 import { AppendSignal } from '../append-signal.js';
 import { eventIdFor } from '../event-ids.js';
 import {
@@ -12,6 +12,7 @@ import {
   type ReadAllOptions,
   type ReadStreamOptions,
   type StoredEvent,
+  type StreamWrite,
   type SubscribeToAllOptions,
   validateAppend,
   WrongExpectedRevision,
@@ -59,6 +60,16 @@ const DEFAULT_READ_BATCH = 1000;
  */
 const AS_TEXT: CustomTypesConfig = { getTypeParser: () => (value: string) => value };
 
+function appendRequest(streamId: string, events: readonly NewEvent[], options: AppendOptions): AppendRequest {
+  const commandId = validateAppend(streamId, events, options);
+  return {
+    streamId,
+    expected: String(options.expectedRevision),
+    ...(commandId === undefined ? {} : { commandId }),
+    events: events.map((event, index) => ({ id: eventIdFor(commandId, streamId, index), type: event.type, data: event.data, metadata: event.metadata })),
+  };
+}
+
 function toStoredEvent(row: EventRow): StoredEvent {
   return {
     eventId: row[1],
@@ -101,24 +112,36 @@ export class PostgresEventStore implements EventStore {
     return new PostgresEventStore(pool, options);
   }
 
+  readonly appendsTogether = true;
+
   async append(streamId: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
-    const commandId = validateAppend(streamId, events, options);
-    const request: AppendRequest = {
-      streamId,
-      expected: String(options.expectedRevision),
-      ...(commandId === undefined ? {} : { commandId }),
-      events: events.map((event, index) => ({
-        id: eventIdFor(commandId, streamId, index),
-        type: event.type,
-        data: event.data,
-        metadata: event.metadata,
-      })),
-    };
+    const request = appendRequest(streamId, events, options);
     return new Promise((resolve, reject) => {
       this.pending.push({ request, expected: options.expectedRevision, resolve, reject });
       void this.writePending();
     });
   }
+
+  /**
+   * One transaction around the same function the group commit calls: a conflict on any stream
+   * rolls back the others. Kept out of the group commit, whose batches fail appends one by one.
+   */
+  async appendToStreams(writes: readonly StreamWrite[]): Promise<AppendResult[]> {
+    const requests = writes.map((write) => appendRequest(write.streamId, write.events, write.options));
+    try {
+      return await inTransaction(this.pool, async (client) => {
+        const { rows } = await client.query<{ results: AppendOutcome[] }>('SELECT append_events($1::jsonb) AS results', [JSON.stringify(requests)]);
+        return rows[0]!.results.map((outcome, index) => {
+          const write = writes[index]!;
+          if (outcome.status === 'conflict') throw new WrongExpectedRevision(write.streamId, write.options.expectedRevision, outcome.revision);
+          return { nextExpectedRevision: outcome.revision, position: BigInt(outcome.position), alreadyAppended: outcome.status === 'duplicate' };
+        });
+      });
+    } finally {
+      this.appendSignal.notify();
+    }
+  }
+
 
   private async writePending(): Promise<void> {
     if (this.writing) return;
