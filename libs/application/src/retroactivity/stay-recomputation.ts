@@ -27,15 +27,7 @@ export interface ClaimChange {
 }
 
 /** An approved special-drug claim that a retroactive change would flag for the council: nothing is recovered unless the council reduces it. */
-export interface CapFlagPreview {
-  readonly claimId: string;
-  readonly beneficiaryId: string;
-  readonly regimeId: string;
-  readonly serviceDate: string;
-  readonly amount: number;
-  readonly cap: { readonly previous: number; readonly next: number };
-  readonly excess: number;
-}
+export type CapFlagPreview = Pick<Claims.LoweredCapFlag, 'beneficiaryId' | 'regimeId' | 'serviceDate' | 'amount' | 'cap' | 'excess'> & { readonly claimId: string };
 
 /** What the special-drug claims of the beneficiaries concerned hold of their annual caps, as the read models know it. */
 export interface CapHoldings {
@@ -173,8 +165,8 @@ function previewClaimChanges(
     const context = { policyOn, beneficiary, card: Cards.initialCard, ledger: AnnualCapLedger.initialAnnualCapLedger, today: todayInVietnam(), listedClaims: [], yearClaims };
     for (const event of Claims.decide({ type: 'RecomputeEntitlements', data: { cause, by: 'preview' } }, state, context)) {
       if (event.type === 'ClaimOverLoweredCapFlagged') {
-        const { regimeId, serviceDate, amount: flaggedAmount, cap, excess } = event.data;
-        flags.push({ claimId: claim.claimId, beneficiaryId: claim.beneficiaryId, regimeId, serviceDate, amount: flaggedAmount, cap, excess });
+        const { beneficiaryId, regimeId, serviceDate, amount: flaggedAmount, cap, excess } = event.data;
+        flags.push({ claimId: claim.claimId, beneficiaryId, regimeId, serviceDate, amount: flaggedAmount, cap, excess });
       }
       if (event.type !== 'AdjustmentEntitled') continue;
       const { regimeId, serviceDate, previous, next, difference } = event.data;
