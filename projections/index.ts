@@ -1,10 +1,11 @@
 import type { Projection } from '#projections';
+import { councilFlags } from './council-flags/council-flags.projection.js';
 import { payments } from './payments/payments.projection.js';
 import { registers } from './registers/registers.projection.js';
 import { streamActivity } from './stream-activity/stream-activity.projection.js';
 
 /** Every read model the system maintains; the runner, the worker and the rebuild CLI use this list. */
-export const ALL_PROJECTIONS: readonly Projection[] = [streamActivity, registers, payments];
+export const ALL_PROJECTIONS: readonly Projection[] = [streamActivity, registers, payments, councilFlags];
 
 export { streamActivity, streamActivityDiscrepancies, categoryOf } from './stream-activity/stream-activity.projection.js';
 export { registers } from './registers/registers.projection.js';
@@ -15,6 +16,7 @@ export { REGIME_HEADINGS, type ReportSource, yearEndReport, yearEndReportAt, typ
 export { yearEndReportCsv, yearEndReportXlsx } from './queries/year-end-report-files.js';
 export { consistencyCheck, type ConsistencyReport, type ConsistencyRow } from './queries/consistency.js';
 export { createReportingViews, REPORTING_VIEWS } from './reporting/reporting-views.js';
-export { type ClaimRecord, claimsServedFrom, holdersOfTitlesOn, registerEntries, type RegisterRecord, staysDischargedFrom, type StayRecord } from './queries/retroactivity-reads.js';
+export { type CouncilFlag, councilFlagList, councilFlags } from './council-flags/council-flags.projection.js';
+export { type CappedClaimRecord, cappedClaimsOf, type ClaimRecord, claimsServedFrom, holdersOfTitlesOn, registerEntries, type RegisterRecord, staysDischargedFrom, type StayRecord } from './queries/retroactivity-reads.js';
 export { type AsOf, type BalanceAsOf, balancesAsOf, budgetAsOf, type BudgetLine } from './queries/as-of.js';
 export { registerExport } from './queries/register-export.js';

@@ -126,3 +126,28 @@ export async function claimsServedFrom(pool: Pool, from: string, beneficiaryIds?
   );
   return rows.map((row) => ({ claimId: row.source_id, beneficiaryId: row.beneficiary_id, facts: row.facts, approval: row.approval }));
 }
+
+/** An approved claim holding part of its year's annual cap (special drugs), as it stands now. */
+export interface CappedClaimRecord {
+  readonly claimId: string;
+  readonly beneficiaryId: string;
+  readonly regimeId: string;
+  readonly year: number;
+  readonly serviceDate: string;
+  readonly amount: number;
+}
+
+/**
+ * The approved claims against an annual cap of these beneficiaries, as the annual ledger holds
+ * them: a claim whose payout was reversed gave its share of the cap back.
+ */
+export async function cappedClaimsOf(pool: Pool, beneficiaryIds: readonly string[]): Promise<CappedClaimRecord[]> {
+  const { rows } = await pool.query<{ source_id: string; beneficiary_id: string; regime_id: string; service_year: number; service_date: string; amount: string }>(
+    `SELECT s.source_id, s.beneficiary_id, s.regime_id, s.service_year, s.service_date, s.approval->>'amount' AS amount FROM ${P}.sources s
+      WHERE s.kind = 'claim' AND (s.approval->>'capped')::boolean AND s.beneficiary_id = ANY($1::text[])
+        AND NOT EXISTS (SELECT 1 FROM ${P}.payouts p WHERE p.payout_id = 'claim-' || s.source_id AND p.status = 'reversed')
+      ORDER BY s.source_id`,
+    [beneficiaryIds],
+  );
+  return rows.map((row) => ({ claimId: row.source_id, beneficiaryId: row.beneficiary_id, regimeId: row.regime_id, year: row.service_year, serviceDate: row.service_date, amount: Number(row.amount) }));
+}

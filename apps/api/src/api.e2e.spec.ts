@@ -43,6 +43,7 @@ describe.each(API_BACKENDS)('API over %s', (_name, setup) => {
       { name: 'stream_activity', position: appended.position.toString(), lag: '0' },
       { name: 'registers', position: expect.any(String), lag: '0' },
       { name: 'payments', position: expect.any(String), lag: '0' },
+      { name: 'council_flags', position: expect.any(String), lag: '0' },
     ]);
   });
 

@@ -60,6 +60,8 @@ function requests(known: { beneficiaryId: string; cardNumber: string }): { who: 
     { who: 'approver', method: 'post', path: `/claims/${claim}/over-cap-confirmation`, id: claim },
     { who: 'approver', method: 'post', path: `/claims/${claim}/adjustments/approval`, id: claim },
     { who: 'approver', method: 'post', path: `/claims/${claim}/rejection`, body: { reason: 'not covered' }, id: claim },
+    { who: 'council', method: 'post', path: `/claims/${claim}/cap-flags/${claim}-cap-1/keeping`, body: { reason: 'acquired right' }, id: claim },
+    { who: 'council', method: 'post', path: `/claims/${claim}/cap-flags/${claim}-cap-1/reduction`, body: { reason: 'the new cap applies' }, id: claim },
     { who: 'auditor', method: 'get', path: `/payouts/${payout}`, id: payout },
     { who: 'auditor', method: 'get', path: `/payouts/${payout}/lineage`, id: payout },
     { who: 'finance', method: 'post', path: `/payouts/${payout}/payment`, body: { reference: 'UNC-1', paidOn: on }, id: payout },

@@ -15,6 +15,8 @@ export const PERMISSIONS = {
   /** Council members record claims resting on a Professional Council decision (special drugs). */
   requestClaims: ['clerk', 'council-member'],
   decideClaims: ['approver'],
+  /** The Professional Council decides on special-drug claims a retroactive change left over a lowered annual cap: kept, or reduced to it. */
+  decideOverLoweredCap: ['council-member'],
   settlePayouts: ['finance'],
   /** Giving up what a recovery still owes is a decision on money, not a booking: an approver's, with a reason. */
   writeOffRecoveries: ['approver'],

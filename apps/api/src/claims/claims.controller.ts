@@ -1,9 +1,11 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsOptional, IsString, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, IsString, Min, ValidateNested } from 'class-validator';
 import { AdjustClaim, AggregateReader, ApproveClaims, type ClaimDecision, type CommandContext, DecideClaim, RequestClaim } from '#application';
+import { councilFlagList, councilFlags, readModelPosition } from '#read-models';
+import { RUNTIME, type Runtime } from '#runtime';
 import { Allowed, Ctx } from '../http/authentication.js';
 import { DateField, DeliberateRepeat, TextField, VndField, withDeliberation } from '../http/fields.js';
 
@@ -46,6 +48,12 @@ class Reason {
   @TextField('Why', 'Prescribed by the council for a life-threatening condition') reason!: string;
 }
 
+const FLAG_STATUSES = ['pending', 'kept', 'reduced'];
+
+class FlagQuery {
+  @ApiPropertyOptional({ enum: FLAG_STATUSES, description: 'Only flags awaiting the council, or decided one way' }) @IsOptional() @IsIn(FLAG_STATUSES) status?: string;
+}
+
 class ClaimList {
   @ApiProperty({ description: 'Reviewed claims to approve, each as its own decision', type: [String] })
   @IsArray()
@@ -62,6 +70,7 @@ export class ClaimsController {
   constructor(
     @Inject(CommandBus) private readonly commands: CommandBus,
     @Inject(AggregateReader) private readonly reader: AggregateReader,
+    @Inject(RUNTIME) private readonly runtime: Runtime,
   ) {}
 
   /**
@@ -133,6 +142,31 @@ export class ClaimsController {
   @Allowed('decideClaims')
   approveAdjustments(@Param('id') id: string, @Ctx() context: CommandContext) {
     return this.commands.execute(new AdjustClaim(id, { type: 'ApproveAdjustments' }, context));
+  }
+
+  /**
+   * Special-drug claims that a retroactive change (a reclassification, a policy version) left
+   * over a lowered annual cap: nothing is recovered until the council decides on each.
+   */
+  @Get('council/flags')
+  async flags(@Query() query: FlagQuery) {
+    return { position: await readModelPosition(this.runtime.pool, [councilFlags]), flags: await councilFlagList(this.runtime.pool, query) };
+  }
+
+  /** The council lets the approved amount stand over the lowered cap, with its reason (e.g. a right acquired under the old classification). */
+  @Post('claims/:id/cap-flags/:flagId/keeping')
+  @HttpCode(200)
+  @Allowed('decideOverLoweredCap')
+  keepOverLoweredCap(@Param('id') id: string, @Param('flagId') flagId: string, @Body() body: Reason, @Ctx() context: CommandContext) {
+    return this.commands.execute(new AdjustClaim(id, { type: 'KeepClaimOverLoweredCap', data: { flagId, reason: body.reason } }, context));
+  }
+
+  /** The council reduces the claim to the lowered cap: an adjustment recovering the excess, for an approver to approve (`adjustments/approval`). */
+  @Post('claims/:id/cap-flags/:flagId/reduction')
+  @HttpCode(200)
+  @Allowed('decideOverLoweredCap')
+  reduceToLoweredCap(@Param('id') id: string, @Param('flagId') flagId: string, @Body() body: Reason, @Ctx() context: CommandContext) {
+    return this.commands.execute(new AdjustClaim(id, { type: 'ReduceClaimToLoweredCap', data: { flagId, reason: body.reason } }, context));
   }
 
   @Post('claims/:id/rejection')

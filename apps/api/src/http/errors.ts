@@ -10,7 +10,7 @@ export interface FieldProblem {
 }
 
 /** The rules that mean "the thing addressed does not exist". */
-const MISSING = new Set(['NotEnrolled', 'NotAdmitted', 'NoSuchClaim', 'NotScheduled', 'CardNotIssued', 'NoSuchPlan', 'NoSuchPolicyDraft', 'UnknownBeneficiary', 'UnknownCard', 'UnknownUnit', 'UnknownRegime']);
+const MISSING = new Set(['NotEnrolled', 'NotAdmitted', 'NoSuchClaim', 'NotScheduled', 'CardNotIssued', 'NoSuchPlan', 'NoSuchPolicyDraft', 'UnknownBeneficiary', 'UnknownCard', 'UnknownUnit', 'UnknownRegime', 'NoSuchFlag']);
 
 function flatten(errors: readonly ValidationError[], prefix = ''): FieldProblem[] {
   return errors.flatMap((error) => {

@@ -5,7 +5,7 @@ import { beneficiaryAggregate, beneficiaryOf } from '../beneficiaries/beneficiar
 import { listedInFlight, loadServiceIndex, type LoadedServiceIndex } from '../beneficiaries/service-index.js';
 import { cardAggregate, cardOf } from '../cards/card-commands.js';
 import { type CommandContext, EventSourcing, hasRole, NotFound, NotPermitted, requireRole } from '../event-sourcing.js';
-import { recomputing } from '../permissions.js';
+import { type Permission, recomputing } from '../permissions.js';
 import { idFromCommand } from '../ids.js';
 import { ledgerAggregate, PayoutScheduler } from '../payouts/payout-commands.js';
 import { PolicyVersions } from '../policies/policy-catalog.js';
@@ -35,6 +35,7 @@ async function claimContext(sourcing: EventSourcing, policies: PolicyVersions, f
     ledger: AnnualCapLedger.excluding(ledger.state, facts.claimId),
     today: todayInVietnam(),
     listedClaims: [],
+    yearClaims: [],
   };
   return { context, ledger };
 }
@@ -199,19 +200,53 @@ export class DecideClaimHandler implements ICommandHandler<DecideClaim> {
   }
 }
 
+export type ClaimAdjustment =
+  | { readonly type: 'RecomputeEntitlements'; readonly data: { readonly cause: Admissions.AdjustmentCause } }
+  | { readonly type: 'ApproveAdjustments' }
+  | { readonly type: 'KeepClaimOverLoweredCap' | 'ReduceClaimToLoweredCap'; readonly data: { readonly flagId: string; readonly reason: string } };
+
 export class AdjustClaim extends Command<Claims.Claim> {
   constructor(
     readonly claimId: string,
-    readonly command: { readonly type: 'RecomputeEntitlements'; readonly data: { readonly cause: Admissions.AdjustmentCause } } | { readonly type: 'ApproveAdjustments' },
+    readonly command: ClaimAdjustment,
     readonly context: CommandContext,
   ) {
     super();
   }
 }
 
+/** Who may do each step, and what the step is called when someone may not. */
+function permissionFor(command: ClaimAdjustment): [Permission, string] {
+  switch (command.type) {
+    case 'RecomputeEntitlements':
+      return [recomputing(command.data.cause), 'recomputing a claim'];
+    case 'ApproveAdjustments':
+      return ['decideClaims', "approving a claim's adjustments"];
+    case 'KeepClaimOverLoweredCap':
+    case 'ReduceClaimToLoweredCap':
+      return ['decideOverLoweredCap', 'deciding on a claim over a lowered annual cap'];
+    default: {
+      const unhandled: never = command;
+      return unhandled;
+    }
+  }
+}
+
 /**
- * A retroactive change reaching an approved claim: the recomputation (an administrator's batch)
- * and the approval of what it recorded, which schedules a payout (or recovery) per adjustment.
+ * The claims holding `facts`' annual cap (its regime and year), each as it stands now on its own
+ * stream: the annual ledger names them, a claim whose payout was reversed no longer holds any.
+ */
+async function yearClaimsOf(sourcing: EventSourcing, facts: Claims.ClaimFacts): Promise<AnnualCapLedger.CappedClaim[]> {
+  const { state: ledger } = await sourcing.load(annualLedgerStreamId(facts), ledgerAggregate.evolve, ledgerAggregate.initial);
+  const holders = [...Object.keys(ledger.reserved), ...Object.keys(ledger.consumed)];
+  const claims = await Promise.all(holders.map((claimId) => sourcing.load(Claims.claimStreamId(claimId), claimAggregate.evolve, claimAggregate.initial)));
+  return claims.flatMap(({ state }) => Claims.cappedClaimOf(state) ?? []);
+}
+
+/**
+ * A retroactive change reaching an approved claim: the recomputation (an administrator's batch),
+ * the council's decision on a special-drug claim it left over a lowered annual cap, and the
+ * approval of the adjustments they recorded, which schedules a payout (or recovery) per adjustment.
  */
 @CommandHandler(AdjustClaim)
 export class AdjustClaimHandler implements ICommandHandler<AdjustClaim> {
@@ -222,21 +257,22 @@ export class AdjustClaimHandler implements ICommandHandler<AdjustClaim> {
   ) {}
 
   async execute({ claimId, command, context }: AdjustClaim): Promise<Claims.Claim> {
-    if (command.type === 'RecomputeEntitlements') requireRole(context.actor, recomputing(command.data.cause), 'recomputing a claim');
-    else requireRole(context.actor, 'decideClaims', "approving a claim's adjustments");
+    requireRole(context.actor, ...permissionFor(command));
     const by = context.actor.username;
     const { state } = await this.sourcing.decideOn(
       Claims.claimStreamId(claimId),
       claimAggregate,
       async (current) => {
         if (current.status === 'none') throw new NotFound(`no claim ${claimId}`);
-        const [policyOn, beneficiary] = await Promise.all([
+        const weighsCap = command.type === 'RecomputeEntitlements' && Claims.cappedClaimOf(current) !== undefined;
+        const [policyOn, beneficiary, yearClaims] = await Promise.all([
           this.policies.inForce(),
           current.facts.beneficiaryId ? beneficiaryOf(this.sourcing, current.facts.beneficiaryId) : beneficiaryAggregate.initial,
+          weighsCap ? yearClaimsOf(this.sourcing, current.facts) : [],
         ]);
-        const domainCommand: Claims.ClaimCommand = command.type === 'ApproveAdjustments' ? { type: command.type, data: { by } } : { type: command.type, data: { cause: command.data.cause, by } };
+        const domainCommand = { type: command.type, data: { ...('data' in command ? command.data : {}), by } } as Claims.ClaimCommand;
         // The card and the yearly limits were weighed when the claim was decided; a recomputation re-assesses the amount only.
-        return Claims.decide(domainCommand, current, { policyOn, beneficiary, card: cardAggregate.initial, ledger: ledgerAggregate.initial, today: todayInVietnam(), listedClaims: [] });
+        return Claims.decide(domainCommand, current, { policyOn, beneficiary, card: cardAggregate.initial, ledger: ledgerAggregate.initial, today: todayInVietnam(), listedClaims: [], yearClaims });
       },
       context,
     );

@@ -9,7 +9,7 @@ import { type Actor, type CommandContext, EventSourcing, NotFound, requireRole }
 import { PolicyVersions } from '../policies/policy-catalog.js';
 import { recomputeSources } from '../retroactivity/retroactive-policies.js';
 import { replayEach, type ReplayProgress } from '../retroactivity/replay.js';
-import { beneficiaryFrom, previewRecomputation, type RecomputationPreview } from '../retroactivity/stay-recomputation.js';
+import { beneficiaryFrom, loadCapHoldings, previewRecomputation, type RecomputationPreview } from '../retroactivity/stay-recomputation.js';
 
 const planAggregate = { evolve: Reorganizations.evolve, initial: Reorganizations.initialReorganization };
 
@@ -136,7 +136,8 @@ export class ReorganizationPlans {
       const current = beneficiaryFrom(entry);
       return reclassificationEvents(plan, after.get(id)!, current).reduce(Beneficiaries.evolve, current);
     };
-    const recomputation = previewRecomputation(stays, claims, beneficiaryOf, (date) => policyInForce(versions, date), { kind: 'reorganization-plan', id: planId });
+    const holdings = await loadCapHoldings(this.runtime.pool, claims);
+    const recomputation = previewRecomputation(stays, claims, beneficiaryOf, (date) => policyInForce(versions, date), { kind: 'reorganization-plan', id: planId }, holdings);
     return { planId, status, effectiveFrom: plan.effectiveFrom, position, reclassified, ...recomputation };
   }
 

@@ -7,7 +7,7 @@ import { namedBeneficiary, UpdateBeneficiary } from '../beneficiaries/beneficiar
 import { type Actor, type CommandContext, EventSourcing, requireRole } from '../event-sourcing.js';
 import { PolicyVersions } from '../policies/policy-catalog.js';
 import { type RecomputationOutcome, recomputeSources } from './retroactive-policies.js';
-import { previewRecomputation, type RecomputationPreview } from './stay-recomputation.js';
+import { loadCapHoldings, previewRecomputation, type RecomputationPreview } from './stay-recomputation.js';
 
 /** A change to the register that ends coverage on a date, possibly in the past. */
 export type CoverageEnd = Extract<Beneficiaries.BeneficiaryCommand, { type: 'RecordDeath' | 'RemoveFromRegister' }>;
@@ -47,7 +47,7 @@ export class CoverageEnds {
     const current = await namedBeneficiary(this.sourcing, beneficiaryId);
     const ended = Beneficiaries.decide(end, current).reduce(Beneficiaries.evolve, current);
     const [position, [stays, claims], policyOn] = await Promise.all([readModelPosition(this.runtime.pool), this.servicesFrom(beneficiaryId, end.data.on), this.policies.inForce()]);
-    const recomputation = previewRecomputation(stays, claims, () => ended, policyOn, causeOf(beneficiaryId, end));
+    const recomputation = previewRecomputation(stays, claims, () => ended, policyOn, causeOf(beneficiaryId, end), await loadCapHoldings(this.runtime.pool, claims));
     return { beneficiaryId, on: end.data.on, position, ...recomputation };
   }
 

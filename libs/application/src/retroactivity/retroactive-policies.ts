@@ -9,7 +9,7 @@ import { beneficiaryStreamId } from '../beneficiaries/beneficiary-commands.js';
 import { type Actor, type CommandContext, EventSourcing, NotFound, requireRole } from '../event-sourcing.js';
 import { draftStatusIn, policyCatalog, type PolicyDraftStatus, PolicyVersions } from '../policies/policy-catalog.js';
 import { replayEach, type ReplayProgress } from './replay.js';
-import { beneficiaryFrom, previewRecomputation, type RecomputationPreview } from './stay-recomputation.js';
+import { beneficiaryFrom, loadCapHoldings, previewRecomputation, type RecomputationPreview } from './stay-recomputation.js';
 
 export interface PolicyPreview extends RecomputationPreview {
   readonly versionId: string;
@@ -69,7 +69,8 @@ export class RetroactivePolicies {
       const entry = register.get(id);
       return entry && beneficiaryFrom(entry);
     };
-    const recomputation = previewRecomputation(stays, claims, beneficiaryOf, (date) => policyInForce(versions, date), { kind: 'policy-version', id: candidate.id });
+    const holdings = await loadCapHoldings(this.runtime.pool, claims);
+    const recomputation = previewRecomputation(stays, claims, beneficiaryOf, (date) => policyInForce(versions, date), { kind: 'policy-version', id: candidate.id }, holdings);
     return { versionId: candidate.id, effectiveFrom: candidate.effectiveFrom, published, position, ...recomputation };
   }
 

@@ -1,5 +1,6 @@
 import { Admissions, AnnualCapLedger, type BeneficiaryGroup, Beneficiaries, Cards, Claims, type PolicyVersion } from '#domain';
-import type { ClaimRecord, RegisterRecord, StayRecord } from '#read-models';
+import type { Pool } from 'pg';
+import { cappedClaimsOf, type ClaimRecord, councilFlagList, type RegisterRecord, type StayRecord } from '#read-models';
 import { todayInVietnam } from '../today.js';
 
 /** One regime of one stay that a retroactive change alters: an adjustment of an approved stay, or a fresh entitlement of one awaiting approval. */
@@ -23,6 +24,35 @@ export interface ClaimChange {
   readonly previous: { readonly amount: number; readonly group: number };
   readonly next: { readonly amount: number; readonly group: number };
   readonly difference: number;
+}
+
+/** An approved special-drug claim that a retroactive change would flag for the council: nothing is recovered unless the council reduces it. */
+export type CapFlagPreview = Pick<Claims.LoweredCapFlag, 'beneficiaryId' | 'regimeId' | 'serviceDate' | 'amount' | 'cap' | 'excess'> & { readonly claimId: string };
+
+/** What the special-drug claims of the beneficiaries concerned hold of their annual caps, as the read models know it. */
+export interface CapHoldings {
+  /** The claims holding the same cap as `claim` (beneficiary, regime, year). */
+  readonly yearClaimsOf: (claim: ClaimRecord) => AnnualCapLedger.CappedClaim[];
+  /** The cap the council last weighed the claim against, when it was flagged before. */
+  readonly flaggedCapOf: (claimId: string) => number | undefined;
+}
+
+export async function loadCapHoldings(pool: Pool, claims: readonly ClaimRecord[]): Promise<CapHoldings> {
+  const capped = claims.filter((claim) => claim.approval.capped);
+  const [holding, flags] = await Promise.all([
+    cappedClaimsOf(pool, [...new Set(capped.map((claim) => claim.beneficiaryId))]),
+    councilFlagList(pool, { claimIds: capped.map((claim) => claim.claimId) }),
+  ]);
+  // A claim is flagged only under a cap lower than the one before: its latest flag's is the lowest.
+  const flaggedCap = new Map<string, number>();
+  for (const flag of flags) flaggedCap.set(flag.claimId, Math.min(flag.cap.next, flaggedCap.get(flag.claimId) ?? flag.cap.next));
+  return {
+    yearClaimsOf: (claim) => {
+      const facts = claim.facts as unknown as Claims.ClaimFacts;
+      return holding.filter((other) => other.beneficiaryId === claim.beneficiaryId && other.regimeId === facts.regimeId && other.year === Claims.claimYear(facts));
+    },
+    flaggedCapOf: (claimId) => flaggedCap.get(claimId),
+  };
 }
 
 export interface ChangeTotals {
@@ -109,14 +139,19 @@ function previewStayChanges(
   return changes;
 }
 
-/** Each approved claim re-assessed by the claim aggregate's own decision, as the confirmation does on its stream. */
+/**
+ * Each approved claim re-assessed by the claim aggregate's own decision, as the confirmation does
+ * on its stream: the adjustments it would record, and the special-drug claims it would flag.
+ */
 function previewClaimChanges(
   claims: readonly ClaimRecord[],
   beneficiaryOf: (beneficiaryId: string) => Beneficiaries.Beneficiary | undefined,
   policyOn: (date: string) => PolicyVersion | undefined,
   cause: Admissions.AdjustmentCause,
-): ClaimChange[] {
+  holdings: CapHoldings,
+): { changes: ClaimChange[]; flags: CapFlagPreview[] } {
   const changes: ClaimChange[] = [];
+  const flags: CapFlagPreview[] = [];
   for (const claim of claims) {
     const beneficiary = beneficiaryOf(claim.beneficiaryId);
     if (!beneficiary) continue;
@@ -124,10 +159,15 @@ function previewClaimChanges(
     const state: Claims.Claim = {
       status: 'approved',
       facts: claim.facts as unknown as Claims.ClaimFacts,
-      approval: { amount, approvedBy: [], policyVersionId, clause, basis, partial: false, overCap, ...(group ? { group: group as BeneficiaryGroup } : {}), ...(capped ? { limit: { cap: basis } } : {}) },
+      approval: { amount, approvedBy: [], policyVersionId, clause, basis, partial: false, overCap, ...(group ? { group: group as BeneficiaryGroup } : {}), ...(capped ? { limit: { cap: holdings.flaggedCapOf(claim.claimId) ?? basis } } : {}) },
     };
-    const context = { policyOn, beneficiary, card: Cards.initialCard, ledger: AnnualCapLedger.initialAnnualCapLedger, today: todayInVietnam(), listedClaims: [] };
+    const yearClaims = capped ? holdings.yearClaimsOf(claim) : [];
+    const context = { policyOn, beneficiary, card: Cards.initialCard, ledger: AnnualCapLedger.initialAnnualCapLedger, today: todayInVietnam(), listedClaims: [], yearClaims };
     for (const event of Claims.decide({ type: 'RecomputeEntitlements', data: { cause, by: 'preview' } }, state, context)) {
+      if (event.type === 'ClaimOverLoweredCapFlagged') {
+        const { beneficiaryId, regimeId, serviceDate, amount: flaggedAmount, cap, excess } = event.data;
+        flags.push({ claimId: claim.claimId, beneficiaryId, regimeId, serviceDate, amount: flaggedAmount, cap, excess });
+      }
       if (event.type !== 'AdjustmentEntitled') continue;
       const { regimeId, serviceDate, previous, next, difference } = event.data;
       changes.push({
@@ -141,7 +181,7 @@ function previewClaimChanges(
       });
     }
   }
-  return changes;
+  return { changes, flags };
 }
 
 function totalsOf(changes: readonly (StayChange | ClaimChange)[]): ChangeTotals {
@@ -163,6 +203,8 @@ export interface RecomputationPreview {
   readonly changes: readonly StayChange[];
   readonly claimsExamined: number;
   readonly claimChanges: readonly ClaimChange[];
+  /** Special-drug claims it would leave over a lowered annual cap, for the council to decide on; they move no money. */
+  readonly capFlags: readonly CapFlagPreview[];
   readonly totals: ChangeTotals;
 }
 
@@ -172,8 +214,9 @@ export function previewRecomputation(
   beneficiaryOf: (beneficiaryId: string) => Beneficiaries.Beneficiary | undefined,
   policyOn: (date: string) => PolicyVersion | undefined,
   cause: Admissions.AdjustmentCause,
+  holdings: CapHoldings,
 ): RecomputationPreview {
   const changes = previewStayChanges(stays, beneficiaryOf, policyOn, cause);
-  const claimChanges = previewClaimChanges(claims, beneficiaryOf, policyOn, cause);
-  return { staysExamined: stays.length, changes, claimsExamined: claims.length, claimChanges, totals: totalsOf([...changes, ...claimChanges]) };
+  const { changes: claimChanges, flags: capFlags } = previewClaimChanges(claims, beneficiaryOf, policyOn, cause, holdings);
+  return { staysExamined: stays.length, changes, claimsExamined: claims.length, claimChanges, capFlags, totals: totalsOf([...changes, ...claimChanges]) };
 }

@@ -1,7 +1,7 @@
 import { type Beneficiary, groupOn } from '../beneficiaries/beneficiary.js';
 import { type Card, requirePresentedCard } from '../cards/card.js';
 import type { AdjustmentCause } from '../admissions/admission.js';
-import { type AnnualCapLedger, timesUsed } from '../drug-reimbursements/annual-cap-ledger.js';
+import { type AnnualCapLedger, beyondCap, type CappedClaim, timesUsed } from '../drug-reimbursements/annual-cap-ledger.js';
 import {
   actualCostUpToAnnualCap,
   actualCostUpToClaimCeiling,
@@ -111,8 +111,45 @@ export interface ClaimAdjustmentData {
   readonly recordedBy: string;
 }
 
+/**
+ * A retroactive change (a reclassification to a group with a lower cap or none, a policy version
+ * with a lower cap) lowered the annual cap on an approved special-drug claim's service date, so
+ * that `excess` of what the claim stands at now lies beyond it. Nothing is recovered on that
+ * account: the treatment was prescribed by the Professional Council and weighed against the cap
+ * in force then, so the council decides whether the amount stands or is reduced to the new cap.
+ */
+export interface LoweredCapFlag {
+  readonly flagId: string;
+  /** The retroactive change that lowered the cap: a reduction cites it as its adjustment's cause. */
+  readonly cause: AdjustmentCause;
+  readonly beneficiaryId: string;
+  readonly regimeId: string;
+  readonly serviceDate: string;
+  /** What the claim stood at when flagged. */
+  readonly amount: number;
+  /** The cap the claim was weighed against until now, and the one that applies now (0: the regime no longer covers the beneficiary). */
+  readonly cap: { readonly previous: number; readonly next: number };
+  /** What the lower cap puts beyond it, on top of what already lay beyond the previous one (an exception granted then stands). */
+  readonly excess: number;
+  /** The policy version and clause the new cap rests on. */
+  readonly policyVersionId: string;
+  readonly clause: string;
+  readonly recordedBy: string;
+}
+
+/** The council's decision on one flag, with its reason (e.g. a right acquired under the old classification). */
+export interface CouncilDecision {
+  readonly flagId: string;
+  readonly reason: string;
+  readonly by: string;
+}
+
 export type ClaimEvent =
   | { readonly type: 'ClaimRequested'; readonly data: ClaimFacts }
+  | { readonly type: 'ClaimOverLoweredCapFlagged'; readonly data: LoweredCapFlag }
+  | { readonly type: 'ClaimOverLoweredCapKept'; readonly data: CouncilDecision }
+  /** Followed by the adjustment recovering the excess (`adjustmentId`), which an approver approves like any other. */
+  | { readonly type: 'ClaimReducedToLoweredCap'; readonly data: CouncilDecision & { readonly adjustmentId: string } }
   | { readonly type: 'AdjustmentEntitled'; readonly data: ClaimAdjustmentData }
   | { readonly type: 'AdjustmentsApproved'; readonly data: { readonly adjustmentIds: readonly string[]; readonly by: string } }
   | { readonly type: 'OverCapApprovalProposed'; readonly data: { readonly by: string; readonly reason: string } }
@@ -131,7 +168,11 @@ export type ClaimCommand =
   | { readonly type: 'RejectClaim'; readonly data: { readonly by: string; readonly reason: string } }
   /** Re-assesses an approved claim under what is known now (policy versions, groups): an adjustment when its worth changed. */
   | { readonly type: 'RecomputeEntitlements'; readonly data: { readonly cause: AdjustmentCause; readonly by: string } }
-  | { readonly type: 'ApproveAdjustments'; readonly data: { readonly by: string } };
+  | { readonly type: 'ApproveAdjustments'; readonly data: { readonly by: string } }
+  /** The council lets a flagged claim's approved amount stand over the lowered cap. */
+  | { readonly type: 'KeepClaimOverLoweredCap'; readonly data: CouncilDecision }
+  /** The council reduces a flagged claim to the lowered cap: an adjustment recovers the excess. */
+  | { readonly type: 'ReduceClaimToLoweredCap'; readonly data: CouncilDecision };
 
 export type Claim =
   | { readonly status: 'none' }
@@ -141,6 +182,7 @@ export type Claim =
       readonly overCapProposal?: { readonly by: string; readonly reason: string };
       readonly approval?: ClaimApproval;
       readonly adjustments?: readonly (ClaimAdjustmentData & { readonly approvedBy?: string })[];
+      readonly capFlags?: readonly (LoweredCapFlag & { readonly decision?: { readonly outcome: 'kept' | 'reduced'; readonly reason: string; readonly by: string } })[];
     };
 
 export const initialClaim: Claim = { status: 'none' };
@@ -162,6 +204,11 @@ export interface ClaimContext {
   readonly today: string;
   /** The beneficiary's claims already recorded, to refuse one requested twice (requests only). */
   readonly listedClaims: readonly ListedClaim[];
+  /**
+   * The claims holding the annual cap of the claim's regime and year as they stand now, to weigh
+   * an approved special-drug claim against a cap a retroactive change lowered (recomputations only).
+   */
+  readonly yearClaims: readonly CappedClaim[];
 }
 
 export type ClaimRule =
@@ -191,6 +238,8 @@ export type ClaimRule =
   | 'DuplicateClaim'
   | 'NothingOwed'
   | 'NoAdjustmentPending'
+  | 'NoSuchFlag'
+  | 'FlagAlreadyDecided'
   | 'InvalidInput';
 
 /** The annual-ledger stream of a claim: one per beneficiary (or staff member), regime and year. */
@@ -350,43 +399,117 @@ function approved(assessment: ClaimAssessment, approval: Pick<ClaimApproval, 'am
 /** Refusals that mean the claim is worth nothing now (rather than a fault in the request). */
 const NOTHING_OWED_NOW: readonly string[] = ['NoPolicyInForce', 'RegimeNotInPolicy', 'RegimeNotForGroup', 'NotABeneficiary', 'UnknownBeneficiary', 'NotABeneficiaryOnServiceDate', 'DeceasedBeforeServiceDate'];
 
+/** What an approved claim stands at now: its approval, as the latest adjustment left it. */
+function standing(state: Exclude<Claim, { status: 'none' }>): ClaimAdjustmentData['previous'] {
+  const adjustments = state.adjustments ?? [];
+  const approval = state.approval!;
+  return adjustments.length > 0 ? adjustments[adjustments.length - 1]!.next : { amount: approval.amount, group: approval.group, policyVersionId: approval.policyVersionId };
+}
+
+/** The approved claim assessed again under what is known now; undefined when it would be owed nothing now. */
+function reassessed(state: Exclude<Claim, { status: 'none' }>, context: ClaimContext): ClaimAdjustmentData['next'] | undefined {
+  try {
+    const assessed = assessClaim(state.facts, context, { recomputing: true });
+    return { amount: assessed.amount, ...(assessed.group ? { group: assessed.group } : {}), policyVersionId: assessed.policyVersionId, clause: assessed.clause, basis: assessed.basis };
+  } catch (error) {
+    if (!(error instanceof RuleViolated) || !NOTHING_OWED_NOW.includes(error.rule)) throw error;
+    return undefined;
+  }
+}
+
+/** The claim's next adjustment: from what it stands at `now` to `next`, for the difference. */
+function adjustmentOf(state: Exclude<Claim, { status: 'none' }>, cause: AdjustmentCause, now: ClaimAdjustmentData['previous'], next: ClaimAdjustmentData['next'], by: string): Extract<ClaimEvent, { type: 'AdjustmentEntitled' }> {
+  const { claimId, regimeId, serviceDate } = state.facts;
+  return {
+    type: 'AdjustmentEntitled',
+    data: {
+      adjustmentId: `${claimId}-${(state.adjustments ?? []).length + 1}`,
+      regimeId,
+      cause,
+      corrects: { claimId, regimeId, payoutId: `claim-${claimId}` },
+      serviceDate,
+      previous: { amount: now.amount, ...(now.group ? { group: now.group } : {}), policyVersionId: now.policyVersionId },
+      next,
+      difference: next.amount - now.amount,
+      recordedBy: by,
+    },
+  };
+}
+
 /**
  * An approved claim re-assessed under what is known now: an adjustment when its amount, or the
- * group it counts under, changed. Claims against an annual cap (special drugs) and staff
- * allowances are left as approved: the first were weighed against the cap by the council and the
- * approvers, the second belong to no group.
+ * group it counts under, changed. A claim against an annual cap (special drugs) was weighed
+ * against the cap by the council and the approvers: it is only flagged for the council when the
+ * cap it now falls under is lower. Staff allowances belong to no group.
  */
 function recomputeClaim(state: Exclude<Claim, { status: 'none' }>, cause: AdjustmentCause, by: string, context: ClaimContext): ClaimEvent[] {
   const approval = state.approval;
-  if (state.status !== 'approved' || !approval || approval.limit?.cap !== undefined || state.facts.staff) return [];
-  const adjustments = state.adjustments ?? [];
-  const now = adjustments.length > 0 ? adjustments[adjustments.length - 1]!.next : { amount: approval.amount, group: approval.group, policyVersionId: approval.policyVersionId };
-  let next: ClaimAdjustmentData['next'];
-  try {
-    const assessed = assessClaim(state.facts, context, { recomputing: true });
-    next = { amount: assessed.amount, ...(assessed.group ? { group: assessed.group } : {}), policyVersionId: assessed.policyVersionId, clause: assessed.clause, basis: assessed.basis };
-  } catch (error) {
-    if (!(error instanceof RuleViolated) || !NOTHING_OWED_NOW.includes(error.rule)) throw error;
-    next = { ...now, amount: 0, clause: '' };
-  }
+  if (state.status !== 'approved' || !approval || state.facts.staff) return [];
+  if (approval.limit?.cap !== undefined) return flagOverLoweredCap(state, approval.limit.cap, cause, by, context);
+  const now = standing(state);
+  const next = reassessed(state, context) ?? { ...now, amount: 0, clause: '' };
   if (next.amount === now.amount && (next.amount === 0 || next.group === now.group)) return [];
-  const { claimId, regimeId, serviceDate } = state.facts;
+  return [adjustmentOf(state, cause, now, next, by)];
+}
+
+/**
+ * Flags an approved special-drug claim when the cap on its service date is now lower than the one
+ * it was last weighed against (at approval, or by the council's last flag) and more of it lies
+ * beyond. A raised or unchanged cap flags nothing.
+ */
+function flagOverLoweredCap(state: Exclude<Claim, { status: 'none' }>, approvedCap: number, cause: AdjustmentCause, by: string, context: ClaimContext): ClaimEvent[] {
+  const flags = state.capFlags ?? [];
+  const now = standing(state);
+  const found = reassessed(state, context);
+  const cap = { previous: flags.length > 0 ? flags[flags.length - 1]!.cap.next : approvedCap, next: found?.basis ?? 0 };
+  const { claimId, beneficiaryId, regimeId, serviceDate } = state.facts;
+  const claim: CappedClaim = { claimId, serviceDate, amount: now.amount };
+  const excess = beyondCap(claim, context.yearClaims, cap.next) - beyondCap(claim, context.yearClaims, cap.previous);
+  if (excess <= 0) return [];
   return [
     {
-      type: 'AdjustmentEntitled',
+      type: 'ClaimOverLoweredCapFlagged',
       data: {
-        adjustmentId: `${claimId}-${adjustments.length + 1}`,
-        regimeId,
+        flagId: `${claimId}-cap-${flags.length + 1}`,
         cause,
-        corrects: { claimId, regimeId, payoutId: `claim-${claimId}` },
+        beneficiaryId: beneficiaryId!,
+        regimeId,
         serviceDate,
-        previous: { amount: now.amount, ...(now.group ? { group: now.group } : {}), policyVersionId: now.policyVersionId },
-        next,
-        difference: next.amount - now.amount,
+        amount: now.amount,
+        cap,
+        excess,
+        policyVersionId: found?.policyVersionId ?? now.policyVersionId,
+        clause: found?.clause ?? '',
         recordedBy: by,
       },
     },
   ];
+}
+
+/** The council keeps a flagged claim, or reduces it by the flag's excess through an adjustment. */
+function decideOnFlag(state: Exclude<Claim, { status: 'none' }>, command: Extract<ClaimCommand, { type: 'KeepClaimOverLoweredCap' | 'ReduceClaimToLoweredCap' }>): ClaimEvent[] {
+  const { flagId, reason, by } = command.data;
+  const flag = (state.capFlags ?? []).find((candidate) => candidate.flagId === flagId);
+  if (!flag) throw refused('NoSuchFlag', `claim ${state.facts.claimId} has no flag ${flagId} for the council`, 'flagId');
+  if (flag.decision) throw refused('FlagAlreadyDecided', `flag ${flagId} was already decided: ${flag.decision.outcome} by ${flag.decision.by}`, 'flagId');
+  requireApprover(state, by);
+  requireText(reason, 'reason');
+  if (command.type === 'KeepClaimOverLoweredCap') return [{ type: 'ClaimOverLoweredCapKept', data: { flagId, reason, by } }];
+  const now = standing(state);
+  const reduction = adjustmentOf(
+    state,
+    flag.cause,
+    now,
+    { amount: now.amount - flag.excess, ...(now.group ? { group: now.group } : {}), policyVersionId: flag.policyVersionId, clause: flag.clause, basis: flag.cap.next },
+    by,
+  );
+  return [{ type: 'ClaimReducedToLoweredCap', data: { flagId, reason, by, adjustmentId: reduction.data.adjustmentId } }, reduction];
+}
+
+/** An approved claim against an annual cap as it holds part of its year's cap now; undefined for any other. */
+export function cappedClaimOf(state: Claim): CappedClaim | undefined {
+  if (state.status !== 'approved' || state.approval?.limit?.cap === undefined) return undefined;
+  return { claimId: state.facts.claimId, serviceDate: state.facts.serviceDate, amount: standing(state).amount };
 }
 
 export function evolve(state: Claim, event: ClaimEvent): Claim {
@@ -405,6 +528,15 @@ export function evolve(state: Claim, event: ClaimEvent): Claim {
       return state.status === 'none'
         ? state
         : { ...state, adjustments: (state.adjustments ?? []).map((adjustment) => (event.data.adjustmentIds.includes(adjustment.adjustmentId) ? { ...adjustment, approvedBy: event.data.by } : adjustment)) };
+    case 'ClaimOverLoweredCapFlagged':
+      return state.status === 'none' ? state : { ...state, capFlags: [...(state.capFlags ?? []), event.data] };
+    case 'ClaimOverLoweredCapKept':
+    case 'ClaimReducedToLoweredCap': {
+      if (state.status === 'none') return state;
+      const { flagId, reason, by } = event.data;
+      const decision = { outcome: event.type === 'ClaimOverLoweredCapKept' ? ('kept' as const) : ('reduced' as const), reason, by };
+      return { ...state, capFlags: (state.capFlags ?? []).map((flag) => (flag.flagId === flagId ? { ...flag, decision } : flag)) };
+    }
     default: {
       const unhandled: never = event;
       return unhandled;
@@ -440,6 +572,7 @@ export function decide(command: ClaimCommand, state: Claim, context: ClaimContex
     if (pending.some((adjustment) => adjustment.recordedBy === command.data.by)) throw refused('ApprovingOwnRequest', `${command.data.by} recorded these adjustments and cannot also approve them`);
     return [{ type: 'AdjustmentsApproved', data: { adjustmentIds: pending.map((adjustment) => adjustment.adjustmentId), by: command.data.by } }];
   }
+  if (command.type === 'KeepClaimOverLoweredCap' || command.type === 'ReduceClaimToLoweredCap') return decideOnFlag(state, command);
   if (state.status !== 'requested') throw refused('AlreadyDecided', `claim ${state.facts.claimId} is already ${state.status}`);
 
   switch (command.type) {

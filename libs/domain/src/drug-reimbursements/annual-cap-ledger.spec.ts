@@ -1,5 +1,5 @@
 import { deciderSpec } from '../testing/decider.fixture.js';
-import { type AnnualCapEvent, annualCapStreamId, decide, evolve, excluding, initialAnnualCapLedger, remainingCap } from './annual-cap-ledger.js';
+import { type AnnualCapEvent, annualCapStreamId, beyondCap, decide, evolve, excluding, initialAnnualCapLedger, remainingCap } from './annual-cap-ledger.js';
 
 const spec = deciderSpec({ decide, evolve, initialState: initialAnnualCapLedger });
 const CAP = 30000000;
@@ -83,5 +83,22 @@ describe('annual ledger of uses (regimes h, đ) and release of paid amounts', ()
   it('records nothing when releasing what holds nothing, or was already released', () => {
     spec.given([]).when({ type: 'ReleaseCap', data: { requestId: 'r9' } }).then([]);
     spec.given([reserved('r1', 12000000), { type: 'CapReleased', data: { requestId: 'r1', amount: 12000000 } }]).when({ type: 'ReleaseCap', data: { requestId: 'r1' } }).then([]);
+  });
+});
+
+describe('what of a claim lies beyond a cap', () => {
+  const claim = (claimId: string, serviceDate: string, amount: number) => ({ claimId, serviceDate, amount });
+  const year = [claim('c-sep', '2025-09-10', 15000000), claim('c-aug', '2025-08-01', 20000000), claim('c-sep-b', '2025-09-10', 4000000)];
+
+  it('fills the cap in the order the claims were served, the claim id breaking a tie', () => {
+    expect(beyondCap(year[1]!, year, 30000000)).toBe(0);
+    expect(beyondCap(year[0]!, year, 30000000)).toBe(5000000);
+    expect(beyondCap(year[2]!, year, 30000000)).toBe(4000000);
+    expect(beyondCap(year[0]!, year, 40000000)).toBe(0);
+  });
+
+  it('never counts more than the claim itself, nor the claim twice', () => {
+    expect(beyondCap(year[0]!, year, 0)).toBe(15000000);
+    expect(beyondCap(year[0]!, [year[0]!], 10000000)).toBe(5000000);
   });
 });

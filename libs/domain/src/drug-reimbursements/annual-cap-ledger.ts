@@ -61,6 +61,24 @@ export function remainingCap(ledger: AnnualCapLedger, cap: number): number {
   return Math.max(0, cap - ledger.used);
 }
 
+/** A claim holding part of a year's cap (special drugs): when it was served, and what it stands at now. */
+export interface CappedClaim {
+  readonly claimId: string;
+  readonly serviceDate: string;
+  readonly amount: number;
+}
+
+/**
+ * How much of `claim` lies beyond `cap` when the year's claims fill the cap in the order they were
+ * served (the claim id breaking a tie): an order fixed by the facts, not by when each claim was
+ * approved nor by which retroactive change was confirmed first. `yearClaims` may hold `claim`.
+ */
+export function beyondCap(claim: CappedClaim, yearClaims: readonly CappedClaim[], cap: number): number {
+  const servedBefore = (other: CappedClaim) => other.serviceDate < claim.serviceDate || (other.serviceDate === claim.serviceDate && other.claimId < claim.claimId);
+  const before = yearClaims.filter((other) => other.claimId !== claim.claimId && servedBefore(other)).reduce((sum, other) => sum + other.amount, 0);
+  return Math.min(claim.amount, Math.max(0, before + claim.amount - cap));
+}
+
 function without(record: Readonly<Record<string, number>>, key: string): Record<string, number> {
   const copy = { ...record };
   delete copy[key];
