@@ -205,6 +205,9 @@ const CONSUMED = [
   'ReorganizationPlanDrafted',
   'ReorganizationPlanConfirmed',
   'ReorganizationPlanApplied',
+  'ClaimOverLoweredCapFlagged',
+  'ClaimOverLoweredCapKept',
+  'ClaimReducedToLoweredCap',
 ];
 
 type SubjectKind = 'admission' | 'claim' | 'payout' | 'reorganization' | 'policy-version';
@@ -251,7 +254,8 @@ export const payments: Projection = {
   // 2: the year-end tallies (paid by group and regime, paid people); 3: lines (a stay's regime or a
   // claim, with all its payouts) counted by net paid, adjustments with their clause and basis, and a
   // policy version's draft and confirmation in the lineage; 4: recoveries as receivables (owed,
-  // recovered by refund or offset, written off) on payouts, balances and budget totals.
+  // recovered by refund or offset, written off) on payouts, balances and budget totals, and the
+  // council's decisions on claims over a lowered cap in the lineage.
   version: 4,
   eventTypes: CONSUMED,
   fromLog: {

@@ -91,7 +91,7 @@ describe.each(API_BACKENDS)('special-drug claims over a lowered annual cap, deci
     // The reduction is an adjustment like any other: an approver approves it, which schedules the recovery.
     const approved = await ok(as.approver.post(`/claims/${binh}/adjustments/approval`));
     const adjustmentId = approved.adjustments[0].adjustmentId;
-    expect((await ok(as.auditor.get(`/payouts/adjustment-${adjustmentId}`))).state).toMatchObject({ status: 'scheduled', scheduled: { amount: -4_000_000, source: { kind: 'adjustment', id: adjustmentId } } });
+    expect((await ok(as.auditor.get(`/payouts/adjustment-${adjustmentId}`))).state).toMatchObject({ status: 'owed', receivable: { owed: 4_000_000 }, scheduled: { amount: -4_000_000, source: { kind: 'adjustment', id: adjustmentId } } });
     expect((await as.auditor.get(`/payouts/adjustment-${an}-1`)).status).toBe(404);
     await caughtUp(api);
     expect((await ok(as.auditor.get('/council/flags'))).flags.map((f: any) => [f.claimId, f.status, f.decidedBy, f.adjustmentId])).toEqual([
