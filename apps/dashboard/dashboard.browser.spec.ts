@@ -149,6 +149,27 @@ describe('the dashboard in a browser', () => {
     await shot('reorganization-confirmed');
   }, 120_000);
 
+  it('lists the recoveries still owed once an approver approved what the plan recovers', async () => {
+    await ok(admin.post('/users', { username: 'hoa', fullName: 'Hoa', roles: ['approver'], password: 'hoa-password-1' }), 201);
+    const approver = await signIn(api.base, 'hoa', 'hoa-password-1');
+    const { rows } = await api.runtime.pool.query<{ source_id: string }>(
+      "SELECT DISTINCT source_id FROM reporting.adjustments WHERE source_kind = 'admission' AND difference < 0 AND approved_by IS NULL ORDER BY source_id LIMIT 3",
+    );
+    expect(rows).toHaveLength(3);
+    for (const { source_id } of rows) await ok(approver.post(`/admissions/${source_id}/adjustments/approval`));
+    await caughtUp(api);
+    const owed = await ok(admin.get('/payouts?year=2025&status=owed&limit=100'));
+    expect(owed.payouts.length).toBeGreaterThanOrEqual(3);
+    await open('#/recoveries/2025', '#owed-table');
+    expect(await page.locator('#owed-table tbody tr').count()).toBe(owed.payouts.length);
+    const [first] = owed.payouts;
+    expect(await page.textContent(`[data-testid="owed-${first.payoutId}"]`)).toBe(vnd(-first.amount));
+    const budget = await ok(admin.get('/budget/2025'));
+    const stays = budget.regimes.find((regime: { regimeCode: string }) => regime.regimeCode === first.regimeCode);
+    expect(await page.textContent(`[data-testid=to-recover-${first.regimeCode}]`)).toBe(vnd(stays.recoveries.toRecover));
+    await shot('recoveries');
+  }, 120_000);
+
   it('drafts a policy version with past effect as one administrator and confirms it as another', async () => {
     await signInAs('admin', ADMIN_PASSWORD);
     await open('#/retroactive', '#policy-json');
