@@ -1,7 +1,11 @@
 import { type ArgumentsHost, BadRequestException, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger, type ValidationError } from '@nestjs/common';
 import { NotFound, NotPermitted } from '#application';
 import { InvalidPolicyVersion, RuleViolated } from '#domain';
+import { isDatabaseUnavailable } from '#database';
 import { WrongExpectedRevision } from '#event-store';
+
+/** How long a client should wait before trying again when the database is out of reach (a restart or failover takes seconds). */
+const RETRY_AFTER_SECONDS = 5;
 
 /** A field of the request and what is wrong with it. */
 export interface FieldProblem {
@@ -35,7 +39,7 @@ export class ErrorsFilter implements ExceptionFilter {
   private readonly logger = new Logger('HTTP');
 
   catch(error: unknown, host: ArgumentsHost): void {
-    const response = host.switchToHttp().getResponse<{ status(code: number): { json(body: unknown): void } }>();
+    const response = host.switchToHttp().getResponse<{ status(code: number): { json(body: unknown): void }; setHeader(name: string, value: string): void }>();
     const send = (status: number, body: Record<string, unknown>) => response.status(status).json({ statusCode: status, ...body });
 
     if (error instanceof RuleViolated) {
@@ -58,6 +62,11 @@ export class ErrorsFilter implements ExceptionFilter {
     if (error instanceof HttpException) {
       const body = error.getResponse();
       return void send(error.getStatus(), typeof body === 'string' ? { message: body } : (body as Record<string, unknown>));
+    }
+    if (isDatabaseUnavailable(error)) {
+      this.logger.warn(`the database is out of reach: ${(error as Error).message}`);
+      response.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
+      return void send(HttpStatus.SERVICE_UNAVAILABLE, { error: 'Service Unavailable', message: 'the database cannot be reached just now; try again shortly' });
     }
     this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
     send(HttpStatus.INTERNAL_SERVER_ERROR, { error: 'Internal Server Error', message: 'something went wrong on our side; the error is logged' });
