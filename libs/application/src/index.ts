@@ -20,3 +20,4 @@ export { type CoverageEnd, type CoverageEndPreview, CoverageEnds } from './retro
 export type { ReplayProgress } from './retroactivity/replay.js';
 export type { ChangeTotals, ClaimChange, RecomputationPreview, StayChange } from './retroactivity/stay-recomputation.js';
 export { BeneficiaryImports, beneficiaryListTemplate, type ImportReport, IMPORT_COLUMNS, type RowError } from './imports/beneficiary-import.js';
+export { ImportLimitExceeded } from './imports/workbook-reader.js';

@@ -3,10 +3,12 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import ExcelJS from 'exceljs';
 import { BENEFICIARY_GROUPS, type BeneficiaryGroup, type Beneficiaries, isCalendarDate, nationalIdProblem, NationalIds } from '#domain';
+import { RUNTIME, type ImportLimits, type Runtime } from '#runtime';
 import { beneficiaryAggregate, beneficiaryStreamId, EnrolBeneficiary } from '../beneficiaries/beneficiary-commands.js';
 import { type Actor, EventSourcing, requireRole } from '../event-sourcing.js';
 import { idFromCommand } from '../ids.js';
 import { replayEach, type ReplayProgress } from '../retroactivity/replay.js';
+import { ImportLimitExceeded, rowsOfFirstSheet } from './workbook-reader.js';
 
 /** The template's columns, in order: what units fill in, headed in Vietnamese with the English below. */
 export const IMPORT_COLUMNS = [
@@ -84,54 +86,63 @@ function isoDate(text: string): string | undefined {
   return isCalendarDate(iso) ? iso : undefined;
 }
 
-/** Reads and checks every row of a beneficiary list; the people of the rows without error. */
-export async function readBeneficiaryList(file: Buffer): Promise<{ rows: number; people: Map<number, ImportedPerson>; errors: RowError[] }> {
-  const book = new ExcelJS.Workbook();
-  const errors: RowError[] = [];
-  const layout = (vi: string, en: string) => ({ rows: 0, people: new Map<number, ImportedPerson>(), errors: [{ row: 0, field: 'file' as const, code: 'layout' as const, vi, en }] });
-  try {
-    await book.xlsx.load(file as unknown as ArrayBuffer);
-  } catch {
-    return layout('Tệp không phải là tệp Excel (.xlsx)', 'The file is not an Excel workbook (.xlsx)');
-  }
-  const sheet = book.worksheets[0];
-  const headings = sheet ? IMPORT_COLUMNS.map((_, n) => cellText(sheet.getRow(1).getCell(n + 1).value)) : [];
-  if (!sheet || IMPORT_COLUMNS.some((column, n) => headings[n] !== column.vi && headings[n] !== column.en)) {
-    return layout(`Dòng 1 phải là tiêu đề của mẫu: ${IMPORT_COLUMNS.map((c) => c.vi).join(' | ')}`, `Row 1 must hold the template's headings: ${IMPORT_COLUMNS.map((c) => c.en).join(' | ')}`);
-  }
+const headingsOf = (row: ExcelJS.Row) => IMPORT_COLUMNS.map((_, n) => cellText(row.getCell(n + 1).value));
+const fileError = (vi: string, en: string) => ({ rows: 0, people: new Map<number, ImportedPerson>(), errors: [{ row: 0, field: 'file' as const, code: 'layout' as const, vi, en }] });
+const notAWorkbook = () => fileError('Tệp không phải là tệp Excel (.xlsx)', 'The file is not an Excel workbook (.xlsx)');
+const noHeadings = () => fileError(`Dòng 1 phải là tiêu đề của mẫu: ${IMPORT_COLUMNS.map((c) => c.vi).join(' | ')}`, `Row 1 must hold the template's headings: ${IMPORT_COLUMNS.map((c) => c.en).join(' | ')}`);
+
+/**
+ * Reads and checks every row of a beneficiary list, streamed from its first sheet within `limits`
+ * ({@link ImportLimitExceeded} past them); the people of the rows without error.
+ */
+export async function readBeneficiaryList(file: Buffer, limits: ImportLimits): Promise<{ rows: number; people: Map<number, ImportedPerson>; errors: RowError[] }> {
   const people = new Map<number, ImportedPerson>();
+  const errors: RowError[] = [];
   const seen = new Map<string, number>();
-  const englishRow = IMPORT_COLUMNS.every((column, n) => cellText(sheet.getRow(2).getCell(n + 1).value) === column.en);
+  let headed = false;
   let rows = 0;
-  for (let r = englishRow ? 3 : 2; r <= sheet.rowCount; r++) {
-    const values = Object.fromEntries(IMPORT_COLUMNS.map((column, n) => [column.key, cellText(sheet.getRow(r).getCell(n + 1).value)])) as Record<ColumnKey, string>;
-    if (Object.values(values).every((value) => value === '')) continue;
-    rows++;
-    const rowErrors: RowError[] = [];
-    const fail = (field: ColumnKey, code: RowError['code'], vi: string, en: string) => rowErrors.push({ row: r, field, code, vi, en });
-    for (const column of IMPORT_COLUMNS) if (values[column.key] === '') fail(column.key, 'required', `Thiếu "${column.vi}"`, `"${column.en}" is missing`);
-    const dates = { dateOfBirth: isoDate(values.dateOfBirth), from: isoDate(values.from) };
-    for (const key of ['dateOfBirth', 'from'] as const) {
-      if (values[key] !== '' && !dates[key]) fail(key, 'date', `"${heading(key).vi}" phải là ngày dd/mm/yyyy, không phải "${values[key]}"`, `"${heading(key).en}" must be a date dd/mm/yyyy, not "${values[key]}"`);
+  try {
+    for await (const row of rowsOfFirstSheet(file, limits)) {
+      const r = row.number;
+      if (!headed) {
+        const headings = headingsOf(row);
+        if (r !== 1 || IMPORT_COLUMNS.some((column, n) => headings[n] !== column.vi && headings[n] !== column.en)) return noHeadings();
+        headed = true;
+        continue;
+      }
+      if (r === 2 && headingsOf(row).every((text, n) => text === IMPORT_COLUMNS[n]!.en)) continue;
+      const values = Object.fromEntries(IMPORT_COLUMNS.map((column, n) => [column.key, cellText(row.getCell(n + 1).value)])) as Record<ColumnKey, string>;
+      if (Object.values(values).every((value) => value === '')) continue;
+      rows++;
+      const rowErrors: RowError[] = [];
+      const fail = (field: ColumnKey, code: RowError['code'], vi: string, en: string) => rowErrors.push({ row: r, field, code, vi, en });
+      for (const column of IMPORT_COLUMNS) if (values[column.key] === '') fail(column.key, 'required', `Thiếu "${column.vi}"`, `"${column.en}" is missing`);
+      const dates = { dateOfBirth: isoDate(values.dateOfBirth), from: isoDate(values.from) };
+      for (const key of ['dateOfBirth', 'from'] as const) {
+        if (values[key] !== '' && !dates[key]) fail(key, 'date', `"${heading(key).vi}" phải là ngày dd/mm/yyyy, không phải "${values[key]}"`, `"${heading(key).en}" must be a date dd/mm/yyyy, not "${values[key]}"`);
+      }
+      const group = Number(values.group);
+      if (values.group !== '' && !(BENEFICIARY_GROUPS as readonly number[]).includes(group)) {
+        fail('group', 'group', `Đối tượng phải là số từ 1 đến 6, không phải "${values.group}"`, `The group must be a number from 1 to 6, not "${values.group}"`);
+      }
+      // A number typed into a General cell loses the id's leading zero: the id has 12 digits.
+      const typed = row.getCell(IMPORT_COLUMNS.findIndex((column) => column.key === 'nationalId') + 1).value;
+      const nationalId = typeof typed === 'number' ? String(typed).padStart(12, '0') : values.nationalId.replace(/\s/g, '');
+      if (nationalId !== '' && dates.dateOfBirth) {
+        const problem = nationalIdProblem(nationalId, dates.dateOfBirth);
+        if (problem) fail('nationalId', 'nationalId', `Số định danh cá nhân "${nationalId}" không hợp lệ (12 chữ số, khớp năm sinh)`, `National id "${nationalId}": ${problem}`);
+      }
+      const earlier = seen.get(nationalId);
+      if (nationalId !== '' && earlier !== undefined) fail('nationalId', 'duplicateInFile', `Trùng số định danh với dòng ${earlier}`, `The same national id as row ${earlier}`);
+      else if (nationalId !== '') seen.set(nationalId, r);
+      if (rowErrors.length > 0) errors.push(...rowErrors);
+      else people.set(r, { fullName: values.fullName, dateOfBirth: dates.dateOfBirth!, nationalId, title: values.title, administrativeUnit: values.administrativeUnit, group: group as BeneficiaryGroup, from: dates.from! });
     }
-    const group = Number(values.group);
-    if (values.group !== '' && !(BENEFICIARY_GROUPS as readonly number[]).includes(group)) {
-      fail('group', 'group', `Đối tượng phải là số từ 1 đến 6, không phải "${values.group}"`, `The group must be a number from 1 to 6, not "${values.group}"`);
-    }
-    // A number typed into a General cell loses the id's leading zero: the id has 12 digits.
-    const typed = sheet.getRow(r).getCell(IMPORT_COLUMNS.findIndex((column) => column.key === 'nationalId') + 1).value;
-    const nationalId = typeof typed === 'number' ? String(typed).padStart(12, '0') : values.nationalId.replace(/\s/g, '');
-    if (nationalId !== '' && dates.dateOfBirth) {
-      const problem = nationalIdProblem(nationalId, dates.dateOfBirth);
-      if (problem) fail('nationalId', 'nationalId', `Số định danh cá nhân "${nationalId}" không hợp lệ (12 chữ số, khớp năm sinh)`, `National id "${nationalId}": ${problem}`);
-    }
-    const earlier = seen.get(nationalId);
-    if (nationalId !== '' && earlier !== undefined) fail('nationalId', 'duplicateInFile', `Trùng số định danh với dòng ${earlier}`, `The same national id as row ${earlier}`);
-    else if (nationalId !== '') seen.set(nationalId, r);
-    if (rowErrors.length > 0) errors.push(...rowErrors);
-    else people.set(r, { fullName: values.fullName, dateOfBirth: dates.dateOfBirth!, nationalId, title: values.title, administrativeUnit: values.administrativeUnit, group: group as BeneficiaryGroup, from: dates.from! });
+  } catch (error) {
+    if (error instanceof ImportLimitExceeded) throw error;
+    return notAWorkbook();
   }
-  return { rows, people, errors };
+  return headed ? { rows, people, errors } : noHeadings();
 }
 
 /** The command id of a row's enrolment: the same person's row, in any file, enrols once. */
@@ -147,12 +158,13 @@ export class BeneficiaryImports {
   constructor(
     @Inject(EventSourcing) private readonly sourcing: EventSourcing,
     @Inject(CommandBus) private readonly commands: CommandBus,
+    @Inject(RUNTIME) private readonly runtime: Runtime,
   ) {}
 
   async import(file: Buffer, actor: Actor, options: { validRowsOnly?: boolean; onProgress?: (progress: ReplayProgress) => void } = {}): Promise<ImportReport> {
     requireRole(actor, 'keepRegister', 'importing a beneficiary list');
     const digest = createHash('sha256').update(file).digest('hex');
-    const { rows, people, errors } = await readBeneficiaryList(file);
+    const { rows, people, errors } = await readBeneficiaryList(file, this.runtime.config.imports);
     const fresh: [number, ImportedPerson, string][] = [];
     let alreadyImported = 0;
     for (const [row, person] of people) {
