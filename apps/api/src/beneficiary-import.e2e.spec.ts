@@ -2,7 +2,7 @@ import ExcelJS from 'exceljs';
 import { API_BACKENDS, caughtUp, client, countEvents, leavesLogUnchanged as leavesLogUnchangedIn, ok, type Reply, type RunningApi, signInPeople, startApi } from './testing/api-backends.fixture.js';
 import { bombOf, entryOf, rowXml, SHEET, SHEET_HEAD, SHEET_TAIL, WORKBOOK_PARTS, workbookOf, zipOf } from './testing/workbook-files.fixture.js';
 
-type Row = [string, string | Date, string | number, string, string, number | string, string];
+type Row = [string, string | Date | ExcelJS.CellFormulaValue, string | number, string, string, number | string, string];
 
 const HEADINGS = ['Họ và tên', 'Ngày sinh (dd/mm/yyyy)', 'Số định danh cá nhân (CCCD)', 'Chức vụ', 'Đơn vị', 'Đối tượng (1–6)', 'Hưởng từ ngày (dd/mm/yyyy)'];
 const MiB = 1024 * 1024;
@@ -136,5 +136,17 @@ describe.each(API_BACKENDS)('importing beneficiary lists from Excel, over %s', (
     const file = zipOf([...WORKBOOK_PARTS, bomb]);
     expect(file.length).toBeLessThan(MiB);
     await leavesLogUnchanged(as.clerk.upload('/beneficiaries/imports', file, 'bom.xlsx'), 422, { rule: 'SheetTooLarge', limit: 'IMPORT_MAX_SHEET_BYTES' });
+  });
+
+  it("takes a formula cell's cached value, and refuses the row of a formula without one, naming its row and column", async () => {
+    const list = await listOf([
+      ['Hoàng Thị Hoa', { formula: 'DATE(1985,3,4)', result: '04/03/1985' }, '020185000808', 'Trưởng phòng', 'Huyện Bắc Sơn', 5, '01/01/2025'],
+      ['Vi Văn Khánh', { formula: 'CONCATENATE("01/0","2/1986")' }, '020086000909', 'Trưởng phòng', 'Huyện Bắc Sơn', 5, '01/01/2025'],
+    ]);
+    const rejected = await leavesLogUnchanged(as.clerk.upload('/beneficiaries/imports', list, 'cong-thuc.xlsx'), 422, { outcome: 'rejected', rows: 2 });
+    expect(rejected.body.errors).toEqual([expect.objectContaining({ row: 4, field: 'dateOfBirth', code: 'formula', en: expect.stringContaining('row 4, column B') })]);
+    expect(await ok(as.clerk.upload('/beneficiaries/imports?validRowsOnly=true', list, 'cong-thuc.xlsx'))).toMatchObject({ imported: 1, skipped: 1 });
+    await caughtUp(api);
+    expect((await ok(as.auditor.get('/beneficiaries?name=Hoàng Thị Hoa'))).beneficiaries).toEqual([expect.objectContaining({ dateOfBirth: '1985-03-04' })]);
   });
 });

@@ -30,7 +30,7 @@ export type ImportedPerson = Omit<Extract<Beneficiaries.BeneficiaryCommand, { ty
 export interface RowError {
   readonly row: number;
   readonly field: ColumnKey | 'file';
-  readonly code: 'required' | 'date' | 'group' | 'nationalId' | 'duplicateInFile' | 'nationalIdTaken' | 'layout' | 'enrolment';
+  readonly code: 'required' | 'date' | 'group' | 'nationalId' | 'duplicateInFile' | 'nationalIdTaken' | 'layout' | 'formula' | 'enrolment';
   readonly vi: string;
   readonly en: string;
 }
@@ -70,14 +70,20 @@ export async function beneficiaryListTemplate(): Promise<Buffer> {
   return Buffer.from(await book.xlsx.writeBuffer());
 }
 
-/** A cell as text: dates (Excel dates or dd/mm/yyyy text) become YYYY-MM-DD. */
-function cellText(value: ExcelJS.CellValue): string {
+/**
+ * A cell as text: dates (Excel dates or dd/mm/yyyy text) become YYYY-MM-DD, a formula gives the
+ * value Excel calculated and saved with it. Undefined: a formula saved without that value (written
+ * by a program, not by Excel), or an error such as #N/A: nothing to take.
+ */
+function cellText(value: ExcelJS.CellValue): string | undefined {
   if (value === null || value === undefined) return '';
   if (value instanceof Date) return value.toISOString().slice(0, 10);
-  if (typeof value === 'object' && 'richText' in value) return value.richText.map((part) => part.text).join('').trim();
-  if (typeof value === 'object' && 'text' in value) return String(value.text).trim();
-  if (typeof value === 'object' && 'result' in value) return cellText(value.result as ExcelJS.CellValue);
-  return String(value).trim();
+  if (typeof value === 'number') return Number.isNaN(value) ? undefined : String(value);
+  if (typeof value !== 'object') return String(value).trim();
+  if ('richText' in value) return value.richText.map((part) => part.text).join('').trim();
+  if ('formula' in value || 'sharedFormula' in value) return value.result === undefined ? undefined : cellText(value.result as ExcelJS.CellValue);
+  if ('text' in value) return String(value.text).trim();
+  return undefined;
 }
 
 function isoDate(text: string): string | undefined {
@@ -111,12 +117,17 @@ export async function readBeneficiaryList(file: Buffer, limits: ImportLimits): P
         continue;
       }
       if (r === 2 && headingsOf(row).every((text, n) => text === IMPORT_COLUMNS[n]!.en)) continue;
-      const values = Object.fromEntries(IMPORT_COLUMNS.map((column, n) => [column.key, cellText(row.getCell(n + 1).value)])) as Record<ColumnKey, string>;
-      if (Object.values(values).every((value) => value === '')) continue;
+      const cells = IMPORT_COLUMNS.map((column, n) => ({ column, letter: String.fromCharCode(65 + n), text: cellText(row.getCell(n + 1).value) }));
+      if (cells.every(({ text }) => text === '')) continue;
       rows++;
       const rowErrors: RowError[] = [];
       const fail = (field: ColumnKey, code: RowError['code'], vi: string, en: string) => rowErrors.push({ row: r, field, code, vi, en });
-      for (const column of IMPORT_COLUMNS) if (values[column.key] === '') fail(column.key, 'required', `Thiếu "${column.vi}"`, `"${column.en}" is missing`);
+      for (const { column, letter, text } of cells) {
+        if (text === undefined) {
+          fail(column.key, 'formula', `"${column.vi}" (dòng ${r}, cột ${letter}) là công thức chưa có giá trị tính sẵn, hoặc một lỗi: hãy nhập chính giá trị`, `"${column.en}" (row ${r}, column ${letter}) is a formula saved without its calculated value, or an error: type the value itself`);
+        } else if (text === '') fail(column.key, 'required', `Thiếu "${column.vi}"`, `"${column.en}" is missing`);
+      }
+      const values = Object.fromEntries(cells.map(({ column, text }) => [column.key, text ?? ''])) as Record<ColumnKey, string>;
       const dates = { dateOfBirth: isoDate(values.dateOfBirth), from: isoDate(values.from) };
       for (const key of ['dateOfBirth', 'from'] as const) {
         if (values[key] !== '' && !dates[key]) fail(key, 'date', `"${heading(key).vi}" phải là ngày dd/mm/yyyy, không phải "${values[key]}"`, `"${heading(key).en}" must be a date dd/mm/yyyy, not "${values[key]}"`);
