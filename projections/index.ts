@@ -17,4 +17,5 @@ export { consistencyCheck, type ConsistencyReport, type ConsistencyRow } from '.
 export { createReportingViews, REPORTING_VIEWS } from './reporting/reporting-views.js';
 export { type ClaimRecord, claimsServedFrom, holdersOfTitlesOn, registerEntries, type RegisterRecord, staysDischargedFrom, type StayRecord } from './queries/retroactivity-reads.js';
 export { type AsOf, type BalanceAsOf, balancesAsOf, budgetAsOf, type BudgetLine } from './queries/as-of.js';
-export { registerExport } from './queries/register-export.js';
+export { REGISTER_LIST_COLUMNS, registerExport } from './queries/register-export.js';
+export { addRow, unneutralised } from './queries/spreadsheets.js';

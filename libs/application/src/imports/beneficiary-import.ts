@@ -3,6 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import ExcelJS from 'exceljs';
 import { BENEFICIARY_GROUPS, type BeneficiaryGroup, type Beneficiaries, isCalendarDate, nationalIdProblem, NationalIds } from '#domain';
+import { addRow, REGISTER_LIST_COLUMNS, unneutralised } from '#read-models';
 import { RUNTIME, type ImportLimits, type Runtime } from '#runtime';
 import { beneficiaryAggregate, beneficiaryStreamId, EnrolBeneficiary } from '../beneficiaries/beneficiary-commands.js';
 import { type Actor, EventSourcing, requireRole } from '../event-sourcing.js';
@@ -10,18 +11,7 @@ import { idFromCommand } from '../ids.js';
 import { replayEach, type ReplayProgress } from '../retroactivity/replay.js';
 import { ImportLimitExceeded, rowsOfFirstSheet } from './workbook-reader.js';
 
-/** The template's columns, in order: what units fill in, headed in Vietnamese with the English below. */
-export const IMPORT_COLUMNS = [
-  { key: 'fullName', vi: 'Họ và tên', en: 'Full name' },
-  { key: 'dateOfBirth', vi: 'Ngày sinh (dd/mm/yyyy)', en: 'Date of birth' },
-  { key: 'nationalId', vi: 'Số định danh cá nhân (CCCD)', en: 'National id number' },
-  { key: 'title', vi: 'Chức vụ', en: 'Title' },
-  { key: 'administrativeUnit', vi: 'Đơn vị', en: 'Administrative unit' },
-  { key: 'group', vi: 'Đối tượng (1–6)', en: 'Beneficiary group (1–6)' },
-  { key: 'from', vi: 'Hưởng từ ngày (dd/mm/yyyy)', en: 'Covered from' },
-] as const;
-
-type ColumnKey = (typeof IMPORT_COLUMNS)[number]['key'];
+type ColumnKey = (typeof REGISTER_LIST_COLUMNS)[number]['key'];
 
 /** One row: an enrolment as the register takes it, its id to be derived from the row. */
 export type ImportedPerson = Omit<Extract<Beneficiaries.BeneficiaryCommand, { type: 'EnrolBeneficiary' }>['data'], 'beneficiaryId'>;
@@ -48,16 +38,16 @@ export interface ImportReport {
   readonly errors: readonly RowError[];
 }
 
-const heading = (key: ColumnKey) => IMPORT_COLUMNS.find((column) => column.key === key)!;
+const heading = (key: ColumnKey) => REGISTER_LIST_COLUMNS.find((column) => column.key === key)!;
 
 /** The template with its headings, an example row and instructions, in Vietnamese and English. */
 export async function beneficiaryListTemplate(): Promise<Buffer> {
   const book = new ExcelJS.Workbook();
   const sheet = book.addWorksheet('Danh sách');
-  sheet.columns = IMPORT_COLUMNS.map((column) => ({ key: column.key, width: Math.max(18, column.vi.length + 4) }));
-  sheet.addRow(IMPORT_COLUMNS.map((column) => column.vi)).font = { bold: true };
-  sheet.addRow(IMPORT_COLUMNS.map((column) => column.en)).font = { italic: true };
-  sheet.addRow(['Hoàng Văn An', '12/05/1968', '020068000101', 'Bí thư Huyện ủy', 'Huyện Cao Lộc', 3, '01/01/2025']);
+  sheet.columns = REGISTER_LIST_COLUMNS.map((column) => ({ key: column.key, width: Math.max(18, column.vi.length + 4) }));
+  addRow(sheet, REGISTER_LIST_COLUMNS.map((column) => column.vi)).font = { bold: true };
+  addRow(sheet, REGISTER_LIST_COLUMNS.map((column) => column.en)).font = { italic: true };
+  addRow(sheet, ['Hoàng Văn An', '12/05/1968', '020068000101', 'Bí thư Huyện ủy', 'Huyện Cao Lộc', 3, '01/01/2025']);
   sheet.getColumn('nationalId').numFmt = '@';
   const help = book.addWorksheet('Hướng dẫn - Instructions');
   help.columns = [{ width: 110 }];
@@ -66,7 +56,7 @@ export async function beneficiaryListTemplate(): Promise<Buffer> {
     'One person per row from row 3 (delete the example row). Dates as dd/mm/yyyy. The national id number has 12 digits and matches the year of birth. The group is a number from 1 to 6 under Resolution 24/2024/NQ-HĐND.',
     'Tệp có lỗi sẽ không được nhập, trừ khi chọn "chỉ nhập các dòng hợp lệ". Nhập lại cùng một tệp không ghi thêm gì.',
     'A file with errors is not imported unless "import the valid rows only" is chosen. Importing the same file again records nothing more.',
-  ]) help.addRow([line]);
+  ]) addRow(help, [line]);
   return Buffer.from(await book.xlsx.writeBuffer());
 }
 
@@ -79,10 +69,10 @@ function cellText(value: ExcelJS.CellValue): string | undefined {
   if (value === null || value === undefined) return '';
   if (value instanceof Date) return value.toISOString().slice(0, 10);
   if (typeof value === 'number') return Number.isNaN(value) ? undefined : String(value);
-  if (typeof value !== 'object') return String(value).trim();
-  if ('richText' in value) return value.richText.map((part) => part.text).join('').trim();
+  if (typeof value !== 'object') return unneutralised(String(value).trim());
+  if ('richText' in value) return unneutralised(value.richText.map((part) => part.text).join('').trim());
   if ('formula' in value || 'sharedFormula' in value) return value.result === undefined ? undefined : cellText(value.result as ExcelJS.CellValue);
-  if ('text' in value) return String(value.text).trim();
+  if ('text' in value) return unneutralised(String(value.text).trim());
   return undefined;
 }
 
@@ -92,10 +82,10 @@ function isoDate(text: string): string | undefined {
   return isCalendarDate(iso) ? iso : undefined;
 }
 
-const headingsOf = (row: ExcelJS.Row) => IMPORT_COLUMNS.map((_, n) => cellText(row.getCell(n + 1).value));
+const headingsOf = (row: ExcelJS.Row) => REGISTER_LIST_COLUMNS.map((_, n) => cellText(row.getCell(n + 1).value));
 const fileError = (vi: string, en: string) => ({ rows: 0, people: new Map<number, ImportedPerson>(), errors: [{ row: 0, field: 'file' as const, code: 'layout' as const, vi, en }] });
 const notAWorkbook = () => fileError('Tệp không phải là tệp Excel (.xlsx)', 'The file is not an Excel workbook (.xlsx)');
-const noHeadings = () => fileError(`Dòng 1 phải là tiêu đề của mẫu: ${IMPORT_COLUMNS.map((c) => c.vi).join(' | ')}`, `Row 1 must hold the template's headings: ${IMPORT_COLUMNS.map((c) => c.en).join(' | ')}`);
+const noHeadings = () => fileError(`Dòng 1 phải là tiêu đề của mẫu: ${REGISTER_LIST_COLUMNS.map((c) => c.vi).join(' | ')}`, `Row 1 must hold the template's headings: ${REGISTER_LIST_COLUMNS.map((c) => c.en).join(' | ')}`);
 
 /**
  * Reads and checks every row of a beneficiary list, streamed from its first sheet within `limits`
@@ -112,12 +102,12 @@ export async function readBeneficiaryList(file: Buffer, limits: ImportLimits): P
       const r = row.number;
       if (!headed) {
         const headings = headingsOf(row);
-        if (r !== 1 || IMPORT_COLUMNS.some((column, n) => headings[n] !== column.vi && headings[n] !== column.en)) return noHeadings();
+        if (r !== 1 || REGISTER_LIST_COLUMNS.some((column, n) => headings[n] !== column.vi && headings[n] !== column.en)) return noHeadings();
         headed = true;
         continue;
       }
-      if (r === 2 && headingsOf(row).every((text, n) => text === IMPORT_COLUMNS[n]!.en)) continue;
-      const cells = IMPORT_COLUMNS.map((column, n) => ({ column, letter: String.fromCharCode(65 + n), text: cellText(row.getCell(n + 1).value) }));
+      if (r === 2 && headingsOf(row).every((text, n) => text === REGISTER_LIST_COLUMNS[n]!.en)) continue;
+      const cells = REGISTER_LIST_COLUMNS.map((column, n) => ({ column, letter: String.fromCharCode(65 + n), text: cellText(row.getCell(n + 1).value) }));
       if (cells.every(({ text }) => text === '')) continue;
       rows++;
       const rowErrors: RowError[] = [];
@@ -137,7 +127,7 @@ export async function readBeneficiaryList(file: Buffer, limits: ImportLimits): P
         fail('group', 'group', `Đối tượng phải là số từ 1 đến 6, không phải "${values.group}"`, `The group must be a number from 1 to 6, not "${values.group}"`);
       }
       // A number typed into a General cell loses the id's leading zero: the id has 12 digits.
-      const typed = row.getCell(IMPORT_COLUMNS.findIndex((column) => column.key === 'nationalId') + 1).value;
+      const typed = row.getCell(REGISTER_LIST_COLUMNS.findIndex((column) => column.key === 'nationalId') + 1).value;
       const nationalId = typeof typed === 'number' ? String(typed).padStart(12, '0') : values.nationalId.replace(/\s/g, '');
       if (nationalId !== '' && dates.dateOfBirth) {
         const problem = nationalIdProblem(nationalId, dates.dateOfBirth);
