@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
 import { registerExport } from '#read-models';
 import { API_BACKENDS, caughtUp, client, countEvents, leavesLogUnchanged as leavesLogUnchangedIn, ok, type Reply, type RunningApi, signInPeople, startApi } from './testing/api-backends.fixture.js';
-import { bombOf, entryOf, rowXml, SHEET, SHEET_HEAD, SHEET_TAIL, WORKBOOK_PARTS, workbookOf, zipOf } from './testing/workbook-files.fixture.js';
+import { bombOf, entryOf, rowXml, SHEET, SHEET_HEAD, SHEET_TAIL, WORKBOOK_PARTS, workbookOf, zipOf } from '../../../test/support/workbook-files.js';
 
 type Row = [string, string | Date | ExcelJS.CellFormulaValue, string | number, string, string, number | string, string];
 
