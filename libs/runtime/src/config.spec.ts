@@ -12,7 +12,15 @@ describe('loadConfig', () => {
       pollIntervalMs: 250,
       policyDir: 'policies',
       auth: { adminUsername: 'admin', tokenTtlMinutes: 480 },
+      imports: { maxRows: 10_000, maxCells: 100_000, maxSheetBytes: 16 * 1024 * 1024 },
     });
+  });
+
+  it('reads the limits of an uploaded list, and refuses one that is not a whole number in range', () => {
+    expect(loadConfig({ IMPORT_MAX_ROWS: '500', IMPORT_MAX_CELLS: '4000', IMPORT_MAX_SHEET_BYTES: '1048576' }).imports).toEqual({ maxRows: 500, maxCells: 4000, maxSheetBytes: 1048576 });
+    expect(() => loadConfig({ IMPORT_MAX_ROWS: '0', IMPORT_MAX_SHEET_BYTES: '16M' })).toThrow(
+      expect.objectContaining({ problems: ['IMPORT_MAX_ROWS must be a whole number from 1 to 1048576, got "0"', 'IMPORT_MAX_SHEET_BYTES must be a whole number from 1024 to 2147483647, got "16M"'] }),
+    );
   });
 
   it('refuses a short administrator password or token key', () => {

@@ -1,5 +1,5 @@
 import { type ArgumentsHost, BadRequestException, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger, type ValidationError } from '@nestjs/common';
-import { NotFound, NotPermitted } from '#application';
+import { ImportLimitExceeded, NotFound, NotPermitted } from '#application';
 import { InvalidPolicyVersion, RuleViolated } from '#domain';
 import { isDatabaseUnavailable } from '#database';
 import { WrongExpectedRevision } from '#event-store';
@@ -32,7 +32,8 @@ export function validationFailed(errors: ValidationError[]): BadRequestException
 
 /**
  * Every error as JSON: 400 with the fields, 401/403, 404, 409 with the broken rule (a business
- * rule, or `ConcurrentChange` when others kept writing the same records).
+ * rule, or `ConcurrentChange` when others kept writing the same records), 422 with the rule and
+ * the setting of an upload limit passed.
  */
 @Catch()
 export class ErrorsFilter implements ExceptionFilter {
@@ -51,6 +52,10 @@ export class ErrorsFilter implements ExceptionFilter {
     if (error instanceof InvalidPolicyVersion) {
       const fields = error.problems.map((problem) => ({ field: problem.split(' ')[0]!, message: problem }));
       return void send(HttpStatus.BAD_REQUEST, { error: 'Bad Request', message: 'the policy version does not fit the schema', fields });
+    }
+    if (error instanceof ImportLimitExceeded) {
+      const { rule, limit, max, message } = error;
+      return void send(HttpStatus.UNPROCESSABLE_ENTITY, { error: 'Unprocessable Entity', rule, message, fields: [{ field: 'file', message }], limit, max });
     }
     if (error instanceof NotPermitted) return void send(HttpStatus.FORBIDDEN, { error: 'Forbidden', message: error.message });
     if (error instanceof NotFound) {
