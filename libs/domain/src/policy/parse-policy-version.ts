@@ -1,3 +1,4 @@
+import { MAX_TEXT_LENGTH } from '../rule-violated.js';
 import { BENEFICIARY_GROUPS, type PolicyVersion, REGIME_CODES, type RegimeDefinition, type RegimeRule } from './policy-version.js';
 
 /** A policy version that does not fit the schema; `problems` names each offending field by its path. */
@@ -30,6 +31,7 @@ export function parsePolicyVersion(input: unknown): PolicyVersion {
   const problems: string[] = [];
   const text = (value: unknown, path: string): string => {
     if (typeof value !== 'string' || value.trim() === '') problems.push(`${path} must be a non-empty string`);
+    else if (value.length > MAX_TEXT_LENGTH) problems.push(`${path} must be at most ${MAX_TEXT_LENGTH} characters`);
     return String(value);
   };
   const vnd = (value: unknown, path: string): number => {

@@ -92,7 +92,10 @@ function checkPlan(plan: ReorganizationPlan): void {
     seen.add(key);
   });
   if (typeof plan.units !== 'object' || plan.units === null) throw invalid('units must map old units to new ones', 'units');
-  for (const [from, to] of Object.entries(plan.units)) requireText(to, `units.${from}`);
+  for (const [from, to] of Object.entries(plan.units)) {
+    requireText(from, 'units');
+    requireText(to, `units.${from}`);
+  }
 }
 
 export function decide(command: ReorganizationCommand, state: Reorganization): ReorganizationEvent[] {
