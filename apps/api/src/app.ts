@@ -7,6 +7,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { Runtime } from '#runtime';
 import { AppModule } from './app.module.js';
+import { protectInBrowsers } from './http/browser-protections.js';
 import { MAX_BODY_BYTES } from './http/input-limits.js';
 
 /** The repository root, from the sources (tests) or from their compiled copy under dist/. */
@@ -29,6 +30,7 @@ export async function createApiApp(runtime: Runtime, logger: LogLevel[] | false 
   const app = await NestFactory.create<NestExpressApplication>(AppModule.register(runtime), { logger, bodyParser: false });
   app.useBodyParser('json', { limit: MAX_BODY_BYTES });
   app.enableShutdownHooks();
+  protectInBrowsers(app);
   serveDashboard(app);
   const document = SwaggerModule.createDocument(
     app,
