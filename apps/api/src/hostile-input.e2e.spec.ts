@@ -86,6 +86,18 @@ describe.each(API_BACKENDS)('hostile input over %s', (_name, setup) => {
     expect((await ok(clerk.get('/cards?number=_'))).cards).toEqual([]);
   });
 
+  it('finds nothing under ids that name what every object inherits', async () => {
+    for (const id of ['constructor', '__proto__', 'toString']) {
+      await leavesLogUnchanged(admin.post(`/policy-versions/drafts/${id}/confirmation`), 404, { rule: 'NoSuchPolicyDraft' });
+      await leavesLogUnchanged(admin.get(`/policy-versions/drafts/${id}/preview`), 404);
+    }
+    const version = JSON.parse(readFileSync('policies/lang-son-resolution-24-2024.json', 'utf8'));
+    await leavesLogUnchanged(admin.post('/policy-versions/preview', { ...version, id: 'lang-son/x', regimes: [{ ...version.regimes[0], id: { toString: 1 }, code: { valueOf: 1 } }] }), 400, {
+      fields: [expect.objectContaining({ field: 'regimes[0].code' }), expect.objectContaining({ field: 'regimes[0].id' })],
+    });
+    await leavesLogUnchanged(admin.post('/reorganizations', { planId: { toString: 1 } }), 400, refused('planId'));
+  });
+
   it('refuses identifiers and titles longer than any real one', async () => {
     const version = JSON.parse(readFileSync('policies/lang-son-resolution-24-2024.json', 'utf8'));
     await leavesLogUnchanged(admin.post('/policy-versions', { ...version, id: `lang-son/${HUGE}`, effectiveFrom: '2099-01-01' }), 400, refused('id'));

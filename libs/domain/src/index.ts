@@ -7,6 +7,7 @@ export { nationalIdProblem } from './beneficiaries/national-id.js';
 export * as Cards from './cards/card.js';
 export * as Admissions from './admissions/admission.js';
 export { MAX_TEXT_LENGTH, RuleViolated } from './rule-violated.js';
+export { ownEntry } from './own-entry.js';
 export * as AnnualCapLedger from './drug-reimbursements/annual-cap-ledger.js';
 export * as PolicyCatalog from './policy/policy-catalog.js';
 export * as NationalIds from './beneficiaries/national-id-reservation.js';
