@@ -24,13 +24,24 @@ describe.each(API_BACKENDS)('hostile input over %s', (_name, setup) => {
   let anonymous: ReturnType<typeof client>;
   const leavesLogUnchanged = (request: Promise<Reply>, status: number, expected: Record<string, unknown> = {}) => leavesLogUnchangedIn(api, request, status, expected);
 
+  // Nest's logger writes errors, with their stack, to stderr: those are kept here, and all is passed on.
+  const errorsLogged: string[] = [];
+  const write = process.stderr.write.bind(process.stderr);
+
   beforeAll(async () => {
+    process.stderr.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
+      if (String(chunk).includes('ERROR')) errorsLogged.push(String(chunk));
+      return write(chunk, ...rest);
+    }) as typeof process.stderr.write;
     api = await startApi(setup);
     ({ clerk, approver } = await signInPeople(api.base, { clerk: ['lan', ['clerk']], approver: ['duyet', ['approver']] }));
     admin = await signIn(api.base, 'admin', ADMIN_PASSWORD);
     anonymous = client(api.base);
   }, 120_000);
-  afterAll(() => api.close());
+  afterAll(async () => {
+    process.stderr.write = write;
+    await api.close();
+  });
 
   it('refuses a body nested deeper than any request needs, before converting it, anonymous or signed in', async () => {
     await leavesLogUnchanged(anonymous.send('POST', '/auth/token', nested(20_000)), 400, refused('body'));
@@ -106,5 +117,9 @@ describe.each(API_BACKENDS)('hostile input over %s', (_name, setup) => {
     await leavesLogUnchanged(admin.post('/administrative-units/changes', { changes: [{ kind: 'created', code: HUGE, name: 'Xã Mới', level: 'commune', from: '2025-07-01' }] }), 400, refused('changes[0].code'));
     await leavesLogUnchanged(clerk.get(`/beneficiaries/${'x'.repeat(1000)}`), 400, refused('id'));
     await leavesLogUnchanged(approver.post('/claims/approvals', { claimIds: [HUGE] }), 400, refused('claimIds'));
+  });
+
+  it('logged no error, let alone a stack trace, for any of the refusals above', () => {
+    expect(errorsLogged).toEqual([]);
   });
 });
