@@ -7,10 +7,10 @@ import { ADMIN_PASSWORD, API_BACKENDS, ok, type RunningApi, signIn, startApi } f
  * Fuzzes every operation of the OpenAPI document the API serves, anonymous and as an
  * administrator holding every role: path parameters, queries and bodies drawn from the schemas,
  * with hostile values mixed in. Whatever it sends, the API answers below 500, and a refusal
- * leaves the log where it was. `FUZZ_REQUESTS` sets the requests per backend (300 by default);
+ * leaves the log where it was. `FUZZ_REQUESTS` sets the requests per backend (500 by default);
  * `FUZZ_SEED` replays the seed a failure prints.
  */
-const REQUESTS = Number(process.env.FUZZ_REQUESTS ?? 300);
+const REQUESTS = Number(process.env.FUZZ_REQUESTS ?? 500);
 
 interface Schema {
   readonly $ref?: string;
