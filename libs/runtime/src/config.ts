@@ -11,6 +11,8 @@ export type EventStoreConfig = { readonly kind: 'postgres' } | { readonly kind: 
 
 export interface AppConfig {
   readonly port: number;
+  /** The address the API listens on: loopback unless told otherwise, so a development machine does not serve its network. */
+  readonly host: string;
   readonly database: DatabaseConfig;
   readonly databasePoolSize: number;
   readonly eventStore: EventStoreConfig;
@@ -83,6 +85,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     return raw;
   };
 
+  const address = (name: string, fallback: string): string => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    if (!/^[A-Za-z0-9.:-]+$/.test(raw)) problems.push(`${name} must be an IP address or a host name, got "${raw}"`);
+    return raw;
+  };
+
   const databaseUrl = url('DATABASE_URL', ['postgres', 'postgresql']);
   const eventStoreKind = oneOf('EVENT_STORE', ['postgres', 'eventstoredb'] as const, 'postgres');
   const eventStoreUrl = url('EVENTSTORE_URL', ['esdb', 'esdb+discover', 'kurrentdb', 'kurrentdb+discover']);
@@ -90,6 +99,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
 
   const config: AppConfig = {
     port: integer('PORT', 3000, 0, 65535),
+    host: address('HOST', '127.0.0.1'),
     database: databaseUrl ? { kind: 'server', url: databaseUrl } : { kind: 'embedded', dataDir: env.PGLITE_DATA_DIR || 'data/pglite' },
     databasePoolSize: integer('DATABASE_POOL_SIZE', 10, 1, 500),
     eventStore: eventStoreKind === 'eventstoredb' ? { kind: 'eventstoredb', url: eventStoreUrl ?? '' } : { kind: 'postgres' },

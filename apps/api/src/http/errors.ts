@@ -1,3 +1,4 @@
+import { STATUS_CODES } from 'node:http';
 import { type ArgumentsHost, BadRequestException, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger, type ValidationError } from '@nestjs/common';
 import { ImportLimitExceeded, NotFound, NotPermitted } from '#application';
 import { InvalidPolicyVersion, RuleViolated } from '#domain';
@@ -24,10 +25,23 @@ function flatten(errors: readonly ValidationError[], prefix = ''): FieldProblem[
   });
 }
 
+/** One 400 naming every offending field: the shape of every refused input. */
+export function invalidRequest(fields: readonly FieldProblem[]): BadRequestException {
+  return new BadRequestException({ error: 'Bad Request', message: `invalid request: ${[...new Set(fields.map((f) => f.field))].join(', ')}`, fields });
+}
+
 /** The validation pipe's errors as one 400 naming every offending field. */
 export function validationFailed(errors: ValidationError[]): BadRequestException {
-  const fields = flatten(errors);
-  return new BadRequestException({ error: 'Bad Request', message: `invalid request: ${[...new Set(fields.map((f) => f.field))].join(', ')}`, fields });
+  return invalidRequest(flatten(errors));
+}
+
+/**
+ * What the body parser refuses (malformed JSON, a body past the size limit, an unknown charset)
+ * comes with the http-errors `type` it set; it is about the body as a whole.
+ */
+function bodyRefused(error: HttpException): FieldProblem | undefined {
+  const cause = error.cause as { type?: unknown } | undefined;
+  return typeof cause?.type === 'string' && /^(entity|encoding|charset)\./.test(cause.type) ? { field: 'body', message: error.message } : undefined;
 }
 
 /**
@@ -65,6 +79,8 @@ export class ErrorsFilter implements ExceptionFilter {
       return void send(HttpStatus.CONFLICT, { error: 'Conflict', rule: 'ConcurrentChange', message: 'others kept changing the same records; try again' });
     }
     if (error instanceof HttpException) {
+      const refused = bodyRefused(error);
+      if (refused) return void send(error.getStatus(), { error: STATUS_CODES[error.getStatus()], message: refused.message, fields: [refused] });
       const body = error.getResponse();
       return void send(error.getStatus(), typeof body === 'string' ? { message: body } : (body as Record<string, unknown>));
     }
