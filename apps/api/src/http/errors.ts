@@ -85,7 +85,7 @@ export class ErrorsFilter implements ExceptionFilter {
       return void send(error.getStatus(), typeof body === 'string' ? { message: body } : (body as Record<string, unknown>));
     }
     if (isDatabaseUnavailable(error)) {
-      this.logger.warn(`the database is out of reach: ${(error as Error).message}`);
+      this.logger.warn(`the database is out of reach: ${(error as { message?: string }).message}`);
       response.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
       return void send(HttpStatus.SERVICE_UNAVAILABLE, { error: 'Service Unavailable', message: 'the database cannot be reached just now; try again shortly' });
     }
