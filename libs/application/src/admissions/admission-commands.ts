@@ -123,7 +123,11 @@ export class ActOnAdmissionHandler implements ICommandHandler<ActOnAdmission> {
           command.type === 'ApproveAdmissionAllowances' || command.type === 'ApproveAdjustments'
             ? { type: command.type, data: { by } }
             : ({ type: command.type, data: { ...command.data, by } } as Admissions.AdmissionCommand);
-        return Admissions.decide(domainCommand, current, await admissionContext(this.sourcing, this.policies, current.beneficiaryId));
+        const decisionContext = await admissionContext(this.sourcing, this.policies, current.beneficiaryId);
+        // Discharges and date corrections are checked against the other stays for overlap, as the whole stay is then known.
+        const datesChange = command.type === 'RecordDischarge' || command.type === 'CorrectAdmissionDates';
+        const stays = datesChange ? await otherStays(this.sourcing, await loadServiceIndex(this.sourcing, current.beneficiaryId), admissionId) : undefined;
+        return Admissions.decide(domainCommand, current, { ...decisionContext, ...(stays ? { otherStays: stays } : {}) });
       },
       context,
     );

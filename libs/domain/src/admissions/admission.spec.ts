@@ -307,13 +307,24 @@ describe('recording only what happened, once, on a valid card', () => {
     admissions({ card: notYetValid }).given([]).when(record()).thenThrows({ rule: 'CardNotValidOnServiceDate', field: 'cardNumber' });
   });
 
-  it('refuses a stay overlapping another of the beneficiary’s, one not yet discharged running on', () => {
+  it('refuses a stay whose admission falls in another of the beneficiary’s, one not yet discharged running on', () => {
     const overlapping = (other: StaySpan) => admissions({ otherStays: [other] }).given([]).when(record());
     overlapping({ admissionId: 'adm-0', admittedOn: '2025-06-25', dischargedOn: '2025-06-29' }).thenThrows({ rule: 'OverlappingStay', field: 'admittedOn' });
     overlapping({ admissionId: 'adm-0', admittedOn: '2025-06-01' }).thenThrows({ rule: 'OverlappingStay', field: 'admittedOn' });
-    // The new stay is not discharged yet, so a later stay already recorded overlaps it too.
-    overlapping({ admissionId: 'adm-2', admittedOn: '2025-07-10', dischargedOn: '2025-07-12' }).thenThrows({ rule: 'OverlappingStay', field: 'admittedOn' });
     overlapping({ admissionId: 'adm-0', admittedOn: '2025-06-20', dischargedOn: '2025-06-28' }).then([recorded()]);
+    // Stays are often entered late and out of order: one after this admission, already recorded, is fine until a discharge says otherwise.
+    overlapping({ admissionId: 'adm-2', admittedOn: '2025-07-10', dischargedOn: '2025-07-12' }).then([recorded()]);
+  });
+
+  it('refuses a discharge or a date correction that makes the stay overlap another, unless the stay was recorded as deliberate', () => {
+    const later = { admissionId: 'adm-2', admittedOn: '2025-07-10', dischargedOn: '2025-07-12' };
+    const discharge = (dischargedOn: string): AdmissionCommand => ({ type: 'RecordDischarge', data: { dischargedOn, by: 'clerk-1' } });
+    admissions({ otherStays: [later] }).given([recorded()]).when(discharge('2025-07-10')).thenThrows({ rule: 'OverlappingStay', field: 'dischargedOn' });
+    expect(decide(discharge('2025-07-09'), given([recorded()]), context(group3UntilJuly, [resolution24], { otherStays: [later] }))[0]).toEqual({ type: 'DischargeRecorded', data: { dischargedOn: '2025-07-09', recordedBy: 'clerk-1' } });
+    const correction: AdmissionCommand = { type: 'CorrectAdmissionDates', data: { admittedOn: '2025-06-29', dischargedOn: '2025-07-11', reason: 'the discharge paper says 11/07', by: 'clerk-1' } };
+    admissions({ otherStays: [later] }).given([recorded(), discharged]).when(correction).thenThrows({ rule: 'OverlappingStay', field: 'dischargedOn' });
+    const deliberate = recorded({ deliberateReason: 'transferred to the central hospital and back' });
+    expect(decide(discharge('2025-07-11'), given([deliberate]), context(group3UntilJuly, [resolution24], { otherStays: [later] }))[0]).toMatchObject({ type: 'DischargeRecorded' });
   });
 
   it('records an overlapping stay marked deliberate, with its reason; a blank reason is refused', () => {

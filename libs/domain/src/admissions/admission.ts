@@ -91,6 +91,8 @@ export type Admission =
       readonly dischargedOn?: string;
       /** Who recorded the stay's facts; none of them may approve its allowances. */
       readonly recordedBy: readonly string[];
+      /** Recorded although it overlaps another stay, with the clerk's reason: its discharge and corrections may overlap too. */
+      readonly deliberate?: boolean;
       /** What the stay is entitled to now: the first entitlement, or the latest adjustment's result. */
       readonly visit?: VisitAllowance;
       readonly meals?: MealAllowance;
@@ -120,7 +122,7 @@ export interface AdmissionContext {
   readonly today: string;
   /** Recording only: the state of the card the admission names. */
   readonly card?: Card;
-  /** Recording only: the beneficiary's other stays, not rejected. */
+  /** Recording, discharge and date corrections: the beneficiary's other stays, not rejected. */
   readonly otherStays?: readonly StaySpan[];
 }
 
@@ -147,8 +149,8 @@ export type AdmissionRule =
 
 export function evolve(state: Admission, event: AdmissionEvent): Admission {
   if (event.type === 'AdmissionRecorded') {
-    const { admissionId, beneficiaryId, admittedOn, recordedBy } = event.data;
-    return { status: 'admitted', admissionId, beneficiaryId, admittedOn, recordedBy: [recordedBy], adjustments: [] };
+    const { admissionId, beneficiaryId, admittedOn, recordedBy, deliberateReason } = event.data;
+    return { status: 'admitted', admissionId, beneficiaryId, admittedOn, recordedBy: [recordedBy], adjustments: [], ...(deliberateReason === undefined ? {} : { deliberate: true }) };
   }
   if (state.status === 'none') return state;
   const recordedBy = (by: string) => (state.recordedBy.includes(by) ? state.recordedBy : [...state.recordedBy, by]);
@@ -264,16 +266,17 @@ function requireStayDates(admittedOn: string, dischargedOn: string, beneficiaryI
 }
 
 /**
- * A stay overlapping another of the beneficiary's is refused, unless the clerk says why it is
- * meant (a transfer between hospitals, say). The new stay is not discharged yet, so it runs on
- * from its admission date.
+ * A stay overlapping another of the beneficiary's is refused, unless the clerk said why it is
+ * meant (a transfer between hospitals, say) when recording it. What is known of the stay is
+ * checked: on admission its first day only (stays are often entered late and out of order, so a
+ * stay recorded before a later one is fine until its discharge says otherwise), then the whole
+ * stay at its discharge and at every correction of its dates.
  */
-function requireDeliberateIfOverlapping(data: { readonly admittedOn: string; readonly deliberateReason?: string }, otherStays: readonly StaySpan[]): void {
-  if (data.deliberateReason !== undefined) return requireText(data.deliberateReason, 'deliberateReason');
-  const overlapped = otherStays.find((other) => staysOverlap({ admittedOn: data.admittedOn }, other));
+function requireNoOverlap(span: Omit<StaySpan, 'admissionId'>, otherStays: readonly StaySpan[] | undefined, field: string): void {
+  const overlapped = otherStays?.find((other) => staysOverlap(span, other));
   if (overlapped) {
     const until = overlapped.dischargedOn ?? 'not yet discharged';
-    throw new RuleViolated<AdmissionRule>('OverlappingStay', `the stay overlaps admission ${overlapped.admissionId} (${overlapped.admittedOn} to ${until}); mark it deliberate with a reason to record it`, 'admittedOn');
+    throw new RuleViolated<AdmissionRule>('OverlappingStay', `the stay overlaps admission ${overlapped.admissionId} (${overlapped.admittedOn} to ${until}); record it as deliberate, with a reason, if it is meant`, field);
   }
 }
 
@@ -288,7 +291,8 @@ export function decide(command: AdmissionCommand, state: Admission, context: Adm
       throw new RuleViolated<AdmissionRule>('NotABeneficiaryOnAdmission', `beneficiary ${data.beneficiaryId} held no group on ${data.admittedOn}`, 'admittedOn');
     }
     requirePresentedCard(context.card ?? initialCard, { cardNumber: data.cardNumber, beneficiaryId: data.beneficiaryId, date: data.admittedOn }, 'CardNotValidOnServiceDate');
-    requireDeliberateIfOverlapping(data, context.otherStays ?? []);
+    if (data.deliberateReason !== undefined) requireText(data.deliberateReason, 'deliberateReason');
+    else requireNoOverlap({ admittedOn: data.admittedOn, dischargedOn: data.admittedOn }, context.otherStays, 'admittedOn');
     return [{ type: 'AdmissionRecorded', data }];
   }
   if (state.status === 'none') throw new RuleViolated<AdmissionRule>('NotAdmitted', 'no such admission');
@@ -317,6 +321,7 @@ export function decide(command: AdmissionCommand, state: Admission, context: Adm
         throw new RuleViolated<AdmissionRule>('AlreadyDischarged', `admission ${state.admissionId} was discharged on ${state.dischargedOn}; correct the dates instead`);
       }
       requireStayDates(state.admittedOn, dischargedOn, state.beneficiaryId, context);
+      if (!state.deliberate) requireNoOverlap({ admittedOn: state.admittedOn, dischargedOn }, context.otherStays, 'dischargedOn');
       return [{ type: 'DischargeRecorded', data: { dischargedOn, recordedBy: by } }, ...entitlements(state.admittedOn, dischargedOn, context)];
     }
     case 'CorrectAdmissionDates': {
@@ -325,6 +330,7 @@ export function decide(command: AdmissionCommand, state: Admission, context: Adm
       requireText(reason, 'reason');
       requireStayDates(admittedOn, dischargedOn, state.beneficiaryId, context);
       if (admittedOn === state.admittedOn && dischargedOn === state.dischargedOn) return [];
+      if (!state.deliberate) requireNoOverlap({ admittedOn, dischargedOn }, context.otherStays, admittedOn === state.admittedOn ? 'dischargedOn' : 'admittedOn');
       return [{ type: 'AdmissionDatesCorrected', data: { admittedOn, dischargedOn, reason, recordedBy: by } }, ...entitlements(admittedOn, dischargedOn, context)];
     }
     case 'ApproveAdmissionAllowances':
