@@ -18,6 +18,7 @@ import {
   WrongExpectedRevision,
 } from '../event-store.js';
 import { pollingSubscription } from '../polling-subscription.js';
+import { PostgresHashChain } from './event-chain.js';
 import { EVENT_STORE_MIGRATIONS } from './event-store-schema.js';
 
 export interface PostgresEventStoreOptions {
@@ -96,6 +97,7 @@ export class PostgresEventStore implements EventStore {
   private readonly maxEventsPerTransaction: number;
   private pending: PendingAppend[] = [];
   private writing = false;
+  readonly chain: PostgresHashChain;
 
   private constructor(
     private readonly pool: Pool,
@@ -104,6 +106,7 @@ export class PostgresEventStore implements EventStore {
     this.name = options.name ?? 'PostgreSQL';
     this.pollIntervalMs = options.pollIntervalMs ?? 250;
     this.maxEventsPerTransaction = options.maxEventsPerTransaction ?? 2000;
+    this.chain = new PostgresHashChain(pool);
   }
 
   /** Brings the schema up to date and returns a store over `pool`; the pool stays the caller's. */
