@@ -191,4 +191,14 @@ export const EVENT_STORE_MIGRATIONS: readonly string[] = [
     RETURN results;
   END $$;
   `,
+  `
+  -- Least privilege: the application's role, when it is not the owner, appends only through this
+  -- function, which runs as the owner. Its search_path is pinned to this schema (pg_temp last), so
+  -- a caller's own objects cannot stand in for the tables it writes.
+  ALTER FUNCTION append_events(jsonb) SECURITY DEFINER;
+  DO $pin$ BEGIN
+    EXECUTE format('ALTER FUNCTION append_events(jsonb) SET search_path = %I, pg_temp', current_schema());
+  END $pin$;
+  REVOKE EXECUTE ON FUNCTION append_events(jsonb) FROM PUBLIC;
+  `,
 ];

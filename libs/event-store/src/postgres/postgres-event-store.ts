@@ -84,6 +84,10 @@ function toStoredEvent(row: EventRow): StoredEvent {
   };
 }
 
+export async function migrateEventStore(pool: Pool): Promise<void> {
+  await migrate(pool, 'event-store', EVENT_STORE_MIGRATIONS);
+}
+
 /**
  * The event store on PostgreSQL through `pg`; the same code serves a real server and embedded
  * PGlite (reached through its socket server). Appends waiting in this process are written
@@ -111,7 +115,7 @@ export class PostgresEventStore implements EventStore {
 
   /** Brings the schema up to date and returns a store over `pool`; the pool stays the caller's. */
   static async open(pool: Pool, options: PostgresEventStoreOptions = {}): Promise<PostgresEventStore> {
-    await migrate(pool, 'event-store', EVENT_STORE_MIGRATIONS);
+    await migrateEventStore(pool);
     return new PostgresEventStore(pool, options);
   }
 
