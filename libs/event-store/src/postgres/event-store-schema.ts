@@ -135,12 +135,12 @@ export const EVENT_STORE_MIGRATIONS: readonly string[] = [
   ALTER TABLE events ENABLE TRIGGER events_no_update_or_delete;
   ALTER TABLE events ALTER COLUMN hash SET NOT NULL;
 
-  -- As before, and each event now chained to the one before it. One INSERT per event: its hash
-  -- needs the previous one.
+  -- As before, and each event now chained to the one before it.
   CREATE OR REPLACE FUNCTION append_events(requests jsonb) RETURNS jsonb LANGUAGE plpgsql AS $$
   DECLARE
     head bigint;
     chain bytea;
+    hashes bytea[];
     request jsonb;
     stream text;
     event jsonb;
@@ -173,13 +173,19 @@ export const EVENT_STORE_MIGRATIONS: readonly string[] = [
         CONTINUE;
       END IF;
 
+      -- The hashes first (each needs the one before), then one INSERT for the request's events, as
+      -- before the chain: an INSERT per event halved the rate of large appends.
+      hashes := '{}';
       FOR event IN SELECT value FROM jsonb_array_elements(request->'events') LOOP
-        head := head + 1;
-        actual := actual + 1;
-        chain := event_hash(chain, head, (event->>'id')::uuid, stream, actual, event->>'type', event->'data', event->'metadata', now());
-        INSERT INTO events (global_position, event_id, stream_id, stream_revision, event_type, data, metadata, recorded_at, hash)
-          VALUES (head, (event->>'id')::uuid, stream, actual, event->>'type', event->'data', event->'metadata', now(), chain);
+        chain := event_hash(chain, head + cardinality(hashes) + 1, (event->>'id')::uuid, stream, actual + cardinality(hashes) + 1,
+                            event->>'type', event->'data', event->'metadata', now());
+        hashes := array_append(hashes, chain);
       END LOOP;
+      INSERT INTO events (global_position, event_id, stream_id, stream_revision, event_type, data, metadata, recorded_at, hash)
+      SELECT head + e.ord, (e.value->>'id')::uuid, stream, actual + e.ord, e.value->>'type', e.value->'data', e.value->'metadata', now(), hashes[e.ord]
+        FROM jsonb_array_elements(request->'events') WITH ORDINALITY AS e(value, ord);
+      head := head + cardinality(hashes);
+      actual := actual + cardinality(hashes);
 
       IF command IS NOT NULL THEN
         INSERT INTO event_commands VALUES (command, stream, actual, head);
