@@ -9,7 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import fs, { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type pg from 'pg';
@@ -115,6 +115,8 @@ async function pgliteCommits(folder: string, durable: boolean, scale: number): P
 
 async function main(): Promise<void> {
   const started = performance.now();
+  const [load] = loadavg();
+  const cores = cpus().length;
   const scale = envNumber('BENCH_SCALE', 1);
   const reportPath = resolve(ROOT, process.env.BENCH_REPORT ?? 'docs/benchmarks.md');
   const scratch = mkdtempSync(join(tmpdir(), 'hsb-bench-tamper-'));
@@ -165,7 +167,7 @@ Our store (group commit) on PGlite, with PGlite's own behaviour (no sync at all)
 | sequential appends, 50 events/call | ${integer(loose.batches)} | ${integer(durable.batches)} | ${change(loose.batches, durable.batches)} |
 | fsync calls per group commit | ${loose.syncsPerGroup.toFixed(2)} | ${durable.syncsPerGroup.toFixed(2)} | |
 
-A sync costs what the disk under the data folder makes it cost: on this virtual machine's disk, little; on a laptop's SSD, typically 0.1–2 ms; on a disk without a write cache, several milliseconds, which the group commit then shares among the appends waiting.
+Load average when the run started: ${load!.toFixed(1)} on ${cores} cores. On a shared machine figures move between runs by tens of percent: compare within one run, and rerun before drawing a conclusion from a difference under a third. A sync costs what the disk under the data folder makes it cost, which the group commit shares among the appends waiting.
 `;
     console.log(markdown);
     writeSection(reportPath, 'tamper-durability', markdown);
