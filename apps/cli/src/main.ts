@@ -21,6 +21,8 @@ Commands:
   check <year>               consistency check: the log's hash chain intact, and payouts in the log = beneficiaries'
                              balances = budget view, per regime and group; exit code 1 and the differing rows when
                              they disagree
+  migrate                    bring the schema up to date (as DATABASE_OWNER_URL's role when set, which then grants
+                             DATABASE_URL's role what the application needs) and exit
   verify [--head <position>:<hash>]
                              walk the log's hash chain (PostgreSQL store): exit code 1 naming the first position
                              that does not match; --head: the log must still hold the head a report quoted
@@ -156,6 +158,10 @@ function verifyOptions(args: readonly string[]): { head?: ChainLink } {
   return { head: { position: BigInt(head[1]!), hash: head[2]! } };
 }
 
+const noArguments = (command: string) => (args: readonly string[]) => {
+  if (args.length > 0) throw new UsageError(`${command} takes no arguments`);
+};
+
 const altered = (broken: { position: bigint; reason: string }) => `log altered at position ${broken.position}: ${broken.reason}`;
 
 async function verify(runtime: Runtime, args: readonly string[]): Promise<void> {
@@ -277,6 +283,8 @@ const COMMANDS: Record<string, { check: (args: readonly string[]) => unknown; ru
   report: { check: reportOptions, run: report },
   check: { check: yearArgument, run: check },
   verify: { check: verifyOptions, run: verify },
+  // Opening the runtime migrates: a deployment runs this once with the owner's URL, then starts the API and workers without it.
+  migrate: { check: noArguments('migrate'), run: async () => console.log('schema up to date') },
   replay: { check: replayArguments, run: replay },
   import: { check: importArguments, run: importList },
   export: { check: exportArguments, run: exportRegister },
