@@ -30,6 +30,9 @@ export async function readModelPosition(pool: Pool, of: readonly Projection[] = 
   return position.toString();
 }
 
+/** A prefix to search by: `%` and `_` typed in it are those characters, not LIKE's wildcards. */
+const startingWith = (prefix: string) => `${prefix.replace(/[\\%_]/g, '\\$&')}%`;
+
 export interface RegisterFilter {
   readonly name?: string;
   readonly unit?: string;
@@ -50,12 +53,12 @@ export async function searchBeneficiaries(pool: Pool, filter: RegisterFilter) {
        FROM ${R}.beneficiaries b
        JOIN LATERAL (SELECT group_number FROM ${R}.group_periods x WHERE x.beneficiary_id = b.beneficiary_id AND x.valid_from <= $1 ORDER BY valid_from DESC LIMIT 1) g ON true
        JOIN LATERAL (SELECT title, administrative_unit FROM ${R}.positions x WHERE x.beneficiary_id = b.beneficiary_id AND x.valid_from <= $1 ORDER BY valid_from DESC LIMIT 1) p ON true
-      WHERE ($2::text IS NULL OR lower(b.full_name) LIKE lower($2) || '%')
+      WHERE ($2::text IS NULL OR lower(b.full_name) LIKE lower($2))
         AND ($3::text IS NULL OR p.administrative_unit = $3)
         AND ($4::int IS NULL OR g.group_number = $4)
       ORDER BY b.full_name, b.beneficiary_id
       LIMIT $5 OFFSET $6`,
-    [asOf, filter.name ?? null, filter.unit ?? null, filter.group ?? null, filter.limit ?? 100, filter.offset ?? 0],
+    [asOf, filter.name === undefined ? null : startingWith(filter.name), filter.unit ?? null, filter.group ?? null, filter.limit ?? 100, filter.offset ?? 0],
   );
   return rows;
 }
@@ -79,8 +82,8 @@ export async function searchCards(readModels: DataSource, filter: CardFilter) {
     .orderBy('card.card_number')
     .limit(filter.limit ?? 100)
     .offset(filter.offset ?? 0);
-  if (filter.number) query.andWhere('card.card_number LIKE :number', { number: `${filter.number}%` });
-  if (filter.name) query.andWhere('lower(holder.full_name) LIKE lower(:name)', { name: `${filter.name}%` });
+  if (filter.number) query.andWhere('card.card_number LIKE :number', { number: startingWith(filter.number) });
+  if (filter.name) query.andWhere('lower(holder.full_name) LIKE lower(:name)', { name: startingWith(filter.name) });
   if (filter.unit) query.andWhere('holder.administrative_unit = :unit', { unit: filter.unit });
   if (filter.status) query.andWhere('card.status = :status', { status: filter.status });
   const { entities, raw } = await query.getRawAndEntities<{ holder_full_name: string; holder_administrative_unit: string }>();

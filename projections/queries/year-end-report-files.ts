@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs';
-import { csvOf } from './spreadsheets.js';
+import { addRow, csvOf } from './spreadsheets.js';
 import { type YearEndReport } from './year-end-report.js';
 
 const GROUPS = ['1', '2', '3', '4', '5', '6'];
@@ -42,12 +42,11 @@ export async function yearEndReportXlsx(report: YearEndReport): Promise<Buffer> 
   const workbook = new ExcelJS.Workbook();
   workbook.creator = 'Health-care support back office';
   const sheet = workbook.addWorksheet(`Báo cáo năm ${report.year}`);
-  sheet.addRow([`Kết quả thực hiện Nghị quyết số 24/2024/NQ-HĐND năm ${report.year}`]).font = { bold: true, size: 14 };
-  sheet.addRow([`Số liệu tại vị trí nhật ký ${report.position}`]);
-  const header = sheet.addRow(HEADER);
-  header.font = { bold: true };
+  addRow(sheet, [`Kết quả thực hiện Nghị quyết số 24/2024/NQ-HĐND năm ${report.year}`]).font = { bold: true, size: 14 };
+  addRow(sheet, [`Số liệu tại vị trí nhật ký ${report.position}`]);
+  addRow(sheet, HEADER).font = { bold: true };
   for (const values of rows(report)) {
-    const row = sheet.addRow(values);
+    const row = addRow(sheet, values);
     if (values[1] === 'Số tiền (đồng)') row.eachCell((cell, column) => column >= 3 && (cell.numFmt = VND_FORMAT));
   }
   sheet.columns.forEach((column, index) => (column.width = index === 0 ? 52 : index === 1 ? 16 : 18));

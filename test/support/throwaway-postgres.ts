@@ -13,6 +13,8 @@ import pg from 'pg';
 export interface ThrowawayPostgres {
   readonly url: string;
   readonly version: string;
+  /** Stops the server as a crash would (`pg_ctl stop -m immediate`: connections cut, no checkpoint), then starts it again on the same port. */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -61,22 +63,33 @@ export async function startThrowawayPostgres(options: ThrowawayPostgresOptions):
     '-c', 'max_connections=200', '-c', 'shared_buffers=256MB',
     ...(options.durable ? [] : ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']),
   ];
-  const [command, args] = asOwner(join(bin, 'postgres'), ['-D', dataDir, ...settings]);
-  const server: ChildProcess = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-  let log = '';
-  server.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()));
-
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
+  let log = '';
+  const launch = (): ChildProcess => {
+    const [command, args] = asOwner(join(bin, 'postgres'), ['-D', dataDir, ...settings]);
+    const started = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    started.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()));
+    return started;
+  };
+  // pg_ctl rather than a signal: runuser does not pass SIGINT on to the server it started.
+  const halt = async (mode: 'fast' | 'immediate') => {
+    const exited = server.exitCode === null ? new Promise((resolve) => server.once('exit', resolve)) : Promise.resolve();
+    const [stopCommand, stopArgs] = asOwner(join(bin, 'pg_ctl'), ['-D', dataDir, 'stop', '-m', mode, '-w']);
+    execFileSync(stopCommand, stopArgs, { stdio: 'pipe' });
+    await exited;
+  };
+  let server = launch();
   const version = await waitUntilReady(url, dataDir, server, () => log);
   return {
     url,
     version,
+    async restart() {
+      await halt('immediate');
+      server = launch();
+      await waitUntilReady(url, dataDir, server, () => log);
+    },
     async stop() {
-      // pg_ctl rather than a signal: runuser does not pass SIGINT on to the server it started.
-      const exited = server.exitCode === null ? new Promise((resolve) => server.once('exit', resolve)) : Promise.resolve();
-      const [stopCommand, stopArgs] = asOwner(join(bin, 'pg_ctl'), ['-D', dataDir, 'stop', '-m', 'fast', '-w']);
-      execFileSync(stopCommand, stopArgs, { stdio: 'pipe' });
-      await exited;
+      await halt('fast');
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -11,6 +11,7 @@ import { ClaimsController } from './claims/claims.controller.js';
 import { HealthController } from './health/health.controller.js';
 import { AuthenticationGuard } from './http/authentication.js';
 import { ErrorsFilter, validationFailed } from './http/errors.js';
+import { InputLimitsPipe } from './http/input-limits.js';
 import { PayoutsController } from './payouts/payouts.controller.js';
 import { PoliciesController } from './policies/policies.controller.js';
 import { ReportsController } from './reports/reports.controller.js';
@@ -27,6 +28,8 @@ export class AppModule {
       providers: [
         { provide: APP_GUARD, useClass: AuthenticationGuard },
         { provide: APP_FILTER, useClass: ErrorsFilter },
+        // First, so that validation never converts what it refuses.
+        { provide: APP_PIPE, useClass: InputLimitsPipe },
         {
           provide: APP_PIPE,
           useValue: new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, stopAtFirstError: true, exceptionFactory: validationFailed }),

@@ -7,6 +7,8 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { Runtime } from '#runtime';
 import { AppModule } from './app.module.js';
+import { protectInBrowsers } from './http/browser-protections.js';
+import { MAX_BODY_BYTES } from './http/input-limits.js';
 
 /** The repository root, from the sources (tests) or from their compiled copy under dist/. */
 const here = dirname(fileURLToPath(import.meta.url));
@@ -24,8 +26,11 @@ function serveDashboard(app: NestExpressApplication): void {
 
 /** Builds the HTTP application over an opened runtime; `main.ts` and the e2e tests share it. */
 export async function createApiApp(runtime: Runtime, logger: LogLevel[] | false = ['error', 'warn', 'log']): Promise<INestApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(runtime), { logger });
+  // JSON bodies only, up to a bound: no request of the API is a form, and nothing larger is real.
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(runtime), { logger, bodyParser: false });
+  app.useBodyParser('json', { limit: MAX_BODY_BYTES });
   app.enableShutdownHooks();
+  protectInBrowsers(app);
   serveDashboard(app);
   const document = SwaggerModule.createDocument(
     app,

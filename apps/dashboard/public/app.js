@@ -196,6 +196,31 @@ async function payoutsView(year = '2025') {
   return h('section', {}, yearPicker(year, (next) => (location.hash = `#/payouts/year/${next}`)), h('h1', { class: 'h4' }, `${t('payoutsTitle')} ${year}`), payoutTable(found.payouts));
 }
 
+/** Recoveries still owed after retroactive changes: finance collects them, an approver may write the rest off. */
+async function recoveriesView(year = '2025') {
+  const [owed, budget] = await Promise.all([api(`/payouts?year=${year}&status=owed&limit=100`), api(`/budget/${year}`)]);
+  const totals = budget.regimes.filter((regime) => regime.recoveries.toRecover || regime.recoveries.recovered || regime.recoveries.writtenOff);
+  return h('section', {},
+    yearPicker(year, (next) => (location.hash = `#/recoveries/${next}`)),
+    h('h1', { class: 'h4' }, `${t('recoveriesTitle')} ${year}`),
+    table([t('regime'), { label: t('toRecover'), money: true }, { label: t('recovered'), money: true }, { label: t('writtenOff'), money: true }],
+      totals.map((regime) => h('tr', {}, h('th', {}, regime.regimeCode), money(regime.recoveries.toRecover, `to-recover-${regime.regimeCode}`), money(regime.recoveries.recovered), money(regime.recoveries.writtenOff))),
+      { id: 'recovery-totals' }),
+    h('h2', { class: 'h5 mt-4' }, t('stillOwed')),
+    owed.payouts.length === 0
+      ? h('p', { 'data-testid': 'nothing-owed' }, t('nothingOwed'))
+      : table([t('serviceDate'), t('regime'), t('beneficiary'), { label: t('amount'), money: true }, { label: t('recovered'), money: true }, { label: t('toRecover'), money: true }, ''],
+        owed.payouts.map((payout) => h('tr', { 'data-payout': payout.payoutId },
+          h('td', {}, date(payout.serviceDate)),
+          h('td', {}, payout.regimeId),
+          h('td', {}, h('a', { href: `#/beneficiaries/${payout.beneficiaryId}` }, payout.beneficiaryId)),
+          money(-payout.amount),
+          money(payout.recovered),
+          money(-payout.amount - payout.recovered - payout.writtenOff, `owed-${payout.payoutId}`),
+          h('td', {}, h('a', { href: `#/payouts/${payout.payoutId}` }, t('lineage'))))),
+        { id: 'owed-table' }));
+}
+
 async function lineageView(id) {
   const found = await api(`/payouts/${encodeURIComponent(id)}/lineage`);
   const payout = found.payout;
@@ -338,6 +363,7 @@ const ROUTES = [
   [/^#\/payouts(?:\/year\/(\d{4}))?$/, (year) => payoutsView(year)],
   [/^#\/payouts\/([^/]+)$/, (id) => lineageView(decodeURIComponent(id))],
   [/^#\/cards$/, () => cardsView()],
+  [/^#\/recoveries(?:\/(\d{4}))?$/, (year) => recoveriesView(year)],
   [/^#\/report(?:\/(\d{4}))?$/, (year) => reportView(year)],
   [/^#\/retroactive$/, () => retroactiveView()],
 ];

@@ -19,4 +19,5 @@ export { type PolicyPreview, type RecomputationOutcome, RetroactivePolicies } fr
 export { type CoverageEnd, type CoverageEndPreview, CoverageEnds } from './retroactivity/coverage-ends.js';
 export type { ReplayProgress } from './retroactivity/replay.js';
 export type { ChangeTotals, ClaimChange, RecomputationPreview, StayChange } from './retroactivity/stay-recomputation.js';
-export { BeneficiaryImports, beneficiaryListTemplate, type ImportReport, IMPORT_COLUMNS, type RowError } from './imports/beneficiary-import.js';
+export { BeneficiaryImports, beneficiaryListTemplate, type ImportReport, type RowError } from './imports/beneficiary-import.js';
+export { ImportLimitExceeded } from './imports/workbook-reader.js';

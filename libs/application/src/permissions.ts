@@ -23,6 +23,8 @@ export const PERMISSIONS = {
   allocateBudget: ['finance', 'administrator'],
   /** Administrative units, reorganization plans, and recomputing the past under a retroactive change. */
   applyRetroactiveChanges: ['administrator'],
+  /** Where the data lives (database, event store) tells an attacker where to aim: administrators only. */
+  readConfiguration: ['administrator'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -39,7 +39,11 @@ export function requireStay(first: string, last: string, lastField: string, rule
   if (days > MAX_STAY_DAYS) throw new RuleViolated('InvalidInput', `a stay of ${days} days is longer than ${MAX_STAY_DAYS}: record it in parts`, lastField);
 }
 
-/** A command field that is empty refuses the command, naming the field. */
+/** The longest name, title, id or reason a record takes: real ones stay far below. */
+export const MAX_TEXT_LENGTH = 500;
+
+/** A command field that is empty, or longer than any real one, refuses the command, naming the field. */
 export function requireText(value: unknown, field: string): void {
   if (typeof value !== 'string' || value.trim() === '') throw new RuleViolated('InvalidInput', `${field} must not be empty`, field);
+  if (value.length > MAX_TEXT_LENGTH) throw new RuleViolated('InvalidInput', `${field} must be at most ${MAX_TEXT_LENGTH} characters`, field);
 }

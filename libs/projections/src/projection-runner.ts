@@ -188,8 +188,12 @@ export class ProjectionRunner {
       }
       return outdated;
     } finally {
-      await lock.query('SELECT pg_advisory_unlock(hashtext($1))', [UPGRADE_LOCK]).catch(() => undefined);
-      lock.release();
+      // A connection lost meanwhile took its lock with it, and must not go back to the pool.
+      const lost = await lock.query('SELECT pg_advisory_unlock(hashtext($1))', [UPGRADE_LOCK]).then(
+        () => false,
+        () => true,
+      );
+      lock.release(lost);
     }
   }
 

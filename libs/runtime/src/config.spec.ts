@@ -1,9 +1,11 @@
+import { readFileSync } from 'node:fs';
 import { ConfigError, loadConfig } from './config.js';
 
 describe('loadConfig', () => {
   it('defaults to the embedded database, the PostgreSQL event store and in-process projections', () => {
     expect(loadConfig({})).toEqual({
       port: 3000,
+      host: '127.0.0.1',
       database: { kind: 'embedded', dataDir: 'data/pglite' },
       databasePoolSize: 10,
       eventStore: { kind: 'postgres' },
@@ -12,7 +14,22 @@ describe('loadConfig', () => {
       pollIntervalMs: 250,
       policyDir: 'policies',
       auth: { adminUsername: 'admin', tokenTtlMinutes: 480 },
+      imports: { maxRows: 10_000, maxCells: 100_000, maxSheetBytes: 16 * 1024 * 1024 },
     });
+  });
+
+  it('reads the limits of an uploaded list, and refuses one that is not a whole number in range', () => {
+    expect(loadConfig({ IMPORT_MAX_ROWS: '500', IMPORT_MAX_CELLS: '4000', IMPORT_MAX_SHEET_BYTES: '1048576' }).imports).toEqual({ maxRows: 500, maxCells: 4000, maxSheetBytes: 1048576 });
+    expect(() => loadConfig({ IMPORT_MAX_ROWS: '0', IMPORT_MAX_SHEET_BYTES: '16M' })).toThrow(
+      expect.objectContaining({ problems: ['IMPORT_MAX_ROWS must be a whole number from 1 to 1048576, got "0"', 'IMPORT_MAX_SHEET_BYTES must be a whole number from 1024 to 2147483647, got "16M"'] }),
+    );
+  });
+
+  it('listens on loopback unless HOST says otherwise, as the Docker image does for its container network', () => {
+    expect(loadConfig({ HOST: '0.0.0.0' }).host).toBe('0.0.0.0');
+    expect(loadConfig({ HOST: '::' }).host).toBe('::');
+    expect(() => loadConfig({ HOST: 'every interface' })).toThrow(expect.objectContaining({ problems: ['HOST must be an IP address or a host name, got "every interface"'] }));
+    expect(readFileSync('docker/Dockerfile', 'utf8')).toMatch(/^ENV HOST=0\.0\.0\.0$/m);
   });
 
   it('refuses a short administrator password or token key', () => {

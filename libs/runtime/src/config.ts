@@ -15,6 +15,8 @@ export type EventStoreConfig = { readonly kind: 'postgres' } | { readonly kind: 
 
 export interface AppConfig {
   readonly port: number;
+  /** The address the API listens on: loopback unless told otherwise, so a development machine does not serve its network. */
+  readonly host: string;
   readonly database: DatabaseConfig;
   readonly databasePoolSize: number;
   readonly eventStore: EventStoreConfig;
@@ -25,6 +27,7 @@ export interface AppConfig {
   /** Folder of policy catalog files published into the log at start-up. */
   readonly policyDir: string;
   readonly auth: AuthConfig;
+  readonly imports: ImportLimits;
   /** Generate the demo province on start (`DEMO_PROVINCE=1`), once: a new user sees a living system. */
   readonly demo?: { readonly seed: number; readonly password?: string };
 }
@@ -37,6 +40,16 @@ export interface AuthConfig {
   /** Key that signs access tokens; absent: a random key per process (tokens end with the process). */
   readonly tokenSecret?: string;
   readonly tokenTtlMinutes: number;
+}
+
+/** What one uploaded beneficiary list may hold; a file passing any of them is refused unread. */
+export interface ImportLimits {
+  /** Rows of the sheet, headings included. */
+  readonly maxRows: number;
+  /** Cells holding a value. */
+  readonly maxCells: number;
+  /** Bytes of any part of the workbook read (the sheet, its shared strings, styles), as declared and as inflated. */
+  readonly maxSheetBytes: number;
 }
 
 export class ConfigError extends Error {
@@ -76,6 +89,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     return raw;
   };
 
+  const address = (name: string, fallback: string): string => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    if (!/^[A-Za-z0-9.:-]+$/.test(raw)) problems.push(`${name} must be an IP address or a host name, got "${raw}"`);
+    return raw;
+  };
+
   const databaseUrl = url('DATABASE_URL', ['postgres', 'postgresql']);
   const ownerUrl = url('DATABASE_OWNER_URL', ['postgres', 'postgresql']);
   if (ownerUrl && !databaseUrl) problems.push('DATABASE_OWNER_URL needs DATABASE_URL (the application role on the same database): the embedded database has one role');
@@ -85,6 +105,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
 
   const config: AppConfig = {
     port: integer('PORT', 3000, 0, 65535),
+    host: address('HOST', '127.0.0.1'),
     database: databaseUrl ? { kind: 'server', url: databaseUrl, ...(ownerUrl ? { ownerUrl } : {}) } : { kind: 'embedded', dataDir: env.PGLITE_DATA_DIR || 'data/pglite' },
     databasePoolSize: integer('DATABASE_POOL_SIZE', 10, 1, 500),
     eventStore: eventStoreKind === 'eventstoredb' ? { kind: 'eventstoredb', url: eventStoreUrl ?? '' } : { kind: 'postgres' },
@@ -97,6 +118,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       ...(env.ADMIN_PASSWORD ? { adminPassword: env.ADMIN_PASSWORD } : {}),
       ...(env.AUTH_TOKEN_SECRET ? { tokenSecret: env.AUTH_TOKEN_SECRET } : {}),
       tokenTtlMinutes: integer('AUTH_TOKEN_TTL_MINUTES', 480, 1, 10080),
+    },
+    imports: {
+      maxRows: integer('IMPORT_MAX_ROWS', 10_000, 1, 1_048_576),
+      maxCells: integer('IMPORT_MAX_CELLS', 100_000, 1, 100_000_000),
+      maxSheetBytes: integer('IMPORT_MAX_SHEET_BYTES', 16 * 1024 * 1024, 1024, 2 ** 31 - 1),
     },
     ...(oneOf('DEMO_PROVINCE', ['0', '1', 'true', 'false'] as const, '0').match(/^(1|true)$/)
       ? { demo: { seed: integer('DEMO_SEED', 2025, 0, 2 ** 31 - 1), ...(env.DEMO_PASSWORD ? { password: env.DEMO_PASSWORD } : {}) } }

@@ -1,4 +1,4 @@
-export { type AppConfig, ConfigError, loadConfig } from './config.js';
+export { type AppConfig, ConfigError, type ImportLimits, loadConfig } from './config.js';
 export { openRuntime, type Runtime } from './runtime.js';
 export { ProjectionsService, RUNTIME, RuntimeModule } from './nest.js';
 export { runProcess } from './process.js';

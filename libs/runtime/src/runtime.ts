@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { DataSource } from 'typeorm';
 import { READ_MODEL_ENTITIES } from '#read-models';
-import { createPool, EmbeddedPostgres } from '#database';
+import { createPool, EmbeddedPostgres, survivingLostConnections } from '#database';
 import { type EventStore, EventStoreDbEventStore, LOG_TABLE, PostgresEventStore } from '#event-store';
 import { copyRows, insertRows, type RebuildSettings } from '#projections';
 import type { AppConfig } from './config.js';
@@ -40,6 +40,7 @@ export async function openRuntime(config: AppConfig): Promise<Runtime> {
         });
     const readModels = new DataSource({ type: 'postgres', url: connectionString, entities: READ_MODEL_ENTITIES, synchronize: false, extra: { max: config.databasePoolSize } });
     await readModels.initialize();
+    survivingLostConnections((readModels.driver as unknown as { master: pg.Pool }).master);
     return {
       config,
       pool,

@@ -1,11 +1,11 @@
-import { applyDecorators, Body, Controller, HttpCode, Get, Inject, Param, ParseIntPipe, Post, Query } from '@nestjs/common';
+import { applyDecorators, Body, Controller, HttpCode, Get, Inject, Param, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
-import { IsIn, IsInt, Matches } from 'class-validator';
+import { IsIn, IsInt, IsString, Matches } from 'class-validator';
 import { AggregateReader, type CommandContext, CoverageEnds, EnrolBeneficiary, UpdateBeneficiary } from '#application';
 import { type BeneficiaryGroup, BENEFICIARY_GROUPS, Beneficiaries } from '#domain';
 import { Allowed, Ctx } from '../http/authentication.js';
-import { DateField, TextField } from '../http/fields.js';
+import { DateField, TextField, YearField } from '../http/fields.js';
 
 const GroupField = () => applyDecorators(ApiProperty({ description: 'Beneficiary group (Đối tượng) 1–6', enum: BENEFICIARY_GROUPS }), IsInt(), IsIn(BENEFICIARY_GROUPS));
 
@@ -43,6 +43,12 @@ class Removal {
   @TextField('Why', 'Moved out of the province') reason!: string;
 }
 
+class LedgerPath {
+  @ApiProperty({ description: 'The beneficiary' }) @IsString() id!: string;
+  @ApiProperty({ description: 'Regime id in the policy version', example: 'g' }) @IsString() regimeId!: string;
+  @YearField('The year') year!: number;
+}
+
 @ApiTags('beneficiaries')
 @ApiBearerAuth()
 @Controller('beneficiaries')
@@ -73,7 +79,7 @@ export class BeneficiariesController {
 
   /** What the beneficiary has used of one regime in one year (annual cap, yearly limit). */
   @Get(':id/annual-ledgers/:regimeId/:year')
-  annualLedger(@Param('id') id: string, @Param('regimeId') regimeId: string, @Param('year', ParseIntPipe) year: number) {
+  annualLedger(@Param() { id, regimeId, year }: LedgerPath) {
     return this.reader.annualLedger(id, regimeId, year);
   }
 

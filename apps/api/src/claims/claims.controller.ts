@@ -2,11 +2,12 @@ import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@ne
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, IsString, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, IsString, MaxLength, Min, ValidateNested } from 'class-validator';
 import { AdjustClaim, AggregateReader, ApproveClaims, type ClaimDecision, type CommandContext, DecideClaim, RequestClaim } from '#application';
 import { councilFlagList, councilFlags, readModelPosition } from '#read-models';
 import { RUNTIME, type Runtime } from '#runtime';
 import { Allowed, Ctx } from '../http/authentication.js';
+import { MAX_ID_LENGTH } from '../http/input-limits.js';
 import { DateField, DeliberateRepeat, TextField, VndField, withDeliberation } from '../http/fields.js';
 
 class Staff {
@@ -60,6 +61,7 @@ class ClaimList {
   @ArrayMinSize(1)
   @ArrayMaxSize(500)
   @IsString({ each: true })
+  @MaxLength(MAX_ID_LENGTH, { each: true })
   claimIds!: string[];
 }
 

@@ -1,9 +1,10 @@
 import { Controller, Get, Inject, Optional } from '@nestjs/common';
-import { ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { hasRole, PERMISSIONS, type UserView } from '#application';
 import { readCheckpoint } from '#projections';
 import { ALL_PROJECTIONS } from '#read-models';
 import { ProjectionsService, RUNTIME, type Runtime } from '#runtime';
-import { Public } from '../http/authentication.js';
+import { Public, SignedInUser } from '../http/authentication.js';
 
 class ProjectionHealth {
   @ApiProperty({ example: 'stream_activity' }) name!: string;
@@ -13,11 +14,11 @@ class ProjectionHealth {
 
 class Health {
   @ApiProperty({ example: 'ok' }) status!: 'ok';
-  @ApiProperty({ example: 'embedded PGlite' }) eventStore!: string;
-  @ApiProperty({ example: 'embedded PGlite in data/pglite' }) database!: string;
   @ApiProperty({ description: 'Position of the last event in the log', example: '1024' }) head!: string;
-  @ApiProperty({ description: 'Whether this process runs the projections (otherwise a worker does)' }) projectionsInProcess!: boolean;
   @ApiProperty({ type: [ProjectionHealth] }) projections!: ProjectionHealth[];
+  @ApiPropertyOptional({ description: 'To an administrator only', example: 'embedded PGlite' }) eventStore?: string;
+  @ApiPropertyOptional({ description: 'To an administrator only', example: 'embedded PGlite in data/pglite' }) database?: string;
+  @ApiPropertyOptional({ description: 'To an administrator only: whether this process runs the projections (otherwise a worker does)' }) projectionsInProcess?: boolean;
 }
 
 @ApiTags('health')
@@ -30,8 +31,8 @@ export class HealthController {
   ) {}
 
   @Get()
-  @ApiOkResponse({ type: Health, description: 'The event store answers; how far each projection has got' })
-  async check(): Promise<Health> {
+  @ApiOkResponse({ type: Health, description: 'The event store answers; how far each projection has got; to a signed-in administrator, the configuration too' })
+  async check(@SignedInUser() user: UserView | undefined): Promise<Health> {
     const head = await this.runtime.store.readHeadPosition();
     const projections = await Promise.all(
       ALL_PROJECTIONS.map(async ({ name, eventTypes }) => {
@@ -40,13 +41,8 @@ export class HealthController {
         return { name, position: position.toString(), lag: String(pending.length) };
       }),
     );
-    return {
-      status: 'ok',
-      eventStore: this.runtime.store.name,
-      database: this.runtime.databaseDescription,
-      head: head.toString(),
-      projectionsInProcess: this.projections !== undefined,
-      projections,
-    };
+    const health: Health = { status: 'ok', head: head.toString(), projections };
+    if (!user || !hasRole(user, PERMISSIONS.readConfiguration)) return health;
+    return { ...health, eventStore: this.runtime.store.name, database: this.runtime.databaseDescription, projectionsInProcess: this.projections !== undefined };
   }
 }

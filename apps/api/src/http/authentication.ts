@@ -24,10 +24,14 @@ export class AuthenticationGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    if (this.reflector.getAllAndOverride<boolean>(PUBLIC, [context.getHandler(), context.getClass()])) return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const authorization = request.headers.authorization;
     const [scheme, token] = (typeof authorization === 'string' ? authorization : '').split(' ');
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC, [context.getHandler(), context.getClass()])) {
+      // A public route may show a signed-in user more; a stale token still gets the anonymous answer.
+      if (scheme === 'Bearer' && token) request.user = await this.users.authenticate(token);
+      return true;
+    }
     if (scheme !== 'Bearer' || !token) throw new UnauthorizedException('sign in first: send Authorization: Bearer <token> from POST /auth/token');
     const user = await this.users.authenticate(token);
     if (!user) throw new UnauthorizedException('the access token is invalid or has expired: sign in again');
@@ -54,3 +58,6 @@ export const Ctx = createParamDecorator((_data: unknown, context: ExecutionConte
 });
 
 export const CurrentUser = createParamDecorator((_data: unknown, context: ExecutionContext): UserView => context.switchToHttp().getRequest<AuthenticatedRequest>().user!);
+
+/** On a public route: the user whose token came with the request, if it holds. */
+export const SignedInUser = createParamDecorator((_data: unknown, context: ExecutionContext): UserView | undefined => context.switchToHttp().getRequest<AuthenticatedRequest>().user);

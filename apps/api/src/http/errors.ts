@@ -1,7 +1,12 @@
+import { STATUS_CODES } from 'node:http';
 import { type ArgumentsHost, BadRequestException, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger, type ValidationError } from '@nestjs/common';
-import { NotFound, NotPermitted } from '#application';
+import { ImportLimitExceeded, NotFound, NotPermitted } from '#application';
 import { InvalidPolicyVersion, RuleViolated } from '#domain';
+import { isDatabaseUnavailable } from '#database';
 import { WrongExpectedRevision } from '#event-store';
+
+/** How long a client should wait before trying again when the database is out of reach (a restart or failover takes seconds). */
+const RETRY_AFTER_SECONDS = 5;
 
 /** A field of the request and what is wrong with it. */
 export interface FieldProblem {
@@ -20,22 +25,36 @@ function flatten(errors: readonly ValidationError[], prefix = ''): FieldProblem[
   });
 }
 
+/** One 400 naming every offending field: the shape of every refused input. */
+export function invalidRequest(fields: readonly FieldProblem[]): BadRequestException {
+  return new BadRequestException({ error: 'Bad Request', message: `invalid request: ${[...new Set(fields.map((f) => f.field))].join(', ')}`, fields });
+}
+
 /** The validation pipe's errors as one 400 naming every offending field. */
 export function validationFailed(errors: ValidationError[]): BadRequestException {
-  const fields = flatten(errors);
-  return new BadRequestException({ error: 'Bad Request', message: `invalid request: ${[...new Set(fields.map((f) => f.field))].join(', ')}`, fields });
+  return invalidRequest(flatten(errors));
+}
+
+/**
+ * What the body parser refuses (malformed JSON, a body past the size limit, an unknown charset)
+ * comes with the http-errors `type` it set; it is about the body as a whole.
+ */
+function bodyRefused(error: HttpException): FieldProblem | undefined {
+  const cause = error.cause as { type?: unknown } | undefined;
+  return typeof cause?.type === 'string' && /^(entity|encoding|charset)\./.test(cause.type) ? { field: 'body', message: error.message } : undefined;
 }
 
 /**
  * Every error as JSON: 400 with the fields, 401/403, 404, 409 with the broken rule (a business
- * rule, or `ConcurrentChange` when others kept writing the same records).
+ * rule, or `ConcurrentChange` when others kept writing the same records), 422 with the rule and
+ * the setting of an upload limit passed.
  */
 @Catch()
 export class ErrorsFilter implements ExceptionFilter {
   private readonly logger = new Logger('HTTP');
 
   catch(error: unknown, host: ArgumentsHost): void {
-    const response = host.switchToHttp().getResponse<{ status(code: number): { json(body: unknown): void } }>();
+    const response = host.switchToHttp().getResponse<{ status(code: number): { json(body: unknown): void }; setHeader(name: string, value: string): void }>();
     const send = (status: number, body: Record<string, unknown>) => response.status(status).json({ statusCode: status, ...body });
 
     if (error instanceof RuleViolated) {
@@ -48,6 +67,10 @@ export class ErrorsFilter implements ExceptionFilter {
       const fields = error.problems.map((problem) => ({ field: problem.split(' ')[0]!, message: problem }));
       return void send(HttpStatus.BAD_REQUEST, { error: 'Bad Request', message: 'the policy version does not fit the schema', fields });
     }
+    if (error instanceof ImportLimitExceeded) {
+      const { rule, limit, max, message } = error;
+      return void send(HttpStatus.UNPROCESSABLE_ENTITY, { error: 'Unprocessable Entity', rule, message, fields: [{ field: 'file', message }], limit, max });
+    }
     if (error instanceof NotPermitted) return void send(HttpStatus.FORBIDDEN, { error: 'Forbidden', message: error.message });
     if (error instanceof NotFound) {
       return void send(HttpStatus.NOT_FOUND, { error: 'Not Found', message: error.message, ...(error.field ? { fields: [{ field: error.field, message: error.message }] } : {}) });
@@ -56,8 +79,15 @@ export class ErrorsFilter implements ExceptionFilter {
       return void send(HttpStatus.CONFLICT, { error: 'Conflict', rule: 'ConcurrentChange', message: 'others kept changing the same records; try again' });
     }
     if (error instanceof HttpException) {
+      const refused = bodyRefused(error);
+      if (refused) return void send(error.getStatus(), { error: STATUS_CODES[error.getStatus()], message: refused.message, fields: [refused] });
       const body = error.getResponse();
       return void send(error.getStatus(), typeof body === 'string' ? { message: body } : (body as Record<string, unknown>));
+    }
+    if (isDatabaseUnavailable(error)) {
+      this.logger.warn(`the database is out of reach: ${(error as { message?: string }).message}`);
+      response.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
+      return void send(HttpStatus.SERVICE_UNAVAILABLE, { error: 'Service Unavailable', message: 'the database cannot be reached just now; try again shortly' });
     }
     this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
     send(HttpStatus.INTERNAL_SERVER_ERROR, { error: 'Internal Server Error', message: 'something went wrong on our side; the error is logged' });

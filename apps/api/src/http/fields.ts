@@ -1,6 +1,8 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsInt, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, Min, ValidateIf } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import { MAX_TEXT_LENGTH } from '#domain';
 
 /** Composite field decorators: validation and the OpenAPI description in one place. */
 export const DateField = (description: string, optional = false) =>
@@ -16,15 +18,44 @@ export const TextField = (description: string, example: string, optional = false
     ...(optional ? [IsOptional()] : []),
     IsString(),
     IsNotEmpty(),
-    MaxLength(500),
+    MaxLength(MAX_TEXT_LENGTH),
   );
+
+/** Far above any budget line of a province, and well inside what amounts are summed in exactly. */
+const MAX_VND = 1_000_000_000_000;
 
 export const VndField = (description: string, optional = false) =>
   applyDecorators(
-    (optional ? ApiPropertyOptional : ApiProperty)({ description: `${description} (whole VND)`, example: 1500000, type: 'integer' }),
+    (optional ? ApiPropertyOptional : ApiProperty)({ description: `${description} (whole VND)`, example: 1500000, type: 'integer', minimum: 0, maximum: MAX_VND }),
     ...(optional ? [IsOptional()] : []),
     IsInt({ message: '$property must be a whole number of VND' }),
     Min(0),
+    Max(MAX_VND),
+  );
+
+/**
+ * A whole number in a path or a query, written in decimal digits only: `0x7e9`, `1e3`, ` 2025`
+ * or `2025.0` are not read as numbers, whatever JavaScript's Number() would make of them.
+ */
+export const WholeNumberField = (description: string, minimum: number, maximum: number, optional = false) =>
+  applyDecorators(
+    (optional ? ApiPropertyOptional : ApiProperty)({ description, type: 'integer', minimum, maximum }),
+    ...(optional ? [IsOptional()] : []),
+    Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^\d{1,16}$/.test(value) ? Number(value) : value)),
+    IsInt({ message: '$property must be a whole number in decimal digits' }),
+    Min(minimum),
+    Max(maximum),
+  );
+
+/** The years the province's records can hold. */
+export const YearField = (description: string, optional = false) => WholeNumberField(description, 2000, 2100, optional);
+
+/** A position in the log, as reads and reports quote it; no log reaches 18 digits, and PostgreSQL's bigint holds them all. */
+export const LogPositionField = (description: string) =>
+  applyDecorators(
+    ApiPropertyOptional({ description, example: '1024', pattern: '^\\d{1,18}$' }),
+    IsOptional(),
+    Matches(/^\d{1,18}$/, { message: '$property must be a log position (up to 18 digits)' }),
   );
 
 /**
@@ -41,7 +72,7 @@ export class DeliberateRepeat {
   @ValidateIf((body: DeliberateRepeat) => body.deliberate === true)
   @IsString()
   @IsNotEmpty()
-  @MaxLength(500)
+  @MaxLength(MAX_TEXT_LENGTH)
   deliberateReason?: string;
 }
 

@@ -1,8 +1,7 @@
-import { BadRequestException, Body, Controller, Get, Inject, NotFoundException, Param, ParseIntPipe, Post, Query, Res, StreamableFile } from '@nestjs/common';
+import { Body, Controller, Get, Inject, NotFoundException, Param, Post, Query, Res, StreamableFile } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiProduces, ApiPropertyOptional, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, Matches, Max, Min } from 'class-validator';
+import { ApiBearerAuth, ApiProduces, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsIn, IsISO8601, IsOptional, IsString } from 'class-validator';
 import { AdministrativeUnitsRegistry, AggregateReader, AllocateAnnualBudget, type CommandContext } from '#application';
 import { AdministrativeUnits, REGIME_CODES, type RegimeCode } from '#domain';
 import {
@@ -23,17 +22,19 @@ import {
 } from '#read-models';
 import { RUNTIME, type Runtime } from '#runtime';
 import { Allowed, Ctx } from '../http/authentication.js';
-import { DateField, TextField, VndField } from '../http/fields.js';
+import { DateField, LogPositionField, TextField, VndField, WholeNumberField, YearField } from '../http/fields.js';
+
+const FORMATS = ['json', 'csv', 'xlsx'] as const;
 
 class Page {
-  @ApiPropertyOptional({ default: 100 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000) limit?: number;
-  @ApiPropertyOptional({ default: 0 }) @IsOptional() @Type(() => Number) @IsInt() @Min(0) offset?: number;
+  @WholeNumberField('At most this many rows (100 by default)', 1, 1000, true) limit?: number;
+  @WholeNumberField('Rows skipped before the first one answered', 0, 1_000_000_000, true) offset?: number;
 }
 
 class RegisterQuery extends Page {
   @TextField('Full name starts with', 'Hoàng', true) name?: string;
   @TextField('Administrative unit', 'Huyện Cao Lộc', true) unit?: string;
-  @ApiPropertyOptional({ minimum: 1, maximum: 6 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(6) group?: number;
+  @WholeNumberField('Beneficiary group (Đối tượng)', 1, 6, true) group?: number;
   @DateField('The register as it stood on this date (groups and positions then)', true) asOf?: string;
 }
 
@@ -45,7 +46,20 @@ class CardQuery extends Page {
 }
 
 class YearQuery {
-  @ApiPropertyOptional({ example: 2025 }) @IsOptional() @Type(() => Number) @IsInt() @Min(2000) @Max(2100) year?: number;
+  @YearField('Only this year', true) year?: number;
+}
+
+class YearPath {
+  @YearField('The year') year!: number;
+}
+
+class AllocationPath extends YearPath {
+  @ApiProperty({ enum: REGIME_CODES }) @IsString() regimeCode!: string;
+}
+
+class YearEndQuery {
+  @ApiPropertyOptional({ enum: FORMATS, default: 'json' }) @IsOptional() @IsIn(FORMATS) format?: (typeof FORMATS)[number];
+  @LogPositionField('Regenerate the report exactly as it was at this log position (the `position` a report quotes): the read models are built from the log up to it') position?: string;
 }
 
 /** The two times of a bitemporal read; see projections/queries/as-of.ts. */
@@ -55,14 +69,11 @@ class AsOfQuery {
   @IsOptional()
   @IsISO8601({ strict: true })
   knownAt?: string;
-  @ApiPropertyOptional({ description: 'Only what the log held up to this position (as a report names it)', example: '1024' })
-  @IsOptional()
-  @Matches(/^\d{1,30}$/, { message: '$property must be a log position (digits)' })
-  position?: string;
+  @LogPositionField('Only what the log held up to this position (as a report names it)') position?: string;
 }
 
 class BalanceAsOfQuery extends AsOfQuery {
-  @ApiPropertyOptional({ example: 2025 }) @Type(() => Number) @IsInt() @Min(2000) @Max(2100) year!: number;
+  @YearField('The year') year!: number;
 }
 
 class BudgetAsOfQuery extends AsOfQuery {
@@ -76,7 +87,7 @@ const PAYOUT_STATUSES = ['scheduled', 'paid', 'reversed', 'owed', 'recovered', '
 
 class PayoutQuery extends Page {
   @TextField('Beneficiary', '3f0c1a2e-…', true) beneficiaryId?: string;
-  @ApiPropertyOptional({ example: 2025 }) @IsOptional() @Type(() => Number) @IsInt() @Min(2000) @Max(2100) year?: number;
+  @YearField('Only this year', true) year?: number;
   @ApiPropertyOptional({ enum: REGIME_CODES }) @IsOptional() @IsIn(REGIME_CODES) regimeCode?: string;
   @ApiPropertyOptional({ enum: PAYOUT_STATUSES, description: 'owed: recoveries still to collect' }) @IsOptional() @IsIn(PAYOUT_STATUSES) status?: string;
 }
@@ -85,8 +96,6 @@ class Allocation {
   @VndField('Budget allocated to the regime for the year') amount!: number;
   @TextField('Decision allocating it', '2850/QĐ-UBND') decisionNumber!: string;
 }
-
-const FORMATS = ['json', 'csv', 'xlsx'] as const;
 
 /** Reads of the read models: registers, balances, budget, payout history, the year-end report. */
 @ApiTags('registers and reports')
@@ -130,7 +139,7 @@ export class ReportsController {
 
   /** Committed and paid per regime × group × unit as of a valid date and as known at a time, by the geography then or now. */
   @Get('budget/:year/as-of')
-  async budgetAsOf(@Param('year', ParseIntPipe) year: number, @Query() query: BudgetAsOfQuery) {
+  async budgetAsOf(@Param() { year }: YearPath, @Query() query: BudgetAsOfQuery) {
     const { geography = 'then', ...asOf } = query;
     const today = new Date().toISOString().slice(0, 10);
     const registry = geography === 'now' ? await this.units.current() : undefined;
@@ -152,33 +161,20 @@ export class ReportsController {
   }
 
   @Get('budget/:year')
-  async budget(@Param('year', ParseIntPipe) year: number) {
+  async budget(@Param() { year }: YearPath) {
     return { position: await readModelPosition(this.pool), ...(await annualBudget(this.pool, year)) };
   }
 
   @Post('budget/:year/:regimeCode')
   @Allowed('allocateBudget')
-  allocate(@Param('year', ParseIntPipe) year: number, @Param('regimeCode') regimeCode: string, @Body() body: Allocation, @Ctx() context: CommandContext) {
+  allocate(@Param() { year, regimeCode }: AllocationPath, @Body() body: Allocation, @Ctx() context: CommandContext) {
     return this.commands.execute(new AllocateAnnualBudget({ year, regimeCode: regimeCode as RegimeCode, amount: body.amount, decisionNumber: body.decisionNumber }, context));
   }
 
   /** The year-end report (section II.2 of the province's report) as JSON, CSV or an Excel workbook. */
   @Get('reports/year-end/:year')
-  @ApiQuery({ name: 'format', enum: FORMATS, required: false })
-  @ApiQuery({ name: 'position', required: false, description: 'Regenerate the report exactly as it was at this log position (the `position` a report quotes): the read models are built from the log up to it' })
   @ApiProduces('application/json', 'text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-  async yearEnd(
-    @Param('year', ParseIntPipe) year: number,
-    @Query('format') format: string | undefined,
-    @Query('position') position: string | undefined,
-    @Res({ passthrough: true }) response: { setHeader(name: string, value: string): void },
-  ) {
-    if (format !== undefined && !(FORMATS as readonly string[]).includes(format)) {
-      throw new BadRequestException({ error: 'Bad Request', message: `no report format ${format}`, fields: [{ field: 'format', message: 'format must be json, csv or xlsx' }] });
-    }
-    if (position !== undefined && !/^\d{1,30}$/.test(position)) {
-      throw new BadRequestException({ error: 'Bad Request', message: 'position must be a log position (digits)', fields: [{ field: 'position', message: 'must be digits' }] });
-    }
+  async yearEnd(@Param() { year }: YearPath, @Query() { format, position }: YearEndQuery, @Res({ passthrough: true }) response: { setHeader(name: string, value: string): void }) {
     const report = position === undefined ? await yearEndReport(this.pool, year, { store: this.runtime.store }) : await yearEndReportAt(this.runtime.store, this.pool, this.runtime.rebuild, year, BigInt(position));
     if (format === 'csv' || format === 'xlsx') {
       response.setHeader('Content-Disposition', `attachment; filename="bao-cao-nam-${year}.${format}"`);

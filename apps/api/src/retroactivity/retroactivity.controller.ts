@@ -78,7 +78,7 @@ export class RetroactivityController {
   @ApiConflictResponse({ description: 'ApprovingOwnRequest: the drafter may not confirm; PolicyVersionIdTaken: not the version drafted' })
   @Allowed('applyRetroactiveChanges')
   confirmPolicy(@Body() version: { id?: unknown }, @Ctx() context: CommandContext) {
-    return this.policies.confirm(String(version?.id ?? ''), context, version);
+    return this.policies.confirm(typeof version.id === 'string' ? version.id : '', context, version);
   }
 
   @Get('administrative-units')

@@ -64,11 +64,13 @@ export function client(base: string, token?: string) {
       headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
-    const text = await response.text();
-    return { status: response.status, body: text ? JSON.parse(text) : undefined };
+    return replyOf<Body>(response);
   };
   return {
     get: <Body = any>(path: string) => call<Body>('GET', path),
+    /** A body sent exactly as written (malformed, nested past what JSON.stringify can write), or none at all. */
+    send: async <Body = any>(method: string, path: string, text?: string, headers: Record<string, string> = {}): Promise<Reply<Body>> =>
+      replyOf<Body>(await fetch(`${base}${path}`, { method, headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers }, ...(text === undefined ? {} : { body: text }) })),
     post: <Body = any>(path: string, body?: unknown, headers?: Record<string, string>) => call<Body>('POST', path, body ?? {}, headers),
     /** A file the API serves (CSV, xlsx), as the raw response. */
     download: (path: string) => fetch(`${base}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} }),
@@ -76,11 +78,14 @@ export function client(base: string, token?: string) {
     upload: async <Body = any>(path: string, bytes: Uint8Array, filename: string): Promise<Reply<Body>> => {
       const form = new FormData();
       form.append('file', new Blob([bytes]), filename);
-      const response = await fetch(`${base}${path}`, { method: 'POST', body: form, headers: token ? { authorization: `Bearer ${token}` } : {} });
-      const text = await response.text();
-      return { status: response.status, body: text ? JSON.parse(text) : undefined };
+      return replyOf<Body>(await fetch(`${base}${path}`, { method: 'POST', body: form, headers: token ? { authorization: `Bearer ${token}` } : {} }));
     },
   };
+}
+
+async function replyOf<Body>(response: Response): Promise<Reply<Body>> {
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : undefined };
 }
 
 export async function signIn(base: string, username: string, password: string) {

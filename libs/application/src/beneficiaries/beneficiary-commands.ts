@@ -35,9 +35,11 @@ export class EnrolBeneficiary extends Command<{ beneficiaryId: string }> {
 }
 
 /**
- * Enrolment reserves the national id number first (its own stream, so two enrolments of one
- * person cannot both pass), then writes the beneficiary's stream. Both are decided before
- * either is written, so a refused enrolment leaves the log as it was.
+ * Enrolment reserves the national id number (its own stream, so two enrolments of one person
+ * cannot both pass) and writes the beneficiary's stream, both decided before either is written and
+ * written together: on PostgreSQL in one transaction, so an append the database refuses leaves no
+ * reservation behind. Where the store appends in order (EventStoreDB) an interrupted enrolment can
+ * still leave one, which a later enrolment takes over once it is seen abandoned.
  */
 @CommandHandler(EnrolBeneficiary)
 export class EnrolBeneficiaryHandler implements ICommandHandler<EnrolBeneficiary> {
@@ -52,8 +54,13 @@ export class EnrolBeneficiaryHandler implements ICommandHandler<EnrolBeneficiary
       const enrolled = Beneficiaries.decide({ type: 'EnrolBeneficiary', data: { ...enrolment, beneficiaryId } }, beneficiary.state);
       const reservation = await this.sourcing.load(NationalIds.nationalIdStreamId(enrolment.nationalId), nationalIdAggregate.evolve, nationalIdAggregate.initial);
       const reserved = NationalIds.decide({ type: 'ReserveNationalId', data: { nationalId: enrolment.nationalId, beneficiaryId } }, reservation.state, await this.abandoned(reservation));
-      await this.sourcing.append(reservation, reserved, context);
-      await this.sourcing.append(beneficiary, enrolled, context);
+      await this.sourcing.appendTogether(
+        [
+          { loaded: reservation, events: reserved, commandId: context.commandId },
+          { loaded: beneficiary, events: enrolled, commandId: context.commandId },
+        ],
+        context,
+      );
       return { beneficiaryId };
     });
   }

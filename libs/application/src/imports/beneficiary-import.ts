@@ -3,23 +3,15 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import ExcelJS from 'exceljs';
 import { BENEFICIARY_GROUPS, type BeneficiaryGroup, type Beneficiaries, isCalendarDate, nationalIdProblem, NationalIds } from '#domain';
+import { addRow, REGISTER_LIST_COLUMNS, unneutralised } from '#read-models';
+import { RUNTIME, type ImportLimits, type Runtime } from '#runtime';
 import { beneficiaryAggregate, beneficiaryStreamId, EnrolBeneficiary } from '../beneficiaries/beneficiary-commands.js';
 import { type Actor, EventSourcing, requireRole } from '../event-sourcing.js';
 import { idFromCommand } from '../ids.js';
 import { replayEach, type ReplayProgress } from '../retroactivity/replay.js';
+import { ImportLimitExceeded, rowsOfFirstSheet } from './workbook-reader.js';
 
-/** The template's columns, in order: what units fill in, headed in Vietnamese with the English below. */
-export const IMPORT_COLUMNS = [
-  { key: 'fullName', vi: 'Họ và tên', en: 'Full name' },
-  { key: 'dateOfBirth', vi: 'Ngày sinh (dd/mm/yyyy)', en: 'Date of birth' },
-  { key: 'nationalId', vi: 'Số định danh cá nhân (CCCD)', en: 'National id number' },
-  { key: 'title', vi: 'Chức vụ', en: 'Title' },
-  { key: 'administrativeUnit', vi: 'Đơn vị', en: 'Administrative unit' },
-  { key: 'group', vi: 'Đối tượng (1–6)', en: 'Beneficiary group (1–6)' },
-  { key: 'from', vi: 'Hưởng từ ngày (dd/mm/yyyy)', en: 'Covered from' },
-] as const;
-
-type ColumnKey = (typeof IMPORT_COLUMNS)[number]['key'];
+type ColumnKey = (typeof REGISTER_LIST_COLUMNS)[number]['key'];
 
 /** One row: an enrolment as the register takes it, its id to be derived from the row. */
 export type ImportedPerson = Omit<Extract<Beneficiaries.BeneficiaryCommand, { type: 'EnrolBeneficiary' }>['data'], 'beneficiaryId'>;
@@ -28,7 +20,7 @@ export type ImportedPerson = Omit<Extract<Beneficiaries.BeneficiaryCommand, { ty
 export interface RowError {
   readonly row: number;
   readonly field: ColumnKey | 'file';
-  readonly code: 'required' | 'date' | 'group' | 'nationalId' | 'duplicateInFile' | 'nationalIdTaken' | 'layout' | 'enrolment';
+  readonly code: 'required' | 'date' | 'group' | 'nationalId' | 'duplicateInFile' | 'nationalIdTaken' | 'layout' | 'formula' | 'enrolment';
   readonly vi: string;
   readonly en: string;
 }
@@ -46,16 +38,16 @@ export interface ImportReport {
   readonly errors: readonly RowError[];
 }
 
-const heading = (key: ColumnKey) => IMPORT_COLUMNS.find((column) => column.key === key)!;
+const heading = (key: ColumnKey) => REGISTER_LIST_COLUMNS.find((column) => column.key === key)!;
 
 /** The template with its headings, an example row and instructions, in Vietnamese and English. */
 export async function beneficiaryListTemplate(): Promise<Buffer> {
   const book = new ExcelJS.Workbook();
   const sheet = book.addWorksheet('Danh sách');
-  sheet.columns = IMPORT_COLUMNS.map((column) => ({ key: column.key, width: Math.max(18, column.vi.length + 4) }));
-  sheet.addRow(IMPORT_COLUMNS.map((column) => column.vi)).font = { bold: true };
-  sheet.addRow(IMPORT_COLUMNS.map((column) => column.en)).font = { italic: true };
-  sheet.addRow(['Hoàng Văn An', '12/05/1968', '020068000101', 'Bí thư Huyện ủy', 'Huyện Cao Lộc', 3, '01/01/2025']);
+  sheet.columns = REGISTER_LIST_COLUMNS.map((column) => ({ key: column.key, width: Math.max(18, column.vi.length + 4) }));
+  addRow(sheet, REGISTER_LIST_COLUMNS.map((column) => column.vi)).font = { bold: true };
+  addRow(sheet, REGISTER_LIST_COLUMNS.map((column) => column.en)).font = { italic: true };
+  addRow(sheet, ['Hoàng Văn An', '12/05/1968', '020068000101', 'Bí thư Huyện ủy', 'Huyện Cao Lộc', 3, '01/01/2025']);
   sheet.getColumn('nationalId').numFmt = '@';
   const help = book.addWorksheet('Hướng dẫn - Instructions');
   help.columns = [{ width: 110 }];
@@ -64,18 +56,24 @@ export async function beneficiaryListTemplate(): Promise<Buffer> {
     'One person per row from row 3 (delete the example row). Dates as dd/mm/yyyy. The national id number has 12 digits and matches the year of birth. The group is a number from 1 to 6 under Resolution 24/2024/NQ-HĐND.',
     'Tệp có lỗi sẽ không được nhập, trừ khi chọn "chỉ nhập các dòng hợp lệ". Nhập lại cùng một tệp không ghi thêm gì.',
     'A file with errors is not imported unless "import the valid rows only" is chosen. Importing the same file again records nothing more.',
-  ]) help.addRow([line]);
+  ]) addRow(help, [line]);
   return Buffer.from(await book.xlsx.writeBuffer());
 }
 
-/** A cell as text: dates (Excel dates or dd/mm/yyyy text) become YYYY-MM-DD. */
-function cellText(value: ExcelJS.CellValue): string {
+/**
+ * A cell as text: dates (Excel dates or dd/mm/yyyy text) become YYYY-MM-DD, a formula gives the
+ * value Excel calculated and saved with it. Undefined: a formula saved without that value (written
+ * by a program, not by Excel), or an error such as #N/A: nothing to take.
+ */
+function cellText(value: ExcelJS.CellValue): string | undefined {
   if (value === null || value === undefined) return '';
   if (value instanceof Date) return value.toISOString().slice(0, 10);
-  if (typeof value === 'object' && 'richText' in value) return value.richText.map((part) => part.text).join('').trim();
-  if (typeof value === 'object' && 'text' in value) return String(value.text).trim();
-  if (typeof value === 'object' && 'result' in value) return cellText(value.result as ExcelJS.CellValue);
-  return String(value).trim();
+  if (typeof value === 'number') return Number.isNaN(value) ? undefined : String(value);
+  if (typeof value !== 'object') return unneutralised(String(value).trim());
+  if ('richText' in value) return unneutralised(value.richText.map((part) => part.text).join('').trim());
+  if ('formula' in value || 'sharedFormula' in value) return value.result === undefined ? undefined : cellText(value.result as ExcelJS.CellValue);
+  if ('text' in value) return unneutralised(String(value.text).trim());
+  return undefined;
 }
 
 function isoDate(text: string): string | undefined {
@@ -84,54 +82,68 @@ function isoDate(text: string): string | undefined {
   return isCalendarDate(iso) ? iso : undefined;
 }
 
-/** Reads and checks every row of a beneficiary list; the people of the rows without error. */
-export async function readBeneficiaryList(file: Buffer): Promise<{ rows: number; people: Map<number, ImportedPerson>; errors: RowError[] }> {
-  const book = new ExcelJS.Workbook();
-  const errors: RowError[] = [];
-  const layout = (vi: string, en: string) => ({ rows: 0, people: new Map<number, ImportedPerson>(), errors: [{ row: 0, field: 'file' as const, code: 'layout' as const, vi, en }] });
-  try {
-    await book.xlsx.load(file as unknown as ArrayBuffer);
-  } catch {
-    return layout('Tệp không phải là tệp Excel (.xlsx)', 'The file is not an Excel workbook (.xlsx)');
-  }
-  const sheet = book.worksheets[0];
-  const headings = sheet ? IMPORT_COLUMNS.map((_, n) => cellText(sheet.getRow(1).getCell(n + 1).value)) : [];
-  if (!sheet || IMPORT_COLUMNS.some((column, n) => headings[n] !== column.vi && headings[n] !== column.en)) {
-    return layout(`Dòng 1 phải là tiêu đề của mẫu: ${IMPORT_COLUMNS.map((c) => c.vi).join(' | ')}`, `Row 1 must hold the template's headings: ${IMPORT_COLUMNS.map((c) => c.en).join(' | ')}`);
-  }
+const headingsOf = (row: ExcelJS.Row) => REGISTER_LIST_COLUMNS.map((_, n) => cellText(row.getCell(n + 1).value));
+const fileError = (vi: string, en: string) => ({ rows: 0, people: new Map<number, ImportedPerson>(), errors: [{ row: 0, field: 'file' as const, code: 'layout' as const, vi, en }] });
+const notAWorkbook = () => fileError('Tệp không phải là tệp Excel (.xlsx)', 'The file is not an Excel workbook (.xlsx)');
+const noHeadings = () => fileError(`Dòng 1 phải là tiêu đề của mẫu: ${REGISTER_LIST_COLUMNS.map((c) => c.vi).join(' | ')}`, `Row 1 must hold the template's headings: ${REGISTER_LIST_COLUMNS.map((c) => c.en).join(' | ')}`);
+
+/**
+ * Reads and checks every row of a beneficiary list, streamed from its first sheet within `limits`
+ * ({@link ImportLimitExceeded} past them); the people of the rows without error.
+ */
+export async function readBeneficiaryList(file: Buffer, limits: ImportLimits): Promise<{ rows: number; people: Map<number, ImportedPerson>; errors: RowError[] }> {
   const people = new Map<number, ImportedPerson>();
+  const errors: RowError[] = [];
   const seen = new Map<string, number>();
-  const englishRow = IMPORT_COLUMNS.every((column, n) => cellText(sheet.getRow(2).getCell(n + 1).value) === column.en);
+  let headed = false;
   let rows = 0;
-  for (let r = englishRow ? 3 : 2; r <= sheet.rowCount; r++) {
-    const values = Object.fromEntries(IMPORT_COLUMNS.map((column, n) => [column.key, cellText(sheet.getRow(r).getCell(n + 1).value)])) as Record<ColumnKey, string>;
-    if (Object.values(values).every((value) => value === '')) continue;
-    rows++;
-    const rowErrors: RowError[] = [];
-    const fail = (field: ColumnKey, code: RowError['code'], vi: string, en: string) => rowErrors.push({ row: r, field, code, vi, en });
-    for (const column of IMPORT_COLUMNS) if (values[column.key] === '') fail(column.key, 'required', `Thiếu "${column.vi}"`, `"${column.en}" is missing`);
-    const dates = { dateOfBirth: isoDate(values.dateOfBirth), from: isoDate(values.from) };
-    for (const key of ['dateOfBirth', 'from'] as const) {
-      if (values[key] !== '' && !dates[key]) fail(key, 'date', `"${heading(key).vi}" phải là ngày dd/mm/yyyy, không phải "${values[key]}"`, `"${heading(key).en}" must be a date dd/mm/yyyy, not "${values[key]}"`);
+  try {
+    for await (const row of rowsOfFirstSheet(file, limits)) {
+      const r = row.number;
+      if (!headed) {
+        const headings = headingsOf(row);
+        if (r !== 1 || REGISTER_LIST_COLUMNS.some((column, n) => headings[n] !== column.vi && headings[n] !== column.en)) return noHeadings();
+        headed = true;
+        continue;
+      }
+      if (r === 2 && headingsOf(row).every((text, n) => text === REGISTER_LIST_COLUMNS[n]!.en)) continue;
+      const cells = REGISTER_LIST_COLUMNS.map((column, n) => ({ column, letter: String.fromCharCode(65 + n), text: cellText(row.getCell(n + 1).value) }));
+      if (cells.every(({ text }) => text === '')) continue;
+      rows++;
+      const rowErrors: RowError[] = [];
+      const fail = (field: ColumnKey, code: RowError['code'], vi: string, en: string) => rowErrors.push({ row: r, field, code, vi, en });
+      for (const { column, letter, text } of cells) {
+        if (text === undefined) {
+          fail(column.key, 'formula', `"${column.vi}" (dòng ${r}, cột ${letter}) là công thức chưa có giá trị tính sẵn, hoặc một lỗi: hãy nhập chính giá trị`, `"${column.en}" (row ${r}, column ${letter}) is a formula saved without its calculated value, or an error: type the value itself`);
+        } else if (text === '') fail(column.key, 'required', `Thiếu "${column.vi}"`, `"${column.en}" is missing`);
+      }
+      const values = Object.fromEntries(cells.map(({ column, text }) => [column.key, text ?? ''])) as Record<ColumnKey, string>;
+      const dates = { dateOfBirth: isoDate(values.dateOfBirth), from: isoDate(values.from) };
+      for (const key of ['dateOfBirth', 'from'] as const) {
+        if (values[key] !== '' && !dates[key]) fail(key, 'date', `"${heading(key).vi}" phải là ngày dd/mm/yyyy, không phải "${values[key]}"`, `"${heading(key).en}" must be a date dd/mm/yyyy, not "${values[key]}"`);
+      }
+      const group = Number(values.group);
+      if (values.group !== '' && !(BENEFICIARY_GROUPS as readonly number[]).includes(group)) {
+        fail('group', 'group', `Đối tượng phải là số từ 1 đến 6, không phải "${values.group}"`, `The group must be a number from 1 to 6, not "${values.group}"`);
+      }
+      // A number typed into a General cell loses the id's leading zero: the id has 12 digits.
+      const typed = row.getCell(REGISTER_LIST_COLUMNS.findIndex((column) => column.key === 'nationalId') + 1).value;
+      const nationalId = typeof typed === 'number' ? String(typed).padStart(12, '0') : values.nationalId.replace(/\s/g, '');
+      if (nationalId !== '' && dates.dateOfBirth) {
+        const problem = nationalIdProblem(nationalId, dates.dateOfBirth);
+        if (problem) fail('nationalId', 'nationalId', `Số định danh cá nhân "${nationalId}" không hợp lệ (12 chữ số, khớp năm sinh)`, `National id "${nationalId}": ${problem}`);
+      }
+      const earlier = seen.get(nationalId);
+      if (nationalId !== '' && earlier !== undefined) fail('nationalId', 'duplicateInFile', `Trùng số định danh với dòng ${earlier}`, `The same national id as row ${earlier}`);
+      else if (nationalId !== '') seen.set(nationalId, r);
+      if (rowErrors.length > 0) errors.push(...rowErrors);
+      else people.set(r, { fullName: values.fullName, dateOfBirth: dates.dateOfBirth!, nationalId, title: values.title, administrativeUnit: values.administrativeUnit, group: group as BeneficiaryGroup, from: dates.from! });
     }
-    const group = Number(values.group);
-    if (values.group !== '' && !(BENEFICIARY_GROUPS as readonly number[]).includes(group)) {
-      fail('group', 'group', `Đối tượng phải là số từ 1 đến 6, không phải "${values.group}"`, `The group must be a number from 1 to 6, not "${values.group}"`);
-    }
-    // A number typed into a General cell loses the id's leading zero: the id has 12 digits.
-    const typed = sheet.getRow(r).getCell(IMPORT_COLUMNS.findIndex((column) => column.key === 'nationalId') + 1).value;
-    const nationalId = typeof typed === 'number' ? String(typed).padStart(12, '0') : values.nationalId.replace(/\s/g, '');
-    if (nationalId !== '' && dates.dateOfBirth) {
-      const problem = nationalIdProblem(nationalId, dates.dateOfBirth);
-      if (problem) fail('nationalId', 'nationalId', `Số định danh cá nhân "${nationalId}" không hợp lệ (12 chữ số, khớp năm sinh)`, `National id "${nationalId}": ${problem}`);
-    }
-    const earlier = seen.get(nationalId);
-    if (nationalId !== '' && earlier !== undefined) fail('nationalId', 'duplicateInFile', `Trùng số định danh với dòng ${earlier}`, `The same national id as row ${earlier}`);
-    else if (nationalId !== '') seen.set(nationalId, r);
-    if (rowErrors.length > 0) errors.push(...rowErrors);
-    else people.set(r, { fullName: values.fullName, dateOfBirth: dates.dateOfBirth!, nationalId, title: values.title, administrativeUnit: values.administrativeUnit, group: group as BeneficiaryGroup, from: dates.from! });
+  } catch (error) {
+    if (error instanceof ImportLimitExceeded) throw error;
+    return notAWorkbook();
   }
-  return { rows, people, errors };
+  return headed ? { rows, people, errors } : noHeadings();
 }
 
 /** The command id of a row's enrolment: the same person's row, in any file, enrols once. */
@@ -147,12 +159,13 @@ export class BeneficiaryImports {
   constructor(
     @Inject(EventSourcing) private readonly sourcing: EventSourcing,
     @Inject(CommandBus) private readonly commands: CommandBus,
+    @Inject(RUNTIME) private readonly runtime: Runtime,
   ) {}
 
   async import(file: Buffer, actor: Actor, options: { validRowsOnly?: boolean; onProgress?: (progress: ReplayProgress) => void } = {}): Promise<ImportReport> {
     requireRole(actor, 'keepRegister', 'importing a beneficiary list');
     const digest = createHash('sha256').update(file).digest('hex');
-    const { rows, people, errors } = await readBeneficiaryList(file);
+    const { rows, people, errors } = await readBeneficiaryList(file, this.runtime.config.imports);
     const fresh: [number, ImportedPerson, string][] = [];
     let alreadyImported = 0;
     for (const [row, person] of people) {

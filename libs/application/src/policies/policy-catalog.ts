@@ -3,7 +3,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { PolicyCatalog, type PolicyVersion, policyInForce } from '#domain';
+import { ownEntry, PolicyCatalog, type PolicyVersion, policyInForce } from '#domain';
 import { type CommandContext, EventSourcing, requireRole } from '../event-sourcing.js';
 
 /**
@@ -85,7 +85,7 @@ export class PublishCatalogFileHandler implements ICommandHandler<PublishCatalog
 
 /** Where a version stands in the catalog; undefined when it is neither drafted nor published. */
 export function draftStatusIn(catalog: PolicyCatalog.PolicyCatalog, versionId: string): PolicyDraftStatus | undefined {
-  const draft = catalog.drafts[versionId];
+  const draft = ownEntry(catalog.drafts, versionId);
   if (draft) {
     const { version, draftedBy, confirmedBy } = draft;
     return { versionId, effectiveFrom: version.effectiveFrom, status: confirmedBy === undefined ? 'drafted' : 'confirmed', draftedBy, ...(confirmedBy === undefined ? {} : { confirmedBy }) };

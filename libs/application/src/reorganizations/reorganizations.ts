@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { AdministrativeUnits, type BeneficiaryGroup, Beneficiaries, dayBefore, policyInForce, Reorganizations } from '#domain';
+import { AdministrativeUnits, type BeneficiaryGroup, Beneficiaries, dayBefore, ownEntry, policyInForce, Reorganizations } from '#domain';
 import { claimsServedFrom, holdersOfTitlesOn, readModelPosition, registerEntries, staysDischargedFrom } from '#read-models';
 import { RUNTIME, type Runtime } from '#runtime';
 import { AdministrativeUnitsRegistry } from '../administrative-units/administrative-unit-commands.js';
@@ -29,7 +29,7 @@ export class DraftReorganizationPlanHandler implements ICommandHandler<DraftReor
   async execute({ plan, context }: DraftReorganizationPlan): Promise<Reorganizations.Reorganization> {
     requireRole(context.actor, 'applyRetroactiveChanges', 'drafting a reorganization plan');
     const { state } = await this.sourcing.decideOn(
-      Reorganizations.reorganizationStreamId(String(plan?.planId ?? '')),
+      Reorganizations.reorganizationStreamId(typeof plan.planId === 'string' ? plan.planId : ''),
       planAggregate,
       (current) => Reorganizations.decide({ type: 'DraftReorganizationPlan', data: { plan, by: context.actor.username } }, current),
       context,
@@ -113,7 +113,7 @@ export class ReorganizationPlans {
       const target = Reorganizations.reclassificationUnder(plan, before);
       if (!target) continue;
       // A unit the plan does not map goes where the registry says it went on the effective date.
-      const administrativeUnit = plan.units[before.administrativeUnit] ?? AdministrativeUnits.unitCarrying(units, before.administrativeUnit, plan.effectiveFrom);
+      const administrativeUnit = ownEntry(plan.units, before.administrativeUnit) ?? AdministrativeUnits.unitCarrying(units, before.administrativeUnit, plan.effectiveFrom);
       reclassified.push({ beneficiaryId: holder.beneficiaryId, fullName: entry.fullName, before, after: { ...target, administrativeUnit } });
     }
     return { reclassified, register };

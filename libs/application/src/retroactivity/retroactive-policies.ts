@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { Admissions, Claims, parsePolicyVersion, PolicyCatalog, type PolicyVersion, policyInForce } from '#domain';
+import { Admissions, Claims, ownEntry, parsePolicyVersion, PolicyCatalog, type PolicyVersion, policyInForce } from '#domain';
 import { type ClaimRecord, claimsServedFrom, readModelPosition, registerEntries, type StayRecord, staysDischargedFrom } from '#read-models';
 import { RUNTIME, type Runtime } from '#runtime';
 import { ActOnAdmission } from '../admissions/admission-commands.js';
@@ -54,7 +54,7 @@ export class RetroactivePolicies {
   async previewDraft(versionId: string, actor: Actor): Promise<PolicyPreview & { readonly draft: PolicyDraftStatus }> {
     requireRole(actor, 'applyRetroactiveChanges', 'previewing a drafted policy version');
     const catalog = await this.policies.catalog();
-    const draft = catalog.drafts[versionId];
+    const draft = ownEntry(catalog.drafts, versionId);
     if (!draft) throw new NotFound(`no drafted policy version ${versionId}`);
     return { ...(await this.previewOf(draft.version, catalog.versions)), draft: draftStatusIn(catalog, versionId)! };
   }

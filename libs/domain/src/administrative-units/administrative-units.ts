@@ -1,4 +1,5 @@
 import { canonicalJson } from '../canonical-json.js';
+import { ownEntry } from '../own-entry.js';
 import { requireDate, requireText, RuleViolated } from '../rule-violated.js';
 
 /**
@@ -63,7 +64,7 @@ const keyOf = (change: UnitChange): string => canonicalJson(change);
 export function evolve(state: AdministrativeUnits, event: AdministrativeUnitEvent): AdministrativeUnits {
   const change = event.data;
   const changes = [...state.changes, keyOf(change)];
-  const unit = state.units[change.code];
+  const unit = ownEntry(state.units, change.code);
   const put = (next: AdministrativeUnit) => ({ units: { ...state.units, [next.code]: next }, changes });
   switch (change.kind) {
     case 'created':
@@ -80,7 +81,7 @@ export function evolve(state: AdministrativeUnits, event: AdministrativeUnitEven
 }
 
 function requireUnit(state: AdministrativeUnits, code: string, on: string, field: string): AdministrativeUnit {
-  const unit = state.units[code];
+  const unit = ownEntry(state.units, code);
   if (!unit) throw new RuleViolated<AdministrativeUnitRule>('UnknownUnit', `no administrative unit ${code}`, field);
   if (on < unit.from) throw new RuleViolated<AdministrativeUnitRule>('InvalidInput', `${code} exists from ${unit.from}, not on ${on}`, field);
   if (unit.ended && unit.ended.on <= on) throw new RuleViolated<AdministrativeUnitRule>('UnitEnded', `${code} ended on ${unit.ended.on}`, field);
@@ -106,7 +107,7 @@ export function decide(command: AdministrativeUnitsCommand, state: Administrativ
       case 'created':
         requireText(change.name, `${at}.name`);
         if (!UNIT_LEVELS.includes(change.level)) throw new RuleViolated<AdministrativeUnitRule>('InvalidInput', `${at}.level must be one of ${UNIT_LEVELS.join(', ')}`, `${at}.level`);
-        if (current.units[change.code]) throw new RuleViolated<AdministrativeUnitRule>('UnitExists', `administrative unit ${change.code} already exists`, `${at}.code`);
+        if (ownEntry(current.units, change.code)) throw new RuleViolated<AdministrativeUnitRule>('UnitExists', `administrative unit ${change.code} already exists`, `${at}.code`);
         if (change.parent !== undefined) requireUnit(current, change.parent, change.from, `${at}.parent`);
         break;
       case 'renamed':
@@ -136,7 +137,7 @@ export function decide(command: AdministrativeUnitsCommand, state: Administrativ
 
 /** The unit's name on `date`, or undefined when it did not exist then. */
 export function nameOn(state: AdministrativeUnits, code: string, date: string): string | undefined {
-  const unit = state.units[code];
+  const unit = ownEntry(state.units, code);
   if (!unit || date < unit.from || (unit.ended && unit.ended.on <= date)) return undefined;
   let name: string | undefined;
   for (const entry of unit.names) if (entry.from <= date) name = entry.name;
@@ -153,7 +154,7 @@ export function unitCarrying(state: AdministrativeUnits, code: string, date: str
   const seen = new Set<string>();
   let current = code;
   for (;;) {
-    const unit = state.units[current];
+    const unit = ownEntry(state.units, current);
     if (!unit?.ended || unit.ended.on > date || seen.has(current)) return current;
     seen.add(current);
     const next = unit.ended.successors.length === 1 ? unit.ended.successors[0] : unit.parent;

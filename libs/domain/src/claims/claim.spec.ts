@@ -246,12 +246,23 @@ describe('requesting a claim', () => {
       .thenThrows({ rule: 'InvalidInput', field: 'cost', message: 'cost 12500000 must equal the sum of the items, 12000000' });
   });
 
+  it('refuses a fact the regime’s rule does not use, naming it, so that nothing unchecked is recorded', () => {
+    const spec = claims(forMinh());
+    spec.given([]).when(request({ ...seriousIllness, until: '2025-02-28' })).thenThrows({ rule: 'InvalidInput', field: 'until', message: 'regime e (fixed-per-event) does not take until' });
+    spec.given([]).when(request({ ...congressCheck, outOfPocket: 1e308 })).thenThrows({ rule: 'InvalidInput', field: 'outOfPocket' });
+    spec.given([]).when(request({ ...hospitalFees, items: specialDrugs.items })).thenThrows({ rule: 'InvalidInput', field: 'items' });
+    spec.given([]).when(request({ ...healthCheck, quantity: 2 })).thenThrows({ rule: 'InvalidInput', field: 'quantity' });
+    claims(forStaff).given([]).when(request({ ...staffAllowance, cost: 100 })).thenThrows({ rule: 'InvalidInput', field: 'cost' });
+  });
+
   it('requires a staff allowance to name a covered role and a positive number of months', () => {
     const spec = claims(forStaff);
     spec.given([]).when(request({ ...staffAllowance, staff: undefined })).thenThrows({ rule: 'InvalidInput', field: 'staff' });
     spec.given([]).when(request({ ...staffAllowance, staff: { name: ' ', role: 'committee-member' } })).thenThrows({ rule: 'InvalidInput', field: 'staff.name' });
     spec.given([]).when(request({ ...staffAllowance, quantity: 0 })).thenThrows({ rule: 'InvalidInput', field: 'quantity' });
     spec.given([]).when(request({ ...staffAllowance, quantity: 1.5 })).thenThrows({ rule: 'InvalidInput', field: 'quantity' });
+    // A quantity whose amount no longer fits a whole number of VND is refused when asked, not at approval.
+    spec.given([]).when(request({ ...staffAllowance, quantity: 10 ** 15 })).thenThrows({ rule: 'InvalidInput', field: 'quantity', message: 'quantity must be a positive whole number of months, at most 366' });
     // A doctor is paid per check session (k.check-session), not monthly.
     spec.given([]).when(request({ ...staffAllowance, staff: { name: 'BS. Vi Văn Tú', role: 'doctor' } })).thenThrows({ rule: 'RoleNotCovered', field: 'staff.role' });
   });

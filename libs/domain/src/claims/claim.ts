@@ -13,7 +13,7 @@ import {
   shareOfOutOfPocket,
   staffAllowanceFor,
 } from '../policy/entitlement.js';
-import type { BeneficiaryGroup, PolicyVersion, RegimeDefinition } from '../policy/policy-version.js';
+import type { BeneficiaryGroup, PolicyVersion, RegimeDefinition, RegimeRule } from '../policy/policy-version.js';
 import { requireDate, requireNotAfterToday, requireStay, requireText, RuleViolated } from '../rule-violated.js';
 
 /**
@@ -259,6 +259,28 @@ function refused(rule: ClaimRule, message: string, field?: string): RuleViolated
   return new RuleViolated<ClaimRule>(rule, message, field);
 }
 
+/** The facts each kind of rule weighs, beyond whom and when: any other is refused rather than recorded unchecked. */
+const FACTS_USED: Readonly<Record<RegimeRule['kind'], readonly OptionalFact[]>> = {
+  'fixed-per-event': [],
+  'rate-per-day': ['until'],
+  'actual-cost-up-to-claim-ceiling': ['cost'],
+  'share-of-out-of-pocket': ['outOfPocket'],
+  'limited-per-year': ['cost'],
+  'actual-cost-up-to-annual-cap': ['cost', 'councilDecisionNumber', 'items'],
+  'staff-allowance': ['staff', 'quantity'],
+};
+type OptionalFact = 'until' | 'cost' | 'outOfPocket' | 'councilDecisionNumber' | 'items' | 'staff' | 'quantity';
+const OPTIONAL_FACTS: readonly OptionalFact[] = ['until', 'cost', 'outOfPocket', 'councilDecisionNumber', 'items', 'staff', 'quantity'];
+
+/** Months or sessions in one staff-allowance claim: a year of sessions at most, so that no amount outgrows whole VND. */
+const MAX_QUANTITY = 366;
+
+function requireOnlyFactsUsed(facts: ClaimFacts, regime: RegimeDefinition): void {
+  const used = FACTS_USED[regime.rule.kind];
+  const unused = OPTIONAL_FACTS.find((fact) => facts[fact] !== undefined && !used.includes(fact));
+  if (unused) throw refused('InvalidInput', `regime ${regime.id} (${regime.rule.kind}) does not take ${unused}`, unused);
+}
+
 function wholeVnd(value: number | undefined, field: string, required: boolean): void {
   if (value === undefined) {
     if (required) throw refused('InvalidInput', `${field} is required for this regime`, field);
@@ -303,12 +325,16 @@ export function assessClaim(facts: ClaimFacts, context: ClaimContext, options: {
   if (!regime) throw refused('RegimeNotInPolicy', `policy ${version.id} has no regime ${facts.regimeId}`, 'regimeId');
   if (regime.code === 'a' || regime.code === 'b') throw refused('RegimeRecordedByAdmissions', `regime ${regime.code} is entitled by recording an admission and its discharge`, 'regimeId');
   const rule = regime.rule;
+  // Claims recorded before this check may carry such facts: a recomputation weighs them as they are.
+  if (!options.recomputing) requireOnlyFactsUsed(facts, regime);
 
   if (rule.kind === 'staff-allowance') {
     if (!facts.staff) throw refused('InvalidInput', 'staff (name and role) is required for a staff allowance', 'staff');
     if (facts.beneficiaryId !== undefined) throw refused('InvalidInput', 'a staff allowance is paid to the staff member, not to a beneficiary', 'beneficiaryId');
     requireText(facts.staff.name, 'staff.name');
-    if (!Number.isSafeInteger(facts.quantity) || facts.quantity! <= 0) throw refused('InvalidInput', `quantity must be a positive whole number of ${rule.per}s`, 'quantity');
+    if (!Number.isSafeInteger(facts.quantity) || facts.quantity! <= 0 || facts.quantity! > MAX_QUANTITY) {
+      throw refused('InvalidInput', `quantity must be a positive whole number of ${rule.per}s, at most ${MAX_QUANTITY}`, 'quantity');
+    }
     const found = staffAllowanceFor(version, regime.id, facts.staff.role, facts.quantity!);
     if (!found.entitled) throw refused(...NOT_ENTITLED[found.reason]!, 'staff.role');
     return { asked: found.amount, amount: found.amount, policyVersionId: found.policyVersionId, clause: found.clause, basis: found.basis };

@@ -1,3 +1,4 @@
+import { ownEntry } from '../own-entry.js';
 import type { BeneficiaryGroup, PolicyVersion, RegimeDefinition } from './policy-version.js';
 
 /** Why nothing is owed: the regime is absent from the version, or the group is not covered by it. */
@@ -188,7 +189,7 @@ export function staffAllowanceFor(version: PolicyVersion | undefined, regimeId: 
   const regime = regimeOf(version, regimeId);
   if (!regime) return { entitled: false, reason: 'regime-not-in-policy' };
   if (regime.rule.kind !== 'staff-allowance') throw new Error(`regime ${regimeId} of ${version.id} is a ${regime.rule.kind} rule, not staff-allowance`);
-  const amount = regime.rule.amountByRole[role];
+  const amount = ownEntry(regime.rule.amountByRole, role);
   if (amount === undefined) return { entitled: false, reason: 'role-not-covered' };
   return owed(version, regime, amount * quantity, amount);
 }

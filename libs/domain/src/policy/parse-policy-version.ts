@@ -1,3 +1,4 @@
+import { MAX_TEXT_LENGTH } from '../rule-violated.js';
 import { BENEFICIARY_GROUPS, type PolicyVersion, REGIME_CODES, type RegimeDefinition, type RegimeRule } from './policy-version.js';
 
 /** A policy version that does not fit the schema; `problems` names each offending field by its path. */
@@ -30,7 +31,8 @@ export function parsePolicyVersion(input: unknown): PolicyVersion {
   const problems: string[] = [];
   const text = (value: unknown, path: string): string => {
     if (typeof value !== 'string' || value.trim() === '') problems.push(`${path} must be a non-empty string`);
-    return String(value);
+    else if (value.length > MAX_TEXT_LENGTH) problems.push(`${path} must be at most ${MAX_TEXT_LENGTH} characters`);
+    return typeof value === 'string' ? value : '';
   };
   const vnd = (value: unknown, path: string): number => {
     if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) problems.push(`${path} must be a whole, non-negative number of VND`);
@@ -99,7 +101,7 @@ export function parsePolicyVersion(input: unknown): PolicyVersion {
         return { kind: value.kind, amountByRole: roles as Record<string, number>, per: value.per as 'month' | 'session' };
       }
       default:
-        problems.push(`${path}.kind "${String(value.kind)}" is not a known rule kind`);
+        problems.push(`${path}.kind ${JSON.stringify(value.kind) ?? '(missing)'} is not a known rule kind`);
         return value as never;
     }
   };
@@ -113,7 +115,7 @@ export function parsePolicyVersion(input: unknown): PolicyVersion {
     const r = isRecord(regime) ? regime : {};
     if (!(REGIME_CODES as readonly unknown[]).includes(r.code)) problems.push(`${path}.code must be one of ${REGIME_CODES.join(', ')}`);
     const id = text(r.id, `${path}.id`);
-    if (typeof r.id === 'string' && r.id.split('.')[0] !== r.code) problems.push(`${path}.id "${r.id}" must start with its code "${String(r.code)}"`);
+    if (typeof r.id === 'string' && r.id.split('.')[0] !== r.code) problems.push(`${path}.id "${r.id}" must start with its code ${JSON.stringify(r.code) ?? '(missing)'}`);
     if (seen.has(id)) problems.push(`${path}.id "${id}" appears twice`);
     seen.add(id);
     return {

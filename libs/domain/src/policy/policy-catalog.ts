@@ -1,6 +1,7 @@
 import { parsePolicyVersion } from './parse-policy-version.js';
 import type { PolicyVersion } from './policy-version.js';
 import { canonicalJson } from '../canonical-json.js';
+import { ownEntry } from '../own-entry.js';
 import { RuleViolated } from '../rule-violated.js';
 
 /**
@@ -53,7 +54,7 @@ export function evolve(state: PolicyCatalog, event: PolicyCatalogEvent): PolicyC
     case 'PolicyVersionDrafted':
       return { ...state, drafts: { ...state.drafts, [event.data.version.id]: { version: event.data.version, draftedBy: event.data.draftedBy } } };
     case 'PolicyVersionConfirmed': {
-      const draft = state.drafts[event.data.versionId];
+      const draft = ownEntry(state.drafts, event.data.versionId);
       return draft ? { ...state, drafts: { ...state.drafts, [event.data.versionId]: { ...draft, confirmedBy: event.data.by } } } : state;
     }
   }
@@ -66,7 +67,7 @@ export function isRetroactive(version: PolicyVersion, today: string): boolean {
 
 /** Refuses other content under an id already published or drafted, since decisions and drafts already cite it. */
 function requireIdFree(state: PolicyCatalog, version: PolicyVersion): void {
-  const existing = state.versions.find((published) => published.id === version.id) ?? state.drafts[version.id]?.version;
+  const existing = state.versions.find((published) => published.id === version.id) ?? ownEntry(state.drafts, version.id)?.version;
   if (existing && canonicalJson(existing) !== canonicalJson(version)) {
     throw new RuleViolated<PolicyCatalogRule>('PolicyVersionIdTaken', `policy version ${version.id} is already published or drafted with other content; use a new id`, 'id');
   }
@@ -106,11 +107,11 @@ export function decide(command: PolicyCatalogCommand, state: PolicyCatalog): Pol
     case 'DraftPolicyVersion': {
       const version = parsePolicyVersion(command.data.version);
       requireIdFree(state, version);
-      return isPublished(state, version.id) || state.drafts[version.id] ? [] : [{ type: 'PolicyVersionDrafted', data: { version, draftedBy: command.data.by } }];
+      return isPublished(state, version.id) || ownEntry(state.drafts, version.id) ? [] : [{ type: 'PolicyVersionDrafted', data: { version, draftedBy: command.data.by } }];
     }
     case 'ConfirmPolicyVersion': {
       const { versionId, by } = command.data;
-      const draft = state.drafts[versionId];
+      const draft = ownEntry(state.drafts, versionId);
       if (!draft) throw new RuleViolated<PolicyCatalogRule>('NoSuchPolicyDraft', `no drafted policy version ${versionId}`, 'id');
       if (command.data.version !== undefined && canonicalJson(parsePolicyVersion(command.data.version)) !== canonicalJson(draft.version)) {
         throw new RuleViolated<PolicyCatalogRule>('PolicyVersionIdTaken', `policy version ${versionId} was drafted with other content; confirm the draft as it is, or draft a new id`, 'id');

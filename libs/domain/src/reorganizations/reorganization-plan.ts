@@ -1,5 +1,6 @@
 import { type BeneficiaryGroup, BENEFICIARY_GROUPS } from '../policy/policy-version.js';
 import { canonicalJson } from '../canonical-json.js';
+import { ownEntry } from '../own-entry.js';
 import { requireDate, requireText, RuleViolated } from '../rule-violated.js';
 
 /**
@@ -92,7 +93,10 @@ function checkPlan(plan: ReorganizationPlan): void {
     seen.add(key);
   });
   if (typeof plan.units !== 'object' || plan.units === null) throw invalid('units must map old units to new ones', 'units');
-  for (const [from, to] of Object.entries(plan.units)) requireText(to, `units.${from}`);
+  for (const [from, to] of Object.entries(plan.units)) {
+    requireText(from, 'units');
+    requireText(to, `units.${from}`);
+  }
 }
 
 export function decide(command: ReorganizationCommand, state: Reorganization): ReorganizationEvent[] {
@@ -126,5 +130,5 @@ export function reclassificationUnder(
 ): { readonly title: string; readonly administrativeUnit: string; readonly group: BeneficiaryGroup | null } | undefined {
   const mapping = plan.titles.find((m) => m.title === before.title && m.group === before.group) ?? plan.titles.find((m) => m.title === before.title && m.group === undefined);
   if (!mapping) return undefined;
-  return { title: mapping.becomes.title, administrativeUnit: plan.units[before.administrativeUnit] ?? before.administrativeUnit, group: mapping.becomes.group };
+  return { title: mapping.becomes.title, administrativeUnit: ownEntry(plan.units, before.administrativeUnit) ?? before.administrativeUnit, group: mapping.becomes.group };
 }
