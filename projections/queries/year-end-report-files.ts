@@ -23,8 +23,12 @@ function rows(report: YearEndReport): (string | number)[][] {
   table.push(['Thu hồi do điều chỉnh hồi tố', 'Còn phải thu (đồng)', toRecover, '', '', '', '', '', '']);
   table.push(['Thu hồi do điều chỉnh hồi tố', 'Đã thu hồi (đồng)', recovered, '', '', '', '', '', '']);
   table.push(['Thu hồi do điều chỉnh hồi tố', 'Đã xóa nợ (đồng)', writtenOff, '', '', '', '', '', '']);
+  table.push([SOURCE, report.position, report.logHash ?? '', '', '', '', '', '', '']);
   return table;
 }
+
+/** The last row: which log the figures came from (its position and the hash chain there, see `cli verify`). */
+const SOURCE = 'Nhật ký: vị trí, mã băm SHA-256';
 
 const HEADER = ['Nội dung', 'Chỉ tiêu', 'Tổng', ...GROUPS.map((group) => `Đối tượng ${group}`)];
 

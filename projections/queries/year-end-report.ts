@@ -9,7 +9,7 @@ import { readModelPosition } from './read-models.js';
  * Where the report reads: the live read models (with the event store, the report quotes the exact
  * log position they reflect), or read models built as they stood at a past position.
  */
-export type ReportSource = { readonly store: EventStore } | { readonly schemas: Readonly<Record<string, string>>; readonly position: string };
+export type ReportSource = { readonly store: EventStore } | { readonly store?: EventStore; readonly schemas: Readonly<Record<string, string>>; readonly position: string };
 
 /** The report's letters and headings, as the province's year-end report names its regimes. */
 export const REGIME_HEADINGS: Readonly<Record<string, string>> = {
@@ -38,6 +38,12 @@ export interface YearEndReport {
   readonly year: number;
   /** The log position the report reflects: the same position gives the same report. */
   readonly position: string;
+  /**
+   * The log's hash chain at `position` (SHA-256, hex): which log the report came from. `cli verify
+   * --head <position>:<logHash>` later proves the log still holds it. Null without a store that
+   * keeps a chain (EventStoreDB), or at position 0.
+   */
+  readonly logHash: string | null;
   readonly beneficiaries: { readonly total: number; readonly byGroup: Record<string, number> };
   readonly cards: {
     readonly issued: number;
@@ -86,9 +92,11 @@ export async function yearEndReport(pool: Pool, year: number, at?: ReportSource)
   const built = at && 'schemas' in at ? at : undefined;
   const R = built?.schemas[registers.name] ?? liveSchemaOf(registers);
   const P = built?.schemas[payments.name] ?? liveSchemaOf(payments);
-  const position = built?.position ?? (await readModelPosition(pool, [registers, payments], at && 'store' in at ? at.store : undefined));
+  const store = at?.store;
+  const position = built?.position ?? (await readModelPosition(pool, [registers, payments], store));
   const end = `${year}-12-31`;
-  const [beneficiaries, cards, paid, paidPeople, receivables] = await Promise.all([
+  const [link, beneficiaries, cards, paid, paidPeople, receivables] = await Promise.all([
+    store?.chain?.linkAt(BigInt(position)),
     headCountByGroup(pool, end, R),
     pool.query<{ group_number: number; new_cards: number; reissued: number }>(`SELECT group_number, new_cards, reissued FROM ${R}.cards_issued WHERE year = $1 ORDER BY 1`, [year]),
     pool.query<{ regime_code: string; group_number: number; payouts: number; people: number; units: number; amount: string }>(
@@ -132,6 +140,7 @@ export async function yearEndReport(pool: Pool, year: number, at?: ReportSource)
   return {
     year,
     position,
+    logHash: link?.hash ?? null,
     beneficiaries: { total: sum(beneficiaries), byGroup: beneficiaries },
     cards: { issued: sum(newByGroup) + sum(reissuedByGroup), newCards: { total: sum(newByGroup), byGroup: newByGroup }, reissued: { total: sum(reissuedByGroup), byGroup: reissuedByGroup } },
     regimes,
@@ -148,7 +157,7 @@ export async function yearEndReportAt(store: EventStore, pool: Pool, rebuild: Re
   const runner = new ProjectionRunner(store, pool, [registers, payments], rebuild);
   const schemas = await runner.buildAt([registers, payments], position);
   try {
-    return await yearEndReport(pool, year, { schemas, position: position.toString() });
+    return await yearEndReport(pool, year, { store, schemas, position: position.toString() });
   } finally {
     await runner.dropBuilt(schemas);
   }

@@ -3,6 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { BeneficiaryImports, beneficiaryListTemplate, generateDemoProvince, openApplication, ReorganizationPlans, type ReplayProgress, RetroactivePolicies } from '#application';
 import { liveSchemaOf, ProjectionRunner, readCheckpoint, type RebuildProgress, readModelChecksum } from '#projections';
 import { ALL_PROJECTIONS, consistencyCheck, createReportingViews, type ConsistencyRow, registerExport, yearEndReport, yearEndReportAt, yearEndReportCsv, yearEndReportXlsx } from '#read-models';
+import type { ChainLink } from '#event-store';
 import { loadConfig, openRuntime, type Runtime } from '#runtime';
 
 const USAGE = `Usage: npm run cli -- <command> [arguments]
@@ -17,8 +18,14 @@ Commands:
   report <year> [--format json|csv|xlsx] [--out file] [--at position]
                              the year-end report from the read models (JSON on stdout by default); --at: exactly
                              as it was at the log position an earlier report quotes
-  check <year>               consistency check: payouts in the log = beneficiaries' balances = budget view, per
-                             regime and group; exit code 1 and the differing rows when they disagree
+  check <year>               consistency check: the log's hash chain intact, and payouts in the log = beneficiaries'
+                             balances = budget view, per regime and group; exit code 1 and the differing rows when
+                             they disagree
+  migrate                    bring the schema up to date (as DATABASE_OWNER_URL's role when set, which then grants
+                             DATABASE_URL's role what the application needs) and exit
+  verify [--head <position>:<hash>]
+                             walk the log's hash chain (PostgreSQL store): exit code 1 naming the first position
+                             that does not match; --head: the log must still hold the head a report quoted
   replay reorganization <planId>
                              apply a confirmed reorganization plan: reclassify everyone it matches, then
                              recompute their stays from its effective date (adjustments); resumable: run it
@@ -144,15 +151,54 @@ async function report(runtime: Runtime, args: readonly string[]): Promise<void> 
   } else process.stdout.write(body);
 }
 
+function verifyOptions(args: readonly string[]): { head?: ChainLink } {
+  if (args.length === 0) return {};
+  const head = args[0] === '--head' && args.length === 2 ? /^(\d{1,30}):([0-9a-f]{64})$/.exec(args[1]!) : null;
+  if (!head) throw new UsageError('verify takes nothing, or --head <position>:<hash> as a report quotes it (position and logHash)');
+  return { head: { position: BigInt(head[1]!), hash: head[2]! } };
+}
+
+const noArguments = (command: string) => (args: readonly string[]) => {
+  if (args.length > 0) throw new UsageError(`${command} takes no arguments`);
+};
+
+const altered = (broken: { position: bigint; reason: string }) => `log altered at position ${broken.position}: ${broken.reason}`;
+
+async function verify(runtime: Runtime, args: readonly string[]): Promise<void> {
+  const { head } = verifyOptions(args);
+  const chain = runtime.store.chain;
+  if (!chain) {
+    console.error(`${runtime.store.name} keeps no hash chain: it protects its log itself (see docs/security.md)`);
+    process.exitCode = 2;
+    return;
+  }
+  const result = await chain.verify((position, last) => process.stderr.write(`\rverifying: ${progressBar(Number(position), Number(last))} ${position.toLocaleString('en')}/${last.toLocaleString('en')}${position === last ? '\n' : ''}`));
+  if (!result.intact) {
+    console.error(altered(result));
+    process.exitCode = 1;
+    return;
+  }
+  if (head) {
+    const link = await chain.linkAt(head.position);
+    if (link?.hash !== head.hash) {
+      console.error(link ? `position ${head.position} has hash ${link.hash}, not ${head.hash}: this is not the log the report came from, or it was rewritten since` : `the log has no position ${head.position}`);
+      process.exitCode = 1;
+      return;
+    }
+  }
+  console.log(`log intact: ${result.events.toLocaleString('en')} events${result.head ? `, head ${result.head.position}:${result.head.hash}` : ''}${head ? `; it holds ${head.position}:${head.hash}` : ''}`);
+}
+
 async function check(runtime: Runtime, args: readonly string[]): Promise<void> {
   const result = await consistencyCheck(runtime.store, runtime.pool, yearArgument(args));
+  if (result.chain && !result.chain.intact) console.error(altered(result.chain));
   const show = (row: ConsistencyRow) =>
     `${row.regimeCode.padEnd(3)} ${row.group === -1 ? 'all' : String(row.group).padStart(3)}  log ${row.log.toLocaleString('en')}  budget ${row.budget.toLocaleString('en')}${row.report === undefined ? '' : `  report ${row.report.toLocaleString('en')}`}${row.balances === undefined ? '' : `  balances ${row.balances.toLocaleString('en')}`}`;
   if (result.consistent) {
-    console.log(`${result.year}: consistent (${result.rows.length} rows: log = balances = budget view = year-end report)`);
+    console.log(`${result.year}: consistent (${result.chain ? 'log hash chain intact; ' : ''}${result.rows.length} rows: log = balances = budget view = year-end report)`);
     return;
   }
-  console.error(`${result.year}: ${result.differences.length} rows differ:\n${result.differences.map(show).join('\n')}`);
+  if (result.differences.length > 0) console.error(`${result.year}: ${result.differences.length} rows differ:\n${result.differences.map(show).join('\n')}`);
   process.exitCode = 1;
 }
 
@@ -236,6 +282,9 @@ const COMMANDS: Record<string, { check: (args: readonly string[]) => unknown; ru
   demo: { check: (args) => integerOptions(args, { scale: 1, seed: 2025 }, 2 ** 31 - 1), run: demo },
   report: { check: reportOptions, run: report },
   check: { check: yearArgument, run: check },
+  verify: { check: verifyOptions, run: verify },
+  // Opening the runtime migrates: a deployment runs this once with the owner's URL, then starts the API and workers without it.
+  migrate: { check: noArguments('migrate'), run: async () => console.log('schema up to date') },
   replay: { check: replayArguments, run: replay },
   import: { check: importArguments, run: importList },
   export: { check: exportArguments, run: exportRegister },

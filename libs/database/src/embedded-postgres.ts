@@ -1,6 +1,7 @@
-import { linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import fs, { linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { NodeFS } from '@electric-sql/pglite/nodefs';
 import { createServer, type Server } from 'node:net';
 import { PGLiteSocketHandler } from '@electric-sql/pglite-socket';
 import { PGliteSessionQueue } from './pglite-session-queue.js';
@@ -19,14 +20,22 @@ export class EmbeddedPostgres {
     readonly connectionString: string,
   ) {}
 
-  static async start(dataDir: string, options: { maxConnections?: number } = {}): Promise<EmbeddedPostgres> {
+  /**
+   * `durable` (the default): a commit is on disk before it is answered, see {@link SyncingNodeFS};
+   * off only for throwaway data (tests), where the syncs would cost time and protect nothing.
+   */
+  static async start(dataDir: string, options: { maxConnections?: number; durable?: boolean } = {}): Promise<EmbeddedPostgres> {
     const folder = resolve(dataDir);
     mkdirSync(dirname(folder), { recursive: true });
     const lockFile = `${folder}.lock`;
     takeLock(lockFile);
     let db: PGlite | undefined;
     try {
-      db = await PGlite.create({ dataDir: folder });
+      db = await PGlite.create(
+        options.durable === false
+          ? { dataDir: folder }
+          : { fs: new SyncingNodeFS(folder), startParams: [...PGlite.defaultStartParams.filter((param) => param !== '-F'), '-c', 'wal_sync_method=fsync'] },
+      );
       const queue = new PGliteSessionQueue(db);
       const connections = new Set<PGLiteSocketHandler>();
       const server = createServer((socket) => {
@@ -57,6 +66,42 @@ export class EmbeddedPostgres {
     await new Promise((resolveClose) => this.server.close(resolveClose));
     await this.db.close();
     rmSync(this.lockFile, { force: true });
+  }
+}
+
+type EmscriptenOptions = Parameters<NodeFS['init']>[1] & { preRun?: ((module: any) => void)[] };
+
+/**
+ * PGlite on Node writes straight to the data folder's files but syncs none of them: it starts
+ * PostgreSQL with fsync off (-F), Emscripten's NODEFS has no fsync, and Emscripten's fdatasync
+ * does nothing. So a commit sits in the operating system's cache, lost with a power cut. Here NODEFS
+ * gets an fsync that reaches the disk, and PostgreSQL runs with fsync on, syncing its WAL with
+ * fsync(): it then syncs what it syncs on a server, the WAL at every commit (one per group commit of
+ * the event store) and the data files at checkpoints.
+ */
+class SyncingNodeFS extends NodeFS {
+  override async init(pg: PGlite, options: EmscriptenOptions) {
+    const { emscriptenOpts } = await super.init(pg, options);
+    const addFsync = (module: any): void => {
+      const nodefs = module.FS.filesystems.NODEFS;
+      nodefs.stream_ops.fsync = (stream: { nfd?: number; node: unknown }) =>
+        // tryFSOperation turns a failed sync into an errno for PostgreSQL, which then stops rather than carry on.
+        nodefs.tryFSOperation(() => {
+          if (stream.nfd !== undefined) {
+            fs.fsyncSync(stream.nfd);
+            return 0;
+          }
+          // A directory (PostgreSQL syncs pg_wal after adding a segment): NODEFS keeps no descriptor for one.
+          const fd = fs.openSync(nodefs.realPath(stream.node), 'r');
+          try {
+            fs.fsyncSync(fd);
+          } finally {
+            fs.closeSync(fd);
+          }
+          return 0;
+        });
+    };
+    return { emscriptenOpts: { ...emscriptenOpts, preRun: [...((emscriptenOpts as EmscriptenOptions).preRun ?? []), addFsync] } };
   }
 }
 

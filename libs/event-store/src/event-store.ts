@@ -99,6 +99,31 @@ export interface AllSubscription extends AsyncIterable<SubscriptionMessage> {
   close(): Promise<void>;
 }
 
+/** A link of the log's hash chain: the hash of the event at `position`, which covers every event up to it. */
+export interface ChainLink {
+  readonly position: bigint;
+  /** SHA-256, in hexadecimal. */
+  readonly hash: string;
+}
+
+export type ChainVerification =
+  /** `head`: the last link, absent when the log is empty; quote it to prove later which log you saw. */
+  | { readonly intact: true; readonly events: number; readonly head?: ChainLink }
+  /** `position`: the first position whose event does not match the chain. */
+  | { readonly intact: false; readonly position: bigint; readonly reason: string };
+
+/**
+ * Tamper evidence where the backend keeps it (the PostgreSQL store: a hash chain over the log,
+ * computed by the database at every append). An event edited, removed or slipped in by someone
+ * with direct access to the tables breaks the chain at its position.
+ */
+export interface HashChain {
+  /** The link at `position`; undefined for position 0 (the empty log) or a position beyond the head. */
+  linkAt(position: bigint): Promise<ChainLink | undefined>;
+  /** Walks the whole log from its first event; `onProgress` hears how far it got. */
+  verify(onProgress?: (position: bigint, head: bigint) => void): Promise<ChainVerification>;
+}
+
 export interface EventStore {
   /** Backend name shown in logs and test output. */
   readonly name: string;
@@ -120,6 +145,8 @@ export interface EventStore {
   /** Position of the last event in the log; 0n when the log is empty. */
   readHeadPosition(): Promise<bigint>;
   subscribeToAll(options?: SubscribeToAllOptions): AllSubscription;
+  /** Absent where the backend keeps its own immutability instead (EventStoreDB). */
+  readonly chain?: HashChain;
   close(): Promise<void>;
 }
 

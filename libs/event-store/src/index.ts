@@ -1,4 +1,4 @@
 export * from './event-store.js';
-export { PostgresEventStore, type PostgresEventStoreOptions } from './postgres/postgres-event-store.js';
-export { LOG_TABLE } from './postgres/event-store-schema.js';
+export { migrateEventStore, PostgresEventStore, type PostgresEventStoreOptions } from './postgres/postgres-event-store.js';
+export { EVENT_STORE_MIGRATIONS, LOG_TABLE } from './postgres/event-store-schema.js';
 export { EventStoreDbEventStore } from './eventstoredb/eventstoredb-event-store.js';

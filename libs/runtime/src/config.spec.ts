@@ -52,6 +52,15 @@ describe('loadConfig', () => {
     expect(config.port).toBe(8080);
   });
 
+  it('reads an owner role for migrations beside the application role, on a server only', () => {
+    expect(loadConfig({ DATABASE_URL: 'postgres://app@db/health', DATABASE_OWNER_URL: 'postgres://owner@db/health' }).database).toEqual({
+      kind: 'server',
+      url: 'postgres://app@db/health',
+      ownerUrl: 'postgres://owner@db/health',
+    });
+    expect(() => loadConfig({ DATABASE_OWNER_URL: 'postgres://owner@db/health' })).toThrow(expect.objectContaining({ problems: [expect.stringContaining('DATABASE_OWNER_URL needs DATABASE_URL')] }));
+  });
+
   it('names every problem at once and starts nothing', () => {
     const attempt = (): unknown => loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x/y', EVENT_STORE: 'eventstoredb', PROJECTIONS: 'sometimes' });
     expect(attempt).toThrow(ConfigError);

@@ -5,7 +5,11 @@
 export type DatabaseConfig =
   /** PGlite persisted in `dataDir`: the default, nothing to install. */
   | { readonly kind: 'embedded'; readonly dataDir: string }
-  | { readonly kind: 'server'; readonly url: string };
+  /**
+   * `ownerUrl`: the role that owns the schema and runs migrations, when it is not the application's
+   * own (least privilege: the application then may append events and read, nothing more).
+   */
+  | { readonly kind: 'server'; readonly url: string; readonly ownerUrl?: string };
 
 export type EventStoreConfig = { readonly kind: 'postgres' } | { readonly kind: 'eventstoredb'; readonly url: string };
 
@@ -93,6 +97,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   };
 
   const databaseUrl = url('DATABASE_URL', ['postgres', 'postgresql']);
+  const ownerUrl = url('DATABASE_OWNER_URL', ['postgres', 'postgresql']);
+  if (ownerUrl && !databaseUrl) problems.push('DATABASE_OWNER_URL needs DATABASE_URL (the application role on the same database): the embedded database has one role');
   const eventStoreKind = oneOf('EVENT_STORE', ['postgres', 'eventstoredb'] as const, 'postgres');
   const eventStoreUrl = url('EVENTSTORE_URL', ['esdb', 'esdb+discover', 'kurrentdb', 'kurrentdb+discover']);
   if (eventStoreKind === 'eventstoredb' && !eventStoreUrl) problems.push('EVENT_STORE=eventstoredb needs EVENTSTORE_URL (e.g. esdb://node1:2113,node2:2113,node3:2113?tls=false)');
@@ -100,7 +106,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const config: AppConfig = {
     port: integer('PORT', 3000, 0, 65535),
     host: address('HOST', '127.0.0.1'),
-    database: databaseUrl ? { kind: 'server', url: databaseUrl } : { kind: 'embedded', dataDir: env.PGLITE_DATA_DIR || 'data/pglite' },
+    database: databaseUrl ? { kind: 'server', url: databaseUrl, ...(ownerUrl ? { ownerUrl } : {}) } : { kind: 'embedded', dataDir: env.PGLITE_DATA_DIR || 'data/pglite' },
     databasePoolSize: integer('DATABASE_POOL_SIZE', 10, 1, 500),
     eventStore: eventStoreKind === 'eventstoredb' ? { kind: 'eventstoredb', url: eventStoreUrl ?? '' } : { kind: 'postgres' },
     projections: oneOf('PROJECTIONS', ['inline', 'off'] as const, 'inline'),

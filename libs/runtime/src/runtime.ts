@@ -3,8 +3,9 @@ import { DataSource } from 'typeorm';
 import { READ_MODEL_ENTITIES } from '#read-models';
 import { createPool, EmbeddedPostgres, survivingLostConnections } from '#database';
 import { type EventStore, EventStoreDbEventStore, LOG_TABLE, PostgresEventStore } from '#event-store';
-import { copyRows, insertRows, migrateProjections, type RebuildSettings } from '#projections';
+import { copyRows, insertRows, type RebuildSettings } from '#projections';
 import type { AppConfig } from './config.js';
+import { grantApplicationRole, migrateSchema } from './schema.js';
 
 /** The infrastructure one process needs: PostgreSQL for read models, and the event store. */
 export interface Runtime {
@@ -30,8 +31,7 @@ export async function openRuntime(config: AppConfig): Promise<Runtime> {
   const connectionString = config.database.kind === 'server' ? config.database.url : embedded!.connectionString;
   const pool = createPool(connectionString, config.databasePoolSize);
   try {
-    // Every process reads checkpoints (health, read-your-writes), not only the one running projections.
-    await migrateProjections(pool);
+    await prepareSchema(config, pool);
     const store = config.eventStore.kind === 'eventstoredb'
       ? EventStoreDbEventStore.connect(config.eventStore.url)
       : await PostgresEventStore.open(pool, {
@@ -59,6 +59,24 @@ export async function openRuntime(config: AppConfig): Promise<Runtime> {
     await pool.end();
     await embedded?.stop();
     throw error;
+  }
+}
+
+/**
+ * Brings the schema up to date: as the owner role, which then grants the application's role what
+ * it needs, when one is configured; otherwise the application's one role does both.
+ */
+async function prepareSchema(config: AppConfig, pool: pg.Pool): Promise<void> {
+  const eventStore = { eventStore: config.eventStore.kind === 'postgres' };
+  const ownerUrl = config.database.kind === 'server' ? config.database.ownerUrl : undefined;
+  if (!ownerUrl) return migrateSchema(pool, eventStore);
+  const owner = createPool(ownerUrl, 1);
+  try {
+    await migrateSchema(owner, eventStore);
+    const { rows } = await pool.query<{ role: string }>('SELECT current_user AS role');
+    await grantApplicationRole(owner, rows[0]!.role, eventStore);
+  } finally {
+    await owner.end();
   }
 }
 

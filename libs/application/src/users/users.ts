@@ -1,33 +1,11 @@
 import { createHmac, randomBytes, scrypt as scryptCallback, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
 import { Inject, Injectable } from '@nestjs/common';
-import type pg from 'pg';
-import { migrate } from '#database';
 import { RUNTIME, type Runtime } from '#runtime';
 import { type Actor, requireRole, type Role, ROLES } from '../event-sourcing.js';
 import { RuleViolated } from '#domain';
 
 const scrypt = promisify(scryptCallback) as (password: string, salt: Buffer, keylen: number) => Promise<Buffer>;
-
-/**
- * Users and their roles. Credentials are kept in a table of their own, not in the event log:
- * the log is never edited, and a password hash must be replaceable and erasable. Who did what is
- * in every event's metadata (actor and role).
- */
-const USERS_SCHEMA = [
-  `CREATE TABLE app_users (
-    username text PRIMARY KEY,
-    full_name text NOT NULL,
-    roles text[] NOT NULL,
-    password_hash text NOT NULL,
-    created_by text NOT NULL,
-    created_at timestamptz NOT NULL DEFAULT now()
-  )`,
-];
-
-export async function migrateUsers(pool: pg.Pool): Promise<void> {
-  await migrate(pool, 'users', USERS_SCHEMA);
-}
 
 async function hashPassword(password: string): Promise<string> {
   const salt = randomBytes(16);
@@ -71,7 +49,6 @@ export class Users {
 
   /** The administrator of `ADMIN_USERNAME`, created on first start; returns the password when it was generated. */
   async ensureAdministrator(): Promise<{ username: string; generatedPassword?: string } | undefined> {
-    await migrateUsers(this.runtime.pool);
     const { adminUsername, adminPassword } = this.runtime.config.auth;
     if (await this.find(adminUsername)) return undefined;
     const password = adminPassword ?? randomBytes(12).toString('base64url');
@@ -81,7 +58,6 @@ export class Users {
 
   /** The demo province's people, with one shared password, when they do not exist yet. */
   async ensureUsers(users: readonly { username: string; roles: readonly Role[] }[], password: string): Promise<void> {
-    await migrateUsers(this.runtime.pool);
     for (const user of users) await this.insert({ username: user.username, fullName: user.username, roles: [...user.roles] }, password, 'system');
   }
 

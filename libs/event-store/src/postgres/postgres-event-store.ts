@@ -18,6 +18,7 @@ import {
   WrongExpectedRevision,
 } from '../event-store.js';
 import { pollingSubscription } from '../polling-subscription.js';
+import { PostgresHashChain } from './event-chain.js';
 import { EVENT_STORE_MIGRATIONS } from './event-store-schema.js';
 
 export interface PostgresEventStoreOptions {
@@ -83,6 +84,10 @@ function toStoredEvent(row: EventRow): StoredEvent {
   };
 }
 
+export async function migrateEventStore(pool: Pool): Promise<void> {
+  await migrate(pool, 'event-store', EVENT_STORE_MIGRATIONS);
+}
+
 /**
  * The event store on PostgreSQL through `pg`; the same code serves a real server and embedded
  * PGlite (reached through its socket server). Appends waiting in this process are written
@@ -96,6 +101,7 @@ export class PostgresEventStore implements EventStore {
   private readonly maxEventsPerTransaction: number;
   private pending: PendingAppend[] = [];
   private writing = false;
+  readonly chain: PostgresHashChain;
 
   private constructor(
     private readonly pool: Pool,
@@ -104,11 +110,12 @@ export class PostgresEventStore implements EventStore {
     this.name = options.name ?? 'PostgreSQL';
     this.pollIntervalMs = options.pollIntervalMs ?? 250;
     this.maxEventsPerTransaction = options.maxEventsPerTransaction ?? 2000;
+    this.chain = new PostgresHashChain(pool);
   }
 
   /** Brings the schema up to date and returns a store over `pool`; the pool stays the caller's. */
   static async open(pool: Pool, options: PostgresEventStoreOptions = {}): Promise<PostgresEventStore> {
-    await migrate(pool, 'event-store', EVENT_STORE_MIGRATIONS);
+    await migrateEventStore(pool);
     return new PostgresEventStore(pool, options);
   }
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
+import { inTransaction } from '#database';
 import type { StoredEvent } from '../event-store.js';
 import type { PostgresEventStore } from './postgres-event-store.js';
 
@@ -50,6 +51,34 @@ export function describePostgresLog(backend: string, current: () => { store: Pos
       expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
       expect((await store.readStream(streams[2]!)).length).toBe(0);
       expect((await store.readStream(streams[3]!)).map((e) => e.data)).toEqual([{ text: 'fine 3' }]);
+    });
+
+    it('verifies its hash chain, and names the first position whose event was edited behind the append function', async () => {
+      const { store, pool } = current();
+      const stream = `forged-${randomUUID()}`;
+      const metadata = { actor: 'test', schemaVersion: 1 };
+      await store.append(stream, [{ type: 'PayoutScheduled', data: { amount: 1000000 }, metadata }, { type: 'PayoutPaid', data: {}, metadata }], { expectedRevision: 'no_stream' });
+      await store.appendToStreams([{ streamId: `${stream}-next`, events: [{ type: 'Noted', data: {}, metadata }], options: { expectedRevision: 'no_stream' } }]);
+      const head = await store.readHeadPosition();
+      const clean = await store.chain!.verify();
+      expect(clean).toEqual({ intact: true, events: Number(head), head: { position: head, hash: expect.stringMatching(/^[0-9a-f]{64}$/) } });
+      expect(await store.chain!.linkAt(head)).toEqual(clean.intact && clean.head);
+
+      // What a role owning the table can do: switch the immutability trigger off and edit an amount.
+      const [scheduled] = await store.readStream(stream);
+      const forge = (amount: number) =>
+        inTransaction(pool, async (client) => {
+          await client.query('ALTER TABLE events DISABLE TRIGGER events_no_update_or_delete');
+          await client.query(`UPDATE events SET data = jsonb_build_object('amount', $2::int) WHERE global_position = $1`, [scheduled!.globalPosition, amount]);
+          await client.query('ALTER TABLE events ENABLE TRIGGER events_no_update_or_delete');
+        });
+      await forge(9000000);
+      try {
+        expect(await store.chain!.verify()).toEqual({ intact: false, position: scheduled!.globalPosition, reason: expect.stringContaining('does not match') });
+      } finally {
+        await forge(1000000);
+      }
+      expect(await store.chain!.verify()).toEqual(clean);
     });
 
     it('refuses to update, delete or truncate stored events', async () => {

@@ -1,0 +1,54 @@
+import type pg from 'pg';
+import { migrate } from '#database';
+import { migrateEventStore } from '#event-store';
+import { migrateProjections } from '#projections';
+
+/**
+ * Users and their roles. Credentials are kept in a table of their own, not in the event log:
+ * the log is never edited, and a password hash must be replaceable and erasable. Who did what is
+ * in every event's metadata (actor and role).
+ */
+const USERS_SCHEMA = [
+  `CREATE TABLE app_users (
+    username text PRIMARY KEY,
+    full_name text NOT NULL,
+    roles text[] NOT NULL,
+    password_hash text NOT NULL,
+    created_by text NOT NULL,
+    created_at timestamptz NOT NULL DEFAULT now()
+  )`,
+];
+
+/** Every component's migrations, run by the role that owns the schema. */
+export async function migrateSchema(pool: pg.Pool, options: { readonly eventStore: boolean }): Promise<void> {
+  if (options.eventStore) await migrateEventStore(pool);
+  await migrateProjections(pool);
+  await migrate(pool, 'users', USERS_SCHEMA);
+}
+
+/**
+ * What the application's role may do when it is not the owner: append events only through
+ * append_events (which runs as the owner and computes the hash chain) and read them; keep the
+ * read models, which live in schemas it creates, rebuilds and swaps itself (hence CREATE on the
+ * database), and their checkpoints; register users and change them (their passwords must be
+ * replaceable). Nothing else: no UPDATE, DELETE or TRUNCATE on the log or its command ids, no
+ * ALTER, so no trigger control. Granting is idempotent, so it runs at every start.
+ */
+export async function grantApplicationRole(owner: pg.Pool, role: string, options: { readonly eventStore: boolean }): Promise<void> {
+  const client = await owner.connect();
+  try {
+    const grantee = client.escapeIdentifier(role);
+    const { rows } = await client.query<{ database: string; schema: string }>('SELECT current_database() AS database, current_schema() AS schema');
+    await client.query(`GRANT CONNECT, CREATE ON DATABASE ${client.escapeIdentifier(rows[0]!.database)} TO ${grantee}`);
+    await client.query(`GRANT USAGE ON SCHEMA ${client.escapeIdentifier(rows[0]!.schema)} TO ${grantee}`);
+    await client.query(`GRANT SELECT ON schema_migrations TO ${grantee}`);
+    await client.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON projection_checkpoints TO ${grantee}`);
+    await client.query(`GRANT SELECT, INSERT, UPDATE ON app_users TO ${grantee}`);
+    if (options.eventStore) {
+      await client.query(`GRANT SELECT ON events, event_commands, event_log_head TO ${grantee}`);
+      await client.query(`GRANT EXECUTE ON FUNCTION append_events(jsonb) TO ${grantee}`);
+    }
+  } finally {
+    client.release();
+  }
+}
