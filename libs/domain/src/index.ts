@@ -1,3 +1,4 @@
+export { canonicalJson } from './canonical-json.js';
 export * from './policy/entitlement.js';
 export { InvalidPolicyVersion, isCalendarDate, parsePolicyVersion } from './policy/parse-policy-version.js';
 export * from './policy/policy-version.js';
