@@ -13,6 +13,7 @@ export { openApplication } from './standalone.js';
 export { DEMO_ACTORS, DEMO_FIGURES, DEMO_YEAR, generateDemoProvince, type DemoOptions } from './demo/demo-province.js';
 export { AggregateReader, type AggregateView, type HistoryEntry } from './reads.js';
 export { USERNAME, Users, type UserView } from './users/users.js';
+export { SignInThrottled } from './users/sign-in-throttle.js';
 export { AdministrativeUnitsRegistry, RecordUnitChanges } from './administrative-units/administrative-unit-commands.js';
 export { DraftReorganizationPlan, type Reclassification, type ReorganizationOutcome, type ReorganizationPreview, ReorganizationPlans } from './reorganizations/reorganizations.js';
 export { type PolicyPreview, type RecomputationOutcome, RetroactivePolicies } from './retroactivity/retroactive-policies.js';

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Inject, Post, UnauthorizedException } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Ip, Post, UnauthorizedException } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { ArrayMinSize, IsArray, IsIn, IsString, MinLength } from 'class-validator';
 import { type Role, ROLES, Users, type UserView } from '#application';
@@ -25,8 +25,8 @@ export class AuthController {
   @Public()
   @Post('auth/token')
   @HttpCode(200)
-  async signIn(@Body() body: SignIn) {
-    const session = await this.users.signIn(body.username, body.password);
+  async signIn(@Body() body: SignIn, @Ip() address: string) {
+    const session = await this.users.signIn(body.username, body.password, address);
     if (!session) throw new UnauthorizedException('wrong user name or password');
     return session;
   }

@@ -1,5 +1,5 @@
 import { type ArgumentsHost, BadRequestException, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger, type ValidationError } from '@nestjs/common';
-import { NotFound, NotPermitted } from '#application';
+import { NotFound, NotPermitted, SignInThrottled } from '#application';
 import { InvalidPolicyVersion, RuleViolated } from '#domain';
 import { WrongExpectedRevision } from '#event-store';
 
@@ -35,7 +35,7 @@ export class ErrorsFilter implements ExceptionFilter {
   private readonly logger = new Logger('HTTP');
 
   catch(error: unknown, host: ArgumentsHost): void {
-    const response = host.switchToHttp().getResponse<{ status(code: number): { json(body: unknown): void } }>();
+    const response = host.switchToHttp().getResponse<{ status(code: number): { json(body: unknown): void }; setHeader(name: string, value: string): void }>();
     const send = (status: number, body: Record<string, unknown>) => response.status(status).json({ statusCode: status, ...body });
 
     if (error instanceof RuleViolated) {
@@ -47,6 +47,10 @@ export class ErrorsFilter implements ExceptionFilter {
     if (error instanceof InvalidPolicyVersion) {
       const fields = error.problems.map((problem) => ({ field: problem.split(' ')[0]!, message: problem }));
       return void send(HttpStatus.BAD_REQUEST, { error: 'Bad Request', message: 'the policy version does not fit the schema', fields });
+    }
+    if (error instanceof SignInThrottled) {
+      response.setHeader('Retry-After', String(error.retryAfterSeconds));
+      return void send(HttpStatus.TOO_MANY_REQUESTS, { error: 'Too Many Requests', rule: 'SignInThrottled', message: error.message, retryAfterSeconds: error.retryAfterSeconds });
     }
     if (error instanceof NotPermitted) return void send(HttpStatus.FORBIDDEN, { error: 'Forbidden', message: error.message });
     if (error instanceof NotFound) {

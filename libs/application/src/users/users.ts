@@ -1,4 +1,4 @@
-import { createHmac, randomBytes, scrypt as scryptCallback, timingSafeEqual } from 'node:crypto';
+import { randomBytes, scrypt as scryptCallback, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
 import { Inject, Injectable } from '@nestjs/common';
 import type pg from 'pg';
@@ -6,6 +6,8 @@ import { migrate } from '#database';
 import { RUNTIME, type Runtime } from '#runtime';
 import { type Actor, requireRole, type Role, ROLES } from '../event-sourcing.js';
 import { RuleViolated } from '#domain';
+import { AccessTokens } from './access-tokens.js';
+import { SignInThrottle } from './sign-in-throttle.js';
 
 const scrypt = promisify(scryptCallback) as (password: string, salt: Buffer, keylen: number) => Promise<Buffer>;
 
@@ -23,6 +25,8 @@ const USERS_SCHEMA = [
     created_by text NOT NULL,
     created_at timestamptz NOT NULL DEFAULT now()
   )`,
+  // Raised by what must end the tokens already issued (a new password, disabling): a token names the version it was issued under.
+  `ALTER TABLE app_users ADD COLUMN credential_version integer NOT NULL DEFAULT 0`,
 ];
 
 export async function migrateUsers(pool: pg.Pool): Promise<void> {
@@ -52,6 +56,7 @@ interface UserRow {
   readonly full_name: string;
   readonly roles: Role[];
   readonly password_hash: string;
+  readonly credential_version: number;
 }
 
 const view = (row: UserRow): UserView => ({ username: row.username, fullName: row.full_name, roles: row.roles });
@@ -60,13 +65,16 @@ const UNKNOWN_USER_HASH = `scrypt$${Buffer.alloc(16).toString('base64url')}$${Bu
 
 export const USERNAME = /^[a-z0-9][a-z0-9._-]{1,39}$/;
 
-/** Signed access tokens: `base64url(payload).base64url(HMAC-SHA256)`, payload { sub, exp }. */
+/** Signing in (throttled per user name and address), and the user behind an access token. */
 @Injectable()
 export class Users {
-  private readonly secret: Buffer;
+  private readonly tokens: AccessTokens;
+  private readonly throttle: SignInThrottle;
 
   constructor(@Inject(RUNTIME) private readonly runtime: Runtime) {
-    this.secret = runtime.config.auth.tokenSecret ? Buffer.from(runtime.config.auth.tokenSecret) : randomBytes(32);
+    const { tokenSecret, previousTokenSecrets, tokenTtlMinutes } = runtime.config.auth;
+    this.tokens = new AccessTokens({ ...(tokenSecret ? { secret: tokenSecret } : {}), ...(previousTokenSecrets ? { previousSecrets: previousTokenSecrets } : {}), ttlMinutes: tokenTtlMinutes }, runtime.clock);
+    this.throttle = new SignInThrottle(runtime.clock);
   }
 
   /** The administrator of `ADMIN_USERNAME`, created on first start; returns the password when it was generated. */
@@ -99,40 +107,31 @@ export class Users {
     return rows.map(view);
   }
 
-  async signIn(username: string, password: string): Promise<{ accessToken: string; expiresAt: string; user: UserView } | undefined> {
+  /** A session for the right password; undefined for a wrong one; `SignInThrottled` while the name or the address must wait. */
+  async signIn(username: string, password: string, address: string): Promise<{ accessToken: string; expiresAt: string; user: UserView } | undefined> {
+    this.throttle.check(username, address);
     const found = await this.find(username);
     // An unknown name costs the same hashing as a wrong password, so timing does not tell which names exist.
-    if (!(await passwordMatches(password, found?.password_hash ?? UNKNOWN_USER_HASH)) || !found) return undefined;
-    const expiresAt = new Date(Date.now() + this.runtime.config.auth.tokenTtlMinutes * 60_000);
-    const payload = Buffer.from(JSON.stringify({ sub: username, exp: Math.floor(expiresAt.getTime() / 1000) })).toString('base64url');
-    return { accessToken: `${payload}.${this.sign(payload)}`, expiresAt: expiresAt.toISOString(), user: view(found) };
-  }
-
-  /** The user a token was signed for, if the signature holds, it has not expired and the user still exists. */
-  async authenticate(token: string): Promise<UserView | undefined> {
-    const [payload, signature] = token.split('.');
-    if (!payload || !signature) return undefined;
-    const expected = Buffer.from(this.sign(payload));
-    const given = Buffer.from(signature);
-    if (expected.length !== given.length || !timingSafeEqual(expected, given)) return undefined;
-    let claims: { sub?: unknown; exp?: unknown };
-    try {
-      claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as typeof claims;
-    } catch {
+    if (!(await passwordMatches(password, found?.password_hash ?? UNKNOWN_USER_HASH)) || !found) {
+      this.throttle.failed(username, address);
       return undefined;
     }
-    if (typeof claims.sub !== 'string' || typeof claims.exp !== 'number' || claims.exp * 1000 < Date.now()) return undefined;
-    const found = await this.find(claims.sub);
-    return found && view(found);
+    this.throttle.succeeded(username);
+    const { accessToken, expiresAt } = await this.tokens.issue({ username, credentialVersion: found.credential_version });
+    return { accessToken, expiresAt: expiresAt.toISOString(), user: view(found) };
   }
 
-  private sign(payload: string): string {
-    return createHmac('sha256', this.secret).update(payload).digest('base64url');
+  /** The user a token was issued to, if it holds, and was issued under their present credentials. */
+  async authenticate(token: string): Promise<UserView | undefined> {
+    const claims = await this.tokens.verify(token);
+    if (!claims) return undefined;
+    const found = await this.find(claims.username);
+    return found && found.credential_version === claims.credentialVersion ? view(found) : undefined;
   }
 
   private async find(username: string) {
     const { rows } = await this.runtime.pool.query<UserRow>(
-      'SELECT username, full_name, roles, password_hash FROM app_users WHERE username = $1',
+      'SELECT username, full_name, roles, password_hash, credential_version FROM app_users WHERE username = $1',
       [username],
     );
     return rows[0];
