@@ -18,3 +18,4 @@ export * as AnnualBudgets from './budgets/annual-budget.js';
 export * as AdministrativeUnits from './administrative-units/administrative-units.js';
 export * as Reorganizations from './reorganizations/reorganization-plan.js';
 export * as ServiceIndex from './service-index/service-index.js';
+export * as UserAccounts from './users/user-account.js';
