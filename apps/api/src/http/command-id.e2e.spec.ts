@@ -8,7 +8,7 @@ describe.each(API_BACKENDS)('a Command-Id bound to the request that first used i
 
   beforeAll(async () => {
     api = await startApi(setup);
-    as = await signInPeople(api.base, { lan: ['lan', ['clerk']], hoa: ['hoa', ['clerk']] });
+    as = await signInPeople(api, { lan: ['lan', ['clerk']], hoa: ['hoa', ['clerk']] });
   }, 120_000);
   afterAll(() => api.close());
 
