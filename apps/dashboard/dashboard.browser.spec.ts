@@ -3,7 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import ExcelJS from 'exceljs';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { generateDemoProvince, openApplication } from '#application';
-import { ADMIN_PASSWORD, API_BACKENDS, caughtUp, client, ok, type RunningApi, signIn, startApi } from '../api/src/testing/api-backends.fixture.js';
+import { ADMIN_PASSWORD, API_BACKENDS, caughtUp, client, ok, operatorConfirms, type RunningApi, signIn, startApi } from '../api/src/testing/api-backends.fixture.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SCREENSHOTS = 'docs/screenshots';
@@ -44,6 +44,7 @@ describe('the dashboard in a browser', () => {
     await caughtUp(api);
     admin = await signIn(api.base, 'admin', ADMIN_PASSWORD);
     await ok(admin.post('/users', { username: 'quan', fullName: 'Quân', roles: ['administrator'], password: 'quan-password-1' }), 201);
+    await operatorConfirms(api, 'quan');
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu'] });
     page = await browser.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true, locale: 'vi-VN' });
   }, 180_000);

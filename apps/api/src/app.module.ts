@@ -5,6 +5,7 @@ import { ApplicationModule } from '#application';
 import { RuntimeModule, type Runtime } from '#runtime';
 import { AdmissionsController } from './admissions/admissions.controller.js';
 import { AuthController } from './auth/auth.controller.js';
+import { UsersController } from './auth/users.controller.js';
 import { BeneficiariesController } from './beneficiaries/beneficiaries.controller.js';
 import { CardsController } from './cards/cards.controller.js';
 import { ClaimsController } from './claims/claims.controller.js';
@@ -24,7 +25,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [CqrsModule.forRoot(), RuntimeModule.register(runtime, { runProjections: runtime.config.projections === 'inline' }), ApplicationModule],
-      controllers: [HealthController, AuthController, PoliciesController, ImportsController, BeneficiariesController, CardsController, AdmissionsController, ClaimsController, PayoutsController, ReportsController, RetroactivityController],
+      controllers: [HealthController, AuthController, UsersController, PoliciesController, ImportsController, BeneficiariesController, CardsController, AdmissionsController, ClaimsController, PayoutsController, ReportsController, RetroactivityController],
       providers: [
         { provide: APP_GUARD, useClass: AuthenticationGuard },
         { provide: APP_FILTER, useClass: ErrorsFilter },

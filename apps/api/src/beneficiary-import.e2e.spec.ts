@@ -28,7 +28,7 @@ describe.each(API_BACKENDS)('importing beneficiary lists from Excel, over %s', (
 
   beforeAll(async () => {
     api = await startApi(setup);
-    as = await signInPeople(api.base, { clerk: ['lan', ['clerk']], auditor: ['kiem', ['auditor']] });
+    as = await signInPeople(api, { clerk: ['lan', ['clerk']], auditor: ['kiem', ['auditor']] });
     const response = await as.clerk.download('/beneficiaries/imports/template');
     expect(response.status).toBe(200);
     expect(response.headers.get('content-disposition')).toContain('mau-danh-sach-doi-tuong.xlsx');

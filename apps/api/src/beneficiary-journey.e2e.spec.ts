@@ -22,7 +22,7 @@ describe.each(API_BACKENDS)('one beneficiary from enrolment to payout, over %s',
 
   beforeAll(async () => {
     api = await startApi(setup);
-    as = await signInPeople(api.base, {
+    as = await signInPeople(api, {
       secondAdmin: ['quan', ['administrator']],
       clerk: ['lan', ['clerk']],
       council: ['minh', ['council-member']],

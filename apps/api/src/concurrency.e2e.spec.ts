@@ -10,7 +10,7 @@ describe.each(API_BACKENDS)('concurrent requests, over %s', (_name, setup) => {
 
   beforeAll(async () => {
     api = await startApi(setup);
-    as = await signInPeople(api.base, {
+    as = await signInPeople(api, {
       clerk: ['lan', ['clerk']],
       council: ['minh', ['council-member']],
       approver: ['hoa', ['approver']],

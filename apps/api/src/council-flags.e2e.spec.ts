@@ -29,7 +29,7 @@ describe.each(API_BACKENDS)('special-drug claims over a lowered annual cap, deci
   let as: People;
   beforeAll(async () => {
     api = await startApi(setup);
-    as = await signInPeople(api.base, PEOPLE);
+    as = await signInPeople(api, PEOPLE);
   }, 60_000);
   afterAll(() => api.close());
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { DEMO_ACTORS, generateDemoProvince, Users } from '#application';
+import { DEMO_ACTORS, generateDemoProvince, UserAccounts } from '#application';
 import type { Runtime } from '#runtime';
 
 /**
@@ -13,7 +13,7 @@ export async function offerDemoProvince(app: INestApplication, runtime: Runtime)
   const demo = runtime.config.demo;
   if (!demo) return;
   const password = demo.password ?? randomBytes(9).toString('base64url');
-  await app.get(Users).ensureUsers([...Object.values(DEMO_ACTORS), { username: 'demo.auditor', roles: ['auditor'] }], password);
+  await app.get(UserAccounts).ensureUsers([...Object.values(DEMO_ACTORS), { username: 'demo.auditor', roles: ['auditor'] }], password);
   console.log(`demo province (seed ${demo.seed}): users ${Object.values(DEMO_ACTORS).map((a) => a.username).join(', ')}, demo.auditor${demo.password ? '' : ` with the password ${password} (new users only; set DEMO_PASSWORD to choose it)`}`);
   let lastPercent = -1;
   const started = Date.now();

@@ -34,7 +34,7 @@ describe.each(API_BACKENDS)('hostile input over %s', (_name, setup) => {
       return write(chunk, ...rest);
     }) as typeof process.stderr.write;
     api = await startApi(setup);
-    ({ clerk, approver } = await signInPeople(api.base, { clerk: ['lan', ['clerk']], approver: ['duyet', ['approver']] }));
+    ({ clerk, approver } = await signInPeople(api, { clerk: ['lan', ['clerk']], approver: ['duyet', ['approver']] }));
     admin = await signIn(api.base, 'admin', ADMIN_PASSWORD);
     anonymous = client(api.base);
   }, 120_000);

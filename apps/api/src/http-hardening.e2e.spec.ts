@@ -9,7 +9,7 @@ describe.each(API_BACKENDS)('HTTP hardening over %s', (_name, setup) => {
 
   beforeAll(async () => {
     api = await startApi(setup);
-    await signInPeople(api.base, { clerk: ['lan', ['clerk']] });
+    await signInPeople(api, { clerk: ['lan', ['clerk']] });
     clerkToken = await tokenOf('lan', 'lan-password-1');
     adminToken = await tokenOf('admin', ADMIN_PASSWORD);
   }, 120_000);

@@ -24,7 +24,7 @@ describe.each(API_BACKENDS)('the 2025 Lạng Sơn timeline, replayed through the
 
   beforeAll(async () => {
     api = await startApi(setup);
-    as = await signInPeople(api.base, {
+    as = await signInPeople(api, {
       secondAdmin: ['quan', ['administrator']],
       clerk: ['lan', ['clerk']],
       approver: ['hoa', ['approver']],

@@ -46,7 +46,7 @@ describe('API as a least-privilege database role — PostgreSQL server', () => {
   });
 
   it('serves commands and reads as that role', async () => {
-    const people = await signInPeople(api.base, { clerk: ['lan', ['clerk']], auditor: ['kiem', ['auditor']] });
+    const people = await signInPeople(api, { clerk: ['lan', ['clerk']], auditor: ['kiem', ['auditor']] });
     const enrolment = { fullName: 'Hoàng Văn Bình', dateOfBirth: '1968-05-12', nationalId: '020068001234', title: 'Phó Bí thư Huyện ủy', administrativeUnit: 'Huyện Cao Lộc', group: 3, from: '2025-01-01' };
     const { beneficiaryId } = await ok(people.clerk.post('/beneficiaries', enrolment), 201);
     await caughtUp(api);

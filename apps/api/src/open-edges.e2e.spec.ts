@@ -17,7 +17,7 @@ describe.each(API_BACKENDS)('services dated ahead, duplicates and the card of a 
 
   beforeAll(async () => {
     api = await startApi(setup);
-    as = await signInPeople(api.base, { clerk: ['lan', ['clerk']], council: ['minh', ['council-member']], auditor: ['kiem', ['auditor']] });
+    as = await signInPeople(api, { clerk: ['lan', ['clerk']], council: ['minh', ['council-member']], auditor: ['kiem', ['auditor']] });
     const enrol = async (fullName: string, nationalId: string) =>
       (await ok(as.clerk.post('/beneficiaries', { fullName, dateOfBirth: '1968-05-12', nationalId, title: 'Bí thư Huyện ủy', administrativeUnit: 'Huyện Cao Lộc', group: 3, from: '2025-01-01' }), 201)).beneficiaryId;
     beneficiaryId = await enrol('Hoàng Văn An', '020068000111');

@@ -74,7 +74,7 @@ describe.each(API_BACKENDS)('retroactive changes through the API over %s', (_nam
   const confirmedInOrder = async (order: readonly ('policy' | 'plan')[]) => {
     const api = await startApi(setup);
     try {
-      const as = await signInPeople(api.base, PEOPLE);
+      const as = await signInPeople(api, PEOPLE);
       const secretary = await enrolWithCard(as, 'an', 'Hoàng Văn An', '020068000101', 'Bí thư Huyện ủy', 3);
       const stay = await paidStay(as, 'an', secretary, '2025-08-04', '2025-08-06');
       for (const change of order) {
@@ -124,7 +124,7 @@ describe.each(API_BACKENDS)('retroactive changes through the API over %s', (_nam
     let as: People;
     beforeAll(async () => {
       api = await startApi(setup);
-      as = await signInPeople(api.base, PEOPLE);
+      as = await signInPeople(api, PEOPLE);
     }, 60_000);
     afterAll(() => api.close());
 
@@ -190,7 +190,7 @@ describe.each(API_BACKENDS)('retroactive changes through the API over %s', (_nam
     let as: People;
     beforeAll(async () => {
       api = await startApi(setup);
-      as = await signInPeople(api.base, PEOPLE);
+      as = await signInPeople(api, PEOPLE);
     }, 60_000);
     afterAll(() => api.close());
 

@@ -64,6 +64,17 @@ describe('administrator CLI', () => {
     expect(cli('--help').stdout).toContain('Usage: npm run cli');
   });
 
+  it('lets the operator reset an administrator’s password, printed once on stdout and recorded as the operator’s', async () => {
+    const reset = cli('users', 'reset-password', 'admin');
+    expect(reset.status).toBe(0);
+    const { password } = lastLine(reset.stdout);
+    expect(password).toMatch(/^[\w-]{16}$/);
+    expect(reset.stderr).not.toContain(password);
+    const { rows } = await pool.query<{ event_type: string; actor: string }>("SELECT event_type, metadata->>'actor' AS actor FROM events WHERE stream_id = 'user-admin' ORDER BY stream_revision");
+    expect(rows.map((row) => [row.event_type, row.actor])).toEqual([['UserRegistered', 'system'], ['PasswordReset', 'operator']]);
+    expect(cli('users', 'promote', 'admin').stderr).toContain('give a user action');
+  });
+
   it('writes the import template, imports it once, and refuses a bad list with exit code 1 and nothing recorded', async () => {
     const folder = mkdtempSync(join(tmpdir(), 'hsb-cli-'));
     try {

@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { CommandBus } from '@nestjs/cqrs';
-import { BeneficiaryImports, beneficiaryListTemplate, generateDemoProvince, openApplication, ReorganizationPlans, type ReplayProgress, RetroactivePolicies } from '#application';
+import { BeneficiaryImports, beneficiaryListTemplate, generateDemoProvince, openApplication, ReorganizationPlans, type ReplayProgress, RetroactivePolicies, UserAccounts } from '#application';
 import { liveSchemaOf, ProjectionRunner, readCheckpoint, type RebuildProgress, readModelChecksum } from '#projections';
 import { ALL_PROJECTIONS, consistencyCheck, createReportingViews, type ConsistencyRow, registerExport, yearEndReport, yearEndReportAt, yearEndReportCsv, yearEndReportXlsx } from '#read-models';
 import type { ChainLink } from '#event-store';
@@ -38,6 +38,11 @@ Commands:
   template --out <file.xlsx> the beneficiary list template, in Vietnamese and English
   export register --out <file.csv|file.xlsx>
                              the beneficiary register as it stands (the template's columns, then status and id)
+  users confirm <username>   as the operator of the server: confirm an administrator's account (or a grant of the
+                             role) drafted by an administrator, while there is no second one to confirm it
+  users reset-password <username>
+                             as the operator: give an account a new generated password, printed once on stdout
+                             (an administrator's is reset only this way); their tokens end
   --help                     this text
 
 Projections: ${ALL_PROJECTIONS.map((p) => p.name).join(', ')}
@@ -225,6 +230,26 @@ async function replay(runtime: Runtime, args: readonly string[]): Promise<void> 
   }
 }
 
+function usersArguments(args: readonly string[]): { action: 'confirm' | 'reset-password'; username: string } {
+  const [action, username, ...rest] = args;
+  if ((action !== 'confirm' && action !== 'reset-password') || !username || rest.length > 0) throw new UsageError('give a user action: confirm <username> or reset-password <username>');
+  return { action, username };
+}
+
+/** The operator's part in the accounts: recorded as `operator`, the person with the server in hand. */
+async function users(runtime: Runtime, args: readonly string[]): Promise<void> {
+  const { action, username } = usersArguments(args);
+  const app = await openApplication(runtime);
+  try {
+    const accounts = app.get(UserAccounts);
+    // The new password goes to the operator's terminal only, never to a log.
+    if (action === 'reset-password') console.log(JSON.stringify({ username, password: await accounts.resetPasswordByOperator(username) }));
+    else console.log(JSON.stringify(await accounts.confirmByOperator(username)));
+  } finally {
+    await app.close();
+  }
+}
+
 function importArguments(args: readonly string[]): { file: string; validRowsOnly: boolean } {
   const [file, ...rest] = args;
   if (!file || file.startsWith('--') || rest.some((arg) => arg !== '--valid-rows-only')) throw new UsageError('give the .xlsx to import, optionally followed by --valid-rows-only');
@@ -288,6 +313,7 @@ const COMMANDS: Record<string, { check: (args: readonly string[]) => unknown; ru
   replay: { check: replayArguments, run: replay },
   import: { check: importArguments, run: importList },
   export: { check: exportArguments, run: exportRegister },
+  users: { check: usersArguments, run: users },
   template: { check: templateArguments, run: (_runtime, args) => template(args), offline: true },
 };
 

@@ -16,6 +16,7 @@ import { DraftReorganizationPlanHandler, ReorganizationPlans } from './reorganiz
 import { RetroactivePolicies } from './retroactivity/retroactive-policies.js';
 import { CoverageEnds } from './retroactivity/coverage-ends.js';
 import { BeneficiaryImports } from './imports/beneficiary-import.js';
+import { UserAccounts } from './users/user-accounts.js';
 import { Users } from './users/users.js';
 
 /**
@@ -29,12 +30,12 @@ export class StartupTasks implements OnApplicationBootstrap {
 
   constructor(
     @Inject(RUNTIME) private readonly runtime: Runtime,
-    @Inject(Users) private readonly users: Users,
+    @Inject(UserAccounts) private readonly accounts: UserAccounts,
     @Inject(CommandBus) private readonly commands: CommandBus,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    const admin = await this.users.ensureAdministrator();
+    const admin = await this.accounts.ensureAdministrator();
     if (admin?.generatedPassword) {
       this.logger.warn(`created administrator "${admin.username}" with the generated password ${admin.generatedPassword} (set ADMIN_PASSWORD to choose it; shown once)`);
     }
@@ -89,6 +90,7 @@ const handlers = [
     PayoutScheduler,
     AggregateReader,
     Users,
+    UserAccounts,
     StartupTasks,
     AdministrativeUnitsRegistry,
     RetroactivePolicies,
@@ -97,6 +99,6 @@ const handlers = [
     BeneficiaryImports,
     ...handlers,
   ],
-  exports: [EventSourcing, PolicyVersions, AggregateReader, Users, AdministrativeUnitsRegistry, RetroactivePolicies, CoverageEnds, ReorganizationPlans, BeneficiaryImports],
+  exports: [EventSourcing, PolicyVersions, AggregateReader, Users, UserAccounts, AdministrativeUnitsRegistry, RetroactivePolicies, CoverageEnds, ReorganizationPlans, BeneficiaryImports],
 })
 export class ApplicationModule {}

@@ -1,7 +1,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { createHash } from 'node:crypto';
 import type { EventStore, NewEvent, StoredEvent } from '#event-store';
 import { WrongExpectedRevision } from '#event-store';
-import { CURRENT_SCHEMA_VERSIONS, upcast } from '#domain';
+import { canonicalJson, CURRENT_SCHEMA_VERSIONS, RuleViolated, upcast } from '#domain';
 import { type Permission, PERMISSIONS } from './permissions.js';
 
 /** Who asked, and under which client-supplied command id (the idempotency key). */
@@ -9,6 +10,12 @@ export interface CommandContext {
   readonly actor: Actor;
   readonly commandId: string;
   readonly correlationId?: string;
+  /**
+   * Who sent which request under `commandId` (see `requestFingerprint`), kept in the metadata of
+   * what the command records: the same id later with another user or body is refused, not taken
+   * for a retry. Absent for commands the system issues itself.
+   */
+  readonly requestFingerprint?: string;
 }
 
 export const ROLES = ['clerk', 'council-member', 'approver', 'finance', 'auditor', 'administrator'] as const;
@@ -94,11 +101,15 @@ export class EventSourcing {
     const events = ahead ?? (await this.store.readStream(streamId));
     const state = ahead ? this.foldOnce(ahead, evolve, initial) : fold(events, evolve, initial);
     const last = events[events.length - 1];
+    const handled = context === undefined ? [] : events.filter((event) => event.metadata.commandId === context.commandId);
+    if (handled.some((event) => isOtherRequest(event, context))) {
+      throw new RuleViolated('CommandIdReused', `command id ${context!.commandId} was already used for another request (another user or body): send a new Command-Id`, 'Command-Id');
+    }
     return {
       streamId,
       state,
       expected: last ? last.streamRevision : 'no_stream',
-      alreadyHandled: context !== undefined && events.some((event) => event.metadata.commandId === context.commandId),
+      alreadyHandled: handled.length > 0,
       events,
     };
   }
@@ -175,6 +186,12 @@ function fold<State, Event extends DomainEvent>(events: readonly StoredEvent[], 
   return state;
 }
 
+/** Events recorded before requests were fingerprinted, and commands of the system, cannot tell: taken as the same request. */
+function isOtherRequest(event: StoredEvent, context: CommandContext | undefined): boolean {
+  const recorded = event.metadata.requestFingerprint;
+  return typeof recorded === 'string' && context?.requestFingerprint !== undefined && recorded !== context.requestFingerprint;
+}
+
 function toNewEvents(events: readonly DomainEvent[], context: CommandContext): NewEvent[] {
   return events.map((event) => ({
     type: event.type,
@@ -184,6 +201,7 @@ function toNewEvents(events: readonly DomainEvent[], context: CommandContext): N
       roles: context.actor.roles,
       commandId: context.commandId,
       correlationId: context.correlationId ?? context.commandId,
+      ...(context.requestFingerprint === undefined ? {} : { requestFingerprint: context.requestFingerprint }),
       schemaVersion: schemaVersionOf(event.type),
     },
   }));
@@ -191,4 +209,13 @@ function toNewEvents(events: readonly DomainEvent[], context: CommandContext): N
 
 function schemaVersionOf(type: string): number {
   return CURRENT_SCHEMA_VERSIONS[type] ?? 1;
+}
+
+/**
+ * The request a command id is bound to: the user, the method, the path with its query, and the
+ * body with keys sorted (the same facts in another order are the same request). A hash, so the
+ * metadata does not repeat the personal data of the body.
+ */
+export function requestFingerprint(request: { readonly username: string; readonly method: string; readonly url: string; readonly body: unknown }): string {
+  return createHash('sha256').update(canonicalJson([request.username, request.method, request.url, request.body ?? null])).digest('base64url');
 }

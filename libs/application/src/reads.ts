@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { StoredEvent } from '#event-store';
-import { Admissions, AnnualCapLedger, Cards, Claims, Payouts, upcast } from '#domain';
+import { Admissions, AnnualCapLedger, Cards, Claims, Payouts, upcast, UserAccounts } from '#domain';
 import { admissionAggregate } from './admissions/admission-commands.js';
 import { beneficiaryAggregate, beneficiaryStreamId } from './beneficiaries/beneficiary-commands.js';
 import { cardAggregate } from './cards/card-commands.js';
@@ -69,6 +69,11 @@ export class AggregateReader {
 
   payout(payoutId: string) {
     return this.view(Payouts.payoutStreamId(payoutId), payoutAggregate, `payout ${payoutId}`);
+  }
+
+  /** An account and who did what to it: registered, confirmed, roles, passwords, disabling. */
+  userAccount(username: string) {
+    return this.view(UserAccounts.userStreamId(username), { evolve: UserAccounts.evolve, initial: UserAccounts.initialUserAccount }, `user ${username}`);
   }
 
   /** The annual ledger of one regime and year; an untouched year reads as nothing used. */

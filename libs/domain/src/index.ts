@@ -1,3 +1,4 @@
+export { canonicalJson } from './canonical-json.js';
 export * from './policy/entitlement.js';
 export { InvalidPolicyVersion, isCalendarDate, parsePolicyVersion } from './policy/parse-policy-version.js';
 export * from './policy/policy-version.js';
@@ -18,3 +19,4 @@ export * as AnnualBudgets from './budgets/annual-budget.js';
 export * as AdministrativeUnits from './administrative-units/administrative-units.js';
 export * as Reorganizations from './reorganizations/reorganization-plan.js';
 export * as ServiceIndex from './service-index/service-index.js';
+export * as UserAccounts from './users/user-account.js';

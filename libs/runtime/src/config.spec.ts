@@ -38,6 +38,13 @@ describe('loadConfig', () => {
     );
   });
 
+  it('reads the previous token keys of a rotation, each as long as a key, and only beside the current one', () => {
+    const key = (name: string) => `${name}-key-of-at-least-thirty-two-characters`;
+    expect(loadConfig({ AUTH_TOKEN_SECRET: key('new'), AUTH_TOKEN_PREVIOUS_SECRETS: `${key('old')}, ${key('older')}` }).auth.previousTokenSecrets).toEqual([key('old'), key('older')]);
+    expect(() => loadConfig({ AUTH_TOKEN_SECRET: key('new'), AUTH_TOKEN_PREVIOUS_SECRETS: 'short' })).toThrow(expect.objectContaining({ problems: [expect.stringContaining('AUTH_TOKEN_PREVIOUS_SECRETS')] }));
+    expect(() => loadConfig({ AUTH_TOKEN_PREVIOUS_SECRETS: key('old') })).toThrow(expect.objectContaining({ problems: ['AUTH_TOKEN_PREVIOUS_SECRETS needs AUTH_TOKEN_SECRET, the key that replaced them'] }));
+  });
+
   it('reads a PostgreSQL server, an EventStoreDB cluster and a worker set-up', () => {
     const config = loadConfig({
       PORT: '8080',

@@ -39,6 +39,8 @@ export interface AuthConfig {
   readonly adminPassword?: string;
   /** Key that signs access tokens; absent: a random key per process (tokens end with the process). */
   readonly tokenSecret?: string;
+  /** Keys that signed tokens before `tokenSecret` replaced them: still accepted until those tokens expire. */
+  readonly previousTokenSecrets?: readonly string[];
   readonly tokenTtlMinutes: number;
 }
 
@@ -103,6 +105,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const eventStoreUrl = url('EVENTSTORE_URL', ['esdb', 'esdb+discover', 'kurrentdb', 'kurrentdb+discover']);
   if (eventStoreKind === 'eventstoredb' && !eventStoreUrl) problems.push('EVENT_STORE=eventstoredb needs EVENTSTORE_URL (e.g. esdb://node1:2113,node2:2113,node3:2113?tls=false)');
 
+  const previousTokenSecrets = (env.AUTH_TOKEN_PREVIOUS_SECRETS ?? '').split(',').map((secret) => secret.trim()).filter((secret) => secret !== '');
+  if (previousTokenSecrets.some((secret) => secret.length < 32)) problems.push('AUTH_TOKEN_PREVIOUS_SECRETS must list keys of at least 32 characters, separated by commas');
+  if (previousTokenSecrets.length > 0 && !env.AUTH_TOKEN_SECRET) problems.push('AUTH_TOKEN_PREVIOUS_SECRETS needs AUTH_TOKEN_SECRET, the key that replaced them');
+
   const config: AppConfig = {
     port: integer('PORT', 3000, 0, 65535),
     host: address('HOST', '127.0.0.1'),
@@ -117,6 +123,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       adminUsername: env.ADMIN_USERNAME || 'admin',
       ...(env.ADMIN_PASSWORD ? { adminPassword: env.ADMIN_PASSWORD } : {}),
       ...(env.AUTH_TOKEN_SECRET ? { tokenSecret: env.AUTH_TOKEN_SECRET } : {}),
+      ...(previousTokenSecrets.length > 0 ? { previousTokenSecrets } : {}),
       tokenTtlMinutes: integer('AUTH_TOKEN_TTL_MINUTES', 480, 1, 10080),
     },
     imports: {

@@ -21,10 +21,12 @@ export interface Runtime {
    * lacks; with the PostgreSQL event store, the database fills what follows from the log alone.
    */
   readonly rebuild: RebuildSettings;
+  /** The time now: the system's, or a test's, so that time-based rules (sign-in lock-outs, token expiry) are tested without waiting. */
+  readonly clock: () => Date;
   close(): Promise<void>;
 }
 
-export async function openRuntime(config: AppConfig): Promise<Runtime> {
+export async function openRuntime(config: AppConfig, options: { readonly clock?: () => Date } = {}): Promise<Runtime> {
   const embedded = config.database.kind === 'embedded'
     ? await EmbeddedPostgres.start(config.database.dataDir, { maxConnections: 2 * config.databasePoolSize + 2 })
     : undefined;
@@ -47,6 +49,7 @@ export async function openRuntime(config: AppConfig): Promise<Runtime> {
       store,
       readModels,
       databaseDescription: config.database.kind === 'embedded' ? `embedded PGlite in ${config.database.dataDir}` : redact(config.database.url),
+      clock: options.clock ?? (() => new Date()),
       rebuild: { bulkWriter: embedded ? insertRows : copyRows, ...(config.eventStore.kind === 'eventstoredb' ? {} : { logTable: LOG_TABLE }) },
       async close() {
         await readModels.destroy();

@@ -17,6 +17,10 @@ const USERS_SCHEMA = [
     created_by text NOT NULL,
     created_at timestamptz NOT NULL DEFAULT now()
   )`,
+  // Raised by what must end the tokens already issued (a new password, disabling): a token names the version it was issued under.
+  `ALTER TABLE app_users ADD COLUMN credential_version integer NOT NULL DEFAULT 0`,
+  // Only an active account signs in: not one awaiting an administrator's confirmation, nor a disabled one.
+  `ALTER TABLE app_users ADD COLUMN status text NOT NULL DEFAULT 'active'`,
 ];
 
 /** Every component's migrations, run by the role that owns the schema. */

@@ -1,32 +1,34 @@
-import { Body, Controller, Get, HttpCode, Inject, Post, UnauthorizedException } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Ip, Post, UnauthorizedException } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
-import { ArrayMinSize, IsArray, IsIn, IsString, MinLength } from 'class-validator';
-import { type Role, ROLES, Users, type UserView } from '#application';
-import { Allowed, CurrentUser, Public } from '../http/authentication.js';
+import { IsString, MaxLength, MinLength } from 'class-validator';
+import { type CommandContext, UserAccounts, Users, type UserView } from '#application';
+import { Ctx, CurrentUser, Public } from '../http/authentication.js';
 import { TextField } from '../http/fields.js';
 
 class SignIn {
   @TextField('User name', 'admin') username!: string;
-  @ApiProperty({ example: 'a long secret' }) @IsString() password!: string;
+  @ApiProperty({ example: 'a long secret' }) @IsString() @MaxLength(500) password!: string;
 }
 
-class NewUser {
-  @TextField('User name: lower-case letters, digits, dots, dashes', 'nguyen.van.a') username!: string;
-  @TextField('Full name', 'Nguyễn Văn A') fullName!: string;
-  @ApiProperty({ enum: ROLES, isArray: true, description: 'One or more roles' }) @IsArray() @ArrayMinSize(1) @IsIn(ROLES, { each: true }) roles!: Role[];
-  @ApiProperty({ description: 'At least 12 characters', example: 'correct horse battery' }) @IsString() @MinLength(12) password!: string;
+class PasswordChange {
+  @ApiProperty({ description: 'The password now', example: 'correct horse battery' }) @IsString() @MaxLength(500) currentPassword!: string;
+  @ApiProperty({ description: 'At least 12 characters', example: 'another long secret' }) @IsString() @MinLength(12) @MaxLength(500) newPassword!: string;
 }
 
 @ApiTags('users')
 @Controller()
 export class AuthController {
-  constructor(@Inject(Users) private readonly users: Users) {}
+  constructor(
+    @Inject(Users) private readonly users: Users,
+    @Inject(UserAccounts) private readonly accounts: UserAccounts,
+  ) {}
 
+  /** Throttled per user name and per client address: 429 with Retry-After after repeated failures. */
   @Public()
   @Post('auth/token')
   @HttpCode(200)
-  async signIn(@Body() body: SignIn) {
-    const session = await this.users.signIn(body.username, body.password);
+  async signIn(@Body() body: SignIn, @Ip() address: string) {
+    const session = await this.users.signIn(body.username, body.password, address);
     if (!session) throw new UnauthorizedException('wrong user name or password');
     return session;
   }
@@ -37,17 +39,11 @@ export class AuthController {
     return user;
   }
 
+  /** One's own new password: the tokens issued before end, and the answer is a new session. */
   @ApiBearerAuth()
-  @Get('users')
-  @Allowed('listUsers')
-  list() {
-    return this.users.list();
-  }
-
-  @ApiBearerAuth()
-  @Post('users')
-  @Allowed('manageUsers')
-  register(@Body() body: NewUser, @CurrentUser() user: UserView) {
-    return this.users.register({ username: body.username, fullName: body.fullName, roles: body.roles }, body.password, user);
+  @Post('auth/password')
+  @HttpCode(200)
+  changePassword(@Body() body: PasswordChange, @Ip() address: string, @Ctx() context: CommandContext) {
+    return this.accounts.changeOwnPassword(body.currentPassword, body.newPassword, address, context);
   }
 }

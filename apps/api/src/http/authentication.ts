@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { applyDecorators, type CanActivate, createParamDecorator, type ExecutionContext, Inject, Injectable, SetMetadata, UnauthorizedException, BadRequestException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { type CommandContext, type Permission, PERMISSIONS, requireRole, Users, type UserView } from '#application';
+import { type CommandContext, type Permission, PERMISSIONS, requestFingerprint, requireRole, Users, type UserView } from '#application';
 import { ApiForbiddenResponse } from '@nestjs/swagger';
 
 const PUBLIC = 'public-route';
@@ -14,7 +14,7 @@ export const Public = () => SetMetadata(PUBLIC, true);
 export const Allowed = (permission: Permission) => applyDecorators(SetMetadata(ALLOWED, permission), ApiForbiddenResponse({ description: `Needs the role ${PERMISSIONS[permission].join(' or ')}` }));
 
 /** What the guard reads of an HTTP request (Express), and the user it attaches. */
-type AuthenticatedRequest = { method: string; url: string; headers: Record<string, string | string[] | undefined>; user?: UserView };
+type AuthenticatedRequest = { method: string; url: string; headers: Record<string, string | string[] | undefined>; body?: unknown; user?: UserView };
 
 @Injectable()
 export class AuthenticationGuard implements CanActivate {
@@ -46,7 +46,8 @@ const COMMAND_ID = /^[A-Za-z0-9._:-]{8,100}$/;
 
 /**
  * The signed-in actor and the command id of this request. A client that may retry sends a
- * `Command-Id` header (e.g. a UUID): the same id again has no second effect.
+ * `Command-Id` header (e.g. a UUID): the same id again, by the same user with the same request, has
+ * no second effect; with another user or request it is refused (`CommandIdReused`).
  */
 export const Ctx = createParamDecorator((_data: unknown, context: ExecutionContext): CommandContext => {
   const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
@@ -54,7 +55,8 @@ export const Ctx = createParamDecorator((_data: unknown, context: ExecutionConte
   if (header !== undefined && (typeof header !== 'string' || !COMMAND_ID.test(header))) {
     throw new BadRequestException({ message: 'Command-Id must be 8–100 letters, digits, dots, dashes, colons or underscores', fields: [{ field: 'Command-Id', message: 'malformed' }] });
   }
-  return { actor: { username: request.user!.username, roles: request.user!.roles }, commandId: header ?? randomUUID() };
+  const { username, roles } = request.user!;
+  return { actor: { username, roles }, commandId: header ?? randomUUID(), requestFingerprint: requestFingerprint({ username, method: request.method, url: request.url, body: request.body }) };
 });
 
 export const CurrentUser = createParamDecorator((_data: unknown, context: ExecutionContext): UserView => context.switchToHttp().getRequest<AuthenticatedRequest>().user!);

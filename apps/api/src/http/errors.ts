@@ -1,6 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import { type ArgumentsHost, BadRequestException, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger, type ValidationError } from '@nestjs/common';
-import { ImportLimitExceeded, NotFound, NotPermitted } from '#application';
+import { ImportLimitExceeded, NotFound, NotPermitted, SignInThrottled } from '#application';
 import { InvalidPolicyVersion, RuleViolated } from '#domain';
 import { isDatabaseUnavailable } from '#database';
 import { WrongExpectedRevision } from '#event-store';
@@ -70,6 +70,10 @@ export class ErrorsFilter implements ExceptionFilter {
     if (error instanceof ImportLimitExceeded) {
       const { rule, limit, max, message } = error;
       return void send(HttpStatus.UNPROCESSABLE_ENTITY, { error: 'Unprocessable Entity', rule, message, fields: [{ field: 'file', message }], limit, max });
+    }
+    if (error instanceof SignInThrottled) {
+      response.setHeader('Retry-After', String(error.retryAfterSeconds));
+      return void send(HttpStatus.TOO_MANY_REQUESTS, { error: 'Too Many Requests', rule: 'SignInThrottled', message: error.message, retryAfterSeconds: error.retryAfterSeconds });
     }
     if (error instanceof NotPermitted) return void send(HttpStatus.FORBIDDEN, { error: 'Forbidden', message: error.message });
     if (error instanceof NotFound) {

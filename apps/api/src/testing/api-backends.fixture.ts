@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
+import { UserAccounts } from '#application';
 import type { EventStore } from '#event-store';
 import { loadConfig, openRuntime, type Runtime } from '#runtime';
 import { freshPgliteFolder } from '../../../../test/support/pglite-template.js';
@@ -22,13 +23,15 @@ export const API_BACKENDS: Array<[string, () => Promise<{ env: NodeJS.ProcessEnv
 
 export interface RunningApi {
   readonly runtime: Runtime;
+  readonly app: INestApplication;
   readonly base: string;
   close(): Promise<void>;
 }
 
-export async function startApi(setup: () => Promise<{ env: NodeJS.ProcessEnv; cleanup: () => Promise<void> }>, env: NodeJS.ProcessEnv = {}): Promise<RunningApi> {
+/** `clock`: the time the API takes for now, for tests of time-based rules. */
+export async function startApi(setup: () => Promise<{ env: NodeJS.ProcessEnv; cleanup: () => Promise<void> }>, env: NodeJS.ProcessEnv = {}, clock?: () => Date): Promise<RunningApi> {
   const prepared = await setup();
-  const runtime = await openRuntime(loadConfig({ ...prepared.env, POLL_INTERVAL_MS: '20', ADMIN_PASSWORD, ...env }));
+  const runtime = await openRuntime(loadConfig({ ...prepared.env, POLL_INTERVAL_MS: '20', ADMIN_PASSWORD, ...env }), clock ? { clock } : {});
   let app: INestApplication | undefined;
   try {
     app = await createApiApp(runtime, ['error', 'warn']);
@@ -36,6 +39,7 @@ export async function startApi(setup: () => Promise<{ env: NodeJS.ProcessEnv; cl
     const running = app;
     return {
       runtime,
+      app: running,
       base: `http://127.0.0.1:${(running.getHttpServer().address() as AddressInfo).port}`,
       async close() {
         await running.close();
@@ -94,14 +98,24 @@ export async function signIn(base: string, username: string, password: string) {
   return client(base, reply.body.accessToken);
 }
 
-/** Registers each person with their roles (as the administrator) and signs them in. */
-export async function signInPeople<Key extends string>(base: string, people: Record<Key, readonly [string, readonly string[]]>): Promise<Record<Key | 'admin', ReturnType<typeof client>>> {
+/** What the server's operator does with the CLI (`users confirm`): confirms an administrator drafted by the only other one. */
+export function operatorConfirms(api: RunningApi, username: string): Promise<unknown> {
+  return api.app.get(UserAccounts).confirmByOperator(username);
+}
+
+/**
+ * Registers each person with their roles (as the administrator) and signs them in; an
+ * administrator among them is confirmed by the operator, there being no second administrator yet.
+ */
+export async function signInPeople<Key extends string>(api: RunningApi, people: Record<Key, readonly [string, readonly string[]]>): Promise<Record<Key | 'admin', ReturnType<typeof client>>> {
+  const { base } = api;
   const admin = await signIn(base, 'admin', ADMIN_PASSWORD);
   const clients = { admin } as Record<Key | 'admin', ReturnType<typeof client>>;
   for (const [key, [username, roles]] of Object.entries(people) as [Key, readonly [string, readonly string[]]][]) {
     const password = `${username}-password-1`;
     const created = await admin.post('/users', { username, fullName: username, roles, password });
     if (created.status !== 201) throw new Error(`cannot register ${username}: ${JSON.stringify(created.body)}`);
+    if (roles.includes('administrator')) await operatorConfirms(api, username);
     clients[key] = await signIn(base, username, password);
   }
   return clients;

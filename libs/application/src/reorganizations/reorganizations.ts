@@ -6,6 +6,7 @@ import { RUNTIME, type Runtime } from '#runtime';
 import { AdministrativeUnitsRegistry } from '../administrative-units/administrative-unit-commands.js';
 import { beneficiaryAggregate, beneficiaryStreamId } from '../beneficiaries/beneficiary-commands.js';
 import { type Actor, type CommandContext, EventSourcing, NotFound, requireRole } from '../event-sourcing.js';
+import { requireIndependentConfirmer } from '../users/user-accounts.js';
 import { PolicyVersions } from '../policies/policy-catalog.js';
 import { recomputeSources } from '../retroactivity/retroactive-policies.js';
 import { replayEach, type ReplayProgress } from '../retroactivity/replay.js';
@@ -155,6 +156,7 @@ export class ReorganizationPlans {
       planAggregate,
       async (current) => {
         if (current.status === 'none') throw new NotFound(`no reorganization plan ${planId}`);
+        if (current.status === 'drafted') await requireIndependentConfirmer(this.sourcing, context.actor.username, current.draftedBy);
         return Reorganizations.decide({ type: 'ConfirmReorganizationPlan', data: { by: context.actor.username } }, current);
       },
       context,

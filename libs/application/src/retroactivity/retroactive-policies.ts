@@ -7,6 +7,7 @@ import { ActOnAdmission } from '../admissions/admission-commands.js';
 import { AdjustClaim } from '../claims/claim-commands.js';
 import { beneficiaryStreamId } from '../beneficiaries/beneficiary-commands.js';
 import { type Actor, type CommandContext, EventSourcing, NotFound, requireRole } from '../event-sourcing.js';
+import { requireIndependentConfirmer } from '../users/user-accounts.js';
 import { draftStatusIn, policyCatalog, type PolicyDraftStatus, PolicyVersions } from '../policies/policy-catalog.js';
 import { replayEach, type ReplayProgress } from './replay.js';
 import { beneficiaryFrom, loadCapHoldings, previewRecomputation, type RecomputationPreview } from './stay-recomputation.js';
@@ -91,7 +92,11 @@ export class RetroactivePolicies {
     await this.sourcing.decideOn(
       PolicyCatalog.POLICY_CATALOG_STREAM,
       policyCatalog,
-      (current) => PolicyCatalog.decide({ type: 'ConfirmPolicyVersion', data: { versionId, by: context.actor.username, ...(version === undefined ? {} : { version }) } }, current),
+      async (current) => {
+        const draft = Object.hasOwn(current.drafts, versionId) ? current.drafts[versionId] : undefined;
+        if (draft && draft.confirmedBy === undefined) await requireIndependentConfirmer(this.sourcing, context.actor.username, draft.draftedBy);
+        return PolicyCatalog.decide({ type: 'ConfirmPolicyVersion', data: { versionId, by: context.actor.username, ...(version === undefined ? {} : { version }) } }, current);
+      },
       context,
     );
     return { versionId, ...(await this.recompute(versionId, context.actor, onProgress)) };

@@ -1,0 +1,98 @@
+import { applyDecorators, Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ArrayMinSize, IsArray, IsIn, IsString, MaxLength, MinLength } from 'class-validator';
+import { AggregateReader, type CommandContext, type Role, ROLES, UserAccounts, Users } from '#application';
+import { Allowed, Ctx } from '../http/authentication.js';
+import { TextField } from '../http/fields.js';
+
+const RolesField = () =>
+  applyDecorators(ApiProperty({ enum: ROLES, isArray: true, description: 'One or more roles; adding administrator needs another administrator to confirm' }), IsArray(), ArrayMinSize(1), IsIn(ROLES, { each: true }));
+
+class NewUser {
+  @TextField('User name: lower-case letters, digits, dots, dashes', 'nguyen.van.a') username!: string;
+  @TextField('Full name', 'Nguyễn Văn A') fullName!: string;
+  @RolesField() roles!: Role[];
+  @ApiProperty({ description: 'At least 12 characters', example: 'correct horse battery' }) @IsString() @MinLength(12) @MaxLength(500) password!: string;
+}
+
+class Roles {
+  @RolesField() roles!: Role[];
+}
+
+class NewPassword {
+  @ApiProperty({ description: 'At least 12 characters; the user signs in with it, and every token issued before ends', example: 'a temporary secret' }) @IsString() @MinLength(12) @MaxLength(500) password!: string;
+}
+
+class Disabling {
+  @TextField('Why the account is disabled (kept in the recorded fact)', 'left the office') reason!: string;
+}
+
+/**
+ * User accounts and their life cycle, each change a fact on the account's stream (`GET
+ * /users/{username}` shows them to administrators and auditors). An account holding the
+ * administrator role, or a grant of it, takes effect once another administrator confirms it.
+ */
+@ApiTags('users')
+@ApiBearerAuth()
+@Controller('users')
+export class UsersController {
+  constructor(
+    @Inject(Users) private readonly users: Users,
+    @Inject(UserAccounts) private readonly accounts: UserAccounts,
+    @Inject(AggregateReader) private readonly reader: AggregateReader,
+  ) {}
+
+  @Get()
+  @Allowed('listUsers')
+  list() {
+    return this.users.list();
+  }
+
+  @Get(':username')
+  @Allowed('listUsers')
+  show(@Param('username') username: string) {
+    return this.reader.userAccount(username);
+  }
+
+  /** 201 with `status: active`, or `awaiting-confirmation` for an administrator's account. */
+  @Post()
+  @Allowed('manageUsers')
+  register(@Body() body: NewUser, @Ctx() context: CommandContext) {
+    return this.accounts.register({ username: body.username, fullName: body.fullName, roles: body.roles }, body.password, context);
+  }
+
+  @Post(':username/confirmation')
+  @HttpCode(200)
+  @Allowed('manageUsers')
+  confirm(@Param('username') username: string, @Ctx() context: CommandContext) {
+    return this.accounts.confirm(username, context);
+  }
+
+  @Post(':username/roles')
+  @HttpCode(200)
+  @Allowed('manageUsers')
+  changeRoles(@Param('username') username: string, @Body() body: Roles, @Ctx() context: CommandContext) {
+    return this.accounts.changeRoles(username, body.roles, context);
+  }
+
+  @Post(':username/password')
+  @HttpCode(200)
+  @Allowed('manageUsers')
+  resetPassword(@Param('username') username: string, @Body() body: NewPassword, @Ctx() context: CommandContext) {
+    return this.accounts.resetPassword(username, body.password, context);
+  }
+
+  @Post(':username/disable')
+  @HttpCode(200)
+  @Allowed('manageUsers')
+  disable(@Param('username') username: string, @Body() body: Disabling, @Ctx() context: CommandContext) {
+    return this.accounts.disable(username, body.reason, context);
+  }
+
+  @Post(':username/enable')
+  @HttpCode(200)
+  @Allowed('manageUsers')
+  enable(@Param('username') username: string, @Ctx() context: CommandContext) {
+    return this.accounts.enable(username, context);
+  }
+}

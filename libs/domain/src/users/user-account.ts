@@ -1,0 +1,162 @@
+import { RuleViolated } from '../rule-violated.js';
+
+/**
+ * A user account and its life cycle, as facts an auditor can read: who registered whom with
+ * which roles, who confirmed an administrator, who changed roles, reset a password, disabled or
+ * enabled an account. Passwords themselves are not facts of the log (they are kept, hashed, where
+ * they can be replaced and erased); only that one was changed, and by whom.
+ *
+ * The administrator role is the one that confirms other people's retroactive changes, so one
+ * person must not be able to give it to a second account of their own: an account holding it, or
+ * a grant of it, is drafted by one administrator and confirmed by another (or by the operator of
+ * the server, for the first ones).
+ */
+export const ADMINISTRATOR = 'administrator';
+
+/** Names that stand for the system itself in the log (start-up, the operator's CLI), never for an account. */
+export const RESERVED_USERNAMES: readonly string[] = ['system', 'operator'];
+
+export type UserAccountEvent =
+  | { readonly type: 'UserRegistered'; readonly data: { readonly username: string; readonly fullName: string; readonly roles: readonly string[]; readonly by: string } }
+  /** An account holding the administrator role, which signs in once another administrator confirms it. */
+  | { readonly type: 'AdministratorAccountDrafted'; readonly data: { readonly username: string; readonly fullName: string; readonly roles: readonly string[]; readonly by: string } }
+  /** Roles adding the administrator role to an account, in force once another administrator confirms them. */
+  | { readonly type: 'AdministratorRoleGrantDrafted'; readonly data: { readonly roles: readonly string[]; readonly by: string } }
+  | { readonly type: 'AdministratorRoleConfirmed'; readonly data: { readonly by: string } }
+  | { readonly type: 'RolesChanged'; readonly data: { readonly roles: readonly string[]; readonly by: string } }
+  | { readonly type: 'PasswordChanged'; readonly data: { readonly by: string } }
+  | { readonly type: 'PasswordReset'; readonly data: { readonly by: string } }
+  | { readonly type: 'UserDisabled'; readonly data: { readonly by: string; readonly reason: string } }
+  | { readonly type: 'UserEnabled'; readonly data: { readonly by: string } };
+
+/** `operator`: the command comes from the server's start-up or its operator, not from a signed-in user. */
+export type UserAccountCommand =
+  | { readonly type: 'RegisterUser'; readonly data: { readonly username: string; readonly fullName: string; readonly roles: readonly string[]; readonly by: string; readonly operator: boolean } }
+  | { readonly type: 'ConfirmAdministratorRole'; readonly data: { readonly by: string } }
+  | { readonly type: 'ChangeRoles'; readonly data: { readonly roles: readonly string[]; readonly by: string } }
+  | { readonly type: 'ChangeOwnPassword'; readonly data: { readonly by: string } }
+  | { readonly type: 'ResetPassword'; readonly data: { readonly by: string; readonly operator: boolean } }
+  | { readonly type: 'DisableUser'; readonly data: { readonly by: string; readonly reason: string } }
+  | { readonly type: 'EnableUser'; readonly data: { readonly by: string } };
+
+export type UserAccount =
+  | { readonly status: 'none' }
+  | {
+      /** `awaiting-confirmation`: an administrator's account not yet confirmed, which cannot sign in. */
+      readonly status: 'awaiting-confirmation' | 'active' | 'disabled';
+      readonly username: string;
+      readonly fullName: string;
+      /** The roles in force (none while the account awaits confirmation). */
+      readonly roles: readonly string[];
+      readonly createdBy: string;
+      /** Who confirmed the administrator role (another administrator, or the operator). */
+      readonly confirmedBy?: string;
+      /** Roles drafted with the administrator role, awaiting confirmation, and who drafted them. */
+      readonly awaiting?: { readonly roles: readonly string[]; readonly by: string };
+      /** Raised by each new password and each disabling: tokens issued under an older version no longer hold. */
+      readonly credentialVersion: number;
+    };
+
+export const initialUserAccount: UserAccount = { status: 'none' };
+
+export type UserAccountRule = 'UsernameTaken' | 'NoSuchUser' | 'ApprovingOwnRequest' | 'ConfirmerNotIndependent' | 'OwnAccount' | 'AwaitingConfirmation' | 'AdministratorResetByOperator' | 'InvalidInput';
+
+export function userStreamId(username: string): string {
+  return `user-${username}`;
+}
+
+const refused = (rule: UserAccountRule, message: string, field?: string) => new RuleViolated<UserAccountRule>(rule, message, field);
+
+export function evolve(state: UserAccount, event: UserAccountEvent): UserAccount {
+  switch (event.type) {
+    case 'UserRegistered':
+      return { status: 'active', username: event.data.username, fullName: event.data.fullName, roles: event.data.roles, createdBy: event.data.by, credentialVersion: 0 };
+    case 'AdministratorAccountDrafted':
+      return { status: 'awaiting-confirmation', username: event.data.username, fullName: event.data.fullName, roles: [], createdBy: event.data.by, awaiting: { roles: event.data.roles, by: event.data.by }, credentialVersion: 0 };
+  }
+  if (state.status === 'none') return state;
+  switch (event.type) {
+    case 'AdministratorRoleGrantDrafted':
+      return { ...state, awaiting: { roles: event.data.roles, by: event.data.by } };
+    case 'AdministratorRoleConfirmed': {
+      const { awaiting, ...rest } = state;
+      return { ...rest, status: state.status === 'awaiting-confirmation' ? 'active' : state.status, roles: awaiting?.roles ?? state.roles, confirmedBy: event.data.by };
+    }
+    case 'RolesChanged': {
+      // A change of roles decided since withdraws a grant still awaiting confirmation.
+      const { awaiting: _withdrawn, ...rest } = state;
+      return { ...rest, roles: event.data.roles };
+    }
+    case 'PasswordChanged':
+    case 'PasswordReset':
+      return { ...state, credentialVersion: state.credentialVersion + 1 };
+    case 'UserDisabled':
+      return { ...state, status: 'disabled', credentialVersion: state.credentialVersion + 1 };
+    case 'UserEnabled':
+      return { ...state, status: 'active' };
+  }
+}
+
+const holdsAdministrator = (roles: readonly string[]) => roles.includes(ADMINISTRATOR);
+const sameRoles = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((role) => b.includes(role));
+
+export function decide(command: UserAccountCommand, state: UserAccount): UserAccountEvent[] {
+  if (command.type === 'RegisterUser') {
+    const { username, fullName, roles, by, operator } = command.data;
+    if (RESERVED_USERNAMES.includes(username)) throw refused('InvalidInput', `${username} names the system in the log and cannot be an account`, 'username');
+    if (roles.length === 0) throw refused('InvalidInput', 'an account needs at least one role', 'roles');
+    if (state.status !== 'none') throw refused('UsernameTaken', `user ${username} already exists`, 'username');
+    const data = { username, fullName, roles: [...roles], by };
+    return [holdsAdministrator(roles) && !operator ? { type: 'AdministratorAccountDrafted', data } : { type: 'UserRegistered', data }];
+  }
+  if (state.status === 'none') throw refused('NoSuchUser', 'no such user');
+  const { by } = command.data;
+  switch (command.type) {
+    case 'ConfirmAdministratorRole': {
+      if (!state.awaiting) return [];
+      if (by === state.awaiting.by) throw refused('ApprovingOwnRequest', `${by} drafted the administrator role of ${state.username} and cannot also confirm it`);
+      if (by === state.username) throw refused('ApprovingOwnRequest', `${by} cannot confirm their own administrator role`);
+      return [{ type: 'AdministratorRoleConfirmed', data: { by } }];
+    }
+    case 'ChangeRoles': {
+      const { roles } = command.data;
+      if (by === state.username) throw refused('OwnAccount', 'nobody changes their own roles: ask another administrator', 'roles');
+      if (state.status === 'awaiting-confirmation') throw refused('AwaitingConfirmation', `${state.username} awaits the confirmation of their account`);
+      if (roles.length === 0) throw refused('InvalidInput', 'an account needs at least one role (disable it instead)', 'roles');
+      if (sameRoles(roles, state.awaiting?.roles ?? state.roles)) return [];
+      const adds = holdsAdministrator(roles) && !holdsAdministrator(state.roles);
+      return [adds ? { type: 'AdministratorRoleGrantDrafted', data: { roles: [...roles], by } } : { type: 'RolesChanged', data: { roles: [...roles], by } }];
+    }
+    case 'ChangeOwnPassword':
+      if (state.status !== 'active') throw refused('AwaitingConfirmation', `${state.username} cannot sign in`);
+      return [{ type: 'PasswordChanged', data: { by } }];
+    case 'ResetPassword':
+      if (by === state.username) throw refused('OwnAccount', 'change your own password with your current one (POST /auth/password)');
+      // Whoever sets an administrator's password can sign in as them and be the second administrator themselves.
+      if (holdsAdministrator([...state.roles, ...(state.awaiting?.roles ?? [])]) && !command.data.operator) {
+        throw refused('AdministratorResetByOperator', `${state.username} is an administrator: their password is reset by the operator of the server (npm run cli -- users reset-password)`);
+      }
+      return [{ type: 'PasswordReset', data: { by } }];
+    case 'DisableUser':
+      if (by === state.username) throw refused('OwnAccount', 'nobody disables their own account');
+      if (state.status === 'awaiting-confirmation') throw refused('AwaitingConfirmation', `${state.username} awaits the confirmation of their account and cannot sign in anyway`);
+      return state.status === 'disabled' ? [] : [{ type: 'UserDisabled', data: { by, reason: command.data.reason } }];
+    case 'EnableUser':
+      if (by === state.username) throw refused('OwnAccount', 'nobody enables their own account');
+      return state.status === 'disabled' ? [{ type: 'UserEnabled', data: { by } }] : [];
+  }
+}
+
+/**
+ * The second pair of eyes on what `drafter` drafted must be another person's: not the drafter,
+ * and neither account created by the other unless another administrator (or the operator) has
+ * confirmed it since; otherwise one person could confirm their own drafts with an account they made.
+ */
+export function requireIndependentConfirmer(confirmer: UserAccount, drafter: UserAccount): void {
+  if (confirmer.status === 'none' || drafter.status === 'none') return;
+  if (confirmer.username === drafter.username) throw refused('ApprovingOwnRequest', `${confirmer.username} drafted this and cannot also confirm it`);
+  const madeBy = (account: typeof confirmer, creator: typeof confirmer) => account.createdBy === creator.username && account.confirmedBy === undefined;
+  if (madeBy(drafter, confirmer) || madeBy(confirmer, drafter)) {
+    throw refused('ConfirmerNotIndependent', `${confirmer.username} and ${drafter.username}: one registered the other, which no other administrator has confirmed since; another administrator must confirm`);
+  }
+}
