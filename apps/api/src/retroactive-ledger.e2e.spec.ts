@@ -119,6 +119,21 @@ describe.each(API_BACKENDS)('retroactive changes through the API over %s', (_nam
     }
   }, 240_000);
 
+  it('shows both administrators, before it is confirmed, what a retroactive version no longer covers', async () => {
+    const api = await startApi(setup);
+    try {
+      const as = await signInPeople(api, PEOPLE);
+      const forgetful = policyVersionFrom('lang-son/meals-forgotten-2025', '2025-07-01', { visit: {}, mealRate: 190_000 });
+      const meals = forgetful.regimes.find((regime) => regime.id === 'b')!;
+      delete (meals.rule.rateByGroup as Record<string, number>)['3'];
+      await ok(as.admin.post('/policy-versions/drafts', forgetful), 201);
+      const preview = await ok(as.secondAdmin.get(`/policy-versions/drafts/${encodeURIComponent(forgetful.id)}/preview`));
+      expect(preview.coverageWithdrawn).toEqual([{ regimeId: 'b', groups: [3] }]);
+    } finally {
+      await api.close();
+    }
+  }, 60_000);
+
   describe('recoveries as receivables', () => {
     let api: RunningApi;
     let as: People;

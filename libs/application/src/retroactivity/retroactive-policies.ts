@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { Admissions, Claims, ownEntry, parsePolicyVersion, PolicyCatalog, type PolicyVersion, policyInForce } from '#domain';
+import { Admissions, Claims, coverageWithdrawn, ownEntry, parsePolicyVersion, PolicyCatalog, type PolicyVersion, policyInForce } from '#domain';
 import { type ClaimRecord, claimsServedFrom, readModelPosition, registerEntries, type StayRecord, staysDischargedFrom } from '#read-models';
 import { RUNTIME, type Runtime } from '#runtime';
 import { ActOnAdmission } from '../admissions/admission-commands.js';
@@ -19,6 +19,8 @@ export interface PolicyPreview extends RecomputationPreview {
   readonly published: boolean;
   /** The read models' log position the preview was computed at. */
   readonly position: string;
+  /** Regimes and groups the version in force covers and this one no longer does (see `coverageWithdrawn`). */
+  readonly coverageWithdrawn: readonly { readonly regimeId: string; readonly groups: readonly number[] }[];
 }
 
 export interface RecomputationOutcome {
@@ -72,7 +74,8 @@ export class RetroactivePolicies {
     };
     const holdings = await loadCapHoldings(this.runtime.pool, claims);
     const recomputation = previewRecomputation(stays, claims, beneficiaryOf, (date) => policyInForce(versions, date), { kind: 'policy-version', id: candidate.id }, holdings);
-    return { versionId: candidate.id, effectiveFrom: candidate.effectiveFrom, published, position, ...recomputation };
+    const replaced = policyInForce(publishedVersions.filter((version) => version.id !== candidate.id), candidate.effectiveFrom);
+    return { versionId: candidate.id, effectiveFrom: candidate.effectiveFrom, published, position, coverageWithdrawn: replaced ? coverageWithdrawn(replaced, candidate) : [], ...recomputation };
   }
 
   /** The stays and approved claims a version's period can alter. */

@@ -46,6 +46,23 @@ describe('parsePolicyVersion', () => {
     }
   });
 
+  it('refuses a rule whose two tables by group do not cover the same groups', () => {
+    const version = catalog() as { regimes: { id: string; rule: Record<string, unknown> }[] };
+    const fees = version.regimes.find((r) => r.id === 'd')!;
+    fees.rule = { ...fees.rule, ceilingByGroup: { ...(fees.rule.ceilingByGroup as object), 3: undefined } };
+    const checks = version.regimes.find((r) => r.id === 'h.fixed')!;
+    checks.rule = { ...checks.rule, timesPerYearByGroup: { 3: 1, 4: 1, 5: 1 } };
+    const parsed = JSON.parse(JSON.stringify(version));
+    expect(() => parsePolicyVersion(parsed)).toThrow(
+      expect.objectContaining({
+        problems: expect.arrayContaining([
+          'regimes[3].rule.ceilingByGroup.3 is missing: the rule\'s other table covers group 3',
+          'regimes[9].rule.amountByGroup.5 is missing: the rule\'s other table covers group 5',
+        ]),
+      }),
+    );
+  });
+
   it('refuses a period that ends before it begins, and input that is not an object', () => {
     const version = { ...(catalog() as object), effectiveFrom: '2025-07-01', effectiveTo: '2025-06-30' };
     expect(() => parsePolicyVersion(version)).toThrow('effectiveTo must not be before effectiveFrom');

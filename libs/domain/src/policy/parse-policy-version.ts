@@ -52,6 +52,16 @@ export function parsePolicyVersion(input: unknown): PolicyVersion {
     }
     return result;
   };
+  /**
+   * A rule with two tables by group covers a group only with both: a group in one table and not the
+   * other is a gap that would pay it nothing (or without its ceiling), never what was meant.
+   */
+  const sameGroups = (path: string, tables: Record<string, Record<number, number>>): void => {
+    const named = [...new Set(Object.values(tables).flatMap((table) => Object.keys(table)))];
+    for (const [name, table] of Object.entries(tables)) {
+      for (const group of named.filter((group) => !(group in table))) problems.push(`${path}.${name}.${group} is missing: the rule's other table covers group ${group}`);
+    }
+  };
   const flag = (value: unknown, path: string): boolean => {
     if (typeof value !== 'boolean') problems.push(`${path} must be true or false`);
     return value as boolean;
@@ -76,23 +86,22 @@ export function parsePolicyVersion(input: unknown): PolicyVersion {
         return { kind: value.kind, ceilingByGroup: byGroup(value.ceilingByGroup, `${path}.ceilingByGroup`) };
       case 'actual-cost-up-to-annual-cap':
         return { kind: value.kind, annualCapByGroup: byGroup(value.annualCapByGroup, `${path}.annualCapByGroup`) };
-      case 'share-of-out-of-pocket':
-        return {
-          kind: value.kind,
-          shareBasisPointsByGroup: byGroup(value.shareBasisPointsByGroup, `${path}.shareBasisPointsByGroup`, (v, p) => {
-            if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 10000) problems.push(`${p} must be basis points from 0 to 10000`);
-          }),
-          ceilingByGroup: byGroup(value.ceilingByGroup, `${path}.ceilingByGroup`),
-        };
-      case 'limited-per-year':
-        return {
-          kind: value.kind,
-          timesPerYearByGroup: byGroup(value.timesPerYearByGroup, `${path}.timesPerYearByGroup`, (v, p) => {
-            if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) problems.push(`${p} must be a whole number of times, at least 1`);
-          }),
-          amountByGroup: byGroup(value.amountByGroup, `${path}.amountByGroup`),
-          actualCost: flag(value.actualCost, `${path}.actualCost`),
-        };
+      case 'share-of-out-of-pocket': {
+        const shareBasisPointsByGroup = byGroup(value.shareBasisPointsByGroup, `${path}.shareBasisPointsByGroup`, (v, p) => {
+          if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 10000) problems.push(`${p} must be basis points from 0 to 10000`);
+        });
+        const ceilingByGroup = byGroup(value.ceilingByGroup, `${path}.ceilingByGroup`);
+        sameGroups(path, { shareBasisPointsByGroup, ceilingByGroup });
+        return { kind: value.kind, shareBasisPointsByGroup, ceilingByGroup };
+      }
+      case 'limited-per-year': {
+        const timesPerYearByGroup = byGroup(value.timesPerYearByGroup, `${path}.timesPerYearByGroup`, (v, p) => {
+          if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) problems.push(`${p} must be a whole number of times, at least 1`);
+        });
+        const amountByGroup = byGroup(value.amountByGroup, `${path}.amountByGroup`);
+        sameGroups(path, { timesPerYearByGroup, amountByGroup });
+        return { kind: value.kind, timesPerYearByGroup, amountByGroup, actualCost: flag(value.actualCost, `${path}.actualCost`) };
+      }
       case 'staff-allowance': {
         const roles = isRecord(value.amountByRole) ? value.amountByRole : {};
         if (Object.keys(roles).length === 0) problems.push(`${path}.amountByRole must map staff roles to amounts`);

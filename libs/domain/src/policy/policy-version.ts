@@ -66,3 +66,26 @@ export interface PolicyVersion {
   readonly note?: string;
   readonly regimes: readonly RegimeDefinition[];
 }
+
+/** The groups each rule covers, by regime id: a group absent from every table of a rule is not covered by it. */
+function coveredGroups(version: PolicyVersion): Map<string, Set<number>> {
+  return new Map(
+    version.regimes.map((regime) => {
+      const tables = Object.entries(regime.rule).filter(([key]) => key.endsWith('ByGroup')).map(([, table]) => table as AmountByGroup);
+      return [regime.id, new Set(tables.flatMap((table) => Object.keys(table).map(Number)))];
+    }),
+  );
+}
+
+/**
+ * What a version stops covering that the one it follows covered: regimes dropped, or groups gone
+ * from a regime. A table that forgets a group pays that group nothing from then on, which is
+ * rarely what a new resolution means: the preview shows it to both administrators before it is confirmed.
+ */
+export function coverageWithdrawn(previous: PolicyVersion, next: PolicyVersion): { readonly regimeId: string; readonly groups: readonly number[] }[] {
+  const before = coveredGroups(previous);
+  const after = coveredGroups(next);
+  return [...before]
+    .map(([regimeId, groups]) => ({ regimeId, groups: [...groups].filter((group) => !after.get(regimeId)?.has(group)).sort() }))
+    .filter((withdrawn) => withdrawn.groups.length > 0);
+}
