@@ -154,7 +154,8 @@ export class ActOnAdmissionHandler implements ICommandHandler<ActOnAdmission> {
         payoutId: part.payoutId,
       })),
     ];
-    for (const allowance of allowances) {
+    // Nothing owed is nothing to pay: a group the policy gives 0 VND (a visit allowance set to 0) has no payout.
+    for (const allowance of allowances.filter((allowance) => allowance.amount > 0)) {
       await this.payouts.schedule({ ...allowance, source, beneficiaryId: admission.beneficiaryId, payee: admission.beneficiaryId }, context);
     }
   }
