@@ -386,3 +386,97 @@ describe('payments read model: retroactive changes confirmed in either order', (
     }
   });
 });
+
+describe('payments read model: a stay across New Year', () => {
+  let harness: Awaited<ReturnType<typeof projectionHarness>>;
+  const raised = 'lang-son/meals-2025';
+  const segment = (from: string, to: string, days: number, rate = 190_000, policyVersionId = policy) => ({ from, to, days, group: 3, rate, amount: days * rate, policyVersionId, clause: clause('b') });
+  const paid = (payoutId: string, paidOn: string): FactSpec => ({ streamId: `payout-${payoutId}`, type: 'PayoutPaid', actor: 'finance-1', data: { reference: `UNC-${payoutId}`, paidOn, by: 'finance-1' } });
+
+  beforeAll(async () => {
+    harness = await projectionHarness(payments);
+    // 2025-12-29 to 2026-01-02: the visit and three meal days in 2025, two meal days in 2026, each year's meals paid apart.
+    await harness.apply([
+      beneficiary('b-1', 'Huyện Cao Lộc'),
+      { streamId: 'admission-s9', type: 'AdmissionRecorded', data: { admissionId: 's9', beneficiaryId: 'b-1', cardNumber: 'LS-1', facility: 'BVĐK', admittedOn: '2025-12-29', recordedBy: 'clerk-1' } },
+      { streamId: 'admission-s9', type: 'DischargeRecorded', data: { dischargedOn: '2026-01-02', recordedBy: 'clerk-1' } },
+      { streamId: 'admission-s9', type: 'VisitAllowanceEntitled', data: { serviceDate: '2025-12-29', group: 3, amount: 700_000, policyVersionId: policy, clause: clause('a') } },
+      { streamId: 'admission-s9', type: 'MealAllowanceEntitled', data: { amount: 950_000, days: 5, segments: [segment('2025-12-29', '2025-12-31', 3), segment('2026-01-01', '2026-01-02', 2)], byYear: true } },
+      { streamId: 'admission-s9', type: 'AdmissionAllowancesApproved', actor: 'approver-1', data: { by: 'approver-1', visit: 700_000, meals: 950_000 } },
+      scheduled('admission-s9-a', { kind: 'admission', id: 's9' }, 'a', 700_000, '2025-12-29'),
+      scheduled('admission-s9-b-2025', { kind: 'admission', id: 's9' }, 'b', 570_000, '2025-12-31'),
+      scheduled('admission-s9-b', { kind: 'admission', id: 's9' }, 'b', 380_000, '2026-01-02'),
+      paid('admission-s9-a', '2026-01-10'),
+      paid('admission-s9-b-2025', '2026-01-10'),
+      paid('admission-s9-b', '2026-01-10'),
+    ]);
+    // A version raising 2025's meals to 200,000 a day corrects the 2025 part only.
+    await harness.apply([
+      {
+        streamId: 'admission-s9',
+        type: 'AdjustmentEntitled',
+        actor: 'admin-2',
+        data: {
+          adjustmentId: 's9-b-1',
+          regimeId: 'b',
+          cause: { kind: 'policy-version', id: raised },
+          corrects: { admissionId: 's9', regimeId: 'b', payoutId: 'admission-s9-b-2025' },
+          serviceDate: '2025-12-31',
+          previous: { amount: 570_000, group: 3, policyVersionId: policy },
+          next: { amount: 600_000, group: 3, policyVersionId: raised, clause: clause('b'), days: 3, segments: [segment('2025-12-29', '2025-12-31', 3, 200_000, raised)] },
+          difference: 30_000,
+          recordedBy: 'admin-2',
+        },
+      },
+      { streamId: 'admission-s9', type: 'AdjustmentsApproved', actor: 'approver-2', data: { adjustmentIds: ['s9-b-1'], by: 'approver-2' } },
+      scheduled('adjustment-s9-b-1', { kind: 'adjustment', id: 's9-b-1' }, 'b', 30_000, '2025-12-31'),
+      paid('adjustment-s9-b-1', '2026-02-01'),
+    ]);
+  }, 60_000);
+  afterAll(() => harness.close());
+
+  it('keeps each year’s meals in that year’s balance: entitled, approved, adjusted and paid', async () => {
+    const balances = async (year: number) => (await balancesOf(harness.pool, 'b-1', year)).map((b) => [b.regimeId, b.entitled, b.approved, b.paid, b.adjusted]);
+    expect(await balances(2025)).toEqual([
+      ['a', 700_000, 700_000, 700_000, 0],
+      ['b', 600_000, 600_000, 600_000, 30_000],
+    ]);
+    expect(await balances(2026)).toEqual([['b', 380_000, 380_000, 380_000, 0]]);
+  });
+
+  it('spends each year’s meals in that year’s budget', async () => {
+    const spent = async (year: number) => (await annualBudget(harness.pool, year)).spending.map((s) => [s.regimeCode, s.group, s.paid]);
+    expect(await spent(2025)).toEqual([
+      ['a', 3, 700_000],
+      ['b', 3, 600_000],
+    ]);
+    expect(await spent(2026)).toEqual([['b', 3, 380_000]]);
+  });
+
+  it('counts each year’s meal days, and the visit in the year of admission, in the year-end tallies', async () => {
+    expect(await harness.rows('SELECT year, regime_code, group_number, payouts, people, units, amount::int FROM $schema.paid_by_group ORDER BY 1, 2, 3')).toEqual([
+      { year: 2025, regime_code: 'a', group_number: 3, payouts: 1, people: 1, units: 1, amount: 700_000 },
+      { year: 2025, regime_code: 'b', group_number: 3, payouts: 1, people: 1, units: 3, amount: 600_000 },
+      { year: 2026, regime_code: 'b', group_number: 3, payouts: 1, people: 1, units: 2, amount: 380_000 },
+    ]);
+    expect(await harness.rows("SELECT payout_id, line_id, year, units, basis::int FROM $schema.payouts WHERE regime_code = 'b' ORDER BY 1")).toEqual([
+      { payout_id: 'adjustment-s9-b-1', line_id: 'admission-s9-b-2025', year: 2025, units: 0, basis: 200_000 },
+      { payout_id: 'admission-s9-b', line_id: 'admission-s9-b', year: 2026, units: 2, basis: 190_000 },
+      { payout_id: 'admission-s9-b-2025', line_id: 'admission-s9-b-2025', year: 2025, units: 3, basis: 190_000 },
+    ]);
+  });
+
+  it('keeps a stay whose meals were entitled before they were counted by year whole in the discharge year', async () => {
+    await harness.apply([
+      beneficiary('b-2', 'Huyện Cao Lộc'),
+      { streamId: 'admission-s8', type: 'AdmissionRecorded', data: { admissionId: 's8', beneficiaryId: 'b-2', facility: 'BVĐK', admittedOn: '2024-12-30', recordedBy: 'clerk-1' } },
+      { streamId: 'admission-s8', type: 'DischargeRecorded', data: { dischargedOn: '2025-01-01', recordedBy: 'clerk-1' } },
+      { streamId: 'admission-s8', type: 'MealAllowanceEntitled', data: { amount: 570_000, days: 3, segments: [segment('2024-12-30', '2025-01-01', 3)] } },
+      { streamId: 'admission-s8', type: 'AdmissionAllowancesApproved', actor: 'approver-1', data: { by: 'approver-1', visit: 0, meals: 570_000 } },
+      scheduled('admission-s8-b', { kind: 'admission', id: 's8' }, 'b', 570_000, '2025-01-01', { beneficiaryId: 'b-2', payee: 'b-2' }),
+    ]);
+    expect((await balancesOf(harness.pool, 'b-2', 2025)).map((b) => [b.regimeId, b.entitled, b.approved])).toEqual([['b', 570_000, 570_000]]);
+    expect(await balancesOf(harness.pool, 'b-2', 2024)).toEqual([]);
+    expect(await harness.rows("SELECT year, units FROM $schema.payouts WHERE payout_id = 'admission-s8-b'")).toEqual([{ year: 2025, units: 3 }]);
+  });
+});

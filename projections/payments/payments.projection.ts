@@ -1,4 +1,5 @@
 import type { ClientBase } from 'pg';
+import { Admissions } from '#domain';
 import type { StoredEvent } from '#event-store';
 import { ident, type LogTable, type Projection, type ProjectionTables, RECORDED_AT_MS } from '#projections';
 import { idOf, periodsFromLog, yearOf } from '../registers/registers.projection.js';
@@ -140,7 +141,7 @@ type SourceRow = {
   regime_id: string | null;
   /** The stay's current entitlements, as the admission stream holds them, so that a recomputation can be previewed from here. */
   visit: { year: number; serviceDate: string; group: number; amount: number; policyVersionId: string; clause: string; basis: number } | null;
-  meals: { days: number; amount: number; clause: string; basis: number; segments: { group: number; policyVersionId: string }[] } | null;
+  meals: Admissions.MealAllowance | null;
   admitted_on: string | null;
   discharged_on: string | null;
   /** A stay's allowances: approved or rejected, once decided. */
@@ -160,7 +161,6 @@ type SourceRow = {
   } | null;
   /** A claim's request, as a recomputation re-assesses it. */
   facts: Record<string, unknown> | null;
-  discharge_year: number | null;
   /** Claims: the year of the service date. */
   service_year: number | null;
   service_date: string | null;
@@ -246,8 +246,9 @@ async function lineageFromLog(sql: ClientBase, schema: string, log: LogTable): P
  * The money side, in one read model so that its tables always agree with each other: payouts with
  * their lineage (payout history for auditors), per-beneficiary balances by year and regime, and
  * the annual budget by year × regime × group × administrative unit with its allocation and the
- * 80 % / 100 % alerts. A stay's meals are counted in the year of its discharge, its visit
- * allowance in the year of its admission.
+ * 80 % / 100 % alerts. A stay's meals are counted in each calendar year of the stay, each year's
+ * part a line of its own (in the discharge year, whole, for meals entitled before they were counted
+ * by year), its visit allowance in the year of its admission.
  */
 export const payments: Projection = {
   name: 'payments',
@@ -255,8 +256,8 @@ export const payments: Projection = {
   // claim, with all its payouts) counted by net paid, adjustments with their clause and basis, and a
   // policy version's draft and confirmation in the lineage; 4: recoveries as receivables (owed,
   // recovered by refund or offset, written off) on payouts, balances and budget totals, and the
-  // council's decisions on claims over a lowered cap in the lineage.
-  version: 4,
+  // council's decisions on claims over a lowered cap in the lineage; 5: a stay's meals per calendar year.
+  version: 5,
   eventTypes: CONSUMED,
   fromLog: {
     tables: ['lineage', 'units'],
@@ -410,7 +411,6 @@ export const payments: Projection = {
         admitted_on text,
         discharged_on text,
         decision text,
-        discharge_year int,
         service_year int,
         service_date text,
         facts jsonb
@@ -683,10 +683,18 @@ export const payments: Projection = {
       }
       Object.assign(line, { group_number: group, administrative_unit: unit });
     };
-    /** The days (per-day regimes) or the one visit or claim the line's source is entitled to now. */
+    /** The parts a stay's meals are paid in, as the stay stands now: one line each. */
+    const mealParts = (stay: SourceRow | undefined): Admissions.MealYear[] =>
+      stay ? Admissions.mealYears({ admissionId: stay.source_id, ...(stay.discharged_on ? { dischargedOn: stay.discharged_on } : {}), ...(stay.meals ? { meals: stay.meals } : {}) }) : [];
+    const mealPart = (stay: SourceRow | undefined, payoutId: string) => mealParts(stay).find((part) => part.payoutId === payoutId);
+    /** Books each year's part of a stay's meals in that year's balance. */
+    const bookMeals = (stay: SourceRow, measure: 'entitled' | 'approved', sign: 1 | -1) => {
+      for (const part of mealParts(stay)) addToBalance(stay.beneficiary_id, part.year, 'b', part.serviceDate, { [measure]: sign * part.amount });
+    };
+    /** The days (per-day regimes: of the line's year, for a stay's meals) or the one visit or claim the line's source is entitled to now. */
     const unitsOf = (line: LineRow): number => {
       const from = sources.get({ source_id: line.source_id });
-      return line.source_kind === 'admission' ? (line.regime_id === 'b' ? (from?.meals?.days ?? 0) : 1) : (from?.approval?.units ?? 1);
+      return line.source_kind === 'admission' ? (line.regime_id === 'b' ? (mealPart(from, line.line_id)?.days ?? 0) : 1) : (from?.approval?.units ?? 1);
     };
     const source = (id: string, kind: string): SourceRow =>
       sources.get({ source_id: id }) ??
@@ -701,7 +709,6 @@ export const payments: Projection = {
         admitted_on: null,
         discharged_on: null,
         decision: null,
-        discharge_year: null,
         service_year: null,
         service_date: null,
         facts: null,
@@ -778,7 +785,7 @@ export const payments: Projection = {
           sources.put(Object.assign(source(subject!.id, 'admission'), { beneficiary_id: data.beneficiaryId, admitted_on: data.admittedOn }));
           break;
         case 'DischargeRecorded':
-          sources.put(Object.assign(source(subject!.id, 'admission'), { discharged_on: data.dischargedOn, discharge_year: yearOf(data.dischargedOn) }));
+          sources.put(Object.assign(source(subject!.id, 'admission'), { discharged_on: data.dischargedOn }));
           break;
         case 'AdmissionDatesCorrected':
         case 'VisitAllowanceEntitled':
@@ -786,17 +793,16 @@ export const payments: Projection = {
           // A correction withdraws what the stay was entitled to; the entitlements that follow it replace it.
           const stay = source(subject!.id, 'admission');
           if (event.type !== 'MealAllowanceEntitled' && stay.visit) addToBalance(stay.beneficiary_id, stay.visit.year, 'a', stay.visit.serviceDate, { entitled: -stay.visit.amount });
-          if (event.type !== 'VisitAllowanceEntitled' && stay.meals && stay.discharge_year) addToBalance(stay.beneficiary_id, stay.discharge_year, 'b', stay.discharged_on!, { entitled: -stay.meals.amount });
+          if (event.type !== 'VisitAllowanceEntitled') bookMeals(stay, 'entitled', -1);
           if (event.type === 'AdmissionDatesCorrected') {
-            sources.put(Object.assign(stay, { visit: null, meals: null, admitted_on: data.admittedOn, discharged_on: data.dischargedOn, discharge_year: yearOf(data.dischargedOn) }));
+            sources.put(Object.assign(stay, { visit: null, meals: null, admitted_on: data.admittedOn, discharged_on: data.dischargedOn }));
           } else if (event.type === 'VisitAllowanceEntitled') {
             const visit = { ...(data as { serviceDate: string; group: number; amount: number; policyVersionId: string; clause: string }), year: yearOf(data.serviceDate), basis: data.amount };
             sources.put(Object.assign(stay, { visit }));
             addToBalance(stay.beneficiary_id, visit.year, 'a', visit.serviceDate, { entitled: visit.amount });
           } else {
-            const meals = { days: data.days, amount: data.amount, clause: data.segments[0]?.clause ?? '', basis: data.segments[0]?.rate ?? 0, segments: data.segments };
-            sources.put(Object.assign(stay, { meals }));
-            if (stay.discharge_year) addToBalance(stay.beneficiary_id, stay.discharge_year, 'b', stay.discharged_on!, { entitled: meals.amount });
+            sources.put(Object.assign(stay, { meals: data as Admissions.MealAllowance }));
+            bookMeals(stay, 'entitled', 1);
           }
           break;
         }
@@ -805,7 +811,7 @@ export const payments: Projection = {
           const stay = sources.put(Object.assign(source(subject!.id, 'admission'), { decision: event.type === 'AdmissionAllowancesApproved' ? 'approved' : 'rejected' }));
           if (event.type === 'AdmissionAllowancesRejected') break;
           if (stay.visit) addToBalance(stay.beneficiary_id, stay.visit.year, 'a', stay.visit.serviceDate, { approved: stay.visit.amount });
-          if (stay.meals && stay.discharge_year) addToBalance(stay.beneficiary_id, stay.discharge_year, 'b', stay.discharged_on!, { approved: stay.meals.amount });
+          bookMeals(stay, 'approved', 1);
           break;
         }
         case 'AdjustmentEntitled': {
@@ -815,7 +821,8 @@ export const payments: Projection = {
           // A claim's recovery down to nothing names no new group: it stays where it was.
           const nextGroup: number = next.group ?? data.previous.group ?? 0;
           // The entitlement the adjustment settles: the new one, or for a recovery to nothing the one it takes back.
-          const before = subject!.kind === 'claim' ? from.approval : data.regimeId === 'a' ? from.visit : from.meals;
+          const mealsBefore = mealPart(from, data.corrects.payoutId)?.segments[0];
+          const before = subject!.kind === 'claim' ? from.approval : data.regimeId === 'a' ? from.visit : mealsBefore && { clause: mealsBefore.clause, basis: mealsBefore.rate };
           const nextBasis: number | undefined = subject!.kind === 'claim' ? next.basis : data.regimeId === 'a' ? next.amount : next.segments?.[0]?.rate;
           const settles = next.amount === 0 ? { clause: before?.clause || null, basis: before?.basis ?? null } : { clause: next.clause || null, basis: nextBasis ?? null };
           adjustments.put({
@@ -844,7 +851,7 @@ export const payments: Projection = {
           } else if (data.regimeId === 'a') {
             sources.put(Object.assign(from, { visit: { serviceDate: data.serviceDate, group: next.group, amount: next.amount, policyVersionId: next.policyVersionId, clause: next.clause, year, basis: next.amount } }));
           } else {
-            sources.put(Object.assign(from, { meals: { days: next.days ?? 0, amount: next.amount, clause: next.clause, basis: next.segments?.[0]?.rate ?? 0, segments: next.segments ?? [] } }));
+            sources.put(Object.assign(from, { meals: Admissions.mealsAdjusted(from.meals ?? undefined, year, next) }));
           }
           addToBalance(from.beneficiary_id, year, data.regimeId, data.serviceDate, { entitled: data.difference, adjusted: data.difference });
           const line = lines.get({ line_id: data.corrects.payoutId });
@@ -901,7 +908,8 @@ export const payments: Projection = {
         case 'PayoutScheduled': {
           const adjustment = data.source.kind === 'adjustment' ? adjustments.get({ adjustment_id: data.source.id }) : undefined;
           const from = adjustment ? undefined : source(data.source.id, data.source.kind);
-          const stayPart = data.regimeId === 'a' ? from?.visit : data.regimeId === 'b' ? from?.meals : null;
+          const meals = data.regimeId === 'b' ? mealPart(from, data.payoutId) : undefined;
+          const stayPart = data.regimeId === 'a' ? from?.visit : meals?.segments[0] && { clause: meals.segments[0].clause, basis: meals.segments[0].rate };
           const lineId: string = adjustment?.corrects_payout_id ?? data.payoutId;
           const line =
             lines.get({ line_id: lineId }) ??
@@ -936,7 +944,7 @@ export const payments: Projection = {
             service_date: data.serviceDate,
             amount: data.amount,
             // An adjustment pays a difference of money, not of days or visits.
-            units: adjustment ? 0 : data.regimeId === 'b' ? (from?.meals?.days ?? 0) : (from?.approval?.units ?? 1),
+            units: adjustment ? 0 : data.regimeId === 'b' ? (meals?.days ?? 0) : (from?.approval?.units ?? 1),
             policy_version_id: data.policyVersionId,
             clause: adjustment ? adjustment.clause : (stayPart?.clause ?? from?.approval?.clause ?? null),
             basis: adjustment ? adjustment.basis : (stayPart?.basis ?? from?.approval?.basis ?? null),

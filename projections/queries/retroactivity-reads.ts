@@ -1,4 +1,5 @@
 import type { Pool } from 'pg';
+import type { Admissions } from '#domain';
 import { liveSchemaOf } from '#projections';
 import { payments } from '../payments/payments.projection.js';
 import { registers } from '../registers/registers.projection.js';
@@ -14,7 +15,7 @@ export interface StayRecord {
   readonly dischargedOn: string;
   readonly decision: 'approved' | null;
   readonly visit: { serviceDate: string; group: number; amount: number; policyVersionId: string; clause: string } | null;
-  readonly meals: { amount: number; days: number; segments: { group: number; policyVersionId: string; rate: number }[] } | null;
+  readonly meals: Admissions.MealAllowance | null;
 }
 
 /** A beneficiary's register entry with their groups over time. */

@@ -1,3 +1,4 @@
+import { consistencyCheck } from '#read-models';
 import { policyVersionFrom } from '../../../test/support/retroactive-changes.js';
 import { API_BACKENDS, caughtUp, type client, leavesLogUnchanged, ok, type RunningApi, signInPeople, startApi } from './testing/api-backends.fixture.js';
 
@@ -197,6 +198,72 @@ describe.each(API_BACKENDS)('retroactive changes through the API over %s', (_nam
       const report = await ok(as.auditor.get('/reports/year-end/2025'));
       expect(report.recoveries).toMatchObject({ toRecover: 0, recovered: 250_000, writtenOff: 150_000 });
       expect(await ok(as.finance.get('/payouts?status=owed&year=2025'))).toMatchObject({ payouts: [] });
+    }, 240_000);
+  });
+
+  describe('a stay across New Year', () => {
+    let api: RunningApi;
+    let as: People;
+    beforeAll(async () => {
+      api = await startApi(setup);
+      as = await signInPeople(api.base, PEOPLE);
+    }, 60_000);
+    afterAll(() => api.close());
+
+    /** Meals at 250,000 a day in the second half of 2025 only; 2026 keeps Resolution 24's 190,000. */
+    const raised2025 = { ...policyVersionFrom('lang-son/meals-2h2-2025', '2025-07-01', { visit: {}, mealRate: 250_000 }), effectiveTo: '2025-12-31' };
+
+    it('counts the 2025 meal days and money in 2025 and the 2026 ones in 2026, and a change to 2025’s rates adjusts the 2025 part only', async () => {
+      const gia = await enrolWithCard(as, 'gia', 'Lăng Văn Giã', '020069000707', 'Chánh Văn phòng Huyện ủy', 3);
+      const stay = await approvedStay(as, 'gia', gia, '2025-12-29', '2026-01-02');
+      const meals2025 = `admission-${stay}-b-2025`;
+      const meals2026 = `admission-${stay}-b`;
+      expect((await ok(as.auditor.get(`/payouts/${meals2025}`))).state.scheduled).toMatchObject({ amount: 3 * 190_000, serviceDate: '2025-12-31' });
+      expect((await ok(as.auditor.get(`/payouts/${meals2026}`))).state.scheduled).toMatchObject({ amount: 2 * 190_000, serviceDate: '2026-01-02' });
+      for (const payout of [`admission-${stay}-a`, meals2025, meals2026]) await ok(as.finance.post(`/payouts/${payout}/payment`, { reference: `UNC-${payout}`, paidOn: '2026-01-10' }));
+      await caughtUp(api);
+
+      const yearEnd = async (year: number) => {
+        const report = await ok(as.auditor.get(`/reports/year-end/${year}`));
+        return (code: string) => report.regimes.find((regime: { code: string }) => regime.code === code);
+      };
+      const meals = async (year: number) => (await ok(as.auditor.get(`/budget/${year}`))).regimes.find((r: { regimeCode: string }) => r.regimeCode === 'b');
+      const balances = async (year: number) => (await ok(as.auditor.get(`/beneficiaries/${gia}/balances?year=${year}`))).balances.map((b: any) => [b.regimeId, b.entitled, b.paid]);
+      const consistent = async (year: number) => expect(await consistencyCheck(api.runtime.store, api.runtime.pool, year)).toMatchObject({ consistent: true });
+
+      // The visit belongs to the admission date; each meal day to its own year.
+      expect((await yearEnd(2025))('a')).toMatchObject({ payouts: 1, people: 1, units: 1, amount: 700_000 });
+      expect((await yearEnd(2025))('b')).toMatchObject({ payouts: 1, people: 1, units: 3, amount: 3 * 190_000 });
+      expect((await yearEnd(2026))('a')).toMatchObject({ payouts: 0, amount: 0 });
+      expect((await yearEnd(2026))('b')).toMatchObject({ payouts: 1, people: 1, units: 2, amount: 2 * 190_000 });
+      expect(await meals(2025)).toMatchObject({ paid: 3 * 190_000 });
+      expect(await meals(2026)).toMatchObject({ paid: 2 * 190_000 });
+      expect(await balances(2025)).toEqual([
+        ['a', 700_000, 700_000],
+        ['b', 3 * 190_000, 3 * 190_000],
+      ]);
+      expect(await balances(2026)).toEqual([['b', 2 * 190_000, 2 * 190_000]]);
+      await consistent(2025);
+      await consistent(2026);
+
+      // 2025's meals raised with past effect: one adjustment, of the 2025 part, paid in 2025's books.
+      await ok(as.admin.post('/policy-versions/drafts', raised2025), 201);
+      const preview = await ok(as.admin.get(`/policy-versions/drafts/${encodeURIComponent(raised2025.id)}/preview`));
+      expect(preview.changes.filter((c: any) => c.admissionId === stay).map((c: any) => [c.regimeId, c.serviceDate, c.difference])).toEqual([['b', '2025-12-31', 3 * 60_000]]);
+      await ok(as.secondAdmin.post(`/policy-versions/drafts/${encodeURIComponent(raised2025.id)}/confirmation`));
+      const { adjustments } = await ok(as.approver.post(`/admissions/${stay}/adjustments/approval`));
+      expect(adjustments).toEqual([expect.objectContaining({ regimeId: 'b', corrects: expect.objectContaining({ payoutId: meals2025 }), serviceDate: '2025-12-31', difference: 3 * 60_000 })]);
+      await ok(as.finance.post(`/payouts/adjustment-${adjustments[0].adjustmentId}/payment`, { reference: 'ADJ-gia', paidOn: '2026-02-02' }));
+      await caughtUp(api);
+      expect((await yearEnd(2025))('b')).toMatchObject({ payouts: 1, people: 1, units: 3, amount: 3 * 250_000 });
+      expect((await yearEnd(2026))('b')).toMatchObject({ payouts: 1, people: 1, units: 2, amount: 2 * 190_000 });
+      expect(await balances(2025)).toEqual([
+        ['a', 700_000, 700_000],
+        ['b', 3 * 250_000, 3 * 250_000],
+      ]);
+      expect(await balances(2026)).toEqual([['b', 2 * 190_000, 2 * 190_000]]);
+      await consistent(2025);
+      await consistent(2026);
     }, 240_000);
   });
 

@@ -13,6 +13,11 @@ describe('upcasters', () => {
     expect(upcast({ type: 'ClaimRequested', data: claim, metadata: { schemaVersion: 1, actor: 'clerk-1' } })).toEqual({ type: 'ClaimRequested', data: claim });
   });
 
+  it('lifts a version-1 meal allowance as it was: without `byYear` its meals stay counted whole in the discharge year', () => {
+    const meals = { amount: 950000, days: 5, segments: [{ from: '2025-12-29', to: '2026-01-02', days: 5, group: 3, rate: 190000, amount: 950000, policyVersionId: 'v', clause: 'b' }] };
+    expect(upcast({ type: 'MealAllowanceEntitled', data: meals, metadata: { schemaVersion: 1, actor: 'clerk-1' } })).toEqual({ type: 'MealAllowanceEntitled', data: meals });
+  });
+
   it('leaves events already in the current schema as they are', () => {
     const data = { dischargedOn: '2025-07-02', recordedBy: 'clerk-1' };
     expect(upcast({ type: 'DischargeRecorded', data, metadata: { schemaVersion: CURRENT_SCHEMA_VERSIONS.DischargeRecorded!, actor: 'someone-else' } }).data).toBe(data);

@@ -6,6 +6,7 @@
 export const CURRENT_SCHEMA_VERSIONS: Readonly<Record<string, number>> = {
   AdmissionRecorded: 3,
   DischargeRecorded: 2,
+  MealAllowanceEntitled: 2,
   ClaimRequested: 2,
   PayoutPaid: 2,
 };
@@ -33,6 +34,9 @@ const UPCASTERS: Readonly<Record<string, Readonly<Record<number, Upcaster>>>> = 
   // Version 2 says why a claim repeating another's key was meant.
   ClaimRequested: { 1: addedOptionalFields },
   DischargeRecorded: { 1: (data, event) => ({ ...data, recordedBy: event.metadata.actor }) },
+  // Version 2 counts the meals by calendar year (`byYear`); absent, they were counted whole in the
+  // discharge year and paid by one payout, and so they stay.
+  MealAllowanceEntitled: { 1: addedOptionalFields },
   // Version 2 names the recoveries offset against the payment.
   PayoutPaid: { 1: addedOptionalFields },
 };

@@ -135,7 +135,10 @@ export class ActOnAdmissionHandler implements ICommandHandler<ActOnAdmission> {
     return state;
   }
 
-  /** Each approved allowance becomes a payout of its own regime, each approved adjustment one more; scheduling again is a no-op. */
+  /**
+   * Each approved allowance becomes a payout of its own regime, the meals one per calendar year
+   * (`Admissions.mealYears`), each approved adjustment one more; scheduling again is a no-op.
+   */
   private async schedulePayouts(admission: Exclude<Admissions.Admission, { status: 'none' }>, context: CommandContext): Promise<void> {
     for (const regimeId of ['a', 'b'] as const) {
       const adjustments = admission.adjustments.filter((adjustment) => adjustment.regimeId === regimeId);
@@ -144,22 +147,20 @@ export class ActOnAdmissionHandler implements ICommandHandler<ActOnAdmission> {
     const source = { kind: 'admission', id: admission.admissionId } as const;
     const { visit, meals } = admission.approved ?? {};
     const allowances = [
-      visit && { regimeId: 'a', regimeCode: 'a' as const, group: visit.group, amount: visit.amount, serviceDate: visit.serviceDate, policyVersionId: visit.policyVersionId },
-      meals && {
+      ...(visit ? [{ regimeId: 'a', regimeCode: 'a' as const, group: visit.group, amount: visit.amount, serviceDate: visit.serviceDate, policyVersionId: visit.policyVersionId, payoutId: Payouts.payoutIdFor(source, 'a') }] : []),
+      ...Admissions.mealYears({ ...admission, meals }).map((part) => ({
         regimeId: 'b',
         regimeCode: 'b' as const,
-        group: meals.segments[0]!.group,
-        amount: meals.amount,
-        serviceDate: admission.dischargedOn!,
-        policyVersionId: meals.segments[0]!.policyVersionId,
-      },
-    ] as const;
-    for (const allowance of allowances) {
-      if (!allowance) continue;
-      await this.payouts.schedule(
-        { ...allowance, payoutId: Payouts.payoutIdFor(source, allowance.regimeId), source, beneficiaryId: admission.beneficiaryId, payee: admission.beneficiaryId },
-        context,
-      );
+        group: part.segments[0]!.group,
+        amount: part.amount,
+        serviceDate: part.serviceDate,
+        policyVersionId: part.segments[0]!.policyVersionId,
+        payoutId: part.payoutId,
+      })),
+    ];
+    // Nothing owed is nothing to pay: a group the policy gives 0 VND (a visit allowance set to 0) has no payout.
+    for (const allowance of allowances.filter((allowance) => allowance.amount > 0)) {
+      await this.payouts.schedule({ ...allowance, source, beneficiaryId: admission.beneficiaryId, payee: admission.beneficiaryId }, context);
     }
   }
 }

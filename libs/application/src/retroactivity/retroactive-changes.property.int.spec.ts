@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { INestApplicationContext } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import fc from 'fast-check';
-import { type BeneficiaryGroup, RuleViolated } from '#domain';
+import { type BeneficiaryGroup, nextDay, Payouts, RuleViolated } from '#domain';
 import { liveSchemaOf, ProjectionRunner } from '#projections';
 import { ALL_PROJECTIONS, createReportingViews, payments, yearEndReport } from '#read-models';
 import { loadConfig, openRuntime, type Runtime } from '#runtime';
@@ -26,7 +26,7 @@ import { RetroactivePolicies } from './retroactive-policies.js';
  * retroactive changes confirmed, never on the order in which they were confirmed, and equals the
  * state of a world where the final policy and classification were known from the start.
  *
- * Random worlds (officials, stays, health checks; a policy version with past effect, a
+ * Random worlds (officials, stays, perhaps one across New Year, health checks; a policy version with past effect, a
  * reorganization plan that may end a title's coverage, removals and deaths recorded late) are
  * played through the command path: the facts first, approved and paid; then the changes in two
  * random orders, each followed by the approvals and payments it calls for; and once more with the
@@ -51,6 +51,7 @@ type Change =
 type World = { people: Person[]; stays: Stay[]; checks: Check[]; changes: Change[] };
 
 const date = (month: number, day: number) => `2025-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+const daysAfter = (first: string, days: number): string => (days === 0 ? first : daysAfter(nextDay(first), days - 1));
 
 const worlds: fc.Arbitrary<World & { orders: [number[], number[]] }> = fc
   .record({
@@ -60,6 +61,8 @@ const worlds: fc.Arbitrary<World & { orders: [number[], number[]] }> = fc
       maxLength: 6,
       selector: (stay) => `${stay.person}/${stay.month}`,
     }),
+    // December is no other stay's month: a stay across New Year overlaps none of them.
+    newYear: fc.option(fc.record({ person: fc.nat(3), month: fc.constant(12), day: fc.integer({ min: 27, max: 31 }), nights: fc.integer({ min: 1, max: 5 }) }), { nil: undefined }),
     checks: fc.uniqueArray(fc.record({ person: fc.nat(3), month: fc.integer({ min: 2, max: 11 }) }), { maxLength: 2, selector: (check) => check.person }),
     policy: fc.option(
       fc.record({
@@ -82,7 +85,7 @@ const worlds: fc.Arbitrary<World & { orders: [number[], number[]] }> = fc
     }),
     seed: fc.nat(),
   })
-  .map(({ people, stays, checks, policy, plan, ends, seed }) => {
+  .map(({ people, stays, newYear, checks, policy, plan, ends, seed }) => {
     const inWorld = <T extends { person: number }>(items: T[]) => items.filter((item) => item.person < people.length);
     // A removal or death is of someone the plan does not reclassify: for the same person the two would not commute
     // (whichever is recorded first decides when coverage ends), which is a conflict for the office, not a law.
@@ -93,7 +96,7 @@ const worlds: fc.Arbitrary<World & { orders: [number[], number[]] }> = fc
       ...inWorld(ends).filter((end) => !mapped.has(people[end.person]!.title)),
     ];
     const shuffled = (salt: number) => changes.map((_, n) => n).sort((a, b) => ((a * 7919 + seed + salt) % 13) - ((b * 7919 + seed + salt) % 13) || a - b);
-    return { people, stays: inWorld(stays), checks: inWorld(checks), changes, orders: [shuffled(1), [...shuffled(1)].reverse()] as [number[], number[]] };
+    return { people, stays: inWorld([...stays, ...(newYear ? [newYear] : [])]), checks: inWorld(checks), changes, orders: [shuffled(1), [...shuffled(1)].reverse()] as [number[], number[]] };
   })
   .filter((world) => world.changes.length >= 2);
 
@@ -143,10 +146,11 @@ class Played {
       const admittedOn = date(stay.month, stay.day);
       await unlessRefused(async () => {
         await this.bus.execute(new RecordAdmission({ beneficiaryId: ids[stay.person]!, cardNumber: `LS-${stay.person}`, facility: 'Bệnh viện Đa khoa tỉnh', admittedOn }, context(CLERK, commandId)));
-        await this.bus.execute(new ActOnAdmission(admissionId, { type: 'RecordDischarge', data: { dischargedOn: date(stay.month, stay.day + stay.nights) } }, context(CLERK, `${commandId}-discharge`)));
+        await this.bus.execute(new ActOnAdmission(admissionId, { type: 'RecordDischarge', data: { dischargedOn: daysAfter(admittedOn, stay.nights) } }, context(CLERK, `${commandId}-discharge`)));
         await this.bus.execute(new ActOnAdmission(admissionId, { type: 'ApproveAdmissionAllowances' }, context(APPROVER, `${commandId}-approval`)));
       });
-      for (const regime of ['a', 'b']) await this.pay(`admission-${admissionId}-${regime}`);
+      const source = { kind: 'admission', id: admissionId } as const;
+      for (const payoutId of [Payouts.payoutIdFor(source, 'a'), Payouts.payoutIdFor(source, 'b'), Payouts.payoutIdFor(source, 'b', 2025)]) await this.pay(payoutId);
     }
     for (const [n, check] of world.checks.entries()) {
       const commandId = `world-check-${n}`;
@@ -161,7 +165,7 @@ class Played {
 
   /** Pays a scheduled payout; one that was never scheduled (its stay or claim refused) is not there to pay. */
   async pay(payoutId: string): Promise<void> {
-    await unlessRefused(() => this.bus.execute(new SettlePayout(payoutId, { type: 'PayPayout', data: { reference: `UNC-${payoutId}`.slice(0, 60), paidOn: '2025-12-20' } }, context(FINANCE, `pay-${payoutId}`))));
+    await unlessRefused(() => this.bus.execute(new SettlePayout(payoutId, { type: 'PayPayout', data: { reference: `UNC-${payoutId}`.slice(0, 60), paidOn: '2026-01-20' } }, context(FINANCE, `pay-${payoutId}`))));
   }
 
   /** Collects a recovery in full by a refund receipt. */

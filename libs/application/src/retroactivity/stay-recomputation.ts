@@ -79,7 +79,6 @@ export function beneficiaryFrom(entry: RegisterRecord): Beneficiaries.Beneficiar
 /** A stay as the admission aggregate holds it, rebuilt from its read-model record. */
 function admissionFrom(stay: StayRecord): Admissions.Admission {
   const visit = stay.visit && { serviceDate: stay.visit.serviceDate, group: stay.visit.group as BeneficiaryGroup, amount: stay.visit.amount, policyVersionId: stay.visit.policyVersionId, clause: stay.visit.clause };
-  const meals = stay.meals && { amount: stay.meals.amount, days: stay.meals.days, segments: stay.meals.segments as unknown as Admissions.MealAllowance['segments'] };
   return {
     status: stay.decision === 'approved' ? 'approved' : 'discharged',
     admissionId: stay.admissionId,
@@ -89,7 +88,7 @@ function admissionFrom(stay: StayRecord): Admissions.Admission {
     recordedBy: [],
     adjustments: [],
     ...(visit ? { visit } : {}),
-    ...(meals ? { meals } : {}),
+    ...(stay.meals ? { meals: stay.meals } : {}),
   };
 }
 

@@ -4,7 +4,7 @@ import { policyInForce } from '../policy/entitlement.js';
 import { parsePolicyVersion } from '../policy/parse-policy-version.js';
 import type { BeneficiaryGroup, PolicyVersion } from '../policy/policy-version.js';
 import { deciderSpec } from '../testing/decider.fixture.js';
-import { type Admission, type AdmissionCommand, type AdmissionContext, type AdmissionEvent, decide, evolve, initialAdmission, type StaySpan } from './admission.js';
+import { type Admission, type AdmissionCommand, type AdmissionContext, type AdmissionEvent, decide, evolve, initialAdmission, mealYears, type StaySpan } from './admission.js';
 
 const resolution24 = parsePolicyVersion(JSON.parse(readFileSync('policies/lang-son-resolution-24-2024.json', 'utf8')));
 /** The day the specs run on, whatever the clock says. */
@@ -91,6 +91,7 @@ describe('correcting and deciding a stay', () => {
           amount: 950000,
           days: 5,
           segments: [{ from: '2025-07-01', to: '2025-07-05', days: 5, group: 4, rate: 190000, amount: 950000, policyVersionId: resolution24.id, clause: 'Regulation attached to Resolution 24/2024, regime b' }],
+          byYear: true,
         },
       },
     ]);
@@ -275,6 +276,110 @@ describe('recomputing a stay after a retroactive change', () => {
     const approval = decide({ type: 'ApproveAdjustments', data: { by: 'head-2' } }, given(adjusted), after);
     expect(approval).toEqual([{ type: 'AdjustmentsApproved', data: { adjustmentIds: ['adm-1-a-1', 'adm-1-b-2'], by: 'head-2' } }]);
     expect(() => decide({ type: 'ApproveAdjustments', data: { by: 'head-2' } }, given([...adjusted, ...approval]), after)).toThrow(expect.objectContaining({ rule: 'NoAdjustmentPending' }));
+  });
+});
+
+describe('a stay across New Year', () => {
+  const catalog = JSON.parse(readFileSync('policies/lang-son-resolution-24-2024.json', 'utf8'));
+  /** Meals at `rate` a day for every group over a period (illustrative). */
+  const mealsAt = (id: string, rate: number, effectiveFrom: string, effectiveTo?: string) =>
+    parsePolicyVersion({
+      ...catalog,
+      id,
+      effectiveFrom,
+      ...(effectiveTo ? { effectiveTo } : {}),
+      regimes: catalog.regimes.map((regime: { id: string; rule: Record<string, unknown> }) =>
+        regime.id === 'b' ? { ...regime, rule: { ...regime.rule, rateByGroup: Object.fromEntries([1, 2, 3, 4, 5, 6].map((group) => [group, rate])) } } : regime,
+      ),
+    });
+  const raised2025 = mealsAt('lang-son/meals-2h2-2025', 200000, '2025-07-01', '2025-12-31');
+  const group3 = (date: string): BeneficiaryGroup | undefined => (date < '2025-01-01' ? undefined : 3);
+  const on = (versions: readonly PolicyVersion[] = [resolution24], groupOn = group3) => context(groupOn, versions, { today: '2026-12-01' });
+  const stays = (ctx = on()) => deciderSpec<AdmissionCommand, AdmissionEvent, Admission>({ decide: (command, state) => decide(command, state, ctx), evolve, initialState: initialAdmission });
+  const recorded: AdmissionEvent = { type: 'AdmissionRecorded', data: { ...admitted.data, admittedOn: '2025-12-29' } };
+  const discharged: AdmissionEvent = { type: 'DischargeRecorded', data: { dischargedOn: '2026-01-02', recordedBy: 'clerk-1' } };
+  const clauseB = 'Regulation attached to Resolution 24/2024, regime b';
+  const segment = (from: string, to: string, days: number, rate = 190000, policyVersionId = resolution24.id) => ({ from, to, days, group: 3 as const, rate, amount: days * rate, policyVersionId, clause: clauseB });
+  const meals: AdmissionEvent = {
+    type: 'MealAllowanceEntitled',
+    data: { amount: 950000, days: 5, segments: [segment('2025-12-29', '2025-12-31', 3), segment('2026-01-01', '2026-01-02', 2)], byYear: true },
+  };
+  const visit: AdmissionEvent = { type: 'VisitAllowanceEntitled', data: { serviceDate: '2025-12-29', group: 3, amount: 700000, policyVersionId: resolution24.id, clause: 'Regulation attached to Resolution 24/2024, regime a' } };
+  const approved: AdmissionEvent = { type: 'AdmissionAllowancesApproved', data: { by: 'head-1', visit: 700000, meals: 950000 } };
+  const stay = [recorded, discharged, visit, meals, approved];
+  const recompute = (cause: { kind: 'policy-version' | 'register-change'; id: string }): AdmissionCommand => ({ type: 'RecomputeEntitlements', data: { cause, by: 'admin-1' } });
+
+  it('entitles the meals by calendar year: a segment never spans 1 January', () => {
+    stays().given([recorded]).when({ type: 'RecordDischarge', data: { dischargedOn: '2026-01-02', by: 'clerk-1' } }).then([discharged, visit, meals]);
+  });
+
+  it('pays the meals of each year apart: the discharge year’s under the stay’s meals payout, dated the discharge; the year before under its own, dated 31 December', () => {
+    const state = given(stay);
+    expect(state.status === 'approved' && mealYears(state)).toEqual([
+      { year: 2025, serviceDate: '2025-12-31', payoutId: 'admission-adm-1-b-2025', amount: 570000, days: 3, segments: [segment('2025-12-29', '2025-12-31', 3)] },
+      { year: 2026, serviceDate: '2026-01-02', payoutId: 'admission-adm-1-b', amount: 380000, days: 2, segments: [segment('2026-01-01', '2026-01-02', 2)] },
+    ]);
+  });
+
+  it('adjusts only the 2025 part when 2025’s rates change, and merges the adjustment into that year alone', () => {
+    const cause = { kind: 'policy-version', id: raised2025.id } as const;
+    const adjustment: AdmissionEvent = {
+      type: 'AdjustmentEntitled',
+      data: {
+        adjustmentId: 'adm-1-b-1',
+        regimeId: 'b',
+        cause,
+        corrects: { admissionId: 'adm-1', regimeId: 'b', payoutId: 'admission-adm-1-b-2025' },
+        serviceDate: '2025-12-31',
+        previous: { amount: 570000, group: 3, policyVersionId: resolution24.id },
+        next: { amount: 600000, group: 3, policyVersionId: raised2025.id, clause: clauseB, days: 3, segments: [segment('2025-12-29', '2025-12-31', 3, 200000, raised2025.id)] },
+        difference: 30000,
+        recordedBy: 'admin-1',
+      },
+    };
+    stays(on([resolution24, raised2025])).given(stay).when(recompute(cause)).then([adjustment]);
+    const adjusted = given([...stay, adjustment]);
+    expect(adjusted.status === 'approved' && [adjusted.meals, mealYears(adjusted).map((part) => [part.payoutId, part.amount, part.days])]).toEqual([
+      { amount: 980000, days: 5, segments: [segment('2025-12-29', '2025-12-31', 3, 200000, raised2025.id), segment('2026-01-01', '2026-01-02', 2)], byYear: true },
+      [
+        ['admission-adm-1-b-2025', 600000, 3],
+        ['admission-adm-1-b', 380000, 2],
+      ],
+    ]);
+    stays(on([resolution24, raised2025])).given([...stay, adjustment]).when(recompute(cause)).then([]);
+  });
+
+  it('recovers only the 2026 part when coverage ends on 1 January', () => {
+    const removed = (date: string): BeneficiaryGroup | undefined => (date < '2025-01-01' || date >= '2026-01-01' ? undefined : 3);
+    const events = decide(recompute({ kind: 'register-change', id: 'b-001/removal/2026-01-01' }), given(stay), on([resolution24], removed));
+    expect(events.map((e) => e.type === 'AdjustmentEntitled' && [e.data.corrects.payoutId, e.data.serviceDate, e.data.previous.amount, e.data.next.amount, e.data.difference])).toEqual([
+      ['admission-adm-1-b', '2026-01-02', 380000, 0, -380000],
+    ]);
+    const recovered = given([...stay, ...events]);
+    expect(recovered.status === 'approved' && mealYears(recovered).map((part) => [part.payoutId, part.amount])).toEqual([['admission-adm-1-b-2025', 570000]]);
+  });
+
+  it('tops up the days of a year newly covered as a part of its own, paid first by the adjustment', () => {
+    const until2025 = { ...resolution24, effectiveTo: '2025-12-31' };
+    const from2026 = mealsAt('lang-son/2026', 190000, '2026-01-01');
+    const onlyIn2025 = [recorded, discharged, visit, { type: 'MealAllowanceEntitled', data: { amount: 570000, days: 3, segments: [segment('2025-12-29', '2025-12-31', 3)], byYear: true } } as AdmissionEvent, { type: 'AdmissionAllowancesApproved', data: { by: 'head-1', visit: 700000, meals: 570000 } } as AdmissionEvent];
+    const events = decide(recompute({ kind: 'policy-version', id: from2026.id }), given(onlyIn2025), on([until2025, from2026]));
+    expect(events.map((e) => e.type === 'AdjustmentEntitled' && [e.data.corrects.payoutId, e.data.serviceDate, e.data.previous.amount, e.data.next.amount, e.data.next.days])).toEqual([
+      ['admission-adm-1-b', '2026-01-02', 0, 380000, 2],
+    ]);
+  });
+
+  it('keeps a stay whose meals were entitled before they were counted by year in one part, paid and adjusted whole in the discharge year', () => {
+    const wholeStay: AdmissionEvent = { type: 'MealAllowanceEntitled', data: { amount: 950000, days: 5, segments: [segment('2025-12-29', '2026-01-02', 5)] } };
+    const legacy = [recorded, discharged, visit, wholeStay, approved];
+    const state = given(legacy);
+    expect(state.status === 'approved' && mealYears(state).map((part) => [part.payoutId, part.serviceDate, part.amount, part.days])).toEqual([['admission-adm-1-b', '2026-01-02', 950000, 5]]);
+    const [adjustment, ...rest] = decide(recompute({ kind: 'policy-version', id: raised2025.id }), state, on([resolution24, raised2025]));
+    expect(rest).toEqual([]);
+    expect(adjustment).toMatchObject({
+      type: 'AdjustmentEntitled',
+      data: { corrects: { payoutId: 'admission-adm-1-b' }, serviceDate: '2026-01-02', previous: { amount: 950000 }, next: { amount: 980000, days: 5 }, difference: 30000 },
+    });
   });
 });
 

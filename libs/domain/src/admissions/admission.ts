@@ -1,17 +1,70 @@
 import { type Card, initialCard, requirePresentedCard } from '../cards/card.js';
-import { type DailySegment, dailyAllowanceFor, fixedAmountFor } from '../policy/entitlement.js';
+import { payoutIdFor } from '../payouts/payout.js';
+import { type DailySegment, dailyAllowanceFor, fixedAmountFor, segmentTotals, yearOf } from '../policy/entitlement.js';
 import type { BeneficiaryGroup, PolicyVersion } from '../policy/policy-version.js';
 import { requireDate, requireNotAfterToday, requireStay, requireText, RuleViolated } from '../rule-violated.js';
 
 /**
  * An inpatient stay. On discharge the visit allowance (regime a, once, on the admission date) and
  * the meal allowance (regime b, per calendar day) become entitled, each under the policy in force
- * and the group held on the service dates; a stay across a change is split by day. An approver
+ * and the group held on the service dates; a stay across a change is split by day, and its meals
+ * are counted and paid per calendar year (`mealYears`). An approver
  * other than the clerks who recorded the stay then approves or rejects the allowances; until
  * then the dates can be corrected, which entitles the allowances afresh.
  */
 export type VisitAllowance = { readonly serviceDate: string; readonly group: BeneficiaryGroup; readonly amount: number; readonly policyVersionId: string; readonly clause: string };
-export type MealAllowance = { readonly amount: number; readonly days: number; readonly segments: readonly DailySegment[] };
+export type MealAllowance = {
+  readonly amount: number;
+  readonly days: number;
+  readonly segments: readonly DailySegment[];
+  /**
+   * Counted and paid per calendar year, as meals are entitled since schema version 2 of
+   * `MealAllowanceEntitled`. Meals entitled before were counted whole in the discharge year and
+   * paid by one payout; such a stay stays so (its payout may be paid already, and adjustments
+   * correct that payout) until its meals are entitled afresh.
+   */
+  readonly byYear?: true;
+};
+
+/**
+ * One calendar year's part of a stay's meals, counted in that year and paid by a payout of its
+ * own: the discharge year's dated the discharge, a year before it dated 31 December. Meals not
+ * counted by year are one part, in the discharge year.
+ */
+export interface MealYear {
+  readonly year: number;
+  readonly serviceDate: string;
+  readonly payoutId: string;
+  readonly amount: number;
+  readonly days: number;
+  readonly segments: readonly DailySegment[];
+}
+
+/** The parts a discharged stay's meals are paid in, earliest year first. */
+export function mealYears(stay: { readonly admissionId: string; readonly dischargedOn?: string; readonly meals?: MealAllowance }): MealYear[] {
+  const { admissionId, dischargedOn, meals } = stay;
+  if (!meals || dischargedOn === undefined) return [];
+  const dischargeYear = yearOf(dischargedOn);
+  const part = (year: number, totals: { amount: number; days: number }, segments: readonly DailySegment[]): MealYear => ({
+    year,
+    serviceDate: year === dischargeYear ? dischargedOn : `${year}-12-31`,
+    payoutId: payoutIdFor({ kind: 'admission', id: admissionId }, 'b', year === dischargeYear ? undefined : year),
+    ...totals,
+    segments,
+  });
+  if (!meals.byYear) return [part(dischargeYear, meals, meals.segments)];
+  return [...new Set(meals.segments.map((segment) => yearOf(segment.from)))].map((year) => {
+    const segments = meals.segments.filter((segment) => yearOf(segment.from) === year);
+    return part(year, segmentTotals(segments), segments);
+  });
+}
+
+/** A stay's meals once an adjustment of the part of `year` takes effect: that year's days as the adjustment has them, the other years' as they were. */
+export function mealsAdjusted(meals: MealAllowance | undefined, year: number, part: { readonly amount: number; readonly days?: number; readonly segments?: readonly DailySegment[] }): MealAllowance {
+  if (!meals?.byYear) return { amount: part.amount, days: part.days ?? 0, segments: part.segments ?? [] };
+  const segments = [...meals.segments.filter((segment) => yearOf(segment.from) !== year), ...(part.segments ?? [])].sort((a, b) => a.from.localeCompare(b.from));
+  return { ...segmentTotals(segments), segments, byYear: true };
+}
 
 /**
  * What made the office look at the past again: a policy version with past effect, a
@@ -26,7 +79,7 @@ export interface AdjustmentCause {
 /** One regime's entitlement of a stay, before or after an adjustment: the amount and the group it counts under. */
 export interface EntitlementFigure {
   readonly amount: number;
-  /** The group on the payout's date: the admission date for visits, the first day for meals. */
+  /** The group on the payout's date: the admission date for visits, the first day of the year's part for meals. */
   readonly group: BeneficiaryGroup;
   readonly policyVersionId: string;
 }
@@ -34,7 +87,8 @@ export interface EntitlementFigure {
 /**
  * A top-up (positive difference) or recovery (negative) of an approved stay's allowance,
  * recomputed from what is known now. It corrects `corrects` (the regime's entitlement of this
- * stay, paid as payout `corrects.payoutId`) and goes through approval and payout like the first.
+ * stay, paid as payout `corrects.payoutId`; for meals counted by year, one year's part, whose days
+ * and segments `next` holds) and goes through approval and payout like the first.
  */
 export interface AdjustmentEntitledData {
   readonly adjustmentId: string;
@@ -176,7 +230,7 @@ export function evolve(state: Admission, event: AdmissionEvent): Admission {
         const visit = { serviceDate: event.data.serviceDate, group: next.group, amount: next.amount, policyVersionId: next.policyVersionId, clause: next.clause };
         return { ...state, visit, adjustments };
       }
-      return { ...state, meals: { amount: next.amount, days: next.days ?? 0, segments: next.segments ?? [] }, adjustments };
+      return { ...state, meals: mealsAdjusted(state.meals, yearOf(event.data.serviceDate), next), adjustments };
     }
     case 'AdjustmentsApproved':
       return {
@@ -197,7 +251,7 @@ export function stayEntitlements(admittedOn: string, dischargedOn: string, conte
   const meals = dailyAllowanceFor('b', admittedOn, dischargedOn, context.policyOn, context.groupOn);
   return {
     ...(visit?.entitled ? { visit: { serviceDate: admittedOn, group: group!, amount: visit.amount, policyVersionId: visit.policyVersionId, clause: visit.clause } } : {}),
-    ...(meals.days > 0 ? { meals: { amount: meals.amount, days: meals.days, segments: meals.segments } } : {}),
+    ...(meals.days > 0 ? { meals: { amount: meals.amount, days: meals.days, segments: meals.segments, byYear: true } } : {}),
   };
 }
 
@@ -207,13 +261,14 @@ function entitlements(admittedOn: string, dischargedOn: string, context: Admissi
 }
 
 const figureOfVisit = (visit: VisitAllowance | undefined): EntitlementFigure | undefined => visit && { amount: visit.amount, group: visit.group, policyVersionId: visit.policyVersionId };
-const figureOfMeals = (meals: MealAllowance | undefined): EntitlementFigure | undefined =>
-  meals && meals.segments[0] ? { amount: meals.amount, group: meals.segments[0].group, policyVersionId: meals.segments[0].policyVersionId } : undefined;
+const figureOfMeals = (part: MealYear | undefined): EntitlementFigure | undefined =>
+  part && part.segments[0] ? { amount: part.amount, group: part.segments[0].group, policyVersionId: part.segments[0].policyVersionId } : undefined;
 
 /**
  * What an approved stay's allowances become when recomputed under what is known now (policy
- * versions, groups): an adjustment per regime whose amount, group or rule changed. A stay not yet
- * approved is entitled afresh instead; a rejected one owes nothing either way.
+ * versions, groups): an adjustment per regime, and for meals per year's part, whose amount, group
+ * or rule changed. A stay not yet approved is entitled afresh instead; a rejected one owes nothing
+ * either way.
  */
 function recompute(state: Exclude<Admission, { status: 'none' }>, cause: AdjustmentCause, by: string, context: AdmissionContext): AdmissionEvent[] {
   if (state.status !== 'approved' && state.status !== 'discharged') return [];
@@ -221,18 +276,34 @@ function recompute(state: Exclude<Admission, { status: 'none' }>, cause: Adjustm
   // Only money or the group it counts under matter: a new version restating the same rate changes nothing owed, and nothing owed has no group.
   const same = (a: EntitlementFigure | undefined, b: EntitlementFigure | undefined) =>
     (a?.amount ?? 0) === (b?.amount ?? 0) && ((a?.amount ?? 0) === 0 || a?.group === b?.group);
+  // The meals now, in the parts the stay's meals are paid in: whole for a stay whose meals were entitled before they were counted by year.
+  const mealsNow = now.meals && state.meals && !state.meals.byYear ? { amount: now.meals.amount, days: now.meals.days, segments: now.meals.segments } : now.meals;
+  const mealsBefore = mealYears(state);
+  const mealsAfter = mealYears({ ...state, meals: mealsNow });
+  const years = [...new Set([...mealsBefore, ...mealsAfter].map((part) => part.year))].sort((a, b) => a - b);
+  const partOf = (parts: readonly MealYear[], year: number) => parts.find((part) => part.year === year);
   if (state.status === 'discharged') {
     const events: AdmissionEvent[] = [];
     if (!same(figureOfVisit(state.visit), figureOfVisit(now.visit)) && now.visit) events.push({ type: 'VisitAllowanceEntitled', data: now.visit });
-    if (!same(figureOfMeals(state.meals), figureOfMeals(now.meals)) && now.meals) events.push({ type: 'MealAllowanceEntitled', data: now.meals });
+    if (years.some((year) => !same(figureOfMeals(partOf(mealsBefore, year)), figureOfMeals(partOf(mealsAfter, year)))) && now.meals) events.push({ type: 'MealAllowanceEntitled', data: now.meals });
     return events;
   }
   const events: AdmissionEvent[] = [];
   const regimes = [
-    { regimeId: 'a', before: figureOfVisit(state.visit), after: now.visit && { ...figureOfVisit(now.visit)!, clause: now.visit.clause }, serviceDate: state.admittedOn },
-    { regimeId: 'b', before: figureOfMeals(state.meals), after: now.meals && { ...figureOfMeals(now.meals)!, clause: now.meals.segments[0]!.clause, days: now.meals.days, segments: now.meals.segments }, serviceDate: state.dischargedOn! },
-  ] as const;
-  for (const { regimeId, before, after, serviceDate } of regimes) {
+    { regimeId: 'a' as const, before: figureOfVisit(state.visit), after: now.visit && { ...figureOfVisit(now.visit)!, clause: now.visit.clause }, serviceDate: state.admittedOn, payoutId: payoutIdFor({ kind: 'admission', id: state.admissionId }, 'a') },
+    // Meal days newly covered in a year the stay was paid no meals for are a part of their own, first paid by the adjustment.
+    ...(state.meals ? years : []).map((year) => {
+      const [was, is] = [partOf(mealsBefore, year), partOf(mealsAfter, year)];
+      return {
+        regimeId: 'b' as const,
+        before: figureOfMeals(was) ?? { ...figureOfMeals(is)!, amount: 0 },
+        after: is && { ...figureOfMeals(is)!, clause: is.segments[0]!.clause, days: is.days, segments: is.segments },
+        serviceDate: (was ?? is)!.serviceDate,
+        payoutId: (was ?? is)!.payoutId,
+      };
+    }),
+  ];
+  for (const { regimeId, before, after, serviceDate, payoutId } of regimes) {
     // A regime the stay was never entitled to has no payout to correct: nothing to adjust.
     if (!before || same(before, after)) continue;
     const next = after ?? { ...before, amount: 0, clause: '' };
@@ -242,7 +313,7 @@ function recompute(state: Exclude<Admission, { status: 'none' }>, cause: Adjustm
         adjustmentId: `${state.admissionId}-${regimeId}-${state.adjustments.length + events.length + 1}`,
         regimeId,
         cause,
-        corrects: { admissionId: state.admissionId, regimeId, payoutId: `admission-${state.admissionId}-${regimeId}` },
+        corrects: { admissionId: state.admissionId, regimeId, payoutId },
         serviceDate,
         previous: before,
         next,

@@ -28,10 +28,11 @@ const command = {
 };
 
 describe('payout identity', () => {
-  it('derives one payout per claim, and one per admission and regime', () => {
+  it('derives one payout per claim, and one per admission and regime, the meals of a year before the discharge year apart', () => {
     expect(payoutIdFor({ kind: 'claim', id: 'cl-g' }, 'g')).toBe('claim-cl-g');
     expect(payoutIdFor({ kind: 'admission', id: 'adm-1' }, 'a')).toBe('admission-adm-1-a');
     expect(payoutIdFor({ kind: 'admission', id: 'adm-1' }, 'b')).toBe('admission-adm-1-b');
+    expect(payoutIdFor({ kind: 'admission', id: 'adm-1' }, 'b', 2025)).toBe('admission-adm-1-b-2025');
     expect(payoutStreamId('claim-cl-g')).toBe('payout-claim-cl-g');
   });
 });

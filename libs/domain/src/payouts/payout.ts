@@ -115,8 +115,13 @@ function settled(receivable: Receivable, change: { recovered?: number; writtenOf
   return { status: owed > 0 ? 'owed' : writtenOff > 0 ? 'written-off' : 'recovered', receivable: { owed, recovered, writtenOff } };
 }
 
-export function payoutIdFor(source: PayoutSource, regimeId: string): string {
-  return source.kind === 'admission' ? `admission-${source.id}-${regimeId}` : `${source.kind}-${source.id}`;
+/**
+ * A claim's payout, or an admission's under one regime. A stay's meals are paid per calendar year:
+ * the discharge year's under the regime's id, a year before it (`earlierYear`) under its own.
+ */
+export function payoutIdFor(source: PayoutSource, regimeId: string, earlierYear?: number): string {
+  if (source.kind !== 'admission') return `${source.kind}-${source.id}`;
+  return earlierYear === undefined ? `admission-${source.id}-${regimeId}` : `admission-${source.id}-${regimeId}-${earlierYear}`;
 }
 
 export function payoutStreamId(payoutId: string): string {

@@ -104,6 +104,15 @@ describe('rate per day (meal allowance, regime b)', () => {
     expect(early.amount).toBe(380000);
   });
 
+  it('splits a stay across New Year at 1 January, each year’s days in a segment of their own, at the same rate', () => {
+    const stay = dailyAllowanceFor('b', '2025-12-29', '2026-01-02', policyOn, groupAlways(4));
+    expect(stay.segments.map(({ from, to, days, rate, amount }) => ({ from, to, days, rate, amount }))).toEqual([
+      { from: '2025-12-29', to: '2025-12-31', days: 3, rate: 190000, amount: 570000 },
+      { from: '2026-01-01', to: '2026-01-02', days: 2, rate: 190000, amount: 380000 },
+    ]);
+    expect([stay.days, stay.amount]).toEqual([5, 950000]);
+  });
+
   it('refuses a stay that ends before it begins', () => {
     expect(() => dailyAllowanceFor('b', '2025-03-10', '2025-03-09', policyOn, groupAlways(4))).toThrow('cannot end');
   });

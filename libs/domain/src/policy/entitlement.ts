@@ -144,10 +144,14 @@ export const nextDay = (date: string): string => dayAfter(date, 1);
 /** What a beneficiary held the day before a change takes effect is what the change applies to. */
 export const dayBefore = (date: string): string => dayAfter(date, -1);
 
+/** The calendar year a date (`YYYY-MM-DD`) falls in. */
+export const yearOf = (date: string): number => Number(date.slice(0, 4));
+
 /**
  * A per-day regime (meal allowance, b) over a stay from `first` to `last` day. Each calendar day
  * is paid at the rule in force that day for the group held that day, so a stay across a rate or
  * group change is split by day; the first and last day count as the rule in force on them says.
+ * A segment never spans 1 January: each year's days are counted, budgeted and paid in that year.
  */
 export function dailyAllowanceFor(
   regimeId: string,
@@ -169,18 +173,19 @@ export function dailyAllowanceFor(
     if ((day === first && !found.rule.countFirstDay) || (day === last && day !== first && !found.rule.countLastDay)) continue;
     const rate = found.rule.rateByGroup[group!]!;
     const previous = segments[segments.length - 1];
-    if (previous && previous.rate === rate && previous.group === group && previous.policyVersionId === found.version.id && nextDay(previous.to) === day) {
+    const continues = previous && nextDay(previous.to) === day && yearOf(previous.to) === yearOf(day);
+    if (continues && previous.rate === rate && previous.group === group && previous.policyVersionId === found.version.id) {
       segments[segments.length - 1] = { ...previous, to: day, days: previous.days + 1, amount: previous.amount + rate };
     } else {
       segments.push({ from: day, to: day, days: 1, group: group!, rate, amount: rate, policyVersionId: found.version.id, clause: found.regime.clause });
     }
   }
-  return {
-    amount: segments.reduce((sum, s) => sum + s.amount, 0),
-    days: segments.reduce((sum, s) => sum + s.days, 0),
-    segments,
-    unpaidDays,
-  };
+  return { ...segmentTotals(segments), segments, unpaidDays };
+}
+
+/** What runs of days add up to: their amount and their days. */
+export function segmentTotals(segments: readonly Pick<DailySegment, 'amount' | 'days'>[]): { amount: number; days: number } {
+  return { amount: segments.reduce((sum, s) => sum + s.amount, 0), days: segments.reduce((sum, s) => sum + s.days, 0) };
 }
 
 /** An allowance to staff doing cadre health work (regime k): the role's amount per month or session, times how many. */
