@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { Inject, Injectable, Logger, Module, type OnApplicationBootstrap } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { RUNTIME, type Runtime } from '#runtime';
+import { keepGeneratedSecret, RUNTIME, type Runtime } from '#runtime';
 import { ActOnAdmissionHandler, RecordAdmissionHandler } from './admissions/admission-commands.js';
 import { EnrolBeneficiaryHandler, UpdateBeneficiaryHandler } from './beneficiaries/beneficiary-commands.js';
 import { IssueCardHandler, ReissueCardHandler, RevokeCardHandler } from './cards/card-commands.js';
@@ -37,7 +37,8 @@ export class StartupTasks implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     const admin = await this.accounts.ensureAdministrator();
     if (admin?.generatedPassword) {
-      this.logger.warn(`created administrator "${admin.username}" with the generated password ${admin.generatedPassword} (set ADMIN_PASSWORD to choose it; shown once)`);
+      const file = keepGeneratedSecret(this.runtime.config.generatedSecretsFile, `administrator ${admin.username}`, admin.generatedPassword);
+      this.logger.warn(`created administrator "${admin.username}" with a generated password, written to ${file} (readable by this account only; set ADMIN_PASSWORD to choose it)`);
     }
     for (const { file, version, commandId } of await catalogFiles(this.runtime.config.policyDir)) {
       const system = { actor: { username: 'system', roles: ['administrator'] }, commandId } as const;

@@ -13,6 +13,7 @@ describe('loadConfig', () => {
       projectionBatchSize: 500,
       pollIntervalMs: 250,
       policyDir: 'policies',
+      generatedSecretsFile: 'data/generated-passwords.txt',
       auth: { adminUsername: 'admin', tokenTtlMinutes: 480 },
       imports: { maxRows: 10_000, maxCells: 100_000, maxSheetBytes: 16 * 1024 * 1024 },
     });

@@ -26,6 +26,8 @@ export interface AppConfig {
   readonly pollIntervalMs: number;
   /** Folder of policy catalog files published into the log at start-up. */
   readonly policyDir: string;
+  /** Where passwords generated at start-up are written (readable by this account only), never to the log. */
+  readonly generatedSecretsFile: string;
   readonly auth: AuthConfig;
   readonly imports: ImportLimits;
   /** Generate the demo province on start (`DEMO_PROVINCE=1`), once: a new user sees a living system. */
@@ -119,6 +121,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     projectionBatchSize: integer('PROJECTION_BATCH_SIZE', 500, 1, 100000),
     pollIntervalMs: integer('POLL_INTERVAL_MS', 250, 10, 60000),
     policyDir: env.POLICY_DIR || 'policies',
+    generatedSecretsFile: env.GENERATED_SECRETS_FILE || 'data/generated-passwords.txt',
     auth: {
       adminUsername: env.ADMIN_USERNAME || 'admin',
       ...(env.ADMIN_PASSWORD ? { adminPassword: env.ADMIN_PASSWORD } : {}),

@@ -2,3 +2,4 @@ export { type AppConfig, ConfigError, type ImportLimits, loadConfig } from './co
 export { openRuntime, type Runtime } from './runtime.js';
 export { ProjectionsService, RUNTIME, RuntimeModule } from './nest.js';
 export { runProcess } from './process.js';
+export { keepGeneratedSecret } from './generated-secrets.js';
