@@ -5,6 +5,7 @@ import { startThrowawayPostgres } from '../dist/test/support/throwaway-postgres.
 import { createPgliteTemplate } from '../dist/test/support/pglite-template.js';
 
 export default async function globalSetup() {
+  process.env.TEST_RUN_ID = String(Date.now());
   const template = await createPgliteTemplate();
   globalThis.pgliteTemplate = template;
   process.env.TEST_PGLITE_TEMPLATE = template.dataDir;

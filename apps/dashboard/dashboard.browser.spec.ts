@@ -1,14 +1,12 @@
 import { existsSync, mkdirSync } from 'node:fs';
-import { CommandBus } from '@nestjs/cqrs';
 import ExcelJS from 'exceljs';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { generateDemoProvince, openApplication } from '#application';
-import { ADMIN_PASSWORD, API_BACKENDS, caughtUp, client, ok, operatorConfirms, type RunningApi, signIn, startApi } from '../api/src/testing/api-backends.fixture.js';
+import { demoProvinceDatabase } from '../../test/support/demo-province-database.js';
+import { ADMIN_PASSWORD, caughtUp, client, ok, operatorConfirms, type RunningApi, signIn, startApi } from '../api/src/testing/api-backends.fixture.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SCREENSHOTS = 'docs/screenshots';
 const vnd = (amount: number) => `${amount < 0 ? '-' : ''}${String(Math.abs(amount)).replace(/\B(?=(\d{3})+(?!\d))/g, '.')} ₫`;
-const postgres = API_BACKENDS.find(([name]) => name.startsWith('PostgreSQL'))!;
 
 /** The dashboard in headless Chromium over the demo province on PostgreSQL, screen by screen. */
 describe('the dashboard in a browser', () => {
@@ -34,13 +32,10 @@ describe('the dashboard in a browser', () => {
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install -y chromium (.ci/run does), or set CHROMIUM_PATH`);
     mkdirSync(SCREENSHOTS, { recursive: true });
-    api = await startApi(postgres[1]);
-    const writer = await openApplication(api.runtime);
-    try {
-      await generateDemoProvince(writer.get(CommandBus), { seed: 2025, scale: 1 });
-    } finally {
-      await writer.close();
-    }
+    api = await startApi(async () => {
+      const database = await demoProvinceDatabase();
+      return { env: { DATABASE_URL: database.url }, cleanup: () => database.drop() };
+    });
     await caughtUp(api);
     admin = await signIn(api.base, 'admin', ADMIN_PASSWORD);
     await ok(admin.post('/users', { username: 'quan', fullName: 'Quân', roles: ['administrator'], password: 'quan-password-1' }), 201);

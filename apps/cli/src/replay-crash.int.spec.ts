@@ -1,11 +1,10 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { CommandBus } from '@nestjs/cqrs';
-import { type Actor, DraftReorganizationPlan, generateDemoProvince, openApplication, ReorganizationPlans, type ReorganizationPreview } from '#application';
+import { type Actor, DraftReorganizationPlan, openApplication, ReorganizationPlans, type ReorganizationPreview } from '#application';
 import type { EventStore } from '#event-store';
-import { ProjectionRunner } from '#projections';
-import { ALL_PROJECTIONS } from '#read-models';
 import { loadConfig, openRuntime, type Runtime } from '#runtime';
+import { demoProvinceDatabase } from '../../../test/support/demo-province-database.js';
 import { twoTierPlan } from '../../../test/support/retroactive-changes.js';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
 
@@ -64,15 +63,10 @@ describe('replaying a reorganization over the demo province', () => {
   let preview: ReorganizationPreview;
 
   beforeAll(async () => {
-    interrupted = await createTestDatabase();
+    interrupted = await demoProvinceDatabase();
     await withRuntime(interrupted, async (runtime) => {
       const app = await openApplication(runtime);
       try {
-        await generateDemoProvince(app.get(CommandBus), { seed: 2025, scale: 1 });
-        const runner = new ProjectionRunner(runtime.store, runtime.pool, ALL_PROJECTIONS);
-        await runner.start();
-        await runner.waitUntil(await runtime.store.readHeadPosition(), undefined, 120_000);
-        await runner.stop();
         await app.get(CommandBus).execute(new DraftReorganizationPlan(plan, { actor: administrator('admin-1'), commandId: 'draft-demo-plan' }));
         await app.get(ReorganizationPlans).approve(plan.planId, { actor: administrator('admin-2'), commandId: 'confirm-demo-plan' });
         preview = await app.get(ReorganizationPlans).preview(plan.planId, administrator('auditor-admin'));

@@ -7,7 +7,9 @@ import { freshPgliteFolder } from '../../../../test/support/pglite-template.js';
 import { createTestDatabase } from '../../../../test/support/test-database.js';
 import { createApiApp } from '../app.js';
 
-export const ADMIN_PASSWORD = 'e2e-admin-password';
+import { TEST_ADMIN_PASSWORD as ADMIN_PASSWORD } from '../../../../test/support/demo-province-database.js';
+
+export { ADMIN_PASSWORD };
 
 /** The API over each backend it runs on: the embedded default and a real PostgreSQL server. */
 export const API_BACKENDS: Array<[string, () => Promise<{ env: NodeJS.ProcessEnv; cleanup: () => Promise<void> }>]> = [

@@ -1,13 +1,13 @@
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import type { INestApplicationContext } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
 import { liveSchemaOf, ProjectionRunner, readModelChecksum } from '#projections';
 import { ALL_PROJECTIONS, consistencyCheck, createReportingViews, payments, REPORTING_VIEWS, yearEndReport } from '#read-models';
 import { loadConfig, openRuntime, type Runtime } from '#runtime';
-import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database.js';
+import { demoProvinceDatabase } from '../../../../test/support/demo-province-database.js';
+import type { TestDatabase } from '../../../../test/support/test-database.js';
 import { openApplication } from '../standalone.js';
-import { DEMO_FIGURES, generateDemoProvince } from './demo-province.js';
+import { DEMO_FIGURES } from './demo-province.js';
 
 const million = (amount: number) => amount * 1_000_000;
 
@@ -22,10 +22,9 @@ describe('the demo province and its year-end report', () => {
   let runner: ProjectionRunner;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
+    database = await demoProvinceDatabase();
     runtime = await openRuntime(loadConfig({ DATABASE_URL: database.url }));
     app = await openApplication(runtime);
-    await generateDemoProvince(app.get(CommandBus), { seed: 2025, scale: 1 });
     runner = new ProjectionRunner(runtime.store, runtime.pool, ALL_PROJECTIONS, { log: () => undefined, dependents: createReportingViews });
     await runner.start();
     await runner.waitUntil(await runtime.store.readHeadPosition());
