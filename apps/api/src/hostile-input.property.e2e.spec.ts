@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { ROLES } from '#application';
-import { ADMIN_PASSWORD, API_BACKENDS, ok, type RunningApi, signIn, startApi } from './testing/api-backends.fixture.js';
+import { ADMIN_PASSWORD, API_BACKENDS, ok, operatorConfirms, type RunningApi, signIn, startApi } from './testing/api-backends.fixture.js';
 
 /**
  * Fuzzes every operation of the OpenAPI document the API serves, anonymous and as an
@@ -167,6 +167,7 @@ describe.each(API_BACKENDS)('hostile requests to every operation over %s', (_nam
     api = await startApi(setup);
     const admin = await signIn(api.base, 'admin', ADMIN_PASSWORD);
     await ok(admin.post('/users', { username: 'fuzz', fullName: 'Fuzz', roles: ROLES, password: 'fuzz-password-1' }), 201);
+    await operatorConfirms(api, 'fuzz');
     adminToken = (await ok(admin.post('/auth/token', { username: 'fuzz', password: 'fuzz-password-1' }))).accessToken;
     ({ beneficiaryId: KNOWN.beneficiaryId } = await ok(
       admin.post('/beneficiaries', { fullName: 'Hoàng Văn Bình', dateOfBirth: '1968-05-12', nationalId: '020068007777', title: 'Bí thư Huyện ủy', administrativeUnit: 'Huyện Cao Lộc', group: 3, from: '2025-01-01' }),

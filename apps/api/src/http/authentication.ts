@@ -3,6 +3,7 @@ import { applyDecorators, type CanActivate, createParamDecorator, type Execution
 import { Reflector } from '@nestjs/core';
 import { type CommandContext, type Permission, PERMISSIONS, requestFingerprint, requireRole, Users, type UserView } from '#application';
 import { ApiForbiddenResponse } from '@nestjs/swagger';
+import { requireReadableBody } from './input-limits.js';
 
 const PUBLIC = 'public-route';
 const ALLOWED = 'allowed-roles';
@@ -56,6 +57,7 @@ export const Ctx = createParamDecorator((_data: unknown, context: ExecutionConte
     throw new BadRequestException({ message: 'Command-Id must be 8–100 letters, digits, dots, dashes, colons or underscores', fields: [{ field: 'Command-Id', message: 'malformed' }] });
   }
   const { username, roles } = request.user!;
+  requireReadableBody(request.body);
   return { actor: { username, roles }, commandId: header ?? randomUUID(), requestFingerprint: requestFingerprint({ username, method: request.method, url: request.url, body: request.body }) };
 });
 

@@ -44,6 +44,15 @@ function firstProblem(value: unknown, root: string, check: (text: string) => str
   return undefined;
 }
 
+/**
+ * Refuses a body the pipe would refuse. The command context reads the body too (to fingerprint the
+ * request), before any pipe runs, and must not walk a body nested past the limit.
+ */
+export function requireReadableBody(body: unknown): void {
+  const problem = firstProblem(body, '', unreadable);
+  if (problem) throw invalidRequest([problem]);
+}
+
 const isObject = (value: unknown) => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const pathParam = (text: string) => unreadable(text) ?? (text.length > MAX_ID_LENGTH ? `must be at most ${MAX_ID_LENGTH} characters` : undefined);
