@@ -2,3 +2,5 @@ export { type AppConfig, ConfigError, type ImportLimits, loadConfig } from './co
 export { openRuntime, type Runtime } from './runtime.js';
 export { ProjectionsService, RUNTIME, RuntimeModule } from './nest.js';
 export { runProcess } from './process.js';
+export { PersonalDataKeys } from './personal-data/personal-data-keys.js';
+export { PersonalDataEventStore } from './personal-data/personal-data-store.js';
