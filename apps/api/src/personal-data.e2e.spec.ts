@@ -1,5 +1,5 @@
 import { ProjectionRunner, liveSchemaOf, readModelChecksum } from '#projections';
-import { ALL_PROJECTIONS, consistencyCheck, createReportingViews } from '#read-models';
+import { ALL_PROJECTIONS, consistencyCheck, createReportingViews, registerExport } from '#read-models';
 import { API_BACKENDS, caughtUp, client, leavesLogUnchanged, ok, type RunningApi, signInPeople, startApi } from './testing/api-backends.fixture.js';
 
 const person = {
@@ -79,6 +79,9 @@ describe.each(API_BACKENDS)('personal data: sealed, erased, reads recorded, over
     expect(JSON.stringify(shown)).not.toContain(person.fullName);
     const row = { beneficiaryId, fullName: null, nationalId: null, dateOfBirth: null, personalDataErased: true, group: 3 };
     expect((await ok(as.auditor.get('/beneficiaries?unit=Huyện Văn Lãng'))).beneficiaries).toEqual([expect.objectContaining(row)]);
+    const exported = (await registerExport(api.runtime.pool, 'csv')).body as string;
+    expect(exported).toContain('personal data erased');
+    expect(exported).not.toContain(person.nationalId);
     expect(await figures()).toEqual(reportBefore);
     expect((await ok(as.auditor.get(`/beneficiaries/${beneficiaryId}/balances?year=2025`))).balances).toEqual(balancesBefore);
     expect((await storedLog(api)).match(/PersonalDataErased/g)).toHaveLength(1);
