@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { Beneficiaries, NationalIds } from '#domain';
-import { RUNTIME, type Runtime } from '#runtime';
+import { type PersonalDataKeys, RUNTIME, type Runtime } from '#runtime';
 import { type CommandContext, EventSourcing, type Loaded, NotFound, requireRole } from '../event-sourcing.js';
 import { idFromCommand } from '../ids.js';
 
@@ -22,6 +22,15 @@ export async function namedBeneficiary(sourcing: EventSourcing, beneficiaryId: s
   const state = await beneficiaryOf(sourcing, beneficiaryId);
   if (state.status === 'unknown') throw new NotFound(`no beneficiary ${beneficiaryId} on the register`, 'beneficiaryId');
   return state;
+}
+
+/**
+ * The streams that may hold a national id's reservation: today's, named by a keyed hash of the
+ * number, and the one named by the number itself, where reservations made before were written
+ * (still read, never written again).
+ */
+export function nationalIdStreams(keys: PersonalDataKeys, nationalId: string): { readonly keyed: string; readonly legacy: string } {
+  return { keyed: NationalIds.nationalIdStreamId(keys.reservationKey(nationalId)), legacy: NationalIds.nationalIdStreamId(nationalId) };
 }
 
 type Enrolment = Omit<Beneficiaries.Enrolment, 'beneficiaryId'>;
@@ -59,10 +68,11 @@ export class EnrolBeneficiaryHandler implements ICommandHandler<EnrolBeneficiary
       if (beneficiary.alreadyHandled) return { beneficiaryId };
       const enrolled = Beneficiaries.decide({ type: 'EnrolBeneficiary', data: { ...enrolment, beneficiaryId } }, beneficiary.state);
       const reserve = { type: 'ReserveNationalId', data: { nationalId: enrolment.nationalId, beneficiaryId } } as const;
-      const legacy = await this.sourcing.load(NationalIds.nationalIdStreamId(enrolment.nationalId), nationalIdAggregate.evolve, nationalIdAggregate.initial);
+      const streams = nationalIdStreams(this.runtime.personalData, enrolment.nationalId);
+      const legacy = await this.sourcing.load(streams.legacy, nationalIdAggregate.evolve, nationalIdAggregate.initial);
       // Decided on only for its refusal: nothing is written to a stream named by the number any more.
       NationalIds.decide(reserve, legacy.state, await this.abandoned(legacy));
-      const reservation = await this.sourcing.load(NationalIds.nationalIdStreamId(this.runtime.personalData.reservationKey(enrolment.nationalId)), nationalIdAggregate.evolve, nationalIdAggregate.initial);
+      const reservation = await this.sourcing.load(streams.keyed, nationalIdAggregate.evolve, nationalIdAggregate.initial);
       const reserved = NationalIds.decide(reserve, reservation.state, await this.abandoned(reservation));
       await this.sourcing.appendTogether(
         [
