@@ -12,9 +12,11 @@ const vnd: ValueTransformer = { to: (value: number | null) => value, from: (valu
 @Entity({ schema: 'rm_registers', name: 'beneficiaries' })
 export class BeneficiaryRecord {
   @PrimaryColumn({ name: 'beneficiary_id' }) beneficiaryId!: string;
-  @Column({ name: 'full_name' }) fullName!: string;
-  @Column({ name: 'date_of_birth' }) dateOfBirth!: string;
-  @Column({ name: 'national_id' }) nationalId!: string;
+  /** Null once the person's data was erased (`personalDataErased`). */
+  @Column({ name: 'full_name', type: 'text', nullable: true }) fullName!: string | null;
+  @Column({ name: 'date_of_birth', type: 'text', nullable: true }) dateOfBirth!: string | null;
+  @Column({ name: 'national_id', type: 'text', nullable: true }) nationalId!: string | null;
+  @Column({ name: 'personal_data_erased' }) personalDataErased!: boolean;
   @Column() title!: string;
   @Column({ name: 'administrative_unit' }) administrativeUnit!: string;
   @Column({ name: 'current_group', type: 'int' }) group!: number;

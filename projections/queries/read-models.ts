@@ -48,7 +48,7 @@ export async function searchBeneficiaries(pool: Pool, filter: RegisterFilter) {
   const asOf = filter.asOf ?? '9999-12-31';
   const { rows } = await pool.query(
     `SELECT b.beneficiary_id AS "beneficiaryId", b.full_name AS "fullName", b.date_of_birth AS "dateOfBirth", b.national_id AS "nationalId",
-            p.title, p.administrative_unit AS "administrativeUnit", g.group_number AS "group", b.enrolled_from AS "enrolledFrom",
+            b.personal_data_erased AS "personalDataErased", p.title, p.administrative_unit AS "administrativeUnit", g.group_number AS "group", b.enrolled_from AS "enrolledFrom",
             CASE WHEN b.removed_on <= $1 THEN 'removed' WHEN b.died_on <= $1 THEN 'deceased' WHEN b.retired_on <= $1 THEN 'retired' ELSE 'registered' END AS status
        FROM ${R}.beneficiaries b
        JOIN LATERAL (SELECT group_number FROM ${R}.group_periods x WHERE x.beneficiary_id = b.beneficiary_id AND x.valid_from <= $1 ORDER BY valid_from DESC LIMIT 1) g ON true

@@ -22,12 +22,15 @@ export const REGISTER_LIST_COLUMNS = [
 const HEADER = [...REGISTER_LIST_COLUMNS.map((column) => column.vi), 'Trạng thái', 'Mã đối tượng'];
 const ddmmyyyy = (date: string | null) => (date ? `${date.slice(8, 10)}/${date.slice(5, 7)}/${date.slice(0, 4)}` : null);
 
+/** What the name cell says of a person whose personal data was erased (their national id and date of birth are left empty). */
+export const ERASED_NAME = '(đã xóa dữ liệu cá nhân / personal data erased)';
+
 /** The whole beneficiary register as it stands, in the import template's column order (then status and id). */
 async function registerRows(pool: Pool): Promise<Cell[][]> {
-  const { rows } = await pool.query<{ full_name: string; date_of_birth: string; national_id: string; title: string; administrative_unit: string; current_group: number; enrolled_from: string; status: string; beneficiary_id: string }>(
+  const { rows } = await pool.query<{ full_name: string | null; date_of_birth: string | null; national_id: string | null; title: string; administrative_unit: string; current_group: number; enrolled_from: string; status: string; beneficiary_id: string }>(
     `SELECT full_name, date_of_birth, national_id, title, administrative_unit, current_group, enrolled_from, status, beneficiary_id FROM ${R}.beneficiaries ORDER BY administrative_unit, full_name, beneficiary_id`,
   );
-  return rows.map((row) => [row.full_name, ddmmyyyy(row.date_of_birth), row.national_id, row.title, row.administrative_unit, row.current_group, ddmmyyyy(row.enrolled_from), row.status, row.beneficiary_id]);
+  return rows.map((row) => [row.full_name ?? ERASED_NAME, ddmmyyyy(row.date_of_birth), row.national_id, row.title, row.administrative_unit, row.current_group, ddmmyyyy(row.enrolled_from), row.status, row.beneficiary_id]);
 }
 
 export async function registerExport(pool: Pool, format: 'csv' | 'xlsx'): Promise<{ rows: number; body: string | Buffer }> {

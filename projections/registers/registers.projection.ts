@@ -9,9 +9,11 @@ export function idOf(streamId: string, category: string): string {
 
 type BeneficiaryRow = {
   beneficiary_id: string;
-  full_name: string;
-  date_of_birth: string;
-  national_id: string;
+  /** Null once the person's data was erased. */
+  full_name: string | null;
+  date_of_birth: string | null;
+  national_id: string | null;
+  personal_data_erased: boolean;
   title: string;
   administrative_unit: string;
   current_group: number;
@@ -42,7 +44,7 @@ type HeadCountChangeRow = { on_date: string; group_number: number; change: numbe
 /** Cards taking effect in a year by the holder's group that day (0: no group yet), new and reissued: the year-end report's card table. */
 type CardsIssuedRow = { year: number; group_number: number; new_cards: number; reissued: number };
 
-const BENEFICIARY_EVENTS = ['BeneficiaryEnrolled', 'BeneficiaryPositionChanged', 'BeneficiaryReclassified', 'BeneficiaryRetired', 'BeneficiaryDied', 'BeneficiaryRemovedFromRegister'];
+const BENEFICIARY_EVENTS = ['BeneficiaryEnrolled', 'BeneficiaryPositionChanged', 'BeneficiaryReclassified', 'BeneficiaryRetired', 'BeneficiaryDied', 'BeneficiaryRemovedFromRegister', 'PersonalDataErased'];
 const CARD_EVENTS = ['CardIssued', 'CardReplaced', 'CardRevoked'];
 
 /**
@@ -103,8 +105,8 @@ function headCountChanges(beneficiary: BeneficiaryRow, periods: readonly GroupPe
  */
 export const registers: Projection = {
   name: 'registers',
-  // 2: the head count changes and the cards issued per year and group.
-  version: 2,
+  // 2: the head count changes and the cards issued per year and group. 3: erased personal data.
+  version: 3,
   eventTypes: [...BENEFICIARY_EVENTS, ...CARD_EVENTS],
   fromLog: {
     tables: ['positions', 'group_periods'],
@@ -128,9 +130,10 @@ export const registers: Projection = {
     await sql.query(`
       CREATE TABLE ${s}.beneficiaries (
         beneficiary_id text PRIMARY KEY,
-        full_name text NOT NULL,
-        date_of_birth text NOT NULL,
-        national_id text NOT NULL,
+        full_name text,
+        date_of_birth text,
+        national_id text,
+        personal_data_erased boolean NOT NULL,
         title text NOT NULL,
         administrative_unit text NOT NULL,
         current_group int NOT NULL,
@@ -239,6 +242,8 @@ export const registers: Projection = {
               full_name: data.fullName,
               date_of_birth: data.dateOfBirth,
               national_id: data.nationalId,
+              // An enrolment read after the erasure (a rebuild) already has its personal fields null.
+              personal_data_erased: data.fullName === null,
               title: data.title,
               administrative_unit: data.administrativeUnit,
               current_group: data.group,
@@ -266,6 +271,9 @@ export const registers: Projection = {
             break;
           case 'BeneficiaryRemovedFromRegister':
             beneficiaries.update({ beneficiary_id }, () => ({ removed_on: data.on, status: 'removed' }));
+            break;
+          case 'PersonalDataErased':
+            beneficiaries.update({ beneficiary_id }, () => ({ full_name: null, date_of_birth: null, national_id: null, personal_data_erased: true }));
             break;
         }
         count(beneficiary_id, 1);

@@ -4,6 +4,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { ApplicationModule } from '#application';
 import { RuntimeModule, type Runtime } from '#runtime';
 import { AdmissionsController } from './admissions/admissions.controller.js';
+import { AuditController } from './audit/audit.controller.js';
 import { AuthController } from './auth/auth.controller.js';
 import { UsersController } from './auth/users.controller.js';
 import { BeneficiariesController } from './beneficiaries/beneficiaries.controller.js';
@@ -25,7 +26,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [CqrsModule.forRoot(), RuntimeModule.register(runtime, { runProjections: runtime.config.projections === 'inline' }), ApplicationModule],
-      controllers: [HealthController, AuthController, UsersController, PoliciesController, ImportsController, BeneficiariesController, CardsController, AdmissionsController, ClaimsController, PayoutsController, ReportsController, RetroactivityController],
+      controllers: [HealthController, AuthController, UsersController, PoliciesController, ImportsController, BeneficiariesController, CardsController, AdmissionsController, ClaimsController, PayoutsController, ReportsController, RetroactivityController, AuditController],
       providers: [
         { provide: APP_GUARD, useClass: AuthenticationGuard },
         { provide: APP_FILTER, useClass: ErrorsFilter },

@@ -1,4 +1,5 @@
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -8,6 +9,7 @@ import { createPool } from '#database';
 import { PostgresEventStore } from '#event-store';
 import { liveSchemaOf, ProjectionRunner, readModelChecksum } from '#projections';
 import { registers, streamActivity, streamActivityDiscrepancies } from '#read-models';
+import { PersonalDataEventStore, PersonalDataKeys } from '#runtime';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
 
 const cliMain = resolve('dist/apps/cli/src/main.js');
@@ -17,8 +19,9 @@ const lastLine = (stdout: string) => JSON.parse(stdout.trim().split('\n').pop()!
 describe('administrator CLI', () => {
   let database: TestDatabase;
   let pool: pg.Pool;
+  const personalDataKey = randomBytes(32);
   const cli = (...args: string[]): SpawnSyncReturns<string> =>
-    spawnSync(process.execPath, [cliMain, ...args], { env: { ...process.env, DATABASE_URL: database.url }, encoding: 'utf8' });
+    spawnSync(process.execPath, [cliMain, ...args], { env: { ...process.env, DATABASE_URL: database.url, PERSONAL_DATA_KEY: personalDataKey.toString('base64') }, encoding: 'utf8' });
 
   beforeAll(async () => {
     if (!existsSync(cliMain)) throw new Error(`${cliMain} is missing: run the tests with \`npm test\`, which builds first`);
@@ -100,8 +103,8 @@ describe('administrator CLI', () => {
       expect(await events()).toBe(recorded);
       expect(cli('import').status).toBe(2);
 
-      // The register, once its read model has caught up, exported in the template's columns.
-      const store = await PostgresEventStore.open(pool);
+      // The register, once its read model has caught up (reading the log as the CLI does, personal fields opened), exported in the template's columns.
+      const store = new PersonalDataEventStore(await PostgresEventStore.open(pool), new PersonalDataKeys(pool, personalDataKey));
       const runner = new ProjectionRunner(store, pool, [registers]);
       await runner.start();
       await runner.waitUntil(await store.readHeadPosition());

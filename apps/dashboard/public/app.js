@@ -12,6 +12,8 @@ const state = {
 };
 const view = document.getElementById('view');
 const t = (key) => TEXTS[state.language][key] ?? key;
+/** A person's name, or what stands for it once their personal data was erased (the API gives null). */
+const nameOf = (fullName) => fullName ?? t('erased');
 
 /** An element with attributes (`on*` as listeners) and children (strings become text, never HTML). */
 function h(tag, attributes = {}, ...children) {
@@ -124,7 +126,7 @@ async function registerView() {
   const search = async () => {
     const found = await api(`/beneficiaries?limit=50${name.value ? `&name=${encodeURIComponent(name.value)}` : ''}`);
     results.replaceChildren(table([t('name'), t('title'), t('unit'), t('group'), t('status')], found.beneficiaries.map((person) =>
-      h('tr', {}, h('td', {}, h('a', { href: `#/beneficiaries/${person.beneficiaryId}` }, person.fullName)), h('td', {}, person.title), h('td', {}, person.administrativeUnit), h('td', {}, person.group), h('td', {}, person.status)))));
+      h('tr', {}, h('td', {}, h('a', { href: `#/beneficiaries/${person.beneficiaryId}` }, nameOf(person.fullName))), h('td', {}, person.title), h('td', {}, person.administrativeUnit), h('td', {}, person.group), h('td', {}, person.status)))));
   };
   await search();
   return h('section', {}, h('h1', { class: 'h4' }, t('register')), h('form', { class: 'd-flex gap-2 mb-3', onsubmit: (event) => { event.preventDefault(); void search(); } }, name, h('button', { class: 'btn btn-sm btn-primary' }, t('search'))), results, importForm(search));
@@ -169,10 +171,11 @@ function importForm(afterImport) {
 async function beneficiaryView(id) {
   const [person, balances, payouts] = await Promise.all([api(`/beneficiaries/${id}`), api(`/beneficiaries/${id}/balances?year=2025`), api(`/payouts?beneficiaryId=${id}&limit=200`)]);
   const facts = person.state;
-  const cards = await api(`/cards?name=${encodeURIComponent(person.history[0].data.fullName)}&limit=20`);
+  const { fullName } = person.history[0].data;
+  const cards = fullName === null ? { cards: [] } : await api(`/cards?name=${encodeURIComponent(fullName)}&limit=20`);
   const groupChanges = person.history.filter((entry) => entry.type === 'BeneficiaryEnrolled' || entry.type === 'BeneficiaryReclassified');
   return h('section', {},
-    h('h1', { class: 'h4' }, person.history[0].data.fullName),
+    h('h1', { class: 'h4' }, nameOf(fullName)),
     h('p', {}, `${facts.title} — ${facts.administrativeUnit}`),
     h('h2', { class: 'h5' }, t('groupsOverTime')),
     table([t('from'), t('group'), t('reason')], groupChanges.map((entry) => h('tr', {}, h('td', {}, date(entry.data.from)), h('td', {}, entry.data.group), h('td', {}, entry.data.reason ?? '—')))),
@@ -240,7 +243,7 @@ async function cardsView() {
     const query = new URLSearchParams({ limit: '50', ...(number.value ? { number: number.value } : {}), ...(name.value ? { name: name.value } : {}) });
     const found = await api(`/cards?${query}`);
     results.replaceChildren(table([t('cardNumber'), t('name'), t('unit'), t('group'), t('validFrom'), t('validTo'), t('status')], found.cards.map((card) =>
-      h('tr', {}, h('td', {}, card.cardNumber), h('td', {}, card.fullName), h('td', {}, card.administrativeUnit), h('td', {}, card.groupAtIssue ?? '—'), h('td', {}, date(card.validFrom)), h('td', {}, date(card.validTo)), h('td', {}, card.status))), { id: 'cards-table' }));
+      h('tr', {}, h('td', {}, card.cardNumber), h('td', {}, nameOf(card.fullName)), h('td', {}, card.administrativeUnit), h('td', {}, card.groupAtIssue ?? '—'), h('td', {}, date(card.validFrom)), h('td', {}, date(card.validTo)), h('td', {}, card.status))), { id: 'cards-table' }));
   };
   await search();
   return h('section', {}, h('h1', { class: 'h4' }, t('nav.cards')), h('form', { class: 'd-flex gap-2 mb-3', onsubmit: (event) => { event.preventDefault(); void search(); } }, number, name, h('button', { class: 'btn btn-sm btn-primary' }, t('search'))), results);

@@ -3,7 +3,8 @@ import { Inject, Injectable, Logger, Module, type OnApplicationBootstrap } from 
 import { CommandBus } from '@nestjs/cqrs';
 import { keepGeneratedSecret, RUNTIME, type Runtime } from '#runtime';
 import { ActOnAdmissionHandler, RecordAdmissionHandler } from './admissions/admission-commands.js';
-import { EnrolBeneficiaryHandler, UpdateBeneficiaryHandler } from './beneficiaries/beneficiary-commands.js';
+import { EnrolBeneficiaryHandler, ErasePersonalDataHandler, UpdateBeneficiaryHandler } from './beneficiaries/beneficiary-commands.js';
+import { PersonalDataReads } from './personal-data/personal-data-reads.js';
 import { IssueCardHandler, ReissueCardHandler, RevokeCardHandler } from './cards/card-commands.js';
 import { AllocateAnnualBudgetHandler } from './budgets/budget-commands.js';
 import { AdjustClaimHandler, ApproveClaimsHandler, DecideClaimHandler, RequestClaimHandler } from './claims/claim-commands.js';
@@ -67,6 +68,7 @@ const handlers = [
   DraftPolicyVersionHandler,
   EnrolBeneficiaryHandler,
   UpdateBeneficiaryHandler,
+  ErasePersonalDataHandler,
   IssueCardHandler,
   ReissueCardHandler,
   RevokeCardHandler,
@@ -90,6 +92,7 @@ const handlers = [
     PolicyVersions,
     PayoutScheduler,
     AggregateReader,
+    PersonalDataReads,
     Users,
     UserAccounts,
     StartupTasks,
@@ -100,6 +103,6 @@ const handlers = [
     BeneficiaryImports,
     ...handlers,
   ],
-  exports: [EventSourcing, PolicyVersions, AggregateReader, Users, UserAccounts, AdministrativeUnitsRegistry, RetroactivePolicies, CoverageEnds, ReorganizationPlans, BeneficiaryImports],
+  exports: [EventSourcing, PolicyVersions, AggregateReader, PersonalDataReads, Users, UserAccounts, AdministrativeUnitsRegistry, RetroactivePolicies, CoverageEnds, ReorganizationPlans, BeneficiaryImports],
 })
 export class ApplicationModule {}

@@ -25,6 +25,10 @@ export const PERMISSIONS = {
   applyRetroactiveChanges: ['administrator'],
   /** Where the data lives (database, event store) tells an attacker where to aim: administrators only. */
   readConfiguration: ['administrator'],
+  /** Erasing a person's identity under the Personal Data Protection Law: an administrator's act, with a reason. */
+  erasePersonalData: ['administrator'],
+  /** Who read whose personal data: auditors, and the administrators answerable for it. */
+  readPersonalDataReads: ['auditor', 'administrator'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

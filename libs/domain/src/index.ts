@@ -5,6 +5,7 @@ export * from './policy/policy-version.js';
 /** Each aggregate's decide/evolve under its own name: `Beneficiaries.decide`, `Cards.evolve`. */
 export * as Beneficiaries from './beneficiaries/beneficiary.js';
 export { nationalIdProblem } from './beneficiaries/national-id.js';
+export { PERSONAL_FIELDS, personalPart, withPersonal, type PersonalPart } from './beneficiaries/personal-data.js';
 export * as Cards from './cards/card.js';
 export * as Admissions from './admissions/admission.js';
 export { MAX_TEXT_LENGTH, requireNotAfterToday, RuleViolated } from './rule-violated.js';

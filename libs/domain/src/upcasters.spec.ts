@@ -18,6 +18,12 @@ describe('upcasters', () => {
     expect(upcast({ type: 'MealAllowanceEntitled', data: meals, metadata: { schemaVersion: 1, actor: 'clerk-1' } })).toEqual({ type: 'MealAllowanceEntitled', data: meals });
   });
 
+  it('reads a version-1 enrolment, its personal fields in plain text, as today\'s (opened) schema', () => {
+    const data = { beneficiaryId: 'b-1', fullName: 'Hoàng Văn Thụ', dateOfBirth: '1968-05-04', nationalId: '020068001234', title: 't', administrativeUnit: 'u', group: 3, from: '2025-01-01' };
+    expect(upcast({ type: 'BeneficiaryEnrolled', data, metadata: { schemaVersion: 1, actor: 'clerk-1' } })).toEqual({ type: 'BeneficiaryEnrolled', data });
+    expect(upcast({ type: 'NationalIdReserved', data: { nationalId: '020068001234', beneficiaryId: 'b-1' }, metadata: { schemaVersion: 1, actor: 'clerk-1' } }).data).toEqual({ nationalId: '020068001234', beneficiaryId: 'b-1' });
+  });
+
   it('leaves events already in the current schema as they are', () => {
     const data = { dischargedOn: '2025-07-02', recordedBy: 'clerk-1' };
     expect(upcast({ type: 'DischargeRecorded', data, metadata: { schemaVersion: CURRENT_SCHEMA_VERSIONS.DischargeRecorded!, actor: 'someone-else' } }).data).toBe(data);

@@ -5,6 +5,8 @@
  */
 export const CURRENT_SCHEMA_VERSIONS: Readonly<Record<string, number>> = {
   AdmissionRecorded: 3,
+  BeneficiaryEnrolled: 2,
+  NationalIdReserved: 2,
   DischargeRecorded: 2,
   MealAllowanceEntitled: 2,
   ClaimRequested: 2,
@@ -26,17 +28,25 @@ type Upcaster = (data: Record<string, unknown>, event: RecordedEvent) => Record<
  */
 const addedOptionalFields: Upcaster = (data) => data;
 
+/** A step that only changed how personal fields are stored, not what they say (see `PERSONAL_FIELDS`). */
+const sealedPersonalFields: Upcaster = (data) => data;
+
 /** `UPCASTERS[type][v]` lifts version v to v + 1. */
 const UPCASTERS: Readonly<Record<string, Readonly<Record<number, Upcaster>>>> = {
   // Version 1 did not name who recorded the stay; the clerk who wrote the event did.
   // Version 3 names the card used (required of new stays) and why an overlapping stay was meant.
   AdmissionRecorded: { 1: (data, event) => ({ ...data, recordedBy: event.metadata.actor }), 2: addedOptionalFields },
+  // Version 2 holds the personal fields sealed under the person's key; the store's personal-data
+  // layer opens them before any upcaster runs (null once erased). Version 1 holds them in plain
+  // text, which reads the same: such events stay readable, and read as erased once the person is.
+  BeneficiaryEnrolled: { 1: sealedPersonalFields },
   // Version 2 says why a claim repeating another's key was meant.
   ClaimRequested: { 1: addedOptionalFields },
   DischargeRecorded: { 1: (data, event) => ({ ...data, recordedBy: event.metadata.actor }) },
   // Version 2 counts the meals by calendar year (`byYear`); absent, they were counted whole in the
   // discharge year and paid by one payout, and so they stay.
   MealAllowanceEntitled: { 1: addedOptionalFields },
+  NationalIdReserved: { 1: sealedPersonalFields },
   // Version 2 names the recoveries offset against the payment.
   PayoutPaid: { 1: addedOptionalFields },
 };

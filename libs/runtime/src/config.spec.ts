@@ -16,10 +16,15 @@ describe('loadConfig', () => {
       generatedSecretsFile: 'data/generated-passwords.txt',
       auth: { adminUsername: 'admin', tokenTtlMinutes: 480 },
       imports: { maxRows: 10_000, maxCells: 100_000, maxSheetBytes: 16 * 1024 * 1024 },
+      personalData: { file: 'data/pglite/personal-data.key' },
     });
   });
 
   it('reads the limits of an uploaded list, and refuses one that is not a whole number in range', () => {
+    expect(loadConfig({ PGLITE_DATA_DIR: 'var/db' }).personalData).toEqual({ file: 'var/db/personal-data.key' });
+    const key = Buffer.alloc(32, 7).toString('base64');
+    expect(loadConfig({ DATABASE_URL: 'postgres://h/db', PERSONAL_DATA_KEY: key }).personalData).toEqual({ key, file: 'data/personal-data.key' });
+    expect(() => loadConfig({ PERSONAL_DATA_KEY: 'c2hvcnQ=' })).toThrow('PERSONAL_DATA_KEY must be 32 bytes in base64');
     expect(loadConfig({ IMPORT_MAX_ROWS: '500', IMPORT_MAX_CELLS: '4000', IMPORT_MAX_SHEET_BYTES: '1048576' }).imports).toEqual({ maxRows: 500, maxCells: 4000, maxSheetBytes: 1048576 });
     expect(() => loadConfig({ IMPORT_MAX_ROWS: '0', IMPORT_MAX_SHEET_BYTES: '16M' })).toThrow(
       expect.objectContaining({ problems: ['IMPORT_MAX_ROWS must be a whole number from 1 to 1048576, got "0"', 'IMPORT_MAX_SHEET_BYTES must be a whole number from 1024 to 2147483647, got "16M"'] }),

@@ -29,6 +29,11 @@ export interface AppConfig {
   /** Where passwords generated at start-up are written (readable by this account only), never to the log. */
   readonly generatedSecretsFile: string;
   readonly auth: AuthConfig;
+  /**
+   * The master key sealing personal data (base64, 32 bytes), or the file holding it, generated on
+   * first start when absent: in the embedded database's folder, or `data/` beside a server's.
+   */
+  readonly personalData: { readonly key?: string; readonly file: string };
   readonly imports: ImportLimits;
   /** Generate the demo province on start (`DEMO_PROVINCE=1`), once: a new user sees a living system. */
   readonly demo?: { readonly seed: number; readonly password?: string };
@@ -129,6 +134,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       ...(previousTokenSecrets.length > 0 ? { previousTokenSecrets } : {}),
       tokenTtlMinutes: integer('AUTH_TOKEN_TTL_MINUTES', 480, 1, 10080),
     },
+    personalData: {
+      ...(env.PERSONAL_DATA_KEY ? { key: env.PERSONAL_DATA_KEY } : {}),
+      file: env.PERSONAL_DATA_KEY_FILE || (databaseUrl ? 'data/personal-data.key' : `${env.PGLITE_DATA_DIR || 'data/pglite'}/personal-data.key`),
+    },
     imports: {
       maxRows: integer('IMPORT_MAX_ROWS', 10_000, 1, 1_048_576),
       maxCells: integer('IMPORT_MAX_CELLS', 100_000, 1, 100_000_000),
@@ -140,6 +149,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   };
   if (env.ADMIN_PASSWORD !== undefined && env.ADMIN_PASSWORD !== '' && env.ADMIN_PASSWORD.length < 12) problems.push('ADMIN_PASSWORD must be at least 12 characters');
   if (env.AUTH_TOKEN_SECRET !== undefined && env.AUTH_TOKEN_SECRET !== '' && env.AUTH_TOKEN_SECRET.length < 32) problems.push('AUTH_TOKEN_SECRET must be at least 32 characters');
+  if (env.PERSONAL_DATA_KEY && Buffer.from(env.PERSONAL_DATA_KEY, 'base64').length !== 32) problems.push('PERSONAL_DATA_KEY must be 32 bytes in base64 (e.g. openssl rand -base64 32)');
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }

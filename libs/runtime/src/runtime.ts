@@ -5,13 +5,18 @@ import { createPool, EmbeddedPostgres, survivingLostConnections } from '#databas
 import { type EventStore, EventStoreDbEventStore, LOG_TABLE, PostgresEventStore } from '#event-store';
 import { copyRows, insertRows, type RebuildSettings } from '#projections';
 import type { AppConfig } from './config.js';
+import { loadMasterKey, PersonalDataKeys } from './personal-data/personal-data-keys.js';
+import { PersonalDataEventStore } from './personal-data/personal-data-store.js';
 import { grantApplicationRole, migrateSchema } from './schema.js';
 
 /** The infrastructure one process needs: PostgreSQL for read models, and the event store. */
 export interface Runtime {
   readonly config: AppConfig;
   readonly pool: pg.Pool;
+  /** The log, its personal fields sealed on append and opened on read (see PersonalDataKeys). */
   readonly store: EventStore;
+  /** The per-person keys: erasure, and the keyed hash naming national id reservations. */
+  readonly personalData: PersonalDataKeys;
   /** TypeORM over the read models' tables, for the API's reads (see projections/entities). */
   readonly readModels: DataSource;
   /** Where PostgreSQL runs, for logs: a server URL without its password, or the PGlite folder. */
@@ -34,19 +39,22 @@ export async function openRuntime(config: AppConfig, options: { readonly clock?:
   const pool = createPool(connectionString, config.databasePoolSize);
   try {
     await prepareSchema(config, pool);
-    const store = config.eventStore.kind === 'eventstoredb'
+    const personalData = new PersonalDataKeys(pool, loadMasterKey(config.personalData, (message) => console.log(`[personal data] ${message}`)));
+    const log = config.eventStore.kind === 'eventstoredb'
       ? EventStoreDbEventStore.connect(config.eventStore.url)
       : await PostgresEventStore.open(pool, {
           name: embedded ? 'embedded PGlite' : 'PostgreSQL',
           pollIntervalMs: config.pollIntervalMs,
         });
     const readModels = new DataSource({ type: 'postgres', url: connectionString, entities: READ_MODEL_ENTITIES, synchronize: false, extra: { max: config.databasePoolSize } });
+    const store = new PersonalDataEventStore(log, personalData);
     await readModels.initialize();
     survivingLostConnections((readModels.driver as unknown as { master: pg.Pool }).master);
     return {
       config,
       pool,
       store,
+      personalData,
       readModels,
       databaseDescription: config.database.kind === 'embedded' ? `embedded PGlite in ${config.database.dataDir}` : redact(config.database.url),
       clock: options.clock ?? (() => new Date()),

@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { migrate } from '#database';
 import { migrateEventStore } from '#event-store';
 import { migrateProjections } from '#projections';
+import { PERSONAL_DATA_SCHEMA } from './personal-data/personal-data-keys.js';
 
 /**
  * Users and their roles. Credentials are kept in a table of their own, not in the event log:
@@ -28,6 +29,7 @@ export async function migrateSchema(pool: pg.Pool, options: { readonly eventStor
   if (options.eventStore) await migrateEventStore(pool);
   await migrateProjections(pool);
   await migrate(pool, 'users', USERS_SCHEMA);
+  await migrate(pool, 'personal-data', PERSONAL_DATA_SCHEMA);
 }
 
 /**
@@ -48,6 +50,10 @@ export async function grantApplicationRole(owner: pg.Pool, role: string, options
     await client.query(`GRANT SELECT ON schema_migrations TO ${grantee}`);
     await client.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON projection_checkpoints TO ${grantee}`);
     await client.query(`GRANT SELECT, INSERT, UPDATE ON app_users TO ${grantee}`);
+    // Keys are created and destroyed (set to null), never deleted; reads are recorded, never changed.
+    await client.query(`GRANT SELECT, INSERT, UPDATE ON personal_data_keys TO ${grantee}`);
+    await client.query(`GRANT SELECT, INSERT ON personal_data_reads TO ${grantee}`);
+    await client.query(`GRANT USAGE ON SEQUENCE personal_data_reads_id_seq TO ${grantee}`);
     if (options.eventStore) {
       await client.query(`GRANT SELECT ON events, event_commands, event_log_head TO ${grantee}`);
       await client.query(`GRANT EXECUTE ON FUNCTION append_events(jsonb) TO ${grantee}`);

@@ -2,7 +2,7 @@ import { applyDecorators, Body, Controller, HttpCode, Get, Inject, Param, Post, 
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsInt, IsString, Matches } from 'class-validator';
-import { AggregateReader, type CommandContext, CoverageEnds, EnrolBeneficiary, UpdateBeneficiary } from '#application';
+import { AggregateReader, type CommandContext, CoverageEnds, EnrolBeneficiary, ErasePersonalData, PersonalDataReads, UpdateBeneficiary } from '#application';
 import { type BeneficiaryGroup, BENEFICIARY_GROUPS, Beneficiaries } from '#domain';
 import { Allowed, Ctx } from '../http/authentication.js';
 import { DateField, TextField, YearField } from '../http/fields.js';
@@ -43,6 +43,10 @@ class Removal {
   @TextField('Why', 'Moved out of the province') reason!: string;
 }
 
+class Erasure {
+  @TextField('Why (the request, or the legal ground)', 'Request of 2026-03-02 under the Personal Data Protection Law') reason!: string;
+}
+
 class LedgerPath {
   @ApiProperty({ description: 'The beneficiary' }) @IsString() id!: string;
   @ApiProperty({ description: 'Regime id in the policy version', example: 'g' }) @IsString() regimeId!: string;
@@ -57,6 +61,7 @@ export class BeneficiariesController {
     @Inject(CommandBus) private readonly commands: CommandBus,
     @Inject(AggregateReader) private readonly reader: AggregateReader,
     @Inject(CoverageEnds) private readonly coverageEnds: CoverageEnds,
+    @Inject(PersonalDataReads) private readonly reads: PersonalDataReads,
   ) {}
 
   @Post()
@@ -65,22 +70,40 @@ export class BeneficiariesController {
     return this.commands.execute(new EnrolBeneficiary(body, context));
   }
 
+  /** One person's record and its history; the read is recorded (see GET /audit/personal-data-reads). */
   @Get(':id')
-  show(@Param('id') id: string) {
-    return this.reader.beneficiary(id);
+  async show(@Param('id') id: string, @Ctx() context: CommandContext) {
+    const view = await this.reader.beneficiary(id);
+    await this.reads.record(context.actor, 'beneficiary', id);
+    return view;
   }
 
   /** The group held on a date (valid time), as every entitlement uses it. */
   @Get(':id/group')
-  async groupOn(@Param('id') id: string, @Query() query: DatedFact) {
+  async groupOn(@Param('id') id: string, @Query() query: DatedFact, @Ctx() context: CommandContext) {
     const { state } = await this.reader.beneficiary(id);
+    await this.reads.record(context.actor, 'group', id);
     return { on: query.on, group: Beneficiaries.groupOn(state, query.on) ?? null };
   }
 
-  /** What the beneficiary has used of one regime in one year (annual cap, yearly limit). */
+  /** What the beneficiary has used of one regime in one year (annual cap, yearly limit): their health care, so the read is recorded. */
   @Get(':id/annual-ledgers/:regimeId/:year')
-  annualLedger(@Param() { id, regimeId, year }: LedgerPath) {
-    return this.reader.annualLedger(id, regimeId, year);
+  async annualLedger(@Param() { id, regimeId, year }: LedgerPath, @Ctx() context: CommandContext) {
+    const ledger = await this.reader.annualLedger(id, regimeId, year);
+    await this.reads.record(context.actor, 'annual-ledger', id);
+    return ledger;
+  }
+
+  /**
+   * Erases the person's name, national id and date of birth (their key is destroyed): the register
+   * shows them as erased; their stays, claims and payouts stay, as accounting records must.
+   */
+  @Post(':id/erasure')
+  @Allowed('erasePersonalData')
+  @HttpCode(200)
+  async erase(@Param('id') id: string, @Body() body: Erasure, @Ctx() context: CommandContext) {
+    await this.commands.execute(new ErasePersonalData(id, body.reason, context));
+    return { beneficiaryId: id, personalDataErased: true };
   }
 
   @Post(':id/position-changes')

@@ -2,7 +2,7 @@ import { Body, Controller, Get, Inject, NotFoundException, Param, Post, Query, R
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiProduces, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsISO8601, IsOptional, IsString } from 'class-validator';
-import { AdministrativeUnitsRegistry, AggregateReader, AllocateAnnualBudget, type CommandContext } from '#application';
+import { AdministrativeUnitsRegistry, AggregateReader, AllocateAnnualBudget, type CommandContext, PersonalDataReads } from '#application';
 import { AdministrativeUnits, REGIME_CODES, type RegimeCode } from '#domain';
 import {
   annualBudget,
@@ -107,6 +107,7 @@ export class ReportsController {
     @Inject(CommandBus) private readonly commands: CommandBus,
     @Inject(AdministrativeUnitsRegistry) private readonly units: AdministrativeUnitsRegistry,
     @Inject(AggregateReader) private readonly reader: AggregateReader,
+    @Inject(PersonalDataReads) private readonly reads: PersonalDataReads,
   ) {}
 
   private get pool() {
@@ -123,16 +124,19 @@ export class ReportsController {
     return { position: await readModelPosition(this.pool), cards: await searchCards(this.runtime.readModels, query) };
   }
 
+  /** One person's use of their health-care support: the read is recorded. */
   @Get('beneficiaries/:id/balances')
-  async balances(@Param('id') id: string, @Query() query: YearQuery) {
+  async balances(@Param('id') id: string, @Query() query: YearQuery, @Ctx() context: CommandContext) {
     await this.reader.requireBeneficiary(id);
+    await this.reads.record(context.actor, 'balances', id);
     return { position: await readModelPosition(this.pool), balances: await balancesOf(this.pool, id, query.year) };
   }
 
   /** Balances as of a valid date and as known at a time: what the system showed then, for comparison with now. */
   @Get('beneficiaries/:id/balances/as-of')
-  async balancesAsOf(@Param('id') id: string, @Query() query: BalanceAsOfQuery) {
+  async balancesAsOf(@Param('id') id: string, @Query() query: BalanceAsOfQuery, @Ctx() context: CommandContext) {
     await this.reader.requireBeneficiary(id);
+    await this.reads.record(context.actor, 'balances-as-of', id);
     const { year, ...asOf } = query;
     return { position: await readModelPosition(this.pool, [payments]), year, asOf, balances: await balancesAsOf(this.pool, id, year, asOf) };
   }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
 import { UserAccounts } from '#application';
@@ -19,7 +20,8 @@ export const API_BACKENDS: Array<[string, () => Promise<{ env: NodeJS.ProcessEnv
   }],
   ['PostgreSQL server', async () => {
     const database = await createTestDatabase();
-    return { env: { DATABASE_URL: database.url }, cleanup: () => database.drop() };
+    // A master key of its own, rather than a key file beside the test run.
+    return { env: { DATABASE_URL: database.url, PERSONAL_DATA_KEY: randomBytes(32).toString('base64') }, cleanup: () => database.drop() };
   }],
 ];
 

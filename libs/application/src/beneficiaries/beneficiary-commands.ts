@@ -1,6 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { Beneficiaries, NationalIds } from '#domain';
+import { type PersonalDataKeys, RUNTIME, type Runtime } from '#runtime';
 import { type CommandContext, EventSourcing, type Loaded, NotFound, requireRole } from '../event-sourcing.js';
 import { idFromCommand } from '../ids.js';
 
@@ -23,7 +24,16 @@ export async function namedBeneficiary(sourcing: EventSourcing, beneficiaryId: s
   return state;
 }
 
-type Enrolment = Omit<Extract<Beneficiaries.BeneficiaryCommand, { type: 'EnrolBeneficiary' }>['data'], 'beneficiaryId'>;
+/**
+ * The streams that may hold a national id's reservation: today's, named by a keyed hash of the
+ * number, and the one named by the number itself, where reservations made before were written
+ * (still read, never written again).
+ */
+export function nationalIdStreams(keys: PersonalDataKeys, nationalId: string): { readonly keyed: string; readonly legacy: string } {
+  return { keyed: NationalIds.nationalIdStreamId(keys.reservationKey(nationalId)), legacy: NationalIds.nationalIdStreamId(nationalId) };
+}
+
+type Enrolment = Omit<Beneficiaries.Enrolment, 'beneficiaryId'>;
 
 export class EnrolBeneficiary extends Command<{ beneficiaryId: string }> {
   constructor(
@@ -39,11 +49,16 @@ export class EnrolBeneficiary extends Command<{ beneficiaryId: string }> {
  * cannot both pass) and writes the beneficiary's stream, both decided before either is written and
  * written together: on PostgreSQL in one transaction, so an append the database refuses leaves no
  * reservation behind. Where the store appends in order (EventStoreDB) an interrupted enrolment can
- * still leave one, which a later enrolment takes over once it is seen abandoned.
+ * still leave one, which a later enrolment takes over once it is seen abandoned. The reservation's
+ * stream is named by a keyed hash of the number; a number reserved before that, in a stream named
+ * by the number itself, is still taken.
  */
 @CommandHandler(EnrolBeneficiary)
 export class EnrolBeneficiaryHandler implements ICommandHandler<EnrolBeneficiary> {
-  constructor(@Inject(EventSourcing) private readonly sourcing: EventSourcing) {}
+  constructor(
+    @Inject(EventSourcing) private readonly sourcing: EventSourcing,
+    @Inject(RUNTIME) private readonly runtime: Runtime,
+  ) {}
 
   async execute({ enrolment, context }: EnrolBeneficiary): Promise<{ beneficiaryId: string }> {
     requireRole(context.actor, 'keepRegister', 'enrolling a beneficiary');
@@ -52,8 +67,13 @@ export class EnrolBeneficiaryHandler implements ICommandHandler<EnrolBeneficiary
       const beneficiary = await this.sourcing.load(beneficiaryStreamId(beneficiaryId), beneficiaryAggregate.evolve, beneficiaryAggregate.initial, context);
       if (beneficiary.alreadyHandled) return { beneficiaryId };
       const enrolled = Beneficiaries.decide({ type: 'EnrolBeneficiary', data: { ...enrolment, beneficiaryId } }, beneficiary.state);
-      const reservation = await this.sourcing.load(NationalIds.nationalIdStreamId(enrolment.nationalId), nationalIdAggregate.evolve, nationalIdAggregate.initial);
-      const reserved = NationalIds.decide({ type: 'ReserveNationalId', data: { nationalId: enrolment.nationalId, beneficiaryId } }, reservation.state, await this.abandoned(reservation));
+      const reserve = { type: 'ReserveNationalId', data: { nationalId: enrolment.nationalId, beneficiaryId } } as const;
+      const streams = nationalIdStreams(this.runtime.personalData, enrolment.nationalId);
+      const legacy = await this.sourcing.load(streams.legacy, nationalIdAggregate.evolve, nationalIdAggregate.initial);
+      // Decided on only for its refusal: nothing is written to a stream named by the number any more.
+      NationalIds.decide(reserve, legacy.state, await this.abandoned(legacy));
+      const reservation = await this.sourcing.load(streams.keyed, nationalIdAggregate.evolve, nationalIdAggregate.initial);
+      const reserved = NationalIds.decide(reserve, reservation.state, await this.abandoned(reservation));
       await this.sourcing.appendTogether(
         [
           { loaded: reservation, events: reserved, commandId: context.commandId },
@@ -80,7 +100,7 @@ export const ABANDONED_AFTER_MS = 60_000;
 export class UpdateBeneficiary extends Command<Beneficiaries.Beneficiary> {
   constructor(
     readonly beneficiaryId: string,
-    readonly command: Exclude<Beneficiaries.BeneficiaryCommand, { type: 'EnrolBeneficiary' }>,
+    readonly command: Exclude<Beneficiaries.BeneficiaryCommand, { type: 'EnrolBeneficiary' | 'ErasePersonalData' }>,
     readonly context: CommandContext,
   ) {
     super();
@@ -104,5 +124,43 @@ export class UpdateBeneficiaryHandler implements ICommandHandler<UpdateBeneficia
       context,
     );
     return state;
+  }
+}
+
+export class ErasePersonalData extends Command<void> {
+  constructor(
+    readonly beneficiaryId: string,
+    readonly reason: string,
+    readonly context: CommandContext,
+  ) {
+    super();
+  }
+}
+
+/**
+ * Erases a person's name, national id and date of birth: records the fact (with its reason, and
+ * nothing personal), then destroys their key, after which every event of theirs reads without
+ * them. The fact comes first, so no erasure goes unrecorded; a retry of the same command destroys
+ * the key if a crash came between.
+ */
+@CommandHandler(ErasePersonalData)
+export class ErasePersonalDataHandler implements ICommandHandler<ErasePersonalData> {
+  constructor(
+    @Inject(EventSourcing) private readonly sourcing: EventSourcing,
+    @Inject(RUNTIME) private readonly runtime: Runtime,
+  ) {}
+
+  async execute({ beneficiaryId, reason, context }: ErasePersonalData): Promise<void> {
+    requireRole(context.actor, 'erasePersonalData', 'erasing personal data');
+    await this.sourcing.decideOn(
+      beneficiaryStreamId(beneficiaryId),
+      beneficiaryAggregate,
+      (current) => {
+        if (current.status === 'unknown') throw new NotFound(`no beneficiary ${beneficiaryId} on the register`);
+        return Beneficiaries.decide({ type: 'ErasePersonalData', data: { reason } }, current);
+      },
+      context,
+    );
+    await this.runtime.personalData.erase(beneficiaryId);
   }
 }

@@ -31,14 +31,23 @@ describe.each(API_BACKENDS)('enrolment over %s', (_name, setup) => {
   it('records the reservation and the beneficiary together, or neither', async () => {
     const bus = app.get(CommandBus);
     const head = await runtime.store.readHeadPosition();
-    // PostgreSQL stores no NUL character in JSON: the beneficiary's append fails, and the reservation with it.
-    await expect(bus.execute(new EnrolBeneficiary(enrolment('Hoàng Văn An\u0000'), clerk('enrol-nul')))).rejects.toThrow();
+    // PostgreSQL stores no NUL character in JSON (in a field that is not sealed): the beneficiary's append fails, and the reservation with it.
+    await expect(bus.execute(new EnrolBeneficiary({ ...enrolment('Hoàng Văn An'), title: 'Bí thư\u0000' }, clerk('enrol-nul')))).rejects.toThrow();
     expect(await runtime.store.readHeadPosition()).toBe(head);
     const { beneficiaryId } = await bus.execute(new EnrolBeneficiary(enrolment('Hoàng Văn An'), clerk('enrol-again')));
     const written = await runtime.store.readAll({ after: head });
     expect(written.map((event) => [event.type, event.streamId])).toEqual([
-      ['NationalIdReserved', 'nationalid-020068000777'],
+      // Named by a keyed hash of the number, which the stream id does not spell out.
+      ['NationalIdReserved', `nationalid-${runtime.personalData.reservationKey('020068000777')}`],
       ['BeneficiaryEnrolled', `beneficiary-${beneficiaryId}`],
     ]);
+    expect(written[0]!.streamId).not.toContain('020068000777');
+  });
+
+  it('still refuses a number reserved before reservations were keyed, in a stream named by the number', async () => {
+    const legacy = { nationalId: '020068000888', beneficiaryId: 'enrolled-long-ago' };
+    await runtime.store.append('nationalid-020068000888', [{ type: 'NationalIdReserved', data: legacy, metadata: { actor: 'clerk', schemaVersion: 1 } }], { expectedRevision: 'no_stream' });
+    await runtime.store.append('beneficiary-enrolled-long-ago', [{ type: 'BeneficiaryEnrolled', data: { ...enrolment('Old Record'), nationalId: '020068000888', beneficiaryId: 'enrolled-long-ago' }, metadata: { actor: 'clerk', schemaVersion: 1 } }], { expectedRevision: 'no_stream' });
+    await expect(app.get(CommandBus).execute(new EnrolBeneficiary({ ...enrolment('Someone Else'), nationalId: '020068000888' }, clerk('enrol-legacy')))).rejects.toMatchObject({ rule: 'NationalIdTaken' });
   });
 });

@@ -5,7 +5,7 @@ import ExcelJS from 'exceljs';
 import { BENEFICIARY_GROUPS, type BeneficiaryGroup, type Beneficiaries, isCalendarDate, nationalIdProblem, NationalIds } from '#domain';
 import { addRow, REGISTER_LIST_COLUMNS, unneutralised } from '#read-models';
 import { RUNTIME, type ImportLimits, type Runtime } from '#runtime';
-import { beneficiaryAggregate, beneficiaryStreamId, EnrolBeneficiary } from '../beneficiaries/beneficiary-commands.js';
+import { beneficiaryAggregate, beneficiaryStreamId, EnrolBeneficiary, nationalIdStreams } from '../beneficiaries/beneficiary-commands.js';
 import { type Actor, EventSourcing, requireRole } from '../event-sourcing.js';
 import { idFromCommand } from '../ids.js';
 import { replayEach, type ReplayProgress } from '../retroactivity/replay.js';
@@ -171,12 +171,14 @@ export class BeneficiaryImports {
     for (const [row, person] of people) {
       const commandId = commandIdOf(person);
       const beneficiaryId = idFromCommand(commandId, 'beneficiary');
-      const [holder, enrolled] = await Promise.all([
-        this.sourcing.load(NationalIds.nationalIdStreamId(person.nationalId), NationalIds.evolve, NationalIds.initialNationalIdReservation),
+      const reservations = nationalIdStreams(this.runtime.personalData, person.nationalId);
+      const [keyed, legacy, enrolled] = await Promise.all([
+        this.sourcing.load(reservations.keyed, NationalIds.evolve, NationalIds.initialNationalIdReservation),
+        this.sourcing.load(reservations.legacy, NationalIds.evolve, NationalIds.initialNationalIdReservation),
         this.sourcing.load(beneficiaryStreamId(beneficiaryId), beneficiaryAggregate.evolve, beneficiaryAggregate.initial),
       ]);
       if (enrolled.state.status !== 'unknown') alreadyImported++;
-      else if (holder.state.beneficiaryId !== undefined) {
+      else if (keyed.state.beneficiaryId !== undefined || legacy.state.beneficiaryId !== undefined) {
         errors.push({ row, field: 'nationalId', code: 'nationalIdTaken', vi: `Số định danh ${person.nationalId} đã có trong danh sách đối tượng`, en: `National id ${person.nationalId} is already on the register` });
       } else fresh.push([row, person, commandId]);
     }

@@ -18,6 +18,15 @@ const enrolled: BeneficiaryEvent = { type: 'BeneficiaryEnrolled', data: enrolmen
 const reclassification = { group: 4 as const, from: '2025-07-01', reason: 'district level abolished', decisionNumber: '759/QĐ-TTg' };
 
 describe('beneficiary decisions', () => {
+  it('erases the personal data of a person once, with a reason, whether on the register or removed from it', () => {
+    const removed: BeneficiaryEvent = { type: 'BeneficiaryRemovedFromRegister', data: { on: '2025-09-01', reason: 'moved away' } };
+    const erased: BeneficiaryEvent = { type: 'PersonalDataErased', data: { reason: 'request under Decree 13' } };
+    spec.given([enrolled, removed]).when({ type: 'ErasePersonalData', data: { reason: 'request under Decree 13' } }).then([erased]);
+    spec.given([enrolled, erased]).when({ type: 'ErasePersonalData', data: { reason: 'again' } }).thenThrows({ rule: 'AlreadyErased' });
+    spec.given([enrolled]).when({ type: 'ErasePersonalData', data: { reason: ' ' } }).thenThrows({ rule: 'InvalidInput', field: 'reason' });
+    spec.given([]).when({ type: 'ErasePersonalData', data: { reason: 'x' } }).thenThrows({ rule: 'NotEnrolled' });
+  });
+
   it('enrols a new beneficiary', () => {
     spec.given([]).when({ type: 'EnrolBeneficiary', data: enrolment }).then([enrolled]);
   });

@@ -12,9 +12,10 @@ export type BeneficiaryEvent =
       readonly type: 'BeneficiaryEnrolled';
       readonly data: {
         readonly beneficiaryId: string;
-        readonly fullName: string;
-        readonly dateOfBirth: string;
-        readonly nationalId: string;
+        /** Personal data (see `PERSONAL_FIELDS`): null once the person's data was erased. */
+        readonly fullName: string | null;
+        readonly dateOfBirth: string | null;
+        readonly nationalId: string | null;
         readonly title: string;
         readonly administrativeUnit: string;
         readonly group: BeneficiaryGroup;
@@ -39,15 +40,27 @@ export type BeneficiaryEvent =
       readonly type: 'BeneficiaryRemovedFromRegister';
       /** `planId`: the reorganization plan whose new title is not covered, when one removed them. */
       readonly data: { readonly on: string; readonly reason: string; readonly planId?: string };
-    };
+    }
+  /**
+   * The person's name, national id and date of birth were erased at their request or by law
+   * (their key destroyed): every event of theirs now reads without them. Their accounting records
+   * (stays, claims, payouts) stay, as the law on retention asks. Carries no personal data itself.
+   */
+  | { readonly type: 'PersonalDataErased'; readonly data: { readonly reason: string } };
+
+/** What an enrolment is told: every personal field given. */
+export type Enrolment = {
+  readonly [Field in keyof Extract<BeneficiaryEvent, { type: 'BeneficiaryEnrolled' }>['data']]: Exclude<Extract<BeneficiaryEvent, { type: 'BeneficiaryEnrolled' }>['data'][Field], null>;
+};
 
 export type BeneficiaryCommand =
-  | { readonly type: 'EnrolBeneficiary'; readonly data: Extract<BeneficiaryEvent, { type: 'BeneficiaryEnrolled' }>['data'] }
+  | { readonly type: 'EnrolBeneficiary'; readonly data: Enrolment }
   | { readonly type: 'ChangePosition'; readonly data: Extract<BeneficiaryEvent, { type: 'BeneficiaryPositionChanged' }>['data'] }
   | { readonly type: 'ReclassifyBeneficiary'; readonly data: Extract<BeneficiaryEvent, { type: 'BeneficiaryReclassified' }>['data'] }
   | { readonly type: 'RecordRetirement'; readonly data: { readonly on: string } }
   | { readonly type: 'RecordDeath'; readonly data: { readonly on: string } }
-  | { readonly type: 'RemoveFromRegister'; readonly data: Extract<BeneficiaryEvent, { type: 'BeneficiaryRemovedFromRegister' }>['data'] };
+  | { readonly type: 'RemoveFromRegister'; readonly data: Extract<BeneficiaryEvent, { type: 'BeneficiaryRemovedFromRegister' }>['data'] }
+  | { readonly type: 'ErasePersonalData'; readonly data: { readonly reason: string } };
 
 /** A group held from a valid date on, until the next entry. */
 export interface GroupPeriod {
@@ -68,12 +81,14 @@ export type Beneficiary =
       readonly retiredOn?: string;
       readonly diedOn?: string;
       readonly removedOn?: string;
+      /** The person's personal data was erased: nothing identifies them any more. */
+      readonly erased?: true;
     };
 
 export const initialBeneficiary: Beneficiary = { status: 'unknown' };
 
 /** A command the register's rules refuse; `field` names the offending input where there is one. */
-export type BeneficiaryRule = 'AlreadyEnrolled' | 'NotEnrolled' | 'RemovedFromRegister' | 'Deceased' | 'InvalidInput' | 'BeforeEnrolment';
+export type BeneficiaryRule = 'AlreadyEnrolled' | 'NotEnrolled' | 'RemovedFromRegister' | 'Deceased' | 'InvalidInput' | 'BeforeEnrolment' | 'AlreadyErased';
 
 function requireGroup(value: number, field: string): void {
   if (!(BENEFICIARY_GROUPS as readonly number[]).includes(value)) throw new RuleViolated<BeneficiaryRule>('InvalidInput', `${field} must be a beneficiary group from 1 to 6`, field);
@@ -113,6 +128,8 @@ export function evolve(state: Beneficiary, event: BeneficiaryEvent): Beneficiary
       return state.status === 'unknown' ? state : { ...state, diedOn: event.data.on };
     case 'BeneficiaryRemovedFromRegister':
       return state.status === 'unknown' ? state : { ...state, status: 'removed', removedOn: event.data.on };
+    case 'PersonalDataErased':
+      return state.status === 'unknown' ? state : { ...state, erased: true };
     default: {
       const unhandled: never = event;
       return unhandled;
@@ -134,6 +151,12 @@ export function decide(command: BeneficiaryCommand, state: Beneficiary): Benefic
   }
 
   if (state.status === 'unknown') throw new RuleViolated<BeneficiaryRule>('NotEnrolled', 'no such beneficiary on the register');
+  // Erasure is asked of people who left the register too: it is not a change of the register.
+  if (command.type === 'ErasePersonalData') {
+    requireText(command.data.reason, 'reason');
+    if (state.erased) throw new RuleViolated<BeneficiaryRule>('AlreadyErased', `the personal data of beneficiary ${state.id} was already erased`);
+    return [{ type: 'PersonalDataErased', data: command.data }];
+  }
   if (state.status === 'removed') throw new RuleViolated<BeneficiaryRule>('RemovedFromRegister', `beneficiary ${state.id} was removed from the register on ${state.removedOn}`);
   const dated = 'from' in command.data ? command.data.from : command.data.on;
   requireDate(dated, 'from' in command.data ? 'from' : 'on');

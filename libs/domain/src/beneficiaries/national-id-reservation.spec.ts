@@ -2,16 +2,17 @@ import { deciderSpec } from '../testing/decider.fixture.js';
 import { type NationalIdEvent, decide, evolve, initialNationalIdReservation, nationalIdStreamId } from './national-id-reservation.js';
 
 const spec = deciderSpec({ decide, evolve, initialState: initialNationalIdReservation });
-const reserved: NationalIdEvent = { type: 'NationalIdReserved', data: { nationalId: '020080001234', beneficiaryId: 'b-004' } };
+const reservation = { nationalId: '020080001234', beneficiaryId: 'b-004' };
+const reserved: NationalIdEvent = { type: 'NationalIdReserved', data: reservation };
 
 describe('national id reservation', () => {
   it('reserves a number not yet on the register, in a stream of its own', () => {
-    spec.given([]).when({ type: 'ReserveNationalId', data: reserved.data }).then([reserved]);
+    spec.given([]).when({ type: 'ReserveNationalId', data: reservation }).then([reserved]);
     expect(nationalIdStreamId('020080001234')).toBe('nationalid-020080001234');
   });
 
   it('records nothing when the same beneficiary reserves it again, so a retried enrolment goes through', () => {
-    spec.given([reserved]).when({ type: 'ReserveNationalId', data: reserved.data }).then([]);
+    spec.given([reserved]).when({ type: 'ReserveNationalId', data: reservation }).then([]);
   });
 
   it('refuses the number to another beneficiary, naming the field', () => {

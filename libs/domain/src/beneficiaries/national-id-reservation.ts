@@ -5,7 +5,11 @@ import { RuleViolated } from '../rule-violated.js';
  * (`nationalIdStreamId`) is reserved before the enrolment is written, so two clerks enrolling
  * the same person at once cannot both succeed: the store lets only one create the stream.
  */
-export type NationalIdEvent = { readonly type: 'NationalIdReserved'; readonly data: { readonly nationalId: string; readonly beneficiaryId: string } };
+export type NationalIdEvent = {
+  readonly type: 'NationalIdReserved';
+  /** `nationalId`: personal data (see `PERSONAL_FIELDS`), null once the holder's data was erased. */
+  readonly data: { readonly nationalId: string | null; readonly beneficiaryId: string };
+};
 
 export type NationalIdCommand = { readonly type: 'ReserveNationalId'; readonly data: { readonly nationalId: string; readonly beneficiaryId: string } };
 
@@ -15,8 +19,12 @@ export const initialNationalIdReservation: NationalIdReservation = {};
 
 export type NationalIdRule = 'NationalIdTaken';
 
-export function nationalIdStreamId(nationalId: string): string {
-  return `nationalid-${nationalId}`;
+/**
+ * `reservationKey`: a keyed hash of the number, so that the stream id, which no erasure can
+ * change, does not spell it out; reservations made before that were keyed by the number itself.
+ */
+export function nationalIdStreamId(reservationKey: string): string {
+  return `nationalid-${reservationKey}`;
 }
 
 export function evolve(_state: NationalIdReservation, event: NationalIdEvent): NationalIdReservation {

@@ -25,7 +25,7 @@ const resolution24 = parsePolicyVersion(JSON.parse(readFileSync('policies/lang-s
 const clause = (letter: string): string => `Regulation attached to Resolution 24/2024, regime ${letter}`;
 
 /** Enrolments go through the register's own decision, so every national id here passes its check. */
-function registered(enrolment: Extract<Beneficiaries.BeneficiaryEvent, { type: 'BeneficiaryEnrolled' }>['data'], ...later: Beneficiaries.BeneficiaryEvent[]): Beneficiaries.Beneficiary {
+function registered(enrolment: Extract<Beneficiaries.BeneficiaryCommand, { type: 'EnrolBeneficiary' }>['data'], ...later: Beneficiaries.BeneficiaryEvent[]): Beneficiaries.Beneficiary {
   const enrolled = Beneficiaries.decide({ type: 'EnrolBeneficiary', data: enrolment }, Beneficiaries.initialBeneficiary);
   return [...enrolled, ...later].reduce(Beneficiaries.evolve, Beneficiaries.initialBeneficiary);
 }

@@ -1,0 +1,39 @@
+/**
+ * Personal data on the register: what identifies an official (name, national id number, date of
+ * birth), as opposed to the facts of the support they receive (groups, dates, amounts), which are
+ * accounting records and stay. Events carrying personal fields hold them sealed under a key of
+ * their own per person (crypto-shredding): erasing the person destroys the key, and every event
+ * then reads with these fields null. Which events carry which fields is said here, once; the
+ * sealing itself is done at the edge, where the keys are.
+ */
+export const PERSONAL_FIELDS: Readonly<Record<string, readonly string[]>> = {
+  BeneficiaryEnrolled: ['fullName', 'dateOfBirth', 'nationalId'],
+  NationalIdReserved: ['nationalId'],
+};
+
+/** The personal fields of one event, apart from the rest of its data, and whose they are (`beneficiaryId`). */
+export interface PersonalPart {
+  readonly subject: string;
+  readonly personal: Readonly<Record<string, unknown>>;
+  readonly rest: Readonly<Record<string, unknown>>;
+}
+
+/** Splits an event's data into what is personal and what is not; undefined for an event carrying nothing personal. */
+export function personalPart(type: string, data: Readonly<Record<string, unknown>>): PersonalPart | undefined {
+  const fields = PERSONAL_FIELDS[type];
+  if (!fields || typeof data.beneficiaryId !== 'string') return undefined;
+  const personal: Record<string, unknown> = {};
+  const rest: Record<string, unknown> = { ...data };
+  for (const field of fields) {
+    personal[field] = data[field];
+    delete rest[field];
+  }
+  return { subject: data.beneficiaryId, personal, rest };
+}
+
+/** An event's data with its personal fields as given, or null in each when the person was erased (`personal` undefined). */
+export function withPersonal(type: string, rest: Readonly<Record<string, unknown>>, personal: Readonly<Record<string, unknown>> | undefined): Record<string, unknown> {
+  const data: Record<string, unknown> = { ...rest };
+  for (const field of PERSONAL_FIELDS[type] ?? []) data[field] = personal ? personal[field] : null;
+  return data;
+}
