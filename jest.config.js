@@ -32,4 +32,6 @@ export default {
   globalSetup: '<rootDir>/test/global-setup.mjs',
   globalTeardown: '<rootDir>/test/global-teardown.mjs',
   testTimeout: 60000,
+  // Both cores: most of a test's time is spent waiting on PostgreSQL, PGlite or Chromium.
+  maxWorkers: 2,
 };
