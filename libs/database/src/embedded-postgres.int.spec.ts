@@ -72,4 +72,12 @@ describe('embedded PGlite', () => {
     const recovered = await EmbeddedPostgres.start(dataDir);
     await recovered.stop();
   });
+
+  it('takes over a lock naming its own process id when this process does not hold the folder (a container restarted as PID 1)', async () => {
+    const dataDir = join(folder, 'db');
+    writeFileSync(`${dataDir}.lock`, String(process.pid));
+    const restarted = await EmbeddedPostgres.start(dataDir);
+    await expect(EmbeddedPostgres.start(dataDir)).rejects.toThrow(`is in use by process ${process.pid}`);
+    await restarted.stop();
+  });
 });

@@ -56,7 +56,7 @@ export class EmbeddedPostgres {
       return new EmbeddedPostgres(db, server, connections, lockFile, `postgres://postgres@127.0.0.1:${port}/postgres`);
     } catch (error) {
       await db?.close();
-      rmSync(lockFile, { force: true });
+      releaseLock(lockFile);
       throw error;
     }
   }
@@ -65,7 +65,7 @@ export class EmbeddedPostgres {
     await Promise.all([...this.connections].map((handler) => handler.detach(true)));
     await new Promise((resolveClose) => this.server.close(resolveClose));
     await this.db.close();
-    rmSync(this.lockFile, { force: true });
+    releaseLock(this.lockFile);
   }
 }
 
@@ -110,6 +110,12 @@ class SyncingNodeFS extends NodeFS {
  * folder is claimed by a lock file holding the owner's pid. A lock left by a dead process
  * (kill -9) is taken over.
  */
+/**
+ * The lock files this process holds. A lock naming this process's id that is not among them was
+ * left by an earlier process that had the same id: in a container the API is PID 1 at every start.
+ */
+const HELD = new Set<string>();
+
 function takeLock(lockFile: string): void {
   // Written aside, then linked into place: the lock appears atomically, never empty.
   const claim = `${lockFile}.${process.pid}`;
@@ -118,11 +124,13 @@ function takeLock(lockFile: string): void {
     for (let attempt = 0; attempt < 2; attempt++) {
       try {
         linkSync(claim, lockFile);
+        HELD.add(lockFile);
         return;
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
         const owner = Number(readFileSync(lockFile, 'utf8'));
-        if (!Number.isInteger(owner) || owner <= 0 || processIsAlive(owner)) {
+        const leftByEarlierLife = owner === process.pid && !HELD.has(lockFile);
+        if (!leftByEarlierLife && (!Number.isInteger(owner) || owner <= 0 || processIsAlive(owner))) {
           throw new Error(`the embedded database ${lockFile.replace(/\.lock$/, '')} is in use by process ${owner || 'unknown'}`);
         }
         rmSync(lockFile, { force: true });
@@ -132,6 +140,11 @@ function takeLock(lockFile: string): void {
   } finally {
     rmSync(claim, { force: true });
   }
+}
+
+function releaseLock(lockFile: string): void {
+  rmSync(lockFile, { force: true });
+  HELD.delete(lockFile);
 }
 
 function processIsAlive(pid: number): boolean {
