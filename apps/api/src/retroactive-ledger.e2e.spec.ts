@@ -67,6 +67,16 @@ async function settleAdjustments(as: People, admissionId: string, collect = true
   return adjustments;
 }
 
+/** For a describe block: the API over `setup` started, and everyone signed in, before its tests; closed after them. */
+function signedInFor(setup: (typeof API_BACKENDS)[number][1], keep: (api: RunningApi, as: People) => void): void {
+  let running: RunningApi | undefined;
+  beforeAll(async () => {
+    running = await startApi(setup);
+    keep(running, await signInPeople(running, PEOPLE));
+  }, 60_000);
+  afterAll(() => running?.close());
+}
+
 const byGroup = (spending: Spending[]) =>
   spending.filter((line) => line.committed !== 0 || line.paid !== 0).map((line) => [line.regimeCode, line.group, line.administrativeUnit, line.committed, line.paid]).sort();
 
@@ -138,11 +148,10 @@ describe.each(API_BACKENDS)('retroactive changes through the API over %s', (_nam
   describe('recoveries as receivables', () => {
     let api: RunningApi;
     let as: People;
-    beforeAll(async () => {
-      api = await startApi(setup);
-      as = await signInPeople(api, PEOPLE);
-    }, 60_000);
-    afterAll(() => api.close());
+    signedInFor(setup, (started, people) => {
+      api = started;
+      as = people;
+    });
 
     /** Group 3's visit allowance cut from 700,000 to 500,000 from 2025-07-01; meals unchanged. */
     const cut = policyVersionFrom('lang-son/group-3-cut-2025', '2025-07-01', { visit: { 3: 500_000 }, mealRate: 190_000 });
@@ -204,11 +213,10 @@ describe.each(API_BACKENDS)('retroactive changes through the API over %s', (_nam
   describe('a stay across New Year', () => {
     let api: RunningApi;
     let as: People;
-    beforeAll(async () => {
-      api = await startApi(setup);
-      as = await signInPeople(api, PEOPLE);
-    }, 60_000);
-    afterAll(() => api.close());
+    signedInFor(setup, (started, people) => {
+      api = started;
+      as = people;
+    });
 
     /** Meals at 250,000 a day in the second half of 2025 only; 2026 keeps Resolution 24's 190,000. */
     const raised2025 = { ...policyVersionFrom('lang-son/meals-2h2-2025', '2025-07-01', { visit: {}, mealRate: 250_000 }), effectiveTo: '2025-12-31' };
@@ -270,11 +278,10 @@ describe.each(API_BACKENDS)('retroactive changes through the API over %s', (_nam
   describe('coverage that ends with past effect', () => {
     let api: RunningApi;
     let as: People;
-    beforeAll(async () => {
-      api = await startApi(setup);
-      as = await signInPeople(api, PEOPLE);
-    }, 60_000);
-    afterAll(() => api.close());
+    signedInFor(setup, (started, people) => {
+      api = started;
+      as = people;
+    });
 
     it('recovers what was paid after a removal, a death, and a title the plan no longer covers; previewed first, approved, and counted for no one', async () => {
       const moved = await enrolWithCard(as, 'binh', 'Lương Thị Bình', '020170000202', 'Trưởng phòng cấp huyện', 5);
