@@ -30,6 +30,7 @@ export async function createApiApp(runtime: Runtime, logger: LogLevel[] | false 
   const app = await NestFactory.create<NestExpressApplication>(AppModule.register(runtime), { logger, bodyParser: false });
   app.useBodyParser('json', { limit: MAX_BODY_BYTES });
   app.enableShutdownHooks();
+  if (runtime.config.trustProxy !== undefined) app.set('trust proxy', runtime.config.trustProxy);
   protectInBrowsers(app);
   serveDashboard(app);
   const document = SwaggerModule.createDocument(

@@ -1,6 +1,6 @@
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import ExcelJS from 'exceljs';
@@ -104,7 +104,7 @@ describe('administrator CLI', () => {
       expect(cli('import').status).toBe(2);
 
       // The register, once its read model has caught up (reading the log as the CLI does, personal fields opened), exported in the template's columns.
-      const store = new PersonalDataEventStore(await PostgresEventStore.open(pool), new PersonalDataKeys(pool, personalDataKey));
+      const store = new PersonalDataEventStore(await PostgresEventStore.open(pool), await PersonalDataKeys.open(pool, { current: personalDataKey, previous: [] }));
       const runner = new ProjectionRunner(store, pool, [registers]);
       await runner.start();
       await runner.waitUntil(await store.readHeadPosition());
@@ -115,6 +115,31 @@ describe('administrator CLI', () => {
       await register.xlsx.readFile(exported);
       expect(register.worksheets[0]!.getRow(2).getCell(3).value).toBe('020068000101');
       expect(cli('export', 'register', '--out', join(folder, 'register.txt')).status).toBe(2);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+  it('rotates the personal data master key: rewrap moves the imported people under the new key, which alone then reads them', () => {
+    const newKey = randomBytes(32).toString('base64');
+    const withKeys = (current: string, previous?: string) => (...args: string[]) =>
+      spawnSync(process.execPath, [cliMain, ...args], { env: { ...process.env, DATABASE_URL: database.url, PERSONAL_DATA_KEY: current, ...(previous ? { PERSONAL_DATA_PREVIOUS_KEYS: previous } : {}) }, encoding: 'utf8' });
+    const folder = mkdtempSync(join(tmpdir(), 'hsb-rotation-'));
+    try {
+      const refused = withKeys(newKey)('export', 'register', '--out', join(folder, 'refused.csv'));
+      expect(refused.status).toBe(1);
+      expect(refused.stderr).toContain('PERSONAL_DATA_PREVIOUS_KEYS');
+
+      const rewrapped = withKeys(newKey, personalDataKey.toString('base64'))('personal-data', 'rewrap');
+      expect(rewrapped.status).toBe(0);
+      const outcome = lastLine(rewrapped.stdout);
+      expect(outcome.rewrapped).toBeGreaterThan(0);
+      expect(Object.keys(outcome.wrappedUnder)).toEqual([outcome.currentMasterKeyId]);
+      expect(rewrapped.stderr).toContain('the previous master keys can be dropped');
+
+      const exported = withKeys(newKey)('export', 'register', '--out', join(folder, 'register.csv'));
+      expect(exported.status).toBe(0);
+      expect(readFileSync(join(folder, 'register.csv'), 'utf8')).toContain('020068000101');
+      expect(withKeys(newKey)('personal-data', 'rotate').status).toBe(2);
     } finally {
       rmSync(folder, { recursive: true, force: true });
     }

@@ -43,6 +43,9 @@ Commands:
   users reset-password <username>
                              as the operator: give an account a new generated password, printed once on stdout
                              (an administrator's is reset only this way); their tokens end
+  personal-data rewrap       after a rotation of the personal data master key: wrap every person's key held
+                             under a previous key (PERSONAL_DATA_PREVIOUS_KEYS) under the current one; prints
+                             how many keys each master key then wraps (drop a previous key once it wraps none)
   --help                     this text
 
 Projections: ${ALL_PROJECTIONS.map((p) => p.name).join(', ')}
@@ -250,6 +253,21 @@ async function users(runtime: Runtime, args: readonly string[]): Promise<void> {
   }
 }
 
+function personalDataArguments(args: readonly string[]): void {
+  if (args.length !== 1 || args[0] !== 'rewrap') throw new UsageError('give a personal data action: rewrap');
+}
+
+async function personalData(runtime: Runtime): Promise<void> {
+  const outcome = await runtime.personalData.rewrap();
+  console.log(JSON.stringify(outcome));
+  const leftUnderPrevious = Object.entries(outcome.wrappedUnder).filter(([id]) => id !== outcome.currentMasterKeyId);
+  process.stderr.write(
+    leftUnderPrevious.length === 0
+      ? `${outcome.rewrapped} keys re-wrapped; every key is wrapped under the current master key ${outcome.currentMasterKeyId}: the previous master keys can be dropped\n`
+      : `${outcome.rewrapped} keys re-wrapped; still under previous master keys: ${leftUnderPrevious.map(([id, keys]) => `${id} (${keys})`).join(', ')}\n`,
+  );
+}
+
 function importArguments(args: readonly string[]): { file: string; validRowsOnly: boolean } {
   const [file, ...rest] = args;
   if (!file || file.startsWith('--') || rest.some((arg) => arg !== '--valid-rows-only')) throw new UsageError('give the .xlsx to import, optionally followed by --valid-rows-only');
@@ -314,6 +332,7 @@ const COMMANDS: Record<string, { check: (args: readonly string[]) => unknown; ru
   import: { check: importArguments, run: importList },
   export: { check: exportArguments, run: exportRegister },
   users: { check: usersArguments, run: users },
+  'personal-data': { check: personalDataArguments, run: personalData },
   template: { check: templateArguments, run: (_runtime, args) => template(args), offline: true },
 };
 

@@ -31,6 +31,20 @@ describe('loadConfig', () => {
     );
   });
 
+  it('believes no proxy about the client address unless TRUST_PROXY names them, and never every proxy', () => {
+    expect(loadConfig({}).trustProxy).toBeUndefined();
+    expect(loadConfig({ TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8' }).trustProxy).toEqual(['loopback', '10.0.0.0/8']);
+    expect(() => loadConfig({ TRUST_PROXY: 'true' })).toThrow(expect.objectContaining({ problems: [expect.stringContaining('TRUST_PROXY must be a number of proxies')] }));
+    expect(() => loadConfig({ TRUST_PROXY: '50' })).toThrow(expect.objectContaining({ problems: ['TRUST_PROXY must be a whole number from 1 to 10, got "50"'] }));
+  });
+
+  it('takes previous personal data master keys only as 32-byte keys', () => {
+    const key = Buffer.alloc(32, 7).toString('base64');
+    expect(loadConfig({ PERSONAL_DATA_PREVIOUS_KEYS: `${key},${key}` }).personalData.previousKeys).toEqual([key, key]);
+    expect(() => loadConfig({ PERSONAL_DATA_PREVIOUS_KEYS: 'c2hvcnQ=' })).toThrow(expect.objectContaining({ problems: ['PERSONAL_DATA_PREVIOUS_KEYS must list keys of 32 bytes in base64, separated by commas'] }));
+  });
+
   it('listens on loopback unless HOST says otherwise, as the Docker image does for its container network', () => {
     expect(loadConfig({ HOST: '0.0.0.0' }).host).toBe('0.0.0.0');
     expect(loadConfig({ HOST: '::' }).host).toBe('::');

@@ -17,6 +17,12 @@ export interface AppConfig {
   readonly port: number;
   /** The address the API listens on: loopback unless told otherwise, so a development machine does not serve its network. */
   readonly host: string;
+  /**
+   * Which proxies in front of the API are believed about the client's address (X-Forwarded-For),
+   * in Express's terms: a number of hops, or addresses, subnets and the names loopback, linklocal,
+   * uniquelocal. Unset: none, the connection's address is the client's.
+   */
+  readonly trustProxy?: number | readonly string[];
   readonly database: DatabaseConfig;
   readonly databasePoolSize: number;
   readonly eventStore: EventStoreConfig;
@@ -33,7 +39,7 @@ export interface AppConfig {
    * The master key sealing personal data (base64, 32 bytes), or the file holding it, generated on
    * first start when absent: in the embedded database's folder, or `data/` beside a server's.
    */
-  readonly personalData: { readonly key?: string; readonly file: string };
+  readonly personalData: { readonly key?: string; readonly file: string; readonly previousKeys?: readonly string[] };
   readonly imports: ImportLimits;
   /** Generate the demo province on start (`DEMO_PROVINCE=1`), once: a new user sees a living system. */
   readonly demo?: { readonly seed: number; readonly password?: string };
@@ -116,9 +122,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (previousTokenSecrets.some((secret) => secret.length < 32)) problems.push('AUTH_TOKEN_PREVIOUS_SECRETS must list keys of at least 32 characters, separated by commas');
   if (previousTokenSecrets.length > 0 && !env.AUTH_TOKEN_SECRET) problems.push('AUTH_TOKEN_PREVIOUS_SECRETS needs AUTH_TOKEN_SECRET, the key that replaced them');
 
+  const previousPersonalDataKeys = (env.PERSONAL_DATA_PREVIOUS_KEYS ?? '').split(',').map((key) => key.trim()).filter((key) => key !== '');
+  if (previousPersonalDataKeys.some((key) => Buffer.from(key, 'base64').length !== 32)) problems.push('PERSONAL_DATA_PREVIOUS_KEYS must list keys of 32 bytes in base64, separated by commas');
+
+  const proxies = ((): number | readonly string[] | undefined => {
+    const raw = (env.TRUST_PROXY ?? '').trim();
+    if (raw === '') return undefined;
+    if (/^\d+$/.test(raw)) return integer('TRUST_PROXY', 0, 1, 10);
+    const entries = raw.split(',').map((entry) => entry.trim());
+    // "true" would believe any X-Forwarded-For a client makes up, and with it any address it likes to sign in from.
+    if (entries.some((entry) => !/^(loopback|linklocal|uniquelocal|[0-9A-Fa-f.:]+(\/\d{1,3})?)$/.test(entry))) {
+      problems.push(`TRUST_PROXY must be a number of proxies (1 to 10) or proxy addresses and subnets separated by commas (or loopback, linklocal, uniquelocal), got "${raw}"`);
+    }
+    return entries;
+  })();
+
   const config: AppConfig = {
     port: integer('PORT', 3000, 0, 65535),
     host: address('HOST', '127.0.0.1'),
+    ...(proxies !== undefined ? { trustProxy: proxies } : {}),
     database: databaseUrl ? { kind: 'server', url: databaseUrl, ...(ownerUrl ? { ownerUrl } : {}) } : { kind: 'embedded', dataDir: env.PGLITE_DATA_DIR || 'data/pglite' },
     databasePoolSize: integer('DATABASE_POOL_SIZE', 10, 1, 500),
     eventStore: eventStoreKind === 'eventstoredb' ? { kind: 'eventstoredb', url: eventStoreUrl ?? '' } : { kind: 'postgres' },
@@ -137,6 +159,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     personalData: {
       ...(env.PERSONAL_DATA_KEY ? { key: env.PERSONAL_DATA_KEY } : {}),
       file: env.PERSONAL_DATA_KEY_FILE || (databaseUrl ? 'data/personal-data.key' : `${env.PGLITE_DATA_DIR || 'data/pglite'}/personal-data.key`),
+      ...(previousPersonalDataKeys.length > 0 ? { previousKeys: previousPersonalDataKeys } : {}),
     },
     imports: {
       maxRows: integer('IMPORT_MAX_ROWS', 10_000, 1, 1_048_576),

@@ -5,7 +5,7 @@ import { createPool, EmbeddedPostgres, survivingLostConnections } from '#databas
 import { type EventStore, EventStoreDbEventStore, LOG_TABLE, PostgresEventStore } from '#event-store';
 import { copyRows, insertRows, type RebuildSettings } from '#projections';
 import type { AppConfig } from './config.js';
-import { loadMasterKey, PersonalDataKeys } from './personal-data/personal-data-keys.js';
+import { loadMasterKeys, PersonalDataKeys } from './personal-data/personal-data-keys.js';
 import { PersonalDataEventStore } from './personal-data/personal-data-store.js';
 import { grantApplicationRole, migrateSchema } from './schema.js';
 
@@ -39,7 +39,7 @@ export async function openRuntime(config: AppConfig, options: { readonly clock?:
   const pool = createPool(connectionString, config.databasePoolSize);
   try {
     await prepareSchema(config, pool);
-    const personalData = new PersonalDataKeys(pool, loadMasterKey(config.personalData, (message) => console.log(`[personal data] ${message}`)));
+    const personalData = await PersonalDataKeys.open(pool, loadMasterKeys(config.personalData, (message) => console.log(`[personal data] ${message}`)));
     const log = config.eventStore.kind === 'eventstoredb'
       ? EventStoreDbEventStore.connect(config.eventStore.url)
       : await PostgresEventStore.open(pool, {

@@ -51,7 +51,7 @@ export async function grantApplicationRole(owner: pg.Pool, role: string, options
     await client.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON projection_checkpoints TO ${grantee}`);
     await client.query(`GRANT SELECT, INSERT, UPDATE ON app_users TO ${grantee}`);
     // Keys are created and destroyed (set to null), never deleted; reads are recorded, never changed.
-    await client.query(`GRANT SELECT, INSERT, UPDATE ON personal_data_keys TO ${grantee}`);
+    await client.query(`GRANT SELECT, INSERT, UPDATE ON personal_data_keys, personal_data_secrets TO ${grantee}`);
     await client.query(`GRANT SELECT, INSERT ON personal_data_reads TO ${grantee}`);
     await client.query(`GRANT USAGE ON SEQUENCE personal_data_reads_id_seq TO ${grantee}`);
     if (options.eventStore) {

@@ -29,6 +29,14 @@ export const PERSONAL_DATA_SCHEMA = [
     beneficiary_id text NOT NULL
   )`,
   `CREATE INDEX personal_data_reads_by_person ON personal_data_reads (beneficiary_id, id)`,
+  // Which master key wraps each data key, so the master key can be rotated: null for keys wrapped before rotation existed (tagged at start-up).
+  `ALTER TABLE personal_data_keys ADD COLUMN master_key_id text`,
+  // Keys of the system's own, wrapped like the data keys: the national id reservation hash key must outlive a master key's rotation.
+  `CREATE TABLE personal_data_secrets (
+    name text PRIMARY KEY,
+    wrapped_key text NOT NULL,
+    master_key_id text NOT NULL
+  )`,
 ];
 
 /** `v1.<iv>.<tag>.<ciphertext>` in base64url: AES-256-GCM, 12-byte iv, the owner's id as additional data. */
@@ -47,11 +55,22 @@ function decrypt(key: Buffer, sealed: string, owner: string): Buffer {
   return Buffer.concat([decipher.update(Buffer.from(data, 'base64url')), decipher.final()]);
 }
 
+/** The master keys one process holds: the current one wraps new keys; previous ones still unwrap keys not yet re-wrapped. */
+export interface MasterKeys {
+  readonly current: Buffer;
+  readonly previous: readonly Buffer[];
+}
+
 /**
  * The master key: `PERSONAL_DATA_KEY` when set, else the key file, generated (mode 0600) on first
- * start. Losing it loses every name on the register: it must be backed up apart from the database.
+ * start, and the keys it replaced (`PERSONAL_DATA_PREVIOUS_KEYS`). Losing the master key loses
+ * every name on the register: it must be backed up apart from the database.
  */
-export function loadMasterKey(config: { readonly key?: string; readonly file: string }, log: (message: string) => void): Buffer {
+export function loadMasterKeys(config: { readonly key?: string; readonly file: string; readonly previousKeys?: readonly string[] }, log: (message: string) => void): MasterKeys {
+  return { current: loadCurrentMasterKey(config, log), previous: (config.previousKeys ?? []).map((key) => Buffer.from(key, 'base64')) };
+}
+
+function loadCurrentMasterKey(config: { readonly key?: string; readonly file: string }, log: (message: string) => void): Buffer {
   if (config.key) return Buffer.from(config.key, 'base64');
   if (!existsSync(config.file)) {
     mkdirSync(dirname(config.file), { recursive: true });
@@ -63,19 +82,91 @@ export function loadMasterKey(config: { readonly key?: string; readonly file: st
   return key;
 }
 
-export class PersonalDataKeys {
+/** A master key as the tables know it: by an id derived from it, never stored with it. */
+interface MasterKey {
+  readonly id: string;
+  readonly master: Buffer;
   /** Wraps the data keys; derived from the master key, never the master key itself, so each use has a key of its own. */
-  private readonly wrappingKey: Buffer;
-  /** Keys the hash naming national id reservations. */
-  private readonly reservationHashKey: Buffer;
+  readonly wrapping: Buffer;
+}
 
-  constructor(
+function masterKey(master: Buffer): MasterKey {
+  if (master.length !== 32) throw new Error('a personal data master key must be 32 bytes');
+  return {
+    id: Buffer.from(hkdfSync('sha256', master, Buffer.alloc(0), 'personal-data/master-key-id', 8)).toString('hex'),
+    master,
+    wrapping: Buffer.from(hkdfSync('sha256', master, Buffer.alloc(0), 'personal-data/wrapping', 32)),
+  };
+}
+
+const RESERVATION_HASH_KEY = 'national-id-reservation';
+
+/** What `PersonalDataKeys.rewrap` did, and what it leaves for the previous master keys (none once it has run). */
+export interface RewrapOutcome {
+  readonly rewrapped: number;
+  readonly wrappedUnder: Readonly<Record<string, number>>;
+  readonly currentMasterKeyId: string;
+}
+
+export class PersonalDataKeys {
+  private constructor(
     private readonly pool: pg.Pool,
-    masterKey: Buffer,
-  ) {
-    if (masterKey.length !== 32) throw new Error('the personal data master key must be 32 bytes');
-    this.wrappingKey = Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), 'personal-data/wrapping', 32));
-    this.reservationHashKey = Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), 'personal-data/national-id-reservation', 32));
+    private readonly current: MasterKey,
+    private readonly masters: ReadonlyMap<string, MasterKey>,
+    /** Keys the hash naming national id reservations. */
+    private readonly reservationHashKey: Buffer,
+  ) {}
+
+  /**
+   * Opens the keys under the current master key and the previous ones. Refuses to start when a key
+   * is wrapped under a master key this process was not given: it could not read those people, and
+   * would seal nothing wrong, but every read of them would fail.
+   */
+  static async open(pool: pg.Pool, keys: MasterKeys): Promise<PersonalDataKeys> {
+    const current = masterKey(keys.current);
+    const masters = new Map([current, ...keys.previous.map(masterKey)].map((key) => [key.id, key]));
+    await tagKeysWrappedBeforeRotation(pool, masters);
+    const unknown = Object.entries(await keysByMasterKey(pool)).filter(([id]) => !masters.has(id));
+    if (unknown.length > 0) {
+      throw new Error(`${unknown.map(([id, keys]) => `${keys} personal data keys are wrapped under master key ${id}`).join('; ')}, which this process was not given (its master key is ${current.id}): set it in PERSONAL_DATA_PREVIOUS_KEYS until \`cli personal-data rewrap\` has run`);
+    }
+    return new PersonalDataKeys(pool, current, masters, await reservationHashKey(pool, current, masters));
+  }
+
+  /**
+   * Wraps every key held under a previous master key under the current one, a batch at a time; run
+   * after a rotation, before the previous keys are dropped. Idempotent, and safe beside a running
+   * API: a key erased meanwhile stays erased.
+   */
+  async rewrap(batchSize = 500): Promise<RewrapOutcome> {
+    let rewrapped = 0;
+    for (;;) {
+      const { rows } = await this.pool.query<{ subject_id: string; wrapped_key: string; master_key_id: string }>(
+        'SELECT subject_id, wrapped_key, master_key_id FROM personal_data_keys WHERE wrapped_key IS NOT NULL AND master_key_id <> $1 LIMIT $2',
+        [this.current.id, batchSize],
+      );
+      for (const row of rows) {
+        const key = decrypt(this.masterNamed(row.master_key_id).wrapping, row.wrapped_key, row.subject_id);
+        const updated = await this.pool.query(
+          'UPDATE personal_data_keys SET wrapped_key = $1, master_key_id = $2 WHERE subject_id = $3 AND wrapped_key = $4',
+          [encrypt(this.current.wrapping, key, row.subject_id), this.current.id, row.subject_id, row.wrapped_key],
+        );
+        rewrapped += updated.rowCount ?? 0;
+      }
+      if (rows.length < batchSize) break;
+    }
+    const secrets = await this.pool.query<{ name: string; wrapped_key: string; master_key_id: string }>('SELECT name, wrapped_key, master_key_id FROM personal_data_secrets WHERE master_key_id <> $1', [this.current.id]);
+    for (const secret of secrets.rows) {
+      const key = decrypt(this.masterNamed(secret.master_key_id).wrapping, secret.wrapped_key, secretOwner(secret.name));
+      const updated = await this.pool.query('UPDATE personal_data_secrets SET wrapped_key = $1, master_key_id = $2 WHERE name = $3 AND wrapped_key = $4', [
+        encrypt(this.current.wrapping, key, secretOwner(secret.name)),
+        this.current.id,
+        secret.name,
+        secret.wrapped_key,
+      ]);
+      rewrapped += updated.rowCount ?? 0;
+    }
+    return { rewrapped, currentMasterKeyId: this.current.id, wrappedUnder: await keysByMasterKey(this.pool) };
   }
 
   /**
@@ -86,14 +177,20 @@ export class PersonalDataKeys {
     return createHmac('sha256', this.reservationHashKey).update(nationalId).digest('hex');
   }
 
+  private masterNamed(id: string): MasterKey {
+    const master = this.masters.get(id);
+    if (!master) throw new Error(`a personal data key is wrapped under master key ${id}, which this process was not given`);
+    return master;
+  }
+
   /** `events` with their personal fields sealed under each person's key (created at their first event). */
   async seal(events: readonly NewEvent[]): Promise<NewEvent[]> {
     const parts = events.map((event) => personalPart(event.type, event.data as Record<string, unknown>));
     const subjects = [...new Set(parts.flatMap((part) => (part ? [part.subject] : [])))];
     if (subjects.length === 0) return [...events];
     for (const subject of subjects) {
-      const wrapped = encrypt(this.wrappingKey, randomBytes(32), subject);
-      await this.pool.query('INSERT INTO personal_data_keys (subject_id, wrapped_key) VALUES ($1, $2) ON CONFLICT (subject_id) DO NOTHING', [subject, wrapped]);
+      const wrapped = encrypt(this.current.wrapping, randomBytes(32), subject);
+      await this.pool.query('INSERT INTO personal_data_keys (subject_id, wrapped_key, master_key_id) VALUES ($1, $2, $3) ON CONFLICT (subject_id) DO NOTHING', [subject, wrapped, this.current.id]);
     }
     const keys = await this.keysOf(subjects);
     return events.map((event, n) => {
@@ -142,9 +239,71 @@ export class PersonalDataKeys {
    * event yet; their plain-text events (from before sealing) are read as they are.
    */
   private async keysOf(subjects: readonly string[]): Promise<Map<string, Buffer | null>> {
-    const { rows } = await this.pool.query<{ subject_id: string; wrapped_key: string | null }>('SELECT subject_id, wrapped_key FROM personal_data_keys WHERE subject_id = ANY($1::text[])', [subjects]);
+    const { rows } = await this.pool.query<{ subject_id: string; wrapped_key: string | null; master_key_id: string | null }>(
+      'SELECT subject_id, wrapped_key, master_key_id FROM personal_data_keys WHERE subject_id = ANY($1::text[])',
+      [subjects],
+    );
     const keys = new Map<string, Buffer | null>();
-    for (const row of rows) keys.set(row.subject_id, row.wrapped_key === null ? null : decrypt(this.wrappingKey, row.wrapped_key, row.subject_id));
+    for (const row of rows) keys.set(row.subject_id, row.wrapped_key === null ? null : decrypt(this.masterNamed(row.master_key_id ?? this.current.id).wrapping, row.wrapped_key, row.subject_id));
     return keys;
   }
+}
+
+/** How many keys (data keys not erased, and the system's own) each master key wraps, by its id. */
+async function keysByMasterKey(pool: pg.Pool): Promise<Record<string, number>> {
+  const { rows } = await pool.query<{ master_key_id: string; keys: string }>(
+    `SELECT master_key_id, count(*) AS keys FROM (
+       SELECT master_key_id FROM personal_data_keys WHERE wrapped_key IS NOT NULL
+       UNION ALL SELECT master_key_id FROM personal_data_secrets) wrapped
+     GROUP BY master_key_id ORDER BY master_key_id`,
+  );
+  return Object.fromEntries(rows.map((row) => [row.master_key_id, Number(row.keys)]));
+}
+
+/** The additional data a system key is sealed with: never a beneficiary's id, so neither can stand for the other. */
+function secretOwner(name: string): string {
+  return `secret:${name}`;
+}
+
+/**
+ * Keys wrapped before master keys had ids were all wrapped under the one master key of that time:
+ * finds which of the given keys it is and names it on them, once.
+ */
+async function tagKeysWrappedBeforeRotation(pool: pg.Pool, masters: ReadonlyMap<string, MasterKey>): Promise<void> {
+  const { rows } = await pool.query<{ subject_id: string; wrapped_key: string }>('SELECT subject_id, wrapped_key FROM personal_data_keys WHERE master_key_id IS NULL AND wrapped_key IS NOT NULL LIMIT 1');
+  const sample = rows[0];
+  if (!sample) return;
+  const master = [...masters.values()].find((candidate) => unwraps(candidate, sample.wrapped_key, sample.subject_id));
+  if (!master) throw new Error('the personal data keys were wrapped under a master key this process was not given: set PERSONAL_DATA_KEY (or PERSONAL_DATA_PREVIOUS_KEYS) to the key they were made with');
+  await pool.query('UPDATE personal_data_keys SET master_key_id = $1 WHERE master_key_id IS NULL AND wrapped_key IS NOT NULL', [master.id]);
+}
+
+function unwraps(master: MasterKey, wrapped: string, owner: string): boolean {
+  try {
+    decrypt(master.wrapping, wrapped, owner);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The key of the reservation hash, made once and kept wrapped, so rotating the master key does not
+ * rename reservation streams. A log from before it was kept derived it from the master key of that
+ * time — the one its data keys are wrapped under — so it is derived from that key once more.
+ */
+async function reservationHashKey(pool: pg.Pool, current: MasterKey, masters: ReadonlyMap<string, MasterKey>): Promise<Buffer> {
+  const owner = secretOwner(RESERVATION_HASH_KEY);
+  const stored = async () => (await pool.query<{ wrapped_key: string; master_key_id: string }>('SELECT wrapped_key, master_key_id FROM personal_data_secrets WHERE name = $1', [RESERVATION_HASH_KEY])).rows[0];
+  let row = await stored();
+  if (!row) {
+    const { rows } = await pool.query<{ master_key_id: string }>('SELECT master_key_id FROM personal_data_keys WHERE master_key_id IS NOT NULL LIMIT 1');
+    const original = masters.get(rows[0]?.master_key_id ?? current.id) ?? current;
+    const key = Buffer.from(hkdfSync('sha256', original.master, Buffer.alloc(0), 'personal-data/national-id-reservation', 32));
+    await pool.query('INSERT INTO personal_data_secrets (name, wrapped_key, master_key_id) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING', [RESERVATION_HASH_KEY, encrypt(current.wrapping, key, owner), current.id]);
+    row = await stored();
+  }
+  const master = masters.get(row!.master_key_id);
+  if (!master) throw new Error(`the national id reservation key is wrapped under master key ${row!.master_key_id}, which this process was not given`);
+  return decrypt(master.wrapping, row!.wrapped_key, owner);
 }
