@@ -22,13 +22,14 @@ describe.each(API_BACKENDS)('personal data: sealed, erased, reads recorded, over
   let api: RunningApi;
   let as: Record<'admin' | 'clerk' | 'approver' | 'finance' | 'auditor', ReturnType<typeof client>>;
   let beneficiaryId: string;
+  let admissionId: string;
 
   beforeAll(async () => {
     api = await startApi(setup);
     as = await signInPeople(api, { clerk: ['lan', ['clerk']], approver: ['hoa', ['approver']], finance: ['thu', ['finance']], auditor: ['kiem', ['auditor']] });
     ({ beneficiaryId } = await ok(as.clerk.post('/beneficiaries', person), 201));
     await ok(as.clerk.post('/cards', { cardNumber: 'LS-2025-77777', beneficiaryId, validFrom: '2025-01-01', validTo: '2029-12-31' }), 201);
-    const { admissionId } = await ok(as.clerk.post('/admissions', { beneficiaryId, cardNumber: 'LS-2025-77777', facility: 'Bệnh viện Đa khoa tỉnh Lạng Sơn', admittedOn: '2025-03-02' }), 201);
+    ({ admissionId } = await ok(as.clerk.post('/admissions', { beneficiaryId, cardNumber: 'LS-2025-77777', facility: 'Bệnh viện Đa khoa tỉnh Lạng Sơn', admittedOn: '2025-03-02' }), 201));
     await ok(as.clerk.post(`/admissions/${admissionId}/discharge`, { dischargedOn: '2025-03-05' }));
     await ok(as.approver.post(`/admissions/${admissionId}/approval`));
     await ok(as.finance.post(`/payouts/admission-${admissionId}-a/payment`, { reference: 'UNC-77', paidOn: '2025-03-20' }));
@@ -56,6 +57,24 @@ describe.each(API_BACKENDS)('personal data: sealed, erased, reads recorded, over
       expect.objectContaining({ actor: 'kiem', roles: ['auditor'], what: 'beneficiary', beneficiaryId }),
     ]);
     expect((await as.clerk.get('/audit/personal-data-reads')).status).toBe(403);
+  });
+
+  it('records reads of the person’s stays and payouts, one by one and in lists', async () => {
+    await caughtUp(api);
+    const payoutId = `admission-${admissionId}-a`;
+    await ok(as.approver.get(`/admissions/${admissionId}`));
+    await ok(as.finance.get(`/payouts/${payoutId}`));
+    await ok(as.auditor.get(`/payouts/${payoutId}/lineage`));
+    await ok(as.finance.get(`/payouts?beneficiaryId=${beneficiaryId}`));
+    await ok(as.clerk.get(`/beneficiaries?name=${encodeURIComponent('Nông Thị Xuân')}`));
+    const reads = await ok(as.auditor.get(`/audit/personal-data-reads?beneficiaryId=${beneficiaryId}`));
+    expect(reads.slice(0, 5).map((read: { actor: string; what: string }) => `${read.actor} ${read.what}`)).toEqual([
+      'lan register',
+      'thu payout-history',
+      'kiem payout-lineage',
+      'thu payout',
+      'hoa admission',
+    ]);
   });
 
   it('erases the person: the register shows them erased, totals and payouts unchanged, the check clean, a rebuild the same', async () => {

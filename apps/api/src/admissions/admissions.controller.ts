@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { ActOnAdmission, AggregateReader, type CommandContext, RecordAdmission } from '#application';
+import { ActOnAdmission, AggregateReader, type CommandContext, PersonalDataReads, RecordAdmission } from '#application';
 import { Allowed, Ctx } from '../http/authentication.js';
 import { DateField, DeliberateRepeat, TextField, withDeliberation } from '../http/fields.js';
 
@@ -33,6 +33,7 @@ export class AdmissionsController {
   constructor(
     @Inject(CommandBus) private readonly commands: CommandBus,
     @Inject(AggregateReader) private readonly reader: AggregateReader,
+    @Inject(PersonalDataReads) private readonly reads: PersonalDataReads,
   ) {}
 
   /** Refused when a date is after today (`DateInFuture`), the card is not valid (`CardNotValidOnServiceDate`), or the stay overlaps another (`OverlappingStay`, unless deliberate). */
@@ -42,9 +43,10 @@ export class AdmissionsController {
     return this.commands.execute(new RecordAdmission(withDeliberation(body), context));
   }
 
+  /** A stay in hospital is health data: the read is recorded. */
   @Get(':id')
-  show(@Param('id') id: string) {
-    return this.reader.admission(id);
+  async show(@Param('id') id: string, @Ctx() context: CommandContext) {
+    return this.reads.recordView(context.actor, 'admission', await this.reader.admission(id), ({ state }) => (state.status === 'none' ? undefined : state.beneficiaryId));
   }
 
   /** Entitles the visit allowance (a) and the meal allowance (b). */

@@ -3,7 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, IsString, MaxLength, Min, ValidateNested } from 'class-validator';
-import { AdjustClaim, AggregateReader, ApproveClaims, type ClaimDecision, type CommandContext, DecideClaim, RequestClaim } from '#application';
+import { AdjustClaim, AggregateReader, ApproveClaims, type ClaimDecision, type CommandContext, DecideClaim, PersonalDataReads, RequestClaim } from '#application';
 import { councilFlagList, councilFlags, readModelPosition } from '#read-models';
 import { RUNTIME, type Runtime } from '#runtime';
 import { Allowed, Ctx } from '../http/authentication.js';
@@ -72,6 +72,7 @@ export class ClaimsController {
   constructor(
     @Inject(CommandBus) private readonly commands: CommandBus,
     @Inject(AggregateReader) private readonly reader: AggregateReader,
+    @Inject(PersonalDataReads) private readonly reads: PersonalDataReads,
     @Inject(RUNTIME) private readonly runtime: Runtime,
   ) {}
 
@@ -94,9 +95,10 @@ export class ClaimsController {
     return this.commands.execute(new RequestClaim({ ...rest, regimeId: SPECIAL_DRUGS, items: items.map((item) => ({ ...item })) }, context));
   }
 
+  /** What a person was treated with and paid: the read is recorded. */
   @Get('claims/:id')
-  show(@Param('id') id: string) {
-    return this.reader.claim(id);
+  async show(@Param('id') id: string, @Ctx() context: CommandContext) {
+    return this.reads.recordView(context.actor, 'claim', await this.reader.claim(id), ({ state }) => (state.status === 'none' ? undefined : state.facts.beneficiaryId));
   }
 
   /** Approve a reviewed list in one action: the outcome of each claim. */
@@ -151,8 +153,10 @@ export class ClaimsController {
    * over a lowered annual cap: nothing is recovered until the council decides on each.
    */
   @Get('council/flags')
-  async flags(@Query() query: FlagQuery) {
-    return { position: await readModelPosition(this.runtime.pool, [councilFlags]), flags: await councilFlagList(this.runtime.pool, query) };
+  async flags(@Query() query: FlagQuery, @Ctx() context: CommandContext) {
+    const flags = await councilFlagList(this.runtime.pool, query);
+    await this.reads.record(context.actor, 'council-flags', flags.map((flag) => flag.beneficiaryId));
+    return { position: await readModelPosition(this.runtime.pool, [councilFlags]), flags };
   }
 
   /** The council lets the approved amount stand over the lowered cap, with its reason (e.g. a right acquired under the old classification). */

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/co
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsOptional, IsString, MaxLength } from 'class-validator';
-import { AggregateReader, CollectRecovery, type CommandContext, SettlePayout } from '#application';
+import { AggregateReader, CollectRecovery, type CommandContext, PersonalDataReads, SettlePayout } from '#application';
 import { Allowed, Ctx } from '../http/authentication.js';
 import { DateField, TextField, VndField } from '../http/fields.js';
 
@@ -41,11 +41,13 @@ export class PayoutsController {
   constructor(
     @Inject(CommandBus) private readonly commands: CommandBus,
     @Inject(AggregateReader) private readonly reader: AggregateReader,
+    @Inject(PersonalDataReads) private readonly reads: PersonalDataReads,
   ) {}
 
+  /** What was paid to whom, for which care: the read is recorded. */
   @Get(':id')
-  show(@Param('id') id: string) {
-    return this.reader.payout(id);
+  async show(@Param('id') id: string, @Ctx() context: CommandContext) {
+    return this.reads.recordView(context.actor, 'payout', await this.reader.payout(id), ({ state }) => (state.status === 'none' ? undefined : state.scheduled.beneficiaryId));
   }
 
   @Post(':id/payment')

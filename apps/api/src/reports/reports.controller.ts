@@ -114,9 +114,12 @@ export class ReportsController {
     return this.runtime.pool;
   }
 
+  /** Names, national ids and dates of birth of everyone listed: the read is recorded for each. */
   @Get('beneficiaries')
-  async beneficiaries(@Query() query: RegisterQuery) {
-    return { position: await readModelPosition(this.pool), beneficiaries: await searchBeneficiaries(this.pool, query) };
+  async beneficiaries(@Query() query: RegisterQuery, @Ctx() context: CommandContext) {
+    const beneficiaries = await searchBeneficiaries(this.pool, query);
+    await this.reads.record(context.actor, 'register', beneficiaries.map((row) => row.beneficiaryId));
+    return { position: await readModelPosition(this.pool), beneficiaries };
   }
 
   @Get('cards')
@@ -151,16 +154,20 @@ export class ReportsController {
     return { position: await readModelPosition(this.pool, [payments]), year, asOf, geography, lines: await budgetAsOf(this.pool, year, asOf, unitOf) };
   }
 
+  /** Who was paid for which care: the read is recorded for each person listed. */
   @Get('payouts')
-  async payouts(@Query() query: PayoutQuery) {
-    return { position: await readModelPosition(this.pool), payouts: await payoutHistory(this.runtime.readModels, query) };
+  async payouts(@Query() query: PayoutQuery, @Ctx() context: CommandContext) {
+    const payouts = await payoutHistory(this.runtime.readModels, query);
+    await this.reads.record(context.actor, 'payout-history', payouts.map((payout) => payout.beneficiaryId));
+    return { position: await readModelPosition(this.pool), payouts };
   }
 
   /** A payout with its lineage: request, approvals, policy version and clause, payment, reversal. */
   @Get('payouts/:id/lineage')
-  async lineage(@Param('id') id: string) {
+  async lineage(@Param('id') id: string, @Ctx() context: CommandContext) {
     const found = await payoutLineage(this.runtime.readModels, id);
     if (!found) throw new NotFoundException(`no payout ${id} in the payout history (yet)`);
+    await this.reads.record(context.actor, 'payout-lineage', [found.payout.beneficiaryId]);
     return { position: await readModelPosition(this.pool), ...found };
   }
 

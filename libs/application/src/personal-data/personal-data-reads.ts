@@ -7,7 +7,11 @@ export interface PersonalDataRead {
   readonly readAt: string;
   readonly actor: string;
   readonly roles: readonly string[];
-  /** What was read: `beneficiary`, `group`, `annual-ledger`, `balances`, `balances-as-of`. */
+  /**
+   * What was read: one person's `beneficiary`, `group`, `annual-ledger`, `balances`,
+   * `balances-as-of`, `admission`, `claim`, `payout`, `payout-lineage`; or a list naming them:
+   * `register`, `payout-history`, `council-flags`.
+   */
   readonly what: string;
   readonly beneficiaryId: string;
 }
@@ -23,14 +27,27 @@ export interface PersonalDataRead {
 export class PersonalDataReads {
   constructor(@Inject(RUNTIME) private readonly runtime: Runtime) {}
 
-  async record(actor: Actor, what: string, beneficiaryId: string): Promise<void> {
-    await this.runtime.pool.query('INSERT INTO personal_data_reads (read_at, actor, roles, what, beneficiary_id) VALUES ($1, $2, $3, $4, $5)', [
+  /**
+   * Records that `actor` read the data of the people named: one, or every person a list showed (a
+   * row each, so a person's reads are found whichever way they were read). Entries of no one (a
+   * payout to a facility) are skipped.
+   */
+  async record(actor: Actor, what: string, beneficiaryIds: string | readonly (string | null | undefined)[]): Promise<void> {
+    const people = [...new Set(typeof beneficiaryIds === 'string' ? [beneficiaryIds] : beneficiaryIds.filter((id): id is string => typeof id === 'string'))];
+    if (people.length === 0) return;
+    await this.runtime.pool.query('INSERT INTO personal_data_reads (read_at, actor, roles, what, beneficiary_id) SELECT $1, $2, $3, $4, unnest($5::text[])', [
       this.runtime.clock(),
       actor.username,
       actor.roles,
       what,
-      beneficiaryId,
+      people,
     ]);
+  }
+
+  /** Records a read of one aggregate (a stay, a claim, a payout) as a read of the person it concerns, if any; answers the view. */
+  async recordView<View>(actor: Actor, what: string, view: View, personOf: (view: View) => string | undefined): Promise<View> {
+    await this.record(actor, what, [personOf(view)]);
+    return view;
   }
 
   /** The latest reads first, of one person or of everybody. */
