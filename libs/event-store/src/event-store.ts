@@ -88,8 +88,12 @@ export interface SubscribeToAllOptions extends Omit<ReadAllOptions, 'maxCount'> 
 
 export type SubscriptionMessage =
   | { readonly kind: 'events'; readonly events: readonly StoredEvent[] }
-  /** The subscriber has seen everything in the log that existed when this was sent. */
-  | { readonly kind: 'caught-up' };
+  /**
+   * The subscriber has seen everything in the log that existed when this was sent: with
+   * `position` (where the store can tell), every event of its types up to that position, which
+   * lets a subscriber to a few types know how far it has read although none of them came.
+   */
+  | { readonly kind: 'caught-up'; readonly position?: bigint };
 
 /**
  * A catch-up subscription: first the history after `after`, then live events as they are

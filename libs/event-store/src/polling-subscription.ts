@@ -11,6 +11,7 @@ export const DEFAULT_SUBSCRIPTION_BATCH = 500;
  */
 export function pollingSubscription(
   readAll: (options: ReadAllOptions) => Promise<StoredEvent[]>,
+  readHead: () => Promise<bigint>,
   appendSignal: AppendSignal,
   pollIntervalMs: number,
   options: SubscribeToAllOptions = {},
@@ -21,7 +22,10 @@ export function pollingSubscription(
   async function* messages(): AsyncGenerator<SubscriptionMessage> {
     let after = options.after ?? 0n;
     let behind = true;
+    let announced = after;
     while (!stop.signal.aborted) {
+      // Read before the events: whatever a short read misses was appended after this head.
+      const head = await readHead();
       const events = await readAll({ after, maxCount: batchSize, eventTypes: options.eventTypes });
       if (stop.signal.aborted) return;
       if (events.length > 0) {
@@ -30,9 +34,11 @@ export function pollingSubscription(
         yield { kind: 'events', events };
       }
       if (events.length === batchSize) continue;
-      if (behind) {
+      // Announced again whenever the log grew, also by events of other types than the subscriber's.
+      if (behind || head > announced) {
         behind = false;
-        yield { kind: 'caught-up' };
+        announced = head > announced ? head : announced;
+        yield { kind: 'caught-up', position: announced };
       }
       await appendSignal.wait(pollIntervalMs, stop.signal);
     }

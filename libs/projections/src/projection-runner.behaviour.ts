@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { EventStore } from '#event-store';
 import { streamActivity, streamActivityDiscrepancies } from '#read-models';
+import { readCheckpoint } from './checkpoints.js';
 import { readModelChecksum } from './checksum.js';
 import { ident, liveSchemaOf, type Projection } from './projection.js';
 import type { BulkWriter } from './row-cache.js';
@@ -139,6 +140,49 @@ export function describeProjectionRunner(backend: string, current: () => { store
       const other = new ProjectionRunner(store, pool, [streamActivity], { rebuildBatchSize: 999, bulkWriter });
       await other.rebuild(streamActivity);
       expect(await readModelChecksum(pool, schema)).toBe(followed);
+    });
+    it('stops at an event it cannot apply, never skips it, reports it and retries with a growing pause until it can', async () => {
+      const { store, pool } = current();
+      const type = `Poison${randomUUID().slice(0, 8)}`;
+      let broken = true;
+      const applied: unknown[] = [];
+      const fragile: Projection = {
+        name: `fragile_${randomUUID().slice(0, 8)}`,
+        eventTypes: [type],
+        async createTables() {},
+        async apply(_tables, events) {
+          if (broken) throw new Error('cannot apply this one');
+          applied.push(...events.map((event) => event.data));
+        },
+      };
+      const failures: string[] = [];
+      runner = new ProjectionRunner(store, pool, [fragile], { retryDelayMs: 20, maxRetryDelayMs: 80, observer: { failed: (name) => failures.push(name) } });
+      await runner.start();
+      const { position } = await store.append(`poison-${randomUUID()}`, [{ type, data: { n: 1 }, metadata: { actor: 'test', schemaVersion: 1 } }], { expectedRevision: 'no_stream' });
+      while (failures.length < 4) await new Promise((resolve) => setTimeout(resolve, 10));
+      const [failing] = runner.status();
+      expect(failing).toMatchObject({ name: fragile.name, state: 'failing', failure: { error: 'cannot apply this one', attempts: expect.any(Number) } });
+      expect(failing!.failure!.position).toBeLessThan(position);
+      expect(failing!.failure!.nextAttemptAt.getTime() - Date.now()).toBeLessThanOrEqual(80);
+      expect(applied).toEqual([]);
+
+      broken = false;
+      await runner.waitUntil(position, [fragile.name]);
+      expect(applied).toEqual([{ n: 1 }]);
+      expect(runner.status()[0]!.failure).toBeUndefined();
+      await pool.query(`DROP SCHEMA IF EXISTS ${ident(liveSchemaOf(fragile))} CASCADE`);
+    });
+
+    it('moves the checkpoint of a projection of a few types up to the head, so its lag is nothing once caught up', async () => {
+      const { store, pool } = current();
+      runner = new ProjectionRunner(store, pool, [{ ...streamActivity, name: 'few_types', eventTypes: ['NeverAppended'] }]);
+      await runner.start();
+      const head = await appendSample(store, 3, 3);
+      for (let waited = 0; (await readCheckpoint(pool, 'few_types')) !== head; waited += 10) {
+        if (waited > 10_000) throw new Error('the checkpoint did not follow the head');
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      expect(runner.status()[0]).toMatchObject({ state: 'caught-up', caughtUpAt: expect.any(Date) });
     });
   });
 }

@@ -25,9 +25,12 @@ export interface ProjectionRunnerOptions extends RebuildSettings {
    * larger, since every young-generation collection copies the events of the batch in hand.
    */
   readonly rebuildBatchSize?: number;
-  /** Pause before retrying after a failed batch. */
+  /** Pause before the first retry after a failed batch; each further failure doubles it, up to `maxRetryDelayMs`. */
   readonly retryDelayMs?: number;
+  readonly maxRetryDelayMs?: number;
   readonly log?: (message: string) => void;
+  /** Told of every batch, failure and rebuild step: the process's metrics. */
+  readonly observer?: ProjectionObserver;
   /**
    * Recreates what depends on the live read models' tables (the reporting views): after the
    * schemas are prepared, and inside the transaction that swaps a rebuilt schema in.
@@ -44,6 +47,34 @@ export interface RebuildProgress {
   readonly events: number;
   readonly eventsPerSecond: number;
 }
+
+/** What a process measures of its projections (see the metrics); every method optional. */
+export interface ProjectionObserver {
+  batchApplied?(projection: string, events: number, seconds: number): void;
+  failed?(projection: string): void;
+  rebuildProgress?(progress: RebuildProgress): void;
+}
+
+/**
+ * How one projection is doing in this process, for readiness and metrics. A projection that fails
+ * on an event stops there (it never skips it) and retries from its checkpoint with a growing pause.
+ */
+export interface ProjectionStatus {
+  readonly name: string;
+  /** `caught-up`: it has read the whole log as it stood at `caughtUpAt`. */
+  readonly state: 'catching-up' | 'caught-up' | 'failing' | 'rebuilding';
+  readonly caughtUpAt?: Date;
+  readonly failure?: {
+    /** The checkpoint it fails after: the next event of its types is the one it cannot apply. */
+    readonly position: bigint;
+    readonly error: string;
+    readonly attempts: number;
+    readonly since: Date;
+    readonly nextAttemptAt: Date;
+  };
+}
+
+type FollowState = Omit<ProjectionStatus, 'name' | 'state'> & { readonly caughtUp: boolean };
 
 const FIRST_REBUILD_BATCH = 1000;
 
@@ -63,6 +94,12 @@ async function applyBatch(pool: Pool, projection: Projection, schema: string, ke
     await writeCheckpoint(client, key, events[events.length - 1]!.globalPosition);
     return true;
   });
+}
+
+/** Moves a checkpoint past events its projection does not consume, if it still stands at `from` (see applyBatch). */
+async function advanceCheckpoint(pool: Pool, key: string, from: bigint, to: bigint): Promise<boolean> {
+  const { rowCount } = await pool.query('UPDATE projection_checkpoints SET position = $3, updated_at = now() WHERE projection = $1 AND position = $2', [key, from.toString(), to.toString()]);
+  return rowCount === 1;
 }
 
 const versionOf = (projection: Projection): number => projection.version ?? 1;
@@ -121,6 +158,10 @@ export class ProjectionRunner {
   private readonly batchSize: number;
   private readonly rebuildBatchSize: number;
   private readonly retryDelayMs: number;
+  private readonly maxRetryDelayMs: number;
+  private readonly observer: ProjectionObserver;
+  private readonly following = new Map<string, FollowState>();
+  private readonly rebuilding = new Set<string>();
   private readonly log: (message: string) => void;
   private readonly dependents: ((sql: ClientBase) => Promise<unknown>) | undefined;
   private readonly bulkWriter: BulkWriter;
@@ -138,6 +179,8 @@ export class ProjectionRunner {
     this.batchSize = options.batchSize ?? 500;
     this.rebuildBatchSize = options.rebuildBatchSize ?? 5000;
     this.retryDelayMs = options.retryDelayMs ?? 1000;
+    this.maxRetryDelayMs = options.maxRetryDelayMs ?? 60_000;
+    this.observer = options.observer ?? {};
     this.log = options.log ?? (() => undefined);
     this.dependents = options.dependents;
     this.bulkWriter = options.bulkWriter ?? insertRows;
@@ -232,6 +275,15 @@ export class ProjectionRunner {
     }
   }
 
+  /** Each projection's state in this process: what readiness and the metrics report. */
+  status(): ProjectionStatus[] {
+    return this.projections.map(({ name }) => {
+      const { caughtUp = false, ...followed }: Partial<FollowState> = this.following.get(name) ?? {};
+      const state = this.rebuilding.has(name) ? 'rebuilding' : followed.failure ? 'failing' : caughtUp ? 'caught-up' : 'catching-up';
+      return { name, state, ...followed };
+    });
+  }
+
   async stop(): Promise<void> {
     this.stopping.abort();
     await Promise.all([...this.closers].map((close) => close()));
@@ -258,14 +310,32 @@ export class ProjectionRunner {
       }
       try {
         for await (const message of subscription) {
-          if (message.kind === 'caught-up') continue;
+          if (message.kind === 'caught-up') {
+            // A projection of a few types learns here how far it has read: its checkpoint, and so its lag, follow the head.
+            if (message.position !== undefined && message.position > cursor) {
+              if (!(await advanceCheckpoint(this.pool, key, cursor, message.position))) break;
+              cursor = message.position;
+            }
+            this.following.set(key, { caughtUp: true, caughtUpAt: new Date() });
+            continue;
+          }
+          const started = performance.now();
           if (!(await applyBatch(this.pool, projection, schema, key, cursor, message.events))) break;
           cursor = message.events[message.events.length - 1]!.globalPosition;
+          const { caughtUpAt } = this.following.get(key) ?? {};
+          this.following.set(key, { caughtUp: false, ...(caughtUpAt ? { caughtUpAt } : {}) });
+          this.observer.batchApplied?.(key, message.events.length, (performance.now() - started) / 1000);
         }
       } catch (error) {
         if (this.stopping.signal.aborted) break;
-        this.log(`projection ${key} failed at position ${cursor}, retrying: ${(error as Error).message}`);
-        await new Promise((resolve) => setTimeout(resolve, this.retryDelayMs));
+        const previous = this.following.get(key)?.failure;
+        const attempts = (previous?.attempts ?? 0) + 1;
+        const delay = Math.min(this.retryDelayMs * 2 ** (attempts - 1), this.maxRetryDelayMs);
+        const failure = { position: cursor, error: (error as Error).message, attempts, since: previous?.since ?? new Date(), nextAttemptAt: new Date(Date.now() + delay) };
+        this.following.set(key, { caughtUp: false, failure });
+        this.observer.failed?.(key);
+        this.log(`projection ${key} failed after position ${cursor} (attempt ${attempts}), retrying in ${delay} ms: ${failure.error}`);
+        await new Promise((resolve) => setTimeout(resolve, delay));
       } finally {
         this.closers.delete(close);
         await subscription.close();
@@ -281,6 +351,18 @@ export class ProjectionRunner {
    */
   async rebuild(which: Projection | readonly Projection[], onProgress: (progress: RebuildProgress) => void = () => undefined): Promise<void> {
     const projections: readonly Projection[] = Array.isArray(which) ? which : [which as Projection];
+    for (const projection of projections) this.rebuilding.add(projection.name);
+    try {
+      await this.rebuildAndSwap(projections, (progress) => {
+        this.observer.rebuildProgress?.(progress);
+        onProgress(progress);
+      });
+    } finally {
+      for (const projection of projections) this.rebuilding.delete(projection.name);
+    }
+  }
+
+  private async rebuildAndSwap(projections: readonly Projection[], onProgress: (progress: RebuildProgress) => void): Promise<void> {
     const started = Date.now();
     const { parts, cursor } = await this.fill(projections, '__rebuild', undefined, onProgress);
     await inTransaction(this.pool, async (client) => {

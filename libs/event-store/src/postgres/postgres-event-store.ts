@@ -253,7 +253,7 @@ export class PostgresEventStore implements EventStore {
   }
 
   subscribeToAll(options: SubscribeToAllOptions = {}): AllSubscription {
-    return pollingSubscription((read) => this.readAll(read), this.appendSignal, this.pollIntervalMs, options);
+    return pollingSubscription((read) => this.readAll(read), () => this.readHeadPosition(), this.appendSignal, this.pollIntervalMs, options);
   }
 
   /** Waits for appends already handed over; the pool itself belongs to the caller. */
