@@ -38,10 +38,10 @@ describe.each(API_BACKENDS)('API over %s', (_name, setup) => {
     expect(health).toMatchObject({ status: 'ok', head: appended.position.toString() });
     // The domain read models consume none of the sample events: nothing is pending for them.
     expect(health!.projections).toEqual([
-      { name: 'stream_activity', position: appended.position.toString(), lag: '0' },
-      { name: 'registers', position: expect.any(String), lag: '0' },
-      { name: 'payments', position: expect.any(String), lag: '0' },
-      { name: 'council_flags', position: expect.any(String), lag: '0' },
+      { name: 'stream_activity', position: appended.position.toString(), lag: '0', state: 'caught-up' },
+      { name: 'registers', position: expect.any(String), lag: '0', state: 'caught-up' },
+      { name: 'payments', position: expect.any(String), lag: '0', state: 'caught-up' },
+      { name: 'council_flags', position: expect.any(String), lag: '0', state: 'caught-up' },
     ]);
   });
 

@@ -29,7 +29,11 @@ export async function createApiApp(runtime: Runtime, logger: LogLevel[] | false 
   // JSON bodies only, up to a bound: no request of the API is a form, and nothing larger is real.
   const app = await NestFactory.create<NestExpressApplication>(AppModule.register(runtime), { logger, bodyParser: false });
   app.useBodyParser('json', { limit: MAX_BODY_BYTES });
-  app.enableShutdownHooks();
+  // While the process drains before stopping, every answer asks the client to open its next request elsewhere.
+  app.use((_request: unknown, response: { setHeader(name: string, value: string): void }, next: () => void) => {
+    if (runtime.lifecycle.draining) response.setHeader('Connection', 'close');
+    next();
+  });
   if (runtime.config.trustProxy !== undefined) app.set('trust proxy', runtime.config.trustProxy);
   protectInBrowsers(app);
   serveDashboard(app);

@@ -1,4 +1,5 @@
-import { loadConfig, openRuntime, runProcess } from '#runtime';
+import type { AddressInfo } from 'node:net';
+import { drainHttpServer, loadConfig, openRuntime, runProcess } from '#runtime';
 import { createApiApp } from './app.js';
 import { offerDemoProvince } from './demo.js';
 
@@ -7,10 +8,14 @@ runProcess(async () => {
   const runtime = await openRuntime(config);
   const app = await createApiApp(runtime);
   await app.listen(config.port, config.host);
-  console.log(`API on http://${config.host}:${config.port} (OpenAPI at /docs); events in ${runtime.store.name}; read models in ${runtime.databaseDescription}`);
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  console.log(`API on http://${config.host}:${port} (OpenAPI at /docs); events in ${runtime.store.name}; read models in ${runtime.databaseDescription}`);
   offerDemoProvince(app, runtime).catch((error: unknown) => console.error(`demo province failed: ${error instanceof Error ? error.message : String(error)}`));
   return async () => {
+    runtime.lifecycle.startDraining();
+    await drainHttpServer(app.getHttpServer(), config.shutdownGraceMs);
     await app.close();
     await runtime.close();
+    console.log('API stopped');
   };
 });

@@ -1,20 +1,27 @@
 import 'reflect-metadata';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { loadConfig, openRuntime, RuntimeModule, runProcess } from '#runtime';
+import { TerminusModule } from '@nestjs/terminus';
+import { drainHttpServer, loadConfig, openRuntime, ProbesController, RuntimeModule, runProcess } from '#runtime';
 
 /**
  * The projection worker: keeps every read model up to date from the log, out of the API
- * process (production runs the API with PROJECTIONS=off and a worker beside it).
+ * process (production runs the API with PROJECTIONS=off and a worker beside it). It answers its
+ * health probes at WORKER_PORT: /health/live and /health/ready.
  */
 runProcess(async () => {
-  const runtime = await openRuntime(loadConfig());
-  @Module({ imports: [RuntimeModule.register(runtime, { runProjections: true })] })
+  const config = loadConfig();
+  const runtime = await openRuntime(config);
+  @Module({ imports: [RuntimeModule.register(runtime, { runProjections: true }), TerminusModule.forRoot({ logger: false })], controllers: [ProbesController] })
   class WorkerModule {}
-  const app = await NestFactory.createApplicationContext(WorkerModule, { logger: ['error', 'warn'] });
-  console.log(`projection worker running; events from ${runtime.store.name}; read models in ${runtime.databaseDescription}`);
+  const app = await NestFactory.create(WorkerModule, { logger: ['error', 'warn'] });
+  await app.listen(config.workerPort, config.host);
+  console.log(`projection worker running, probes on http://${config.host}:${config.workerPort}/health; events from ${runtime.store.name}; read models in ${runtime.databaseDescription}`);
   return async () => {
+    runtime.lifecycle.startDraining();
+    await drainHttpServer(app.getHttpServer(), config.shutdownGraceMs);
     await app.close();
     await runtime.close();
+    console.log('projection worker stopped');
   };
 });

@@ -12,7 +12,7 @@ const workerMain = resolve('dist/apps/worker/src/main.js');
 
 function startWorker(databaseUrl: string): ChildProcess {
   return spawn(process.execPath, [workerMain], {
-    env: { ...process.env, DATABASE_URL: databaseUrl, PROJECTION_BATCH_SIZE: '25', POLL_INTERVAL_MS: '20' },
+    env: { ...process.env, DATABASE_URL: databaseUrl, PROJECTION_BATCH_SIZE: '25', POLL_INTERVAL_MS: '20', WORKER_PORT: '0' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
 }

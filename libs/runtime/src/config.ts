@@ -29,7 +29,13 @@ export interface AppConfig {
   /** `inline`: the API process keeps the projections up to date; `off`: a worker process does. */
   readonly projections: 'inline' | 'off';
   readonly projectionBatchSize: number;
+  /** Longest pause between retries of a projection failing on an event (the pause doubles from 1 s). */
+  readonly projectionMaxRetryDelayMs: number;
   readonly pollIntervalMs: number;
+  /** How long a stopping process lets requests in flight finish before it closes their connections. */
+  readonly shutdownGraceMs: number;
+  /** Where the projection worker answers its health probes (and metrics). */
+  readonly workerPort: number;
   /** Folder of policy catalog files published into the log at start-up. */
   readonly policyDir: string;
   /** Where passwords generated at start-up are written (readable by this account only), never to the log. */
@@ -146,7 +152,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     eventStore: eventStoreKind === 'eventstoredb' ? { kind: 'eventstoredb', url: eventStoreUrl ?? '' } : { kind: 'postgres' },
     projections: oneOf('PROJECTIONS', ['inline', 'off'] as const, 'inline'),
     projectionBatchSize: integer('PROJECTION_BATCH_SIZE', 500, 1, 100000),
+    projectionMaxRetryDelayMs: integer('PROJECTION_MAX_RETRY_DELAY_MS', 60_000, 10, 3_600_000),
     pollIntervalMs: integer('POLL_INTERVAL_MS', 250, 10, 60000),
+    // Under the 10 s a container runtime waits after SIGTERM before it kills.
+    shutdownGraceMs: integer('SHUTDOWN_GRACE_MS', 5_000, 0, 120_000),
+    workerPort: integer('WORKER_PORT', 3001, 0, 65535),
     policyDir: env.POLICY_DIR || 'policies',
     generatedSecretsFile: env.GENERATED_SECRETS_FILE || 'data/generated-passwords.txt',
     auth: {

@@ -1,10 +1,15 @@
-import { Inject, Injectable, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Module, SetMetadata, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { ProjectionRunner } from '#projections';
 import { ALL_PROJECTIONS, createReportingViews } from '#read-models';
 import type { Runtime } from './runtime.js';
 
 /** Injection token of the process's {@link Runtime} (pool, event store, configuration). */
 export const RUNTIME = Symbol('Runtime');
+
+export const PUBLIC_ROUTE = 'public-route';
+
+/** Reachable without signing in: health probes, and getting a token. Everything else needs a user. */
+export const Public = () => SetMetadata(PUBLIC_ROUTE, true);
 
 /** Keeps every projection up to date while the Nest application runs. */
 @Injectable()
@@ -14,6 +19,7 @@ export class ProjectionsService implements OnApplicationBootstrap, OnApplication
   constructor(@Inject(RUNTIME) runtime: Runtime) {
     this.runner = new ProjectionRunner(runtime.store, runtime.pool, ALL_PROJECTIONS, {
       batchSize: runtime.config.projectionBatchSize,
+      maxRetryDelayMs: runtime.config.projectionMaxRetryDelayMs,
       dependents: createReportingViews,
       ...runtime.rebuild,
       log: (message) => console.log(`[projections] ${message}`),

@@ -1,14 +1,29 @@
+import type { Server } from 'node:http';
 import { ConfigError } from './config.js';
 
+/** Longest a stop may take before the process exits anyway: a container runtime kills at 10 s. */
+const STOP_DEADLINE_MS = 9_000;
+
 /**
- * Runs a process's entry point: a configuration error prints its list of problems, any other
- * failure its stack, and both exit with status 1. `main` returns what stops the process cleanly,
- * which SIGINT and SIGTERM then call before exiting with 0.
+ * Runs a process's entry point, and is the one owner of its signals. A configuration error prints
+ * its list of problems, any other failure its stack, and both exit with status 1. `main` returns
+ * what stops the process cleanly; the first SIGINT or SIGTERM runs it and exits with 0 once it is
+ * done (1 if it failed or passed the deadline); a second signal exits at once.
  */
 export function runProcess(main: () => Promise<() => Promise<void>>): void {
   main()
     .then((stop) => {
-      const onSignal = (): void => {
+      let stopping = false;
+      const onSignal = (signal: NodeJS.Signals): void => {
+        if (stopping) {
+          console.error(`${signal} again: exiting without waiting`);
+          process.exit(1);
+        }
+        stopping = true;
+        setTimeout(() => {
+          console.error(`not stopped within ${STOP_DEADLINE_MS} ms: exiting`);
+          process.exit(1);
+        }, STOP_DEADLINE_MS).unref();
         stop().then(
           () => process.exit(0),
           (error: unknown) => {
@@ -17,11 +32,27 @@ export function runProcess(main: () => Promise<() => Promise<void>>): void {
           },
         );
       };
-      process.once('SIGINT', onSignal);
-      process.once('SIGTERM', onSignal);
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
     })
     .catch((error: unknown) => {
       console.error(error instanceof ConfigError ? error.message : error);
       process.exit(1);
     });
+}
+
+/**
+ * Stops accepting connections and lets the requests in flight finish, for at most `graceMs`;
+ * then closes what is left. Idle keep-alive connections are closed at once, and answers given
+ * meanwhile ask the client to close theirs (see `closingConnections`).
+ */
+export function drainHttpServer(server: Server, graceMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const force = setTimeout(() => server.closeAllConnections(), graceMs);
+    server.close(() => {
+      clearTimeout(force);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
 }

@@ -9,6 +9,14 @@ import { loadMasterKeys, PersonalDataKeys } from './personal-data/personal-data-
 import { PersonalDataEventStore } from './personal-data/personal-data-store.js';
 import { grantApplicationRole, migrateSchema } from './schema.js';
 
+export class ProcessLifecycle {
+  draining = false;
+
+  startDraining(): void {
+    this.draining = true;
+  }
+}
+
 /** The infrastructure one process needs: PostgreSQL for read models, and the event store. */
 export interface Runtime {
   readonly config: AppConfig;
@@ -26,6 +34,8 @@ export interface Runtime {
    * lacks; with the PostgreSQL event store, the database fills what follows from the log alone.
    */
   readonly rebuild: RebuildSettings;
+  /** Whether the process is stopping: readiness turns false first, so load balancers send nothing new. */
+  readonly lifecycle: ProcessLifecycle;
   /** The time now: the system's, or a test's, so that time-based rules (sign-in lock-outs, token expiry) are tested without waiting. */
   readonly clock: () => Date;
   close(): Promise<void>;
@@ -58,6 +68,7 @@ export async function openRuntime(config: AppConfig, options: { readonly clock?:
       readModels,
       databaseDescription: config.database.kind === 'embedded' ? `embedded PGlite in ${config.database.dataDir}` : redact(config.database.url),
       clock: options.clock ?? (() => new Date()),
+      lifecycle: new ProcessLifecycle(),
       rebuild: { bulkWriter: embedded ? insertRows : copyRows, ...(config.eventStore.kind === 'eventstoredb' ? {} : { logTable: LOG_TABLE }) },
       async close() {
         await readModels.destroy();

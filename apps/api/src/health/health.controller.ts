@@ -1,15 +1,15 @@
 import { Controller, Get, Inject, Optional } from '@nestjs/common';
 import { ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { hasRole, PERMISSIONS, type UserView } from '#application';
-import { readCheckpoint } from '#projections';
-import { ALL_PROJECTIONS } from '#read-models';
-import { ProjectionsService, RUNTIME, type Runtime } from '#runtime';
+import { ProjectionsService, projectionLags, RUNTIME, type Runtime } from '#runtime';
 import { Public, SignedInUser } from '../http/authentication.js';
 
 class ProjectionHealth {
   @ApiProperty({ example: 'stream_activity' }) name!: string;
   @ApiProperty({ description: 'Global position the read model has applied up to', example: '1024' }) position!: string;
-  @ApiProperty({ description: 'Events it consumes that are in the log and not yet applied (counted up to 10,000)', example: '0' }) lag!: string;
+  @ApiProperty({ description: 'Log positions after its checkpoint: 0 once it has read the whole log', example: '0' }) lag!: string;
+  @ApiPropertyOptional({ description: 'Where this process runs it: caught-up, catching-up, failing (stopped at an event it cannot apply, retrying) or rebuilding', example: 'caught-up' }) state?: string;
+  @ApiPropertyOptional({ description: 'To an administrator only, while it fails: the error on the event after this position', example: 'after position 1024: relation does not exist' }) failure?: string;
 }
 
 class Health {
@@ -31,18 +31,19 @@ export class HealthController {
   ) {}
 
   @Get()
-  @ApiOkResponse({ type: Health, description: 'The event store answers; how far each projection has got; to a signed-in administrator, the configuration too' })
+  @ApiOkResponse({ type: Health, description: 'The event store answers; how far each projection has got; to a signed-in administrator, the configuration and failures too. Probes: /health/live and /health/ready' })
   async check(@SignedInUser() user: UserView | undefined): Promise<Health> {
-    const head = await this.runtime.store.readHeadPosition();
-    const projections = await Promise.all(
-      ALL_PROJECTIONS.map(async ({ name, eventTypes }) => {
-        const position = (await readCheckpoint(this.runtime.pool, name)) ?? 0n;
-        const pending = head > position ? await this.runtime.store.readAll({ after: position, maxCount: 10_000, ...(eventTypes ? { eventTypes } : {}) }) : [];
-        return { name, position: position.toString(), lag: String(pending.length) };
-      }),
-    );
+    const administrator = user !== undefined && hasRole(user, PERMISSIONS.readConfiguration);
+    const { head, projections: lags } = await projectionLags(this.runtime, this.projections?.runner.status());
+    const projections = lags.map(({ name, position, behind, status }) => ({
+      name,
+      position: position.toString(),
+      lag: behind.toString(),
+      ...(status ? { state: status.state } : {}),
+      ...(administrator && status?.failure ? { failure: `after position ${status.failure.position}: ${status.failure.error}` } : {}),
+    }));
     const health: Health = { status: 'ok', head: head.toString(), projections };
-    if (!user || !hasRole(user, PERMISSIONS.readConfiguration)) return health;
+    if (!administrator) return health;
     return { ...health, eventStore: this.runtime.store.name, database: this.runtime.databaseDescription, projectionsInProcess: this.projections !== undefined };
   }
 }

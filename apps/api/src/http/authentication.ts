@@ -3,13 +3,12 @@ import { applyDecorators, type CanActivate, createParamDecorator, type Execution
 import { Reflector } from '@nestjs/core';
 import { type CommandContext, type Permission, PERMISSIONS, requestFingerprint, requireRole, Users, type UserView } from '#application';
 import { ApiForbiddenResponse } from '@nestjs/swagger';
+import { PUBLIC_ROUTE } from '#runtime';
 import { requireReadableBody } from './input-limits.js';
 
-const PUBLIC = 'public-route';
 const ALLOWED = 'allowed-roles';
 
-/** Reachable without signing in: health, and getting a token. Everything else needs a user. */
-export const Public = () => SetMetadata(PUBLIC, true);
+export { Public } from '#runtime';
 
 /** Only users holding a role of the permission get past the guard, before their input is read. */
 export const Allowed = (permission: Permission) => applyDecorators(SetMetadata(ALLOWED, permission), ApiForbiddenResponse({ description: `Needs the role ${PERMISSIONS[permission].join(' or ')}` }));
@@ -28,7 +27,7 @@ export class AuthenticationGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const authorization = request.headers.authorization;
     const [scheme, token] = (typeof authorization === 'string' ? authorization : '').split(' ');
-    if (this.reflector.getAllAndOverride<boolean>(PUBLIC, [context.getHandler(), context.getClass()])) {
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, [context.getHandler(), context.getClass()])) {
       // A public route may show a signed-in user more; a stale token still gets the anonymous answer.
       if (scheme === 'Bearer' && token) request.user = await this.users.authenticate(token);
       return true;
