@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ConfigError, loadConfig } from './config.js';
 
 describe('loadConfig', () => {
@@ -86,6 +88,60 @@ describe('loadConfig', () => {
       ownerUrl: 'postgres://owner@db/health',
     });
     expect(() => loadConfig({ DATABASE_OWNER_URL: 'postgres://owner@db/health' })).toThrow(expect.objectContaining({ problems: [expect.stringContaining('DATABASE_OWNER_URL needs DATABASE_URL')] }));
+  });
+
+  describe('secrets from files (<NAME>_FILE), as Docker secrets are mounted', () => {
+    let dir: string;
+    beforeAll(() => {
+      dir = mkdtempSync(join(tmpdir(), 'config-secrets-'));
+    });
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+    const file = (name: string, content: string): string => {
+      writeFileSync(join(dir, name), content);
+      return join(dir, name);
+    };
+
+    it('reads each secret from its file, without the newline the file ends with', () => {
+      const tokenKey = 'a-token-key-of-at-least-thirty-two-characters';
+      const config = loadConfig({
+        DATABASE_URL_FILE: file('database_url', 'postgres://app:s3cret@db:5432/health\n'),
+        DATABASE_OWNER_URL_FILE: file('database_owner_url', 'postgres://owner:0wner@db:5432/health\r\n'),
+        ADMIN_PASSWORD_FILE: file('admin_password', ' twelve chars or more '),
+        AUTH_TOKEN_SECRET_FILE: file('auth_token_secret', `${tokenKey}\n`),
+      });
+      expect(config.database).toEqual({ kind: 'server', url: 'postgres://app:s3cret@db:5432/health', ownerUrl: 'postgres://owner:0wner@db:5432/health' });
+      expect(config.auth.adminPassword).toBe(' twelve chars or more ');
+      expect(config.auth.tokenSecret).toBe(tokenKey);
+    });
+
+    it('checks a secret read from a file as it checks one set directly', () => {
+      expect(() => loadConfig({ AUTH_TOKEN_SECRET_FILE: file('short_key', 'tiny\n') })).toThrow(expect.objectContaining({ problems: ['AUTH_TOKEN_SECRET must be at least 32 characters'] }));
+    });
+
+    it('refuses a secret set both directly and from a file, a file that cannot be read, and an empty one, naming no secret', () => {
+      const attempt = (): unknown =>
+        loadConfig({
+          ADMIN_PASSWORD: 'twelve chars or more',
+          ADMIN_PASSWORD_FILE: file('admin_password_too', 'another password'),
+          AUTH_TOKEN_SECRET_FILE: join(dir, 'absent'),
+          DATABASE_URL_FILE: file('empty_url', '\n'),
+        });
+      expect(attempt).toThrow(
+        expect.objectContaining({
+          problems: [
+            `DATABASE_URL_FILE names an empty file: ${join(dir, 'empty_url')}`,
+            'ADMIN_PASSWORD and ADMIN_PASSWORD_FILE are both set: set one',
+            `AUTH_TOKEN_SECRET_FILE names a file that cannot be read (ENOENT): ${join(dir, 'absent')}`,
+          ],
+        }),
+      );
+      expect(attempt).toThrow(expect.not.objectContaining({ message: expect.stringMatching(/another password|twelve chars/) }));
+    });
+
+    it('keeps PERSONAL_DATA_KEY_FILE as the key file beside PERSONAL_DATA_KEY, so a key kept in a file can be rotated', () => {
+      const key = Buffer.alloc(32, 7).toString('base64');
+      expect(loadConfig({ PERSONAL_DATA_KEY: key, PERSONAL_DATA_KEY_FILE: '/run/secrets/personal_data_key' }).personalData).toEqual({ key, file: '/run/secrets/personal_data_key' });
+    });
   });
 
   it('names every problem at once and starts nothing', () => {

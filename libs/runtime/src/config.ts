@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+
 /**
  * Configuration, read from the environment once at start-up and validated as a whole: every
  * problem is reported together, and nothing starts with a half-valid configuration.
@@ -80,8 +82,53 @@ export class ConfigError extends Error {
   }
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+/**
+ * The variables holding a secret, each of which may instead name a file holding it (`<NAME>_FILE`),
+ * as Docker and Kubernetes secrets are mounted: the value then never shows in the process's
+ * environment or in `docker inspect`. PERSONAL_DATA_KEY is not among them: its `PERSONAL_DATA_KEY_FILE`
+ * was already the file holding the key (generated when absent), and setting both is how a key kept in
+ * that file is rotated (docs/security.md).
+ */
+export const SECRET_VARIABLES = [
+  'DATABASE_URL',
+  'DATABASE_OWNER_URL',
+  'EVENTSTORE_URL',
+  'ADMIN_PASSWORD',
+  'AUTH_TOKEN_SECRET',
+  'AUTH_TOKEN_PREVIOUS_SECRETS',
+  'PERSONAL_DATA_PREVIOUS_KEYS',
+  'DEMO_PASSWORD',
+] as const;
+
+/** `env` with each secret read from its `<NAME>_FILE`; a file's content is never named in a problem. */
+function withSecretFiles(env: NodeJS.ProcessEnv, problems: string[]): NodeJS.ProcessEnv {
+  const resolved: NodeJS.ProcessEnv = { ...env };
+  for (const name of SECRET_VARIABLES) {
+    const file = env[`${name}_FILE`];
+    if (!file) continue;
+    // Two sources would leave a reader of the deployment guessing which one is in force.
+    if (env[name]) {
+      problems.push(`${name} and ${name}_FILE are both set: set one`);
+      continue;
+    }
+    let value: string;
+    try {
+      // Files written by `echo` or an editor end with a newline that is no part of the secret.
+      value = readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+    } catch (error) {
+      problems.push(`${name}_FILE names a file that cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}): ${file}`);
+      continue;
+    }
+    // Empty would mean "unset", and an unset DATABASE_URL quietly means the embedded database.
+    if (value === '') problems.push(`${name}_FILE names an empty file: ${file}`);
+    else resolved[name] = value;
+  }
+  return resolved;
+}
+
+export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppConfig {
   const problems: string[] = [];
+  const env = withSecretFiles(environment, problems);
   const integer = (name: string, fallback: number, min: number, max: number): number => {
     const raw = env[name];
     if (raw === undefined || raw === '') return fallback;
