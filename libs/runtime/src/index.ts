@@ -3,5 +3,5 @@ export { openRuntime, type Runtime } from './runtime.js';
 export { ProjectionsService, RUNTIME, RuntimeModule } from './nest.js';
 export { runProcess } from './process.js';
 export { keepGeneratedSecret } from './generated-secrets.js';
-export { PersonalDataKeys } from './personal-data/personal-data-keys.js';
+export { masterKeyId, PersonalDataKeys, readMasterKey } from './personal-data/personal-data-keys.js';
 export { PersonalDataEventStore } from './personal-data/personal-data-store.js';

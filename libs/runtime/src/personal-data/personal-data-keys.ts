@@ -51,16 +51,35 @@ function decrypt(key: Buffer, sealed: string, owner: string): Buffer {
  * The master key: `PERSONAL_DATA_KEY` when set, else the key file, generated (mode 0600) on first
  * start. Losing it loses every name on the register: it must be backed up apart from the database.
  */
-export function loadMasterKey(config: { readonly key?: string; readonly file: string }, log: (message: string) => void): Buffer {
-  if (config.key) return Buffer.from(config.key, 'base64');
-  if (!existsSync(config.file)) {
+export function loadMasterKey(config: MasterKeyConfig, log: (message: string) => void): Buffer {
+  if (!config.key && !existsSync(config.file)) {
     mkdirSync(dirname(config.file), { recursive: true });
     writeFileSync(config.file, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
     log(`generated the personal data master key in ${config.file}: back it up apart from the database (without it the names on the register cannot be read), or set PERSONAL_DATA_KEY`);
   }
+  return readMasterKey(config)!;
+}
+
+export interface MasterKeyConfig {
+  readonly key?: string;
+  readonly file: string;
+}
+
+/** The master key the configuration names, or undefined when it names a file that does not exist: never generated here. */
+export function readMasterKey(config: MasterKeyConfig): Buffer | undefined {
+  if (config.key) return Buffer.from(config.key, 'base64');
+  if (!existsSync(config.file)) return undefined;
   const key = Buffer.from(readFileSync(config.file, 'utf8').trim(), 'base64');
   if (key.length !== 32) throw new Error(`${config.file} must hold a base64 key of 32 bytes`);
   return key;
+}
+
+/**
+ * Names a master key without revealing it (a key of its own derived from it, shortened): a backup
+ * records which key its personal data needs, and a restore checks it holds that key before writing.
+ */
+export function masterKeyId(masterKey: Buffer): string {
+  return Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), 'personal-data/key-id', 8)).toString('hex');
 }
 
 export class PersonalDataKeys {
@@ -70,7 +89,7 @@ export class PersonalDataKeys {
   private readonly reservationHashKey: Buffer;
 
   constructor(
-    private readonly pool: pg.Pool,
+    private readonly pool: pg.ClientBase | pg.Pool,
     masterKey: Buffer,
   ) {
     if (masterKey.length !== 32) throw new Error('the personal data master key must be 32 bytes');
@@ -123,6 +142,21 @@ export class PersonalDataKeys {
       const personal = key === null ? undefined : sealed === undefined ? part.personal : key ? (JSON.parse(decrypt(key, sealed, part.subject).toString()) as Record<string, unknown>) : undefined;
       return { ...event, data: withPersonal(event.type, rest, personal) };
     });
+  }
+
+  /**
+   * Whether the master key opens the data keys stored in the database: undefined when none is
+   * stored yet. A wrong key would otherwise be found only at the first read of a person.
+   */
+  async opensStoredKeys(): Promise<boolean | undefined> {
+    const { rows } = await this.pool.query<{ subject_id: string }>('SELECT subject_id FROM personal_data_keys WHERE wrapped_key IS NOT NULL LIMIT 1');
+    if (rows.length === 0) return undefined;
+    try {
+      await this.keysOf([rows[0]!.subject_id]);
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   /**
