@@ -324,7 +324,8 @@ async function backupDatabase(args: readonly string[]): Promise<void> {
   const config = loadConfig();
   const manifest = await backup(config, file);
   console.log(`backed up ${where(config)} (PostgreSQL ${manifest.postgresVersion}) to ${file}, manifest ${file}.manifest.json`);
-  console.log(`log head ${manifest.log ? `${manifest.log.position}:${manifest.log.hash}` : '(the log is not in this database)'}; read models ${Object.keys(manifest.readModels).join(', ') || '(none built)'}`);
+  const head = !manifest.log ? '(the log is not in this database)' : manifest.log.position === '0' ? '0 (empty log)' : `${manifest.log.position}:${manifest.log.hash}`;
+  console.log(`log head ${head}; read models ${Object.keys(manifest.readModels).join(', ') || '(none built)'}`);
   if (manifest.masterKeyId) console.log(`the personal data master key (id ${manifest.masterKeyId}) is not in the backup: keep ${config.personalData.key ? 'PERSONAL_DATA_KEY' : config.personalData.file} apart; a restore needs it`);
 }
 
