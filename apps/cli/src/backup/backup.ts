@@ -33,7 +33,11 @@ export async function readModelChecksums(sql: Sql, projections = ALL_PROJECTIONS
  * the API must be stopped. Neither holds the personal data master key.
  */
 export async function backup(config: AppConfig, file: string): Promise<BackupManifest> {
-  for (const path of [file, manifestFileOf(file)]) if (existsSync(path)) throw new Error(`${path} already exists: a backup never replaces another`);
+  if (existsSync(manifestFileOf(file))) throw new Error(`${manifestFileOf(file)} already exists: a backup never replaces another`);
+  // Created here, readable by this account only (it holds health data and password hashes), and never over another file.
+  await (await open(file, 'wx', 0o600).catch((error: NodeJS.ErrnoException) => {
+    throw error.code === 'EEXIST' ? new Error(`${file} already exists: a backup never replaces another`) : error;
+  })).close();
   try {
     const content = config.database.kind === 'server' ? await backupServer(config, config.database, file) : await backupEmbedded(config, config.database, file);
     return await writeManifest(file, content);
@@ -94,7 +98,7 @@ function leftOutOfArchive(dataDir: string, keyFile: string): Set<string> {
 }
 
 async function writeDurably(file: string, bytes: Uint8Array): Promise<void> {
-  const handle = await open(file, 'wx', 0o600);
+  const handle = await open(file, 'w');
   try {
     await handle.writeFile(bytes);
     await handle.sync();
