@@ -1,14 +1,14 @@
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type pg from 'pg';
-import { createPool, EmbeddedPostgres } from '#database';
+import { createPool } from '#database';
 import { PostgresEventStore } from '#event-store';
 import { demoProvinceDatabase } from '../../../test/support/demo-province-database.js';
-import { freshPgliteFolder } from '../../../test/support/pglite-template.js';
+import { freshPgliteFolder, withEmbeddedPool } from '../../../test/support/pglite-template.js';
 import { createTestDatabase } from '../../../test/support/test-database.js';
 
 const cliMain = resolve('dist/apps/cli/src/main.js');
@@ -68,16 +68,7 @@ async function embeddedWorld(folder: string): Promise<DrillWorld> {
     target: { PGLITE_DATA_DIR: targetDir },
     // The key file is in the source folder, and no backup holds it: the restore is given it.
     restoreInto: ['--into', targetDir, '--key-file', join(dataDir, 'personal-data.key')],
-    async withSourcePool(work) {
-      const embedded = await EmbeddedPostgres.start(dataDir, { durable: false });
-      const pool = createPool(embedded.connectionString, 2);
-      try {
-        return await work(pool);
-      } finally {
-        await pool.end();
-        await embedded.stop();
-      }
-    },
+    withSourcePool: (work) => withEmbeddedPool(dataDir, work),
     cleanup,
   };
 }
@@ -164,6 +155,20 @@ describe('backup and restore — PostgreSQL server', () => {
     const refused = cliWith(world.target, 'restore', damaged);
     expect(refused.status).toBe(1);
     expect(refused.stderr).toContain('does not match its manifest\'s checksum');
+  });
+
+  it('refuses client programs older than the server or the dump, naming both versions', () => {
+    const { world, backup, folder } = drill;
+    const oldClients = join(folder, 'postgresql-12');
+    mkdirSync(oldClients);
+    for (const program of ['pg_dump', 'pg_restore']) writeFileSync(join(oldClients, program), `#!/bin/sh\necho "${program} (PostgreSQL) 12.22"\n`, { mode: 0o755 });
+    const dump = cliWith({ ...world.source, PG_BIN: oldClients }, 'backup', join(folder, 'old-pg_dump'));
+    expect(dump.status).toBe(1);
+    expect(dump.stderr).toMatch(/pg_dump 12\.22 \(.*\) cannot dump a PostgreSQL \d+\.\d+ server: install PostgreSQL \d+'s client programs, or set PG_BIN/);
+    const restored = cliWith({ ...world.target, PG_BIN: oldClients }, 'restore', backup, '--force');
+    expect(restored.status).toBe(1);
+    expect(restored.stderr).toMatch(/pg_restore 12\.22 \(.*\) cannot read a dump written by pg_dump \d+\.\d+/);
+    expect(cliWith({ ...world.source, PG_BIN: join(folder, 'nowhere') }, 'backup', join(folder, 'no-pg_dump')).stderr).toContain('pg_dump not found in PG_BIN');
   });
 
   it('replaces a database that is not empty with --force', () => {

@@ -55,7 +55,7 @@ async function backupServer(config: AppConfig, database: ServerDatabase, file: s
   try {
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     const { rows } = await client.query<{ snapshot: string; version: string; major: number }>(
-      "SELECT pg_export_snapshot() AS snapshot, current_setting('server_version') AS version, current_setting('server_version_num')::int / 10000 AS major",
+      "SELECT pg_export_snapshot() AS snapshot, split_part(current_setting('server_version'), ' ', 1) AS version, current_setting('server_version_num')::int / 10000 AS major",
     );
     const server = rows[0]!;
     if (pgDump.major < server.major) {
@@ -76,7 +76,7 @@ async function backupEmbedded(config: AppConfig, database: EmbeddedDatabase, fil
   const pool = createPool(embedded.connectionString, 1);
   try {
     const state = await stateOf(pool, config);
-    const { rows } = await pool.query<{ version: string }>("SELECT current_setting('server_version') AS version");
+    const { rows } = await pool.query<{ version: string }>("SELECT split_part(current_setting('server_version'), ' ', 1) AS version");
     // Written out now, so that the archive needs no recovery when it is opened.
     await pool.query('CHECKPOINT');
     const archive = withoutEntries(await embedded.dumpDataDir(), leftOutOfArchive(database.dataDir, config.personalData.file));
