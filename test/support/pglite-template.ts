@@ -1,7 +1,8 @@
 import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EmbeddedPostgres } from '#database';
+import type pg from 'pg';
+import { createPool, EmbeddedPostgres } from '#database';
 
 /**
  * A fresh embedded database for a test. Creating a PGlite data folder runs initdb (about 5 s here,
@@ -21,4 +22,16 @@ export async function createPgliteTemplate(): Promise<{ dataDir: string; remove:
   const dataDir = join(folder, 'db');
   await (await EmbeddedPostgres.start(dataDir)).stop();
   return { dataDir, remove: () => rmSync(folder, { recursive: true, force: true }) };
+}
+
+/** Runs `work` on the embedded database in `dataDir`, opened for it alone: the tests' way in between CLI runs, which lock the folder. */
+export async function withEmbeddedPool<T>(dataDir: string, work: (pool: pg.Pool) => Promise<T>): Promise<T> {
+  const embedded = await EmbeddedPostgres.start(dataDir);
+  const pool = createPool(embedded.connectionString, 4);
+  try {
+    return await work(pool);
+  } finally {
+    await pool.end();
+    await embedded.stop();
+  }
 }

@@ -1,10 +1,11 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { CommandBus } from '@nestjs/cqrs';
 import { BeneficiaryImports, beneficiaryListTemplate, generateDemoProvince, openApplication, ReorganizationPlans, type ReplayProgress, RetroactivePolicies, UserAccounts } from '#application';
-import { liveSchemaOf, ProjectionRunner, readCheckpoint, type RebuildProgress, readModelChecksum } from '#projections';
+import { ProjectionRunner, type RebuildProgress } from '#projections';
 import { ALL_PROJECTIONS, consistencyCheck, createReportingViews, type ConsistencyRow, registerExport, yearEndReport, yearEndReportAt, yearEndReportCsv, yearEndReportXlsx } from '#read-models';
 import type { ChainLink } from '#event-store';
-import { loadConfig, openRuntime, type Runtime } from '#runtime';
+import { type AppConfig, loadConfig, openRuntime, type Runtime } from '#runtime';
+import { backup, readModelChecksums, restore } from './backup/backup.js';
 
 const USAGE = `Usage: npm run cli -- <command> [arguments]
 
@@ -26,6 +27,13 @@ Commands:
   verify [--head <position>:<hash>]
                              walk the log's hash chain (PostgreSQL store): exit code 1 naming the first position
                              that does not match; --head: the log must still hold the head a report quoted
+  backup <file>              back the database up to <file> (a server: pg_dump's custom format; the embedded
+                             database: its folder, archived while the API is stopped), with <file>.manifest.json
+                             recording the log head and the read models' checksums; never the master key
+  restore <file> [--into <postgres-url|folder>] [--key-file <file>] [--force]
+                             restore a backup into the configured database, or --into another; it must be empty
+                             unless --force (which replaces everything in it); then verify the hash chain and
+                             compare the log head and read models with the manifest (exit code 1 if they differ)
   replay reorganization <planId>
                              apply a confirmed reorganization plan: reclassify everyone it matches, then
                              recompute their stays from its effective date (adjustments); resumable: run it
@@ -80,9 +88,8 @@ async function rebuild(runtime: Runtime, names: readonly string[]): Promise<void
 }
 
 async function checksum(runtime: Runtime, names: readonly string[]): Promise<void> {
-  for (const projection of selectProjections(names)) {
-    const built = (await readCheckpoint(runtime.pool, projection.name)) !== undefined;
-    console.log(`${projection.name} ${built ? await readModelChecksum(runtime.pool, liveSchemaOf(projection)) : '(not built yet: start the API or the worker, or rebuild it)'}`);
+  for (const [name, digest] of await readModelChecksums(runtime.pool, selectProjections(names))) {
+    console.log(`${name} ${digest ?? '(not built yet: start the API or the worker, or rebuild it)'}`);
   }
 }
 
@@ -319,6 +326,68 @@ async function exportRegister(runtime: Runtime, args: readonly string[]): Promis
   process.stderr.write(`${rows.toLocaleString('en')} beneficiaries written to ${out}\n`);
 }
 
+function backupArguments(args: readonly string[]): string {
+  if (args.length !== 1 || args[0]!.startsWith('--')) throw new UsageError('give the file to write the backup to: backup <file>');
+  return args[0]!;
+}
+
+function where(config: AppConfig): string {
+  if (config.database.kind === 'embedded') return `the embedded database in ${config.database.dataDir}`;
+  const { host, pathname } = new URL(config.database.url);
+  return `PostgreSQL database ${pathname.slice(1)} on ${host}`;
+}
+
+async function backupDatabase(args: readonly string[]): Promise<void> {
+  const file = backupArguments(args);
+  const config = loadConfig();
+  const manifest = await backup(config, file);
+  console.log(`backed up ${where(config)} (PostgreSQL ${manifest.postgresVersion}) to ${file}, manifest ${file}.manifest.json`);
+  const head = !manifest.log ? '(the log is not in this database)' : manifest.log.position === '0' ? '0 (empty log)' : `${manifest.log.position}:${manifest.log.hash}`;
+  console.log(`log head ${head}; read models ${Object.keys(manifest.readModels).join(', ') || '(none built)'}`);
+  if (manifest.masterKeyId) console.log(`the personal data master key (id ${manifest.masterKeyId}) is not in the backup: keep ${config.personalData.key ? 'PERSONAL_DATA_KEY' : config.personalData.file} apart; a restore needs it`);
+}
+
+interface RestoreArguments {
+  readonly file: string;
+  readonly into?: string;
+  readonly keyFile?: string;
+  readonly force: boolean;
+}
+
+function restoreArguments(args: readonly string[]): RestoreArguments {
+  const [file, ...rest] = args;
+  if (!file || file.startsWith('--')) throw new UsageError('give the backup file to restore: restore <file> [--into <postgres-url|folder>] [--key-file <file>] [--force]');
+  const options: { into?: string; keyFile?: string; force: boolean } = { force: false };
+  for (let n = 0; n < rest.length; n++) {
+    const value = rest[n + 1];
+    if (rest[n] === '--force') options.force = true;
+    else if (rest[n] === '--into' && value) options.into = rest[++n];
+    else if (rest[n] === '--key-file' && value) options.keyFile = rest[++n];
+    else throw new UsageError(`${rest[n]}: restore takes --into <postgres-url|folder>, --key-file <file> and --force`);
+  }
+  return { file, ...options };
+}
+
+/** The configuration with `--into` as its database: a URL names a server's database, anything else an embedded folder. */
+function restoreTarget(into: string | undefined): AppConfig {
+  if (into === undefined) return loadConfig();
+  const server = /^postgres(ql)?:\/\//.test(into);
+  return loadConfig({ ...process.env, DATABASE_URL: server ? into : undefined, DATABASE_OWNER_URL: undefined, ...(server ? {} : { PGLITE_DATA_DIR: into }) });
+}
+
+async function restoreDatabase(args: readonly string[]): Promise<void> {
+  const { file, into, keyFile, force } = restoreArguments(args);
+  const config = restoreTarget(into);
+  const { manifest, events, head, problems } = await restore(config, file, { force, ...(keyFile ? { keyFile } : {}) });
+  if (problems.length > 0) {
+    console.error(`restored ${file} into ${where(config)}, but it is not the state backed up:\n${problems.join('\n')}`);
+    process.exitCode = 1;
+    return;
+  }
+  const log = manifest.log ? `log intact, ${events.toLocaleString('en')} events, head ${head ? `${head.position}:${head.hash}` : '0 (empty log)'} as backed up` : 'the log is not in this database';
+  console.log(`restored ${file} (backed up ${manifest.createdAt}) into ${where(config)}: ${log}; read models ${Object.keys(manifest.readModels).join(', ') || '(none built)'} as backed up`);
+}
+
 const COMMANDS: Record<string, { check: (args: readonly string[]) => unknown; run: (runtime: Runtime, args: readonly string[]) => Promise<void>; offline?: true }> = {
   rebuild: { check: selectProjections, run: rebuild },
   checksum: { check: selectProjections, run: checksum },
@@ -334,6 +403,9 @@ const COMMANDS: Record<string, { check: (args: readonly string[]) => unknown; ru
   users: { check: usersArguments, run: users },
   'personal-data': { check: personalDataArguments, run: personalData },
   template: { check: templateArguments, run: (_runtime, args) => template(args), offline: true },
+  // They open the database themselves: a backup changes nothing in it (opening the runtime migrates), a restore's target is empty.
+  backup: { check: backupArguments, run: (_runtime, args) => backupDatabase(args), offline: true },
+  restore: { check: restoreArguments, run: (_runtime, args) => restoreDatabase(args), offline: true },
 };
 
 async function main(args: readonly string[]): Promise<void> {

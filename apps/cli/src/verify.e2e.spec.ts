@@ -2,11 +2,11 @@ import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type pg from 'pg';
-import { createPool, EmbeddedPostgres, inTransaction } from '#database';
+import { createPool, inTransaction } from '#database';
 import { PostgresEventStore } from '#event-store';
 import { ProjectionRunner } from '#projections';
 import { ALL_PROJECTIONS, createReportingViews } from '#read-models';
-import { freshPgliteFolder } from '../../../test/support/pglite-template.js';
+import { freshPgliteFolder, withEmbeddedPool } from '../../../test/support/pglite-template.js';
 import { createTestDatabase } from '../../../test/support/test-database.js';
 
 const cliMain = resolve('dist/apps/cli/src/main.js');
@@ -35,16 +35,7 @@ const BACKENDS: Record<'server' | 'pglite', () => Promise<Backend>> = {
     const { dataDir, cleanup } = freshPgliteFolder('hsb-verify-');
     return {
       env: { PGLITE_DATA_DIR: dataDir },
-      async withPool(work) {
-        const embedded = await EmbeddedPostgres.start(dataDir);
-        const pool = createPool(embedded.connectionString, 4);
-        try {
-          return await work(pool);
-        } finally {
-          await pool.end();
-          await embedded.stop();
-        }
-      },
+      withPool: (work) => withEmbeddedPool(dataDir, work),
       cleanup,
     };
   },

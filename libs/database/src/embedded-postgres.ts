@@ -23,19 +23,25 @@ export class EmbeddedPostgres {
   /**
    * `durable` (the default): a commit is on disk before it is answered, see {@link SyncingNodeFS};
    * off only for throwaway data (tests), where the syncs would cost time and protect nothing.
+   * `restoreFrom`: a data folder archived by {@link dumpDataDir}, unpacked into `dataDir` once its
+   * `prepare` has made sure, with the folder locked, that the folder holds no database.
    */
-  static async start(dataDir: string, options: { maxConnections?: number; durable?: boolean } = {}): Promise<EmbeddedPostgres> {
+  static async start(dataDir: string, options: { maxConnections?: number; durable?: boolean; restoreFrom?: ArchivedDataDir } = {}): Promise<EmbeddedPostgres> {
     const folder = resolve(dataDir);
     mkdirSync(dirname(folder), { recursive: true });
     const lockFile = `${folder}.lock`;
     takeLock(lockFile);
     let db: PGlite | undefined;
     try {
-      db = await PGlite.create(
-        options.durable === false
+      options.restoreFrom?.prepare(folder);
+      db = await PGlite.create({
+        ...(options.durable === false
           ? { dataDir: folder }
-          : { fs: new SyncingNodeFS(folder), startParams: [...PGlite.defaultStartParams.filter((param) => param !== '-F'), '-c', 'wal_sync_method=fsync'] },
-      );
+          : { fs: new SyncingNodeFS(folder), startParams: [...PGlite.defaultStartParams.filter((param) => param !== '-F'), '-c', 'wal_sync_method=fsync'] }),
+        ...(options.restoreFrom ? { loadDataDir: options.restoreFrom.archive } : {}),
+      });
+      // PGlite unpacks an archive with plain writes, which nothing syncs.
+      if (options.restoreFrom && options.durable !== false) syncTree(folder);
       const queue = new PGliteSessionQueue(db);
       const connections = new Set<PGLiteSocketHandler>();
       const server = createServer((socket) => {
@@ -61,12 +67,44 @@ export class EmbeddedPostgres {
     }
   }
 
+  /**
+   * The data folder as an uncompressed tar, every file of it (PGlite's own archive): taken while no
+   * query runs, so it is what a crash at this moment would leave, which PostgreSQL recovers from.
+   */
+  async dumpDataDir(): Promise<Uint8Array> {
+    return new Uint8Array(await (await this.db.dumpDataDir('none')).arrayBuffer());
+  }
+
   async stop(): Promise<void> {
     await Promise.all([...this.connections].map((handler) => handler.detach(true)));
     await new Promise((resolveClose) => this.server.close(resolveClose));
     await this.db.close();
     releaseLock(this.lockFile);
   }
+}
+
+/** Syncs every file and folder under `folder` to disk, the folder itself last. */
+function syncTree(folder: string): void {
+  for (const entry of fs.readdirSync(folder, { withFileTypes: true })) {
+    const path = resolve(folder, entry.name);
+    if (entry.isDirectory()) syncTree(path);
+    else syncPath(path);
+  }
+  syncPath(folder);
+}
+
+function syncPath(path: string): void {
+  const fd = fs.openSync(path, 'r');
+  try {
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+export interface ArchivedDataDir {
+  readonly archive: Blob;
+  prepare(folder: string): void;
 }
 
 type EmscriptenOptions = Parameters<NodeFS['init']>[1] & { preRun?: ((module: any) => void)[] };
@@ -92,12 +130,7 @@ class SyncingNodeFS extends NodeFS {
             return 0;
           }
           // A directory (PostgreSQL syncs pg_wal after adding a segment): NODEFS keeps no descriptor for one.
-          const fd = fs.openSync(nodefs.realPath(stream.node), 'r');
-          try {
-            fs.fsyncSync(fd);
-          } finally {
-            fs.closeSync(fd);
-          }
+          syncPath(nodefs.realPath(stream.node));
           return 0;
         });
     };

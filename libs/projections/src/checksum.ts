@@ -1,11 +1,11 @@
-import type { Pool } from 'pg';
+import type { ClientBase, Pool } from 'pg';
 import { ident } from './projection.js';
 
 /**
  * A digest of every row of every table in a read-model schema, independent of physical row
  * order: two schemas hold the same read model exactly when their checksums are equal.
  */
-export async function readModelChecksum(pool: Pool, schema: string): Promise<string> {
+export async function readModelChecksum(pool: ClientBase | Pool, schema: string): Promise<string> {
   const { rows: tables } = await pool.query<{ table_name: string }>(
     `SELECT table_name FROM information_schema.tables WHERE table_schema = $1 AND table_type = 'BASE TABLE' ORDER BY table_name`,
     [schema],

@@ -49,6 +49,8 @@ export interface AppConfig {
    */
   readonly personalData: { readonly key?: string; readonly file: string; readonly previousKeys?: readonly string[] };
   readonly imports: ImportLimits;
+  /** Folder of PostgreSQL's client programs (pg_dump, pg_restore) for backups; unset: found on PATH or in /usr/lib/postgresql/<version>/bin. */
+  readonly postgresBin?: string;
   /** Generate the demo province on start (`DEMO_PROVINCE=1`), once: a new user sees a living system. */
   readonly demo?: { readonly seed: number; readonly password?: string };
 }
@@ -223,6 +225,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
       maxCells: integer('IMPORT_MAX_CELLS', 100_000, 1, 100_000_000),
       maxSheetBytes: integer('IMPORT_MAX_SHEET_BYTES', 16 * 1024 * 1024, 1024, 2 ** 31 - 1),
     },
+    ...(env.PG_BIN ? { postgresBin: env.PG_BIN } : {}),
     ...(oneOf('DEMO_PROVINCE', ['0', '1', 'true', 'false'] as const, '0').match(/^(1|true)$/)
       ? { demo: { seed: integer('DEMO_SEED', 2025, 0, 2 ** 31 - 1), ...(env.DEMO_PASSWORD ? { password: env.DEMO_PASSWORD } : {}) } }
       : {}),

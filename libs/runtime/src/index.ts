@@ -5,5 +5,5 @@ export { drainHttpServer, runProcess } from './process.js';
 export { ProbesController } from './health/probes.controller.js';
 export { projectionLags } from './health/projection-lag.js';
 export { keepGeneratedSecret } from './generated-secrets.js';
-export { PersonalDataKeys } from './personal-data/personal-data-keys.js';
+export { masterKeyId, opensEveryStoredKey, PersonalDataKeys, readMasterKey } from './personal-data/personal-data-keys.js';
 export { PersonalDataEventStore } from './personal-data/personal-data-store.js';

@@ -1,4 +1,4 @@
-import type { Pool } from 'pg';
+import type { ClientBase, Pool } from 'pg';
 import type { ChainLink, ChainVerification, HashChain } from '../event-store.js';
 
 const VERIFY_BATCH = 5000;
@@ -11,7 +11,14 @@ const VERIFY_BATCH = 5000;
  * a short log, one slipped in breaks the next link.
  */
 export class PostgresHashChain implements HashChain {
-  constructor(private readonly pool: Pool) {}
+  /** A client rather than a pool where the head must be read in a transaction's snapshot (a backup's). */
+  constructor(private readonly pool: ClientBase | Pool) {}
+
+  /** The last link as `append_events` keeps it: position 0 and an empty hash for the empty log. */
+  async head(): Promise<ChainLink> {
+    const { rows } = await this.pool.query<{ position: string; hash: string }>("SELECT last_position::text AS position, encode(last_hash, 'hex') AS hash FROM event_log_head WHERE id = 1");
+    return { position: BigInt(rows[0]!.position), hash: rows[0]!.hash };
+  }
 
   async linkAt(position: bigint): Promise<ChainLink | undefined> {
     const { rows } = await this.pool.query<{ hash: string }>("SELECT encode(hash, 'hex') AS hash FROM events WHERE global_position = $1", [position.toString()]);
@@ -19,8 +26,8 @@ export class PostgresHashChain implements HashChain {
   }
 
   async verify(onProgress: (position: bigint, head: bigint) => void = () => undefined): Promise<ChainVerification> {
-    const { rows: heads } = await this.pool.query<{ position: string; hash: string }>("SELECT last_position::text AS position, encode(last_hash, 'hex') AS hash FROM event_log_head WHERE id = 1");
-    const head = BigInt(heads[0]!.position);
+    const recorded = await this.head();
+    const head = recorded.position;
     let last: ChainLink = { position: 0n, hash: '' };
     for (;;) {
       const { rows } = await this.pool.query<{ position: string; hash: string; intact: boolean }>(
@@ -39,7 +46,7 @@ export class PostgresHashChain implements HashChain {
       if (rows.length > 0) onProgress(last.position, head);
       if (rows.length < VERIFY_BATCH) break;
     }
-    if (last.position !== head || last.hash !== heads[0]!.hash) {
+    if (last.position !== head || last.hash !== recorded.hash) {
       return { intact: false, position: last.position + 1n, reason: `the log ends at position ${last.position}, but its head says ${head}: events were removed from the end, or the head was altered` };
     }
     return head === 0n ? { intact: true, events: 0 } : { intact: true, events: Number(head), head: last };

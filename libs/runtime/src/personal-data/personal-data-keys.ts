@@ -66,20 +66,53 @@ export interface MasterKeys {
  * start, and the keys it replaced (`PERSONAL_DATA_PREVIOUS_KEYS`). Losing the master key loses
  * every name on the register: it must be backed up apart from the database.
  */
-export function loadMasterKeys(config: { readonly key?: string; readonly file: string; readonly previousKeys?: readonly string[] }, log: (message: string) => void): MasterKeys {
+export function loadMasterKeys(config: MasterKeyConfig & { readonly previousKeys?: readonly string[] }, log: (message: string) => void): MasterKeys {
   return { current: loadCurrentMasterKey(config, log), previous: (config.previousKeys ?? []).map((key) => Buffer.from(key, 'base64')) };
 }
 
-function loadCurrentMasterKey(config: { readonly key?: string; readonly file: string }, log: (message: string) => void): Buffer {
-  if (config.key) return Buffer.from(config.key, 'base64');
-  if (!existsSync(config.file)) {
+function loadCurrentMasterKey(config: MasterKeyConfig, log: (message: string) => void): Buffer {
+  if (!config.key && !existsSync(config.file)) {
     mkdirSync(dirname(config.file), { recursive: true });
     writeFileSync(config.file, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
     log(`generated the personal data master key in ${config.file}: back it up apart from the database (without it the names on the register cannot be read), or set PERSONAL_DATA_KEY`);
   }
+  return readMasterKey(config)!;
+}
+
+export interface MasterKeyConfig {
+  readonly key?: string;
+  readonly file: string;
+}
+
+/** The master key the configuration names, or undefined when it names a file that does not exist: never generated here. */
+export function readMasterKey(config: MasterKeyConfig): Buffer | undefined {
+  if (config.key) return Buffer.from(config.key, 'base64');
+  if (!existsSync(config.file)) return undefined;
   const key = Buffer.from(readFileSync(config.file, 'utf8').trim(), 'base64');
   if (key.length !== 32) throw new Error(`${config.file} must hold a base64 key of 32 bytes`);
   return key;
+}
+
+/**
+ * Names a master key without revealing it (a key of its own derived from it, shortened): wrapped
+ * keys say which master key wraps them, and a backup records which key its personal data needs.
+ */
+export function masterKeyId(master: Buffer): string {
+  return Buffer.from(hkdfSync('sha256', master, Buffer.alloc(0), 'personal-data/master-key-id', 8)).toString('hex');
+}
+
+/**
+ * Whether `master` alone opens every key the database holds (a backup's check, which writes
+ * nothing): undefined when none is held yet; false when some are still wrapped under another
+ * master key (a rotation not yet followed by `personal-data rewrap`) or it is the wrong key.
+ */
+export async function opensEveryStoredKey(sql: pg.ClientBase | pg.Pool, master: Buffer): Promise<boolean | undefined> {
+  const key = masterKey(master);
+  const ids = Object.keys(await keysByMasterKey(sql));
+  if (ids.length === 0) return undefined;
+  if (ids.some((id) => id !== key.id && id !== 'null')) return false;
+  const { rows } = await sql.query<{ subject_id: string; wrapped_key: string }>('SELECT subject_id, wrapped_key FROM personal_data_keys WHERE wrapped_key IS NOT NULL LIMIT 1');
+  return rows[0] === undefined || unwraps(key, rows[0].wrapped_key, rows[0].subject_id);
 }
 
 /** A master key as the tables know it: by an id derived from it, never stored with it. */
@@ -93,7 +126,7 @@ interface MasterKey {
 function masterKey(master: Buffer): MasterKey {
   if (master.length !== 32) throw new Error('a personal data master key must be 32 bytes');
   return {
-    id: Buffer.from(hkdfSync('sha256', master, Buffer.alloc(0), 'personal-data/master-key-id', 8)).toString('hex'),
+    id: masterKeyId(master),
     master,
     wrapping: Buffer.from(hkdfSync('sha256', master, Buffer.alloc(0), 'personal-data/wrapping', 32)),
   };
@@ -223,6 +256,21 @@ export class PersonalDataKeys {
   }
 
   /**
+   * Whether the master key opens the data keys stored in the database: undefined when none is
+   * stored yet. A wrong key would otherwise be found only at the first read of a person.
+   */
+  async opensStoredKeys(): Promise<boolean | undefined> {
+    const { rows } = await this.pool.query<{ subject_id: string }>('SELECT subject_id FROM personal_data_keys WHERE wrapped_key IS NOT NULL LIMIT 1');
+    if (rows.length === 0) return undefined;
+    try {
+      await this.keysOf([rows[0]!.subject_id]);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /**
    * Destroys the person's data key, and remembers that they were erased (so plain-text events of
    * theirs from before sealing read as erased too). Idempotent: a retried erasure changes nothing.
    */
@@ -250,7 +298,7 @@ export class PersonalDataKeys {
 }
 
 /** How many keys (data keys not erased, and the system's own) each master key wraps, by its id. */
-async function keysByMasterKey(pool: pg.Pool): Promise<Record<string, number>> {
+async function keysByMasterKey(pool: pg.ClientBase | pg.Pool): Promise<Record<string, number>> {
   const { rows } = await pool.query<{ master_key_id: string; keys: string }>(
     `SELECT master_key_id, count(*) AS keys FROM (
        SELECT master_key_id FROM personal_data_keys WHERE wrapped_key IS NOT NULL
