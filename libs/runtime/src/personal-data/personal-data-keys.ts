@@ -1,9 +1,10 @@
-import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type pg from 'pg';
 import type { NewEvent, StoredEvent } from '#event-store';
 import { personalPart, withPersonal } from '#domain';
+import { decrypt, derivedKey, encrypt } from '../sealing.js';
 
 /**
  * The one place where personal data is sealed and opened (crypto-shredding). Each person has a
@@ -30,22 +31,6 @@ export const PERSONAL_DATA_SCHEMA = [
   )`,
   `CREATE INDEX personal_data_reads_by_person ON personal_data_reads (beneficiary_id, id)`,
 ];
-
-/** `v1.<iv>.<tag>.<ciphertext>` in base64url: AES-256-GCM, 12-byte iv, the owner's id as additional data. */
-function encrypt(key: Buffer, plain: Buffer, owner: string): string {
-  const iv = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', key, iv).setAAD(Buffer.from(owner));
-  const sealed = Buffer.concat([cipher.update(plain), cipher.final()]);
-  return ['v1', iv, cipher.getAuthTag(), sealed].map((part) => (typeof part === 'string' ? part : part.toString('base64url'))).join('.');
-}
-
-function decrypt(key: Buffer, sealed: string, owner: string): Buffer {
-  const [version, iv, tag, data] = sealed.split('.');
-  if (version !== 'v1' || !iv || !tag || data === undefined) throw new Error(`sealed personal data of ${owner} is not in a known form`);
-  const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url')).setAAD(Buffer.from(owner));
-  decipher.setAuthTag(Buffer.from(tag, 'base64url'));
-  return Buffer.concat([decipher.update(Buffer.from(data, 'base64url')), decipher.final()]);
-}
 
 /**
  * The master key: `PERSONAL_DATA_KEY` when set, else the key file, generated (mode 0600) on first
@@ -74,8 +59,8 @@ export class PersonalDataKeys {
     masterKey: Buffer,
   ) {
     if (masterKey.length !== 32) throw new Error('the personal data master key must be 32 bytes');
-    this.wrappingKey = Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), 'personal-data/wrapping', 32));
-    this.reservationHashKey = Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), 'personal-data/national-id-reservation', 32));
+    this.wrappingKey = derivedKey(masterKey, 'personal-data/wrapping');
+    this.reservationHashKey = derivedKey(masterKey, 'personal-data/national-id-reservation');
   }
 
   /**
