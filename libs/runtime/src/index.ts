@@ -5,3 +5,4 @@ export { runProcess } from './process.js';
 export { keepGeneratedSecret } from './generated-secrets.js';
 export { PersonalDataKeys } from './personal-data/personal-data-keys.js';
 export { PersonalDataEventStore } from './personal-data/personal-data-store.js';
+export { SealedSecrets } from './sealing.js';

@@ -8,6 +8,7 @@ import type { AppConfig } from './config.js';
 import { loadMasterKey, PersonalDataKeys } from './personal-data/personal-data-keys.js';
 import { PersonalDataEventStore } from './personal-data/personal-data-store.js';
 import { grantApplicationRole, migrateSchema } from './schema.js';
+import { SealedSecrets } from './sealing.js';
 
 /** The infrastructure one process needs: PostgreSQL for read models, and the event store. */
 export interface Runtime {
@@ -17,6 +18,11 @@ export interface Runtime {
   readonly store: EventStore;
   /** The per-person keys: erasure, and the keyed hash naming national id reservations. */
   readonly personalData: PersonalDataKeys;
+  /**
+   * The accounts' second-factor (TOTP) secrets, sealed under a key derived from the personal data
+   * master key: kept apart from the database, which holds them only sealed.
+   */
+  readonly secondFactorSecrets: SealedSecrets;
   /** TypeORM over the read models' tables, for the API's reads (see projections/entities). */
   readonly readModels: DataSource;
   /** Where PostgreSQL runs, for logs: a server URL without its password, or the PGlite folder. */
@@ -39,7 +45,8 @@ export async function openRuntime(config: AppConfig, options: { readonly clock?:
   const pool = createPool(connectionString, config.databasePoolSize);
   try {
     await prepareSchema(config, pool);
-    const personalData = new PersonalDataKeys(pool, loadMasterKey(config.personalData, (message) => console.log(`[personal data] ${message}`)));
+    const masterKey = loadMasterKey(config.personalData, (message) => console.log(`[personal data] ${message}`));
+    const personalData = new PersonalDataKeys(pool, masterKey);
     const log = config.eventStore.kind === 'eventstoredb'
       ? EventStoreDbEventStore.connect(config.eventStore.url)
       : await PostgresEventStore.open(pool, {
@@ -55,6 +62,7 @@ export async function openRuntime(config: AppConfig, options: { readonly clock?:
       pool,
       store,
       personalData,
+      secondFactorSecrets: new SealedSecrets(masterKey, 'users/second-factor'),
       readModels,
       databaseDescription: config.database.kind === 'embedded' ? `embedded PGlite in ${config.database.dataDir}` : redact(config.database.url),
       clock: options.clock ?? (() => new Date()),
