@@ -18,7 +18,7 @@ function requirePassword(password: string, field: string): void {
   if (password.length < 12) throw new RuleViolated('InvalidInput', `${field} must be at least 12 characters`, field);
 }
 
-const wrongCode = () => new RuleViolated('WrongSecondFactorCode', 'not the authenticator’s code now, or one used already (none awaits confirmation without a started enrolment)', 'code');
+const wrongCode = () => new RuleViolated('WrongSecondFactorCode', 'not the authenticator’s code now, or one used already (or no enrolment was started)', 'code');
 
 function requireRoles(roles: readonly string[]): void {
   if (roles.length === 0 || roles.some((role) => !(ROLES as readonly string[]).includes(role))) throw new RuleViolated('InvalidInput', `roles must be some of ${ROLES.join(', ')}`, 'roles');
