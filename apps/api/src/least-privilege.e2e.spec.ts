@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { Secret, TOTP } from 'otpauth';
 import pg from 'pg';
 import { createTestDatabase, testServerUrl, type TestDatabase } from '../../../test/support/test-database.js';
 import { caughtUp, ok, type RunningApi, signInPeople, startApi } from './testing/api-backends.fixture.js';
@@ -46,11 +47,15 @@ describe('API as a least-privilege database role — PostgreSQL server', () => {
   });
 
   it('serves commands and reads as that role', async () => {
-    const people = await signInPeople(api, { clerk: ['lan', ['clerk']], auditor: ['kiem', ['auditor']] });
+    const people = await signInPeople(api, { clerk: ['lan', ['clerk']], auditor: ['kiem', ['auditor']], finance: ['cuong', ['finance']] });
     const enrolment = { fullName: 'Hoàng Văn Bình', dateOfBirth: '1968-05-12', nationalId: '020068001234', title: 'Phó Bí thư Huyện ủy', administrativeUnit: 'Huyện Cao Lộc', group: 3, from: '2025-01-01' };
     const { beneficiaryId } = await ok(people.clerk.post('/beneficiaries', enrolment), 201);
     await caughtUp(api);
     expect(await ok(people.auditor.get(`/beneficiaries/${beneficiaryId}/group?on=2025-07-01`))).toEqual({ on: '2025-07-01', group: 3 });
+    // A second factor's sealed secret and last step used are kept in app_users by the same role.
+    const { secret } = await ok(people.finance.post('/auth/second-factor'), 201);
+    const code = new TOTP({ secret: Secret.fromBase32(secret) }).generate();
+    expect(await ok(people.finance.post('/auth/second-factor/confirmation', { code }))).toMatchObject({ secondFactor: true });
     expect((await asApplication.query('SELECT current_user AS role')).rows[0].role).toBe(application);
   });
 

@@ -75,6 +75,8 @@ describe('administrator CLI', () => {
     expect(reset.stderr).not.toContain(password);
     const { rows } = await pool.query<{ event_type: string; actor: string }>("SELECT event_type, metadata->>'actor' AS actor FROM events WHERE stream_id = 'user-admin' ORDER BY stream_revision");
     expect(rows.map((row) => [row.event_type, row.actor])).toEqual([['UserRegistered', 'system'], ['PasswordReset', 'operator']]);
+    // Nothing to turn off: the administrator has no second factor.
+    expect(lastLine(cli('users', 'disable-second-factor', 'admin').stdout)).toMatchObject({ username: 'admin', secondFactor: false });
     expect(cli('users', 'promote', 'admin').stderr).toContain('give a user action');
   });
 

@@ -51,6 +51,9 @@ Commands:
   users reset-password <username>
                              as the operator: give an account a new generated password, printed once on stdout
                              (an administrator's is reset only this way); their tokens end
+  users disable-second-factor <username>
+                             as the operator: turn off an account's second factor (a lost authenticator, with no
+                             other administrator to do it)
   personal-data rewrap       after a rotation of the personal data master key: wrap every person's key held
                              under a previous key (PERSONAL_DATA_PREVIOUS_KEYS) under the current one; prints
                              how many keys each master key then wraps (drop a previous key once it wraps none)
@@ -240,10 +243,12 @@ async function replay(runtime: Runtime, args: readonly string[]): Promise<void> 
   }
 }
 
-function usersArguments(args: readonly string[]): { action: 'confirm' | 'reset-password'; username: string } {
+const USER_ACTIONS = ['confirm', 'reset-password', 'disable-second-factor'] as const;
+
+function usersArguments(args: readonly string[]): { action: (typeof USER_ACTIONS)[number]; username: string } {
   const [action, username, ...rest] = args;
-  if ((action !== 'confirm' && action !== 'reset-password') || !username || rest.length > 0) throw new UsageError('give a user action: confirm <username> or reset-password <username>');
-  return { action, username };
+  if (!USER_ACTIONS.some((known) => known === action) || !username || rest.length > 0) throw new UsageError(`give a user action: ${USER_ACTIONS.map((known) => `${known} <username>`).join(', ')}`);
+  return { action: action as (typeof USER_ACTIONS)[number], username };
 }
 
 /** The operator's part in the accounts: recorded as `operator`, the person with the server in hand. */
@@ -254,6 +259,7 @@ async function users(runtime: Runtime, args: readonly string[]): Promise<void> {
     const accounts = app.get(UserAccounts);
     // The new password goes to the operator's terminal only, never to a log.
     if (action === 'reset-password') console.log(JSON.stringify({ username, password: await accounts.resetPasswordByOperator(username) }));
+    else if (action === 'disable-second-factor') console.log(JSON.stringify(await accounts.disableSecondFactorByOperator(username)));
     else console.log(JSON.stringify(await accounts.confirmByOperator(username)));
   } finally {
     await app.close();

@@ -13,7 +13,7 @@ export { AllocateAnnualBudget } from './budgets/budget-commands.js';
 export { openApplication } from './standalone.js';
 export { DEMO_ACTORS, DEMO_FIGURES, DEMO_YEAR, generateDemoProvince, type DemoOptions } from './demo/demo-province.js';
 export { AggregateReader, type AggregateView, type HistoryEntry } from './reads.js';
-export { type Session, USERNAME, Users, type UserView } from './users/users.js';
+export { type Session, type SignInRefusal, USERNAME, Users, type UserView } from './users/users.js';
 export { UserAccounts } from './users/user-accounts.js';
 export { SignInThrottled } from './users/sign-in-throttle.js';
 export { AdministrativeUnitsRegistry, RecordUnitChanges } from './administrative-units/administrative-unit-commands.js';

@@ -7,3 +7,4 @@ export { projectionLags } from './health/projection-lag.js';
 export { keepGeneratedSecret } from './generated-secrets.js';
 export { masterKeyId, opensEveryStoredKey, PersonalDataKeys, readMasterKey } from './personal-data/personal-data-keys.js';
 export { PersonalDataEventStore } from './personal-data/personal-data-store.js';
+export { SealedSecrets } from './sealing.js';

@@ -8,6 +8,7 @@ import type { AppConfig } from './config.js';
 import { loadMasterKeys, PersonalDataKeys } from './personal-data/personal-data-keys.js';
 import { PersonalDataEventStore } from './personal-data/personal-data-store.js';
 import { grantApplicationRole, migrateSchema } from './schema.js';
+import { SealedSecrets } from './sealing.js';
 
 export class ProcessLifecycle {
   draining = false;
@@ -25,6 +26,11 @@ export interface Runtime {
   readonly store: EventStore;
   /** The per-person keys: erasure, and the keyed hash naming national id reservations. */
   readonly personalData: PersonalDataKeys;
+  /**
+   * The accounts' second-factor (TOTP) secrets, sealed under a system key wrapped by the personal
+   * data master key (see PersonalDataKeys): the database holds them only sealed.
+   */
+  readonly secondFactorSecrets: SealedSecrets;
   /** TypeORM over the read models' tables, for the API's reads (see projections/entities). */
   readonly readModels: DataSource;
   /** Where PostgreSQL runs, for logs: a server URL without its password, or the PGlite folder. */
@@ -65,6 +71,7 @@ export async function openRuntime(config: AppConfig, options: { readonly clock?:
       pool,
       store,
       personalData,
+      secondFactorSecrets: new SealedSecrets(personalData.secondFactorKey),
       readModels,
       databaseDescription: config.database.kind === 'embedded' ? `embedded PGlite in ${config.database.dataDir}` : redact(config.database.url),
       clock: options.clock ?? (() => new Date()),

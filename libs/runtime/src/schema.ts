@@ -22,6 +22,12 @@ const USERS_SCHEMA = [
   `ALTER TABLE app_users ADD COLUMN credential_version integer NOT NULL DEFAULT 0`,
   // Only an active account signs in: not one awaiting an administrator's confirmation, nor a disabled one.
   `ALTER TABLE app_users ADD COLUMN status text NOT NULL DEFAULT 'active'`,
+  // The second factor: in force or not as the account's stream says; its TOTP secret sealed (pending
+  // until confirmed), and the last 30-second step a code was accepted in (so that none is used twice;
+  // steps since 1970 fit an integer until the year 4000).
+  `ALTER TABLE app_users ADD COLUMN second_factor boolean NOT NULL DEFAULT false`,
+  `ALTER TABLE app_users ADD COLUMN second_factor_secret text`,
+  `ALTER TABLE app_users ADD COLUMN second_factor_last_step integer`,
 ];
 
 /** Every component's migrations, run by the role that owns the schema. */

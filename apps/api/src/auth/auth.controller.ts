@@ -1,13 +1,30 @@
 import { Body, Controller, Get, HttpCode, Inject, Ip, Post, UnauthorizedException } from '@nestjs/common';
-import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { IsString, MaxLength, MinLength } from 'class-validator';
-import { type CommandContext, UserAccounts, Users, type UserView } from '#application';
+import { type CommandContext, type SignInRefusal, UserAccounts, Users, type UserView } from '#application';
 import { Ctx, CurrentUser, Public } from '../http/authentication.js';
-import { TextField } from '../http/fields.js';
+import { SecondFactorCodeField, TextField } from '../http/fields.js';
 
 class SignIn {
   @TextField('User name', 'admin') username!: string;
   @ApiProperty({ example: 'a long secret' }) @IsString() @MaxLength(500) password!: string;
+  @SecondFactorCodeField('Required of an account with a second factor: the code its authenticator shows now', true) code?: string;
+}
+
+class SecondFactorCode {
+  @SecondFactorCodeField('The code the authenticator shows now') code!: string;
+}
+
+class OwnSecondFactorDisabling {
+  @SecondFactorCodeField('The code the authenticator shows now: proof of holding it') code!: string;
+  @TextField('Why (kept in the recorded fact)', 'new phone', true) reason?: string;
+}
+
+/** 401, with the rule and the field to fix when the password was right. */
+function signInRefused(refusal: SignInRefusal): UnauthorizedException {
+  if (refusal === 'WrongPassword') return new UnauthorizedException('wrong user name or password');
+  const message = refusal === 'SecondFactorRequired' ? 'this account has a second factor: send the code its authenticator shows now' : 'not the authenticator’s code now, or one used already';
+  return new UnauthorizedException({ error: 'Unauthorized', rule: refusal, message, fields: [{ field: 'code', message }] });
 }
 
 class PasswordChange {
@@ -23,14 +40,16 @@ export class AuthController {
     @Inject(UserAccounts) private readonly accounts: UserAccounts,
   ) {}
 
-  /** Throttled per user name and per client address: 429 with Retry-After after repeated failures. */
+  /** Throttled per user name and per client address (wrong codes count as wrong passwords): 429 with Retry-After after repeated failures. */
   @Public()
   @Post('auth/token')
   @HttpCode(200)
+  @ApiUnauthorizedResponse({ description: 'A wrong user name or password; or, the password right, SecondFactorRequired (no code sent) or WrongSecondFactorCode (field code)' })
+  @ApiTooManyRequestsResponse({ description: 'SignInThrottled, with Retry-After' })
   async signIn(@Body() body: SignIn, @Ip() address: string) {
-    const session = await this.users.signIn(body.username, body.password, address);
-    if (!session) throw new UnauthorizedException('wrong user name or password');
-    return session;
+    const outcome = await this.users.signIn(body.username, body.password, body.code, address);
+    if ('refused' in outcome) throw signInRefused(outcome.refused);
+    return outcome;
   }
 
   @ApiBearerAuth()
@@ -45,5 +64,34 @@ export class AuthController {
   @HttpCode(200)
   changePassword(@Body() body: PasswordChange, @Ip() address: string, @Ctx() context: CommandContext) {
     return this.accounts.changeOwnPassword(body.currentPassword, body.newPassword, address, context);
+  }
+
+  @ApiBearerAuth()
+  @Post('auth/second-factor')
+  @ApiOperation({ summary: 'Start enrolling an authenticator (administrators and finance): its secret, shown this once; signing in asks for codes only once it is confirmed' })
+  @ApiCreatedResponse({ description: '{ secret (base32, to type in), uri (otpauth://totp/…, for a QR code) }' })
+  @ApiConflictResponse({ description: 'SecondFactorNotOffered (not an administrator or finance), SecondFactorAlreadyEnabled (turn it off first); nothing recorded' })
+  startSecondFactor(@Ctx() context: CommandContext) {
+    return this.accounts.startSecondFactor(context);
+  }
+
+  @ApiBearerAuth()
+  @Post('auth/second-factor/confirmation')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Confirm the authenticator being enrolled with one of its codes: recorded as SecondFactorEnabled; signing in asks for a code from now on' })
+  @ApiOkResponse({ description: 'The account, with secondFactor: true' })
+  @ApiConflictResponse({ description: 'WrongSecondFactorCode (field code; counted as a failed sign-in), SecondFactorAlreadyEnabled' })
+  confirmSecondFactor(@Body() body: SecondFactorCode, @Ip() address: string, @Ctx() context: CommandContext) {
+    return this.accounts.confirmSecondFactor(body.code, address, context);
+  }
+
+  @ApiBearerAuth()
+  @Post('auth/second-factor/disable')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Turn one’s own second factor off with one of its codes: recorded as SecondFactorDisabled' })
+  @ApiOkResponse({ description: 'The account, with secondFactor: false' })
+  @ApiConflictResponse({ description: 'WrongSecondFactorCode (field code; counted as a failed sign-in)' })
+  disableSecondFactor(@Body() body: OwnSecondFactorDisabling, @Ip() address: string, @Ctx() context: CommandContext) {
+    return this.accounts.disableOwnSecondFactor(body.code, body.reason ?? 'turned off by its holder', address, context);
   }
 }

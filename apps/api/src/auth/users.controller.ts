@@ -1,5 +1,5 @@
 import { applyDecorators, Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiConflictResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { ArrayMinSize, IsArray, IsIn, IsString, MaxLength, MinLength } from 'class-validator';
 import { AggregateReader, type CommandContext, type Role, ROLES, UserAccounts, Users } from '#application';
 import { Allowed, Ctx } from '../http/authentication.js';
@@ -25,6 +25,10 @@ class NewPassword {
 
 class Disabling {
   @TextField('Why the account is disabled (kept in the recorded fact)', 'left the office') reason!: string;
+}
+
+class SecondFactorDisabling {
+  @TextField('Why the second factor is turned off (kept in the recorded fact)', 'lost phone') reason!: string;
 }
 
 /**
@@ -87,6 +91,15 @@ export class UsersController {
   @Allowed('manageUsers')
   disable(@Param('username') username: string, @Body() body: Disabling, @Ctx() context: CommandContext) {
     return this.accounts.disable(username, body.reason, context);
+  }
+
+  /** Another user's second factor turned off (a lost phone): they sign in with their password alone until they enrol again. */
+  @Post(':username/second-factor/disable')
+  @HttpCode(200)
+  @Allowed('manageUsers')
+  @ApiConflictResponse({ description: 'OwnAccount: one’s own is turned off with a code (POST /auth/second-factor/disable)' })
+  disableSecondFactor(@Param('username') username: string, @Body() body: SecondFactorDisabling, @Ctx() context: CommandContext) {
+    return this.accounts.disableSecondFactor(username, body.reason, context);
   }
 
   @Post(':username/enable')

@@ -21,6 +21,15 @@ export const TextField = (description: string, example: string, optional = false
     MaxLength(MAX_TEXT_LENGTH),
   );
 
+/** A TOTP code as authenticator apps show it: six digits. */
+export const SecondFactorCodeField = (description: string, optional = false) =>
+  applyDecorators(
+    (optional ? ApiPropertyOptional : ApiProperty)({ description, example: '492039', pattern: '^\\d{6}$' }),
+    ...(optional ? [IsOptional()] : []),
+    IsString(),
+    Matches(/^\d{6}$/, { message: '$property must be the six digits the authenticator shows' }),
+  );
+
 /** Far above any budget line of a province, and well inside what amounts are summed in exactly. */
 const MAX_VND = 1_000_000_000_000;
 

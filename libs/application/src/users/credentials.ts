@@ -39,9 +39,17 @@ export interface CredentialRow {
   readonly password_hash: string;
   readonly credential_version: number;
   readonly created_by: string;
+  /** Signing in asks for a TOTP code besides the password. */
+  readonly second_factor: boolean;
 }
 
-const COLUMNS = 'username, full_name, roles, status, password_hash, credential_version, created_by';
+/** An account's authenticator: its secret, sealed for the account, and the last time step a code was taken in. */
+export interface SecondFactorSecret {
+  readonly sealed: string;
+  readonly lastStep: number | null;
+}
+
+const COLUMNS = 'username, full_name, roles, status, password_hash, credential_version, created_by, second_factor';
 
 export class Credentials {
   constructor(private readonly pool: pg.Pool) {}
@@ -54,12 +62,47 @@ export class Credentials {
     return (await this.pool.query<CredentialRow>(`SELECT ${COLUMNS} FROM app_users ORDER BY username`)).rows;
   }
 
-  /** The row of an account as its state now says, with a new password hash when one was set. */
+  /**
+   * The row of an account as its state now says, with a new password hash when one was set. A
+   * second factor turned off takes its secret along: enrolling again makes a new one.
+   */
   async save(account: Exclude<UserAccounts.UserAccount, { status: 'none' }>, passwordHash?: string): Promise<void> {
     await this.pool.query(
-      `INSERT INTO app_users (username, full_name, roles, status, credential_version, created_by, password_hash) VALUES ($1, $2, $3, $4, $5, $6, $7)
-       ON CONFLICT (username) DO UPDATE SET full_name = $2, roles = $3, status = $4, credential_version = $5, password_hash = coalesce($8, app_users.password_hash)`,
-      [account.username, account.fullName, account.roles, account.status, account.credentialVersion, account.createdBy, passwordHash ?? UNKNOWN_USER_HASH, passwordHash ?? null],
+      `INSERT INTO app_users (username, full_name, roles, status, credential_version, created_by, password_hash, second_factor) VALUES ($1, $2, $3, $4, $5, $6, $7, $9)
+       ON CONFLICT (username) DO UPDATE SET full_name = $2, roles = $3, status = $4, credential_version = $5, password_hash = coalesce($8, app_users.password_hash), second_factor = $9,
+         second_factor_secret = CASE WHEN app_users.second_factor AND NOT $9 THEN NULL ELSE app_users.second_factor_secret END,
+         second_factor_last_step = CASE WHEN app_users.second_factor AND NOT $9 THEN NULL ELSE app_users.second_factor_last_step END`,
+      [account.username, account.fullName, account.roles, account.status, account.credentialVersion, account.createdBy, passwordHash ?? UNKNOWN_USER_HASH, passwordHash ?? null, account.secondFactor],
     );
+  }
+
+  /**
+   * Keeps `sealed` as the account's new authenticator, awaiting confirmation (in place of one
+   * awaiting already); false, and nothing kept, when a second factor is in force.
+   */
+  async keepPendingSecondFactor(username: string, sealed: string): Promise<boolean> {
+    const { rowCount } = await this.pool.query('UPDATE app_users SET second_factor_secret = $2, second_factor_last_step = NULL WHERE username = $1 AND NOT second_factor', [username, sealed]);
+    return rowCount === 1;
+  }
+
+  /** The account's authenticator, in force or awaiting confirmation. */
+  async secondFactorSecret(username: string): Promise<SecondFactorSecret | undefined> {
+    const { rows } = await this.pool.query<{ sealed: string; last_step: number | null }>(
+      'SELECT second_factor_secret AS sealed, second_factor_last_step AS last_step FROM app_users WHERE username = $1 AND second_factor_secret IS NOT NULL',
+      [username],
+    );
+    return rows[0] && { sealed: rows[0].sealed, lastStep: rows[0].last_step };
+  }
+
+  /**
+   * Records `step` as the last one a code was taken in; false when a code of that step or a later
+   * one was taken meanwhile (two requests racing with one code: only one gets it).
+   */
+  async takeStep(username: string, step: number): Promise<boolean> {
+    const { rowCount } = await this.pool.query(
+      'UPDATE app_users SET second_factor_last_step = $2 WHERE username = $1 AND (second_factor_last_step IS NULL OR second_factor_last_step < $2)',
+      [username, step],
+    );
+    return rowCount === 1;
   }
 }

@@ -4,6 +4,7 @@ import { RuleViolated, UserAccounts as Accounts } from '#domain';
 import { RUNTIME, type Runtime } from '#runtime';
 import { type Actor, type CommandContext, EventSourcing, NotFound, requireRole, type Role, ROLES } from '../event-sourcing.js';
 import { hashPassword } from './credentials.js';
+import { newTotpSecret, totpUri } from './totp.js';
 import { type Session, USERNAME, Users } from './users.js';
 
 const accountAggregate = { evolve: Accounts.evolve, initial: Accounts.initialUserAccount };
@@ -16,6 +17,8 @@ const OPERATOR: Actor = { username: 'operator', roles: ['administrator'] };
 function requirePassword(password: string, field: string): void {
   if (password.length < 12) throw new RuleViolated('InvalidInput', `${field} must be at least 12 characters`, field);
 }
+
+const wrongCode = () => new RuleViolated('WrongSecondFactorCode', 'not the authenticator’s code now, or one used already (or no enrolment was started)', 'code');
 
 function requireRoles(roles: readonly string[]): void {
   if (roles.length === 0 || roles.some((role) => !(ROLES as readonly string[]).includes(role))) throw new RuleViolated('InvalidInput', `roles must be some of ${ROLES.join(', ')}`, 'roles');
@@ -132,6 +135,46 @@ export class UserAccounts {
     requirePassword(newPassword, 'newPassword');
     await this.decide(username, context, () => ({ type: 'ChangeOwnPassword', data: { by: username } }), await hashPassword(newPassword));
     return this.users.session((await this.users.credentials.find(username))!);
+  }
+
+  /**
+   * Starts the signed-in user's enrolment of an authenticator: a new secret, kept sealed and
+   * awaiting confirmation (signing in does not ask for it yet), shown this once. Nothing is
+   * recorded: only the confirmation is a fact.
+   */
+  async startSecondFactor(context: CommandContext): Promise<{ secret: string; uri: string }> {
+    const { username } = context.actor;
+    Accounts.requireSecondFactorOffered(await accountOf(this.sourcing, username), username);
+    const secret = newTotpSecret();
+    if (!(await this.users.credentials.keepPendingSecondFactor(username, this.runtime.secondFactorSecrets.seal(secret, username)))) {
+      throw new RuleViolated('SecondFactorAlreadyEnabled', `${username}’s second factor came into force meanwhile`);
+    }
+    return { secret, uri: totpUri(secret, username) };
+  }
+
+  /** Confirms the authenticator being enrolled with one of its codes (throttled as a sign-in): signing in asks for a code from now on. */
+  async confirmSecondFactor(code: string, address: string, context: CommandContext): Promise<Account> {
+    const { username } = context.actor;
+    if (!(await this.users.checkCode(username, code, address))) throw wrongCode();
+    return this.decide(username, context, () => ({ type: 'EnableSecondFactor', data: { by: username } }));
+  }
+
+  /** The holder turns their second factor off, proving with one of its codes that they hold it. */
+  async disableOwnSecondFactor(code: string, reason: string, address: string, context: CommandContext): Promise<Account> {
+    const { username } = context.actor;
+    if (!(await this.users.checkCode(username, code, address))) throw wrongCode();
+    return this.decide(username, context, () => ({ type: 'DisableSecondFactor', data: { by: username, reason, withCode: true } }));
+  }
+
+  /** Turns another user's second factor off (a lost phone), the reason kept in the fact; they sign in with their password alone until they enrol again. */
+  disableSecondFactor(username: string, reason: string, context: CommandContext): Promise<Account> {
+    requireRole(context.actor, 'manageUsers', 'turning off a second factor');
+    return this.decide(username, context, () => ({ type: 'DisableSecondFactor', data: { by: context.actor.username, reason, withCode: false } }));
+  }
+
+  /** The operator's (CLI), for an administrator who lost their authenticator while no other administrator can turn it off. */
+  disableSecondFactorByOperator(username: string): Promise<Account> {
+    return this.disableSecondFactor(username, 'turned off by the operator of the server', { actor: OPERATOR, commandId: `operator-disables-second-factor-${username}-${randomUUID()}` });
   }
 
   private async registerAs(user: { username: string; fullName: string; roles: readonly Role[] }, password: string, context: CommandContext, operator: boolean): Promise<Account> {

@@ -1,5 +1,5 @@
 import { deciderSpec } from '../testing/decider.fixture.js';
-import { decide, evolve, initialUserAccount, requireIndependentConfirmer, type UserAccount, type UserAccountEvent } from './user-account.js';
+import { decide, evolve, initialUserAccount, requireIndependentConfirmer, requireSecondFactorOffered, type UserAccount, type UserAccountEvent } from './user-account.js';
 
 const spec = deciderSpec({ decide, evolve, initialState: initialUserAccount });
 const account = (events: readonly UserAccountEvent[]): UserAccount => events.reduce(evolve, initialUserAccount);
@@ -7,6 +7,8 @@ const account = (events: readonly UserAccountEvent[]): UserAccount => events.red
 const bootstrap: UserAccountEvent = { type: 'UserRegistered', data: { username: 'admin', fullName: 'Admin', roles: ['administrator'], by: 'system' } };
 const quanDrafted: UserAccountEvent = { type: 'AdministratorAccountDrafted', data: { username: 'quan', fullName: 'Quân', roles: ['administrator'], by: 'admin' } };
 const lan: UserAccountEvent = { type: 'UserRegistered', data: { username: 'lan', fullName: 'Lan', roles: ['clerk'], by: 'admin' } };
+const cuong: UserAccountEvent = { type: 'UserRegistered', data: { username: 'cuong', fullName: 'Cường', roles: ['finance'], by: 'admin' } };
+const enabled: UserAccountEvent = { type: 'SecondFactorEnabled', data: { by: 'cuong' } };
 
 describe('user accounts', () => {
   it('registers an account at once, but one holding the administrator role only as a draft for another administrator', () => {
@@ -59,5 +61,29 @@ describe('user accounts', () => {
     const quan = account([quanDrafted, { type: 'AdministratorRoleConfirmed', data: { by: 'minh' } }]);
     expect(() => requireIndependentConfirmer(quan, admin)).not.toThrow();
     expect(() => requireIndependentConfirmer(admin, quan)).not.toThrow();
+  });
+
+  it('lets administrators and finance enrol a second factor of their own, once, and keeps it through a password reset or a change of roles', () => {
+    spec.given([cuong]).when({ type: 'EnableSecondFactor', data: { by: 'cuong' } }).then([enabled]);
+    spec.given([bootstrap]).when({ type: 'EnableSecondFactor', data: { by: 'admin' } }).then([{ type: 'SecondFactorEnabled', data: { by: 'admin' } }]);
+    spec.given([lan]).when({ type: 'EnableSecondFactor', data: { by: 'lan' } }).thenThrows({ rule: 'SecondFactorNotOffered' });
+    spec.given([cuong]).when({ type: 'EnableSecondFactor', data: { by: 'admin' } }).thenThrows({ rule: 'OwnAccount' });
+    spec.given([cuong, enabled]).when({ type: 'EnableSecondFactor', data: { by: 'cuong' } }).thenThrows({ rule: 'SecondFactorAlreadyEnabled' });
+    // An administrator's account awaiting confirmation holds no role yet.
+    expect(() => requireSecondFactorOffered(account([quanDrafted]), 'quan')).toThrow(expect.objectContaining({ rule: 'SecondFactorNotOffered' }));
+    expect(() => requireSecondFactorOffered(initialUserAccount, 'nobody')).toThrow(expect.objectContaining({ rule: 'NoSuchUser' }));
+    const reset: UserAccountEvent = { type: 'PasswordReset', data: { by: 'admin' } };
+    const demoted: UserAccountEvent = { type: 'RolesChanged', data: { roles: ['clerk'], by: 'admin' } };
+    expect(account([cuong, enabled, reset, demoted])).toMatchObject({ secondFactor: true, credentialVersion: 1 });
+  });
+
+  it('turns a second factor off by its holder with a code, or by someone else for them; each an audited fact', () => {
+    spec.given([cuong, enabled]).when({ type: 'DisableSecondFactor', data: { by: 'cuong', reason: 'new phone', withCode: true } }).then([{ type: 'SecondFactorDisabled', data: { by: 'cuong', reason: 'new phone' } }]);
+    spec.given([cuong, enabled]).when({ type: 'DisableSecondFactor', data: { by: 'cuong', reason: 'new phone', withCode: false } }).thenThrows({ rule: 'OwnAccount' });
+    const lostPhone: UserAccountEvent = { type: 'SecondFactorDisabled', data: { by: 'admin', reason: 'lost phone' } };
+    spec.given([cuong, enabled]).when({ type: 'DisableSecondFactor', data: { by: 'admin', reason: 'lost phone', withCode: false } }).then([lostPhone]);
+    spec.given([cuong, enabled, lostPhone]).when({ type: 'DisableSecondFactor', data: { by: 'admin', reason: 'lost phone', withCode: false } }).then([]);
+    expect(account([cuong, enabled, lostPhone])).toMatchObject({ secondFactor: false });
+    spec.given([cuong, enabled, lostPhone]).when({ type: 'EnableSecondFactor', data: { by: 'cuong' } }).then([enabled]);
   });
 });

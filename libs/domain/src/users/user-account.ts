@@ -13,6 +13,12 @@ import { RuleViolated } from '../rule-violated.js';
  */
 export const ADMINISTRATOR = 'administrator';
 
+/**
+ * The roles offered a second factor (a TOTP code after the password): those whose stolen password
+ * would cost the most, the administrators of accounts and the finance staff who pay.
+ */
+export const SECOND_FACTOR_ROLES: readonly string[] = [ADMINISTRATOR, 'finance'];
+
 /** Names that stand for the system itself in the log (start-up, the operator's CLI), never for an account. */
 export const RESERVED_USERNAMES: readonly string[] = ['system', 'operator'];
 
@@ -27,7 +33,11 @@ export type UserAccountEvent =
   | { readonly type: 'PasswordChanged'; readonly data: { readonly by: string } }
   | { readonly type: 'PasswordReset'; readonly data: { readonly by: string } }
   | { readonly type: 'UserDisabled'; readonly data: { readonly by: string; readonly reason: string } }
-  | { readonly type: 'UserEnabled'; readonly data: { readonly by: string } };
+  | { readonly type: 'UserEnabled'; readonly data: { readonly by: string } }
+  /** The holder confirmed an authenticator with one of its codes: signing in asks for a code from now on. The secret is no fact of the log. */
+  | { readonly type: 'SecondFactorEnabled'; readonly data: { readonly by: string } }
+  /** Signing in no longer asks for a code: turned off by the holder (with a code), or by an administrator (a lost phone). */
+  | { readonly type: 'SecondFactorDisabled'; readonly data: { readonly by: string; readonly reason: string } };
 
 /** `operator`: the command comes from the server's start-up or its operator, not from a signed-in user. */
 export type UserAccountCommand =
@@ -37,7 +47,10 @@ export type UserAccountCommand =
   | { readonly type: 'ChangeOwnPassword'; readonly data: { readonly by: string } }
   | { readonly type: 'ResetPassword'; readonly data: { readonly by: string; readonly operator: boolean } }
   | { readonly type: 'DisableUser'; readonly data: { readonly by: string; readonly reason: string } }
-  | { readonly type: 'EnableUser'; readonly data: { readonly by: string } };
+  | { readonly type: 'EnableUser'; readonly data: { readonly by: string } }
+  | { readonly type: 'EnableSecondFactor'; readonly data: { readonly by: string } }
+  /** `withCode`: the holder proved they hold the authenticator; anyone else turns it off only for another's account. */
+  | { readonly type: 'DisableSecondFactor'; readonly data: { readonly by: string; readonly reason: string; readonly withCode: boolean } };
 
 export type UserAccount =
   | { readonly status: 'none' }
@@ -55,11 +68,23 @@ export type UserAccount =
       readonly awaiting?: { readonly roles: readonly string[]; readonly by: string };
       /** Raised by each new password and each disabling: tokens issued under an older version no longer hold. */
       readonly credentialVersion: number;
+      /** Signing in asks for a TOTP code besides the password. */
+      readonly secondFactor: boolean;
     };
 
 export const initialUserAccount: UserAccount = { status: 'none' };
 
-export type UserAccountRule = 'UsernameTaken' | 'NoSuchUser' | 'ApprovingOwnRequest' | 'ConfirmerNotIndependent' | 'OwnAccount' | 'AwaitingConfirmation' | 'AdministratorResetByOperator' | 'InvalidInput';
+export type UserAccountRule =
+  | 'UsernameTaken'
+  | 'NoSuchUser'
+  | 'ApprovingOwnRequest'
+  | 'ConfirmerNotIndependent'
+  | 'OwnAccount'
+  | 'AwaitingConfirmation'
+  | 'AdministratorResetByOperator'
+  | 'SecondFactorNotOffered'
+  | 'SecondFactorAlreadyEnabled'
+  | 'InvalidInput';
 
 export function userStreamId(username: string): string {
   return `user-${username}`;
@@ -70,9 +95,9 @@ const refused = (rule: UserAccountRule, message: string, field?: string) => new 
 export function evolve(state: UserAccount, event: UserAccountEvent): UserAccount {
   switch (event.type) {
     case 'UserRegistered':
-      return { status: 'active', username: event.data.username, fullName: event.data.fullName, roles: event.data.roles, createdBy: event.data.by, credentialVersion: 0 };
+      return { status: 'active', username: event.data.username, fullName: event.data.fullName, roles: event.data.roles, createdBy: event.data.by, credentialVersion: 0, secondFactor: false };
     case 'AdministratorAccountDrafted':
-      return { status: 'awaiting-confirmation', username: event.data.username, fullName: event.data.fullName, roles: [], createdBy: event.data.by, awaiting: { roles: event.data.roles, by: event.data.by }, credentialVersion: 0 };
+      return { status: 'awaiting-confirmation', username: event.data.username, fullName: event.data.fullName, roles: [], createdBy: event.data.by, awaiting: { roles: event.data.roles, by: event.data.by }, credentialVersion: 0, secondFactor: false };
   }
   if (state.status === 'none') return state;
   switch (event.type) {
@@ -94,6 +119,10 @@ export function evolve(state: UserAccount, event: UserAccountEvent): UserAccount
       return { ...state, status: 'disabled', credentialVersion: state.credentialVersion + 1 };
     case 'UserEnabled':
       return { ...state, status: 'active' };
+    case 'SecondFactorEnabled':
+      return { ...state, secondFactor: true };
+    case 'SecondFactorDisabled':
+      return { ...state, secondFactor: false };
   }
 }
 
@@ -144,7 +173,28 @@ export function decide(command: UserAccountCommand, state: UserAccount): UserAcc
     case 'EnableUser':
       if (by === state.username) throw refused('OwnAccount', 'nobody enables their own account');
       return state.status === 'disabled' ? [{ type: 'UserEnabled', data: { by } }] : [];
+    case 'EnableSecondFactor':
+      requireSecondFactorOffered(state, by);
+      return [{ type: 'SecondFactorEnabled', data: { by } }];
+    case 'DisableSecondFactor':
+      // Without a code, a stolen session of the holder's would be enough to remove the factor protecting it.
+      if (by === state.username && !command.data.withCode) throw refused('OwnAccount', 'turn your own second factor off with one of its codes (POST /auth/second-factor/disable)');
+      return state.secondFactor ? [{ type: 'SecondFactorDisabled', data: { by, reason: command.data.reason } }] : [];
   }
+}
+
+/**
+ * Who may enrol an authenticator on `account`: its holder alone (the secret is shown to whoever
+ * enrols), holding a role offered a second factor, and only while none is in force (a new phone
+ * replaces the old one by turning the factor off first, an audited fact).
+ */
+export function requireSecondFactorOffered(account: UserAccount, by: string): void {
+  if (account.status === 'none') throw refused('NoSuchUser', 'no such user');
+  if (by !== account.username) throw refused('OwnAccount', 'a second factor is enrolled by the account holder, with their own authenticator');
+  if (!account.roles.some((role) => SECOND_FACTOR_ROLES.includes(role))) {
+    throw refused('SecondFactorNotOffered', `a second factor is offered to ${SECOND_FACTOR_ROLES.join(' and ')} accounts; ${account.username} holds ${account.roles.join(', ') || 'no role yet'}`);
+  }
+  if (account.secondFactor) throw refused('SecondFactorAlreadyEnabled', `${account.username} already has a second factor: turn it off first to enrol another authenticator`);
 }
 
 /**

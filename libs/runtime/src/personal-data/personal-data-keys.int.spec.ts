@@ -48,7 +48,7 @@ describe.each<PostgresBackendKind>(['server', 'pglite'])('personal data master k
 
     const outcome = await during.rewrap(1);
     expect(outcome.rewrapped).toBe(1);
-    expect(outcome.wrappedUnder).toEqual({ [outcome.currentMasterKeyId]: 3 });
+    expect(outcome.wrappedUnder).toEqual({ [outcome.currentMasterKeyId]: 4 });
     expect((await during.rewrap()).rewrapped).toBe(0);
 
     const after = await open({ current: newKey, previous: [] });
@@ -56,6 +56,6 @@ describe.each<PostgresBackendKind>(['server', 'pglite'])('personal data master k
     expect(await nameOf(after, sealedAn!)).toBe('Nông Văn An');
     expect(await nameOf(after, sealedBinh!)).toBe('Hoàng Thị Bình');
     expect(await nameOf(after, sealedChi!)).toBeNull();
-    await expect(open({ current: oldKey, previous: [] })).rejects.toThrow(/3 personal data keys are wrapped under master key/);
+    await expect(open({ current: oldKey, previous: [] })).rejects.toThrow(/4 personal data keys are wrapped under master key/);
   });
 });

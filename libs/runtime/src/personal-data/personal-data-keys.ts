@@ -1,9 +1,10 @@
-import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import { createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type pg from 'pg';
 import type { NewEvent, StoredEvent } from '#event-store';
 import { personalPart, withPersonal } from '#domain';
+import { decrypt, derivedKey, encrypt } from '../sealing.js';
 
 /**
  * The one place where personal data is sealed and opened (crypto-shredding). Each person has a
@@ -38,22 +39,6 @@ export const PERSONAL_DATA_SCHEMA = [
     master_key_id text NOT NULL
   )`,
 ];
-
-/** `v1.<iv>.<tag>.<ciphertext>` in base64url: AES-256-GCM, 12-byte iv, the owner's id as additional data. */
-function encrypt(key: Buffer, plain: Buffer, owner: string): string {
-  const iv = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', key, iv).setAAD(Buffer.from(owner));
-  const sealed = Buffer.concat([cipher.update(plain), cipher.final()]);
-  return ['v1', iv, cipher.getAuthTag(), sealed].map((part) => (typeof part === 'string' ? part : part.toString('base64url'))).join('.');
-}
-
-function decrypt(key: Buffer, sealed: string, owner: string): Buffer {
-  const [version, iv, tag, data] = sealed.split('.');
-  if (version !== 'v1' || !iv || !tag || data === undefined) throw new Error(`sealed personal data of ${owner} is not in a known form`);
-  const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url')).setAAD(Buffer.from(owner));
-  decipher.setAuthTag(Buffer.from(tag, 'base64url'));
-  return Buffer.concat([decipher.update(Buffer.from(data, 'base64url')), decipher.final()]);
-}
 
 /** The master keys one process holds: the current one wraps new keys; previous ones still unwrap keys not yet re-wrapped. */
 export interface MasterKeys {
@@ -128,11 +113,12 @@ function masterKey(master: Buffer): MasterKey {
   return {
     id: masterKeyId(master),
     master,
-    wrapping: Buffer.from(hkdfSync('sha256', master, Buffer.alloc(0), 'personal-data/wrapping', 32)),
+    wrapping: derivedKey(master, 'personal-data/wrapping'),
   };
 }
 
 const RESERVATION_HASH_KEY = 'national-id-reservation';
+const SECOND_FACTOR_KEY = 'second-factor';
 
 /** What `PersonalDataKeys.rewrap` did, and what it leaves for the previous master keys (none once it has run). */
 export interface RewrapOutcome {
@@ -148,6 +134,8 @@ export class PersonalDataKeys {
     private readonly masters: ReadonlyMap<string, MasterKey>,
     /** Keys the hash naming national id reservations. */
     private readonly reservationHashKey: Buffer,
+    /** Seals the accounts' second-factor (TOTP) secrets: a system key, so a rotation of the master key keeps them. */
+    readonly secondFactorKey: Buffer,
   ) {}
 
   /**
@@ -163,7 +151,7 @@ export class PersonalDataKeys {
     if (unknown.length > 0) {
       throw new Error(`${unknown.map(([id, keys]) => `${keys} personal data keys are wrapped under master key ${id}`).join('; ')}, which this process was not given (its master key is ${current.id}): set it in PERSONAL_DATA_PREVIOUS_KEYS until \`cli personal-data rewrap\` has run`);
     }
-    return new PersonalDataKeys(pool, current, masters, await reservationHashKey(pool, current, masters));
+    return new PersonalDataKeys(pool, current, masters, await reservationHashKey(pool, current, masters), await systemKey(pool, SECOND_FACTOR_KEY, current, masters, async () => randomBytes(32)));
   }
 
   /**
@@ -336,22 +324,29 @@ function unwraps(master: MasterKey, wrapped: string, owner: string): boolean {
 }
 
 /**
- * The key of the reservation hash, made once and kept wrapped, so rotating the master key does not
- * rename reservation streams. A log from before it was kept derived it from the master key of that
- * time — the one its data keys are wrapped under — so it is derived from that key once more.
+ * A key of the system's own, made once (by `initial`) and kept wrapped like the data keys, so that
+ * rotating the master key changes none of them.
  */
-async function reservationHashKey(pool: pg.Pool, current: MasterKey, masters: ReadonlyMap<string, MasterKey>): Promise<Buffer> {
-  const owner = secretOwner(RESERVATION_HASH_KEY);
-  const stored = async () => (await pool.query<{ wrapped_key: string; master_key_id: string }>('SELECT wrapped_key, master_key_id FROM personal_data_secrets WHERE name = $1', [RESERVATION_HASH_KEY])).rows[0];
+async function systemKey(pool: pg.Pool, name: string, current: MasterKey, masters: ReadonlyMap<string, MasterKey>, initial: () => Promise<Buffer>): Promise<Buffer> {
+  const owner = secretOwner(name);
+  const stored = async () => (await pool.query<{ wrapped_key: string; master_key_id: string }>('SELECT wrapped_key, master_key_id FROM personal_data_secrets WHERE name = $1', [name])).rows[0];
   let row = await stored();
   if (!row) {
-    const { rows } = await pool.query<{ master_key_id: string }>('SELECT master_key_id FROM personal_data_keys WHERE master_key_id IS NOT NULL LIMIT 1');
-    const original = masters.get(rows[0]?.master_key_id ?? current.id) ?? current;
-    const key = Buffer.from(hkdfSync('sha256', original.master, Buffer.alloc(0), 'personal-data/national-id-reservation', 32));
-    await pool.query('INSERT INTO personal_data_secrets (name, wrapped_key, master_key_id) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING', [RESERVATION_HASH_KEY, encrypt(current.wrapping, key, owner), current.id]);
+    await pool.query('INSERT INTO personal_data_secrets (name, wrapped_key, master_key_id) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING', [name, encrypt(current.wrapping, await initial(), owner), current.id]);
     row = await stored();
   }
   const master = masters.get(row!.master_key_id);
-  if (!master) throw new Error(`the national id reservation key is wrapped under master key ${row!.master_key_id}, which this process was not given`);
+  if (!master) throw new Error(`the system key ${name} is wrapped under master key ${row!.master_key_id}, which this process was not given`);
   return decrypt(master.wrapping, row!.wrapped_key, owner);
+}
+
+/**
+ * The key of the reservation hash. A log from before it was kept derived it from the master key of
+ * that time — the one its data keys are wrapped under — so it is derived from that key once more.
+ */
+function reservationHashKey(pool: pg.Pool, current: MasterKey, masters: ReadonlyMap<string, MasterKey>): Promise<Buffer> {
+  return systemKey(pool, RESERVATION_HASH_KEY, current, masters, async () => {
+    const { rows } = await pool.query<{ master_key_id: string }>('SELECT master_key_id FROM personal_data_keys WHERE master_key_id IS NOT NULL LIMIT 1');
+    return derivedKey((masters.get(rows[0]?.master_key_id ?? current.id) ?? current).master, 'personal-data/national-id-reservation');
+  });
 }
