@@ -82,7 +82,7 @@ describe('the Docker image', () => {
     expect(checks).toHaveLength(1);
     const command = JSON.parse(checks[0]!.args.replace(/^(--\S+\s+)*CMD\s+/, '')) as string[];
     expect(command.slice(0, 2)).toEqual(['node', '-e']);
-    expect(command[2]).toContain("'/health'");
+    expect(command[2]).toContain("'/health/ready'");
     expect(final.some((i) => i.op === 'USER' && i.args === 'node')).toBe(true);
   });
 
