@@ -261,6 +261,8 @@ export const payments: Projection = {
   eventTypes: CONSUMED,
   fromLog: {
     tables: ['lineage', 'units'],
+    // The lineage shows each event's data as recorded.
+    keepsStoredData: true,
     async fill(sql, schema, log) {
       await lineageFromLog(sql, schema, log);
       await periodsFromLog(sql, `${ident(schema)}.units`, log, ['BeneficiaryEnrolled', 'BeneficiaryPositionChanged'], { administrative_unit: "data->>'administrativeUnit'" });

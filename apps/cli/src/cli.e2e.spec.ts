@@ -9,7 +9,7 @@ import { createPool } from '#database';
 import { PostgresEventStore } from '#event-store';
 import { liveSchemaOf, ProjectionRunner, readModelChecksum } from '#projections';
 import { registers, streamActivity, streamActivityDiscrepancies } from '#read-models';
-import { PersonalDataEventStore, PersonalDataKeys } from '#runtime';
+import { applicationEventStore, PersonalDataKeys } from '#runtime';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
 
 const cliMain = resolve('dist/apps/cli/src/main.js');
@@ -106,7 +106,7 @@ describe('administrator CLI', () => {
       expect(cli('import').status).toBe(2);
 
       // The register, once its read model has caught up (reading the log as the CLI does, personal fields opened), exported in the template's columns.
-      const store = new PersonalDataEventStore(await PostgresEventStore.open(pool), await PersonalDataKeys.open(pool, { current: personalDataKey, previous: [] }));
+      const store = applicationEventStore(await PostgresEventStore.open(pool), await PersonalDataKeys.open(pool, { current: personalDataKey, previous: [] }));
       const runner = new ProjectionRunner(store, pool, [registers]);
       await runner.start();
       await runner.waitUntil(await store.readHeadPosition());

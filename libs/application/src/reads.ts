@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { StoredEvent } from '#event-store';
-import { Admissions, AnnualCapLedger, Cards, Claims, Payouts, upcast, UserAccounts } from '#domain';
+import { Admissions, AnnualCapLedger, Cards, Claims, Payouts, UserAccounts } from '#domain';
 import { admissionAggregate } from './admissions/admission-commands.js';
 import { beneficiaryAggregate, beneficiaryStreamId } from './beneficiaries/beneficiary-commands.js';
 import { cardAggregate } from './cards/card-commands.js';
@@ -29,7 +29,7 @@ function entry(event: StoredEvent): HistoryEntry {
   return {
     revision: event.streamRevision,
     type: event.type,
-    data: upcast(event).data,
+    data: event.data,
     actor: event.metadata.actor,
     roles: event.metadata.roles,
     ...(event.metadata.commandId ? { commandId: event.metadata.commandId } : {}),

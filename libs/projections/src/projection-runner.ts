@@ -14,6 +14,8 @@ export interface RebuildSettings {
    * projection fills from the log in SQL (`Projection.fromLog`) are then filled by the database.
    */
   readonly logTable?: string;
+  /** Each event type's schema version today (the domain's), for `fromLog.keepsStoredData`. */
+  readonly currentSchemaVersions?: Readonly<Record<string, number>>;
 }
 
 export interface ProjectionRunnerOptions extends RebuildSettings {
@@ -166,6 +168,7 @@ export class ProjectionRunner {
   private readonly dependents: ((sql: ClientBase) => Promise<unknown>) | undefined;
   private readonly bulkWriter: BulkWriter;
   private readonly logTable: string | undefined;
+  private readonly currentSchemaVersions: Readonly<Record<string, number>>;
   private readonly stopping = new AbortController();
   private readonly loops: Promise<void>[] = [];
   private readonly closers = new Set<() => Promise<void>>();
@@ -185,6 +188,7 @@ export class ProjectionRunner {
     this.dependents = options.dependents;
     this.bulkWriter = options.bulkWriter ?? insertRows;
     this.logTable = options.logTable;
+    this.currentSchemaVersions = options.currentSchemaVersions ?? {};
   }
 
   /**
@@ -396,6 +400,21 @@ export class ProjectionRunner {
     for (const schema of Object.values(schemas)) await this.pool.query(`DROP SCHEMA IF EXISTS ${ident(schema)} CASCADE`);
   }
 
+  /** Whether the database may fill a projection's tables from the log: not when its SQL keeps stored data and older schemas are in the log. */
+  private async databaseMayFill(projection: Projection, logTable: string): Promise<boolean> {
+    if (!projection.fromLog) return false;
+    if (!projection.fromLog.keepsStoredData) return true;
+    const lifted = Object.entries(this.currentSchemaVersions).filter(([type, version]) => version > 1 && (!projection.eventTypes || projection.eventTypes.includes(type)));
+    if (lifted.length === 0) return true;
+    const { rows } = await this.pool.query<{ older: boolean }>(
+      `SELECT EXISTS (SELECT 1 FROM ${ident(logTable)} l JOIN unnest($1::text[], $2::int[]) AS today(event_type, version) USING (event_type)
+                       WHERE COALESCE((l.metadata->>'schemaVersion')::int, 1) < today.version) AS older`,
+      [lifted.map(([type]) => type), lifted.map(([, version]) => version)],
+    );
+    if (rows[0]!.older) this.log(`${projection.name}: the log holds events in older schemas, so its tables are built by applying events, not filled by the database`);
+    return !rows[0]!.older;
+  }
+
   /**
    * Applies the log up to `until` (the head when it starts, by default) to fresh schemas
    * `rm_<name><suffix>`, every projection from one read of it, while the database fills the
@@ -405,10 +424,12 @@ export class ProjectionRunner {
     const names = projections.map((projection) => projection.name).join(', ');
     await migrateProjections(this.pool);
     const logTable = this.logTable;
+    const fillable = new Set<Projection>();
+    for (const projection of projections) if (logTable !== undefined && (await this.databaseMayFill(projection, logTable))) fillable.add(projection);
     const parts = projections.map((projection) => {
       const live = liveSchemaOf(projection);
       const schema = `${live}${suffix}`;
-      const fromLog = logTable === undefined ? undefined : projection.fromLog;
+      const fromLog = fillable.has(projection) ? projection.fromLog : undefined;
       return {
         projection,
         live,

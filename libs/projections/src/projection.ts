@@ -35,6 +35,12 @@ export interface Projection {
    */
   readonly fromLog?: {
     readonly tables: readonly string[] | 'all';
+    /**
+     * Whether the SQL keeps event data as stored (rather than fields every schema version shares):
+     * it then fills only a log whose events of its types are all in today's schema, since `apply`
+     * sees older ones lifted by the upcasters, which SQL does not run.
+     */
+    readonly keepsStoredData?: boolean;
     fill(sql: ClientBase, schema: string, log: LogTable): Promise<void>;
   };
 }

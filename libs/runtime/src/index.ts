@@ -6,5 +6,5 @@ export { ProbesController } from './health/probes.controller.js';
 export { projectionLags } from './health/projection-lag.js';
 export { keepGeneratedSecret } from './generated-secrets.js';
 export { masterKeyId, opensEveryStoredKey, PersonalDataKeys, readMasterKey } from './personal-data/personal-data-keys.js';
-export { PersonalDataEventStore } from './personal-data/personal-data-store.js';
+export { applicationEventStore, LayeredEventStore } from './layered-event-store.js';
 export { SealedSecrets } from './sealing.js';

@@ -4,9 +4,10 @@ import { READ_MODEL_ENTITIES } from '#read-models';
 import { createPool, EmbeddedPostgres, survivingLostConnections } from '#database';
 import { type EventStore, EventStoreDbEventStore, LOG_TABLE, PostgresEventStore } from '#event-store';
 import { copyRows, insertRows, type RebuildSettings } from '#projections';
+import { CURRENT_SCHEMA_VERSIONS } from '#domain';
 import type { AppConfig } from './config.js';
 import { loadMasterKeys, PersonalDataKeys } from './personal-data/personal-data-keys.js';
-import { PersonalDataEventStore } from './personal-data/personal-data-store.js';
+import { applicationEventStore } from './layered-event-store.js';
 import { grantApplicationRole, migrateSchema } from './schema.js';
 import { SealedSecrets } from './sealing.js';
 
@@ -22,7 +23,7 @@ export class ProcessLifecycle {
 export interface Runtime {
   readonly config: AppConfig;
   readonly pool: pg.Pool;
-  /** The log, its personal fields sealed on append and opened on read (see PersonalDataKeys). */
+  /** The log as the application sees it: personal fields sealed on append and opened on read, every event read in today's schema (see applicationEventStore). */
   readonly store: EventStore;
   /** The per-person keys: erasure, and the keyed hash naming national id reservations. */
   readonly personalData: PersonalDataKeys;
@@ -63,7 +64,7 @@ export async function openRuntime(config: AppConfig, options: { readonly clock?:
           pollIntervalMs: config.pollIntervalMs,
         });
     const readModels = new DataSource({ type: 'postgres', url: connectionString, entities: READ_MODEL_ENTITIES, synchronize: false, extra: { max: config.databasePoolSize } });
-    const store = new PersonalDataEventStore(log, personalData);
+    const store = applicationEventStore(log, personalData);
     await readModels.initialize();
     survivingLostConnections((readModels.driver as unknown as { master: pg.Pool }).master);
     return {
@@ -76,7 +77,7 @@ export async function openRuntime(config: AppConfig, options: { readonly clock?:
       databaseDescription: config.database.kind === 'embedded' ? `embedded PGlite in ${config.database.dataDir}` : redact(config.database.url),
       clock: options.clock ?? (() => new Date()),
       lifecycle: new ProcessLifecycle(),
-      rebuild: { bulkWriter: embedded ? insertRows : copyRows, ...(config.eventStore.kind === 'eventstoredb' ? {} : { logTable: LOG_TABLE }) },
+      rebuild: { bulkWriter: embedded ? insertRows : copyRows, currentSchemaVersions: CURRENT_SCHEMA_VERSIONS, ...(config.eventStore.kind === 'eventstoredb' ? {} : { logTable: LOG_TABLE }) },
       async close() {
         await readModels.destroy();
         await store.close();
