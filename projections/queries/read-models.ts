@@ -5,6 +5,7 @@ import { BeneficiaryRecord, CardRecord, PayoutRecord } from '../entities/read-mo
 import { liveSchemaOf, type Projection, readCheckpoint } from '#projections';
 import { payments } from '../payments/payments.projection.js';
 import { registers } from '../registers/registers.projection.js';
+import { percent } from '../percentages.js';
 
 const R = liveSchemaOf(registers);
 const P = liveSchemaOf(payments);
@@ -142,7 +143,7 @@ export async function annualBudget(pool: Pool, year: number) {
         paid: Number(row.paid),
         recoveries: { toRecover: Number(row.to_recover), recovered: Number(row.recovered), writtenOff: Number(row.written_off) },
         remaining: allocated === null ? null : allocated - used,
-        usedPercent: allocated ? Math.floor((used * 1000) / allocated) / 10 : null,
+        usedPercent: allocated ? percent(used, allocated) : null,
         alerts: alerts.rows
           .filter((alert) => alert.regime_code === row.regime_code)
           .map((alert) => ({ percent: alert.percent, used: Number(alert.used), allocated: Number(alert.allocated), position: alert.global_position })),

@@ -1,5 +1,6 @@
 import type { ClientBase } from 'pg';
-import { liveSchemaOf } from '#projections';
+import { ident, liveSchemaOf } from '#projections';
+import { percentOf } from '../percentages.js';
 import { payments } from '../payments/payments.projection.js';
 import { registers } from '../registers/registers.projection.js';
 
@@ -34,7 +35,7 @@ const VIEWS: Record<string, string> = {
   annual_budget_by_regime: `
     SELECT year, regime_code, allocated, decision_number, committed, paid, committed + paid AS used,
            allocated - committed - paid AS remaining,
-           CASE WHEN allocated > 0 THEN round(100.0 * (committed + paid) / allocated, 1) END AS used_percent
+           CASE WHEN allocated > 0 THEN ${percentOf('committed + paid', 'allocated')} END AS used_percent
       FROM ${P}.budget_totals`,
   annual_budget_by_group_and_unit: `
     SELECT year, regime_code, group_number, administrative_unit, committed, paid FROM ${P}.budget_spending`,
@@ -64,13 +65,18 @@ const VIEWS: Record<string, string> = {
     SELECT on_date, group_number, change FROM ${R}.head_count_changes WHERE change <> 0`,
 };
 
-/** (Re)creates the reporting views, when both read models exist; returns whether it did. */
-export async function createReportingViews(sql: Pick<ClientBase, 'query'>): Promise<boolean> {
+/**
+ * (Re)creates the reporting views, when both read models exist; returns whether it did. With
+ * `readerRole` (the BI tool's database role), grants it reading them in the same transaction: a
+ * view recreated by a rebuild is a new object, which would otherwise have lost the grant.
+ */
+export async function createReportingViews(sql: Pick<ClientBase, 'query'>, readerRole?: string): Promise<boolean> {
   const { rows } = await sql.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_namespace WHERE nspname = ANY($1::text[])', [[R, P]]);
   if (rows[0]!.n < 2) return false;
   // One round trip for all of them: this runs inside the transaction that swaps a rebuilt schema in.
   // Each view is dropped first, since CREATE OR REPLACE cannot rename a view's columns.
-  await sql.query(['CREATE SCHEMA IF NOT EXISTS reporting', ...Object.entries(VIEWS).flatMap(([name, query]) => [`DROP VIEW IF EXISTS reporting.${name}`, `CREATE VIEW reporting.${name} AS ${query}`])].join(';\n'));
+  const grants = readerRole === undefined ? [] : [`GRANT USAGE ON SCHEMA reporting TO ${ident(readerRole)}`, `GRANT SELECT ON ALL TABLES IN SCHEMA reporting TO ${ident(readerRole)}`];
+  await sql.query(['CREATE SCHEMA IF NOT EXISTS reporting', ...Object.entries(VIEWS).flatMap(([name, query]) => [`DROP VIEW IF EXISTS reporting.${name}`, `CREATE VIEW reporting.${name} AS ${query}`]), ...grants].join(';\n'));
   return true;
 }
 

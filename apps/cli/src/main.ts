@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { CommandBus } from '@nestjs/cqrs';
 import { BeneficiaryImports, beneficiaryListTemplate, generateDemoProvince, openApplication, ReorganizationPlans, type ReplayProgress, RetroactivePolicies, UserAccounts } from '#application';
 import { ProjectionRunner, type RebuildProgress } from '#projections';
-import { ALL_PROJECTIONS, consistencyCheck, createReportingViews, type ConsistencyRow, registerExport, yearEndReport, yearEndReportAt, yearEndReportCsv, yearEndReportXlsx } from '#read-models';
+import { ALL_PROJECTIONS, consistencyCheck, type ConsistencyRow, registerExport, yearEndReport, yearEndReportAt, yearEndReportCsv, yearEndReportXlsx } from '#read-models';
 import type { ChainLink } from '#event-store';
 import { type AppConfig, loadConfig, openRuntime, type Runtime } from '#runtime';
 import { backup, readModelChecksums, restore } from './backup/backup.js';
@@ -81,7 +81,6 @@ async function rebuild(runtime: Runtime, names: readonly string[]): Promise<void
   const projections = selectProjections(names);
   const runner = new ProjectionRunner(runtime.store, runtime.pool, projections, {
     log: (message) => process.stderr.write(`${message}\n`),
-    dependents: createReportingViews,
     ...runtime.rebuild,
   });
   await runner.prepare();

@@ -16,6 +16,11 @@ export interface RebuildSettings {
   readonly logTable?: string;
   /** Each event type's schema version today (the domain's), for `fromLog.keepsStoredData`. */
   readonly currentSchemaVersions?: Readonly<Record<string, number>>;
+  /**
+   * Recreates what depends on the live read models' tables (the reporting views): after the
+   * schemas are prepared, and inside the transaction that swaps a rebuilt schema in.
+   */
+  readonly dependents?: (sql: ClientBase) => Promise<unknown>;
 }
 
 export interface ProjectionRunnerOptions extends RebuildSettings {
@@ -33,11 +38,6 @@ export interface ProjectionRunnerOptions extends RebuildSettings {
   readonly log?: (message: string) => void;
   /** Told of every batch, failure and rebuild step: the process's metrics. */
   readonly observer?: ProjectionObserver;
-  /**
-   * Recreates what depends on the live read models' tables (the reporting views): after the
-   * schemas are prepared, and inside the transaction that swaps a rebuilt schema in.
-   */
-  readonly dependents?: (sql: ClientBase) => Promise<unknown>;
 }
 
 export interface RebuildProgress {

@@ -38,6 +38,8 @@ export interface AppConfig {
   readonly shutdownGraceMs: number;
   /** Where the projection worker answers its health probes (and metrics). */
   readonly workerPort: number;
+  /** The BI tool's database role, granted reading the reporting views whenever they are (re)created. */
+  readonly reportingRole?: string;
   /** Folder of policy catalog files published into the log at start-up. */
   readonly policyDir: string;
   /** Where passwords generated at start-up are written (readable by this account only), never to the log. */
@@ -192,6 +194,9 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
     return entries;
   })();
 
+  const reportingRole = env.REPORTING_ROLE?.trim();
+  if (reportingRole && !/^[a-z_][a-z0-9_]{0,62}$/.test(reportingRole)) problems.push(`REPORTING_ROLE must be a PostgreSQL role name (lower-case letters, digits, underscores), got "${reportingRole}"`);
+
   const config: AppConfig = {
     port: integer('PORT', 3000, 0, 65535),
     host: address('HOST', '127.0.0.1'),
@@ -206,6 +211,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
     // Under the 10 s a container runtime waits after SIGTERM before it kills.
     shutdownGraceMs: integer('SHUTDOWN_GRACE_MS', 5_000, 0, 120_000),
     workerPort: integer('WORKER_PORT', 3001, 0, 65535),
+    ...(reportingRole ? { reportingRole } : {}),
     policyDir: env.POLICY_DIR || 'policies',
     generatedSecretsFile: env.GENERATED_SECRETS_FILE || 'data/generated-passwords.txt',
     auth: {

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Module, SetMetadata, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { ProjectionRunner } from '#projections';
-import { ALL_PROJECTIONS, createReportingViews } from '#read-models';
+import { ALL_PROJECTIONS } from '#read-models';
 import type { Runtime } from './runtime.js';
 
 /** Injection token of the process's {@link Runtime} (pool, event store, configuration). */
@@ -20,7 +20,6 @@ export class ProjectionsService implements OnApplicationBootstrap, OnApplication
     this.runner = new ProjectionRunner(runtime.store, runtime.pool, ALL_PROJECTIONS, {
       batchSize: runtime.config.projectionBatchSize,
       maxRetryDelayMs: runtime.config.projectionMaxRetryDelayMs,
-      dependents: createReportingViews,
       ...runtime.rebuild,
       log: (message) => console.log(`[projections] ${message}`),
     });

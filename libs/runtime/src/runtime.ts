@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { DataSource } from 'typeorm';
-import { READ_MODEL_ENTITIES } from '#read-models';
+import { createReportingViews, READ_MODEL_ENTITIES } from '#read-models';
 import { createPool, EmbeddedPostgres, survivingLostConnections } from '#database';
 import { type EventStore, EventStoreDbEventStore, LOG_TABLE, PostgresEventStore } from '#event-store';
 import { copyRows, insertRows, type RebuildSettings } from '#projections';
@@ -38,7 +38,8 @@ export interface Runtime {
   readonly databaseDescription: string;
   /**
    * How rebuilds write read-model rows: COPY on a PostgreSQL server, which PGlite's wire protocol
-   * lacks; with the PostgreSQL event store, the database fills what follows from the log alone.
+   * lacks; with the PostgreSQL event store, the database fills what follows from the log alone;
+   * the reporting views are recreated, with the BI role's grants, whenever a read model is swapped in.
    */
   readonly rebuild: RebuildSettings;
   /** Whether the process is stopping: readiness turns false first, so load balancers send nothing new. */
@@ -77,7 +78,12 @@ export async function openRuntime(config: AppConfig, options: { readonly clock?:
       databaseDescription: config.database.kind === 'embedded' ? `embedded PGlite in ${config.database.dataDir}` : redact(config.database.url),
       clock: options.clock ?? (() => new Date()),
       lifecycle: new ProcessLifecycle(),
-      rebuild: { bulkWriter: embedded ? insertRows : copyRows, currentSchemaVersions: CURRENT_SCHEMA_VERSIONS, ...(config.eventStore.kind === 'eventstoredb' ? {} : { logTable: LOG_TABLE }) },
+      rebuild: {
+        bulkWriter: embedded ? insertRows : copyRows,
+        currentSchemaVersions: CURRENT_SCHEMA_VERSIONS,
+        dependents: (sql) => createReportingViews(sql, config.reportingRole),
+        ...(config.eventStore.kind === 'eventstoredb' ? {} : { logTable: LOG_TABLE }),
+      },
       async close() {
         await readModels.destroy();
         await store.close();

@@ -1,0 +1,13 @@
+/**
+ * The one rounding rule for percentages, wherever one is shown or served (the API, the reporting
+ * views, the dashboard's figures): one decimal, halves rounded away from zero — PostgreSQL's
+ * `round(numeric, 1)`, which `percent` reproduces for the non-negative shares it is used for.
+ */
+export function percent(part: number, whole: number): number {
+  return Math.round((part * 1000) / whole) / 10;
+}
+
+/** `percent` in SQL, over two numeric expressions. */
+export function percentOf(part: string, whole: string): string {
+  return `round(100.0 * (${part}) / (${whole}), 1)`;
+}
