@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { LOG_LEVELS, type LogLevel } from './logging.js';
 
 /**
  * Configuration, read from the environment once at start-up and validated as a whole: every
@@ -40,6 +41,8 @@ export interface AppConfig {
   readonly workerPort: number;
   /** Folder of policy catalog files published into the log at start-up. */
   readonly policyDir: string;
+  /** The least severe log lines written (`LOG_LEVEL`): JSON on stdout, see docs/operations.md. */
+  readonly logLevel: LogLevel;
   /** Where passwords generated at start-up are written (readable by this account only), never to the log. */
   readonly generatedSecretsFile: string;
   readonly auth: AuthConfig;
@@ -207,6 +210,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
     shutdownGraceMs: integer('SHUTDOWN_GRACE_MS', 5_000, 0, 120_000),
     workerPort: integer('WORKER_PORT', 3001, 0, 65535),
     policyDir: env.POLICY_DIR || 'policies',
+    logLevel: oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
     generatedSecretsFile: env.GENERATED_SECRETS_FILE || 'data/generated-passwords.txt',
     auth: {
       adminUsername: env.ADMIN_USERNAME || 'admin',
