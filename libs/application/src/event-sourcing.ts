@@ -21,6 +21,14 @@ export interface CommandContext {
   readonly requestFingerprint?: string;
 }
 
+/**
+ * The context of a command's own follow-up on another stream (a command id belongs to one stream):
+ * a command id of its own, derived so that a retry derives it again, in the same user action.
+ */
+export function followUp(context: CommandContext, suffix: string): CommandContext {
+  return { ...context, commandId: `${context.commandId}-${suffix}`, correlationId: context.correlationId ?? context.commandId };
+}
+
 export const ROLES = ['clerk', 'council-member', 'approver', 'finance', 'auditor', 'administrator'] as const;
 export type Role = (typeof ROLES)[number];
 

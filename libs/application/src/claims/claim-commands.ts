@@ -4,7 +4,7 @@ import { type Admissions, AnnualCapLedger, Claims, Payouts, RuleViolated, Servic
 import { beneficiaryAggregate, beneficiaryOf } from '../beneficiaries/beneficiary-commands.js';
 import { listedInFlight, loadServiceIndex, type LoadedServiceIndex } from '../beneficiaries/service-index.js';
 import { cardAggregate, cardOf } from '../cards/card-commands.js';
-import { causeOf, type CommandContext, EventSourcing, hasRole, NotFound, NotPermitted, requireRole } from '../event-sourcing.js';
+import { causeOf, type CommandContext, EventSourcing, followUp, hasRole, NotFound, NotPermitted, requireRole } from '../event-sourcing.js';
 import { type Permission, recomputing } from '../permissions.js';
 import { idFromCommand } from '../ids.js';
 import { ledgerAggregate, PayoutScheduler } from '../payouts/payout-commands.js';
@@ -168,7 +168,7 @@ export class DecideClaimHandler implements ICommandHandler<DecideClaim> {
           approval
             ? AnnualCapLedger.decide({ type: 'ReserveCap', data: { requestId: claim.facts.claimId, amount: approval.amount, ...approval.limit, overCapAllowed: true } }, ledger)
             : AnnualCapLedger.decide({ type: 'ReleaseCap', data: { requestId: claim.facts.claimId } }, ledger),
-        { ...context, commandId: `${context.commandId}-ledger` },
+        followUp(context, 'ledger'),
       );
     }
     if (claim.status === 'approved') await this.schedulePayout(claim, context);
@@ -314,7 +314,7 @@ export class ApproveClaimsHandler implements ICommandHandler<ApproveClaims> {
     const outcomes: BatchOutcome[] = [];
     for (const claimId of claimIds) {
       try {
-        await this.commands.execute(new DecideClaim(claimId, { type: 'ApproveClaim' }, { ...context, commandId: `${context.commandId}-${claimId}` }));
+        await this.commands.execute(new DecideClaim(claimId, { type: 'ApproveClaim' }, followUp(context, claimId)));
         outcomes.push({ claimId, outcome: 'approved' });
       } catch (error) {
         if (!(error instanceof RuleViolated || error instanceof NotFound)) throw error;
