@@ -3,7 +3,7 @@ import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { TerminusModule } from '@nestjs/terminus';
 import { ApplicationModule } from '#application';
-import { ProbesController, RuntimeModule, type Runtime } from '#runtime';
+import { loggingModule, ProbesController, RuntimeModule, type Runtime } from '#runtime';
 import { AdmissionsController } from './admissions/admissions.controller.js';
 import { AuditController } from './audit/audit.controller.js';
 import { AuthController } from './auth/auth.controller.js';
@@ -15,6 +15,7 @@ import { HealthController } from './health/health.controller.js';
 import { AuthenticationGuard } from './http/authentication.js';
 import { ErrorsFilter, validationFailed } from './http/errors.js';
 import { InputLimitsPipe } from './http/input-limits.js';
+import { REQUEST_LOGGING } from './http/request-logging.js';
 import { PayoutsController } from './payouts/payouts.controller.js';
 import { PoliciesController } from './policies/policies.controller.js';
 import { ReportsController } from './reports/reports.controller.js';
@@ -26,7 +27,7 @@ export class AppModule {
   static register(runtime: Runtime): DynamicModule {
     return {
       module: AppModule,
-      imports: [CqrsModule.forRoot(), TerminusModule.forRoot({ logger: false }), RuntimeModule.register(runtime, { runProjections: runtime.config.projections === 'inline' }), ApplicationModule],
+      imports: [loggingModule(runtime.logger, REQUEST_LOGGING), CqrsModule.forRoot(), TerminusModule.forRoot({ logger: false }), RuntimeModule.register(runtime, { runProjections: runtime.config.projections === 'inline' }), ApplicationModule],
       controllers: [ProbesController, HealthController, AuthController, UsersController, PoliciesController, ImportsController, BeneficiariesController, CardsController, AdmissionsController, ClaimsController, PayoutsController, ReportsController, RetroactivityController, AuditController],
       providers: [
         { provide: APP_GUARD, useClass: AuthenticationGuard },

@@ -1,10 +1,11 @@
 import 'reflect-metadata';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { INestApplication, LogLevel } from '@nestjs/common';
+import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
 import type { Runtime } from '#runtime';
 import { AppModule } from './app.module.js';
 import { protectInBrowsers } from './http/browser-protections.js';
@@ -25,9 +26,10 @@ function serveDashboard(app: NestExpressApplication): void {
 }
 
 /** Builds the HTTP application over an opened runtime; `main.ts` and the e2e tests share it. */
-export async function createApiApp(runtime: Runtime, logger: LogLevel[] | false = ['error', 'warn', 'log']): Promise<INestApplication> {
+export async function createApiApp(runtime: Runtime): Promise<INestApplication> {
   // JSON bodies only, up to a bound: no request of the API is a form, and nothing larger is real.
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(runtime), { logger, bodyParser: false });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(runtime), { bufferLogs: true, bodyParser: false });
+  app.useLogger(app.get(Logger));
   app.useBodyParser('json', { limit: MAX_BODY_BYTES });
   // While the process drains before stopping, every answer asks the client to open its next request elsewhere.
   app.use((_request: unknown, response: { setHeader(name: string, value: string): void }, next: () => void) => {

@@ -105,7 +105,10 @@ describe.each(API_BACKENDS)('one beneficiary from enrolment to payout, over %s',
     await leavesLogUnchanged(as.council.post('/claims', { regimeId: 'e', beneficiaryId, cardNumber: card.cardNumber, serviceDate: '2025-08-01' }), 403);
     const first = await ok(as.council.post('/drug-reimbursements', drugs(30000000, '2025-08-10', card.cardNumber, beneficiaryId)), 201);
     await leavesLogUnchanged(as.council.post(`/claims/${first.claimId}/approval`), 403);
-    expect((await ok(as.approver.post(`/claims/${first.claimId}/approval`))).approval).toMatchObject({ amount: 30000000, approvedBy: ['hoa'], partial: false });
+    expect((await ok(as.approver.post(`/claims/${first.claimId}/approval`, {}, { 'command-id': 'approve-first-drugs' }))).approval).toMatchObject({ amount: 30000000, approvedBy: ['hoa'], partial: false });
+    // The payout follows from the approval: caused by its event, and correlated with the approver's command.
+    const approval = (await api.runtime.store.readStream(`claim-${first.claimId}`)).find((event) => event.type === 'ClaimApproved');
+    expect((await api.runtime.store.readStream(`payout-claim-${first.claimId}`))[0]).toMatchObject({ type: 'PayoutScheduled', metadata: { causationId: approval!.eventId, correlationId: 'approve-first-drugs' } });
 
     const second = await ok(as.council.post('/drug-reimbursements', drugs(15000000, '2025-09-01', card.cardNumber, beneficiaryId)), 201);
     await leavesLogUnchanged(as.approver.post(`/claims/${second.claimId}/approval`), 409, { rule: 'AnnualCapExceeded' });

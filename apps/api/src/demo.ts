@@ -12,10 +12,11 @@ import { keepGeneratedSecret, type Runtime } from '#runtime';
 export async function offerDemoProvince(app: INestApplication, runtime: Runtime): Promise<void> {
   const demo = runtime.config.demo;
   if (!demo) return;
+  const logger = runtime.logger.child({ component: 'demo' });
   const password = demo.password ?? randomBytes(9).toString('base64url');
   await app.get(UserAccounts).ensureUsers([...Object.values(DEMO_ACTORS), { username: 'demo.auditor', roles: ['auditor'] }], password);
   const where = demo.password ? '' : `, password written to ${keepGeneratedSecret(runtime.config.generatedSecretsFile, 'demo users', password)} (new users only; set DEMO_PASSWORD to choose it)`;
-  console.log(`demo province (seed ${demo.seed}): users ${Object.values(DEMO_ACTORS).map((a) => a.username).join(', ')}, demo.auditor${where}`);
+  logger.info(`demo province (seed ${demo.seed}): users ${Object.values(DEMO_ACTORS).map((a) => a.username).join(', ')}, demo.auditor${where}`);
   let lastPercent = -1;
   const started = Date.now();
   const { commands } = await generateDemoProvince(app.get(CommandBus), {
@@ -23,9 +24,9 @@ export async function offerDemoProvince(app: INestApplication, runtime: Runtime)
     scale: 1,
     onProgress: (done, total, phase) => {
       const percent = Math.floor((done * 100) / total);
-      if (percent !== lastPercent && percent % 5 === 0) console.log(`demo province: ${percent}% (${phase})`);
+      if (percent !== lastPercent && percent % 5 === 0) logger.info(`demo province: ${percent}% (${phase})`);
       lastPercent = percent;
     },
   });
-  console.log(`demo province ready: ${commands.toLocaleString('en')} commands in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  logger.info(`demo province ready: ${commands.toLocaleString('en')} commands in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 }

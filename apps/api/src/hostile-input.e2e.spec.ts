@@ -24,22 +24,25 @@ describe.each(API_BACKENDS)('hostile input over %s', (_name, setup) => {
   let anonymous: ReturnType<typeof client>;
   const leavesLogUnchanged = (request: Promise<Reply>, status: number, expected: Record<string, unknown> = {}) => leavesLogUnchangedIn(api, request, status, expected);
 
-  // Nest's logger writes errors, with their stack, to stderr: those are kept here, and all is passed on.
+  // The log goes to stdout, a JSON object a line: errors and anything logged with a stack are kept here, and all is passed on.
   const errorsLogged: string[] = [];
-  const write = process.stderr.write.bind(process.stderr);
+  const write = process.stdout.write.bind(process.stdout);
 
   beforeAll(async () => {
-    process.stderr.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
-      if (String(chunk).includes('ERROR')) errorsLogged.push(String(chunk));
+    process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
+      for (const line of String(chunk).split('\n').filter((text) => text.startsWith('{'))) {
+        const logged = JSON.parse(line) as { level?: number; err?: unknown };
+        if ((logged.level ?? 0) >= 50 || logged.err) errorsLogged.push(line);
+      }
       return write(chunk, ...rest);
-    }) as typeof process.stderr.write;
+    }) as typeof process.stdout.write;
     api = await startApi(setup);
     ({ clerk, approver } = await signInPeople(api, { clerk: ['lan', ['clerk']], approver: ['duyet', ['approver']] }));
     admin = await signIn(api.base, 'admin', ADMIN_PASSWORD);
     anonymous = client(api.base);
   }, 120_000);
   afterAll(async () => {
-    process.stderr.write = write;
+    process.stdout.write = write;
     await api.close();
   });
 

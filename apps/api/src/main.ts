@@ -9,13 +9,13 @@ runProcess(async () => {
   const app = await createApiApp(runtime);
   await app.listen(config.port, config.host);
   const { port } = app.getHttpServer().address() as AddressInfo;
-  console.log(`API on http://${config.host}:${port} (OpenAPI at /docs); events in ${runtime.store.name}; read models in ${runtime.databaseDescription}`);
-  offerDemoProvince(app, runtime).catch((error: unknown) => console.error(`demo province failed: ${error instanceof Error ? error.message : String(error)}`));
+  runtime.logger.info(`API on http://${config.host}:${port} (OpenAPI at /docs); events in ${runtime.store.name}; read models in ${runtime.databaseDescription}`);
+  offerDemoProvince(app, runtime).catch((error: unknown) => runtime.logger.error({ err: error }, 'demo province failed'));
   return async () => {
     runtime.lifecycle.startDraining();
     await drainHttpServer(app.getHttpServer(), config.shutdownGraceMs);
     await app.close();
     await runtime.close();
-    console.log('API stopped');
+    runtime.logger.info('API stopped');
   };
 });

@@ -424,7 +424,8 @@ async function main(args: readonly string[]): Promise<void> {
   if (!chosen) throw new UsageError(`unknown command "${command}"`);
   chosen.check(rest);
   if (chosen.offline) return chosen.run(undefined as never, rest);
-  const runtime = await openRuntime(loadConfig());
+  // Its answers and their messages for the operator are the CLI's stdout and stderr; the runtime's log lines go to stderr.
+  const runtime = await openRuntime(loadConfig(), { logTo: process.stderr });
   try {
     await chosen.run(runtime, rest);
   } finally {

@@ -2,7 +2,8 @@ import 'reflect-metadata';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
-import { drainHttpServer, loadConfig, openRuntime, ProbesController, RuntimeModule, runProcess } from '#runtime';
+import { Logger } from 'nestjs-pino';
+import { drainHttpServer, loadConfig, loggingModule, openRuntime, ProbesController, RuntimeModule, runProcess } from '#runtime';
 
 /**
  * The projection worker: keeps every read model up to date from the log, out of the API
@@ -12,16 +13,17 @@ import { drainHttpServer, loadConfig, openRuntime, ProbesController, RuntimeModu
 runProcess(async () => {
   const config = loadConfig();
   const runtime = await openRuntime(config);
-  @Module({ imports: [RuntimeModule.register(runtime, { runProjections: true }), TerminusModule.forRoot({ logger: false })], controllers: [ProbesController] })
+  @Module({ imports: [loggingModule(runtime.logger), RuntimeModule.register(runtime, { runProjections: true }), TerminusModule.forRoot({ logger: false })], controllers: [ProbesController] })
   class WorkerModule {}
-  const app = await NestFactory.create(WorkerModule, { logger: ['error', 'warn'] });
+  const app = await NestFactory.create(WorkerModule, { bufferLogs: true });
+  app.useLogger(app.get(Logger));
   await app.listen(config.workerPort, config.host);
-  console.log(`projection worker running, probes on http://${config.host}:${config.workerPort}/health; events from ${runtime.store.name}; read models in ${runtime.databaseDescription}`);
+  runtime.logger.info(`projection worker running, probes on http://${config.host}:${config.workerPort}/health; events from ${runtime.store.name}; read models in ${runtime.databaseDescription}`);
   return async () => {
     runtime.lifecycle.startDraining();
     await drainHttpServer(app.getHttpServer(), config.shutdownGraceMs);
     await app.close();
     await runtime.close();
-    console.log('projection worker stopped');
+    runtime.logger.info('projection worker stopped');
   };
 });

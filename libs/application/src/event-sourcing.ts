@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
 import type { EventStore, NewEvent, StoredEvent } from '#event-store';
-import { WrongExpectedRevision } from '#event-store';
+import { eventIdFor, WrongExpectedRevision } from '#event-store';
 import { canonicalJson, CURRENT_SCHEMA_VERSIONS, RuleViolated } from '#domain';
 import { type Permission, PERMISSIONS } from './permissions.js';
 
@@ -9,13 +9,24 @@ import { type Permission, PERMISSIONS } from './permissions.js';
 export interface CommandContext {
   readonly actor: Actor;
   readonly commandId: string;
+  /** The user action everything recorded belongs to: the command id of the request that started it. */
   readonly correlationId?: string;
+  /** The event this command follows from, when the system issues it because of one (a payout scheduled on an approval). */
+  readonly causationId?: string;
   /**
    * Who sent which request under `commandId` (see `requestFingerprint`), kept in the metadata of
    * what the command records: the same id later with another user or body is refused, not taken
    * for a retry. Absent for commands the system issues itself.
    */
   readonly requestFingerprint?: string;
+}
+
+/**
+ * The context of a command's own follow-up on another stream (a command id belongs to one stream):
+ * a command id of its own, derived so that a retry derives it again, in the same user action.
+ */
+export function followUp(context: CommandContext, suffix: string): CommandContext {
+  return { ...context, commandId: `${context.commandId}-${suffix}`, correlationId: context.correlationId ?? context.commandId };
 }
 
 export const ROLES = ['clerk', 'council-member', 'approver', 'finance', 'auditor', 'administrator'] as const;
@@ -158,13 +169,13 @@ export class EventSourcing {
     aggregate: { readonly evolve: (state: State, event: Event) => State; readonly initial: State },
     decide: (state: State) => readonly Event[] | Promise<readonly Event[]>,
     context: CommandContext,
-  ): Promise<{ state: State; appended: readonly Event[] }> {
+  ): Promise<{ state: State; appended: readonly Event[]; cause: string | undefined }> {
     return this.retrying(async () => {
       const loaded = await this.load(streamId, aggregate.evolve, aggregate.initial, context);
-      if (loaded.alreadyHandled) return { state: loaded.state, appended: [] };
+      if (loaded.alreadyHandled) return { state: loaded.state, appended: [], cause: causeOf(loaded, [], context) };
       const events = await decide(loaded.state);
       await this.append(loaded, events, context);
-      return { state: events.reduce(aggregate.evolve, loaded.state), appended: events };
+      return { state: events.reduce(aggregate.evolve, loaded.state), appended: events, cause: causeOf(loaded, events, context) };
     });
   }
 
@@ -193,6 +204,15 @@ function isOtherRequest(event: StoredEvent, context: CommandContext | undefined)
   return typeof recorded === 'string' && context?.requestFingerprint !== undefined && recorded !== context.requestFingerprint;
 }
 
+/**
+ * The id of the event that brought a stream to its state once `appended` (under `context`) are in:
+ * the cause of what the system then does because of that state. Ids are derived from the command
+ * id (see `eventIdFor`), so they are known before they are read back.
+ */
+export function causeOf(loaded: Pick<Loaded<unknown>, 'streamId' | 'events'>, appended: readonly DomainEvent[], context: CommandContext): string | undefined {
+  return appended.length > 0 ? eventIdFor(context.commandId, loaded.streamId, appended.length - 1) : loaded.events[loaded.events.length - 1]?.eventId;
+}
+
 function toNewEvents(events: readonly DomainEvent[], context: CommandContext): NewEvent[] {
   return events.map((event) => ({
     type: event.type,
@@ -202,6 +222,7 @@ function toNewEvents(events: readonly DomainEvent[], context: CommandContext): N
       roles: context.actor.roles,
       commandId: context.commandId,
       correlationId: context.correlationId ?? context.commandId,
+      ...(context.causationId === undefined ? {} : { causationId: context.causationId }),
       ...(context.requestFingerprint === undefined ? {} : { requestFingerprint: context.requestFingerprint }),
       schemaVersion: schemaVersionOf(event.type),
     },

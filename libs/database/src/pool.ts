@@ -5,18 +5,18 @@ import pg from 'pg';
  * terminating sessions) without taking the process down: `pg` emits such losses as 'error'
  * events, which crash Node when nobody listens. The pool replaces the connection.
  */
-export function createPool(connectionString: string, max: number): pg.Pool {
-  return survivingLostConnections(new pg.Pool({ connectionString, max }));
+export function createPool(connectionString: string, max: number, warn?: (message: string) => void): pg.Pool {
+  return survivingLostConnections(new pg.Pool({ connectionString, max }), warn);
 }
 
 /**
  * Listens for lost connections on the pool (idle ones) and on every connection it opens, which
  * also loses its listener while checked out: the query in flight fails with the connection, and
- * only the request that ran it (see `isDatabaseUnavailable`).
+ * only the request that ran it (see `isDatabaseUnavailable`). A process with a logger passes its `warn`.
  */
-export function survivingLostConnections(pool: pg.Pool): pg.Pool {
-  pool.on('error', (error) => console.warn(`an idle PostgreSQL connection was lost: ${error.message}`));
-  pool.on('connect', (client) => client.on('error', (error) => console.warn(`a PostgreSQL connection in use was lost: ${error.message}`)));
+export function survivingLostConnections(pool: pg.Pool, warn: (message: string) => void = console.warn): pg.Pool {
+  pool.on('error', (error) => warn(`an idle PostgreSQL connection was lost: ${error.message}`));
+  pool.on('connect', (client) => client.on('error', (error) => warn(`a PostgreSQL connection in use was lost: ${error.message}`)));
   return pool;
 }
 

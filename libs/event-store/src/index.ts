@@ -1,4 +1,5 @@
 export * from './event-store.js';
+export { eventIdFor } from './event-ids.js';
 export { migrateEventStore, PostgresEventStore, type PostgresEventStoreOptions } from './postgres/postgres-event-store.js';
 export { PostgresHashChain } from './postgres/event-chain.js';
 export { EVENT_STORE_MIGRATIONS, LOG_TABLE } from './postgres/event-store-schema.js';

@@ -18,6 +18,7 @@ describe('loadConfig', () => {
       shutdownGraceMs: 5_000,
       workerPort: 3001,
       policyDir: 'policies',
+      logLevel: 'info',
       generatedSecretsFile: 'data/generated-passwords.txt',
       auth: { adminUsername: 'admin', tokenTtlMinutes: 480 },
       imports: { maxRows: 10_000, maxCells: 100_000, maxSheetBytes: 16 * 1024 * 1024 },
@@ -148,7 +149,7 @@ describe('loadConfig', () => {
   });
 
   it('names every problem at once and starts nothing', () => {
-    const attempt = (): unknown => loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x/y', EVENT_STORE: 'eventstoredb', PROJECTIONS: 'sometimes' });
+    const attempt = (): unknown => loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x/y', EVENT_STORE: 'eventstoredb', PROJECTIONS: 'sometimes', LOG_LEVEL: 'loud' });
     expect(attempt).toThrow(ConfigError);
     try {
       attempt();
@@ -158,6 +159,7 @@ describe('loadConfig', () => {
         'EVENT_STORE=eventstoredb needs EVENTSTORE_URL (e.g. esdb://node1:2113,node2:2113,node3:2113?tls=false)',
         'PORT must be a whole number from 0 to 65535, got "eighty"',
         'PROJECTIONS must be one of inline, off, got "sometimes"',
+        'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "loud"',
       ]);
     }
   });

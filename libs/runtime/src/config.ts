@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { LOG_LEVELS, type LogLevel } from './logging.js';
 
 /**
  * Configuration, read from the environment once at start-up and validated as a whole: every
@@ -42,6 +43,8 @@ export interface AppConfig {
   readonly reportingRole?: string;
   /** Folder of policy catalog files published into the log at start-up. */
   readonly policyDir: string;
+  /** The least severe log lines written (`LOG_LEVEL`): JSON on stdout, see docs/operations.md. */
+  readonly logLevel: LogLevel;
   /** Where passwords generated at start-up are written (readable by this account only), never to the log. */
   readonly generatedSecretsFile: string;
   readonly auth: AuthConfig;
@@ -213,6 +216,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
     workerPort: integer('WORKER_PORT', 3001, 0, 65535),
     ...(reportingRole ? { reportingRole } : {}),
     policyDir: env.POLICY_DIR || 'policies',
+    logLevel: oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
     generatedSecretsFile: env.GENERATED_SECRETS_FILE || 'data/generated-passwords.txt',
     auth: {
       adminUsername: env.ADMIN_USERNAME || 'admin',

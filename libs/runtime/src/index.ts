@@ -1,5 +1,6 @@
 export { type AppConfig, ConfigError, type ImportLimits, loadConfig } from './config.js';
 export { openRuntime, type Runtime } from './runtime.js';
+export { createLogger, type Logger, LOG_LEVELS, type LogLevel, loggingModule, REDACTED_PATHS } from './logging.js';
 export { ProjectionsService, Public, PUBLIC_ROUTE, RUNTIME, RuntimeModule } from './nest.js';
 export { drainHttpServer, runProcess } from './process.js';
 export { ProbesController } from './health/probes.controller.js';

@@ -17,11 +17,12 @@ export class ProjectionsService implements OnApplicationBootstrap, OnApplication
   readonly runner: ProjectionRunner;
 
   constructor(@Inject(RUNTIME) runtime: Runtime) {
+    const logger = runtime.logger.child({ component: 'projections' });
     this.runner = new ProjectionRunner(runtime.store, runtime.pool, ALL_PROJECTIONS, {
       batchSize: runtime.config.projectionBatchSize,
       maxRetryDelayMs: runtime.config.projectionMaxRetryDelayMs,
       ...runtime.rebuild,
-      log: (message) => console.log(`[projections] ${message}`),
+      log: (message) => logger.info(message),
     });
   }
 

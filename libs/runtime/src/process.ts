@@ -1,11 +1,15 @@
 import type { Server } from 'node:http';
 import { ConfigError } from './config.js';
+import { createLogger } from './logging.js';
 
 /** Longest a stop may take before the process exits anyway: a container runtime kills at 10 s. */
 const STOP_DEADLINE_MS = 9_000;
 
+/** The process's own failures, logged at any LOG_LEVEL: they may come before there is a configuration. */
+const processLogger = createLogger('info');
+
 /**
- * Runs a process's entry point, and is the one owner of its signals. A configuration error prints
+ * Runs a process's entry point, and is the one owner of its signals. A configuration error logs
  * its list of problems, any other failure its stack, and both exit with status 1. `main` returns
  * what stops the process cleanly; the first SIGINT or SIGTERM runs it and exits with 0 once it is
  * done (1 if it failed or passed the deadline); a second signal exits at once.
@@ -16,18 +20,18 @@ export function runProcess(main: () => Promise<() => Promise<void>>): void {
       let stopping = false;
       const onSignal = (signal: NodeJS.Signals): void => {
         if (stopping) {
-          console.error(`${signal} again: exiting without waiting`);
+          processLogger.error(`${signal} again: exiting without waiting`);
           process.exit(1);
         }
         stopping = true;
         setTimeout(() => {
-          console.error(`not stopped within ${STOP_DEADLINE_MS} ms: exiting`);
+          processLogger.error(`not stopped within ${STOP_DEADLINE_MS} ms: exiting`);
           process.exit(1);
         }, STOP_DEADLINE_MS).unref();
         stop().then(
           () => process.exit(0),
           (error: unknown) => {
-            console.error(error);
+            processLogger.error({ err: error }, 'stopping failed');
             process.exit(1);
           },
         );
@@ -36,7 +40,8 @@ export function runProcess(main: () => Promise<() => Promise<void>>): void {
       process.on('SIGTERM', onSignal);
     })
     .catch((error: unknown) => {
-      console.error(error instanceof ConfigError ? error.message : error);
+      if (error instanceof ConfigError) processLogger.fatal({ problems: error.problems }, error.message);
+      else processLogger.fatal({ err: error }, 'failed to start');
       process.exit(1);
     });
 }

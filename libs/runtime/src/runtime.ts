@@ -6,6 +6,7 @@ import { type EventStore, EventStoreDbEventStore, LOG_TABLE, PostgresEventStore 
 import { copyRows, insertRows, type RebuildSettings } from '#projections';
 import { CURRENT_SCHEMA_VERSIONS } from '#domain';
 import type { AppConfig } from './config.js';
+import { createLogger, type Logger } from './logging.js';
 import { loadMasterKeys, PersonalDataKeys } from './personal-data/personal-data-keys.js';
 import { applicationEventStore } from './layered-event-store.js';
 import { grantApplicationRole, migrateSchema } from './schema.js';
@@ -44,20 +45,25 @@ export interface Runtime {
   readonly rebuild: RebuildSettings;
   /** Whether the process is stopping: readiness turns false first, so load balancers send nothing new. */
   readonly lifecycle: ProcessLifecycle;
+  /** Where the process logs: JSON lines at the configured level, secrets and personal data redacted. */
+  readonly logger: Logger;
   /** The time now: the system's, or a test's, so that time-based rules (sign-in lock-outs, token expiry) are tested without waiting. */
   readonly clock: () => Date;
   close(): Promise<void>;
 }
 
-export async function openRuntime(config: AppConfig, options: { readonly clock?: () => Date } = {}): Promise<Runtime> {
+/** `logTo`: stdout by default; the CLI keeps its stdout for its answers. */
+export async function openRuntime(config: AppConfig, options: { readonly clock?: () => Date; readonly logTo?: NodeJS.WritableStream } = {}): Promise<Runtime> {
+  const logger = createLogger(config.logLevel, options.logTo);
   const embedded = config.database.kind === 'embedded'
     ? await EmbeddedPostgres.start(config.database.dataDir, { maxConnections: 2 * config.databasePoolSize + 2 })
     : undefined;
   const connectionString = config.database.kind === 'server' ? config.database.url : embedded!.connectionString;
-  const pool = createPool(connectionString, config.databasePoolSize);
+  const warn = (message: string) => logger.warn(message);
+  const pool = createPool(connectionString, config.databasePoolSize, warn);
   try {
     await prepareSchema(config, pool);
-    const personalData = await PersonalDataKeys.open(pool, loadMasterKeys(config.personalData, (message) => console.log(`[personal data] ${message}`)));
+    const personalData = await PersonalDataKeys.open(pool, loadMasterKeys(config.personalData, warn));
     const log = config.eventStore.kind === 'eventstoredb'
       ? EventStoreDbEventStore.connect(config.eventStore.url)
       : await PostgresEventStore.open(pool, {
@@ -67,7 +73,7 @@ export async function openRuntime(config: AppConfig, options: { readonly clock?:
     const readModels = new DataSource({ type: 'postgres', url: connectionString, entities: READ_MODEL_ENTITIES, synchronize: false, extra: { max: config.databasePoolSize } });
     const store = applicationEventStore(log, personalData);
     await readModels.initialize();
-    survivingLostConnections((readModels.driver as unknown as { master: pg.Pool }).master);
+    survivingLostConnections((readModels.driver as unknown as { master: pg.Pool }).master, warn);
     return {
       config,
       pool,
@@ -76,6 +82,7 @@ export async function openRuntime(config: AppConfig, options: { readonly clock?:
       secondFactorSecrets: new SealedSecrets(personalData.secondFactorKey),
       readModels,
       databaseDescription: config.database.kind === 'embedded' ? `embedded PGlite in ${config.database.dataDir}` : redact(config.database.url),
+      logger,
       clock: options.clock ?? (() => new Date()),
       lifecycle: new ProcessLifecycle(),
       rebuild: {

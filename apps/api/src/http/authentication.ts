@@ -3,6 +3,7 @@ import { applyDecorators, type CanActivate, createParamDecorator, type Execution
 import { Reflector } from '@nestjs/core';
 import { type CommandContext, type Permission, PERMISSIONS, requestFingerprint, requireRole, Users, type UserView } from '#application';
 import { ApiForbiddenResponse } from '@nestjs/swagger';
+import type { Logger } from 'pino';
 import { PUBLIC_ROUTE } from '#runtime';
 import { requireReadableBody } from './input-limits.js';
 
@@ -13,8 +14,14 @@ export { Public } from '#runtime';
 /** Only users holding a role of the permission get past the guard, before their input is read. */
 export const Allowed = (permission: Permission) => applyDecorators(SetMetadata(ALLOWED, permission), ApiForbiddenResponse({ description: `Needs the role ${PERMISSIONS[permission].join(' or ')}` }));
 
-/** What the guard reads of an HTTP request (Express), and the user it attaches. */
-type AuthenticatedRequest = { method: string; url: string; headers: Record<string, string | string[] | undefined>; body?: unknown; user?: UserView };
+/** What the guard reads of an HTTP request (Express), the user it attaches, and the request's logger (pino-http's). */
+type AuthenticatedRequest = { method: string; url: string; headers: Record<string, string | string[] | undefined>; body?: unknown; user?: UserView; log: Pick<Logger, 'setBindings'> };
+
+/** The user from here on, on the request and on every line it logs. */
+function signedIn(request: AuthenticatedRequest, user: UserView): void {
+  request.user = user;
+  request.log.setBindings({ user: user.username });
+}
 
 @Injectable()
 export class AuthenticationGuard implements CanActivate {
@@ -29,13 +36,14 @@ export class AuthenticationGuard implements CanActivate {
     const [scheme, token] = (typeof authorization === 'string' ? authorization : '').split(' ');
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, [context.getHandler(), context.getClass()])) {
       // A public route may show a signed-in user more; a stale token still gets the anonymous answer.
-      if (scheme === 'Bearer' && token) request.user = await this.users.authenticate(token);
+      const user = scheme === 'Bearer' && token ? await this.users.authenticate(token) : undefined;
+      if (user) signedIn(request, user);
       return true;
     }
     if (scheme !== 'Bearer' || !token) throw new UnauthorizedException('sign in first: send Authorization: Bearer <token> from POST /auth/token');
     const user = await this.users.authenticate(token);
     if (!user) throw new UnauthorizedException('the access token is invalid or has expired: sign in again');
-    request.user = user;
+    signedIn(request, user);
     const permission = this.reflector.getAllAndOverride<Permission | undefined>(ALLOWED, [context.getHandler(), context.getClass()]);
     if (permission) requireRole(user, permission, `${request.method} ${request.url}`);
     return true;
@@ -57,7 +65,9 @@ export const Ctx = createParamDecorator((_data: unknown, context: ExecutionConte
   }
   const { username, roles } = request.user!;
   requireReadableBody(request.body);
-  return { actor: { username, roles }, commandId: header ?? randomUUID(), requestFingerprint: requestFingerprint({ username, method: request.method, url: request.url, body: request.body }) };
+  const commandId = header ?? randomUUID();
+  request.log.setBindings({ commandId });
+  return { actor: { username, roles }, commandId, requestFingerprint: requestFingerprint({ username, method: request.method, url: request.url, body: request.body }) };
 });
 
 export const CurrentUser = createParamDecorator((_data: unknown, context: ExecutionContext): UserView => context.switchToHttp().getRequest<AuthenticatedRequest>().user!);

@@ -1,5 +1,5 @@
 import { STATUS_CODES } from 'node:http';
-import { type ArgumentsHost, BadRequestException, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger, type ValidationError } from '@nestjs/common';
+import { type ArgumentsHost, BadRequestException, Catch, type ExceptionFilter, HttpException, HttpStatus, type ValidationError } from '@nestjs/common';
 import { ImportLimitExceeded, NotFound, NotPermitted, SignInThrottled } from '#application';
 import { InvalidPolicyVersion, RuleViolated } from '#domain';
 import { isDatabaseUnavailable } from '#database';
@@ -47,14 +47,13 @@ function bodyRefused(error: HttpException): FieldProblem | undefined {
 /**
  * Every error as JSON: 400 with the fields, 401/403, 404, 409 with the broken rule (a business
  * rule, or `ConcurrentChange` when others kept writing the same records), 422 with the rule and
- * the setting of an upload limit passed.
+ * the setting of an upload limit passed. A server error is handed to the request's log line
+ * (`err`, see request-logging.ts), which logs it once, with its stack, the request and the user.
  */
 @Catch()
 export class ErrorsFilter implements ExceptionFilter {
-  private readonly logger = new Logger('HTTP');
-
   catch(error: unknown, host: ArgumentsHost): void {
-    const response = host.switchToHttp().getResponse<{ status(code: number): { json(body: unknown): void }; setHeader(name: string, value: string): void }>();
+    const response = host.switchToHttp().getResponse<{ status(code: number): { json(body: unknown): void }; setHeader(name: string, value: string): void; err?: unknown }>();
     const send = (status: number, body: Record<string, unknown>) => response.status(status).json({ statusCode: status, ...body });
 
     if (error instanceof RuleViolated) {
@@ -88,12 +87,11 @@ export class ErrorsFilter implements ExceptionFilter {
       const body = error.getResponse();
       return void send(error.getStatus(), typeof body === 'string' ? { message: body } : (body as Record<string, unknown>));
     }
+    response.err = error;
     if (isDatabaseUnavailable(error)) {
-      this.logger.warn(`the database is out of reach: ${(error as { message?: string }).message}`);
       response.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
       return void send(HttpStatus.SERVICE_UNAVAILABLE, { error: 'Service Unavailable', message: 'the database cannot be reached just now; try again shortly' });
     }
-    this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
     send(HttpStatus.INTERNAL_SERVER_ERROR, { error: 'Internal Server Error', message: 'something went wrong on our side; the error is logged' });
   }
 }

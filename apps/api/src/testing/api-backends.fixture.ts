@@ -35,10 +35,10 @@ export interface RunningApi {
 /** `clock`: the time the API takes for now, for tests of time-based rules. */
 export async function startApi(setup: () => Promise<{ env: NodeJS.ProcessEnv; cleanup: () => Promise<void> }>, env: NodeJS.ProcessEnv = {}, clock?: () => Date): Promise<RunningApi> {
   const prepared = await setup();
-  const runtime = await openRuntime(loadConfig({ ...prepared.env, POLL_INTERVAL_MS: '20', ADMIN_PASSWORD, ...env }), clock ? { clock } : {});
+  const runtime = await openRuntime(loadConfig({ ...prepared.env, POLL_INTERVAL_MS: '20', ADMIN_PASSWORD, LOG_LEVEL: 'warn', ...env }), clock ? { clock } : {});
   let app: INestApplication | undefined;
   try {
-    app = await createApiApp(runtime, ['error', 'warn']);
+    app = await createApiApp(runtime);
     await app.listen(0, '127.0.0.1');
     const running = app;
     return {

@@ -111,7 +111,7 @@ export class ActOnAdmissionHandler implements ICommandHandler<ActOnAdmission> {
     if (command.type === 'RecomputeEntitlements') requireRole(context.actor, recomputing(command.data.cause), "recomputing a stay's allowances");
     else requireRole(context.actor, deciding ? 'decideClaims' : 'recordStays', deciding ? "deciding an admission's allowances" : 'recording a stay');
     const by = context.actor.username;
-    const { state } = await this.sourcing.decideOn(
+    const { state, cause } = await this.sourcing.decideOn(
       Admissions.admissionStreamId(admissionId),
       admissionAggregate,
       async (current) => {
@@ -131,7 +131,7 @@ export class ActOnAdmissionHandler implements ICommandHandler<ActOnAdmission> {
       },
       context,
     );
-    if (state.status === 'approved' && command.type !== 'RecomputeEntitlements') await this.schedulePayouts(state, context);
+    if (state.status === 'approved' && command.type !== 'RecomputeEntitlements') await this.schedulePayouts(state, { ...context, causationId: cause });
     return state;
   }
 

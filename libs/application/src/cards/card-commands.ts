@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { Beneficiaries, Cards, RuleViolated } from '#domain';
 import { namedBeneficiary } from '../beneficiaries/beneficiary-commands.js';
-import { type CommandContext, EventSourcing, NotFound, requireRole } from '../event-sourcing.js';
+import { type CommandContext, EventSourcing, followUp, NotFound, requireRole } from '../event-sourcing.js';
 
 export const cardAggregate = { evolve: Cards.evolve, initial: Cards.initialCard };
 
@@ -96,7 +96,7 @@ export class ReissueCardHandler implements ICommandHandler<ReissueCard> {
       Cards.cardStreamId(replaced.byCardNumber),
       cardAggregate,
       (current) => (current.status === 'none' ? Cards.decide({ type: 'IssueCard', data: newCardOf(old as Exclude<Cards.Card, { status: 'none' }>, replaced) }, current) : []),
-      { ...context, commandId: `${context.commandId}-new-card` },
+      followUp(context, 'new-card'),
     );
     return state;
   }

@@ -4,7 +4,7 @@ import { type Admissions, AnnualCapLedger, Claims, Payouts, RuleViolated, Servic
 import { beneficiaryAggregate, beneficiaryOf } from '../beneficiaries/beneficiary-commands.js';
 import { listedInFlight, loadServiceIndex, type LoadedServiceIndex } from '../beneficiaries/service-index.js';
 import { cardAggregate, cardOf } from '../cards/card-commands.js';
-import { type CommandContext, EventSourcing, hasRole, NotFound, NotPermitted, requireRole } from '../event-sourcing.js';
+import { causeOf, type CommandContext, EventSourcing, followUp, hasRole, NotFound, NotPermitted, requireRole } from '../event-sourcing.js';
 import { type Permission, recomputing } from '../permissions.js';
 import { idFromCommand } from '../ids.js';
 import { ledgerAggregate, PayoutScheduler } from '../payouts/payout-commands.js';
@@ -126,11 +126,12 @@ export class DecideClaimHandler implements ICommandHandler<DecideClaim> {
     requireRole(context.actor, 'decideClaims', 'deciding a claim');
     const by = context.actor.username;
     const command = { type: decision.type, data: { ...('data' in decision ? decision.data : {}), by } } as Claims.ClaimCommand;
-    const state = await this.sourcing.retrying(async () => {
+    const { state, cause } = await this.sourcing.retrying(async () => {
       const claim = await this.sourcing.load(Claims.claimStreamId(claimId), claimAggregate.evolve, claimAggregate.initial, context);
       if (claim.state.status === 'none') throw new NotFound(`no claim ${claimId}`);
-      await this.completeDecision(claim.state, context);
-      if (claim.alreadyHandled) return claim.state;
+      const decidedBefore = causeOf(claim, [], context);
+      await this.completeDecision(claim.state, { ...context, causationId: decidedBefore });
+      if (claim.alreadyHandled) return { state: claim.state, cause: decidedBefore };
       const { context: decisionContext, ledger } = await claimContext(this.sourcing, this.policies, claim.state.facts);
       const events = Claims.decide(command, claim.state, decisionContext);
       const approval = events.find((event) => event.type === 'ClaimApproved')?.data as Claims.ClaimApproval | undefined;
@@ -143,9 +144,9 @@ export class DecideClaimHandler implements ICommandHandler<DecideClaim> {
       }
       // Should another decision on the claim win here, the retry finds it decided and completes that one instead.
       await this.sourcing.append(claim, events, context);
-      return events.reduce(claimAggregate.evolve, claim.state);
+      return { state: events.reduce(claimAggregate.evolve, claim.state), cause: causeOf(claim, events, context) };
     });
-    await this.completeDecision(state, context);
+    await this.completeDecision(state, { ...context, causationId: cause });
     return state;
   }
 
@@ -153,7 +154,7 @@ export class DecideClaimHandler implements ICommandHandler<DecideClaim> {
    * What follows a decision, done from the claim's state so that it is finished by whichever
    * command comes next, whatever interrupted the first: an approval holds exactly its amount on
    * the annual ledger and has its payout scheduled; a rejection holds nothing. Once the payout
-   * exists, paying or reversing it moves the ledger.
+   * exists, paying or reversing it moves the ledger. `context` names the decision as their cause.
    */
   private async completeDecision(claim: Claims.Claim, context: CommandContext): Promise<void> {
     if (claim.status === 'rejected' || (claim.status === 'approved' && claim.approval!.limit)) {
@@ -167,7 +168,7 @@ export class DecideClaimHandler implements ICommandHandler<DecideClaim> {
           approval
             ? AnnualCapLedger.decide({ type: 'ReserveCap', data: { requestId: claim.facts.claimId, amount: approval.amount, ...approval.limit, overCapAllowed: true } }, ledger)
             : AnnualCapLedger.decide({ type: 'ReleaseCap', data: { requestId: claim.facts.claimId } }, ledger),
-        { ...context, commandId: `${context.commandId}-ledger` },
+        followUp(context, 'ledger'),
       );
     }
     if (claim.status === 'approved') await this.schedulePayout(claim, context);
@@ -313,7 +314,7 @@ export class ApproveClaimsHandler implements ICommandHandler<ApproveClaims> {
     const outcomes: BatchOutcome[] = [];
     for (const claimId of claimIds) {
       try {
-        await this.commands.execute(new DecideClaim(claimId, { type: 'ApproveClaim' }, { ...context, commandId: `${context.commandId}-${claimId}` }));
+        await this.commands.execute(new DecideClaim(claimId, { type: 'ApproveClaim' }, followUp(context, claimId)));
         outcomes.push({ claimId, outcome: 'approved' });
       } catch (error) {
         if (!(error instanceof RuleViolated || error instanceof NotFound)) throw error;

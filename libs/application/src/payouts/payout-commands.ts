@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { AnnualCapLedger, type BeneficiaryGroup, Payouts, type RegimeCode, requireNotAfterToday, RuleViolated } from '#domain';
 import { todayInVietnam } from '../today.js';
-import { type CommandContext, EventSourcing, NotFound, requireRole } from '../event-sourcing.js';
+import { type CommandContext, EventSourcing, followUp, NotFound, requireRole } from '../event-sourcing.js';
 
 export const payoutAggregate = { evolve: Payouts.evolve, initial: Payouts.initialPayout };
 export const ledgerAggregate = { evolve: AnnualCapLedger.evolve, initial: AnnualCapLedger.initialAnnualCapLedger };
@@ -90,7 +90,7 @@ export class SettlePayoutHandler implements ICommandHandler<SettlePayout> {
     requireRole(context.actor, 'settlePayouts', command.type === 'PayPayout' ? 'paying a payout' : 'reversing a payout');
     const by = context.actor.username;
     const streamId = Payouts.payoutStreamId(payoutId);
-    await this.settleLedger((await this.sourcing.load(streamId, payoutAggregate.evolve, payoutAggregate.initial)).state, { ...context, commandId: `${context.commandId}-before` });
+    await this.settleLedger((await this.sourcing.load(streamId, payoutAggregate.evolve, payoutAggregate.initial)).state, followUp(context, 'before'));
     const state = await this.sourcing.retrying(async () => {
       const payout = await this.sourcing.load(streamId, payoutAggregate.evolve, payoutAggregate.initial, context);
       if (payout.state.status === 'none') throw new NotFound(`no payout ${payoutId}`);
@@ -150,7 +150,7 @@ export class SettlePayoutHandler implements ICommandHandler<SettlePayout> {
         if (payout.status === 'reversed') return AnnualCapLedger.decide({ type: 'ReleaseCap', data: { requestId } }, ledger);
         return ledger.reserved[requestId] === undefined ? [] : AnnualCapLedger.decide({ type: 'ConsumeCap', data: { requestId } }, ledger);
       },
-      { ...context, commandId: `${context.commandId}-ledger` },
+      followUp(context, 'ledger'),
     );
   }
 }

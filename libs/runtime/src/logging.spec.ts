@@ -1,0 +1,39 @@
+import { createLogger } from './logging.js';
+
+/** A logger writing into an array, one parsed JSON object a line. */
+function capturing(level: Parameters<typeof createLogger>[0] = 'info') {
+  const lines: Record<string, unknown>[] = [];
+  const logger = createLogger(level, { write: (line: string) => void lines.push(JSON.parse(line)) });
+  return { logger, lines };
+}
+
+describe('the process logger', () => {
+  it('writes JSON lines with an ISO time, the level and the message', () => {
+    const { logger, lines } = capturing();
+    logger.info({ reqId: 'r-1' }, 'hello');
+    expect(lines).toEqual([expect.objectContaining({ level: 30, msg: 'hello', reqId: 'r-1', time: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) })]);
+  });
+
+  it('writes nothing below its level', () => {
+    const { logger, lines } = capturing('warn');
+    logger.info('quiet');
+    logger.warn('loud');
+    expect(lines.map((line) => line.msg)).toEqual(['loud']);
+  });
+
+  it('redacts credentials and personal data wherever an object logged holds them, up to three levels down', () => {
+    const { logger, lines } = capturing();
+    logger.info(
+      {
+        password: 'p1',
+        req: { headers: { authorization: 'Bearer t1', cookie: 'c=1', accept: 'json' } },
+        body: { currentPassword: 'p2', newPassword: 'p3', code: '123456', person: { nationalId: '020068001234', fullName: 'Hoàng Văn Bình', dateOfBirth: '1968-05-12' } },
+        reply: { accessToken: 't2', token: 't3' },
+      },
+      'careless',
+    );
+    const text = JSON.stringify(lines);
+    for (const secret of ['p1', 'p2', 'p3', 't1', 't2', 't3', 'c=1', '123456', '020068001234', 'Hoàng', '1968-05-12']) expect(text).not.toContain(secret);
+    expect(lines[0]).toMatchObject({ password: '[redacted]', req: { headers: { authorization: '[redacted]', accept: 'json' } }, body: { person: { fullName: '[redacted]' } } });
+  });
+});
