@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { resolvedUrl } from '#database';
 import { consistencyCheck } from '#read-models';
 import { startReplicatedPostgres, type ReplicatedPostgres } from '../../../test/support/throwaway-postgres.js';
 import { ADMIN_PASSWORD, caughtUp, type client, type RunningApi, signIn, startApi } from './testing/api-backends.fixture.js';
@@ -79,6 +80,8 @@ describe('failover to a synchronous standby under writes', () => {
       const { rows } = await newPrimary.query<{ stream_id: string }>("SELECT stream_id FROM events WHERE event_type = 'BeneficiaryEnrolled'");
       const onNewPrimary = new Set(rows.map((row) => row.stream_id));
       expect(acknowledged.filter((stream) => !onNewPrimary.has(stream))).toEqual([]);
+      // What the CLI's backup and restore hand to pg_dump and pg_restore: the new primary alone.
+      expect(await resolvedUrl(cluster.url)).toContain(`@127.0.0.1:${new URL(cluster.standbyUrl).port}/`);
     } finally {
       await newPrimary.end();
     }
