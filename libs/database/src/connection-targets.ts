@@ -31,41 +31,52 @@ export function parseConnectionTargets(url: string): ConnectionTargets {
   const parts = URL_PARTS.exec(url);
   if (!parts) throw new Error('is not a postgres:// connection string');
   const [, scheme, userinfo = '', hostList = '', path = '', query = ''] = parts;
-  const hosts = hostList.split(',').map(parseHost);
   const attrs = new URLSearchParams(query.slice(1)).get('target_session_attrs') ?? 'any';
   if (!ACCEPTED_ATTRS.includes(attrs)) {
     throw new Error(`asks for target_session_attrs=${attrs}, which the application cannot use: it writes, so use read-write or primary`);
   }
+  // No host: libpq's default (a local socket), which `pg` resolves itself; there is nothing to choose from.
+  if (hostList === '' && attrs === 'any') return { hosts: [], database: decodeURIComponent(path.slice(1)), targetSessionAttrs: 'any', urlFor: () => url };
+  const hosts = hostList.split(',').map(parseHost);
   // With several hosts and `any`, a connection could land on a standby and every write fail there.
   if (hosts.length > 1 && attrs === 'any') throw new Error('lists several hosts: add target_session_attrs=read-write so that connections go to the primary');
-  const format = ({ host, port }: ServerAddress) => `${host}:${port}`;
   return {
     hosts,
     database: decodeURIComponent(path.slice(1)),
     targetSessionAttrs: attrs as TargetSessionAttrs,
-    urlFor: (address) => `${scheme}${userinfo}${format(address)}${path}${query}`,
+    urlFor: (address) => `${scheme}${userinfo}${formatAddress(address)}${path}${query}`,
   };
 }
 
-function parseHost(entry: string): ServerAddress {
+/** Not echoed when wrong: a password with an unescaped `/` or `@` ends up in this part. */
+function parseHost(entry: string, index: number): ServerAddress {
   const match = HOST_PORT.exec(entry);
   const port = Number(match?.[2] ?? 5432);
-  if (!match || port < 1 || port > 65535) throw new Error(`names a host that is not host or host:port: "${entry}"`);
+  if (!match || port < 1 || port > 65535) throw new Error(`names a host (number ${index + 1}) that is not host or host:port, or a password with an unescaped / or @`);
   return { host: match[1]!.replace(/^\[(.*)\]$/, '$1'), port };
+}
+
+export function formatAddress({ host, port }: ServerAddress): string {
+  return `${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
 
 /** `pg.Pool` options reaching the server `connectionString` asks for: `pg`'s own when it names one host and no attributes. */
 export function poolOptions(connectionString: string): { connectionString: string; Client?: typeof pg.Client } {
   const targets = parseConnectionTargets(connectionString);
-  if (targets.hosts.length === 1 && targets.targetSessionAttrs === 'any') return { connectionString };
+  if (leftToPg(targets)) return { connectionString };
   return { connectionString: targets.urlFor(targets.hosts[0]!), Client: targetedClient(new HostResolver(targets)) };
 }
 
 /** The connection string of the one host that now accepts the sessions `connectionString` asks for (for libpq's programs and one-off clients). */
 export async function resolvedUrl(connectionString: string): Promise<string> {
   const targets = parseConnectionTargets(connectionString);
-  if (targets.hosts.length === 1 && targets.targetSessionAttrs === 'any') return connectionString;
+  if (leftToPg(targets)) return connectionString;
   return targets.urlFor(await new HostResolver(targets).current());
+}
+
+/** One host or none, any session: `pg` connects as it always has. */
+function leftToPg(targets: ConnectionTargets): boolean {
+  return targets.hosts.length <= 1 && targets.targetSessionAttrs === 'any';
 }
 
 /** How long a host that does not answer may hold up the search for the primary (libpq waits for ever by default). */
@@ -101,10 +112,10 @@ class HostResolver {
         await probe.connect();
         const refusal = await refusalOf(probe, this.targets.targetSessionAttrs);
         if (!refusal) return (this.known = address);
-        refusals.push(`${address.host}:${address.port} ${refusal}`);
+        refusals.push(`${formatAddress(address)} ${refusal}`);
       } catch (error) {
         const { code, message } = error as { code?: string; message?: string };
-        refusals.push(`${address.host}:${address.port} ${code ?? message}`);
+        refusals.push(`${formatAddress(address)} ${code ?? message}`);
       } finally {
         await probe.end().catch(() => undefined);
       }
@@ -155,7 +166,7 @@ function targetedClient(resolver: HostResolver): typeof pg.Client {
         const refusal = await refusalOf(this, resolver.targets.targetSessionAttrs);
         if (refusal) {
           await this.end().catch(() => undefined);
-          throw unavailable(`${address.host}:${address.port} ${refusal}`);
+          throw unavailable(`${formatAddress(address)} ${refusal}`);
         }
         return this;
       } catch (error) {
