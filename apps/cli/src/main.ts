@@ -1,6 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { CommandBus } from '@nestjs/cqrs';
 import { BeneficiaryImports, beneficiaryListTemplate, generateDemoProvince, openApplication, ReorganizationPlans, type ReplayProgress, RetroactivePolicies, UserAccounts } from '#application';
+import { formatAddress, parseConnectionTargets } from '#database';
 import { ProjectionRunner, type RebuildProgress } from '#projections';
 import { ALL_PROJECTIONS, consistencyCheck, type ConsistencyRow, registerExport, yearEndReport, yearEndReportAt, yearEndReportCsv, yearEndReportXlsx } from '#read-models';
 import type { ChainLink } from '#event-store';
@@ -338,8 +339,8 @@ function backupArguments(args: readonly string[]): string {
 
 function where(config: AppConfig): string {
   if (config.database.kind === 'embedded') return `the embedded database in ${config.database.dataDir}`;
-  const { host, pathname } = new URL(config.database.url);
-  return `PostgreSQL database ${pathname.slice(1)} on ${host}`;
+  const { hosts, database } = parseConnectionTargets(config.database.url);
+  return `PostgreSQL database ${database} on ${hosts.map(formatAddress).join(',')}`;
 }
 
 async function backupDatabase(args: readonly string[]): Promise<void> {

@@ -1,12 +1,14 @@
 import pg from 'pg';
+import { poolOptions } from './connection-targets.js';
 
 /**
  * A connection pool whose connections may be cut (server restart, failover, an administrator
  * terminating sessions) without taking the process down: `pg` emits such losses as 'error'
- * events, which crash Node when nobody listens. The pool replaces the connection.
+ * events, which crash Node when nobody listens. The pool replaces the connection, on the new
+ * primary when the connection string lists several hosts (see connection-targets.ts).
  */
 export function createPool(connectionString: string, max: number, warn?: (message: string) => void): pg.Pool {
-  return survivingLostConnections(new pg.Pool({ connectionString, max }), warn);
+  return survivingLostConnections(new pg.Pool({ ...poolOptions(connectionString), max }), warn);
 }
 
 /**

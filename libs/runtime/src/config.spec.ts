@@ -94,6 +94,19 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DATABASE_OWNER_URL: 'postgres://owner@db/health' })).toThrow(expect.objectContaining({ problems: [expect.stringContaining('DATABASE_OWNER_URL needs DATABASE_URL')] }));
   });
 
+  it('reads several PostgreSQL hosts for failover, and refuses a list that could land on a standby', () => {
+    const url = 'postgres://app@db1:5432,db2:5433/health?target_session_attrs=read-write';
+    expect(loadConfig({ DATABASE_URL: url }).database).toEqual({ kind: 'server', url });
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://app@db1,db2/health', DATABASE_OWNER_URL: 'postgres://owner@db1/health?target_session_attrs=standby' })).toThrow(
+      expect.objectContaining({
+        problems: [
+          'DATABASE_URL lists several hosts: add target_session_attrs=read-write so that connections go to the primary',
+          'DATABASE_OWNER_URL asks for target_session_attrs=standby, which the application cannot use: it writes, so use read-write or primary',
+        ],
+      }),
+    );
+  });
+
   describe('secrets from files (<NAME>_FILE), as Docker secrets are mounted', () => {
     let dir: string;
     beforeAll(() => {

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { parseConnectionTargets } from '#database';
 import { LOG_LEVELS, type LogLevel } from './logging.js';
 
 /**
@@ -164,6 +165,19 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
     return raw;
   };
 
+  // libpq's form, several hosts included (failover: see docs/failover.md), which URL() rejects too.
+  const postgresUrl = (name: string): string | undefined => {
+    const known = problems.length;
+    const raw = url(name, ['postgres', 'postgresql']);
+    if (!raw || problems.length > known) return raw;
+    try {
+      parseConnectionTargets(raw);
+    } catch (error) {
+      problems.push(`${name} ${(error as Error).message}`);
+    }
+    return raw;
+  };
+
   const address = (name: string, fallback: string): string => {
     const raw = env[name];
     if (raw === undefined || raw === '') return fallback;
@@ -171,8 +185,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
     return raw;
   };
 
-  const databaseUrl = url('DATABASE_URL', ['postgres', 'postgresql']);
-  const ownerUrl = url('DATABASE_OWNER_URL', ['postgres', 'postgresql']);
+  const databaseUrl = postgresUrl('DATABASE_URL');
+  const ownerUrl = postgresUrl('DATABASE_OWNER_URL');
   if (ownerUrl && !databaseUrl) problems.push('DATABASE_OWNER_URL needs DATABASE_URL (the application role on the same database): the embedded database has one role');
   const eventStoreKind = oneOf('EVENT_STORE', ['postgres', 'eventstoredb'] as const, 'postgres');
   const eventStoreUrl = url('EVENTSTORE_URL', ['esdb', 'esdb+discover', 'kurrentdb', 'kurrentdb+discover']);

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { DataSource } from 'typeorm';
 import { createReportingViews, READ_MODEL_ENTITIES } from '#read-models';
-import { createPool, EmbeddedPostgres, survivingLostConnections } from '#database';
+import { createPool, EmbeddedPostgres, poolOptions, survivingLostConnections } from '#database';
 import { type EventStore, EventStoreDbEventStore, LOG_TABLE, PostgresEventStore } from '#event-store';
 import { copyRows, insertRows, type RebuildSettings } from '#projections';
 import { CURRENT_SCHEMA_VERSIONS } from '#domain';
@@ -70,7 +70,8 @@ export async function openRuntime(config: AppConfig, options: { readonly clock?:
           name: embedded ? 'embedded PGlite' : 'PostgreSQL',
           pollIntervalMs: config.pollIntervalMs,
         });
-    const readModels = new DataSource({ type: 'postgres', url: connectionString, entities: READ_MODEL_ENTITIES, synchronize: false, extra: { max: config.databasePoolSize } });
+    const readModelsPool = poolOptions(connectionString);
+    const readModels = new DataSource({ type: 'postgres', url: readModelsPool.connectionString, entities: READ_MODEL_ENTITIES, synchronize: false, extra: { ...readModelsPool, max: config.databasePoolSize } });
     const store = applicationEventStore(log, personalData);
     await readModels.initialize();
     survivingLostConnections((readModels.driver as unknown as { master: pg.Pool }).master, warn);
@@ -123,8 +124,7 @@ async function prepareSchema(config: AppConfig, pool: pg.Pool): Promise<void> {
   }
 }
 
+/** Not through URL(): it rejects the several hosts of a failover setup. */
 function redact(url: string): string {
-  const parsed = new URL(url);
-  if (parsed.password) parsed.password = '***';
-  return parsed.toString();
+  return url.replace(/^([a-z]+:\/\/[^:@/]*:)[^@/]*@/, '$1***@');
 }

@@ -3,7 +3,7 @@ import { open, readFile, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import pg from 'pg';
-import { createPool, EmbeddedPostgres } from '#database';
+import { createPool, EmbeddedPostgres, resolvedUrl } from '#database';
 import { type ChainLink, PostgresHashChain } from '#event-store';
 import { ident, liveSchemaOf, readCheckpoint, readModelChecksum } from '#projections';
 import { ALL_PROJECTIONS } from '#read-models';
@@ -48,7 +48,8 @@ export async function backup(config: AppConfig, file: string): Promise<BackupMan
 }
 
 async function backupServer(config: AppConfig, database: ServerDatabase, file: string): Promise<ManifestContent> {
-  const url = database.ownerUrl ?? database.url;
+  // One host, the primary: pg_dump must reach the server whose snapshot the client exports.
+  const url = await resolvedUrl(database.ownerUrl ?? database.url);
   const pgDump = findPostgresProgram('pg_dump', config.postgresBin);
   const client = new pg.Client({ connectionString: url });
   await client.connect();
@@ -184,7 +185,7 @@ function keyToInstall(config: AppConfig, manifest: BackupManifest, keyFile: stri
 }
 
 async function restoreServer(config: AppConfig, database: ServerDatabase, file: string, manifest: BackupManifest, force: boolean): Promise<RestoreOutcome> {
-  const url = database.ownerUrl ?? database.url;
+  const url = await resolvedUrl(database.ownerUrl ?? database.url);
   const pgRestore = findPostgresProgram('pg_restore', config.postgresBin);
   const dumpedBy = Number(manifest.pgDumpVersion?.split('.')[0]);
   if (pgRestore.major < dumpedBy) {
