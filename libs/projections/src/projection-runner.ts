@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { ClientBase, Pool } from 'pg';
 import { inTransaction } from '#database';
 import type { EventStore, StoredEvent } from '#event-store';
@@ -339,7 +340,8 @@ export class ProjectionRunner {
         this.following.set(key, { caughtUp: false, failure });
         this.observer.failed?.(key);
         this.log(`projection ${key} failed after position ${cursor} (attempt ${attempts}), retrying in ${delay} ms: ${failure.error}`);
-        await new Promise((resolve) => setTimeout(resolve, delay));
+        // Stopping cuts the pause short: a projection stuck on an event must not hold a shutdown for its whole backoff.
+        await sleep(delay, undefined, { signal: this.stopping.signal }).catch(() => undefined);
       } finally {
         this.closers.delete(close);
         await subscription.close();
