@@ -173,6 +173,28 @@ export function describeProjectionRunner(backend: string, current: () => { store
       await pool.query(`DROP SCHEMA IF EXISTS ${ident(liveSchemaOf(fragile))} CASCADE`);
     });
 
+    it('stops while a projection waits out its retry pause, instead of sleeping through a shutdown', async () => {
+      const { store, pool } = current();
+      const type = `Stuck${randomUUID().slice(0, 8)}`;
+      const stuck: Projection = {
+        name: `stuck_${randomUUID().slice(0, 8)}`,
+        eventTypes: [type],
+        async createTables() {},
+        async apply() {
+          throw new Error('cannot apply this one');
+        },
+      };
+      let failed = false;
+      runner = new ProjectionRunner(store, pool, [stuck], { retryDelayMs: 3_600_000, observer: { failed: () => (failed = true) } });
+      await runner.start();
+      await store.append(`stuck-${randomUUID()}`, [{ type, data: {}, metadata: { actor: 'test', schemaVersion: 1 } }], { expectedRevision: 'no_stream' });
+      while (!failed) await new Promise((resolve) => setTimeout(resolve, 10));
+      // An hour's pause: only the cut-short sleep lets stop() return before the test's timeout.
+      await runner.stop();
+      expect(runner.status()[0]!.state).toBe('failing');
+      await pool.query(`DROP SCHEMA IF EXISTS ${ident(liveSchemaOf(stuck))} CASCADE`);
+    });
+
     it('moves the checkpoint of a projection of a few types up to the head, so its lag is nothing once caught up', async () => {
       const { store, pool } = current();
       runner = new ProjectionRunner(store, pool, [{ ...streamActivity, name: 'few_types', eventTypes: ['NeverAppended'] }]);
