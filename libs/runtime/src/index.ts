@@ -3,6 +3,7 @@ export { openRuntime, type Runtime } from './runtime.js';
 export { createLogger, type Logger, LOG_LEVELS, type LogLevel, loggingModule, REDACTED_PATHS } from './logging.js';
 export { ProjectionsService, Public, PUBLIC_ROUTE, RUNTIME, RuntimeModule } from './nest.js';
 export { drainHttpServer, runProcess } from './process.js';
+export { traceContext } from './trace-context.js';
 export { ProbesController } from './health/probes.controller.js';
 export { projectionLags } from './health/projection-lag.js';
 export { keepGeneratedSecret } from './generated-secrets.js';

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import { ConfigError } from './config.js';
 import { createLogger } from './logging.js';
+import { stopTracing } from './trace-context.js';
 
 /** Longest a stop may take before the process exits anyway: a container runtime kills at 10 s. */
 const STOP_DEADLINE_MS = 9_000;
@@ -11,8 +12,8 @@ const processLogger = createLogger('info');
 /**
  * Runs a process's entry point, and is the one owner of its signals. A configuration error logs
  * its list of problems, any other failure its stack, and both exit with status 1. `main` returns
- * what stops the process cleanly; the first SIGINT or SIGTERM runs it and exits with 0 once it is
- * done (1 if it failed or passed the deadline); a second signal exits at once.
+ * what stops the process cleanly; the first SIGINT or SIGTERM runs it, flushes the traces, and exits
+ * with 0 once it is done (1 if it failed or passed the deadline); a second signal exits at once.
  */
 export function runProcess(main: () => Promise<() => Promise<void>>): void {
   main()
@@ -28,7 +29,7 @@ export function runProcess(main: () => Promise<() => Promise<void>>): void {
           processLogger.error(`not stopped within ${STOP_DEADLINE_MS} ms: exiting`);
           process.exit(1);
         }, STOP_DEADLINE_MS).unref();
-        stop().then(
+        stop().finally(stopTracing).then(
           () => process.exit(0),
           (error: unknown) => {
             processLogger.error({ err: error }, 'stopping failed');

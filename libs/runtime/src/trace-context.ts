@@ -1,0 +1,32 @@
+import { trace } from '@opentelemetry/api';
+
+/**
+ * The span a log line belongs to, for the logger to print beside it. `@opentelemetry/api` alone
+ * is a few kilobytes with no side effects: with tracing off it has no tracer, so there is never
+ * an active span and this returns undefined.
+ */
+export function traceContext(): { traceId: string; spanId: string } | undefined {
+  const span = trace.getActiveSpan();
+  if (!span) return undefined;
+  const { traceId, spanId } = span.spanContext();
+  return { traceId, spanId };
+}
+
+let flush: (() => Promise<void>) | undefined;
+
+/** Set by the tracing bootstrap (`tracing.ts`), which this module must not import: it starts the SDK. */
+export function onTracingStop(shutdown: () => Promise<void>): void {
+  flush = shutdown;
+}
+
+/**
+ * Exports the spans still buffered and stops tracing; nothing when tracing is off. A collector out
+ * of reach costs those spans, not the clean stop of the process.
+ */
+export async function stopTracing(): Promise<void> {
+  try {
+    await flush?.();
+  } catch (error) {
+    console.error(`traces not flushed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
