@@ -1,32 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { ADMIN_PASSWORD, API_BACKENDS, type client, signIn } from './testing/api-backends.fixture.js';
+import { expectApiBuilt, killApiProcesses, startApiProcess } from './testing/api-process.fixture.js';
 
-const apiMain = resolve('dist/apps/api/src/main.js');
 const WRITERS = 4;
-const running = new Set<ChildProcess>();
-
-/** The API as an operator runs it: its own process, stopped by a signal. */
-function startProcess(env: NodeJS.ProcessEnv): { child: ChildProcess; base: Promise<string>; output: () => string; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }> } {
-  const child = spawn(process.execPath, [apiMain], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  running.add(child);
-  child.once('exit', () => running.delete(child));
-  let output = '';
-  const base = new Promise<string>((resolvePort, reject) => {
-    const read = (chunk: Buffer) => {
-      output += chunk.toString();
-      const listening = /API on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-      if (listening) resolvePort(listening[1]!);
-    };
-    child.stdout!.on('data', read);
-    child.stderr!.on('data', read);
-    child.once('exit', () => reject(new Error(`the API exited before listening:\n${output}`)));
-  });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => child.once('exit', (code, signal) => done({ code, signal })));
-  return { child, base, output: () => output, exited };
-}
 
 /**
  * SIGTERM under a write load, as a container runtime stops the API: it drains the requests in
@@ -38,19 +16,19 @@ describe.each(API_BACKENDS)('stopping the API with SIGTERM under writes, over %s
   let folder: string;
   let env: NodeJS.ProcessEnv;
   beforeAll(async () => {
-    if (!existsSync(apiMain)) throw new Error(`${apiMain} is missing: run the tests with \`npm test\`, which builds first`);
+    expectApiBuilt();
     prepared = await setup();
     folder = mkdtempSync(join(tmpdir(), 'hsb-shutdown-'));
     env = { ...prepared.env, PORT: '0', HOST: '127.0.0.1', ADMIN_PASSWORD, GENERATED_SECRETS_FILE: join(folder, 'secrets.txt'), POLL_INTERVAL_MS: '20' };
   }, 60_000);
   afterAll(async () => {
-    for (const child of running) child.kill('SIGKILL');
+    killApiProcesses();
     await prepared?.cleanup();
     rmSync(folder, { recursive: true, force: true });
   });
 
   it('exits with 0 after draining, releases the embedded lock, and keeps every acknowledged enrolment', async () => {
-    const first = startProcess(env);
+    const first = startApiProcess(env);
     const admin = await signIn(await first.base, 'admin', ADMIN_PASSWORD);
     let next = 0;
     const acknowledged: string[] = [];
@@ -87,7 +65,7 @@ describe.each(API_BACKENDS)('stopping the API with SIGTERM under writes, over %s
     expect(refused).toEqual([]);
     if (prepared.env.PGLITE_DATA_DIR) expect(existsSync(`${prepared.env.PGLITE_DATA_DIR}.lock`)).toBe(false);
 
-    const second = startProcess(env);
+    const second = startApiProcess(env);
     try {
       const again = await signIn(await second.base, 'admin', ADMIN_PASSWORD);
       for (const beneficiaryId of acknowledged) expect((await again.get(`/beneficiaries/${beneficiaryId}`)).status).toBe(200);
