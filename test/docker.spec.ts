@@ -179,3 +179,16 @@ describe('docker/compose.yml', () => {
     for (const name of named) expect({ name, described: production.includes(`\`${name}\``) }).toEqual({ name, described: true });
   });
 });
+
+describe('tracing', () => {
+  it('is preloaded wherever the API or the worker starts (the image, compose, npm), so OTEL variables alone turn it on', () => {
+    const { scripts } = JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> };
+    const starts = {
+      image: JSON.parse(final.find((i) => i.op === 'CMD')!.args) as string[],
+      worker: compose.services.worker!.command!,
+      'npm start': scripts.start!.split(' '),
+      'npm run start:worker': scripts['start:worker']!.split(' '),
+    };
+    for (const [name, command] of Object.entries(starts)) expect({ name, preload: command.slice(0, 3) }).toEqual({ name, preload: ['node', '--import', './dist/libs/runtime/src/tracing.js'] });
+  });
+});
