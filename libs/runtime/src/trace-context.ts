@@ -19,13 +19,18 @@ export function onTracingStop(shutdown: () => Promise<void>): void {
   flush = shutdown;
 }
 
+/** A collector that does not answer gets this long: the process's stop has a deadline of its own (process.ts). */
+const FLUSH_DEADLINE_MS = 2_000;
+
 /**
  * Exports the spans still buffered and stops tracing; nothing when tracing is off. A collector out
- * of reach costs those spans, not the clean stop of the process.
+ * of reach, or too slow, costs those spans, not the clean stop of the process.
  */
 export async function stopTracing(): Promise<void> {
+  if (!flush) return;
+  const deadline = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${FLUSH_DEADLINE_MS} ms`)), FLUSH_DEADLINE_MS).unref());
   try {
-    await flush?.();
+    await Promise.race([flush(), deadline]);
   } catch (error) {
     console.error(`traces not flushed: ${error instanceof Error ? error.message : String(error)}`);
   }
