@@ -1,3 +1,5 @@
+import { context, trace } from '@opentelemetry/api';
+import { node } from '@opentelemetry/sdk-node';
 import { createLogger } from './logging.js';
 
 /** A logger writing into an array, one parsed JSON object a line. */
@@ -35,5 +37,22 @@ describe('the process logger', () => {
     const text = JSON.stringify(lines);
     for (const secret of ['p1', 'p2', 'p3', 't1', 't2', 't3', 'c=1', '123456', '020068001234', 'Hoàng', '1968-05-12']) expect(text).not.toContain(secret);
     expect(lines[0]).toMatchObject({ password: '[redacted]', req: { headers: { authorization: '[redacted]', accept: 'json' } }, body: { person: { fullName: '[redacted]' } } });
+  });
+
+  it('stamps a line written within a span with its trace and span ids, and only such a line', () => {
+    new node.NodeTracerProvider().register();
+    try {
+      const { logger, lines } = capturing();
+      const ids = trace.getTracer('test').startActiveSpan('request', (span) => {
+        logger.info('inside');
+        span.end();
+        return { traceId: span.spanContext().traceId, spanId: span.spanContext().spanId };
+      });
+      logger.info('outside');
+      expect(lines).toEqual([expect.objectContaining({ msg: 'inside', ...ids }), expect.not.objectContaining({ traceId: expect.anything() })]);
+    } finally {
+      trace.disable();
+      context.disable();
+    }
   });
 });

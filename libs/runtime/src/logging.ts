@@ -2,6 +2,7 @@ import type { DynamicModule } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { type DestinationStream, type Logger, pino } from 'pino';
 import type { Options } from 'pino-http';
+import { traceContext } from './trace-context.js';
 
 export type { Logger } from 'pino';
 
@@ -17,9 +18,12 @@ const SECRET_KEYS = ['password', 'currentPassword', 'newPassword', 'accessToken'
 /** pino's paths have no "any depth": three levels cover a body logged under a key of a request. */
 export const REDACTED_PATHS = ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', ...SECRET_KEYS.flatMap((key) => [key, `*.${key}`, `*.*.${key}`])];
 
-/** A process's logger: one JSON object a line, with an ISO time, at `level` and above. */
+/**
+ * A process's logger: one JSON object a line, with an ISO time, at `level` and above; with tracing
+ * on, a line written within a request carries its `traceId` and `spanId`.
+ */
 export function createLogger(level: LogLevel, destination: DestinationStream = process.stdout): Logger {
-  return pino({ level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' }, timestamp: pino.stdTimeFunctions.isoTime }, destination);
+  return pino({ level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' }, timestamp: pino.stdTimeFunctions.isoTime, mixin: () => traceContext() ?? {} }, destination);
 }
 
 /**

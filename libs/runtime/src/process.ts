@@ -9,6 +9,9 @@ const STOP_DEADLINE_MS = 9_000;
 /** The process's own failures, logged at any LOG_LEVEL: they may come before there is a configuration. */
 const processLogger = createLogger('info');
 
+/** A collector out of reach costs the spans still buffered, not the clean stop of the process. */
+const flushTraces = (): Promise<void> => stopTracing().catch((error: unknown) => processLogger.warn({ err: error }, 'traces not flushed'));
+
 /**
  * Runs a process's entry point, and is the one owner of its signals. A configuration error logs
  * its list of problems, any other failure its stack, and both exit with status 1. `main` returns
@@ -29,7 +32,7 @@ export function runProcess(main: () => Promise<() => Promise<void>>): void {
           processLogger.error(`not stopped within ${STOP_DEADLINE_MS} ms: exiting`);
           process.exit(1);
         }, STOP_DEADLINE_MS).unref();
-        stop().finally(stopTracing).then(
+        stop().finally(flushTraces).then(
           () => process.exit(0),
           (error: unknown) => {
             processLogger.error({ err: error }, 'stopping failed');

@@ -23,15 +23,11 @@ export function onTracingStop(shutdown: () => Promise<void>): void {
 const FLUSH_DEADLINE_MS = 2_000;
 
 /**
- * Exports the spans still buffered and stops tracing; nothing when tracing is off. A collector out
- * of reach, or too slow, costs those spans, not the clean stop of the process.
+ * Exports the spans still buffered and stops tracing; nothing when tracing is off. Fails when the
+ * collector refuses them or does not answer in time: the caller reports it, and those spans are lost.
  */
 export async function stopTracing(): Promise<void> {
   if (!flush) return;
   const deadline = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${FLUSH_DEADLINE_MS} ms`)), FLUSH_DEADLINE_MS).unref());
-  try {
-    await Promise.race([flush(), deadline]);
-  } catch (error) {
-    console.error(`traces not flushed: ${error instanceof Error ? error.message : String(error)}`);
-  }
+  await Promise.race([flush(), deadline]);
 }
