@@ -105,7 +105,7 @@ describe('tracing, with the bootstrap preloaded as npm start and the image do', 
     expect(loaded).toEqual(['@opentelemetry/api']);
   }, 120_000);
 
-  it('with an OTLP endpoint, a request is one trace: the HTTP server span with its route, the express handler and the SQL it ran', async () => {
+  it('with an OTLP endpoint, a request is one trace (the HTTP server span with its route, the express handler, the SQL it ran) and its log line names it', async () => {
     const { exit, output, loaded } = await signInAndStop('on', {
       OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
       OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
@@ -122,6 +122,8 @@ describe('tracing, with the bootstrap preloaded as npm start and the image do', 
     const trace = receiver.spans.filter((span) => span.traceId === server.traceId);
     expect(trace).toContainEqual(expect.objectContaining({ scope: '@opentelemetry/instrumentation-express', attributes: expect.objectContaining({ 'http.route': '/auth/token', 'express.type': 'request_handler' }) }));
     expect(trace).toContainEqual(expect.objectContaining({ scope: '@opentelemetry/instrumentation-pg', attributes: expect.objectContaining({ 'db.system.name': 'postgresql', 'db.query.text': expect.stringContaining('FROM app_users') }) }));
+    const logLines = output.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as { msg?: string; req?: { url?: string } });
+    expect(logLines.find((line) => line.msg === 'request completed' && line.req?.url === '/auth/token')).toMatchObject({ traceId: server.traceId, spanId: expect.stringMatching(/^[0-9a-f]{16}$/) });
     // Probes are not traced, nor are queries outside a request (the read models' polling).
     expect(receiver.spans.filter((span) => String(span.attributes['url.path']).startsWith('/health'))).toEqual([]);
     expect(receiver.spans.filter((span) => span.scope === '@opentelemetry/instrumentation-pg' && !span.parentSpanId)).toEqual([]);
