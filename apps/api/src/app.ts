@@ -5,10 +5,11 @@ import type { INestApplication, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import type { Runtime } from '#runtime';
+import { Metrics, type Runtime } from '#runtime';
 import { AppModule } from './app.module.js';
 import { protectInBrowsers } from './http/browser-protections.js';
 import { MAX_BODY_BYTES } from './http/input-limits.js';
+import { requestTiming } from './http/request-metrics.js';
 
 /** The repository root, from the sources (tests) or from their compiled copy under dist/. */
 const here = dirname(fileURLToPath(import.meta.url));
@@ -28,6 +29,7 @@ function serveDashboard(app: NestExpressApplication): void {
 export async function createApiApp(runtime: Runtime, logger: LogLevel[] | false = ['error', 'warn', 'log']): Promise<INestApplication> {
   // JSON bodies only, up to a bound: no request of the API is a form, and nothing larger is real.
   const app = await NestFactory.create<NestExpressApplication>(AppModule.register(runtime), { logger, bodyParser: false });
+  if (runtime.config.metrics.enabled) app.use(requestTiming(app.get(Metrics)));
   app.useBodyParser('json', { limit: MAX_BODY_BYTES });
   // While the process drains before stopping, every answer asks the client to open its next request elsewhere.
   app.use((_request: unknown, response: { setHeader(name: string, value: string): void }, next: () => void) => {

@@ -2,17 +2,18 @@ import 'reflect-metadata';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
-import { drainHttpServer, loadConfig, openRuntime, ProbesController, RuntimeModule, runProcess } from '#runtime';
+import { drainHttpServer, loadConfig, MetricsController, openRuntime, ProbesController, RuntimeModule, runProcess } from '#runtime';
 
 /**
  * The projection worker: keeps every read model up to date from the log, out of the API
  * process (production runs the API with PROJECTIONS=off and a worker beside it). It answers its
- * health probes at WORKER_PORT: /health/live and /health/ready.
+ * health probes at WORKER_PORT, /health/live and /health/ready, and its metrics at /metrics to a
+ * scraper holding METRICS_TOKEN.
  */
 runProcess(async () => {
   const config = loadConfig();
   const runtime = await openRuntime(config);
-  @Module({ imports: [RuntimeModule.register(runtime, { runProjections: true }), TerminusModule.forRoot({ logger: false })], controllers: [ProbesController] })
+  @Module({ imports: [RuntimeModule.register(runtime, { runProjections: true, serveMetrics: true }), TerminusModule.forRoot({ logger: false })], controllers: [ProbesController, MetricsController] })
   class WorkerModule {}
   const app = await NestFactory.create(WorkerModule, { logger: ['error', 'warn'] });
   await app.listen(config.workerPort, config.host);
