@@ -1,10 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { ALL_PROJECTIONS } from '#read-models';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
+import { freePort } from '../../../test/support/throwaway-postgres.js';
 import { API_BACKENDS, caughtUp, type client, ok, type RunningApi, signInPeople, startApi } from './testing/api-backends.fixture.js';
 
 const TOKEN = 'a-metrics-token-the-scraper-keeps-in-a-file';
@@ -121,14 +121,6 @@ describe('metrics turned off (METRICS=off)', () => {
     expect((await scrape(api.base)).status).toBe(401);
   });
 });
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
-  const { port } = server.address() as { port: number };
-  await new Promise((closed) => server.close(closed));
-  return port;
-}
 
 describe('the projection worker’s metrics (PostgreSQL server)', () => {
   const workerMain = resolve('dist/apps/worker/src/main.js');
