@@ -129,12 +129,15 @@ export class Metrics {
     return this.registry.metrics();
   }
 
-  /** Every read model's lag, from the checkpoints and the head (as readiness reads it). */
+  /**
+   * Every read model's lag, from the checkpoints and the head (as readiness reads it). Without the
+   * database it is unknown and left out, and the rest is served still: the failing requests above all.
+   */
   private async measureLags(): Promise<void> {
-    const { projections } = await projectionLags(this.runtime, this.statuses());
+    const lags = await projectionLags(this.runtime, this.statuses()).catch(() => undefined);
     // Set in one synchronous step, so that concurrent scrapes never show half of one and half of another.
     for (const gauge of [this.lagEvents, this.lagSeconds, this.failing]) gauge.reset();
-    for (const { name, behind, seconds, status } of projections) {
+    for (const { name, behind, seconds, status } of lags?.projections ?? []) {
       this.lagEvents.set({ projection: name }, Number(behind));
       if (seconds !== undefined) this.lagSeconds.set({ projection: name }, seconds);
       if (status) this.failing.set({ projection: name }, status.state === 'failing' ? 1 : 0);
