@@ -38,6 +38,7 @@ put database_url "postgres://health_support_app:$app_database_password@postgres:
 put admin_password "$(openssl rand -base64 18)"
 put auth_token_secret "$(openssl rand -base64 48)"
 put personal_data_key "$(openssl rand -base64 32)"
+put metrics_token "$(openssl rand -hex 32)"
 
 echo "Back up $dir/personal_data_key apart from the database: without it no name on the register can be read."
 echo "The administrator 'admin' signs in with the password in $dir/admin_password."

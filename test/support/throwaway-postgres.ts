@@ -34,7 +34,8 @@ function findBinaries(): string {
   return join(root, versions[0]!, 'bin');
 }
 
-function freePort(): Promise<number> {
+/** A port nobody listens on now (another process may take it before it is bound: fine for tests and benchmarks). */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);

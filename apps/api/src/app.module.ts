@@ -2,8 +2,8 @@ import { type DynamicModule, Module, ValidationPipe } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { TerminusModule } from '@nestjs/terminus';
-import { ApplicationModule } from '#application';
-import { loggingModule, ProbesController, RuntimeModule, type Runtime } from '#runtime';
+import { ApplicationModule, PERMISSIONS } from '#application';
+import { loggingModule, METRICS_READERS, MetricsController, ProbesController, RuntimeModule, type Runtime } from '#runtime';
 import { AdmissionsController } from './admissions/admissions.controller.js';
 import { AuditController } from './audit/audit.controller.js';
 import { AuthController } from './auth/auth.controller.js';
@@ -27,10 +27,11 @@ export class AppModule {
   static register(runtime: Runtime): DynamicModule {
     return {
       module: AppModule,
-      imports: [loggingModule(runtime.logger, REQUEST_LOGGING), CqrsModule.forRoot(), TerminusModule.forRoot({ logger: false }), RuntimeModule.register(runtime, { runProjections: runtime.config.projections === 'inline' }), ApplicationModule],
-      controllers: [ProbesController, HealthController, AuthController, UsersController, PoliciesController, ImportsController, BeneficiariesController, CardsController, AdmissionsController, ClaimsController, PayoutsController, ReportsController, RetroactivityController, AuditController],
+      imports: [loggingModule(runtime.logger, REQUEST_LOGGING), CqrsModule.forRoot(), TerminusModule.forRoot({ logger: false }), RuntimeModule.register(runtime, { runProjections: runtime.config.projections === 'inline', serveMetrics: true }), ApplicationModule],
+      controllers: [ProbesController, MetricsController, HealthController, AuthController, UsersController, PoliciesController, ImportsController, BeneficiariesController, CardsController, AdmissionsController, ClaimsController, PayoutsController, ReportsController, RetroactivityController, AuditController],
       providers: [
         { provide: APP_GUARD, useClass: AuthenticationGuard },
+        { provide: METRICS_READERS, useValue: PERMISSIONS.readMetrics },
         { provide: APP_FILTER, useClass: ErrorsFilter },
         // First, so that validation never converts what it refuses.
         { provide: APP_PIPE, useClass: InputLimitsPipe },

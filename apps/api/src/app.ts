@@ -6,10 +6,11 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
-import type { Runtime } from '#runtime';
+import { Metrics, type Runtime } from '#runtime';
 import { AppModule } from './app.module.js';
 import { protectInBrowsers } from './http/browser-protections.js';
 import { MAX_BODY_BYTES } from './http/input-limits.js';
+import { requestTiming } from './http/request-metrics.js';
 
 /** The repository root, from the sources (tests) or from their compiled copy under dist/. */
 const here = dirname(fileURLToPath(import.meta.url));
@@ -30,6 +31,7 @@ export async function createApiApp(runtime: Runtime): Promise<INestApplication> 
   // JSON bodies only, up to a bound: no request of the API is a form, and nothing larger is real.
   const app = await NestFactory.create<NestExpressApplication>(AppModule.register(runtime), { bufferLogs: true, bodyParser: false });
   app.useLogger(app.get(Logger));
+  if (runtime.config.metrics.enabled) app.use(requestTiming(app.get(Metrics)));
   app.useBodyParser('json', { limit: MAX_BODY_BYTES });
   // While the process drains before stopping, every answer asks the client to open its next request elsewhere.
   app.use((_request: unknown, response: { setHeader(name: string, value: string): void }, next: () => void) => {

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { Inject, Injectable, Logger, Module, type OnApplicationBootstrap } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { keepGeneratedSecret, RUNTIME, type Runtime } from '#runtime';
+import { keepGeneratedSecret, Metrics, RUNTIME, type Runtime } from '#runtime';
 import { ActOnAdmissionHandler, RecordAdmissionHandler } from './admissions/admission-commands.js';
 import { EnrolBeneficiaryHandler, ErasePersonalDataHandler, UpdateBeneficiaryHandler } from './beneficiaries/beneficiary-commands.js';
 import { PersonalDataReads } from './personal-data/personal-data-reads.js';
@@ -88,7 +88,7 @@ const handlers = [
 /** The write side (command handlers over the event store) and the reads of single aggregates. */
 @Module({
   providers: [
-    { provide: EventSourcing, useFactory: (runtime: Runtime) => new EventSourcing(runtime.store), inject: [RUNTIME] },
+    { provide: EventSourcing, useFactory: (runtime: Runtime, metrics?: Metrics) => new EventSourcing(runtime.store, metrics), inject: [RUNTIME, { token: Metrics, optional: true }] },
     PolicyVersions,
     PayoutScheduler,
     AggregateReader,

@@ -11,9 +11,11 @@ describe('deciding on streams read ahead (PostgreSQL server)', () => {
   let sourcing: EventSourcing;
   let made = 0;
   const stream = () => `counter-${++made}-${Date.now()}`;
+  /** What the metrics are told: each append's outcome, and each retry. */
+  const observed: string[] = [];
 
   beforeAll(() => {
-    sourcing = new EventSourcing(fixture().store);
+    sourcing = new EventSourcing(fixture().store, { appended: (_seconds, outcome) => observed.push(outcome), retried: () => observed.push('retried') });
   });
 
   it('loads a stream from what was read ahead, without a round trip of its own', async () => {
@@ -27,11 +29,12 @@ describe('deciding on streams read ahead (PostgreSQL server)', () => {
     expect((await sourcing.load(id, counter.evolve, counter.initial)).state).toBe(12);
   });
 
-  it('decides again on a fresh read when what was read ahead went stale, and appends once', async () => {
+  it('decides again on a fresh read when what was read ahead went stale, appends once, and tells the metrics of the conflict and the retry', async () => {
     const id = stream();
     await sourcing.decideOn(id, counter, add(1), { actor, commandId: `${id}-first` });
     const streams = await sourcing.store.readStreams([id]);
     await sourcing.decideOn(id, counter, add(2), { actor, commandId: `${id}-meanwhile` });
+    observed.length = 0;
     const decidedOn: number[] = [];
     const { state } = await sourcing.withStreamsRead(streams, () =>
       sourcing.decideOn(
@@ -46,6 +49,7 @@ describe('deciding on streams read ahead (PostgreSQL server)', () => {
     );
     // First on the stale read (1), refused on the expected revision, then on the stream as it is (3).
     expect(decidedOn).toEqual([1, 3]);
+    expect(observed).toEqual(['conflict', 'retried', 'appended']);
     expect(state).toBe(13);
     expect((await sourcing.store.readStream(id)).map((event) => (event.data as { n: number }).n)).toEqual([1, 2, 10]);
   });

@@ -80,6 +80,17 @@ export function requireRole(actor: Actor, permission: Permission, what: string):
 
 const ATTEMPTS = 5;
 
+/** How an append to the log ended: `conflict` when another writer had moved the stream on. */
+export type AppendOutcome = 'appended' | 'conflict' | 'failed';
+
+/** What a process measures of its commands (see the runtime's metrics): told of every append and every retry. */
+export interface CommandObserver {
+  appended(seconds: number, outcome: AppendOutcome): void;
+  retried(): void;
+}
+
+const UNOBSERVED: CommandObserver = { appended: () => undefined, retried: () => undefined };
+
 /**
  * The write side's only way to the log: load a stream (upcast to today's schemas), fold it,
  * append what a decision returned with the revision it was decided on, and run a whole command
@@ -89,7 +100,10 @@ export class EventSourcing {
   private readonly readAhead = new AsyncLocalStorage<Map<string, readonly StoredEvent[]>>();
   private readonly folded = new WeakMap<readonly StoredEvent[], Map<unknown, unknown>>();
 
-  constructor(readonly store: EventStore) {}
+  constructor(
+    readonly store: EventStore,
+    private readonly observer: CommandObserver = UNOBSERVED,
+  ) {}
 
   /**
    * Runs `work` with `streams` (from `store.readStreams`) read ahead: a load inside it takes its
@@ -140,7 +154,7 @@ export class EventSourcing {
   async append(loaded: Pick<Loaded<unknown>, 'streamId' | 'expected'>, events: readonly DomainEvent[], context: CommandContext): Promise<void> {
     if (events.length === 0) return;
     this.readAhead.getStore()?.delete(loaded.streamId);
-    await this.store.append(loaded.streamId, toNewEvents(events, context), { expectedRevision: loaded.expected });
+    await this.timed(() => this.store.append(loaded.streamId, toNewEvents(events, context), { expectedRevision: loaded.expected }));
   }
 
   /**
@@ -151,13 +165,30 @@ export class EventSourcing {
   async appendTogether(writes: readonly { readonly loaded: Pick<Loaded<unknown>, 'streamId' | 'expected'>; readonly events: readonly DomainEvent[]; readonly commandId: string }[], context: CommandContext): Promise<void> {
     const nonEmpty = writes.filter((write) => write.events.length > 0);
     for (const write of nonEmpty) this.readAhead.getStore()?.delete(write.loaded.streamId);
-    await this.store.appendToStreams(
-      nonEmpty.map((write) => ({
-        streamId: write.loaded.streamId,
-        events: toNewEvents(write.events, { ...context, commandId: write.commandId, correlationId: context.correlationId ?? context.commandId }),
-        options: { expectedRevision: write.loaded.expected },
-      })),
+    await this.timed(() =>
+      this.store.appendToStreams(
+        nonEmpty.map((write) => ({
+          streamId: write.loaded.streamId,
+          events: toNewEvents(write.events, { ...context, commandId: write.commandId, correlationId: context.correlationId ?? context.commandId }),
+          options: { expectedRevision: write.loaded.expected },
+        })),
+      ),
     );
+  }
+
+  /** Every write to the log goes through here, so that its latency and conflicts are measured whoever appends. */
+  private async timed(append: () => Promise<unknown>): Promise<void> {
+    const started = performance.now();
+    let outcome: AppendOutcome = 'failed';
+    try {
+      await append();
+      outcome = 'appended';
+    } catch (error) {
+      if (error instanceof WrongExpectedRevision) outcome = 'conflict';
+      throw error;
+    } finally {
+      this.observer.appended((performance.now() - started) / 1000, outcome);
+    }
   }
 
   /**
@@ -186,6 +217,7 @@ export class EventSourcing {
         return await command();
       } catch (error) {
         if (!(error instanceof WrongExpectedRevision) || attempt >= ATTEMPTS) throw error;
+        this.observer.retried();
       }
     }
   }

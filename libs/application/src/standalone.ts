@@ -10,7 +10,7 @@ import { ApplicationModule } from './application.module.js';
  * handlers, the same checks, the same log. Projections are left to the API or the worker.
  */
 export async function openApplication(runtime: Runtime): Promise<INestApplicationContext> {
-  @Module({ imports: [CqrsModule.forRoot(), RuntimeModule.register(runtime, { runProjections: false }), ApplicationModule] })
+  @Module({ imports: [CqrsModule.forRoot(), RuntimeModule.register(runtime, { runProjections: false, serveMetrics: false }), ApplicationModule] })
   class StandaloneModule {}
   return NestFactory.createApplicationContext(StandaloneModule, { logger: ['error', 'warn'] });
 }

@@ -17,6 +17,7 @@ describe('loadConfig', () => {
       pollIntervalMs: 250,
       shutdownGraceMs: 5_000,
       workerPort: 3001,
+      metrics: { enabled: true },
       policyDir: 'policies',
       logLevel: 'info',
       generatedSecretsFile: 'data/generated-passwords.txt',
@@ -61,6 +62,15 @@ describe('loadConfig', () => {
   it('refuses a short administrator password or token key', () => {
     expect(() => loadConfig({ ADMIN_PASSWORD: 'short', AUTH_TOKEN_SECRET: 'tiny' })).toThrow(
       expect.objectContaining({ problems: ['ADMIN_PASSWORD must be at least 12 characters', 'AUTH_TOKEN_SECRET must be at least 32 characters'] }),
+    );
+  });
+
+  it('measures by default, serves metrics to a scraper holding a token of at least 32 characters, and turns off with METRICS=off', () => {
+    const token = 'a-metrics-token-of-at-least-32-characters';
+    expect(loadConfig({ METRICS_TOKEN: token }).metrics).toEqual({ enabled: true, token });
+    expect(loadConfig({ METRICS: 'off' }).metrics).toEqual({ enabled: false });
+    expect(() => loadConfig({ METRICS: 'no', METRICS_TOKEN: 'guessable' })).toThrow(
+      expect.objectContaining({ problems: ['METRICS must be one of on, off, got "no"', 'METRICS_TOKEN must be at least 32 characters (e.g. openssl rand -hex 32)'] }),
     );
   });
 

@@ -42,6 +42,7 @@ export interface AppConfig {
   readonly workerPort: number;
   /** The BI tool's database role, granted reading the reporting views whenever they are (re)created. */
   readonly reportingRole?: string;
+  readonly metrics: MetricsConfig;
   /** Folder of policy catalog files published into the log at start-up. */
   readonly policyDir: string;
   /** The least severe log lines written (`LOG_LEVEL`): JSON on stdout, see docs/operations.md. */
@@ -71,6 +72,17 @@ export interface AuthConfig {
   /** Keys that signed tokens before `tokenSecret` replaced them: still accepted until those tokens expire. */
   readonly previousTokenSecrets?: readonly string[];
   readonly tokenTtlMinutes: number;
+}
+
+/** Prometheus metrics at `/metrics`, for the API and the worker alike. */
+export interface MetricsConfig {
+  /** Off: nothing is measured and `/metrics` answers 404 (the overhead benchmark's baseline). */
+  readonly enabled: boolean;
+  /**
+   * The bearer token a scraper sends. Unset: only signed-in users whose role may read metrics
+   * (the API's administrators and auditors) get them; the worker, which has no users, serves none.
+   */
+  readonly token?: string;
 }
 
 /** What one uploaded beneficiary list may hold; a file passing any of them is refused unread. */
@@ -106,6 +118,7 @@ export const SECRET_VARIABLES = [
   'AUTH_TOKEN_PREVIOUS_SECRETS',
   'PERSONAL_DATA_PREVIOUS_KEYS',
   'DEMO_PASSWORD',
+  'METRICS_TOKEN',
 ] as const;
 
 /** `env` with each secret read from its `<NAME>_FILE`; a file's content is never named in a problem. */
@@ -229,6 +242,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
     shutdownGraceMs: integer('SHUTDOWN_GRACE_MS', 5_000, 0, 120_000),
     workerPort: integer('WORKER_PORT', 3001, 0, 65535),
     ...(reportingRole ? { reportingRole } : {}),
+    metrics: { enabled: oneOf('METRICS', ['on', 'off'] as const, 'on') === 'on', ...(env.METRICS_TOKEN ? { token: env.METRICS_TOKEN } : {}) },
     policyDir: env.POLICY_DIR || 'policies',
     logLevel: oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
     generatedSecretsFile: env.GENERATED_SECRETS_FILE || 'data/generated-passwords.txt',
@@ -256,6 +270,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
   };
   if (env.ADMIN_PASSWORD !== undefined && env.ADMIN_PASSWORD !== '' && env.ADMIN_PASSWORD.length < 12) problems.push('ADMIN_PASSWORD must be at least 12 characters');
   if (env.AUTH_TOKEN_SECRET !== undefined && env.AUTH_TOKEN_SECRET !== '' && env.AUTH_TOKEN_SECRET.length < 32) problems.push('AUTH_TOKEN_SECRET must be at least 32 characters');
+  if (env.METRICS_TOKEN !== undefined && env.METRICS_TOKEN !== '' && env.METRICS_TOKEN.length < 32) problems.push('METRICS_TOKEN must be at least 32 characters (e.g. openssl rand -hex 32)');
   if (env.PERSONAL_DATA_KEY && Buffer.from(env.PERSONAL_DATA_KEY, 'base64').length !== 32) problems.push('PERSONAL_DATA_KEY must be 32 bytes in base64 (e.g. openssl rand -base64 32)');
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

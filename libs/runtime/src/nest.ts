@@ -1,10 +1,10 @@
-import { Inject, Injectable, Module, SetMetadata, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Module, Optional, SetMetadata, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { ProjectionRunner } from '#projections';
 import { ALL_PROJECTIONS } from '#read-models';
-import type { Runtime } from './runtime.js';
+import { Metrics } from './metrics/metrics.js';
+import { RUNTIME, type Runtime } from './runtime.js';
 
-/** Injection token of the process's {@link Runtime} (pool, event store, configuration). */
-export const RUNTIME = Symbol('Runtime');
+export { RUNTIME };
 
 export const PUBLIC_ROUTE = 'public-route';
 
@@ -16,13 +16,14 @@ export const Public = () => SetMetadata(PUBLIC_ROUTE, true);
 export class ProjectionsService implements OnApplicationBootstrap, OnApplicationShutdown {
   readonly runner: ProjectionRunner;
 
-  constructor(@Inject(RUNTIME) runtime: Runtime) {
+  constructor(@Inject(RUNTIME) runtime: Runtime, @Optional() @Inject(Metrics) metrics?: Metrics) {
     const logger = runtime.logger.child({ component: 'projections' });
     this.runner = new ProjectionRunner(runtime.store, runtime.pool, ALL_PROJECTIONS, {
       batchSize: runtime.config.projectionBatchSize,
       maxRetryDelayMs: runtime.config.projectionMaxRetryDelayMs,
       ...runtime.rebuild,
       log: (message) => logger.info(message),
+      ...(metrics ? { observer: metrics.projectionObserver(() => this.runner.status()) } : {}),
     });
   }
 
@@ -37,12 +38,17 @@ export class ProjectionsService implements OnApplicationBootstrap, OnApplication
 
 /**
  * Provides the runtime to every module; with `runProjections` it also runs the projections in
- * this process (the API by default, the worker always).
+ * this process (the API by default, the worker always); with `serveMetrics` (processes a
+ * scraper reaches: the API and the worker) it measures, unless METRICS=off.
  */
 @Module({})
 export class RuntimeModule {
-  static register(runtime: Runtime, options: { runProjections: boolean }): DynamicModule {
-    const providers = [{ provide: RUNTIME, useValue: runtime }, ...(options.runProjections ? [ProjectionsService] : [])];
+  static register(runtime: Runtime, options: { runProjections: boolean; serveMetrics: boolean }): DynamicModule {
+    const providers = [
+      { provide: RUNTIME, useValue: runtime },
+      ...(options.runProjections ? [ProjectionsService] : []),
+      ...(options.serveMetrics && runtime.config.metrics.enabled ? [Metrics] : []),
+    ];
     return { module: RuntimeModule, global: true, providers, exports: providers };
   }
 }

@@ -20,6 +20,9 @@ export class ProcessLifecycle {
   }
 }
 
+/** Injection token of the process's {@link Runtime} (pool, event store, configuration). */
+export const RUNTIME = Symbol('Runtime');
+
 /** The infrastructure one process needs: PostgreSQL for read models, and the event store. */
 export interface Runtime {
   readonly config: AppConfig;
