@@ -158,4 +158,12 @@ describe('the projection worker’s metrics (PostgreSQL server)', () => {
     expect(response.headers.get('content-type')).toBe(PROMETHEUS_TEXT);
     expectLagOfEveryProjection(samplesOf(await response.text()));
   });
+
+  it('answers its probes, then stops on SIGTERM with exit code 0', async () => {
+    expect((await fetch(`${base}/health/live`)).status).toBe(200);
+    expect(await (await fetch(`${base}/health/ready`)).json()).toMatchObject({ status: 'ok', info: { process: { status: 'up' }, database: { status: 'up' }, projections: { status: 'up' } } });
+    const exited = new Promise<number | null>((done) => worker.once('exit', (code) => done(code)));
+    worker.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  });
 });
