@@ -1,6 +1,6 @@
 export { type AppConfig, ConfigError, type ImportLimits, loadConfig } from './config.js';
 export { openRuntime, type Runtime } from './runtime.js';
-export { createLogger, type Logger, LOG_LEVELS, type LogLevel, loggingModule, REDACTED_PATHS } from './logging.js';
+export { createLogger, type Logger, LOG_LEVELS, type LogLevel, loggingModule, scrubbed } from './logging.js';
 export { type HttpRequestLabels, Metrics } from './metrics/metrics.js';
 export { METRICS_READERS, MetricsController } from './metrics/metrics.controller.js';
 export { ProjectionsService, Public, PUBLIC_ROUTE, RUNTIME, RuntimeModule } from './nest.js';

@@ -23,7 +23,7 @@ describe('the process logger', () => {
     expect(lines.map((line) => line.msg)).toEqual(['loud']);
   });
 
-  it('redacts credentials and personal data wherever an object logged holds them, up to three levels down', () => {
+  it('censors credentials and personal data wherever an object logged holds them, at any depth', () => {
     const { logger, lines } = capturing();
     logger.info(
       {
@@ -31,12 +31,21 @@ describe('the process logger', () => {
         req: { headers: { authorization: 'Bearer t1', cookie: 'c=1', accept: 'json' } },
         body: { currentPassword: 'p2', newPassword: 'p3', code: '123456', person: { nationalId: '020068001234', fullName: 'Hoàng Văn Bình', dateOfBirth: '1968-05-12' } },
         reply: { accessToken: 't2', token: 't3' },
+        deep: { a: { b: { c: { d: [{ nationalId: '020068009999' }] } } } },
       },
       'careless',
     );
     const text = JSON.stringify(lines);
-    for (const secret of ['p1', 'p2', 'p3', 't1', 't2', 't3', 'c=1', '123456', '020068001234', 'Hoàng', '1968-05-12']) expect(text).not.toContain(secret);
+    for (const secret of ['p1', 'p2', 'p3', 't1', 't2', 't3', 'c=1', '123456', '020068001234', '020068009999', 'Hoàng', '1968-05-12']) expect(text).not.toContain(secret);
     expect(lines[0]).toMatchObject({ password: '[redacted]', req: { headers: { authorization: '[redacted]', accept: 'json' } }, body: { person: { fullName: '[redacted]' } } });
+  });
+
+  it('censors what a child logger logs, and leaves the object it was given untouched', () => {
+    const { logger, lines } = capturing();
+    const given = { person: { fullName: 'Hoàng Văn Bình' } };
+    logger.child({ reqId: 'r-2' }).info(given, 'child');
+    expect(JSON.stringify(lines)).not.toMatch(/Hoàng/);
+    expect(given.person.fullName).toBe('Hoàng Văn Bình');
   });
 
   it('stamps a line written within a span with its trace and span ids, and only such a line', () => {
