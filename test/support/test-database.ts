@@ -11,6 +11,17 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
+/** Runs `sql` on the test server as its administrator: roles, which belong to the whole server, are made and dropped this way. */
+export async function onTestServer(sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: testServerUrl() });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
 export function testServerUrl(): string {
   const url = process.env.TEST_DATABASE_URL;
   if (!url) throw new Error('TEST_DATABASE_URL is not set: run the tests with `npm test`, which starts a throwaway PostgreSQL');

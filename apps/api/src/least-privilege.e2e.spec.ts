@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Secret, TOTP } from 'otpauth';
 import pg from 'pg';
-import { createTestDatabase, testServerUrl, type TestDatabase } from '../../../test/support/test-database.js';
+import { createTestDatabase, onTestServer, type TestDatabase } from '../../../test/support/test-database.js';
 import { caughtUp, ok, type RunningApi, signInPeople, startApi } from './testing/api-backends.fixture.js';
 
 /**
@@ -21,20 +21,11 @@ describe('API as a least-privilege database role — PostgreSQL server', () => {
     url.username = role;
     return url.toString();
   };
-  const superuser = async (sql: string) => {
-    const client = new pg.Client({ connectionString: testServerUrl() });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  };
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    await superuser(`CREATE ROLE ${owner} LOGIN; CREATE ROLE ${application} LOGIN`);
-    await superuser(`ALTER DATABASE ${new URL(database.url).pathname.slice(1)} OWNER TO ${owner}`);
+    await onTestServer(`CREATE ROLE ${owner} LOGIN; CREATE ROLE ${application} LOGIN`);
+    await onTestServer(`ALTER DATABASE ${new URL(database.url).pathname.slice(1)} OWNER TO ${owner}`);
     api = await startApi(async () => ({ env: { DATABASE_URL: as(application), DATABASE_OWNER_URL: as(owner) }, cleanup: async () => undefined }));
     asApplication = new pg.Client({ connectionString: as(application) });
     await asApplication.connect();
@@ -43,7 +34,7 @@ describe('API as a least-privilege database role — PostgreSQL server', () => {
     await asApplication?.end();
     await api?.close();
     await database?.drop();
-    await superuser(`DROP ROLE IF EXISTS ${application}; DROP ROLE IF EXISTS ${owner}`);
+    await onTestServer(`DROP ROLE IF EXISTS ${application}; DROP ROLE IF EXISTS ${owner}`);
   });
 
   it('serves commands and reads as that role', async () => {

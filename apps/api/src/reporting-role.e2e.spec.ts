@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { ProjectionRunner } from '#projections';
 import { ALL_PROJECTIONS } from '#read-models';
-import { createTestDatabase, testServerUrl } from '../../../test/support/test-database.js';
+import { createTestDatabase, onTestServer } from '../../../test/support/test-database.js';
 import { caughtUp, ok, type RunningApi, signInPeople, startApi } from './testing/api-backends.fixture.js';
 
 /** Runs `sql` as `role` logged in with its password, as a BI tool would. */
@@ -14,16 +14,6 @@ async function asRole(databaseUrl: string, role: string, password: string, sql: 
   await client.connect();
   try {
     return await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
-async function asServer(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: testServerUrl() });
-  await client.connect();
-  try {
-    await client.query(sql);
   } finally {
     await client.end();
   }
@@ -41,7 +31,7 @@ describe('the BI reader role on a PostgreSQL server', () => {
   let api: RunningApi;
 
   beforeAll(async () => {
-    await asServer(`CREATE ROLE ${role} LOGIN PASSWORD '${password}'`);
+    await onTestServer(`CREATE ROLE ${role} LOGIN PASSWORD '${password}'`);
     const database = await createTestDatabase();
     databaseUrl = database.url;
     api = await startApi(async () => ({ env: { DATABASE_URL: database.url, PERSONAL_DATA_KEY: randomBytes(32).toString('base64'), REPORTING_ROLE: role }, cleanup: () => database.drop() }));
@@ -56,7 +46,7 @@ describe('the BI reader role on a PostgreSQL server', () => {
   }, 120_000);
   afterAll(async () => {
     await api?.close();
-    await asServer(`DROP ROLE IF EXISTS ${role}`);
+    await onTestServer(`DROP ROLE IF EXISTS ${role}`);
   });
 
   const usedPercentAsRole = async () => (await asRole(databaseUrl, role, password, "SELECT used_percent::float8 AS p FROM reporting.annual_budget_by_regime WHERE year = 2025 AND regime_code = 'a'")).rows[0]?.p;
