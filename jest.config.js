@@ -14,7 +14,7 @@ const swc = [
 
 const lib = (name) => `<rootDir>/libs/${name}/src/index.ts`;
 
-export default {
+const common = {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
   transform: { '^.+\\.ts$': swc },
@@ -28,10 +28,29 @@ export default {
     '^#projections$': lib('projections'),
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
-  testMatch: ['<rootDir>/{apps,libs,projections,test}/**/*.spec.ts'],
-  globalSetup: '<rootDir>/test/global-setup.mjs',
-  globalTeardown: '<rootDir>/test/global-teardown.mjs',
-  testTimeout: 60000,
-  // Both cores: most of a test's time is spent waiting on PostgreSQL, PGlite or Chromium.
+};
+
+/** What needs a database, a process or a browser is named so: `*.int.spec.ts`, `*.e2e.spec.ts`, `*.browser.spec.ts`. */
+const integrationSuffixes = ['int', 'e2e', 'browser'];
+
+export default {
+  projects: [
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/{apps,libs,projections,test}/**/*.spec.ts'],
+      testPathIgnorePatterns: ['/node_modules/', ...integrationSuffixes.map((suffix) => `\\.${suffix}\\.spec\\.ts$`)],
+      testTimeout: 10000,
+    },
+    {
+      ...common,
+      displayName: 'integration',
+      testMatch: integrationSuffixes.map((suffix) => `<rootDir>/{apps,libs,projections,test}/**/*.${suffix}.spec.ts`),
+      globalSetup: '<rootDir>/test/global-setup.mjs',
+      globalTeardown: '<rootDir>/test/global-teardown.mjs',
+      testTimeout: 60000,
+    },
+  ],
+  // Both cores: most of an integration test's time is spent waiting on PostgreSQL, PGlite or Chromium.
   maxWorkers: 2,
 };
