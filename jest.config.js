@@ -40,7 +40,6 @@ export default {
       displayName: 'unit',
       testMatch: ['<rootDir>/{apps,libs,projections,test}/**/*.spec.ts'],
       testPathIgnorePatterns: ['/node_modules/', ...integrationSuffixes.map((suffix) => `\\.${suffix}\\.spec\\.ts$`)],
-      testTimeout: 10000,
     },
     {
       ...common,
@@ -48,9 +47,9 @@ export default {
       testMatch: integrationSuffixes.map((suffix) => `<rootDir>/{apps,libs,projections,test}/**/*.${suffix}.spec.ts`),
       globalSetup: '<rootDir>/test/global-setup.mjs',
       globalTeardown: '<rootDir>/test/global-teardown.mjs',
-      testTimeout: 60000,
     },
   ],
+  testTimeout: 60000,
   // Both cores: most of an integration test's time is spent waiting on PostgreSQL, PGlite or Chromium.
   maxWorkers: 2,
 };

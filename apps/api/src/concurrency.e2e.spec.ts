@@ -89,4 +89,30 @@ describe.each(API_BACKENDS)('concurrent requests, over %s', (_name, setup) => {
     expect((await as.auditor.get(`/beneficiaries/${beneficiaryId}/annual-ledgers/g/2025`)).body.state).toEqual({ used: 30000000, reserved: { [claimId]: 30000000 }, consumed: {} });
     expect((await as.auditor.get(`/payouts/claim-${claimId}`)).body.state.status).toBe('scheduled');
   });
+
+  it('schedules the payout of an approval whose process stopped before doing so, with no further command', async () => {
+    const people = ['Lương Văn Bình', 'Lương Thị Cúc'].map((name, n) => enrolment(name, `02016600444${n}`));
+    const [first, second] = await Promise.all(people.map(async (person) => (await as.clerk.post('/beneficiaries', person)).body.beneficiaryId as string));
+    const claimOf = async (beneficiaryId: string, cardNumber: string) => {
+      await as.clerk.post('/cards', { cardNumber, beneficiaryId, validFrom: '2025-01-01', validTo: '2029-12-31' });
+      return (await as.council.post('/drug-reimbursements', drugs(12000000, '2025-06-02', cardNumber, beneficiaryId))).body.claimId as string;
+    };
+    const approvedNormally = await claimOf(first!, 'LS-RACE-0005');
+    const approvedBeforeACrash = await claimOf(second!, 'LS-RACE-0006');
+    await as.approver.post(`/claims/${approvedNormally}/approval`);
+    const [, approval] = await api.runtime.store.readStream(`claim-${approvedNormally}`);
+    // What an approval leaves when its process dies right after recording it: the decision, and neither reservation nor payout.
+    await api.runtime.store.append(
+      `claim-${approvedBeforeACrash}`,
+      [{ type: 'ClaimApproved', data: approval!.data, metadata: { actor: 'hoa', roles: ['approver'], commandId: 'approved-before-a-crash', schemaVersion: approval!.metadata.schemaVersion } }],
+      { expectedRevision: 0 },
+    );
+    let payout = await as.auditor.get(`/payouts/claim-${approvedBeforeACrash}`);
+    for (let waited = 0; payout.status === 404 && waited < 15000; waited += 200) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      payout = await as.auditor.get(`/payouts/claim-${approvedBeforeACrash}`);
+    }
+    expect(payout.body.state).toMatchObject({ status: 'scheduled', scheduled: { amount: 12000000, beneficiaryId: second } });
+    expect((await as.auditor.get(`/beneficiaries/${second}/annual-ledgers/g/2025`)).body.state).toEqual({ used: 12000000, reserved: { [approvedBeforeACrash]: 12000000 }, consumed: {} });
+  });
 });

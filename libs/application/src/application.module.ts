@@ -1,6 +1,7 @@
 import { join } from 'node:path';
-import { Inject, Injectable, Logger, Module, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
+import { Reactor } from '#projections';
 import { keepGeneratedSecret, Metrics, RUNTIME, type Runtime } from '#runtime';
 import { ActOnAdmissionHandler, RecordAdmissionHandler } from './admissions/admission-commands.js';
 import { EnrolBeneficiaryHandler, ErasePersonalDataHandler, UpdateBeneficiaryHandler } from './beneficiaries/beneficiary-commands.js';
@@ -19,6 +20,42 @@ import { CoverageEnds } from './retroactivity/coverage-ends.js';
 import { BeneficiaryImports } from './imports/beneficiary-import.js';
 import { UserAccounts } from './users/user-accounts.js';
 import { Users } from './users/users.js';
+import { FOLLOW_UPS, type FollowUps } from './workflows/follow-ups.js';
+import { PayoutWorkflow } from './workflows/payout-workflow.js';
+
+/**
+ * The payout workflow's reactor: settled by each command that needs it before answering, and
+ * run in the background from its checkpoint for what a stopped process left undone.
+ */
+@Injectable()
+export class PayoutFollowUps implements FollowUps, OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly reactor: Reactor;
+  private readonly logger: Runtime['logger'];
+
+  constructor(@Inject(RUNTIME) runtime: Runtime, @Inject(PayoutWorkflow) workflow: PayoutWorkflow) {
+    this.logger = runtime.logger.child({ component: 'payout-workflow' });
+    this.reactor = new Reactor(runtime.store, runtime.pool, workflow, {
+      maxRetryDelayMs: runtime.config.projectionMaxRetryDelayMs,
+      log: (level, message) => this.logger[level](message),
+    });
+  }
+
+  async settle(): Promise<void> {
+    try {
+      await this.reactor.catchUp();
+    } catch (error) {
+      this.logger.error(`payout workflow stopped at an event it could not complete (retried in the background): ${(error as Error).message}`);
+    }
+  }
+
+  onApplicationBootstrap(): void {
+    this.reactor.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.reactor.stop();
+  }
+}
 
 /**
  * On start: the administrator exists, every catalog file in `POLICY_DIR` is published into the
@@ -91,6 +128,9 @@ const handlers = [
     { provide: EventSourcing, useFactory: (runtime: Runtime, metrics?: Metrics) => new EventSourcing(runtime.store, metrics), inject: [RUNTIME, { token: Metrics, optional: true }] },
     PolicyVersions,
     PayoutScheduler,
+    PayoutWorkflow,
+    PayoutFollowUps,
+    { provide: FOLLOW_UPS, useExisting: PayoutFollowUps },
     AggregateReader,
     PersonalDataReads,
     Users,

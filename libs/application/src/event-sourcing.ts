@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
 import type { EventStore, NewEvent, StoredEvent } from '#event-store';
-import { eventIdFor, WrongExpectedRevision } from '#event-store';
+import { WrongExpectedRevision } from '#event-store';
 import { canonicalJson, CURRENT_SCHEMA_VERSIONS, RuleViolated } from '#domain';
 import { type Permission, PERMISSIONS } from './permissions.js';
 
@@ -200,13 +200,13 @@ export class EventSourcing {
     aggregate: { readonly evolve: (state: State, event: Event) => State; readonly initial: State },
     decide: (state: State) => readonly Event[] | Promise<readonly Event[]>,
     context: CommandContext,
-  ): Promise<{ state: State; appended: readonly Event[]; cause: string | undefined }> {
+  ): Promise<{ state: State; appended: readonly Event[] }> {
     return this.retrying(async () => {
       const loaded = await this.load(streamId, aggregate.evolve, aggregate.initial, context);
-      if (loaded.alreadyHandled) return { state: loaded.state, appended: [], cause: causeOf(loaded, [], context) };
+      if (loaded.alreadyHandled) return { state: loaded.state, appended: [] };
       const events = await decide(loaded.state);
       await this.append(loaded, events, context);
-      return { state: events.reduce(aggregate.evolve, loaded.state), appended: events, cause: causeOf(loaded, events, context) };
+      return { state: events.reduce(aggregate.evolve, loaded.state), appended: events };
     });
   }
 
@@ -236,14 +236,6 @@ function isOtherRequest(event: StoredEvent, context: CommandContext | undefined)
   return typeof recorded === 'string' && context?.requestFingerprint !== undefined && recorded !== context.requestFingerprint;
 }
 
-/**
- * The id of the event that brought a stream to its state once `appended` (under `context`) are in:
- * the cause of what the system then does because of that state. Ids are derived from the command
- * id (see `eventIdFor`), so they are known before they are read back.
- */
-export function causeOf(loaded: Pick<Loaded<unknown>, 'streamId' | 'events'>, appended: readonly DomainEvent[], context: CommandContext): string | undefined {
-  return appended.length > 0 ? eventIdFor(context.commandId, loaded.streamId, appended.length - 1) : loaded.events[loaded.events.length - 1]?.eventId;
-}
 
 function toNewEvents(events: readonly DomainEvent[], context: CommandContext): NewEvent[] {
   return events.map((event) => ({

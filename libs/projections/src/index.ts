@@ -4,3 +4,4 @@ export { ident, liveSchemaOf, type LogTable, type Projection, RECORDED_AT_MS } f
 export { builtVersion, type ProjectionObserver, ProjectionRunner, type ProjectionRunnerOptions, type ProjectionStatus, type RebuildProgress, type RebuildSettings } from './projection-runner.js';
 export { copyRows } from './copy-rows.js';
 export { BatchTables, type BulkWriter, insertRows, type ProjectionTables, RowCache, type TableShape } from './row-cache.js';
+export { type Reaction, Reactor, type ReactorOptions, type ReactorStatus } from './reactor.js';

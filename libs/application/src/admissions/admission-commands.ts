@@ -1,13 +1,13 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { Admissions, Beneficiaries, Payouts, ServiceIndex } from '#domain';
+import { Admissions, Beneficiaries, ServiceIndex } from '#domain';
 import { namedBeneficiary } from '../beneficiaries/beneficiary-commands.js';
 import { listedInFlight, loadServiceIndex, type LoadedServiceIndex } from '../beneficiaries/service-index.js';
 import { cardOf } from '../cards/card-commands.js';
 import { type CommandContext, EventSourcing, NotFound, requireRole } from '../event-sourcing.js';
 import { recomputing } from '../permissions.js';
 import { idFromCommand } from '../ids.js';
-import { PayoutScheduler } from '../payouts/payout-commands.js';
+import { FOLLOW_UPS, type FollowUps } from '../workflows/follow-ups.js';
 import { PolicyVersions } from '../policies/policy-catalog.js';
 import { todayInVietnam } from '../today.js';
 
@@ -103,7 +103,7 @@ export class ActOnAdmissionHandler implements ICommandHandler<ActOnAdmission> {
   constructor(
     @Inject(EventSourcing) private readonly sourcing: EventSourcing,
     @Inject(PolicyVersions) private readonly policies: PolicyVersions,
-    @Inject(PayoutScheduler) private readonly payouts: PayoutScheduler,
+    @Inject(FOLLOW_UPS) private readonly followUps: FollowUps,
   ) {}
 
   async execute({ admissionId, command, context }: ActOnAdmission): Promise<Admissions.Admission> {
@@ -111,14 +111,11 @@ export class ActOnAdmissionHandler implements ICommandHandler<ActOnAdmission> {
     if (command.type === 'RecomputeEntitlements') requireRole(context.actor, recomputing(command.data.cause), "recomputing a stay's allowances");
     else requireRole(context.actor, deciding ? 'decideClaims' : 'recordStays', deciding ? "deciding an admission's allowances" : 'recording a stay');
     const by = context.actor.username;
-    const { state, cause } = await this.sourcing.decideOn(
+    const { state } = await this.sourcing.decideOn(
       Admissions.admissionStreamId(admissionId),
       admissionAggregate,
       async (current) => {
         if (current.status === 'none') throw new NotFound(`no admission ${admissionId}`);
-        // An approval whose payouts an interruption left unscheduled is completed by the next decision
-        // on the stay; a batch recomputation (thousands of stays) leaves that to the decisions.
-        if (current.status === 'approved' && command.type !== 'RecomputeEntitlements') await this.schedulePayouts(current, context);
         const domainCommand: Admissions.AdmissionCommand =
           command.type === 'ApproveAdmissionAllowances' || command.type === 'ApproveAdjustments'
             ? { type: command.type, data: { by } }
@@ -131,36 +128,7 @@ export class ActOnAdmissionHandler implements ICommandHandler<ActOnAdmission> {
       },
       context,
     );
-    if (state.status === 'approved' && command.type !== 'RecomputeEntitlements') await this.schedulePayouts(state, { ...context, causationId: cause });
+    if (deciding) await this.followUps.settle();
     return state;
-  }
-
-  /**
-   * Each approved allowance becomes a payout of its own regime, the meals one per calendar year
-   * (`Admissions.mealYears`), each approved adjustment one more; scheduling again is a no-op.
-   */
-  private async schedulePayouts(admission: Exclude<Admissions.Admission, { status: 'none' }>, context: CommandContext): Promise<void> {
-    for (const regimeId of ['a', 'b'] as const) {
-      const adjustments = admission.adjustments.filter((adjustment) => adjustment.regimeId === regimeId);
-      await this.payouts.scheduleAdjustments(adjustments, { regimeId, beneficiaryId: admission.beneficiaryId, payee: admission.beneficiaryId }, context);
-    }
-    const source = { kind: 'admission', id: admission.admissionId } as const;
-    const { visit, meals } = admission.approved ?? {};
-    const allowances = [
-      ...(visit ? [{ regimeId: 'a', regimeCode: 'a' as const, group: visit.group, amount: visit.amount, serviceDate: visit.serviceDate, policyVersionId: visit.policyVersionId, payoutId: Payouts.payoutIdFor(source, 'a') }] : []),
-      ...Admissions.mealYears({ ...admission, meals }).map((part) => ({
-        regimeId: 'b',
-        regimeCode: 'b' as const,
-        group: part.segments[0]!.group,
-        amount: part.amount,
-        serviceDate: part.serviceDate,
-        policyVersionId: part.segments[0]!.policyVersionId,
-        payoutId: part.payoutId,
-      })),
-    ];
-    // Nothing owed is nothing to pay: a group the policy gives 0 VND (a visit allowance set to 0) has no payout.
-    for (const allowance of allowances.filter((allowance) => allowance.amount > 0)) {
-      await this.payouts.schedule({ ...allowance, source, beneficiaryId: admission.beneficiaryId, payee: admission.beneficiaryId }, context);
-    }
   }
 }

@@ -1,13 +1,14 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, CommandBus, type ICommandHandler } from '@nestjs/cqrs';
-import { type Admissions, AnnualCapLedger, Claims, Payouts, RuleViolated, ServiceIndex } from '#domain';
+import { type Admissions, AnnualCapLedger, Claims, RuleViolated, ServiceIndex } from '#domain';
 import { beneficiaryAggregate, beneficiaryOf } from '../beneficiaries/beneficiary-commands.js';
 import { listedInFlight, loadServiceIndex, type LoadedServiceIndex } from '../beneficiaries/service-index.js';
 import { cardAggregate, cardOf } from '../cards/card-commands.js';
-import { causeOf, type CommandContext, EventSourcing, followUp, hasRole, NotFound, NotPermitted, requireRole } from '../event-sourcing.js';
+import { type CommandContext, EventSourcing, followUp, hasRole, NotFound, NotPermitted, requireRole } from '../event-sourcing.js';
 import { type Permission, recomputing } from '../permissions.js';
 import { idFromCommand } from '../ids.js';
-import { ledgerAggregate, PayoutScheduler } from '../payouts/payout-commands.js';
+import { ledgerAggregate } from '../payouts/payout-commands.js';
+import { FOLLOW_UPS, type FollowUps } from '../workflows/follow-ups.js';
 import { PolicyVersions } from '../policies/policy-catalog.js';
 import { todayInVietnam } from '../today.js';
 
@@ -112,26 +113,24 @@ export class DecideClaim extends Command<Claims.Claim> {
  * An approver's decision on a claim. Eligibility and the amount are assessed again now. An
  * approval counted against a yearly cap or limit is reserved on the annual ledger first, on the
  * revision the decision was made on, so two approvals for one beneficiary cannot both spend the
- * last of the cap; then the claim records the approval and its payout is scheduled.
+ * last of the cap; its payout is then scheduled by the payout workflow (see `PayoutWorkflow`).
  */
 @CommandHandler(DecideClaim)
 export class DecideClaimHandler implements ICommandHandler<DecideClaim> {
   constructor(
     @Inject(EventSourcing) private readonly sourcing: EventSourcing,
     @Inject(PolicyVersions) private readonly policies: PolicyVersions,
-    @Inject(PayoutScheduler) private readonly payouts: PayoutScheduler,
+    @Inject(FOLLOW_UPS) private readonly followUps: FollowUps,
   ) {}
 
   async execute({ claimId, decision, context }: DecideClaim): Promise<Claims.Claim> {
     requireRole(context.actor, 'decideClaims', 'deciding a claim');
     const by = context.actor.username;
     const command = { type: decision.type, data: { ...('data' in decision ? decision.data : {}), by } } as Claims.ClaimCommand;
-    const { state, cause } = await this.sourcing.retrying(async () => {
+    const state = await this.sourcing.retrying(async () => {
       const claim = await this.sourcing.load(Claims.claimStreamId(claimId), claimAggregate.evolve, claimAggregate.initial, context);
       if (claim.state.status === 'none') throw new NotFound(`no claim ${claimId}`);
-      const decidedBefore = causeOf(claim, [], context);
-      await this.completeDecision(claim.state, { ...context, causationId: decidedBefore });
-      if (claim.alreadyHandled) return { state: claim.state, cause: decidedBefore };
+      if (claim.alreadyHandled) return claim.state;
       const { context: decisionContext, ledger } = await claimContext(this.sourcing, this.policies, claim.state.facts);
       const events = Claims.decide(command, claim.state, decisionContext);
       const approval = events.find((event) => event.type === 'ClaimApproved')?.data as Claims.ClaimApproval | undefined;
@@ -144,60 +143,10 @@ export class DecideClaimHandler implements ICommandHandler<DecideClaim> {
       }
       // Should another decision on the claim win here, the retry finds it decided and completes that one instead.
       await this.sourcing.append(claim, events, context);
-      return { state: events.reduce(claimAggregate.evolve, claim.state), cause: causeOf(claim, events, context) };
+      return events.reduce(claimAggregate.evolve, claim.state);
     });
-    await this.completeDecision(state, { ...context, causationId: cause });
+    await this.followUps.settle();
     return state;
-  }
-
-  /**
-   * What follows a decision, done from the claim's state so that it is finished by whichever
-   * command comes next, whatever interrupted the first: an approval holds exactly its amount on
-   * the annual ledger and has its payout scheduled; a rejection holds nothing. Once the payout
-   * exists, paying or reversing it moves the ledger. `context` names the decision as their cause.
-   */
-  private async completeDecision(claim: Claims.Claim, context: CommandContext): Promise<void> {
-    if (claim.status === 'rejected' || (claim.status === 'approved' && claim.approval!.limit)) {
-      const streamId = annualLedgerStreamId(claim.facts);
-      const approval = claim.status === 'approved' ? claim.approval! : undefined;
-      if (approval && (await this.payouts.exists(Payouts.payoutIdFor({ kind: 'claim', id: claim.facts.claimId }, claim.facts.regimeId)))) return;
-      await this.sourcing.decideOn(
-        streamId,
-        ledgerAggregate,
-        (ledger) =>
-          approval
-            ? AnnualCapLedger.decide({ type: 'ReserveCap', data: { requestId: claim.facts.claimId, amount: approval.amount, ...approval.limit, overCapAllowed: true } }, ledger)
-            : AnnualCapLedger.decide({ type: 'ReleaseCap', data: { requestId: claim.facts.claimId } }, ledger),
-        followUp(context, 'ledger'),
-      );
-    }
-    if (claim.status === 'approved') await this.schedulePayout(claim, context);
-  }
-
-  private async schedulePayout(claim: Exclude<Claims.Claim, { status: 'none' }>, context: CommandContext): Promise<void> {
-    const facts = claim.facts;
-    // An approved claim carries its approval (set by the same event).
-    const approval = claim.approval!;
-    const source = { kind: 'claim', id: facts.claimId } as const;
-    const policy = (await this.policies.all()).find((version) => version.id === approval.policyVersionId);
-    const regimeCode = policy?.regimes.find((regime) => regime.id === facts.regimeId)?.code;
-    if (!regimeCode) throw new Error(`claim ${facts.claimId} cites regime ${facts.regimeId} of ${approval.policyVersionId}, which is not in the catalog`);
-    await this.payouts.schedule(
-      {
-        payoutId: Payouts.payoutIdFor(source, facts.regimeId),
-        source,
-        regimeId: facts.regimeId,
-        regimeCode,
-        ...(facts.beneficiaryId ? { beneficiaryId: facts.beneficiaryId } : {}),
-        payee: facts.beneficiaryId ?? facts.staff!.name,
-        ...(approval.group ? { group: approval.group } : {}),
-        amount: approval.amount,
-        serviceDate: facts.serviceDate,
-        policyVersionId: approval.policyVersionId,
-        ...(approval.limit ? { annualLedgerStreamId: annualLedgerStreamId(facts) } : {}),
-      },
-      context,
-    );
   }
 }
 
@@ -254,7 +203,7 @@ export class AdjustClaimHandler implements ICommandHandler<AdjustClaim> {
   constructor(
     @Inject(EventSourcing) private readonly sourcing: EventSourcing,
     @Inject(PolicyVersions) private readonly policies: PolicyVersions,
-    @Inject(PayoutScheduler) private readonly payouts: PayoutScheduler,
+    @Inject(FOLLOW_UPS) private readonly followUps: FollowUps,
   ) {}
 
   async execute({ claimId, command, context }: AdjustClaim): Promise<Claims.Claim> {
@@ -277,10 +226,7 @@ export class AdjustClaimHandler implements ICommandHandler<AdjustClaim> {
       },
       context,
     );
-    if (state.status !== 'none' && command.type === 'ApproveAdjustments') {
-      const { regimeId, beneficiaryId, staff } = state.facts;
-      await this.payouts.scheduleAdjustments(state.adjustments ?? [], { regimeId, ...(beneficiaryId ? { beneficiaryId } : {}), payee: beneficiaryId ?? staff!.name }, context);
-    }
+    if (command.type === 'ApproveAdjustments') await this.followUps.settle();
     return state;
   }
 }

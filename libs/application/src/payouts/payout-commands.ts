@@ -2,7 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { AnnualCapLedger, type BeneficiaryGroup, Payouts, type RegimeCode, requireNotAfterToday, RuleViolated } from '#domain';
 import { todayInVietnam } from '../today.js';
-import { type CommandContext, EventSourcing, followUp, NotFound, requireRole } from '../event-sourcing.js';
+import { type CommandContext, EventSourcing, NotFound, requireRole } from '../event-sourcing.js';
+import { FOLLOW_UPS, type FollowUps } from '../workflows/follow-ups.js';
 
 export const payoutAggregate = { evolve: Payouts.evolve, initial: Payouts.initialPayout };
 export const ledgerAggregate = { evolve: AnnualCapLedger.evolve, initial: AnnualCapLedger.initialAnnualCapLedger };
@@ -79,18 +80,21 @@ export class SettlePayout extends Command<Payouts.Payout> {
 
 /**
  * Finance pays or reverses a payout. A payout counted against an annual cap then consumes its
- * reservation (paid) or gives it back (reversed) on the annual ledger. A payment that offsets
+ * reservation (paid) or gives it back (reversed) on the annual ledger, through the payout
+ * workflow (see `PayoutWorkflow`). A payment that offsets
  * recoveries records the offset on each recovery and the payment in one write.
  */
 @CommandHandler(SettlePayout)
 export class SettlePayoutHandler implements ICommandHandler<SettlePayout> {
-  constructor(@Inject(EventSourcing) private readonly sourcing: EventSourcing) {}
+  constructor(
+    @Inject(EventSourcing) private readonly sourcing: EventSourcing,
+    @Inject(FOLLOW_UPS) private readonly followUps: FollowUps,
+  ) {}
 
   async execute({ payoutId, command, context }: SettlePayout): Promise<Payouts.Payout> {
     requireRole(context.actor, 'settlePayouts', command.type === 'PayPayout' ? 'paying a payout' : 'reversing a payout');
     const by = context.actor.username;
     const streamId = Payouts.payoutStreamId(payoutId);
-    await this.settleLedger((await this.sourcing.load(streamId, payoutAggregate.evolve, payoutAggregate.initial)).state, followUp(context, 'before'));
     const state = await this.sourcing.retrying(async () => {
       const payout = await this.sourcing.load(streamId, payoutAggregate.evolve, payoutAggregate.initial, context);
       if (payout.state.status === 'none') throw new NotFound(`no payout ${payoutId}`);
@@ -107,7 +111,7 @@ export class SettlePayoutHandler implements ICommandHandler<SettlePayout> {
       await this.sourcing.appendTogether([...offsets.map((offset) => offset.write), { loaded: payout, events, commandId: context.commandId }], context);
       return events.reduce(Payouts.evolve, payout.state);
     });
-    await this.settleLedger(state, context);
+    await this.followUps.settle();
     return state;
   }
 
@@ -133,25 +137,6 @@ export class SettlePayoutHandler implements ICommandHandler<SettlePayout> {
       offsets.push({ taken: { recoveryPayoutId, amount }, write: { loaded: recovery, events, commandId: `${at.context.commandId}-offset-${recoveryPayoutId}` } });
     }
     return offsets;
-  }
-
-  /**
-   * The annual ledger follows the payout: paid consumes the reservation, reversed gives it back.
-   * Done from the payout's state, before and after each command, so that an interrupted
-   * settlement is finished by the next command on the payout, whichever it is.
-   */
-  private async settleLedger(payout: Payouts.Payout, context: CommandContext): Promise<void> {
-    if (payout.status === 'none' || payout.status === 'scheduled' || !payout.scheduled.annualLedgerStreamId) return;
-    const requestId = payout.scheduled.source.id;
-    await this.sourcing.decideOn(
-      payout.scheduled.annualLedgerStreamId,
-      ledgerAggregate,
-      (ledger) => {
-        if (payout.status === 'reversed') return AnnualCapLedger.decide({ type: 'ReleaseCap', data: { requestId } }, ledger);
-        return ledger.reserved[requestId] === undefined ? [] : AnnualCapLedger.decide({ type: 'ConsumeCap', data: { requestId } }, ledger);
-      },
-      followUp(context, 'ledger'),
-    );
   }
 }
 

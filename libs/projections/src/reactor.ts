@@ -1,0 +1,134 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Pool } from 'pg';
+import type { EventStore, StoredEvent } from '#event-store';
+import { readCheckpoint } from './checkpoints.js';
+
+/**
+ * What the system does because of an event on another aggregate (a payout scheduled because a
+ * claim was approved). `react` must be idempotent: after a crash between a reaction and its
+ * checkpoint the event is reacted to again, and two processes may react to the same event.
+ */
+export interface Reaction {
+  /** Names its checkpoint: renaming it reacts to the whole log again (harmless, but slow). */
+  readonly name: string;
+  readonly eventTypes: readonly string[];
+  react(event: StoredEvent): Promise<void>;
+}
+
+export interface ReactorOptions {
+  /** Events read from the log at once. */
+  readonly batchSize?: number;
+  /** How often the background loop looks for events other processes appended (and retries after a failure). */
+  readonly pollMs?: number;
+  /** Longest pause between retries of an event whose reaction keeps failing (it doubles from `pollMs`). */
+  readonly maxRetryDelayMs?: number;
+  readonly log?: (level: 'info' | 'error', message: string) => void;
+}
+
+export interface ReactorStatus {
+  readonly name: string;
+  /** The last event reacted to: everything of its types up to here has had its reaction. */
+  readonly position: bigint;
+  readonly failure?: { readonly position: bigint; readonly error: string; readonly attempts: number };
+}
+
+/**
+ * Runs a reaction over the log from a durable checkpoint (a row of `projection_checkpoints`,
+ * moved after each event only once its reaction is done): what an event asks for is done
+ * whether or not its command's process survived, without waiting for another command.
+ *
+ * `catchUp` reacts to everything appended so far; a command calls it after its append, so that
+ * its client sees the consequences at once. The background loop (`start`) does the same on a
+ * timer, for events whose process stopped before, and for those other processes appended.
+ */
+export class Reactor {
+  private readonly key: string;
+  private queue: Promise<unknown> = Promise.resolve();
+  private stopping?: AbortController;
+  private loop?: Promise<void>;
+  private failure?: ReactorStatus['failure'];
+  private position = 0n;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly pool: Pool,
+    private readonly reaction: Reaction,
+    private readonly options: ReactorOptions = {},
+  ) {
+    this.key = `reactor:${reaction.name}`;
+  }
+
+  /**
+   * Reacts to every event of the reaction's types appended so far. Calls in one process run one
+   * after another, each reading what was appended before it started; a failing reaction stops
+   * the run there (its event is retried by the next run) and is thrown.
+   */
+  catchUp(): Promise<void> {
+    const run = this.queue.then(() => this.drain());
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  status(): ReactorStatus {
+    return { name: this.reaction.name, position: this.position, ...(this.failure ? { failure: this.failure } : {}) };
+  }
+
+  start(): void {
+    if (this.loop) return;
+    this.stopping = new AbortController();
+    this.loop = this.follow(this.stopping.signal);
+  }
+
+  async stop(): Promise<void> {
+    this.stopping?.abort();
+    await this.loop;
+    await this.queue;
+    this.loop = undefined;
+  }
+
+  private async drain(): Promise<void> {
+    let position = (await readCheckpoint(this.pool, this.key)) ?? 0n;
+    for (;;) {
+      const events = await this.store.readAll({ after: position, maxCount: this.options.batchSize ?? 500, eventTypes: this.reaction.eventTypes });
+      if (events.length === 0) break;
+      for (const event of events) {
+        try {
+          await this.reaction.react(event);
+        } catch (error) {
+          const attempts = this.failure?.position === position ? this.failure.attempts + 1 : 1;
+          this.failure = { position, error: (error as Error).message, attempts };
+          throw error;
+        }
+        position = event.globalPosition;
+        await advance(this.pool, this.key, position);
+      }
+      this.position = position;
+    }
+    this.position = position;
+    this.failure = undefined;
+  }
+
+  private async follow(signal: AbortSignal): Promise<void> {
+    const pollMs = this.options.pollMs ?? 1000;
+    while (!signal.aborted) {
+      let pause = pollMs;
+      try {
+        await this.catchUp();
+      } catch (error) {
+        const attempts = this.failure?.attempts ?? 1;
+        pause = Math.min(pollMs * 2 ** attempts, this.options.maxRetryDelayMs ?? 60_000);
+        this.options.log?.('error', `reaction ${this.reaction.name} failed after position ${this.failure?.position ?? '?'} (attempt ${attempts}; next in ${pause} ms): ${(error as Error).message}`);
+      }
+      await sleep(pause, undefined, { signal }).catch(() => undefined);
+    }
+  }
+}
+
+/** Never backwards: two processes reacting to the same events may finish in either order. */
+async function advance(pool: Pool, key: string, position: bigint): Promise<void> {
+  await pool.query(
+    `INSERT INTO projection_checkpoints (projection, position) VALUES ($1, $2)
+     ON CONFLICT (projection) DO UPDATE SET position = GREATEST(projection_checkpoints.position, EXCLUDED.position), updated_at = now()`,
+    [key, position.toString()],
+  );
+}
