@@ -6,7 +6,8 @@ import { readCheckpoint } from './checkpoints.js';
 /**
  * What the system does because of an event on another aggregate (a payout scheduled because a
  * claim was approved). `react` must be idempotent: after a crash between a reaction and its
- * checkpoint the event is reacted to again, and two processes may react to the same event.
+ * checkpoint the event is reacted to again, and two processes may react to the same event. It
+ * is called for one stream's events in their order, for several streams' events at once.
  */
 export interface Reaction {
   /** Names its checkpoint: renaming it reacts to the whole log again (harmless, but slow). */
@@ -18,6 +19,8 @@ export interface Reaction {
 export interface ReactorOptions {
   /** Events read from the log at once. */
   readonly batchSize?: number;
+  /** Streams whose events are reacted to at once. */
+  readonly concurrency?: number;
   /** How often the background loop looks for events other processes appended (and retries after a failure). */
   readonly pollMs?: number;
   /** Longest pause between retries of an event whose reaction keeps failing (it doubles from `pollMs`). */
@@ -61,7 +64,8 @@ export class Reactor {
   /**
    * Reacts to every event of the reaction's types appended so far. Calls in one process run one
    * after another, each reading what was appended before it started; a failing reaction stops
-   * the run there (its event is retried by the next run) and is thrown.
+   * the checkpoint before its event (retried by the next run, with whatever followed it) and is
+   * thrown.
    */
   catchUp(): Promise<void> {
     const run = this.queue.then(() => this.drain());
@@ -88,24 +92,56 @@ export class Reactor {
 
   private async drain(): Promise<void> {
     let position = (await readCheckpoint(this.pool, this.key)) ?? 0n;
+    const batchSize = this.options.batchSize ?? 500;
     for (;;) {
-      const events = await this.store.readAll({ after: position, maxCount: this.options.batchSize ?? 500, eventTypes: this.reaction.eventTypes });
-      if (events.length === 0) break;
-      for (const event of events) {
-        try {
-          await this.reaction.react(event);
-        } catch (error) {
-          const attempts = this.failure?.position === position ? this.failure.attempts + 1 : 1;
-          this.failure = { position, error: (error as Error).message, attempts };
-          throw error;
-        }
-        position = event.globalPosition;
-        await advance(this.pool, this.key, position);
+      // Every event up to the head read first is visible to the read that follows (see EventStore):
+      // a batch that is not full has seen all of them, so the checkpoint can pass what it skipped.
+      const head = await this.store.readHeadPosition();
+      const events = await this.store.readAll({ after: position, maxCount: batchSize, eventTypes: this.reaction.eventTypes });
+      const failed = await this.reactToAll(events);
+      if (failed) {
+        const done = events.filter((event) => event.globalPosition < failed.position).at(-1)?.globalPosition;
+        if (done !== undefined) await advance(this.pool, this.key, (position = done));
+        const attempts = this.failure?.position === position ? this.failure.attempts + 1 : 1;
+        this.failure = { position, error: failed.error.message, attempts };
+        this.position = position;
+        throw failed.error;
+      }
+      if (events.length > 0) await advance(this.pool, this.key, (position = events.at(-1)!.globalPosition));
+      if (events.length < batchSize) {
+        if (head > position) await advance(this.pool, this.key, (position = head));
+        break;
       }
       this.position = position;
     }
     this.position = position;
     this.failure = undefined;
+  }
+
+  /**
+   * Reacts to a batch: each stream's events in their order, streams side by side (commands that
+   * ran at once did their follow-ups at once before; one queue must not make them wait in line).
+   * Returns the earliest event whose reaction failed: everything before it is done.
+   */
+  private async reactToAll(events: readonly StoredEvent[]): Promise<{ position: bigint; error: Error } | undefined> {
+    const byStream = new Map<string, StoredEvent[]>();
+    for (const event of events) byStream.set(event.streamId, [...(byStream.get(event.streamId) ?? []), event]);
+    const streams = [...byStream.values()];
+    const failures: { position: bigint; error: Error }[] = [];
+    const worker = async (): Promise<void> => {
+      for (let stream = streams.shift(); stream; stream = streams.shift()) {
+        for (const event of stream) {
+          try {
+            await this.reaction.react(event);
+          } catch (error) {
+            failures.push({ position: event.globalPosition, error: error as Error });
+            break;
+          }
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.options.concurrency ?? 8, streams.length) }, worker));
+    return failures.sort((a, b) => (a.position < b.position ? -1 : 1))[0];
   }
 
   private async follow(signal: AbortSignal): Promise<void> {
