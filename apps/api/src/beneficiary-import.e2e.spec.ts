@@ -238,6 +238,18 @@ describe.each(API_BACKENDS)('importing beneficiary lists from Excel, over %s', (
       en: '"Administrative unit" (row 3, column E): "Huyện Không Có" is not a registered administrative unit in force on 01/01/2025',
     });
     expect(await ok(upload(list, '?validRowsOnly=true'))).toMatchObject({ outcome: 'imported', imported: 1, skipped: 3 });
+
+    // A unit renamed since it was created is found by the name it bore on the day, and recorded under its code.
+    await ok(as.admin.post('/administrative-units/changes', { changes: [{ kind: 'renamed', code: 'Xã Na Sầm', name: 'Phường Na Sầm', from: '2026-01-01' }] }), 201);
+    const renamed = await listOf([
+      ['Mã Văn Long', '01/01/1980', '020080002005', 'Trưởng phòng', 'Phường Na Sầm', 5, '01/02/2026'],
+      ['Mã Thị Mơ', '01/01/1980', '020180002006', 'Trưởng phòng', 'Phường Na Sầm', 5, '01/12/2025'],
+    ]);
+    const refused = await leavesLogUnchanged(upload(renamed), 422, { outcome: 'rejected' });
+    expect(problems(refused)).toEqual([[4, 'administrativeUnit', 'unit']]);
+    expect(await ok(upload(renamed, '?validRowsOnly=true'))).toMatchObject({ imported: 1 });
+    await caughtUp(api);
+    expect((await ok(as.auditor.get('/beneficiaries?name=Mã Văn Long'))).beneficiaries).toEqual([expect.objectContaining({ administrativeUnit: 'Xã Na Sầm' })]);
   });
 
   it('imports its own register export back: everyone on it, however enrolled or changed since, is unchanged and nothing is recorded', async () => {

@@ -59,10 +59,12 @@ export async function beneficiaryListTemplate(): Promise<Buffer> {
   const help = book.addWorksheet('Hướng dẫn - Instructions');
   help.columns = [{ width: 110 }];
   for (const line of [
-    'Điền mỗi người một dòng từ dòng 3 (xóa dòng ví dụ). Ngày ghi dd/mm/yyyy. Số định danh cá nhân 12 chữ số, khớp năm sinh. Đối tượng là số từ 1 đến 6 theo Nghị quyết 24/2024/NQ-HĐND.',
-    'One person per row from row 3 (delete the example row). Dates as dd/mm/yyyy. The national id number has 12 digits and matches the year of birth. The group is a number from 1 to 6 under Resolution 24/2024/NQ-HĐND.',
-    'Tệp có lỗi sẽ không được nhập, trừ khi chọn "chỉ nhập các dòng hợp lệ". Nhập lại cùng một tệp không ghi thêm gì.',
-    'A file with errors is not imported unless "import the valid rows only" is chosen. Importing the same file again records nothing more.',
+    'Điền mỗi người một dòng từ dòng 3 (xóa dòng ví dụ). Ngày ghi dd/mm/yyyy (ví dụ 05/03/2024). Số định danh cá nhân 12 chữ số, khớp năm sinh. Đối tượng là số từ 1 đến 6 theo Nghị quyết 24/2024/NQ-HĐND.',
+    'One person per row from row 3 (delete the example row). Dates as dd/mm/yyyy (e.g. 05/03/2024). The national id number has 12 digits and matches the year of birth. The group is a number from 1 to 6 under Resolution 24/2024/NQ-HĐND.',
+    'Đơn vị là đơn vị hành chính đã đăng ký, còn hiệu lực vào ngày bắt đầu hưởng (mã hoặc tên của đơn vị vào ngày đó).',
+    'The unit is a registered administrative unit in force on the covered-from date (its code, or its name on that date).',
+    'Tệp có lỗi sẽ không được nhập, trừ khi chọn "chỉ nhập các dòng hợp lệ". Người đã có trong danh sách đối tượng (theo mã đối tượng hoặc số định danh) không được ghi lại; dòng khác với danh sách bị từ chối: thay đổi chức vụ hoặc đối tượng được ghi riêng. Nhập lại cùng một tệp, hay tệp xuất danh sách, không ghi thêm gì.',
+    'A file with errors is not imported unless "import the valid rows only" is chosen. People already on the register (by beneficiary id or national id) are not recorded again; a row that differs from the register is refused: changes of title or group are recorded on their own. Importing the same file again, or the register export, records nothing more.',
   ]) addRow(help, [line]);
   return Buffer.from(await book.xlsx.writeBuffer());
 }
@@ -219,15 +221,22 @@ export class BeneficiaryImports {
     const units = await this.registry.current();
     const fresh: [number, ImportedPerson, string][] = [];
     let alreadyImported = 0;
-    for (const [row, listed] of people) {
-      const problems = await this.compared(row, listed, units, idColumn);
-      if (problems === 'unchanged') alreadyImported++;
-      else if (problems.length > 0) errors.push(...problems);
-      else if ('person' in listed) {
-        const person = { ...listed.person, administrativeUnit: AdministrativeUnits.unitNamedOn(units, listed.person.administrativeUnit, listed.person.from)! };
-        fresh.push([row, person, commandIdOf(person)]);
-      }
-    }
+    // A few rows at a time: each reads up to three streams, and a register export holds thousands of rows.
+    await replayEach(
+      'checks',
+      [...people],
+      async ([row, listed]) => {
+        const problems = await this.compared(row, listed, units, idColumn);
+        if (problems === 'unchanged') alreadyImported++;
+        else if (problems.length > 0) errors.push(...problems);
+        else if ('person' in listed) {
+          const person = { ...listed.person, administrativeUnit: AdministrativeUnits.unitNamedOn(units, listed.person.administrativeUnit, listed.person.from)! };
+          fresh.push([row, person, commandIdOf(person)]);
+        }
+      },
+      { concurrency: 8 },
+    );
+    fresh.sort(([a], [b]) => a - b);
     errors.sort((a, b) => a.row - b.row);
     const report = { file: digest, rows, alreadyImported, errors };
     if (errors.some((error) => error.code === 'layout') || (errors.length > 0 && !options.validRowsOnly)) return { ...report, outcome: 'rejected', imported: 0, skipped: rows };
