@@ -234,7 +234,7 @@ export class BeneficiaryImports {
           fresh.push([row, person, commandIdOf(person)]);
         }
       },
-      { concurrency: 8 },
+      { concurrency: 8, ...(options.onProgress ? { onProgress: options.onProgress } : {}) },
     );
     fresh.sort(([a], [b]) => a - b);
     errors.sort((a, b) => a.row - b.row);
