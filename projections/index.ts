@@ -19,5 +19,5 @@ export { createReportingViews, REPORTING_VIEWS } from './reporting/reporting-vie
 export { type CouncilFlag, councilFlagList, councilFlags } from './council-flags/council-flags.projection.js';
 export { type CappedClaimRecord, cappedClaimsOf, type ClaimRecord, claimsServedFrom, holdersOfTitlesOn, registerEntries, type RegisterRecord, staysDischargedFrom, type StayRecord } from './queries/retroactivity-reads.js';
 export { type AsOf, type BalanceAsOf, balancesAsOf, budgetAsOf, type BudgetLine } from './queries/as-of.js';
-export { REGISTER_LIST_COLUMNS, registerExport } from './queries/register-export.js';
+export { BENEFICIARY_ID_HEADING, ddmmyyyy, ERASED_NAME, REGISTER_LIST_COLUMNS, registerExport } from './queries/register-export.js';
 export { addRow, unneutralised } from './queries/spreadsheets.js';

@@ -19,8 +19,13 @@ export const REGISTER_LIST_COLUMNS = [
   { key: 'from', vi: 'Hưởng từ ngày (dd/mm/yyyy)', en: 'Covered from' },
 ] as const;
 
-const HEADER = [...REGISTER_LIST_COLUMNS.map((column) => column.vi), 'Trạng thái', 'Mã đối tượng'];
-const ddmmyyyy = (date: string | null) => (date ? `${date.slice(8, 10)}/${date.slice(5, 7)}/${date.slice(0, 4)}` : null);
+/** The heading of the export's last column: an exported row names its person by it when imported back. */
+export const BENEFICIARY_ID_HEADING = 'Mã đối tượng';
+
+const HEADER = [...REGISTER_LIST_COLUMNS.map((column) => column.vi), 'Trạng thái', BENEFICIARY_ID_HEADING];
+
+/** A calendar date (YYYY-MM-DD) as the register's files write it. */
+export const ddmmyyyy = (date: string) => `${date.slice(8, 10)}/${date.slice(5, 7)}/${date.slice(0, 4)}`;
 
 /** What the name cell says of a person whose personal data was erased (their national id and date of birth are left empty). */
 export const ERASED_NAME = '(đã xóa dữ liệu cá nhân / personal data erased)';
@@ -30,7 +35,7 @@ async function registerRows(pool: Pool): Promise<Cell[][]> {
   const { rows } = await pool.query<{ full_name: string | null; date_of_birth: string | null; national_id: string | null; title: string; administrative_unit: string; current_group: number; enrolled_from: string; status: string; beneficiary_id: string }>(
     `SELECT full_name, date_of_birth, national_id, title, administrative_unit, current_group, enrolled_from, status, beneficiary_id FROM ${R}.beneficiaries ORDER BY administrative_unit, full_name, beneficiary_id`,
   );
-  return rows.map((row) => [row.full_name ?? ERASED_NAME, ddmmyyyy(row.date_of_birth), row.national_id, row.title, row.administrative_unit, row.current_group, ddmmyyyy(row.enrolled_from), row.status, row.beneficiary_id]);
+  return rows.map((row) => [row.full_name ?? ERASED_NAME, row.date_of_birth === null ? null : ddmmyyyy(row.date_of_birth), row.national_id, row.title, row.administrative_unit, row.current_group, ddmmyyyy(row.enrolled_from), row.status, row.beneficiary_id]);
 }
 
 export async function registerExport(pool: Pool, format: 'csv' | 'xlsx'): Promise<{ rows: number; body: string | Buffer }> {

@@ -1,5 +1,5 @@
 import { liveSchemaOf, ProjectionRunner, readModelChecksum } from '#projections';
-import { ALL_PROJECTIONS, consistencyCheck, createReportingViews } from '#read-models';
+import { ALL_PROJECTIONS, consistencyCheck, createReportingViews, registerExport } from '#read-models';
 import { replacementResolution, twoTierPlan } from '../../../test/support/retroactive-changes.js';
 import { API_BACKENDS, caughtUp, client, leavesLogUnchanged as leavesLogUnchangedIn, ok, type Reply, type RunningApi, signInPeople, startApi } from './testing/api-backends.fixture.js';
 
@@ -264,5 +264,11 @@ describe.each(API_BACKENDS)('the 2025 Lạng Sơn timeline, replayed through the
       { regimeCode: 'h', group: 4, log: 0, budget: 0, report: 0 },
       { regimeCode: 'h', group: -1, log: 0, budget: 0, balances: 0 },
     ]);
+  });
+
+  it('takes the register, exported after the reorganization moved and reclassified its people, back as it is: nothing recorded', async () => {
+    await caughtUp(api);
+    const { rows, body } = await registerExport(api.runtime.pool, 'xlsx');
+    await leavesLogUnchanged(as.clerk.upload('/beneficiaries/imports', new Uint8Array(body as Buffer), 'so-dang-ky.xlsx'), 200, { outcome: 'imported', rows, imported: 0, alreadyImported: rows, errors: [] });
   });
 });

@@ -1,5 +1,5 @@
 import { deciderSpec } from '../testing/decider.fixture.js';
-import { type AdministrativeUnitEvent, decide, evolve, initialAdministrativeUnits, nameOn, type UnitChange, unitCarrying } from './administrative-units.js';
+import { type AdministrativeUnitEvent, decide, evolve, initialAdministrativeUnits, nameOn, type UnitChange, unitCarrying, unitNamedOn } from './administrative-units.js';
 
 const spec = deciderSpec({ decide, evolve, initialState: initialAdministrativeUnits });
 const record = (...changes: UnitChange[]) => ({ type: 'RecordUnitChanges', data: { changes } }) as const;
@@ -35,6 +35,20 @@ describe('administrative units over time', () => {
     expect(nameOn(units, 'Xã Cao Lộc', '2026-01-01')).toBe('Xã Cao Lộc mới');
     expect(unitCarrying(units, 'Xã Đồng Đăng', '2026-03-01')).toBe('Xã Cao Lộc');
     expect(unitCarrying(units, 'Huyện Cao Lộc', '2025-07-01')).toBe('Tỉnh Lạng Sơn');
+  });
+
+  it('finds the unit a list names on a date, by its code or the name it bore then, only while it exists', () => {
+    const renamed: AdministrativeUnitEvent = { type: 'AdministrativeUnitRenamed', data: { kind: 'renamed', code: 'Xã Cao Lộc', name: 'Phường Cao Lộc', from: '2026-01-01' } };
+    const abolished: AdministrativeUnitEvent = { type: 'AdministrativeUnitAbolished', data: { kind: 'abolished', code: 'Huyện Cao Lộc', successor: 'Xã Cao Lộc', from: '2025-07-01' } };
+    const units = state([province, caoLoc, xaCaoLoc, renamed, abolished]);
+    expect(unitNamedOn(units, 'Huyện Cao Lộc', '2025-06-30')).toBe('Huyện Cao Lộc');
+    expect(unitNamedOn(units, 'Huyện Cao Lộc', '2025-07-01')).toBeUndefined();
+    expect(unitNamedOn(units, 'Xã Cao Lộc', '2025-06-30')).toBeUndefined();
+    expect(unitNamedOn(units, 'Phường Cao Lộc', '2025-12-31')).toBeUndefined();
+    expect(unitNamedOn(units, 'Phường Cao Lộc', '2026-01-01')).toBe('Xã Cao Lộc');
+    expect(unitNamedOn(units, 'Xã Cao Lộc', '2026-01-01')).toBe('Xã Cao Lộc');
+    expect(unitNamedOn(units, 'Cơ quan cấp tỉnh', '2026-01-01')).toBeUndefined();
+    expect(unitNamedOn(units, 'constructor', '2026-01-01')).toBeUndefined();
   });
 
   it('skips a change recorded before, so the shipped file loads on every start', () => {

@@ -145,6 +145,15 @@ export function nameOn(state: AdministrativeUnits, code: string, date: string): 
 }
 
 /**
+ * The code of the unit a list names, in force on `date`: by its code, or by the name it bore
+ * that day; undefined when no unit in force then answers to it.
+ */
+export function unitNamedOn(state: AdministrativeUnits, text: string, date: string): string | undefined {
+  if (nameOn(state, text, date) !== undefined) return text;
+  return Object.keys(state.units).find((code) => nameOn(state, code, date) === text);
+}
+
+/**
  * The unit that carries `code` on `date`: itself while it exists, else its successor (followed
  * through later changes). A unit split in several or abolished without successor is carried by
  * its parent, since its people cannot be placed more precisely from the registry alone. Codes the
