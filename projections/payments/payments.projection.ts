@@ -3,7 +3,7 @@ import { ident, type ProjectionTables } from '#projections';
 import { domainProjection, type LoggedEventOf } from '../domain-projection.js';
 import { idOf, periodsFromLog, yearOf } from '../registers/registers.projection.js';
 import { addToBalance, type BalanceEntry, bookMeals } from './balances.js';
-import { receivable, relocate, spend, totalOf, checkAlerts } from './budget.js';
+import { checkAlerts, receivable, relocate, spend, totalOf } from './budget.js';
 import { type Journal, PAYMENT_EVENT_TYPES, type PaymentEvent } from './events.js';
 import { lineageFromLog, lineageRow, type Subject, subjectOf } from './lineage.js';
 import { personOf, preload } from './preload.js';
