@@ -9,7 +9,22 @@ describe("beneficiaries' balances in the payments read model", () => {
     addToBalance(tables.balances, journalAt(5n), entry, { entitled: 45_000_000, approved: 45_000_000, annual_cap: 40_000_000, cap_used: 45_000_000 });
     addToBalance(tables.balances, journalAt(6n), entry, { paid: 45_000_000 });
     expect([...tables.balances.all()]).toEqual([
-      { beneficiary_id: 'b-1', year: 2025, regime_id: 'g', regime_code: 'g', entitled: 45_000_000, approved: 45_000_000, paid: 45_000_000, reversed: 0, adjusted: 0, annual_cap: 40_000_000, cap_used: 45_000_000, to_recover: 0, recovered: 0, written_off: 0 },
+      {
+        beneficiary_id: 'b-1',
+        year: 2025,
+        regime_id: 'g',
+        regime_code: 'g',
+        entitled: 45_000_000,
+        approved: 45_000_000,
+        paid: 45_000_000,
+        reversed: 0,
+        adjusted: 0,
+        annual_cap: 40_000_000,
+        cap_used: 45_000_000,
+        to_recover: 0,
+        recovered: 0,
+        written_off: 0,
+      },
     ]);
     expect(appended.map(({ row }) => [row.global_position, row.measure, row.amount, row.service_date])).toEqual([
       [5n, 'entitled', 45_000_000, '2025-08-01'],
@@ -28,7 +43,16 @@ describe("beneficiaries' balances in the payments read model", () => {
 
   it("books each calendar year's part of a stay's meals in that year's balance", () => {
     const { tables, journalAt } = inMemoryPayments();
-    const segment = (from: string, to: string, days: number) => ({ from, to, days, group: 3, rate: 190_000, amount: days * 190_000, policyVersionId: 'v2', clause: 'b' });
+    const segment = (from: string, to: string, days: number) => ({
+      from,
+      to,
+      days,
+      group: 3,
+      rate: 190_000,
+      amount: days * 190_000,
+      policyVersionId: 'v2',
+      clause: 'b',
+    });
     const stay = Object.assign(sourceOf(tables.sources, 's1', 'admission'), {
       beneficiary_id: 'b-1',
       discharged_on: '2026-01-02',

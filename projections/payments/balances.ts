@@ -9,14 +9,29 @@ export type BalanceChange = Partial<Record<BalanceMeasure, number>>;
 export type BalanceEntry = { readonly beneficiaryId: string | null; readonly year: number; readonly regimeId: string; readonly serviceDate: string };
 
 /** A regime id's report letter: "h.fixed" → "h". */
-export const codeOf = (regimeId: string): string => regimeId.split('.')[0]!;
+export const codeOf = (regimeId: string): string => regimeId.split('.')[0];
 
 /** A beneficiary's balance of a year and regime, made with nothing in it the first time it is seen. */
 export function balanceOf(balances: RowCache<BalanceRow>, beneficiary_id: string, year: number, regime_id: string): BalanceRow {
   const key = { beneficiary_id, year, regime_id };
   return (
     balances.get(key) ??
-    balances.put({ beneficiary_id, year, regime_id, regime_code: codeOf(regime_id), entitled: 0, approved: 0, paid: 0, reversed: 0, adjusted: 0, annual_cap: null, cap_used: 0, to_recover: 0, recovered: 0, written_off: 0 })
+    balances.put({
+      beneficiary_id,
+      year,
+      regime_id,
+      regime_code: codeOf(regime_id),
+      entitled: 0,
+      approved: 0,
+      paid: 0,
+      reversed: 0,
+      adjusted: 0,
+      annual_cap: null,
+      cap_used: 0,
+      to_recover: 0,
+      recovered: 0,
+      written_off: 0,
+    })
   );
 }
 
@@ -34,12 +49,27 @@ export function addToBalance(balances: RowCache<BalanceRow>, journal: Journal, e
       continue;
     }
     row[measure] += amount;
-    journal.append('balance_entries', { global_position: journal.at.globalPosition, recorded_at: journal.at.recordedAt, beneficiary_id: beneficiaryId, year, regime_id: regimeId, service_date: serviceDate, measure, amount });
+    journal.append('balance_entries', {
+      global_position: journal.at.globalPosition,
+      recorded_at: journal.at.recordedAt,
+      beneficiary_id: beneficiaryId,
+      year,
+      regime_id: regimeId,
+      service_date: serviceDate,
+      measure,
+      amount,
+    });
   }
   balances.put(row);
 }
 
 /** Books each year's part of a stay's meals in that year's balance. */
 export function bookMeals(balances: RowCache<BalanceRow>, journal: Journal, stay: SourceRow, measure: 'entitled' | 'approved', sign: 1 | -1): void {
-  for (const part of mealParts(stay)) addToBalance(balances, journal, { beneficiaryId: stay.beneficiary_id, year: part.year, regimeId: 'b', serviceDate: part.serviceDate }, { [measure]: sign * part.amount });
+  for (const part of mealParts(stay))
+    addToBalance(
+      balances,
+      journal,
+      { beneficiaryId: stay.beneficiary_id, year: part.year, regimeId: 'b', serviceDate: part.serviceDate },
+      { [measure]: sign * part.amount },
+    );
 }

@@ -10,7 +10,10 @@ export type ReceivableChange = Record<(typeof RECEIVABLES)[number], number>;
 /** A year's and regime's budget, without allocation or spending the first time it is seen. */
 export function totalOf(totals: BudgetTables['totals'], year: number, regime_code: string): TotalRow {
   const key = { year, regime_code };
-  return totals.get(key) ?? totals.put({ year, regime_code, allocated: null, decision_number: null, committed: 0, paid: 0, to_recover: 0, recovered: 0, written_off: 0 });
+  return (
+    totals.get(key) ??
+    totals.put({ year, regime_code, allocated: null, decision_number: null, committed: 0, paid: 0, to_recover: 0, recovered: 0, written_off: 0 })
+  );
 }
 
 /**
@@ -46,7 +49,14 @@ export function spend(budget: BudgetTables, journal: Journal, payout: PayoutRow,
   sum.committed += committed;
   sum.paid += paid;
   budget.totals.put(sum);
-  journal.append('budget_entries', { global_position: journal.at.globalPosition, recorded_at: journal.at.recordedAt, ...key, service_date: payout.service_date, committed, paid });
+  journal.append('budget_entries', {
+    global_position: journal.at.globalPosition,
+    recorded_at: journal.at.recordedAt,
+    ...key,
+    service_date: payout.service_date,
+    committed,
+    paid,
+  });
   checkAlerts(budget, payout.year, payout.regime_code, journal.at.globalPosition);
 }
 
@@ -58,7 +68,13 @@ export function receivable(totals: BudgetTables['totals'], payout: PayoutRow, ch
 }
 
 /** Every payout of a line goes with it to the group and unit it counts under now, its money in the budget too. */
-export function relocate(tables: BudgetTables & Pick<PaymentTables, 'payouts'>, journal: Journal, line: { payout_ids: readonly string[]; group_number: number; administrative_unit: string }, group: number, unit: string): void {
+export function relocate(
+  tables: BudgetTables & Pick<PaymentTables, 'payouts'>,
+  journal: Journal,
+  line: { payout_ids: readonly string[]; group_number: number; administrative_unit: string },
+  group: number,
+  unit: string,
+): void {
   if (line.group_number === group && line.administrative_unit === unit) return;
   for (const payout_id of line.payout_ids) {
     const payout = tables.payouts.get({ payout_id });

@@ -15,7 +15,12 @@ export { codeOf } from './balances.js';
 export { BUDGET_ALERT_PERCENTS } from './budget.js';
 
 /** A payout's balance: its beneficiary's, for its year, regime and service date. */
-const balanceEntryOf = (payout: PayoutRow): BalanceEntry => ({ beneficiaryId: payout.beneficiary_id, year: payout.year, regimeId: payout.regime_id, serviceDate: payout.service_date });
+const balanceEntryOf = (payout: PayoutRow): BalanceEntry => ({
+  beneficiaryId: payout.beneficiary_id,
+  year: payout.year,
+  regimeId: payout.regime_id,
+  serviceDate: payout.service_date,
+});
 
 /** The administrative unit a beneficiary belonged to on `date`, as far as the log knows now. */
 function unitOn(tables: PaymentTables, beneficiaryId: string, date: string): string {
@@ -25,7 +30,13 @@ function unitOn(tables: PaymentTables, beneficiaryId: string, date: string): str
 }
 
 /** A recovery's account moves: its status, balance, budget (committed, paid, receivables) and line follow. */
-function settle(tables: PaymentTables, journal: Journal, payout: PayoutRow, change: { recovered?: number; written_off?: number }, settlement: Settlement): void {
+function settle(
+  tables: PaymentTables,
+  journal: Journal,
+  payout: PayoutRow,
+  change: { recovered?: number; written_off?: number },
+  settlement: Settlement,
+): void {
   const recovered = change.recovered ?? 0;
   const writtenOff = change.written_off ?? 0;
   payout.recovered += recovered;
@@ -59,16 +70,32 @@ function unitChanged(tables: PaymentTables, journal: Journal, event: LoggedEvent
 }
 
 /** A correction withdraws what the stay was entitled to; the entitlements that follow it replace it. */
-function stayEntitled(tables: PaymentTables, journal: Journal, stay: SourceRow, event: LoggedEventOf<'AdmissionDatesCorrected' | 'VisitAllowanceEntitled' | 'MealAllowanceEntitled'>): void {
+function stayEntitled(
+  tables: PaymentTables,
+  journal: Journal,
+  stay: SourceRow,
+  event: LoggedEventOf<'AdmissionDatesCorrected' | 'VisitAllowanceEntitled' | 'MealAllowanceEntitled'>,
+): void {
   const { sources, balances } = tables;
-  if (event.type !== 'MealAllowanceEntitled' && stay.visit) addToBalance(balances, journal, { beneficiaryId: stay.beneficiary_id, year: stay.visit.year, regimeId: 'a', serviceDate: stay.visit.serviceDate }, { entitled: -stay.visit.amount });
+  if (event.type !== 'MealAllowanceEntitled' && stay.visit)
+    addToBalance(
+      balances,
+      journal,
+      { beneficiaryId: stay.beneficiary_id, year: stay.visit.year, regimeId: 'a', serviceDate: stay.visit.serviceDate },
+      { entitled: -stay.visit.amount },
+    );
   if (event.type !== 'VisitAllowanceEntitled') bookMeals(balances, journal, stay, 'entitled', -1);
   if (event.type === 'AdmissionDatesCorrected') {
     sources.put(Object.assign(stay, { visit: null, meals: null, admitted_on: event.data.admittedOn, discharged_on: event.data.dischargedOn }));
   } else if (event.type === 'VisitAllowanceEntitled') {
     const visit = { ...event.data, year: yearOf(event.data.serviceDate), basis: event.data.amount };
     sources.put(Object.assign(stay, { visit }));
-    addToBalance(balances, journal, { beneficiaryId: stay.beneficiary_id, year: visit.year, regimeId: 'a', serviceDate: visit.serviceDate }, { entitled: visit.amount });
+    addToBalance(
+      balances,
+      journal,
+      { beneficiaryId: stay.beneficiary_id, year: visit.year, regimeId: 'a', serviceDate: visit.serviceDate },
+      { entitled: visit.amount },
+    );
   } else {
     sources.put(Object.assign(stay, { meals: event.data }));
     bookMeals(balances, journal, stay, 'entitled', 1);
@@ -90,9 +117,15 @@ function adjustmentEntitled(tables: PaymentTables, journal: Journal, subject: Su
   const nextGroup: number = next.group ?? data.previous.group ?? 0;
   // The entitlement the adjustment settles: the new one, or for a recovery to nothing the one it takes back.
   const mealsBefore = mealPart(from, data.corrects.payoutId)?.segments[0];
-  const before = subject.kind === 'claim' ? from.approval : data.regimeId === 'a' ? from.visit : mealsBefore && { clause: mealsBefore.clause, basis: mealsBefore.rate };
-  const nextBasis: number | undefined = adjustsClaim(subject, data) ? data.next.basis : data.regimeId === 'a' ? data.next.amount : data.next.segments?.[0]?.rate;
-  const settles = next.amount === 0 ? { clause: before?.clause || null, basis: before?.basis ?? null } : { clause: next.clause || null, basis: nextBasis ?? null };
+  const before =
+    subject.kind === 'claim' ? from.approval : data.regimeId === 'a' ? from.visit : mealsBefore && { clause: mealsBefore.clause, basis: mealsBefore.rate };
+  const nextBasis: number | undefined = adjustsClaim(subject, data)
+    ? data.next.basis
+    : data.regimeId === 'a'
+      ? data.next.amount
+      : data.next.segments?.[0]?.rate;
+  const settles =
+    next.amount === 0 ? { clause: before?.clause || null, basis: before?.basis ?? null } : { clause: next.clause || null, basis: nextBasis ?? null };
   adjustments.put({
     adjustment_id: data.adjustmentId,
     source_kind: subject.kind,
@@ -115,13 +148,40 @@ function adjustmentEntitled(tables: PaymentTables, journal: Journal, subject: Su
     global_position: event.globalPosition,
   });
   if (adjustsClaim(subject, data)) {
-    sources.put(Object.assign(from, { approval: from.approval && { ...from.approval, ...(next.amount > 0 ? { clause: settles.clause ?? '', basis: settles.basis ?? 0 } : {}), amount: next.amount, group: nextGroup, policyVersionId: next.policyVersionId } }));
+    sources.put(
+      Object.assign(from, {
+        approval: from.approval && {
+          ...from.approval,
+          ...(next.amount > 0 ? { clause: settles.clause ?? '', basis: settles.basis ?? 0 } : {}),
+          amount: next.amount,
+          group: nextGroup,
+          policyVersionId: next.policyVersionId,
+        },
+      }),
+    );
   } else if (data.regimeId === 'a') {
-    sources.put(Object.assign(from, { visit: { serviceDate: data.serviceDate, group: data.next.group, amount: next.amount, policyVersionId: next.policyVersionId, clause: next.clause, year, basis: next.amount } }));
+    sources.put(
+      Object.assign(from, {
+        visit: {
+          serviceDate: data.serviceDate,
+          group: data.next.group,
+          amount: next.amount,
+          policyVersionId: next.policyVersionId,
+          clause: next.clause,
+          year,
+          basis: next.amount,
+        },
+      }),
+    );
   } else {
     sources.put(Object.assign(from, { meals: Admissions.mealsAdjusted(from.meals ?? undefined, year, data.next) }));
   }
-  addToBalance(tables.balances, journal, { beneficiaryId: from.beneficiary_id, year, regimeId: data.regimeId, serviceDate: data.serviceDate }, { entitled: data.difference, adjusted: data.difference });
+  addToBalance(
+    tables.balances,
+    journal,
+    { beneficiaryId: from.beneficiary_id, year, regimeId: data.regimeId, serviceDate: data.serviceDate },
+    { entitled: data.difference, adjusted: data.difference },
+  );
   const line = lines.get({ line_id: data.corrects.payoutId });
   if (line) {
     recount(tables, line, () => {
@@ -152,11 +212,16 @@ function claimApproved(tables: PaymentTables, journal: Journal, subject: Subject
       },
     }),
   );
-  addToBalance(tables.balances, journal, { beneficiaryId: claim.beneficiary_id, year, regimeId: claim.regime_id!, serviceDate: claim.service_date ?? `${year}-12-31` }, {
-    entitled: data.amount,
-    approved: data.amount,
-    ...(data.limit?.cap !== undefined ? { annual_cap: data.limit.cap, cap_used: data.amount } : {}),
-  });
+  addToBalance(
+    tables.balances,
+    journal,
+    { beneficiaryId: claim.beneficiary_id, year, regimeId: claim.regime_id!, serviceDate: claim.service_date ?? `${year}-12-31` },
+    {
+      entitled: data.amount,
+      approved: data.amount,
+      ...(data.limit?.cap !== undefined ? { annual_cap: data.limit.cap, cap_used: data.amount } : {}),
+    },
+  );
 }
 
 /** A payout joins the line it pays (a first payout opens it), is committed in the budget, and a recovery is owed. */
@@ -234,7 +299,13 @@ function payoutPaid(tables: PaymentTables, journal: Journal, subject: Subject, e
   if (!before) return;
   // A recovery "paid" before receivables existed came back in full.
   if (before.amount < 0) {
-    settle(tables, journal, before, { recovered: -before.amount - before.recovered }, { kind: 'refund', amount: -before.amount, on: data.paidOn, by: data.by, reference: data.reference });
+    settle(
+      tables,
+      journal,
+      before,
+      { recovered: -before.amount - before.recovered },
+      { kind: 'refund', amount: -before.amount, on: data.paidOn, by: data.by, reference: data.reference },
+    );
     return;
   }
   const offsets = data.offsets ?? [];
@@ -291,9 +362,17 @@ function applyEvent(tables: PaymentTables, journal: Journal, event: PaymentEvent
       break;
     case 'AdmissionAllowancesApproved':
     case 'AdmissionAllowancesRejected': {
-      const stay = sources.put(Object.assign(sourceOf(sources, subject!.id, 'admission'), { decision: event.type === 'AdmissionAllowancesApproved' ? 'approved' : 'rejected' }));
+      const stay = sources.put(
+        Object.assign(sourceOf(sources, subject!.id, 'admission'), { decision: event.type === 'AdmissionAllowancesApproved' ? 'approved' : 'rejected' }),
+      );
       if (event.type === 'AdmissionAllowancesRejected') break;
-      if (stay.visit) addToBalance(tables.balances, journal, { beneficiaryId: stay.beneficiary_id, year: stay.visit.year, regimeId: 'a', serviceDate: stay.visit.serviceDate }, { approved: stay.visit.amount });
+      if (stay.visit)
+        addToBalance(
+          tables.balances,
+          journal,
+          { beneficiaryId: stay.beneficiary_id, year: stay.visit.year, regimeId: 'a', serviceDate: stay.visit.serviceDate },
+          { approved: stay.visit.amount },
+        );
       bookMeals(tables.balances, journal, stay, 'approved', 1);
       break;
     }
@@ -303,7 +382,13 @@ function applyEvent(tables: PaymentTables, journal: Journal, event: PaymentEvent
     case 'AdjustmentsApproved':
       for (const id of event.data.adjustmentIds) {
         const adjustment = adjustments.update({ adjustment_id: id }, () => ({ approved_by: event.data.by }));
-        if (adjustment) addToBalance(tables.balances, journal, { beneficiaryId: adjustment.beneficiary_id, year: adjustment.year, regimeId: adjustment.regime_id, serviceDate: adjustment.service_date }, { approved: adjustment.difference });
+        if (adjustment)
+          addToBalance(
+            tables.balances,
+            journal,
+            { beneficiaryId: adjustment.beneficiary_id, year: adjustment.year, regimeId: adjustment.regime_id, serviceDate: adjustment.service_date },
+            { approved: adjustment.difference },
+          );
       }
       break;
     case 'ClaimRequested':
@@ -329,9 +414,30 @@ function applyEvent(tables: PaymentTables, journal: Journal, event: PaymentEvent
       const payout = tables.payouts.get({ payout_id: subject!.id });
       if (!payout) break;
       const by = event.data.by;
-      if (event.type === 'RecoveryWrittenOff') settle(tables, journal, payout, { written_off: event.data.amount }, { kind: 'write-off', amount: event.data.amount, on: event.data.on, by, reason: event.data.reason });
-      else if (event.type === 'RecoveryRefunded') settle(tables, journal, payout, { recovered: event.data.amount }, { kind: 'refund', amount: event.data.amount, on: event.data.receivedOn, by, reference: event.data.reference });
-      else settle(tables, journal, payout, { recovered: event.data.amount }, { kind: 'offset', amount: event.data.amount, on: event.data.on, by, payout_id: event.data.againstPayoutId });
+      if (event.type === 'RecoveryWrittenOff')
+        settle(
+          tables,
+          journal,
+          payout,
+          { written_off: event.data.amount },
+          { kind: 'write-off', amount: event.data.amount, on: event.data.on, by, reason: event.data.reason },
+        );
+      else if (event.type === 'RecoveryRefunded')
+        settle(
+          tables,
+          journal,
+          payout,
+          { recovered: event.data.amount },
+          { kind: 'refund', amount: event.data.amount, on: event.data.receivedOn, by, reference: event.data.reference },
+        );
+      else
+        settle(
+          tables,
+          journal,
+          payout,
+          { recovered: event.data.amount },
+          { kind: 'offset', amount: event.data.amount, on: event.data.on, by, payout_id: event.data.againstPayoutId },
+        );
       break;
     }
     case 'PayoutPaid':
@@ -372,7 +478,9 @@ export const payments = domainProjection({
     keepsStoredData: true,
     async fill(sql, schema, log) {
       await lineageFromLog(sql, schema, log);
-      await periodsFromLog(sql, `${ident(schema)}.units`, log, ['BeneficiaryEnrolled', 'BeneficiaryPositionChanged'], { administrative_unit: "data->>'administrativeUnit'" });
+      await periodsFromLog(sql, `${ident(schema)}.units`, log, ['BeneficiaryEnrolled', 'BeneficiaryPositionChanged'], {
+        administrative_unit: "data->>'administrativeUnit'",
+      });
     },
   },
   createTables: createPaymentTables,

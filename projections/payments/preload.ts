@@ -97,7 +97,12 @@ export async function preload(tables: PaymentTables, events: readonly PaymentEve
   // A line's days are those its source is entitled to now.
   await sources.load([...sourceIds].map((source_id) => ({ source_id })));
   for (const event of events) {
-    if (event.type === 'PayoutScheduled') people.push({ year: yearOf(event.data.serviceDate), regime_code: event.data.regimeCode, person: personOf({ beneficiary_id: event.data.beneficiaryId ?? null, payee: event.data.payee }) });
+    if (event.type === 'PayoutScheduled')
+      people.push({
+        year: yearOf(event.data.serviceDate),
+        regime_code: event.data.regimeCode,
+        person: personOf({ beneficiary_id: event.data.beneficiaryId ?? null, payee: event.data.payee }),
+      });
   }
   await payouts.load(linePayouts.map((payout_id) => ({ payout_id })));
   await balances.loadBy(holders);

@@ -36,7 +36,15 @@ export type PayoutRow = {
   settlements: Settlement[];
 };
 
-export type Settlement = { kind: 'refund' | 'offset' | 'write-off'; amount: number; on: string; by: string; reference?: string; payout_id?: string; reason?: string };
+export type Settlement = {
+  kind: 'refund' | 'offset' | 'write-off';
+  amount: number;
+  on: string;
+  by: string;
+  reference?: string;
+  payout_id?: string;
+  reason?: string;
+};
 
 export type BalanceRow = {
   beneficiary_id: string;
@@ -186,8 +194,16 @@ export function paymentTables(tables: ProjectionTables): PaymentTables {
   return {
     payouts: tables.table<PayoutRow>('payouts', { key: ['payout_id'], numeric: [...MONEY] }),
     balances: tables.table<BalanceRow>('balances', { key: ['beneficiary_id', 'year', 'regime_id'], numeric: [...BALANCE_MONEY], index: 'beneficiary_id' }),
-    totals: tables.table<TotalRow>('budget_totals', { key: ['year', 'regime_code'], numeric: ['allocated', 'committed', 'paid', ...RECEIVABLES], index: 'year' }),
-    spending: tables.table<SpendingRow>('budget_spending', { key: ['year', 'regime_code', 'group_number', 'administrative_unit'], numeric: ['committed', 'paid'], index: 'year' }),
+    totals: tables.table<TotalRow>('budget_totals', {
+      key: ['year', 'regime_code'],
+      numeric: ['allocated', 'committed', 'paid', ...RECEIVABLES],
+      index: 'year',
+    }),
+    spending: tables.table<SpendingRow>('budget_spending', {
+      key: ['year', 'regime_code', 'group_number', 'administrative_unit'],
+      numeric: ['committed', 'paid'],
+      index: 'year',
+    }),
     alerts: tables.table<AlertRow>('budget_alerts', { key: ['year', 'regime_code', 'percent'], numeric: ['used', 'allocated'], index: 'year' }),
     sources: tables.table<SourceRow>('sources', { key: ['source_id'] }),
     paidByGroup: tables.table<PaidByGroupRow>('paid_by_group', { key: ['year', 'regime_code', 'group_number'], numeric: [...TALLIED], index: 'year' }),

@@ -26,7 +26,13 @@ export function sourceOf(sources: RowCache<SourceRow>, id: string, kind: string)
 
 /** The parts a stay's meals are paid in, as the stay stands now: one line each. */
 export function mealParts(stay: SourceRow | undefined): Admissions.MealYear[] {
-  return stay ? Admissions.mealYears({ admissionId: stay.source_id, ...(stay.discharged_on ? { dischargedOn: stay.discharged_on } : {}), ...(stay.meals ? { meals: stay.meals } : {}) }) : [];
+  return stay
+    ? Admissions.mealYears({
+        admissionId: stay.source_id,
+        ...(stay.discharged_on ? { dischargedOn: stay.discharged_on } : {}),
+        ...(stay.meals ? { meals: stay.meals } : {}),
+      })
+    : [];
 }
 
 /** The part of a stay's meals that a payout (or the line it opens) pays. */

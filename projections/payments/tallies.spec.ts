@@ -46,7 +46,11 @@ describe('year-end tallies of the payments read model', () => {
     const recovered = line('l1', 'p1', 3, 950_000, 5);
     tally(memory.tables, recovered, 1);
     recount(memory.tables, recovered, () => (recovered.paid -= 950_000));
-    expect(rowsOf(memory)).toEqual({ byGroup: [{ group_number: 3, payouts: 0, people: 0, units: 0, amount: 0 }], byRegime: [0], people: [{ person: 'p1', lines_by_group: {} }] });
+    expect(rowsOf(memory)).toEqual({
+      byGroup: [{ group_number: 3, payouts: 0, people: 0, units: 0, amount: 0 }],
+      byRegime: [0],
+      people: [{ person: 'p1', lines_by_group: {} }],
+    });
     expect(memory.tables.lines.get({ line_id: 'l1' })).toBe(recovered);
   });
 

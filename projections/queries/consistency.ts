@@ -65,7 +65,7 @@ async function paidInLog(store: EventStore, year: number): Promise<Map<string, {
         if (payout && event.type === 'PayoutReversed') payout.reversed = true;
       }
     }
-    after = page[page.length - 1]!.globalPosition;
+    after = page[page.length - 1].globalPosition;
   }
   const totals = new Map<string, { code: string; group: number; beneficiary: boolean; amount: number }>();
   for (const payout of payouts.values()) {
