@@ -1,7 +1,6 @@
 import type { ClientBase, Pool } from 'pg';
-import type { StoredEvent } from '#event-store';
-import type { Claims } from '#domain';
-import { ident, liveSchemaOf, type Projection, type ProjectionTables } from '#projections';
+import { ident, liveSchemaOf, type ProjectionTables } from '#projections';
+import { domainProjection, type LoggedEventOf } from '../domain-projection.js';
 import { idOf, yearOf } from '../registers/registers.projection.js';
 
 /** One approved special-drug claim flagged for the Professional Council, and what the council decided. */
@@ -29,15 +28,15 @@ type FlagRow = {
   adjustment_id: string | null;
 };
 
-type FlagEvent = Extract<Claims.ClaimEvent, { type: 'ClaimOverLoweredCapFlagged' | 'ClaimOverLoweredCapKept' | 'ClaimReducedToLoweredCap' }>;
-const CONSUMED: readonly FlagEvent['type'][] = ['ClaimOverLoweredCapFlagged', 'ClaimOverLoweredCapKept', 'ClaimReducedToLoweredCap'];
+const CONSUMED = ['ClaimOverLoweredCapFlagged', 'ClaimOverLoweredCapKept', 'ClaimReducedToLoweredCap'] as const;
+type FlagEvent = LoggedEventOf<(typeof CONSUMED)[number]>;
 const MONEY = ['amount', 'previous_cap', 'cap', 'excess'] as const;
 
 /**
  * The council's work list: special-drug claims that a retroactive change left over a lowered
  * annual cap, pending until the council keeps or reduces them.
  */
-export const councilFlags: Projection = {
+export const councilFlags = domainProjection({
   name: 'council_flags',
   eventTypes: CONSUMED,
 
@@ -67,11 +66,10 @@ export const councilFlags: Projection = {
       CREATE INDEX flags_by_status ON ${s}.flags (status, flag_id);`);
   },
 
-  async apply(tables: ProjectionTables, events: readonly StoredEvent[]): Promise<void> {
+  async apply(tables: ProjectionTables, events: readonly FlagEvent[]): Promise<void> {
     const flags = tables.table<FlagRow>('flags', { key: ['flag_id'], numeric: [...MONEY] });
-    const typed = events as readonly (StoredEvent & FlagEvent)[];
-    await flags.load(typed.map((event) => ({ flag_id: event.data.flagId })));
-    for (const event of typed) {
+    await flags.load(events.map((event) => ({ flag_id: event.data.flagId })));
+    for (const event of events) {
       switch (event.type) {
         case 'ClaimOverLoweredCapFlagged': {
           const flag = event.data;
@@ -110,7 +108,7 @@ export const councilFlags: Projection = {
       }
     }
   },
-};
+});
 
 const F = liveSchemaOf(councilFlags);
 

@@ -1,6 +1,7 @@
 import type { Pool } from 'pg';
 import type { ChainVerification, EventStore } from '#event-store';
 import { liveSchemaOf } from '#projections';
+import { loggedEvents } from '../domain-projection.js';
 import { payments } from '../payments/payments.projection.js';
 
 const P = liveSchemaOf(payments);
@@ -34,7 +35,7 @@ export interface ConsistencyReport {
 }
 
 /** Payout events, and adjustments, which move a stay's or claim's payouts to the group it is classified in now. */
-const PAYOUT_EVENTS = ['PayoutScheduled', 'PayoutPaid', 'PayoutReversed', 'RecoveryRefunded', 'RecoveryOffset', 'AdjustmentEntitled'];
+const PAYOUT_EVENTS = ['PayoutScheduled', 'PayoutPaid', 'PayoutReversed', 'RecoveryRefunded', 'RecoveryOffset', 'AdjustmentEntitled'] as const;
 
 /** Net paid per regime and group in `year`, folded from the payout events of the log. */
 async function paidInLog(store: EventStore, year: number): Promise<Map<string, { code: string; group: number; beneficiary: boolean; amount: number }>> {
@@ -46,12 +47,13 @@ async function paidInLog(store: EventStore, year: number): Promise<Map<string, {
   for (let after = 0n; ; ) {
     const page = await store.readAll({ after, maxCount: 5000, eventTypes: PAYOUT_EVENTS });
     if (page.length === 0) break;
-    for (const event of page) {
-      const data = event.data as Record<string, any>;
+    for (const event of loggedEvents(page, PAYOUT_EVENTS)) {
       if (event.type === 'AdjustmentEntitled') {
+        const data = event.data;
         corrected.set(data.adjustmentId, data.corrects.payoutId);
         groups.set(data.corrects.payoutId, data.next.group ?? data.previous.group ?? 0);
       } else if (event.type === 'PayoutScheduled') {
+        const data = event.data;
         const line = data.source.kind === 'adjustment' ? corrected.get(data.source.id)! : data.payoutId;
         if (!groups.has(line)) groups.set(line, data.group ?? 0);
         payouts.set(event.streamId, { code: data.regimeCode, line, year: Number(String(data.serviceDate).slice(0, 4)), amount: data.amount, beneficiary: data.beneficiaryId !== undefined, paid: 0, reversed: false });
@@ -59,11 +61,11 @@ async function paidInLog(store: EventStore, year: number): Promise<Map<string, {
         const payout = payouts.get(event.streamId);
         // A recovery "paid" before receivables existed came back in full.
         if (payout && event.type === 'PayoutPaid') payout.paid = payout.amount;
-        if (payout && (event.type === 'RecoveryRefunded' || event.type === 'RecoveryOffset')) payout.paid -= data.amount;
+        if (payout && (event.type === 'RecoveryRefunded' || event.type === 'RecoveryOffset')) payout.paid -= event.data.amount;
         if (payout && event.type === 'PayoutReversed') payout.reversed = true;
       }
     }
-    after = page[page.length - 1]!.globalPosition;
+    after = page[page.length - 1].globalPosition;
   }
   const totals = new Map<string, { code: string; group: number; beneficiary: boolean; amount: number }>();
   for (const payout of payouts.values()) {

@@ -1,6 +1,6 @@
 import type { ClientBase } from 'pg';
-import type { StoredEvent } from '#event-store';
-import { ident, type LogTable, type Projection, type ProjectionTables } from '#projections';
+import { ident, type LogTable, type ProjectionTables } from '#projections';
+import { domainProjection, type LoggedEventOf } from '../domain-projection.js';
 
 /** The id in a stream id: `beneficiary-<id>` → `<id>`. */
 export function idOf(streamId: string, category: string): string {
@@ -44,8 +44,12 @@ type HeadCountChangeRow = { on_date: string; group_number: number; change: numbe
 /** Cards taking effect in a year by the holder's group that day (0: no group yet), new and reissued: the year-end report's card table. */
 type CardsIssuedRow = { year: number; group_number: number; new_cards: number; reissued: number };
 
-const BENEFICIARY_EVENTS = ['BeneficiaryEnrolled', 'BeneficiaryPositionChanged', 'BeneficiaryReclassified', 'BeneficiaryRetired', 'BeneficiaryDied', 'BeneficiaryRemovedFromRegister', 'PersonalDataErased'];
-const CARD_EVENTS = ['CardIssued', 'CardReplaced', 'CardRevoked'];
+const BENEFICIARY_EVENTS = ['BeneficiaryEnrolled', 'BeneficiaryPositionChanged', 'BeneficiaryReclassified', 'BeneficiaryRetired', 'BeneficiaryDied', 'BeneficiaryRemovedFromRegister', 'PersonalDataErased'] as const;
+const CARD_EVENTS = ['CardIssued', 'CardReplaced', 'CardRevoked'] as const;
+type RegisterEvent = LoggedEventOf<(typeof BENEFICIARY_EVENTS)[number] | (typeof CARD_EVENTS)[number]>;
+type BeneficiaryEvent = LoggedEventOf<(typeof BENEFICIARY_EVENTS)[number]>;
+const isBeneficiaryEvent = (event: RegisterEvent): event is BeneficiaryEvent => (BENEFICIARY_EVENTS as readonly string[]).includes(event.type);
+const isCardEvent = (event: RegisterEvent): event is LoggedEventOf<(typeof CARD_EVENTS)[number]> => !isBeneficiaryEvent(event);
 
 /**
  * Fills a table of periods keyed by (beneficiary_id, valid_from) from the log, as `apply` leaves
@@ -103,7 +107,7 @@ function headCountChanges(beneficiary: BeneficiaryRow, periods: readonly GroupPe
  * beneficiary (the year-end report's table); the card register knows the holder's group on the day each card took
  * effect, and is searched together with the holder's current name and unit.
  */
-export const registers: Projection = {
+export const registers = domainProjection({
   name: 'registers',
   // 2: the head count changes and the cards issued per year and group. 3: erased personal data.
   version: 3,
@@ -190,7 +194,7 @@ export const registers: Projection = {
       );`);
   },
 
-  async apply(tables: ProjectionTables, events: readonly StoredEvent[]): Promise<void> {
+  async apply(tables: ProjectionTables, events: readonly RegisterEvent[]): Promise<void> {
     const beneficiaries = tables.table<BeneficiaryRow>('beneficiaries', { key: ['beneficiary_id'] });
     const groups = tables.table<GroupPeriodRow>('group_periods', { key: ['beneficiary_id', 'valid_from'], index: 'beneficiary_id' });
     const cards = tables.table<CardRow>('cards', { key: ['card_number'] });
@@ -203,13 +207,13 @@ export const registers: Projection = {
     if (!tables.inMemory) {
       const holderIds = new Set<string>();
       for (const event of events) {
-        if (BENEFICIARY_EVENTS.includes(event.type)) holderIds.add(idOf(event.streamId, 'beneficiary'));
-        if (event.type === 'CardIssued') holderIds.add((event.data as { beneficiaryId: string }).beneficiaryId);
+        if (isBeneficiaryEvent(event)) holderIds.add(idOf(event.streamId, 'beneficiary'));
+        if (event.type === 'CardIssued') holderIds.add(event.data.beneficiaryId);
       }
       await beneficiaries.load([...holderIds].map((beneficiary_id) => ({ beneficiary_id })));
       await groups.loadBy(holderIds);
-      await cards.load(events.filter((e) => CARD_EVENTS.includes(e.type)).map((e) => ({ card_number: idOf(e.streamId, 'card') })));
-      await cardsIssued.loadBy(events.filter((e) => e.type === 'CardIssued').map((e) => yearOf((e.data as { validFrom: string }).validFrom)));
+      await cards.load(events.filter(isCardEvent).map((e) => ({ card_number: idOf(e.streamId, 'card') })));
+      await cardsIssued.loadBy(events.flatMap((e) => (e.type === 'CardIssued' ? [yearOf(e.data.validFrom)] : [])));
     }
 
     // The head count changes of the batch, summed per date and group. Each event takes back what
@@ -227,8 +231,7 @@ export const registers: Projection = {
       }
     };
     for (const event of events) {
-      const data = event.data as Record<string, any>;
-      if (BENEFICIARY_EVENTS.includes(event.type)) {
+      if (isBeneficiaryEvent(event)) {
         const beneficiary_id = idOf(event.streamId, 'beneficiary');
         count(beneficiary_id, -1);
         const setGroup = (valid_from: string, group_number: number, reason: string | null, decision_number: string | null, plan_id: string | null = null) => {
@@ -239,38 +242,38 @@ export const registers: Projection = {
           case 'BeneficiaryEnrolled':
             beneficiaries.put({
               beneficiary_id,
-              full_name: data.fullName,
-              date_of_birth: data.dateOfBirth,
-              national_id: data.nationalId,
+              full_name: event.data.fullName,
+              date_of_birth: event.data.dateOfBirth,
+              national_id: event.data.nationalId,
               // An enrolment read after the erasure (a rebuild) already has its personal fields null.
-              personal_data_erased: data.fullName === null,
-              title: data.title,
-              administrative_unit: data.administrativeUnit,
-              current_group: data.group,
-              enrolled_from: data.from,
+              personal_data_erased: event.data.fullName === null,
+              title: event.data.title,
+              administrative_unit: event.data.administrativeUnit,
+              current_group: event.data.group,
+              enrolled_from: event.data.from,
               status: 'registered',
               retired_on: null,
               died_on: null,
               removed_on: null,
             });
-            setGroup(data.from, data.group, null, null);
-            if (writesPositions) positions.put({ beneficiary_id, valid_from: data.from, title: data.title, administrative_unit: data.administrativeUnit });
+            setGroup(event.data.from, event.data.group, null, null);
+            if (writesPositions) positions.put({ beneficiary_id, valid_from: event.data.from, title: event.data.title, administrative_unit: event.data.administrativeUnit });
             break;
           case 'BeneficiaryPositionChanged':
-            beneficiaries.update({ beneficiary_id }, () => ({ title: data.title, administrative_unit: data.administrativeUnit }));
-            if (writesPositions) positions.put({ beneficiary_id, valid_from: data.from, title: data.title, administrative_unit: data.administrativeUnit });
+            beneficiaries.update({ beneficiary_id }, () => ({ title: event.data.title, administrative_unit: event.data.administrativeUnit }));
+            if (writesPositions) positions.put({ beneficiary_id, valid_from: event.data.from, title: event.data.title, administrative_unit: event.data.administrativeUnit });
             break;
           case 'BeneficiaryReclassified':
-            setGroup(data.from, data.group, data.reason, data.decisionNumber, data.planId ?? null);
+            setGroup(event.data.from, event.data.group, event.data.reason, event.data.decisionNumber, event.data.planId ?? null);
             break;
           case 'BeneficiaryRetired':
-            beneficiaries.update({ beneficiary_id }, () => ({ retired_on: data.on }));
+            beneficiaries.update({ beneficiary_id }, () => ({ retired_on: event.data.on }));
             break;
           case 'BeneficiaryDied':
-            beneficiaries.update({ beneficiary_id }, () => ({ died_on: data.on, status: 'deceased' }));
+            beneficiaries.update({ beneficiary_id }, () => ({ died_on: event.data.on, status: 'deceased' }));
             break;
           case 'BeneficiaryRemovedFromRegister':
-            beneficiaries.update({ beneficiary_id }, () => ({ removed_on: data.on, status: 'removed' }));
+            beneficiaries.update({ beneficiary_id }, () => ({ removed_on: event.data.on, status: 'removed' }));
             break;
           case 'PersonalDataErased':
             beneficiaries.update({ beneficiary_id }, () => ({ full_name: null, date_of_birth: null, national_id: null, personal_data_erased: true }));
@@ -282,32 +285,32 @@ export const registers: Projection = {
       const card_number = idOf(event.streamId, 'card');
       switch (event.type) {
         case 'CardIssued': {
-          const group = groupAt(groups.rowsBy(data.beneficiaryId), data.validFrom);
-          const tally = { year: yearOf(data.validFrom), group_number: group ?? 0 };
+          const group = groupAt(groups.rowsBy(event.data.beneficiaryId), event.data.validFrom);
+          const tally = { year: yearOf(event.data.validFrom), group_number: group ?? 0 };
           const issued = cardsIssued.get(tally) ?? { ...tally, new_cards: 0, reissued: 0 };
-          if (data.replaces) issued.reissued += 1;
+          if (event.data.replaces) issued.reissued += 1;
           else issued.new_cards += 1;
           cardsIssued.put(issued);
           cards.put({
             card_number,
-            beneficiary_id: data.beneficiaryId,
+            beneficiary_id: event.data.beneficiaryId,
             group_at_issue: group,
-            valid_from: data.validFrom,
-            valid_to: data.validTo,
+            valid_from: event.data.validFrom,
+            valid_to: event.data.validTo,
             status: 'valid',
             closed_on: null,
-            replaces: data.replaces?.cardNumber ?? null,
-            reissue_reason: data.replaces?.reason ?? null,
+            replaces: event.data.replaces?.cardNumber ?? null,
+            reissue_reason: event.data.replaces?.reason ?? null,
             replaced_by: null,
             revocation_reason: null,
           });
           break;
         }
         case 'CardReplaced':
-          cards.update({ card_number }, () => ({ status: 'replaced', closed_on: data.on, replaced_by: data.byCardNumber }));
+          cards.update({ card_number }, () => ({ status: 'replaced', closed_on: event.data.on, replaced_by: event.data.byCardNumber }));
           break;
         case 'CardRevoked':
-          cards.update({ card_number }, () => ({ status: 'revoked', closed_on: data.on, revocation_reason: data.reason }));
+          cards.update({ card_number }, () => ({ status: 'revoked', closed_on: event.data.on, revocation_reason: event.data.reason }));
           break;
       }
     }
@@ -319,4 +322,4 @@ export const registers: Projection = {
       headCount.put({ ...row, change: (stored?.change ?? 0) + row.change });
     }
   },
-};
+});

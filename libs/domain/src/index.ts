@@ -16,6 +16,7 @@ export * as NationalIds from './beneficiaries/national-id-reservation.js';
 export * as Claims from './claims/claim.js';
 export * as Payouts from './payouts/payout.js';
 export { CURRENT_SCHEMA_VERSIONS, upcast, type RecordedEvent } from './upcasters.js';
+export type { DomainEvent, DomainEventOf, DomainEventType } from './domain-event.js';
 export * as AnnualBudgets from './budgets/annual-budget.js';
 export * as AdministrativeUnits from './administrative-units/administrative-units.js';
 export * as Reorganizations from './reorganizations/reorganization-plan.js';
