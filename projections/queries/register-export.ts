@@ -1,23 +1,10 @@
 import type { Pool } from 'pg';
+import { REGISTER_LIST_COLUMNS } from '#application/ports';
 import { liveSchemaOf } from '#projections';
 import { registers } from '../registers/registers.projection.js';
 import { type Cell, csvOf, xlsxOf } from './spreadsheets.js';
 
 const R = liveSchemaOf(registers);
-
-/**
- * The beneficiary list's columns, in order: as units fill in the import template, headed in
- * Vietnamese with the English below, and as the register is exported, so an export imports back.
- */
-export const REGISTER_LIST_COLUMNS = [
-  { key: 'fullName', vi: 'Họ và tên', en: 'Full name' },
-  { key: 'dateOfBirth', vi: 'Ngày sinh (dd/mm/yyyy)', en: 'Date of birth' },
-  { key: 'nationalId', vi: 'Số định danh cá nhân (CCCD)', en: 'National id number' },
-  { key: 'title', vi: 'Chức vụ', en: 'Title' },
-  { key: 'administrativeUnit', vi: 'Đơn vị', en: 'Administrative unit' },
-  { key: 'group', vi: 'Đối tượng (1–6)', en: 'Beneficiary group (1–6)' },
-  { key: 'from', vi: 'Hưởng từ ngày (dd/mm/yyyy)', en: 'Covered from' },
-] as const;
 
 const HEADER = [...REGISTER_LIST_COLUMNS.map((column) => column.vi), 'Trạng thái', 'Mã đối tượng'];
 const ddmmyyyy = (date: string | null) => (date ? `${date.slice(8, 10)}/${date.slice(5, 7)}/${date.slice(0, 4)}` : null);

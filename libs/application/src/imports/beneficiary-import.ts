@@ -3,11 +3,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import ExcelJS from 'exceljs';
 import { BENEFICIARY_GROUPS, type BeneficiaryGroup, type Beneficiaries, isCalendarDate, nationalIdProblem, NationalIds } from '#domain';
-import { addRow, REGISTER_LIST_COLUMNS, unneutralised } from '#read-models';
-import { RUNTIME, type ImportLimits, type Runtime } from '#runtime';
 import { beneficiaryAggregate, beneficiaryStreamId, EnrolBeneficiary, nationalIdStreams } from '../beneficiaries/beneficiary-commands.js';
 import { type Actor, EventSourcing, requireRole } from '../event-sourcing.js';
 import { idFromCommand } from '../ids.js';
+import { addRow, APPLICATION_CONFIG, type ApplicationConfig, type ImportLimits, PERSONAL_DATA, type PersonalDataKeyring, REGISTER_LIST_COLUMNS, unneutralised } from '../ports/index.js';
 import { replayEach, type ReplayProgress } from '../retroactivity/replay.js';
 import { ImportLimitExceeded, rowsOfFirstSheet } from './workbook-reader.js';
 
@@ -159,19 +158,20 @@ export class BeneficiaryImports {
   constructor(
     @Inject(EventSourcing) private readonly sourcing: EventSourcing,
     @Inject(CommandBus) private readonly commands: CommandBus,
-    @Inject(RUNTIME) private readonly runtime: Runtime,
+    @Inject(APPLICATION_CONFIG) private readonly config: ApplicationConfig,
+    @Inject(PERSONAL_DATA) private readonly personalData: PersonalDataKeyring,
   ) {}
 
   async import(file: Buffer, actor: Actor, options: { validRowsOnly?: boolean; onProgress?: (progress: ReplayProgress) => void } = {}): Promise<ImportReport> {
     requireRole(actor, 'keepRegister', 'importing a beneficiary list');
     const digest = createHash('sha256').update(file).digest('hex');
-    const { rows, people, errors } = await readBeneficiaryList(file, this.runtime.config.imports);
+    const { rows, people, errors } = await readBeneficiaryList(file, this.config.imports);
     const fresh: [number, ImportedPerson, string][] = [];
     let alreadyImported = 0;
     for (const [row, person] of people) {
       const commandId = commandIdOf(person);
       const beneficiaryId = idFromCommand(commandId, 'beneficiary');
-      const reservations = nationalIdStreams(this.runtime.personalData, person.nationalId);
+      const reservations = nationalIdStreams(this.personalData, person.nationalId);
       const [keyed, legacy, enrolled] = await Promise.all([
         this.sourcing.load(reservations.keyed, NationalIds.evolve, NationalIds.initialNationalIdReservation),
         this.sourcing.load(reservations.legacy, NationalIds.evolve, NationalIds.initialNationalIdReservation),
