@@ -28,7 +28,7 @@ const TEST_CODE = '(\\.(spec|fixture|behaviour|contract)\\.ts$)|(^test/)|(/testi
 const EVENT_LOG_PORT = '^libs/event-store/src/(port|event-store|event-ids)\\.ts$';
 
 /** Drivers and frameworks of storage and HTTP, which only adapters and the composition use. */
-const INFRASTRUCTURE_PACKAGES = '^node_modules/(pg|pg-copy-streams|typeorm|@nestjs/typeorm|@electric-sql|@eventstore|@nestjs/platform-express|@nestjs/swagger|@nestjs/terminus|express|pino|pino-http|nestjs-pino|prom-client|@opentelemetry)/';
+const INFRASTRUCTURE_PACKAGES = '^node_modules/(@types/)?(pg|pg-copy-streams|typeorm|@nestjs/typeorm|@electric-sql|@eventstore|@nestjs/platform-express|@nestjs/swagger|@nestjs/terminus|express|pino|pino-http|nestjs-pino|prom-client|@opentelemetry)/';
 
 module.exports = {
   forbidden: [
@@ -128,7 +128,7 @@ module.exports = {
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
-    exclude: { path: '^(dist|node_modules|docker|docs)/' },
+    exclude: { path: '^(dist|docker|docs)/' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
     // The aliases live in package.json "imports"; their "types" condition points at the sources.
