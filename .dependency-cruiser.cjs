@@ -28,7 +28,8 @@ const TEST_CODE = '(\\.(spec|fixture|behaviour|contract)\\.ts$)|(^test/)|(/testi
 const EVENT_LOG_PORT = '^libs/event-store/src/(port|event-store|event-ids)\\.ts$';
 
 /** Drivers and frameworks of storage and HTTP, which only adapters and the composition use. */
-const INFRASTRUCTURE_PACKAGES = '^node_modules/(@types/)?(pg|pg-copy-streams|typeorm|@nestjs/typeorm|@electric-sql|@eventstore|@nestjs/platform-express|@nestjs/swagger|@nestjs/terminus|express|pino|pino-http|nestjs-pino|prom-client|@opentelemetry)/';
+const INFRASTRUCTURE_PACKAGES =
+  '^node_modules/(@types/)?(pg|pg-copy-streams|typeorm|@nestjs/typeorm|@electric-sql|@eventstore|@nestjs/platform-express|@nestjs/swagger|@nestjs/terminus|express|pino|pino-http|nestjs-pino|prom-client|@opentelemetry)/';
 
 module.exports = {
   forbidden: [
@@ -69,7 +70,7 @@ module.exports = {
       severity: 'error',
       comment:
         'The application reaches infrastructure only through its ports (libs/application/src/ports), which the composition root provides: ' +
-        'never the runtime, the database, the projection runner, the read models or the apps. Of the event store, only the log\'s contract.',
+        "never the runtime, the database, the projection runner, the read models or the apps. Of the event store, only the log's contract.",
       from: { path: '^libs/application/src/', pathNot: TEST_CODE },
       to: { path: '^(apps/|bench/|libs/(runtime|database|projections)/|projections/)' },
     },
@@ -93,7 +94,7 @@ module.exports = {
     {
       name: 'adapters-not-to-application-or-composition',
       severity: 'error',
-      comment: 'Adapters implement ports: they may use the domain and the application\'s ports, never its handlers, the runtime or the apps.',
+      comment: "Adapters implement ports: they may use the domain and the application's ports, never its handlers, the runtime or the apps.",
       from: { path: '^(libs/(event-store|database|projections)/|projections/)', pathNot: TEST_CODE },
       to: { path: '^(apps/|bench/|libs/runtime/|libs/application/)', pathNot: '^libs/application/src/ports/' },
     },

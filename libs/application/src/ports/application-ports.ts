@@ -10,7 +10,8 @@ export type Clock = () => Date;
  * models: a PostgreSQL pool fits as it is.
  */
 export interface Sql {
-  query<Row extends Record<string, any> = any>(text: string, values?: unknown[]): Promise<{ rows: Row[]; rowCount: number | null }>;
+  /** Each caller names the shape of its rows. */
+  query<Row extends object = object>(text: string, values?: unknown[]): Promise<{ rows: Row[]; rowCount: number | null }>;
 }
 
 /** The per-person keys: the keyed hash naming national id reservations, and erasure. */
