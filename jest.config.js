@@ -20,9 +20,11 @@ const common = {
   transform: { '^.+\\.ts$': swc },
   moduleNameMapper: {
     '^#event-store$': lib('event-store'),
+    '^#event-store/port$': '<rootDir>/libs/event-store/src/port.ts',
     '^#database$': lib('database'),
     '^#domain$': lib('domain'),
     '^#application$': lib('application'),
+    '^#application/ports$': '<rootDir>/libs/application/src/ports/index.ts',
     '^#runtime$': lib('runtime'),
     '^#read-models$': '<rootDir>/projections/index.ts',
     '^#projections$': lib('projections'),

@@ -17,7 +17,6 @@ export { yearEndReportCsv, yearEndReportXlsx } from './queries/year-end-report-f
 export { consistencyCheck, type ConsistencyReport, type ConsistencyRow } from './queries/consistency.js';
 export { createReportingViews, REPORTING_VIEWS } from './reporting/reporting-views.js';
 export { type CouncilFlag, councilFlagList, councilFlags } from './council-flags/council-flags.projection.js';
-export { type CappedClaimRecord, cappedClaimsOf, type ClaimRecord, claimsServedFrom, holdersOfTitlesOn, registerEntries, type RegisterRecord, staysDischargedFrom, type StayRecord } from './queries/retroactivity-reads.js';
+export { cappedClaimsOf, claimsServedFrom, holdersOfTitlesOn, registerEntries, staysDischargedFrom } from './queries/retroactivity-reads.js';
 export { type AsOf, type BalanceAsOf, balancesAsOf, budgetAsOf, type BudgetLine } from './queries/as-of.js';
-export { BENEFICIARY_ID_HEADING, ddmmyyyy, ERASED_NAME, REGISTER_LIST_COLUMNS, registerExport } from './queries/register-export.js';
-export { addRow, unneutralised } from './queries/spreadsheets.js';
+export { registerExport } from './queries/register-export.js';

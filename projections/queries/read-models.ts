@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
+import { Payouts } from '#domain';
 import type { EventStore } from '#event-store';
 import { BeneficiaryRecord, CardRecord, PayoutRecord } from '../entities/read-model-entities.js';
 import { liveSchemaOf, type Projection, readCheckpoint } from '#projections';
@@ -186,7 +187,7 @@ export async function payoutLineage(readModels: DataSource, payoutId: string) {
     payout.sourceKind === 'adjustment' ? await readModels.query(`SELECT source_kind, source_id FROM ${P}.adjustments WHERE adjustment_id = $1`, [payout.sourceId]) : [];
   const sourceId: string = corrected?.source_id ?? payout.sourceId;
   const sourceKind: string = corrected?.source_kind ?? payout.sourceKind;
-  const adjustments: { adjustment_id: string; cause_kind: string; cause_id: string; corrects_payout_id: string }[] = await readModels.query(
+  const adjustments: { adjustment_id: string; regime_id: string; cause_kind: string; cause_id: string; corrects_payout_id: string }[] = await readModels.query(
     `SELECT adjustment_id, regime_id, cause_kind, cause_id, corrects_payout_id, previous_amount, previous_group, next_amount, next_group, difference, recorded_by, approved_by
        FROM ${P}.adjustments WHERE source_id = $1 ORDER BY global_position`,
     [sourceId],
@@ -195,7 +196,7 @@ export async function payoutLineage(readModels: DataSource, payoutId: string) {
     [sourceKind, sourceId],
     ['payout', payoutId],
     ...adjustments.flatMap((a): [string, string][] => [
-      ['payout', `adjustment-${a.adjustment_id}`],
+      ['payout', Payouts.payoutIdFor({ kind: 'adjustment', id: a.adjustment_id }, a.regime_id)],
       ['payout', a.corrects_payout_id],
       [a.cause_kind === 'policy-version' ? 'policy-version' : 'reorganization', a.cause_id],
     ]),

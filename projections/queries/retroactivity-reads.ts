@@ -1,35 +1,11 @@
 import type { Pool } from 'pg';
-import type { Admissions } from '#domain';
+import type { CappedClaimRecord, ClaimRecord, RegisterRecord, StayRecord, TitleHolder } from '#application/ports';
 import { liveSchemaOf } from '#projections';
 import { payments } from '../payments/payments.projection.js';
 import { registers } from '../registers/registers.projection.js';
 
 const R = liveSchemaOf(registers);
 const P = liveSchemaOf(payments);
-
-/** A discharged stay and what it is entitled to now, as a recomputation starts from. */
-export interface StayRecord {
-  readonly admissionId: string;
-  readonly beneficiaryId: string;
-  readonly admittedOn: string;
-  readonly dischargedOn: string;
-  readonly decision: 'approved' | null;
-  readonly visit: { serviceDate: string; group: number; amount: number; policyVersionId: string; clause: string } | null;
-  readonly meals: Admissions.MealAllowance | null;
-}
-
-/** A beneficiary's register entry with their groups over time. */
-export interface RegisterRecord {
-  readonly beneficiaryId: string;
-  readonly fullName: string;
-  readonly enrolledFrom: string;
-  readonly status: string;
-  readonly title: string;
-  readonly administrativeUnit: string;
-  readonly diedOn: string | null;
-  readonly removedOn: string | null;
-  readonly groups: { group: number; from: string }[];
-}
 
 /**
  * The discharged stays, approved or not yet decided (a rejected stay owes nothing whatever
@@ -94,7 +70,7 @@ export async function registerEntries(pool: Pool, beneficiaryIds: readonly strin
 }
 
 /** Who held one of `titles` on `date`, with the unit and group they held then. */
-export async function holdersOfTitlesOn(pool: Pool, titles: readonly string[], date: string): Promise<{ beneficiaryId: string; title: string; administrativeUnit: string; group: number }[]> {
+export async function holdersOfTitlesOn(pool: Pool, titles: readonly string[], date: string): Promise<TitleHolder[]> {
   const { rows } = await pool.query<{ beneficiary_id: string; title: string; administrative_unit: string; group_number: number }>(
     `WITH held AS (
        SELECT DISTINCT ON (beneficiary_id) beneficiary_id, title, administrative_unit FROM ${R}.positions
@@ -108,14 +84,6 @@ export async function holdersOfTitlesOn(pool: Pool, titles: readonly string[], d
   return rows.map((row) => ({ beneficiaryId: row.beneficiary_id, title: row.title, administrativeUnit: row.administrative_unit, group: row.group_number }));
 }
 
-/** An approved claim and what it is worth now, as a recomputation starts from. */
-export interface ClaimRecord {
-  readonly claimId: string;
-  readonly beneficiaryId: string;
-  readonly facts: Record<string, unknown>;
-  readonly approval: { amount: number; clause: string; basis: number; overCap: number; group: number | null; policyVersionId: string; capped: boolean };
-}
-
 /** The approved claims of beneficiaries (all, or `beneficiaryIds`) served on or after `from`. */
 export async function claimsServedFrom(pool: Pool, from: string, beneficiaryIds?: readonly string[]): Promise<ClaimRecord[]> {
   const { rows } = await pool.query<{ source_id: string; beneficiary_id: string; facts: ClaimRecord['facts']; approval: ClaimRecord['approval'] }>(
@@ -126,16 +94,6 @@ export async function claimsServedFrom(pool: Pool, from: string, beneficiaryIds?
     [from, beneficiaryIds ?? null],
   );
   return rows.map((row) => ({ claimId: row.source_id, beneficiaryId: row.beneficiary_id, facts: row.facts, approval: row.approval }));
-}
-
-/** An approved claim holding part of its year's annual cap (special drugs), as it stands now. */
-export interface CappedClaimRecord {
-  readonly claimId: string;
-  readonly beneficiaryId: string;
-  readonly regimeId: string;
-  readonly year: number;
-  readonly serviceDate: string;
-  readonly amount: number;
 }
 
 /**

@@ -27,7 +27,7 @@ export class AppModule {
   static register(runtime: Runtime): DynamicModule {
     return {
       module: AppModule,
-      imports: [loggingModule(runtime.logger, REQUEST_LOGGING), CqrsModule.forRoot(), TerminusModule.forRoot({ logger: false }), RuntimeModule.register(runtime, { runProjections: runtime.config.projections === 'inline', serveMetrics: true }), ApplicationModule],
+      imports: [loggingModule(runtime.logger, REQUEST_LOGGING), CqrsModule.forRoot(), TerminusModule.forRoot({ logger: false }), RuntimeModule.register(runtime, { runProjections: runtime.config.projections === 'inline', serveMetrics: true }), ApplicationModule.register(runtime)],
       controllers: [ProbesController, MetricsController, HealthController, AuthController, UsersController, PoliciesController, ImportsController, BeneficiariesController, CardsController, AdmissionsController, ClaimsController, PayoutsController, ReportsController, RetroactivityController, AuditController],
       providers: [
         { provide: APP_GUARD, useClass: AuthenticationGuard },

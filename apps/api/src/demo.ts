@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { DEMO_ACTORS, generateDemoProvince, UserAccounts } from '#application';
-import { keepGeneratedSecret, type Runtime } from '#runtime';
+import type { Runtime } from '#runtime';
 
 /**
  * With `DEMO_PROVINCE=1` the API fills an empty system with the demo province after it starts
@@ -15,7 +15,7 @@ export async function offerDemoProvince(app: INestApplication, runtime: Runtime)
   const logger = runtime.logger.child({ component: 'demo' });
   const password = demo.password ?? randomBytes(9).toString('base64url');
   await app.get(UserAccounts).ensureUsers([...Object.values(DEMO_ACTORS), { username: 'demo.auditor', roles: ['auditor'] }], password);
-  const where = demo.password ? '' : `, password written to ${keepGeneratedSecret(runtime.config.generatedSecretsFile, 'demo users', password)} (new users only; set DEMO_PASSWORD to choose it)`;
+  const where = demo.password ? '' : `, password written to ${runtime.generatedSecrets.keep('demo users', password)} (new users only; set DEMO_PASSWORD to choose it)`;
   logger.info(`demo province (seed ${demo.seed}): users ${Object.values(DEMO_ACTORS).map((a) => a.username).join(', ')}, demo.auditor${where}`);
   let lastPercent = -1;
   const started = Date.now();

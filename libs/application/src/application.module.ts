@@ -1,8 +1,6 @@
 import { join } from 'node:path';
-import { Inject, Injectable, Logger, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { type DynamicModule, Inject, Injectable, Logger, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { Reactor } from '#projections';
-import { keepGeneratedSecret, Metrics, RUNTIME, type Runtime } from '#runtime';
 import { ActOnAdmissionHandler, RecordAdmissionHandler } from './admissions/admission-commands.js';
 import { EnrolBeneficiaryHandler, ErasePersonalDataHandler, UpdateBeneficiaryHandler } from './beneficiaries/beneficiary-commands.js';
 import { PersonalDataReads } from './personal-data/personal-data-reads.js';
@@ -22,6 +20,23 @@ import { UserAccounts } from './users/user-accounts.js';
 import { Users } from './users/users.js';
 import { FOLLOW_UPS, type FollowUps } from './workflows/follow-ups.js';
 import { PayoutWorkflow } from './workflows/payout-workflow.js';
+import {
+  APPLICATION_CONFIG,
+  type ApplicationConfig,
+  type ApplicationPorts,
+  CLOCK,
+  COMMAND_OBSERVER,
+  type CommandObserver,
+  type DurableReaction,
+  GENERATED_SECRETS,
+  type GeneratedSecrets,
+  PERSONAL_DATA,
+  REACTIONS,
+  type Reactions,
+  RETROACTIVITY_READS,
+  SECOND_FACTOR_SECRETS,
+  SQL,
+} from './ports/application-ports.js';
 
 /**
  * The payout workflow's reactor: settled by each command that needs it before answering, and
@@ -29,23 +44,14 @@ import { PayoutWorkflow } from './workflows/payout-workflow.js';
  */
 @Injectable()
 export class PayoutFollowUps implements FollowUps, OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly reactor: Reactor;
-  private readonly logger: Runtime['logger'];
+  private readonly reactor: DurableReaction;
 
-  constructor(@Inject(RUNTIME) runtime: Runtime, @Inject(PayoutWorkflow) workflow: PayoutWorkflow) {
-    this.logger = runtime.logger.child({ component: 'payout-workflow' });
-    this.reactor = new Reactor(runtime.store, runtime.pool, workflow, {
-      maxRetryDelayMs: runtime.config.projectionMaxRetryDelayMs,
-      log: (level, message) => this.logger[level](message),
-    });
+  constructor(@Inject(REACTIONS) reactions: Reactions, @Inject(PayoutWorkflow) workflow: PayoutWorkflow) {
+    this.reactor = reactions.durably(workflow, 'payout workflow');
   }
 
-  async settle(): Promise<void> {
-    try {
-      await this.reactor.catchUp();
-    } catch (error) {
-      this.logger.error(`payout workflow stopped at an event it could not complete (retried in the background): ${(error as Error).message}`);
-    }
+  settle(): Promise<void> {
+    return this.reactor.settle();
   }
 
   onApplicationBootstrap(): void {
@@ -67,7 +73,8 @@ export class StartupTasks implements OnApplicationBootstrap {
   private readonly logger = new Logger('Startup');
 
   constructor(
-    @Inject(RUNTIME) private readonly runtime: Runtime,
+    @Inject(APPLICATION_CONFIG) private readonly config: ApplicationConfig,
+    @Inject(GENERATED_SECRETS) private readonly generatedSecrets: GeneratedSecrets,
     @Inject(UserAccounts) private readonly accounts: UserAccounts,
     @Inject(CommandBus) private readonly commands: CommandBus,
   ) {}
@@ -75,10 +82,10 @@ export class StartupTasks implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     const admin = await this.accounts.ensureAdministrator();
     if (admin?.generatedPassword) {
-      const file = keepGeneratedSecret(this.runtime.config.generatedSecretsFile, `administrator ${admin.username}`, admin.generatedPassword);
+      const file = this.generatedSecrets.keep(`administrator ${admin.username}`, admin.generatedPassword);
       this.logger.warn(`created administrator "${admin.username}" with a generated password, written to ${file} (readable by this account only; set ADMIN_PASSWORD to choose it)`);
     }
-    for (const { file, version, commandId } of await catalogFiles(this.runtime.config.policyDir)) {
+    for (const { file, version, commandId } of await catalogFiles(this.config.policyDir)) {
       const system = { actor: { username: 'system', roles: ['administrator'] }, commandId } as const;
       try {
         const { versionId, published } = await this.commands.execute(new PublishCatalogFile(version, system));
@@ -87,7 +94,7 @@ export class StartupTasks implements OnApplicationBootstrap {
         throw new Error(`policy catalog ${file} cannot be published: ${(error as Error).message}`);
       }
     }
-    for (const { file, changes, commandId } of await unitFiles(join(this.runtime.config.policyDir, 'administrative-units'))) {
+    for (const { file, changes, commandId } of await unitFiles(join(this.config.policyDir, 'administrative-units'))) {
       const system = { actor: { username: 'system', roles: ['administrator'] }, commandId } as const;
       try {
         const { recorded } = await this.commands.execute(new RecordUnitChanges(changes, system));
@@ -122,27 +129,47 @@ const handlers = [
   DraftReorganizationPlanHandler,
 ];
 
-/** The write side (command handlers over the event store) and the reads of single aggregates. */
-@Module({
-  providers: [
-    { provide: EventSourcing, useFactory: (runtime: Runtime, metrics?: Metrics) => new EventSourcing(runtime.store, metrics), inject: [RUNTIME, { token: Metrics, optional: true }] },
-    PolicyVersions,
-    PayoutScheduler,
-    PayoutWorkflow,
-    PayoutFollowUps,
-    { provide: FOLLOW_UPS, useExisting: PayoutFollowUps },
-    AggregateReader,
-    PersonalDataReads,
-    Users,
-    UserAccounts,
-    StartupTasks,
-    AdministrativeUnitsRegistry,
-    RetroactivePolicies,
-    CoverageEnds,
-    ReorganizationPlans,
-    BeneficiaryImports,
-    ...handlers,
-  ],
-  exports: [EventSourcing, PolicyVersions, AggregateReader, PersonalDataReads, Users, UserAccounts, AdministrativeUnitsRegistry, RetroactivePolicies, CoverageEnds, ReorganizationPlans, BeneficiaryImports],
-})
-export class ApplicationModule {}
+const services = [
+  PolicyVersions,
+  PayoutScheduler,
+  PayoutWorkflow,
+  PayoutFollowUps,
+  { provide: FOLLOW_UPS, useExisting: PayoutFollowUps },
+  AggregateReader,
+  PersonalDataReads,
+  Users,
+  UserAccounts,
+  StartupTasks,
+  AdministrativeUnitsRegistry,
+  RetroactivePolicies,
+  CoverageEnds,
+  ReorganizationPlans,
+  BeneficiaryImports,
+];
+
+/**
+ * The write side (command handlers over the event store) and the reads of single aggregates, over
+ * the ports the composition root gives it (the runtime, in the apps and the CLI).
+ */
+@Module({})
+export class ApplicationModule {
+  static register(ports: ApplicationPorts): DynamicModule {
+    return {
+      module: ApplicationModule,
+      providers: [
+        { provide: APPLICATION_CONFIG, useValue: ports.config },
+        { provide: SQL, useValue: ports.pool },
+        { provide: RETROACTIVITY_READS, useValue: ports.retroactivityReads },
+        { provide: PERSONAL_DATA, useValue: ports.personalData },
+        { provide: SECOND_FACTOR_SECRETS, useValue: ports.secondFactorSecrets },
+        { provide: GENERATED_SECRETS, useValue: ports.generatedSecrets },
+        { provide: CLOCK, useValue: ports.clock },
+        { provide: REACTIONS, useValue: ports.reactions },
+        { provide: EventSourcing, useFactory: (observer?: CommandObserver) => new EventSourcing(ports.store, observer), inject: [{ token: COMMAND_OBSERVER, optional: true }] },
+        ...services,
+        ...handlers,
+      ],
+      exports: [EventSourcing, PolicyVersions, AggregateReader, PersonalDataReads, Users, UserAccounts, AdministrativeUnitsRegistry, RetroactivePolicies, CoverageEnds, ReorganizationPlans, BeneficiaryImports],
+    };
+  }
+}

@@ -1,9 +1,11 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
-import type { EventStore, NewEvent, StoredEvent } from '#event-store';
-import { WrongExpectedRevision } from '#event-store';
+import { type EventStore, type NewEvent, type StoredEvent, WrongExpectedRevision } from '#event-store/port';
 import { canonicalJson, CURRENT_SCHEMA_VERSIONS, RuleViolated } from '#domain';
-import { type Permission, PERMISSIONS } from './permissions.js';
+import { type Permission, PERMISSIONS, type Role } from './permissions.js';
+import type { AppendOutcome, CommandObserver } from './ports/application-ports.js';
+
+export { ROLES, type Role } from './permissions.js';
 
 /** Who asked, and under which client-supplied command id (the idempotency key). */
 export interface CommandContext {
@@ -28,9 +30,6 @@ export interface CommandContext {
 export function followUp(context: CommandContext, suffix: string): CommandContext {
   return { ...context, commandId: `${context.commandId}-${suffix}`, correlationId: context.correlationId ?? context.commandId };
 }
-
-export const ROLES = ['clerk', 'council-member', 'approver', 'finance', 'auditor', 'administrator'] as const;
-export type Role = (typeof ROLES)[number];
 
 /** A signed-in user; one person may hold several roles (small offices), maker–checker still applies. */
 export interface Actor {
@@ -79,15 +78,6 @@ export function requireRole(actor: Actor, permission: Permission, what: string):
 }
 
 const ATTEMPTS = 5;
-
-/** How an append to the log ended: `conflict` when another writer had moved the stream on. */
-export type AppendOutcome = 'appended' | 'conflict' | 'failed';
-
-/** What a process measures of its commands (see the runtime's metrics): told of every append and every retry. */
-export interface CommandObserver {
-  appended(seconds: number, outcome: AppendOutcome): void;
-  retried(): void;
-}
 
 const UNOBSERVED: CommandObserver = { appended: () => undefined, retried: () => undefined };
 

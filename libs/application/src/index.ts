@@ -1,4 +1,5 @@
 export * from './event-sourcing.js';
+export * from './ports/index.js';
 export { type Permission, PERMISSIONS } from './permissions.js';
 export { ApplicationModule } from './application.module.js';
 export { idFromCommand } from './ids.js';

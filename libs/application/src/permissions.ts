@@ -1,4 +1,5 @@
-import type { Role } from './event-sourcing.js';
+export const ROLES = ['clerk', 'council-member', 'approver', 'finance', 'auditor', 'administrator'] as const;
+export type Role = (typeof ROLES)[number];
 
 /**
  * Who may do what, in one table: the command handlers enforce it (whatever the entry point), and

@@ -1,4 +1,4 @@
-import { isCalendarDate } from './policy/parse-policy-version.js';
+import { isCalendarDate } from './calendar-date.js';
 
 /**
  * A command that a business rule refuses. `rule` names the rule (the HTTP edge maps it to 409,

@@ -1,5 +1,5 @@
 import type { ClientBase, Pool } from 'pg';
-import { ident } from './projection.js';
+import { ident } from './sql-identifiers.js';
 
 /**
  * A digest of every row of every table in a read-model schema, independent of physical row

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { from as copyFrom } from 'pg-copy-streams';
-import { ident } from './projection.js';
+import { ident } from './sql-identifiers.js';
 import type { BulkWriter } from './row-cache.js';
 
 const SPECIAL = /[\\\n\r\t]/;

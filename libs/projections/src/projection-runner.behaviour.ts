@@ -4,7 +4,8 @@ import type { EventStore } from '#event-store';
 import { streamActivity, streamActivityDiscrepancies } from '#read-models';
 import { readCheckpoint } from './checkpoints.js';
 import { readModelChecksum } from './checksum.js';
-import { ident, liveSchemaOf, type Projection } from './projection.js';
+import { liveSchemaOf, type Projection } from './projection.js';
+import { ident } from './sql-identifiers.js';
 import type { BulkWriter } from './row-cache.js';
 import { builtVersion, ProjectionRunner } from './projection-runner.js';
 

@@ -3,7 +3,8 @@ import type { ClientBase, Pool } from 'pg';
 import { inTransaction } from '#database';
 import type { EventStore, StoredEvent } from '#event-store';
 import { lockCheckpoint, migrateProjections, readCheckpoint, writeCheckpoint } from './checkpoints.js';
-import { ident, liveSchemaOf, type Projection } from './projection.js';
+import { liveSchemaOf, type Projection } from './projection.js';
+import { ident } from './sql-identifiers.js';
 import { BatchTables, type BulkWriter, insertRows, RebuildTables } from './row-cache.js';
 
 /** How a rebuild writes what it builds. */

@@ -54,11 +54,6 @@ export interface LogTable {
 /** The log's timestamps as the event store reads them (milliseconds), so SQL-filled rows equal applied ones. */
 export const RECORDED_AT_MS = "date_trunc('milliseconds', recorded_at)";
 
-/** Quotes an SQL identifier; schema names are computed, so never interpolate them raw. */
-export function ident(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
-}
-
 export function liveSchemaOf(projection: Pick<Projection, 'name'>): string {
   if (!/^[a-z][a-z0-9_]*$/.test(projection.name)) {
     throw new Error(`projection name "${projection.name}" must be lower-case letters, digits and underscores`);

@@ -1,5 +1,5 @@
 import type { ClientBase } from 'pg';
-import { ident } from './projection.js';
+import { ident } from './sql-identifiers.js';
 
 /** How a read-model table's rows are found: the primary key and, optionally, one lookup column. */
 export interface TableShape<Row> {

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { AuthConfig, ImportLimits } from '#application/ports';
 import { parseConnectionTargets } from '#database';
 import { LOG_LEVELS, type LogLevel } from './logging.js';
 
@@ -62,18 +63,6 @@ export interface AppConfig {
   readonly demo?: { readonly seed: number; readonly password?: string };
 }
 
-export interface AuthConfig {
-  /** The administrator created on first start, when no user of that name exists yet. */
-  readonly adminUsername: string;
-  /** Absent: a random password is generated and printed once, when the administrator is created. */
-  readonly adminPassword?: string;
-  /** Key that signs access tokens; absent: a random key per process (tokens end with the process). */
-  readonly tokenSecret?: string;
-  /** Keys that signed tokens before `tokenSecret` replaced them: still accepted until those tokens expire. */
-  readonly previousTokenSecrets?: readonly string[];
-  readonly tokenTtlMinutes: number;
-}
-
 /** Prometheus metrics at `/metrics`, for the API and the worker alike. */
 export interface MetricsConfig {
   /** Off: nothing is measured and `/metrics` answers 404 (the overhead benchmark's baseline). */
@@ -83,16 +72,6 @@ export interface MetricsConfig {
    * (the API's administrators and auditors) get them; the worker, which has no users, serves none.
    */
   readonly token?: string;
-}
-
-/** What one uploaded beneficiary list may hold; a file passing any of them is refused unread. */
-export interface ImportLimits {
-  /** Rows of the sheet, headings included. */
-  readonly maxRows: number;
-  /** Cells holding a value. */
-  readonly maxCells: number;
-  /** Bytes of any part of the workbook read (the sheet, its shared strings, styles), as declared and as inflated. */
-  readonly maxSheetBytes: number;
 }
 
 export class ConfigError extends Error {

@@ -1,4 +1,4 @@
-export { type AppConfig, ConfigError, type ImportLimits, loadConfig } from './config.js';
+export { type AppConfig, ConfigError, loadConfig } from './config.js';
 export { openRuntime, type Runtime } from './runtime.js';
 export { createLogger, type Logger, LOG_LEVELS, type LogLevel, loggingModule, scrubbed } from './logging.js';
 export { type HttpRequestLabels, Metrics } from './metrics/metrics.js';
@@ -8,7 +8,6 @@ export { drainHttpServer, runProcess } from './process.js';
 export { traceContext } from './trace-context.js';
 export { ProbesController } from './health/probes.controller.js';
 export { projectionLags } from './health/projection-lag.js';
-export { keepGeneratedSecret } from './generated-secrets.js';
 export { masterKeyId, opensEveryStoredKey, PersonalDataKeys, readMasterKey } from './personal-data/personal-data-keys.js';
 export { applicationEventStore, LayeredEventStore } from './layered-event-store.js';
 export { SealedSecrets } from './sealing.js';

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Module, Optional, SetMetadata, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { COMMAND_OBSERVER } from '#application/ports';
 import { ProjectionRunner } from '#projections';
 import { ALL_PROJECTIONS } from '#read-models';
 import { Metrics } from './metrics/metrics.js';
@@ -47,7 +48,7 @@ export class RuntimeModule {
     const providers = [
       { provide: RUNTIME, useValue: runtime },
       ...(options.runProjections ? [ProjectionsService] : []),
-      ...(options.serveMetrics && runtime.config.metrics.enabled ? [Metrics] : []),
+      ...(options.serveMetrics && runtime.config.metrics.enabled ? [Metrics, { provide: COMMAND_OBSERVER, useExisting: Metrics }] : []),
     ];
     return { module: RuntimeModule, global: true, providers, exports: providers };
   }

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import type { ApplicationPorts } from '#application/ports';
 import { DataSource } from 'typeorm';
 import { createReportingViews, READ_MODEL_ENTITIES } from '#read-models';
 import { createPool, EmbeddedPostgres, poolOptions, survivingLostConnections } from '#database';
@@ -6,10 +7,13 @@ import { type EventStore, EventStoreDbEventStore, LOG_TABLE, PostgresEventStore 
 import { copyRows, insertRows, type RebuildSettings } from '#projections';
 import { CURRENT_SCHEMA_VERSIONS } from '#domain';
 import type { AppConfig } from './config.js';
+import { keepGeneratedSecret } from './generated-secrets.js';
 import { createLogger, type Logger } from './logging.js';
 import { loadMasterKeys, PersonalDataKeys } from './personal-data/personal-data-keys.js';
 import { applicationEventStore } from './layered-event-store.js';
 import { grantApplicationRole, migrateSchema } from './schema.js';
+import { durableReactions } from './reactions.js';
+import { retroactivityReads } from './retroactivity-reads.js';
 import { SealedSecrets } from './sealing.js';
 
 export class ProcessLifecycle {
@@ -23,8 +27,11 @@ export class ProcessLifecycle {
 /** Injection token of the process's {@link Runtime} (pool, event store, configuration). */
 export const RUNTIME = Symbol('Runtime');
 
-/** The infrastructure one process needs: PostgreSQL for read models, and the event store. */
-export interface Runtime {
+/**
+ * The infrastructure one process needs: PostgreSQL for read models, and the event store. It
+ * provides the application's ports, so a runtime is what the application modules are opened over.
+ */
+export interface Runtime extends ApplicationPorts {
   readonly config: AppConfig;
   readonly pool: pg.Pool;
   /** The log as the application sees it: personal fields sealed on append and opened on read, every event read in today's schema (see applicationEventStore). */
@@ -88,6 +95,9 @@ export async function openRuntime(config: AppConfig, options: { readonly clock?:
       databaseDescription: config.database.kind === 'embedded' ? `embedded PGlite in ${config.database.dataDir}` : redact(config.database.url),
       logger,
       clock: options.clock ?? (() => new Date()),
+      retroactivityReads: retroactivityReads(pool),
+      generatedSecrets: { keep: (label, secret) => keepGeneratedSecret(config.generatedSecretsFile, label, secret) },
+      reactions: durableReactions(store, pool, { maxRetryDelayMs: config.projectionMaxRetryDelayMs, logger }),
       lifecycle: new ProcessLifecycle(),
       rebuild: {
         bulkWriter: embedded ? insertRows : copyRows,

@@ -1,9 +1,9 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { Beneficiaries, NationalIds } from '#domain';
-import { type PersonalDataKeys, RUNTIME, type Runtime } from '#runtime';
 import { type CommandContext, EventSourcing, type Loaded, NotFound, requireRole } from '../event-sourcing.js';
 import { idFromCommand } from '../ids.js';
+import { PERSONAL_DATA, type PersonalDataKeyring } from '../ports/index.js';
 
 export const beneficiaryAggregate = { evolve: Beneficiaries.evolve, initial: Beneficiaries.initialBeneficiary };
 const nationalIdAggregate = { evolve: NationalIds.evolve, initial: NationalIds.initialNationalIdReservation };
@@ -29,7 +29,7 @@ export async function namedBeneficiary(sourcing: EventSourcing, beneficiaryId: s
  * number, and the one named by the number itself, where reservations made before were written
  * (still read, never written again).
  */
-export function nationalIdStreams(keys: PersonalDataKeys, nationalId: string): { readonly keyed: string; readonly legacy: string } {
+export function nationalIdStreams(keys: PersonalDataKeyring, nationalId: string): { readonly keyed: string; readonly legacy: string } {
   return { keyed: NationalIds.nationalIdStreamId(keys.reservationKey(nationalId)), legacy: NationalIds.nationalIdStreamId(nationalId) };
 }
 
@@ -57,7 +57,7 @@ export class EnrolBeneficiary extends Command<{ beneficiaryId: string }> {
 export class EnrolBeneficiaryHandler implements ICommandHandler<EnrolBeneficiary> {
   constructor(
     @Inject(EventSourcing) private readonly sourcing: EventSourcing,
-    @Inject(RUNTIME) private readonly runtime: Runtime,
+    @Inject(PERSONAL_DATA) private readonly personalData: PersonalDataKeyring,
   ) {}
 
   async execute({ enrolment, context }: EnrolBeneficiary): Promise<{ beneficiaryId: string }> {
@@ -68,7 +68,7 @@ export class EnrolBeneficiaryHandler implements ICommandHandler<EnrolBeneficiary
       if (beneficiary.alreadyHandled) return { beneficiaryId };
       const enrolled = Beneficiaries.decide({ type: 'EnrolBeneficiary', data: { ...enrolment, beneficiaryId } }, beneficiary.state);
       const reserve = { type: 'ReserveNationalId', data: { nationalId: enrolment.nationalId, beneficiaryId } } as const;
-      const streams = nationalIdStreams(this.runtime.personalData, enrolment.nationalId);
+      const streams = nationalIdStreams(this.personalData, enrolment.nationalId);
       const legacy = await this.sourcing.load(streams.legacy, nationalIdAggregate.evolve, nationalIdAggregate.initial);
       // Decided on only for its refusal: nothing is written to a stream named by the number any more.
       NationalIds.decide(reserve, legacy.state, await this.abandoned(legacy));
@@ -147,7 +147,7 @@ export class ErasePersonalData extends Command<void> {
 export class ErasePersonalDataHandler implements ICommandHandler<ErasePersonalData> {
   constructor(
     @Inject(EventSourcing) private readonly sourcing: EventSourcing,
-    @Inject(RUNTIME) private readonly runtime: Runtime,
+    @Inject(PERSONAL_DATA) private readonly personalData: PersonalDataKeyring,
   ) {}
 
   async execute({ beneficiaryId, reason, context }: ErasePersonalData): Promise<void> {
@@ -161,6 +161,6 @@ export class ErasePersonalDataHandler implements ICommandHandler<ErasePersonalDa
       },
       context,
     );
-    await this.runtime.personalData.erase(beneficiaryId);
+    await this.personalData.erase(beneficiaryId);
   }
 }

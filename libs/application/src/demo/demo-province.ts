@@ -1,5 +1,5 @@
 import { CommandBus } from '@nestjs/cqrs';
-import type { BeneficiaryGroup, RegimeCode } from '#domain';
+import { type BeneficiaryGroup, Payouts, type RegimeCode } from '#domain';
 import { ActOnAdmission, RecordAdmission } from '../admissions/admission-commands.js';
 import { EnrolBeneficiary } from '../beneficiaries/beneficiary-commands.js';
 import { AllocateAnnualBudget } from '../budgets/budget-commands.js';
@@ -230,7 +230,7 @@ export async function generateDemoProvince(commands: CommandBus, options: DemoOp
           for (const regime of ['a', 'b'] as const) {
             if (approved.status !== 'none' && (regime === 'a' ? approved.visit : approved.meals)) {
               await commands.execute(
-                new SettlePayout(`admission-${admissionId}-${regime}`, { type: 'PayPayout', data: { reference: `UNC-${copy}-${n}-${regime}`, paidOn } }, ctx(DEMO_ACTORS.finance, id(`pay-stay-${n}-${regime}`))),
+                new SettlePayout(Payouts.payoutIdFor({ kind: 'admission', id: admissionId }, regime), { type: 'PayPayout', data: { reference: `UNC-${copy}-${n}-${regime}`, paidOn } }, ctx(DEMO_ACTORS.finance, id(`pay-stay-${n}-${regime}`))),
               );
             }
           }
@@ -326,7 +326,7 @@ export async function generateDemoProvince(commands: CommandBus, options: DemoOp
         phase: 'claim payments',
         run: () =>
           commands.execute(
-            new SettlePayout(`claim-${claimIds[n]!}`, { type: 'PayPayout', data: { reference: `UNC-${copy}-C${n}`, paidOn: addDays(plan.claim.until ?? plan.claim.serviceDate, 10) } }, ctx(DEMO_ACTORS.finance, id(`pay-claim-${n}`))),
+            new SettlePayout(Payouts.payoutIdFor({ kind: 'claim', id: claimIds[n]! }, plan.claim.regimeId), { type: 'PayPayout', data: { reference: `UNC-${copy}-C${n}`, paidOn: addDays(plan.claim.until ?? plan.claim.serviceDate, 10) } }, ctx(DEMO_ACTORS.finance, id(`pay-claim-${n}`))),
           ),
       });
     });

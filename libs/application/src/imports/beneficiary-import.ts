@@ -3,11 +3,22 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import ExcelJS from 'exceljs';
 import { AdministrativeUnits, BENEFICIARY_GROUPS, type BeneficiaryGroup, type Beneficiaries, isCalendarDate, nationalIdProblem, NationalIds } from '#domain';
-import { addRow, BENEFICIARY_ID_HEADING, ddmmyyyy, ERASED_NAME, REGISTER_LIST_COLUMNS, unneutralised } from '#read-models';
-import { RUNTIME, type ImportLimits, type Runtime } from '#runtime';
 import { AdministrativeUnitsRegistry } from '../administrative-units/administrative-unit-commands.js';
 import { beneficiaryAggregate, beneficiaryStreamId, EnrolBeneficiary, nationalIdStreams } from '../beneficiaries/beneficiary-commands.js';
 import { type Actor, EventSourcing, requireRole } from '../event-sourcing.js';
+import {
+  addRow,
+  APPLICATION_CONFIG,
+  type ApplicationConfig,
+  BENEFICIARY_ID_HEADING,
+  ddmmyyyy,
+  ERASED_NAME,
+  type ImportLimits,
+  PERSONAL_DATA,
+  type PersonalDataKeyring,
+  REGISTER_LIST_COLUMNS,
+  unneutralised,
+} from '../ports/index.js';
 import { replayEach, type ReplayProgress } from '../retroactivity/replay.js';
 import { ImportLimitExceeded, rowsOfFirstSheet } from './workbook-reader.js';
 
@@ -210,14 +221,15 @@ export class BeneficiaryImports {
   constructor(
     @Inject(EventSourcing) private readonly sourcing: EventSourcing,
     @Inject(CommandBus) private readonly commands: CommandBus,
-    @Inject(RUNTIME) private readonly runtime: Runtime,
+    @Inject(APPLICATION_CONFIG) private readonly config: ApplicationConfig,
+    @Inject(PERSONAL_DATA) private readonly personalData: PersonalDataKeyring,
     @Inject(AdministrativeUnitsRegistry) private readonly registry: AdministrativeUnitsRegistry,
   ) {}
 
   async import(file: Buffer, actor: Actor, options: { validRowsOnly?: boolean; onProgress?: (progress: ReplayProgress) => void } = {}): Promise<ImportReport> {
     requireRole(actor, 'keepRegister', 'importing a beneficiary list');
     const digest = createHash('sha256').update(file).digest('hex');
-    const { rows, idColumn, people, errors } = await readBeneficiaryList(file, this.runtime.config.imports);
+    const { rows, idColumn, people, errors } = await readBeneficiaryList(file, this.config.imports);
     const units = await this.registry.current();
     const fresh: [number, ImportedPerson, string][] = [];
     let alreadyImported = 0;
@@ -261,7 +273,7 @@ export class BeneficiaryImports {
 
   /** The beneficiary holding a national id, in either reservation stream. */
   private async holderOf(nationalId: string): Promise<string | undefined> {
-    const reservations = nationalIdStreams(this.runtime.personalData, nationalId);
+    const reservations = nationalIdStreams(this.personalData, nationalId);
     const [keyed, legacy] = await Promise.all([
       this.sourcing.load(reservations.keyed, NationalIds.evolve, NationalIds.initialNationalIdReservation),
       this.sourcing.load(reservations.legacy, NationalIds.evolve, NationalIds.initialNationalIdReservation),

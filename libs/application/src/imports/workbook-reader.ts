@@ -1,7 +1,7 @@
 import { pipeline, type Readable, Transform } from 'node:stream';
 import ExcelJS from 'exceljs';
 import yauzl from 'yauzl';
-import type { ImportLimits } from '#runtime';
+import type { ImportLimits } from '../ports/index.js';
 
 /** An upload holding more than a configured limit allows: refused whole, nothing recorded. */
 export class ImportLimitExceeded extends Error {

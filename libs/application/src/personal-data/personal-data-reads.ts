@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { RUNTIME, type Runtime } from '#runtime';
 import { type Actor, requireRole } from '../event-sourcing.js';
+import { CLOCK, type Clock, SQL, type Sql } from '../ports/index.js';
 
 /** One read of a person's data, as an auditor sees it. */
 export interface PersonalDataRead {
@@ -25,7 +25,10 @@ export interface PersonalDataRead {
  */
 @Injectable()
 export class PersonalDataReads {
-  constructor(@Inject(RUNTIME) private readonly runtime: Runtime) {}
+  constructor(
+    @Inject(SQL) private readonly sql: Sql,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
 
   /**
    * Records that `actor` read the data of the people named: one, or every person a list showed (a
@@ -35,8 +38,8 @@ export class PersonalDataReads {
   async record(actor: Actor, what: string, beneficiaryIds: string | readonly (string | null | undefined)[]): Promise<void> {
     const people = [...new Set(typeof beneficiaryIds === 'string' ? [beneficiaryIds] : beneficiaryIds.filter((id): id is string => typeof id === 'string'))];
     if (people.length === 0) return;
-    await this.runtime.pool.query('INSERT INTO personal_data_reads (read_at, actor, roles, what, beneficiary_id) SELECT $1, $2, $3, $4, unnest($5::text[])', [
-      this.runtime.clock(),
+    await this.sql.query('INSERT INTO personal_data_reads (read_at, actor, roles, what, beneficiary_id) SELECT $1, $2, $3, $4, unnest($5::text[])', [
+      this.clock(),
       actor.username,
       actor.roles,
       what,
@@ -53,7 +56,7 @@ export class PersonalDataReads {
   /** The latest reads first, of one person or of everybody. */
   async list(actor: Actor, query: { readonly beneficiaryId?: string; readonly limit: number }): Promise<PersonalDataRead[]> {
     requireRole(actor, 'readPersonalDataReads', 'reading who read personal data');
-    const { rows } = await this.runtime.pool.query<{ read_at: Date; actor: string; roles: string[]; what: string; beneficiary_id: string }>(
+    const { rows } = await this.sql.query<{ read_at: Date; actor: string; roles: string[]; what: string; beneficiary_id: string }>(
       `SELECT read_at, actor, roles, what, beneficiary_id FROM personal_data_reads WHERE ($1::text IS NULL OR beneficiary_id = $1) ORDER BY id DESC LIMIT $2`,
       [query.beneficiaryId ?? null, query.limit],
     );

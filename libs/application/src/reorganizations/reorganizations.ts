@@ -1,13 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { AdministrativeUnits, type BeneficiaryGroup, Beneficiaries, dayBefore, ownEntry, policyInForce, Reorganizations } from '#domain';
-import { claimsServedFrom, holdersOfTitlesOn, readModelPosition, registerEntries, staysDischargedFrom } from '#read-models';
-import { RUNTIME, type Runtime } from '#runtime';
 import { AdministrativeUnitsRegistry } from '../administrative-units/administrative-unit-commands.js';
 import { beneficiaryAggregate, beneficiaryStreamId } from '../beneficiaries/beneficiary-commands.js';
 import { type Actor, type CommandContext, EventSourcing, NotFound, requireRole } from '../event-sourcing.js';
 import { requireIndependentConfirmer } from '../users/user-accounts.js';
 import { PolicyVersions } from '../policies/policy-catalog.js';
+import { RETROACTIVITY_READS, type RegisterRecord, type RetroactivityReads } from '../ports/index.js';
 import { recomputeSources } from '../retroactivity/retroactive-policies.js';
 import { replayEach, type ReplayProgress } from '../retroactivity/replay.js';
 import { beneficiaryFrom, loadCapHoldings, previewRecomputation, type RecomputationPreview } from '../retroactivity/stay-recomputation.js';
@@ -88,7 +87,7 @@ export interface ReorganizationOutcome {
 @Injectable()
 export class ReorganizationPlans {
   constructor(
-    @Inject(RUNTIME) private readonly runtime: Runtime,
+    @Inject(RETROACTIVITY_READS) private readonly reads: RetroactivityReads,
     @Inject(EventSourcing) private readonly sourcing: EventSourcing,
     @Inject(PolicyVersions) private readonly policies: PolicyVersions,
     @Inject(AdministrativeUnitsRegistry) private readonly units: AdministrativeUnitsRegistry,
@@ -101,10 +100,10 @@ export class ReorganizationPlans {
     return state;
   }
 
-  private async reclassifications(plan: Reorganizations.ReorganizationPlan): Promise<{ reclassified: Reclassification[]; register: Awaited<ReturnType<typeof registerEntries>> }> {
+  private async reclassifications(plan: Reorganizations.ReorganizationPlan): Promise<{ reclassified: Reclassification[]; register: Map<string, RegisterRecord> }> {
     const eve = dayBefore(plan.effectiveFrom);
-    const holders = await holdersOfTitlesOn(this.runtime.pool, [...new Set(plan.titles.map((mapping) => mapping.title))], eve);
-    const register = await registerEntries(this.runtime.pool, holders.map((holder) => holder.beneficiaryId));
+    const holders = await this.reads.holdersOfTitlesOn([...new Set(plan.titles.map((mapping) => mapping.title))], eve);
+    const register = await this.reads.registerEntries(holders.map((holder) => holder.beneficiaryId));
     const units = await this.units.current();
     const reclassified: Reclassification[] = [];
     for (const holder of holders) {
@@ -123,12 +122,12 @@ export class ReorganizationPlans {
   async preview(planId: string, actor: Actor): Promise<ReorganizationPreview> {
     requireRole(actor, 'applyRetroactiveChanges', 'previewing a reorganization plan');
     const { plan, status } = await this.planOf(planId);
-    const position = await readModelPosition(this.runtime.pool);
+    const position = await this.reads.position();
     const { reclassified, register } = await this.reclassifications(plan);
     const after = new Map(reclassified.map((r) => [r.beneficiaryId, r]));
     const [stays, claims] = await Promise.all([
-      staysDischargedFrom(this.runtime.pool, plan.effectiveFrom, [...after.keys()]),
-      claimsServedFrom(this.runtime.pool, plan.effectiveFrom, [...after.keys()]),
+      this.reads.staysDischargedFrom(plan.effectiveFrom, [...after.keys()]),
+      this.reads.claimsServedFrom(plan.effectiveFrom, [...after.keys()]),
     ]);
     const versions = await this.policies.all();
     const beneficiaryOf = (id: string) => {
@@ -137,7 +136,7 @@ export class ReorganizationPlans {
       const current = beneficiaryFrom(entry);
       return reclassificationEvents(plan, after.get(id)!, current).reduce(Beneficiaries.evolve, current);
     };
-    const holdings = await loadCapHoldings(this.runtime.pool, claims);
+    const holdings = await loadCapHoldings(this.reads, claims);
     const recomputation = previewRecomputation(stays, claims, beneficiaryOf, (date) => policyInForce(versions, date), { kind: 'reorganization-plan', id: planId }, holdings);
     return { planId, status, effectiveFrom: plan.effectiveFrom, position, reclassified, ...recomputation };
   }
@@ -186,7 +185,7 @@ export class ReorganizationPlans {
       { ...(onProgress ? { onProgress } : {}), readAhead: { sourcing: this.sourcing, streamsOf: (person) => [beneficiaryStreamId(person.beneficiaryId)] } },
     );
     const people = reclassified.map((person) => person.beneficiaryId);
-    const [stays, claims] = await Promise.all([staysDischargedFrom(this.runtime.pool, plan.effectiveFrom, people), claimsServedFrom(this.runtime.pool, plan.effectiveFrom, people)]);
+    const [stays, claims] = await Promise.all([this.reads.staysDischargedFrom(plan.effectiveFrom, people), this.reads.claimsServedFrom(plan.effectiveFrom, people)]);
     const outcome = await recomputeSources(this.commands, this.sourcing, stays, claims, { kind: 'reorganization-plan', id: planId }, actor, onProgress);
     await this.sourcing.decideOn(
       Reorganizations.reorganizationStreamId(planId),

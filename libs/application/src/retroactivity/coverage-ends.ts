@@ -1,11 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { type Admissions, Beneficiaries } from '#domain';
-import { claimsServedFrom, readModelPosition, staysDischargedFrom } from '#read-models';
-import { RUNTIME, type Runtime } from '#runtime';
 import { namedBeneficiary, UpdateBeneficiary } from '../beneficiaries/beneficiary-commands.js';
 import { type Actor, type CommandContext, EventSourcing, requireRole } from '../event-sourcing.js';
 import { PolicyVersions } from '../policies/policy-catalog.js';
+import { RETROACTIVITY_READS, type RetroactivityReads } from '../ports/index.js';
 import { type RecomputationOutcome, recomputeSources } from './retroactive-policies.js';
 import { loadCapHoldings, previewRecomputation, type RecomputationPreview } from './stay-recomputation.js';
 
@@ -31,14 +30,14 @@ function causeOf(beneficiaryId: string, end: CoverageEnd): Admissions.Adjustment
 @Injectable()
 export class CoverageEnds {
   constructor(
-    @Inject(RUNTIME) private readonly runtime: Runtime,
+    @Inject(RETROACTIVITY_READS) private readonly reads: RetroactivityReads,
     @Inject(EventSourcing) private readonly sourcing: EventSourcing,
     @Inject(PolicyVersions) private readonly policies: PolicyVersions,
     @Inject(CommandBus) private readonly commands: CommandBus,
   ) {}
 
   private servicesFrom(beneficiaryId: string, on: string) {
-    return Promise.all([staysDischargedFrom(this.runtime.pool, on, [beneficiaryId]), claimsServedFrom(this.runtime.pool, on, [beneficiaryId])]);
+    return Promise.all([this.reads.staysDischargedFrom(on, [beneficiaryId]), this.reads.claimsServedFrom(on, [beneficiaryId])]);
   }
 
   /** What recording the end would recover, decided by the same domain code; records nothing. */
@@ -46,8 +45,8 @@ export class CoverageEnds {
     requireRole(actor, 'keepRegister', 'previewing the end of a coverage');
     const current = await namedBeneficiary(this.sourcing, beneficiaryId);
     const ended = Beneficiaries.decide(end, current).reduce(Beneficiaries.evolve, current);
-    const [position, [stays, claims], policyOn] = await Promise.all([readModelPosition(this.runtime.pool), this.servicesFrom(beneficiaryId, end.data.on), this.policies.inForce()]);
-    const recomputation = previewRecomputation(stays, claims, () => ended, policyOn, causeOf(beneficiaryId, end), await loadCapHoldings(this.runtime.pool, claims));
+    const [position, [stays, claims], policyOn] = await Promise.all([this.reads.position(), this.servicesFrom(beneficiaryId, end.data.on), this.policies.inForce()]);
+    const recomputation = previewRecomputation(stays, claims, () => ended, policyOn, causeOf(beneficiaryId, end), await loadCapHoldings(this.reads, claims));
     return { beneficiaryId, on: end.data.on, position, ...recomputation };
   }
 

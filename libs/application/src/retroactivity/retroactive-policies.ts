@@ -1,14 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { Admissions, Claims, coverageWithdrawn, ownEntry, parsePolicyVersion, PolicyCatalog, type PolicyVersion, policyInForce } from '#domain';
-import { type ClaimRecord, claimsServedFrom, readModelPosition, registerEntries, type StayRecord, staysDischargedFrom } from '#read-models';
-import { RUNTIME, type Runtime } from '#runtime';
 import { ActOnAdmission } from '../admissions/admission-commands.js';
 import { AdjustClaim } from '../claims/claim-commands.js';
 import { beneficiaryStreamId } from '../beneficiaries/beneficiary-commands.js';
 import { type Actor, type CommandContext, EventSourcing, NotFound, requireRole } from '../event-sourcing.js';
 import { requireIndependentConfirmer } from '../users/user-accounts.js';
 import { draftStatusIn, policyCatalog, type PolicyDraftStatus, PolicyVersions } from '../policies/policy-catalog.js';
+import { type ClaimRecord, RETROACTIVITY_READS, type RetroactivityReads, type StayRecord } from '../ports/index.js';
 import { replayEach, type ReplayProgress } from './replay.js';
 import { beneficiaryFrom, loadCapHoldings, previewRecomputation, type RecomputationPreview } from './stay-recomputation.js';
 
@@ -38,7 +37,7 @@ export interface RecomputationOutcome {
 @Injectable()
 export class RetroactivePolicies {
   constructor(
-    @Inject(RUNTIME) private readonly runtime: Runtime,
+    @Inject(RETROACTIVITY_READS) private readonly reads: RetroactivityReads,
     @Inject(PolicyVersions) private readonly policies: PolicyVersions,
     @Inject(CommandBus) private readonly commands: CommandBus,
     @Inject(EventSourcing) private readonly sourcing: EventSourcing,
@@ -65,14 +64,14 @@ export class RetroactivePolicies {
   private async previewOf(candidate: PolicyVersion, publishedVersions: readonly PolicyVersion[]): Promise<PolicyPreview> {
     const published = publishedVersions.some((version) => version.id === candidate.id);
     const versions = published ? publishedVersions : [...publishedVersions, candidate];
-    const position = await readModelPosition(this.runtime.pool);
+    const position = await this.reads.position();
     const { stays, claims } = await this.touchedBy(candidate);
-    const register = await registerEntries(this.runtime.pool, [...new Set([...stays, ...claims].map((source) => source.beneficiaryId))]);
+    const register = await this.reads.registerEntries([...new Set([...stays, ...claims].map((source) => source.beneficiaryId))]);
     const beneficiaryOf = (id: string) => {
       const entry = register.get(id);
       return entry && beneficiaryFrom(entry);
     };
-    const holdings = await loadCapHoldings(this.runtime.pool, claims);
+    const holdings = await loadCapHoldings(this.reads, claims);
     const recomputation = previewRecomputation(stays, claims, beneficiaryOf, (date) => policyInForce(versions, date), { kind: 'policy-version', id: candidate.id }, holdings);
     const replaced = policyInForce(publishedVersions.filter((version) => version.id !== candidate.id), candidate.effectiveFrom);
     return { versionId: candidate.id, effectiveFrom: candidate.effectiveFrom, published, position, coverageWithdrawn: replaced ? coverageWithdrawn(replaced, candidate) : [], ...recomputation };
@@ -80,7 +79,7 @@ export class RetroactivePolicies {
 
   /** The stays and approved claims a version's period can alter. */
   private async touchedBy(version: PolicyVersion): Promise<{ stays: StayRecord[]; claims: ClaimRecord[] }> {
-    const [stays, claims] = await Promise.all([staysDischargedFrom(this.runtime.pool, version.effectiveFrom), claimsServedFrom(this.runtime.pool, version.effectiveFrom)]);
+    const [stays, claims] = await Promise.all([this.reads.staysDischargedFrom(version.effectiveFrom), this.reads.claimsServedFrom(version.effectiveFrom)]);
     const to = version.effectiveTo;
     return { stays: to ? stays.filter((stay) => stay.admittedOn <= to) : stays, claims: to ? claims.filter((claim) => String(claim.facts.serviceDate) <= to) : claims };
   }

@@ -1,6 +1,5 @@
 import { Admissions, AnnualCapLedger, type BeneficiaryGroup, Beneficiaries, Cards, Claims, type PolicyVersion } from '#domain';
-import type { Pool } from 'pg';
-import { cappedClaimsOf, type ClaimRecord, councilFlagList, type RegisterRecord, type StayRecord } from '#read-models';
+import type { ClaimRecord, RegisterRecord, RetroactivityReads, StayRecord } from '../ports/index.js';
 import { todayInVietnam } from '../today.js';
 
 /** One regime of one stay that a retroactive change alters: an adjustment of an approved stay, or a fresh entitlement of one awaiting approval. */
@@ -37,11 +36,11 @@ export interface CapHoldings {
   readonly flaggedCapOf: (claimId: string) => number | undefined;
 }
 
-export async function loadCapHoldings(pool: Pool, claims: readonly ClaimRecord[]): Promise<CapHoldings> {
+export async function loadCapHoldings(reads: RetroactivityReads, claims: readonly ClaimRecord[]): Promise<CapHoldings> {
   const capped = claims.filter((claim) => claim.approval.capped);
   const [holding, flags] = await Promise.all([
-    cappedClaimsOf(pool, [...new Set(capped.map((claim) => claim.beneficiaryId))]),
-    councilFlagList(pool, { claimIds: capped.map((claim) => claim.claimId) }),
+    reads.cappedClaimsOf([...new Set(capped.map((claim) => claim.beneficiaryId))]),
+    reads.councilFlagsOf(capped.map((claim) => claim.claimId)),
   ]);
   // A claim is flagged only under a cap lower than the one before: its latest flag's is the lowest.
   const flaggedCap = new Map<string, number>();

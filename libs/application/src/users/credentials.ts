@@ -1,8 +1,8 @@
 import { randomBytes, scrypt as scryptCallback, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
-import type pg from 'pg';
 import type { UserAccounts } from '#domain';
 import type { Role } from '../event-sourcing.js';
+import type { Sql } from '../ports/index.js';
 
 const scrypt = promisify(scryptCallback) as (password: string, salt: Buffer, keylen: number) => Promise<Buffer>;
 
@@ -52,7 +52,7 @@ export interface SecondFactorSecret {
 const COLUMNS = 'username, full_name, roles, status, password_hash, credential_version, created_by, second_factor';
 
 export class Credentials {
-  constructor(private readonly pool: pg.Pool) {}
+  constructor(private readonly pool: Sql) {}
 
   async find(username: string): Promise<CredentialRow | undefined> {
     return (await this.pool.query<CredentialRow>(`SELECT ${COLUMNS} FROM app_users WHERE username = $1`, [username])).rows[0];

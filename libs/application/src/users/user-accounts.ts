@@ -1,8 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { RuleViolated, UserAccounts as Accounts } from '#domain';
-import { RUNTIME, type Runtime } from '#runtime';
 import { type Actor, type CommandContext, EventSourcing, NotFound, requireRole, type Role, ROLES } from '../event-sourcing.js';
+import { APPLICATION_CONFIG, type ApplicationConfig, SECOND_FACTOR_SECRETS, type SecretSealing } from '../ports/index.js';
 import { hashPassword } from './credentials.js';
 import { newTotpSecret, totpUri } from './totp.js';
 import { type Session, USERNAME, Users } from './users.js';
@@ -47,7 +47,8 @@ export async function requireIndependentConfirmer(sourcing: EventSourcing, confi
 @Injectable()
 export class UserAccounts {
   constructor(
-    @Inject(RUNTIME) private readonly runtime: Runtime,
+    @Inject(APPLICATION_CONFIG) private readonly config: ApplicationConfig,
+    @Inject(SECOND_FACTOR_SECRETS) private readonly secondFactorSecrets: SecretSealing,
     @Inject(EventSourcing) private readonly sourcing: EventSourcing,
     @Inject(Users) private readonly users: Users,
   ) {}
@@ -64,7 +65,7 @@ export class UserAccounts {
       const registered: Accounts.UserAccountEvent = { type: 'UserRegistered', data: { username: row.username, fullName: row.full_name, roles: row.roles, by: row.created_by } };
       await this.sourcing.append({ streamId: Accounts.userStreamId(row.username), expected: 'no_stream' }, [registered], { actor: SYSTEM, commandId: `user-recorded-${row.username}` });
     }
-    const { adminUsername, adminPassword } = this.runtime.config.auth;
+    const { adminUsername, adminPassword } = this.config.auth;
     if (rows.some((row) => row.username === adminUsername)) return undefined;
     const password = adminPassword ?? randomBytes(12).toString('base64url');
     await this.registerAs({ username: adminUsername, fullName: 'Administrator', roles: ['administrator'] }, password, { actor: SYSTEM, commandId: `user-bootstrap-${adminUsername}` }, true);
@@ -146,7 +147,7 @@ export class UserAccounts {
     const { username } = context.actor;
     Accounts.requireSecondFactorOffered(await accountOf(this.sourcing, username), username);
     const secret = newTotpSecret();
-    if (!(await this.users.credentials.keepPendingSecondFactor(username, this.runtime.secondFactorSecrets.seal(secret, username)))) {
+    if (!(await this.users.credentials.keepPendingSecondFactor(username, this.secondFactorSecrets.seal(secret, username)))) {
       throw new RuleViolated('SecondFactorAlreadyEnabled', `${username}’s second factor came into force meanwhile`);
     }
     return { secret, uri: totpUri(secret, username) };

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { RUNTIME, type Runtime, type SealedSecrets } from '#runtime';
 import type { Actor } from '../event-sourcing.js';
+import { APPLICATION_CONFIG, type ApplicationConfig, CLOCK, type Clock, SECOND_FACTOR_SECRETS, type SecretSealing, SQL, type Sql } from '../ports/index.js';
 import { AccessTokens } from './access-tokens.js';
 import { type CredentialRow, Credentials, passwordMatches, UNKNOWN_USER_HASH } from './credentials.js';
 import { SignInThrottle } from './sign-in-throttle.js';
@@ -36,16 +36,17 @@ export class Users {
   readonly credentials: Credentials;
   private readonly tokens: AccessTokens;
   private readonly throttle: SignInThrottle;
-  private readonly secondFactorSecrets: SealedSecrets;
-  private readonly clock: () => Date;
 
-  constructor(@Inject(RUNTIME) runtime: Runtime) {
-    const { tokenSecret, previousTokenSecrets, tokenTtlMinutes } = runtime.config.auth;
-    this.credentials = new Credentials(runtime.pool);
-    this.tokens = new AccessTokens({ ...(tokenSecret ? { secret: tokenSecret } : {}), ...(previousTokenSecrets ? { previousSecrets: previousTokenSecrets } : {}), ttlMinutes: tokenTtlMinutes }, runtime.clock);
-    this.throttle = new SignInThrottle(runtime.clock);
-    this.secondFactorSecrets = runtime.secondFactorSecrets;
-    this.clock = runtime.clock;
+  constructor(
+    @Inject(APPLICATION_CONFIG) config: ApplicationConfig,
+    @Inject(SQL) sql: Sql,
+    @Inject(SECOND_FACTOR_SECRETS) private readonly secondFactorSecrets: SecretSealing,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {
+    const { tokenSecret, previousTokenSecrets, tokenTtlMinutes } = config.auth;
+    this.credentials = new Credentials(sql);
+    this.tokens = new AccessTokens({ ...(tokenSecret ? { secret: tokenSecret } : {}), ...(previousTokenSecrets ? { previousSecrets: previousTokenSecrets } : {}), ttlMinutes: tokenTtlMinutes }, clock);
+    this.throttle = new SignInThrottle(clock);
   }
 
   /**

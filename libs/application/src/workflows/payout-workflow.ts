@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { StoredEvent } from '#event-store';
+import type { StoredEvent } from '#event-store/port';
 import { Admissions, AnnualCapLedger, Claims, Payouts } from '#domain';
 import { admissionAggregate } from '../admissions/admission-commands.js';
 import { annualLedgerStreamId, claimAggregate } from '../claims/claim-commands.js';

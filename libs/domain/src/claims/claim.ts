@@ -13,6 +13,7 @@ import {
   shareOfOutOfPocket,
   staffAllowanceFor,
 } from '../policy/entitlement.js';
+import { payoutIdFor } from '../payouts/payout.js';
 import type { BeneficiaryGroup, PolicyVersion, RegimeDefinition, RegimeRule } from '../policy/policy-version.js';
 import { requireDate, requireNotAfterToday, requireStay, requireText, RuleViolated } from '../rule-violated.js';
 
@@ -452,7 +453,7 @@ function adjustmentOf(state: Exclude<Claim, { status: 'none' }>, cause: Adjustme
       adjustmentId: `${claimId}-${(state.adjustments ?? []).length + 1}`,
       regimeId,
       cause,
-      corrects: { claimId, regimeId, payoutId: `claim-${claimId}` },
+      corrects: { claimId, regimeId, payoutId: payoutIdFor({ kind: 'claim', id: claimId }, regimeId) },
       serviceDate,
       previous: { amount: now.amount, ...(now.group ? { group: now.group } : {}), policyVersionId: now.policyVersionId },
       next,

@@ -1,3 +1,4 @@
+import { isCalendarDate } from '../calendar-date.js';
 import { MAX_TEXT_LENGTH } from '../rule-violated.js';
 import { BENEFICIARY_GROUPS, type PolicyVersion, REGIME_CODES, type RegimeDefinition, type RegimeRule } from './policy-version.js';
 
@@ -7,18 +8,6 @@ export class InvalidPolicyVersion extends Error {
   constructor(readonly problems: readonly string[]) {
     super(`invalid policy version:\n- ${problems.join('\n- ')}`);
   }
-}
-
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-
-/**
- * A date YYYY-MM-DD that exists, from 1900 to 2100: the years the province's records can hold.
- * The bound also keeps day-by-day calculations finite.
- */
-export function isCalendarDate(value: unknown): value is string {
-  if (typeof value !== 'string' || !DATE.test(value) || value < '1900-01-01' || value > '2100-12-31') return false;
-  const date = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
