@@ -1,4 +1,4 @@
-import createClient from 'openapi-fetch';
+import createClient, { type Middleware } from 'openapi-fetch';
 import type { paths } from '../../../test/client/api.js';
 import { ADMIN_PASSWORD, API_BACKENDS, caughtUp, type RunningApi, startApi } from './testing/api-backends.fixture.js';
 
@@ -6,21 +6,91 @@ import { ADMIN_PASSWORD, API_BACKENDS, caughtUp, type RunningApi, startApi } fro
  * A client generated from the OpenAPI document (test/client/api.d.ts, by openapi-typescript)
  * drives a story through the API with openapi-fetch: every path, parameter, body and answer
  * below is type-checked against the document (`npm run lint:openapi` compiles this file), so a
- * change of the contract that a client would trip on breaks the build.
+ * change of the contract that a client would trip on breaks the build. Every answer is checked
+ * against the document the API serves as well: its status documented, its body of the documented
+ * shape, with no property the document does not name.
  */
 const [[backend, setup]] = API_BACKENDS as [(typeof API_BACKENDS)[number]];
 
 /** The error answers of an operation are a union of the document's error bodies, of which some name the rule and the fields. */
 const refusal = (error: object | undefined): { readonly rule?: string; readonly fields?: readonly { readonly field: string }[] } => ({ ...error });
 
+interface Schema {
+  readonly $ref?: string;
+  readonly type?: string;
+  readonly nullable?: boolean;
+  readonly enum?: readonly unknown[];
+  readonly properties?: Record<string, Schema>;
+  readonly required?: readonly string[];
+  readonly additionalProperties?: boolean | Schema;
+  readonly items?: Schema;
+  readonly oneOf?: readonly Schema[];
+  readonly allOf?: readonly Schema[];
+}
+interface Document {
+  readonly paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema?: Schema }> }> }>>;
+  readonly components: { readonly schemas: Record<string, Schema> };
+}
+
+/** Where `value` departs from `schema`: the JSON Schema subset Nest writes, and no property it does not name. */
+function departures(document: Document, schema: Schema, value: unknown, at: string): string[] {
+  if (schema.$ref) return departures(document, document.components.schemas[schema.$ref.split('/').pop()!]!, value, at);
+  if (value === null) return schema.nullable ? [] : [`${at} is null`];
+  if (schema.allOf) return schema.allOf.flatMap((part) => departures(document, part, value, at));
+  if (schema.oneOf) return schema.oneOf.some((option) => departures(document, option, value, at).length === 0) ? [] : [`${at} fits none of its schemas`];
+  if (schema.enum && !schema.enum.includes(value)) return [`${at} is ${JSON.stringify(value)}, not one of ${JSON.stringify(schema.enum)}`];
+  const is = (fits: boolean) => (fits ? [] : [`${at} is ${JSON.stringify(value)}, not ${schema.type}`]);
+  switch (schema.type) {
+    case 'integer':
+      return is(Number.isSafeInteger(value));
+    case 'number':
+      return is(typeof value === 'number');
+    case 'string':
+      return is(typeof value === 'string');
+    case 'boolean':
+      return is(typeof value === 'boolean');
+    case 'array':
+      return Array.isArray(value) ? value.flatMap((item, n) => departures(document, schema.items ?? {}, item, `${at}[${n}]`)) : is(false);
+  }
+  if (typeof value !== 'object' || Array.isArray(value)) return is(false);
+  const record = value as Record<string, unknown>;
+  const missing = (schema.required ?? []).filter((name) => !(name in record)).map((name) => `${at}.${name} is missing`);
+  return [
+    ...missing,
+    ...Object.entries(record).flatMap(([name, property]) => {
+      const declared = schema.properties?.[name] ?? (typeof schema.additionalProperties === 'object' ? schema.additionalProperties : undefined);
+      if (declared) return departures(document, declared, property, `${at}.${name}`);
+      return schema.additionalProperties === true ? [] : [`${at}.${name} is not in the document`];
+    }),
+  ];
+}
+
 describe(`a client generated from the OpenAPI document, over ${backend}`, () => {
   let api: RunningApi;
+  let document: Document;
+  const answers: string[] = [];
   beforeAll(async () => {
     api = await startApi(setup);
+    document = (await (await fetch(`${api.base}/docs-json`)).json()) as Document;
   });
   afterAll(() => api.close());
 
-  const clientOf = (accessToken?: string) => createClient<paths>({ baseUrl: api.base, ...(accessToken ? { headers: { authorization: `Bearer ${accessToken}` } } : {}) });
+  const checked: Middleware = {
+    async onResponse({ request, response, schemaPath }) {
+      const answer = `${request.method} ${schemaPath} → ${response.status}`;
+      answers.push(answer);
+      const documented = document.paths[schemaPath]?.[request.method.toLowerCase()]?.responses[response.status];
+      if (!documented) throw new Error(`${answer} is not in the document`);
+      const schema = documented.content?.['application/json']?.schema;
+      const problems = schema ? departures(document, schema, await response.clone().json(), 'body') : [];
+      if (problems.length > 0) throw new Error(`${answer} departs from the document: ${problems.join('; ')}`);
+    },
+  };
+  const clientOf = (accessToken?: string) => {
+    const client = createClient<paths>({ baseUrl: api.base, ...(accessToken ? { headers: { authorization: `Bearer ${accessToken}` } } : {}) });
+    client.use(checked);
+    return client;
+  };
 
   async function signIn(username: string, password: string) {
     const { data, error } = await clientOf().POST('/auth/token', { body: { username, password } });
@@ -47,13 +117,15 @@ describe(`a client generated from the OpenAPI document, over ${backend}`, () => 
     const beneficiaryId = enrolled.data!.beneficiaryId;
     const again = await clerk!.POST('/beneficiaries', { body: person });
     expect(again.response.status).toBe(409);
-    expect(refusal(again.error).rule).toBe('AlreadyEnrolled');
+    expect(refusal(again.error).rule).toBe('NationalIdTaken');
     const invalid = await clerk!.POST('/beneficiaries', { body: { ...person, dateOfBirth: '12/05/1968' } });
     expect(invalid.response.status).toBe(400);
     expect(refusal(invalid.error).fields?.map((problem) => problem.field)).toEqual(['dateOfBirth']);
 
     const card = await clerk!.POST('/cards', { body: { cardNumber: 'LS-2025-TYPED', beneficiaryId, validFrom: '2025-01-01', validTo: '2029-12-31' } });
     expect(card.data).toMatchObject({ status: 'valid', cardNumber: 'LS-2025-TYPED' });
+    // The check of answers sees a property the document does not name.
+    expect(departures(document, { $ref: '#/components/schemas/CardBody' }, { ...card.data, holder: 'x' }, 'body')).toEqual(['body.holder is not in the document']);
     const claim = await clerk!.POST('/claims', { body: { regimeId: 'h.fixed', beneficiaryId, cardNumber: 'LS-2025-TYPED', serviceDate: '2025-08-15' } });
     const claimId = claim.data!.claimId;
 
@@ -67,5 +139,8 @@ describe(`a client generated from the OpenAPI document, over ${backend}`, () => 
     expect(balances?.balances.find((balance) => balance.regimeId === 'h.fixed')).toMatchObject({ year: 2025, regimeCode: 'h', approved: 2_000_000, paid: 2_000_000 });
     const { data: payouts } = await clerk!.GET('/payouts', { params: { query: { beneficiaryId } } });
     expect(payouts?.payouts.map((payout) => [payout.payoutId, payout.status, payout.amount])).toEqual([[`claim-${claimId}`, 'paid', 2_000_000]]);
+    const { data: view } = await clerk!.GET('/claims/{id}', { params: { path: { id: claimId } } });
+    expect(view?.history.map((entry) => entry.type)).toEqual(['ClaimRequested', 'ClaimApproved']);
+    expect(answers).toHaveLength(19);
   }, 120_000);
 });

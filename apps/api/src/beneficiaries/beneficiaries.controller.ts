@@ -69,7 +69,7 @@ export class BeneficiariesController {
 
   @Post()
   @Allowed('keepRegister')
-  @Operation({ id: 'enrolBeneficiary', summary: 'Enrol a beneficiary in the register', description: '409 AlreadyEnrolled (the national id is on the register).', answer: EnrolledBody, created: true, errors: ['invalid', 'conflict'] })
+  @Operation({ id: 'enrolBeneficiary', summary: 'Enrol a beneficiary in the register', description: '409 NationalIdTaken: the national id is on the register already.', answer: EnrolledBody, created: true, errors: ['invalid', 'conflict'] })
   enrol(@Body() body: Enrolment, @Ctx() context: CommandContext) {
     return this.commands.execute(new EnrolBeneficiary(body, context));
   }
