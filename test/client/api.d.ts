@@ -413,7 +413,7 @@ export interface paths {
         put?: never;
         /**
          * Enrol a beneficiary in the register
-         * @description 409 AlreadyEnrolled (the national id is on the register).
+         * @description 409 NationalIdTaken: the national id is on the register already.
          */
         post: operations["enrolBeneficiary"];
         delete?: never;
