@@ -1589,6 +1589,25 @@ export interface components {
             rule?: "SecondFactorRequired" | "WrongSecondFactorCode";
             fields?: components["schemas"]["FieldProblemBody"][];
         };
+        BodyRefusedBody: {
+            /**
+             * @description The HTTP status again
+             * @example 413
+             */
+            statusCode: number;
+            /**
+             * @description The status text
+             * @example Not Found
+             */
+            error?: string;
+            /**
+             * @description What went wrong, for a person to read
+             * @example no claim 7d1c…
+             */
+            message: string;
+            /** @description The body as a whole: `body` */
+            fields: components["schemas"]["FieldProblemBody"][];
+        };
         ThrottledBody: {
             /**
              * @description The HTTP status again
@@ -5484,6 +5503,15 @@ export interface operations {
                     "application/json": components["schemas"]["UnauthorizedBody"];
                 };
             };
+            /** @description A body past the size limit (256 KB); nothing recorded */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BodyRefusedBody"];
+                };
+            };
             /** @description SignInThrottled after repeated failures, with Retry-After */
             429: {
                 headers: {
@@ -5579,6 +5607,15 @@ export interface operations {
                     "application/json": components["schemas"]["RuleViolatedBody"];
                 };
             };
+            /** @description A body past the size limit (256 KB); nothing recorded */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BodyRefusedBody"];
+                };
+            };
         };
     };
     startSecondFactor: {
@@ -5627,6 +5664,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RuleViolatedBody"];
+                };
+            };
+            /** @description A body past the size limit (256 KB); nothing recorded */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BodyRefusedBody"];
                 };
             };
         };
@@ -5683,6 +5729,15 @@ export interface operations {
                     "application/json": components["schemas"]["RuleViolatedBody"];
                 };
             };
+            /** @description A body past the size limit (256 KB); nothing recorded */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BodyRefusedBody"];
+                };
+            };
         };
     };
     disableOwnSecondFactor: {
@@ -5735,6 +5790,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RuleViolatedBody"];
+                };
+            };
+            /** @description A body past the size limit (256 KB); nothing recorded */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BodyRefusedBody"];
                 };
             };
         };
@@ -5841,6 +5905,15 @@ export interface operations {
                     "application/json": components["schemas"]["RuleViolatedBody"];
                 };
             };
+            /** @description A body past the size limit (256 KB); nothing recorded */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BodyRefusedBody"];
+                };
+            };
         };
     };
     getUserAccount: {
@@ -5902,6 +5975,15 @@ export interface operations {
                     "application/json": components["schemas"]["NotFoundBody"];
                 };
             };
+            /** @description A body past the size limit (256 KB); nothing recorded */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BodyRefusedBody"];
+                };
+            };
         };
     };
     confirmUserAccount: {
@@ -5954,6 +6036,15 @@ export interface operations {
                     "application/json": components["schemas"]["ForbiddenBody"];
                 };
             };
+            /** @description Nothing with this id (the rule, and the field that named it, when the request body named it) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotFoundBody"];
+                };
+            };
             /** @description A business rule refuses it (rule named); nothing recorded */
             409: {
                 headers: {
@@ -5961,6 +6052,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RuleViolatedBody"];
+                };
+            };
+            /** @description A body past the size limit (256 KB); nothing recorded */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BodyRefusedBody"];
                 };
             };
         };
@@ -6019,6 +6119,15 @@ export interface operations {
                     "application/json": components["schemas"]["ForbiddenBody"];
                 };
             };
+            /** @description Nothing with this id (the rule, and the field that named it, when the request body named it) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotFoundBody"];
+                };
+            };
             /** @description A business rule refuses it (rule named); nothing recorded */
             409: {
                 headers: {
@@ -6026,6 +6135,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RuleViolatedBody"];
+                };
+            };
+            /** @description A body past the size limit (256 KB); nothing recorded */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BodyRefusedBody"];
                 };
             };
         };
@@ -6084,6 +6202,15 @@ export interface operations {
                     "application/json": components["schemas"]["ForbiddenBody"];
                 };
             };
+            /** @description Nothing with this id (the rule, and the field that named it, when the request body named it) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotFoundBody"];
+                };
+            };
             /** @description A business rule refuses it (rule named); nothing recorded */
             409: {
                 headers: {
@@ -6091,6 +6218,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RuleViolatedBody"];
+                };
+            };
+            /** @description A body past the size limit (256 KB); nothing recorded */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BodyRefusedBody"];
                 };
             };
         };
@@ -6149,6 +6285,15 @@ export interface operations {
                     "application/json": components["schemas"]["ForbiddenBody"];
                 };
             };
+            /** @description Nothing with this id (the rule, and the field that named it, when the request body named it) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotFoundBody"];
+                };
+            };
             /** @description A business rule refuses it (rule named); nothing recorded */
             409: {
                 headers: {
@@ -6156,6 +6301,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RuleViolatedBody"];
+                };
+            };
+            /** @description A body past the size limit (256 KB); nothing recorded */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BodyRefusedBody"];
                 };
             };
         };
@@ -6214,6 +6368,15 @@ export interface operations {
                     "application/json": components["schemas"]["ForbiddenBody"];
                 };
             };
+            /** @description Nothing with this id (the rule, and the field that named it, when the request body named it) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotFoundBody"];
+                };
+            };
             /** @description A business rule refuses it (rule named); nothing recorded */
             409: {
                 headers: {
@@ -6221,6 +6384,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RuleViolatedBody"];
+                };
+            };
+            /** @description A body past the size limit (256 KB); nothing recorded */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BodyRefusedBody"];
                 };
             };
         };
@@ -6275,6 +6447,15 @@ export interface operations {
                     "application/json": components["schemas"]["ForbiddenBody"];
                 };
             };
+            /** @description Nothing with this id (the rule, and the field that named it, when the request body named it) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotFoundBody"];
+                };
+            };
             /** @description A business rule refuses it (rule named); nothing recorded */
             409: {
                 headers: {
@@ -6282,6 +6463,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RuleViolatedBody"];
+                };
+            };
+            /** @description A body past the size limit (256 KB); nothing recorded */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BodyRefusedBody"];
                 };
             };
         };
@@ -6380,6 +6570,15 @@ export interface operations {
                     "application/json": components["schemas"]["RuleViolatedBody"];
                 };
             };
+            /** @description A body past the size limit (256 KB); nothing recorded */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BodyRefusedBody"];
+                };
+            };
         };
     };
     getPolicyVersion: {
@@ -6430,6 +6629,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["NotFoundBody"];
+                };
+            };
+            /** @description A body past the size limit (256 KB); nothing recorded */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BodyRefusedBody"];
                 };
             };
         };
@@ -6527,6 +6735,15 @@ export interface operations {
                     "application/json": components["schemas"]["ForbiddenBody"];
                 };
             };
+            /** @description A body past the size limit (256 KB); nothing recorded */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BodyRefusedBody"];
+                };
+            };
             /** @description The file has errors (the import report, outcome rejected; nothing imported), or it passes an upload limit (rule, limit, max) */
             422: {
                 headers: {
@@ -6588,6 +6805,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["UnauthorizedBody"];
+                };
+            };
+            /** @description A body past the size limit (256 KB); nothing recorded */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BodyRefusedBody"];
                 };
             };
         };
@@ -6653,6 +6879,15 @@ export interface operations {
                     "application/json": components["schemas"]["RuleViolatedBody"];
                 };
             };
+            /** @description A body past the size limit (256 KB); nothing recorded */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BodyRefusedBody"];
+                };
+            };
         };
     };
     getBeneficiary: {
@@ -6703,6 +6938,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["NotFoundBody"];
+                };
+            };
+            /** @description A body past the size limit (256 KB); nothing recorded */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BodyRefusedBody"];
                 };
             };
         };
@@ -6760,6 +7004,15 @@ export interface operations {
                     "application/json": components["schemas"]["NotFoundBody"];
                 };
             };
+            /** @description A body past the size limit (256 KB); nothing recorded */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BodyRefusedBody"];
+                };
+            };
         };
     };
     getAnnualLedger: {
@@ -6815,6 +7068,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["NotFoundBody"];
+                };
+            };
+            /** @description A body past the size limit (256 KB); nothing recorded */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BodyRefusedBody"];
                 };
             };
         };
@@ -6891,6 +7153,15 @@ export interface operations {
                     "application/json": components["schemas"]["RuleViolatedBody"];
                 };
             };
+            /** @description A body past the size limit (256 KB); nothing recorded */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BodyRefusedBody"];
+                };
+            };
         };
     };
     changeBeneficiaryPosition: {
@@ -6963,6 +7234,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RuleViolatedBody"];
+                };
+            };
+            /** @description A body past the size limit (256 KB); nothing recorded */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BodyRefusedBody"];
                 };
             };
         };
@@ -7039,6 +7319,15 @@ export interface operations {
                     "application/json": components["schemas"]["RuleViolatedBody"];
                 };
             };
+            /** @description A body past the size limit (256 KB); nothing recorded */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BodyRefusedBody"];
+                };
+            };
         };
     };
     recordRetirement: {
@@ -7111,6 +7400,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RuleViolatedBody"];
+                };
+            };
+            /** @description A body past the size limit (256 KB); nothing recorded */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BodyRefusedBody"];
                 };
             };
         };
@@ -7187,6 +7485,15 @@ export interface operations {
                     "application/json": components["schemas"]["RuleViolatedBody"];
                 };
             };
+            /** @description A body past the size limit (256 KB); nothing recorded */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BodyRefusedBody"];
+                };
+            };
         };
     };
     previewDeath: {
@@ -7259,6 +7566,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RuleViolatedBody"];
+                };
+            };
+            /** @description A body past the size limit (256 KB); nothing recorded */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BodyRefusedBody"];
                 };
             };
         };
@@ -7335,6 +7651,15 @@ export interface operations {
                     "application/json": components["schemas"]["RuleViolatedBody"];
                 };
             };
+            /** @description A body past the size limit (256 KB); nothing recorded */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BodyRefusedBody"];
+                };
+            };
         };
     };
     previewRemoval: {
@@ -7409,6 +7734,15 @@ export interface operations {
                     "application/json": components["schemas"]["RuleViolatedBody"];
                 };
             };
+            /** @description A body past the size limit (256 KB); nothing recorded */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BodyRefusedBody"];
+                };
+            };
         };
     };
     searchCards: {
@@ -7460,6 +7794,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["UnauthorizedBody"];
+                };
+            };
+            /** @description A body past the size limit (256 KB); nothing recorded */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BodyRefusedBody"];
                 };
             };
         };
@@ -7534,6 +7877,15 @@ export interface operations {
                     "application/json": components["schemas"]["RuleViolatedBody"];
                 };
             };
+            /** @description A body past the size limit (256 KB); nothing recorded */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BodyRefusedBody"];
+                };
+            };
         };
     };
     getCard: {
@@ -7584,6 +7936,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["NotFoundBody"];
+                };
+            };
+            /** @description A body past the size limit (256 KB); nothing recorded */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BodyRefusedBody"];
                 };
             };
         };
@@ -7660,6 +8021,15 @@ export interface operations {
                     "application/json": components["schemas"]["RuleViolatedBody"];
                 };
             };
+            /** @description A body past the size limit (256 KB); nothing recorded */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BodyRefusedBody"];
+                };
+            };
         };
     };
     revokeCard: {
@@ -7734,6 +8104,15 @@ export interface operations {
                     "application/json": components["schemas"]["RuleViolatedBody"];
                 };
             };
+            /** @description A body past the size limit (256 KB); nothing recorded */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BodyRefusedBody"];
+                };
+            };
         };
     };
     recordAdmission: {
@@ -7806,6 +8185,15 @@ export interface operations {
                     "application/json": components["schemas"]["RuleViolatedBody"];
                 };
             };
+            /** @description A body past the size limit (256 KB); nothing recorded */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BodyRefusedBody"];
+                };
+            };
         };
     };
     getAdmission: {
@@ -7856,6 +8244,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["NotFoundBody"];
+                };
+            };
+            /** @description A body past the size limit (256 KB); nothing recorded */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BodyRefusedBody"];
                 };
             };
         };
@@ -7932,6 +8329,15 @@ export interface operations {
                     "application/json": components["schemas"]["RuleViolatedBody"];
                 };
             };
+            /** @description A body past the size limit (256 KB); nothing recorded */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BodyRefusedBody"];
+                };
+            };
         };
     };
     correctAdmissionDates: {
@@ -8006,6 +8412,15 @@ export interface operations {
                     "application/json": components["schemas"]["RuleViolatedBody"];
                 };
             };
+            /** @description A body past the size limit (256 KB); nothing recorded */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BodyRefusedBody"];
+                };
+            };
         };
     };
     approveAdmissionAllowances: {
@@ -8076,6 +8491,15 @@ export interface operations {
                     "application/json": components["schemas"]["RuleViolatedBody"];
                 };
             };
+            /** @description A body past the size limit (256 KB); nothing recorded */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BodyRefusedBody"];
+                };
+            };
         };
     };
     approveAdmissionAdjustments: {
@@ -8144,6 +8568,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RuleViolatedBody"];
+                };
+            };
+            /** @description A body past the size limit (256 KB); nothing recorded */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BodyRefusedBody"];
                 };
             };
         };
@@ -8220,6 +8653,15 @@ export interface operations {
                     "application/json": components["schemas"]["RuleViolatedBody"];
                 };
             };
+            /** @description A body past the size limit (256 KB); nothing recorded */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BodyRefusedBody"];
+                };
+            };
         };
     };
     requestClaim: {
@@ -8290,6 +8732,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RuleViolatedBody"];
+                };
+            };
+            /** @description A body past the size limit (256 KB); nothing recorded */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BodyRefusedBody"];
                 };
             };
         };
@@ -8364,6 +8815,15 @@ export interface operations {
                     "application/json": components["schemas"]["RuleViolatedBody"];
                 };
             };
+            /** @description A body past the size limit (256 KB); nothing recorded */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BodyRefusedBody"];
+                };
+            };
         };
     };
     getClaim: {
@@ -8414,6 +8874,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["NotFoundBody"];
+                };
+            };
+            /** @description A body past the size limit (256 KB); nothing recorded */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BodyRefusedBody"];
                 };
             };
         };
@@ -8468,6 +8937,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ForbiddenBody"];
+                };
+            };
+            /** @description A body past the size limit (256 KB); nothing recorded */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BodyRefusedBody"];
                 };
             };
         };
@@ -8540,6 +9018,15 @@ export interface operations {
                     "application/json": components["schemas"]["RuleViolatedBody"];
                 };
             };
+            /** @description A body past the size limit (256 KB); nothing recorded */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BodyRefusedBody"];
+                };
+            };
         };
     };
     approveClaimPartly: {
@@ -8608,6 +9095,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RuleViolatedBody"];
+                };
+            };
+            /** @description A body past the size limit (256 KB); nothing recorded */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BodyRefusedBody"];
                 };
             };
         };
@@ -8684,6 +9180,15 @@ export interface operations {
                     "application/json": components["schemas"]["RuleViolatedBody"];
                 };
             };
+            /** @description A body past the size limit (256 KB); nothing recorded */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BodyRefusedBody"];
+                };
+            };
         };
     };
     confirmOverCapApproval: {
@@ -8752,6 +9257,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RuleViolatedBody"];
+                };
+            };
+            /** @description A body past the size limit (256 KB); nothing recorded */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BodyRefusedBody"];
                 };
             };
         };
@@ -8824,6 +9338,15 @@ export interface operations {
                     "application/json": components["schemas"]["RuleViolatedBody"];
                 };
             };
+            /** @description A body past the size limit (256 KB); nothing recorded */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BodyRefusedBody"];
+                };
+            };
         };
     };
     listCouncilFlags: {
@@ -8866,6 +9389,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["UnauthorizedBody"];
+                };
+            };
+            /** @description A body past the size limit (256 KB); nothing recorded */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BodyRefusedBody"];
                 };
             };
         };
@@ -8943,6 +9475,15 @@ export interface operations {
                     "application/json": components["schemas"]["RuleViolatedBody"];
                 };
             };
+            /** @description A body past the size limit (256 KB); nothing recorded */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BodyRefusedBody"];
+                };
+            };
         };
     };
     reduceClaimToLoweredCap: {
@@ -9016,6 +9557,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RuleViolatedBody"];
+                };
+            };
+            /** @description A body past the size limit (256 KB); nothing recorded */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BodyRefusedBody"];
                 };
             };
         };
@@ -9092,6 +9642,15 @@ export interface operations {
                     "application/json": components["schemas"]["RuleViolatedBody"];
                 };
             };
+            /** @description A body past the size limit (256 KB); nothing recorded */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BodyRefusedBody"];
+                };
+            };
         };
     };
     getPayout: {
@@ -9142,6 +9701,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["NotFoundBody"];
+                };
+            };
+            /** @description A body past the size limit (256 KB); nothing recorded */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BodyRefusedBody"];
                 };
             };
         };
@@ -9218,6 +9786,15 @@ export interface operations {
                     "application/json": components["schemas"]["RuleViolatedBody"];
                 };
             };
+            /** @description A body past the size limit (256 KB); nothing recorded */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BodyRefusedBody"];
+                };
+            };
         };
     };
     recordRefund: {
@@ -9290,6 +9867,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RuleViolatedBody"];
+                };
+            };
+            /** @description A body past the size limit (256 KB); nothing recorded */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BodyRefusedBody"];
                 };
             };
         };
@@ -9366,6 +9952,15 @@ export interface operations {
                     "application/json": components["schemas"]["RuleViolatedBody"];
                 };
             };
+            /** @description A body past the size limit (256 KB); nothing recorded */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BodyRefusedBody"];
+                };
+            };
         };
     };
     reversePayout: {
@@ -9440,6 +10035,15 @@ export interface operations {
                     "application/json": components["schemas"]["RuleViolatedBody"];
                 };
             };
+            /** @description A body past the size limit (256 KB); nothing recorded */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BodyRefusedBody"];
+                };
+            };
         };
     };
     getBalances: {
@@ -9493,6 +10097,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["NotFoundBody"];
+                };
+            };
+            /** @description A body past the size limit (256 KB); nothing recorded */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BodyRefusedBody"];
                 };
             };
         };
@@ -9556,6 +10169,15 @@ export interface operations {
                     "application/json": components["schemas"]["NotFoundBody"];
                 };
             };
+            /** @description A body past the size limit (256 KB); nothing recorded */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BodyRefusedBody"];
+                };
+            };
         };
     };
     getBudgetAsOf: {
@@ -9607,6 +10229,24 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["UnauthorizedBody"];
+                };
+            };
+            /** @description Nothing with this id (the rule, and the field that named it, when the request body named it) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotFoundBody"];
+                };
+            };
+            /** @description A body past the size limit (256 KB); nothing recorded */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BodyRefusedBody"];
                 };
             };
         };
@@ -9662,6 +10302,15 @@ export interface operations {
                     "application/json": components["schemas"]["UnauthorizedBody"];
                 };
             };
+            /** @description A body past the size limit (256 KB); nothing recorded */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BodyRefusedBody"];
+                };
+            };
         };
     };
     getPayoutLineage: {
@@ -9714,6 +10363,15 @@ export interface operations {
                     "application/json": components["schemas"]["NotFoundBody"];
                 };
             };
+            /** @description A body past the size limit (256 KB); nothing recorded */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BodyRefusedBody"];
+                };
+            };
         };
     };
     getBudget: {
@@ -9756,6 +10414,24 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["UnauthorizedBody"];
+                };
+            };
+            /** @description Nothing with this id (the rule, and the field that named it, when the request body named it) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotFoundBody"];
+                };
+            };
+            /** @description A body past the size limit (256 KB); nothing recorded */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BodyRefusedBody"];
                 };
             };
         };
@@ -9834,6 +10510,15 @@ export interface operations {
                     "application/json": components["schemas"]["RuleViolatedBody"];
                 };
             };
+            /** @description A body past the size limit (256 KB); nothing recorded */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BodyRefusedBody"];
+                };
+            };
         };
     };
     getYearEndReport: {
@@ -9882,6 +10567,24 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["UnauthorizedBody"];
+                };
+            };
+            /** @description Nothing with this id (the rule, and the field that named it, when the request body named it) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotFoundBody"];
+                };
+            };
+            /** @description A body past the size limit (256 KB); nothing recorded */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BodyRefusedBody"];
                 };
             };
         };
@@ -9948,6 +10651,15 @@ export interface operations {
                     "application/json": components["schemas"]["RuleViolatedBody"];
                 };
             };
+            /** @description A body past the size limit (256 KB); nothing recorded */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BodyRefusedBody"];
+                };
+            };
         };
     };
     draftPolicyVersion: {
@@ -10012,6 +10724,15 @@ export interface operations {
                     "application/json": components["schemas"]["RuleViolatedBody"];
                 };
             };
+            /** @description A body past the size limit (256 KB); nothing recorded */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BodyRefusedBody"];
+                };
+            };
         };
     };
     previewDraftedPolicyVersion: {
@@ -10072,6 +10793,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["NotFoundBody"];
+                };
+            };
+            /** @description A body past the size limit (256 KB); nothing recorded */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BodyRefusedBody"];
                 };
             };
         };
@@ -10145,6 +10875,15 @@ export interface operations {
                     "application/json": components["schemas"]["RuleViolatedBody"];
                 };
             };
+            /** @description A body past the size limit (256 KB); nothing recorded */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BodyRefusedBody"];
+                };
+            };
         };
     };
     confirmPolicyVersion: {
@@ -10216,6 +10955,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RuleViolatedBody"];
+                };
+            };
+            /** @description A body past the size limit (256 KB); nothing recorded */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BodyRefusedBody"];
                 };
             };
         };
@@ -10322,6 +11070,15 @@ export interface operations {
                     "application/json": components["schemas"]["RuleViolatedBody"];
                 };
             };
+            /** @description A body past the size limit (256 KB); nothing recorded */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BodyRefusedBody"];
+                };
+            };
         };
     };
     draftReorganizationPlan: {
@@ -10385,6 +11142,15 @@ export interface operations {
                     "application/json": components["schemas"]["RuleViolatedBody"];
                 };
             };
+            /** @description A body past the size limit (256 KB); nothing recorded */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BodyRefusedBody"];
+                };
+            };
         };
     };
     previewReorganizationPlan: {
@@ -10444,6 +11210,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["NotFoundBody"];
+                };
+            };
+            /** @description A body past the size limit (256 KB); nothing recorded */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BodyRefusedBody"];
                 };
             };
         };
@@ -10516,6 +11291,15 @@ export interface operations {
                     "application/json": components["schemas"]["RuleViolatedBody"];
                 };
             };
+            /** @description A body past the size limit (256 KB); nothing recorded */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BodyRefusedBody"];
+                };
+            };
         };
     };
     listPersonalDataReads: {
@@ -10569,6 +11353,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ForbiddenBody"];
+                };
+            };
+            /** @description A body past the size limit (256 KB); nothing recorded */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BodyRefusedBody"];
                 };
             };
         };

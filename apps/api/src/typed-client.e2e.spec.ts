@@ -1,6 +1,7 @@
 import createClient, { type Middleware } from 'openapi-fetch';
 import type { paths } from '../../../test/client/api.js';
 import { ADMIN_PASSWORD, API_BACKENDS, caughtUp, type RunningApi, startApi } from './testing/api-backends.fixture.js';
+import { answerDepartures, departures, type OpenApiDocument } from './testing/openapi-answers.fixture.js';
 
 /**
  * A client generated from the OpenAPI document (test/client/api.d.ts, by openapi-typescript)
@@ -15,63 +16,13 @@ const [[backend, setup]] = API_BACKENDS as [(typeof API_BACKENDS)[number]];
 /** The error answers of an operation are a union of the document's error bodies, of which some name the rule and the fields. */
 const refusal = (error: object | undefined): { readonly rule?: string; readonly fields?: readonly { readonly field: string }[] } => ({ ...error });
 
-interface Schema {
-  readonly $ref?: string;
-  readonly type?: string;
-  readonly nullable?: boolean;
-  readonly enum?: readonly unknown[];
-  readonly properties?: Record<string, Schema>;
-  readonly required?: readonly string[];
-  readonly additionalProperties?: boolean | Schema;
-  readonly items?: Schema;
-  readonly oneOf?: readonly Schema[];
-  readonly allOf?: readonly Schema[];
-}
-interface Document {
-  readonly paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema?: Schema }> }> }>>;
-  readonly components: { readonly schemas: Record<string, Schema> };
-}
-
-/** Where `value` departs from `schema`: the JSON Schema subset Nest writes, and no property it does not name. */
-function departures(document: Document, schema: Schema, value: unknown, at: string): string[] {
-  if (schema.$ref) return departures(document, document.components.schemas[schema.$ref.split('/').pop()!]!, value, at);
-  if (value === null) return schema.nullable ? [] : [`${at} is null`];
-  if (schema.allOf) return schema.allOf.flatMap((part) => departures(document, part, value, at));
-  if (schema.oneOf) return schema.oneOf.some((option) => departures(document, option, value, at).length === 0) ? [] : [`${at} fits none of its schemas`];
-  if (schema.enum && !schema.enum.includes(value)) return [`${at} is ${JSON.stringify(value)}, not one of ${JSON.stringify(schema.enum)}`];
-  const is = (fits: boolean) => (fits ? [] : [`${at} is ${JSON.stringify(value)}, not ${schema.type}`]);
-  switch (schema.type) {
-    case 'integer':
-      return is(Number.isSafeInteger(value));
-    case 'number':
-      return is(typeof value === 'number');
-    case 'string':
-      return is(typeof value === 'string');
-    case 'boolean':
-      return is(typeof value === 'boolean');
-    case 'array':
-      return Array.isArray(value) ? value.flatMap((item, n) => departures(document, schema.items ?? {}, item, `${at}[${n}]`)) : is(false);
-  }
-  if (typeof value !== 'object' || Array.isArray(value)) return is(false);
-  const record = value as Record<string, unknown>;
-  const missing = (schema.required ?? []).filter((name) => !(name in record)).map((name) => `${at}.${name} is missing`);
-  return [
-    ...missing,
-    ...Object.entries(record).flatMap(([name, property]) => {
-      const declared = schema.properties?.[name] ?? (typeof schema.additionalProperties === 'object' ? schema.additionalProperties : undefined);
-      if (declared) return departures(document, declared, property, `${at}.${name}`);
-      return schema.additionalProperties === true ? [] : [`${at}.${name} is not in the document`];
-    }),
-  ];
-}
-
 describe(`a client generated from the OpenAPI document, over ${backend}`, () => {
   let api: RunningApi;
-  let document: Document;
+  let document: OpenApiDocument;
   const answers: string[] = [];
   beforeAll(async () => {
     api = await startApi(setup);
-    document = (await (await fetch(`${api.base}/docs-json`)).json()) as Document;
+    document = (await (await fetch(`${api.base}/docs-json`)).json()) as OpenApiDocument;
   });
   afterAll(() => api.close());
 
@@ -79,10 +30,7 @@ describe(`a client generated from the OpenAPI document, over ${backend}`, () => 
     async onResponse({ request, response, schemaPath }) {
       const answer = `${request.method} ${schemaPath} → ${response.status}`;
       answers.push(answer);
-      const documented = document.paths[schemaPath]?.[request.method.toLowerCase()]?.responses[response.status];
-      if (!documented) throw new Error(`${answer} is not in the document`);
-      const schema = documented.content?.['application/json']?.schema;
-      const problems = schema ? departures(document, schema, await response.clone().json(), 'body') : [];
+      const problems = answerDepartures(document, request.method, schemaPath, response.status, await response.clone().json());
       if (problems.length > 0) throw new Error(`${answer} departs from the document: ${problems.join('; ')}`);
     },
   };

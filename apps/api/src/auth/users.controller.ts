@@ -76,7 +76,7 @@ export class UsersController {
   @Post(':username/confirmation')
   @HttpCode(200)
   @Allowed('manageUsers')
-  @Operation({ id: 'confirmUserAccount', summary: 'Confirm an administrator’s account or grant (another administrator than who drafted it)', answer: AccountBody, errors: ['invalid', 'conflict'] })
+  @Operation({ id: 'confirmUserAccount', summary: 'Confirm an administrator’s account or grant (another administrator than who drafted it)', answer: AccountBody, errors: ['invalid', 'missing', 'conflict'] })
   confirm(@Param('username') username: string, @Ctx() context: CommandContext) {
     return this.accounts.confirm(username, context);
   }
@@ -84,7 +84,7 @@ export class UsersController {
   @Post(':username/roles')
   @HttpCode(200)
   @Allowed('manageUsers')
-  @Operation({ id: 'changeUserRoles', summary: 'Change a user’s roles (adding administrator awaits another administrator’s confirmation)', answer: AccountBody, errors: ['invalid', 'conflict'] })
+  @Operation({ id: 'changeUserRoles', summary: 'Change a user’s roles (adding administrator awaits another administrator’s confirmation)', answer: AccountBody, errors: ['invalid', 'missing', 'conflict'] })
   changeRoles(@Param('username') username: string, @Body() body: Roles, @Ctx() context: CommandContext) {
     return this.accounts.changeRoles(username, body.roles, context);
   }
@@ -92,7 +92,7 @@ export class UsersController {
   @Post(':username/password')
   @HttpCode(200)
   @Allowed('manageUsers')
-  @Operation({ id: 'resetUserPassword', summary: 'Set a new password for a user: every token issued before ends', answer: AccountBody, errors: ['invalid', 'conflict'] })
+  @Operation({ id: 'resetUserPassword', summary: 'Set a new password for a user: every token issued before ends', answer: AccountBody, errors: ['invalid', 'missing', 'conflict'] })
   resetPassword(@Param('username') username: string, @Body() body: NewPassword, @Ctx() context: CommandContext) {
     return this.accounts.resetPassword(username, body.password, context);
   }
@@ -100,7 +100,7 @@ export class UsersController {
   @Post(':username/disable')
   @HttpCode(200)
   @Allowed('manageUsers')
-  @Operation({ id: 'disableUser', summary: 'Disable a user account, with the reason', answer: AccountBody, errors: ['invalid', 'conflict'] })
+  @Operation({ id: 'disableUser', summary: 'Disable a user account, with the reason', answer: AccountBody, errors: ['invalid', 'missing', 'conflict'] })
   disable(@Param('username') username: string, @Body() body: Disabling, @Ctx() context: CommandContext) {
     return this.accounts.disable(username, body.reason, context);
   }
@@ -109,7 +109,7 @@ export class UsersController {
   @Post(':username/second-factor/disable')
   @HttpCode(200)
   @Allowed('manageUsers')
-  @Operation({ id: 'disableUserSecondFactor', summary: 'Turn another user’s second factor off (a lost phone)', description: '409 OwnAccount: one’s own is turned off with a code (POST /auth/second-factor/disable).', answer: AccountBody, errors: ['invalid', 'conflict'] })
+  @Operation({ id: 'disableUserSecondFactor', summary: 'Turn another user’s second factor off (a lost phone)', description: '409 OwnAccount: one’s own is turned off with a code (POST /auth/second-factor/disable).', answer: AccountBody, errors: ['invalid', 'missing', 'conflict'] })
   disableSecondFactor(@Param('username') username: string, @Body() body: SecondFactorDisabling, @Ctx() context: CommandContext) {
     return this.accounts.disableSecondFactor(username, body.reason, context);
   }
@@ -117,7 +117,7 @@ export class UsersController {
   @Post(':username/enable')
   @HttpCode(200)
   @Allowed('manageUsers')
-  @Operation({ id: 'enableUser', summary: 'Enable a disabled user account again', answer: AccountBody, errors: ['invalid', 'conflict'] })
+  @Operation({ id: 'enableUser', summary: 'Enable a disabled user account again', answer: AccountBody, errors: ['invalid', 'missing', 'conflict'] })
   enable(@Param('username') username: string, @Ctx() context: CommandContext) {
     return this.accounts.enable(username, context);
   }

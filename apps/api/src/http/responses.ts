@@ -8,6 +8,7 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiPayloadTooLargeResponse,
   ApiProperty,
   ApiPropertyOptional,
   ApiSecurity,
@@ -37,6 +38,11 @@ export class ErrorBody {
 export class InvalidRequestBody extends ErrorBody {
   @ApiProperty({ example: 400 }) declare statusCode: number;
   @ApiPropertyOptional({ type: [FieldProblemBody], description: 'Every offending field of the request' }) fields?: FieldProblemBody[];
+}
+
+export class BodyRefusedBody extends ErrorBody {
+  @ApiProperty({ example: 413 }) declare statusCode: number;
+  @ApiProperty({ type: [FieldProblemBody], description: 'The body as a whole: `body`' }) fields!: FieldProblemBody[];
 }
 
 export class UnauthorizedBody extends ErrorBody {
@@ -94,7 +100,10 @@ export interface OperationSpec {
 }
 
 const ERROR_ANSWERS = {
-  invalid: ApiBadRequestResponse({ type: InvalidRequestBody, description: 'The request does not fit: every offending field named; nothing recorded' }),
+  invalid: applyDecorators(
+    ApiBadRequestResponse({ type: InvalidRequestBody, description: 'The request does not fit: every offending field named; nothing recorded' }),
+    ApiPayloadTooLargeResponse({ type: BodyRefusedBody, description: 'A body past the size limit (256 KB); nothing recorded' }),
+  ),
   missing: ApiNotFoundResponse({ type: NotFoundBody, description: 'Nothing with this id (the rule, and the field that named it, when the request body named it)' }),
   conflict: ApiConflictResponse({ type: RuleViolatedBody, description: 'A business rule refuses it (rule named); nothing recorded' }),
 } as const;

@@ -166,7 +166,7 @@ export class ReportsController {
 
   /** Committed and paid per regime × group × unit as of a valid date and as known at a time, by the geography then or now. */
   @Get('budget/:year/as-of')
-  @Operation({ id: 'getBudgetAsOf', summary: 'Committed and paid per regime, group and unit, as of a date and as known at a time', answer: BudgetAsOfBody, errors: ['invalid'] })
+  @Operation({ id: 'getBudgetAsOf', summary: 'Committed and paid per regime, group and unit, as of a date and as known at a time', answer: BudgetAsOfBody, errors: ['invalid', 'missing'] })
   async budgetAsOf(@Param() { year }: YearPath, @Query() query: BudgetAsOfQuery) {
     const { geography = 'then', ...asOf } = query;
     const today = new Date().toISOString().slice(0, 10);
@@ -195,7 +195,7 @@ export class ReportsController {
   }
 
   @Get('budget/:year')
-  @Operation({ id: 'getBudget', summary: 'The annual budget per regime: allocated, committed, paid, remaining, alerts', answer: BudgetBody, errors: ['invalid'] })
+  @Operation({ id: 'getBudget', summary: 'The annual budget per regime: allocated, committed, paid, remaining, alerts', answer: BudgetBody, errors: ['invalid', 'missing'] })
   async budget(@Param() { year }: YearPath) {
     return { position: await readModelPosition(this.pool), ...(await annualBudget(this.pool, year)) };
   }
@@ -213,7 +213,7 @@ export class ReportsController {
     id: 'getYearEndReport',
     summary: 'The year-end report (section II.2) as JSON, CSV or an Excel workbook, now or at a log position',
     answer: { content: { 'application/json': { schema: { $ref: getSchemaPath(YearEndReportBody) } }, 'text/csv': { schema: { type: 'string' } }, [XLSX]: { schema: { type: 'string', format: 'binary' } } } },
-    errors: ['invalid'],
+    errors: ['invalid', 'missing'],
   })
   async yearEnd(@Param() { year }: YearPath, @Query() { format, position }: YearEndQuery, @Res({ passthrough: true }) response: { setHeader(name: string, value: string): void }) {
     const report = position === undefined ? await yearEndReport(this.pool, year, { store: this.runtime.store }) : await yearEndReportAt(this.runtime.store, this.pool, this.runtime.rebuild, year, BigInt(position));
