@@ -2196,12 +2196,12 @@ export interface components {
              */
             row: number;
             /**
-             * @description The column (or file)
+             * @description The column, the beneficiary id, or the file
              * @example nationalId
              */
             field: string;
             /** @enum {string} */
-            code: "required" | "date" | "group" | "nationalId" | "duplicateInFile" | "nationalIdTaken" | "layout" | "formula" | "enrolment";
+            code: "required" | "date" | "group" | "nationalId" | "duplicateInFile" | "nationalIdTaken" | "unit" | "changed" | "unknownBeneficiary" | "layout" | "formula" | "enrolment";
             /**
              * @description In Vietnamese
              * @example Số định danh phải có 12 chữ số
@@ -2235,7 +2235,7 @@ export interface components {
              */
             imported: number;
             /**
-             * @description Rows enrolled by an earlier import of the same row: nothing recorded again
+             * @description Rows of people already on the register as the register has them: nothing recorded
              * @example 3
              */
             alreadyImported: number;

@@ -5,8 +5,8 @@ import { Count, Text } from '../http/views.js';
 
 class RowErrorBody {
   @ApiProperty({ type: 'integer', description: 'The row of the sheet (0: the file as a whole)', example: 7 }) row!: number;
-  @Text('The column (or file)', 'nationalId') field!: string;
-  @ApiProperty({ enum: ['required', 'date', 'group', 'nationalId', 'duplicateInFile', 'nationalIdTaken', 'layout', 'formula', 'enrolment'] }) code!: string;
+  @Text('The column, the beneficiary id, or the file', 'nationalId') field!: string;
+  @ApiProperty({ enum: ['required', 'date', 'group', 'nationalId', 'duplicateInFile', 'nationalIdTaken', 'unit', 'changed', 'unknownBeneficiary', 'layout', 'formula', 'enrolment'] }) code!: string;
   @Text('In Vietnamese', 'Số định danh phải có 12 chữ số') vi!: string;
   @Text('In English', 'The national id must be 12 digits') en!: string;
 }
@@ -16,7 +16,7 @@ export class ImportReportBody {
   @Count('Rows read') rows!: number;
   @ApiProperty({ enum: ['imported', 'rejected'], description: '`rejected`: the file has errors and nothing was imported' }) outcome!: string;
   @Count('Rows enrolled now') imported!: number;
-  @Count('Rows enrolled by an earlier import of the same row: nothing recorded again') alreadyImported!: number;
+  @Count('Rows of people already on the register as the register has them: nothing recorded') alreadyImported!: number;
   @Count('Rows with errors left out') skipped!: number;
   @ApiProperty({ type: [RowErrorBody] }) errors!: RowErrorBody[];
 }
