@@ -4,12 +4,13 @@ import { fileURLToPath } from 'node:url';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { Metrics, type Runtime } from '#runtime';
 import { AppModule } from './app.module.js';
 import { protectInBrowsers } from './http/browser-protections.js';
 import { MAX_BODY_BYTES } from './http/input-limits.js';
+import { apiDocument } from './http/openapi.js';
 import { requestTiming } from './http/request-metrics.js';
 
 /** The repository root, from the sources (tests) or from their compiled copy under dist/. */
@@ -41,16 +42,6 @@ export async function createApiApp(runtime: Runtime): Promise<INestApplication> 
   if (runtime.config.trustProxy !== undefined) app.set('trust proxy', runtime.config.trustProxy);
   protectInBrowsers(app);
   serveDashboard(app);
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Health-care support back office')
-      .setDescription('Event-sourced administration of provincial health-care support policies (Resolution 24/2024/NQ-HĐND, Lạng Sơn)')
-      .setVersion('0.1.0')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'From POST /auth/token' })
-      .addGlobalParameters({ name: 'Command-Id', in: 'header', required: false, description: 'Idempotency key of a command: the same id again has no second effect', schema: { type: 'string' } })
-      .build(),
-  );
-  SwaggerModule.setup('docs', app, document);
+  SwaggerModule.setup('docs', app, apiDocument(app));
   return app;
 }

@@ -1,9 +1,11 @@
 import { Body, Controller, Get, HttpCode, Inject, Ip, Post, UnauthorizedException } from '@nestjs/common';
-import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiProperty, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { IsString, MaxLength, MinLength } from 'class-validator';
 import { type CommandContext, type SignInRefusal, UserAccounts, Users, type UserView } from '#application';
 import { Ctx, CurrentUser, Public } from '../http/authentication.js';
 import { SecondFactorCodeField, TextField } from '../http/fields.js';
+import { Anonymous, Operation, SignedIn, Throttled, UnauthorizedBody } from '../http/responses.js';
+import { AccountBody, SecondFactorEnrolmentBody, SessionBody, UserBody } from './auth.views.js';
 
 class SignIn {
   @TextField('User name', 'admin') username!: string;
@@ -42,55 +44,74 @@ export class AuthController {
 
   /** Throttled per user name and per client address (wrong codes count as wrong passwords): 429 with Retry-After after repeated failures. */
   @Public()
+  @Anonymous()
   @Post('auth/token')
   @HttpCode(200)
-  @ApiUnauthorizedResponse({ description: 'A wrong user name or password; or, the password right, SecondFactorRequired (no code sent) or WrongSecondFactorCode (field code)' })
-  @ApiTooManyRequestsResponse({ description: 'SignInThrottled, with Retry-After' })
+  @Operation({ id: 'signIn', summary: 'Sign in: an access token for the Authorization header', answer: SessionBody, errors: ['invalid'] })
+  @ApiUnauthorizedResponse({ type: UnauthorizedBody, description: 'A wrong user name or password; or, the password right, SecondFactorRequired (no code sent) or WrongSecondFactorCode (field code)' })
+  @Throttled()
   async signIn(@Body() body: SignIn, @Ip() address: string) {
     const outcome = await this.users.signIn(body.username, body.password, body.code, address);
     if ('refused' in outcome) throw signInRefused(outcome.refused);
     return outcome;
   }
 
-  @ApiBearerAuth()
+  @SignedIn()
   @Get('auth/me')
+  @Operation({ id: 'whoAmI', summary: 'The signed-in user: name and roles', answer: UserBody })
   me(@CurrentUser() user: UserView): UserView {
     return user;
   }
 
   /** One's own new password: the tokens issued before end, and the answer is a new session. */
-  @ApiBearerAuth()
+  @SignedIn()
   @Post('auth/password')
   @HttpCode(200)
+  @Operation({ id: 'changeOwnPassword', summary: 'Change one’s own password: earlier tokens end, the answer is a new session', answer: SessionBody, errors: ['invalid', 'conflict'] })
   changePassword(@Body() body: PasswordChange, @Ip() address: string, @Ctx() context: CommandContext) {
     return this.accounts.changeOwnPassword(body.currentPassword, body.newPassword, address, context);
   }
 
-  @ApiBearerAuth()
+  @SignedIn()
   @Post('auth/second-factor')
-  @ApiOperation({ summary: 'Start enrolling an authenticator (administrators and finance): its secret, shown this once; signing in asks for codes only once it is confirmed' })
-  @ApiCreatedResponse({ description: '{ secret (base32, to type in), uri (otpauth://totp/…, for a QR code) }' })
-  @ApiConflictResponse({ description: 'SecondFactorNotOffered (not an administrator or finance), SecondFactorAlreadyEnabled (turn it off first); nothing recorded' })
+  @Operation({
+    id: 'startSecondFactor',
+    summary: 'Start enrolling an authenticator',
+    description: 'Administrators and finance: its secret, shown this once; signing in asks for codes only once it is confirmed. 409 SecondFactorNotOffered (not an administrator or finance), SecondFactorAlreadyEnabled (turn it off first).',
+    answer: SecondFactorEnrolmentBody,
+    created: true,
+    errors: ['invalid', 'conflict'],
+  })
   startSecondFactor(@Ctx() context: CommandContext) {
     return this.accounts.startSecondFactor(context);
   }
 
-  @ApiBearerAuth()
+  @SignedIn()
   @Post('auth/second-factor/confirmation')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Confirm the authenticator being enrolled with one of its codes: recorded as SecondFactorEnabled; signing in asks for a code from now on' })
-  @ApiOkResponse({ description: 'The account, with secondFactor: true' })
-  @ApiConflictResponse({ description: 'WrongSecondFactorCode (field code; counted as a failed sign-in), SecondFactorAlreadyEnabled' })
+  @Operation({
+    id: 'confirmSecondFactor',
+    summary: 'Confirm the authenticator being enrolled with one of its codes',
+    description: 'Recorded as SecondFactorEnabled; signing in asks for a code from now on. 409 WrongSecondFactorCode (field code; counted as a failed sign-in), SecondFactorAlreadyEnabled.',
+    answer: AccountBody,
+    answerDescription: 'The account, with secondFactor: true',
+    errors: ['invalid', 'conflict'],
+  })
   confirmSecondFactor(@Body() body: SecondFactorCode, @Ip() address: string, @Ctx() context: CommandContext) {
     return this.accounts.confirmSecondFactor(body.code, address, context);
   }
 
-  @ApiBearerAuth()
+  @SignedIn()
   @Post('auth/second-factor/disable')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Turn one’s own second factor off with one of its codes: recorded as SecondFactorDisabled' })
-  @ApiOkResponse({ description: 'The account, with secondFactor: false' })
-  @ApiConflictResponse({ description: 'WrongSecondFactorCode (field code; counted as a failed sign-in)' })
+  @Operation({
+    id: 'disableOwnSecondFactor',
+    summary: 'Turn one’s own second factor off with one of its codes',
+    description: 'Recorded as SecondFactorDisabled. 409 WrongSecondFactorCode (field code; counted as a failed sign-in).',
+    answer: AccountBody,
+    answerDescription: 'The account, with secondFactor: false',
+    errors: ['invalid', 'conflict'],
+  })
   disableSecondFactor(@Body() body: OwnSecondFactorDisabling, @Ip() address: string, @Ctx() context: CommandContext) {
     return this.accounts.disableOwnSecondFactor(body.code, body.reason ?? 'turned off by its holder', address, context);
   }

@@ -1,9 +1,14 @@
 import { applyDecorators, Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiConflictResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiProperty, ApiTags } from '@nestjs/swagger';
 import { ArrayMinSize, IsArray, IsIn, IsString, MaxLength, MinLength } from 'class-validator';
 import { AggregateReader, type CommandContext, type Role, ROLES, UserAccounts, Users } from '#application';
 import { Allowed, Ctx } from '../http/authentication.js';
 import { TextField } from '../http/fields.js';
+import { Operation, SignedIn } from '../http/responses.js';
+import { AggregateViewOf } from '../http/views.js';
+import { AccountBody, ListedUserBody } from './auth.views.js';
+
+const UserAccountView = AggregateViewOf('UserAccountView', AccountBody);
 
 const RolesField = () =>
   applyDecorators(ApiProperty({ enum: ROLES, isArray: true, description: 'One or more roles; adding administrator needs another administrator to confirm' }), IsArray(), ArrayMinSize(1), IsIn(ROLES, { each: true }));
@@ -37,7 +42,7 @@ class SecondFactorDisabling {
  * administrator role, or a grant of it, takes effect once another administrator confirms it.
  */
 @ApiTags('users')
-@ApiBearerAuth()
+@SignedIn()
 @Controller('users')
 export class UsersController {
   constructor(
@@ -48,12 +53,14 @@ export class UsersController {
 
   @Get()
   @Allowed('listUsers')
+  @Operation({ id: 'listUsers', summary: 'Every user account, with its roles and status', answer: [ListedUserBody] })
   list() {
     return this.users.list();
   }
 
   @Get(':username')
   @Allowed('listUsers')
+  @Operation({ id: 'getUserAccount', summary: 'One account and who did what to it', answer: UserAccountView, errors: ['invalid', 'missing'] })
   show(@Param('username') username: string) {
     return this.reader.userAccount(username);
   }
@@ -61,6 +68,7 @@ export class UsersController {
   /** 201 with `status: active`, or `awaiting-confirmation` for an administrator's account. */
   @Post()
   @Allowed('manageUsers')
+  @Operation({ id: 'registerUser', summary: 'Register a user account with its roles', description: 'Answers `status: active`, or `awaiting-confirmation` for an administrator’s account. 409 UsernameTaken.', answer: AccountBody, created: true, errors: ['invalid', 'conflict'] })
   register(@Body() body: NewUser, @Ctx() context: CommandContext) {
     return this.accounts.register({ username: body.username, fullName: body.fullName, roles: body.roles }, body.password, context);
   }
@@ -68,6 +76,7 @@ export class UsersController {
   @Post(':username/confirmation')
   @HttpCode(200)
   @Allowed('manageUsers')
+  @Operation({ id: 'confirmUserAccount', summary: 'Confirm an administrator’s account or grant (another administrator than who drafted it)', answer: AccountBody, errors: ['invalid', 'missing', 'conflict'] })
   confirm(@Param('username') username: string, @Ctx() context: CommandContext) {
     return this.accounts.confirm(username, context);
   }
@@ -75,6 +84,7 @@ export class UsersController {
   @Post(':username/roles')
   @HttpCode(200)
   @Allowed('manageUsers')
+  @Operation({ id: 'changeUserRoles', summary: 'Change a user’s roles (adding administrator awaits another administrator’s confirmation)', answer: AccountBody, errors: ['invalid', 'missing', 'conflict'] })
   changeRoles(@Param('username') username: string, @Body() body: Roles, @Ctx() context: CommandContext) {
     return this.accounts.changeRoles(username, body.roles, context);
   }
@@ -82,6 +92,7 @@ export class UsersController {
   @Post(':username/password')
   @HttpCode(200)
   @Allowed('manageUsers')
+  @Operation({ id: 'resetUserPassword', summary: 'Set a new password for a user: every token issued before ends', answer: AccountBody, errors: ['invalid', 'missing', 'conflict'] })
   resetPassword(@Param('username') username: string, @Body() body: NewPassword, @Ctx() context: CommandContext) {
     return this.accounts.resetPassword(username, body.password, context);
   }
@@ -89,6 +100,7 @@ export class UsersController {
   @Post(':username/disable')
   @HttpCode(200)
   @Allowed('manageUsers')
+  @Operation({ id: 'disableUser', summary: 'Disable a user account, with the reason', answer: AccountBody, errors: ['invalid', 'missing', 'conflict'] })
   disable(@Param('username') username: string, @Body() body: Disabling, @Ctx() context: CommandContext) {
     return this.accounts.disable(username, body.reason, context);
   }
@@ -97,7 +109,7 @@ export class UsersController {
   @Post(':username/second-factor/disable')
   @HttpCode(200)
   @Allowed('manageUsers')
-  @ApiConflictResponse({ description: 'OwnAccount: one’s own is turned off with a code (POST /auth/second-factor/disable)' })
+  @Operation({ id: 'disableUserSecondFactor', summary: 'Turn another user’s second factor off (a lost phone)', description: '409 OwnAccount: one’s own is turned off with a code (POST /auth/second-factor/disable).', answer: AccountBody, errors: ['invalid', 'missing', 'conflict'] })
   disableSecondFactor(@Param('username') username: string, @Body() body: SecondFactorDisabling, @Ctx() context: CommandContext) {
     return this.accounts.disableSecondFactor(username, body.reason, context);
   }
@@ -105,6 +117,7 @@ export class UsersController {
   @Post(':username/enable')
   @HttpCode(200)
   @Allowed('manageUsers')
+  @Operation({ id: 'enableUser', summary: 'Enable a disabled user account again', answer: AccountBody, errors: ['invalid', 'missing', 'conflict'] })
   enable(@Param('username') username: string, @Ctx() context: CommandContext) {
     return this.accounts.enable(username, context);
   }

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, IsString, MaxLength, Min, ValidateNested } from 'class-validator';
 import { AdjustClaim, AggregateReader, ApproveClaims, type ClaimDecision, type CommandContext, DecideClaim, PersonalDataReads, RequestClaim } from '#application';
@@ -9,6 +9,8 @@ import { RUNTIME, type Runtime } from '#runtime';
 import { Allowed, Ctx } from '../http/authentication.js';
 import { MAX_ID_LENGTH } from '../http/input-limits.js';
 import { DateField, DeliberateRepeat, TextField, VndField, withDeliberation } from '../http/fields.js';
+import { Operation, SignedIn } from '../http/responses.js';
+import { BatchOutcomeBody, ClaimBody, ClaimRequestedBody, ClaimView, CouncilFlagsBody } from './claim.views.js';
 
 class Staff {
   @TextField('Staff member', 'BS. Lê Thị Hoa') name!: string;
@@ -66,7 +68,7 @@ class ClaimList {
 }
 
 @ApiTags('claims')
-@ApiBearerAuth()
+@SignedIn()
 @Controller()
 export class ClaimsController {
   constructor(
@@ -82,6 +84,7 @@ export class ClaimsController {
    * service date and amount (`DuplicateClaim`, unless deliberate).
    */
   @Post('claims')
+  @Operation({ id: 'requestClaim', summary: 'Request a claim under regimes c, d, đ, e, g, h, i or k', description: '409 DateInFuture, DuplicateClaim (unless deliberate), and the rules of the regime.', answer: ClaimRequestedBody, created: true, errors: ['invalid', 'missing', 'conflict'] })
   @Allowed('requestClaims')
   request(@Body() body: Claim, @Ctx() context: CommandContext) {
     return this.commands.execute(new RequestClaim({ ...withDeliberation(body), ...(body.staff ? { staff: { ...body.staff } } : {}) }, context));
@@ -89,6 +92,7 @@ export class ClaimsController {
 
   /** RequestDrugReimbursement: special drugs (g) on the Professional Council's decision; refused as claims are. */
   @Post('drug-reimbursements')
+  @Operation({ id: 'requestDrugReimbursement', summary: 'Request a special-drug reimbursement (g) on the Professional Council’s decision', answer: ClaimRequestedBody, created: true, errors: ['invalid', 'missing', 'conflict'] })
   @Allowed('requestClaims')
   requestDrugs(@Body() body: DrugReimbursement, @Ctx() context: CommandContext) {
     const { items, ...rest } = withDeliberation(body);
@@ -97,12 +101,14 @@ export class ClaimsController {
 
   /** What a person was treated with and paid: the read is recorded. */
   @Get('claims/:id')
+  @Operation({ id: 'getClaim', summary: 'One claim and its history (the read is recorded)', answer: ClaimView, errors: ['invalid', 'missing'] })
   async show(@Param('id') id: string, @Ctx() context: CommandContext) {
     return this.reads.recordView(context.actor, 'claim', await this.reader.claim(id), ({ state }) => (state.status === 'none' ? undefined : state.facts.beneficiaryId));
   }
 
   /** Approve a reviewed list in one action: the outcome of each claim. */
   @Post('claims/approvals')
+  @Operation({ id: 'approveClaims', summary: 'Approve a reviewed list of claims, each as its own decision', answer: [BatchOutcomeBody], errors: ['invalid'] })
   @HttpCode(200)
   @Allowed('decideClaims')
   approveList(@Body() body: ClaimList, @Ctx() context: CommandContext) {
@@ -110,6 +116,7 @@ export class ClaimsController {
   }
 
   @Post('claims/:id/approval')
+  @Operation({ id: 'approveClaim', summary: 'Approve a claim (not by who requested it): schedules its payout', answer: ClaimBody, errors: ['invalid', 'missing', 'conflict'] })
   @HttpCode(200)
   @Allowed('decideClaims')
   approve(@Param('id') id: string, @Ctx() context: CommandContext) {
@@ -118,6 +125,7 @@ export class ClaimsController {
 
   /** Approve what is left of the annual cap. */
   @Post('claims/:id/partial-approval')
+  @Operation({ id: 'approveClaimPartly', summary: 'Approve what is left of the annual cap', answer: ClaimBody, errors: ['invalid', 'missing', 'conflict'] })
   @HttpCode(200)
   @Allowed('decideClaims')
   approvePart(@Param('id') id: string, @Ctx() context: CommandContext) {
@@ -126,6 +134,7 @@ export class ClaimsController {
 
   /** ApproveOverCap, first approver: proposes the exception with its reason. */
   @Post('claims/:id/over-cap-proposal')
+  @Operation({ id: 'proposeOverCapApproval', summary: 'Propose approving a claim over the annual cap (first approver)', answer: ClaimBody, errors: ['invalid', 'missing', 'conflict'] })
   @HttpCode(200)
   @Allowed('decideClaims')
   proposeOverCap(@Param('id') id: string, @Body() body: Reason, @Ctx() context: CommandContext) {
@@ -134,6 +143,7 @@ export class ClaimsController {
 
   /** ApproveOverCap, second approver: grants the whole amount. */
   @Post('claims/:id/over-cap-confirmation')
+  @Operation({ id: 'confirmOverCapApproval', summary: 'Confirm the approval over the annual cap (second approver)', answer: ClaimBody, errors: ['invalid', 'missing', 'conflict'] })
   @HttpCode(200)
   @Allowed('decideClaims')
   confirmOverCap(@Param('id') id: string, @Ctx() context: CommandContext) {
@@ -142,6 +152,7 @@ export class ClaimsController {
 
   /** Approves the claim's pending adjustments (not by who recorded them); schedules a payout (or recovery) per adjustment that moves money. */
   @Post('claims/:id/adjustments/approval')
+  @Operation({ id: 'approveClaimAdjustments', summary: 'Approve a claim’s pending adjustments (not by who recorded them)', answer: ClaimBody, errors: ['invalid', 'missing', 'conflict'] })
   @HttpCode(200)
   @Allowed('decideClaims')
   approveAdjustments(@Param('id') id: string, @Ctx() context: CommandContext) {
@@ -153,6 +164,7 @@ export class ClaimsController {
    * over a lowered annual cap: nothing is recovered until the council decides on each.
    */
   @Get('council/flags')
+  @Operation({ id: 'listCouncilFlags', summary: 'Special-drug claims left over a lowered annual cap, for the council', answer: CouncilFlagsBody, errors: ['invalid'] })
   async flags(@Query() query: FlagQuery, @Ctx() context: CommandContext) {
     const flags = await councilFlagList(this.runtime.pool, query);
     await this.reads.record(context.actor, 'council-flags', flags.map((flag) => flag.beneficiaryId));
@@ -161,6 +173,7 @@ export class ClaimsController {
 
   /** The council lets the approved amount stand over the lowered cap, with its reason (e.g. a right acquired under the old classification). */
   @Post('claims/:id/cap-flags/:flagId/keeping')
+  @Operation({ id: 'keepClaimOverLoweredCap', summary: 'The council lets the approved amount stand over the lowered cap', answer: ClaimBody, errors: ['invalid', 'missing', 'conflict'] })
   @HttpCode(200)
   @Allowed('decideOverLoweredCap')
   keepOverLoweredCap(@Param('id') id: string, @Param('flagId') flagId: string, @Body() body: Reason, @Ctx() context: CommandContext) {
@@ -169,6 +182,7 @@ export class ClaimsController {
 
   /** The council reduces the claim to the lowered cap: an adjustment recovering the excess, for an approver to approve (`adjustments/approval`). */
   @Post('claims/:id/cap-flags/:flagId/reduction')
+  @Operation({ id: 'reduceClaimToLoweredCap', summary: 'The council reduces the claim to the lowered cap: an adjustment recovers the excess', answer: ClaimBody, errors: ['invalid', 'missing', 'conflict'] })
   @HttpCode(200)
   @Allowed('decideOverLoweredCap')
   reduceToLoweredCap(@Param('id') id: string, @Param('flagId') flagId: string, @Body() body: Reason, @Ctx() context: CommandContext) {
@@ -176,6 +190,7 @@ export class ClaimsController {
   }
 
   @Post('claims/:id/rejection')
+  @Operation({ id: 'rejectClaim', summary: 'Reject a claim, with the reason', answer: ClaimBody, errors: ['invalid', 'missing', 'conflict'] })
   @HttpCode(200)
   @Allowed('decideClaims')
   reject(@Param('id') id: string, @Body() body: Reason, @Ctx() context: CommandContext) {

@@ -1,8 +1,9 @@
 import { Controller, Get, Inject, Optional } from '@nestjs/common';
-import { ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { hasRole, PERMISSIONS, type UserView } from '#application';
 import { ProjectionsService, projectionLags, RUNTIME, type Runtime } from '#runtime';
 import { Public, SignedInUser } from '../http/authentication.js';
+import { Anonymous, Operation } from '../http/responses.js';
 
 class ProjectionHealth {
   @ApiProperty({ example: 'stream_activity' }) name!: string;
@@ -31,7 +32,14 @@ export class HealthController {
   ) {}
 
   @Get()
-  @ApiOkResponse({ type: Health, description: 'The event store answers; how far each projection has got; to a signed-in administrator, the configuration and failures too. Probes: /health/live and /health/ready' })
+  @Anonymous()
+  @ApiBearerAuth()
+  @Operation({
+    id: 'getHealth',
+    summary: 'The event store answers; how far each projection has got',
+    description: 'Anyone may ask; a signed-in administrator sees the configuration and failures too. Probes: /health/live and /health/ready.',
+    answer: Health,
+  })
   async check(@SignedInUser() user: UserView | undefined): Promise<Health> {
     const administrator = user !== undefined && hasRole(user, PERMISSIONS.readConfiguration);
     const { head, projections: lags } = await projectionLags(this.runtime, this.projections?.runner.status());

@@ -6,13 +6,14 @@ import { ApiForbiddenResponse } from '@nestjs/swagger';
 import type { Logger } from 'pino';
 import { PUBLIC_ROUTE } from '#runtime';
 import { requireReadableBody } from './input-limits.js';
+import { ForbiddenBody } from './responses.js';
 
 const ALLOWED = 'allowed-roles';
 
 export { Public } from '#runtime';
 
 /** Only users holding a role of the permission get past the guard, before their input is read. */
-export const Allowed = (permission: Permission) => applyDecorators(SetMetadata(ALLOWED, permission), ApiForbiddenResponse({ description: `Needs the role ${PERMISSIONS[permission].join(' or ')}` }));
+export const Allowed = (permission: Permission) => applyDecorators(SetMetadata(ALLOWED, permission), ApiForbiddenResponse({ type: ForbiddenBody, description: `Needs the role ${PERMISSIONS[permission].join(' or ')}` }));
 
 /** What the guard reads of an HTTP request (Express), the user it attaches, and the request's logger (pino-http's). */
 type AuthenticatedRequest = { method: string; url: string; headers: Record<string, string | string[] | undefined>; body?: unknown; user?: UserView; log: Pick<Logger, 'setBindings'> };

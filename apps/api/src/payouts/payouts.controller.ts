@@ -1,10 +1,12 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsOptional, IsString, MaxLength } from 'class-validator';
 import { AggregateReader, CollectRecovery, type CommandContext, PersonalDataReads, SettlePayout } from '#application';
 import { Allowed, Ctx } from '../http/authentication.js';
 import { DateField, TextField, VndField } from '../http/fields.js';
+import { Operation, SignedIn } from '../http/responses.js';
+import { PayoutBody, PayoutView } from '../claims/claim.views.js';
 
 class Payment {
   @TextField('Payment reference (bank transfer or voucher number)', 'UNC-2025-0815') reference!: string;
@@ -35,7 +37,7 @@ class Reversal {
 }
 
 @ApiTags('payouts')
-@ApiBearerAuth()
+@SignedIn()
 @Controller('payouts')
 export class PayoutsController {
   constructor(
@@ -46,11 +48,13 @@ export class PayoutsController {
 
   /** What was paid to whom, for which care: the read is recorded. */
   @Get(':id')
+  @Operation({ id: 'getPayout', summary: 'One payout and its history (the read is recorded)', answer: PayoutView, errors: ['invalid', 'missing'] })
   async show(@Param('id') id: string, @Ctx() context: CommandContext) {
     return this.reads.recordView(context.actor, 'payout', await this.reader.payout(id), ({ state }) => (state.status === 'none' ? undefined : state.scheduled.beneficiaryId));
   }
 
   @Post(':id/payment')
+  @Operation({ id: 'payPayout', summary: 'Record a payout as paid, offsetting recoveries the same person owes', answer: PayoutBody, errors: ['invalid', 'missing', 'conflict'] })
   @HttpCode(200)
   @Allowed('settlePayouts')
   pay(@Param('id') id: string, @Body() body: Payment, @Ctx() context: CommandContext) {
@@ -59,6 +63,7 @@ export class PayoutsController {
 
   /** A refund receipt for a recovery: what the person paid back. */
   @Post(':id/refund')
+  @Operation({ id: 'recordRefund', summary: 'Record what a person paid back of a recovery', answer: PayoutBody, errors: ['invalid', 'missing', 'conflict'] })
   @HttpCode(200)
   @Allowed('settlePayouts')
   refund(@Param('id') id: string, @Body() body: Refund, @Ctx() context: CommandContext) {
@@ -67,6 +72,7 @@ export class PayoutsController {
 
   /** What a recovery still owes, given up by an approver with a reason. */
   @Post(':id/write-off')
+  @Operation({ id: 'writeOffRecovery', summary: 'Give up what a recovery still owes, with the reason', answer: PayoutBody, errors: ['invalid', 'missing', 'conflict'] })
   @HttpCode(200)
   @Allowed('writeOffRecoveries')
   writeOff(@Param('id') id: string, @Body() body: WriteOff, @Ctx() context: CommandContext) {
@@ -74,6 +80,7 @@ export class PayoutsController {
   }
 
   @Post(':id/reversal')
+  @Operation({ id: 'reversePayout', summary: 'Reverse a payment, with the reason', answer: PayoutBody, errors: ['invalid', 'missing', 'conflict'] })
   @HttpCode(200)
   @Allowed('settlePayouts')
   reverse(@Param('id') id: string, @Body() body: Reversal, @Ctx() context: CommandContext) {

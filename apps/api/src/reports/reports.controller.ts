@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Inject, NotFoundException, Param, Post, Query, Res, StreamableFile } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiProduces, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiExtraModels, ApiProperty, ApiPropertyOptional, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { IsIn, IsISO8601, IsOptional, IsString } from 'class-validator';
 import { AdministrativeUnitsRegistry, AggregateReader, AllocateAnnualBudget, type CommandContext, PersonalDataReads } from '#application';
 import { AdministrativeUnits, REGIME_CODES, type RegimeCode } from '#domain';
@@ -23,6 +23,21 @@ import {
 import { RUNTIME, type Runtime } from '#runtime';
 import { Allowed, Ctx } from '../http/authentication.js';
 import { DateField, LogPositionField, TextField, VndField, WholeNumberField, YearField } from '../http/fields.js';
+import { Operation, SignedIn } from '../http/responses.js';
+import {
+  AllocationBody,
+  BalancesAsOfBody,
+  BalancesBody,
+  BudgetAsOfBody,
+  BudgetBody,
+  CardRegisterBody,
+  PayoutHistoryBody,
+  PayoutLineageBody,
+  RegisterBody,
+  YearEndReportBody,
+} from './report.views.js';
+
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 const FORMATS = ['json', 'csv', 'xlsx'] as const;
 
@@ -99,7 +114,8 @@ class Allocation {
 
 /** Reads of the read models: registers, balances, budget, payout history, the year-end report. */
 @ApiTags('registers and reports')
-@ApiBearerAuth()
+@SignedIn()
+@ApiExtraModels(YearEndReportBody)
 @Controller()
 export class ReportsController {
   constructor(
@@ -116,6 +132,7 @@ export class ReportsController {
 
   /** Names, national ids and dates of birth of everyone listed: the read is recorded for each. */
   @Get('beneficiaries')
+  @Operation({ id: 'searchBeneficiaries', summary: 'The beneficiary register: search by name, unit, group, as of a date (the read is recorded)', answer: RegisterBody, errors: ['invalid'] })
   async beneficiaries(@Query() query: RegisterQuery, @Ctx() context: CommandContext) {
     const beneficiaries = await searchBeneficiaries(this.pool, query);
     await this.reads.record(context.actor, 'register', beneficiaries.map((row) => row.beneficiaryId));
@@ -123,12 +140,14 @@ export class ReportsController {
   }
 
   @Get('cards')
+  @Operation({ id: 'searchCards', summary: 'The card register: search by number, holder, unit, status', answer: CardRegisterBody, errors: ['invalid'] })
   async cards(@Query() query: CardQuery) {
     return { position: await readModelPosition(this.pool), cards: await searchCards(this.runtime.readModels, query) };
   }
 
   /** One person's use of their health-care support: the read is recorded. */
   @Get('beneficiaries/:id/balances')
+  @Operation({ id: 'getBalances', summary: 'A beneficiary’s balances per year and regime (the read is recorded)', answer: BalancesBody, errors: ['invalid', 'missing'] })
   async balances(@Param('id') id: string, @Query() query: YearQuery, @Ctx() context: CommandContext) {
     await this.reader.requireBeneficiary(id);
     await this.reads.record(context.actor, 'balances', id);
@@ -137,6 +156,7 @@ export class ReportsController {
 
   /** Balances as of a valid date and as known at a time: what the system showed then, for comparison with now. */
   @Get('beneficiaries/:id/balances/as-of')
+  @Operation({ id: 'getBalancesAsOf', summary: 'A beneficiary’s balances as of a valid date and as known at a time', answer: BalancesAsOfBody, errors: ['invalid', 'missing'] })
   async balancesAsOf(@Param('id') id: string, @Query() query: BalanceAsOfQuery, @Ctx() context: CommandContext) {
     await this.reader.requireBeneficiary(id);
     await this.reads.record(context.actor, 'balances-as-of', id);
@@ -146,6 +166,7 @@ export class ReportsController {
 
   /** Committed and paid per regime × group × unit as of a valid date and as known at a time, by the geography then or now. */
   @Get('budget/:year/as-of')
+  @Operation({ id: 'getBudgetAsOf', summary: 'Committed and paid per regime, group and unit, as of a date and as known at a time', answer: BudgetAsOfBody, errors: ['invalid', 'missing'] })
   async budgetAsOf(@Param() { year }: YearPath, @Query() query: BudgetAsOfQuery) {
     const { geography = 'then', ...asOf } = query;
     const today = new Date().toISOString().slice(0, 10);
@@ -156,6 +177,7 @@ export class ReportsController {
 
   /** Who was paid for which care: the read is recorded for each person listed. */
   @Get('payouts')
+  @Operation({ id: 'listPayouts', summary: 'Payout history: by beneficiary, year, regime, status (the read is recorded)', answer: PayoutHistoryBody, errors: ['invalid'] })
   async payouts(@Query() query: PayoutQuery, @Ctx() context: CommandContext) {
     const payouts = await payoutHistory(this.runtime.readModels, query);
     await this.reads.record(context.actor, 'payout-history', payouts.map((payout) => payout.beneficiaryId));
@@ -164,6 +186,7 @@ export class ReportsController {
 
   /** A payout with its lineage: request, approvals, policy version and clause, payment, reversal. */
   @Get('payouts/:id/lineage')
+  @Operation({ id: 'getPayoutLineage', summary: 'A payout with its lineage: request, approvals, policy version and clause, payment, adjustments', answer: PayoutLineageBody, errors: ['invalid', 'missing'] })
   async lineage(@Param('id') id: string, @Ctx() context: CommandContext) {
     const found = await payoutLineage(this.runtime.readModels, id);
     if (!found) throw new NotFoundException(`no payout ${id} in the payout history (yet)`);
@@ -172,11 +195,13 @@ export class ReportsController {
   }
 
   @Get('budget/:year')
+  @Operation({ id: 'getBudget', summary: 'The annual budget per regime: allocated, committed, paid, remaining, alerts', answer: BudgetBody, errors: ['invalid', 'missing'] })
   async budget(@Param() { year }: YearPath) {
     return { position: await readModelPosition(this.pool), ...(await annualBudget(this.pool, year)) };
   }
 
   @Post('budget/:year/:regimeCode')
+  @Operation({ id: 'allocateBudget', summary: 'Allocate a regime’s budget for a year, by a decision', answer: AllocationBody, created: true, errors: ['invalid', 'missing', 'conflict'] })
   @Allowed('allocateBudget')
   allocate(@Param() { year, regimeCode }: AllocationPath, @Body() body: Allocation, @Ctx() context: CommandContext) {
     return this.commands.execute(new AllocateAnnualBudget({ year, regimeCode: regimeCode as RegimeCode, amount: body.amount, decisionNumber: body.decisionNumber }, context));
@@ -184,13 +209,18 @@ export class ReportsController {
 
   /** The year-end report (section II.2 of the province's report) as JSON, CSV or an Excel workbook. */
   @Get('reports/year-end/:year')
-  @ApiProduces('application/json', 'text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+  @Operation({
+    id: 'getYearEndReport',
+    summary: 'The year-end report (section II.2) as JSON, CSV or an Excel workbook, now or at a log position',
+    answer: { content: { 'application/json': { schema: { $ref: getSchemaPath(YearEndReportBody) } }, 'text/csv': { schema: { type: 'string' } }, [XLSX]: { schema: { type: 'string', format: 'binary' } } } },
+    errors: ['invalid', 'missing'],
+  })
   async yearEnd(@Param() { year }: YearPath, @Query() { format, position }: YearEndQuery, @Res({ passthrough: true }) response: { setHeader(name: string, value: string): void }) {
     const report = position === undefined ? await yearEndReport(this.pool, year, { store: this.runtime.store }) : await yearEndReportAt(this.runtime.store, this.pool, this.runtime.rebuild, year, BigInt(position));
     if (format === 'csv' || format === 'xlsx') {
       response.setHeader('Content-Disposition', `attachment; filename="bao-cao-nam-${year}.${format}"`);
       const body = format === 'csv' ? Buffer.from(yearEndReportCsv(report)) : await yearEndReportXlsx(report);
-      return new StreamableFile(body, { type: format === 'csv' ? 'text/csv; charset=utf-8' : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' });
+      return new StreamableFile(body, { type: format === 'csv' ? 'text/csv; charset=utf-8' : XLSX });
     }
     return report;
   }

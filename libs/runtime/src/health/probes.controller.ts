@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Optional } from '@nestjs/common';
 import { HealthCheck, type HealthCheckResult, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { Public, ProjectionsService, RUNTIME } from '../nest.js';
 import type { Runtime } from '../runtime.js';
 import { projectionLags } from './projection-lag.js';
@@ -15,6 +15,7 @@ const DATABASE_PROBE_TIMEOUT_MS = 2000;
  */
 @ApiTags('health')
 @Public()
+@ApiSecurity({})
 @Controller('health')
 export class ProbesController {
   constructor(
@@ -25,12 +26,14 @@ export class ProbesController {
   ) {}
 
   @Get('live')
+  @ApiOperation({ operationId: 'getLiveness', summary: 'Liveness: the process answers' })
   @HealthCheck()
   live(): Promise<HealthCheckResult> {
     return this.health.check([]);
   }
 
   @Get('ready')
+  @ApiOperation({ operationId: 'getReadiness', summary: 'Readiness: the database answers and the process takes requests' })
   @HealthCheck()
   ready(): Promise<HealthCheckResult> {
     return this.health.check([() => this.process(), () => this.database(), () => this.readModels()]);

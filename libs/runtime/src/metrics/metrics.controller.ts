@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Controller, ForbiddenException, Get, Header, Inject, NotFoundException, Optional, Req, UnauthorizedException } from '@nestjs/common';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiProduces, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { Public } from '../nest.js';
 import { RUNTIME, type Runtime } from '../runtime.js';
 import { Metrics } from './metrics.js';
@@ -41,7 +41,8 @@ export class MetricsController {
   @Header('Cache-Control', 'no-store')
   @ApiBearerAuth()
   @ApiProduces(Metrics.CONTENT_TYPE)
-  @ApiOkResponse({ description: 'The exposition text (Prometheus format 0.0.4); 404 when METRICS=off' })
+  @ApiOperation({ operationId: 'getMetrics', summary: 'Prometheus metrics, to the metrics token or a signed-in user whose role may read them' })
+  @ApiOkResponse({ description: 'The exposition text (Prometheus format 0.0.4); 404 when METRICS=off', schema: { type: 'string' } })
   @ApiUnauthorizedResponse({ description: 'Neither the metrics token (METRICS_TOKEN) nor a signed-in user' })
   @ApiForbiddenResponse({ description: 'A signed-in user whose role may not read metrics' })
   scrape(@Req() request: ScrapeRequest): Promise<string> {
