@@ -135,7 +135,7 @@ module.exports = {
     // The aliases live in package.json "imports"; their "types" condition points at the sources.
     enhancedResolveOptions: {
       conditionNames: ['types', 'import', 'node', 'default'],
-      extensions: ['.ts', '.js', '.mjs', '.cjs', '.json'],
+      extensions: ['.ts', '.d.ts', '.js', '.mjs', '.cjs', '.json'],
       exportsFields: ['exports'],
       mainFields: ['module', 'main', 'types'],
     },
