@@ -2,10 +2,28 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { CommandBus } from '@nestjs/cqrs';
 import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { BeneficiaryImports, beneficiaryListTemplate, generateDemoProvince, openApplication, type ReplayProgress, ReorganizationPlans, RetroactivePolicies, UserAccounts } from '#application';
+import {
+  BeneficiaryImports,
+  beneficiaryListTemplate,
+  generateDemoProvince,
+  openApplication,
+  type ReplayProgress,
+  ReorganizationPlans,
+  RetroactivePolicies,
+  UserAccounts,
+} from '#application';
 import { formatAddress, parseConnectionTargets } from '#database';
 import { ProjectionRunner, type RebuildProgress } from '#projections';
-import { ALL_PROJECTIONS, consistencyCheck, type ConsistencyRow, registerExport, yearEndReport, yearEndReportAt, yearEndReportCsv, yearEndReportXlsx } from '#read-models';
+import {
+  ALL_PROJECTIONS,
+  consistencyCheck,
+  type ConsistencyRow,
+  registerExport,
+  yearEndReport,
+  yearEndReportAt,
+  yearEndReportCsv,
+  yearEndReportXlsx,
+} from '#read-models';
 import type { ChainLink } from '#event-store';
 import { type AppConfig, loadConfig, openRuntime, type Runtime } from '#runtime';
 import { backup, readModelChecksums, restore } from './backup/backup.js';
@@ -24,7 +42,8 @@ function projectionName(name: string, previous: readonly string[] = []): string[
   return [...previous, name];
 }
 
-const selectProjections = (names: readonly string[]): typeof ALL_PROJECTIONS => (names.length === 0 ? ALL_PROJECTIONS : ALL_PROJECTIONS.filter((p) => names.includes(p.name)));
+const selectProjections = (names: readonly string[]): typeof ALL_PROJECTIONS =>
+  names.length === 0 ? ALL_PROJECTIONS : ALL_PROJECTIONS.filter((p) => names.includes(p.name));
 
 const wholeNumber = (max: number) => (raw: string) => {
   const value = Number(raw);
@@ -55,7 +74,7 @@ function registerFile(out: string): string {
 }
 
 /** Opens the runtime for one job and closes it after. Its log lines go to stderr, beside the CLI's messages. */
-async function withRuntime(job: (runtime: Runtime) => Promise<void>): Promise<void> {
+async function withRuntime(job: (runtime: Runtime) => Promise<void> | void): Promise<void> {
   const runtime = await openRuntime(loadConfig(), { logTo: process.stderr });
   try {
     await job(runtime);
@@ -109,7 +128,12 @@ async function demo(runtime: Runtime, { scale, seed }: { scale: number; seed: nu
         scale,
         onProgress: (done, total, phase) => {
           const elapsed = (Date.now() - startedAt) / 1000;
-          progress.update(phase, done, total, `${count(done)}/${count(total)} steps, ${Math.round(done / elapsed)} steps/s, ETA ${((elapsed * (total - done)) / done).toFixed(0)} s`);
+          progress.update(
+            phase,
+            done,
+            total,
+            `${count(done)}/${count(total)} steps, ${Math.round(done / elapsed)} steps/s, ETA ${((elapsed * (total - done)) / done).toFixed(0)} s`,
+          );
         },
       }),
     );
@@ -126,7 +150,10 @@ interface ReportOptions {
 }
 
 async function report(runtime: Runtime, year: number, { format, out, at }: ReportOptions): Promise<void> {
-  const built = at === undefined ? await yearEndReport(runtime.pool, year, { store: runtime.store }) : await yearEndReportAt(runtime.store, runtime.pool, runtime.rebuild, year, at);
+  const built =
+    at === undefined
+      ? await yearEndReport(runtime.pool, year, { store: runtime.store })
+      : await yearEndReportAt(runtime.store, runtime.pool, runtime.rebuild, year, at);
   const body = format === 'json' ? `${JSON.stringify(built, null, 2)}\n` : format === 'csv' ? yearEndReportCsv(built) : await yearEndReportXlsx(built);
   if (out) {
     await writeFile(out, body);
@@ -143,7 +170,9 @@ async function verify(runtime: Runtime, head: ChainLink | undefined): Promise<vo
     process.exitCode = 2;
     return;
   }
-  const result = await showingProgress((progress) => chain.verify((position, last) => progress.update('verifying', Number(position), Number(last), `${count(position)}/${count(last)}`)));
+  const result = await showingProgress((progress) =>
+    chain.verify((position, last) => progress.update('verifying', Number(position), Number(last), `${count(position)}/${count(last)}`)),
+  );
   if (!result.intact) {
     console.error(altered(result));
     process.exitCode = 1;
@@ -152,12 +181,18 @@ async function verify(runtime: Runtime, head: ChainLink | undefined): Promise<vo
   if (head) {
     const link = await chain.linkAt(head.position);
     if (link?.hash !== head.hash) {
-      console.error(link ? `position ${head.position} has hash ${link.hash}, not ${head.hash}: this is not the log the report came from, or it was rewritten since` : `the log has no position ${head.position}`);
+      console.error(
+        link
+          ? `position ${head.position} has hash ${link.hash}, not ${head.hash}: this is not the log the report came from, or it was rewritten since`
+          : `the log has no position ${head.position}`,
+      );
       process.exitCode = 1;
       return;
     }
   }
-  console.log(`log intact: ${count(result.events)} events${result.head ? `, head ${result.head.position}:${result.head.hash}` : ''}${head ? `; it holds ${head.position}:${head.hash}` : ''}`);
+  console.log(
+    `log intact: ${count(result.events)} events${result.head ? `, head ${result.head.position}:${result.head.hash}` : ''}${head ? `; it holds ${head.position}:${head.hash}` : ''}`,
+  );
 }
 
 async function check(runtime: Runtime, year: number): Promise<void> {
@@ -166,7 +201,9 @@ async function check(runtime: Runtime, year: number): Promise<void> {
   const show = (row: ConsistencyRow) =>
     `${row.regimeCode.padEnd(3)} ${row.group === -1 ? 'all' : String(row.group).padStart(3)}  log ${count(row.log)}  budget ${count(row.budget)}${row.report === undefined ? '' : `  report ${count(row.report)}`}${row.balances === undefined ? '' : `  balances ${count(row.balances)}`}`;
   if (result.consistent) {
-    console.log(`${result.year}: consistent (${result.chain ? 'log hash chain intact; ' : ''}${result.rows.length} rows: log = balances = budget view = year-end report)`);
+    console.log(
+      `${result.year}: consistent (${result.chain ? 'log hash chain intact; ' : ''}${result.rows.length} rows: log = balances = budget view = year-end report)`,
+    );
     return;
   }
   if (result.differences.length > 0) console.error(`${result.year}: ${result.differences.length} rows differ:\n${result.differences.map(show).join('\n')}`);
@@ -181,8 +218,11 @@ async function replay(runtime: Runtime, kind: 'reorganization' | 'policy', id: s
   try {
     const startedAt = Date.now();
     const outcome = await showingProgress((progress) => {
-      const onProgress = (p: ReplayProgress) => progress.update(p.phase, p.done, p.total, `${count(p.done)}/${count(p.total)}, ${Math.round(p.perSecond)}/s, ETA ${p.etaSeconds.toFixed(0)} s`);
-      return kind === 'reorganization' ? app.get(ReorganizationPlans).apply(id, CLI_ACTOR, onProgress) : app.get(RetroactivePolicies).recompute(id, CLI_ACTOR, onProgress);
+      const onProgress = (p: ReplayProgress) =>
+        progress.update(p.phase, p.done, p.total, `${count(p.done)}/${count(p.total)}, ${Math.round(p.perSecond)}/s, ETA ${p.etaSeconds.toFixed(0)} s`);
+      return kind === 'reorganization'
+        ? app.get(ReorganizationPlans).apply(id, CLI_ACTOR, onProgress)
+        : app.get(RetroactivePolicies).recompute(id, CLI_ACTOR, onProgress);
     });
     console.log(JSON.stringify({ ...outcome, seconds: (Date.now() - startedAt) / 1000 }));
   } finally {
@@ -228,7 +268,16 @@ async function importList(runtime: Runtime, file: string, validRowsOnly: boolean
       }),
     );
     for (const error of report.errors) console.error(`dòng/row ${error.row} ${error.field}: ${error.vi} / ${error.en}`);
-    console.log(JSON.stringify({ outcome: report.outcome, rows: report.rows, imported: report.imported, alreadyImported: report.alreadyImported, skipped: report.skipped, errors: report.errors.length }));
+    console.log(
+      JSON.stringify({
+        outcome: report.outcome,
+        rows: report.rows,
+        imported: report.imported,
+        alreadyImported: report.alreadyImported,
+        skipped: report.skipped,
+        errors: report.errors.length,
+      }),
+    );
     if (report.outcome === 'rejected') {
       console.error(`${file}: nothing imported, ${report.errors.length} errors; fix them, or import the valid rows with --valid-rows-only`);
       process.exitCode = 1;
@@ -259,9 +308,16 @@ async function backupDatabase(file: string): Promise<void> {
   const config = loadConfig();
   const manifest = await backup(config, file);
   console.log(`backed up ${where(config)} (PostgreSQL ${manifest.postgresVersion}) to ${file}, manifest ${file}.manifest.json`);
-  const head = !manifest.log ? '(the log is not in this database)' : manifest.log.position === '0' ? '0 (empty log)' : `${manifest.log.position}:${manifest.log.hash}`;
+  const head = !manifest.log
+    ? '(the log is not in this database)'
+    : manifest.log.position === '0'
+      ? '0 (empty log)'
+      : `${manifest.log.position}:${manifest.log.hash}`;
   console.log(`log head ${head}; read models ${Object.keys(manifest.readModels).join(', ') || '(none built)'}`);
-  if (manifest.masterKeyId) console.log(`the personal data master key (id ${manifest.masterKeyId}) is not in the backup: keep ${config.personalData.key ? 'PERSONAL_DATA_KEY' : config.personalData.file} apart; a restore needs it`);
+  if (manifest.masterKeyId)
+    console.log(
+      `the personal data master key (id ${manifest.masterKeyId}) is not in the backup: keep ${config.personalData.key ? 'PERSONAL_DATA_KEY' : config.personalData.file} apart; a restore needs it`,
+    );
 }
 
 interface RestoreOptions {
@@ -285,14 +341,21 @@ async function restoreDatabase(file: string, { into, keyFile, force }: RestoreOp
     process.exitCode = 1;
     return;
   }
-  const log = manifest.log ? `log intact, ${count(events)} events, head ${head ? `${head.position}:${head.hash}` : '0 (empty log)'} as backed up` : 'the log is not in this database';
-  console.log(`restored ${file} (backed up ${manifest.createdAt}) into ${where(config)}: ${log}; read models ${Object.keys(manifest.readModels).join(', ') || '(none built)'} as backed up`);
+  const log = manifest.log
+    ? `log intact, ${count(events)} events, head ${head ? `${head.position}:${head.hash}` : '0 (empty log)'} as backed up`
+    : 'the log is not in this database';
+  console.log(
+    `restored ${file} (backed up ${manifest.createdAt}) into ${where(config)}: ${log}; read models ${Object.keys(manifest.readModels).join(', ') || '(none built)'} as backed up`,
+  );
 }
 
 function program(): Command {
   const cli = new Command('health-office')
     .description('Admin jobs of the health support back office: replay, reports, imports, backups and accounts.')
-    .addHelpText('after', `\nProjections: ${KNOWN_PROJECTIONS}\nConfiguration comes from the same environment variables as the API (DATABASE_URL, EVENT_STORE, …).\nThe answer goes to stdout, progress and messages to stderr; a usage error exits with code 2.`)
+    .addHelpText(
+      'after',
+      `\nProjections: ${KNOWN_PROJECTIONS}\nConfiguration comes from the same environment variables as the API (DATABASE_URL, EVENT_STORE, …).\nThe answer goes to stdout, progress and messages to stderr; a usage error exits with code 2.`,
+    )
     // Inherited by every command below: its usage errors throw instead of exiting, so that they all exit with code 2.
     .exitOverride()
     .allowExcessArguments(false)
@@ -332,15 +395,19 @@ function program(): Command {
 
   cli
     .command('check')
-    .description("consistency check: the log's hash chain intact, and payouts in the log = beneficiaries' balances = budget view, per regime and group; exit code 1 and the differing rows when they disagree")
+    .description(
+      "consistency check: the log's hash chain intact, and payouts in the log = beneficiaries' balances = budget view, per regime and group; exit code 1 and the differing rows when they disagree",
+    )
     .addArgument(new Argument('<year>', 'the year, e.g. 2025').argParser(year))
     .action((checkedYear: number) => withRuntime((runtime) => check(runtime, checkedYear)));
 
   cli
     .command('migrate')
-    .description("bring the schema up to date (as DATABASE_OWNER_URL's role when set, which then grants DATABASE_URL's role what the application needs) and exit")
+    .description(
+      "bring the schema up to date (as DATABASE_OWNER_URL's role when set, which then grants DATABASE_URL's role what the application needs) and exit",
+    )
     // Opening the runtime migrates: a deployment runs this once with the owner's URL, then starts the API and workers without it.
-    .action(() => withRuntime(async () => console.log('schema up to date')));
+    .action(() => withRuntime(() => console.log('schema up to date')));
 
   cli
     .command('verify')
@@ -351,20 +418,26 @@ function program(): Command {
   // They open the database themselves: a backup changes nothing in it (opening the runtime migrates), a restore's target is empty.
   cli
     .command('backup')
-    .description("back the database up (a server: pg_dump's custom format; the embedded database: its folder, archived while the API is stopped), with <file>.manifest.json recording the log head and the read models' checksums; never the master key")
+    .description(
+      "back the database up (a server: pg_dump's custom format; the embedded database: its folder, archived while the API is stopped), with <file>.manifest.json recording the log head and the read models' checksums; never the master key",
+    )
     .argument('<file>', 'the backup to write')
     .action((file: string) => backupDatabase(file));
 
   cli
     .command('restore')
-    .description('restore a backup into the configured database, or --into another, then verify the hash chain and compare the log head and read models with the manifest (exit code 1 if they differ)')
+    .description(
+      'restore a backup into the configured database, or --into another, then verify the hash chain and compare the log head and read models with the manifest (exit code 1 if they differ)',
+    )
     .argument('<file>', 'the backup to restore')
     .option('--into <postgres-url|folder>', 'restore there instead of the configured database')
     .option('--key-file <file>', 'the personal data master key the backup needs')
     .option('--force', 'replace everything in a database that is not empty')
     .action((file: string, options: RestoreOptions) => restoreDatabase(file, options));
 
-  const replayCommand = cli.command('replay').description('recompute stays after a change, as adjustments; resumable: run it again after an interruption, nothing is recorded twice');
+  const replayCommand = cli
+    .command('replay')
+    .description('recompute stays after a change, as adjustments; resumable: run it again after an interruption, nothing is recorded twice');
   replayCommand
     .command('reorganization')
     .description('apply a confirmed reorganization plan: reclassify everyone it matches, then recompute their stays from its effective date')
@@ -378,7 +451,9 @@ function program(): Command {
 
   cli
     .command('import')
-    .description("import a beneficiary list (the template's layout): every row is checked; a file with errors imports nothing (exit code 1, the errors in Vietnamese and English); importing the same file again records nothing")
+    .description(
+      "import a beneficiary list (the template's layout): every row is checked; a file with errors imports nothing (exit code 1, the errors in Vietnamese and English); importing the same file again records nothing",
+    )
     .argument('<file.xlsx>', 'the list')
     .option('--valid-rows-only', 'import the valid rows of a list with errors')
     .action((file: string, { validRowsOnly }: { validRowsOnly?: boolean }) => withRuntime((runtime) => importList(runtime, file, validRowsOnly ?? false)));
@@ -415,7 +490,9 @@ function program(): Command {
     .command('personal-data')
     .description('personal data master key maintenance')
     .command('rewrap')
-    .description('after a rotation of the master key: wrap every person\'s key held under a previous key (PERSONAL_DATA_PREVIOUS_KEYS) under the current one; prints how many keys each master key then wraps (drop a previous key once it wraps none)')
+    .description(
+      "after a rotation of the master key: wrap every person's key held under a previous key (PERSONAL_DATA_PREVIOUS_KEYS) under the current one; prints how many keys each master key then wraps (drop a previous key once it wraps none)",
+    )
     .action(() => withRuntime(personalDataRewrap));
 
   return cli;

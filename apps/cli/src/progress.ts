@@ -23,7 +23,10 @@ class Bars implements Progress {
   private readonly multibar: cliProgress.MultiBar;
 
   constructor(stream: NodeJS.WriteStream) {
-    this.multibar = new cliProgress.MultiBar({ stream, format: '{label} [{bar}] {percentage}% {details}', barsize: 30, hideCursor: true, clearOnComplete: false }, cliProgress.Presets.legacy);
+    this.multibar = new cliProgress.MultiBar(
+      { stream, format: '{label} [{bar}] {percentage}% {details}', barsize: 30, hideCursor: true, clearOnComplete: false },
+      cliProgress.Presets.legacy,
+    );
   }
 
   update(label: string, done: number, total: number, details: string): void {

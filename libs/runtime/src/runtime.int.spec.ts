@@ -10,7 +10,9 @@ describe('the runtime’s connections', () => {
   let runtime: Runtime;
   beforeAll(async () => {
     database = await createTestDatabase();
-    runtime = await openRuntime(loadConfig({ DATABASE_URL: database.url, DATABASE_POOL_SIZE: '5', PERSONAL_DATA_KEY: randomBytes(32).toString('base64') }), { logTo: new PassThrough() });
+    runtime = await openRuntime(loadConfig({ DATABASE_URL: database.url, DATABASE_POOL_SIZE: '5', PERSONAL_DATA_KEY: randomBytes(32).toString('base64') }), {
+      logTo: new PassThrough(),
+    });
   });
   afterAll(async () => {
     await runtime.close();
@@ -18,12 +20,17 @@ describe('the runtime’s connections', () => {
   });
 
   it('stay within DATABASE_POOL_SIZE, the pg pool and TypeORM’s read-model pool together, however many queries wait', async () => {
-    const busy = [...Array.from({ length: 8 }, () => runtime.pool.query('SELECT pg_sleep(0.5)')), ...Array.from({ length: 8 }, () => runtime.readModels.query('SELECT pg_sleep(0.5)'))];
+    const busy = [
+      ...Array.from({ length: 8 }, () => runtime.pool.query('SELECT pg_sleep(0.5)')),
+      ...Array.from({ length: 8 }, () => runtime.readModels.query('SELECT pg_sleep(0.5)')),
+    ];
     const observer = new pg.Client({ connectionString: database.url });
     await observer.connect();
     try {
       await new Promise((resolve) => setTimeout(resolve, 250));
-      const { rows } = await observer.query<{ open: number }>('SELECT count(*)::int AS open FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()');
+      const { rows } = await observer.query<{ open: number }>(
+        'SELECT count(*)::int AS open FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+      );
       await Promise.all(busy);
       expect(rows[0]!.open).toBeGreaterThanOrEqual(2);
       expect(rows[0]!.open).toBeLessThanOrEqual(5);
