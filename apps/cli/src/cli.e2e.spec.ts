@@ -45,7 +45,10 @@ describe('administrator CLI', () => {
     const before = await readModelChecksum(pool, liveSchemaOf(streamActivity));
     const result = cli('rebuild', 'stream_activity');
     expect(result.status).toBe(0);
-    expect(result.stderr).toMatch(/stream_activity: 600 events, [\d,]+ events\/s, 100\.0%, ETA 0\.0 s/);
+    expect(result.stderr).toMatch(/^stream_activity: 600 events, [\d,]+ events\/s, 100\.0%, ETA 0\.0 s$/m);
+    // Not a terminal: plain lines, and the runner's last message on a line of its own.
+    expect(result.stderr).not.toContain('\r');
+    expect(result.stderr).toMatch(/^stream_activity rebuilt up to position 600 in [\d.]+ s$/m);
     expect(await readModelChecksum(pool, liveSchemaOf(streamActivity))).toBe(before);
     expect(await streamActivityDiscrepancies(pool)).toEqual({ lost: 0, duplicated: 0 });
 
@@ -60,11 +63,36 @@ describe('administrator CLI', () => {
     expect(unknownProjection.stderr).toContain('unknown projection balances_v9; known: stream_activity');
     const unknownCommand = cli('replicate');
     expect(unknownCommand.status).toBe(2);
-    expect(unknownCommand.stderr).toContain('unknown command "replicate"');
+    expect(unknownCommand.stderr).toContain("unknown command 'replicate'");
     const incompleteReplay = cli('replay', 'reorganization');
     expect(incompleteReplay.status).toBe(2);
-    expect(incompleteReplay.stderr).toContain('give what to replay');
-    expect(cli('--help').stdout).toContain('Usage: npm run cli');
+    expect(incompleteReplay.stderr).toContain("missing required argument 'planId'");
+    const nothing = cli();
+    expect(nothing.status).toBe(2);
+    expect(nothing.stdout).toBe('');
+    expect(nothing.stderr).toContain('Usage: health-office [options] [command]');
+    expect(cli('--help').stdout).toContain('Usage: health-office [options] [command]');
+  });
+
+  it('refuses an unknown option with exit code 2, a message on stderr and nothing on stdout', () => {
+    const refused = cli('report', '2025', '--fromat', 'csv');
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toContain("error: unknown option '--fromat'");
+    expect(refused.stdout).toBe('');
+    const badValue = cli('demo', '--scale', 'many');
+    expect(badValue.status).toBe(2);
+    expect(badValue.stderr).toContain("option '--scale <n>' argument 'many' is invalid. needs a whole number");
+  });
+
+  it('shows the help of the command asked about, on stdout with exit code 0', () => {
+    const rebuild = cli('rebuild', '--help');
+    expect(rebuild.status).toBe(0);
+    expect(rebuild.stdout).toContain('Usage: health-office rebuild [options] [projection...]');
+    expect(rebuild.stdout).not.toContain('checksum');
+    const report = cli('report', '--help');
+    expect(report.stdout).toContain('--format <format>');
+    expect(report.stdout).toContain('--at <position>');
+    expect(cli('users', 'reset-password', '--help').stdout).toContain('Usage: health-office users reset-password [options] <username>');
   });
 
   it('lets the operator reset an administrator’s password, printed once on stdout and recorded as the operator’s', async () => {
@@ -77,7 +105,7 @@ describe('administrator CLI', () => {
     expect(rows.map((row) => [row.event_type, row.actor])).toEqual([['UserRegistered', 'system'], ['PasswordReset', 'operator']]);
     // Nothing to turn off: the administrator has no second factor.
     expect(lastLine(cli('users', 'disable-second-factor', 'admin').stdout)).toMatchObject({ username: 'admin', secondFactor: false });
-    expect(cli('users', 'promote', 'admin').stderr).toContain('give a user action');
+    expect(cli('users', 'promote', 'admin').stderr).toContain("unknown command 'promote'");
   });
 
   it('writes the import template, imports it once, and refuses a bad list with exit code 1 and nothing recorded', async () => {
@@ -121,6 +149,13 @@ describe('administrator CLI', () => {
       rmSync(folder, { recursive: true, force: true });
     }
   });
+  it('runs as the package’s bin: the report on stdout is JSON and nothing else', () => {
+    expect(cli('rebuild').status).toBe(0);
+    const run = spawnSync('npx', ['--no-install', 'health-office', 'report', '2025'], { env: { ...process.env, DATABASE_URL: database.url, PERSONAL_DATA_KEY: personalDataKey.toString('base64') }, encoding: 'utf8' });
+    if (run.status !== 0) throw new Error(`exit code ${run.status}:\n${run.stderr}`);
+    expect(JSON.parse(run.stdout)).toMatchObject({ year: 2025 });
+  });
+
   it('rotates the personal data master key: rewrap moves the imported people under the new key, which alone then reads them', () => {
     const newKey = randomBytes(32).toString('base64');
     const withKeys = (current: string, previous?: string) => (...args: string[]) =>

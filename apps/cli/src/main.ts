@@ -1,93 +1,115 @@
+#!/usr/bin/env -S node --max-semi-space-size=64
 import { readFile, writeFile } from 'node:fs/promises';
 import { CommandBus } from '@nestjs/cqrs';
-import { BeneficiaryImports, beneficiaryListTemplate, generateDemoProvince, openApplication, ReorganizationPlans, type ReplayProgress, RetroactivePolicies, UserAccounts } from '#application';
+import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import {
+  BeneficiaryImports,
+  beneficiaryListTemplate,
+  generateDemoProvince,
+  openApplication,
+  type ReplayProgress,
+  ReorganizationPlans,
+  RetroactivePolicies,
+  UserAccounts,
+} from '#application';
 import { formatAddress, parseConnectionTargets } from '#database';
 import { ProjectionRunner, type RebuildProgress } from '#projections';
-import { ALL_PROJECTIONS, consistencyCheck, type ConsistencyRow, registerExport, yearEndReport, yearEndReportAt, yearEndReportCsv, yearEndReportXlsx } from '#read-models';
+import {
+  ALL_PROJECTIONS,
+  consistencyCheck,
+  type ConsistencyRow,
+  registerExport,
+  yearEndReport,
+  yearEndReportAt,
+  yearEndReportCsv,
+  yearEndReportXlsx,
+} from '#read-models';
 import type { ChainLink } from '#event-store';
 import { type AppConfig, loadConfig, openRuntime, type Runtime } from '#runtime';
 import { backup, readModelChecksums, restore } from './backup/backup.js';
+import { type Progress, progressOn } from './progress.js';
 
-const USAGE = `Usage: npm run cli -- <command> [arguments]
+/**
+ * The administrator's CLI. Its answer (JSON, a report, a checksum) is all it writes on stdout, so
+ * `health-office report 2025 > report.json` holds the report alone; progress and every message go
+ * to stderr. A usage error exits with code 2, a failed job with 1.
+ */
 
-Commands:
-  rebuild [projection ...]   replay the whole log into fresh tables and swap them in (all projections by default);
-                             the live tables keep serving until the swap
-  checksum [projection ...]  print a digest of each read model; equal digests mean identical read models
-  demo [--scale N] [--seed S]
-                             write the demo province-year (Lạng Sơn 2025's figures) through the command path,
-                             N copies of it (default 1); resumable: run it again after an interruption
-  report <year> [--format json|csv|xlsx] [--out file] [--at position]
-                             the year-end report from the read models (JSON on stdout by default); --at: exactly
-                             as it was at the log position an earlier report quotes
-  check <year>               consistency check: the log's hash chain intact, and payouts in the log = beneficiaries'
-                             balances = budget view, per regime and group; exit code 1 and the differing rows when
-                             they disagree
-  migrate                    bring the schema up to date (as DATABASE_OWNER_URL's role when set, which then grants
-                             DATABASE_URL's role what the application needs) and exit
-  verify [--head <position>:<hash>]
-                             walk the log's hash chain (PostgreSQL store): exit code 1 naming the first position
-                             that does not match; --head: the log must still hold the head a report quoted
-  backup <file>              back the database up to <file> (a server: pg_dump's custom format; the embedded
-                             database: its folder, archived while the API is stopped), with <file>.manifest.json
-                             recording the log head and the read models' checksums; never the master key
-  restore <file> [--into <postgres-url|folder>] [--key-file <file>] [--force]
-                             restore a backup into the configured database, or --into another; it must be empty
-                             unless --force (which replaces everything in it); then verify the hash chain and
-                             compare the log head and read models with the manifest (exit code 1 if they differ)
-  replay reorganization <planId>
-                             apply a confirmed reorganization plan: reclassify everyone it matches, then
-                             recompute their stays from its effective date (adjustments); resumable: run it
-                             again after an interruption, nothing is recorded twice
-  replay policy <versionId>  recompute every stay a published policy version touches (adjustments); resumable
-  import <file.xlsx> [--valid-rows-only]
-                             import a beneficiary list (the template's layout): every row is checked; a file with
-                             errors imports nothing (exit code 1, the errors in Vietnamese and English) unless
-                             --valid-rows-only; importing the same file again records nothing
-  template --out <file.xlsx> the beneficiary list template, in Vietnamese and English
-  export register --out <file.csv|file.xlsx>
-                             the beneficiary register as it stands (the template's columns, then status and id)
-  users confirm <username>   as the operator of the server: confirm an administrator's account (or a grant of the
-                             role) drafted by an administrator, while there is no second one to confirm it
-  users reset-password <username>
-                             as the operator: give an account a new generated password, printed once on stdout
-                             (an administrator's is reset only this way); their tokens end
-  users disable-second-factor <username>
-                             as the operator: turn off an account's second factor (a lost authenticator, with no
-                             other administrator to do it)
-  personal-data rewrap       after a rotation of the personal data master key: wrap every person's key held
-                             under a previous key (PERSONAL_DATA_PREVIOUS_KEYS) under the current one; prints
-                             how many keys each master key then wraps (drop a previous key once it wraps none)
-  --help                     this text
+const KNOWN_PROJECTIONS = ALL_PROJECTIONS.map((p) => p.name).join(', ');
 
-Projections: ${ALL_PROJECTIONS.map((p) => p.name).join(', ')}
-Configuration comes from the same environment variables as the API (DATABASE_URL, EVENT_STORE, …).`;
-
-class UsageError extends Error {}
-
-function selectProjections(names: readonly string[]): typeof ALL_PROJECTIONS {
-  const unknown = names.filter((name) => !ALL_PROJECTIONS.some((p) => p.name === name));
-  if (unknown.length > 0) throw new UsageError(`unknown projection ${unknown.join(', ')}; known: ${ALL_PROJECTIONS.map((p) => p.name).join(', ')}`);
-  return names.length === 0 ? ALL_PROJECTIONS : ALL_PROJECTIONS.filter((p) => names.includes(p.name));
+function projectionName(name: string, previous: readonly string[] = []): string[] {
+  if (!ALL_PROJECTIONS.some((p) => p.name === name)) throw new InvalidArgumentError(`unknown projection ${name}; known: ${KNOWN_PROJECTIONS}`);
+  return [...previous, name];
 }
 
-function progressLine(progress: RebuildProgress, startedAt: number): string {
+const selectProjections = (names: readonly string[]): typeof ALL_PROJECTIONS =>
+  names.length === 0 ? ALL_PROJECTIONS : ALL_PROJECTIONS.filter((p) => names.includes(p.name));
+
+const wholeNumber = (max: number) => (raw: string) => {
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || value > max) throw new InvalidArgumentError(`needs a whole number from 0 to ${max}`);
+  return value;
+};
+
+function year(raw: string): number {
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 2000 || value > 2100) throw new InvalidArgumentError('give the year, e.g. 2025');
+  return value;
+}
+
+function logPosition(raw: string): bigint {
+  if (!/^\d{1,30}$/.test(raw)) throw new InvalidArgumentError('a log position is a whole number');
+  return BigInt(raw);
+}
+
+function chainLink(raw: string): ChainLink {
+  const head = /^(\d{1,30}):([0-9a-f]{64})$/.exec(raw);
+  if (!head) throw new InvalidArgumentError('give <position>:<hash> as a report quotes it (position and logHash)');
+  return { position: BigInt(head[1]!), hash: head[2]! };
+}
+
+function registerFile(out: string): string {
+  if (!out.endsWith('.csv') && !out.endsWith('.xlsx')) throw new InvalidArgumentError('the register is written to a .csv or an .xlsx file');
+  return out;
+}
+
+/** Opens the runtime for one job and closes it after. Its log lines go to stderr, beside the CLI's messages. */
+async function withRuntime(job: (runtime: Runtime) => Promise<void> | void): Promise<void> {
+  const runtime = await openRuntime(loadConfig(), { logTo: process.stderr });
+  try {
+    await job(runtime);
+  } finally {
+    await runtime.close();
+  }
+}
+
+/** Shows `progress` until `job` ends, then ends its bars, so that what follows starts on a new line. */
+async function showingProgress<T>(job: (progress: Progress) => Promise<T>): Promise<T> {
+  const progress = progressOn();
+  try {
+    return await job(progress);
+  } finally {
+    progress.stop();
+  }
+}
+
+const count = (n: number | bigint) => n.toLocaleString('en');
+
+function rebuildDetails(progress: RebuildProgress, startedAt: number): string {
   const done = progress.head > 0n ? Number((progress.position * 1000n) / progress.head) / 10 : 100;
   const elapsed = (Date.now() - startedAt) / 1000;
   const eta = done > 0 ? (elapsed * (100 - done)) / done : 0;
-  return `${progress.projection}: ${progress.events.toLocaleString('en')} events, ${Math.round(progress.eventsPerSecond).toLocaleString('en')} events/s, ${done.toFixed(1)}%, ETA ${eta.toFixed(1)} s`;
+  return `${count(progress.events)} events, ${count(Math.round(progress.eventsPerSecond))} events/s, ${done.toFixed(1)}%, ETA ${eta.toFixed(1)} s`;
 }
 
 async function rebuild(runtime: Runtime, names: readonly string[]): Promise<void> {
   const projections = selectProjections(names);
-  const runner = new ProjectionRunner(runtime.store, runtime.pool, projections, {
-    log: (message) => process.stderr.write(`${message}\n`),
-    ...runtime.rebuild,
+  await showingProgress(async (progress) => {
+    const runner = new ProjectionRunner(runtime.store, runtime.pool, projections, { log: (message) => progress.log(message), ...runtime.rebuild });
+    await runner.prepare();
+    const startedAt = Date.now();
+    await runner.rebuild(projections, (p) => progress.update(p.projection, Number(p.position), Number(p.head), rebuildDetails(p, startedAt)));
   });
-  await runner.prepare();
-  const startedAt = Date.now();
-  await runner.rebuild(projections, (progress) => process.stderr.write(`\r${progressLine(progress, startedAt)}`));
-  process.stderr.write('\n');
 }
 
 async function checksum(runtime: Runtime, names: readonly string[]): Promise<void> {
@@ -96,72 +118,42 @@ async function checksum(runtime: Runtime, names: readonly string[]): Promise<voi
   }
 }
 
-/** `--name value` options of a command: each a whole number in range; anything else is a usage error. */
-function integerOptions(args: readonly string[], defaults: Record<string, number>, max = 1_000_000): Record<string, number> {
-  const values = { ...defaults };
-  for (let n = 0; n < args.length; n += 2) {
-    const name = args[n]!.replace(/^--/, '');
-    const raw = args[n + 1];
-    if (!args[n]!.startsWith('--') || !(name in defaults)) throw new UsageError(`unknown option ${args[n]}`);
-    const value = Number(raw);
-    if (raw === undefined || !Number.isInteger(value) || value < 0 || value > max) throw new UsageError(`${args[n]} needs a whole number from 0 to ${max}`);
-    values[name] = value;
-  }
-  return values;
-}
-
-async function demo(runtime: Runtime, args: readonly string[]): Promise<void> {
-  const { scale, seed } = integerOptions(args, { scale: 1, seed: 2025 }, 2 ** 31 - 1);
+async function demo(runtime: Runtime, { scale, seed }: { scale: number; seed: number }): Promise<void> {
   const app = await openApplication(runtime);
   try {
     const startedAt = Date.now();
-    let shown = 0;
-    const { commands } = await generateDemoProvince(app.get(CommandBus), {
-      seed: seed!,
-      scale: scale!,
-      onProgress: (done, total, phase) => {
-        if (Date.now() - shown < 500 && done < total) return;
-        shown = Date.now();
-        const elapsed = (Date.now() - startedAt) / 1000;
-        process.stderr.write(`\r${progressBar(done, total)} ${phase}: ${done.toLocaleString('en')}/${total.toLocaleString('en')} steps, ${Math.round(done / elapsed)} steps/s, ETA ${((elapsed * (total - done)) / done).toFixed(0)} s   `);
-      },
-    });
-    process.stderr.write(`\ndemo province × ${scale}: ${commands.toLocaleString('en')} steps in ${((Date.now() - startedAt) / 1000).toFixed(1)} s\n`);
+    const { commands } = await showingProgress((progress) =>
+      generateDemoProvince(app.get(CommandBus), {
+        seed,
+        scale,
+        onProgress: (done, total, phase) => {
+          const elapsed = (Date.now() - startedAt) / 1000;
+          progress.update(
+            phase,
+            done,
+            total,
+            `${count(done)}/${count(total)} steps, ${Math.round(done / elapsed)} steps/s, ETA ${((elapsed * (total - done)) / done).toFixed(0)} s`,
+          );
+        },
+      }),
+    );
+    process.stderr.write(`demo province × ${scale}: ${count(commands)} steps in ${((Date.now() - startedAt) / 1000).toFixed(1)} s\n`);
   } finally {
     await app.close();
   }
 }
 
-function progressBar(done: number, total: number): string {
-  const filled = Math.round((done / total) * 30);
-  return `[${'#'.repeat(filled)}${'.'.repeat(30 - filled)}] ${Math.floor((done * 100) / total)}%`;
+interface ReportOptions {
+  readonly format: 'json' | 'csv' | 'xlsx';
+  readonly out?: string;
+  readonly at?: bigint;
 }
 
-function yearArgument(args: readonly string[]): number {
-  const year = Number(args[0]);
-  if (!Number.isInteger(year) || year < 2000 || year > 2100) throw new UsageError('give the year, e.g. 2025');
-  return year;
-}
-
-function reportOptions(args: readonly string[]): { year: number; format: 'json' | 'csv' | 'xlsx'; out?: string; at?: bigint } {
-  const year = yearArgument(args);
-  let format: 'json' | 'csv' | 'xlsx' = 'json';
-  let out: string | undefined;
-  let at: bigint | undefined;
-  for (let n = 1; n < args.length; n += 2) {
-    const value = args[n + 1];
-    if (args[n] === '--format' && (value === 'json' || value === 'csv' || value === 'xlsx')) format = value;
-    else if (args[n] === '--out' && value) out = value;
-    else if (args[n] === '--at' && value && /^\d{1,30}$/.test(value)) at = BigInt(value);
-    else throw new UsageError(`${args[n]} ${value ?? ''}: expected --format json|csv|xlsx, --out <file> or --at <log position>`);
-  }
-  if (format === 'xlsx' && !out) throw new UsageError('an xlsx report needs --out <file>');
-  return { year, format, ...(out ? { out } : {}), ...(at !== undefined ? { at } : {}) };
-}
-
-async function report(runtime: Runtime, args: readonly string[]): Promise<void> {
-  const { year, format, out, at } = reportOptions(args);
-  const built = at === undefined ? await yearEndReport(runtime.pool, year, { store: runtime.store }) : await yearEndReportAt(runtime.store, runtime.pool, runtime.rebuild, year, at);
+async function report(runtime: Runtime, year: number, { format, out, at }: ReportOptions): Promise<void> {
+  const built =
+    at === undefined
+      ? await yearEndReport(runtime.pool, year, { store: runtime.store })
+      : await yearEndReportAt(runtime.store, runtime.pool, runtime.rebuild, year, at);
   const body = format === 'json' ? `${JSON.stringify(built, null, 2)}\n` : format === 'csv' ? yearEndReportCsv(built) : await yearEndReportXlsx(built);
   if (out) {
     await writeFile(out, body);
@@ -169,28 +161,18 @@ async function report(runtime: Runtime, args: readonly string[]): Promise<void> 
   } else process.stdout.write(body);
 }
 
-function verifyOptions(args: readonly string[]): { head?: ChainLink } {
-  if (args.length === 0) return {};
-  const head = args[0] === '--head' && args.length === 2 ? /^(\d{1,30}):([0-9a-f]{64})$/.exec(args[1]!) : null;
-  if (!head) throw new UsageError('verify takes nothing, or --head <position>:<hash> as a report quotes it (position and logHash)');
-  return { head: { position: BigInt(head[1]!), hash: head[2]! } };
-}
-
-const noArguments = (command: string) => (args: readonly string[]) => {
-  if (args.length > 0) throw new UsageError(`${command} takes no arguments`);
-};
-
 const altered = (broken: { position: bigint; reason: string }) => `log altered at position ${broken.position}: ${broken.reason}`;
 
-async function verify(runtime: Runtime, args: readonly string[]): Promise<void> {
-  const { head } = verifyOptions(args);
+async function verify(runtime: Runtime, head: ChainLink | undefined): Promise<void> {
   const chain = runtime.store.chain;
   if (!chain) {
     console.error(`${runtime.store.name} keeps no hash chain: it protects its log itself (see docs/security.md)`);
     process.exitCode = 2;
     return;
   }
-  const result = await chain.verify((position, last) => process.stderr.write(`\rverifying: ${progressBar(Number(position), Number(last))} ${position.toLocaleString('en')}/${last.toLocaleString('en')}${position === last ? '\n' : ''}`));
+  const result = await showingProgress((progress) =>
+    chain.verify((position, last) => progress.update('verifying', Number(position), Number(last), `${count(position)}/${count(last)}`)),
+  );
   if (!result.intact) {
     console.error(altered(result));
     process.exitCode = 1;
@@ -199,61 +181,59 @@ async function verify(runtime: Runtime, args: readonly string[]): Promise<void> 
   if (head) {
     const link = await chain.linkAt(head.position);
     if (link?.hash !== head.hash) {
-      console.error(link ? `position ${head.position} has hash ${link.hash}, not ${head.hash}: this is not the log the report came from, or it was rewritten since` : `the log has no position ${head.position}`);
+      console.error(
+        link
+          ? `position ${head.position} has hash ${link.hash}, not ${head.hash}: this is not the log the report came from, or it was rewritten since`
+          : `the log has no position ${head.position}`,
+      );
       process.exitCode = 1;
       return;
     }
   }
-  console.log(`log intact: ${result.events.toLocaleString('en')} events${result.head ? `, head ${result.head.position}:${result.head.hash}` : ''}${head ? `; it holds ${head.position}:${head.hash}` : ''}`);
+  console.log(
+    `log intact: ${count(result.events)} events${result.head ? `, head ${result.head.position}:${result.head.hash}` : ''}${head ? `; it holds ${head.position}:${head.hash}` : ''}`,
+  );
 }
 
-async function check(runtime: Runtime, args: readonly string[]): Promise<void> {
-  const result = await consistencyCheck(runtime.store, runtime.pool, yearArgument(args));
+async function check(runtime: Runtime, year: number): Promise<void> {
+  const result = await consistencyCheck(runtime.store, runtime.pool, year);
   if (result.chain && !result.chain.intact) console.error(altered(result.chain));
   const show = (row: ConsistencyRow) =>
-    `${row.regimeCode.padEnd(3)} ${row.group === -1 ? 'all' : String(row.group).padStart(3)}  log ${row.log.toLocaleString('en')}  budget ${row.budget.toLocaleString('en')}${row.report === undefined ? '' : `  report ${row.report.toLocaleString('en')}`}${row.balances === undefined ? '' : `  balances ${row.balances.toLocaleString('en')}`}`;
+    `${row.regimeCode.padEnd(3)} ${row.group === -1 ? 'all' : String(row.group).padStart(3)}  log ${count(row.log)}  budget ${count(row.budget)}${row.report === undefined ? '' : `  report ${count(row.report)}`}${row.balances === undefined ? '' : `  balances ${count(row.balances)}`}`;
   if (result.consistent) {
-    console.log(`${result.year}: consistent (${result.chain ? 'log hash chain intact; ' : ''}${result.rows.length} rows: log = balances = budget view = year-end report)`);
+    console.log(
+      `${result.year}: consistent (${result.chain ? 'log hash chain intact; ' : ''}${result.rows.length} rows: log = balances = budget view = year-end report)`,
+    );
     return;
   }
   if (result.differences.length > 0) console.error(`${result.year}: ${result.differences.length} rows differ:\n${result.differences.map(show).join('\n')}`);
   process.exitCode = 1;
 }
 
-function replayArguments(args: readonly string[]): { kind: 'reorganization' | 'policy'; id: string } {
-  const [kind, id, ...rest] = args;
-  if ((kind !== 'reorganization' && kind !== 'policy') || !id || rest.length > 0) throw new UsageError('give what to replay: reorganization <planId> or policy <versionId>');
-  return { kind, id };
-}
-
 /** The administrator a batch run acts as: recorded as the actor of everything it writes. */
 const CLI_ACTOR = { username: process.env.CLI_USER || 'cli-administrator', roles: ['administrator'] } as const;
 
-async function replay(runtime: Runtime, args: readonly string[]): Promise<void> {
-  const { kind, id } = replayArguments(args);
+async function replay(runtime: Runtime, kind: 'reorganization' | 'policy', id: string): Promise<void> {
   const app = await openApplication(runtime);
   try {
     const startedAt = Date.now();
-    const onProgress = (p: ReplayProgress) =>
-      process.stderr.write(`\r${p.phase}: ${progressBar(p.done, p.total)} ${p.done.toLocaleString('en')}/${p.total.toLocaleString('en')}, ${Math.round(p.perSecond)}/s, ETA ${p.etaSeconds.toFixed(0)} s${p.done === p.total ? '\n' : ''}`);
-    const outcome = kind === 'reorganization' ? await app.get(ReorganizationPlans).apply(id, CLI_ACTOR, onProgress) : await app.get(RetroactivePolicies).recompute(id, CLI_ACTOR, onProgress);
+    const outcome = await showingProgress((progress) => {
+      const onProgress = (p: ReplayProgress) =>
+        progress.update(p.phase, p.done, p.total, `${count(p.done)}/${count(p.total)}, ${Math.round(p.perSecond)}/s, ETA ${p.etaSeconds.toFixed(0)} s`);
+      return kind === 'reorganization'
+        ? app.get(ReorganizationPlans).apply(id, CLI_ACTOR, onProgress)
+        : app.get(RetroactivePolicies).recompute(id, CLI_ACTOR, onProgress);
+    });
     console.log(JSON.stringify({ ...outcome, seconds: (Date.now() - startedAt) / 1000 }));
   } finally {
     await app.close();
   }
 }
 
-const USER_ACTIONS = ['confirm', 'reset-password', 'disable-second-factor'] as const;
-
-function usersArguments(args: readonly string[]): { action: (typeof USER_ACTIONS)[number]; username: string } {
-  const [action, username, ...rest] = args;
-  if (!USER_ACTIONS.some((known) => known === action) || !username || rest.length > 0) throw new UsageError(`give a user action: ${USER_ACTIONS.map((known) => `${known} <username>`).join(', ')}`);
-  return { action: action as (typeof USER_ACTIONS)[number], username };
-}
+type UserAction = 'confirm' | 'reset-password' | 'disable-second-factor';
 
 /** The operator's part in the accounts: recorded as `operator`, the person with the server in hand. */
-async function users(runtime: Runtime, args: readonly string[]): Promise<void> {
-  const { action, username } = usersArguments(args);
+async function users(runtime: Runtime, action: UserAction, username: string): Promise<void> {
   const app = await openApplication(runtime);
   try {
     const accounts = app.get(UserAccounts);
@@ -266,11 +246,7 @@ async function users(runtime: Runtime, args: readonly string[]): Promise<void> {
   }
 }
 
-function personalDataArguments(args: readonly string[]): void {
-  if (args.length !== 1 || args[0] !== 'rewrap') throw new UsageError('give a personal data action: rewrap');
-}
-
-async function personalData(runtime: Runtime): Promise<void> {
+async function personalDataRewrap(runtime: Runtime): Promise<void> {
   const outcome = await runtime.personalData.rewrap();
   console.log(JSON.stringify(outcome));
   const leftUnderPrevious = Object.entries(outcome.wrappedUnder).filter(([id]) => id !== outcome.currentMasterKeyId);
@@ -281,23 +257,27 @@ async function personalData(runtime: Runtime): Promise<void> {
   );
 }
 
-function importArguments(args: readonly string[]): { file: string; validRowsOnly: boolean } {
-  const [file, ...rest] = args;
-  if (!file || file.startsWith('--') || rest.some((arg) => arg !== '--valid-rows-only')) throw new UsageError('give the .xlsx to import, optionally followed by --valid-rows-only');
-  return { file, validRowsOnly: rest.includes('--valid-rows-only') };
-}
-
-async function importList(runtime: Runtime, args: readonly string[]): Promise<void> {
-  const { file, validRowsOnly } = importArguments(args);
+async function importList(runtime: Runtime, file: string, validRowsOnly: boolean): Promise<void> {
   const bytes = await readFile(file);
   const app = await openApplication(runtime);
   try {
-    const report = await app.get(BeneficiaryImports).import(bytes, CLI_ACTOR, {
-      validRowsOnly,
-      onProgress: (p) => process.stderr.write(`\rimporting: ${progressBar(p.done, p.total)} ${p.done}/${p.total}, ETA ${p.etaSeconds.toFixed(0)} s${p.done === p.total ? '\n' : ''}`),
-    });
+    const report = await showingProgress((progress) =>
+      app.get(BeneficiaryImports).import(bytes, CLI_ACTOR, {
+        validRowsOnly,
+        onProgress: (p) => progress.update('importing', p.done, p.total, `${p.done}/${p.total}, ETA ${p.etaSeconds.toFixed(0)} s`),
+      }),
+    );
     for (const error of report.errors) console.error(`dòng/row ${error.row} ${error.field}: ${error.vi} / ${error.en}`);
-    console.log(JSON.stringify({ outcome: report.outcome, rows: report.rows, imported: report.imported, alreadyImported: report.alreadyImported, skipped: report.skipped, errors: report.errors.length }));
+    console.log(
+      JSON.stringify({
+        outcome: report.outcome,
+        rows: report.rows,
+        imported: report.imported,
+        alreadyImported: report.alreadyImported,
+        skipped: report.skipped,
+        errors: report.errors.length,
+      }),
+    );
     if (report.outcome === 'rejected') {
       console.error(`${file}: nothing imported, ${report.errors.length} errors; fix them, or import the valid rows with --valid-rows-only`);
       process.exitCode = 1;
@@ -307,34 +287,15 @@ async function importList(runtime: Runtime, args: readonly string[]): Promise<vo
   }
 }
 
-function templateArguments(args: readonly string[]): string {
-  if (args[0] !== '--out' || !args[1] || args.length > 2) throw new UsageError('give where to write the template: --out <file.xlsx>');
-  return args[1];
-}
-
-async function template(args: readonly string[]): Promise<void> {
-  const out = templateArguments(args);
+async function template(out: string): Promise<void> {
   await writeFile(out, await beneficiaryListTemplate());
   process.stderr.write(`template written to ${out}\n`);
 }
 
-function exportArguments(args: readonly string[]): { out: string; format: 'csv' | 'xlsx' } {
-  const [what, flag, out, ...rest] = args;
-  const format = out?.endsWith('.xlsx') ? 'xlsx' : out?.endsWith('.csv') ? 'csv' : undefined;
-  if (what !== 'register' || flag !== '--out' || !out || !format || rest.length > 0) throw new UsageError('give what to export and where: register --out <file.csv|file.xlsx>');
-  return { out, format };
-}
-
-async function exportRegister(runtime: Runtime, args: readonly string[]): Promise<void> {
-  const { out, format } = exportArguments(args);
-  const { rows, body } = await registerExport(runtime.pool, format);
+async function exportRegister(runtime: Runtime, out: string): Promise<void> {
+  const { rows, body } = await registerExport(runtime.pool, out.endsWith('.xlsx') ? 'xlsx' : 'csv');
   await writeFile(out, body);
-  process.stderr.write(`${rows.toLocaleString('en')} beneficiaries written to ${out}\n`);
-}
-
-function backupArguments(args: readonly string[]): string {
-  if (args.length !== 1 || args[0]!.startsWith('--')) throw new UsageError('give the file to write the backup to: backup <file>');
-  return args[0]!;
+  process.stderr.write(`${count(rows)} beneficiaries written to ${out}\n`);
 }
 
 function where(config: AppConfig): string {
@@ -343,35 +304,26 @@ function where(config: AppConfig): string {
   return `PostgreSQL database ${database} on ${hosts.map(formatAddress).join(',')}`;
 }
 
-async function backupDatabase(args: readonly string[]): Promise<void> {
-  const file = backupArguments(args);
+async function backupDatabase(file: string): Promise<void> {
   const config = loadConfig();
   const manifest = await backup(config, file);
   console.log(`backed up ${where(config)} (PostgreSQL ${manifest.postgresVersion}) to ${file}, manifest ${file}.manifest.json`);
-  const head = !manifest.log ? '(the log is not in this database)' : manifest.log.position === '0' ? '0 (empty log)' : `${manifest.log.position}:${manifest.log.hash}`;
+  const head = !manifest.log
+    ? '(the log is not in this database)'
+    : manifest.log.position === '0'
+      ? '0 (empty log)'
+      : `${manifest.log.position}:${manifest.log.hash}`;
   console.log(`log head ${head}; read models ${Object.keys(manifest.readModels).join(', ') || '(none built)'}`);
-  if (manifest.masterKeyId) console.log(`the personal data master key (id ${manifest.masterKeyId}) is not in the backup: keep ${config.personalData.key ? 'PERSONAL_DATA_KEY' : config.personalData.file} apart; a restore needs it`);
+  if (manifest.masterKeyId)
+    console.log(
+      `the personal data master key (id ${manifest.masterKeyId}) is not in the backup: keep ${config.personalData.key ? 'PERSONAL_DATA_KEY' : config.personalData.file} apart; a restore needs it`,
+    );
 }
 
-interface RestoreArguments {
-  readonly file: string;
+interface RestoreOptions {
   readonly into?: string;
   readonly keyFile?: string;
-  readonly force: boolean;
-}
-
-function restoreArguments(args: readonly string[]): RestoreArguments {
-  const [file, ...rest] = args;
-  if (!file || file.startsWith('--')) throw new UsageError('give the backup file to restore: restore <file> [--into <postgres-url|folder>] [--key-file <file>] [--force]');
-  const options: { into?: string; keyFile?: string; force: boolean } = { force: false };
-  for (let n = 0; n < rest.length; n++) {
-    const value = rest[n + 1];
-    if (rest[n] === '--force') options.force = true;
-    else if (rest[n] === '--into' && value) options.into = rest[++n];
-    else if (rest[n] === '--key-file' && value) options.keyFile = rest[++n];
-    else throw new UsageError(`${rest[n]}: restore takes --into <postgres-url|folder>, --key-file <file> and --force`);
-  }
-  return { file, ...options };
+  readonly force?: boolean;
 }
 
 /** The configuration with `--into` as its database: a URL names a server's database, anything else an embedded folder. */
@@ -381,64 +333,176 @@ function restoreTarget(into: string | undefined): AppConfig {
   return loadConfig({ ...process.env, DATABASE_URL: server ? into : undefined, DATABASE_OWNER_URL: undefined, ...(server ? {} : { PGLITE_DATA_DIR: into }) });
 }
 
-async function restoreDatabase(args: readonly string[]): Promise<void> {
-  const { file, into, keyFile, force } = restoreArguments(args);
+async function restoreDatabase(file: string, { into, keyFile, force }: RestoreOptions): Promise<void> {
   const config = restoreTarget(into);
-  const { manifest, events, head, problems } = await restore(config, file, { force, ...(keyFile ? { keyFile } : {}) });
+  const { manifest, events, head, problems } = await restore(config, file, { force: force ?? false, ...(keyFile ? { keyFile } : {}) });
   if (problems.length > 0) {
     console.error(`restored ${file} into ${where(config)}, but it is not the state backed up:\n${problems.join('\n')}`);
     process.exitCode = 1;
     return;
   }
-  const log = manifest.log ? `log intact, ${events.toLocaleString('en')} events, head ${head ? `${head.position}:${head.hash}` : '0 (empty log)'} as backed up` : 'the log is not in this database';
-  console.log(`restored ${file} (backed up ${manifest.createdAt}) into ${where(config)}: ${log}; read models ${Object.keys(manifest.readModels).join(', ') || '(none built)'} as backed up`);
+  const log = manifest.log
+    ? `log intact, ${count(events)} events, head ${head ? `${head.position}:${head.hash}` : '0 (empty log)'} as backed up`
+    : 'the log is not in this database';
+  console.log(
+    `restored ${file} (backed up ${manifest.createdAt}) into ${where(config)}: ${log}; read models ${Object.keys(manifest.readModels).join(', ') || '(none built)'} as backed up`,
+  );
 }
 
-const COMMANDS: Record<string, { check: (args: readonly string[]) => unknown; run: (runtime: Runtime, args: readonly string[]) => Promise<void>; offline?: true }> = {
-  rebuild: { check: selectProjections, run: rebuild },
-  checksum: { check: selectProjections, run: checksum },
-  demo: { check: (args) => integerOptions(args, { scale: 1, seed: 2025 }, 2 ** 31 - 1), run: demo },
-  report: { check: reportOptions, run: report },
-  check: { check: yearArgument, run: check },
-  verify: { check: verifyOptions, run: verify },
-  // Opening the runtime migrates: a deployment runs this once with the owner's URL, then starts the API and workers without it.
-  migrate: { check: noArguments('migrate'), run: async () => console.log('schema up to date') },
-  replay: { check: replayArguments, run: replay },
-  import: { check: importArguments, run: importList },
-  export: { check: exportArguments, run: exportRegister },
-  users: { check: usersArguments, run: users },
-  'personal-data': { check: personalDataArguments, run: personalData },
-  template: { check: templateArguments, run: (_runtime, args) => template(args), offline: true },
+function program(): Command {
+  const cli = new Command('health-office')
+    .description('Admin jobs of the health support back office: replay, reports, imports, backups and accounts.')
+    .addHelpText(
+      'after',
+      `\nProjections: ${KNOWN_PROJECTIONS}\nConfiguration comes from the same environment variables as the API (DATABASE_URL, EVENT_STORE, …).\nThe answer goes to stdout, progress and messages to stderr; a usage error exits with code 2.`,
+    )
+    // Inherited by every command below: its usage errors throw instead of exiting, so that they all exit with code 2.
+    .exitOverride()
+    .allowExcessArguments(false)
+    .showHelpAfterError('(add --help for usage)')
+    .configureOutput({ writeOut: (text) => process.stdout.write(text), writeErr: (text) => process.stderr.write(text) });
+
+  cli
+    .command('rebuild')
+    .description('replay the whole log into fresh tables and swap them in (all projections by default); the live tables keep serving until the swap')
+    .addArgument(new Argument('[projection...]', 'projections to rebuild').argParser(projectionName))
+    .action((names: string[] = []) => withRuntime((runtime) => rebuild(runtime, names)));
+
+  cli
+    .command('checksum')
+    .description('print a digest of each read model; equal digests mean identical read models')
+    .addArgument(new Argument('[projection...]', 'projections to digest').argParser(projectionName))
+    .action((names: string[] = []) => withRuntime((runtime) => checksum(runtime, names)));
+
+  cli
+    .command('demo')
+    .description("write the demo province-year (Lạng Sơn 2025's figures) through the command path; resumable: run it again after an interruption")
+    .addOption(new Option('--scale <n>', 'copies of the province').argParser(wholeNumber(2 ** 31 - 1)).default(1))
+    .addOption(new Option('--seed <s>', 'seed of the generated people').argParser(wholeNumber(2 ** 31 - 1)).default(2025))
+    .action((options: { scale: number; seed: number }) => withRuntime((runtime) => demo(runtime, options)));
+
+  cli
+    .command('report')
+    .description('the year-end report from the read models (JSON on stdout by default)')
+    .addArgument(new Argument('<year>', 'the year, e.g. 2025').argParser(year))
+    .addOption(new Option('--format <format>', 'what to write').choices(['json', 'csv', 'xlsx']).default('json'))
+    .option('--out <file>', 'write it to a file instead of stdout (needed for xlsx)')
+    .addOption(new Option('--at <position>', 'exactly as it was at the log position an earlier report quotes').argParser(logPosition))
+    .action(function (this: Command, reportYear: number, options: ReportOptions) {
+      if (options.format === 'xlsx' && !options.out) this.error('error: an xlsx report needs --out <file>', { exitCode: 2 });
+      return withRuntime((runtime) => report(runtime, reportYear, options));
+    });
+
+  cli
+    .command('check')
+    .description(
+      "consistency check: the log's hash chain intact, and payouts in the log = beneficiaries' balances = budget view, per regime and group; exit code 1 and the differing rows when they disagree",
+    )
+    .addArgument(new Argument('<year>', 'the year, e.g. 2025').argParser(year))
+    .action((checkedYear: number) => withRuntime((runtime) => check(runtime, checkedYear)));
+
+  cli
+    .command('migrate')
+    .description(
+      "bring the schema up to date (as DATABASE_OWNER_URL's role when set, which then grants DATABASE_URL's role what the application needs) and exit",
+    )
+    // Opening the runtime migrates: a deployment runs this once with the owner's URL, then starts the API and workers without it.
+    .action(() => withRuntime(() => console.log('schema up to date')));
+
+  cli
+    .command('verify')
+    .description("walk the log's hash chain (PostgreSQL store): exit code 1 naming the first position that does not match")
+    .addOption(new Option('--head <position:hash>', 'the log must still hold the head a report quoted').argParser(chainLink))
+    .action(({ head }: { head?: ChainLink }) => withRuntime((runtime) => verify(runtime, head)));
+
   // They open the database themselves: a backup changes nothing in it (opening the runtime migrates), a restore's target is empty.
-  backup: { check: backupArguments, run: (_runtime, args) => backupDatabase(args), offline: true },
-  restore: { check: restoreArguments, run: (_runtime, args) => restoreDatabase(args), offline: true },
-};
+  cli
+    .command('backup')
+    .description(
+      "back the database up (a server: pg_dump's custom format; the embedded database: its folder, archived while the API is stopped), with <file>.manifest.json recording the log head and the read models' checksums; never the master key",
+    )
+    .argument('<file>', 'the backup to write')
+    .action((file: string) => backupDatabase(file));
 
-async function main(args: readonly string[]): Promise<void> {
-  const [command, ...rest] = args;
-  if (command === undefined || command === '--help' || command === '-h' || rest.includes('--help')) {
-    console.log(USAGE);
-    if (command === undefined) process.exitCode = 2;
-    return;
+  cli
+    .command('restore')
+    .description(
+      'restore a backup into the configured database, or --into another, then verify the hash chain and compare the log head and read models with the manifest (exit code 1 if they differ)',
+    )
+    .argument('<file>', 'the backup to restore')
+    .option('--into <postgres-url|folder>', 'restore there instead of the configured database')
+    .option('--key-file <file>', 'the personal data master key the backup needs')
+    .option('--force', 'replace everything in a database that is not empty')
+    .action((file: string, options: RestoreOptions) => restoreDatabase(file, options));
+
+  const replayCommand = cli
+    .command('replay')
+    .description('recompute stays after a change, as adjustments; resumable: run it again after an interruption, nothing is recorded twice');
+  replayCommand
+    .command('reorganization')
+    .description('apply a confirmed reorganization plan: reclassify everyone it matches, then recompute their stays from its effective date')
+    .argument('<planId>', 'the confirmed plan')
+    .action((planId: string) => withRuntime((runtime) => replay(runtime, 'reorganization', planId)));
+  replayCommand
+    .command('policy')
+    .description('recompute every stay a published policy version touches')
+    .argument('<versionId>', 'the published policy version')
+    .action((versionId: string) => withRuntime((runtime) => replay(runtime, 'policy', versionId)));
+
+  cli
+    .command('import')
+    .description(
+      "import a beneficiary list (the template's layout): every row is checked; a file with errors imports nothing (exit code 1, the errors in Vietnamese and English); importing the same file again records nothing",
+    )
+    .argument('<file.xlsx>', 'the list')
+    .option('--valid-rows-only', 'import the valid rows of a list with errors')
+    .action((file: string, { validRowsOnly }: { validRowsOnly?: boolean }) => withRuntime((runtime) => importList(runtime, file, validRowsOnly ?? false)));
+
+  cli
+    .command('template')
+    .description('write the beneficiary list template, in Vietnamese and English')
+    .requiredOption('--out <file.xlsx>', 'where to write it')
+    .action(({ out }: { out: string }) => template(out));
+
+  cli
+    .command('export')
+    .description('export a read model to a file')
+    .command('register')
+    .description("the beneficiary register as it stands (the template's columns, then status and id)")
+    .addOption(new Option('--out <file>', 'a .csv or .xlsx file').argParser(registerFile).makeOptionMandatory())
+    .action(({ out }: { out: string }) => withRuntime((runtime) => exportRegister(runtime, out)));
+
+  const usersCommand = cli.command('users').description("the operator's part in the accounts, recorded as `operator`");
+  const userActions: Record<UserAction, string> = {
+    confirm: "confirm an administrator's account (or a grant of the role) drafted by an administrator, while there is no second one to confirm it",
+    'reset-password': "give an account a new generated password, printed once on stdout (an administrator's is reset only this way); their tokens end",
+    'disable-second-factor': "turn off an account's second factor (a lost authenticator, with no other administrator to do it)",
+  };
+  for (const [action, description] of Object.entries(userActions) as [UserAction, string][]) {
+    usersCommand
+      .command(action)
+      .description(description)
+      .argument('<username>', 'the account')
+      .action((username: string) => withRuntime((runtime) => users(runtime, action, username)));
   }
-  const chosen = COMMANDS[command];
-  if (!chosen) throw new UsageError(`unknown command "${command}"`);
-  chosen.check(rest);
-  if (chosen.offline) return chosen.run(undefined as never, rest);
-  // Its answers and their messages for the operator are the CLI's stdout and stderr; the runtime's log lines go to stderr.
-  const runtime = await openRuntime(loadConfig(), { logTo: process.stderr });
-  try {
-    await chosen.run(runtime, rest);
-  } finally {
-    await runtime.close();
-  }
+
+  cli
+    .command('personal-data')
+    .description('personal data master key maintenance')
+    .command('rewrap')
+    .description(
+      "after a rotation of the master key: wrap every person's key held under a previous key (PERSONAL_DATA_PREVIOUS_KEYS) under the current one; prints how many keys each master key then wraps (drop a previous key once it wraps none)",
+    )
+    .action(() => withRuntime(personalDataRewrap));
+
+  return cli;
 }
 
-main(process.argv.slice(2)).catch((error: unknown) => {
-  if (error instanceof UsageError) {
-    console.error(`${error.message}\n\n${USAGE}`);
-    process.exit(2);
-  }
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
-});
+program()
+  .parseAsync(process.argv)
+  .catch((error: unknown) => {
+    // Help asked for exits 0; commander has already written its usage errors (and help for a missing command) to stderr.
+    if (error instanceof CommanderError) process.exit(error.exitCode === 0 ? 0 : 2);
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  });

@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
+import pRetry from 'p-retry';
 import { type EventStore, type NewEvent, type StoredEvent, WrongExpectedRevision } from '#event-store/port';
 import { canonicalJson, CURRENT_SCHEMA_VERSIONS, RuleViolated } from '#domain';
 import { type Permission, PERMISSIONS, type Role } from './permissions.js';
@@ -77,7 +78,12 @@ export function requireRole(actor: Actor, permission: Permission, what: string):
   }
 }
 
-const ATTEMPTS = 5;
+/**
+ * Writers that lost the race for a stream load and decide again after a short random pause that
+ * grows with each loss, so that those racing for one busy stream (a beneficiary's, a budget's)
+ * spread out instead of colliding again at once: at most 5 attempts, the pauses from 5 to 100 ms.
+ */
+const CONFLICT_RETRIES = { retries: 4, factor: 2, minTimeout: 5, maxTimeout: 100, randomize: true } as const;
 
 const UNOBSERVED: CommandObserver = { appended: () => undefined, retried: () => undefined };
 
@@ -201,15 +207,15 @@ export class EventSourcing {
   }
 
   /** Runs `command` again, from loading on, while another writer keeps winning the race. */
-  async retrying<Result>(command: () => Promise<Result>): Promise<Result> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await command();
-      } catch (error) {
-        if (!(error instanceof WrongExpectedRevision) || attempt >= ATTEMPTS) throw error;
-        this.observer.retried();
-      }
-    }
+  retrying<Result>(command: () => Promise<Result>): Promise<Result> {
+    return pRetry(() => command(), {
+      ...CONFLICT_RETRIES,
+      shouldRetry: ({ error }) => {
+        const conflict = error instanceof WrongExpectedRevision;
+        if (conflict) this.observer.retried();
+        return conflict;
+      },
+    });
   }
 }
 

@@ -1,7 +1,7 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import pg from 'pg';
 import { EmbeddedPostgres } from './embedded-postgres.js';
 import { createPool } from './pool.js';
@@ -71,6 +71,44 @@ describe('embedded PGlite', () => {
     writeFileSync(`${dataDir}.lock`, dead.stdout);
     const recovered = await EmbeddedPostgres.start(dataDir);
     await recovered.stop();
+  });
+
+  it('refuses the folder of another process with a clear message, and takes it over once that process is killed with SIGKILL', async () => {
+    const dataDir = join(folder, 'db');
+    // Another process opens the folder and writes a row, then lives on until killed.
+    const holder = spawn(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `import { EmbeddedPostgres } from ${JSON.stringify(resolve('dist/libs/database/src/index.js'))};
+         import pg from 'pg';
+         const db = await EmbeddedPostgres.start(process.argv[1]);
+         const client = new pg.Client({ connectionString: db.connectionString });
+         await client.connect();
+         await client.query("CREATE TABLE kept (note text); INSERT INTO kept VALUES ('written before SIGKILL')");
+         process.stdout.write('ready');
+         setInterval(() => undefined, 1000);`,
+        dataDir,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    const exited = new Promise((resolveExit) => holder.once('exit', resolveExit));
+    await new Promise<void>((ready, failed) => {
+      holder.stdout.once('data', () => ready());
+      holder.once('exit', (code) => failed(new Error(`the holding process exited with code ${code}`)));
+    });
+
+    await expect(EmbeddedPostgres.start(dataDir)).rejects.toThrow(`the embedded database ${resolve(dataDir)} is in use by process ${holder.pid}`);
+
+    holder.kill('SIGKILL');
+    await exited;
+    const successor = await EmbeddedPostgres.start(dataDir);
+    const client = new pg.Client({ connectionString: successor.connectionString });
+    await client.connect();
+    expect((await client.query('SELECT note FROM kept')).rows).toEqual([{ note: 'written before SIGKILL' }]);
+    await client.end();
+    await successor.stop();
   });
 
   it('takes over a lock naming its own process id when this process does not hold the folder (a container restarted as PID 1)', async () => {

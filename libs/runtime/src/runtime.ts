@@ -66,11 +66,12 @@ export interface Runtime extends ApplicationPorts {
 export async function openRuntime(config: AppConfig, options: { readonly clock?: () => Date; readonly logTo?: NodeJS.WritableStream } = {}): Promise<Runtime> {
   const logger = createLogger(config.logLevel, options.logTo);
   const embedded = config.database.kind === 'embedded'
-    ? await EmbeddedPostgres.start(config.database.dataDir, { maxConnections: 2 * config.databasePoolSize + 2 })
+    ? await EmbeddedPostgres.start(config.database.dataDir, { maxConnections: config.databasePoolSize + 2 })
     : undefined;
   const connectionString = config.database.kind === 'server' ? config.database.url : embedded!.connectionString;
   const warn = (message: string) => logger.warn(message);
-  const pool = createPool(connectionString, config.databasePoolSize, warn);
+  const connections = connectionBudget(config.databasePoolSize);
+  const pool = createPool(connectionString, connections.pool, warn);
   try {
     await prepareSchema(config, pool);
     const personalData = await PersonalDataKeys.open(pool, loadMasterKeys(config.personalData, warn));
@@ -81,7 +82,7 @@ export async function openRuntime(config: AppConfig, options: { readonly clock?:
           pollIntervalMs: config.pollIntervalMs,
         });
     const readModelsPool = poolOptions(connectionString);
-    const readModels = new DataSource({ type: 'postgres', url: readModelsPool.connectionString, entities: READ_MODEL_ENTITIES, synchronize: false, extra: { ...readModelsPool, max: config.databasePoolSize } });
+    const readModels = new DataSource({ type: 'postgres', url: readModelsPool.connectionString, entities: READ_MODEL_ENTITIES, synchronize: false, extra: { ...readModelsPool, max: connections.readModels } });
     const store = applicationEventStore(log, personalData);
     await readModels.initialize();
     survivingLostConnections((readModels.driver as unknown as { master: pg.Pool }).master, warn);
@@ -123,6 +124,17 @@ export async function openRuntime(config: AppConfig, options: { readonly clock?:
  * Brings the schema up to date: as the owner role, which then grants the application's role what
  * it needs, when one is configured; otherwise the application's one role does both.
  */
+/**
+ * DATABASE_POOL_SIZE split between the two pools of a process: TypeORM's, which serves only the
+ * API's few searches over the read models, gets a fifth (at least one) and `pg`'s, which serves
+ * commands, projections and every other read, the rest; so the process opens no more connections
+ * than configured (at least two).
+ */
+export function connectionBudget(size: number): { readonly pool: number; readonly readModels: number } {
+  const readModels = Math.max(1, Math.floor(size / 5));
+  return { pool: Math.max(1, size - readModels), readModels };
+}
+
 async function prepareSchema(config: AppConfig, pool: pg.Pool): Promise<void> {
   const eventStore = { eventStore: config.eventStore.kind === 'postgres' };
   const ownerUrl = config.database.kind === 'server' ? config.database.ownerUrl : undefined;
