@@ -3,7 +3,7 @@
  *
  *   apps/*, libs/runtime, bench/   the composition: the only code that wires adapters to ports
  *     ↓
- *   projections/ (read models), libs/projections (runner), libs/event-store, libs/database
+ *   projections/ (read models), libs/projection-runner (runner), libs/event-store, libs/database
  *     ↓                           adapters: they implement ports, and never call the application
  *   libs/application               use cases; owns its ports (libs/application/src/ports)
  *     ↓
@@ -72,7 +72,7 @@ module.exports = {
         'The application reaches infrastructure only through its ports (libs/application/src/ports), which the composition root provides: ' +
         "never the runtime, the database, the projection runner, the read models or the apps. Of the event store, only the log's contract.",
       from: { path: '^libs/application/src/', pathNot: TEST_CODE },
-      to: { path: '^(apps/|bench/|libs/(runtime|database|projections)/|projections/)' },
+      to: { path: '^(apps/|bench/|libs/(runtime|database|projection-runner)/|projections/)' },
     },
     {
       name: 'application-only-the-event-log-port',
@@ -95,7 +95,7 @@ module.exports = {
       name: 'adapters-not-to-application-or-composition',
       severity: 'error',
       comment: "Adapters implement ports: they may use the domain and the application's ports, never its handlers, the runtime or the apps.",
-      from: { path: '^(libs/(event-store|database|projections)/|projections/)', pathNot: TEST_CODE },
+      from: { path: '^(libs/(event-store|database|projection-runner)/|projections/)', pathNot: TEST_CODE },
       to: { path: '^(apps/|bench/|libs/runtime/|libs/application/)', pathNot: '^libs/application/src/ports/' },
     },
     {
@@ -103,20 +103,20 @@ module.exports = {
       severity: 'error',
       comment: 'Connections and migrations know nothing of what is stored in them.',
       from: { path: '^libs/database/', pathNot: TEST_CODE },
-      to: { path: '^(libs/(event-store|projections|domain|application)/|projections/)' },
+      to: { path: '^(libs/(event-store|projection-runner|domain|application)/|projections/)' },
     },
     {
       name: 'event-store-not-to-projections',
       severity: 'error',
       comment: 'The log knows nothing of what is built from it.',
       from: { path: '^libs/event-store/', pathNot: TEST_CODE },
-      to: { path: '^(libs/projections/|projections/)' },
+      to: { path: '^(libs/projection-runner/|projections/)' },
     },
     {
       name: 'runner-not-to-read-models',
       severity: 'error',
       comment: 'The projection runner runs any projection it is given; the read models are handed to it by the composition.',
-      from: { path: '^libs/projections/', pathNot: TEST_CODE },
+      from: { path: '^libs/projection-runner/', pathNot: TEST_CODE },
       to: { path: '^projections/' },
     },
     {

@@ -27,7 +27,7 @@ const common = {
     '^#application/ports$': '<rootDir>/libs/application/src/ports/index.ts',
     '^#runtime$': lib('runtime'),
     '^#read-models$': '<rootDir>/projections/index.ts',
-    '^#projections$': lib('projections'),
+    '^#projection-runner$': lib('projection-runner'),
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
 };

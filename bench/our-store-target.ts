@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { type NewEvent, PostgresEventStore } from '#event-store';
-import { ProjectionRunner } from '#projections';
+import { ProjectionRunner } from '#projection-runner';
 import { streamActivity, streamActivityDiscrepancies } from '#read-models';
 import type { BenchTarget, ReplayOutcome } from './bench-target.js';
 import type { BenchEvent } from './workload.js';

@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { CommandBus } from '@nestjs/cqrs';
 import { generateDemoProvince, openApplication } from '#application';
-import { ProjectionRunner } from '#projections';
+import { ProjectionRunner } from '#projection-runner';
 import { ALL_PROJECTIONS, balancesOf, createReportingViews, yearEndReport } from '#read-models';
 import { loadConfig, openRuntime, type Runtime } from '#runtime';
 import { startThrowawayPostgres, type ThrowawayPostgres } from '../test/support/throwaway-postgres.js';

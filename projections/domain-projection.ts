@@ -1,6 +1,6 @@
 import type { DomainEvent, DomainEventOf, DomainEventType } from '#domain';
 import type { StoredEvent } from '#event-store';
-import type { Projection, ProjectionTables } from '#projections';
+import type { Projection, ProjectionTables } from '#projection-runner';
 
 /** An event of the log as its domain type has it: switching on `type` tells `data`'s shape. */
 export type LoggedEvent<Event extends DomainEvent = DomainEvent> = Event extends DomainEvent ? StoredEvent<Event['type'], Event['data']> : never;

@@ -1,4 +1,4 @@
-import type { Projection } from '#projections';
+import type { Projection } from '#projection-runner';
 import { councilFlags } from './council-flags/council-flags.projection.js';
 import { payments } from './payments/payments.projection.js';
 import { registers } from './registers/registers.projection.js';

@@ -1,5 +1,5 @@
 import type { ClientBase, Pool } from 'pg';
-import { ident, liveSchemaOf, type ProjectionTables } from '#projections';
+import { ident, liveSchemaOf, type ProjectionTables } from '#projection-runner';
 import { domainProjection, type LoggedEventOf } from '../domain-projection.js';
 import { idOf, yearOf } from '../registers/registers.projection.js';
 

@@ -1,4 +1,4 @@
-import type { RowCache } from '#projections';
+import type { RowCache } from '#projection-runner';
 import type { Journal } from './events.js';
 import type { BALANCE_MONEY, BalanceRow, SourceRow } from './schema.js';
 import { mealParts } from './sources.js';

@@ -1,5 +1,5 @@
 import type { ClientBase } from 'pg';
-import { ident, type LogTable, RECORDED_AT_MS } from '#projections';
+import { ident, type LogTable, RECORDED_AT_MS } from '#projection-runner';
 import { idOf } from '../registers/registers.projection.js';
 import { PAYMENT_EVENT_TYPES, type PaymentEvent } from './events.js';
 

@@ -1,5 +1,5 @@
 import { Admissions, type Claims } from '#domain';
-import { ident, type ProjectionTables } from '#projections';
+import { ident, type ProjectionTables } from '#projection-runner';
 import { domainProjection, type LoggedEventOf } from '../domain-projection.js';
 import { idOf, periodsFromLog, yearOf } from '../registers/registers.projection.js';
 import { addToBalance, type BalanceEntry, bookMeals } from './balances.js';

@@ -1,6 +1,6 @@
 import type { ClientBase } from 'pg';
 import type { Admissions } from '#domain';
-import { ident, type ProjectionTables, type RowCache } from '#projections';
+import { ident, type ProjectionTables, type RowCache } from '#projection-runner';
 
 export type PayoutRow = {
   payout_id: string;

@@ -1,5 +1,5 @@
 import { Admissions } from '#domain';
-import type { RowCache } from '#projections';
+import type { RowCache } from '#projection-runner';
 import type { LineRow, SourceRow } from './schema.js';
 
 /** The stay's or claim's row, made empty the first time it is seen. */

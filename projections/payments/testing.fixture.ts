@@ -1,4 +1,4 @@
-import { type ProjectionTables, RowCache } from '#projections';
+import { type ProjectionTables, RowCache } from '#projection-runner';
 import type { Journal, PaymentEvent } from './events.js';
 import { type PaymentTables, paymentTables } from './schema.js';
 

@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { liveSchemaOf } from '#projections';
+import { liveSchemaOf } from '#projection-runner';
 import { payments } from '../payments/payments.projection.js';
 
 const P = liveSchemaOf(payments);

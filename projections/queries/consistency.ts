@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import type { ChainVerification, EventStore } from '#event-store';
-import { liveSchemaOf } from '#projections';
+import { liveSchemaOf } from '#projection-runner';
 import { loggedEvents } from '../domain-projection.js';
 import { payments } from '../payments/payments.projection.js';
 

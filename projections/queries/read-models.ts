@@ -3,7 +3,7 @@ import type { DataSource } from 'typeorm';
 import { Payouts } from '#domain';
 import type { EventStore } from '#event-store';
 import { BeneficiaryRecord, CardRecord, PayoutRecord } from '../entities/read-model-entities.js';
-import { liveSchemaOf, type Projection, readCheckpoint } from '#projections';
+import { liveSchemaOf, type Projection, readCheckpoint } from '#projection-runner';
 import { payments } from '../payments/payments.projection.js';
 import { registers } from '../registers/registers.projection.js';
 import { percent } from '../percentages.js';

@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import { BENEFICIARY_ID_HEADING, ddmmyyyy, ERASED_NAME, REGISTER_LIST_COLUMNS } from '#application/ports';
-import { liveSchemaOf } from '#projections';
+import { liveSchemaOf } from '#projection-runner';
 import { registers } from '../registers/registers.projection.js';
 import { type Cell, csvOf, xlsxOf } from './spreadsheets.js';
 

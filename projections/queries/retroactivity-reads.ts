@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import type { CappedClaimRecord, ClaimRecord, RegisterRecord, StayRecord, TitleHolder } from '#application/ports';
-import { liveSchemaOf } from '#projections';
+import { liveSchemaOf } from '#projection-runner';
 import { payments } from '../payments/payments.projection.js';
 import { registers } from '../registers/registers.projection.js';
 

@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import type { EventStore } from '#event-store';
-import { liveSchemaOf, ProjectionRunner, type RebuildSettings } from '#projections';
+import { liveSchemaOf, ProjectionRunner, type RebuildSettings } from '#projection-runner';
 import { payments } from '../payments/payments.projection.js';
 import { registers } from '../registers/registers.projection.js';
 import { readModelPosition } from './read-models.js';

@@ -1,5 +1,5 @@
 import type { ClientBase } from 'pg';
-import { ident, type LogTable, type ProjectionTables } from '#projections';
+import { ident, type LogTable, type ProjectionTables } from '#projection-runner';
 import { domainProjection, type LoggedEventOf } from '../domain-projection.js';
 
 /** The id in a stream id: `beneficiary-<id>` → `<id>`. */

@@ -1,5 +1,5 @@
 import type { ClientBase } from 'pg';
-import { ident, liveSchemaOf } from '#projections';
+import { ident, liveSchemaOf } from '#projection-runner';
 import { percentOf } from '../percentages.js';
 import { payments } from '../payments/payments.projection.js';
 import { registers } from '../registers/registers.projection.js';

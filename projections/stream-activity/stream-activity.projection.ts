@@ -1,6 +1,6 @@
 import type { ClientBase, Pool } from 'pg';
 import type { StoredEvent } from '#event-store';
-import { ident, liveSchemaOf, type Projection, type ProjectionTables, RECORDED_AT_MS } from '#projections';
+import { ident, liveSchemaOf, type Projection, type ProjectionTables, RECORDED_AT_MS } from '#projection-runner';
 
 type StreamRow = {
   stream_id: string;

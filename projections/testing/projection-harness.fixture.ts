@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { DataSource } from 'typeorm';
 import { createPool, inTransaction } from '#database';
 import type { StoredEvent } from '#event-store';
-import { BatchTables, ident, liveSchemaOf, type Projection } from '#projections';
+import { BatchTables, ident, liveSchemaOf, type Projection } from '#projection-runner';
 import { createTestDatabase, type TestDatabase } from '../../test/support/test-database.js';
 import { READ_MODEL_ENTITIES } from '../entities/read-model-entities.js';
 

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { CommandBus } from '@nestjs/cqrs';
 import { generateDemoProvince, openApplication } from '#application';
-import { ProjectionRunner } from '#projections';
+import { ProjectionRunner } from '#projection-runner';
 import { ALL_PROJECTIONS, createReportingViews } from '#read-models';
 import { loadConfig, openRuntime } from '#runtime';
 import { createTestDatabase, type TestDatabase, testServerUrl } from './test-database.js';

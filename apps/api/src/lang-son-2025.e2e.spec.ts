@@ -1,4 +1,4 @@
-import { liveSchemaOf, ProjectionRunner, readModelChecksum } from '#projections';
+import { liveSchemaOf, ProjectionRunner, readModelChecksum } from '#projection-runner';
 import { ALL_PROJECTIONS, consistencyCheck, createReportingViews, registerExport } from '#read-models';
 import { replacementResolution, twoTierPlan } from '../../../test/support/retroactive-changes.js';
 import { API_BACKENDS, caughtUp, client, leavesLogUnchanged as leavesLogUnchangedIn, ok, type Reply, type RunningApi, signInPeople, startApi } from './testing/api-backends.fixture.js';

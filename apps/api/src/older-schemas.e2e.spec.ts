@@ -1,5 +1,5 @@
 import { PostgresEventStore } from '#event-store';
-import { liveSchemaOf, ProjectionRunner, readModelChecksum } from '#projections';
+import { liveSchemaOf, ProjectionRunner, readModelChecksum } from '#projection-runner';
 import { ALL_PROJECTIONS, createReportingViews, payments } from '#read-models';
 import { API_BACKENDS, caughtUp, ok, type RunningApi, signInPeople, startApi } from './testing/api-backends.fixture.js';
 

@@ -1,4 +1,4 @@
-import { ProjectionRunner, liveSchemaOf, readModelChecksum } from '#projections';
+import { ProjectionRunner, liveSchemaOf, readModelChecksum } from '#projection-runner';
 import { ALL_PROJECTIONS, consistencyCheck, createReportingViews, registerExport } from '#read-models';
 import { API_BACKENDS, caughtUp, client, leavesLogUnchanged, ok, type RunningApi, signInPeople, startApi } from './testing/api-backends.fixture.js';
 

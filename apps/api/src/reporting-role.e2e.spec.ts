@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { ProjectionRunner } from '#projections';
+import { ProjectionRunner } from '#projection-runner';
 import { ALL_PROJECTIONS } from '#read-models';
 import { createTestDatabase, onTestServer } from '../../../test/support/test-database.js';
 import { caughtUp, ok, type RunningApi, signInPeople, startApi } from './testing/api-backends.fixture.js';

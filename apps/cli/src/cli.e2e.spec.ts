@@ -7,7 +7,7 @@ import ExcelJS from 'exceljs';
 import type pg from 'pg';
 import { createPool } from '#database';
 import { PostgresEventStore } from '#event-store';
-import { liveSchemaOf, ProjectionRunner, readModelChecksum } from '#projections';
+import { liveSchemaOf, ProjectionRunner, readModelChecksum } from '#projection-runner';
 import { registers, streamActivity, streamActivityDiscrepancies } from '#read-models';
 import { applicationEventStore, PersonalDataKeys } from '#runtime';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';

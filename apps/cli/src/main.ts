@@ -13,7 +13,7 @@ import {
   UserAccounts,
 } from '#application';
 import { formatAddress, parseConnectionTargets } from '#database';
-import { ProjectionRunner, type RebuildProgress } from '#projections';
+import { ProjectionRunner, type RebuildProgress } from '#projection-runner';
 import {
   ALL_PROJECTIONS,
   consistencyCheck,

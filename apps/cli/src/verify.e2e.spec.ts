@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import type pg from 'pg';
 import { createPool, inTransaction } from '#database';
 import { PostgresEventStore } from '#event-store';
-import { ProjectionRunner } from '#projections';
+import { ProjectionRunner } from '#projection-runner';
 import { ALL_PROJECTIONS, createReportingViews } from '#read-models';
 import { freshPgliteFolder, withEmbeddedPool } from '../../../test/support/pglite-template.js';
 import { createTestDatabase } from '../../../test/support/test-database.js';

@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import type pg from 'pg';
 import { createPool } from '#database';
 import { PostgresEventStore } from '#event-store';
-import { liveSchemaOf, ProjectionRunner, readCheckpoint, readModelChecksum } from '#projections';
+import { liveSchemaOf, ProjectionRunner, readCheckpoint, readModelChecksum } from '#projection-runner';
 import { streamActivity, streamActivityDiscrepancies } from '#read-models';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
 

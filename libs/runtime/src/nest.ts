@@ -1,6 +1,6 @@
 import { Inject, Injectable, Module, Optional, SetMetadata, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { COMMAND_OBSERVER } from '#application/ports';
-import { ProjectionRunner } from '#projections';
+import { ProjectionRunner } from '#projection-runner';
 import { ALL_PROJECTIONS } from '#read-models';
 import { Metrics } from './metrics/metrics.js';
 import { RUNTIME, type Runtime } from './runtime.js';

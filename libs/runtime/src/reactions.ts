@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { Reactions } from '#application/ports';
 import type { EventStore } from '#event-store';
-import { Reactor } from '#projections';
+import { Reactor } from '#projection-runner';
 import type { Logger } from './logging.js';
 
 /**

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { createReportingViews, READ_MODEL_ENTITIES } from '#read-models';
 import { createPool, EmbeddedPostgres, poolOptions, survivingLostConnections } from '#database';
 import { type EventStore, EventStoreDbEventStore, LOG_TABLE, PostgresEventStore } from '#event-store';
-import { copyRows, insertRows, type RebuildSettings } from '#projections';
+import { copyRows, insertRows, type RebuildSettings } from '#projection-runner';
 import { CURRENT_SCHEMA_VERSIONS } from '#domain';
 import type { AppConfig } from './config.js';
 import { keepGeneratedSecret } from './generated-secrets.js';

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { migrate } from '#database';
 import { migrateEventStore } from '#event-store';
-import { migrateProjections } from '#projections';
+import { migrateProjections } from '#projection-runner';
 import { PERSONAL_DATA_SCHEMA } from './personal-data/personal-data-keys.js';
 
 /**

@@ -5,7 +5,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import pg from 'pg';
 import { createPool, EmbeddedPostgres, resolvedUrl } from '#database';
 import { type ChainLink, PostgresHashChain } from '#event-store';
-import { ident, liveSchemaOf, readCheckpoint, readModelChecksum } from '#projections';
+import { ident, liveSchemaOf, readCheckpoint, readModelChecksum } from '#projection-runner';
 import { ALL_PROJECTIONS } from '#read-models';
 import { type AppConfig, masterKeyId, opensEveryStoredKey, readMasterKey } from '#runtime';
 import { type BackupManifest, manifestFileOf, type ManifestContent, readManifest, writeManifest } from './manifest.js';

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import type { INestApplicationContext } from '@nestjs/common';
-import { liveSchemaOf, ProjectionRunner, readModelChecksum } from '#projections';
+import { liveSchemaOf, ProjectionRunner, readModelChecksum } from '#projection-runner';
 import { ALL_PROJECTIONS, consistencyCheck, createReportingViews, payments, REPORTING_VIEWS, yearEndReport } from '#read-models';
 import { loadConfig, openRuntime, type Runtime } from '#runtime';
 import { demoProvinceDatabase } from '../../../../test/support/demo-province-database.js';

@@ -3,7 +3,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import fc from 'fast-check';
 import { type BeneficiaryGroup, nextDay, Payouts, RuleViolated } from '#domain';
-import { liveSchemaOf, ProjectionRunner } from '#projections';
+import { liveSchemaOf, ProjectionRunner } from '#projection-runner';
 import { ALL_PROJECTIONS, createReportingViews, payments, yearEndReport } from '#read-models';
 import { loadConfig, openRuntime, type Runtime } from '#runtime';
 import { API_BACKENDS } from '../../../../apps/api/src/testing/api-backends.fixture.js';

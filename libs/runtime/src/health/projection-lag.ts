@@ -1,4 +1,4 @@
-import { readCheckpoint, type ProjectionStatus } from '#projections';
+import { readCheckpoint, type ProjectionStatus } from '#projection-runner';
 import { ALL_PROJECTIONS } from '#read-models';
 import type { Runtime } from '../runtime.js';
 

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { ProjectionObserver, ProjectionStatus, RebuildProgress } from '#projections';
+import type { ProjectionObserver, ProjectionStatus, RebuildProgress } from '#projection-runner';
 import { ALL_PROJECTIONS } from '#read-models';
 import { projectionLags } from '../health/projection-lag.js';
 import { RUNTIME, type Runtime } from '../runtime.js';
