@@ -47,7 +47,8 @@ function variant(name: string, variable: string, fallback: string): Variant {
   return { name, settings: process.env[variable]?.trim() || fallback };
 }
 
-const environmentOf = (settings: string): Record<string, string> => Object.fromEntries(settings.split(/\s+/).map((pair) => pair.split('=', 2) as [string, string]));
+const environmentOf = (settings: string): Record<string, string> =>
+  Object.fromEntries(settings.split(/\s+/).map((pair) => pair.split('=', 2) as [string, string]));
 
 /** The API as `npm start` runs it, its standard output and error (the logs) going to `logFile`. */
 async function startApi(databaseUrl: string, settings: string, logFile: string): Promise<{ base: string; process: ChildProcess }> {
@@ -69,7 +70,14 @@ async function startApi(databaseUrl: string, settings: string, logFile: string):
   });
   closeSync(output);
   const base = `http://127.0.0.1:${port}`;
-  for (let attempt = 0; (await fetch(`${base}/health/ready`).then((response) => response.status, () => 0)) !== 200; attempt++) {
+  for (
+    let attempt = 0;
+    (await fetch(`${base}/health/ready`).then(
+      (response) => response.status,
+      () => 0,
+    )) !== 200;
+    attempt++
+  ) {
     if (child.exitCode !== null || attempt > 1200) throw new Error(`the API did not start (see ${logFile})`);
     await new Promise((wait) => setTimeout(wait, 50));
   }
@@ -101,7 +109,11 @@ async function person(base: string, token: string, n: number): Promise<number[]>
   const latencies: number[] = [];
   const post = async (path: string, body: unknown): Promise<Record<string, string>> => {
     const started = performance.now();
-    const response = await fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(body) });
+    const response = await fetch(`${base}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify(body),
+    });
     const answer = (await response.json()) as Record<string, string>;
     latencies.push(performance.now() - started);
     if (response.status !== 201) throw new Error(`${path} answered ${response.status}: ${JSON.stringify(answer)}`);
@@ -155,7 +167,11 @@ async function signedIn(serverUrl: string, folder: string, round: number, which:
   const name = `round_${round}_${which.name.replace(/\W/g, '_')}`;
   const logFile = join(folder, `${name}.log`);
   const api = await startApi(await createDatabase(serverUrl, `bench_command_path_${name}`), which.settings, logFile);
-  const signIn = await fetch(`${api.base}/auth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }) });
+  const signIn = await fetch(`${api.base}/auth/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
+  });
   const { accessToken } = (await signIn.json()) as { accessToken: string };
   return { variant: which, ...api, logFile, token: accessToken };
 }
@@ -169,14 +185,29 @@ async function measure(api: RunningApi, warmUp: number, people: number, clients:
   const cpuMsPerCommand = ((cpuSeconds(api.process.pid!) - cpuBefore) * 1000) / latencies.length;
   const logBytes = statSync(api.logFile).size - logBefore;
   const measuredRequests = await requestsMeasured(api.base);
-  return { variant: api.variant, commandsPerSecond: latencies.length / seconds, cpuMsPerCommand, latencies, logBytes, ...(measuredRequests === undefined ? {} : { measuredRequests }) };
+  return {
+    variant: api.variant,
+    commandsPerSecond: latencies.length / seconds,
+    cpuMsPerCommand,
+    latencies,
+    logBytes,
+    ...(measuredRequests === undefined ? {} : { measuredRequests }),
+  };
 }
 
 /**
  * One round: an API of each setting, side by side, each on a database of its own and driven by
  * its own clients at the same time, so that whatever else the machine runs weighs on both alike.
  */
-async function runRound(serverUrl: string, folder: string, round: number, variants: readonly Variant[], people: number, warmUp: number, clients: number): Promise<Round[]> {
+async function runRound(
+  serverUrl: string,
+  folder: string,
+  round: number,
+  variants: readonly Variant[],
+  people: number,
+  warmUp: number,
+  clients: number,
+): Promise<Round[]> {
   const apis: RunningApi[] = [];
   try {
     for (const which of variants) apis.push(await signedIn(serverUrl, folder, round, which));
@@ -197,7 +228,10 @@ const percentile = (values: readonly number[], p: number): number => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 };
-const load = (): string => loadavg().map((n) => n.toFixed(2)).join(', ');
+const load = (): string =>
+  loadavg()
+    .map((n) => n.toFixed(2))
+    .join(', ');
 
 async function main(): Promise<void> {
   const reportPath = resolve(ROOT, process.env.BENCH_REPORT ?? 'docs/benchmarks.md');
@@ -221,7 +255,9 @@ async function main(): Promise<void> {
       // Which starts first turns round, lest the order of starting be what is measured.
       const together = await runRound(server.url, folder, round, [...variants.slice(round % 3), ...variants.slice(0, round % 3)], people, warmUp, clients);
       for (const result of together) {
-        log(`round ${round + 1}/${rounds}, ${result.variant.name} (${result.variant.settings}): ${integer(result.commandsPerSecond)} commands/s, ${result.cpuMsPerCommand.toFixed(2)} ms of API CPU a command, p50 ${percentile(result.latencies, 50).toFixed(1)} ms, ${integer(result.logBytes)} bytes of logs`);
+        log(
+          `round ${round + 1}/${rounds}, ${result.variant.name} (${result.variant.settings}): ${integer(result.commandsPerSecond)} commands/s, ${result.cpuMsPerCommand.toFixed(2)} ms of API CPU a command, p50 ${percentile(result.latencies, 50).toFixed(1)} ms, ${integer(result.logBytes)} bytes of logs`,
+        );
       }
       measured.push(together);
     }
@@ -246,7 +282,11 @@ async function main(): Promise<void> {
   const row = (which: Variant) => {
     const latencies = of(which).flatMap((result) => result.latencies);
     const logBytes = of(which).reduce((sum, result) => sum + result.logBytes, 0);
-    return `| ${which.name} | \`${which.settings}\` | ${figures(which, cpu).map((ms) => ms.toFixed(2)).join(', ')} | **${median(figures(which, cpu)).toFixed(2)}** | ${figures(which, rate).map(integer).join(', ')} | ${integer(median(figures(which, rate)))} | ${percentile(latencies, 50).toFixed(1)} | ${percentile(latencies, 99).toFixed(1)} | ${(logBytes / latencies.length).toFixed(0)} |`;
+    return `| ${which.name} | \`${which.settings}\` | ${figures(which, cpu)
+      .map((ms) => ms.toFixed(2))
+      .join(
+        ', ',
+      )} | **${median(figures(which, cpu)).toFixed(2)}** | ${figures(which, rate).map(integer).join(', ')} | ${integer(median(figures(which, rate)))} | ${percentile(latencies, 50).toFixed(1)} | ${percentile(latencies, 99).toFixed(1)} | ${(logBytes / latencies.length).toFixed(0)} |`;
   };
   const counted = of(on).map((result) => result.measuredRequests);
   const logged = results.some((result) => result.logBytes > 0);

@@ -20,7 +20,6 @@ import { checkTargets, type Environment, integer, markdownReport, type Results, 
 import { runSuite, type SuiteResults } from './suite.js';
 import { DEFAULT_REPLAY_BATCH, envNumber, type Workload, workloadFor } from './workload.js';
 
-
 const log = (message: string): void => console.error(`[bench] ${message}`);
 
 /** Opens a target, runs the suite on it, and closes it whatever happens. */

@@ -126,10 +126,14 @@ async function underLoad(name: string, readers: number, seconds: number, query: 
 }
 
 async function measureQueries(runtime: Runtime, readers: number, seconds: number): Promise<QueryLatency[]> {
-  const { rows } = await runtime.pool.query<{ beneficiary_id: string }>('SELECT beneficiary_id FROM rm_payments.balances GROUP BY beneficiary_id ORDER BY beneficiary_id');
+  const { rows } = await runtime.pool.query<{ beneficiary_id: string }>(
+    'SELECT beneficiary_id FROM rm_payments.balances GROUP BY beneficiary_id ORDER BY beneficiary_id',
+  );
   const ids = rows.map((row) => row.beneficiary_id);
   await runtime.pool.query('VACUUM ANALYZE');
-  const balance = await underLoad('balance lookup (one beneficiary, one year)', readers, seconds, (n) => balancesOf(runtime.pool, ids[(n * 7919) % ids.length]!, 2025));
+  const balance = await underLoad('balance lookup (one beneficiary, one year)', readers, seconds, (n) =>
+    balancesOf(runtime.pool, ids[(n * 7919) % ids.length]!, 2025),
+  );
   const report = await underLoad('year-end report 2025 (JSON)', readers, seconds, () => yearEndReport(runtime.pool, 2025));
   return [balance, report];
 }
@@ -175,18 +179,29 @@ function markdown(title: string, date: string, seconds: number, serverSettings: 
     '',
     '| backend | scale | commands (steps) | events written | write rate (steps/s) |',
     '|---|---|---|---|---|',
-    ...results.map((r) => `| ${r.label} | ${r.scale} | ${integer(r.generation.steps)} | ${integer(r.generation.events)} | ${integer(r.generation.steps / r.generation.seconds)} |`),
+    ...results.map(
+      (r) =>
+        `| ${r.label} | ${r.scale} | ${integer(r.generation.steps)} | ${integer(r.generation.events)} | ${integer(r.generation.steps / r.generation.seconds)} |`,
+    ),
     '',
     '| backend | scale | projection | events | seconds | events/s |',
     '|---|---|---|---|---|---|',
     ...results.flatMap((r) => [
-      ...r.rebuilds.each.map((x) => `| ${r.label} | ${r.scale} | ${x.projection} (alone) | ${integer(x.events)} applied | ${x.seconds.toFixed(1)} | ${integer(x.events / x.seconds)} |`),
+      ...r.rebuilds.each.map(
+        (x) =>
+          `| ${r.label} | ${r.scale} | ${x.projection} (alone) | ${integer(x.events)} applied | ${x.seconds.toFixed(1)} | ${integer(x.events / x.seconds)} |`,
+      ),
       `| ${r.label} | ${r.scale} | **all three at once** (median of ${TOGETHER_RUNS}) | ${integer(r.rebuilds.together.events)} in the log | ${r.rebuilds.together.seconds.toFixed(1)} | **${integer(r.rebuilds.together.events / r.rebuilds.together.seconds)}** |`,
     ]),
     '',
     '| backend | scale | query | readers | queries | p50 (ms) | p99 (ms) | queries/s |',
     '|---|---|---|---|---|---|---|---|',
-    ...results.flatMap((r) => r.queries.map((q) => `| ${r.label} | ${r.scale} | ${q.name} | ${q.readers} | ${integer(q.queries)} | ${q.p50.toFixed(2)} | ${q.p99.toFixed(2)} | ${integer(q.perSecond)} |`)),
+    ...results.flatMap((r) =>
+      r.queries.map(
+        (q) =>
+          `| ${r.label} | ${r.scale} | ${q.name} | ${q.readers} | ${integer(q.queries)} | ${q.p50.toFixed(2)} | ${q.p99.toFixed(2)} | ${integer(q.perSecond)} |`,
+      ),
+    ),
     '',
     'Retroactive changes, each previewed from the read models (nothing recorded), then confirmed through the command path (64 commands in flight, one stream append per beneficiary, stay or claim):',
     '',
@@ -207,15 +222,23 @@ function markdown(title: string, date: string, seconds: number, serverSettings: 
       return [
         `- ${rate >= 50_000 ? 'Met' : '**Not met**'}: full rebuild ≥ 50,000 events/s on PostgreSQL, scale ${server.scale}: ${integer(rate)} log events/s (${integer(server.rebuilds.together.events)} events)`,
         `- ${balance.p99 < 10 ? 'Met' : '**Not met**'}: balance lookup p99 < 10 ms under ${balance.readers} readers, scale ${server.scale}: ${balance.p99.toFixed(2)} ms`,
-        ...server.retroactive.slice(0, 1).flatMap((plan) =>
-          server.scale === 1
-            ? [`- ${plan.previewSeconds < 2 && plan.confirmSeconds < 2 ? 'Met' : '**Not met**'}: the reorganization over the demo province in under 2 s: preview ${plan.previewSeconds.toFixed(2)} s, confirm ${plan.confirmSeconds.toFixed(1)} s`]
-            : [`- ${plan.logEvents / plan.confirmSeconds >= 50_000 ? 'Met' : '**Not met**'}: the reorganization at scale ${server.scale} at ≥ 50,000 events/s: ${integer(plan.logEvents / plan.confirmSeconds)} log events/s over the confirmation (${integer(plan.eventsAppended / plan.confirmSeconds)} appended/s); preview ${plan.previewSeconds.toFixed(1)} s`],
-        ),
+        ...server.retroactive
+          .slice(0, 1)
+          .flatMap((plan) =>
+            server.scale === 1
+              ? [
+                  `- ${plan.previewSeconds < 2 && plan.confirmSeconds < 2 ? 'Met' : '**Not met**'}: the reorganization over the demo province in under 2 s: preview ${plan.previewSeconds.toFixed(2)} s, confirm ${plan.confirmSeconds.toFixed(1)} s`,
+                ]
+              : [
+                  `- ${plan.logEvents / plan.confirmSeconds >= 50_000 ? 'Met' : '**Not met**'}: the reorganization at scale ${server.scale} at ≥ 50,000 events/s: ${integer(plan.logEvents / plan.confirmSeconds)} log events/s over the confirmation (${integer(plan.eventsAppended / plan.confirmSeconds)} appended/s); preview ${plan.previewSeconds.toFixed(1)} s`,
+                ],
+          ),
       ];
     }),
     '',
-    '"Alone": one projection rebuilt by itself, counting the events of the types it consumes (each read model reads only those from the log). "All three at once": the three rebuilt together from one read of the log, as `npm run cli -- rebuild` does, counting every event in the log over the wall time; the median of three rebuilds, run one after another. A rebuild keeps each read model in memory and writes it once at the end (COPY on a server, keys and indexes built after the load), writes history rows batch by batch, and, the log being the PostgreSQL event store in the same database, has the database fill the tables that follow from the log by plain SQL (the stream activity entirely, the payout lineage, the period tables) while it applies the rest. Largest scale run: ' + (largest ? `× ${largest.scale}, ${integer(largest.generation.events)} events` : 'none') + '.',
+    '"Alone": one projection rebuilt by itself, counting the events of the types it consumes (each read model reads only those from the log). "All three at once": the three rebuilt together from one read of the log, as `npm run cli -- rebuild` does, counting every event in the log over the wall time; the median of three rebuilds, run one after another. A rebuild keeps each read model in memory and writes it once at the end (COPY on a server, keys and indexes built after the load), writes history rows batch by batch, and, the log being the PostgreSQL event store in the same database, has the database fill the tables that follow from the log by plain SQL (the stream activity entirely, the payout lineage, the period tables) while it applies the rest. Largest scale run: ' +
+      (largest ? `× ${largest.scale}, ${integer(largest.generation.events)} events` : 'none') +
+      '.',
     '',
     'Variables: BENCH_DEMO_SCALES (default "1,10") the copies of the province on PostgreSQL, one database each, BENCH_PGLITE_DEMO_SCALE (default 1, 0 to skip) on PGlite, BENCH_READERS (default 20), BENCH_QUERY_SECONDS (default 10), BENCH_REPORT (default docs/benchmarks.md), BENCH_SECTION (default read-models: the section of that file to write) and BENCH_TITLE (its heading). Needs PostgreSQL server binaries (/usr/lib/postgresql/*/bin or POSTGRES_BIN).',
   ].join('\n');
@@ -240,16 +263,40 @@ async function main(): Promise<void> {
   let server: ThrowawayPostgres | undefined;
   try {
     const results: BackendResults[] = [];
-    if (pgliteScale > 0) results.push(await measureBackend('embedded PGlite', { PGLITE_DATA_DIR: join(scratch, 'pglite'), POLICY_DIR: resolve(ROOT, 'policies') }, pgliteScale, readers, querySeconds));
+    if (pgliteScale > 0)
+      results.push(
+        await measureBackend(
+          'embedded PGlite',
+          { PGLITE_DATA_DIR: join(scratch, 'pglite'), POLICY_DIR: resolve(ROOT, 'policies') },
+          pgliteScale,
+          readers,
+          querySeconds,
+        ),
+      );
     log('starting a throwaway PostgreSQL server (durable: fsync on)');
     server = await startThrowawayPostgres({ durable: true });
     const settings = await durableSettings(server.url);
     for (const scale of scales) {
       const url = await createDatabase(server.url, `bench_read_models_${scale}`);
       await admin(server.url, 'CHECKPOINT');
-      results.push(await measureBackend(`PostgreSQL ${server.version.split(' ')[0]}`, { DATABASE_URL: url, POLICY_DIR: resolve(ROOT, 'policies') }, scale, readers, querySeconds));
+      results.push(
+        await measureBackend(
+          `PostgreSQL ${server.version.split(' ')[0]}`,
+          { DATABASE_URL: url, POLICY_DIR: resolve(ROOT, 'policies') },
+          scale,
+          readers,
+          querySeconds,
+        ),
+      );
     }
-    const report = markdown(process.env.BENCH_TITLE ?? 'Read-model benchmarks', new Date().toISOString(), (performance.now() - started) / 1000, settings, server.version, results);
+    const report = markdown(
+      process.env.BENCH_TITLE ?? 'Read-model benchmarks',
+      new Date().toISOString(),
+      (performance.now() - started) / 1000,
+      settings,
+      server.version,
+      results,
+    );
     console.log(`\n${report}\n`);
     writeSection(reportPath, section, report);
     log(`report written to ${reportPath}`);

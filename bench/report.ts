@@ -158,7 +158,13 @@ function sectionTables(results: Results): string {
         ['Store', count, 's', 'events/s', ...(latency ? ['p50 ms', 'p99 ms'] : [])],
         suites.map((r, i) => {
           const figure = pick(r);
-          return [who(i), integer(figure.events), seconds(figure.seconds), integer(figure.eventsPerSecond), ...(latency ? [ms(figure.p50Ms!), ms(figure.p99Ms!)] : [])];
+          return [
+            who(i),
+            integer(figure.events),
+            seconds(figure.seconds),
+            integer(figure.eventsPerSecond),
+            ...(latency ? [ms(figure.p50Ms!), ms(figure.p99Ms!)] : []),
+          ];
         }),
       ),
       '',
@@ -176,7 +182,12 @@ function sectionTables(results: Results): string {
     ),
     ...throughputSection('b. 8 concurrent writers, 1 event per call, each to its own streams', 'appends', (r) => r.concurrent, ratio(3)),
     ...throughputSection('c. Appends of 50 events per call (one writer, each call a new stream)', 'events', (r) => r.batched, ratio(4)),
-    ...throughputSection('d. Reading back whole 50-event streams (one reader; one unmeasured pass, then the measured passes)', 'events', (r) => r.readStream, ratio(5)),
+    ...throughputSection(
+      'd. Reading back whole 50-event streams (one reader; one unmeasured pass, then the measured passes)',
+      'events',
+      (r) => r.readStream,
+      ratio(5),
+    ),
     '### e. Reading the whole global log in batches',
     '',
     'Ours: `EventStore.readAll({after, maxCount})`. Emmett: `readMessagesBatch(execute, {after, batchSize})`, the global read its consumers and rebuilds use, resumed from the `currentGlobalPosition` it returns. One unmeasured pass (the one checked for skipped and repeated events), then the measured passes.',
@@ -245,7 +256,7 @@ export function markdownReport(environment: Environment, results: Results, obser
     '- **ours, PostgreSQL**: the same store on a throwaway PostgreSQL cluster started for the run, durable (fsync on, synchronous_commit on, full_page_writes on), database of its own.',
     '- **Emmett, PostgreSQL**: `getPostgreSQLEventStore` on the same server, in a separate database, with its default pooling.',
     '',
-    'Each store runs a–f in order, after a warm-up of 50 appends: the reads and the replay go over what the appends wrote. Every append carries the exact expected stream revision/version. Before the reads, each database gets a `VACUUM ANALYZE` (what autovacuum would do). Ours run first and Emmett last (creating Emmett\'s pool changes the process-wide `pg` type parsers). Both stores use a pool of 10 connections.',
+    "Each store runs a–f in order, after a warm-up of 50 appends: the reads and the replay go over what the appends wrote. Every append carries the exact expected stream revision/version. Before the reads, each database gets a `VACUUM ANALYZE` (what autovacuum would do). Ours run first and Emmett last (creating Emmett's pool changes the process-wide `pg` type parsers). Both stores use a pool of 10 connections.",
     '',
     `Scale: BENCH_SCALE=${environment.scale}; PGlite runs BENCH_PGLITE_SCALE=${environment.pgliteScale} of that workload.`,
     '',

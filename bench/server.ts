@@ -60,7 +60,9 @@ export async function durableSettings(serverUrl: string): Promise<string> {
     );
     const settings = new Map(rows.map((row) => [row.name, row.unit === '8kB' ? `${(Number(row.setting) * 8) / 1024}MB` : row.setting]));
     if (settings.get('fsync') !== 'on' || settings.get('synchronous_commit') !== 'on') {
-      throw new Error(`the server at ${serverUrl} does not commit durably (fsync=${settings.get('fsync')}, synchronous_commit=${settings.get('synchronous_commit')}); is it really ours?`);
+      throw new Error(
+        `the server at ${serverUrl} does not commit durably (fsync=${settings.get('fsync')}, synchronous_commit=${settings.get('synchronous_commit')}); is it really ours?`,
+      );
     }
     return [...settings].map(([name, value]) => `${name}=${value}`).join(', ');
   } finally {
@@ -75,7 +77,6 @@ export async function createDatabase(serverUrl: string, name: string): Promise<s
   return url.toString();
 }
 
-
 /**
  * Writes one benchmark's part of the report file between its markers, keeping the other
  * benchmarks' parts: each `npm run bench…` script owns one section of docs/benchmarks.md.
@@ -86,7 +87,10 @@ export function writeSection(path: string, key: string, markdown: string): void 
   const block = `${start}\n${markdown.trim()}\n${end}`;
   const existing = existsSync(path) ? readFileSync(path, 'utf8') : '';
   const at = existing.indexOf(start);
-  const next = at === -1 ? `${existing.trim()}${existing.trim() ? '\n\n' : ''}${block}\n` : `${existing.slice(0, at)}${block}${existing.slice(existing.indexOf(end, at) + end.length)}`;
+  const next =
+    at === -1
+      ? `${existing.trim()}${existing.trim() ? '\n\n' : ''}${block}\n`
+      : `${existing.slice(0, at)}${block}${existing.slice(existing.indexOf(end, at) + end.length)}`;
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, next);
 }

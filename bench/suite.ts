@@ -56,13 +56,7 @@ function throughput(events: number, startedMs: number): Throughput {
 }
 
 /** Appends one event at a time to `streams`, round robin, each with its exact expected revision. */
-async function appendOneByOne(
-  target: BenchTarget,
-  writer: number,
-  calls: number,
-  streamOf: (call: number) => string,
-  latenciesMs: number[],
-): Promise<void> {
+async function appendOneByOne(target: BenchTarget, writer: number, calls: number, streamOf: (call: number) => string, latenciesMs: number[]): Promise<void> {
   const revisions = new Map<string, number>();
   for (let call = 0; call < calls; call++) {
     const stream = streamOf(call);

@@ -28,7 +28,12 @@ const metadata = { actor: 'bench', schemaVersion: 1 };
 async function appendRate(pool: pg.Pool, calls: number, size: number): Promise<number> {
   const started = performance.now();
   for (let call = 0; call < calls; call++) {
-    const events = Array.from({ length: size }, (_, n) => ({ id: randomUUID(), type: 'PayoutScheduled', data: { payoutId: `p-${call}-${n}`, amount: 1_000_000, serviceDate: '2025-03-01' }, metadata }));
+    const events = Array.from({ length: size }, (_, n) => ({
+      id: randomUUID(),
+      type: 'PayoutScheduled',
+      data: { payoutId: `p-${call}-${n}`, amount: 1_000_000, serviceDate: '2025-03-01' },
+      metadata,
+    }));
     await pool.query('SELECT append_events($1::jsonb)', [JSON.stringify([{ streamId: `s-${randomUUID()}`, expected: 'no_stream', events }])]);
   }
   return rate(calls * size, performance.now() - started);
@@ -87,7 +92,12 @@ async function pgliteCommits(folder: string, durable: boolean, scale: number): P
       if (String(args[0]).startsWith('SELECT append_events')) groups++;
       return query(...args);
     }) as typeof pool.query;
-    const append = (stream: string, count: number) => store.append(stream, Array.from({ length: count }, (_, n) => ({ type: 'Noted', data: { n }, metadata })), { expectedRevision: 'any' });
+    const append = (stream: string, count: number) =>
+      store.append(
+        stream,
+        Array.from({ length: count }, (_, n) => ({ type: 'Noted', data: { n }, metadata })),
+        { expectedRevision: 'any' },
+      );
     const timed = async (events: number, work: () => Promise<unknown>) => {
       const started = performance.now();
       await work();
@@ -97,9 +107,13 @@ async function pgliteCommits(folder: string, durable: boolean, scale: number): P
     const sequential = await timed(n, async () => {
       for (let i = 0; i < n; i++) await append(`seq-${i}`, 1);
     });
-    const concurrent = await timed(8 * n, () => Promise.all(Array.from({ length: 8 }, async (_, w) => {
-      for (let i = 0; i < n; i++) await append(`w${w}-${i}`, 1);
-    })));
+    const concurrent = await timed(8 * n, () =>
+      Promise.all(
+        Array.from({ length: 8 }, async (_, w) => {
+          for (let i = 0; i < n; i++) await append(`w${w}-${i}`, 1);
+        }),
+      ),
+    );
     const calls = Math.round(200 * scale);
     const batches = await timed(50 * calls, async () => {
       for (let i = 0; i < calls; i++) await append(`batch-${i}`, 50);
@@ -123,7 +137,11 @@ async function main(): Promise<void> {
   const server = await startThrowawayPostgres({ durable: true });
   try {
     const settings = await durableSettings(server.url);
-    const serverChain = await chainCost(`PostgreSQL ${server.version.split(' ')[0]}`, [await createDatabase(server.url, 'bench_unchained'), await createDatabase(server.url, 'bench_chained')], scale);
+    const serverChain = await chainCost(
+      `PostgreSQL ${server.version.split(' ')[0]}`,
+      [await createDatabase(server.url, 'bench_unchained'), await createDatabase(server.url, 'bench_chained')],
+      scale,
+    );
 
     const embedded = await Promise.all(['unchained', 'chained'].map((name) => EmbeddedPostgres.start(join(scratch, name), { durable: false })));
     const pgliteVersion = await serverVersion(embedded[0]!.connectionString);

@@ -42,7 +42,10 @@ interface Scenario {
 /** The files, at the default limits (IMPORT_MAX_ROWS 10,000, IMPORT_MAX_CELLS 100,000, IMPORT_MAX_SHEET_BYTES 16 MiB). */
 function scenarios(): Scenario[] {
   const limits = loadConfig({}).imports;
-  const headings = rowXml(1, REGISTER_LIST_COLUMNS.map((column) => column.vi));
+  const headings = rowXml(
+    1,
+    REGISTER_LIST_COLUMNS.map((column) => column.vi),
+  );
   const person = (n: number) => [`Người Thứ ${n}`, '01/01/1970', `020070${String(n).padStart(6, '0')}`, 'Trưởng phòng', 'Huyện Cao Lộc', '4', '01/01/2025'];
   const people = limits.maxRows - 1;
   // Each refused row costs six errors in the answer: the largest answer a sheet within the limits can ask for.
@@ -50,15 +53,35 @@ function scenarios(): Scenario[] {
   const blanks = (times: number) => bombOf(SHEET, { head: `${SHEET_HEAD}${headings}`, middle: ' '.repeat(MiB), times, tail: SHEET_TAIL }, 4096);
   return [
     { name: 'nothing (the process idle, database and application open)' },
-    { name: `${people.toLocaleString('en')} people, ${limits.maxRows.toLocaleString('en')} rows: every one enrolled`, file: workbookOf(headings + Array.from({ length: people }, (_, n) => rowXml(n + 2, person(n))).join('')) },
+    {
+      name: `${people.toLocaleString('en')} people, ${limits.maxRows.toLocaleString('en')} rows: every one enrolled`,
+      file: workbookOf(headings + Array.from({ length: people }, (_, n) => rowXml(n + 2, person(n))).join('')),
+    },
     {
       name: `${people.toLocaleString('en')} rows of a ${padding.toLocaleString('en')}-character name alone, ${(limits.maxSheetBytes / MiB) * 0.95} MiB of sheet: every row refused`,
       file: workbookOf(headings + Array.from({ length: people }, (_, n) => rowXml(n + 2, ['x'.repeat(padding)])).join('')),
     },
     { name: 'one cell at row 3,000,000', file: workbookOf(headings + rowXml(3_000_000, ['Hoàng Văn An'])) },
-    { name: `${(limits.maxRows + 1).toLocaleString('en')} rows`, file: workbookOf(headings + Array.from({ length: limits.maxRows }, (_, n) => rowXml(n + 2, person(n))).join('')) },
-    { name: '7 rows of 16,384 cells', file: workbookOf(headings + Array.from({ length: 7 }, (_, n) => rowXml(n + 2, Array.from({ length: 16_384 }, () => 'x'))).join('')) },
-    { name: 'a sheet declaring 500 MiB', file: zipOf([...WORKBOOK_PARTS, { ...entryOf(SHEET, `${SHEET_HEAD}${headings}${SHEET_TAIL}`), declaredSize: 500 * MiB }]) },
+    {
+      name: `${(limits.maxRows + 1).toLocaleString('en')} rows`,
+      file: workbookOf(headings + Array.from({ length: limits.maxRows }, (_, n) => rowXml(n + 2, person(n))).join('')),
+    },
+    {
+      name: '7 rows of 16,384 cells',
+      file: workbookOf(
+        headings +
+          Array.from({ length: 7 }, (_, n) =>
+            rowXml(
+              n + 2,
+              Array.from({ length: 16_384 }, () => 'x'),
+            ),
+          ).join(''),
+      ),
+    },
+    {
+      name: 'a sheet declaring 500 MiB',
+      file: zipOf([...WORKBOOK_PARTS, { ...entryOf(SHEET, `${SHEET_HEAD}${headings}${SHEET_TAIL}`), declaredSize: 500 * MiB }]),
+    },
     { name: 'a zip bomb: 500 MiB declaring 4 KiB', file: zipOf([...WORKBOOK_PARTS, blanks(500)]) },
     { name: 'a zip bomb: 3.4 GiB declaring 4 KiB', file: zipOf([...WORKBOOK_PARTS, blanks(3482)]) },
   ];
@@ -67,7 +90,9 @@ function scenarios(): Scenario[] {
 /** In a child process: opens its database (`DATABASE_URL`, or a fresh embedded one) and the application, imports the file, reports. */
 async function measure(path: string | undefined): Promise<Measurement> {
   const folder = mkdtempSync(join(tmpdir(), 'hsb-bench-uploads-'));
-  const runtime = await openRuntime(loadConfig({ ...process.env, PGLITE_DATA_DIR: join(folder, 'db'), PROJECTIONS: 'off', ADMIN_PASSWORD: 'bench-admin-password' }));
+  const runtime = await openRuntime(
+    loadConfig({ ...process.env, PGLITE_DATA_DIR: join(folder, 'db'), PROJECTIONS: 'off', ADMIN_PASSWORD: 'bench-admin-password' }),
+  );
   const app = await openApplication(runtime);
   try {
     const file = path ? readFileSync(path) : undefined;
@@ -105,7 +130,10 @@ function inChild(path: string | undefined, databaseUrl: string | undefined): Pro
 }
 
 const mib = (bytes: number) => (bytes / MiB).toLocaleString('en', { maximumFractionDigits: 0 });
-const size = (bytes: number) => (bytes < MiB ? `${(bytes / 1024).toLocaleString('en', { maximumFractionDigits: 1 })} KiB` : `${(bytes / MiB).toLocaleString('en', { maximumFractionDigits: 1 })} MiB`);
+const size = (bytes: number) =>
+  bytes < MiB
+    ? `${(bytes / 1024).toLocaleString('en', { maximumFractionDigits: 1 })} KiB`
+    : `${(bytes / MiB).toLocaleString('en', { maximumFractionDigits: 1 })} MiB`;
 
 async function main(): Promise<void> {
   const reportPath = resolve(ROOT, process.env.BENCH_REPORT ?? 'docs/benchmarks.md');
@@ -128,7 +156,9 @@ async function main(): Promise<void> {
       log(`  ${result.outcome} in ${result.seconds.toFixed(2)} s, peak RSS ${mib(result.peak)} MiB`);
       if (!scenario.file) idle = result.peak;
       worst = Math.max(worst, result.peak);
-      rows.push(`| ${scenario.name} | ${scenario.file ? size(scenario.file.length) : '—'} | ${result.outcome} | ${result.seconds.toFixed(2)} | ${mib(result.rssBefore)} | ${mib(result.peak)} |`);
+      rows.push(
+        `| ${scenario.name} | ${scenario.file ? size(scenario.file.length) : '—'} | ${result.outcome} | ${result.seconds.toFixed(2)} | ${mib(result.rssBefore)} | ${mib(result.peak)} |`,
+      );
     }
     const env = machine();
     const report = [

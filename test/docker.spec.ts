@@ -18,7 +18,11 @@ interface Instruction {
 /** The Dockerfile's instructions per stage, continuation lines joined and comments dropped. */
 function dockerfileStages(text: string): Instruction[][] {
   const stages: Instruction[][] = [];
-  const lines = text.replace(/\\\n/g, ' ').split('\n').map((line) => line.trim()).filter((line) => line !== '' && !line.startsWith('#'));
+  const lines = text
+    .replace(/\\\n/g, ' ')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'));
   for (const line of lines) {
     const [, op = '', args = ''] = /^(\S+)\s*(.*)$/.exec(line) ?? [];
     if (op.toUpperCase() === 'FROM') stages.push([]);
@@ -71,7 +75,8 @@ describe('the Docker image', () => {
     // dist/apps/api/src/app.js resolves ROOT four folders up: the WORKDIR.
     expect(final.filter((i) => i.op === 'WORKDIR').map((i) => i.args)).toEqual(['/app']);
     const copied = final.filter((i) => i.op === 'COPY').map((i) => i.args.split(/\s+/).at(-1)!.replace(/^\.\//, ''));
-    for (const path of served) expect({ path, copied: copied.some((destination) => path === destination || path.startsWith(`${destination}/`)) }).toEqual({ path, copied: true });
+    for (const path of served)
+      expect({ path, copied: copied.some((destination) => path === destination || path.startsWith(`${destination}/`)) }).toEqual({ path, copied: true });
     // The image's node_modules is pruned of development packages.
     const { dependencies } = JSON.parse(readFileSync('package.json', 'utf8')) as { dependencies: Record<string, string> };
     for (const path of served.filter((p) => p.startsWith('node_modules/'))) expect(Object.keys(dependencies)).toContain(path.split('/')[1]);
@@ -106,7 +111,8 @@ describe('docker/compose.yml', () => {
     });
     expect(dependencies.length).toBeGreaterThan(0);
     for (const { name, on, condition } of dependencies) {
-      if (condition === 'service_completed_successfully') expect({ name, on, oneShot: compose.services[on]!.command?.at(-1) === 'migrate' }).toEqual({ name, on, oneShot: true });
+      if (condition === 'service_completed_successfully')
+        expect({ name, on, oneShot: compose.services[on]!.command?.at(-1) === 'migrate' }).toEqual({ name, on, oneShot: true });
       else expect({ name, on, condition, healthy: healthy(on) }).toEqual({ name, on, condition: 'service_healthy', healthy: true });
     }
     expect(dependencies.map((d) => d.on)).toEqual(expect.arrayContaining(['postgres', 'kurrentdb1', 'kurrentdb2', 'kurrentdb3', 'migrate']));
@@ -124,7 +130,8 @@ describe('docker/compose.yml', () => {
       // EventStoreDB's prefix is still read by KurrentDB.
       if (service.environment?.KURRENTDB_INSECURE !== 'true' && service.environment?.EVENTSTORE_INSECURE !== 'true') continue;
       expect({ name, ports: service.ports ?? [] }).toEqual({ name, ports: [] });
-      for (const network of networksOf(service)) expect({ name, network, internal: compose.networks[network]?.internal }).toEqual({ name, network, internal: true });
+      for (const network of networksOf(service))
+        expect({ name, network, internal: compose.networks[network]?.internal }).toEqual({ name, network, internal: true });
     }
   });
 
@@ -146,7 +153,8 @@ describe('docker/compose.yml', () => {
       }
     }
     for (const [secret, { file }] of Object.entries(compose.secrets)) expect({ secret, file }).toEqual({ secret, file: `./secrets/${secret}` });
-    for (const required of ['DATABASE_URL_FILE', 'PERSONAL_DATA_KEY_FILE', 'ADMIN_PASSWORD_FILE', 'AUTH_TOKEN_SECRET_FILE']) expect(compose.services.api!.environment).toHaveProperty(required);
+    for (const required of ['DATABASE_URL_FILE', 'PERSONAL_DATA_KEY_FILE', 'ADMIN_PASSWORD_FILE', 'AUTH_TOKEN_SECRET_FILE'])
+      expect(compose.services.api!.environment).toHaveProperty(required);
     // Every process opening the runtime opens the personal data keys, so each needs the one master key.
     for (const name of ['api', 'worker', 'migrate']) expect(compose.services[name]!.environment?.PERSONAL_DATA_KEY_FILE).toBe('/run/secrets/personal_data_key');
   });
@@ -189,6 +197,7 @@ describe('tracing', () => {
       'npm start': scripts.start!.split(' '),
       'npm run start:worker': scripts['start:worker']!.split(' '),
     };
-    for (const [name, command] of Object.entries(starts)) expect({ name, preload: command.slice(0, 3) }).toEqual({ name, preload: ['node', '--import', './dist/libs/runtime/src/tracing.js'] });
+    for (const [name, command] of Object.entries(starts))
+      expect({ name, preload: command.slice(0, 3) }).toEqual({ name, preload: ['node', '--import', './dist/libs/runtime/src/tracing.js'] });
   });
 });

@@ -99,7 +99,11 @@ describe('the dashboard in a browser', () => {
     await page.fill('input[name=number]', 'LS001-3');
     await page.click('form button');
     // A locator rather than a string of script: the dashboard's CSP forbids evaluating strings as code.
-    await page.locator('#cards-table tbody tr td:first-child').filter({ hasNotText: /^LS001-3/ }).first().waitFor({ state: 'detached' });
+    await page
+      .locator('#cards-table tbody tr td:first-child')
+      .filter({ hasNotText: /^LS001-3/ })
+      .first()
+      .waitFor({ state: 'detached' });
     await shot('cards');
     await open('#/payouts', '#payouts-table');
     const first = await page.getAttribute('#payouts-table a', 'href');

@@ -99,7 +99,12 @@ export const councilFlags = domainProjection({
           flags.update({ flag_id: event.data.flagId }, () => ({ status: 'kept', decided_by: event.data.by, reason: event.data.reason }));
           break;
         case 'ClaimReducedToLoweredCap':
-          flags.update({ flag_id: event.data.flagId }, () => ({ status: 'reduced', decided_by: event.data.by, reason: event.data.reason, adjustment_id: event.data.adjustmentId }));
+          flags.update({ flag_id: event.data.flagId }, () => ({
+            status: 'reduced',
+            decided_by: event.data.by,
+            reason: event.data.reason,
+            adjustment_id: event.data.adjustmentId,
+          }));
           break;
         default: {
           const unhandled: never = event;

@@ -38,7 +38,10 @@ export async function balancesAsOf(pool: Pool, beneficiaryId: string, year: numb
         WHERE beneficiary_id = $1 AND year = $5 AND ${TIME_FILTER} GROUP BY 1, 2 ORDER BY 1, 2`,
       [beneficiaryId, ...timeParams(asOf), year],
     ),
-    pool.query<{ regime_id: string; annual_cap: string | null }>(`SELECT regime_id, annual_cap FROM ${P}.balances WHERE beneficiary_id = $1 AND year = $2`, [beneficiaryId, year]),
+    pool.query<{ regime_id: string; annual_cap: string | null }>(`SELECT regime_id, annual_cap FROM ${P}.balances WHERE beneficiary_id = $1 AND year = $2`, [
+      beneficiaryId,
+      year,
+    ]),
   ]);
   const regimes = [...new Set(sums.rows.map((row) => row.regime_id))];
   return regimes.map((regimeId) => {

@@ -44,7 +44,7 @@ async function paidInLog(store: EventStore, year: number): Promise<Map<string, {
   // A stay's regime or a claim (named by its first payout): every payout for it counts under its latest group.
   const groups = new Map<string, number>();
   const corrected = new Map<string, string>();
-  for (let after = 0n; ; ) {
+  for (let after = 0n; ;) {
     const page = await store.readAll({ after, maxCount: 5000, eventTypes: PAYOUT_EVENTS });
     if (page.length === 0) break;
     for (const event of loggedEvents(page, PAYOUT_EVENTS)) {
@@ -56,7 +56,15 @@ async function paidInLog(store: EventStore, year: number): Promise<Map<string, {
         const data = event.data;
         const line = data.source.kind === 'adjustment' ? corrected.get(data.source.id)! : data.payoutId;
         if (!groups.has(line)) groups.set(line, data.group ?? 0);
-        payouts.set(event.streamId, { code: data.regimeCode, line, year: Number(String(data.serviceDate).slice(0, 4)), amount: data.amount, beneficiary: data.beneficiaryId !== undefined, paid: 0, reversed: false });
+        payouts.set(event.streamId, {
+          code: data.regimeCode,
+          line,
+          year: Number(String(data.serviceDate).slice(0, 4)),
+          amount: data.amount,
+          beneficiary: data.beneficiaryId !== undefined,
+          paid: 0,
+          reversed: false,
+        });
       } else {
         const payout = payouts.get(event.streamId);
         // A recovery "paid" before receivables existed came back in full.
@@ -88,9 +96,15 @@ export async function consistencyCheck(store: EventStore, pool: Pool, year: numb
   const [chain, log, budget, balances, report] = await Promise.all([
     store.chain?.verify(),
     paidInLog(store, year),
-    pool.query<{ regime_code: string; group_number: number; paid: string }>(`SELECT regime_code, group_number, sum(paid) AS paid FROM ${P}.budget_spending WHERE year = $1 GROUP BY 1, 2`, [year]),
+    pool.query<{ regime_code: string; group_number: number; paid: string }>(
+      `SELECT regime_code, group_number, sum(paid) AS paid FROM ${P}.budget_spending WHERE year = $1 GROUP BY 1, 2`,
+      [year],
+    ),
     pool.query<{ regime_code: string; paid: string }>(`SELECT regime_code, sum(paid) AS paid FROM ${P}.balances WHERE year = $1 GROUP BY 1`, [year]),
-    pool.query<{ regime_code: string; group_number: number; amount: string }>(`SELECT regime_code, group_number, amount FROM ${P}.paid_by_group WHERE year = $1`, [year]),
+    pool.query<{ regime_code: string; group_number: number; amount: string }>(
+      `SELECT regime_code, group_number, amount FROM ${P}.paid_by_group WHERE year = $1`,
+      [year],
+    ),
   ]);
   const rows = new Map<string, { regimeCode: string; group: number; log: number; budget: number; report: number; balances?: number }>();
   const row = (code: string, group: number) => {
@@ -109,7 +123,12 @@ export async function consistencyCheck(store: EventStore, pool: Pool, year: numb
     budget: [...rows.values()].filter((r) => r.regimeCode === code && r.group !== 0).reduce((sum, r) => sum + r.budget, 0),
     balances: Number(balances.rows.find((b) => b.regime_code === code)?.paid ?? 0),
   }));
-  const all = [...[...rows.values()].sort((a, b) => a.regimeCode.localeCompare(b.regimeCode) || a.group - b.group), ...perRegime.sort((a, b) => a.regimeCode.localeCompare(b.regimeCode))];
-  const differences = all.filter((r) => r.log !== r.budget || (r.report !== undefined && r.report !== r.log) || (r.balances !== undefined && r.balances !== r.log));
+  const all = [
+    ...[...rows.values()].sort((a, b) => a.regimeCode.localeCompare(b.regimeCode) || a.group - b.group),
+    ...perRegime.sort((a, b) => a.regimeCode.localeCompare(b.regimeCode)),
+  ];
+  const differences = all.filter(
+    (r) => r.log !== r.budget || (r.report !== undefined && r.report !== r.log) || (r.balances !== undefined && r.balances !== r.log),
+  );
   return { year, consistent: differences.length === 0 && chain?.intact !== false, ...(chain ? { chain } : {}), rows: all, differences };
 }

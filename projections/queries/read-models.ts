@@ -127,8 +127,14 @@ export async function balancesOf(pool: Pool, beneficiaryId: string, year?: numbe
 /** The annual budget of a year: per regime, allocated, committed, paid, remaining, alerts; and the spending by group and unit. */
 export async function annualBudget(pool: Pool, year: number) {
   const [totals, spending, alerts] = await Promise.all([
-    pool.query(`SELECT regime_code, allocated, decision_number, committed, paid, to_recover, recovered, written_off FROM ${P}.budget_totals WHERE year = $1 ORDER BY regime_code`, [year]),
-    pool.query(`SELECT regime_code, group_number, administrative_unit, committed, paid FROM ${P}.budget_spending WHERE year = $1 ORDER BY regime_code, group_number, administrative_unit`, [year]),
+    pool.query(
+      `SELECT regime_code, allocated, decision_number, committed, paid, to_recover, recovered, written_off FROM ${P}.budget_totals WHERE year = $1 ORDER BY regime_code`,
+      [year],
+    ),
+    pool.query(
+      `SELECT regime_code, group_number, administrative_unit, committed, paid FROM ${P}.budget_spending WHERE year = $1 ORDER BY regime_code, group_number, administrative_unit`,
+      [year],
+    ),
     pool.query(`SELECT regime_code, percent, used, allocated, global_position FROM ${P}.budget_alerts WHERE year = $1 ORDER BY regime_code, percent`, [year]),
   ]);
   return {
@@ -160,7 +166,10 @@ export async function annualBudget(pool: Pool, year: number) {
   };
 }
 
-export async function payoutHistory(readModels: DataSource, filter: { beneficiaryId?: string; year?: number; regimeCode?: string; status?: string; limit?: number; offset?: number }) {
+export async function payoutHistory(
+  readModels: DataSource,
+  filter: { beneficiaryId?: string; year?: number; regimeCode?: string; status?: string; limit?: number; offset?: number },
+) {
   return readModels.getRepository(PayoutRecord).find({
     where: {
       ...(filter.beneficiaryId ? { beneficiaryId: filter.beneficiaryId } : {}),
@@ -184,7 +193,9 @@ export async function payoutLineage(readModels: DataSource, payoutId: string) {
   const payout = await readModels.getRepository(PayoutRecord).findOneBy({ payoutId });
   if (!payout) return undefined;
   const [corrected] =
-    payout.sourceKind === 'adjustment' ? await readModels.query(`SELECT source_kind, source_id FROM ${P}.adjustments WHERE adjustment_id = $1`, [payout.sourceId]) : [];
+    payout.sourceKind === 'adjustment'
+      ? await readModels.query(`SELECT source_kind, source_id FROM ${P}.adjustments WHERE adjustment_id = $1`, [payout.sourceId])
+      : [];
   const sourceId: string = corrected?.source_id ?? payout.sourceId;
   const sourceKind: string = corrected?.source_kind ?? payout.sourceKind;
   const adjustments: { adjustment_id: string; regime_id: string; cause_kind: string; cause_id: string; corrects_payout_id: string }[] = await readModels.query(
@@ -209,4 +220,10 @@ export async function payoutLineage(readModels: DataSource, payoutId: string) {
   return { payout, adjustments: adjustments.map(camelCaseKeys), lineage };
 }
 
-const camelCaseKeys = (row: Record<string, unknown>) => Object.fromEntries(Object.entries(row).map(([key, value]) => [key.replace(/_(\w)/g, (_, c: string) => c.toUpperCase()), /amount|difference/.test(key) ? Number(value) : value]));
+const camelCaseKeys = (row: Record<string, unknown>) =>
+  Object.fromEntries(
+    Object.entries(row).map(([key, value]) => [
+      key.replace(/_(\w)/g, (_, c: string) => c.toUpperCase()),
+      /amount|difference/.test(key) ? Number(value) : value,
+    ]),
+  );

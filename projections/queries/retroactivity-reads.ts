@@ -42,7 +42,16 @@ export async function staysDischargedFrom(pool: Pool, from: string, beneficiaryI
 /** Register entries with their group periods. */
 export async function registerEntries(pool: Pool, beneficiaryIds: readonly string[]): Promise<Map<string, RegisterRecord>> {
   const [people, periods] = await Promise.all([
-    pool.query<{ beneficiary_id: string; full_name: string; enrolled_from: string; status: string; title: string; administrative_unit: string; died_on: string | null; removed_on: string | null }>(
+    pool.query<{
+      beneficiary_id: string;
+      full_name: string;
+      enrolled_from: string;
+      status: string;
+      title: string;
+      administrative_unit: string;
+      died_on: string | null;
+      removed_on: string | null;
+    }>(
       `SELECT beneficiary_id, full_name, enrolled_from, status, title, administrative_unit, died_on, removed_on FROM ${R}.beneficiaries WHERE beneficiary_id = ANY($1::text[])`,
       [beneficiaryIds],
     ),
@@ -101,12 +110,26 @@ export async function claimsServedFrom(pool: Pool, from: string, beneficiaryIds?
  * them: a claim whose payout was reversed gave its share of the cap back.
  */
 export async function cappedClaimsOf(pool: Pool, beneficiaryIds: readonly string[]): Promise<CappedClaimRecord[]> {
-  const { rows } = await pool.query<{ source_id: string; beneficiary_id: string; regime_id: string; service_year: number; service_date: string; amount: string }>(
+  const { rows } = await pool.query<{
+    source_id: string;
+    beneficiary_id: string;
+    regime_id: string;
+    service_year: number;
+    service_date: string;
+    amount: string;
+  }>(
     `SELECT s.source_id, s.beneficiary_id, s.regime_id, s.service_year, s.service_date, s.approval->>'amount' AS amount FROM ${P}.sources s
       WHERE s.kind = 'claim' AND (s.approval->>'capped')::boolean AND s.beneficiary_id = ANY($1::text[])
         AND NOT EXISTS (SELECT 1 FROM ${P}.payouts p WHERE p.payout_id = 'claim-' || s.source_id AND p.status = 'reversed')
       ORDER BY s.source_id`,
     [beneficiaryIds],
   );
-  return rows.map((row) => ({ claimId: row.source_id, beneficiaryId: row.beneficiary_id, regimeId: row.regime_id, year: row.service_year, serviceDate: row.service_date, amount: Number(row.amount) }));
+  return rows.map((row) => ({
+    claimId: row.source_id,
+    beneficiaryId: row.beneficiary_id,
+    regimeId: row.regime_id,
+    year: row.service_year,
+    serviceDate: row.service_date,
+    amount: Number(row.amount),
+  }));
 }

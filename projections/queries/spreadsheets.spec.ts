@@ -2,7 +2,7 @@ import ExcelJS from 'exceljs';
 import { csvOf, unneutralised, xlsxOf } from './spreadsheets.js';
 
 /** Text a spreadsheet would run, as OWASP lists its first characters, and what must stay as it is. */
-const HOSTILE = ['=1+1', '+cmd|\' /C calc\'!A0', '-2+3', '@SUM(A1)', '\tTab', '\rReturn', '=HYPERLINK("http://evil.example","x")'];
+const HOSTILE = ['=1+1', "+cmd|' /C calc'!A0", '-2+3', '@SUM(A1)', '\tTab', '\rReturn', '=HYPERLINK("http://evil.example","x")'];
 
 describe('files the system writes', () => {
   it('writes CSV with every text cell that could run as a formula behind a quote, numbers as numbers, line breaks quoted', () => {

@@ -8,7 +8,10 @@ export { addRow, type Cell, unneutralised } from '#application/ports';
 /** CSV (UTF-8 with a byte-order mark, so Excel reads the Vietnamese headings right). */
 export function csvOf(header: readonly string[], rows: readonly (readonly Cell[])[]): string {
   // Naming the record delimiter turns off csv-stringify's quoting of a lone \r or \n, which a spreadsheet would read as a new row.
-  return stringify([header, ...rows].map((row) => row.map(neutralised)), { bom: true, record_delimiter: '\r\n', quote_record_delimiter: true });
+  return stringify(
+    [header, ...rows].map((row) => row.map(neutralised)),
+    { bom: true, record_delimiter: '\r\n', quote_record_delimiter: true },
+  );
 }
 
 /** One sheet with a bold heading row; `widths` per column. */

@@ -9,7 +9,8 @@ import { readModelPosition } from './read-models.js';
  * Where the report reads: the live read models (with the event store, the report quotes the exact
  * log position they reflect), or read models built as they stood at a past position.
  */
-export type ReportSource = { readonly store: EventStore } | { readonly store?: EventStore; readonly schemas: Readonly<Record<string, string>>; readonly position: string };
+export type ReportSource =
+  { readonly store: EventStore } | { readonly store?: EventStore; readonly schemas: Readonly<Record<string, string>>; readonly position: string };
 
 /** The report's letters and headings, as the province's year-end report names its regimes. */
 export const REGIME_HEADINGS: Readonly<Record<string, string>> = {
@@ -66,7 +67,8 @@ export interface Receivables {
   readonly writtenOff: number;
 }
 
-const byGroup = (rows: { group_number: number | null; n: string }[]) => Object.fromEntries(rows.map((row) => [String(row.group_number ?? 'unknown'), Number(row.n)]));
+const byGroup = (rows: { group_number: number | null; n: string }[]) =>
+  Object.fromEntries(rows.map((row) => [String(row.group_number ?? 'unknown'), Number(row.n)]));
 const sum = (values: Record<string, number>) => Object.values(values).reduce((a, b) => a + b, 0);
 
 /**
@@ -98,7 +100,10 @@ export async function yearEndReport(pool: Pool, year: number, at?: ReportSource)
   const [link, beneficiaries, cards, paid, paidPeople, receivables] = await Promise.all([
     store?.chain?.linkAt(BigInt(position)),
     headCountByGroup(pool, end, R),
-    pool.query<{ group_number: number; new_cards: number; reissued: number }>(`SELECT group_number, new_cards, reissued FROM ${R}.cards_issued WHERE year = $1 ORDER BY 1`, [year]),
+    pool.query<{ group_number: number; new_cards: number; reissued: number }>(
+      `SELECT group_number, new_cards, reissued FROM ${R}.cards_issued WHERE year = $1 ORDER BY 1`,
+      [year],
+    ),
     pool.query<{ regime_code: string; group_number: number; payouts: number; people: number; units: number; amount: string }>(
       `SELECT regime_code, group_number, payouts, people, units, amount FROM ${P}.paid_by_group WHERE year = $1 AND (payouts <> 0 OR amount <> 0) ORDER BY 1, 2`,
       [year],
@@ -110,7 +115,10 @@ export async function yearEndReport(pool: Pool, year: number, at?: ReportSource)
     ),
   ]);
   const byRegime = Object.fromEntries(
-    receivables.rows.map((row) => [row.regime_code, { toRecover: Number(row.to_recover), recovered: Number(row.recovered), writtenOff: Number(row.written_off) }]),
+    receivables.rows.map((row) => [
+      row.regime_code,
+      { toRecover: Number(row.to_recover), recovered: Number(row.recovered), writtenOff: Number(row.written_off) },
+    ]),
   );
   const owed = (measure: keyof Receivables) => Object.values(byRegime).reduce((total, regime) => total + regime[measure], 0);
   const line = (row: { payouts: number; people: number; units: number; amount: string | number }): RegimeLine => ({
@@ -142,7 +150,11 @@ export async function yearEndReport(pool: Pool, year: number, at?: ReportSource)
     position,
     logHash: link?.hash ?? null,
     beneficiaries: { total: sum(beneficiaries), byGroup: beneficiaries },
-    cards: { issued: sum(newByGroup) + sum(reissuedByGroup), newCards: { total: sum(newByGroup), byGroup: newByGroup }, reissued: { total: sum(reissuedByGroup), byGroup: reissuedByGroup } },
+    cards: {
+      issued: sum(newByGroup) + sum(reissuedByGroup),
+      newCards: { total: sum(newByGroup), byGroup: newByGroup },
+      reissued: { total: sum(reissuedByGroup), byGroup: reissuedByGroup },
+    },
     regimes,
     totalAmount: regimes.reduce((total, regime) => total + regime.amount, 0),
     recoveries: { toRecover: owed('toRecover'), recovered: owed('recovered'), writtenOff: owed('writtenOff'), byRegime },

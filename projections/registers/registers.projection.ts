@@ -38,13 +38,28 @@ type CardRow = {
   revocation_reason: string | null;
 };
 
-type GroupPeriodRow = { beneficiary_id: string; valid_from: string; group_number: number; reason: string | null; decision_number: string | null; plan_id: string | null };
+type GroupPeriodRow = {
+  beneficiary_id: string;
+  valid_from: string;
+  group_number: number;
+  reason: string | null;
+  decision_number: string | null;
+  plan_id: string | null;
+};
 type PositionRow = { beneficiary_id: string; valid_from: string; title: string; administrative_unit: string };
 type HeadCountChangeRow = { on_date: string; group_number: number; change: number };
 /** Cards taking effect in a year by the holder's group that day (0: no group yet), new and reissued: the year-end report's card table. */
 type CardsIssuedRow = { year: number; group_number: number; new_cards: number; reissued: number };
 
-const BENEFICIARY_EVENTS = ['BeneficiaryEnrolled', 'BeneficiaryPositionChanged', 'BeneficiaryReclassified', 'BeneficiaryRetired', 'BeneficiaryDied', 'BeneficiaryRemovedFromRegister', 'PersonalDataErased'] as const;
+const BENEFICIARY_EVENTS = [
+  'BeneficiaryEnrolled',
+  'BeneficiaryPositionChanged',
+  'BeneficiaryReclassified',
+  'BeneficiaryRetired',
+  'BeneficiaryDied',
+  'BeneficiaryRemovedFromRegister',
+  'PersonalDataErased',
+] as const;
 const CARD_EVENTS = ['CardIssued', 'CardReplaced', 'CardRevoked'] as const;
 type RegisterEvent = LoggedEventOf<(typeof BENEFICIARY_EVENTS)[number] | (typeof CARD_EVENTS)[number]>;
 type BeneficiaryEvent = LoggedEventOf<(typeof BENEFICIARY_EVENTS)[number]>;
@@ -56,9 +71,17 @@ const isCardEvent = (event: RegisterEvent): event is LoggedEventOf<(typeof CARD_
  * it by putting each event's row over the last: per key, the latest of `eventTypes` whose
  * `data.from` names it, its other columns given as SQL over that event (`event_type`, `data`).
  */
-export async function periodsFromLog(sql: ClientBase, table: string, log: LogTable, eventTypes: readonly string[], columns: Record<string, string>): Promise<void> {
+export async function periodsFromLog(
+  sql: ClientBase,
+  table: string,
+  log: LogTable,
+  eventTypes: readonly string[],
+  columns: Record<string, string>,
+): Promise<void> {
   const names = Object.keys(columns).map(ident).join(', ');
-  const values = Object.entries(columns).map(([name, value]) => `${value} AS ${ident(name)}`).join(', ');
+  const values = Object.entries(columns)
+    .map(([name, value]) => `${value} AS ${ident(name)}`)
+    .join(', ');
   await sql.query(
     `INSERT INTO ${table} (beneficiary_id, valid_from, ${names})
      SELECT DISTINCT ON (beneficiary_id, valid_from) beneficiary_id, valid_from, ${names}
@@ -257,11 +280,13 @@ export const registers = domainProjection({
               removed_on: null,
             });
             setGroup(event.data.from, event.data.group, null, null);
-            if (writesPositions) positions.put({ beneficiary_id, valid_from: event.data.from, title: event.data.title, administrative_unit: event.data.administrativeUnit });
+            if (writesPositions)
+              positions.put({ beneficiary_id, valid_from: event.data.from, title: event.data.title, administrative_unit: event.data.administrativeUnit });
             break;
           case 'BeneficiaryPositionChanged':
             beneficiaries.update({ beneficiary_id }, () => ({ title: event.data.title, administrative_unit: event.data.administrativeUnit }));
-            if (writesPositions) positions.put({ beneficiary_id, valid_from: event.data.from, title: event.data.title, administrative_unit: event.data.administrativeUnit });
+            if (writesPositions)
+              positions.put({ beneficiary_id, valid_from: event.data.from, title: event.data.title, administrative_unit: event.data.administrativeUnit });
             break;
           case 'BeneficiaryReclassified':
             setGroup(event.data.from, event.data.group, event.data.reason, event.data.decisionNumber, event.data.planId ?? null);

@@ -75,8 +75,17 @@ export async function createReportingViews(sql: Pick<ClientBase, 'query'>, reade
   if (rows[0]!.n < 2) return false;
   // One round trip for all of them: this runs inside the transaction that swaps a rebuilt schema in.
   // Each view is dropped first, since CREATE OR REPLACE cannot rename a view's columns.
-  const grants = readerRole === undefined ? [] : [`GRANT USAGE ON SCHEMA reporting TO ${ident(readerRole)}`, `GRANT SELECT ON ALL TABLES IN SCHEMA reporting TO ${ident(readerRole)}`];
-  await sql.query(['CREATE SCHEMA IF NOT EXISTS reporting', ...Object.entries(VIEWS).flatMap(([name, query]) => [`DROP VIEW IF EXISTS reporting.${name}`, `CREATE VIEW reporting.${name} AS ${query}`]), ...grants].join(';\n'));
+  const grants =
+    readerRole === undefined
+      ? []
+      : [`GRANT USAGE ON SCHEMA reporting TO ${ident(readerRole)}`, `GRANT SELECT ON ALL TABLES IN SCHEMA reporting TO ${ident(readerRole)}`];
+  await sql.query(
+    [
+      'CREATE SCHEMA IF NOT EXISTS reporting',
+      ...Object.entries(VIEWS).flatMap(([name, query]) => [`DROP VIEW IF EXISTS reporting.${name}`, `CREATE VIEW reporting.${name} AS ${query}`]),
+      ...grants,
+    ].join(';\n'),
+  );
   return true;
 }
 

@@ -25,7 +25,13 @@ export async function projectionHarness(projection: Projection) {
     await client.query(`CREATE SCHEMA ${ident(schema)}`);
     await projection.createTables(client, schema);
   });
-  const readModels = await new DataSource({ type: 'postgres', url: database.url, entities: READ_MODEL_ENTITIES, synchronize: false, extra: { max: 2 } }).initialize();
+  const readModels = await new DataSource({
+    type: 'postgres',
+    url: database.url,
+    entities: READ_MODEL_ENTITIES,
+    synchronize: false,
+    extra: { max: 2 },
+  }).initialize();
   let position = 0n;
   const revisions = new Map<string, number>();
   return {

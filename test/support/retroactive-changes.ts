@@ -31,7 +31,9 @@ export function twoTierPlan(planId: string) {
  * changed for the groups given and one meal rate (regime b) for every group (illustrative).
  */
 export function policyVersionFrom(id: string, effectiveFrom: string, change: { readonly visit: Readonly<Record<number, number>>; readonly mealRate: number }) {
-  const catalog = JSON.parse(readFileSync(resolve(ROOT, 'policies/lang-son-resolution-24-2024.json'), 'utf8')) as { regimes: { id: string; rule: Record<string, any> }[] };
+  const catalog = JSON.parse(readFileSync(resolve(ROOT, 'policies/lang-son-resolution-24-2024.json'), 'utf8')) as {
+    regimes: { id: string; rule: Record<string, any> }[];
+  };
   return {
     ...catalog,
     id,
@@ -49,5 +51,8 @@ export function policyVersionFrom(id: string, effectiveFrom: string, change: { r
 
 /** A replacement resolution from 2025-07-01 (illustrative): meals 200,000 VND a day for every group, group 3's visit allowance 800,000. */
 export function replacementResolution(id: string) {
-  return { ...policyVersionFrom(id, '2025-07-01', { visit: { 3: 800000 }, mealRate: 200000 }), legalBasis: 'Replacement resolution proposed by the 2025 year-end report (illustrative)' };
+  return {
+    ...policyVersionFrom(id, '2025-07-01', { visit: { 3: 800000 }, mealRate: 200000 }),
+    legalBasis: 'Replacement resolution proposed by the 2025 year-end report (illustrative)',
+  };
 }

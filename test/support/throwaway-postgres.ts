@@ -27,7 +27,11 @@ function findBinaries(): string {
   const fromEnv = process.env.POSTGRES_BIN;
   if (fromEnv) return fromEnv;
   const root = '/usr/lib/postgresql';
-  const versions = existsSync(root) ? readdirSync(root).filter((name) => /^\d+$/.test(name)).sort((a, b) => Number(b) - Number(a)) : [];
+  const versions = existsSync(root)
+    ? readdirSync(root)
+        .filter((name) => /^\d+$/.test(name))
+        .sort((a, b) => Number(b) - Number(a))
+    : [];
   if (versions.length === 0) {
     throw new Error('no PostgreSQL server binaries found: install them (apt-get install -y postgresql) or set TEST_DATABASE_URL');
   }
@@ -50,7 +54,11 @@ export async function startThrowawayPostgres(options: ThrowawayPostgresOptions):
   const installation = findInstallation();
   const dir = ownedFolder();
   installation.initdb(join(dir, 'data'));
-  const server = await installation.start(join(dir, 'data'), dir, options.durable ? [] : ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']);
+  const server = await installation.start(
+    join(dir, 'data'),
+    dir,
+    options.durable ? [] : ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'],
+  );
   return {
     url: server.url,
     version: server.version,
@@ -160,8 +168,7 @@ interface Installation {
 function findInstallation(): Installation {
   const bin = findBinaries();
   const asRoot = process.getuid?.() === 0;
-  const asOwner = (command: string, args: string[]): [string, string[]] =>
-    asRoot ? ['runuser', ['-u', 'postgres', '--', command, ...args]] : [command, args];
+  const asOwner = (command: string, args: string[]): [string, string[]] => (asRoot ? ['runuser', ['-u', 'postgres', '--', command, ...args]] : [command, args]);
   const run = (program: string, args: string[]) => {
     const [command, commandArgs] = asOwner(join(bin, program), args);
     execFileSync(command, commandArgs, { stdio: 'pipe' });
@@ -172,8 +179,17 @@ function findInstallation(): Installation {
     async start(dataDir, socketDir, extraSettings) {
       const port = await freePort();
       const settings = [
-        '-c', `port=${port}`, '-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${socketDir}`,
-        '-c', 'max_connections=200', '-c', 'shared_buffers=256MB', ...extraSettings,
+        '-c',
+        `port=${port}`,
+        '-c',
+        'listen_addresses=127.0.0.1',
+        '-c',
+        `unix_socket_directories=${socketDir}`,
+        '-c',
+        'max_connections=200',
+        '-c',
+        'shared_buffers=256MB',
+        ...extraSettings,
       ];
       const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
       let log = '';

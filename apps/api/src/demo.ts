@@ -15,8 +15,14 @@ export async function offerDemoProvince(app: INestApplication, runtime: Runtime)
   const logger = runtime.logger.child({ component: 'demo' });
   const password = demo.password ?? randomBytes(9).toString('base64url');
   await app.get(UserAccounts).ensureUsers([...Object.values(DEMO_ACTORS), { username: 'demo.auditor', roles: ['auditor'] }], password);
-  const where = demo.password ? '' : `, password written to ${runtime.generatedSecrets.keep('demo users', password)} (new users only; set DEMO_PASSWORD to choose it)`;
-  logger.info(`demo province (seed ${demo.seed}): users ${Object.values(DEMO_ACTORS).map((a) => a.username).join(', ')}, demo.auditor${where}`);
+  const where = demo.password
+    ? ''
+    : `, password written to ${runtime.generatedSecrets.keep('demo users', password)} (new users only; set DEMO_PASSWORD to choose it)`;
+  logger.info(
+    `demo province (seed ${demo.seed}): users ${Object.values(DEMO_ACTORS)
+      .map((a) => a.username)
+      .join(', ')}, demo.auditor${where}`,
+  );
   let lastPercent = -1;
   const started = Date.now();
   const { commands } = await generateDemoProvince(app.get(CommandBus), {

@@ -22,7 +22,10 @@ describe('failover to a synchronous standby under writes', () => {
   let admin: ReturnType<typeof client>;
   beforeAll(async () => {
     cluster = await startReplicatedPostgres();
-    api = await startApi(async () => ({ env: { DATABASE_URL: cluster.url, PERSONAL_DATA_KEY: randomBytes(32).toString('base64') }, cleanup: async () => undefined }));
+    api = await startApi(async () => ({
+      env: { DATABASE_URL: cluster.url, PERSONAL_DATA_KEY: randomBytes(32).toString('base64') },
+      cleanup: async () => undefined,
+    }));
     admin = await signIn(api.base, 'admin', ADMIN_PASSWORD);
   }, 90_000);
   afterAll(async () => {
@@ -49,7 +52,7 @@ describe('failover to a synchronous standby under writes', () => {
     let killedAt: number | undefined;
     const deadline = Date.now() + LOAD_DEADLINE_MS;
     const writer = async () => {
-      for (let afterFailover = 0; afterFailover < AFTER_FAILOVER; ) {
+      for (let afterFailover = 0; afterFailover < AFTER_FAILOVER;) {
         if (Date.now() > deadline) throw new Error(`no new primary took writes within ${LOAD_DEADLINE_MS} ms`);
         const done = await enrol();
         replies.push(done);
@@ -69,7 +72,9 @@ describe('failover to a synchronous standby under writes', () => {
     expect(unexpected.map(({ reply }) => reply)).toEqual([]);
     for (const { reply } of replies.filter(({ reply }) => reply.status === 503)) expect(reply.body).toMatchObject({ error: 'Service Unavailable' });
     const firstAfter = replies.find(({ at, reply }) => at > killedAt! && reply.status === 201)!;
-    console.log(`failover: writes resumed ${firstAfter.at - killedAt} ms after the primary was killed (promotion included); ${replies.filter(({ reply }) => reply.status === 503).length} requests answered 503 meanwhile`);
+    console.log(
+      `failover: writes resumed ${firstAfter.at - killedAt} ms after the primary was killed (promotion included); ${replies.filter(({ reply }) => reply.status === 503).length} requests answered 503 meanwhile`,
+    );
 
     const acknowledged = replies.filter(({ reply }) => reply.status === 201).map(({ reply }) => `beneficiary-${reply.body.beneficiaryId}`);
     expect(acknowledged.length).toBeGreaterThanOrEqual(WRITERS * AFTER_FAILOVER);

@@ -1,5 +1,16 @@
 import { readFileSync } from 'node:fs';
-import { API_BACKENDS, client, leavesLogUnchanged as leavesLogUnchangedIn, ok, type Reply, type RunningApi, signIn, signInPeople, startApi, ADMIN_PASSWORD } from './testing/api-backends.fixture.js';
+import {
+  API_BACKENDS,
+  client,
+  leavesLogUnchanged as leavesLogUnchangedIn,
+  ok,
+  type Reply,
+  type RunningApi,
+  signIn,
+  signInPeople,
+  startApi,
+  ADMIN_PASSWORD,
+} from './testing/api-backends.fixture.js';
 
 /** What a refused input answers: the API's error body, naming the field. */
 const refused = (field: string) => ({ error: 'Bad Request', fields: [expect.objectContaining({ field })] });
@@ -22,7 +33,8 @@ describe.each(API_BACKENDS)('hostile input over %s', (_name, setup) => {
   let clerk: ReturnType<typeof client>;
   let approver: ReturnType<typeof client>;
   let anonymous: ReturnType<typeof client>;
-  const leavesLogUnchanged = (request: Promise<Reply>, status: number, expected: Record<string, unknown> = {}) => leavesLogUnchangedIn(api, request, status, expected);
+  const leavesLogUnchanged = (request: Promise<Reply>, status: number, expected: Record<string, unknown> = {}) =>
+    leavesLogUnchangedIn(api, request, status, expected);
 
   // The log goes to stdout, a JSON object a line: errors and anything logged with a stack are kept here, and all is passed on.
   const errorsLogged: string[] = [];
@@ -30,7 +42,9 @@ describe.each(API_BACKENDS)('hostile input over %s', (_name, setup) => {
 
   beforeAll(async () => {
     process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
-      for (const line of String(chunk).split('\n').filter((text) => text.startsWith('{'))) {
+      for (const line of String(chunk)
+        .split('\n')
+        .filter((text) => text.startsWith('{'))) {
         const logged = JSON.parse(line) as { level?: number; err?: unknown };
         if ((logged.level ?? 0) >= 50 || logged.err) errorsLogged.push(line);
       }
@@ -63,7 +77,11 @@ describe.each(API_BACKENDS)('hostile input over %s', (_name, setup) => {
   });
 
   it('refuses strings that are not Unicode (lone surrogates), in values and in keys', async () => {
-    await leavesLogUnchanged(clerk.send('POST', '/beneficiaries', JSON.stringify(enrolment({ nationalId: '020068009999' })).replace('Hoàng', '\\ud800')), 400, refused('fullName'));
+    await leavesLogUnchanged(
+      clerk.send('POST', '/beneficiaries', JSON.stringify(enrolment({ nationalId: '020068009999' })).replace('Hoàng', '\\ud800')),
+      400,
+      refused('fullName'),
+    );
     await leavesLogUnchanged(admin.send('POST', '/policy-versions', '{"id":"v","\\udc00":1}'), 400, refused('body'));
   });
 
@@ -106,18 +124,48 @@ describe.each(API_BACKENDS)('hostile input over %s', (_name, setup) => {
       await leavesLogUnchanged(admin.get(`/policy-versions/drafts/${id}/preview`), 404);
     }
     const version = JSON.parse(readFileSync('policies/lang-son-resolution-24-2024.json', 'utf8'));
-    await leavesLogUnchanged(admin.post('/policy-versions/preview', { ...version, id: 'lang-son/x', regimes: [{ ...version.regimes[0], id: { toString: 1 }, code: { valueOf: 1 } }] }), 400, {
-      fields: [expect.objectContaining({ field: 'regimes[0].code' }), expect.objectContaining({ field: 'regimes[0].id' })],
-    });
+    await leavesLogUnchanged(
+      admin.post('/policy-versions/preview', { ...version, id: 'lang-son/x', regimes: [{ ...version.regimes[0], id: { toString: 1 }, code: { valueOf: 1 } }] }),
+      400,
+      {
+        fields: [expect.objectContaining({ field: 'regimes[0].code' }), expect.objectContaining({ field: 'regimes[0].id' })],
+      },
+    );
     await leavesLogUnchanged(admin.post('/reorganizations', { planId: { toString: 1 } }), 400, refused('planId'));
   });
 
   it('refuses identifiers and titles longer than any real one', async () => {
     const version = JSON.parse(readFileSync('policies/lang-son-resolution-24-2024.json', 'utf8'));
     await leavesLogUnchanged(admin.post('/policy-versions', { ...version, id: `lang-son/${HUGE}`, effectiveFrom: '2099-01-01' }), 400, refused('id'));
-    await leavesLogUnchanged(admin.post('/reorganizations', { planId: HUGE, title: 'Sáp nhập', decisionNumber: '1/QĐ', effectiveFrom: '2025-07-01', titles: [{ title: 'a', becomes: { title: 'b', group: 2 } }], units: {} }), 400, refused('planId'));
-    await leavesLogUnchanged(admin.post('/reorganizations', { planId: 'p-1', title: 'Sáp nhập', decisionNumber: '1/QĐ', effectiveFrom: '2025-07-01', titles: [{ title: HUGE, becomes: { title: 'b', group: 2 } }], units: {} }), 400, refused('titles[0].title'));
-    await leavesLogUnchanged(admin.post('/administrative-units/changes', { changes: [{ kind: 'created', code: HUGE, name: 'Xã Mới', level: 'commune', from: '2025-07-01' }] }), 400, refused('changes[0].code'));
+    await leavesLogUnchanged(
+      admin.post('/reorganizations', {
+        planId: HUGE,
+        title: 'Sáp nhập',
+        decisionNumber: '1/QĐ',
+        effectiveFrom: '2025-07-01',
+        titles: [{ title: 'a', becomes: { title: 'b', group: 2 } }],
+        units: {},
+      }),
+      400,
+      refused('planId'),
+    );
+    await leavesLogUnchanged(
+      admin.post('/reorganizations', {
+        planId: 'p-1',
+        title: 'Sáp nhập',
+        decisionNumber: '1/QĐ',
+        effectiveFrom: '2025-07-01',
+        titles: [{ title: HUGE, becomes: { title: 'b', group: 2 } }],
+        units: {},
+      }),
+      400,
+      refused('titles[0].title'),
+    );
+    await leavesLogUnchanged(
+      admin.post('/administrative-units/changes', { changes: [{ kind: 'created', code: HUGE, name: 'Xã Mới', level: 'commune', from: '2025-07-01' }] }),
+      400,
+      refused('changes[0].code'),
+    );
     await leavesLogUnchanged(clerk.get(`/beneficiaries/${'x'.repeat(1000)}`), 400, refused('id'));
     await leavesLogUnchanged(approver.post('/claims/approvals', { claimIds: [HUGE] }), 400, refused('claimIds'));
   });

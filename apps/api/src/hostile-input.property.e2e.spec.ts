@@ -49,8 +49,40 @@ interface Request {
 
 /** Values that broke or bent the API before: NUL, lone surrogates, numbers past 2³¹ and 2⁵³, other notations, LIKE wildcards, impossible dates. */
 const HOSTILE_TEXT = [
-  '', ' ', '\u0000', 'a\u0000b', '\ud800', 'x\udc00y', '%', '_', '\\', "' OR 1=1 --", '0x7e9', '1e29', '2147483648', '9007199254740993', '99999999999999999999', '-1', ' 2025', '2025.0',
-  'NaN', 'Infinity', '2025-02-30', '0000-00-00', '9999-12-31', '1900-01-01', '2025-13-01', '../..', '__proto__', 'constructor', '<script>alert(1)</script>', '=1+1', 'ﬀ', '٢٠٢٥', 'x'.repeat(600), 'y'.repeat(5000),
+  '',
+  ' ',
+  '\u0000',
+  'a\u0000b',
+  '\ud800',
+  'x\udc00y',
+  '%',
+  '_',
+  '\\',
+  "' OR 1=1 --",
+  '0x7e9',
+  '1e29',
+  '2147483648',
+  '9007199254740993',
+  '99999999999999999999',
+  '-1',
+  ' 2025',
+  '2025.0',
+  'NaN',
+  'Infinity',
+  '2025-02-30',
+  '0000-00-00',
+  '9999-12-31',
+  '1900-01-01',
+  '2025-13-01',
+  '../..',
+  '__proto__',
+  'constructor',
+  '<script>alert(1)</script>',
+  '=1+1',
+  'ﬀ',
+  '٢٠٢٥',
+  'x'.repeat(600),
+  'y'.repeat(5000),
 ];
 const HOSTILE_NUMBERS = [-1, 0, 0.5, 2 ** 31, 2 ** 53 + 2, 1e308, -1e308, 1e29];
 const hostileText = fc.oneof(fc.constantFrom(...HOSTILE_TEXT), fc.string({ unit: 'binary', maxLength: 24 }));
@@ -62,13 +94,16 @@ const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
 
 /** A real policy version with one value made hostile, under a new id: values drawn from the schema alone rarely make a version valid enough to reach its deeper rules. */
 const VERSION = JSON.parse(readFileSync('policies/lang-son-resolution-24-2024.json', 'utf8')) as Record<string, unknown>;
-const leavesOf = (value: unknown, path: string[] = []): string[][] => (typeof value === 'object' && value !== null ? Object.entries(value).flatMap(([key, child]) => leavesOf(child, [...path, key])) : [path]);
-const mutatedVersion = fc.tuple(fc.constantFrom(...leavesOf(VERSION)), hostileValue, fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 8 })).map(([path, value, suffix]) => {
-  const version = structuredClone(VERSION);
-  const parent = path.slice(0, -1).reduce((node: any, key) => node[key], version);
-  parent[path[path.length - 1]!] = value;
-  return { ...version, id: `${String(VERSION.id)}/fuzz-${suffix}`, effectiveFrom: '2099-01-01' };
-});
+const leavesOf = (value: unknown, path: string[] = []): string[][] =>
+  typeof value === 'object' && value !== null ? Object.entries(value).flatMap(([key, child]) => leavesOf(child, [...path, key])) : [path];
+const mutatedVersion = fc
+  .tuple(fc.constantFrom(...leavesOf(VERSION)), hostileValue, fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 8 }))
+  .map(([path, value, suffix]) => {
+    const version = structuredClone(VERSION);
+    const parent = path.slice(0, -1).reduce((node: any, key) => node[key], version);
+    parent[path[path.length - 1]!] = value;
+    return { ...version, id: `${String(VERSION.id)}/fuzz-${suffix}`, effectiveFrom: '2099-01-01' };
+  });
 
 /** What reaches past the refusals: the ids of a beneficiary, card and policy version that exist. */
 const KNOWN = { beneficiaryId: '', cardNumber: 'LS-FUZZ-0001', versionId: 'lang-son/nq-24-2024/v2' };
@@ -76,7 +111,18 @@ const KNOWN = { beneficiaryId: '', cardNumber: 'LS-FUZZ-0001', versionId: 'lang-
 function resolve(document: { components?: { schemas?: Record<string, Schema> } }, schema: Schema | undefined): Schema {
   if (!schema) return {};
   if (schema.$ref) return resolve(document, document.components?.schemas?.[schema.$ref.split('/').pop()!]);
-  if (schema.allOf) return schema.allOf.map((part) => resolve(document, part)).reduce((all, part) => ({ ...all, ...part, properties: { ...all.properties, ...part.properties }, required: [...(all.required ?? []), ...(part.required ?? [])] }), {} as Schema);
+  if (schema.allOf)
+    return schema.allOf
+      .map((part) => resolve(document, part))
+      .reduce(
+        (all, part) => ({
+          ...all,
+          ...part,
+          properties: { ...all.properties, ...part.properties },
+          required: [...(all.required ?? []), ...(part.required ?? [])],
+        }),
+        {} as Schema,
+      );
   return schema;
 }
 
@@ -97,7 +143,11 @@ function valueOf(schema: Schema, name: string, resolveRef: (schema: Schema | und
       candidates.push(fc.boolean());
       break;
     case 'string':
-      candidates.push(s.format === 'date' ? fc.date({ min: new Date('2024-01-01'), max: new Date('2026-12-31'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10)) : fc.string({ minLength: 1, maxLength: 12 }));
+      candidates.push(
+        s.format === 'date'
+          ? fc.date({ min: new Date('2024-01-01'), max: new Date('2026-12-31'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10))
+          : fc.string({ minLength: 1, maxLength: 12 }),
+      );
       break;
     case 'array':
       if (depth < 4) candidates.push(fc.array(valueOf(s.items ?? {}, name, resolveRef, depth + 1), { maxLength: 3 }));
@@ -114,7 +164,9 @@ function objectOf(schema: Schema, resolveRef: (schema: Schema | undefined) => Sc
   const fields = Object.entries(schema.properties ?? {});
   return fc
     .tuple(
-      ...fields.map(([name, property]) => fc.option(valueOf(property, name, resolveRef, depth), { freq: (schema.required ?? []).includes(name) ? 12 : 2, nil: undefined })),
+      ...fields.map(([name, property]) =>
+        fc.option(valueOf(property, name, resolveRef, depth), { freq: (schema.required ?? []).includes(name) ? 12 : 2, nil: undefined }),
+      ),
       fc.option(fc.tuple(hostileText, hostileValue), { freq: 6 }),
     )
     .map((values) => {
@@ -136,12 +188,18 @@ function requestsFor(operation: Operation, resolveRef: (schema: Schema | undefin
   const pathParameters = operation.parameters.filter((p) => p.in === 'path');
   const queryParameters = operation.parameters.filter((p) => p.in === 'query');
   const pathValue = (p: Parameter) => fc.oneof(valueOf(p.schema ?? { type: 'string' }, p.name, resolveRef).map(String), hostileText);
-  const queryValue = (p: Parameter) => fc.option(fc.oneof(valueOf(p.schema ?? { type: 'string' }, p.name, resolveRef).map(String), hostileText), { freq: 2, nil: undefined });
-  const schemaBody = operation.path.startsWith('/policy-versions') ? fc.oneof(mutatedVersion, valueOf(operation.body ?? {}, 'body', resolveRef)) : valueOf(operation.body ?? {}, 'body', resolveRef);
+  const queryValue = (p: Parameter) =>
+    fc.option(fc.oneof(valueOf(p.schema ?? { type: 'string' }, p.name, resolveRef).map(String), hostileText), { freq: 2, nil: undefined });
+  const schemaBody = operation.path.startsWith('/policy-versions')
+    ? fc.oneof(mutatedVersion, valueOf(operation.body ?? {}, 'body', resolveRef))
+    : valueOf(operation.body ?? {}, 'body', resolveRef);
   const body: fc.Arbitrary<string | undefined> = operation.body
     ? fc.oneof(
         { arbitrary: schemaBody.map((value) => JSON.stringify(value) ?? 'null'), weight: 12 },
-        { arbitrary: fc.constantFrom(undefined, '', 'null', '[]', '"x"', '{"a":', '{"a":1}{', nested(17), nested(5000), `{"pad":"${'z'.repeat(300 * 1024)}"}`), weight: 1 },
+        {
+          arbitrary: fc.constantFrom(undefined, '', 'null', '[]', '"x"', '{"a":', '{"a":1}{', nested(17), nested(5000), `{"pad":"${'z'.repeat(300 * 1024)}"}`),
+          weight: 1,
+        },
       )
     : fc.option(fc.constantFrom('{}', '{"x":1}', nested(5000)), { freq: 4, nil: undefined });
   return fc
@@ -150,7 +208,13 @@ function requestsFor(operation: Operation, resolveRef: (schema: Schema | undefin
       query: fc.tuple(...queryParameters.map(queryValue)),
       extra: fc.option(fc.tuple(hostileText, hostileText), { freq: 5 }),
       text: body,
-      commandId: fc.option(fc.oneof(fc.uuid(), fc.string({ unit: 'binary-ascii', maxLength: 120 }).map((id) => id.replace(/[^\x20-\x7e]/g, ''))), { freq: 4, nil: undefined }),
+      commandId: fc.option(
+        fc.oneof(
+          fc.uuid(),
+          fc.string({ unit: 'binary-ascii', maxLength: 120 }).map((id) => id.replace(/[^\x20-\x7e]/g, '')),
+        ),
+        { freq: 4, nil: undefined },
+      ),
     })
     .map(({ path, query, extra, text, commandId }) => {
       let url = operation.path;
@@ -158,7 +222,13 @@ function requestsFor(operation: Operation, resolveRef: (schema: Schema | undefin
       const pairs = queryParameters.flatMap((p, n) => (query[n] === undefined ? [] : [`${encode(p.name)}=${encode(query[n]!)}`]));
       if (extra) pairs.push(`${encode(extra[0])}=${encode(extra[1])}`);
       const routed = pathParameters.every((_p, n) => !['', '.', '..'].includes(path[n]!));
-      return { method: operation.method.toUpperCase(), ...(routed ? { operation: operation.path } : {}), path: `${url}${pairs.length ? `?${pairs.join('&')}` : ''}`, ...(text === undefined ? {} : { text }), ...(commandId ? { commandId } : {}) };
+      return {
+        method: operation.method.toUpperCase(),
+        ...(routed ? { operation: operation.path } : {}),
+        path: `${url}${pairs.length ? `?${pairs.join('&')}` : ''}`,
+        ...(text === undefined ? {} : { text }),
+        ...(commandId ? { commandId } : {}),
+      };
     });
 }
 
@@ -176,17 +246,35 @@ describe.each(API_BACKENDS)('hostile requests to every operation over %s', (_nam
     await operatorConfirms(api, 'fuzz');
     adminToken = (await ok(admin.post('/auth/token', { username: 'fuzz', password: 'fuzz-password-1' }))).accessToken;
     ({ beneficiaryId: KNOWN.beneficiaryId } = await ok(
-      admin.post('/beneficiaries', { fullName: 'Hoàng Văn Bình', dateOfBirth: '1968-05-12', nationalId: '020068007777', title: 'Bí thư Huyện ủy', administrativeUnit: 'Huyện Cao Lộc', group: 3, from: '2025-01-01' }),
+      admin.post('/beneficiaries', {
+        fullName: 'Hoàng Văn Bình',
+        dateOfBirth: '1968-05-12',
+        nationalId: '020068007777',
+        title: 'Bí thư Huyện ủy',
+        administrativeUnit: 'Huyện Cao Lộc',
+        group: 3,
+        from: '2025-01-01',
+      }),
       201,
     ));
     await ok(admin.post('/cards', { cardNumber: KNOWN.cardNumber, beneficiaryId: KNOWN.beneficiaryId, validFrom: '2025-01-01', validTo: '2029-12-31' }), 201);
     const document = (await (await fetch(`${api.base}/docs-json`)).json()) as { paths: unknown; components?: { schemas?: Record<string, Schema> } };
     served = document as OpenApiDocument;
-    operations = Object.entries(document.paths as Record<string, Record<string, { parameters?: Parameter[]; requestBody?: { content?: Record<string, { schema?: Schema }> } }>>).flatMap(([path, methods]) =>
-      Object.entries(methods).map(([method, spec]) => ({ method, path, parameters: spec.parameters ?? [], ...(spec.requestBody?.content?.['application/json'] ? { body: spec.requestBody.content['application/json'].schema ?? {} } : {}) })),
+    operations = Object.entries(
+      document.paths as Record<string, Record<string, { parameters?: Parameter[]; requestBody?: { content?: Record<string, { schema?: Schema }> } }>>,
+    ).flatMap(([path, methods]) =>
+      Object.entries(methods).map(([method, spec]) => ({
+        method,
+        path,
+        parameters: spec.parameters ?? [],
+        ...(spec.requestBody?.content?.['application/json'] ? { body: spec.requestBody.content['application/json'].schema ?? {} } : {}),
+      })),
     );
     const resolveRef = (schema: Schema | undefined) => resolve(document, schema);
-    requests = fc.tuple(fc.constantFrom(...operations).chain((operation) => requestsFor(operation, resolveRef)), fc.boolean());
+    requests = fc.tuple(
+      fc.constantFrom(...operations).chain((operation) => requestsFor(operation, resolveRef)),
+      fc.boolean(),
+    );
   }, 120_000);
   afterAll(() => api.close());
 
@@ -199,14 +287,20 @@ describe.each(API_BACKENDS)('hostile requests to every operation over %s', (_nam
           const before = await api.runtime.store.readHeadPosition();
           const response = await fetch(`${api.base}${request.path}`, {
             method: request.method,
-            headers: { 'content-type': 'application/json', ...(signedIn ? { authorization: `Bearer ${adminToken}` } : {}), ...(request.commandId ? { 'command-id': request.commandId } : {}) },
+            headers: {
+              'content-type': 'application/json',
+              ...(signedIn ? { authorization: `Bearer ${adminToken}` } : {}),
+              ...(request.commandId ? { 'command-id': request.commandId } : {}),
+            },
             ...(request.text === undefined || request.method === 'GET' ? {} : { body: request.text }),
           });
           const text = await response.text();
           const answer = `${request.method} ${request.path.slice(0, 300)} ${request.text?.slice(0, 300) ?? ''} → ${response.status} ${text.slice(0, 300)}`;
           if (response.status >= 500) throw new Error(`a server error: ${answer}`);
           const json = response.headers.get('content-type')?.startsWith('application/json');
-          const departed = request.operation ? answerDepartures(served, request.method, request.operation, response.status, json ? JSON.parse(text) : undefined) : [];
+          const departed = request.operation
+            ? answerDepartures(served, request.method, request.operation, response.status, json ? JSON.parse(text) : undefined)
+            : [];
           if (departed.length > 0) throw new Error(`an answer the document does not give: ${answer}: ${departed.join('; ')}`);
           if (response.status >= 400) {
             expect({ answer, body: JSON.parse(text) }).toMatchObject({ body: { statusCode: response.status, message: expect.anything() } });

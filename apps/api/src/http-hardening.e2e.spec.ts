@@ -15,10 +15,18 @@ describe.each(API_BACKENDS)('HTTP hardening over %s', (_name, setup) => {
   }, 120_000);
   afterAll(() => api.close());
 
-  const tokenOf = async (username: string, password: string) => (await client(api.base).post<{ accessToken: string }>('/auth/token', { username, password })).body.accessToken;
+  const tokenOf = async (username: string, password: string) =>
+    (await client(api.base).post<{ accessToken: string }>('/auth/token', { username, password })).body.accessToken;
 
   it('sends the browser protections with every answer: API, errors, the dashboard and the OpenAPI page', async () => {
-    for (const response of [await fetchAs('/health'), await fetchAs('/beneficiaries'), await fetchAs('/beneficiaries', clerkToken), await fetchAs('/dashboard/'), await fetchAs('/dashboard/app.js'), await fetchAs('/docs')]) {
+    for (const response of [
+      await fetchAs('/health'),
+      await fetchAs('/beneficiaries'),
+      await fetchAs('/beneficiaries', clerkToken),
+      await fetchAs('/dashboard/'),
+      await fetchAs('/dashboard/app.js'),
+      await fetchAs('/docs'),
+    ]) {
       const csp = response.headers.get('content-security-policy') ?? '';
       expect(csp).toContain("default-src 'self'");
       expect(csp).toContain("script-src 'self'");
@@ -32,7 +40,13 @@ describe.each(API_BACKENDS)('HTTP hardening over %s', (_name, setup) => {
   });
 
   it('lets no cache keep an API answer, which may carry personal data', async () => {
-    for (const response of [await fetchAs('/beneficiaries', clerkToken), await fetchAs('/beneficiaries/no-such', clerkToken), await fetchAs('/beneficiaries'), await fetchAs('/health'), await fetchAs('/reports/year-end/2025?format=csv', clerkToken)]) {
+    for (const response of [
+      await fetchAs('/beneficiaries', clerkToken),
+      await fetchAs('/beneficiaries/no-such', clerkToken),
+      await fetchAs('/beneficiaries'),
+      await fetchAs('/health'),
+      await fetchAs('/reports/year-end/2025?format=csv', clerkToken),
+    ]) {
       expect(response.headers.get('cache-control')).toBe('no-store');
     }
   });
@@ -44,7 +58,12 @@ describe.each(API_BACKENDS)('HTTP hardening over %s', (_name, setup) => {
     for (const field of configuration) expect(anonymous).not.toHaveProperty(field);
     const clerk = await (await fetchAs('/health', clerkToken)).json();
     for (const field of configuration) expect(clerk).not.toHaveProperty(field);
-    expect(await (await fetchAs('/health', adminToken)).json()).toMatchObject({ status: 'ok', eventStore: expect.any(String), database: expect.any(String), projectionsInProcess: true });
+    expect(await (await fetchAs('/health', adminToken)).json()).toMatchObject({
+      status: 'ok',
+      eventStore: expect.any(String),
+      database: expect.any(String),
+      projectionsInProcess: true,
+    });
     // A token that no longer holds does not stop anyone from reading health.
     expect((await fetchAs('/health', 'not.a-token')).status).toBe(200);
   });

@@ -1,7 +1,17 @@
 import { liveSchemaOf, ProjectionRunner, readModelChecksum } from '#projection-runner';
 import { ALL_PROJECTIONS, consistencyCheck, createReportingViews, registerExport } from '#read-models';
 import { replacementResolution, twoTierPlan } from '../../../test/support/retroactive-changes.js';
-import { API_BACKENDS, caughtUp, client, leavesLogUnchanged as leavesLogUnchangedIn, ok, type Reply, type RunningApi, signInPeople, startApi } from './testing/api-backends.fixture.js';
+import {
+  API_BACKENDS,
+  caughtUp,
+  client,
+  leavesLogUnchanged as leavesLogUnchangedIn,
+  ok,
+  type Reply,
+  type RunningApi,
+  signInPeople,
+  startApi,
+} from './testing/api-backends.fixture.js';
 
 const replacement = replacementResolution('lang-son/replacement-2025');
 const plan = twoTierPlan('lang-son-2025-07');
@@ -9,14 +19,17 @@ const plan = twoTierPlan('lang-son-2025-07');
 type Line = { regimeCode: string; group: number; administrativeUnit: string; committed: number; paid: number };
 /** Paid per group of one regime, over every unit. */
 const paidByGroup = (lines: readonly Line[], regime: string) =>
-  lines.filter((line) => line.regimeCode === regime).reduce<Record<number, number>>((sums, line) => ({ ...sums, [line.group]: (sums[line.group] ?? 0) + line.paid }), {});
+  lines
+    .filter((line) => line.regimeCode === regime)
+    .reduce<Record<number, number>>((sums, line) => ({ ...sums, [line.group]: (sums[line.group] ?? 0) + line.paid }), {});
 const regime = (balances: { regimeId: string }[], id: string) => balances.find((b) => b.regimeId === id);
 
 describe.each(API_BACKENDS)('the 2025 Lạng Sơn timeline, replayed through the API over %s', (_name, setup) => {
   let api: RunningApi;
   let as: Record<'admin' | 'secondAdmin' | 'clerk' | 'approver' | 'finance' | 'auditor', ReturnType<typeof client>>;
 
-  const leavesLogUnchanged = (request: Promise<Reply>, status: number, expected: Record<string, unknown> = {}) => leavesLogUnchangedIn(api, request, status, expected);
+  const leavesLogUnchanged = (request: Promise<Reply>, status: number, expected: Record<string, unknown> = {}) =>
+    leavesLogUnchangedIn(api, request, status, expected);
 
   const people: Record<string, string> = {};
   const stays: Record<string, string> = {};
@@ -33,21 +46,28 @@ describe.each(API_BACKENDS)('the 2025 Lạng Sơn timeline, replayed through the
     });
     // Three officials holding district titles, in groups 3, 4 and 5.
     const enrol = async (key: string, fullName: string, dateOfBirth: string, nationalId: string, title: string, administrativeUnit: string, group: number) => {
-      people[key] = (await ok(as.clerk.post('/beneficiaries', { fullName, dateOfBirth, nationalId, title, administrativeUnit, group, from: '2025-01-01' }), 201)).beneficiaryId;
+      people[key] = (
+        await ok(as.clerk.post('/beneficiaries', { fullName, dateOfBirth, nationalId, title, administrativeUnit, group, from: '2025-01-01' }), 201)
+      ).beneficiaryId;
     };
     await enrol('secretary', 'Hoàng Văn An', '1968-05-12', '020068000101', 'Bí thư Huyện ủy', 'Huyện Cao Lộc', 3);
     await enrol('chair', 'Lương Thị Bình', '1970-03-03', '020170000202', 'Chủ tịch UBND huyện', 'Huyện Lộc Bình', 4);
     await enrol('head', 'Nông Văn Cường', '1975-09-09', '020075000303', 'Trưởng phòng cấp huyện', 'Huyện Văn Quan', 5);
     // Each holds a card for the whole year.
     const cards: Record<string, string> = { secretary: 'LS-2025-SECRETARY', chair: 'LS-2025-CHAIR', head: 'LS-2025-HEAD' };
-    for (const [who, cardNumber] of Object.entries(cards)) await ok(as.clerk.post('/cards', { cardNumber, beneficiaryId: people[who], validFrom: '2025-01-01', validTo: '2029-12-31' }), 201);
+    for (const [who, cardNumber] of Object.entries(cards))
+      await ok(as.clerk.post('/cards', { cardNumber, beneficiaryId: people[who], validFrom: '2025-01-01', validTo: '2029-12-31' }), 201);
     // Stays before, across and after 2025-07-01, each approved and paid under Resolution 24 as it stood.
     const stay = async (key: string, who: string, admittedOn: string, dischargedOn: string) => {
-      const { admissionId } = await ok(as.clerk.post('/admissions', { beneficiaryId: people[who], cardNumber: cards[who], facility: 'Bệnh viện Đa khoa tỉnh Lạng Sơn', admittedOn }), 201);
+      const { admissionId } = await ok(
+        as.clerk.post('/admissions', { beneficiaryId: people[who], cardNumber: cards[who], facility: 'Bệnh viện Đa khoa tỉnh Lạng Sơn', admittedOn }),
+        201,
+      );
       stays[key] = admissionId;
       await ok(as.clerk.post(`/admissions/${admissionId}/discharge`, { dischargedOn }));
       await ok(as.approver.post(`/admissions/${admissionId}/approval`));
-      for (const regimeId of ['a', 'b']) await ok(as.finance.post(`/payouts/admission-${admissionId}-${regimeId}/payment`, { reference: `UNC-${key}-${regimeId}`, paidOn: '2025-08-15' }));
+      for (const regimeId of ['a', 'b'])
+        await ok(as.finance.post(`/payouts/admission-${admissionId}-${regimeId}/payment`, { reference: `UNC-${key}-${regimeId}`, paidOn: '2025-08-15' }));
     };
     await stay('secretaryBefore', 'secretary', '2025-06-10', '2025-06-12');
     await stay('secretaryAcross', 'secretary', '2025-06-29', '2025-07-02');
@@ -56,7 +76,9 @@ describe.each(API_BACKENDS)('the 2025 Lạng Sơn timeline, replayed through the
     await stay('headAcross', 'head', '2025-06-30', '2025-07-01');
     await stay('headAfter', 'head', '2025-08-01', '2025-08-03');
     // The chair's periodic health check in August, group 4 (h.fixed: 2,000,000), paid.
-    healthCheck = (await ok(as.clerk.post('/claims', { regimeId: 'h.fixed', beneficiaryId: people.chair, cardNumber: 'LS-2025-CHAIR', serviceDate: '2025-08-15' }), 201)).claimId;
+    healthCheck = (
+      await ok(as.clerk.post('/claims', { regimeId: 'h.fixed', beneficiaryId: people.chair, cardNumber: 'LS-2025-CHAIR', serviceDate: '2025-08-15' }), 201)
+    ).claimId;
     await ok(as.approver.post(`/claims/${healthCheck}/approval`));
     await ok(as.finance.post(`/payouts/claim-${healthCheck}/payment`, { reference: 'UNC-check', paidOn: '2025-08-20' }));
   }, 120_000);
@@ -73,11 +95,16 @@ describe.each(API_BACKENDS)('the 2025 Lạng Sơn timeline, replayed through the
 
     // The district level is abolished on 2025-07-01 in the shipped registry; each district is carried by its seat commune.
     const units = await ok(as.auditor.get('/administrative-units'));
-    expect(units.find((u: { code: string }) => u.code === 'Huyện Cao Lộc')).toMatchObject({ level: 'district', ended: { on: '2025-07-01', how: 'abolished', successors: ['Xã Cao Lộc'] } });
+    expect(units.find((u: { code: string }) => u.code === 'Huyện Cao Lộc')).toMatchObject({
+      level: 'district',
+      ended: { on: '2025-07-01', how: 'abolished', successors: ['Xã Cao Lộc'] },
+    });
 
     // The reorganization plan: drafted, previewed, confirmed by another administrator.
     await leavesLogUnchanged(as.clerk.post('/reorganizations', plan), 403);
-    await leavesLogUnchanged(as.admin.post('/reorganizations', { ...plan, effectiveFrom: '2025-07-32' }), 400, { fields: [expect.objectContaining({ field: 'effectiveFrom' })] });
+    await leavesLogUnchanged(as.admin.post('/reorganizations', { ...plan, effectiveFrom: '2025-07-32' }), 400, {
+      fields: [expect.objectContaining({ field: 'effectiveFrom' })],
+    });
     await ok(as.admin.post('/reorganizations', plan), 201);
     const preview = await ok(as.admin.get(`/reorganizations/${plan.planId}/preview`));
     expect(preview.reclassified.map((r: any) => [r.fullName, r.before.group, r.after.group, r.after.title, r.after.administrativeUnit]).sort()).toEqual([
@@ -103,7 +130,11 @@ describe.each(API_BACKENDS)('the 2025 Lạng Sơn timeline, replayed through the
     ]);
     expect(preview.totals.difference).toBe(-2_700_000);
     await leavesLogUnchanged(as.admin.post(`/reorganizations/${plan.planId}/confirmation`), 409, { rule: 'ApprovingOwnRequest' });
-    expect(await ok(as.secondAdmin.post(`/reorganizations/${plan.planId}/confirmation`))).toMatchObject({ beneficiaries: 3, claimsExamined: 1, adjustments: 5 });
+    expect(await ok(as.secondAdmin.post(`/reorganizations/${plan.planId}/confirmation`))).toMatchObject({
+      beneficiaries: 3,
+      claimsExamined: 1,
+      adjustments: 5,
+    });
     // Confirming twice changes nothing.
     await leavesLogUnchanged(as.secondAdmin.post(`/reorganizations/${plan.planId}/confirmation`), 200, { beneficiaries: 3, adjustments: 5 });
     expect(await ok(as.auditor.get(`/beneficiaries/${people.head}/group?on=2025-06-30`))).toEqual({ on: '2025-06-30', group: 5 });
@@ -118,16 +149,31 @@ describe.each(API_BACKENDS)('the 2025 Lạng Sơn timeline, replayed through the
     // The replacement resolution from 2025-07-01.
     await caughtUp(api);
     // A version with past effect is not published in one step: one administrator drafts it, another confirms it.
-    await leavesLogUnchanged(as.admin.post('/policy-versions', replacement), 409, { rule: 'RetroactiveVersionNeedsDraft', fields: [expect.objectContaining({ field: 'effectiveFrom' })] });
+    await leavesLogUnchanged(as.admin.post('/policy-versions', replacement), 409, {
+      rule: 'RetroactiveVersionNeedsDraft',
+      fields: [expect.objectContaining({ field: 'effectiveFrom' })],
+    });
     await leavesLogUnchanged(as.clerk.post('/policy-versions/drafts', replacement), 403);
-    await leavesLogUnchanged(as.admin.post('/policy-versions/drafts', { ...replacement, effectiveFrom: 'soon' }), 400, { fields: [expect.objectContaining({ field: 'effectiveFrom' })] });
+    await leavesLogUnchanged(as.admin.post('/policy-versions/drafts', { ...replacement, effectiveFrom: 'soon' }), 400, {
+      fields: [expect.objectContaining({ field: 'effectiveFrom' })],
+    });
     // What-if, before drafting: the same figures as the draft's preview, nothing recorded.
     const whatIf = (await leavesLogUnchanged(as.admin.post('/policy-versions/preview', replacement), 200)).body;
-    expect(await ok(as.admin.post('/policy-versions/drafts', replacement), 201)).toEqual({ versionId: replacement.id, effectiveFrom: '2025-07-01', status: 'drafted', draftedBy: 'admin' });
+    expect(await ok(as.admin.post('/policy-versions/drafts', replacement), 201)).toEqual({
+      versionId: replacement.id,
+      effectiveFrom: '2025-07-01',
+      status: 'drafted',
+      draftedBy: 'admin',
+    });
     await leavesLogUnchanged(as.admin.post('/policy-versions/drafts', replacement), 201, { status: 'drafted' });
-    await leavesLogUnchanged(as.secondAdmin.post('/policy-versions/drafts', { ...replacement, legalBasis: 'another text' }), 409, { rule: 'PolicyVersionIdTaken', fields: [expect.objectContaining({ field: 'id' })] });
+    await leavesLogUnchanged(as.secondAdmin.post('/policy-versions/drafts', { ...replacement, legalBasis: 'another text' }), 409, {
+      rule: 'PolicyVersionIdTaken',
+      fields: [expect.objectContaining({ field: 'id' })],
+    });
     const draftPath = `/policy-versions/drafts/${encodeURIComponent(replacement.id)}`;
-    const policyPreview = (await leavesLogUnchanged(as.secondAdmin.get(`${draftPath}/preview`), 200, { draft: { status: 'drafted', draftedBy: 'admin' }, published: false })).body;
+    const policyPreview = (
+      await leavesLogUnchanged(as.secondAdmin.get(`${draftPath}/preview`), 200, { draft: { status: 'drafted', draftedBy: 'admin' }, published: false })
+    ).body;
     expect(policyPreview.changes).toEqual(whatIf.changes);
     const policyChanges = policyPreview.changes.map((c: any) => [c.admissionId, c.regimeId, c.previous.amount, c.next.amount, c.difference]);
     expect(policyChanges.sort()).toEqual(
@@ -149,16 +195,25 @@ describe.each(API_BACKENDS)('the 2025 Lạng Sơn timeline, replayed through the
     // Whoever drafted it may not confirm it; the confirmation names the version drafted, not another.
     await leavesLogUnchanged(as.admin.post(`${draftPath}/confirmation`), 409, { rule: 'ApprovingOwnRequest' });
     await leavesLogUnchanged(as.admin.post('/policy-versions/confirmation', replacement), 409, { rule: 'ApprovingOwnRequest' });
-    await leavesLogUnchanged(as.secondAdmin.post('/policy-versions/confirmation', { ...replacement, legalBasis: 'another text' }), 409, { rule: 'PolicyVersionIdTaken' });
+    await leavesLogUnchanged(as.secondAdmin.post('/policy-versions/confirmation', { ...replacement, legalBasis: 'another text' }), 409, {
+      rule: 'PolicyVersionIdTaken',
+    });
     expect((await ok(as.auditor.get('/policy-versions'))).map((v: { id: string }) => v.id)).not.toContain(replacement.id);
     expect(await ok(as.secondAdmin.post(`${draftPath}/confirmation`))).toMatchObject({ versionId: replacement.id, staysExamined: 5, adjustments: 6 });
-    expect(await ok(as.auditor.get(`/policy-versions/${encodeURIComponent(replacement.id)}`))).toMatchObject({ id: replacement.id, effectiveFrom: '2025-07-01' });
+    expect(await ok(as.auditor.get(`/policy-versions/${encodeURIComponent(replacement.id)}`))).toMatchObject({
+      id: replacement.id,
+      effectiveFrom: '2025-07-01',
+    });
     // Publishing the same version again, and confirming it again (by either endpoint), has no second effect.
     await leavesLogUnchanged(as.admin.post('/policy-versions', replacement), 201, { published: false });
     await leavesLogUnchanged(as.secondAdmin.post(`${draftPath}/confirmation`), 200, { adjustments: 6 });
     await leavesLogUnchanged(as.admin.post('/policy-versions/confirmation', replacement), 200, { adjustments: 6 });
     await caughtUp(api);
-    await leavesLogUnchanged(as.admin.get(`${draftPath}/preview`), 200, { published: true, draft: { status: 'confirmed', draftedBy: 'admin', confirmedBy: 'quan' }, totals: { changes: 0 } });
+    await leavesLogUnchanged(as.admin.get(`${draftPath}/preview`), 200, {
+      published: true,
+      draft: { status: 'confirmed', draftedBy: 'admin', confirmedBy: 'quan' },
+      totals: { changes: 0 },
+    });
 
     // Adjustments go through approval (not by who recorded them); top-ups are paid, recoveries collected by refund receipts.
     for (const key of ['secretaryAcross', 'secretaryAfter', 'chairAfter', 'headAcross', 'headAfter']) {
@@ -172,12 +227,15 @@ describe.each(API_BACKENDS)('the 2025 Lạng Sơn timeline, replayed through the
     }
     await leavesLogUnchanged(as.secondAdmin.post(`/claims/${healthCheck}/adjustments/approval`), 403);
     const check = await ok(as.approver.post(`/claims/${healthCheck}/adjustments/approval`));
-    expect(check.adjustments).toEqual([expect.objectContaining({ difference: -2_000_000, approvedBy: 'hoa', cause: { kind: 'reorganization-plan', id: plan.planId } })]);
+    expect(check.adjustments).toEqual([
+      expect.objectContaining({ difference: -2_000_000, approvedBy: 'hoa', cause: { kind: 'reorganization-plan', id: plan.planId } }),
+    ]);
     await ok(as.finance.post(`/payouts/adjustment-${check.adjustments[0].adjustmentId}/refund`, { reference: 'PT-check', receivedOn: '2025-12-20' }));
     await caughtUp(api);
 
     // Balances as of 2025-06-30 and 2025-12-31 (valid time), and as known before the changes (record time).
-    const balances = async (who: string, query: string) => (await ok(as.auditor.get(`/beneficiaries/${people[who]}/balances/as-of?year=2025&${query}`))).balances;
+    const balances = async (who: string, query: string) =>
+      (await ok(as.auditor.get(`/beneficiaries/${people[who]}/balances/as-of?year=2025&${query}`))).balances;
     const midYear = await balances('secretary', 'validOn=2025-06-30');
     expect(regime(midYear, 'a')).toMatchObject({ entitled: 1_400_000, paid: 1_400_000, adjusted: 0 });
     expect(regime(midYear, 'b')).toMatchObject({ entitled: 570_000, paid: 570_000 });
@@ -190,7 +248,9 @@ describe.each(API_BACKENDS)('the 2025 Lạng Sơn timeline, replayed through the
     const headAsKnownBefore = await balances('head', `validOn=2025-12-31&knownAt=${encodeURIComponent(knownBefore)}`);
     expect(regime(headAsKnownBefore, 'a')).toMatchObject({ entitled: 1_200_000, paid: 1_200_000, adjusted: 0 });
     expect(regime(headAsKnownBefore, 'b')).toMatchObject({ entitled: 950_000, paid: 950_000, adjusted: 0 });
-    await leavesLogUnchanged(as.auditor.get(`/beneficiaries/${people.head}/balances/as-of?year=2025&knownAt=yesterday`), 400, { fields: [expect.objectContaining({ field: 'knownAt' })] });
+    await leavesLogUnchanged(as.auditor.get(`/beneficiaries/${people.head}/balances/as-of?year=2025&knownAt=yesterday`), 400, {
+      fields: [expect.objectContaining({ field: 'knownAt' })],
+    });
 
     // The budget by group now, and as known before: the amounts moved between groups, the old view unchanged.
     const after = await ok(as.auditor.get('/budget/2025/as-of'));
@@ -269,6 +329,12 @@ describe.each(API_BACKENDS)('the 2025 Lạng Sơn timeline, replayed through the
   it('takes the register, exported after the reorganization moved and reclassified its people, back as it is: nothing recorded', async () => {
     await caughtUp(api);
     const { rows, body } = await registerExport(api.runtime.pool, 'xlsx');
-    await leavesLogUnchanged(as.clerk.upload('/beneficiaries/imports', new Uint8Array(body as Buffer), 'so-dang-ky.xlsx'), 200, { outcome: 'imported', rows, imported: 0, alreadyImported: rows, errors: [] });
+    await leavesLogUnchanged(as.clerk.upload('/beneficiaries/imports', new Uint8Array(body as Buffer), 'so-dang-ky.xlsx'), 200, {
+      outcome: 'imported',
+      rows,
+      imported: 0,
+      alreadyImported: rows,
+      errors: [],
+    });
   });
 });

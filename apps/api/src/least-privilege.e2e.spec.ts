@@ -39,7 +39,15 @@ describe('API as a least-privilege database role — PostgreSQL server', () => {
 
   it('serves commands and reads as that role', async () => {
     const people = await signInPeople(api, { clerk: ['lan', ['clerk']], auditor: ['kiem', ['auditor']], finance: ['cuong', ['finance']] });
-    const enrolment = { fullName: 'Hoàng Văn Bình', dateOfBirth: '1968-05-12', nationalId: '020068001234', title: 'Phó Bí thư Huyện ủy', administrativeUnit: 'Huyện Cao Lộc', group: 3, from: '2025-01-01' };
+    const enrolment = {
+      fullName: 'Hoàng Văn Bình',
+      dateOfBirth: '1968-05-12',
+      nationalId: '020068001234',
+      title: 'Phó Bí thư Huyện ủy',
+      administrativeUnit: 'Huyện Cao Lộc',
+      group: 3,
+      from: '2025-01-01',
+    };
     const { beneficiaryId } = await ok(people.clerk.post('/beneficiaries', enrolment), 201);
     await caughtUp(api);
     expect(await ok(people.auditor.get(`/beneficiaries/${beneficiaryId}/group?on=2025-07-01`))).toEqual({ on: '2025-07-01', group: 3 });
@@ -56,7 +64,10 @@ describe('API as a least-privilege database role — PostgreSQL server', () => {
     ['edit an event', `UPDATE events SET data = '{}' WHERE global_position = 1`],
     ['delete an event', 'DELETE FROM events WHERE global_position = 1'],
     ['truncate the log', 'TRUNCATE events'],
-    ['insert an event beside append_events', `INSERT INTO events SELECT global_position + 1000000, gen_random_uuid(), stream_id, stream_revision + 1000000, event_type, data, metadata, recorded_at, hash FROM events WHERE global_position = 1`],
+    [
+      'insert an event beside append_events',
+      `INSERT INTO events SELECT global_position + 1000000, gen_random_uuid(), stream_id, stream_revision + 1000000, event_type, data, metadata, recorded_at, hash FROM events WHERE global_position = 1`,
+    ],
     ['edit the command ids', 'UPDATE event_commands SET last_position = 0'],
     ['clear the command ids', 'DELETE FROM event_commands'],
     ['truncate the command ids', 'TRUNCATE event_commands'],

@@ -1,6 +1,14 @@
 import { ADMIN_PASSWORD, API_BACKENDS, client, ok, type RunningApi, startApi } from './testing/api-backends.fixture.js';
 
-const person = { fullName: 'Lường Thị Nhàn', dateOfBirth: '1957-03-09', nationalId: '020057004321', title: 'Chủ tịch Hội Phụ nữ', administrativeUnit: 'Huyện Cao Lộc', group: 5, from: '2025-01-01' };
+const person = {
+  fullName: 'Lường Thị Nhàn',
+  dateOfBirth: '1957-03-09',
+  nationalId: '020057004321',
+  title: 'Chủ tịch Hội Phụ nữ',
+  administrativeUnit: 'Huyện Cao Lộc',
+  group: 5,
+  from: '2025-01-01',
+};
 const failing = { ...person, fullName: 'Nông Văn Thắng', dateOfBirth: '1961-11-30', nationalId: '020061007788' };
 const WRONG_PASSWORD = 'not-the-admin-password';
 
@@ -14,7 +22,11 @@ describe('the API’s logs', () => {
   let api: RunningApi;
   let output = '';
   const write = process.stdout.write.bind(process.stdout);
-  const lines = (): LogLine[] => output.split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as LogLine);
+  const lines = (): LogLine[] =>
+    output
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((line) => JSON.parse(line) as LogLine);
   const requestLines = (reqId: string) => lines().filter((line) => line.reqId === reqId);
 
   beforeAll(async () => {
@@ -31,10 +43,16 @@ describe('the API’s logs', () => {
   });
 
   it('returns the X-Request-Id it was sent, and logs the request under it', async () => {
-    const response = await fetch(`${api.base}/auth/token`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': 'proxy-7f3a.b:c_d' }, body: JSON.stringify({ username: 'admin', password: WRONG_PASSWORD }) });
+    const response = await fetch(`${api.base}/auth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-request-id': 'proxy-7f3a.b:c_d' },
+      body: JSON.stringify({ username: 'admin', password: WRONG_PASSWORD }),
+    });
     expect(response.status).toBe(401);
     expect(response.headers.get('x-request-id')).toBe('proxy-7f3a.b:c_d');
-    expect(requestLines('proxy-7f3a.b:c_d')).toEqual([expect.objectContaining({ level: 30, msg: 'request completed', req: { method: 'POST', url: '/auth/token' }, res: { statusCode: 401 } })]);
+    expect(requestLines('proxy-7f3a.b:c_d')).toEqual([
+      expect.objectContaining({ level: 30, msg: 'request completed', req: { method: 'POST', url: '/auth/token' }, res: { statusCode: 401 } }),
+    ]);
   });
 
   it('gives a request without a sane X-Request-Id one of its own, returned and logged', async () => {
@@ -56,7 +74,11 @@ describe('the API’s logs', () => {
     store.appendToStreams = () => Promise.reject(new Error('the disk is full'));
     let failed: Response;
     try {
-      failed = await fetch(`${api.base}/beneficiaries`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${signedIn.accessToken}`, 'command-id': 'enrol-thang-0001' }, body: JSON.stringify(failing) });
+      failed = await fetch(`${api.base}/beneficiaries`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${signedIn.accessToken}`, 'command-id': 'enrol-thang-0001' },
+        body: JSON.stringify(failing),
+      });
     } finally {
       store.appendToStreams = appendToStreams;
     }
@@ -64,7 +86,8 @@ describe('the API’s logs', () => {
 
     const logged = lines();
     const text = JSON.stringify(logged);
-    for (const secret of [ADMIN_PASSWORD, WRONG_PASSWORD, signedIn.accessToken, ...[person, failing].flatMap((p) => [p.fullName, p.nationalId, p.dateOfBirth])]) expect(text).not.toContain(secret);
+    for (const secret of [ADMIN_PASSWORD, WRONG_PASSWORD, signedIn.accessToken, ...[person, failing].flatMap((p) => [p.fullName, p.nationalId, p.dateOfBirth])])
+      expect(text).not.toContain(secret);
 
     const enrolled = logged.filter((line) => line.commandId === 'enrol-nhan-0001');
     expect(enrolled).toEqual([expect.objectContaining({ level: 30, user: 'admin', req: { method: 'POST', url: '/beneficiaries' }, res: { statusCode: 201 } })]);

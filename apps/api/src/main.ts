@@ -9,7 +9,9 @@ runProcess(async () => {
   const app = await createApiApp(runtime);
   await app.listen(config.port, config.host);
   const { port } = app.getHttpServer().address() as AddressInfo;
-  runtime.logger.info(`API on http://${config.host}:${port} (OpenAPI at /docs); events in ${runtime.store.name}; read models in ${runtime.databaseDescription}`);
+  runtime.logger.info(
+    `API on http://${config.host}:${port} (OpenAPI at /docs); events in ${runtime.store.name}; read models in ${runtime.databaseDescription}`,
+  );
   offerDemoProvince(app, runtime).catch((error: unknown) => runtime.logger.error({ err: error }, 'demo province failed'));
   return async () => {
     runtime.lifecycle.startDraining();

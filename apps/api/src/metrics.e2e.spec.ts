@@ -32,7 +32,8 @@ function samplesOf(text: string): Sample[] {
 /** The samples named `name` whose labels include `labels`. */
 const pick = (samples: readonly Sample[], name: string, labels: Record<string, string> = {}) =>
   samples.filter((sample) => sample.name === name && Object.entries(labels).every(([label, value]) => sample.labels[label] === value));
-const total = (samples: readonly Sample[], name: string, labels?: Record<string, string>) => pick(samples, name, labels).reduce((sum, sample) => sum + sample.value, 0);
+const total = (samples: readonly Sample[], name: string, labels?: Record<string, string>) =>
+  pick(samples, name, labels).reduce((sum, sample) => sum + sample.value, 0);
 
 async function scrape(base: string, token?: string): Promise<Response> {
   return fetch(`${base}/metrics`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
@@ -75,7 +76,15 @@ describe.each(API_BACKENDS)('metrics at /metrics, over %s', (_name, setup) => {
 
   it('shows HTTP latency by route template and status, append latency, projection batches and every read model’s lag', async () => {
     const { beneficiaryId } = await ok(
-      as.clerk.post('/beneficiaries', { fullName: 'Hoàng Văn An', dateOfBirth: '1968-05-12', nationalId: '020068000911', title: 'Bí thư Huyện ủy', administrativeUnit: 'Huyện Cao Lộc', group: 3, from: '2025-01-01' }),
+      as.clerk.post('/beneficiaries', {
+        fullName: 'Hoàng Văn An',
+        dateOfBirth: '1968-05-12',
+        nationalId: '020068000911',
+        title: 'Bí thư Huyện ủy',
+        administrativeUnit: 'Huyện Cao Lộc',
+        group: 3,
+        from: '2025-01-01',
+      }),
       201,
     );
     await ok(as.clerk.get(`/beneficiaries/${beneficiaryId}`));
@@ -89,8 +98,11 @@ describe.each(API_BACKENDS)('metrics at /metrics, over %s', (_name, setup) => {
     const text = await response.text();
     const samples = samplesOf(text);
 
-    const requests = (route: string, status: string, method = 'GET') => total(samples, 'hsb_http_request_duration_seconds_count', { method, route, status_code: status });
-    expect(pick(samples, 'hsb_http_request_duration_seconds_bucket', { route: '/beneficiaries/:id', status_code: '200', le: '+Inf' })).toEqual([expect.objectContaining({ value: 1 })]);
+    const requests = (route: string, status: string, method = 'GET') =>
+      total(samples, 'hsb_http_request_duration_seconds_count', { method, route, status_code: status });
+    expect(pick(samples, 'hsb_http_request_duration_seconds_bucket', { route: '/beneficiaries/:id', status_code: '200', le: '+Inf' })).toEqual([
+      expect.objectContaining({ value: 1 }),
+    ]);
     expect(requests('/beneficiaries/:id', '404')).toBe(1);
     expect(requests('/beneficiaries', '201', 'POST')).toBe(1);
     expect(requests('unmatched', '404')).toBeGreaterThanOrEqual(1);
@@ -134,10 +146,24 @@ describe('the projection worker’s metrics (PostgreSQL server)', () => {
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     worker = spawn(process.execPath, [workerMain], {
-      env: { ...process.env, DATABASE_URL: database.url, PERSONAL_DATA_KEY: randomBytes(32).toString('base64'), WORKER_PORT: String(port), POLL_INTERVAL_MS: '20', METRICS_TOKEN: TOKEN },
+      env: {
+        ...process.env,
+        DATABASE_URL: database.url,
+        PERSONAL_DATA_KEY: randomBytes(32).toString('base64'),
+        WORKER_PORT: String(port),
+        POLL_INTERVAL_MS: '20',
+        METRICS_TOKEN: TOKEN,
+      },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
-    for (let attempt = 0; (await fetch(`${base}/health/ready`).then((r) => r.status, () => 0)) !== 200; attempt++) {
+    for (
+      let attempt = 0;
+      (await fetch(`${base}/health/ready`).then(
+        (r) => r.status,
+        () => 0,
+      )) !== 200;
+      attempt++
+    ) {
       if (attempt > 600) throw new Error('the worker did not get ready');
       await new Promise((r) => setTimeout(r, 50));
     }
@@ -161,7 +187,10 @@ describe('the projection worker’s metrics (PostgreSQL server)', () => {
 
   it('answers its probes, then stops on SIGTERM with exit code 0', async () => {
     expect((await fetch(`${base}/health/live`)).status).toBe(200);
-    expect(await (await fetch(`${base}/health/ready`)).json()).toMatchObject({ status: 'ok', info: { process: { status: 'up' }, database: { status: 'up' }, projections: { status: 'up' } } });
+    expect(await (await fetch(`${base}/health/ready`)).json()).toMatchObject({
+      status: 'ok',
+      info: { process: { status: 'up' }, database: { status: 'up' }, projections: { status: 'up' } },
+    });
     const exited = new Promise<number | null>((done) => worker.once('exit', (code) => done(code)));
     worker.kill('SIGTERM');
     expect(await exited).toBe(0);

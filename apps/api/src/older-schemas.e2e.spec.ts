@@ -18,21 +18,39 @@ describe.each(API_BACKENDS)('events of older schemas, over %s', (_name, setup) =
     api = await startApi(setup);
     as = await signInPeople(api, { clerk: ['lan', ['clerk']] });
     const { beneficiaryId } = await ok(
-      as.clerk.post('/beneficiaries', { fullName: 'Hoàng Văn Cũ', dateOfBirth: '1962-02-02', nationalId: '020062004444', title: 'Chuyên viên', administrativeUnit: 'Huyện Cao Lộc', group: 5, from: '2024-01-01' }),
+      as.clerk.post('/beneficiaries', {
+        fullName: 'Hoàng Văn Cũ',
+        dateOfBirth: '1962-02-02',
+        nationalId: '020062004444',
+        title: 'Chuyên viên',
+        administrativeUnit: 'Huyện Cao Lộc',
+        group: 5,
+        from: '2024-01-01',
+      }),
       201,
     );
     await ok(as.clerk.post('/cards', { cardNumber: 'LS-2024-04444', beneficiaryId, validFrom: '2024-01-01', validTo: '2028-12-31' }), 201);
-    ({ admissionId } = await ok(as.clerk.post('/admissions', { beneficiaryId, cardNumber: 'LS-2024-04444', facility: 'Bệnh viện Đa khoa tỉnh Lạng Sơn', admittedOn: '2024-11-04' }), 201));
+    ({ admissionId } = await ok(
+      as.clerk.post('/admissions', { beneficiaryId, cardNumber: 'LS-2024-04444', facility: 'Bệnh viện Đa khoa tỉnh Lạng Sơn', admittedOn: '2024-11-04' }),
+      201,
+    ));
     // Written as the version of 2024 wrote it, straight into the log.
     const log = await PostgresEventStore.open(api.runtime.pool);
-    await log.append(`admission-${admissionId}`, [{ type: 'DischargeRecorded', data: { dischargedOn: '2024-11-08' }, metadata: { actor: 'clerk-of-2024', schemaVersion: 1 } }], { expectedRevision: 0 });
+    await log.append(
+      `admission-${admissionId}`,
+      [{ type: 'DischargeRecorded', data: { dischargedOn: '2024-11-08' }, metadata: { actor: 'clerk-of-2024', schemaVersion: 1 } }],
+      { expectedRevision: 0 },
+    );
     await caughtUp(api);
   }, 120_000);
   afterAll(() => api.close());
 
   it('reads the stream, the whole log and the aggregate in today’s schema, saying which one it was written in', async () => {
     const [, discharge] = await api.runtime.store.readStream(`admission-${admissionId}`);
-    expect(discharge).toMatchObject({ data: { dischargedOn: '2024-11-08', recordedBy: 'clerk-of-2024' }, metadata: { schemaVersion: 2, writtenInSchemaVersion: 1 } });
+    expect(discharge).toMatchObject({
+      data: { dischargedOn: '2024-11-08', recordedBy: 'clerk-of-2024' },
+      metadata: { schemaVersion: 2, writtenInSchemaVersion: 1 },
+    });
     const fromLog = (await api.runtime.store.readAll({ after: discharge!.globalPosition - 1n, maxCount: 1 }))[0];
     expect(fromLog?.data).toEqual(discharge!.data);
     const view = await ok(as.clerk.get(`/admissions/${admissionId}`));
@@ -48,12 +66,18 @@ describe.each(API_BACKENDS)('events of older schemas, over %s', (_name, setup) =
     expect(rows.map((row) => row.details.recordedBy)).toEqual(['clerk-of-2024']);
     const checksums = () => Promise.all(ALL_PROJECTIONS.map((projection) => readModelChecksum(api.runtime.pool, liveSchemaOf(projection))));
     const followed = await checksums();
-    await new ProjectionRunner(api.runtime.store, api.runtime.pool, ALL_PROJECTIONS, { dependents: createReportingViews, ...api.runtime.rebuild }).rebuild(ALL_PROJECTIONS);
+    await new ProjectionRunner(api.runtime.store, api.runtime.pool, ALL_PROJECTIONS, { dependents: createReportingViews, ...api.runtime.rebuild }).rebuild(
+      ALL_PROJECTIONS,
+    );
     expect(await checksums()).toEqual(followed);
   }, 60_000);
 
   it('lets the write side decide on it: a discharged stay’s dates are corrected', async () => {
-    const corrected = await as.clerk.post(`/admissions/${admissionId}/date-corrections`, { admittedOn: '2024-11-04', dischargedOn: '2024-11-07', reason: 'the discharge paper says 7 November' });
+    const corrected = await as.clerk.post(`/admissions/${admissionId}/date-corrections`, {
+      admittedOn: '2024-11-04',
+      dischargedOn: '2024-11-07',
+      reason: 'the discharge paper says 7 November',
+    });
     expect({ status: corrected.status, rule: corrected.body.rule }).toEqual({ status: 200, rule: undefined });
     const types = (await api.runtime.store.readStream(`admission-${admissionId}`)).map((event) => event.type);
     expect(types.slice(0, 3)).toEqual(['AdmissionRecorded', 'DischargeRecorded', 'AdmissionDatesCorrected']);

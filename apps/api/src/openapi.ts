@@ -15,7 +15,9 @@ const [output] = process.argv.slice(2);
 if (!output) throw new Error('usage: node dist/apps/api/src/openapi.js <file.json>');
 const folder = mkdtempSync(join(tmpdir(), 'hsb-openapi-'));
 try {
-  const runtime = await openRuntime(loadConfig({ PGLITE_DATA_DIR: join(folder, 'db'), PERSONAL_DATA_KEY: randomBytes(32).toString('base64'), LOG_LEVEL: 'warn' }));
+  const runtime = await openRuntime(
+    loadConfig({ PGLITE_DATA_DIR: join(folder, 'db'), PERSONAL_DATA_KEY: randomBytes(32).toString('base64'), LOG_LEVEL: 'warn' }),
+  );
   try {
     const app = await createApiApp(runtime);
     writeFileSync(output, `${JSON.stringify(apiDocument(app), null, 2)}\n`);

@@ -29,7 +29,10 @@ describe.each(API_BACKENDS)('personal data: sealed, erased, reads recorded, over
     as = await signInPeople(api, { clerk: ['lan', ['clerk']], approver: ['hoa', ['approver']], finance: ['thu', ['finance']], auditor: ['kiem', ['auditor']] });
     ({ beneficiaryId } = await ok(as.clerk.post('/beneficiaries', person), 201));
     await ok(as.clerk.post('/cards', { cardNumber: 'LS-2025-77777', beneficiaryId, validFrom: '2025-01-01', validTo: '2029-12-31' }), 201);
-    ({ admissionId } = await ok(as.clerk.post('/admissions', { beneficiaryId, cardNumber: 'LS-2025-77777', facility: 'Bệnh viện Đa khoa tỉnh Lạng Sơn', admittedOn: '2025-03-02' }), 201));
+    ({ admissionId } = await ok(
+      as.clerk.post('/admissions', { beneficiaryId, cardNumber: 'LS-2025-77777', facility: 'Bệnh viện Đa khoa tỉnh Lạng Sơn', admittedOn: '2025-03-02' }),
+      201,
+    ));
     await ok(as.clerk.post(`/admissions/${admissionId}/discharge`, { dischargedOn: '2025-03-05' }));
     await ok(as.approver.post(`/admissions/${admissionId}/approval`));
     await ok(as.finance.post(`/payouts/admission-${admissionId}-a/payment`, { reference: 'UNC-77', paidOn: '2025-03-20' }));
@@ -42,9 +45,18 @@ describe.each(API_BACKENDS)('personal data: sealed, erased, reads recorded, over
     for (const value of [person.fullName, person.nationalId, person.dateOfBirth]) expect(log).not.toContain(value);
     await caughtUp(api);
     expect((await ok(as.clerk.get(`/beneficiaries?name=${encodeURIComponent('Nông Thị Xuân')}`))).beneficiaries).toEqual([
-      expect.objectContaining({ beneficiaryId, fullName: person.fullName, nationalId: person.nationalId, dateOfBirth: person.dateOfBirth, personalDataErased: false }),
+      expect.objectContaining({
+        beneficiaryId,
+        fullName: person.fullName,
+        nationalId: person.nationalId,
+        dateOfBirth: person.dateOfBirth,
+        personalDataErased: false,
+      }),
     ]);
-    expect((await ok(as.auditor.get(`/beneficiaries/${beneficiaryId}`))).history[0].data).toMatchObject({ fullName: person.fullName, nationalId: person.nationalId });
+    expect((await ok(as.auditor.get(`/beneficiaries/${beneficiaryId}`))).history[0].data).toMatchObject({
+      fullName: person.fullName,
+      nationalId: person.nationalId,
+    });
     // The number stays unique in the province, though no stream id spells it out.
     await leavesLogUnchanged(api, as.clerk.post('/beneficiaries', { ...person, fullName: 'Someone Else' }), 409, { rule: 'NationalIdTaken' });
   });
@@ -86,9 +98,13 @@ describe.each(API_BACKENDS)('personal data: sealed, erased, reads recorded, over
     const balancesBefore = (await ok(as.auditor.get(`/beneficiaries/${beneficiaryId}/balances?year=2025`))).balances;
 
     await leavesLogUnchanged(api, as.clerk.post(`/beneficiaries/${beneficiaryId}/erasure`, { reason: 'request' }), 403);
-    await leavesLogUnchanged(api, as.admin.post(`/beneficiaries/${beneficiaryId}/erasure`, {}), 400, { fields: [expect.objectContaining({ field: 'reason' })] });
+    await leavesLogUnchanged(api, as.admin.post(`/beneficiaries/${beneficiaryId}/erasure`, {}), 400, {
+      fields: [expect.objectContaining({ field: 'reason' })],
+    });
     await leavesLogUnchanged(api, as.admin.post('/beneficiaries/nobody/erasure', { reason: 'request' }), 404);
-    expect(await ok(as.admin.post(`/beneficiaries/${beneficiaryId}/erasure`, { reason: 'Request of 2026-03-02 under the Personal Data Protection Law' }))).toEqual({ beneficiaryId, personalDataErased: true });
+    expect(
+      await ok(as.admin.post(`/beneficiaries/${beneficiaryId}/erasure`, { reason: 'Request of 2026-03-02 under the Personal Data Protection Law' })),
+    ).toEqual({ beneficiaryId, personalDataErased: true });
     await leavesLogUnchanged(api, as.admin.post(`/beneficiaries/${beneficiaryId}/erasure`, { reason: 'again' }), 409, { rule: 'AlreadyErased' });
     await caughtUp(api);
 
@@ -109,7 +125,9 @@ describe.each(API_BACKENDS)('personal data: sealed, erased, reads recorded, over
     expect(check).toMatchObject({ consistent: true, differences: [] });
     const checksums = () => Promise.all(ALL_PROJECTIONS.map((projection) => readModelChecksum(api.runtime.pool, liveSchemaOf(projection))));
     const live = await checksums();
-    await new ProjectionRunner(api.runtime.store, api.runtime.pool, ALL_PROJECTIONS, { dependents: createReportingViews, ...api.runtime.rebuild }).rebuild(ALL_PROJECTIONS);
+    await new ProjectionRunner(api.runtime.store, api.runtime.pool, ALL_PROJECTIONS, { dependents: createReportingViews, ...api.runtime.rebuild }).rebuild(
+      ALL_PROJECTIONS,
+    );
     expect(await checksums()).toEqual(live);
     expect((await ok(as.auditor.get('/beneficiaries?unit=Huyện Văn Lãng'))).beneficiaries).toEqual([expect.objectContaining(row)]);
   }, 60_000);

@@ -34,11 +34,28 @@ describe('the BI reader role on a PostgreSQL server', () => {
     await onTestServer(`CREATE ROLE ${role} LOGIN PASSWORD '${password}'`);
     const database = await createTestDatabase();
     databaseUrl = database.url;
-    api = await startApi(async () => ({ env: { DATABASE_URL: database.url, PERSONAL_DATA_KEY: randomBytes(32).toString('base64'), REPORTING_ROLE: role }, cleanup: () => database.drop() }));
+    api = await startApi(async () => ({
+      env: { DATABASE_URL: database.url, PERSONAL_DATA_KEY: randomBytes(32).toString('base64'), REPORTING_ROLE: role },
+      cleanup: () => database.drop(),
+    }));
     const as = await signInPeople(api, { clerk: ['lan', ['clerk']], approver: ['hoa', ['approver']], finance: ['thu', ['finance']] });
-    const { beneficiaryId } = await ok(as.clerk.post('/beneficiaries', { fullName: 'Lương Văn Báo', dateOfBirth: '1960-06-06', nationalId: '020060006006', title: 'Chuyên viên', administrativeUnit: 'Huyện Cao Lộc', group: 3, from: '2025-01-01' }), 201);
+    const { beneficiaryId } = await ok(
+      as.clerk.post('/beneficiaries', {
+        fullName: 'Lương Văn Báo',
+        dateOfBirth: '1960-06-06',
+        nationalId: '020060006006',
+        title: 'Chuyên viên',
+        administrativeUnit: 'Huyện Cao Lộc',
+        group: 3,
+        from: '2025-01-01',
+      }),
+      201,
+    );
     await ok(as.clerk.post('/cards', { cardNumber: 'LS-2025-06006', beneficiaryId, validFrom: '2025-01-01', validTo: '2029-12-31' }), 201);
-    const { admissionId } = await ok(as.clerk.post('/admissions', { beneficiaryId, cardNumber: 'LS-2025-06006', facility: 'Bệnh viện Đa khoa tỉnh Lạng Sơn', admittedOn: '2025-03-02' }), 201);
+    const { admissionId } = await ok(
+      as.clerk.post('/admissions', { beneficiaryId, cardNumber: 'LS-2025-06006', facility: 'Bệnh viện Đa khoa tỉnh Lạng Sơn', admittedOn: '2025-03-02' }),
+      201,
+    );
     await ok(as.clerk.post(`/admissions/${admissionId}/discharge`, { dischargedOn: '2025-03-05' }));
     await ok(as.approver.post(`/admissions/${admissionId}/approval`));
     await ok(as.finance.post('/budget/2025/a', { amount: 3_000_000, decisionNumber: '2850/QĐ-UBND' }), 201);
@@ -49,7 +66,15 @@ describe('the BI reader role on a PostgreSQL server', () => {
     await onTestServer(`DROP ROLE IF EXISTS ${role}`);
   });
 
-  const usedPercentAsRole = async () => (await asRole(databaseUrl, role, password, "SELECT used_percent::float8 AS p FROM reporting.annual_budget_by_regime WHERE year = 2025 AND regime_code = 'a'")).rows[0]?.p;
+  const usedPercentAsRole = async () =>
+    (
+      await asRole(
+        databaseUrl,
+        role,
+        password,
+        "SELECT used_percent::float8 AS p FROM reporting.annual_budget_by_regime WHERE year = 2025 AND regime_code = 'a'",
+      )
+    ).rows[0]?.p;
 
   it('reads the reporting views, with the API’s percentage, and nothing of the read models behind them', async () => {
     const budget = await ok((await signInPeople(api, { auditor: ['kiem', ['auditor']] })).auditor.get('/budget/2025'));

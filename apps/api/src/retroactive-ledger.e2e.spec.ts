@@ -32,7 +32,18 @@ const cardOf = (key: string) => `LS-${key.toUpperCase()}`;
 
 async function enrolWithCard(as: People, key: string, fullName: string, nationalId: string, title: string, group: number): Promise<string> {
   // The national id carries the year of birth (its 5th and 6th digits).
-  const { beneficiaryId } = await ok(as.clerk.post('/beneficiaries', { fullName, dateOfBirth: `19${nationalId.slice(4, 6)}-05-12`, nationalId, title, administrativeUnit: 'Huyện Cao Lộc', group, from: '2025-01-01' }), 201);
+  const { beneficiaryId } = await ok(
+    as.clerk.post('/beneficiaries', {
+      fullName,
+      dateOfBirth: `19${nationalId.slice(4, 6)}-05-12`,
+      nationalId,
+      title,
+      administrativeUnit: 'Huyện Cao Lộc',
+      group,
+      from: '2025-01-01',
+    }),
+    201,
+  );
   await ok(as.clerk.post('/cards', { cardNumber: cardOf(key), beneficiaryId, validFrom: '2025-01-01', validTo: '2029-12-31' }), 201);
   return beneficiaryId;
 }
@@ -50,7 +61,10 @@ async function paidStay(as: People, key: string, beneficiaryId: string, admitted
 
 /** A stay recorded and approved, its payouts left to pay. */
 async function approvedStay(as: People, key: string, beneficiaryId: string, admittedOn: string, dischargedOn: string): Promise<string> {
-  const { admissionId } = await ok(as.clerk.post('/admissions', { beneficiaryId, cardNumber: cardOf(key), facility: 'Bệnh viện Đa khoa tỉnh Lạng Sơn', admittedOn }), 201);
+  const { admissionId } = await ok(
+    as.clerk.post('/admissions', { beneficiaryId, cardNumber: cardOf(key), facility: 'Bệnh viện Đa khoa tỉnh Lạng Sơn', admittedOn }),
+    201,
+  );
   await ok(as.clerk.post(`/admissions/${admissionId}/discharge`, { dischargedOn }));
   await ok(as.approver.post(`/admissions/${admissionId}/approval`));
   return admissionId;
@@ -62,7 +76,8 @@ async function settleAdjustments(as: People, admissionId: string, collect = true
   for (const adjustment of adjustments) {
     const payout = `/payouts/adjustment-${adjustment.adjustmentId}`;
     if (adjustment.difference > 0) await ok(as.finance.post(`${payout}/payment`, { reference: `ADJ-${adjustment.adjustmentId}`, paidOn: '2025-12-20' }));
-    if (adjustment.difference < 0 && collect) await ok(as.finance.post(`${payout}/refund`, { reference: `PT-${adjustment.adjustmentId}`, receivedOn: '2025-12-20' }));
+    if (adjustment.difference < 0 && collect)
+      await ok(as.finance.post(`${payout}/refund`, { reference: `PT-${adjustment.adjustmentId}`, receivedOn: '2025-12-20' }));
   }
   return adjustments;
 }
@@ -78,7 +93,10 @@ function signedInFor(setup: (typeof API_BACKENDS)[number][1], keep: (api: Runnin
 }
 
 const byGroup = (spending: Spending[]) =>
-  spending.filter((line) => line.committed !== 0 || line.paid !== 0).map((line) => [line.regimeCode, line.group, line.administrativeUnit, line.committed, line.paid]).sort();
+  spending
+    .filter((line) => line.committed !== 0 || line.paid !== 0)
+    .map((line) => [line.regimeCode, line.group, line.administrativeUnit, line.committed, line.paid])
+    .sort();
 
 describe.each(API_BACKENDS)('retroactive changes through the API over %s', (_name, setup) => {
   /** One official's August stay, then the raise and the plan confirmed in the order given; the budget and report by group after. */
@@ -126,7 +144,8 @@ describe.each(API_BACKENDS)('retroactive changes through the API over %s', (_nam
     // Every payout of the stay, first and adjustments alike, counts in group 4; each adjustment names the clause and rate it settles.
     for (const payouts of [policyFirst.payouts, planFirst.payouts]) {
       expect(new Set(payouts.payouts.map((payout: { group: number }) => payout.group))).toEqual(new Set([4]));
-      for (const payout of payouts.payouts.filter((p: { sourceKind: string }) => p.sourceKind === 'adjustment')) expect(payout).toMatchObject({ clause: expect.any(String), basis: expect.any(Number) });
+      for (const payout of payouts.payouts.filter((p: { sourceKind: string }) => p.sourceKind === 'adjustment'))
+        expect(payout).toMatchObject({ clause: expect.any(String), basis: expect.any(Number) });
     }
   }, 240_000);
 
@@ -172,31 +191,59 @@ describe.each(API_BACKENDS)('retroactive changes through the API over %s', (_nam
       const [xuanOwes, yenOwes] = [await recoveryOf(xuanStay), await recoveryOf(yenStay)];
       await caughtUp(api);
       const owed = await ok(as.finance.get('/payouts?status=owed&year=2025'));
-      expect(owed.payouts.map((p: any) => [p.payoutId, p.amount])).toEqual(expect.arrayContaining([[xuanOwes, -200_000], [yenOwes, -200_000]]));
+      expect(owed.payouts.map((p: any) => [p.payoutId, p.amount])).toEqual(
+        expect.arrayContaining([
+          [xuanOwes, -200_000],
+          [yenOwes, -200_000],
+        ]),
+      );
 
       // A recovery is not paid out.
-      await leavesLogUnchanged(api, as.finance.post(`/payouts/${xuanOwes}/payment`, { reference: 'UNC-wrong', paidOn: '2025-12-20' }), 409, { rule: 'RecoveryIsNotPaid' });
+      await leavesLogUnchanged(api, as.finance.post(`/payouts/${xuanOwes}/payment`, { reference: 'UNC-wrong', paidOn: '2025-12-20' }), 409, {
+        rule: 'RecoveryIsNotPaid',
+      });
 
       // Xuân's October stay is paid less what she owes: the offset is recorded on both payouts.
       const october = await approvedStay(as, 'xuan', xuan, '2025-10-06', '2025-10-08');
       const visit = `admission-${october}-a`;
-      await leavesLogUnchanged(api, as.finance.post(`/payouts/${visit}/payment`, { reference: 'UNC-x', paidOn: '2025-10-20', offsets: [yenOwes] }), 409, { rule: 'OffsetOfAnotherPerson', fields: [expect.objectContaining({ field: 'offsets' })] });
-      await leavesLogUnchanged(api, as.finance.post(`/payouts/${visit}/payment`, { reference: 'UNC-x', paidOn: '2025-10-20', offsets: ['adjustment-none'] }), 404);
+      await leavesLogUnchanged(api, as.finance.post(`/payouts/${visit}/payment`, { reference: 'UNC-x', paidOn: '2025-10-20', offsets: [yenOwes] }), 409, {
+        rule: 'OffsetOfAnotherPerson',
+        fields: [expect.objectContaining({ field: 'offsets' })],
+      });
+      await leavesLogUnchanged(
+        api,
+        as.finance.post(`/payouts/${visit}/payment`, { reference: 'UNC-x', paidOn: '2025-10-20', offsets: ['adjustment-none'] }),
+        404,
+      );
       const paid = await ok(as.finance.post(`/payouts/${visit}/payment`, { reference: 'UNC-2025-1020', paidOn: '2025-10-20', offsets: [xuanOwes] }));
       expect(paid).toMatchObject({ status: 'paid', paid: { offsets: [{ recoveryPayoutId: xuanOwes, amount: 200_000 }] } });
       await caughtUp(api);
       expect(await ok(as.auditor.get(`/payouts/${xuanOwes}/lineage`))).toMatchObject({
         payout: { status: 'recovered', recovered: 200_000, settlements: [expect.objectContaining({ kind: 'offset', amount: 200_000, payout_id: visit })] },
       });
-      expect((await ok(as.auditor.get(`/payouts/${visit}/lineage`))).payout).toMatchObject({ amount: 500_000, offset: 200_000, settlements: [expect.objectContaining({ kind: 'offset', payout_id: xuanOwes })] });
+      expect((await ok(as.auditor.get(`/payouts/${visit}/lineage`))).payout).toMatchObject({
+        amount: 500_000,
+        offset: 200_000,
+        settlements: [expect.objectContaining({ kind: 'offset', payout_id: xuanOwes })],
+      });
 
       // Yên pays back 50,000 by receipt; the rest is written off by an approver, never by finance, and only with a reason.
       await ok(as.finance.post(`/payouts/${yenOwes}/refund`, { reference: 'PT-2025-0117', receivedOn: '2025-11-03', amount: 50_000 }));
-      await leavesLogUnchanged(api, as.finance.post(`/payouts/${yenOwes}/refund`, { reference: 'PT-2025-0118', receivedOn: '2025-11-04', amount: 150_001 }), 409, { rule: 'MoreThanOwed' });
+      await leavesLogUnchanged(
+        api,
+        as.finance.post(`/payouts/${yenOwes}/refund`, { reference: 'PT-2025-0118', receivedOn: '2025-11-04', amount: 150_001 }),
+        409,
+        { rule: 'MoreThanOwed' },
+      );
       await leavesLogUnchanged(api, as.finance.post(`/payouts/${yenOwes}/write-off`, { reason: 'Không còn khả năng thu' }), 403);
       await leavesLogUnchanged(api, as.approver.post(`/payouts/${yenOwes}/write-off`, {}), 400);
-      expect(await ok(as.approver.post(`/payouts/${yenOwes}/write-off`, { reason: 'Đã nghỉ hưu, không còn khả năng thu' }))).toMatchObject({ status: 'written-off', receivable: { owed: 0, recovered: 50_000, writtenOff: 150_000 } });
-      await leavesLogUnchanged(api, as.finance.post(`/payouts/${yenOwes}/refund`, { reference: 'PT-2025-0119', receivedOn: '2025-11-05' }), 409, { rule: 'NothingOwed' });
+      expect(await ok(as.approver.post(`/payouts/${yenOwes}/write-off`, { reason: 'Đã nghỉ hưu, không còn khả năng thu' }))).toMatchObject({
+        status: 'written-off',
+        receivable: { owed: 0, recovered: 50_000, writtenOff: 150_000 },
+      });
+      await leavesLogUnchanged(api, as.finance.post(`/payouts/${yenOwes}/refund`, { reference: 'PT-2025-0119', receivedOn: '2025-11-05' }), 409, {
+        rule: 'NothingOwed',
+      });
       await caughtUp(api);
 
       // Balances, the budget and the year-end report show what was owed, what came back and what was written off.
@@ -228,7 +275,8 @@ describe.each(API_BACKENDS)('retroactive changes through the API over %s', (_nam
       const meals2026 = `admission-${stay}-b`;
       expect((await ok(as.auditor.get(`/payouts/${meals2025}`))).state.scheduled).toMatchObject({ amount: 3 * 190_000, serviceDate: '2025-12-31' });
       expect((await ok(as.auditor.get(`/payouts/${meals2026}`))).state.scheduled).toMatchObject({ amount: 2 * 190_000, serviceDate: '2026-01-02' });
-      for (const payout of [`admission-${stay}-a`, meals2025, meals2026]) await ok(as.finance.post(`/payouts/${payout}/payment`, { reference: `UNC-${payout}`, paidOn: '2026-01-10' }));
+      for (const payout of [`admission-${stay}-a`, meals2025, meals2026])
+        await ok(as.finance.post(`/payouts/${payout}/payment`, { reference: `UNC-${payout}`, paidOn: '2026-01-10' }));
       await caughtUp(api);
 
       const yearEnd = async (year: number) => {
@@ -236,7 +284,8 @@ describe.each(API_BACKENDS)('retroactive changes through the API over %s', (_nam
         return (code: string) => report.regimes.find((regime: { code: string }) => regime.code === code);
       };
       const meals = async (year: number) => (await ok(as.auditor.get(`/budget/${year}`))).regimes.find((r: { regimeCode: string }) => r.regimeCode === 'b');
-      const balances = async (year: number) => (await ok(as.auditor.get(`/beneficiaries/${gia}/balances?year=${year}`))).balances.map((b: any) => [b.regimeId, b.entitled, b.paid]);
+      const balances = async (year: number) =>
+        (await ok(as.auditor.get(`/beneficiaries/${gia}/balances?year=${year}`))).balances.map((b: any) => [b.regimeId, b.entitled, b.paid]);
       const consistent = async (year: number) => expect(await consistencyCheck(api.runtime.store, api.runtime.pool, year)).toMatchObject({ consistent: true });
 
       // The visit belongs to the admission date; each meal day to its own year.
@@ -257,10 +306,19 @@ describe.each(API_BACKENDS)('retroactive changes through the API over %s', (_nam
       // 2025's meals raised with past effect: one adjustment, of the 2025 part, paid in 2025's books.
       await ok(as.admin.post('/policy-versions/drafts', raised2025), 201);
       const preview = await ok(as.admin.get(`/policy-versions/drafts/${encodeURIComponent(raised2025.id)}/preview`));
-      expect(preview.changes.filter((c: any) => c.admissionId === stay).map((c: any) => [c.regimeId, c.serviceDate, c.difference])).toEqual([['b', '2025-12-31', 3 * 60_000]]);
+      expect(preview.changes.filter((c: any) => c.admissionId === stay).map((c: any) => [c.regimeId, c.serviceDate, c.difference])).toEqual([
+        ['b', '2025-12-31', 3 * 60_000],
+      ]);
       await ok(as.secondAdmin.post(`/policy-versions/drafts/${encodeURIComponent(raised2025.id)}/confirmation`));
       const { adjustments } = await ok(as.approver.post(`/admissions/${stay}/adjustments/approval`));
-      expect(adjustments).toEqual([expect.objectContaining({ regimeId: 'b', corrects: expect.objectContaining({ payoutId: meals2025 }), serviceDate: '2025-12-31', difference: 3 * 60_000 })]);
+      expect(adjustments).toEqual([
+        expect.objectContaining({
+          regimeId: 'b',
+          corrects: expect.objectContaining({ payoutId: meals2025 }),
+          serviceDate: '2025-12-31',
+          difference: 3 * 60_000,
+        }),
+      ]);
       await ok(as.finance.post(`/payouts/adjustment-${adjustments[0].adjustmentId}/payment`, { reference: 'ADJ-gia', paidOn: '2026-02-02' }));
       await caughtUp(api);
       expect((await yearEnd(2025))('b')).toMatchObject({ payouts: 1, people: 1, units: 3, amount: 3 * 250_000 });

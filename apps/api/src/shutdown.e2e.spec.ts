@@ -38,7 +38,15 @@ describe.each(API_BACKENDS)('stopping the API with SIGTERM under writes, over %s
       while (!stopped) {
         const n = ++next;
         const reply = await writerAdmin
-          .post('/beneficiaries', { fullName: `Người thứ ${n}`, dateOfBirth: '1968-05-12', nationalId: `020068${String(500_000 + n)}`, title: 'Chuyên viên', administrativeUnit: 'Huyện Cao Lộc', group: 5, from: '2025-01-01' })
+          .post('/beneficiaries', {
+            fullName: `Người thứ ${n}`,
+            dateOfBirth: '1968-05-12',
+            nationalId: `020068${String(500_000 + n)}`,
+            title: 'Chuyên viên',
+            administrativeUnit: 'Huyện Cao Lộc',
+            group: 5,
+            from: '2025-01-01',
+          })
           .catch(() => undefined);
         // A refused connection: the server no longer accepts; this writer is done.
         if (!reply) return;

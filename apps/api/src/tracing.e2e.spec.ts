@@ -24,7 +24,10 @@ type OtlpAttribute = { key: string; value: Record<string, unknown> };
 type OtlpTraces = {
   resourceSpans: Array<{
     resource: { attributes: OtlpAttribute[] };
-    scopeSpans: Array<{ scope: { name: string }; spans: Array<{ traceId: string; parentSpanId?: string; name: string; kind: number; attributes?: OtlpAttribute[] }> }>;
+    scopeSpans: Array<{
+      scope: { name: string };
+      spans: Array<{ traceId: string; parentSpanId?: string; name: string; kind: number; attributes?: OtlpAttribute[] }>;
+    }>;
   }>;
 };
 
@@ -59,7 +62,14 @@ process.on('exit', () => writeFileSync(process.env.LOADED_FILES, JSON.stringify(
 `;
 
 /** The OpenTelemetry packages among the files a process loaded. */
-const packagesLoaded = (file: string) => [...new Set((JSON.parse(readFileSync(file, 'utf8')) as string[]).flatMap((path) => /node_modules\/(@opentelemetry\/[^/]+|import-in-the-middle)\//.exec(path)?.[1] ?? []))].sort();
+const packagesLoaded = (file: string) =>
+  [
+    ...new Set(
+      (JSON.parse(readFileSync(file, 'utf8')) as string[]).flatMap(
+        (path) => /node_modules\/(@opentelemetry\/[^/]+|import-in-the-middle)\//.exec(path)?.[1] ?? [],
+      ),
+    ),
+  ].sort();
 
 describe('tracing, with the bootstrap preloaded as npm start and the image do', () => {
   let receiver: Awaited<ReturnType<typeof startReceiver>>;
@@ -85,10 +95,23 @@ describe('tracing, with the bootstrap preloaded as npm start and the image do', 
   async function signInAndStop(name: string, otel: NodeJS.ProcessEnv): Promise<{ exit: { code: number | null }; output: string; loaded: string[] }> {
     const database = freshPgliteFolder('hsb-tracing-db-');
     databases.push(database);
-    const unsetOtel = Object.fromEntries(Object.keys(process.env).filter((key) => key.startsWith('OTEL_')).map((key) => [key, undefined]));
+    const unsetOtel = Object.fromEntries(
+      Object.keys(process.env)
+        .filter((key) => key.startsWith('OTEL_'))
+        .map((key) => [key, undefined]),
+    );
     const loadedFiles = join(folder, `${name}-loaded.json`);
     const api = startApiProcess(
-      { ...unsetOtel, ...otel, PGLITE_DATA_DIR: database.dataDir, PORT: '0', HOST: '127.0.0.1', ADMIN_PASSWORD, GENERATED_SECRETS_FILE: join(folder, `${name}-secrets.txt`), LOADED_FILES: loadedFiles },
+      {
+        ...unsetOtel,
+        ...otel,
+        PGLITE_DATA_DIR: database.dataDir,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        ADMIN_PASSWORD,
+        GENERATED_SECRETS_FILE: join(folder, `${name}-secrets.txt`),
+        LOADED_FILES: loadedFiles,
+      },
       ['--import', spy, '--import', bootstrap],
     );
     const base = await api.base;
@@ -117,13 +140,34 @@ describe('tracing, with the bootstrap preloaded as npm start and the image do', 
     expect({ code: exit.code, output: exit.code === 0 ? '' : output }).toEqual({ code: 0, output: '' });
     expect(loaded).toEqual(expect.arrayContaining(['@opentelemetry/sdk-node', 'import-in-the-middle']));
     const server = receiver.spans.find((span) => span.name === 'POST /auth/token')!;
-    expect(server).toMatchObject({ kind: 2, scope: '@opentelemetry/instrumentation-http', service: 'health-support-api', attributes: { 'http.route': '/auth/token', 'http.response.status_code': 200 } });
+    expect(server).toMatchObject({
+      kind: 2,
+      scope: '@opentelemetry/instrumentation-http',
+      service: 'health-support-api',
+      attributes: { 'http.route': '/auth/token', 'http.response.status_code': 200 },
+    });
     expect(server.parentSpanId ?? '').toBe('');
     const trace = receiver.spans.filter((span) => span.traceId === server.traceId);
-    expect(trace).toContainEqual(expect.objectContaining({ scope: '@opentelemetry/instrumentation-express', attributes: expect.objectContaining({ 'http.route': '/auth/token', 'express.type': 'request_handler' }) }));
-    expect(trace).toContainEqual(expect.objectContaining({ scope: '@opentelemetry/instrumentation-pg', attributes: expect.objectContaining({ 'db.system.name': 'postgresql', 'db.query.text': expect.stringContaining('FROM app_users') }) }));
-    const logLines = output.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as { msg?: string; req?: { url?: string } });
-    expect(logLines.find((line) => line.msg === 'request completed' && line.req?.url === '/auth/token')).toMatchObject({ traceId: server.traceId, spanId: expect.stringMatching(/^[0-9a-f]{16}$/) });
+    expect(trace).toContainEqual(
+      expect.objectContaining({
+        scope: '@opentelemetry/instrumentation-express',
+        attributes: expect.objectContaining({ 'http.route': '/auth/token', 'express.type': 'request_handler' }),
+      }),
+    );
+    expect(trace).toContainEqual(
+      expect.objectContaining({
+        scope: '@opentelemetry/instrumentation-pg',
+        attributes: expect.objectContaining({ 'db.system.name': 'postgresql', 'db.query.text': expect.stringContaining('FROM app_users') }),
+      }),
+    );
+    const logLines = output
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as { msg?: string; req?: { url?: string } });
+    expect(logLines.find((line) => line.msg === 'request completed' && line.req?.url === '/auth/token')).toMatchObject({
+      traceId: server.traceId,
+      spanId: expect.stringMatching(/^[0-9a-f]{16}$/),
+    });
     // Probes are not traced, nor are queries outside a request (the read models' polling).
     expect(receiver.spans.filter((span) => String(span.attributes['url.path']).startsWith('/health'))).toEqual([]);
     expect(receiver.spans.filter((span) => span.scope === '@opentelemetry/instrumentation-pg' && !span.parentSpanId)).toEqual([]);

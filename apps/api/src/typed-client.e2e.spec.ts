@@ -60,7 +60,15 @@ describe(`a client generated from the OpenAPI document, over ${backend}`, () => 
     }
     const [clerk, approver, finance] = await Promise.all(Object.keys(people).map((username) => signIn(username, `${username}-password-1`)));
 
-    const person = { fullName: 'Hoàng Văn Bình', dateOfBirth: '1968-05-12', nationalId: '020068004444', title: 'Chủ tịch UBND huyện', administrativeUnit: 'Huyện Cao Lộc', group: 4, from: '2025-01-01' } as const;
+    const person = {
+      fullName: 'Hoàng Văn Bình',
+      dateOfBirth: '1968-05-12',
+      nationalId: '020068004444',
+      title: 'Chủ tịch UBND huyện',
+      administrativeUnit: 'Huyện Cao Lộc',
+      group: 4,
+      from: '2025-01-01',
+    } as const;
     const enrolled = await clerk!.POST('/beneficiaries', { body: person });
     const beneficiaryId = enrolled.data!.beneficiaryId;
     const again = await clerk!.POST('/beneficiaries', { body: person });
@@ -73,18 +81,28 @@ describe(`a client generated from the OpenAPI document, over ${backend}`, () => 
     const card = await clerk!.POST('/cards', { body: { cardNumber: 'LS-2025-TYPED', beneficiaryId, validFrom: '2025-01-01', validTo: '2029-12-31' } });
     expect(card.data).toMatchObject({ status: 'valid', cardNumber: 'LS-2025-TYPED' });
     // The check of answers sees a property the document does not name.
-    expect(departures(document, { $ref: '#/components/schemas/CardBody' }, { ...card.data, holder: 'x' }, 'body')).toEqual(['body.holder is not in the document']);
+    expect(departures(document, { $ref: '#/components/schemas/CardBody' }, { ...card.data, holder: 'x' }, 'body')).toEqual([
+      'body.holder is not in the document',
+    ]);
     const claim = await clerk!.POST('/claims', { body: { regimeId: 'h.fixed', beneficiaryId, cardNumber: 'LS-2025-TYPED', serviceDate: '2025-08-15' } });
     const claimId = claim.data!.claimId;
 
     const approved = await approver!.POST('/claims/{id}/approval', { params: { path: { id: claimId } } });
     expect(approved.data?.approval).toMatchObject({ amount: 2_000_000, group: 4, approvedBy: ['approver'] });
-    const paid = await finance!.POST('/payouts/{id}/payment', { params: { path: { id: `claim-${claimId}` } }, body: { reference: 'UNC-typed', paidOn: '2025-08-20' } });
+    const paid = await finance!.POST('/payouts/{id}/payment', {
+      params: { path: { id: `claim-${claimId}` } },
+      body: { reference: 'UNC-typed', paidOn: '2025-08-20' },
+    });
     expect(paid.data).toMatchObject({ status: 'paid', paid: { reference: 'UNC-typed', paidOn: '2025-08-20' } });
 
     await caughtUp(api);
     const { data: balances } = await clerk!.GET('/beneficiaries/{id}/balances', { params: { path: { id: beneficiaryId }, query: { year: 2025 } } });
-    expect(balances?.balances.find((balance) => balance.regimeId === 'h.fixed')).toMatchObject({ year: 2025, regimeCode: 'h', approved: 2_000_000, paid: 2_000_000 });
+    expect(balances?.balances.find((balance) => balance.regimeId === 'h.fixed')).toMatchObject({
+      year: 2025,
+      regimeCode: 'h',
+      approved: 2_000_000,
+      paid: 2_000_000,
+    });
     const { data: payouts } = await clerk!.GET('/payouts', { params: { query: { beneficiaryId } } });
     expect(payouts?.payouts.map((payout) => [payout.payoutId, payout.status, payout.amount])).toEqual([[`claim-${claimId}`, 'paid', 2_000_000]]);
     const { data: view } = await clerk!.GET('/claims/{id}', { params: { path: { id: claimId } } });

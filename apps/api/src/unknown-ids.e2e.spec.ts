@@ -11,7 +11,10 @@ const UNKNOWN_CARD = 'LS-NONE-7F3A';
  * in the body (then `field` names the body's field). `who` is a role allowed to call it, so that
  * the answer is about the id and not about rights.
  */
-function requests(known: { beneficiaryId: string; cardNumber: string }): { who: keyof As; method: 'get' | 'post'; path: string; body?: unknown; id: string; field?: string }[] {
+function requests(known: {
+  beneficiaryId: string;
+  cardNumber: string;
+}): { who: keyof As; method: 'get' | 'post'; path: string; body?: unknown; id: string; field?: string }[] {
   const beneficiary = unknown('beneficiary');
   const admission = unknown('admission');
   const claim = unknown('claim');
@@ -26,30 +29,90 @@ function requests(known: { beneficiaryId: string; cardNumber: string }): { who: 
     { who: 'auditor', method: 'get', path: `/beneficiaries/${beneficiary}/annual-ledgers/e/2025`, id: beneficiary },
     { who: 'auditor', method: 'get', path: `/beneficiaries/${beneficiary}/balances?year=2025`, id: beneficiary },
     { who: 'auditor', method: 'get', path: `/beneficiaries/${beneficiary}/balances/as-of?year=2025`, id: beneficiary },
-    { who: 'clerk', method: 'post', path: `/beneficiaries/${beneficiary}/position-changes`, body: { title: 'Phó Chủ tịch UBND tỉnh', administrativeUnit: 'UBND tỉnh Lạng Sơn', from: on }, id: beneficiary },
-    { who: 'clerk', method: 'post', path: `/beneficiaries/${beneficiary}/reclassifications`, body: { group: 2, from: on, reason: 'appointed', decisionNumber: '1/QĐ' }, id: beneficiary },
+    {
+      who: 'clerk',
+      method: 'post',
+      path: `/beneficiaries/${beneficiary}/position-changes`,
+      body: { title: 'Phó Chủ tịch UBND tỉnh', administrativeUnit: 'UBND tỉnh Lạng Sơn', from: on },
+      id: beneficiary,
+    },
+    {
+      who: 'clerk',
+      method: 'post',
+      path: `/beneficiaries/${beneficiary}/reclassifications`,
+      body: { group: 2, from: on, reason: 'appointed', decisionNumber: '1/QĐ' },
+      id: beneficiary,
+    },
     { who: 'clerk', method: 'post', path: `/beneficiaries/${beneficiary}/retirement`, body: { on }, id: beneficiary },
     { who: 'clerk', method: 'post', path: `/beneficiaries/${beneficiary}/death`, body: { on }, id: beneficiary },
     { who: 'clerk', method: 'post', path: `/beneficiaries/${beneficiary}/removal`, body: { on, reason: 'moved away' }, id: beneficiary },
-    { who: 'clerk', method: 'post', path: '/cards', body: { cardNumber: 'LS-2025-NEW1', beneficiaryId: beneficiary, validFrom: '2025-01-01', validTo: '2029-12-31' }, id: beneficiary, field: 'beneficiaryId' },
+    {
+      who: 'clerk',
+      method: 'post',
+      path: '/cards',
+      body: { cardNumber: 'LS-2025-NEW1', beneficiaryId: beneficiary, validFrom: '2025-01-01', validTo: '2029-12-31' },
+      id: beneficiary,
+      field: 'beneficiaryId',
+    },
     { who: 'auditor', method: 'get', path: `/cards/${UNKNOWN_CARD}`, id: UNKNOWN_CARD },
     { who: 'clerk', method: 'post', path: `/cards/${UNKNOWN_CARD}/reissue`, body: { newCardNumber: 'LS-2025-NEW2', reason: 'lost', on }, id: UNKNOWN_CARD },
     { who: 'clerk', method: 'post', path: `/cards/${UNKNOWN_CARD}/revocation`, body: { reason: 'no longer covered', on }, id: UNKNOWN_CARD },
-    { who: 'clerk', method: 'post', path: '/admissions', body: { beneficiaryId: beneficiary, cardNumber: known.cardNumber, facility: 'Bệnh viện Đa khoa tỉnh Lạng Sơn', admittedOn: on }, id: beneficiary, field: 'beneficiaryId' },
-    { who: 'clerk', method: 'post', path: '/admissions', body: { beneficiaryId: known.beneficiaryId, cardNumber: UNKNOWN_CARD, facility: 'Bệnh viện Đa khoa tỉnh Lạng Sơn', admittedOn: on }, id: UNKNOWN_CARD, field: 'cardNumber' },
+    {
+      who: 'clerk',
+      method: 'post',
+      path: '/admissions',
+      body: { beneficiaryId: beneficiary, cardNumber: known.cardNumber, facility: 'Bệnh viện Đa khoa tỉnh Lạng Sơn', admittedOn: on },
+      id: beneficiary,
+      field: 'beneficiaryId',
+    },
+    {
+      who: 'clerk',
+      method: 'post',
+      path: '/admissions',
+      body: { beneficiaryId: known.beneficiaryId, cardNumber: UNKNOWN_CARD, facility: 'Bệnh viện Đa khoa tỉnh Lạng Sơn', admittedOn: on },
+      id: UNKNOWN_CARD,
+      field: 'cardNumber',
+    },
     { who: 'auditor', method: 'get', path: `/admissions/${admission}`, id: admission },
     { who: 'clerk', method: 'post', path: `/admissions/${admission}/discharge`, body: { dischargedOn: on }, id: admission },
-    { who: 'clerk', method: 'post', path: `/admissions/${admission}/date-corrections`, body: { admittedOn: on, dischargedOn: on, reason: 'certificate' }, id: admission },
+    {
+      who: 'clerk',
+      method: 'post',
+      path: `/admissions/${admission}/date-corrections`,
+      body: { admittedOn: on, dischargedOn: on, reason: 'certificate' },
+      id: admission,
+    },
     { who: 'approver', method: 'post', path: `/admissions/${admission}/approval`, id: admission },
     { who: 'approver', method: 'post', path: `/admissions/${admission}/adjustments/approval`, id: admission },
     { who: 'approver', method: 'post', path: `/admissions/${admission}/rejection`, body: { reason: 'not a stay' }, id: admission },
-    { who: 'clerk', method: 'post', path: '/claims', body: { regimeId: 'h.fixed', beneficiaryId: beneficiary, cardNumber: known.cardNumber, serviceDate: on }, id: beneficiary, field: 'beneficiaryId' },
-    { who: 'clerk', method: 'post', path: '/claims', body: { regimeId: 'h.fixed', beneficiaryId: known.beneficiaryId, cardNumber: UNKNOWN_CARD, serviceDate: on }, id: UNKNOWN_CARD, field: 'cardNumber' },
+    {
+      who: 'clerk',
+      method: 'post',
+      path: '/claims',
+      body: { regimeId: 'h.fixed', beneficiaryId: beneficiary, cardNumber: known.cardNumber, serviceDate: on },
+      id: beneficiary,
+      field: 'beneficiaryId',
+    },
+    {
+      who: 'clerk',
+      method: 'post',
+      path: '/claims',
+      body: { regimeId: 'h.fixed', beneficiaryId: known.beneficiaryId, cardNumber: UNKNOWN_CARD, serviceDate: on },
+      id: UNKNOWN_CARD,
+      field: 'cardNumber',
+    },
     {
       who: 'council',
       method: 'post',
       path: '/drug-reimbursements',
-      body: { beneficiaryId: beneficiary, cardNumber: known.cardNumber, serviceDate: on, councilDecisionNumber: '15/QĐ-HĐCM', items: [{ name: 'Sorafenib 200mg', quantity: 60, cost: 1_000_000 }], cost: 1_000_000 },
+      body: {
+        beneficiaryId: beneficiary,
+        cardNumber: known.cardNumber,
+        serviceDate: on,
+        councilDecisionNumber: '15/QĐ-HĐCM',
+        items: [{ name: 'Sorafenib 200mg', quantity: 60, cost: 1_000_000 }],
+        cost: 1_000_000,
+      },
       id: beneficiary,
       field: 'beneficiaryId',
     },
@@ -71,7 +134,14 @@ function requests(known: { beneficiaryId: string; cardNumber: string }): { who: 
     { who: 'admin', method: 'post', path: `/policy-versions/drafts/${encodeURIComponent(version)}/confirmation`, id: version },
     { who: 'admin', method: 'get', path: `/reorganizations/${plan}/preview`, id: plan },
     { who: 'admin', method: 'post', path: `/reorganizations/${plan}/confirmation`, id: plan },
-    { who: 'admin', method: 'post', path: '/administrative-units/changes', body: { changes: [{ kind: 'renamed', code: unit, name: 'Xã Mới', from: on }] }, id: unit, field: 'changes[0].code' },
+    {
+      who: 'admin',
+      method: 'post',
+      path: '/administrative-units/changes',
+      body: { changes: [{ kind: 'renamed', code: unit, name: 'Xã Mới', from: on }] },
+      id: unit,
+      field: 'changes[0].code',
+    },
     { who: 'finance', method: 'post', path: '/budget/2025/z', body: { amount: 1_000_000, decisionNumber: '2850/QĐ-UBND' }, id: 'z' },
   ];
 }
@@ -90,9 +160,20 @@ describe.each(API_BACKENDS)('an unknown id, over %s', (_name, setup) => {
       finance: ['thu', ['finance']],
       auditor: ['kiem', ['auditor']],
     });
-    const enrolment = { fullName: 'Hoàng Văn Bình', dateOfBirth: '1968-05-12', nationalId: '020068001234', title: 'Bí thư Huyện ủy', administrativeUnit: 'Huyện Cao Lộc', group: 3, from: '2025-01-01' };
+    const enrolment = {
+      fullName: 'Hoàng Văn Bình',
+      dateOfBirth: '1968-05-12',
+      nationalId: '020068001234',
+      title: 'Bí thư Huyện ủy',
+      administrativeUnit: 'Huyện Cao Lộc',
+      group: 3,
+      from: '2025-01-01',
+    };
     known.beneficiaryId = (await ok(as.clerk.post('/beneficiaries', enrolment), 201)).beneficiaryId;
-    await ok(as.clerk.post('/cards', { cardNumber: known.cardNumber, beneficiaryId: known.beneficiaryId, validFrom: '2025-01-01', validTo: '2029-12-31' }), 201);
+    await ok(
+      as.clerk.post('/cards', { cardNumber: known.cardNumber, beneficiaryId: known.beneficiaryId, validFrom: '2025-01-01', validTo: '2029-12-31' }),
+      201,
+    );
   });
   afterAll(() => api.close());
 

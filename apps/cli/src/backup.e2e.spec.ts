@@ -78,7 +78,13 @@ async function embeddedWorld(folder: string): Promise<DrillWorld> {
  * consistency check and hold exactly the read models and log head of the moment of the backup.
  */
 function restoreDrill(open: (folder: string) => Promise<DrillWorld>) {
-  const context = { world: undefined as unknown as DrillWorld, folder: '', backup: '', backedUp: '', manifest: undefined as unknown as { log: { position: string; hash: string }; readModels: Record<string, string>; masterKeyId: string } };
+  const context = {
+    world: undefined as unknown as DrillWorld,
+    folder: '',
+    backup: '',
+    backedUp: '',
+    manifest: undefined as unknown as { log: { position: string; hash: string }; readModels: Record<string, string>; masterKeyId: string },
+  };
 
   beforeAll(async () => {
     if (!existsSync(cliMain)) throw new Error(`${cliMain} is missing: run the tests with \`npm test\`, which builds first`);
@@ -91,35 +97,52 @@ function restoreDrill(open: (folder: string) => Promise<DrillWorld>) {
     rmSync(context.folder, { recursive: true, force: true });
   });
 
-  it('backs up with a manifest of the log head and the read models’ checksums, and refuses to overwrite a backup', () => {
-    const { world, backup } = context;
-    context.backedUp = checksums(world.source);
-    const printed = succeeded(cliWith(world.source, 'backup', backup));
-    context.manifest = JSON.parse(readFileSync(`${backup}.manifest.json`, 'utf8'));
-    const { log, readModels, masterKeyId } = context.manifest;
-    expect(printed).toContain(`log head ${log.position}:${log.hash}`);
-    expect(printed).toContain(`master key (id ${masterKeyId}) is not in the backup`);
-    expect(Number(log.position)).toBeGreaterThan(0);
-    expect(Object.entries(readModels).map(([name, digest]) => `${name} ${digest}`).join('\n')).toBe(context.backedUp);
-    const again = cliWith(world.source, 'backup', backup);
-    expect(again.status).toBe(1);
-    expect(again.stderr).toContain('already exists: a backup never replaces another');
-  }, DRILL_TIMEOUT);
+  it(
+    'backs up with a manifest of the log head and the read models’ checksums, and refuses to overwrite a backup',
+    () => {
+      const { world, backup } = context;
+      context.backedUp = checksums(world.source);
+      const printed = succeeded(cliWith(world.source, 'backup', backup));
+      context.manifest = JSON.parse(readFileSync(`${backup}.manifest.json`, 'utf8'));
+      const { log, readModels, masterKeyId } = context.manifest;
+      expect(printed).toContain(`log head ${log.position}:${log.hash}`);
+      expect(printed).toContain(`master key (id ${masterKeyId}) is not in the backup`);
+      expect(Number(log.position)).toBeGreaterThan(0);
+      expect(
+        Object.entries(readModels)
+          .map(([name, digest]) => `${name} ${digest}`)
+          .join('\n'),
+      ).toBe(context.backedUp);
+      const again = cliWith(world.source, 'backup', backup);
+      expect(again.status).toBe(1);
+      expect(again.stderr).toContain('already exists: a backup never replaces another');
+    },
+    DRILL_TIMEOUT,
+  );
 
-  it('restores elsewhere after more was written: the consistency check is clean, read models and log head are the backed-up ones', async () => {
-    const { world, backup, manifest } = context;
-    await world.withSourcePool(async (pool) => {
-      const store = await PostgresEventStore.open(pool);
-      for (let n = 0; n < 3; n++) await store.append(`after-backup-${n}`, [{ type: 'Noted', data: { n }, metadata: { actor: 'test', schemaVersion: 1 } }], { expectedRevision: 'no_stream' });
-    });
-    succeeded(cliWith(world.source, 'rebuild'));
-    expect(checksums(world.source)).not.toBe(context.backedUp);
+  it(
+    'restores elsewhere after more was written: the consistency check is clean, read models and log head are the backed-up ones',
+    async () => {
+      const { world, backup, manifest } = context;
+      await world.withSourcePool(async (pool) => {
+        const store = await PostgresEventStore.open(pool);
+        for (let n = 0; n < 3; n++)
+          await store.append(`after-backup-${n}`, [{ type: 'Noted', data: { n }, metadata: { actor: 'test', schemaVersion: 1 } }], {
+            expectedRevision: 'no_stream',
+          });
+      });
+      succeeded(cliWith(world.source, 'rebuild'));
+      expect(checksums(world.source)).not.toBe(context.backedUp);
 
-    const restored = succeeded(cliWith(world.source, 'restore', backup, ...world.restoreInto));
-    expect(restored).toContain(`log intact, ${Number(manifest.log.position).toLocaleString('en')} events, head ${manifest.log.position}:${manifest.log.hash} as backed up`);
-    expect(succeeded(cliWith(world.target, 'check', '2025'))).toMatch(/^2025: consistent \(log hash chain intact; /);
-    expect(checksums(world.target)).toBe(context.backedUp);
-  }, DRILL_TIMEOUT);
+      const restored = succeeded(cliWith(world.source, 'restore', backup, ...world.restoreInto));
+      expect(restored).toContain(
+        `log intact, ${Number(manifest.log.position).toLocaleString('en')} events, head ${manifest.log.position}:${manifest.log.hash} as backed up`,
+      );
+      expect(succeeded(cliWith(world.target, 'check', '2025'))).toMatch(/^2025: consistent \(log hash chain intact; /);
+      expect(checksums(world.target)).toBe(context.backedUp);
+    },
+    DRILL_TIMEOUT,
+  );
   return context;
 }
 
@@ -154,14 +177,15 @@ describe('backup and restore — PostgreSQL server', () => {
     writeFileSync(`${damaged}.manifest.json`, readFileSync(`${backup}.manifest.json`));
     const refused = cliWith(world.target, 'restore', damaged);
     expect(refused.status).toBe(1);
-    expect(refused.stderr).toContain('does not match its manifest\'s checksum');
+    expect(refused.stderr).toContain("does not match its manifest's checksum");
   });
 
   it('refuses client programs older than the server or the dump, naming both versions', () => {
     const { world, backup, folder } = drill;
     const oldClients = join(folder, 'postgresql-12');
     mkdirSync(oldClients);
-    for (const program of ['pg_dump', 'pg_restore']) writeFileSync(join(oldClients, program), `#!/bin/sh\necho "${program} (PostgreSQL) 12.22"\n`, { mode: 0o755 });
+    for (const program of ['pg_dump', 'pg_restore'])
+      writeFileSync(join(oldClients, program), `#!/bin/sh\necho "${program} (PostgreSQL) 12.22"\n`, { mode: 0o755 });
     const dump = cliWith({ ...world.source, PG_BIN: oldClients }, 'backup', join(folder, 'old-pg_dump'));
     expect(dump.status).toBe(1);
     expect(dump.stderr).toMatch(/pg_dump 12\.22 \(.*\) cannot dump a PostgreSQL \d+\.\d+ server: install PostgreSQL \d+'s client programs, or set PG_BIN/);
@@ -171,9 +195,13 @@ describe('backup and restore — PostgreSQL server', () => {
     expect(cliWith({ ...world.source, PG_BIN: join(folder, 'nowhere') }, 'backup', join(folder, 'no-pg_dump')).stderr).toContain('pg_dump not found in PG_BIN');
   });
 
-  it('replaces a database that is not empty with --force', () => {
-    const { world, backup } = drill;
-    expect(succeeded(cliWith(world.target, 'restore', backup, '--force'))).toContain('as backed up');
-    expect(checksums(world.target)).toBe(drill.backedUp);
-  }, DRILL_TIMEOUT);
+  it(
+    'replaces a database that is not empty with --force',
+    () => {
+      const { world, backup } = drill;
+      expect(succeeded(cliWith(world.target, 'restore', backup, '--force'))).toContain('as backed up');
+      expect(checksums(world.target)).toBe(drill.backedUp);
+    },
+    DRILL_TIMEOUT,
+  );
 });

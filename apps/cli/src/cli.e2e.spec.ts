@@ -21,7 +21,10 @@ describe('administrator CLI', () => {
   let pool: pg.Pool;
   const personalDataKey = randomBytes(32);
   const cli = (...args: string[]): SpawnSyncReturns<string> =>
-    spawnSync(process.execPath, [cliMain, ...args], { env: { ...process.env, DATABASE_URL: database.url, PERSONAL_DATA_KEY: personalDataKey.toString('base64') }, encoding: 'utf8' });
+    spawnSync(process.execPath, [cliMain, ...args], {
+      env: { ...process.env, DATABASE_URL: database.url, PERSONAL_DATA_KEY: personalDataKey.toString('base64') },
+      encoding: 'utf8',
+    });
 
   beforeAll(async () => {
     if (!existsSync(cliMain)) throw new Error(`${cliMain} is missing: run the tests with \`npm test\`, which builds first`);
@@ -29,7 +32,11 @@ describe('administrator CLI', () => {
     pool = createPool(database.url, 4);
     const store = await PostgresEventStore.open(pool);
     for (let s = 0; s < 30; s++) {
-      await store.append(`cli-${s}`, Array.from({ length: 20 }, (_, n) => ({ type: 'Noted', data: { n }, metadata: { actor: 'test', schemaVersion: 1 } })), { expectedRevision: 'no_stream' });
+      await store.append(
+        `cli-${s}`,
+        Array.from({ length: 20 }, (_, n) => ({ type: 'Noted', data: { n }, metadata: { actor: 'test', schemaVersion: 1 } })),
+        { expectedRevision: 'no_stream' },
+      );
     }
     const runner = new ProjectionRunner(store, pool, [streamActivity]);
     await runner.start();
@@ -101,8 +108,13 @@ describe('administrator CLI', () => {
     const { password } = lastLine(reset.stdout);
     expect(password).toMatch(/^[\w-]{16}$/);
     expect(reset.stderr).not.toContain(password);
-    const { rows } = await pool.query<{ event_type: string; actor: string }>("SELECT event_type, metadata->>'actor' AS actor FROM events WHERE stream_id = 'user-admin' ORDER BY stream_revision");
-    expect(rows.map((row) => [row.event_type, row.actor])).toEqual([['UserRegistered', 'system'], ['PasswordReset', 'operator']]);
+    const { rows } = await pool.query<{ event_type: string; actor: string }>(
+      "SELECT event_type, metadata->>'actor' AS actor FROM events WHERE stream_id = 'user-admin' ORDER BY stream_revision",
+    );
+    expect(rows.map((row) => [row.event_type, row.actor])).toEqual([
+      ['UserRegistered', 'system'],
+      ['PasswordReset', 'operator'],
+    ]);
     // Nothing to turn off: the administrator has no second factor.
     expect(lastLine(cli('users', 'disable-second-factor', 'admin').stdout)).toMatchObject({ username: 'admin', secondFactor: false });
     expect(cli('users', 'promote', 'admin').stderr).toContain("unknown command 'promote'");
@@ -151,15 +163,23 @@ describe('administrator CLI', () => {
   });
   it('runs as the package’s bin: the report on stdout is JSON and nothing else', () => {
     expect(cli('rebuild').status).toBe(0);
-    const run = spawnSync('npx', ['--no-install', 'health-office', 'report', '2025'], { env: { ...process.env, DATABASE_URL: database.url, PERSONAL_DATA_KEY: personalDataKey.toString('base64') }, encoding: 'utf8' });
+    const run = spawnSync('npx', ['--no-install', 'health-office', 'report', '2025'], {
+      env: { ...process.env, DATABASE_URL: database.url, PERSONAL_DATA_KEY: personalDataKey.toString('base64') },
+      encoding: 'utf8',
+    });
     if (run.status !== 0) throw new Error(`exit code ${run.status}:\n${run.stderr}`);
     expect(JSON.parse(run.stdout)).toMatchObject({ year: 2025 });
   });
 
   it('rotates the personal data master key: rewrap moves the imported people under the new key, which alone then reads them', () => {
     const newKey = randomBytes(32).toString('base64');
-    const withKeys = (current: string, previous?: string) => (...args: string[]) =>
-      spawnSync(process.execPath, [cliMain, ...args], { env: { ...process.env, DATABASE_URL: database.url, PERSONAL_DATA_KEY: current, ...(previous ? { PERSONAL_DATA_PREVIOUS_KEYS: previous } : {}) }, encoding: 'utf8' });
+    const withKeys =
+      (current: string, previous?: string) =>
+      (...args: string[]) =>
+        spawnSync(process.execPath, [cliMain, ...args], {
+          env: { ...process.env, DATABASE_URL: database.url, PERSONAL_DATA_KEY: current, ...(previous ? { PERSONAL_DATA_PREVIOUS_KEYS: previous } : {}) },
+          encoding: 'utf8',
+        });
     const folder = mkdtempSync(join(tmpdir(), 'hsb-rotation-'));
     try {
       const refused = withKeys(newKey)('export', 'register', '--out', join(folder, 'refused.csv'));

@@ -18,7 +18,7 @@ async function recorded(store: EventStore): Promise<{ reclassified: string[]; ad
   const reclassified: string[] = [];
   const adjustments: string[] = [];
   let events = 0;
-  for (let after = 0n; ; ) {
+  for (let after = 0n; ;) {
     const page = await store.readAll({ after, maxCount: 5000 });
     if (page.length === 0) break;
     for (const event of page) {
@@ -26,7 +26,9 @@ async function recorded(store: EventStore): Promise<{ reclassified: string[]; ad
       const data = event.data as Record<string, any>;
       if (event.type === 'BeneficiaryReclassified' && data.planId === plan.planId) reclassified.push(`${event.streamId} ${data.group} ${data.from}`);
       if (event.type === 'AdjustmentEntitled' && data.cause.id === plan.planId) {
-        adjustments.push(`${data.corrects.admissionId ?? data.corrects.claimId} ${data.corrects.regimeId} ${data.previous.group}→${data.next.group ?? data.previous.group} ${data.difference}`);
+        adjustments.push(
+          `${data.corrects.admissionId ?? data.corrects.claimId} ${data.corrects.regimeId} ${data.previous.group}→${data.next.group ?? data.previous.group} ${data.difference}`,
+        );
       }
     }
     after = page[page.length - 1]!.globalPosition;
@@ -86,7 +88,10 @@ describe('replaying a reorganization over the demo province', () => {
     expect(preview.reclassified.length).toBeGreaterThan(100);
     expect(preview.changes.length).toBeGreaterThan(10);
 
-    const straight = spawnSync(process.execPath, [cliMain, 'replay', 'reorganization', plan.planId], { env: { ...process.env, DATABASE_URL: uninterrupted.url }, encoding: 'utf8' });
+    const straight = spawnSync(process.execPath, [cliMain, 'replay', 'reorganization', plan.planId], {
+      env: { ...process.env, DATABASE_URL: uninterrupted.url },
+      encoding: 'utf8',
+    });
     expect(straight.status).toBe(0);
     const expected = await withRuntime(uninterrupted, (runtime) => recorded(runtime.store));
 
@@ -95,7 +100,10 @@ describe('replaying a reorganization over the demo province', () => {
     const partial = await withRuntime(interrupted, (runtime) => recorded(runtime.store));
     expect(partial.reclassified.length + partial.adjustments.length).toBeLessThan(expected.reclassified.length + expected.adjustments.length);
 
-    const restart = spawnSync(process.execPath, [cliMain, 'replay', 'reorganization', plan.planId], { env: { ...process.env, DATABASE_URL: interrupted.url }, encoding: 'utf8' });
+    const restart = spawnSync(process.execPath, [cliMain, 'replay', 'reorganization', plan.planId], {
+      env: { ...process.env, DATABASE_URL: interrupted.url },
+      encoding: 'utf8',
+    });
     expect(restart.status).toBe(0);
     const resumed = await withRuntime(interrupted, (runtime) => recorded(runtime.store));
     expect(resumed.reclassified).toEqual(expected.reclassified);
@@ -114,7 +122,10 @@ describe('replaying a reorganization over the demo province', () => {
     ].sort();
     expect(expected.adjustments).toEqual(foreseen);
 
-    const again = spawnSync(process.execPath, [cliMain, 'replay', 'reorganization', plan.planId], { env: { ...process.env, DATABASE_URL: interrupted.url }, encoding: 'utf8' });
+    const again = spawnSync(process.execPath, [cliMain, 'replay', 'reorganization', plan.planId], {
+      env: { ...process.env, DATABASE_URL: interrupted.url },
+      encoding: 'utf8',
+    });
     expect(again.status).toBe(0);
     expect((await withRuntime(interrupted, (runtime) => recorded(runtime.store))).events).toBe(resumed.events);
   }, 240_000);

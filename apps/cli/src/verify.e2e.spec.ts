@@ -51,7 +51,15 @@ function useCliOn(open: () => Promise<Backend>) {
       const store = await PostgresEventStore.open(pool);
       const metadata = { actor: 'test', schemaVersion: 1 };
       for (let s = 0; s < 3; s++) await store.append(`noted-${s}`, [{ type: 'Noted', data: { s }, metadata }], { expectedRevision: 'no_stream' });
-      const scheduled = { payoutId: 'payout-1', source: { kind: 'claim', id: 'claim-1' }, beneficiaryId: 'b-1', regimeCode: 'g', group: 3, serviceDate: '2025-03-01', amount: 1_000_000 };
+      const scheduled = {
+        payoutId: 'payout-1',
+        source: { kind: 'claim', id: 'claim-1' },
+        beneficiaryId: 'b-1',
+        regimeCode: 'g',
+        group: 3,
+        serviceDate: '2025-03-01',
+        amount: 1_000_000,
+      };
       const { position } = await store.append('payout-1', [{ type: 'PayoutScheduled', data: scheduled, metadata }], { expectedRevision: 'no_stream' });
       await store.append('noted-3', [{ type: 'Noted', data: {}, metadata }], { expectedRevision: 'no_stream' });
       // The read models' tables, which `check` and `report` read.
@@ -72,7 +80,10 @@ function useCliOn(open: () => Promise<Backend>) {
     context.backend.withPool((pool) =>
       inTransaction(pool, async (client) => {
         await client.query('ALTER TABLE events DISABLE TRIGGER events_no_update_or_delete');
-        await client.query(`UPDATE events SET data = jsonb_set(data, '{amount}', to_jsonb($2::bigint)) WHERE global_position = $1`, [context.payout.toString(), amount]);
+        await client.query(`UPDATE events SET data = jsonb_set(data, '{amount}', to_jsonb($2::bigint)) WHERE global_position = $1`, [
+          context.payout.toString(),
+          amount,
+        ]);
         await client.query('ALTER TABLE events ENABLE TRIGGER events_no_update_or_delete');
       }),
     );
@@ -112,7 +123,7 @@ describe('cli verify, report and check — PostgreSQL server', () => {
   const { cli, whileForged, payout } = cliOn;
   verifiesCleanAndNamesForged(cliOn);
 
-  it('quotes the log head in the year-end report, which verify --head then finds, and refuses another log\'s head', () => {
+  it("quotes the log head in the year-end report, which verify --head then finds, and refuses another log's head", () => {
     const report = JSON.parse(cli('report', '2025').stdout);
     expect(report.logHash).toMatch(/^[0-9a-f]{64}$/);
     expect(cli('verify', '--head', `${report.position}:${report.logHash}`).status).toBe(0);

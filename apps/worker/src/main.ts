@@ -14,12 +14,21 @@ import { drainHttpServer, loadConfig, loggingModule, MetricsController, openRunt
 runProcess(async () => {
   const config = loadConfig();
   const runtime = await openRuntime(config);
-  @Module({ imports: [loggingModule(runtime.logger), RuntimeModule.register(runtime, { runProjections: true, serveMetrics: true }), TerminusModule.forRoot({ logger: false })], controllers: [ProbesController, MetricsController] })
+  @Module({
+    imports: [
+      loggingModule(runtime.logger),
+      RuntimeModule.register(runtime, { runProjections: true, serveMetrics: true }),
+      TerminusModule.forRoot({ logger: false }),
+    ],
+    controllers: [ProbesController, MetricsController],
+  })
   class WorkerModule {}
   const app = await NestFactory.create(WorkerModule, { bufferLogs: true });
   app.useLogger(app.get(Logger));
   await app.listen(config.workerPort, config.host);
-  runtime.logger.info(`projection worker running, probes on http://${config.host}:${config.workerPort}/health; events from ${runtime.store.name}; read models in ${runtime.databaseDescription}`);
+  runtime.logger.info(
+    `projection worker running, probes on http://${config.host}:${config.workerPort}/health; events from ${runtime.store.name}; read models in ${runtime.databaseDescription}`,
+  );
   return async () => {
     runtime.lifecycle.startDraining();
     await drainHttpServer(app.getHttpServer(), config.shutdownGraceMs);

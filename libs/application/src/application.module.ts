@@ -9,7 +9,14 @@ import { AllocateAnnualBudgetHandler } from './budgets/budget-commands.js';
 import { AdjustClaimHandler, ApproveClaimsHandler, DecideClaimHandler, RequestClaimHandler } from './claims/claim-commands.js';
 import { EventSourcing } from './event-sourcing.js';
 import { CollectRecoveryHandler, PayoutScheduler, SettlePayoutHandler } from './payouts/payout-commands.js';
-import { catalogFiles, DraftPolicyVersionHandler, PolicyVersions, PublishCatalogFile, PublishCatalogFileHandler, PublishPolicyVersionHandler } from './policies/policy-catalog.js';
+import {
+  catalogFiles,
+  DraftPolicyVersionHandler,
+  PolicyVersions,
+  PublishCatalogFile,
+  PublishCatalogFileHandler,
+  PublishPolicyVersionHandler,
+} from './policies/policy-catalog.js';
 import { AggregateReader } from './reads.js';
 import { AdministrativeUnitsRegistry, RecordUnitChanges, RecordUnitChangesHandler, unitFiles } from './administrative-units/administrative-unit-commands.js';
 import { DraftReorganizationPlanHandler, ReorganizationPlans } from './reorganizations/reorganizations.js';
@@ -83,7 +90,9 @@ export class StartupTasks implements OnApplicationBootstrap {
     const admin = await this.accounts.ensureAdministrator();
     if (admin?.generatedPassword) {
       const file = this.generatedSecrets.keep(`administrator ${admin.username}`, admin.generatedPassword);
-      this.logger.warn(`created administrator "${admin.username}" with a generated password, written to ${file} (readable by this account only; set ADMIN_PASSWORD to choose it)`);
+      this.logger.warn(
+        `created administrator "${admin.username}" with a generated password, written to ${file} (readable by this account only; set ADMIN_PASSWORD to choose it)`,
+      );
     }
     for (const { file, version, commandId } of await catalogFiles(this.config.policyDir)) {
       const system = { actor: { username: 'system', roles: ['administrator'] }, commandId } as const;
@@ -165,11 +174,27 @@ export class ApplicationModule {
         { provide: GENERATED_SECRETS, useValue: ports.generatedSecrets },
         { provide: CLOCK, useValue: ports.clock },
         { provide: REACTIONS, useValue: ports.reactions },
-        { provide: EventSourcing, useFactory: (observer?: CommandObserver) => new EventSourcing(ports.store, observer), inject: [{ token: COMMAND_OBSERVER, optional: true }] },
+        {
+          provide: EventSourcing,
+          useFactory: (observer?: CommandObserver) => new EventSourcing(ports.store, observer),
+          inject: [{ token: COMMAND_OBSERVER, optional: true }],
+        },
         ...services,
         ...handlers,
       ],
-      exports: [EventSourcing, PolicyVersions, AggregateReader, PersonalDataReads, Users, UserAccounts, AdministrativeUnitsRegistry, RetroactivePolicies, CoverageEnds, ReorganizationPlans, BeneficiaryImports],
+      exports: [
+        EventSourcing,
+        PolicyVersions,
+        AggregateReader,
+        PersonalDataReads,
+        Users,
+        UserAccounts,
+        AdministrativeUnitsRegistry,
+        RetroactivePolicies,
+        CoverageEnds,
+        ReorganizationPlans,
+        BeneficiaryImports,
+      ],
     };
   }
 }

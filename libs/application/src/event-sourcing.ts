@@ -124,7 +124,11 @@ export class EventSourcing {
     const last = events[events.length - 1];
     const handled = context === undefined ? [] : events.filter((event) => event.metadata.commandId === context.commandId);
     if (handled.some((event) => isOtherRequest(event, context))) {
-      throw new RuleViolated('CommandIdReused', `command id ${context!.commandId} was already used for another request (another user or body): send a new Command-Id`, 'Command-Id');
+      throw new RuleViolated(
+        'CommandIdReused',
+        `command id ${context!.commandId} was already used for another request (another user or body): send a new Command-Id`,
+        'Command-Id',
+      );
     }
     return {
       streamId,
@@ -158,7 +162,10 @@ export class EventSourcing {
    * `EventStore.appendToStreams`). Each stream's events carry a command id of their own, since a
    * command id belongs to one stream; streams with nothing to append are left out.
    */
-  async appendTogether(writes: readonly { readonly loaded: Pick<Loaded<unknown>, 'streamId' | 'expected'>; readonly events: readonly DomainEvent[]; readonly commandId: string }[], context: CommandContext): Promise<void> {
+  async appendTogether(
+    writes: readonly { readonly loaded: Pick<Loaded<unknown>, 'streamId' | 'expected'>; readonly events: readonly DomainEvent[]; readonly commandId: string }[],
+    context: CommandContext,
+  ): Promise<void> {
     const nonEmpty = writes.filter((write) => write.events.length > 0);
     for (const write of nonEmpty) this.readAhead.getStore()?.delete(write.loaded.streamId);
     await this.timed(() =>
@@ -232,7 +239,6 @@ function isOtherRequest(event: StoredEvent, context: CommandContext | undefined)
   return typeof recorded === 'string' && context?.requestFingerprint !== undefined && recorded !== context.requestFingerprint;
 }
 
-
 function toNewEvents(events: readonly DomainEvent[], context: CommandContext): NewEvent[] {
   return events.map((event) => ({
     type: event.type,
@@ -259,5 +265,7 @@ function schemaVersionOf(type: string): number {
  * metadata does not repeat the personal data of the body.
  */
 export function requestFingerprint(request: { readonly username: string; readonly method: string; readonly url: string; readonly body: unknown }): string {
-  return createHash('sha256').update(canonicalJson([request.username, request.method, request.url, request.body ?? null])).digest('base64url');
+  return createHash('sha256')
+    .update(canonicalJson([request.username, request.method, request.url, request.body ?? null]))
+    .digest('base64url');
 }

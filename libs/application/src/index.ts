@@ -3,7 +3,14 @@ export * from './ports/index.js';
 export { type Permission, PERMISSIONS } from './permissions.js';
 export { ApplicationModule } from './application.module.js';
 export { idFromCommand } from './ids.js';
-export { DraftPolicyVersion, type PolicyDraftStatus, PublishCatalogFile, PublishPolicyVersion, PolicyVersions, provinceToday } from './policies/policy-catalog.js';
+export {
+  DraftPolicyVersion,
+  type PolicyDraftStatus,
+  PublishCatalogFile,
+  PublishPolicyVersion,
+  PolicyVersions,
+  provinceToday,
+} from './policies/policy-catalog.js';
 export { EnrolBeneficiary, ErasePersonalData, UpdateBeneficiary } from './beneficiaries/beneficiary-commands.js';
 export { type PersonalDataRead, PersonalDataReads } from './personal-data/personal-data-reads.js';
 export { IssueCard, ReissueCard, RevokeCard } from './cards/card-commands.js';
@@ -18,7 +25,13 @@ export { type Session, type SignInRefusal, USERNAME, Users, type UserView } from
 export { UserAccounts } from './users/user-accounts.js';
 export { SignInThrottled } from './users/sign-in-throttle.js';
 export { AdministrativeUnitsRegistry, RecordUnitChanges } from './administrative-units/administrative-unit-commands.js';
-export { DraftReorganizationPlan, type Reclassification, type ReorganizationOutcome, type ReorganizationPreview, ReorganizationPlans } from './reorganizations/reorganizations.js';
+export {
+  DraftReorganizationPlan,
+  type Reclassification,
+  type ReorganizationOutcome,
+  type ReorganizationPreview,
+  ReorganizationPlans,
+} from './reorganizations/reorganizations.js';
 export { type PolicyPreview, type RecomputationOutcome, RetroactivePolicies } from './retroactivity/retroactive-policies.js';
 export { type CoverageEnd, type CoverageEndPreview, CoverageEnds } from './retroactivity/coverage-ends.js';
 export type { ReplayProgress } from './retroactivity/replay.js';

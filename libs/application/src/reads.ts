@@ -45,7 +45,11 @@ function entry(event: StoredEvent): HistoryEntry {
 export class AggregateReader {
   constructor(@Inject(EventSourcing) private readonly sourcing: EventSourcing) {}
 
-  private async view<State, Event extends DomainEvent>(streamId: string, aggregate: { evolve: (s: State, e: Event) => State; initial: State }, what: string): Promise<AggregateView<State>> {
+  private async view<State, Event extends DomainEvent>(
+    streamId: string,
+    aggregate: { evolve: (s: State, e: Event) => State; initial: State },
+    what: string,
+  ): Promise<AggregateView<State>> {
     const loaded = await this.sourcing.load(streamId, aggregate.evolve, aggregate.initial);
     if (loaded.events.length === 0) throw new NotFound(`no ${what}`);
     return { streamId, state: loaded.state, history: loaded.events.map(entry) };

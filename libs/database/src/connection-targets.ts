@@ -52,7 +52,8 @@ export function parseConnectionTargets(url: string): ConnectionTargets {
 function parseHost(entry: string, index: number): ServerAddress {
   const match = HOST_PORT.exec(entry);
   const port = Number(match?.[2] ?? 5432);
-  if (!match || port < 1 || port > 65535) throw new Error(`names a host (number ${index + 1}) that is not host or host:port, or a password with an unescaped / or @`);
+  if (!match || port < 1 || port > 65535)
+    throw new Error(`names a host (number ${index + 1}) that is not host or host:port, or a password with an unescaped / or @`);
   return { host: match[1]!.replace(/^\[(.*)\]$/, '$1'), port };
 }
 
@@ -152,7 +153,10 @@ function targetedClient(resolver: HostResolver): typeof pg.Client {
     override connect(callback?: (...args: any[]) => void): Promise<pg.Client> | void {
       const connected = this.connectToTarget();
       if (!callback) return connected;
-      connected.then((client) => callback(null, client), (error: Error) => callback(error));
+      connected.then(
+        (client) => callback(null, client),
+        (error: Error) => callback(error),
+      );
     }
 
     private async connectToTarget(): Promise<pg.Client> {

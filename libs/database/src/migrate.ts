@@ -10,7 +10,9 @@ import { inTransaction } from './transaction.js';
 export async function migrate(pool: Pool, component: string, migrations: readonly string[]): Promise<void> {
   const { rows: table } = await pool.query<{ exists: boolean }>("SELECT to_regclass('schema_migrations') IS NOT NULL AS exists");
   if (table[0]!.exists) {
-    const { rows } = await pool.query<{ version: number }>('SELECT coalesce(max(version), 0) AS version FROM schema_migrations WHERE component = $1', [component]);
+    const { rows } = await pool.query<{ version: number }>('SELECT coalesce(max(version), 0) AS version FROM schema_migrations WHERE component = $1', [
+      component,
+    ]);
     if (rows[0]!.version === migrations.length) return;
   }
   await inTransaction(pool, async (client) => {
@@ -20,10 +22,9 @@ export async function migrate(pool: Pool, component: string, migrations: readonl
       version integer NOT NULL,
       applied_at timestamptz NOT NULL DEFAULT now(),
       PRIMARY KEY (component, version))`);
-    const { rows } = await client.query<{ version: number }>(
-      'SELECT coalesce(max(version), 0) AS version FROM schema_migrations WHERE component = $1',
-      [component],
-    );
+    const { rows } = await client.query<{ version: number }>('SELECT coalesce(max(version), 0) AS version FROM schema_migrations WHERE component = $1', [
+      component,
+    ]);
     const applied = rows[0]?.version ?? 0;
     if (applied > migrations.length) {
       throw new Error(`${component}: the database is at migration ${applied}, newer than this build knows (${migrations.length})`);

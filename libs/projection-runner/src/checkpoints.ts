@@ -23,10 +23,7 @@ export async function readCheckpoint(sql: ClientBase | Pool, key: string): Promi
 
 /** Locks the checkpoint row for the rest of the transaction and returns its position. */
 export async function lockCheckpoint(sql: ClientBase, key: string): Promise<bigint | undefined> {
-  const { rows } = await sql.query<{ position: string }>(
-    'SELECT position::text FROM projection_checkpoints WHERE projection = $1 FOR UPDATE',
-    [key],
-  );
+  const { rows } = await sql.query<{ position: string }>('SELECT position::text FROM projection_checkpoints WHERE projection = $1 FOR UPDATE', [key]);
   return rows[0] ? BigInt(rows[0].position) : undefined;
 }
 

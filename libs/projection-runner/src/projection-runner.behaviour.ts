@@ -16,7 +16,11 @@ export async function appendSample(store: EventStore, streams: number, eventsPer
   for (let s = 0; s < streams; s++) {
     const result = await store.append(
       `${prefix}-${s}`,
-      Array.from({ length: eventsPerStream }, (_, n) => ({ type: n % 2 ? 'SampleUpdated' : 'SampleRecorded', data: { s, n }, metadata: { actor: 'test', schemaVersion: 1 } })),
+      Array.from({ length: eventsPerStream }, (_, n) => ({
+        type: n % 2 ? 'SampleUpdated' : 'SampleRecorded',
+        data: { s, n },
+        metadata: { actor: 'test', schemaVersion: 1 },
+      })),
       { expectedRevision: 'any' },
     );
     last = result.position;
@@ -42,7 +46,9 @@ export function describeProjectionRunner(backend: string, current: () => { store
 
       const live = await appendSample(store, 3, 4, 'live');
       await runner.waitUntil(live);
-      const { rows } = await pool.query(`SELECT stream_id, category, event_count::int, last_revision::int FROM ${schema}.streams WHERE category = 'live' ORDER BY stream_id`);
+      const { rows } = await pool.query(
+        `SELECT stream_id, category, event_count::int, last_revision::int FROM ${schema}.streams WHERE category = 'live' ORDER BY stream_id`,
+      );
       expect(rows).toEqual([0, 1, 2].map((s) => ({ stream_id: `live-${s}`, category: 'live', event_count: 4, last_revision: 3 })));
       expect(await streamActivityDiscrepancies(pool)).toEqual({ lost: 0, duplicated: 0 });
     });
@@ -159,7 +165,9 @@ export function describeProjectionRunner(backend: string, current: () => { store
       const failures: string[] = [];
       runner = new ProjectionRunner(store, pool, [fragile], { retryDelayMs: 20, maxRetryDelayMs: 80, observer: { failed: (name) => failures.push(name) } });
       await runner.start();
-      const { position } = await store.append(`poison-${randomUUID()}`, [{ type, data: { n: 1 }, metadata: { actor: 'test', schemaVersion: 1 } }], { expectedRevision: 'no_stream' });
+      const { position } = await store.append(`poison-${randomUUID()}`, [{ type, data: { n: 1 }, metadata: { actor: 'test', schemaVersion: 1 } }], {
+        expectedRevision: 'no_stream',
+      });
       while (failures.length < 4) await new Promise((resolve) => setTimeout(resolve, 10));
       const [failing] = runner.status();
       expect(failing).toMatchObject({ name: fragile.name, state: 'failing', failure: { error: 'cannot apply this one', attempts: expect.any(Number) } });

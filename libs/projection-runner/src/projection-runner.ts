@@ -102,7 +102,11 @@ async function applyBatch(pool: Pool, projection: Projection, schema: string, ke
 
 /** Moves a checkpoint past events its projection does not consume, if it still stands at `from` (see applyBatch). */
 async function advanceCheckpoint(pool: Pool, key: string, from: bigint, to: bigint): Promise<boolean> {
-  const { rowCount } = await pool.query('UPDATE projection_checkpoints SET position = $3, updated_at = now() WHERE projection = $1 AND position = $2', [key, from.toString(), to.toString()]);
+  const { rowCount } = await pool.query('UPDATE projection_checkpoints SET position = $3, updated_at = now() WHERE projection = $1 AND position = $2', [
+    key,
+    from.toString(),
+    to.toString(),
+  ]);
   return rowCount === 1;
 }
 
@@ -124,7 +128,9 @@ async function createSchema(pool: Pool, projection: Projection, schema: string, 
 
 /** The version of the projection that built `schema`: 1 for a schema from before versions were kept. */
 export async function builtVersion(pool: Pool, schema: string): Promise<number | undefined> {
-  const { rows } = await pool.query<{ comment: string | null }>("SELECT obj_description(oid, 'pg_namespace') AS comment FROM pg_namespace WHERE nspname = $1", [schema]);
+  const { rows } = await pool.query<{ comment: string | null }>("SELECT obj_description(oid, 'pg_namespace') AS comment FROM pg_namespace WHERE nspname = $1", [
+    schema,
+  ]);
   if (rows.length === 0) return undefined;
   return Number(/, version (\d+)$/.exec(rows[0]!.comment ?? '')?.[1] ?? 1);
 }
@@ -337,7 +343,13 @@ export class ProjectionRunner {
         const previous = this.following.get(key)?.failure;
         const attempts = (previous?.attempts ?? 0) + 1;
         const delay = Math.min(this.retryDelayMs * 2 ** (attempts - 1), this.maxRetryDelayMs);
-        const failure = { position: cursor, error: (error as Error).message, attempts, since: previous?.since ?? new Date(), nextAttemptAt: new Date(Date.now() + delay) };
+        const failure = {
+          position: cursor,
+          error: (error as Error).message,
+          attempts,
+          since: previous?.since ?? new Date(),
+          nextAttemptAt: new Date(Date.now() + delay),
+        };
         this.following.set(key, { caughtUp: false, failure });
         this.observer.failed?.(key);
         this.log(`projection ${key} failed after position ${cursor} (attempt ${attempts}), retrying in ${delay} ms: ${failure.error}`);
@@ -407,14 +419,17 @@ export class ProjectionRunner {
   private async databaseMayFill(projection: Projection, logTable: string): Promise<boolean> {
     if (!projection.fromLog) return false;
     if (!projection.fromLog.keepsStoredData) return true;
-    const lifted = Object.entries(this.currentSchemaVersions).filter(([type, version]) => version > 1 && (!projection.eventTypes || projection.eventTypes.includes(type)));
+    const lifted = Object.entries(this.currentSchemaVersions).filter(
+      ([type, version]) => version > 1 && (!projection.eventTypes || projection.eventTypes.includes(type)),
+    );
     if (lifted.length === 0) return true;
     const { rows } = await this.pool.query<{ older: boolean }>(
       `SELECT EXISTS (SELECT 1 FROM ${ident(logTable)} l JOIN unnest($1::text[], $2::int[]) AS today(event_type, version) USING (event_type)
                        WHERE COALESCE((l.metadata->>'schemaVersion')::int, 1) < today.version) AS older`,
       [lifted.map(([type]) => type), lifted.map(([, version]) => version)],
     );
-    if (rows[0]!.older) this.log(`${projection.name}: the log holds events in older schemas, so its tables are built by applying events, not filled by the database`);
+    if (rows[0]!.older)
+      this.log(`${projection.name}: the log holds events in older schemas, so its tables are built by applying events, not filled by the database`);
     return !rows[0]!.older;
   }
 
@@ -528,7 +543,9 @@ export class ProjectionRunner {
     if (applied.length === 0 && logTable !== undefined) {
       // The database filled everything: one report, of the events it read.
       await Promise.all(filling.values());
-      const { rows } = await this.pool.query<{ events: string }>(`SELECT count(*) AS events FROM ${ident(logTable)} WHERE global_position <= $1`, [head.toString()]);
+      const { rows } = await this.pool.query<{ events: string }>(`SELECT count(*) AS events FROM ${ident(logTable)} WHERE global_position <= $1`, [
+        head.toString(),
+      ]);
       events = Number(rows[0]!.events);
       const seconds = (Date.now() - started) / 1000;
       onProgress({ projection: names, position: head, head, events, eventsPerSecond: seconds > 0 ? events / seconds : events });

@@ -153,7 +153,10 @@ export class Reactor {
       } catch (error) {
         const attempts = this.failure?.attempts ?? 1;
         pause = Math.min(pollMs * 2 ** attempts, this.options.maxRetryDelayMs ?? 60_000);
-        this.options.log?.('error', `reaction ${this.reaction.name} failed after position ${this.failure?.position ?? '?'} (attempt ${attempts}; next in ${pause} ms): ${(error as Error).message}`);
+        this.options.log?.(
+          'error',
+          `reaction ${this.reaction.name} failed after position ${this.failure?.position ?? '?'} (attempt ${attempts}; next in ${pause} ms): ${(error as Error).message}`,
+        );
       }
       await sleep(pause, undefined, { signal }).catch(() => undefined);
     }

@@ -32,9 +32,18 @@ describe('loadConfig', () => {
     const key = Buffer.alloc(32, 7).toString('base64');
     expect(loadConfig({ DATABASE_URL: 'postgres://h/db', PERSONAL_DATA_KEY: key }).personalData).toEqual({ key, file: 'data/personal-data.key' });
     expect(() => loadConfig({ PERSONAL_DATA_KEY: 'c2hvcnQ=' })).toThrow('PERSONAL_DATA_KEY must be 32 bytes in base64');
-    expect(loadConfig({ IMPORT_MAX_ROWS: '500', IMPORT_MAX_CELLS: '4000', IMPORT_MAX_SHEET_BYTES: '1048576' }).imports).toEqual({ maxRows: 500, maxCells: 4000, maxSheetBytes: 1048576 });
+    expect(loadConfig({ IMPORT_MAX_ROWS: '500', IMPORT_MAX_CELLS: '4000', IMPORT_MAX_SHEET_BYTES: '1048576' }).imports).toEqual({
+      maxRows: 500,
+      maxCells: 4000,
+      maxSheetBytes: 1048576,
+    });
     expect(() => loadConfig({ IMPORT_MAX_ROWS: '0', IMPORT_MAX_SHEET_BYTES: '16M' })).toThrow(
-      expect.objectContaining({ problems: ['IMPORT_MAX_ROWS must be a whole number from 1 to 1048576, got "0"', 'IMPORT_MAX_SHEET_BYTES must be a whole number from 1024 to 2147483647, got "16M"'] }),
+      expect.objectContaining({
+        problems: [
+          'IMPORT_MAX_ROWS must be a whole number from 1 to 1048576, got "0"',
+          'IMPORT_MAX_SHEET_BYTES must be a whole number from 1024 to 2147483647, got "16M"',
+        ],
+      }),
     );
   });
 
@@ -42,20 +51,28 @@ describe('loadConfig', () => {
     expect(loadConfig({}).trustProxy).toBeUndefined();
     expect(loadConfig({ TRUST_PROXY: '1' }).trustProxy).toBe(1);
     expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8' }).trustProxy).toEqual(['loopback', '10.0.0.0/8']);
-    expect(() => loadConfig({ TRUST_PROXY: 'true' })).toThrow(expect.objectContaining({ problems: [expect.stringContaining('TRUST_PROXY must be a number of proxies')] }));
-    expect(() => loadConfig({ TRUST_PROXY: '50' })).toThrow(expect.objectContaining({ problems: ['TRUST_PROXY must be a whole number from 1 to 10, got "50"'] }));
+    expect(() => loadConfig({ TRUST_PROXY: 'true' })).toThrow(
+      expect.objectContaining({ problems: [expect.stringContaining('TRUST_PROXY must be a number of proxies')] }),
+    );
+    expect(() => loadConfig({ TRUST_PROXY: '50' })).toThrow(
+      expect.objectContaining({ problems: ['TRUST_PROXY must be a whole number from 1 to 10, got "50"'] }),
+    );
   });
 
   it('takes previous personal data master keys only as 32-byte keys', () => {
     const key = Buffer.alloc(32, 7).toString('base64');
     expect(loadConfig({ PERSONAL_DATA_PREVIOUS_KEYS: `${key},${key}` }).personalData.previousKeys).toEqual([key, key]);
-    expect(() => loadConfig({ PERSONAL_DATA_PREVIOUS_KEYS: 'c2hvcnQ=' })).toThrow(expect.objectContaining({ problems: ['PERSONAL_DATA_PREVIOUS_KEYS must list keys of 32 bytes in base64, separated by commas'] }));
+    expect(() => loadConfig({ PERSONAL_DATA_PREVIOUS_KEYS: 'c2hvcnQ=' })).toThrow(
+      expect.objectContaining({ problems: ['PERSONAL_DATA_PREVIOUS_KEYS must list keys of 32 bytes in base64, separated by commas'] }),
+    );
   });
 
   it('listens on loopback unless HOST says otherwise, as the Docker image does for its container network', () => {
     expect(loadConfig({ HOST: '0.0.0.0' }).host).toBe('0.0.0.0');
     expect(loadConfig({ HOST: '::' }).host).toBe('::');
-    expect(() => loadConfig({ HOST: 'every interface' })).toThrow(expect.objectContaining({ problems: ['HOST must be an IP address or a host name, got "every interface"'] }));
+    expect(() => loadConfig({ HOST: 'every interface' })).toThrow(
+      expect.objectContaining({ problems: ['HOST must be an IP address or a host name, got "every interface"'] }),
+    );
     expect(readFileSync('docker/Dockerfile', 'utf8')).toMatch(/^ENV HOST=0\.0\.0\.0$/m);
   });
 
@@ -70,15 +87,24 @@ describe('loadConfig', () => {
     expect(loadConfig({ METRICS_TOKEN: token }).metrics).toEqual({ enabled: true, token });
     expect(loadConfig({ METRICS: 'off' }).metrics).toEqual({ enabled: false });
     expect(() => loadConfig({ METRICS: 'no', METRICS_TOKEN: 'guessable' })).toThrow(
-      expect.objectContaining({ problems: ['METRICS must be one of on, off, got "no"', 'METRICS_TOKEN must be at least 32 characters (e.g. openssl rand -hex 32)'] }),
+      expect.objectContaining({
+        problems: ['METRICS must be one of on, off, got "no"', 'METRICS_TOKEN must be at least 32 characters (e.g. openssl rand -hex 32)'],
+      }),
     );
   });
 
   it('reads the previous token keys of a rotation, each as long as a key, and only beside the current one', () => {
     const key = (name: string) => `${name}-key-of-at-least-thirty-two-characters`;
-    expect(loadConfig({ AUTH_TOKEN_SECRET: key('new'), AUTH_TOKEN_PREVIOUS_SECRETS: `${key('old')}, ${key('older')}` }).auth.previousTokenSecrets).toEqual([key('old'), key('older')]);
-    expect(() => loadConfig({ AUTH_TOKEN_SECRET: key('new'), AUTH_TOKEN_PREVIOUS_SECRETS: 'short' })).toThrow(expect.objectContaining({ problems: [expect.stringContaining('AUTH_TOKEN_PREVIOUS_SECRETS')] }));
-    expect(() => loadConfig({ AUTH_TOKEN_PREVIOUS_SECRETS: key('old') })).toThrow(expect.objectContaining({ problems: ['AUTH_TOKEN_PREVIOUS_SECRETS needs AUTH_TOKEN_SECRET, the key that replaced them'] }));
+    expect(loadConfig({ AUTH_TOKEN_SECRET: key('new'), AUTH_TOKEN_PREVIOUS_SECRETS: `${key('old')}, ${key('older')}` }).auth.previousTokenSecrets).toEqual([
+      key('old'),
+      key('older'),
+    ]);
+    expect(() => loadConfig({ AUTH_TOKEN_SECRET: key('new'), AUTH_TOKEN_PREVIOUS_SECRETS: 'short' })).toThrow(
+      expect.objectContaining({ problems: [expect.stringContaining('AUTH_TOKEN_PREVIOUS_SECRETS')] }),
+    );
+    expect(() => loadConfig({ AUTH_TOKEN_PREVIOUS_SECRETS: key('old') })).toThrow(
+      expect.objectContaining({ problems: ['AUTH_TOKEN_PREVIOUS_SECRETS needs AUTH_TOKEN_SECRET, the key that replaced them'] }),
+    );
   });
 
   it('reads a PostgreSQL server, an EventStoreDB cluster and a worker set-up', () => {
@@ -101,13 +127,17 @@ describe('loadConfig', () => {
       url: 'postgres://app@db/health',
       ownerUrl: 'postgres://owner@db/health',
     });
-    expect(() => loadConfig({ DATABASE_OWNER_URL: 'postgres://owner@db/health' })).toThrow(expect.objectContaining({ problems: [expect.stringContaining('DATABASE_OWNER_URL needs DATABASE_URL')] }));
+    expect(() => loadConfig({ DATABASE_OWNER_URL: 'postgres://owner@db/health' })).toThrow(
+      expect.objectContaining({ problems: [expect.stringContaining('DATABASE_OWNER_URL needs DATABASE_URL')] }),
+    );
   });
 
   it('reads several PostgreSQL hosts for failover, and refuses a list that could land on a standby', () => {
     const url = 'postgres://app@db1:5432,db2:5433/health?target_session_attrs=read-write';
     expect(loadConfig({ DATABASE_URL: url }).database).toEqual({ kind: 'server', url });
-    expect(() => loadConfig({ DATABASE_URL: 'postgres://app@db1,db2/health', DATABASE_OWNER_URL: 'postgres://owner@db1/health?target_session_attrs=standby' })).toThrow(
+    expect(() =>
+      loadConfig({ DATABASE_URL: 'postgres://app@db1,db2/health', DATABASE_OWNER_URL: 'postgres://owner@db1/health?target_session_attrs=standby' }),
+    ).toThrow(
       expect.objectContaining({
         problems: [
           'DATABASE_URL lists several hosts: add target_session_attrs=read-write so that connections go to the primary',
@@ -142,7 +172,9 @@ describe('loadConfig', () => {
     });
 
     it('checks a secret read from a file as it checks one set directly', () => {
-      expect(() => loadConfig({ AUTH_TOKEN_SECRET_FILE: file('short_key', 'tiny\n') })).toThrow(expect.objectContaining({ problems: ['AUTH_TOKEN_SECRET must be at least 32 characters'] }));
+      expect(() => loadConfig({ AUTH_TOKEN_SECRET_FILE: file('short_key', 'tiny\n') })).toThrow(
+        expect.objectContaining({ problems: ['AUTH_TOKEN_SECRET must be at least 32 characters'] }),
+      );
     });
 
     it('refuses a secret set both directly and from a file, a file that cannot be read, and an empty one, naming no secret', () => {
@@ -167,12 +199,16 @@ describe('loadConfig', () => {
 
     it('keeps PERSONAL_DATA_KEY_FILE as the key file beside PERSONAL_DATA_KEY, so a key kept in a file can be rotated', () => {
       const key = Buffer.alloc(32, 7).toString('base64');
-      expect(loadConfig({ PERSONAL_DATA_KEY: key, PERSONAL_DATA_KEY_FILE: '/run/secrets/personal_data_key' }).personalData).toEqual({ key, file: '/run/secrets/personal_data_key' });
+      expect(loadConfig({ PERSONAL_DATA_KEY: key, PERSONAL_DATA_KEY_FILE: '/run/secrets/personal_data_key' }).personalData).toEqual({
+        key,
+        file: '/run/secrets/personal_data_key',
+      });
     });
   });
 
   it('names every problem at once and starts nothing', () => {
-    const attempt = (): unknown => loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x/y', EVENT_STORE: 'eventstoredb', PROJECTIONS: 'sometimes', LOG_LEVEL: 'loud' });
+    const attempt = (): unknown =>
+      loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x/y', EVENT_STORE: 'eventstoredb', PROJECTIONS: 'sometimes', LOG_LEVEL: 'loud' });
     expect(attempt).toThrow(ConfigError);
     try {
       attempt();

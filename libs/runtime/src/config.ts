@@ -179,17 +179,28 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
 
   const databaseUrl = postgresUrl('DATABASE_URL');
   const ownerUrl = postgresUrl('DATABASE_OWNER_URL');
-  if (ownerUrl && !databaseUrl) problems.push('DATABASE_OWNER_URL needs DATABASE_URL (the application role on the same database): the embedded database has one role');
+  if (ownerUrl && !databaseUrl)
+    problems.push('DATABASE_OWNER_URL needs DATABASE_URL (the application role on the same database): the embedded database has one role');
   const eventStoreKind = oneOf('EVENT_STORE', ['postgres', 'eventstoredb'] as const, 'postgres');
   const eventStoreUrl = url('EVENTSTORE_URL', ['esdb', 'esdb+discover', 'kurrentdb', 'kurrentdb+discover']);
-  if (eventStoreKind === 'eventstoredb' && !eventStoreUrl) problems.push('EVENT_STORE=eventstoredb needs EVENTSTORE_URL (e.g. esdb://node1:2113,node2:2113,node3:2113?tls=false)');
+  if (eventStoreKind === 'eventstoredb' && !eventStoreUrl)
+    problems.push('EVENT_STORE=eventstoredb needs EVENTSTORE_URL (e.g. esdb://node1:2113,node2:2113,node3:2113?tls=false)');
 
-  const previousTokenSecrets = (env.AUTH_TOKEN_PREVIOUS_SECRETS ?? '').split(',').map((secret) => secret.trim()).filter((secret) => secret !== '');
-  if (previousTokenSecrets.some((secret) => secret.length < 32)) problems.push('AUTH_TOKEN_PREVIOUS_SECRETS must list keys of at least 32 characters, separated by commas');
-  if (previousTokenSecrets.length > 0 && !env.AUTH_TOKEN_SECRET) problems.push('AUTH_TOKEN_PREVIOUS_SECRETS needs AUTH_TOKEN_SECRET, the key that replaced them');
+  const previousTokenSecrets = (env.AUTH_TOKEN_PREVIOUS_SECRETS ?? '')
+    .split(',')
+    .map((secret) => secret.trim())
+    .filter((secret) => secret !== '');
+  if (previousTokenSecrets.some((secret) => secret.length < 32))
+    problems.push('AUTH_TOKEN_PREVIOUS_SECRETS must list keys of at least 32 characters, separated by commas');
+  if (previousTokenSecrets.length > 0 && !env.AUTH_TOKEN_SECRET)
+    problems.push('AUTH_TOKEN_PREVIOUS_SECRETS needs AUTH_TOKEN_SECRET, the key that replaced them');
 
-  const previousPersonalDataKeys = (env.PERSONAL_DATA_PREVIOUS_KEYS ?? '').split(',').map((key) => key.trim()).filter((key) => key !== '');
-  if (previousPersonalDataKeys.some((key) => Buffer.from(key, 'base64').length !== 32)) problems.push('PERSONAL_DATA_PREVIOUS_KEYS must list keys of 32 bytes in base64, separated by commas');
+  const previousPersonalDataKeys = (env.PERSONAL_DATA_PREVIOUS_KEYS ?? '')
+    .split(',')
+    .map((key) => key.trim())
+    .filter((key) => key !== '');
+  if (previousPersonalDataKeys.some((key) => Buffer.from(key, 'base64').length !== 32))
+    problems.push('PERSONAL_DATA_PREVIOUS_KEYS must list keys of 32 bytes in base64, separated by commas');
 
   const proxies = ((): number | readonly string[] | undefined => {
     const raw = (env.TRUST_PROXY ?? '').trim();
@@ -198,19 +209,24 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
     const entries = raw.split(',').map((entry) => entry.trim());
     // "true" would believe any X-Forwarded-For a client makes up, and with it any address it likes to sign in from.
     if (entries.some((entry) => !/^(loopback|linklocal|uniquelocal|[0-9A-Fa-f.:]+(\/\d{1,3})?)$/.test(entry))) {
-      problems.push(`TRUST_PROXY must be a number of proxies (1 to 10) or proxy addresses and subnets separated by commas (or loopback, linklocal, uniquelocal), got "${raw}"`);
+      problems.push(
+        `TRUST_PROXY must be a number of proxies (1 to 10) or proxy addresses and subnets separated by commas (or loopback, linklocal, uniquelocal), got "${raw}"`,
+      );
     }
     return entries;
   })();
 
   const reportingRole = env.REPORTING_ROLE?.trim();
-  if (reportingRole && !/^[a-z_][a-z0-9_]{0,62}$/.test(reportingRole)) problems.push(`REPORTING_ROLE must be a PostgreSQL role name (lower-case letters, digits, underscores), got "${reportingRole}"`);
+  if (reportingRole && !/^[a-z_][a-z0-9_]{0,62}$/.test(reportingRole))
+    problems.push(`REPORTING_ROLE must be a PostgreSQL role name (lower-case letters, digits, underscores), got "${reportingRole}"`);
 
   const config: AppConfig = {
     port: integer('PORT', 3000, 0, 65535),
     host: address('HOST', '127.0.0.1'),
     ...(proxies !== undefined ? { trustProxy: proxies } : {}),
-    database: databaseUrl ? { kind: 'server', url: databaseUrl, ...(ownerUrl ? { ownerUrl } : {}) } : { kind: 'embedded', dataDir: env.PGLITE_DATA_DIR || 'data/pglite' },
+    database: databaseUrl
+      ? { kind: 'server', url: databaseUrl, ...(ownerUrl ? { ownerUrl } : {}) }
+      : { kind: 'embedded', dataDir: env.PGLITE_DATA_DIR || 'data/pglite' },
     databasePoolSize: integer('DATABASE_POOL_SIZE', 10, 1, 500),
     eventStore: eventStoreKind === 'eventstoredb' ? { kind: 'eventstoredb', url: eventStoreUrl ?? '' } : { kind: 'postgres' },
     projections: oneOf('PROJECTIONS', ['inline', 'off'] as const, 'inline'),
@@ -247,10 +263,14 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
       ? { demo: { seed: integer('DEMO_SEED', 2025, 0, 2 ** 31 - 1), ...(env.DEMO_PASSWORD ? { password: env.DEMO_PASSWORD } : {}) } }
       : {}),
   };
-  if (env.ADMIN_PASSWORD !== undefined && env.ADMIN_PASSWORD !== '' && env.ADMIN_PASSWORD.length < 12) problems.push('ADMIN_PASSWORD must be at least 12 characters');
-  if (env.AUTH_TOKEN_SECRET !== undefined && env.AUTH_TOKEN_SECRET !== '' && env.AUTH_TOKEN_SECRET.length < 32) problems.push('AUTH_TOKEN_SECRET must be at least 32 characters');
-  if (env.METRICS_TOKEN !== undefined && env.METRICS_TOKEN !== '' && env.METRICS_TOKEN.length < 32) problems.push('METRICS_TOKEN must be at least 32 characters (e.g. openssl rand -hex 32)');
-  if (env.PERSONAL_DATA_KEY && Buffer.from(env.PERSONAL_DATA_KEY, 'base64').length !== 32) problems.push('PERSONAL_DATA_KEY must be 32 bytes in base64 (e.g. openssl rand -base64 32)');
+  if (env.ADMIN_PASSWORD !== undefined && env.ADMIN_PASSWORD !== '' && env.ADMIN_PASSWORD.length < 12)
+    problems.push('ADMIN_PASSWORD must be at least 12 characters');
+  if (env.AUTH_TOKEN_SECRET !== undefined && env.AUTH_TOKEN_SECRET !== '' && env.AUTH_TOKEN_SECRET.length < 32)
+    problems.push('AUTH_TOKEN_SECRET must be at least 32 characters');
+  if (env.METRICS_TOKEN !== undefined && env.METRICS_TOKEN !== '' && env.METRICS_TOKEN.length < 32)
+    problems.push('METRICS_TOKEN must be at least 32 characters (e.g. openssl rand -hex 32)');
+  if (env.PERSONAL_DATA_KEY && Buffer.from(env.PERSONAL_DATA_KEY, 'base64').length !== 32)
+    problems.push('PERSONAL_DATA_KEY must be 32 bytes in base64 (e.g. openssl rand -base64 32)');
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }

@@ -11,7 +11,12 @@ describe('keepGeneratedSecret', () => {
       expect(keepGeneratedSecret(file, 'administrator admin', 'first-secret-123')).toBe(file);
       keepGeneratedSecret(file, 'demo users', 'second-secret-456');
       expect(statSync(file).mode & 0o777).toBe(0o600);
-      expect(readFileSync(file, 'utf8').trim().split('\n').map((line) => line.replace(/^\S+ /, ''))).toEqual(['administrator admin: first-secret-123', 'demo users: second-secret-456']);
+      expect(
+        readFileSync(file, 'utf8')
+          .trim()
+          .split('\n')
+          .map((line) => line.replace(/^\S+ /, '')),
+      ).toEqual(['administrator admin: first-secret-123', 'demo users: second-secret-456']);
     } finally {
       rmSync(folder, { recursive: true, force: true });
     }

@@ -1,4 +1,14 @@
-import type { AllSubscription, AppendOptions, EventStore, NewEvent, ReadAllOptions, ReadStreamOptions, StoredEvent, StreamWrite, SubscribeToAllOptions } from '#event-store';
+import type {
+  AllSubscription,
+  AppendOptions,
+  EventStore,
+  NewEvent,
+  ReadAllOptions,
+  ReadStreamOptions,
+  StoredEvent,
+  StreamWrite,
+  SubscribeToAllOptions,
+} from '#event-store';
 import { CURRENT_SCHEMA_VERSIONS, upcast } from '#domain';
 import type { PersonalDataKeys } from './personal-data/personal-data-keys.js';
 

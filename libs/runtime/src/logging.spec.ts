@@ -29,15 +29,25 @@ describe('the process logger', () => {
       {
         password: 'p1',
         req: { headers: { authorization: 'Bearer t1', cookie: 'c=1', accept: 'json' } },
-        body: { currentPassword: 'p2', newPassword: 'p3', code: '123456', person: { nationalId: '020068001234', fullName: 'Hoàng Văn Bình', dateOfBirth: '1968-05-12' } },
+        body: {
+          currentPassword: 'p2',
+          newPassword: 'p3',
+          code: '123456',
+          person: { nationalId: '020068001234', fullName: 'Hoàng Văn Bình', dateOfBirth: '1968-05-12' },
+        },
         reply: { accessToken: 't2', token: 't3' },
         deep: { a: { b: { c: { d: [{ nationalId: '020068009999' }] } } } },
       },
       'careless',
     );
     const text = JSON.stringify(lines);
-    for (const secret of ['p1', 'p2', 'p3', 't1', 't2', 't3', 'c=1', '123456', '020068001234', '020068009999', 'Hoàng', '1968-05-12']) expect(text).not.toContain(secret);
-    expect(lines[0]).toMatchObject({ password: '[redacted]', req: { headers: { authorization: '[redacted]', accept: 'json' } }, body: { person: { fullName: '[redacted]' } } });
+    for (const secret of ['p1', 'p2', 'p3', 't1', 't2', 't3', 'c=1', '123456', '020068001234', '020068009999', 'Hoàng', '1968-05-12'])
+      expect(text).not.toContain(secret);
+    expect(lines[0]).toMatchObject({
+      password: '[redacted]',
+      req: { headers: { authorization: '[redacted]', accept: 'json' } },
+      body: { person: { fullName: '[redacted]' } },
+    });
   });
 
   it('censors what a child logger logs, and leaves the object it was given untouched', () => {

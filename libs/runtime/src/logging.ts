@@ -13,7 +13,20 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
  * Keys whose values never reach a log, wherever an object logged by mistake holds them:
  * credentials, and the personal data a request body carries.
  */
-const SECRET_KEYS = new Set(['password', 'currentPassword', 'newPassword', 'accessToken', 'token', 'code', 'nationalId', 'fullName', 'dateOfBirth', 'authorization', 'cookie', 'set-cookie']);
+const SECRET_KEYS = new Set([
+  'password',
+  'currentPassword',
+  'newPassword',
+  'accessToken',
+  'token',
+  'code',
+  'nationalId',
+  'fullName',
+  'dateOfBirth',
+  'authorization',
+  'cookie',
+  'set-cookie',
+]);
 const CENSORED = '[redacted]';
 const MAX_DEPTH = 8;
 

@@ -32,13 +32,15 @@ export function runProcess(main: () => Promise<() => Promise<void>>): void {
           processLogger.error(`not stopped within ${STOP_DEADLINE_MS} ms: exiting`);
           process.exit(1);
         }, STOP_DEADLINE_MS).unref();
-        stop().finally(flushTraces).then(
-          () => process.exit(0),
-          (error: unknown) => {
-            processLogger.error({ err: error }, 'stopping failed');
-            process.exit(1);
-          },
-        );
+        stop()
+          .finally(flushTraces)
+          .then(
+            () => process.exit(0),
+            (error: unknown) => {
+              processLogger.error({ err: error }, 'stopping failed');
+              process.exit(1);
+            },
+          );
       };
       process.on('SIGINT', onSignal);
       process.on('SIGTERM', onSignal);

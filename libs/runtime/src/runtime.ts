@@ -65,9 +65,8 @@ export interface Runtime extends ApplicationPorts {
 /** `logTo`: stdout by default; the CLI keeps its stdout for its answers. */
 export async function openRuntime(config: AppConfig, options: { readonly clock?: () => Date; readonly logTo?: NodeJS.WritableStream } = {}): Promise<Runtime> {
   const logger = createLogger(config.logLevel, options.logTo);
-  const embedded = config.database.kind === 'embedded'
-    ? await EmbeddedPostgres.start(config.database.dataDir, { maxConnections: config.databasePoolSize + 2 })
-    : undefined;
+  const embedded =
+    config.database.kind === 'embedded' ? await EmbeddedPostgres.start(config.database.dataDir, { maxConnections: config.databasePoolSize + 2 }) : undefined;
   const connectionString = config.database.kind === 'server' ? config.database.url : embedded!.connectionString;
   const warn = (message: string) => logger.warn(message);
   const connections = connectionBudget(config.databasePoolSize);
@@ -75,14 +74,21 @@ export async function openRuntime(config: AppConfig, options: { readonly clock?:
   try {
     await prepareSchema(config, pool);
     const personalData = await PersonalDataKeys.open(pool, loadMasterKeys(config.personalData, warn));
-    const log = config.eventStore.kind === 'eventstoredb'
-      ? EventStoreDbEventStore.connect(config.eventStore.url)
-      : await PostgresEventStore.open(pool, {
-          name: embedded ? 'embedded PGlite' : 'PostgreSQL',
-          pollIntervalMs: config.pollIntervalMs,
-        });
+    const log =
+      config.eventStore.kind === 'eventstoredb'
+        ? EventStoreDbEventStore.connect(config.eventStore.url)
+        : await PostgresEventStore.open(pool, {
+            name: embedded ? 'embedded PGlite' : 'PostgreSQL',
+            pollIntervalMs: config.pollIntervalMs,
+          });
     const readModelsPool = poolOptions(connectionString);
-    const readModels = new DataSource({ type: 'postgres', url: readModelsPool.connectionString, entities: READ_MODEL_ENTITIES, synchronize: false, extra: { ...readModelsPool, max: connections.readModels } });
+    const readModels = new DataSource({
+      type: 'postgres',
+      url: readModelsPool.connectionString,
+      entities: READ_MODEL_ENTITIES,
+      synchronize: false,
+      extra: { ...readModelsPool, max: connections.readModels },
+    });
     const store = applicationEventStore(log, personalData);
     await readModels.initialize();
     survivingLostConnections((readModels.driver as unknown as { master: pg.Pool }).master, warn);

@@ -28,6 +28,8 @@ const FLUSH_DEADLINE_MS = 2_000;
  */
 export async function stopTracing(): Promise<void> {
   if (!flush) return;
-  const deadline = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${FLUSH_DEADLINE_MS} ms`)), FLUSH_DEADLINE_MS).unref());
+  const deadline = new Promise<never>((_, reject) =>
+    setTimeout(() => reject(new Error(`no answer within ${FLUSH_DEADLINE_MS} ms`)), FLUSH_DEADLINE_MS).unref(),
+  );
   await Promise.race([flush(), deadline]);
 }

@@ -14,7 +14,10 @@ import { onTracingStop } from './trace-context.js';
 /** Whether the standard variables ask for traces: an exporter named, or an OTLP endpoint given. */
 export function tracingRequested(env: NodeJS.ProcessEnv): boolean {
   if (env.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true') return false;
-  const exporters = (env.OTEL_TRACES_EXPORTER ?? '').split(',').map((name) => name.trim()).filter(Boolean);
+  const exporters = (env.OTEL_TRACES_EXPORTER ?? '')
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
   // As the SDK reads it: "none" first turns traces off, "none" among others is ignored.
   if (exporters[0] === 'none') return false;
   return exporters.length > 0 || Boolean(env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT);

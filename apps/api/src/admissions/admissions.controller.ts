@@ -41,7 +41,14 @@ export class AdmissionsController {
   /** Refused when a date is after today (`DateInFuture`), the card is not valid (`CardNotValidOnServiceDate`), or the stay overlaps another (`OverlappingStay`, unless deliberate). */
   @Post()
   @Allowed('recordStays')
-  @Operation({ id: 'recordAdmission', summary: 'Record an admission to hospital', description: '409 DateInFuture, CardNotValidOnServiceDate, OverlappingStay (unless deliberate).', answer: AdmissionRecordedBody, created: true, errors: ['invalid', 'missing', 'conflict'] })
+  @Operation({
+    id: 'recordAdmission',
+    summary: 'Record an admission to hospital',
+    description: '409 DateInFuture, CardNotValidOnServiceDate, OverlappingStay (unless deliberate).',
+    answer: AdmissionRecordedBody,
+    created: true,
+    errors: ['invalid', 'missing', 'conflict'],
+  })
   record(@Body() body: Admission, @Ctx() context: CommandContext) {
     return this.commands.execute(new RecordAdmission(withDeliberation(body), context));
   }
@@ -50,12 +57,19 @@ export class AdmissionsController {
   @Get(':id')
   @Operation({ id: 'getAdmission', summary: 'One stay and its history (the read is recorded)', answer: AdmissionView, errors: ['invalid', 'missing'] })
   async show(@Param('id') id: string, @Ctx() context: CommandContext) {
-    return this.reads.recordView(context.actor, 'admission', await this.reader.admission(id), ({ state }) => (state.status === 'none' ? undefined : state.beneficiaryId));
+    return this.reads.recordView(context.actor, 'admission', await this.reader.admission(id), ({ state }) =>
+      state.status === 'none' ? undefined : state.beneficiaryId,
+    );
   }
 
   /** Entitles the visit allowance (a) and the meal allowance (b). */
   @Post(':id/discharge')
-  @Operation({ id: 'recordDischarge', summary: 'Record the discharge: entitles the visit and meal allowances', answer: AdmissionBody, errors: ['invalid', 'missing', 'conflict'] })
+  @Operation({
+    id: 'recordDischarge',
+    summary: 'Record the discharge: entitles the visit and meal allowances',
+    answer: AdmissionBody,
+    errors: ['invalid', 'missing', 'conflict'],
+  })
   @HttpCode(200)
   @Allowed('recordStays')
   discharge(@Param('id') id: string, @Body() body: Discharge, @Ctx() context: CommandContext) {
@@ -63,7 +77,12 @@ export class AdmissionsController {
   }
 
   @Post(':id/date-corrections')
-  @Operation({ id: 'correctAdmissionDates', summary: 'Correct a stay’s dates, with the reason', answer: AdmissionBody, errors: ['invalid', 'missing', 'conflict'] })
+  @Operation({
+    id: 'correctAdmissionDates',
+    summary: 'Correct a stay’s dates, with the reason',
+    answer: AdmissionBody,
+    errors: ['invalid', 'missing', 'conflict'],
+  })
   @HttpCode(200)
   @Allowed('recordStays')
   correct(@Param('id') id: string, @Body() body: DateCorrection, @Ctx() context: CommandContext) {
@@ -72,7 +91,12 @@ export class AdmissionsController {
 
   /** An approver other than the stay's recorders; schedules one payout per allowance. */
   @Post(':id/approval')
-  @Operation({ id: 'approveAdmissionAllowances', summary: 'Approve a stay’s allowances (not by its recorders): schedules their payouts', answer: AdmissionBody, errors: ['invalid', 'missing', 'conflict'] })
+  @Operation({
+    id: 'approveAdmissionAllowances',
+    summary: 'Approve a stay’s allowances (not by its recorders): schedules their payouts',
+    answer: AdmissionBody,
+    errors: ['invalid', 'missing', 'conflict'],
+  })
   @HttpCode(200)
   @Allowed('decideClaims')
   approve(@Param('id') id: string, @Ctx() context: CommandContext) {
@@ -81,7 +105,12 @@ export class AdmissionsController {
 
   /** Approves the stay's pending adjustments (not by who recorded them); schedules a payout (or recovery) per adjustment that moves money. */
   @Post(':id/adjustments/approval')
-  @Operation({ id: 'approveAdmissionAdjustments', summary: 'Approve a stay’s pending adjustments (not by who recorded them)', answer: AdmissionBody, errors: ['invalid', 'missing', 'conflict'] })
+  @Operation({
+    id: 'approveAdmissionAdjustments',
+    summary: 'Approve a stay’s pending adjustments (not by who recorded them)',
+    answer: AdmissionBody,
+    errors: ['invalid', 'missing', 'conflict'],
+  })
   @HttpCode(200)
   @Allowed('decideClaims')
   approveAdjustments(@Param('id') id: string, @Ctx() context: CommandContext) {
@@ -89,7 +118,12 @@ export class AdmissionsController {
   }
 
   @Post(':id/rejection')
-  @Operation({ id: 'rejectAdmissionAllowances', summary: 'Reject a stay’s allowances, with the reason', answer: AdmissionBody, errors: ['invalid', 'missing', 'conflict'] })
+  @Operation({
+    id: 'rejectAdmissionAllowances',
+    summary: 'Reject a stay’s allowances, with the reason',
+    answer: AdmissionBody,
+    errors: ['invalid', 'missing', 'conflict'],
+  })
   @HttpCode(200)
   @Allowed('decideClaims')
   reject(@Param('id') id: string, @Body() body: Rejection, @Ctx() context: CommandContext) {

@@ -19,7 +19,12 @@ export class AuditController {
 
   /** Who read whose personal data, when, and what. */
   @Get('personal-data-reads')
-  @Operation({ id: 'listPersonalDataReads', summary: 'Who read whose personal data, when, and what; latest first', answer: [PersonalDataReadBody], errors: ['invalid'] })
+  @Operation({
+    id: 'listPersonalDataReads',
+    summary: 'Who read whose personal data, when, and what; latest first',
+    answer: [PersonalDataReadBody],
+    errors: ['invalid'],
+  })
   @Allowed('readPersonalDataReads')
   personalDataReads(@Query() query: ReadsQuery, @Ctx() context: CommandContext) {
     return this.reads.list(context.actor, { ...(query.beneficiaryId ? { beneficiaryId: query.beneficiaryId } : {}), limit: query.limit ?? 100 });

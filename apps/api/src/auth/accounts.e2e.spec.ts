@@ -1,6 +1,16 @@
 import { hashPassword } from '../../../../libs/application/src/users/credentials.js';
 import { UserAccounts } from '#application';
-import { ADMIN_PASSWORD, API_BACKENDS, client, leavesLogUnchanged, ok, operatorConfirms, type RunningApi, signIn, startApi } from '../testing/api-backends.fixture.js';
+import {
+  ADMIN_PASSWORD,
+  API_BACKENDS,
+  client,
+  leavesLogUnchanged,
+  ok,
+  operatorConfirms,
+  type RunningApi,
+  signIn,
+  startApi,
+} from '../testing/api-backends.fixture.js';
 
 const plan = (planId: string) => ({
   planId,
@@ -19,7 +29,8 @@ describe.each(API_BACKENDS)('user accounts and the second administrator, over %s
   let auditor: ReturnType<typeof client>;
   const register = (username: string, roles: string[]) => admin.post('/users', { username, fullName: username, roles, password: password(username) });
   const signInStatus = async (username: string, secret: string) => (await client(api.base).post('/auth/token', { username, password: secret })).status;
-  const historyOf = async (username: string) => (await ok(auditor.get(`/users/${username}`))).history.map((entry: { type: string; actor: string }) => [entry.type, entry.actor]);
+  const historyOf = async (username: string) =>
+    (await ok(auditor.get(`/users/${username}`))).history.map((entry: { type: string; actor: string }) => [entry.type, entry.actor]);
 
   beforeAll(async () => {
     api = await startApi(setup);
@@ -41,12 +52,18 @@ describe.each(API_BACKENDS)('user accounts and the second administrator, over %s
     expect(await signInStatus('puppet', password('puppet'))).toBe(401);
     // Another administrator may confirm the account; the plan still needs someone other than who drafted it.
     expect(await ok(quan.post('/users/puppet/confirmation'))).toMatchObject({ status: 'active', roles: ['administrator'], confirmedBy: 'quan' });
-    expect(await historyOf('puppet')).toEqual([['AdministratorAccountDrafted', 'admin'], ['AdministratorRoleConfirmed', 'quan']]);
+    expect(await historyOf('puppet')).toEqual([
+      ['AdministratorAccountDrafted', 'admin'],
+      ['AdministratorRoleConfirmed', 'quan'],
+    ]);
   });
 
   it('refuses as the second pair of eyes an administrator account its drafter made before the rule, until a third confirms it', async () => {
     // As the observed attack left it: an administrator registered by `admin` alone, before accounts were facts of the log.
-    await api.runtime.pool.query("INSERT INTO app_users (username, full_name, roles, password_hash, created_by) VALUES ('sock', 'Sock', '{administrator}', $1, 'admin')", [await hashPassword(password('sock'))]);
+    await api.runtime.pool.query(
+      "INSERT INTO app_users (username, full_name, roles, password_hash, created_by) VALUES ('sock', 'Sock', '{administrator}', $1, 'admin')",
+      [await hashPassword(password('sock'))],
+    );
     await api.app.get(UserAccounts).ensureAdministrator();
     expect(await historyOf('sock')).toEqual([['UserRegistered', 'system']]);
     const sock = await signIn(api.base, 'sock', password('sock'));
@@ -59,7 +76,10 @@ describe.each(API_BACKENDS)('user accounts and the second administrator, over %s
   it('grants the administrator role once another administrator confirms it, and never by the grantee', async () => {
     await ok(register('lan', ['clerk']), 201);
     const lan = await signIn(api.base, 'lan', password('lan'));
-    expect(await ok(admin.post('/users/lan/roles', { roles: ['clerk', 'administrator'] }))).toMatchObject({ roles: ['clerk'], awaiting: { roles: ['clerk', 'administrator'], by: 'admin' } });
+    expect(await ok(admin.post('/users/lan/roles', { roles: ['clerk', 'administrator'] }))).toMatchObject({
+      roles: ['clerk'],
+      awaiting: { roles: ['clerk', 'administrator'], by: 'admin' },
+    });
     expect((await ok(lan.get('/auth/me'))).roles).toEqual(['clerk']);
     expect((await lan.post('/users/lan/confirmation')).status).toBe(403);
     await leavesLogUnchanged(api, admin.post('/users/lan/confirmation'), 409, { rule: 'ApprovingOwnRequest' });
@@ -73,7 +93,9 @@ describe.each(API_BACKENDS)('user accounts and the second administrator, over %s
   it('changes, resets, disables and enables, each a fact an auditor reads; older tokens end', async () => {
     await ok(register('hoa', ['approver']), 201);
     const before = await signIn(api.base, 'hoa', password('hoa'));
-    await leavesLogUnchanged(api, before.post('/auth/password', { currentPassword: 'not the password', newPassword: 'hoa-new-password-2' }), 409, { rule: 'WrongPassword' });
+    await leavesLogUnchanged(api, before.post('/auth/password', { currentPassword: 'not the password', newPassword: 'hoa-new-password-2' }), 409, {
+      rule: 'WrongPassword',
+    });
     const session = await ok(before.post('/auth/password', { currentPassword: password('hoa'), newPassword: 'hoa-new-password-2' }));
     expect((await before.get('/auth/me')).status).toBe(401);
     expect((await ok(client(api.base, session.accessToken).get('/auth/me'))).username).toBe('hoa');
@@ -97,7 +119,12 @@ describe.each(API_BACKENDS)('user accounts and the second administrator, over %s
       ['UserDisabled', 'admin'],
       ['UserEnabled', 'admin'],
     ]);
-    expect((await ok(auditor.get('/users'))).find((user: { username: string }) => user.username === 'hoa')).toEqual({ username: 'hoa', fullName: 'hoa', roles: ['approver'], status: 'active' });
+    expect((await ok(auditor.get('/users'))).find((user: { username: string }) => user.username === 'hoa')).toEqual({
+      username: 'hoa',
+      fullName: 'hoa',
+      roles: ['approver'],
+      status: 'active',
+    });
     expect((await auditor.post('/users/hoa/disable', { reason: 'x' })).status).toBe(403);
   });
 });

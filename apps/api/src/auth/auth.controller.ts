@@ -25,7 +25,10 @@ class OwnSecondFactorDisabling {
 /** 401, with the rule and the field to fix when the password was right. */
 function signInRefused(refusal: SignInRefusal): UnauthorizedException {
   if (refusal === 'WrongPassword') return new UnauthorizedException('wrong user name or password');
-  const message = refusal === 'SecondFactorRequired' ? 'this account has a second factor: send the code its authenticator shows now' : 'not the authenticator’s code now, or one used already';
+  const message =
+    refusal === 'SecondFactorRequired'
+      ? 'this account has a second factor: send the code its authenticator shows now'
+      : 'not the authenticator’s code now, or one used already';
   return new UnauthorizedException({ error: 'Unauthorized', rule: refusal, message, fields: [{ field: 'code', message }] });
 }
 
@@ -48,7 +51,10 @@ export class AuthController {
   @Post('auth/token')
   @HttpCode(200)
   @Operation({ id: 'signIn', summary: 'Sign in: an access token for the Authorization header', answer: SessionBody, errors: ['invalid'] })
-  @ApiUnauthorizedResponse({ type: UnauthorizedBody, description: 'A wrong user name or password; or, the password right, SecondFactorRequired (no code sent) or WrongSecondFactorCode (field code)' })
+  @ApiUnauthorizedResponse({
+    type: UnauthorizedBody,
+    description: 'A wrong user name or password; or, the password right, SecondFactorRequired (no code sent) or WrongSecondFactorCode (field code)',
+  })
   @Throttled()
   async signIn(@Body() body: SignIn, @Ip() address: string) {
     const outcome = await this.users.signIn(body.username, body.password, body.code, address);
@@ -67,7 +73,12 @@ export class AuthController {
   @SignedIn()
   @Post('auth/password')
   @HttpCode(200)
-  @Operation({ id: 'changeOwnPassword', summary: 'Change one’s own password: earlier tokens end, the answer is a new session', answer: SessionBody, errors: ['invalid', 'conflict'] })
+  @Operation({
+    id: 'changeOwnPassword',
+    summary: 'Change one’s own password: earlier tokens end, the answer is a new session',
+    answer: SessionBody,
+    errors: ['invalid', 'conflict'],
+  })
   changePassword(@Body() body: PasswordChange, @Ip() address: string, @Ctx() context: CommandContext) {
     return this.accounts.changeOwnPassword(body.currentPassword, body.newPassword, address, context);
   }
@@ -77,7 +88,8 @@ export class AuthController {
   @Operation({
     id: 'startSecondFactor',
     summary: 'Start enrolling an authenticator',
-    description: 'Administrators and finance: its secret, shown this once; signing in asks for codes only once it is confirmed. 409 SecondFactorNotOffered (not an administrator or finance), SecondFactorAlreadyEnabled (turn it off first).',
+    description:
+      'Administrators and finance: its secret, shown this once; signing in asks for codes only once it is confirmed. 409 SecondFactorNotOffered (not an administrator or finance), SecondFactorAlreadyEnabled (turn it off first).',
     answer: SecondFactorEnrolmentBody,
     created: true,
     errors: ['invalid', 'conflict'],
@@ -92,7 +104,8 @@ export class AuthController {
   @Operation({
     id: 'confirmSecondFactor',
     summary: 'Confirm the authenticator being enrolled with one of its codes',
-    description: 'Recorded as SecondFactorEnabled; signing in asks for a code from now on. 409 WrongSecondFactorCode (field code; counted as a failed sign-in), SecondFactorAlreadyEnabled.',
+    description:
+      'Recorded as SecondFactorEnabled; signing in asks for a code from now on. 409 WrongSecondFactorCode (field code; counted as a failed sign-in), SecondFactorAlreadyEnabled.',
     answer: AccountBody,
     answerDescription: 'The account, with secondFactor: true',
     errors: ['invalid', 'conflict'],

@@ -26,14 +26,19 @@ class AwaitingRolesBody {
 }
 
 export class AccountBody {
-  @ApiProperty({ enum: ['awaiting-confirmation', 'active', 'disabled'], description: '`awaiting-confirmation`: an administrator’s account another administrator has yet to confirm; it cannot sign in' }) status!: string;
+  @ApiProperty({
+    enum: ['awaiting-confirmation', 'active', 'disabled'],
+    description: '`awaiting-confirmation`: an administrator’s account another administrator has yet to confirm; it cannot sign in',
+  })
+  status!: string;
   @Text('User name', 'nguyen.van.a') username!: string;
   @Text('Full name', 'Nguyễn Văn A') fullName!: string;
   @ApiProperty({ enum: ROLES, isArray: true, description: 'The roles in force (none while the account awaits confirmation)' }) roles!: string[];
   @Text('Who registered it', 'admin') createdBy!: string;
   @Text('Who confirmed the administrator role', 'admin2', { required: false }) confirmedBy?: string;
   @ApiPropertyOptional({ type: AwaitingRolesBody, description: 'Roles with the administrator role, awaiting confirmation' }) awaiting?: AwaitingRolesBody;
-  @ApiProperty({ type: 'integer', description: 'Raised by each new password and each disabling: older tokens no longer hold', example: 1 }) credentialVersion!: number;
+  @ApiProperty({ type: 'integer', description: 'Raised by each new password and each disabling: older tokens no longer hold', example: 1 })
+  credentialVersion!: number;
   @ApiProperty({ description: 'Signing in asks for a code of the authenticator too' }) secondFactor!: boolean;
 }
 

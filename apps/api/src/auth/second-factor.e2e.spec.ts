@@ -14,9 +14,14 @@ describe.each(API_BACKENDS)('a second factor, over %s', (_name, setup) => {
     const good = [-30, 0, 30].map((seconds) => codeOf(secret, seconds));
     return ['111111', '222222', '333333', '444444'].find((code) => !good.includes(code))!;
   };
-  const signIn = (username: string, extra: { code?: string; password?: string } = {}) => client(api.base).post('/auth/token', { username, password: `${username}-password-1`, ...extra });
+  const signIn = (username: string, extra: { code?: string; password?: string } = {}) =>
+    client(api.base).post('/auth/token', { username, password: `${username}-password-1`, ...extra });
   const historyOf = async (username: string) =>
-    (await ok(people.auditor.get(`/users/${username}`))).history.map((entry: { type: string; actor: string; data: unknown }) => [entry.type, entry.actor, entry.data]);
+    (await ok(people.auditor.get(`/users/${username}`))).history.map((entry: { type: string; actor: string; data: unknown }) => [
+      entry.type,
+      entry.actor,
+      entry.data,
+    ]);
   /** Enrols the user of `as`, confirmed with the code now; returns the secret. */
   const enrol = async (as: ReturnType<typeof client>) => {
     const { secret } = await ok(as.post('/auth/second-factor'), 201);
@@ -25,7 +30,8 @@ describe.each(API_BACKENDS)('a second factor, over %s', (_name, setup) => {
   };
   let financeSecret: string;
   const storedSecretOf = async (username: string) =>
-    (await api.runtime.pool.query<{ sealed: string | null }>('SELECT second_factor_secret AS sealed FROM app_users WHERE username = $1', [username])).rows[0]!.sealed;
+    (await api.runtime.pool.query<{ sealed: string | null }>('SELECT second_factor_secret AS sealed FROM app_users WHERE username = $1', [username])).rows[0]!
+      .sealed;
 
   beforeAll(async () => {
     api = await startApi(setup, {}, () => now);
@@ -41,7 +47,10 @@ describe.each(API_BACKENDS)('a second factor, over %s', (_name, setup) => {
     expect(new URL(uri).searchParams.get('secret')).toBe(secret);
     // Awaiting confirmation, it is not asked for yet.
     await ok(signIn('cuong'));
-    await leavesLogUnchanged(api, people.finance.post('/auth/second-factor/confirmation', { code: wrongCodeOf(secret) }), 409, { rule: 'WrongSecondFactorCode', fields: [{ field: 'code' }] });
+    await leavesLogUnchanged(api, people.finance.post('/auth/second-factor/confirmation', { code: wrongCodeOf(secret) }), 409, {
+      rule: 'WrongSecondFactorCode',
+      fields: [{ field: 'code' }],
+    });
     await leavesLogUnchanged(api, people.finance.post('/auth/second-factor/confirmation', { code: '12345' }), 400, { fields: [{ field: 'code' }] });
     const confirmedWith = codeOf(secret);
     expect(await ok(people.finance.post('/auth/second-factor/confirmation', { code: confirmedWith }))).toMatchObject({ username: 'cuong', secondFactor: true });
@@ -97,7 +106,9 @@ describe.each(API_BACKENDS)('a second factor, over %s', (_name, setup) => {
     await leavesLogUnchanged(api, people.admin.post('/users/admin/second-factor/disable', { reason: 'bored' }), 409, { rule: 'OwnAccount' });
     await leavesLogUnchanged(api, people.admin.post('/auth/second-factor/disable', { code: wrongCodeOf(adminSecret) }), 409, { rule: 'WrongSecondFactorCode' });
     later(30);
-    expect(await ok(people.admin.post('/auth/second-factor/disable', { code: codeOf(adminSecret), reason: 'new phone' }))).toMatchObject({ secondFactor: false });
+    expect(await ok(people.admin.post('/auth/second-factor/disable', { code: codeOf(adminSecret), reason: 'new phone' }))).toMatchObject({
+      secondFactor: false,
+    });
     // The only administrator's lost phone: the server's operator turns it off (npm run cli -- users disable-second-factor).
     later(30);
     await enrol(people.admin);

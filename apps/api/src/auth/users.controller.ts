@@ -11,7 +11,12 @@ import { AccountBody, ListedUserBody } from './auth.views.js';
 const UserAccountView = AggregateViewOf('UserAccountView', AccountBody);
 
 const RolesField = () =>
-  applyDecorators(ApiProperty({ enum: ROLES, isArray: true, description: 'One or more roles; adding administrator needs another administrator to confirm' }), IsArray(), ArrayMinSize(1), IsIn(ROLES, { each: true }));
+  applyDecorators(
+    ApiProperty({ enum: ROLES, isArray: true, description: 'One or more roles; adding administrator needs another administrator to confirm' }),
+    IsArray(),
+    ArrayMinSize(1),
+    IsIn(ROLES, { each: true }),
+  );
 
 class NewUser {
   @TextField('User name: lower-case letters, digits, dots, dashes', 'nguyen.van.a') username!: string;
@@ -25,7 +30,11 @@ class Roles {
 }
 
 class NewPassword {
-  @ApiProperty({ description: 'At least 12 characters; the user signs in with it, and every token issued before ends', example: 'a temporary secret' }) @IsString() @MinLength(12) @MaxLength(500) password!: string;
+  @ApiProperty({ description: 'At least 12 characters; the user signs in with it, and every token issued before ends', example: 'a temporary secret' })
+  @IsString()
+  @MinLength(12)
+  @MaxLength(500)
+  password!: string;
 }
 
 class Disabling {
@@ -68,7 +77,14 @@ export class UsersController {
   /** 201 with `status: active`, or `awaiting-confirmation` for an administrator's account. */
   @Post()
   @Allowed('manageUsers')
-  @Operation({ id: 'registerUser', summary: 'Register a user account with its roles', description: 'Answers `status: active`, or `awaiting-confirmation` for an administrator’s account. 409 UsernameTaken.', answer: AccountBody, created: true, errors: ['invalid', 'conflict'] })
+  @Operation({
+    id: 'registerUser',
+    summary: 'Register a user account with its roles',
+    description: 'Answers `status: active`, or `awaiting-confirmation` for an administrator’s account. 409 UsernameTaken.',
+    answer: AccountBody,
+    created: true,
+    errors: ['invalid', 'conflict'],
+  })
   register(@Body() body: NewUser, @Ctx() context: CommandContext) {
     return this.accounts.register({ username: body.username, fullName: body.fullName, roles: body.roles }, body.password, context);
   }
@@ -76,7 +92,12 @@ export class UsersController {
   @Post(':username/confirmation')
   @HttpCode(200)
   @Allowed('manageUsers')
-  @Operation({ id: 'confirmUserAccount', summary: 'Confirm an administrator’s account or grant (another administrator than who drafted it)', answer: AccountBody, errors: ['invalid', 'missing', 'conflict'] })
+  @Operation({
+    id: 'confirmUserAccount',
+    summary: 'Confirm an administrator’s account or grant (another administrator than who drafted it)',
+    answer: AccountBody,
+    errors: ['invalid', 'missing', 'conflict'],
+  })
   confirm(@Param('username') username: string, @Ctx() context: CommandContext) {
     return this.accounts.confirm(username, context);
   }
@@ -84,7 +105,12 @@ export class UsersController {
   @Post(':username/roles')
   @HttpCode(200)
   @Allowed('manageUsers')
-  @Operation({ id: 'changeUserRoles', summary: 'Change a user’s roles (adding administrator awaits another administrator’s confirmation)', answer: AccountBody, errors: ['invalid', 'missing', 'conflict'] })
+  @Operation({
+    id: 'changeUserRoles',
+    summary: 'Change a user’s roles (adding administrator awaits another administrator’s confirmation)',
+    answer: AccountBody,
+    errors: ['invalid', 'missing', 'conflict'],
+  })
   changeRoles(@Param('username') username: string, @Body() body: Roles, @Ctx() context: CommandContext) {
     return this.accounts.changeRoles(username, body.roles, context);
   }
@@ -92,7 +118,12 @@ export class UsersController {
   @Post(':username/password')
   @HttpCode(200)
   @Allowed('manageUsers')
-  @Operation({ id: 'resetUserPassword', summary: 'Set a new password for a user: every token issued before ends', answer: AccountBody, errors: ['invalid', 'missing', 'conflict'] })
+  @Operation({
+    id: 'resetUserPassword',
+    summary: 'Set a new password for a user: every token issued before ends',
+    answer: AccountBody,
+    errors: ['invalid', 'missing', 'conflict'],
+  })
   resetPassword(@Param('username') username: string, @Body() body: NewPassword, @Ctx() context: CommandContext) {
     return this.accounts.resetPassword(username, body.password, context);
   }
@@ -109,7 +140,13 @@ export class UsersController {
   @Post(':username/second-factor/disable')
   @HttpCode(200)
   @Allowed('manageUsers')
-  @Operation({ id: 'disableUserSecondFactor', summary: 'Turn another user’s second factor off (a lost phone)', description: '409 OwnAccount: one’s own is turned off with a code (POST /auth/second-factor/disable).', answer: AccountBody, errors: ['invalid', 'missing', 'conflict'] })
+  @Operation({
+    id: 'disableUserSecondFactor',
+    summary: 'Turn another user’s second factor off (a lost phone)',
+    description: '409 OwnAccount: one’s own is turned off with a code (POST /auth/second-factor/disable).',
+    answer: AccountBody,
+    errors: ['invalid', 'missing', 'conflict'],
+  })
   disableSecondFactor(@Param('username') username: string, @Body() body: SecondFactorDisabling, @Ctx() context: CommandContext) {
     return this.accounts.disableSecondFactor(username, body.reason, context);
   }

@@ -10,7 +10,8 @@ import { Operation, SignedIn } from '../http/responses.js';
 import { CoverageEndPreviewBody } from '../retroactivity/retroactivity.views.js';
 import { AnnualLedgerView, BeneficiaryBody, BeneficiaryView, CoverageEndBody, EnrolledBody, ErasedBody, GroupOnBody } from './beneficiary.views.js';
 
-const GroupField = () => applyDecorators(ApiProperty({ description: 'Beneficiary group (Đối tượng) 1–6', enum: BENEFICIARY_GROUPS }), IsInt(), IsIn(BENEFICIARY_GROUPS));
+const GroupField = () =>
+  applyDecorators(ApiProperty({ description: 'Beneficiary group (Đối tượng) 1–6', enum: BENEFICIARY_GROUPS }), IsInt(), IsIn(BENEFICIARY_GROUPS));
 
 class Enrolment {
   @TextField('Full name', 'Hoàng Văn Bình') fullName!: string;
@@ -69,14 +70,26 @@ export class BeneficiariesController {
 
   @Post()
   @Allowed('keepRegister')
-  @Operation({ id: 'enrolBeneficiary', summary: 'Enrol a beneficiary in the register', description: '409 NationalIdTaken: the national id is on the register already.', answer: EnrolledBody, created: true, errors: ['invalid', 'conflict'] })
+  @Operation({
+    id: 'enrolBeneficiary',
+    summary: 'Enrol a beneficiary in the register',
+    description: '409 NationalIdTaken: the national id is on the register already.',
+    answer: EnrolledBody,
+    created: true,
+    errors: ['invalid', 'conflict'],
+  })
   enrol(@Body() body: Enrolment, @Ctx() context: CommandContext) {
     return this.commands.execute(new EnrolBeneficiary(body, context));
   }
 
   /** One person's record and its history; the read is recorded (see GET /audit/personal-data-reads). */
   @Get(':id')
-  @Operation({ id: 'getBeneficiary', summary: 'One beneficiary’s record and its history (the read is recorded)', answer: BeneficiaryView, errors: ['invalid', 'missing'] })
+  @Operation({
+    id: 'getBeneficiary',
+    summary: 'One beneficiary’s record and its history (the read is recorded)',
+    answer: BeneficiaryView,
+    errors: ['invalid', 'missing'],
+  })
   async show(@Param('id') id: string, @Ctx() context: CommandContext) {
     const view = await this.reader.beneficiary(id);
     await this.reads.record(context.actor, 'beneficiary', id);
@@ -94,7 +107,12 @@ export class BeneficiariesController {
 
   /** What the beneficiary has used of one regime in one year (annual cap, yearly limit): their health care, so the read is recorded. */
   @Get(':id/annual-ledgers/:regimeId/:year')
-  @Operation({ id: 'getAnnualLedger', summary: 'What a beneficiary has used of one regime in one year', answer: AnnualLedgerView, errors: ['invalid', 'missing'] })
+  @Operation({
+    id: 'getAnnualLedger',
+    summary: 'What a beneficiary has used of one regime in one year',
+    answer: AnnualLedgerView,
+    errors: ['invalid', 'missing'],
+  })
   async annualLedger(@Param() { id, regimeId, year }: LedgerPath, @Ctx() context: CommandContext) {
     const ledger = await this.reader.annualLedger(id, regimeId, year);
     await this.reads.record(context.actor, 'annual-ledger', id);
@@ -106,7 +124,12 @@ export class BeneficiariesController {
    * shows them as erased; their stays, claims and payouts stay, as accounting records must.
    */
   @Post(':id/erasure')
-  @Operation({ id: 'erasePersonalData', summary: 'Erase a beneficiary’s name, national id and date of birth', answer: ErasedBody, errors: ['invalid', 'missing', 'conflict'] })
+  @Operation({
+    id: 'erasePersonalData',
+    summary: 'Erase a beneficiary’s name, national id and date of birth',
+    answer: ErasedBody,
+    errors: ['invalid', 'missing', 'conflict'],
+  })
   @Allowed('erasePersonalData')
   @HttpCode(200)
   async erase(@Param('id') id: string, @Body() body: Erasure, @Ctx() context: CommandContext) {
@@ -115,7 +138,12 @@ export class BeneficiariesController {
   }
 
   @Post(':id/position-changes')
-  @Operation({ id: 'changeBeneficiaryPosition', summary: 'Record a new title or unit from a date', answer: BeneficiaryBody, errors: ['invalid', 'missing', 'conflict'] })
+  @Operation({
+    id: 'changeBeneficiaryPosition',
+    summary: 'Record a new title or unit from a date',
+    answer: BeneficiaryBody,
+    errors: ['invalid', 'missing', 'conflict'],
+  })
   @Allowed('keepRegister')
   @HttpCode(200)
   changePosition(@Param('id') id: string, @Body() body: PositionChange, @Ctx() context: CommandContext) {
@@ -123,7 +151,12 @@ export class BeneficiariesController {
   }
 
   @Post(':id/reclassifications')
-  @Operation({ id: 'reclassifyBeneficiary', summary: 'Move a beneficiary to another group from a date, by a decision', answer: BeneficiaryBody, errors: ['invalid', 'missing', 'conflict'] })
+  @Operation({
+    id: 'reclassifyBeneficiary',
+    summary: 'Move a beneficiary to another group from a date, by a decision',
+    answer: BeneficiaryBody,
+    errors: ['invalid', 'missing', 'conflict'],
+  })
   @Allowed('keepRegister')
   @HttpCode(200)
   reclassify(@Param('id') id: string, @Body() body: Reclassification, @Ctx() context: CommandContext) {
@@ -143,7 +176,12 @@ export class BeneficiariesController {
    * recomputed, and each records its recovery for an approver (`adjustments` counts them).
    */
   @Post(':id/death')
-  @Operation({ id: 'recordDeath', summary: 'Record a death; what was paid for services after it is recomputed', answer: CoverageEndBody, errors: ['invalid', 'missing', 'conflict'] })
+  @Operation({
+    id: 'recordDeath',
+    summary: 'Record a death; what was paid for services after it is recomputed',
+    answer: CoverageEndBody,
+    errors: ['invalid', 'missing', 'conflict'],
+  })
   @Allowed('keepRegister')
   @HttpCode(200)
   decease(@Param('id') id: string, @Body() body: DatedFact, @Ctx() context: CommandContext) {
@@ -152,7 +190,12 @@ export class BeneficiariesController {
 
   /** What recording the death would recover; records nothing. */
   @Post(':id/death/preview')
-  @Operation({ id: 'previewDeath', summary: 'What recording the death would recover (records nothing)', answer: CoverageEndPreviewBody, errors: ['invalid', 'missing', 'conflict'] })
+  @Operation({
+    id: 'previewDeath',
+    summary: 'What recording the death would recover (records nothing)',
+    answer: CoverageEndPreviewBody,
+    errors: ['invalid', 'missing', 'conflict'],
+  })
   @Allowed('keepRegister')
   @HttpCode(200)
   previewDeath(@Param('id') id: string, @Body() body: DatedFact, @Ctx() context: CommandContext) {
@@ -161,7 +204,12 @@ export class BeneficiariesController {
 
   /** Removes from the register from a date, possibly past: what was paid for services from then is recomputed, as for a death. */
   @Post(':id/removal')
-  @Operation({ id: 'removeFromRegister', summary: 'Remove a beneficiary from the register from a date; later services are recomputed', answer: CoverageEndBody, errors: ['invalid', 'missing', 'conflict'] })
+  @Operation({
+    id: 'removeFromRegister',
+    summary: 'Remove a beneficiary from the register from a date; later services are recomputed',
+    answer: CoverageEndBody,
+    errors: ['invalid', 'missing', 'conflict'],
+  })
   @Allowed('keepRegister')
   @HttpCode(200)
   remove(@Param('id') id: string, @Body() body: Removal, @Ctx() context: CommandContext) {
@@ -170,7 +218,12 @@ export class BeneficiariesController {
 
   /** What the removal would recover; records nothing. */
   @Post(':id/removal/preview')
-  @Operation({ id: 'previewRemoval', summary: 'What the removal would recover (records nothing)', answer: CoverageEndPreviewBody, errors: ['invalid', 'missing', 'conflict'] })
+  @Operation({
+    id: 'previewRemoval',
+    summary: 'What the removal would recover (records nothing)',
+    answer: CoverageEndPreviewBody,
+    errors: ['invalid', 'missing', 'conflict'],
+  })
   @Allowed('keepRegister')
   @HttpCode(200)
   previewRemoval(@Param('id') id: string, @Body() body: Removal, @Ctx() context: CommandContext) {

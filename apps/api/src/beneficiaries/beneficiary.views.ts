@@ -34,7 +34,8 @@ export class GroupOnBody {
 }
 
 class AnnualCapLedgerBody {
-  @ApiProperty({ type: 'object', additionalProperties: { type: 'integer' }, description: 'Reserved and not yet paid, by request (whole VND)' }) reserved!: Record<string, number>;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'integer' }, description: 'Reserved and not yet paid, by request (whole VND)' })
+  reserved!: Record<string, number>;
   @ApiProperty({ type: 'object', additionalProperties: { type: 'integer' }, description: 'Paid, by request (whole VND)' }) consumed!: Record<string, number>;
   @Vnd('Reserved plus consumed: what counts against the cap') used!: number;
 }

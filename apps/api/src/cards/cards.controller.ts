@@ -39,7 +39,14 @@ export class CardsController {
 
   @Post()
   @Allowed('keepCards')
-  @Operation({ id: 'issueCard', summary: 'Issue a health card to a beneficiary', description: '409 CardNumberTaken.', answer: CardBody, created: true, errors: ['invalid', 'missing', 'conflict'] })
+  @Operation({
+    id: 'issueCard',
+    summary: 'Issue a health card to a beneficiary',
+    description: '409 CardNumberTaken.',
+    answer: CardBody,
+    created: true,
+    errors: ['invalid', 'missing', 'conflict'],
+  })
   issue(@Body() body: Issue, @Ctx() context: CommandContext) {
     return this.commands.execute(new IssueCard({ ...body }, context));
   }
@@ -52,7 +59,13 @@ export class CardsController {
 
   @Post(':cardNumber/reissue')
   @Allowed('keepCards')
-  @Operation({ id: 'reissueCard', summary: 'Reissue a card (lost, damaged, title change): the new card', answer: CardBody, created: true, errors: ['invalid', 'missing', 'conflict'] })
+  @Operation({
+    id: 'reissueCard',
+    summary: 'Reissue a card (lost, damaged, title change): the new card',
+    answer: CardBody,
+    created: true,
+    errors: ['invalid', 'missing', 'conflict'],
+  })
   reissue(@Param('cardNumber') cardNumber: string, @Body() body: Reissue, @Ctx() context: CommandContext) {
     return this.commands.execute(new ReissueCard(cardNumber, { ...body }, context));
   }

@@ -3,7 +3,16 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, IsString, MaxLength, Min, ValidateNested } from 'class-validator';
-import { AdjustClaim, AggregateReader, ApproveClaims, type ClaimDecision, type CommandContext, DecideClaim, PersonalDataReads, RequestClaim } from '#application';
+import {
+  AdjustClaim,
+  AggregateReader,
+  ApproveClaims,
+  type ClaimDecision,
+  type CommandContext,
+  DecideClaim,
+  PersonalDataReads,
+  RequestClaim,
+} from '#application';
 import { councilFlagList, councilFlags, readModelPosition } from '#read-models';
 import { RUNTIME, type Runtime } from '#runtime';
 import { Allowed, Ctx } from '../http/authentication.js';
@@ -54,7 +63,10 @@ class Reason {
 const FLAG_STATUSES = ['pending', 'kept', 'reduced'];
 
 class FlagQuery {
-  @ApiPropertyOptional({ enum: FLAG_STATUSES, description: 'Only flags awaiting the council, or decided one way' }) @IsOptional() @IsIn(FLAG_STATUSES) status?: string;
+  @ApiPropertyOptional({ enum: FLAG_STATUSES, description: 'Only flags awaiting the council, or decided one way' })
+  @IsOptional()
+  @IsIn(FLAG_STATUSES)
+  status?: string;
 }
 
 class ClaimList {
@@ -84,7 +96,14 @@ export class ClaimsController {
    * service date and amount (`DuplicateClaim`, unless deliberate).
    */
   @Post('claims')
-  @Operation({ id: 'requestClaim', summary: 'Request a claim under regimes c, d, đ, e, g, h, i or k', description: '409 DateInFuture, DuplicateClaim (unless deliberate), and the rules of the regime.', answer: ClaimRequestedBody, created: true, errors: ['invalid', 'missing', 'conflict'] })
+  @Operation({
+    id: 'requestClaim',
+    summary: 'Request a claim under regimes c, d, đ, e, g, h, i or k',
+    description: '409 DateInFuture, DuplicateClaim (unless deliberate), and the rules of the regime.',
+    answer: ClaimRequestedBody,
+    created: true,
+    errors: ['invalid', 'missing', 'conflict'],
+  })
   @Allowed('requestClaims')
   request(@Body() body: Claim, @Ctx() context: CommandContext) {
     return this.commands.execute(new RequestClaim({ ...withDeliberation(body), ...(body.staff ? { staff: { ...body.staff } } : {}) }, context));
@@ -92,7 +111,13 @@ export class ClaimsController {
 
   /** RequestDrugReimbursement: special drugs (g) on the Professional Council's decision; refused as claims are. */
   @Post('drug-reimbursements')
-  @Operation({ id: 'requestDrugReimbursement', summary: 'Request a special-drug reimbursement (g) on the Professional Council’s decision', answer: ClaimRequestedBody, created: true, errors: ['invalid', 'missing', 'conflict'] })
+  @Operation({
+    id: 'requestDrugReimbursement',
+    summary: 'Request a special-drug reimbursement (g) on the Professional Council’s decision',
+    answer: ClaimRequestedBody,
+    created: true,
+    errors: ['invalid', 'missing', 'conflict'],
+  })
   @Allowed('requestClaims')
   requestDrugs(@Body() body: DrugReimbursement, @Ctx() context: CommandContext) {
     const { items, ...rest } = withDeliberation(body);
@@ -103,7 +128,9 @@ export class ClaimsController {
   @Get('claims/:id')
   @Operation({ id: 'getClaim', summary: 'One claim and its history (the read is recorded)', answer: ClaimView, errors: ['invalid', 'missing'] })
   async show(@Param('id') id: string, @Ctx() context: CommandContext) {
-    return this.reads.recordView(context.actor, 'claim', await this.reader.claim(id), ({ state }) => (state.status === 'none' ? undefined : state.facts.beneficiaryId));
+    return this.reads.recordView(context.actor, 'claim', await this.reader.claim(id), ({ state }) =>
+      state.status === 'none' ? undefined : state.facts.beneficiaryId,
+    );
   }
 
   /** Approve a reviewed list in one action: the outcome of each claim. */
@@ -116,7 +143,12 @@ export class ClaimsController {
   }
 
   @Post('claims/:id/approval')
-  @Operation({ id: 'approveClaim', summary: 'Approve a claim (not by who requested it): schedules its payout', answer: ClaimBody, errors: ['invalid', 'missing', 'conflict'] })
+  @Operation({
+    id: 'approveClaim',
+    summary: 'Approve a claim (not by who requested it): schedules its payout',
+    answer: ClaimBody,
+    errors: ['invalid', 'missing', 'conflict'],
+  })
   @HttpCode(200)
   @Allowed('decideClaims')
   approve(@Param('id') id: string, @Ctx() context: CommandContext) {
@@ -134,7 +166,12 @@ export class ClaimsController {
 
   /** ApproveOverCap, first approver: proposes the exception with its reason. */
   @Post('claims/:id/over-cap-proposal')
-  @Operation({ id: 'proposeOverCapApproval', summary: 'Propose approving a claim over the annual cap (first approver)', answer: ClaimBody, errors: ['invalid', 'missing', 'conflict'] })
+  @Operation({
+    id: 'proposeOverCapApproval',
+    summary: 'Propose approving a claim over the annual cap (first approver)',
+    answer: ClaimBody,
+    errors: ['invalid', 'missing', 'conflict'],
+  })
   @HttpCode(200)
   @Allowed('decideClaims')
   proposeOverCap(@Param('id') id: string, @Body() body: Reason, @Ctx() context: CommandContext) {
@@ -143,7 +180,12 @@ export class ClaimsController {
 
   /** ApproveOverCap, second approver: grants the whole amount. */
   @Post('claims/:id/over-cap-confirmation')
-  @Operation({ id: 'confirmOverCapApproval', summary: 'Confirm the approval over the annual cap (second approver)', answer: ClaimBody, errors: ['invalid', 'missing', 'conflict'] })
+  @Operation({
+    id: 'confirmOverCapApproval',
+    summary: 'Confirm the approval over the annual cap (second approver)',
+    answer: ClaimBody,
+    errors: ['invalid', 'missing', 'conflict'],
+  })
   @HttpCode(200)
   @Allowed('decideClaims')
   confirmOverCap(@Param('id') id: string, @Ctx() context: CommandContext) {
@@ -152,7 +194,12 @@ export class ClaimsController {
 
   /** Approves the claim's pending adjustments (not by who recorded them); schedules a payout (or recovery) per adjustment that moves money. */
   @Post('claims/:id/adjustments/approval')
-  @Operation({ id: 'approveClaimAdjustments', summary: 'Approve a claim’s pending adjustments (not by who recorded them)', answer: ClaimBody, errors: ['invalid', 'missing', 'conflict'] })
+  @Operation({
+    id: 'approveClaimAdjustments',
+    summary: 'Approve a claim’s pending adjustments (not by who recorded them)',
+    answer: ClaimBody,
+    errors: ['invalid', 'missing', 'conflict'],
+  })
   @HttpCode(200)
   @Allowed('decideClaims')
   approveAdjustments(@Param('id') id: string, @Ctx() context: CommandContext) {
@@ -164,16 +211,30 @@ export class ClaimsController {
    * over a lowered annual cap: nothing is recovered until the council decides on each.
    */
   @Get('council/flags')
-  @Operation({ id: 'listCouncilFlags', summary: 'Special-drug claims left over a lowered annual cap, for the council', answer: CouncilFlagsBody, errors: ['invalid'] })
+  @Operation({
+    id: 'listCouncilFlags',
+    summary: 'Special-drug claims left over a lowered annual cap, for the council',
+    answer: CouncilFlagsBody,
+    errors: ['invalid'],
+  })
   async flags(@Query() query: FlagQuery, @Ctx() context: CommandContext) {
     const flags = await councilFlagList(this.runtime.pool, query);
-    await this.reads.record(context.actor, 'council-flags', flags.map((flag) => flag.beneficiaryId));
+    await this.reads.record(
+      context.actor,
+      'council-flags',
+      flags.map((flag) => flag.beneficiaryId),
+    );
     return { position: await readModelPosition(this.runtime.pool, [councilFlags]), flags };
   }
 
   /** The council lets the approved amount stand over the lowered cap, with its reason (e.g. a right acquired under the old classification). */
   @Post('claims/:id/cap-flags/:flagId/keeping')
-  @Operation({ id: 'keepClaimOverLoweredCap', summary: 'The council lets the approved amount stand over the lowered cap', answer: ClaimBody, errors: ['invalid', 'missing', 'conflict'] })
+  @Operation({
+    id: 'keepClaimOverLoweredCap',
+    summary: 'The council lets the approved amount stand over the lowered cap',
+    answer: ClaimBody,
+    errors: ['invalid', 'missing', 'conflict'],
+  })
   @HttpCode(200)
   @Allowed('decideOverLoweredCap')
   keepOverLoweredCap(@Param('id') id: string, @Param('flagId') flagId: string, @Body() body: Reason, @Ctx() context: CommandContext) {
@@ -182,7 +243,12 @@ export class ClaimsController {
 
   /** The council reduces the claim to the lowered cap: an adjustment recovering the excess, for an approver to approve (`adjustments/approval`). */
   @Post('claims/:id/cap-flags/:flagId/reduction')
-  @Operation({ id: 'reduceClaimToLoweredCap', summary: 'The council reduces the claim to the lowered cap: an adjustment recovers the excess', answer: ClaimBody, errors: ['invalid', 'missing', 'conflict'] })
+  @Operation({
+    id: 'reduceClaimToLoweredCap',
+    summary: 'The council reduces the claim to the lowered cap: an adjustment recovers the excess',
+    answer: ClaimBody,
+    errors: ['invalid', 'missing', 'conflict'],
+  })
   @HttpCode(200)
   @Allowed('decideOverLoweredCap')
   reduceToLoweredCap(@Param('id') id: string, @Param('flagId') flagId: string, @Body() body: Reason, @Ctx() context: CommandContext) {

@@ -9,8 +9,16 @@ class ProjectionHealth {
   @ApiProperty({ example: 'stream_activity' }) name!: string;
   @ApiProperty({ description: 'Global position the read model has applied up to', example: '1024' }) position!: string;
   @ApiProperty({ description: 'Log positions after its checkpoint: 0 once it has read the whole log', example: '0' }) lag!: string;
-  @ApiPropertyOptional({ description: 'Where this process runs it: caught-up, catching-up, failing (stopped at an event it cannot apply, retrying) or rebuilding', example: 'caught-up' }) state?: string;
-  @ApiPropertyOptional({ description: 'To an administrator only, while it fails: the error on the event after this position', example: 'after position 1024: relation does not exist' }) failure?: string;
+  @ApiPropertyOptional({
+    description: 'Where this process runs it: caught-up, catching-up, failing (stopped at an event it cannot apply, retrying) or rebuilding',
+    example: 'caught-up',
+  })
+  state?: string;
+  @ApiPropertyOptional({
+    description: 'To an administrator only, while it fails: the error on the event after this position',
+    example: 'after position 1024: relation does not exist',
+  })
+  failure?: string;
 }
 
 class Health {
@@ -19,7 +27,8 @@ class Health {
   @ApiProperty({ type: [ProjectionHealth] }) projections!: ProjectionHealth[];
   @ApiPropertyOptional({ description: 'To an administrator only', example: 'embedded PGlite' }) eventStore?: string;
   @ApiPropertyOptional({ description: 'To an administrator only', example: 'embedded PGlite in data/pglite' }) database?: string;
-  @ApiPropertyOptional({ description: 'To an administrator only: whether this process runs the projections (otherwise a worker does)' }) projectionsInProcess?: boolean;
+  @ApiPropertyOptional({ description: 'To an administrator only: whether this process runs the projections (otherwise a worker does)' })
+  projectionsInProcess?: boolean;
 }
 
 @ApiTags('health')

@@ -9,7 +9,9 @@ describe.each(API_BACKENDS)('health probes, over %s', (_name, setup) => {
   let api: RunningApi;
   const probe = (path: string) => fetch(`${api.base}${path}`);
   const appendSample = (n: number) =>
-    api.runtime.store.append(`probe-${n}-${Date.now()}`, [{ type: 'SampleNoted', data: { n }, metadata: { actor: 'e2e', schemaVersion: 1 } }], { expectedRevision: 'no_stream' });
+    api.runtime.store.append(`probe-${n}-${Date.now()}`, [{ type: 'SampleNoted', data: { n }, metadata: { actor: 'e2e', schemaVersion: 1 } }], {
+      expectedRevision: 'no_stream',
+    });
 
   beforeAll(async () => {
     api = await startApi(setup, { PROJECTION_MAX_RETRY_DELAY_MS: '50' });
@@ -26,7 +28,10 @@ describe.each(API_BACKENDS)('health probes, over %s', (_name, setup) => {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     expect((await probe('/health/live')).status).toBe(200);
-    expect(ready).toMatchObject({ status: 'ok', info: { process: { status: 'up' }, database: { status: 'up' }, projections: { status: 'up', head: position.toString() } } });
+    expect(ready).toMatchObject({
+      status: 'ok',
+      info: { process: { status: 'up' }, database: { status: 'up' }, projections: { status: 'up', head: position.toString() } },
+    });
     expect(ready!.info.projections.registers).toEqual({ state: 'caught-up', position: position.toString(), behind: '0', lagSeconds: 0 });
   });
 
@@ -41,17 +46,25 @@ describe.each(API_BACKENDS)('health probes, over %s', (_name, setup) => {
       }
       const body = (await response!.json()) as { error: Record<string, any> };
       expect(response!.status).toBe(503);
-      expect(body.error.projections.stream_activity).toMatchObject({ state: 'failing', failure: { afterPosition: (position - 1n).toString(), attempts: expect.any(Number) } });
+      expect(body.error.projections.stream_activity).toMatchObject({
+        state: 'failing',
+        failure: { afterPosition: (position - 1n).toString(), attempts: expect.any(Number) },
+      });
       expect(JSON.stringify(body)).not.toContain('streams');
       const admin = await signIn(api.base, 'admin', ADMIN_PASSWORD);
       const health = await ok(admin.get('/health'));
-      expect(health.projections.find((p: { name: string }) => p.name === 'stream_activity')).toMatchObject({ state: 'failing', failure: expect.stringContaining('streams') });
+      expect(health.projections.find((p: { name: string }) => p.name === 'stream_activity')).toMatchObject({
+        state: 'failing',
+        failure: expect.stringContaining('streams'),
+      });
     } finally {
       await api.runtime.pool.query('ALTER TABLE rm_stream_activity.streams_away RENAME TO streams');
     }
     for (let tries = 0; tries < 200 && (await probe('/health/ready')).status !== 200; tries++) await new Promise((resolve) => setTimeout(resolve, 50));
     expect((await probe('/health/ready')).status).toBe(200);
-    const { rows } = await api.runtime.pool.query<{ events: string }>("SELECT sum(event_count)::text AS events FROM rm_stream_activity.streams WHERE stream_id LIKE 'probe-2-%'");
+    const { rows } = await api.runtime.pool.query<{ events: string }>(
+      "SELECT sum(event_count)::text AS events FROM rm_stream_activity.streams WHERE stream_id LIKE 'probe-2-%'",
+    );
     expect(rows[0]!.events).toBe('1');
   });
 

@@ -1,5 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { applyDecorators, type CanActivate, createParamDecorator, type ExecutionContext, Inject, Injectable, SetMetadata, UnauthorizedException, BadRequestException } from '@nestjs/common';
+import {
+  applyDecorators,
+  type CanActivate,
+  createParamDecorator,
+  type ExecutionContext,
+  Inject,
+  Injectable,
+  SetMetadata,
+  UnauthorizedException,
+  BadRequestException,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { type CommandContext, type Permission, PERMISSIONS, requestFingerprint, requireRole, Users, type UserView } from '#application';
 import { ApiForbiddenResponse } from '@nestjs/swagger';
@@ -13,10 +23,21 @@ const ALLOWED = 'allowed-roles';
 export { Public } from '#runtime';
 
 /** Only users holding a role of the permission get past the guard, before their input is read. */
-export const Allowed = (permission: Permission) => applyDecorators(SetMetadata(ALLOWED, permission), ApiForbiddenResponse({ type: ForbiddenBody, description: `Needs the role ${PERMISSIONS[permission].join(' or ')}` }));
+export const Allowed = (permission: Permission) =>
+  applyDecorators(
+    SetMetadata(ALLOWED, permission),
+    ApiForbiddenResponse({ type: ForbiddenBody, description: `Needs the role ${PERMISSIONS[permission].join(' or ')}` }),
+  );
 
 /** What the guard reads of an HTTP request (Express), the user it attaches, and the request's logger (pino-http's). */
-type AuthenticatedRequest = { method: string; url: string; headers: Record<string, string | string[] | undefined>; body?: unknown; user?: UserView; log: Pick<Logger, 'setBindings'> };
+type AuthenticatedRequest = {
+  method: string;
+  url: string;
+  headers: Record<string, string | string[] | undefined>;
+  body?: unknown;
+  user?: UserView;
+  log: Pick<Logger, 'setBindings'>;
+};
 
 /** The user from here on, on the request and on every line it logs. */
 function signedIn(request: AuthenticatedRequest, user: UserView): void {
@@ -62,16 +83,27 @@ export const Ctx = createParamDecorator((_data: unknown, context: ExecutionConte
   const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
   const header = request.headers['command-id'];
   if (header !== undefined && (typeof header !== 'string' || !COMMAND_ID.test(header))) {
-    throw new BadRequestException({ message: 'Command-Id must be 8–100 letters, digits, dots, dashes, colons or underscores', fields: [{ field: 'Command-Id', message: 'malformed' }] });
+    throw new BadRequestException({
+      message: 'Command-Id must be 8–100 letters, digits, dots, dashes, colons or underscores',
+      fields: [{ field: 'Command-Id', message: 'malformed' }],
+    });
   }
   const { username, roles } = request.user!;
   requireReadableBody(request.body);
   const commandId = header ?? randomUUID();
   request.log.setBindings({ commandId });
-  return { actor: { username, roles }, commandId, requestFingerprint: requestFingerprint({ username, method: request.method, url: request.url, body: request.body }) };
+  return {
+    actor: { username, roles },
+    commandId,
+    requestFingerprint: requestFingerprint({ username, method: request.method, url: request.url, body: request.body }),
+  };
 });
 
-export const CurrentUser = createParamDecorator((_data: unknown, context: ExecutionContext): UserView => context.switchToHttp().getRequest<AuthenticatedRequest>().user!);
+export const CurrentUser = createParamDecorator(
+  (_data: unknown, context: ExecutionContext): UserView => context.switchToHttp().getRequest<AuthenticatedRequest>().user!,
+);
 
 /** On a public route: the user whose token came with the request, if it holds. */
-export const SignedInUser = createParamDecorator((_data: unknown, context: ExecutionContext): UserView | undefined => context.switchToHttp().getRequest<AuthenticatedRequest>().user);
+export const SignedInUser = createParamDecorator(
+  (_data: unknown, context: ExecutionContext): UserView | undefined => context.switchToHttp().getRequest<AuthenticatedRequest>().user,
+);

@@ -1,6 +1,14 @@
 import { API_BACKENDS, leavesLogUnchanged, ok, type RunningApi, signInPeople, startApi } from '../testing/api-backends.fixture.js';
 
-const person = (fullName: string, nationalId: string) => ({ fullName, dateOfBirth: '1968-05-12', nationalId, title: 'Bí thư Huyện ủy', administrativeUnit: 'Huyện Cao Lộc', group: 3, from: '2025-01-01' });
+const person = (fullName: string, nationalId: string) => ({
+  fullName,
+  dateOfBirth: '1968-05-12',
+  nationalId,
+  title: 'Bí thư Huyện ủy',
+  administrativeUnit: 'Huyện Cao Lộc',
+  group: 3,
+  from: '2025-01-01',
+});
 
 describe.each(API_BACKENDS)('a Command-Id bound to the request that first used it, over %s', (_name, setup) => {
   let api: RunningApi;

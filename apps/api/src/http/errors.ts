@@ -15,7 +15,20 @@ export interface FieldProblem {
 }
 
 /** The rules that mean "the thing addressed does not exist". */
-const MISSING = new Set(['NotEnrolled', 'NotAdmitted', 'NoSuchClaim', 'NotScheduled', 'CardNotIssued', 'NoSuchPlan', 'NoSuchPolicyDraft', 'UnknownBeneficiary', 'UnknownCard', 'UnknownUnit', 'UnknownRegime', 'NoSuchFlag']);
+const MISSING = new Set([
+  'NotEnrolled',
+  'NotAdmitted',
+  'NoSuchClaim',
+  'NotScheduled',
+  'CardNotIssued',
+  'NoSuchPlan',
+  'NoSuchPolicyDraft',
+  'UnknownBeneficiary',
+  'UnknownCard',
+  'UnknownUnit',
+  'UnknownRegime',
+  'NoSuchFlag',
+]);
 
 function flatten(errors: readonly ValidationError[], prefix = ''): FieldProblem[] {
   return errors.flatMap((error) => {
@@ -53,13 +66,16 @@ function bodyRefused(error: HttpException): FieldProblem | undefined {
 @Catch()
 export class ErrorsFilter implements ExceptionFilter {
   catch(error: unknown, host: ArgumentsHost): void {
-    const response = host.switchToHttp().getResponse<{ status(code: number): { json(body: unknown): void }; setHeader(name: string, value: string): void; err?: unknown }>();
+    const response = host
+      .switchToHttp()
+      .getResponse<{ status(code: number): { json(body: unknown): void }; setHeader(name: string, value: string): void; err?: unknown }>();
     const send = (status: number, body: Record<string, unknown>) => response.status(status).json({ statusCode: status, ...body });
 
     if (error instanceof RuleViolated) {
       const fields = error.field ? [{ field: error.field, message: error.message }] : undefined;
       if (error.rule === 'InvalidInput') return void send(HttpStatus.BAD_REQUEST, { error: 'Bad Request', message: error.message, fields });
-      if (MISSING.has(error.rule)) return void send(HttpStatus.NOT_FOUND, { error: 'Not Found', rule: error.rule, message: error.message, ...(fields ? { fields } : {}) });
+      if (MISSING.has(error.rule))
+        return void send(HttpStatus.NOT_FOUND, { error: 'Not Found', rule: error.rule, message: error.message, ...(fields ? { fields } : {}) });
       return void send(HttpStatus.CONFLICT, { error: 'Conflict', rule: error.rule, message: error.message, ...(fields ? { fields } : {}) });
     }
     if (error instanceof InvalidPolicyVersion) {
@@ -72,11 +88,20 @@ export class ErrorsFilter implements ExceptionFilter {
     }
     if (error instanceof SignInThrottled) {
       response.setHeader('Retry-After', String(error.retryAfterSeconds));
-      return void send(HttpStatus.TOO_MANY_REQUESTS, { error: 'Too Many Requests', rule: 'SignInThrottled', message: error.message, retryAfterSeconds: error.retryAfterSeconds });
+      return void send(HttpStatus.TOO_MANY_REQUESTS, {
+        error: 'Too Many Requests',
+        rule: 'SignInThrottled',
+        message: error.message,
+        retryAfterSeconds: error.retryAfterSeconds,
+      });
     }
     if (error instanceof NotPermitted) return void send(HttpStatus.FORBIDDEN, { error: 'Forbidden', message: error.message });
     if (error instanceof NotFound) {
-      return void send(HttpStatus.NOT_FOUND, { error: 'Not Found', message: error.message, ...(error.field ? { fields: [{ field: error.field, message: error.message }] } : {}) });
+      return void send(HttpStatus.NOT_FOUND, {
+        error: 'Not Found',
+        message: error.message,
+        ...(error.field ? { fields: [{ field: error.field, message: error.message }] } : {}),
+      });
     }
     if (error instanceof WrongExpectedRevision) {
       return void send(HttpStatus.CONFLICT, { error: 'Conflict', rule: 'ConcurrentChange', message: 'others kept changing the same records; try again' });

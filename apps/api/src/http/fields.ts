@@ -35,7 +35,13 @@ const MAX_VND = 1_000_000_000_000;
 
 export const VndField = (description: string, optional = false) =>
   applyDecorators(
-    (optional ? ApiPropertyOptional : ApiProperty)({ description: `${description} (whole VND)`, example: 1500000, type: 'integer', minimum: 0, maximum: MAX_VND }),
+    (optional ? ApiPropertyOptional : ApiProperty)({
+      description: `${description} (whole VND)`,
+      example: 1500000,
+      type: 'integer',
+      minimum: 0,
+      maximum: MAX_VND,
+    }),
     ...(optional ? [IsOptional()] : []),
     IsInt({ message: '$property must be a whole number of VND' }),
     Min(0),
@@ -77,7 +83,10 @@ export class DeliberateRepeat {
   @IsBoolean()
   deliberate?: boolean;
 
-  @ApiPropertyOptional({ description: 'Why it is meant (required when deliberate); kept in the recorded event', example: 'Transferred to the central hospital the same day' })
+  @ApiPropertyOptional({
+    description: 'Why it is meant (required when deliberate); kept in the recorded event',
+    example: 'Transferred to the central hospital the same day',
+  })
   @ValidateIf((body: DeliberateRepeat) => body.deliberate === true)
   @IsString()
   @IsNotEmpty()

@@ -19,7 +19,13 @@ export function apiDocument(app: INestApplication): OpenAPIObject {
       .addServer('/', 'The server that serves this document')
       .addServer('http://127.0.0.1:3000', 'A local `npm start` (PORT 3000 by default)')
       .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'The `accessToken` of POST /auth/token' })
-      .addGlobalParameters({ name: 'Command-Id', in: 'header', required: false, description: 'Idempotency key of a command: the same id again has no second effect', schema: { type: 'string', pattern: '^[A-Za-z0-9._:-]{8,100}$' } })
+      .addGlobalParameters({
+        name: 'Command-Id',
+        in: 'header',
+        required: false,
+        description: 'Idempotency key of a command: the same id again has no second effect',
+        schema: { type: 'string', pattern: '^[A-Za-z0-9._:-]{8,100}$' },
+      })
       .addTag('health', 'Liveness, readiness and the state of the projections; public')
       .addTag('users', 'Signing in, one’s own account, and user accounts')
       .addTag('policy versions', 'The policy catalog: which regimes a resolution grants to which groups, at which rates')

@@ -47,7 +47,11 @@ export class BodyRefusedBody extends ErrorBody {
 
 export class UnauthorizedBody extends ErrorBody {
   @ApiProperty({ example: 401 }) declare statusCode: number;
-  @ApiPropertyOptional({ enum: ['SecondFactorRequired', 'WrongSecondFactorCode'], description: 'Signing in only: the password was right, the second factor is missing or wrong' }) rule?: string;
+  @ApiPropertyOptional({
+    enum: ['SecondFactorRequired', 'WrongSecondFactorCode'],
+    description: 'Signing in only: the password was right, the second factor is missing or wrong',
+  })
+  rule?: string;
   @ApiPropertyOptional({ type: [FieldProblemBody] }) fields?: FieldProblemBody[];
 }
 
@@ -62,7 +66,11 @@ export class NotFoundBody extends ErrorBody {
 
 export class RuleViolatedBody extends ErrorBody {
   @ApiProperty({ example: 409 }) declare statusCode: number;
-  @ApiProperty({ description: 'The business rule the request would break (`ConcurrentChange`: others kept writing the same records; try again)', example: 'ApprovingOwnRequest' }) rule!: string;
+  @ApiProperty({
+    description: 'The business rule the request would break (`ConcurrentChange`: others kept writing the same records; try again)',
+    example: 'ApprovingOwnRequest',
+  })
+  rule!: string;
   @ApiPropertyOptional({ type: [FieldProblemBody] }) fields?: FieldProblemBody[];
 }
 
@@ -104,7 +112,10 @@ const ERROR_ANSWERS = {
     ApiBadRequestResponse({ type: InvalidRequestBody, description: 'The request does not fit: every offending field named; nothing recorded' }),
     ApiPayloadTooLargeResponse({ type: BodyRefusedBody, description: 'A body past the size limit (256 KB); nothing recorded' }),
   ),
-  missing: ApiNotFoundResponse({ type: NotFoundBody, description: 'Nothing with this id (the rule, and the field that named it, when the request body named it)' }),
+  missing: ApiNotFoundResponse({
+    type: NotFoundBody,
+    description: 'Nothing with this id (the rule, and the field that named it, when the request body named it)',
+  }),
   conflict: ApiConflictResponse({ type: RuleViolatedBody, description: 'A business rule refuses it (rule named); nothing recorded' }),
 } as const;
 
@@ -125,7 +136,10 @@ export function Operation(spec: OperationSpec) {
 
 /** Controllers (or operations) of signed-in users: the bearer token from POST /auth/token, 401 without a valid one. */
 export const SignedIn = () =>
-  applyDecorators(ApiBearerAuth(), ApiUnauthorizedResponse({ type: UnauthorizedBody, description: 'No access token, or one invalid or expired: sign in again' }));
+  applyDecorators(
+    ApiBearerAuth(),
+    ApiUnauthorizedResponse({ type: UnauthorizedBody, description: 'No access token, or one invalid or expired: sign in again' }),
+  );
 
 /** A route anyone may call: no security requirement (the empty one). */
 export const Anonymous = () => ApiSecurity({});
@@ -134,4 +148,7 @@ export const Throttled = () => ApiTooManyRequestsResponse({ type: ThrottledBody,
 
 /** 422: an upload past a limit, or (`others`) a body of the operation's own that says what it cannot process. */
 export const Unprocessable = (description: string, ...others: Type<unknown>[]) =>
-  applyDecorators(ApiExtraModels(LimitExceededBody, ...others), ApiUnprocessableEntityResponse({ description, schema: { oneOf: [LimitExceededBody, ...others].map((model) => ({ $ref: getSchemaPath(model) })) } }));
+  applyDecorators(
+    ApiExtraModels(LimitExceededBody, ...others),
+    ApiUnprocessableEntityResponse({ description, schema: { oneOf: [LimitExceededBody, ...others].map((model) => ({ $ref: getSchemaPath(model) })) } }),
+  );

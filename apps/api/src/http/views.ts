@@ -4,22 +4,36 @@ import { ApiProperty, type ApiPropertyOptions } from '@nestjs/swagger';
 /** Shapes shared by the answers of several controllers, for the OpenAPI document. */
 
 /** An amount of whole VND; negative where the description says so (recoveries, differences). */
-export const Vnd = (description: string, options: ApiPropertyOptions = {}) => ApiProperty({ type: 'integer', description: `${description} (whole VND)`, example: 1500000, ...options } as ApiPropertyOptions);
+export const Vnd = (description: string, options: ApiPropertyOptions = {}) =>
+  ApiProperty({ type: 'integer', description: `${description} (whole VND)`, example: 1500000, ...options } as ApiPropertyOptions);
 
-export const Count = (description: string, options: ApiPropertyOptions = {}) => ApiProperty({ type: 'integer', minimum: 0, description, example: 3, ...options } as ApiPropertyOptions);
+export const Count = (description: string, options: ApiPropertyOptions = {}) =>
+  ApiProperty({ type: 'integer', minimum: 0, description, example: 3, ...options } as ApiPropertyOptions);
 
-export const Day = (description: string, options: ApiPropertyOptions = {}) => ApiProperty({ type: 'string', format: 'date', description, example: '2025-07-01', ...options } as ApiPropertyOptions);
+export const Day = (description: string, options: ApiPropertyOptions = {}) =>
+  ApiProperty({ type: 'string', format: 'date', description, example: '2025-07-01', ...options } as ApiPropertyOptions);
 
-export const Text = (description: string, example: string, options: ApiPropertyOptions = {}) => ApiProperty({ type: 'string', description, example, ...options } as ApiPropertyOptions);
+export const Text = (description: string, example: string, options: ApiPropertyOptions = {}) =>
+  ApiProperty({ type: 'string', description, example, ...options } as ApiPropertyOptions);
 
 /** A group of the resolution (Đối tượng 1–6). */
-export const Group = (description = 'Beneficiary group (Đối tượng)', options: ApiPropertyOptions = {}) => ApiProperty({ type: 'integer', minimum: 1, maximum: 6, description, example: 3, ...options } as ApiPropertyOptions);
+export const Group = (description = 'Beneficiary group (Đối tượng)', options: ApiPropertyOptions = {}) =>
+  ApiProperty({ type: 'integer', minimum: 1, maximum: 6, description, example: 3, ...options } as ApiPropertyOptions);
 
 /** The read models' log position an answer was read at (a decimal string: positions pass 2⁵³). */
-export const Position = () => applyDecorators(ApiProperty({ type: 'string', pattern: '^\\d+$', description: 'The log position the read models had reached when read (quote it to read the same again)', example: '1024' }));
+export const Position = () =>
+  applyDecorators(
+    ApiProperty({
+      type: 'string',
+      pattern: '^\\d+$',
+      description: 'The log position the read models had reached when read (quote it to read the same again)',
+      example: '1024',
+    }),
+  );
 
 /** A value of any JSON shape: the facts of recorded events, whose shape depends on their type and schema version. */
-export const AnyJson = (description: string, options: ApiPropertyOptions = {}) => ApiProperty({ description, type: 'object', additionalProperties: true, ...options } as ApiPropertyOptions);
+export const AnyJson = (description: string, options: ApiPropertyOptions = {}) =>
+  ApiProperty({ description, type: 'object', additionalProperties: true, ...options } as ApiPropertyOptions);
 
 export class HistoryEntryBody {
   @ApiProperty({ type: 'integer', description: 'Its revision in the stream, from 0', example: 0 }) revision!: number;

@@ -6,7 +6,23 @@ import { Count, Text } from '../http/views.js';
 class RowErrorBody {
   @ApiProperty({ type: 'integer', description: 'The row of the sheet (0: the file as a whole)', example: 7 }) row!: number;
   @Text('The column, the beneficiary id, or the file', 'nationalId') field!: string;
-  @ApiProperty({ enum: ['required', 'date', 'group', 'nationalId', 'duplicateInFile', 'nationalIdTaken', 'unit', 'changed', 'unknownBeneficiary', 'layout', 'formula', 'enrolment'] }) code!: string;
+  @ApiProperty({
+    enum: [
+      'required',
+      'date',
+      'group',
+      'nationalId',
+      'duplicateInFile',
+      'nationalIdTaken',
+      'unit',
+      'changed',
+      'unknownBeneficiary',
+      'layout',
+      'formula',
+      'enrolment',
+    ],
+  })
+  code!: string;
   @Text('In Vietnamese', 'Số định danh phải có 12 chữ số') vi!: string;
   @Text('In English', 'The national id must be 12 digits') en!: string;
 }

@@ -19,7 +19,11 @@ export class ImportsController {
 
   /** The template (.xlsx): Vietnamese and English headings, an example row, instructions. */
   @Get('template')
-  @Operation({ id: 'getImportTemplate', summary: 'The beneficiary list template (.xlsx): headings, an example row, instructions', answer: { content: { [XLSX]: { schema: { type: 'string', format: 'binary' } } } } })
+  @Operation({
+    id: 'getImportTemplate',
+    summary: 'The beneficiary list template (.xlsx): headings, an example row, instructions',
+    answer: { content: { [XLSX]: { schema: { type: 'string', format: 'binary' } } } },
+  })
   async template(@Res({ passthrough: true }) response: { setHeader(name: string, value: string): void }) {
     response.setHeader('Content-Disposition', 'attachment; filename="mau-danh-sach-doi-tuong.xlsx"');
     return new StreamableFile(await beneficiaryListTemplate(), { type: XLSX });
@@ -32,16 +36,39 @@ export class ImportsController {
   @Post()
   @HttpCode(200)
   @Allowed('keepRegister')
-  @Operation({ id: 'importBeneficiaries', summary: 'Import a beneficiary list (.xlsx): every row checked, errors in Vietnamese and English', answer: ImportReportBody, answerDescription: 'What was imported; with `outcome: rejected` (422, same body) the file has errors and nothing was imported', errors: ['invalid'] })
-  @Unprocessable('The file has errors (the import report, outcome rejected; nothing imported), or it passes an upload limit (rule, limit, max)', ImportReportBody)
+  @Operation({
+    id: 'importBeneficiaries',
+    summary: 'Import a beneficiary list (.xlsx): every row checked, errors in Vietnamese and English',
+    answer: ImportReportBody,
+    answerDescription: 'What was imported; with `outcome: rejected` (422, same body) the file has errors and nothing was imported',
+    errors: ['invalid'],
+  })
+  @Unprocessable(
+    'The file has errors (the import report, outcome rejected; nothing imported), or it passes an upload limit (rule, limit, max)',
+    ImportReportBody,
+  )
   @ApiConsumes('multipart/form-data')
   @ApiBody({ schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary', description: 'The .xlsx' } } } })
   @ApiQuery({ name: 'validRowsOnly', required: false, type: Boolean, description: 'Import the valid rows of a file with errors' })
   @UseInterceptors(FileInterceptor('file', { limits: { fileSize: MAX_FILE_BYTES } }))
-  async import(@UploadedFile() file: { buffer: Buffer } | undefined, @Query('validRowsOnly') validRowsOnly: string | undefined, @Ctx() context: CommandContext, @Res({ passthrough: true }) response: { status(code: number): void }) {
-    if (!file) throw new BadRequestException({ error: 'Bad Request', message: 'send the .xlsx as the multipart field "file"', fields: [{ field: 'file', message: 'missing' }] });
+  async import(
+    @UploadedFile() file: { buffer: Buffer } | undefined,
+    @Query('validRowsOnly') validRowsOnly: string | undefined,
+    @Ctx() context: CommandContext,
+    @Res({ passthrough: true }) response: { status(code: number): void },
+  ) {
+    if (!file)
+      throw new BadRequestException({
+        error: 'Bad Request',
+        message: 'send the .xlsx as the multipart field "file"',
+        fields: [{ field: 'file', message: 'missing' }],
+      });
     if (validRowsOnly !== undefined && validRowsOnly !== 'true' && validRowsOnly !== 'false') {
-      throw new BadRequestException({ error: 'Bad Request', message: 'validRowsOnly must be true or false', fields: [{ field: 'validRowsOnly', message: 'must be true or false' }] });
+      throw new BadRequestException({
+        error: 'Bad Request',
+        message: 'validRowsOnly must be true or false',
+        fields: [{ field: 'validRowsOnly', message: 'must be true or false' }],
+      });
     }
     const report = await this.imports.import(file.buffer, context.actor, { validRowsOnly: validRowsOnly === 'true' });
     if (report.outcome === 'rejected') response.status(422);

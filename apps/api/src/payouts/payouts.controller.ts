@@ -12,7 +12,11 @@ class Payment {
   @TextField('Payment reference (bank transfer or voucher number)', 'UNC-2025-0815') reference!: string;
   @DateField('Paid on') paidOn!: string;
 
-  @ApiPropertyOptional({ description: 'Recoveries the same person owes, taken out of this payment as far as it goes, in this order (their payout ids)', type: [String], example: ['adjustment-6f1c…'] })
+  @ApiPropertyOptional({
+    description: 'Recoveries the same person owes, taken out of this payment as far as it goes, in this order (their payout ids)',
+    type: [String],
+    example: ['adjustment-6f1c…'],
+  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(20)
@@ -50,11 +54,18 @@ export class PayoutsController {
   @Get(':id')
   @Operation({ id: 'getPayout', summary: 'One payout and its history (the read is recorded)', answer: PayoutView, errors: ['invalid', 'missing'] })
   async show(@Param('id') id: string, @Ctx() context: CommandContext) {
-    return this.reads.recordView(context.actor, 'payout', await this.reader.payout(id), ({ state }) => (state.status === 'none' ? undefined : state.scheduled.beneficiaryId));
+    return this.reads.recordView(context.actor, 'payout', await this.reader.payout(id), ({ state }) =>
+      state.status === 'none' ? undefined : state.scheduled.beneficiaryId,
+    );
   }
 
   @Post(':id/payment')
-  @Operation({ id: 'payPayout', summary: 'Record a payout as paid, offsetting recoveries the same person owes', answer: PayoutBody, errors: ['invalid', 'missing', 'conflict'] })
+  @Operation({
+    id: 'payPayout',
+    summary: 'Record a payout as paid, offsetting recoveries the same person owes',
+    answer: PayoutBody,
+    errors: ['invalid', 'missing', 'conflict'],
+  })
   @HttpCode(200)
   @Allowed('settlePayouts')
   pay(@Param('id') id: string, @Body() body: Payment, @Ctx() context: CommandContext) {
@@ -72,7 +83,12 @@ export class PayoutsController {
 
   /** What a recovery still owes, given up by an approver with a reason. */
   @Post(':id/write-off')
-  @Operation({ id: 'writeOffRecovery', summary: 'Give up what a recovery still owes, with the reason', answer: PayoutBody, errors: ['invalid', 'missing', 'conflict'] })
+  @Operation({
+    id: 'writeOffRecovery',
+    summary: 'Give up what a recovery still owes, with the reason',
+    answer: PayoutBody,
+    errors: ['invalid', 'missing', 'conflict'],
+  })
   @HttpCode(200)
   @Allowed('writeOffRecoveries')
   writeOff(@Param('id') id: string, @Body() body: WriteOff, @Ctx() context: CommandContext) {

@@ -4,7 +4,13 @@ import { AnyJson, Count, Day, Group, Position, Text, Vnd } from '../http/views.j
 
 /** The answers of the read models (registers, balances, budget, payouts, the year-end report), for the OpenAPI document. */
 
-const CountsByGroup = (description: string) => ApiProperty({ type: 'object', additionalProperties: { type: 'integer' }, description: `${description}, by group ("1"–"6", or "unknown")`, example: { 1: 4, 3: 12 } });
+const CountsByGroup = (description: string) =>
+  ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'integer' },
+    description: `${description}, by group ("1"–"6", or "unknown")`,
+    example: { 1: 4, 3: 12 },
+  });
 
 class RegisterRowBody {
   @Text('The beneficiary', '3f0c1a2e-…') beneficiaryId!: string;
@@ -226,7 +232,10 @@ class RegimeLineBody {
 class ReportRegimeBody extends RegimeLineBody {
   @ApiProperty({ enum: REGIME_CODES }) code!: string;
   @Text('Heading of the report', 'Thuốc đặc trị, biệt dược, thực phẩm bảo vệ sức khỏe') heading!: string;
-  @ApiProperty({ type: 'object', additionalProperties: { $ref: getSchemaPath(RegimeLineBody) }, description: 'By group' }) byGroup!: Record<string, RegimeLineBody>;
+  @ApiProperty({ type: 'object', additionalProperties: { $ref: getSchemaPath(RegimeLineBody) }, description: 'By group' }) byGroup!: Record<
+    string,
+    RegimeLineBody
+  >;
 }
 
 class HeadCountBody {
@@ -242,12 +251,21 @@ class CardCountsBody {
 
 @ApiExtraModels(ReceivablesBody)
 class ReportRecoveriesBody extends ReceivablesBody {
-  @ApiProperty({ type: 'object', additionalProperties: { $ref: getSchemaPath(ReceivablesBody) }, description: 'By regime code' }) byRegime!: Record<string, ReceivablesBody>;
+  @ApiProperty({ type: 'object', additionalProperties: { $ref: getSchemaPath(ReceivablesBody) }, description: 'By regime code' }) byRegime!: Record<
+    string,
+    ReceivablesBody
+  >;
 }
 
 export class YearEndReportBody {
   @ApiProperty({ type: 'integer', example: 2025 }) year!: number;
-  @ApiProperty({ type: 'string', pattern: '^\\d+$', description: 'The log position the report reflects: the same position gives the same report', example: '1024' }) position!: string;
+  @ApiProperty({
+    type: 'string',
+    pattern: '^\\d+$',
+    description: 'The log position the report reflects: the same position gives the same report',
+    example: '1024',
+  })
+  position!: string;
   @Text('The log’s hash chain at position (SHA-256, hex); null without a chain', '9f86d0…', { nullable: true }) logHash!: string | null;
   @ApiProperty({ type: HeadCountBody }) beneficiaries!: HeadCountBody;
   @ApiProperty({ type: CardCountsBody }) cards!: CardCountsBody;

@@ -74,7 +74,10 @@ class AllocationPath extends YearPath {
 
 class YearEndQuery {
   @ApiPropertyOptional({ enum: FORMATS, default: 'json' }) @IsOptional() @IsIn(FORMATS) format?: (typeof FORMATS)[number];
-  @LogPositionField('Regenerate the report exactly as it was at this log position (the `position` a report quotes): the read models are built from the log up to it') position?: string;
+  @LogPositionField(
+    'Regenerate the report exactly as it was at this log position (the `position` a report quotes): the read models are built from the log up to it',
+  )
+  position?: string;
 }
 
 /** The two times of a bitemporal read; see projections/queries/as-of.ts. */
@@ -92,7 +95,10 @@ class BalanceAsOfQuery extends AsOfQuery {
 }
 
 class BudgetAsOfQuery extends AsOfQuery {
-  @ApiPropertyOptional({ enum: ['then', 'now'], description: 'Units as they were on each service date (then) or as they are today after reorganizations (now)' })
+  @ApiPropertyOptional({
+    enum: ['then', 'now'],
+    description: 'Units as they were on each service date (then) or as they are today after reorganizations (now)',
+  })
   @IsOptional()
   @IsIn(['then', 'now'])
   geography?: 'then' | 'now';
@@ -132,10 +138,19 @@ export class ReportsController {
 
   /** Names, national ids and dates of birth of everyone listed: the read is recorded for each. */
   @Get('beneficiaries')
-  @Operation({ id: 'searchBeneficiaries', summary: 'The beneficiary register: search by name, unit, group, as of a date (the read is recorded)', answer: RegisterBody, errors: ['invalid'] })
+  @Operation({
+    id: 'searchBeneficiaries',
+    summary: 'The beneficiary register: search by name, unit, group, as of a date (the read is recorded)',
+    answer: RegisterBody,
+    errors: ['invalid'],
+  })
   async beneficiaries(@Query() query: RegisterQuery, @Ctx() context: CommandContext) {
     const beneficiaries = await searchBeneficiaries(this.pool, query);
-    await this.reads.record(context.actor, 'register', beneficiaries.map((row) => row.beneficiaryId));
+    await this.reads.record(
+      context.actor,
+      'register',
+      beneficiaries.map((row) => row.beneficiaryId),
+    );
     return { position: await readModelPosition(this.pool), beneficiaries };
   }
 
@@ -147,7 +162,12 @@ export class ReportsController {
 
   /** One person's use of their health-care support: the read is recorded. */
   @Get('beneficiaries/:id/balances')
-  @Operation({ id: 'getBalances', summary: 'A beneficiary’s balances per year and regime (the read is recorded)', answer: BalancesBody, errors: ['invalid', 'missing'] })
+  @Operation({
+    id: 'getBalances',
+    summary: 'A beneficiary’s balances per year and regime (the read is recorded)',
+    answer: BalancesBody,
+    errors: ['invalid', 'missing'],
+  })
   async balances(@Param('id') id: string, @Query() query: YearQuery, @Ctx() context: CommandContext) {
     await this.reader.requireBeneficiary(id);
     await this.reads.record(context.actor, 'balances', id);
@@ -156,7 +176,12 @@ export class ReportsController {
 
   /** Balances as of a valid date and as known at a time: what the system showed then, for comparison with now. */
   @Get('beneficiaries/:id/balances/as-of')
-  @Operation({ id: 'getBalancesAsOf', summary: 'A beneficiary’s balances as of a valid date and as known at a time', answer: BalancesAsOfBody, errors: ['invalid', 'missing'] })
+  @Operation({
+    id: 'getBalancesAsOf',
+    summary: 'A beneficiary’s balances as of a valid date and as known at a time',
+    answer: BalancesAsOfBody,
+    errors: ['invalid', 'missing'],
+  })
   async balancesAsOf(@Param('id') id: string, @Query() query: BalanceAsOfQuery, @Ctx() context: CommandContext) {
     await this.reader.requireBeneficiary(id);
     await this.reads.record(context.actor, 'balances-as-of', id);
@@ -166,7 +191,12 @@ export class ReportsController {
 
   /** Committed and paid per regime × group × unit as of a valid date and as known at a time, by the geography then or now. */
   @Get('budget/:year/as-of')
-  @Operation({ id: 'getBudgetAsOf', summary: 'Committed and paid per regime, group and unit, as of a date and as known at a time', answer: BudgetAsOfBody, errors: ['invalid', 'missing'] })
+  @Operation({
+    id: 'getBudgetAsOf',
+    summary: 'Committed and paid per regime, group and unit, as of a date and as known at a time',
+    answer: BudgetAsOfBody,
+    errors: ['invalid', 'missing'],
+  })
   async budgetAsOf(@Param() { year }: YearPath, @Query() query: BudgetAsOfQuery) {
     const { geography = 'then', ...asOf } = query;
     const today = new Date().toISOString().slice(0, 10);
@@ -177,16 +207,30 @@ export class ReportsController {
 
   /** Who was paid for which care: the read is recorded for each person listed. */
   @Get('payouts')
-  @Operation({ id: 'listPayouts', summary: 'Payout history: by beneficiary, year, regime, status (the read is recorded)', answer: PayoutHistoryBody, errors: ['invalid'] })
+  @Operation({
+    id: 'listPayouts',
+    summary: 'Payout history: by beneficiary, year, regime, status (the read is recorded)',
+    answer: PayoutHistoryBody,
+    errors: ['invalid'],
+  })
   async payouts(@Query() query: PayoutQuery, @Ctx() context: CommandContext) {
     const payouts = await payoutHistory(this.runtime.readModels, query);
-    await this.reads.record(context.actor, 'payout-history', payouts.map((payout) => payout.beneficiaryId));
+    await this.reads.record(
+      context.actor,
+      'payout-history',
+      payouts.map((payout) => payout.beneficiaryId),
+    );
     return { position: await readModelPosition(this.pool), payouts };
   }
 
   /** A payout with its lineage: request, approvals, policy version and clause, payment, reversal. */
   @Get('payouts/:id/lineage')
-  @Operation({ id: 'getPayoutLineage', summary: 'A payout with its lineage: request, approvals, policy version and clause, payment, adjustments', answer: PayoutLineageBody, errors: ['invalid', 'missing'] })
+  @Operation({
+    id: 'getPayoutLineage',
+    summary: 'A payout with its lineage: request, approvals, policy version and clause, payment, adjustments',
+    answer: PayoutLineageBody,
+    errors: ['invalid', 'missing'],
+  })
   async lineage(@Param('id') id: string, @Ctx() context: CommandContext) {
     const found = await payoutLineage(this.runtime.readModels, id);
     if (!found) throw new NotFoundException(`no payout ${id} in the payout history (yet)`);
@@ -195,16 +239,29 @@ export class ReportsController {
   }
 
   @Get('budget/:year')
-  @Operation({ id: 'getBudget', summary: 'The annual budget per regime: allocated, committed, paid, remaining, alerts', answer: BudgetBody, errors: ['invalid', 'missing'] })
+  @Operation({
+    id: 'getBudget',
+    summary: 'The annual budget per regime: allocated, committed, paid, remaining, alerts',
+    answer: BudgetBody,
+    errors: ['invalid', 'missing'],
+  })
   async budget(@Param() { year }: YearPath) {
     return { position: await readModelPosition(this.pool), ...(await annualBudget(this.pool, year)) };
   }
 
   @Post('budget/:year/:regimeCode')
-  @Operation({ id: 'allocateBudget', summary: 'Allocate a regime’s budget for a year, by a decision', answer: AllocationBody, created: true, errors: ['invalid', 'missing', 'conflict'] })
+  @Operation({
+    id: 'allocateBudget',
+    summary: 'Allocate a regime’s budget for a year, by a decision',
+    answer: AllocationBody,
+    created: true,
+    errors: ['invalid', 'missing', 'conflict'],
+  })
   @Allowed('allocateBudget')
   allocate(@Param() { year, regimeCode }: AllocationPath, @Body() body: Allocation, @Ctx() context: CommandContext) {
-    return this.commands.execute(new AllocateAnnualBudget({ year, regimeCode: regimeCode as RegimeCode, amount: body.amount, decisionNumber: body.decisionNumber }, context));
+    return this.commands.execute(
+      new AllocateAnnualBudget({ year, regimeCode: regimeCode as RegimeCode, amount: body.amount, decisionNumber: body.decisionNumber }, context),
+    );
   }
 
   /** The year-end report (section II.2 of the province's report) as JSON, CSV or an Excel workbook. */
@@ -212,11 +269,24 @@ export class ReportsController {
   @Operation({
     id: 'getYearEndReport',
     summary: 'The year-end report (section II.2) as JSON, CSV or an Excel workbook, now or at a log position',
-    answer: { content: { 'application/json': { schema: { $ref: getSchemaPath(YearEndReportBody) } }, 'text/csv': { schema: { type: 'string' } }, [XLSX]: { schema: { type: 'string', format: 'binary' } } } },
+    answer: {
+      content: {
+        'application/json': { schema: { $ref: getSchemaPath(YearEndReportBody) } },
+        'text/csv': { schema: { type: 'string' } },
+        [XLSX]: { schema: { type: 'string', format: 'binary' } },
+      },
+    },
     errors: ['invalid', 'missing'],
   })
-  async yearEnd(@Param() { year }: YearPath, @Query() { format, position }: YearEndQuery, @Res({ passthrough: true }) response: { setHeader(name: string, value: string): void }) {
-    const report = position === undefined ? await yearEndReport(this.pool, year, { store: this.runtime.store }) : await yearEndReportAt(this.runtime.store, this.pool, this.runtime.rebuild, year, BigInt(position));
+  async yearEnd(
+    @Param() { year }: YearPath,
+    @Query() { format, position }: YearEndQuery,
+    @Res({ passthrough: true }) response: { setHeader(name: string, value: string): void },
+  ) {
+    const report =
+      position === undefined
+        ? await yearEndReport(this.pool, year, { store: this.runtime.store })
+        : await yearEndReportAt(this.runtime.store, this.pool, this.runtime.rebuild, year, BigInt(position));
     if (format === 'csv' || format === 'xlsx') {
       response.setHeader('Content-Disposition', `attachment; filename="bao-cao-nam-${year}.${format}"`);
       const body = format === 'csv' ? Buffer.from(yearEndReportCsv(report)) : await yearEndReportXlsx(report);

@@ -1,7 +1,15 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBody, ApiParam, ApiTags } from '@nestjs/swagger';
-import { AdministrativeUnitsRegistry, type CommandContext, DraftPolicyVersion, DraftReorganizationPlan, RecordUnitChanges, ReorganizationPlans, RetroactivePolicies } from '#application';
+import {
+  AdministrativeUnitsRegistry,
+  type CommandContext,
+  DraftPolicyVersion,
+  DraftReorganizationPlan,
+  RecordUnitChanges,
+  ReorganizationPlans,
+  RetroactivePolicies,
+} from '#application';
 import type { AdministrativeUnits, Reorganizations } from '#domain';
 import { Allowed, Ctx } from '../http/authentication.js';
 import { Operation, SignedIn } from '../http/responses.js';
@@ -43,7 +51,12 @@ export class RetroactivityController {
    */
   @Post('policy-versions/preview')
   @HttpCode(200)
-  @Operation({ id: 'previewPolicyVersion', summary: 'What-if preview of any policy version (records nothing)', answer: PolicyPreviewBody, errors: ['invalid', 'conflict'] })
+  @Operation({
+    id: 'previewPolicyVersion',
+    summary: 'What-if preview of any policy version (records nothing)',
+    answer: PolicyPreviewBody,
+    errors: ['invalid', 'conflict'],
+  })
   @ApiBody({ description: 'A policy version in the schema of the catalog files', type: PolicyVersionBody })
   @Allowed('applyRetroactiveChanges')
   previewPolicy(@Body() version: unknown, @Ctx() context: CommandContext) {
@@ -68,7 +81,12 @@ export class RetroactivityController {
 
   /** Every stay the drafted version would change, old and new amounts, totals by regime and group, and the draft's status. Records nothing. */
   @Get('policy-versions/drafts/:id/preview')
-  @Operation({ id: 'previewDraftedPolicyVersion', summary: 'Preview a drafted policy version (records nothing)', answer: DraftedPolicyPreviewBody, errors: ['invalid', 'missing'] })
+  @Operation({
+    id: 'previewDraftedPolicyVersion',
+    summary: 'Preview a drafted policy version (records nothing)',
+    answer: DraftedPolicyPreviewBody,
+    errors: ['invalid', 'missing'],
+  })
   @ApiParam({ name: 'id', description: 'The version id, URL-encoded (ids hold slashes: lang-son%2Freplacement-2025)' })
   @Allowed('applyRetroactiveChanges')
   previewDraftedPolicy(@Param('id') id: string, @Ctx() context: CommandContext) {
@@ -114,7 +132,13 @@ export class RetroactivityController {
   }
 
   @Post('administrative-units/changes')
-  @Operation({ id: 'recordUnitChanges', summary: 'Record changes of administrative units (created, renamed, merged, split, abolished)', answer: UnitChangesRecordedBody, created: true, errors: ['invalid', 'missing', 'conflict'] })
+  @Operation({
+    id: 'recordUnitChanges',
+    summary: 'Record changes of administrative units (created, renamed, merged, split, abolished)',
+    answer: UnitChangesRecordedBody,
+    created: true,
+    errors: ['invalid', 'missing', 'conflict'],
+  })
   @ApiBody({ type: UnitChangesBody })
   @Allowed('applyRetroactiveChanges')
   recordUnitChanges(@Body() body: { changes?: AdministrativeUnits.UnitChange[] }, @Ctx() context: CommandContext) {
@@ -122,7 +146,13 @@ export class RetroactivityController {
   }
 
   @Post('reorganizations')
-  @Operation({ id: 'draftReorganizationPlan', summary: 'Draft a reorganization plan, for another administrator to confirm', answer: ReorganizationBody, created: true, errors: ['invalid', 'conflict'] })
+  @Operation({
+    id: 'draftReorganizationPlan',
+    summary: 'Draft a reorganization plan, for another administrator to confirm',
+    answer: ReorganizationBody,
+    created: true,
+    errors: ['invalid', 'conflict'],
+  })
   @ApiBody({ type: ReorganizationPlanBody })
   @Allowed('applyRetroactiveChanges')
   draft(@Body() plan: Reorganizations.ReorganizationPlan, @Ctx() context: CommandContext) {
@@ -131,7 +161,12 @@ export class RetroactivityController {
 
   /** Who is reclassified (old and new title, unit, group) and what their stays from the effective date would be adjusted by. */
   @Get('reorganizations/:id/preview')
-  @Operation({ id: 'previewReorganizationPlan', summary: 'Who a plan reclassifies and what their stays and claims would be adjusted by (records nothing)', answer: ReorganizationPreviewBody, errors: ['invalid', 'missing'] })
+  @Operation({
+    id: 'previewReorganizationPlan',
+    summary: 'Who a plan reclassifies and what their stays and claims would be adjusted by (records nothing)',
+    answer: ReorganizationPreviewBody,
+    errors: ['invalid', 'missing'],
+  })
   @Allowed('applyRetroactiveChanges')
   previewPlan(@Param('id') id: string, @Ctx() context: CommandContext) {
     return this.plans.preview(id, context.actor);
@@ -139,7 +174,12 @@ export class RetroactivityController {
 
   /** Confirms the plan (not by who drafted it) and applies it: reclassifications, then adjustments. */
   @Post('reorganizations/:id/confirmation')
-  @Operation({ id: 'confirmReorganizationPlan', summary: 'Confirm a plan (not by who drafted it) and apply it: reclassifications, then adjustments', answer: ReorganizationOutcomeBody, errors: ['invalid', 'missing', 'conflict'] })
+  @Operation({
+    id: 'confirmReorganizationPlan',
+    summary: 'Confirm a plan (not by who drafted it) and apply it: reclassifications, then adjustments',
+    answer: ReorganizationOutcomeBody,
+    errors: ['invalid', 'missing', 'conflict'],
+  })
   @HttpCode(200)
   @Allowed('applyRetroactiveChanges')
   confirmPlan(@Param('id') id: string, @Ctx() context: CommandContext) {

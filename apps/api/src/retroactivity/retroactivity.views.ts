@@ -13,7 +13,8 @@ export class StayChangeBody {
   @Text('The stay', 'a-3f0c…') admissionId!: string;
   @Text('The beneficiary', '3f0c1a2e-…') beneficiaryId!: string;
   @ApiProperty({ enum: ['a', 'b'], description: 'Visit (a) or meal (b) allowance' }) regimeId!: string;
-  @ApiProperty({ enum: ['adjustment', 'entitlement'], description: 'An adjustment of an approved stay, or the entitlement of one not yet approved' }) kind!: string;
+  @ApiProperty({ enum: ['adjustment', 'entitlement'], description: 'An adjustment of an approved stay, or the entitlement of one not yet approved' })
+  kind!: string;
   @Day('Service date') serviceDate!: string;
   @ApiProperty({ type: AmountAndGroupBody }) previous!: AmountAndGroupBody;
   @ApiProperty({ type: AmountAndGroupBody }) next!: AmountAndGroupBody;
@@ -48,14 +49,18 @@ export class CapFlagPreviewBody {
 class RegimeTotalsBody {
   @Count('Changes') changes!: number;
   @Vnd('Net difference') difference!: number;
-  @ApiProperty({ type: 'object', additionalProperties: { type: 'integer' }, description: 'Net difference per group (whole VND)', example: { 3: -190000 } }) byGroup!: Record<string, number>;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'integer' }, description: 'Net difference per group (whole VND)', example: { 3: -190000 } })
+  byGroup!: Record<string, number>;
 }
 
 @ApiExtraModels(RegimeTotalsBody)
 class ChangeTotalsBody {
   @Count('Changes') changes!: number;
   @Vnd('Net difference') difference!: number;
-  @ApiProperty({ type: 'object', additionalProperties: { $ref: getSchemaPath(RegimeTotalsBody) }, description: 'Per regime id' }) byRegime!: Record<string, RegimeTotalsBody>;
+  @ApiProperty({ type: 'object', additionalProperties: { $ref: getSchemaPath(RegimeTotalsBody) }, description: 'Per regime id' }) byRegime!: Record<
+    string,
+    RegimeTotalsBody
+  >;
 }
 
 export class RecomputationPreviewBody {
@@ -63,7 +68,8 @@ export class RecomputationPreviewBody {
   @ApiProperty({ type: [StayChangeBody], description: 'Every stay whose allowances would change' }) changes!: StayChangeBody[];
   @Count('Claims examined') claimsExamined!: number;
   @ApiProperty({ type: [ClaimChangeBody], description: 'Every approved claim whose worth would change' }) claimChanges!: ClaimChangeBody[];
-  @ApiProperty({ type: [CapFlagPreviewBody], description: 'Special-drug claims it would leave over a lowered annual cap, for the council; they move no money' }) capFlags!: CapFlagPreviewBody[];
+  @ApiProperty({ type: [CapFlagPreviewBody], description: 'Special-drug claims it would leave over a lowered annual cap, for the council; they move no money' })
+  capFlags!: CapFlagPreviewBody[];
   @ApiProperty({ type: ChangeTotalsBody }) totals!: ChangeTotalsBody;
 }
 
@@ -77,13 +83,15 @@ export class PolicyPreviewBody extends RecomputationPreviewBody {
   @Day('First day in force') effectiveFrom!: string;
   @ApiProperty({ description: 'Already published (confirming again finds nothing left to do)' }) published!: boolean;
   @Position() position!: string;
-  @ApiProperty({ type: [WithdrawnCoverageBody], description: 'Regimes and groups the version in force covers and this one no longer does' }) coverageWithdrawn!: WithdrawnCoverageBody[];
+  @ApiProperty({ type: [WithdrawnCoverageBody], description: 'Regimes and groups the version in force covers and this one no longer does' })
+  coverageWithdrawn!: WithdrawnCoverageBody[];
 }
 
 export class PolicyDraftStatusBody {
   @Text('The version', 'lang-son/replacement-2025') versionId!: string;
   @Day('First day in force') effectiveFrom!: string;
-  @ApiProperty({ enum: ['drafted', 'confirmed', 'published'], description: '`published` without a draft: the same version was published already' }) status!: string;
+  @ApiProperty({ enum: ['drafted', 'confirmed', 'published'], description: '`published` without a draft: the same version was published already' })
+  status!: string;
   @Text('Who drafted it', 'admin', { required: false }) draftedBy?: string;
   @Text('Who confirmed it', 'admin2', { required: false }) confirmedBy?: string;
 }
@@ -161,7 +169,13 @@ export class ReorganizationPlanBody {
   @Text('Decision number', '1234/QĐ-UBND') decisionNumber!: string;
   @Day('Takes effect on') effectiveFrom!: string;
   @ApiProperty({ type: [TitleMappingBody] }) titles!: TitleMappingBody[];
-  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, description: 'Old unit → the unit its people belong to from the effective date; units not listed stay', example: { 'Huyện Cao Lộc': 'Xã Cao Lộc' } }) units!: Record<string, string>;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    description: 'Old unit → the unit its people belong to from the effective date; units not listed stay',
+    example: { 'Huyện Cao Lộc': 'Xã Cao Lộc' },
+  })
+  units!: Record<string, string>;
 }
 
 export class ReorganizationBody {
@@ -178,7 +192,12 @@ export class UnitChangeBody {
   @Text('Name (created, renamed)', 'Xã Cao Lộc', { required: false }) name?: string;
   @ApiPropertyOptional({ enum: AdministrativeUnits.UNIT_LEVELS, description: 'Level (created)' }) level?: string;
   @Text('Parent unit code (created)', '06', { required: false }) parent?: string;
-  @ApiPropertyOptional({ oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }], description: 'The unit it merges into (merged-into), or the units it splits into (split)', example: '06002' }) into?: string | string[];
+  @ApiPropertyOptional({
+    oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }],
+    description: 'The unit it merges into (merged-into), or the units it splits into (split)',
+    example: '06002',
+  })
+  into?: string | string[];
   @Text('The unit carrying it on (abolished)', '06002', { required: false }) successor?: string;
 }
 

@@ -14,15 +14,21 @@ export { ADMIN_PASSWORD };
 
 /** The API over each backend it runs on: the embedded default and a real PostgreSQL server. */
 export const API_BACKENDS: Array<[string, () => Promise<{ env: NodeJS.ProcessEnv; cleanup: () => Promise<void> }>]> = [
-  ['embedded PGlite (the default)', async () => {
-    const { dataDir, cleanup } = freshPgliteFolder('hsb-api-');
-    return { env: { PGLITE_DATA_DIR: dataDir }, cleanup };
-  }],
-  ['PostgreSQL server', async () => {
-    const database = await createTestDatabase();
-    // A master key of its own, rather than a key file beside the test run.
-    return { env: { DATABASE_URL: database.url, PERSONAL_DATA_KEY: randomBytes(32).toString('base64') }, cleanup: () => database.drop() };
-  }],
+  [
+    'embedded PGlite (the default)',
+    async () => {
+      const { dataDir, cleanup } = freshPgliteFolder('hsb-api-');
+      return { env: { PGLITE_DATA_DIR: dataDir }, cleanup };
+    },
+  ],
+  [
+    'PostgreSQL server',
+    async () => {
+      const database = await createTestDatabase();
+      // A master key of its own, rather than a key file beside the test run.
+      return { env: { DATABASE_URL: database.url, PERSONAL_DATA_KEY: randomBytes(32).toString('base64') }, cleanup: () => database.drop() };
+    },
+  ],
 ];
 
 export interface RunningApi {
@@ -33,7 +39,11 @@ export interface RunningApi {
 }
 
 /** `clock`: the time the API takes for now, for tests of time-based rules. */
-export async function startApi(setup: () => Promise<{ env: NodeJS.ProcessEnv; cleanup: () => Promise<void> }>, env: NodeJS.ProcessEnv = {}, clock?: () => Date): Promise<RunningApi> {
+export async function startApi(
+  setup: () => Promise<{ env: NodeJS.ProcessEnv; cleanup: () => Promise<void> }>,
+  env: NodeJS.ProcessEnv = {},
+  clock?: () => Date,
+): Promise<RunningApi> {
   const prepared = await setup();
   const runtime = await openRuntime(loadConfig({ ...prepared.env, POLL_INTERVAL_MS: '20', ADMIN_PASSWORD, LOG_LEVEL: 'warn', ...env }), clock ? { clock } : {});
   let app: INestApplication | undefined;
@@ -78,7 +88,13 @@ export function client(base: string, token?: string) {
     get: <Body = any>(path: string) => call<Body>('GET', path),
     /** A body sent exactly as written (malformed, nested past what JSON.stringify can write), or none at all. */
     send: async <Body = any>(method: string, path: string, text?: string, headers: Record<string, string> = {}): Promise<Reply<Body>> =>
-      replyOf<Body>(await fetch(`${base}${path}`, { method, headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers }, ...(text === undefined ? {} : { body: text }) })),
+      replyOf<Body>(
+        await fetch(`${base}${path}`, {
+          method,
+          headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
+          ...(text === undefined ? {} : { body: text }),
+        }),
+      ),
     post: <Body = any>(path: string, body?: unknown, headers?: Record<string, string>) => call<Body>('POST', path, body ?? {}, headers),
     /** A file the API serves (CSV, xlsx), as the raw response. */
     download: (path: string) => fetch(`${base}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} }),
@@ -111,7 +127,10 @@ export function operatorConfirms(api: RunningApi, username: string): Promise<unk
  * Registers each person with their roles (as the administrator) and signs them in; an
  * administrator among them is confirmed by the operator, there being no second administrator yet.
  */
-export async function signInPeople<Key extends string>(api: RunningApi, people: Record<Key, readonly [string, readonly string[]]>): Promise<Record<Key | 'admin', ReturnType<typeof client>>> {
+export async function signInPeople<Key extends string>(
+  api: RunningApi,
+  people: Record<Key, readonly [string, readonly string[]]>,
+): Promise<Record<Key | 'admin', ReturnType<typeof client>>> {
   const { base } = api;
   const admin = await signIn(base, 'admin', ADMIN_PASSWORD);
   const clients = { admin } as Record<Key | 'admin', ReturnType<typeof client>>;
@@ -141,7 +160,7 @@ export const drugs = (cost: number, serviceDate: string, cardNumber: string, ben
 /** Every event in the log, counted page by page. */
 export async function countEvents(store: EventStore): Promise<number> {
   let count = 0;
-  for (let after = 0n; ; ) {
+  for (let after = 0n; ;) {
     const page = await store.readAll({ after, maxCount: 1000 });
     if (page.length === 0) return count;
     count += page.length;

@@ -35,9 +35,11 @@ export async function readModelChecksums(sql: Sql, projections = ALL_PROJECTIONS
 export async function backup(config: AppConfig, file: string): Promise<BackupManifest> {
   if (existsSync(manifestFileOf(file))) throw new Error(`${manifestFileOf(file)} already exists: a backup never replaces another`);
   // Created here, readable by this account only (it holds health data and password hashes), and never over another file.
-  await (await open(file, 'wx', 0o600).catch((error: NodeJS.ErrnoException) => {
-    throw error.code === 'EEXIST' ? new Error(`${file} already exists: a backup never replaces another`) : error;
-  })).close();
+  await (
+    await open(file, 'wx', 0o600).catch((error: NodeJS.ErrnoException) => {
+      throw error.code === 'EEXIST' ? new Error(`${file} already exists: a backup never replaces another`) : error;
+    })
+  ).close();
   try {
     const content = config.database.kind === 'server' ? await backupServer(config, config.database, file) : await backupEmbedded(config, config.database, file);
     return await writeManifest(file, content);
@@ -60,7 +62,9 @@ async function backupServer(config: AppConfig, database: ServerDatabase, file: s
     );
     const server = rows[0]!;
     if (pgDump.major < server.major) {
-      throw new Error(`pg_dump ${pgDump.version} (${pgDump.path}) cannot dump a PostgreSQL ${server.version} server: install PostgreSQL ${server.major}'s client programs, or set PG_BIN to their folder`);
+      throw new Error(
+        `pg_dump ${pgDump.version} (${pgDump.path}) cannot dump a PostgreSQL ${server.version} server: install PostgreSQL ${server.major}'s client programs, or set PG_BIN to their folder`,
+      );
     }
     const state = await stateOf(client, config);
     await runPostgresProgram(pgDump, ['--format=custom', `--snapshot=${server.snapshot}`, `--file=${file}`], url);
@@ -123,11 +127,15 @@ async function stateOf(sql: Sql, config: AppConfig): Promise<Pick<ManifestConten
 async function checkedMasterKeyId(sql: Sql, config: AppConfig): Promise<string | null> {
   const key = readMasterKey(config.personalData);
   if (!key) {
-    process.stderr.write(`warning: no personal data master key (PERSONAL_DATA_KEY unset, no ${config.personalData.file}): the manifest cannot name the key this backup's personal data needs\n`);
+    process.stderr.write(
+      `warning: no personal data master key (PERSONAL_DATA_KEY unset, no ${config.personalData.file}): the manifest cannot name the key this backup's personal data needs\n`,
+    );
     return null;
   }
   if ((await opensEveryStoredKey(sql, key)) === false) {
-    throw new Error(`the master key ${config.personalData.key ? 'in PERSONAL_DATA_KEY' : `in ${config.personalData.file}`} does not open all of this database's personal data: back up with the API's PERSONAL_DATA_KEY or PERSONAL_DATA_KEY_FILE, after \`personal-data rewrap\` if the key was rotated`);
+    throw new Error(
+      `the master key ${config.personalData.key ? 'in PERSONAL_DATA_KEY' : `in ${config.personalData.file}`} does not open all of this database's personal data: back up with the API's PERSONAL_DATA_KEY or PERSONAL_DATA_KEY_FILE, after \`personal-data rewrap\` if the key was rotated`,
+    );
   }
   return masterKeyId(key);
 }
@@ -155,10 +163,15 @@ export interface RestoreOutcome {
 export async function restore(config: AppConfig, file: string, options: RestoreOptions): Promise<RestoreOutcome> {
   const manifest = await readManifest(file);
   if (manifest.backend !== config.database.kind) {
-    throw new Error(`${file} is a backup of ${describe(manifest.backend)}, and the target is ${describe(config.database.kind)}: restore it into the same kind (--into)`);
+    throw new Error(
+      `${file} is a backup of ${describe(manifest.backend)}, and the target is ${describe(config.database.kind)}: restore it into the same kind (--into)`,
+    );
   }
   const installKey = keyToInstall(config, manifest, options.keyFile);
-  const outcome = config.database.kind === 'server' ? await restoreServer(config, config.database, file, manifest, options.force) : await restoreEmbedded(config, config.database, file, manifest, options.force);
+  const outcome =
+    config.database.kind === 'server'
+      ? await restoreServer(config, config.database, file, manifest, options.force)
+      : await restoreEmbedded(config, config.database, file, manifest, options.force);
   if (installKey) await writeFile(config.personalData.file, `${installKey.toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
   return outcome;
 }
@@ -174,12 +187,20 @@ function keyToInstall(config: AppConfig, manifest: BackupManifest, keyFile: stri
   const given = keyFile === undefined ? undefined : readMasterKey({ file: keyFile });
   if (keyFile !== undefined && !given) throw new Error(`--key-file ${keyFile} does not exist`);
   if (given && configured && !given.equals(configured)) {
-    throw new Error(`the target's master key (${config.personalData.key ? 'PERSONAL_DATA_KEY' : config.personalData.file}) is another key than --key-file's: the restored system would not read its register`);
+    throw new Error(
+      `the target's master key (${config.personalData.key ? 'PERSONAL_DATA_KEY' : config.personalData.file}) is another key than --key-file's: the restored system would not read its register`,
+    );
   }
   const key = given ?? configured;
   if (manifest.masterKeyId !== null) {
-    if (!key) throw new Error(`the backup's personal data needs master key ${manifest.masterKeyId}, which a backup never holds: give its file with --key-file, or set PERSONAL_DATA_KEY`);
-    if (masterKeyId(key) !== manifest.masterKeyId) throw new Error(`${keyFile ?? (config.personalData.key ? 'PERSONAL_DATA_KEY' : config.personalData.file)} holds master key ${masterKeyId(key)}, not ${manifest.masterKeyId} which the backup's personal data needs`);
+    if (!key)
+      throw new Error(
+        `the backup's personal data needs master key ${manifest.masterKeyId}, which a backup never holds: give its file with --key-file, or set PERSONAL_DATA_KEY`,
+      );
+    if (masterKeyId(key) !== manifest.masterKeyId)
+      throw new Error(
+        `${keyFile ?? (config.personalData.key ? 'PERSONAL_DATA_KEY' : config.personalData.file)} holds master key ${masterKeyId(key)}, not ${manifest.masterKeyId} which the backup's personal data needs`,
+      );
   }
   return given && !configured ? given : undefined;
 }
@@ -189,7 +210,9 @@ async function restoreServer(config: AppConfig, database: ServerDatabase, file: 
   const pgRestore = findPostgresProgram('pg_restore', config.postgresBin);
   const dumpedBy = Number(manifest.pgDumpVersion?.split('.')[0]);
   if (pgRestore.major < dumpedBy) {
-    throw new Error(`pg_restore ${pgRestore.version} (${pgRestore.path}) cannot read a dump written by pg_dump ${manifest.pgDumpVersion}: install PostgreSQL ${dumpedBy}'s client programs, or set PG_BIN to their folder`);
+    throw new Error(
+      `pg_restore ${pgRestore.version} (${pgRestore.path}) cannot read a dump written by pg_dump ${manifest.pgDumpVersion}: install PostgreSQL ${dumpedBy}'s client programs, or set PG_BIN to their folder`,
+    );
   }
   await emptyDatabase(url, force);
   // One transaction that stops at the first error: a failed restore leaves the database empty.
@@ -207,7 +230,9 @@ async function emptyDatabase(url: string, force: boolean): Promise<void> {
   const name = decodeURIComponent(new URL(url).pathname.slice(1));
   const client = new pg.Client({ connectionString: url });
   await client.connect().catch((error: Error & { code?: string }) => {
-    throw error.code === '3D000' ? new Error(`database ${name} does not exist: create it empty (CREATE DATABASE ${name} OWNER <owner role>) and restore again`) : error;
+    throw error.code === '3D000'
+      ? new Error(`database ${name} does not exist: create it empty (CREATE DATABASE ${name} OWNER <owner role>) and restore again`)
+      : error;
   });
   let owner: string;
   try {
@@ -222,7 +247,8 @@ async function emptyDatabase(url: string, force: boolean): Promise<void> {
   } finally {
     await client.end();
   }
-  if (!force) throw new Error(`database ${name} is not empty: restore into an empty database, or give --force to drop it and create it again (everything in it is lost)`);
+  if (!force)
+    throw new Error(`database ${name} is not empty: restore into an empty database, or give --force to drop it and create it again (everything in it is lost)`);
   const maintenance = new URL(url);
   maintenance.pathname = '/postgres';
   const admin = new pg.Client({ connectionString: maintenance.toString() });
@@ -237,7 +263,9 @@ async function emptyDatabase(url: string, force: boolean): Promise<void> {
 
 async function restoreEmbedded(config: AppConfig, database: EmbeddedDatabase, file: string, manifest: BackupManifest, force: boolean): Promise<RestoreOutcome> {
   const archive = new Blob([gunzipSync(await readFile(file))]);
-  const embedded = await EmbeddedPostgres.start(database.dataDir, { restoreFrom: { archive, prepare: (folder) => emptyFolder(folder, config.personalData.file, force) } });
+  const embedded = await EmbeddedPostgres.start(database.dataDir, {
+    restoreFrom: { archive, prepare: (folder) => emptyFolder(folder, config.personalData.file, force) },
+  });
   const pool = createPool(embedded.connectionString, 1);
   try {
     return await checkRestored(pool, manifest);
@@ -251,7 +279,8 @@ async function restoreEmbedded(config: AppConfig, database: EmbeddedDatabase, fi
 function emptyFolder(folder: string, keyFile: string, force: boolean): void {
   const held = existsSync(folder) ? readdirSync(folder).filter((name) => resolve(folder, name) !== resolve(keyFile)) : [];
   if (held.length === 0) return;
-  if (!force) throw new Error(`${folder} is not empty: restore into an empty or new folder, or give --force to replace what it holds (everything in it is lost)`);
+  if (!force)
+    throw new Error(`${folder} is not empty: restore into an empty or new folder, or give --force to replace what it holds (everything in it is lost)`);
   for (const name of held) rmSync(join(folder, name), { recursive: true, force: true });
 }
 

@@ -23,7 +23,9 @@ function isZeroBlock(block: Uint8Array): boolean {
 }
 
 function field(header: Uint8Array, from: number, length: number): string {
-  return Buffer.from(header.subarray(from, from + length)).toString('utf8').replace(/\0.*$/s, '');
+  return Buffer.from(header.subarray(from, from + length))
+    .toString('utf8')
+    .replace(/\0.*$/s, '');
 }
 
 /** ustar keeps a long name's leading folders in a prefix field. */

@@ -54,7 +54,11 @@ export async function unitFiles(dir: string): Promise<{ file: string; changes: A
         const text = await readFile(join(dir, name), 'utf8');
         const parsed = JSON.parse(text) as { changes?: unknown };
         if (!Array.isArray(parsed.changes)) throw new Error(`administrative units file ${join(dir, name)} must hold { "changes": [...] }`);
-        return { file: join(dir, name), changes: parsed.changes as AdministrativeUnits.UnitChange[], commandId: `units-file-${createHash('sha256').update(text).digest('hex').slice(0, 32)}` };
+        return {
+          file: join(dir, name),
+          changes: parsed.changes as AdministrativeUnits.UnitChange[],
+          commandId: `units-file-${createHash('sha256').update(text).digest('hex').slice(0, 32)}`,
+        };
       }),
   );
 }

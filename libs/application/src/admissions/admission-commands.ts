@@ -86,12 +86,16 @@ export class RecordAdmissionHandler implements ICommandHandler<RecordAdmission> 
         cardOf(this.sourcing, admission.cardNumber),
         otherStays(this.sourcing, index, admissionId),
       ]);
-      const events = Admissions.decide(
-        { type: 'RecordAdmission', data: { ...admission, admissionId, recordedBy: context.actor.username } },
-        stay.state,
-        { ...decisionContext, card, otherStays: stays },
+      const events = Admissions.decide({ type: 'RecordAdmission', data: { ...admission, admissionId, recordedBy: context.actor.username } }, stay.state, {
+        ...decisionContext,
+        card,
+        otherStays: stays,
+      });
+      await this.sourcing.append(
+        index,
+        ServiceIndex.decide({ type: 'ListStay', data: { admissionId, admittedOn: admission.admittedOn } }, index.state),
+        context,
       );
-      await this.sourcing.append(index, ServiceIndex.decide({ type: 'ListStay', data: { admissionId, admittedOn: admission.admittedOn } }, index.state), context);
       await this.sourcing.append(stay, events, context);
     });
     return { admissionId };

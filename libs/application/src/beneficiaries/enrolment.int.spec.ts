@@ -7,7 +7,15 @@ import { openApplication } from '../standalone.js';
 import { EnrolBeneficiary } from './beneficiary-commands.js';
 
 const clerk = (commandId: string): CommandContext => ({ actor: { username: 'lan', roles: ['clerk'] }, commandId });
-const enrolment = (fullName: string) => ({ fullName, dateOfBirth: '1968-05-12', nationalId: '020068000777', title: 'Bí thư Huyện ủy', administrativeUnit: 'Huyện Cao Lộc', group: 3 as const, from: '2025-01-01' });
+const enrolment = (fullName: string) => ({
+  fullName,
+  dateOfBirth: '1968-05-12',
+  nationalId: '020068000777',
+  title: 'Bí thư Huyện ủy',
+  administrativeUnit: 'Huyện Cao Lộc',
+  group: 3 as const,
+  from: '2025-01-01',
+});
 
 /**
  * An enrolment writes two streams, the national id's reservation and the beneficiary: one write,
@@ -46,8 +54,22 @@ describe.each(API_BACKENDS)('enrolment over %s', (_name, setup) => {
 
   it('still refuses a number reserved before reservations were keyed, in a stream named by the number', async () => {
     const legacy = { nationalId: '020068000888', beneficiaryId: 'enrolled-long-ago' };
-    await runtime.store.append('nationalid-020068000888', [{ type: 'NationalIdReserved', data: legacy, metadata: { actor: 'clerk', schemaVersion: 1 } }], { expectedRevision: 'no_stream' });
-    await runtime.store.append('beneficiary-enrolled-long-ago', [{ type: 'BeneficiaryEnrolled', data: { ...enrolment('Old Record'), nationalId: '020068000888', beneficiaryId: 'enrolled-long-ago' }, metadata: { actor: 'clerk', schemaVersion: 1 } }], { expectedRevision: 'no_stream' });
-    await expect(app.get(CommandBus).execute(new EnrolBeneficiary({ ...enrolment('Someone Else'), nationalId: '020068000888' }, clerk('enrol-legacy')))).rejects.toMatchObject({ rule: 'NationalIdTaken' });
+    await runtime.store.append('nationalid-020068000888', [{ type: 'NationalIdReserved', data: legacy, metadata: { actor: 'clerk', schemaVersion: 1 } }], {
+      expectedRevision: 'no_stream',
+    });
+    await runtime.store.append(
+      'beneficiary-enrolled-long-ago',
+      [
+        {
+          type: 'BeneficiaryEnrolled',
+          data: { ...enrolment('Old Record'), nationalId: '020068000888', beneficiaryId: 'enrolled-long-ago' },
+          metadata: { actor: 'clerk', schemaVersion: 1 },
+        },
+      ],
+      { expectedRevision: 'no_stream' },
+    );
+    await expect(
+      app.get(CommandBus).execute(new EnrolBeneficiary({ ...enrolment('Someone Else'), nationalId: '020068000888' }, clerk('enrol-legacy'))),
+    ).rejects.toMatchObject({ rule: 'NationalIdTaken' });
   });
 });

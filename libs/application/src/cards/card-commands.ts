@@ -16,8 +16,10 @@ type Issue = Extract<Cards.CardCommand, { type: 'IssueCard' }>['data'];
 /** Cards go to beneficiaries on the register, holding a group on the day the card takes effect. */
 async function requireRegistered(sourcing: EventSourcing, beneficiaryId: string, on: string): Promise<void> {
   const state = await namedBeneficiary(sourcing, beneficiaryId);
-  if (state.status !== 'registered') throw new RuleViolated<Beneficiaries.BeneficiaryRule>('NotEnrolled', `no beneficiary ${beneficiaryId} on the register`, 'beneficiaryId');
-  if (Beneficiaries.groupOn(state, on) === undefined) throw new RuleViolated('NotABeneficiaryOnDate', `beneficiary ${beneficiaryId} holds no group on ${on}`, 'validFrom');
+  if (state.status !== 'registered')
+    throw new RuleViolated<Beneficiaries.BeneficiaryRule>('NotEnrolled', `no beneficiary ${beneficiaryId} on the register`, 'beneficiaryId');
+  if (Beneficiaries.groupOn(state, on) === undefined)
+    throw new RuleViolated('NotABeneficiaryOnDate', `beneficiary ${beneficiaryId} holds no group on ${on}`, 'validFrom');
 }
 
 export class IssueCard extends Command<Cards.Card> {
@@ -95,7 +97,10 @@ export class ReissueCardHandler implements ICommandHandler<ReissueCard> {
     const { state } = await this.sourcing.decideOn(
       Cards.cardStreamId(replaced.byCardNumber),
       cardAggregate,
-      (current) => (current.status === 'none' ? Cards.decide({ type: 'IssueCard', data: newCardOf(old as Exclude<Cards.Card, { status: 'none' }>, replaced) }, current) : []),
+      (current) =>
+        current.status === 'none'
+          ? Cards.decide({ type: 'IssueCard', data: newCardOf(old as Exclude<Cards.Card, { status: 'none' }>, replaced) }, current)
+          : [],
       followUp(context, 'new-card'),
     );
     return state;

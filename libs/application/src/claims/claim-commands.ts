@@ -45,7 +45,10 @@ async function claimContext(sourcing: EventSourcing, policies: PolicyVersions, f
 async function repeatedClaims(sourcing: EventSourcing, index: LoadedServiceIndex, facts: Claims.ClaimFacts): Promise<Claims.ListedClaim[]> {
   const repeats = Claims.repeatsOf(facts, index.state.claims);
   const standing = await Promise.all(
-    repeats.map(async (listed) => (await sourcing.store.readStream(Claims.claimStreamId(listed.claimId), { maxCount: 1 })).length > 0 || listedInFlight(index, listed.claimId)),
+    repeats.map(
+      async (listed) =>
+        (await sourcing.store.readStream(Claims.claimStreamId(listed.claimId), { maxCount: 1 })).length > 0 || listedInFlight(index, listed.claimId),
+    ),
   );
   return repeats.filter((_listed, n) => standing[n]);
 }
@@ -83,9 +86,13 @@ export class RequestClaimHandler implements ICommandHandler<RequestClaim> {
       const requested = await this.sourcing.load(Claims.claimStreamId(claimId), claimAggregate.evolve, claimAggregate.initial, context);
       if (requested.alreadyHandled) return;
       const index = facts.beneficiaryId ? await loadServiceIndex(this.sourcing, facts.beneficiaryId) : undefined;
-      const [{ context: decisionContext }, listedClaims] = await Promise.all([claimContext(this.sourcing, this.policies, facts), index ? repeatedClaims(this.sourcing, index, facts) : []]);
+      const [{ context: decisionContext }, listedClaims] = await Promise.all([
+        claimContext(this.sourcing, this.policies, facts),
+        index ? repeatedClaims(this.sourcing, index, facts) : [],
+      ]);
       const events = Claims.decide({ type: 'RequestClaim', data: facts }, requested.state, { ...decisionContext, listedClaims });
-      if (index) await this.sourcing.append(index, ServiceIndex.decide({ type: 'ListClaim', data: { claimId, ...Claims.claimKeyOf(facts) } }, index.state), context);
+      if (index)
+        await this.sourcing.append(index, ServiceIndex.decide({ type: 'ListClaim', data: { claimId, ...Claims.claimKeyOf(facts) } }, index.state), context);
       await this.sourcing.append(requested, events, context);
     });
     return { claimId };
@@ -222,7 +229,15 @@ export class AdjustClaimHandler implements ICommandHandler<AdjustClaim> {
         ]);
         const domainCommand = { type: command.type, data: { ...('data' in command ? command.data : {}), by } } as Claims.ClaimCommand;
         // The card and the yearly limits were weighed when the claim was decided; a recomputation re-assesses the amount only.
-        return Claims.decide(domainCommand, current, { policyOn, beneficiary, card: cardAggregate.initial, ledger: ledgerAggregate.initial, today: todayInVietnam(), listedClaims: [], yearClaims });
+        return Claims.decide(domainCommand, current, {
+          policyOn,
+          beneficiary,
+          card: cardAggregate.initial,
+          ledger: ledgerAggregate.initial,
+          today: todayInVietnam(),
+          listedClaims: [],
+          yearClaims,
+        });
       },
       context,
     );

@@ -63,7 +63,9 @@ describe('the demo province and its year-end report', () => {
     const check = await consistencyCheck(runtime.store, runtime.pool, 2025);
     expect(check.differences).toEqual([]);
     expect(check.rows.length).toBeGreaterThan(20);
-    const { rows } = await runtime.pool.query(`SELECT count(*)::int AS n, sum(over_cap)::bigint AS over FROM ${liveSchemaOf(payments)}.payouts WHERE over_cap > 0`);
+    const { rows } = await runtime.pool.query(
+      `SELECT count(*)::int AS n, sum(over_cap)::bigint AS over FROM ${liveSchemaOf(payments)}.payouts WHERE over_cap > 0`,
+    );
     expect(rows[0]).toEqual({ n: 2, over: '40000000' });
   });
 
@@ -71,7 +73,11 @@ describe('the demo province and its year-end report', () => {
     const checksums = async () => Promise.all(ALL_PROJECTIONS.map((p) => readModelChecksum(runtime.pool, liveSchemaOf(p))));
     const live = await checksums();
     await runner.stop();
-    const rebuilder = new ProjectionRunner(runtime.store, runtime.pool, ALL_PROJECTIONS, { log: () => undefined, dependents: createReportingViews, ...runtime.rebuild });
+    const rebuilder = new ProjectionRunner(runtime.store, runtime.pool, ALL_PROJECTIONS, {
+      log: () => undefined,
+      dependents: createReportingViews,
+      ...runtime.rebuild,
+    });
     for (const projection of ALL_PROJECTIONS) await rebuilder.rebuild(projection);
     const first = await checksums();
     await rebuilder.rebuild(ALL_PROJECTIONS);
@@ -80,24 +86,33 @@ describe('the demo province and its year-end report', () => {
     await runner.start();
     // The reporting views follow the swapped-in tables.
     for (const view of REPORTING_VIEWS) await runtime.pool.query(`SELECT * FROM reporting.${view} LIMIT 1`);
-    const { rows } = await runtime.pool.query(`SELECT sum(amount)::bigint AS amount, sum(units)::int AS days FROM reporting.year_end_by_regime_and_group WHERE year = 2025 AND regime_code = 'b'`);
+    const { rows } = await runtime.pool.query(
+      `SELECT sum(amount)::bigint AS amount, sum(units)::int AS days FROM reporting.year_end_by_regime_and_group WHERE year = 2025 AND regime_code = 'b'`,
+    );
     expect(rows[0]).toEqual({ amount: '5128860000', days: 26994 });
   }, 120_000);
 
   it('catches a corrupted row of the budget view, and the CLI exits 1 naming it', async () => {
     const table = `${liveSchemaOf(payments)}.budget_spending`;
     const oneRow = `year = 2025 AND regime_code = 'e' AND group_number = 4`;
-    await runtime.pool.query(`UPDATE ${table} SET paid = paid + 1 WHERE ${oneRow} AND administrative_unit = (SELECT min(administrative_unit) FROM ${table} WHERE ${oneRow})`);
+    await runtime.pool.query(
+      `UPDATE ${table} SET paid = paid + 1 WHERE ${oneRow} AND administrative_unit = (SELECT min(administrative_unit) FROM ${table} WHERE ${oneRow})`,
+    );
     const check = await consistencyCheck(runtime.store, runtime.pool, 2025);
     expect(check.differences).toEqual([
       { regimeCode: 'e', group: 4, log: million(60), budget: million(60) + 1, report: million(60) },
       { regimeCode: 'e', group: -1, log: million(115), budget: million(115) + 1, balances: million(115) },
     ]);
-    const cli = spawnSync(process.execPath, [resolve('dist/apps/cli/src/main.js'), 'check', '2025'], { env: { ...process.env, DATABASE_URL: database.url }, encoding: 'utf8' });
+    const cli = spawnSync(process.execPath, [resolve('dist/apps/cli/src/main.js'), 'check', '2025'], {
+      env: { ...process.env, DATABASE_URL: database.url },
+      encoding: 'utf8',
+    });
     expect(cli.status).toBe(1);
     expect(cli.stderr).toContain('2 rows differ');
     expect(cli.stderr).toMatch(/e +4 {2}log 60,000,000 {2}budget 60,000,001 {2}report 60,000,000/);
-    await runtime.pool.query(`UPDATE ${table} SET paid = paid - 1 WHERE ${oneRow} AND administrative_unit = (SELECT min(administrative_unit) FROM ${table} WHERE ${oneRow})`);
+    await runtime.pool.query(
+      `UPDATE ${table} SET paid = paid - 1 WHERE ${oneRow} AND administrative_unit = (SELECT min(administrative_unit) FROM ${table} WHERE ${oneRow})`,
+    );
   });
 
   it('catches a corrupted line of the year-end report’s tallies', async () => {

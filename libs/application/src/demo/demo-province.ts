@@ -106,7 +106,20 @@ async function runAll(steps: readonly Step[], concurrency: number, progress: (ph
   );
 }
 
-const UNITS = ['Thành phố Lạng Sơn', 'Huyện Cao Lộc', 'Huyện Lộc Bình', 'Huyện Văn Lãng', 'Huyện Tràng Định', 'Huyện Bình Gia', 'Huyện Bắc Sơn', 'Huyện Hữu Lũng', 'Huyện Chi Lăng', 'Huyện Đình Lập', 'Huyện Văn Quan', 'Cơ quan cấp tỉnh'];
+const UNITS = [
+  'Thành phố Lạng Sơn',
+  'Huyện Cao Lộc',
+  'Huyện Lộc Bình',
+  'Huyện Văn Lãng',
+  'Huyện Tràng Định',
+  'Huyện Bình Gia',
+  'Huyện Bắc Sơn',
+  'Huyện Hữu Lũng',
+  'Huyện Chi Lăng',
+  'Huyện Đình Lập',
+  'Huyện Văn Quan',
+  'Cơ quan cấp tỉnh',
+];
 const FAMILY = ['Nguyễn', 'Hoàng', 'Lương', 'Nông', 'Vi', 'Lộc', 'Chu', 'Hà', 'Lý', 'Đinh', 'Triệu', 'Lăng'];
 const GIVEN = ['Văn An', 'Thị Bình', 'Văn Cường', 'Thị Dung', 'Văn Hải', 'Thị Hoa', 'Văn Khánh', 'Thị Lan', 'Văn Minh', 'Thị Nga', 'Văn Phúc', 'Thị Quyên'];
 const TITLES: Record<BeneficiaryGroup, string> = {
@@ -174,14 +187,19 @@ export async function generateDemoProvince(commands: CommandBus, options: DemoOp
       ENROL.push({
         phase: 'enrolments',
         run: async () => {
-          person.beneficiaryId = (await commands.execute(new EnrolBeneficiary(person.enrolment, ctx(DEMO_ACTORS.clerk, id(`enrol-${person.key}`))))).beneficiaryId;
+          person.beneficiaryId = (
+            await commands.execute(new EnrolBeneficiary(person.enrolment, ctx(DEMO_ACTORS.clerk, id(`enrol-${person.key}`))))
+          ).beneficiaryId;
         },
       });
       CARDS.push({
         phase: 'cards',
         run: () =>
           commands.execute(
-            new IssueCard({ cardNumber: person.cardNumber, beneficiaryId: person.beneficiaryId!, validFrom: person.cardFrom, validTo: '2029-12-31' }, ctx(DEMO_ACTORS.clerk, id(`card-${person.key}`))),
+            new IssueCard(
+              { cardNumber: person.cardNumber, beneficiaryId: person.beneficiaryId!, validFrom: person.cardFrom, validTo: '2029-12-31' },
+              ctx(DEMO_ACTORS.clerk, id(`card-${person.key}`)),
+            ),
           ),
       });
     }
@@ -193,7 +211,15 @@ export async function generateDemoProvince(commands: CommandBus, options: DemoOp
           phase: 'reissued cards',
           run: () =>
             commands.execute(
-              new ReissueCard(person.cardNumber, { newCardNumber: `${person.cardNumber}-R`, reason: pick(['lost', 'damaged', 'title-change'] as const), on: `${DEMO_YEAR}-12-${pad(1 + (n % 20), 2)}` }, ctx(DEMO_ACTORS.clerk, id(`reissue-${person.key}`))),
+              new ReissueCard(
+                person.cardNumber,
+                {
+                  newCardNumber: `${person.cardNumber}-R`,
+                  reason: pick(['lost', 'damaged', 'title-change'] as const),
+                  on: `${DEMO_YEAR}-12-${pad(1 + (n % 20), 2)}`,
+                },
+                ctx(DEMO_ACTORS.clerk, id(`reissue-${person.key}`)),
+              ),
             ),
         });
       });
@@ -224,13 +250,21 @@ export async function generateDemoProvince(commands: CommandBus, options: DemoOp
               ctx(DEMO_ACTORS.clerk, id(`admit-${n}`)),
             ),
           );
-          await commands.execute(new ActOnAdmission(admissionId, { type: 'RecordDischarge', data: { dischargedOn } }, ctx(DEMO_ACTORS.clerk, id(`discharge-${n}`))));
-          const approved = await commands.execute(new ActOnAdmission(admissionId, { type: 'ApproveAdmissionAllowances' }, ctx(DEMO_ACTORS.approver, id(`approve-stay-${n}`))));
+          await commands.execute(
+            new ActOnAdmission(admissionId, { type: 'RecordDischarge', data: { dischargedOn } }, ctx(DEMO_ACTORS.clerk, id(`discharge-${n}`))),
+          );
+          const approved = await commands.execute(
+            new ActOnAdmission(admissionId, { type: 'ApproveAdmissionAllowances' }, ctx(DEMO_ACTORS.approver, id(`approve-stay-${n}`))),
+          );
           const paidOn = addDays(dischargedOn, 7) > `${DEMO_YEAR}-12-31` ? `${DEMO_YEAR}-12-31` : addDays(dischargedOn, 7);
           for (const regime of ['a', 'b'] as const) {
             if (approved.status !== 'none' && (regime === 'a' ? approved.visit : approved.meals)) {
               await commands.execute(
-                new SettlePayout(Payouts.payoutIdFor({ kind: 'admission', id: admissionId }, regime), { type: 'PayPayout', data: { reference: `UNC-${copy}-${n}-${regime}`, paidOn } }, ctx(DEMO_ACTORS.finance, id(`pay-stay-${n}-${regime}`))),
+                new SettlePayout(
+                  Payouts.payoutIdFor({ kind: 'admission', id: admissionId }, regime),
+                  { type: 'PayPayout', data: { reference: `UNC-${copy}-${n}-${regime}`, paidOn } },
+                  ctx(DEMO_ACTORS.finance, id(`pay-stay-${n}-${regime}`)),
+                ),
               );
             }
           }
@@ -241,8 +275,14 @@ export async function generateDemoProvince(commands: CommandBus, options: DemoOp
     // Claims under the other regimes; each list adds up to the report's figure.
     type ClaimPlan = { person: Person; claim: Omit<ConstructorParameters<typeof RequestClaim>[0], 'beneficiaryId' | 'cardNumber'>; overCap?: string };
     const plans: ClaimPlan[] = [];
-    const claimFor = (group: BeneficiaryGroup, regimeId: string, serviceDate: string, facts: Partial<ClaimPlan['claim']> = {}, person = nextServed(group), overCap?: string) =>
-      plans.push({ person, claim: { regimeId, serviceDate, ...facts }, ...(overCap ? { overCap } : {}) });
+    const claimFor = (
+      group: BeneficiaryGroup,
+      regimeId: string,
+      serviceDate: string,
+      facts: Partial<ClaimPlan['claim']> = {},
+      person = nextServed(group),
+      overCap?: string,
+    ) => plans.push({ person, claim: { regimeId, serviceDate, ...facts }, ...(overCap ? { overCap } : {}) });
     const spread = (total: number, counts: Partial<Record<BeneficiaryGroup, number>>, make: (group: BeneficiaryGroup, n: number) => void) => {
       let n = 0;
       for (const [groupKey, count] of Object.entries(counts)) for (let k = 0; k < count!; k++) make(Number(groupKey) as BeneficiaryGroup, n++);
@@ -267,14 +307,21 @@ export async function generateDemoProvince(commands: CommandBus, options: DemoOp
       amounts.forEach((cost, n) => {
         if (n > 0 && !samePerson.includes(n)) person = nextServed(group);
         const half = Math.floor(cost / 2);
-        claimFor(group, 'g', date(n + group * 7, 0, 303), {
-          cost,
-          councilDecisionNumber: `${pad(n + 1, 2)}/QĐ-HĐCM`,
-          items: [
-            { name: 'Thuốc đặc trị theo chỉ định', quantity: 30, cost: half },
-            { name: 'Thực phẩm bảo vệ sức khỏe', quantity: 10, cost: cost - half },
-          ],
-        }, person, overCap.includes(n) ? 'Bệnh mãn tính, điều trị dài ngày theo kết luận Hội đồng chuyên môn' : undefined);
+        claimFor(
+          group,
+          'g',
+          date(n + group * 7, 0, 303),
+          {
+            cost,
+            councilDecisionNumber: `${pad(n + 1, 2)}/QĐ-HĐCM`,
+            items: [
+              { name: 'Thuốc đặc trị theo chỉ định', quantity: 30, cost: half },
+              { name: 'Thực phẩm bảo vệ sức khỏe', quantity: 10, cost: cost - half },
+            ],
+          },
+          person,
+          overCap.includes(n) ? 'Bệnh mãn tính, điều trị dài ngày theo kết luận Hội đồng chuyên môn' : undefined,
+        );
       });
     };
     drugs(1, [60_000_000, 60_000_000, 90_000_000, 30_000_000, 41_042_000], [1, 3], [1, 3]);
@@ -285,9 +332,15 @@ export async function generateDemoProvince(commands: CommandBus, options: DemoOp
     const firstRound = served(1).slice(0, 12);
     firstRound.forEach((person, n) => claimFor(1, 'h.actual-cost', date(n, 60, 90), { cost: n < 11 ? 3_200_000 : 2_800_000 }, person));
     firstRound.slice(0, 10).forEach((person, n) => claimFor(1, 'h.actual-cost', date(n, 240, 270), { cost: 2_080_000 }, person));
-    served(2).slice(0, 37).forEach((person, n) => claimFor(2, 'h.actual-cost', date(n, 90, 200), { cost: n < 33 ? 9_900_000 : 9_300_000 }, person));
-    served(3).slice(0, 66).forEach((person, n) => claimFor(3, 'h.fixed', date(n, 90, 300), {}, person));
-    served(4).slice(0, 256).forEach((person, n) => claimFor(4, 'h.fixed', date(n, 90, 300), {}, person));
+    served(2)
+      .slice(0, 37)
+      .forEach((person, n) => claimFor(2, 'h.actual-cost', date(n, 90, 200), { cost: n < 33 ? 9_900_000 : 9_300_000 }, person));
+    served(3)
+      .slice(0, 66)
+      .forEach((person, n) => claimFor(3, 'h.fixed', date(n, 90, 300), {}, person));
+    served(4)
+      .slice(0, 256)
+      .forEach((person, n) => claimFor(4, 'h.fixed', date(n, 90, 300), {}, person));
     // i: party-congress checks: 161 people of groups 3–5 and 10 of groups 1–2.
     spread(161, { 3: 40, 4: 100, 5: 21 }, (group, n) => claimFor(group, 'i', date(n, 120, 240), { cost: n < 68 ? 2_500_000 : 2_000_000 }));
     spread(10, { 1: 2, 2: 8 }, (group, n) => claimFor(group, 'i', date(n, 120, 240), { cost: 12_000_000 }));
@@ -299,7 +352,10 @@ export async function generateDemoProvince(commands: CommandBus, options: DemoOp
         run: async () => {
           const requester = plan.claim.councilDecisionNumber ? DEMO_ACTORS.council : DEMO_ACTORS.clerk;
           const { claimId } = await commands.execute(
-            new RequestClaim({ ...plan.claim, beneficiaryId: plan.person.beneficiaryId!, cardNumber: plan.person.cardNumber }, ctx(requester, id(`claim-${n}`))),
+            new RequestClaim(
+              { ...plan.claim, beneficiaryId: plan.person.beneficiaryId!, cardNumber: plan.person.cardNumber },
+              ctx(requester, id(`claim-${n}`)),
+            ),
           );
           claimIds[n] = claimId;
         },
@@ -311,11 +367,18 @@ export async function generateDemoProvince(commands: CommandBus, options: DemoOp
         phase: 'approvals',
         run: async () => {
           const list = plans.map((plan, n) => ({ plan, n })).slice(start, start + 50);
-          const outcomes = await commands.execute(new ApproveClaims(list.filter(({ plan }) => !plan.overCap).map(({ n }) => claimIds[n]!), ctx(DEMO_ACTORS.approver, id(`approve-list-${start}`))));
+          const outcomes = await commands.execute(
+            new ApproveClaims(
+              list.filter(({ plan }) => !plan.overCap).map(({ n }) => claimIds[n]!),
+              ctx(DEMO_ACTORS.approver, id(`approve-list-${start}`)),
+            ),
+          );
           const refused = outcomes.find((outcome) => outcome.outcome !== 'approved');
           if (refused) throw new Error(`demo claim ${refused.claimId} was refused: ${refused.rule} ${refused.message}`);
           for (const { plan, n } of list.filter(({ plan }) => plan.overCap)) {
-            await commands.execute(new DecideClaim(claimIds[n]!, { type: 'ProposeOverCapApproval', data: { reason: plan.overCap! } }, ctx(DEMO_ACTORS.approver, id(`propose-${n}`))));
+            await commands.execute(
+              new DecideClaim(claimIds[n]!, { type: 'ProposeOverCapApproval', data: { reason: plan.overCap! } }, ctx(DEMO_ACTORS.approver, id(`propose-${n}`))),
+            );
             await commands.execute(new DecideClaim(claimIds[n]!, { type: 'ConfirmOverCapApproval' }, ctx(DEMO_ACTORS.secondApprover, id(`confirm-${n}`))));
           }
         },
@@ -326,7 +389,11 @@ export async function generateDemoProvince(commands: CommandBus, options: DemoOp
         phase: 'claim payments',
         run: () =>
           commands.execute(
-            new SettlePayout(Payouts.payoutIdFor({ kind: 'claim', id: claimIds[n]! }, plan.claim.regimeId), { type: 'PayPayout', data: { reference: `UNC-${copy}-C${n}`, paidOn: addDays(plan.claim.until ?? plan.claim.serviceDate, 10) } }, ctx(DEMO_ACTORS.finance, id(`pay-claim-${n}`))),
+            new SettlePayout(
+              Payouts.payoutIdFor({ kind: 'claim', id: claimIds[n]! }, plan.claim.regimeId),
+              { type: 'PayPayout', data: { reference: `UNC-${copy}-C${n}`, paidOn: addDays(plan.claim.until ?? plan.claim.serviceDate, 10) } },
+              ctx(DEMO_ACTORS.finance, id(`pay-claim-${n}`)),
+            ),
           ),
       });
     });
@@ -337,7 +404,10 @@ export async function generateDemoProvince(commands: CommandBus, options: DemoOp
       phase: 'budget',
       run: () =>
         commands.execute(
-          new AllocateAnnualBudget({ year: DEMO_YEAR, regimeCode, amount: amount * options.scale, decisionNumber: '2850/QĐ-UBND' }, ctx(DEMO_ACTORS.finance, `budget-${options.scale}-${regimeCode}`)),
+          new AllocateAnnualBudget(
+            { year: DEMO_YEAR, regimeCode, amount: amount * options.scale, decisionNumber: '2850/QĐ-UBND' },
+            ctx(DEMO_ACTORS.finance, `budget-${options.scale}-${regimeCode}`),
+          ),
         ),
     });
   }

@@ -37,7 +37,19 @@ export type ListedRow = { readonly person: ImportedPerson; readonly beneficiaryI
 export interface RowError {
   readonly row: number;
   readonly field: ColumnKey | 'beneficiaryId' | 'file';
-  readonly code: 'required' | 'date' | 'group' | 'nationalId' | 'duplicateInFile' | 'nationalIdTaken' | 'unit' | 'changed' | 'unknownBeneficiary' | 'layout' | 'formula' | 'enrolment';
+  readonly code:
+    | 'required'
+    | 'date'
+    | 'group'
+    | 'nationalId'
+    | 'duplicateInFile'
+    | 'nationalIdTaken'
+    | 'unit'
+    | 'changed'
+    | 'unknownBeneficiary'
+    | 'layout'
+    | 'formula'
+    | 'enrolment';
   readonly vi: string;
   readonly en: string;
 }
@@ -63,8 +75,14 @@ export async function beneficiaryListTemplate(): Promise<Buffer> {
   const book = new ExcelJS.Workbook();
   const sheet = book.addWorksheet('Danh sách');
   sheet.columns = REGISTER_LIST_COLUMNS.map((column) => ({ key: column.key, width: Math.max(18, column.vi.length + 4) }));
-  addRow(sheet, REGISTER_LIST_COLUMNS.map((column) => column.vi)).font = { bold: true };
-  addRow(sheet, REGISTER_LIST_COLUMNS.map((column) => column.en)).font = { italic: true };
+  addRow(
+    sheet,
+    REGISTER_LIST_COLUMNS.map((column) => column.vi),
+  ).font = { bold: true };
+  addRow(
+    sheet,
+    REGISTER_LIST_COLUMNS.map((column) => column.en),
+  ).font = { italic: true };
   addRow(sheet, ['Hoàng Văn An', '12/05/1968', '020068000101', 'Bí thư Huyện ủy', 'Huyện Cao Lộc', 3, '01/01/2025']);
   sheet.getColumn('nationalId').numFmt = '@';
   const help = book.addWorksheet('Hướng dẫn - Instructions');
@@ -76,7 +94,8 @@ export async function beneficiaryListTemplate(): Promise<Buffer> {
     'The unit is a registered administrative unit in force on the covered-from date (its code, or its name on that date).',
     'Tệp có lỗi sẽ không được nhập, trừ khi chọn "chỉ nhập các dòng hợp lệ". Người đã có trong danh sách đối tượng (theo mã đối tượng hoặc số định danh) không được ghi lại; dòng khác với danh sách bị từ chối: thay đổi chức vụ hoặc đối tượng được ghi riêng. Nhập lại cùng một tệp, hay tệp xuất danh sách, không ghi thêm gì.',
     'A file with errors is not imported unless "import the valid rows only" is chosen. People already on the register (by beneficiary id or national id) are not recorded again; a row that differs from the register is refused: changes of title or group are recorded on their own. Importing the same file again, or the register export, records nothing more.',
-  ]) addRow(help, [line]);
+  ])
+    addRow(help, [line]);
   return Buffer.from(await book.xlsx.writeBuffer());
 }
 
@@ -90,7 +109,13 @@ function cellText(value: ExcelJS.CellValue): string | undefined {
   if (value instanceof Date) return ddmmyyyy(value.toISOString().slice(0, 10));
   if (typeof value === 'number') return Number.isNaN(value) ? undefined : String(value);
   if (typeof value !== 'object') return unneutralised(String(value).trim());
-  if ('richText' in value) return unneutralised(value.richText.map((part) => part.text).join('').trim());
+  if ('richText' in value)
+    return unneutralised(
+      value.richText
+        .map((part) => part.text)
+        .join('')
+        .trim(),
+    );
   if ('formula' in value || 'sharedFormula' in value) return value.result === undefined ? undefined : cellText(value.result as ExcelJS.CellValue);
   if ('text' in value) return unneutralised(String(value.text).trim());
   return undefined;
@@ -107,14 +132,26 @@ function isoDate(text: string): string | undefined {
 const letterOf = (column: number): string => (column > 26 ? letterOf(Math.floor((column - 1) / 26)) : '') + String.fromCharCode(65 + ((column - 1) % 26));
 
 /** Where a problem lies, in each language: the column's heading, the row and the column's letter. */
-const place = (headings: { vi: string; en: string }, row: number, column: number) => ({ vi: `"${headings.vi}" (dòng ${row}, cột ${letterOf(column)})`, en: `"${headings.en}" (row ${row}, column ${letterOf(column)})` });
+const place = (headings: { vi: string; en: string }, row: number, column: number) => ({
+  vi: `"${headings.vi}" (dòng ${row}, cột ${letterOf(column)})`,
+  en: `"${headings.en}" (row ${row}, column ${letterOf(column)})`,
+});
 const ID_HEADINGS = { vi: BENEFICIARY_ID_HEADING, en: 'Beneficiary id' };
 const placeOf = (key: ColumnKey, row: number) => place(heading(key), row, columnOf(key));
 
 const headingsOf = (row: ExcelJS.Row) => REGISTER_LIST_COLUMNS.map((_, n) => cellText(row.getCell(n + 1).value));
-const fileError = (vi: string, en: string) => ({ rows: 0, idColumn: undefined, people: new Map<number, ListedRow>(), errors: [{ row: 0, field: 'file' as const, code: 'layout' as const, vi, en }] });
+const fileError = (vi: string, en: string) => ({
+  rows: 0,
+  idColumn: undefined,
+  people: new Map<number, ListedRow>(),
+  errors: [{ row: 0, field: 'file' as const, code: 'layout' as const, vi, en }],
+});
 const notAWorkbook = () => fileError('Tệp không phải là tệp Excel (.xlsx)', 'The file is not an Excel workbook (.xlsx)');
-const noHeadings = () => fileError(`Dòng 1 phải là tiêu đề của mẫu: ${REGISTER_LIST_COLUMNS.map((c) => c.vi).join(' | ')}`, `Row 1 must hold the template's headings: ${REGISTER_LIST_COLUMNS.map((c) => c.en).join(' | ')}`);
+const noHeadings = () =>
+  fileError(
+    `Dòng 1 phải là tiêu đề của mẫu: ${REGISTER_LIST_COLUMNS.map((c) => c.vi).join(' | ')}`,
+    `Row 1 must hold the template's headings: ${REGISTER_LIST_COLUMNS.map((c) => c.en).join(' | ')}`,
+  );
 
 /** The column of the register's id, found by its heading after the template's columns: a register export has it, a filled-in template not. */
 function idColumnOf(headings: ExcelJS.Row): number | undefined {
@@ -126,7 +163,10 @@ function idColumnOf(headings: ExcelJS.Row): number | undefined {
  * Reads and checks every row of a beneficiary list, streamed from its first sheet within `limits`
  * ({@link ImportLimitExceeded} past them); the rows without error.
  */
-export async function readBeneficiaryList(file: Buffer, limits: ImportLimits): Promise<{ rows: number; idColumn: number | undefined; people: Map<number, ListedRow>; errors: RowError[] }> {
+export async function readBeneficiaryList(
+  file: Buffer,
+  limits: ImportLimits,
+): Promise<{ rows: number; idColumn: number | undefined; people: Map<number, ListedRow>; errors: RowError[] }> {
   const people = new Map<number, ListedRow>();
   const errors: RowError[] = [];
   const seen = new Map<string, number>();
@@ -147,7 +187,7 @@ export async function readBeneficiaryList(file: Buffer, limits: ImportLimits): P
       const cells = REGISTER_LIST_COLUMNS.map((column, n) => ({ column, at: place(column, r, n + 1), text: cellText(row.getCell(n + 1).value) }));
       if (cells.every(({ text }) => text === '')) continue;
       rows++;
-      const beneficiaryId = idColumn === undefined ? '' : cellText(row.getCell(idColumn).value) ?? '';
+      const beneficiaryId = idColumn === undefined ? '' : (cellText(row.getCell(idColumn).value) ?? '');
       // An export shows an erased person by this name alone: the row names them by id, and has nothing else to check.
       if (beneficiaryId !== '' && cells[0]!.text === ERASED_NAME) {
         people.set(r, { erasedId: beneficiaryId });
@@ -157,32 +197,58 @@ export async function readBeneficiaryList(file: Buffer, limits: ImportLimits): P
       const fail = (field: ColumnKey, code: RowError['code'], vi: string, en: string) => rowErrors.push({ row: r, field, code, vi, en });
       for (const { column, at, text } of cells) {
         if (text === undefined) {
-          fail(column.key, 'formula', `${at.vi} là công thức chưa có giá trị tính sẵn, hoặc một lỗi: hãy nhập chính giá trị`, `${at.en} is a formula saved without its calculated value, or an error: type the value itself`);
+          fail(
+            column.key,
+            'formula',
+            `${at.vi} là công thức chưa có giá trị tính sẵn, hoặc một lỗi: hãy nhập chính giá trị`,
+            `${at.en} is a formula saved without its calculated value, or an error: type the value itself`,
+          );
         } else if (text === '') fail(column.key, 'required', `Thiếu "${column.vi}"`, `"${column.en}" is missing`);
       }
       const values = Object.fromEntries(cells.map(({ column, text }) => [column.key, text ?? ''])) as Record<ColumnKey, string>;
       const dates = { dateOfBirth: isoDate(values.dateOfBirth), from: isoDate(values.from) };
       for (const key of ['dateOfBirth', 'from'] as const) {
         const { at } = cells.find(({ column }) => column.key === key)!;
-        if (values[key] !== '' && !dates[key]) fail(key, 'date', `${at.vi} phải là ngày dd/mm/yyyy, không phải "${values[key]}"`, `${at.en} must be a date dd/mm/yyyy, not "${values[key]}"`);
+        if (values[key] !== '' && !dates[key])
+          fail(key, 'date', `${at.vi} phải là ngày dd/mm/yyyy, không phải "${values[key]}"`, `${at.en} must be a date dd/mm/yyyy, not "${values[key]}"`);
       }
       const group = Number(values.group);
       if (values.group !== '' && !(BENEFICIARY_GROUPS as readonly number[]).includes(group)) {
-        fail('group', 'group', `Đối tượng phải là số từ 1 đến 6, không phải "${values.group}"`, `The group must be a number from 1 to 6, not "${values.group}"`);
+        fail(
+          'group',
+          'group',
+          `Đối tượng phải là số từ 1 đến 6, không phải "${values.group}"`,
+          `The group must be a number from 1 to 6, not "${values.group}"`,
+        );
       }
       // A number typed into a General cell loses the id's leading zero: the id has 12 digits.
       const typed = row.getCell(columnOf('nationalId')).value;
       const nationalId = typeof typed === 'number' ? String(typed).padStart(12, '0') : values.nationalId.replace(/\s/g, '');
       if (nationalId !== '' && dates.dateOfBirth) {
         const problem = nationalIdProblem(nationalId, dates.dateOfBirth);
-        if (problem) fail('nationalId', 'nationalId', `Số định danh cá nhân "${nationalId}" không hợp lệ (12 chữ số, khớp năm sinh)`, `National id "${nationalId}": ${problem}`);
+        if (problem)
+          fail(
+            'nationalId',
+            'nationalId',
+            `Số định danh cá nhân "${nationalId}" không hợp lệ (12 chữ số, khớp năm sinh)`,
+            `National id "${nationalId}": ${problem}`,
+          );
       }
       const earlier = seen.get(nationalId);
-      if (nationalId !== '' && earlier !== undefined) fail('nationalId', 'duplicateInFile', `Trùng số định danh với dòng ${earlier}`, `The same national id as row ${earlier}`);
+      if (nationalId !== '' && earlier !== undefined)
+        fail('nationalId', 'duplicateInFile', `Trùng số định danh với dòng ${earlier}`, `The same national id as row ${earlier}`);
       else if (nationalId !== '') seen.set(nationalId, r);
       if (rowErrors.length > 0) errors.push(...rowErrors);
       else {
-        const person = { fullName: values.fullName, dateOfBirth: dates.dateOfBirth!, nationalId, title: values.title, administrativeUnit: values.administrativeUnit, group: group as BeneficiaryGroup, from: dates.from! };
+        const person = {
+          fullName: values.fullName,
+          dateOfBirth: dates.dateOfBirth!,
+          nationalId,
+          title: values.title,
+          administrativeUnit: values.administrativeUnit,
+          group: group as BeneficiaryGroup,
+          from: dates.from!,
+        };
         people.set(r, beneficiaryId === '' ? { person } : { person, beneficiaryId });
       }
     }
@@ -194,14 +260,26 @@ export async function readBeneficiaryList(file: Buffer, limits: ImportLimits): P
 }
 
 /** The command id of a row's enrolment: the same person's row, in any file, enrols once. */
-const commandIdOf = (person: ImportedPerson) => `import-${createHash('sha256').update(JSON.stringify(Object.values(person))).digest('hex').slice(0, 40)}`;
+const commandIdOf = (person: ImportedPerson) =>
+  `import-${createHash('sha256')
+    .update(JSON.stringify(Object.values(person)))
+    .digest('hex')
+    .slice(0, 40)}`;
 
 /** The register's columns a row is compared on, as the register holds them and as the export writes them. */
 type OnRegister = Record<ColumnKey, string>;
 
 /** What the register holds of a person, in the export's terms: their current title, unit and group, and the day they were enrolled from. */
 function onRegister(state: Extract<Beneficiaries.Beneficiary, { status: 'registered' | 'removed' }>, enrolled: Beneficiaries.Enrolment): OnRegister {
-  return { fullName: enrolled.fullName, dateOfBirth: enrolled.dateOfBirth, nationalId: enrolled.nationalId, title: state.title, administrativeUnit: state.administrativeUnit, group: String(state.groups[state.groups.length - 1]!.group), from: state.enrolledFrom };
+  return {
+    fullName: enrolled.fullName,
+    dateOfBirth: enrolled.dateOfBirth,
+    nationalId: enrolled.nationalId,
+    title: state.title,
+    administrativeUnit: state.administrativeUnit,
+    group: String(state.groups[state.groups.length - 1]!.group),
+    from: state.enrolledFrom,
+  };
 }
 
 /** Personal data: a difference names the column, never what the register holds. */
@@ -242,7 +320,10 @@ export class BeneficiaryImports {
         if (problems === 'unchanged') alreadyImported++;
         else if (problems.length > 0) errors.push(...problems);
         else if ('person' in listed) {
-          const person = { ...listed.person, administrativeUnit: AdministrativeUnits.unitNamedOn(units, listed.person.administrativeUnit, listed.person.from)! };
+          const person = {
+            ...listed.person,
+            administrativeUnit: AdministrativeUnits.unitNamedOn(units, listed.person.administrativeUnit, listed.person.from)!,
+          };
           fresh.push([row, person, commandIdOf(person)]);
         }
       },
@@ -251,7 +332,8 @@ export class BeneficiaryImports {
     fresh.sort(([a], [b]) => a - b);
     errors.sort((a, b) => a.row - b.row);
     const report = { file: digest, rows, alreadyImported, errors };
-    if (errors.some((error) => error.code === 'layout') || (errors.length > 0 && !options.validRowsOnly)) return { ...report, outcome: 'rejected', imported: 0, skipped: rows };
+    if (errors.some((error) => error.code === 'layout') || (errors.length > 0 && !options.validRowsOnly))
+      return { ...report, outcome: 'rejected', imported: 0, skipped: rows };
     let imported = 0;
     await replayEach(
       'rows',
@@ -262,7 +344,13 @@ export class BeneficiaryImports {
           imported++;
         } catch (error) {
           // A clerk enrolled the same person between the check and now.
-          errors.push({ row, field: 'nationalId', code: 'enrolment', vi: `Không ghi được dòng ${row}: ${(error as Error).message}`, en: `Row ${row} could not be enrolled: ${(error as Error).message}` });
+          errors.push({
+            row,
+            field: 'nationalId',
+            code: 'enrolment',
+            vi: `Không ghi được dòng ${row}: ${(error as Error).message}`,
+            en: `Row ${row} could not be enrolled: ${(error as Error).message}`,
+          });
         }
       },
       { concurrency: 8, ...(options.onProgress ? { onProgress: options.onProgress } : {}) },
@@ -282,40 +370,92 @@ export class BeneficiaryImports {
   }
 
   /** A row against the register: unchanged, its problems, or none (a new person to enrol). */
-  private async compared(row: number, listed: ListedRow, units: AdministrativeUnits.AdministrativeUnits, idColumn: number | undefined): Promise<'unchanged' | RowError[]> {
+  private async compared(
+    row: number,
+    listed: ListedRow,
+    units: AdministrativeUnits.AdministrativeUnits,
+    idColumn: number | undefined,
+  ): Promise<'unchanged' | RowError[]> {
     const person = 'person' in listed ? listed.person : undefined;
     const named = 'erasedId' in listed ? listed.erasedId : listed.beneficiaryId;
     const holder = person && (await this.holderOf(person.nationalId));
     if (named !== undefined && holder !== undefined && holder !== named) {
-      return [{ row, field: 'nationalId', code: 'nationalIdTaken', vi: `Số định danh ${person!.nationalId} là của một người khác trong danh sách đối tượng`, en: `National id ${person!.nationalId} is another person's on the register` }];
+      return [
+        {
+          row,
+          field: 'nationalId',
+          code: 'nationalIdTaken',
+          vi: `Số định danh ${person!.nationalId} là của một người khác trong danh sách đối tượng`,
+          en: `National id ${person!.nationalId} is another person's on the register`,
+        },
+      ];
     }
     const id = named ?? holder;
     if (id === undefined) {
       if (AdministrativeUnits.unitNamedOn(units, person!.administrativeUnit, person!.from) !== undefined) return [];
       const { vi, en } = placeOf('administrativeUnit', row);
       const on = ddmmyyyy(person!.from);
-      return [{ row, field: 'administrativeUnit', code: 'unit', vi: `${vi}: "${person!.administrativeUnit}" không phải là đơn vị hành chính đã đăng ký còn hiệu lực ngày ${on}`, en: `${en}: "${person!.administrativeUnit}" is not a registered administrative unit in force on ${on}` }];
+      return [
+        {
+          row,
+          field: 'administrativeUnit',
+          code: 'unit',
+          vi: `${vi}: "${person!.administrativeUnit}" không phải là đơn vị hành chính đã đăng ký còn hiệu lực ngày ${on}`,
+          en: `${en}: "${person!.administrativeUnit}" is not a registered administrative unit in force on ${on}`,
+        },
+      ];
     }
     const loaded = await this.sourcing.load(beneficiaryStreamId(id), beneficiaryAggregate.evolve, beneficiaryAggregate.initial);
     const enrolled = loaded.events.find((event) => event.type === 'BeneficiaryEnrolled')?.data as Beneficiaries.Enrolment | undefined;
     if (loaded.state.status === 'unknown' || !enrolled) {
-      if (named === undefined) return [{ row, field: 'nationalId', code: 'nationalIdTaken', vi: `Số định danh ${person!.nationalId} đã có trong danh sách đối tượng`, en: `National id ${person!.nationalId} is already on the register` }];
+      if (named === undefined)
+        return [
+          {
+            row,
+            field: 'nationalId',
+            code: 'nationalIdTaken',
+            vi: `Số định danh ${person!.nationalId} đã có trong danh sách đối tượng`,
+            en: `National id ${person!.nationalId} is already on the register`,
+          },
+        ];
       const { vi, en } = place(ID_HEADINGS, row, idColumn!);
-      return [{ row, field: 'beneficiaryId', code: 'unknownBeneficiary', vi: `${vi}: không có đối tượng "${named}" trong danh sách`, en: `${en}: no beneficiary "${named}" on the register` }];
+      return [
+        {
+          row,
+          field: 'beneficiaryId',
+          code: 'unknownBeneficiary',
+          vi: `${vi}: không có đối tượng "${named}" trong danh sách`,
+          en: `${en}: no beneficiary "${named}" on the register`,
+        },
+      ];
     }
     if (!person) {
       if (loaded.state.erased) return 'unchanged';
       const { vi, en } = placeOf('fullName', row);
-      return [{ row, field: 'fullName', code: 'changed', vi: `${vi}: dữ liệu cá nhân của đối tượng "${named}" chưa bị xóa`, en: `${en}: the personal data of beneficiary "${named}" was not erased` }];
+      return [
+        {
+          row,
+          field: 'fullName',
+          code: 'changed',
+          vi: `${vi}: dữ liệu cá nhân của đối tượng "${named}" chưa bị xóa`,
+          en: `${en}: the personal data of beneficiary "${named}" was not erased`,
+        },
+      ];
     }
     const register = onRegister(loaded.state, enrolled);
     const file: OnRegister = { ...person, group: String(person.group) };
-    const same = (key: ColumnKey) => file[key] === register[key] || (key === 'administrativeUnit' && AdministrativeUnits.unitNamedOn(units, file[key], person.from) === register[key]);
+    const same = (key: ColumnKey) =>
+      file[key] === register[key] || (key === 'administrativeUnit' && AdministrativeUnits.unitNamedOn(units, file[key], person.from) === register[key]);
     const changed = REGISTER_LIST_COLUMNS.filter((column) => !same(column.key));
     if (changed.length === 0) return 'unchanged';
     return changed.map((column) => {
       const { vi, en } = placeOf(column.key, row);
-      const values = PERSONAL.has(column.key) ? { vi: '', en: '' } : { vi: `: "${shown(column.key, file[column.key])}" trong tệp, "${shown(column.key, register[column.key])}" trong danh sách`, en: `: "${shown(column.key, file[column.key])}" in the file, "${shown(column.key, register[column.key])}" on the register` };
+      const values = PERSONAL.has(column.key)
+        ? { vi: '', en: '' }
+        : {
+            vi: `: "${shown(column.key, file[column.key])}" trong tệp, "${shown(column.key, register[column.key])}" trong danh sách`,
+            en: `: "${shown(column.key, file[column.key])}" in the file, "${shown(column.key, register[column.key])}" on the register`,
+          };
       return {
         row,
         field: column.key,

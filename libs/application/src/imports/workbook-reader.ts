@@ -56,7 +56,12 @@ async function entriesNamed(file: Buffer, names: ReadonlySet<string>): Promise<{
 /** One part of the workbook, inflated, refused as soon as its declared or its inflated size passes the limit. */
 async function inflated(zip: yauzl.ZipFile, entry: yauzl.Entry, limits: ImportLimits): Promise<Readable> {
   const tooLarge = () =>
-    new ImportLimitExceeded('SheetTooLarge', 'IMPORT_MAX_SHEET_BYTES', limits.maxSheetBytes, `${entry.fileName} of the workbook holds more than ${mebibytes(limits.maxSheetBytes)}; split the list into smaller files`);
+    new ImportLimitExceeded(
+      'SheetTooLarge',
+      'IMPORT_MAX_SHEET_BYTES',
+      limits.maxSheetBytes,
+      `${entry.fileName} of the workbook holds more than ${mebibytes(limits.maxSheetBytes)}; split the list into smaller files`,
+    );
   if (entry.uncompressedSize > limits.maxSheetBytes) throw tooLarge();
   let bytes = 0;
   const counted = new Transform({
@@ -78,7 +83,13 @@ const partPath = (target: string) => (target.startsWith('/') ? target.slice(1) :
  * Anything else wrong with the file (not a zip, no sheet, broken XML) is thrown as it comes.
  */
 export async function* rowsOfFirstSheet(file: Buffer, limits: ImportLimits): AsyncGenerator<ExcelJS.Row> {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(undefined as never, { worksheets: 'emit', sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', entries: 'ignore' }) as unknown as PartReaders;
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(undefined as never, {
+    worksheets: 'emit',
+    sharedStrings: 'cache',
+    styles: 'cache',
+    hyperlinks: 'ignore',
+    entries: 'ignore',
+  }) as unknown as PartReaders;
   const parts = await entriesNamed(file, new Set([WORKBOOK, WORKBOOK_RELS, STYLES, SHARED_STRINGS]));
   let sheet: { zip: yauzl.ZipFile; entries: Map<string, yauzl.Entry> } | undefined;
   try {
@@ -91,7 +102,7 @@ export async function* rowsOfFirstSheet(file: Buffer, limits: ImportLimits): Asy
     await reader._parseRels(await part(WORKBOOK_RELS));
     if (parts.entries.has(STYLES)) await reader._parseStyles(await part(STYLES));
     // Cached by the reader as they are read: the generator yields nothing.
-    if (parts.entries.has(SHARED_STRINGS)) for (const strings = reader._parseSharedStrings(await part(SHARED_STRINGS)); !(await strings.next()).done; );
+    if (parts.entries.has(SHARED_STRINGS)) for (const strings = reader._parseSharedStrings(await part(SHARED_STRINGS)); !(await strings.next()).done;);
 
     const first = reader.model?.sheets?.[0];
     const target = reader.workbookRels?.find((relationship) => relationship.Id === first?.rId)?.Target;
@@ -107,8 +118,20 @@ export async function* rowsOfFirstSheet(file: Buffer, limits: ImportLimits): Asy
     for await (const row of worksheet!.value) {
       rows += 1;
       cells += row.actualCellCount;
-      if (rows > limits.maxRows) throw new ImportLimitExceeded('TooManyRows', 'IMPORT_MAX_ROWS', limits.maxRows, `the sheet holds more than ${limits.maxRows.toLocaleString('en')} rows; split the list into smaller files`);
-      if (cells > limits.maxCells) throw new ImportLimitExceeded('TooManyCells', 'IMPORT_MAX_CELLS', limits.maxCells, `the sheet holds more than ${limits.maxCells.toLocaleString('en')} cells; keep only the template's columns, or split the list`);
+      if (rows > limits.maxRows)
+        throw new ImportLimitExceeded(
+          'TooManyRows',
+          'IMPORT_MAX_ROWS',
+          limits.maxRows,
+          `the sheet holds more than ${limits.maxRows.toLocaleString('en')} rows; split the list into smaller files`,
+        );
+      if (cells > limits.maxCells)
+        throw new ImportLimitExceeded(
+          'TooManyCells',
+          'IMPORT_MAX_CELLS',
+          limits.maxCells,
+          `the sheet holds more than ${limits.maxCells.toLocaleString('en')} cells; keep only the template's columns, or split the list`,
+        );
       yield row;
     }
   } finally {

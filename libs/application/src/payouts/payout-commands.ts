@@ -20,7 +20,12 @@ export class PayoutScheduler {
   }
 
   async schedule(payout: Scheduled, context: CommandContext): Promise<void> {
-    await this.sourcing.decideOn(Payouts.payoutStreamId(payout.payoutId), payoutAggregate, (current) => Payouts.decide({ type: 'SchedulePayout', data: payout }, current), context);
+    await this.sourcing.decideOn(
+      Payouts.payoutStreamId(payout.payoutId),
+      payoutAggregate,
+      (current) => Payouts.decide({ type: 'SchedulePayout', data: payout }, current),
+      context,
+    );
   }
 
   /**
@@ -128,13 +133,24 @@ export class SettlePayoutHandler implements ICommandHandler<SettlePayout> {
       if (recovery.state.status === 'none') throw new NotFound(`no payout ${recoveryPayoutId}`, 'offsets');
       if (!recovery.state.receivable) throw new RuleViolated('NotARecovery', `payout ${recoveryPayoutId} is no recovery: nothing to offset`, 'offsets');
       if (!paying.scheduled.beneficiaryId || recovery.state.scheduled.beneficiaryId !== paying.scheduled.beneficiaryId) {
-        throw new RuleViolated('OffsetOfAnotherPerson', `recovery ${recoveryPayoutId} is owed by another person than payout ${paying.scheduled.payoutId} pays`, 'offsets');
+        throw new RuleViolated(
+          'OffsetOfAnotherPerson',
+          `recovery ${recoveryPayoutId} is owed by another person than payout ${paying.scheduled.payoutId} pays`,
+          'offsets',
+        );
       }
-      if (left === 0) throw new RuleViolated('OffsetsExceedPayment', `payout ${paying.scheduled.payoutId} is used up before recovery ${recoveryPayoutId}`, 'offsets');
+      if (left === 0)
+        throw new RuleViolated('OffsetsExceedPayment', `payout ${paying.scheduled.payoutId} is used up before recovery ${recoveryPayoutId}`, 'offsets');
       const amount = Math.min(left, recovery.state.receivable.owed);
-      const events = Payouts.decide({ type: 'OffsetRecovery', data: { againstPayoutId: paying.scheduled.payoutId, amount, on: at.on, by: at.by } }, recovery.state);
+      const events = Payouts.decide(
+        { type: 'OffsetRecovery', data: { againstPayoutId: paying.scheduled.payoutId, amount, on: at.on, by: at.by } },
+        recovery.state,
+      );
       left -= amount;
-      offsets.push({ taken: { recoveryPayoutId, amount }, write: { loaded: recovery, events, commandId: `${at.context.commandId}-offset-${recoveryPayoutId}` } });
+      offsets.push({
+        taken: { recoveryPayoutId, amount },
+        write: { loaded: recovery, events, commandId: `${at.context.commandId}-offset-${recoveryPayoutId}` },
+      });
     }
     return offsets;
   }
@@ -161,16 +177,24 @@ export class CollectRecoveryHandler implements ICommandHandler<CollectRecovery> 
   constructor(@Inject(EventSourcing) private readonly sourcing: EventSourcing) {}
 
   async execute({ payoutId, command, context }: CollectRecovery): Promise<Payouts.Payout> {
-    requireRole(context.actor, command.type === 'RecordRefund' ? 'settlePayouts' : 'writeOffRecoveries', command.type === 'RecordRefund' ? 'recording a refund' : 'writing off a recovery');
+    requireRole(
+      context.actor,
+      command.type === 'RecordRefund' ? 'settlePayouts' : 'writeOffRecoveries',
+      command.type === 'RecordRefund' ? 'recording a refund' : 'writing off a recovery',
+    );
     const by = context.actor.username;
     const { state } = await this.sourcing.decideOn(
       Payouts.payoutStreamId(payoutId),
       payoutAggregate,
       (current) => {
         if (current.status === 'none') throw new NotFound(`no payout ${payoutId}`);
-        if (command.type === 'WriteOffRecovery') return Payouts.decide({ type: 'WriteOffRecovery', data: { reason: command.data.reason, on: todayInVietnam(), by } }, current);
+        if (command.type === 'WriteOffRecovery')
+          return Payouts.decide({ type: 'WriteOffRecovery', data: { reason: command.data.reason, on: todayInVietnam(), by } }, current);
         const amount = command.data.amount ?? current.receivable?.owed ?? 0;
-        const events = Payouts.decide({ type: 'RecordRefund', data: { reference: command.data.reference, receivedOn: command.data.receivedOn, amount, by } }, current);
+        const events = Payouts.decide(
+          { type: 'RecordRefund', data: { reference: command.data.reference, receivedOn: command.data.receivedOn, amount, by } },
+          current,
+        );
         requireNotAfterToday(command.data.receivedOn, 'receivedOn', todayInVietnam());
         return events;
       },

@@ -47,7 +47,11 @@ export interface Reclassification {
 }
 
 /** What the plan records on one beneficiary's stream: the new position, then the new group or, for a title not covered, the removal. */
-function reclassificationEvents(plan: Reorganizations.ReorganizationPlan, person: Reclassification, current: Beneficiaries.Beneficiary): Beneficiaries.BeneficiaryEvent[] {
+function reclassificationEvents(
+  plan: Reorganizations.ReorganizationPlan,
+  person: Reclassification,
+  current: Beneficiaries.Beneficiary,
+): Beneficiaries.BeneficiaryEvent[] {
   const events: Beneficiaries.BeneficiaryEvent[] = [];
   const decide = (command: Beneficiaries.BeneficiaryCommand) => events.push(...Beneficiaries.decide(command, events.reduce(Beneficiaries.evolve, current)));
   if (person.after.title !== person.before.title || person.after.administrativeUnit !== person.before.administrativeUnit) {
@@ -57,7 +61,10 @@ function reclassificationEvents(plan: Reorganizations.ReorganizationPlan, person
   if (person.after.group === null) {
     decide({ type: 'RemoveFromRegister', data: { on: plan.effectiveFrom, reason: `${decision}: ${person.after.title} is not covered`, planId: plan.planId } });
   } else {
-    decide({ type: 'ReclassifyBeneficiary', data: { group: person.after.group, from: plan.effectiveFrom, reason: plan.title, decisionNumber: plan.decisionNumber, planId: plan.planId } });
+    decide({
+      type: 'ReclassifyBeneficiary',
+      data: { group: person.after.group, from: plan.effectiveFrom, reason: plan.title, decisionNumber: plan.decisionNumber, planId: plan.planId },
+    });
   }
   return events;
 }
@@ -100,7 +107,9 @@ export class ReorganizationPlans {
     return state;
   }
 
-  private async reclassifications(plan: Reorganizations.ReorganizationPlan): Promise<{ reclassified: Reclassification[]; register: Map<string, RegisterRecord> }> {
+  private async reclassifications(
+    plan: Reorganizations.ReorganizationPlan,
+  ): Promise<{ reclassified: Reclassification[]; register: Map<string, RegisterRecord> }> {
     const eve = dayBefore(plan.effectiveFrom);
     const holders = await this.reads.holdersOfTitlesOn([...new Set(plan.titles.map((mapping) => mapping.title))], eve);
     const register = await this.reads.registerEntries(holders.map((holder) => holder.beneficiaryId));
@@ -113,7 +122,8 @@ export class ReorganizationPlans {
       const target = Reorganizations.reclassificationUnder(plan, before);
       if (!target) continue;
       // A unit the plan does not map goes where the registry says it went on the effective date.
-      const administrativeUnit = ownEntry(plan.units, before.administrativeUnit) ?? AdministrativeUnits.unitCarrying(units, before.administrativeUnit, plan.effectiveFrom);
+      const administrativeUnit =
+        ownEntry(plan.units, before.administrativeUnit) ?? AdministrativeUnits.unitCarrying(units, before.administrativeUnit, plan.effectiveFrom);
       reclassified.push({ beneficiaryId: holder.beneficiaryId, fullName: entry.fullName, before, after: { ...target, administrativeUnit } });
     }
     return { reclassified, register };
@@ -137,7 +147,14 @@ export class ReorganizationPlans {
       return reclassificationEvents(plan, after.get(id)!, current).reduce(Beneficiaries.evolve, current);
     };
     const holdings = await loadCapHoldings(this.reads, claims);
-    const recomputation = previewRecomputation(stays, claims, beneficiaryOf, (date) => policyInForce(versions, date), { kind: 'reorganization-plan', id: planId }, holdings);
+    const recomputation = previewRecomputation(
+      stays,
+      claims,
+      beneficiaryOf,
+      (date) => policyInForce(versions, date),
+      { kind: 'reorganization-plan', id: planId },
+      holdings,
+    );
     return { planId, status, effectiveFrom: plan.effectiveFrom, position, reclassified, ...recomputation };
   }
 
@@ -176,21 +193,26 @@ export class ReorganizationPlans {
       'beneficiaries',
       reclassified,
       (person) =>
-        this.sourcing.decideOn(
-          beneficiaryStreamId(person.beneficiaryId),
-          beneficiaryAggregate,
-          (current) => reclassificationEvents(plan, person, current),
-          { actor, commandId: `reorganization-${planId}-${person.beneficiaryId}` },
-        ),
+        this.sourcing.decideOn(beneficiaryStreamId(person.beneficiaryId), beneficiaryAggregate, (current) => reclassificationEvents(plan, person, current), {
+          actor,
+          commandId: `reorganization-${planId}-${person.beneficiaryId}`,
+        }),
       { ...(onProgress ? { onProgress } : {}), readAhead: { sourcing: this.sourcing, streamsOf: (person) => [beneficiaryStreamId(person.beneficiaryId)] } },
     );
     const people = reclassified.map((person) => person.beneficiaryId);
-    const [stays, claims] = await Promise.all([this.reads.staysDischargedFrom(plan.effectiveFrom, people), this.reads.claimsServedFrom(plan.effectiveFrom, people)]);
+    const [stays, claims] = await Promise.all([
+      this.reads.staysDischargedFrom(plan.effectiveFrom, people),
+      this.reads.claimsServedFrom(plan.effectiveFrom, people),
+    ]);
     const outcome = await recomputeSources(this.commands, this.sourcing, stays, claims, { kind: 'reorganization-plan', id: planId }, actor, onProgress);
     await this.sourcing.decideOn(
       Reorganizations.reorganizationStreamId(planId),
       planAggregate,
-      (current) => Reorganizations.decide({ type: 'RecordPlanApplied', data: { beneficiaries: reclassified.length, stays: stays.length, claims: claims.length } }, current),
+      (current) =>
+        Reorganizations.decide(
+          { type: 'RecordPlanApplied', data: { beneficiaries: reclassified.length, stays: stays.length, claims: claims.length } },
+          current,
+        ),
       { actor, commandId: `reorganization-${planId}-applied` },
     );
     return { planId, beneficiaries: reclassified.length, ...outcome };

@@ -45,7 +45,11 @@ export class CoverageEnds {
     requireRole(actor, 'keepRegister', 'previewing the end of a coverage');
     const current = await namedBeneficiary(this.sourcing, beneficiaryId);
     const ended = Beneficiaries.decide(end, current).reduce(Beneficiaries.evolve, current);
-    const [position, [stays, claims], policyOn] = await Promise.all([this.reads.position(), this.servicesFrom(beneficiaryId, end.data.on), this.policies.inForce()]);
+    const [position, [stays, claims], policyOn] = await Promise.all([
+      this.reads.position(),
+      this.servicesFrom(beneficiaryId, end.data.on),
+      this.policies.inForce(),
+    ]);
     const recomputation = previewRecomputation(stays, claims, () => ended, policyOn, causeOf(beneficiaryId, end), await loadCapHoldings(this.reads, claims));
     return { beneficiaryId, on: end.data.on, position, ...recomputation };
   }

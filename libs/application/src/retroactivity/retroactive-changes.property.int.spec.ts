@@ -55,19 +55,33 @@ const daysAfter = (first: string, days: number): string => (days === 0 ? first :
 
 const worlds: fc.Arbitrary<World & { orders: [number[], number[]] }> = fc
   .record({
-    people: fc.array(fc.record({ title: fc.constantFrom(...TITLES), group: fc.constantFrom(3 as const, 4 as const, 5 as const), unit: fc.constantFrom(...UNITS) }), { minLength: 2, maxLength: 4 }),
-    stays: fc.uniqueArray(fc.record({ person: fc.nat(3), month: fc.integer({ min: 2, max: 11 }), day: fc.integer({ min: 3, max: 20 }), nights: fc.integer({ min: 0, max: 4 }) }), {
-      minLength: 2,
-      maxLength: 6,
-      selector: (stay) => `${stay.person}/${stay.month}`,
-    }),
+    people: fc.array(
+      fc.record({ title: fc.constantFrom(...TITLES), group: fc.constantFrom(3 as const, 4 as const, 5 as const), unit: fc.constantFrom(...UNITS) }),
+      { minLength: 2, maxLength: 4 },
+    ),
+    stays: fc.uniqueArray(
+      fc.record({ person: fc.nat(3), month: fc.integer({ min: 2, max: 11 }), day: fc.integer({ min: 3, max: 20 }), nights: fc.integer({ min: 0, max: 4 }) }),
+      {
+        minLength: 2,
+        maxLength: 6,
+        selector: (stay) => `${stay.person}/${stay.month}`,
+      },
+    ),
     // December is no other stay's month: a stay across New Year overlaps none of them.
-    newYear: fc.option(fc.record({ person: fc.nat(3), month: fc.constant(12), day: fc.integer({ min: 27, max: 31 }), nights: fc.integer({ min: 1, max: 5 }) }), { nil: undefined }),
+    newYear: fc.option(
+      fc.record({ person: fc.nat(3), month: fc.constant(12), day: fc.integer({ min: 27, max: 31 }), nights: fc.integer({ min: 1, max: 5 }) }),
+      { nil: undefined },
+    ),
     checks: fc.uniqueArray(fc.record({ person: fc.nat(3), month: fc.integer({ min: 2, max: 11 }) }), { maxLength: 2, selector: (check) => check.person }),
     policy: fc.option(
       fc.record({
         effectiveFrom: fc.integer({ min: 3, max: 10 }).map((month) => date(month, 1)),
-        visit: fc.record({ 3: fc.constantFrom(700_000, 800_000, 900_000), 4: fc.constantFrom(700_000, 600_000), 5: fc.constantFrom(600_000, 500_000), 6: fc.constantFrom(0, 300_000) }),
+        visit: fc.record({
+          3: fc.constantFrom(700_000, 800_000, 900_000),
+          4: fc.constantFrom(700_000, 600_000),
+          5: fc.constantFrom(600_000, 500_000),
+          6: fc.constantFrom(0, 300_000),
+        }),
         mealRate: fc.constantFrom(190_000, 200_000, 250_000),
       }),
       { nil: undefined },
@@ -75,14 +89,25 @@ const worlds: fc.Arbitrary<World & { orders: [number[], number[]] }> = fc
     plan: fc.option(
       fc.record({
         effectiveFrom: fc.integer({ min: 3, max: 10 }).map((month) => date(month, 1)),
-        titles: fc.uniqueArray(fc.record({ title: fc.constantFrom(...TITLES), group: fc.constantFrom<BeneficiaryGroup | null>(3, 4, 5, 6, null) }), { minLength: 1, maxLength: 2, selector: (m) => m.title }),
+        titles: fc.uniqueArray(fc.record({ title: fc.constantFrom(...TITLES), group: fc.constantFrom<BeneficiaryGroup | null>(3, 4, 5, 6, null) }), {
+          minLength: 1,
+          maxLength: 2,
+          selector: (m) => m.title,
+        }),
       }),
       { nil: undefined },
     ),
-    ends: fc.uniqueArray(fc.record({ kind: fc.constantFrom('removal' as const, 'death' as const), person: fc.nat(3), on: fc.tuple(fc.integer({ min: 3, max: 11 }), fc.integer({ min: 1, max: 28 })).map(([m, d]) => date(m, d)) }), {
-      maxLength: 2,
-      selector: (end) => end.person,
-    }),
+    ends: fc.uniqueArray(
+      fc.record({
+        kind: fc.constantFrom('removal' as const, 'death' as const),
+        person: fc.nat(3),
+        on: fc.tuple(fc.integer({ min: 3, max: 11 }), fc.integer({ min: 1, max: 28 })).map(([m, d]) => date(m, d)),
+      }),
+      {
+        maxLength: 2,
+        selector: (end) => end.person,
+      },
+    ),
     seed: fc.nat(),
   })
   .map(({ people, stays, newYear, checks, policy, plan, ends, seed }) => {
@@ -96,7 +121,13 @@ const worlds: fc.Arbitrary<World & { orders: [number[], number[]] }> = fc
       ...inWorld(ends).filter((end) => !mapped.has(people[end.person]!.title)),
     ];
     const shuffled = (salt: number) => changes.map((_, n) => n).sort((a, b) => ((a * 7919 + seed + salt) % 13) - ((b * 7919 + seed + salt) % 13) || a - b);
-    return { people, stays: inWorld([...stays, ...(newYear ? [newYear] : [])]), checks: inWorld(checks), changes, orders: [shuffled(1), [...shuffled(1)].reverse()] as [number[], number[]] };
+    return {
+      people,
+      stays: inWorld([...stays, ...(newYear ? [newYear] : [])]),
+      checks: inWorld(checks),
+      changes,
+      orders: [shuffled(1), [...shuffled(1)].reverse()] as [number[], number[]],
+    };
   })
   .filter((world) => world.changes.length >= 2);
 
@@ -131,9 +162,24 @@ class Played {
     for (const [n, person] of world.people.entries()) {
       const commandId = `world-enrol-${n}`;
       const nationalId = `0200700000${n}${n}`;
-      await this.bus.execute(new EnrolBeneficiary({ fullName: `Người ${n}`, dateOfBirth: '1970-01-01', nationalId, title: person.title, administrativeUnit: person.unit, group: person.group, from: '2025-01-01' }, context(CLERK, commandId)));
+      await this.bus.execute(
+        new EnrolBeneficiary(
+          {
+            fullName: `Người ${n}`,
+            dateOfBirth: '1970-01-01',
+            nationalId,
+            title: person.title,
+            administrativeUnit: person.unit,
+            group: person.group,
+            from: '2025-01-01',
+          },
+          context(CLERK, commandId),
+        ),
+      );
       const beneficiaryId = idFromCommand(commandId, 'beneficiary');
-      await this.bus.execute(new IssueCard({ cardNumber: `LS-${n}`, beneficiaryId, validFrom: '2025-01-01', validTo: '2029-12-31' }, context(CLERK, `world-card-${n}`)));
+      await this.bus.execute(
+        new IssueCard({ cardNumber: `LS-${n}`, beneficiaryId, validFrom: '2025-01-01', validTo: '2029-12-31' }, context(CLERK, `world-card-${n}`)),
+      );
       ids.push(beneficiaryId);
     }
     return ids;
@@ -145,18 +191,35 @@ class Played {
       const admissionId = idFromCommand(commandId, 'admission');
       const admittedOn = date(stay.month, stay.day);
       await unlessRefused(async () => {
-        await this.bus.execute(new RecordAdmission({ beneficiaryId: ids[stay.person]!, cardNumber: `LS-${stay.person}`, facility: 'Bệnh viện Đa khoa tỉnh', admittedOn }, context(CLERK, commandId)));
-        await this.bus.execute(new ActOnAdmission(admissionId, { type: 'RecordDischarge', data: { dischargedOn: daysAfter(admittedOn, stay.nights) } }, context(CLERK, `${commandId}-discharge`)));
+        await this.bus.execute(
+          new RecordAdmission(
+            { beneficiaryId: ids[stay.person]!, cardNumber: `LS-${stay.person}`, facility: 'Bệnh viện Đa khoa tỉnh', admittedOn },
+            context(CLERK, commandId),
+          ),
+        );
+        await this.bus.execute(
+          new ActOnAdmission(
+            admissionId,
+            { type: 'RecordDischarge', data: { dischargedOn: daysAfter(admittedOn, stay.nights) } },
+            context(CLERK, `${commandId}-discharge`),
+          ),
+        );
         await this.bus.execute(new ActOnAdmission(admissionId, { type: 'ApproveAdmissionAllowances' }, context(APPROVER, `${commandId}-approval`)));
       });
       const source = { kind: 'admission', id: admissionId } as const;
-      for (const payoutId of [Payouts.payoutIdFor(source, 'a'), Payouts.payoutIdFor(source, 'b'), Payouts.payoutIdFor(source, 'b', 2025)]) await this.pay(payoutId);
+      for (const payoutId of [Payouts.payoutIdFor(source, 'a'), Payouts.payoutIdFor(source, 'b'), Payouts.payoutIdFor(source, 'b', 2025)])
+        await this.pay(payoutId);
     }
     for (const [n, check] of world.checks.entries()) {
       const commandId = `world-check-${n}`;
       const claimId = idFromCommand(commandId, 'claim');
       await unlessRefused(async () => {
-        await this.bus.execute(new RequestClaim({ regimeId: 'h.fixed', beneficiaryId: ids[check.person]!, cardNumber: `LS-${check.person}`, serviceDate: date(check.month, 25) }, context(CLERK, commandId)));
+        await this.bus.execute(
+          new RequestClaim(
+            { regimeId: 'h.fixed', beneficiaryId: ids[check.person]!, cardNumber: `LS-${check.person}`, serviceDate: date(check.month, 25) },
+            context(CLERK, commandId),
+          ),
+        );
         await this.bus.execute(new DecideClaim(claimId, { type: 'ApproveClaim' }, context(APPROVER, `${commandId}-approval`)));
       });
       await this.pay(`claim-${claimId}`);
@@ -165,12 +228,28 @@ class Played {
 
   /** Pays a scheduled payout; one that was never scheduled (its stay or claim refused) is not there to pay. */
   async pay(payoutId: string): Promise<void> {
-    await unlessRefused(() => this.bus.execute(new SettlePayout(payoutId, { type: 'PayPayout', data: { reference: `UNC-${payoutId}`.slice(0, 60), paidOn: '2026-01-20' } }, context(FINANCE, `pay-${payoutId}`))));
+    await unlessRefused(() =>
+      this.bus.execute(
+        new SettlePayout(
+          payoutId,
+          { type: 'PayPayout', data: { reference: `UNC-${payoutId}`.slice(0, 60), paidOn: '2026-01-20' } },
+          context(FINANCE, `pay-${payoutId}`),
+        ),
+      ),
+    );
   }
 
   /** Collects a recovery in full by a refund receipt. */
   async collect(payoutId: string): Promise<void> {
-    await unlessRefused(() => this.bus.execute(new CollectRecovery(payoutId, { type: 'RecordRefund', data: { reference: `PT-${payoutId}`.slice(0, 60), receivedOn: '2025-12-22' } }, context(FINANCE, `refund-${payoutId}`))));
+    await unlessRefused(() =>
+      this.bus.execute(
+        new CollectRecovery(
+          payoutId,
+          { type: 'RecordRefund', data: { reference: `PT-${payoutId}`.slice(0, 60), receivedOn: '2025-12-22' } },
+          context(FINANCE, `refund-${payoutId}`),
+        ),
+      ),
+    );
   }
 
   /** Every adjustment the change recorded: approved by an approver, its payout paid, or collected when it recovers money. */
@@ -178,7 +257,12 @@ class Played {
     for (const n of world.stays.keys()) {
       const admissionId = idFromCommand(`world-stay-${n}`, 'admission');
       let state: Awaited<ReturnType<CommandBus['execute']>> | undefined;
-      await unlessRefused(async () => (state = await this.bus.execute(new ActOnAdmission(admissionId, { type: 'ApproveAdjustments' }, context(APPROVER, `${round}-approve-${admissionId}`)))));
+      await unlessRefused(
+        async () =>
+          (state = await this.bus.execute(
+            new ActOnAdmission(admissionId, { type: 'ApproveAdjustments' }, context(APPROVER, `${round}-approve-${admissionId}`)),
+          )),
+      );
       for (const adjustment of (state as { adjustments?: { adjustmentId: string; difference: number }[] } | undefined)?.adjustments ?? []) {
         if (adjustment.difference > 0) await this.pay(`adjustment-${adjustment.adjustmentId}`);
         if (adjustment.difference < 0) await this.collect(`adjustment-${adjustment.adjustmentId}`);
@@ -187,7 +271,10 @@ class Played {
     for (const n of world.checks.keys()) {
       const claimId = idFromCommand(`world-check-${n}`, 'claim');
       let state: unknown;
-      await unlessRefused(async () => (state = await this.bus.execute(new AdjustClaim(claimId, { type: 'ApproveAdjustments' }, context(APPROVER, `${round}-approve-${claimId}`)))));
+      await unlessRefused(
+        async () =>
+          (state = await this.bus.execute(new AdjustClaim(claimId, { type: 'ApproveAdjustments' }, context(APPROVER, `${round}-approve-${claimId}`)))),
+      );
       for (const adjustment of (state as { adjustments?: { adjustmentId: string; difference: number }[] } | undefined)?.adjustments ?? []) {
         if (adjustment.difference > 0) await this.pay(`adjustment-${adjustment.adjustmentId}`);
         if (adjustment.difference < 0) await this.collect(`adjustment-${adjustment.adjustmentId}`);
@@ -214,7 +301,10 @@ class Played {
       await this.bus.execute(new DraftReorganizationPlan(plan, context(DRAFTER, `${planId}-draft`)));
       await this.app.get(ReorganizationPlans).confirm(planId, context(CONFIRMER, `${planId}-confirm`));
     } else {
-      const end = change.kind === 'death' ? ({ type: 'RecordDeath', data: { on: change.on } } as const) : ({ type: 'RemoveFromRegister', data: { on: change.on, reason: 'Chuyển công tác ngoài tỉnh' } } as const);
+      const end =
+        change.kind === 'death'
+          ? ({ type: 'RecordDeath', data: { on: change.on } } as const)
+          : ({ type: 'RemoveFromRegister', data: { on: change.on, reason: 'Chuyển công tác ngoài tỉnh' } } as const);
       await this.app.get(CoverageEnds).record(ids[change.person]!, end, context(CLERK, `world-end-${n}`));
     }
   }
@@ -225,11 +315,17 @@ class Played {
     const P = liveSchemaOf(payments);
     const rows = async (sql: string) => (await this.runtime.pool.query(sql)).rows;
     const state: Record<string, unknown> = {
-      budget: await rows(`SELECT year, regime_code, group_number, administrative_unit, committed::text, paid::text FROM ${P}.budget_spending WHERE committed <> 0 OR paid <> 0 ORDER BY 1, 2, 3, 4`),
+      budget: await rows(
+        `SELECT year, regime_code, group_number, administrative_unit, committed::text, paid::text FROM ${P}.budget_spending WHERE committed <> 0 OR paid <> 0 ORDER BY 1, 2, 3, 4`,
+      ),
       budgetTotals: await rows(`SELECT year, regime_code, committed::text, paid::text FROM ${P}.budget_totals WHERE committed <> 0 OR paid <> 0 ORDER BY 1, 2`),
-      tallies: await rows(`SELECT year, regime_code, group_number, payouts, people, units, amount::text FROM ${P}.paid_by_group WHERE payouts <> 0 OR amount <> 0 ORDER BY 1, 2, 3`),
+      tallies: await rows(
+        `SELECT year, regime_code, group_number, payouts, people, units, amount::text FROM ${P}.paid_by_group WHERE payouts <> 0 OR amount <> 0 ORDER BY 1, 2, 3`,
+      ),
       people: await rows(`SELECT year, regime_code, people FROM ${P}.paid_by_regime WHERE people <> 0 ORDER BY 1, 2`),
-      balances: await rows(`SELECT beneficiary_id, year, regime_id, entitled::text, approved::text, paid::text FROM ${P}.balances WHERE entitled <> 0 OR approved <> 0 OR paid <> 0 ORDER BY 1, 2, 3`),
+      balances: await rows(
+        `SELECT beneficiary_id, year, regime_id, entitled::text, approved::text, paid::text FROM ${P}.balances WHERE entitled <> 0 OR approved <> 0 OR paid <> 0 ORDER BY 1, 2, 3`,
+      ),
       payoutGroups: await rows(`SELECT line_id, group_number, administrative_unit, units, paid::text FROM ${P}.lines WHERE paid <> 0 ORDER BY 1`),
     };
     // Recoveries record how money came back, which depends on the order of the changes by nature.
@@ -240,7 +336,10 @@ class Played {
 
 const digest = (state: Record<string, unknown>) => createHash('sha256').update(JSON.stringify(state)).digest('hex');
 
-async function play(setup: () => Promise<{ env: NodeJS.ProcessEnv; cleanup: () => Promise<void> }>, run: (played: Played) => Promise<void>): Promise<Record<string, unknown>> {
+async function play(
+  setup: () => Promise<{ env: NodeJS.ProcessEnv; cleanup: () => Promise<void> }>,
+  run: (played: Played) => Promise<void>,
+): Promise<Record<string, unknown>> {
   const prepared = await setup();
   const runtime = await openRuntime(loadConfig({ ...prepared.env, POLL_INTERVAL_MS: '20', ADMIN_PASSWORD: 'world-admin-password' }));
   const app = await openApplication(runtime);

@@ -72,16 +72,36 @@ export class RetroactivePolicies {
       return entry && beneficiaryFrom(entry);
     };
     const holdings = await loadCapHoldings(this.reads, claims);
-    const recomputation = previewRecomputation(stays, claims, beneficiaryOf, (date) => policyInForce(versions, date), { kind: 'policy-version', id: candidate.id }, holdings);
-    const replaced = policyInForce(publishedVersions.filter((version) => version.id !== candidate.id), candidate.effectiveFrom);
-    return { versionId: candidate.id, effectiveFrom: candidate.effectiveFrom, published, position, coverageWithdrawn: replaced ? coverageWithdrawn(replaced, candidate) : [], ...recomputation };
+    const recomputation = previewRecomputation(
+      stays,
+      claims,
+      beneficiaryOf,
+      (date) => policyInForce(versions, date),
+      { kind: 'policy-version', id: candidate.id },
+      holdings,
+    );
+    const replaced = policyInForce(
+      publishedVersions.filter((version) => version.id !== candidate.id),
+      candidate.effectiveFrom,
+    );
+    return {
+      versionId: candidate.id,
+      effectiveFrom: candidate.effectiveFrom,
+      published,
+      position,
+      coverageWithdrawn: replaced ? coverageWithdrawn(replaced, candidate) : [],
+      ...recomputation,
+    };
   }
 
   /** The stays and approved claims a version's period can alter. */
   private async touchedBy(version: PolicyVersion): Promise<{ stays: StayRecord[]; claims: ClaimRecord[] }> {
     const [stays, claims] = await Promise.all([this.reads.staysDischargedFrom(version.effectiveFrom), this.reads.claimsServedFrom(version.effectiveFrom)]);
     const to = version.effectiveTo;
-    return { stays: to ? stays.filter((stay) => stay.admittedOn <= to) : stays, claims: to ? claims.filter((claim) => String(claim.facts.serviceDate) <= to) : claims };
+    return {
+      stays: to ? stays.filter((stay) => stay.admittedOn <= to) : stays,
+      claims: to ? claims.filter((claim) => String(claim.facts.serviceDate) <= to) : claims,
+    };
   }
 
   /**
@@ -89,7 +109,12 @@ export class RetroactivePolicies {
    * it, then recomputes every stay it touches; resumable, and a second run records nothing.
    * `version`, when given, is what the confirming administrator looked at: it must be the draft.
    */
-  async confirm(versionId: string, context: CommandContext, version?: unknown, onProgress?: (progress: ReplayProgress) => void): Promise<RecomputationOutcome & { versionId: string }> {
+  async confirm(
+    versionId: string,
+    context: CommandContext,
+    version?: unknown,
+    onProgress?: (progress: ReplayProgress) => void,
+  ): Promise<RecomputationOutcome & { versionId: string }> {
     requireRole(context.actor, 'applyRetroactiveChanges', 'confirming a retroactive policy version');
     await this.sourcing.decideOn(
       PolicyCatalog.POLICY_CATALOG_STREAM,
@@ -97,7 +122,10 @@ export class RetroactivePolicies {
       async (current) => {
         const draft = Object.hasOwn(current.drafts, versionId) ? current.drafts[versionId] : undefined;
         if (draft && draft.confirmedBy === undefined) await requireIndependentConfirmer(this.sourcing, context.actor.username, draft.draftedBy);
-        return PolicyCatalog.decide({ type: 'ConfirmPolicyVersion', data: { versionId, by: context.actor.username, ...(version === undefined ? {} : { version }) } }, current);
+        return PolicyCatalog.decide(
+          { type: 'ConfirmPolicyVersion', data: { versionId, by: context.actor.username, ...(version === undefined ? {} : { version }) } },
+          current,
+        );
       },
       context,
     );
@@ -138,20 +166,42 @@ export async function recomputeSources(
     stays,
     async (stay) => {
       const state = await commands.execute(
-        new ActOnAdmission(stay.admissionId, { type: 'RecomputeEntitlements', data: { cause } }, { actor, commandId: `recompute-${cause.kind}-${cause.id}-${stay.admissionId}` }),
+        new ActOnAdmission(
+          stay.admissionId,
+          { type: 'RecomputeEntitlements', data: { cause } },
+          { actor, commandId: `recompute-${cause.kind}-${cause.id}-${stay.admissionId}` },
+        ),
       );
       if (state.status !== 'none') count(state.adjustments);
     },
-    { ...progress, readAhead: readAhead<StayRecord>((stay) => Admissions.admissionStreamId(stay.admissionId), (stay) => stay.beneficiaryId) },
+    {
+      ...progress,
+      readAhead: readAhead<StayRecord>(
+        (stay) => Admissions.admissionStreamId(stay.admissionId),
+        (stay) => stay.beneficiaryId,
+      ),
+    },
   );
   await replayEach(
     'claims',
     claims,
     async (claim) => {
-      const state = await commands.execute(new AdjustClaim(claim.claimId, { type: 'RecomputeEntitlements', data: { cause } }, { actor, commandId: `recompute-${cause.kind}-${cause.id}-${claim.claimId}` }));
+      const state = await commands.execute(
+        new AdjustClaim(
+          claim.claimId,
+          { type: 'RecomputeEntitlements', data: { cause } },
+          { actor, commandId: `recompute-${cause.kind}-${cause.id}-${claim.claimId}` },
+        ),
+      );
       if (state.status !== 'none') count(state.adjustments);
     },
-    { ...progress, readAhead: readAhead<ClaimRecord>((claim) => Claims.claimStreamId(claim.claimId), (claim) => claim.beneficiaryId) },
+    {
+      ...progress,
+      readAhead: readAhead<ClaimRecord>(
+        (claim) => Claims.claimStreamId(claim.claimId),
+        (claim) => claim.beneficiaryId,
+      ),
+    },
   );
   return { staysExamined: stays.length, claimsExamined: claims.length, adjustments };
 }

@@ -26,7 +26,9 @@ export interface ClaimChange {
 }
 
 /** An approved special-drug claim that a retroactive change would flag for the council: nothing is recovered unless the council reduces it. */
-export type CapFlagPreview = Pick<Claims.LoweredCapFlag, 'beneficiaryId' | 'regimeId' | 'serviceDate' | 'amount' | 'cap' | 'excess'> & { readonly claimId: string };
+export type CapFlagPreview = Pick<Claims.LoweredCapFlag, 'beneficiaryId' | 'regimeId' | 'serviceDate' | 'amount' | 'cap' | 'excess'> & {
+  readonly claimId: string;
+};
 
 /** What the special-drug claims of the beneficiaries concerned hold of their annual caps, as the read models know it. */
 export interface CapHoldings {
@@ -48,7 +50,9 @@ export async function loadCapHoldings(reads: RetroactivityReads, claims: readonl
   return {
     yearClaimsOf: (claim) => {
       const facts = claim.facts as unknown as Claims.ClaimFacts;
-      return holding.filter((other) => other.beneficiaryId === claim.beneficiaryId && other.regimeId === facts.regimeId && other.year === Claims.claimYear(facts));
+      return holding.filter(
+        (other) => other.beneficiaryId === claim.beneficiaryId && other.regimeId === facts.regimeId && other.year === Claims.claimYear(facts),
+      );
     },
     flaggedCapOf: (claimId) => flaggedCap.get(claimId),
   };
@@ -77,7 +81,13 @@ export function beneficiaryFrom(entry: RegisterRecord): Beneficiaries.Beneficiar
 
 /** A stay as the admission aggregate holds it, rebuilt from its read-model record. */
 function admissionFrom(stay: StayRecord): Admissions.Admission {
-  const visit = stay.visit && { serviceDate: stay.visit.serviceDate, group: stay.visit.group as BeneficiaryGroup, amount: stay.visit.amount, policyVersionId: stay.visit.policyVersionId, clause: stay.visit.clause };
+  const visit = stay.visit && {
+    serviceDate: stay.visit.serviceDate,
+    group: stay.visit.group as BeneficiaryGroup,
+    amount: stay.visit.amount,
+    policyVersionId: stay.visit.policyVersionId,
+    clause: stay.visit.clause,
+  };
   return {
     status: stay.decision === 'approved' ? 'approved' : 'discharged',
     admissionId: stay.admissionId,
@@ -116,10 +126,21 @@ function previewStayChanges(
     for (const event of events) {
       if (event.type === 'AdjustmentEntitled') {
         const { regimeId, serviceDate, previous, next, difference } = event.data;
-        changes.push({ ...base, regimeId, kind: 'adjustment', serviceDate, previous: { amount: previous.amount, group: previous.group }, next: { amount: next.amount, group: next.group }, difference });
+        changes.push({
+          ...base,
+          regimeId,
+          kind: 'adjustment',
+          serviceDate,
+          previous: { amount: previous.amount, group: previous.group },
+          next: { amount: next.amount, group: next.group },
+          difference,
+        });
       } else if (event.type === 'VisitAllowanceEntitled' || event.type === 'MealAllowanceEntitled') {
         const regimeId = event.type === 'VisitAllowanceEntitled' ? 'a' : 'b';
-        const before = regimeId === 'a' ? stay.visit && { amount: stay.visit.amount, group: stay.visit.group } : stay.meals && { amount: stay.meals.amount, group: stay.meals.segments[0]?.group ?? 0 };
+        const before =
+          regimeId === 'a'
+            ? stay.visit && { amount: stay.visit.amount, group: stay.visit.group }
+            : stay.meals && { amount: stay.meals.amount, group: stay.meals.segments[0]?.group ?? 0 };
         const group = event.type === 'VisitAllowanceEntitled' ? event.data.group : (event.data.segments[0]?.group ?? 0);
         const previous = before ?? { amount: 0, group };
         changes.push({
@@ -157,10 +178,28 @@ function previewClaimChanges(
     const state: Claims.Claim = {
       status: 'approved',
       facts: claim.facts as unknown as Claims.ClaimFacts,
-      approval: { amount, approvedBy: [], policyVersionId, clause, basis, partial: false, overCap, ...(group ? { group: group as BeneficiaryGroup } : {}), ...(capped ? { limit: { cap: holdings.flaggedCapOf(claim.claimId) ?? basis } } : {}) },
+      approval: {
+        amount,
+        approvedBy: [],
+        policyVersionId,
+        clause,
+        basis,
+        partial: false,
+        overCap,
+        ...(group ? { group: group as BeneficiaryGroup } : {}),
+        ...(capped ? { limit: { cap: holdings.flaggedCapOf(claim.claimId) ?? basis } } : {}),
+      },
     };
     const yearClaims = capped ? holdings.yearClaimsOf(claim) : [];
-    const context = { policyOn, beneficiary, card: Cards.initialCard, ledger: AnnualCapLedger.initialAnnualCapLedger, today: todayInVietnam(), listedClaims: [], yearClaims };
+    const context = {
+      policyOn,
+      beneficiary,
+      card: Cards.initialCard,
+      ledger: AnnualCapLedger.initialAnnualCapLedger,
+      today: todayInVietnam(),
+      listedClaims: [],
+      yearClaims,
+    };
     for (const event of Claims.decide({ type: 'RecomputeEntitlements', data: { cause, by: 'preview' } }, state, context)) {
       if (event.type === 'ClaimOverLoweredCapFlagged') {
         const { beneficiaryId, regimeId, serviceDate, amount: flaggedAmount, cap, excess } = event.data;

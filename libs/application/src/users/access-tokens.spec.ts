@@ -35,7 +35,12 @@ describe('access tokens', () => {
     const kid = decodeProtectedHeader(accessToken).kid!;
     const key = new TextEncoder().encode(OLD_KEY);
     const signed = (header: Record<string, string>, payload: Record<string, unknown> = { ver: 2 }) =>
-      new SignJWT(payload).setProtectedHeader({ typ: 'JWT', kid, alg: 'HS256', ...header }).setSubject('lan').setIssuedAt(now).setExpirationTime('1h').sign(key);
+      new SignJWT(payload)
+        .setProtectedHeader({ typ: 'JWT', kid, alg: 'HS256', ...header })
+        .setSubject('lan')
+        .setIssuedAt(now)
+        .setExpirationTime('1h')
+        .sign(key);
     for (const forged of [
       `${accessToken}.junk`,
       new UnsecuredJWT({ ver: 2 }).setSubject('lan').setIssuedAt().setExpirationTime('1h').encode(),

@@ -72,7 +72,17 @@ export class Credentials {
        ON CONFLICT (username) DO UPDATE SET full_name = $2, roles = $3, status = $4, credential_version = $5, password_hash = coalesce($8, app_users.password_hash), second_factor = $9,
          second_factor_secret = CASE WHEN app_users.second_factor AND NOT $9 THEN NULL ELSE app_users.second_factor_secret END,
          second_factor_last_step = CASE WHEN app_users.second_factor AND NOT $9 THEN NULL ELSE app_users.second_factor_last_step END`,
-      [account.username, account.fullName, account.roles, account.status, account.credentialVersion, account.createdBy, passwordHash ?? UNKNOWN_USER_HASH, passwordHash ?? null, account.secondFactor],
+      [
+        account.username,
+        account.fullName,
+        account.roles,
+        account.status,
+        account.credentialVersion,
+        account.createdBy,
+        passwordHash ?? UNKNOWN_USER_HASH,
+        passwordHash ?? null,
+        account.secondFactor,
+      ],
     );
   }
 
@@ -81,7 +91,10 @@ export class Credentials {
    * awaiting already); false, and nothing kept, when a second factor is in force.
    */
   async keepPendingSecondFactor(username: string, sealed: string): Promise<boolean> {
-    const { rowCount } = await this.pool.query('UPDATE app_users SET second_factor_secret = $2, second_factor_last_step = NULL WHERE username = $1 AND NOT second_factor', [username, sealed]);
+    const { rowCount } = await this.pool.query(
+      'UPDATE app_users SET second_factor_secret = $2, second_factor_last_step = NULL WHERE username = $1 AND NOT second_factor',
+      [username, sealed],
+    );
     return rowCount === 1;
   }
 

@@ -2,7 +2,10 @@ import { SignInThrottle, SignInThrottled } from './sign-in-throttle.js';
 
 describe('sign-in throttle', () => {
   let now = Date.parse('2026-12-01T08:00:00Z');
-  const throttle = new SignInThrottle(() => new Date(now), { username: { freeFailures: 2, maxDelaySeconds: 10 }, address: { freeFailures: 5, maxDelaySeconds: 60 } });
+  const throttle = new SignInThrottle(() => new Date(now), {
+    username: { freeFailures: 2, maxDelaySeconds: 10 },
+    address: { freeFailures: 5, maxDelaySeconds: 60 },
+  });
   const waitFor = (username: string, address: string): number => {
     try {
       throttle.check(username, address);

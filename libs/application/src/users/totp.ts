@@ -9,7 +9,8 @@ const ISSUER = 'Health Support Back Office';
 /** Steps either side of now whose code is still taken: a phone's clock drifts. */
 const DRIFT_STEPS = 1;
 
-const totpOf = (secret: string, username = '') => new TOTP({ issuer: ISSUER, label: username, algorithm: 'SHA1', digits: 6, period: 30, secret: Secret.fromBase32(secret) });
+const totpOf = (secret: string, username = '') =>
+  new TOTP({ issuer: ISSUER, label: username, algorithm: 'SHA1', digits: 6, period: 30, secret: Secret.fromBase32(secret) });
 
 /** A new secret in base32, as authenticator apps take it typed in: 160 random bits (RFC 4226's recommended length). */
 export function newTotpSecret(): string {

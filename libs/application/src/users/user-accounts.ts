@@ -18,10 +18,12 @@ function requirePassword(password: string, field: string): void {
   if (password.length < 12) throw new RuleViolated('InvalidInput', `${field} must be at least 12 characters`, field);
 }
 
-const wrongCode = () => new RuleViolated('WrongSecondFactorCode', 'not the authenticator’s code now, or one used already (or no enrolment was started)', 'code');
+const wrongCode = () =>
+  new RuleViolated('WrongSecondFactorCode', 'not the authenticator’s code now, or one used already (or no enrolment was started)', 'code');
 
 function requireRoles(roles: readonly string[]): void {
-  if (roles.length === 0 || roles.some((role) => !(ROLES as readonly string[]).includes(role))) throw new RuleViolated('InvalidInput', `roles must be some of ${ROLES.join(', ')}`, 'roles');
+  if (roles.length === 0 || roles.some((role) => !(ROLES as readonly string[]).includes(role)))
+    throw new RuleViolated('InvalidInput', `roles must be some of ${ROLES.join(', ')}`, 'roles');
 }
 
 /** An account's state from its stream (none for a name never registered). */
@@ -62,13 +64,24 @@ export class UserAccounts {
     const rows = await this.users.credentials.all();
     const streams = await this.sourcing.store.readStreams(rows.map((row) => Accounts.userStreamId(row.username)));
     for (const row of rows.filter((each) => streams.get(Accounts.userStreamId(each.username))!.length === 0)) {
-      const registered: Accounts.UserAccountEvent = { type: 'UserRegistered', data: { username: row.username, fullName: row.full_name, roles: row.roles, by: row.created_by } };
-      await this.sourcing.append({ streamId: Accounts.userStreamId(row.username), expected: 'no_stream' }, [registered], { actor: SYSTEM, commandId: `user-recorded-${row.username}` });
+      const registered: Accounts.UserAccountEvent = {
+        type: 'UserRegistered',
+        data: { username: row.username, fullName: row.full_name, roles: row.roles, by: row.created_by },
+      };
+      await this.sourcing.append({ streamId: Accounts.userStreamId(row.username), expected: 'no_stream' }, [registered], {
+        actor: SYSTEM,
+        commandId: `user-recorded-${row.username}`,
+      });
     }
     const { adminUsername, adminPassword } = this.config.auth;
     if (rows.some((row) => row.username === adminUsername)) return undefined;
     const password = adminPassword ?? randomBytes(12).toString('base64url');
-    await this.registerAs({ username: adminUsername, fullName: 'Administrator', roles: ['administrator'] }, password, { actor: SYSTEM, commandId: `user-bootstrap-${adminUsername}` }, true);
+    await this.registerAs(
+      { username: adminUsername, fullName: 'Administrator', roles: ['administrator'] },
+      password,
+      { actor: SYSTEM, commandId: `user-bootstrap-${adminUsername}` },
+      true,
+    );
     return { username: adminUsername, ...(adminPassword ? {} : { generatedPassword: password }) };
   }
 
@@ -76,7 +89,12 @@ export class UserAccounts {
   async ensureUsers(users: readonly { username: string; roles: readonly Role[] }[], password: string): Promise<void> {
     for (const user of users) {
       if ((await accountOf(this.sourcing, user.username)).status !== 'none') continue;
-      await this.registerAs({ username: user.username, fullName: user.username, roles: [...user.roles] }, password, { actor: SYSTEM, commandId: `user-demo-${user.username}` }, true);
+      await this.registerAs(
+        { username: user.username, fullName: user.username, roles: [...user.roles] },
+        password,
+        { actor: SYSTEM, commandId: `user-demo-${user.username}` },
+        true,
+      );
     }
   }
 
@@ -97,7 +115,10 @@ export class UserAccounts {
 
   /** The operator's confirmation (CLI), for the administrators before there are two to confirm each other. */
   confirmByOperator(username: string): Promise<Account> {
-    return this.decide(username, { actor: OPERATOR, commandId: `operator-confirms-${username}-${randomUUID()}` }, () => ({ type: 'ConfirmAdministratorRole', data: { by: OPERATOR.username } }));
+    return this.decide(username, { actor: OPERATOR, commandId: `operator-confirms-${username}-${randomUUID()}` }, () => ({
+      type: 'ConfirmAdministratorRole',
+      data: { by: OPERATOR.username },
+    }));
   }
 
   changeRoles(username: string, roles: readonly Role[], context: CommandContext): Promise<Account> {
@@ -109,13 +130,23 @@ export class UserAccounts {
   async resetPassword(username: string, password: string, context: CommandContext): Promise<Account> {
     requireRole(context.actor, 'manageUsers', 'resetting a password');
     requirePassword(password, 'password');
-    return this.decide(username, context, () => ({ type: 'ResetPassword', data: { by: context.actor.username, operator: false } }), await hashPassword(password));
+    return this.decide(
+      username,
+      context,
+      () => ({ type: 'ResetPassword', data: { by: context.actor.username, operator: false } }),
+      await hashPassword(password),
+    );
   }
 
   /** The operator's reset (CLI), the only one for an administrator; returns the generated password. */
   async resetPasswordByOperator(username: string): Promise<string> {
     const password = randomBytes(12).toString('base64url');
-    await this.decide(username, { actor: OPERATOR, commandId: `operator-resets-${username}-${randomUUID()}` }, () => ({ type: 'ResetPassword', data: { by: OPERATOR.username, operator: true } }), await hashPassword(password));
+    await this.decide(
+      username,
+      { actor: OPERATOR, commandId: `operator-resets-${username}-${randomUUID()}` },
+      () => ({ type: 'ResetPassword', data: { by: OPERATOR.username, operator: true } }),
+      await hashPassword(password),
+    );
     return password;
   }
 
@@ -132,7 +163,8 @@ export class UserAccounts {
   /** A user's own new password, given their current one (checked and throttled as a sign-in); returns a new session, older tokens end. */
   async changeOwnPassword(currentPassword: string, newPassword: string, address: string, context: CommandContext): Promise<Session> {
     const { username } = context.actor;
-    if (!(await this.users.checkPassword(username, currentPassword, address))) throw new RuleViolated('WrongPassword', 'the current password is wrong', 'currentPassword');
+    if (!(await this.users.checkPassword(username, currentPassword, address)))
+      throw new RuleViolated('WrongPassword', 'the current password is wrong', 'currentPassword');
     requirePassword(newPassword, 'newPassword');
     await this.decide(username, context, () => ({ type: 'ChangeOwnPassword', data: { by: username } }), await hashPassword(newPassword));
     return this.users.session((await this.users.credentials.find(username))!);
@@ -175,11 +207,20 @@ export class UserAccounts {
 
   /** The operator's (CLI), for an administrator who lost their authenticator while no other administrator can turn it off. */
   disableSecondFactorByOperator(username: string): Promise<Account> {
-    return this.disableSecondFactor(username, 'turned off by the operator of the server', { actor: OPERATOR, commandId: `operator-disables-second-factor-${username}-${randomUUID()}` });
+    return this.disableSecondFactor(username, 'turned off by the operator of the server', {
+      actor: OPERATOR,
+      commandId: `operator-disables-second-factor-${username}-${randomUUID()}`,
+    });
   }
 
-  private async registerAs(user: { username: string; fullName: string; roles: readonly Role[] }, password: string, context: CommandContext, operator: boolean): Promise<Account> {
-    if (!USERNAME.test(user.username)) throw new RuleViolated('InvalidInput', 'username must be 2–40 lower-case letters, digits, dots, dashes or underscores', 'username');
+  private async registerAs(
+    user: { username: string; fullName: string; roles: readonly Role[] },
+    password: string,
+    context: CommandContext,
+    operator: boolean,
+  ): Promise<Account> {
+    if (!USERNAME.test(user.username))
+      throw new RuleViolated('InvalidInput', 'username must be 2–40 lower-case letters, digits, dots, dashes or underscores', 'username');
     requireRoles(user.roles);
     requirePassword(password, 'password');
     const command: Accounts.UserAccountCommand = { type: 'RegisterUser', data: { ...user, by: context.actor.username, operator } };
@@ -187,7 +228,12 @@ export class UserAccounts {
   }
 
   /** One decision on the account's stream, then its row; a retry of the same command only repairs the row. */
-  private async decide(username: string, context: CommandContext, command: (account: Accounts.UserAccount) => Accounts.UserAccountCommand | Promise<Accounts.UserAccountCommand>, passwordHash?: string): Promise<Account> {
+  private async decide(
+    username: string,
+    context: CommandContext,
+    command: (account: Accounts.UserAccount) => Accounts.UserAccountCommand | Promise<Accounts.UserAccountCommand>,
+    passwordHash?: string,
+  ): Promise<Account> {
     const { state } = await this.sourcing.decideOn(
       Accounts.userStreamId(username),
       accountAggregate,

@@ -45,7 +45,14 @@ export class Users {
   ) {
     const { tokenSecret, previousTokenSecrets, tokenTtlMinutes } = config.auth;
     this.credentials = new Credentials(sql);
-    this.tokens = new AccessTokens({ ...(tokenSecret ? { secret: tokenSecret } : {}), ...(previousTokenSecrets ? { previousSecrets: previousTokenSecrets } : {}), ttlMinutes: tokenTtlMinutes }, clock);
+    this.tokens = new AccessTokens(
+      {
+        ...(tokenSecret ? { secret: tokenSecret } : {}),
+        ...(previousTokenSecrets ? { previousSecrets: previousTokenSecrets } : {}),
+        ttlMinutes: tokenTtlMinutes,
+      },
+      clock,
+    );
     this.throttle = new SignInThrottle(clock);
   }
 

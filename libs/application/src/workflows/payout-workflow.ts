@@ -33,7 +33,11 @@ export class PayoutWorkflow {
       if (state.status === 'none') return;
       if (event.type === 'AdjustmentsApproved') {
         const { regimeId, beneficiaryId, staff } = state.facts;
-        await this.payouts.scheduleAdjustments(state.adjustments ?? [], { regimeId, ...(beneficiaryId ? { beneficiaryId } : {}), payee: beneficiaryId ?? staff!.name }, context);
+        await this.payouts.scheduleAdjustments(
+          state.adjustments ?? [],
+          { regimeId, ...(beneficiaryId ? { beneficiaryId } : {}), payee: beneficiaryId ?? staff!.name },
+          context,
+        );
       } else {
         await this.completeDecision(state, context);
       }
@@ -55,7 +59,10 @@ export class PayoutWorkflow {
         ledgerAggregate,
         (ledger) =>
           approval
-            ? AnnualCapLedger.decide({ type: 'ReserveCap', data: { requestId: claim.facts.claimId, amount: approval.amount, ...approval.limit, overCapAllowed: true } }, ledger)
+            ? AnnualCapLedger.decide(
+                { type: 'ReserveCap', data: { requestId: claim.facts.claimId, amount: approval.amount, ...approval.limit, overCapAllowed: true } },
+                ledger,
+              )
             : AnnualCapLedger.decide({ type: 'ReleaseCap', data: { requestId: claim.facts.claimId } }, ledger),
         followUp(context, 'ledger'),
       );
@@ -101,7 +108,19 @@ export class PayoutWorkflow {
     const source = { kind: 'admission', id: admission.admissionId } as const;
     const { visit, meals } = admission.approved ?? {};
     const allowances = [
-      ...(visit ? [{ regimeId: 'a', regimeCode: 'a' as const, group: visit.group, amount: visit.amount, serviceDate: visit.serviceDate, policyVersionId: visit.policyVersionId, payoutId: Payouts.payoutIdFor(source, 'a') }] : []),
+      ...(visit
+        ? [
+            {
+              regimeId: 'a',
+              regimeCode: 'a' as const,
+              group: visit.group,
+              amount: visit.amount,
+              serviceDate: visit.serviceDate,
+              policyVersionId: visit.policyVersionId,
+              payoutId: Payouts.payoutIdFor(source, 'a'),
+            },
+          ]
+        : []),
       ...Admissions.mealYears({ ...admission, meals }).map((part) => ({
         regimeId: 'b',
         regimeCode: 'b' as const,

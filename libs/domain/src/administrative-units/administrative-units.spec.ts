@@ -1,5 +1,14 @@
 import { deciderSpec } from '../testing/decider.fixture.js';
-import { type AdministrativeUnitEvent, decide, evolve, initialAdministrativeUnits, nameOn, type UnitChange, unitCarrying, unitNamedOn } from './administrative-units.js';
+import {
+  type AdministrativeUnitEvent,
+  decide,
+  evolve,
+  initialAdministrativeUnits,
+  nameOn,
+  type UnitChange,
+  unitCarrying,
+  unitNamedOn,
+} from './administrative-units.js';
 
 const spec = deciderSpec({ decide, evolve, initialState: initialAdministrativeUnits });
 const record = (...changes: UnitChange[]) => ({ type: 'RecordUnitChanges', data: { changes } }) as const;
@@ -14,7 +23,10 @@ const state = (events: readonly AdministrativeUnitEvent[]) => events.reduce(evol
 
 describe('administrative units over time', () => {
   it('abolishes the district level on 2025-07-01, its people carried by the successor commune from that day', () => {
-    const abolished: AdministrativeUnitEvent = { type: 'AdministrativeUnitAbolished', data: { kind: 'abolished', code: 'Huyện Cao Lộc', successor: 'Xã Cao Lộc', from: '2025-07-01' } };
+    const abolished: AdministrativeUnitEvent = {
+      type: 'AdministrativeUnitAbolished',
+      data: { kind: 'abolished', code: 'Huyện Cao Lộc', successor: 'Xã Cao Lộc', from: '2025-07-01' },
+    };
     spec.given([province, caoLoc, xaCaoLoc]).when(record(abolished.data)).then([abolished]);
     const units = state([province, caoLoc, xaCaoLoc, abolished]);
     expect(unitCarrying(units, 'Huyện Cao Lộc', '2025-06-30')).toBe('Huyện Cao Lộc');
@@ -38,8 +50,14 @@ describe('administrative units over time', () => {
   });
 
   it('finds the unit a list names on a date, by its code or the name it bore then, only while it exists', () => {
-    const renamed: AdministrativeUnitEvent = { type: 'AdministrativeUnitRenamed', data: { kind: 'renamed', code: 'Xã Cao Lộc', name: 'Phường Cao Lộc', from: '2026-01-01' } };
-    const abolished: AdministrativeUnitEvent = { type: 'AdministrativeUnitAbolished', data: { kind: 'abolished', code: 'Huyện Cao Lộc', successor: 'Xã Cao Lộc', from: '2025-07-01' } };
+    const renamed: AdministrativeUnitEvent = {
+      type: 'AdministrativeUnitRenamed',
+      data: { kind: 'renamed', code: 'Xã Cao Lộc', name: 'Phường Cao Lộc', from: '2026-01-01' },
+    };
+    const abolished: AdministrativeUnitEvent = {
+      type: 'AdministrativeUnitAbolished',
+      data: { kind: 'abolished', code: 'Huyện Cao Lộc', successor: 'Xã Cao Lộc', from: '2025-07-01' },
+    };
     const units = state([province, caoLoc, xaCaoLoc, renamed, abolished]);
     expect(unitNamedOn(units, 'Huyện Cao Lộc', '2025-06-30')).toBe('Huyện Cao Lộc');
     expect(unitNamedOn(units, 'Huyện Cao Lộc', '2025-07-01')).toBeUndefined();
@@ -56,11 +74,26 @@ describe('administrative units over time', () => {
   });
 
   it('refuses an unknown unit, a duplicate, a change to an ended unit and a bad date, naming the field', () => {
-    spec.given([province]).when(record({ kind: 'renamed', code: 'Huyện Không Có', name: 'x', from: '2025-01-01' })).thenThrows({ rule: 'UnknownUnit', field: 'changes[0].code' });
-    spec.given([province, caoLoc]).when(record({ ...caoLoc.data, from: '2009-01-01' } as UnitChange)).thenThrows({ rule: 'UnitExists', field: 'changes[0].code' });
+    spec
+      .given([province])
+      .when(record({ kind: 'renamed', code: 'Huyện Không Có', name: 'x', from: '2025-01-01' }))
+      .thenThrows({ rule: 'UnknownUnit', field: 'changes[0].code' });
+    spec
+      .given([province, caoLoc])
+      .when(record({ ...caoLoc.data, from: '2009-01-01' } as UnitChange))
+      .thenThrows({ rule: 'UnitExists', field: 'changes[0].code' });
     const gone: AdministrativeUnitEvent = { type: 'AdministrativeUnitAbolished', data: { kind: 'abolished', code: 'Huyện Cao Lộc', from: '2025-07-01' } };
-    spec.given([province, caoLoc, gone]).when(record({ kind: 'renamed', code: 'Huyện Cao Lộc', name: 'x', from: '2025-08-01' })).thenThrows({ rule: 'UnitEnded' });
-    spec.given([province]).when(record({ kind: 'created', code: 'x', name: 'x', level: 'commune', from: '2025-13-01' })).thenThrows({ rule: 'InvalidInput', field: 'changes[0].from' });
-    spec.given([]).when(record({ kind: 'moved' } as unknown as UnitChange)).thenThrows({ rule: 'InvalidInput', field: 'changes[0].kind' });
+    spec
+      .given([province, caoLoc, gone])
+      .when(record({ kind: 'renamed', code: 'Huyện Cao Lộc', name: 'x', from: '2025-08-01' }))
+      .thenThrows({ rule: 'UnitEnded' });
+    spec
+      .given([province])
+      .when(record({ kind: 'created', code: 'x', name: 'x', level: 'commune', from: '2025-13-01' }))
+      .thenThrows({ rule: 'InvalidInput', field: 'changes[0].from' });
+    spec
+      .given([])
+      .when(record({ kind: 'moved' } as unknown as UnitChange))
+      .thenThrows({ rule: 'InvalidInput', field: 'changes[0].kind' });
   });
 });

@@ -68,7 +68,13 @@ export function evolve(state: AdministrativeUnits, event: AdministrativeUnitEven
   const put = (next: AdministrativeUnit) => ({ units: { ...state.units, [next.code]: next }, changes });
   switch (change.kind) {
     case 'created':
-      return put({ code: change.code, level: change.level, ...(change.parent ? { parent: change.parent } : {}), from: change.from, names: [{ name: change.name, from: change.from }] });
+      return put({
+        code: change.code,
+        level: change.level,
+        ...(change.parent ? { parent: change.parent } : {}),
+        from: change.from,
+        names: [{ name: change.name, from: change.from }],
+      });
     case 'renamed':
       return unit ? put({ ...unit, names: [...unit.names, { name: change.name, from: change.from }] }) : state;
     case 'merged-into':
@@ -106,8 +112,10 @@ export function decide(command: AdministrativeUnitsCommand, state: Administrativ
     switch (change.kind) {
       case 'created':
         requireText(change.name, `${at}.name`);
-        if (!UNIT_LEVELS.includes(change.level)) throw new RuleViolated<AdministrativeUnitRule>('InvalidInput', `${at}.level must be one of ${UNIT_LEVELS.join(', ')}`, `${at}.level`);
-        if (ownEntry(current.units, change.code)) throw new RuleViolated<AdministrativeUnitRule>('UnitExists', `administrative unit ${change.code} already exists`, `${at}.code`);
+        if (!UNIT_LEVELS.includes(change.level))
+          throw new RuleViolated<AdministrativeUnitRule>('InvalidInput', `${at}.level must be one of ${UNIT_LEVELS.join(', ')}`, `${at}.level`);
+        if (ownEntry(current.units, change.code))
+          throw new RuleViolated<AdministrativeUnitRule>('UnitExists', `administrative unit ${change.code} already exists`, `${at}.code`);
         if (change.parent !== undefined) requireUnit(current, change.parent, change.from, `${at}.parent`);
         break;
       case 'renamed':
@@ -120,7 +128,8 @@ export function decide(command: AdministrativeUnitsCommand, state: Administrativ
         break;
       case 'split':
         requireUnit(current, change.code, change.from, `${at}.code`);
-        if (!Array.isArray(change.into) || change.into.length < 2) throw new RuleViolated<AdministrativeUnitRule>('InvalidInput', `${at}.into must name at least two units`, `${at}.into`);
+        if (!Array.isArray(change.into) || change.into.length < 2)
+          throw new RuleViolated<AdministrativeUnitRule>('InvalidInput', `${at}.into must name at least two units`, `${at}.into`);
         change.into.forEach((code, k) => requireUnit(current, code, change.from, `${at}.into[${k}]`));
         break;
       case 'abolished':

@@ -12,7 +12,13 @@ import { requireDate, requireNotAfterToday, requireStay, requireText, RuleViolat
  * other than the clerks who recorded the stay then approves or rejects the allowances; until
  * then the dates can be corrected, which entitles the allowances afresh.
  */
-export type VisitAllowance = { readonly serviceDate: string; readonly group: BeneficiaryGroup; readonly amount: number; readonly policyVersionId: string; readonly clause: string };
+export type VisitAllowance = {
+  readonly serviceDate: string;
+  readonly group: BeneficiaryGroup;
+  readonly amount: number;
+  readonly policyVersionId: string;
+  readonly clause: string;
+};
 export type MealAllowance = {
   readonly amount: number;
   readonly days: number;
@@ -60,9 +66,15 @@ export function mealYears(stay: { readonly admissionId: string; readonly dischar
 }
 
 /** A stay's meals once an adjustment of the part of `year` takes effect: that year's days as the adjustment has them, the other years' as they were. */
-export function mealsAdjusted(meals: MealAllowance | undefined, year: number, part: { readonly amount: number; readonly days?: number; readonly segments?: readonly DailySegment[] }): MealAllowance {
+export function mealsAdjusted(
+  meals: MealAllowance | undefined,
+  year: number,
+  part: { readonly amount: number; readonly days?: number; readonly segments?: readonly DailySegment[] },
+): MealAllowance {
   if (!meals?.byYear) return { amount: part.amount, days: part.days ?? 0, segments: part.segments ?? [] };
-  const segments = [...meals.segments.filter((segment) => yearOf(segment.from) !== year), ...(part.segments ?? [])].sort((a, b) => a.from.localeCompare(b.from));
+  const segments = [...meals.segments.filter((segment) => yearOf(segment.from) !== year), ...(part.segments ?? [])].sort((a, b) =>
+    a.from.localeCompare(b.from),
+  );
   return { ...segmentTotals(segments), segments, byYear: true };
 }
 
@@ -118,7 +130,10 @@ export type AdmissionEvent =
       };
     }
   | { readonly type: 'DischargeRecorded'; readonly data: { readonly dischargedOn: string; readonly recordedBy: string } }
-  | { readonly type: 'AdmissionDatesCorrected'; readonly data: { readonly admittedOn: string; readonly dischargedOn: string; readonly reason: string; readonly recordedBy: string } }
+  | {
+      readonly type: 'AdmissionDatesCorrected';
+      readonly data: { readonly admittedOn: string; readonly dischargedOn: string; readonly reason: string; readonly recordedBy: string };
+    }
   | { readonly type: 'VisitAllowanceEntitled'; readonly data: VisitAllowance }
   | { readonly type: 'MealAllowanceEntitled'; readonly data: MealAllowance }
   | { readonly type: 'AdmissionAllowancesApproved'; readonly data: { readonly by: string; readonly visit: number; readonly meals: number } }
@@ -129,7 +144,10 @@ export type AdmissionEvent =
 export type AdmissionCommand =
   | { readonly type: 'RecordAdmission'; readonly data: Extract<AdmissionEvent, { type: 'AdmissionRecorded' }>['data'] }
   | { readonly type: 'RecordDischarge'; readonly data: { readonly dischargedOn: string; readonly by: string } }
-  | { readonly type: 'CorrectAdmissionDates'; readonly data: { readonly admittedOn: string; readonly dischargedOn: string; readonly reason: string; readonly by: string } }
+  | {
+      readonly type: 'CorrectAdmissionDates';
+      readonly data: { readonly admittedOn: string; readonly dischargedOn: string; readonly reason: string; readonly by: string };
+    }
   | { readonly type: 'ApproveAdmissionAllowances'; readonly data: { readonly by: string } }
   | { readonly type: 'RejectAdmissionAllowances'; readonly data: { readonly by: string; readonly reason: string } }
   | { readonly type: 'RecomputeEntitlements'; readonly data: { readonly cause: AdjustmentCause; readonly by: string } }
@@ -204,7 +222,15 @@ export type AdmissionRule =
 export function evolve(state: Admission, event: AdmissionEvent): Admission {
   if (event.type === 'AdmissionRecorded') {
     const { admissionId, beneficiaryId, admittedOn, recordedBy, deliberateReason } = event.data;
-    return { status: 'admitted', admissionId, beneficiaryId, admittedOn, recordedBy: [recordedBy], adjustments: [], ...(deliberateReason === undefined ? {} : { deliberate: true }) };
+    return {
+      status: 'admitted',
+      admissionId,
+      beneficiaryId,
+      admittedOn,
+      recordedBy: [recordedBy],
+      adjustments: [],
+      ...(deliberateReason === undefined ? {} : { deliberate: true }),
+    };
   }
   if (state.status === 'none') return state;
   const recordedBy = (by: string) => (state.recordedBy.includes(by) ? state.recordedBy : [...state.recordedBy, by]);
@@ -227,7 +253,13 @@ export function evolve(state: Admission, event: AdmissionEvent): Admission {
       const { next, regimeId } = event.data;
       const adjustments = [...state.adjustments, event.data];
       if (regimeId === 'a') {
-        const visit = { serviceDate: event.data.serviceDate, group: next.group, amount: next.amount, policyVersionId: next.policyVersionId, clause: next.clause };
+        const visit = {
+          serviceDate: event.data.serviceDate,
+          group: next.group,
+          amount: next.amount,
+          policyVersionId: next.policyVersionId,
+          clause: next.clause,
+        };
         return { ...state, visit, adjustments };
       }
       return { ...state, meals: mealsAdjusted(state.meals, yearOf(event.data.serviceDate), next), adjustments };
@@ -235,7 +267,9 @@ export function evolve(state: Admission, event: AdmissionEvent): Admission {
     case 'AdjustmentsApproved':
       return {
         ...state,
-        adjustments: state.adjustments.map((adjustment) => (event.data.adjustmentIds.includes(adjustment.adjustmentId) ? { ...adjustment, approvedBy: event.data.by } : adjustment)),
+        adjustments: state.adjustments.map((adjustment) =>
+          event.data.adjustmentIds.includes(adjustment.adjustmentId) ? { ...adjustment, approvedBy: event.data.by } : adjustment,
+        ),
       };
     default: {
       const unhandled: never = event;
@@ -250,17 +284,23 @@ export function stayEntitlements(admittedOn: string, dischargedOn: string, conte
   const visit = group === undefined ? undefined : fixedAmountFor(context.policyOn(admittedOn), 'a', group);
   const meals = dailyAllowanceFor('b', admittedOn, dischargedOn, context.policyOn, context.groupOn);
   return {
-    ...(visit?.entitled ? { visit: { serviceDate: admittedOn, group: group!, amount: visit.amount, policyVersionId: visit.policyVersionId, clause: visit.clause } } : {}),
+    ...(visit?.entitled
+      ? { visit: { serviceDate: admittedOn, group: group!, amount: visit.amount, policyVersionId: visit.policyVersionId, clause: visit.clause } }
+      : {}),
     ...(meals.days > 0 ? { meals: { amount: meals.amount, days: meals.days, segments: meals.segments, byYear: true } } : {}),
   };
 }
 
 function entitlements(admittedOn: string, dischargedOn: string, context: AdmissionContext): AdmissionEvent[] {
   const { visit, meals } = stayEntitlements(admittedOn, dischargedOn, context);
-  return [...(visit ? [{ type: 'VisitAllowanceEntitled', data: visit } as const] : []), ...(meals ? [{ type: 'MealAllowanceEntitled', data: meals } as const] : [])];
+  return [
+    ...(visit ? [{ type: 'VisitAllowanceEntitled', data: visit } as const] : []),
+    ...(meals ? [{ type: 'MealAllowanceEntitled', data: meals } as const] : []),
+  ];
 }
 
-const figureOfVisit = (visit: VisitAllowance | undefined): EntitlementFigure | undefined => visit && { amount: visit.amount, group: visit.group, policyVersionId: visit.policyVersionId };
+const figureOfVisit = (visit: VisitAllowance | undefined): EntitlementFigure | undefined =>
+  visit && { amount: visit.amount, group: visit.group, policyVersionId: visit.policyVersionId };
 const figureOfMeals = (part: MealYear | undefined): EntitlementFigure | undefined =>
   part && part.segments[0] ? { amount: part.amount, group: part.segments[0].group, policyVersionId: part.segments[0].policyVersionId } : undefined;
 
@@ -277,7 +317,8 @@ function recompute(state: Exclude<Admission, { status: 'none' }>, cause: Adjustm
   const same = (a: EntitlementFigure | undefined, b: EntitlementFigure | undefined) =>
     (a?.amount ?? 0) === (b?.amount ?? 0) && ((a?.amount ?? 0) === 0 || a?.group === b?.group);
   // The meals now, in the parts the stay's meals are paid in: whole for a stay whose meals were entitled before they were counted by year.
-  const mealsNow = now.meals && state.meals && !state.meals.byYear ? { amount: now.meals.amount, days: now.meals.days, segments: now.meals.segments } : now.meals;
+  const mealsNow =
+    now.meals && state.meals && !state.meals.byYear ? { amount: now.meals.amount, days: now.meals.days, segments: now.meals.segments } : now.meals;
   const mealsBefore = mealYears(state);
   const mealsAfter = mealYears({ ...state, meals: mealsNow });
   const years = [...new Set([...mealsBefore, ...mealsAfter].map((part) => part.year))].sort((a, b) => a - b);
@@ -285,12 +326,19 @@ function recompute(state: Exclude<Admission, { status: 'none' }>, cause: Adjustm
   if (state.status === 'discharged') {
     const events: AdmissionEvent[] = [];
     if (!same(figureOfVisit(state.visit), figureOfVisit(now.visit)) && now.visit) events.push({ type: 'VisitAllowanceEntitled', data: now.visit });
-    if (years.some((year) => !same(figureOfMeals(partOf(mealsBefore, year)), figureOfMeals(partOf(mealsAfter, year)))) && now.meals) events.push({ type: 'MealAllowanceEntitled', data: now.meals });
+    if (years.some((year) => !same(figureOfMeals(partOf(mealsBefore, year)), figureOfMeals(partOf(mealsAfter, year)))) && now.meals)
+      events.push({ type: 'MealAllowanceEntitled', data: now.meals });
     return events;
   }
   const events: AdmissionEvent[] = [];
   const regimes = [
-    { regimeId: 'a' as const, before: figureOfVisit(state.visit), after: now.visit && { ...figureOfVisit(now.visit)!, clause: now.visit.clause }, serviceDate: state.admittedOn, payoutId: payoutIdFor({ kind: 'admission', id: state.admissionId }, 'a') },
+    {
+      regimeId: 'a' as const,
+      before: figureOfVisit(state.visit),
+      after: now.visit && { ...figureOfVisit(now.visit)!, clause: now.visit.clause },
+      serviceDate: state.admittedOn,
+      payoutId: payoutIdFor({ kind: 'admission', id: state.admissionId }, 'a'),
+    },
     // Meal days newly covered in a year the stay was paid no meals for are a part of their own, first paid by the adjustment.
     ...(state.meals ? years : []).map((year) => {
       const [was, is] = [partOf(mealsBefore, year), partOf(mealsAfter, year)];
@@ -347,7 +395,11 @@ function requireNoOverlap(span: Omit<StaySpan, 'admissionId'>, otherStays: reado
   const overlapped = otherStays?.find((other) => staysOverlap(span, other));
   if (overlapped) {
     const until = overlapped.dischargedOn ?? 'not yet discharged';
-    throw new RuleViolated<AdmissionRule>('OverlappingStay', `the stay overlaps admission ${overlapped.admissionId} (${overlapped.admittedOn} to ${until}); record it as deliberate, with a reason, if it is meant`, field);
+    throw new RuleViolated<AdmissionRule>(
+      'OverlappingStay',
+      `the stay overlaps admission ${overlapped.admissionId} (${overlapped.admittedOn} to ${until}); record it as deliberate, with a reason, if it is meant`,
+      field,
+    );
   }
 }
 
@@ -359,9 +411,17 @@ export function decide(command: AdmissionCommand, state: Admission, context: Adm
     requireDate(data.admittedOn, 'admittedOn');
     requireNotAfterToday(data.admittedOn, 'admittedOn', context.today);
     if (context.groupOn(data.admittedOn) === undefined) {
-      throw new RuleViolated<AdmissionRule>('NotABeneficiaryOnAdmission', `beneficiary ${data.beneficiaryId} held no group on ${data.admittedOn}`, 'admittedOn');
+      throw new RuleViolated<AdmissionRule>(
+        'NotABeneficiaryOnAdmission',
+        `beneficiary ${data.beneficiaryId} held no group on ${data.admittedOn}`,
+        'admittedOn',
+      );
     }
-    requirePresentedCard(context.card ?? initialCard, { cardNumber: data.cardNumber, beneficiaryId: data.beneficiaryId, date: data.admittedOn }, 'CardNotValidOnServiceDate');
+    requirePresentedCard(
+      context.card ?? initialCard,
+      { cardNumber: data.cardNumber, beneficiaryId: data.beneficiaryId, date: data.admittedOn },
+      'CardNotValidOnServiceDate',
+    );
     if (data.deliberateReason !== undefined) requireText(data.deliberateReason, 'deliberateReason');
     else requireNoOverlap({ admittedOn: data.admittedOn, dischargedOn: data.admittedOn }, context.otherStays, 'admittedOn');
     return [{ type: 'AdmissionRecorded', data }];
@@ -374,7 +434,8 @@ export function decide(command: AdmissionCommand, state: Admission, context: Adm
   }
   if (command.type === 'ApproveAdjustments') {
     const pending = state.adjustments.filter((adjustment) => !adjustment.approvedBy);
-    if (pending.length === 0) throw new RuleViolated<AdmissionRule>('NoAdjustmentPending', `admission ${state.admissionId} has no adjustment awaiting approval`);
+    if (pending.length === 0)
+      throw new RuleViolated<AdmissionRule>('NoAdjustmentPending', `admission ${state.admissionId} has no adjustment awaiting approval`);
     if (pending.some((adjustment) => adjustment.recordedBy === command.data.by)) {
       throw new RuleViolated<AdmissionRule>('ApprovingOwnRequest', `${command.data.by} recorded these adjustments and cannot also approve them`);
     }
@@ -389,7 +450,10 @@ export function decide(command: AdmissionCommand, state: Admission, context: Adm
       const { dischargedOn, by } = command.data;
       if (state.status === 'discharged') {
         if (state.dischargedOn === dischargedOn) return [];
-        throw new RuleViolated<AdmissionRule>('AlreadyDischarged', `admission ${state.admissionId} was discharged on ${state.dischargedOn}; correct the dates instead`);
+        throw new RuleViolated<AdmissionRule>(
+          'AlreadyDischarged',
+          `admission ${state.admissionId} was discharged on ${state.dischargedOn}; correct the dates instead`,
+        );
       }
       requireStayDates(state.admittedOn, dischargedOn, state.beneficiaryId, context);
       if (!state.deliberate) requireNoOverlap({ admittedOn: state.admittedOn, dischargedOn }, context.otherStays, 'dischargedOn');
@@ -397,12 +461,17 @@ export function decide(command: AdmissionCommand, state: Admission, context: Adm
     }
     case 'CorrectAdmissionDates': {
       const { admittedOn, dischargedOn, reason, by } = command.data;
-      if (state.status !== 'discharged') throw new RuleViolated<AdmissionRule>('NotDischarged', 'dates are corrected once the stay is discharged; record the discharge first');
+      if (state.status !== 'discharged')
+        throw new RuleViolated<AdmissionRule>('NotDischarged', 'dates are corrected once the stay is discharged; record the discharge first');
       requireText(reason, 'reason');
       requireStayDates(admittedOn, dischargedOn, state.beneficiaryId, context);
       if (admittedOn === state.admittedOn && dischargedOn === state.dischargedOn) return [];
-      if (!state.deliberate) requireNoOverlap({ admittedOn, dischargedOn }, context.otherStays, admittedOn === state.admittedOn ? 'dischargedOn' : 'admittedOn');
-      return [{ type: 'AdmissionDatesCorrected', data: { admittedOn, dischargedOn, reason, recordedBy: by } }, ...entitlements(admittedOn, dischargedOn, context)];
+      if (!state.deliberate)
+        requireNoOverlap({ admittedOn, dischargedOn }, context.otherStays, admittedOn === state.admittedOn ? 'dischargedOn' : 'admittedOn');
+      return [
+        { type: 'AdmissionDatesCorrected', data: { admittedOn, dischargedOn, reason, recordedBy: by } },
+        ...entitlements(admittedOn, dischargedOn, context),
+      ];
     }
     case 'ApproveAdmissionAllowances':
     case 'RejectAdmissionAllowances': {

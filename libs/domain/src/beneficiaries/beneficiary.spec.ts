@@ -21,10 +21,22 @@ describe('beneficiary decisions', () => {
   it('erases the personal data of a person once, with a reason, whether on the register or removed from it', () => {
     const removed: BeneficiaryEvent = { type: 'BeneficiaryRemovedFromRegister', data: { on: '2025-09-01', reason: 'moved away' } };
     const erased: BeneficiaryEvent = { type: 'PersonalDataErased', data: { reason: 'request under Decree 13' } };
-    spec.given([enrolled, removed]).when({ type: 'ErasePersonalData', data: { reason: 'request under Decree 13' } }).then([erased]);
-    spec.given([enrolled, erased]).when({ type: 'ErasePersonalData', data: { reason: 'again' } }).thenThrows({ rule: 'AlreadyErased' });
-    spec.given([enrolled]).when({ type: 'ErasePersonalData', data: { reason: ' ' } }).thenThrows({ rule: 'InvalidInput', field: 'reason' });
-    spec.given([]).when({ type: 'ErasePersonalData', data: { reason: 'x' } }).thenThrows({ rule: 'NotEnrolled' });
+    spec
+      .given([enrolled, removed])
+      .when({ type: 'ErasePersonalData', data: { reason: 'request under Decree 13' } })
+      .then([erased]);
+    spec
+      .given([enrolled, erased])
+      .when({ type: 'ErasePersonalData', data: { reason: 'again' } })
+      .thenThrows({ rule: 'AlreadyErased' });
+    spec
+      .given([enrolled])
+      .when({ type: 'ErasePersonalData', data: { reason: ' ' } })
+      .thenThrows({ rule: 'InvalidInput', field: 'reason' });
+    spec
+      .given([])
+      .when({ type: 'ErasePersonalData', data: { reason: 'x' } })
+      .thenThrows({ rule: 'NotEnrolled' });
   });
 
   it('enrols a new beneficiary', () => {
@@ -33,30 +45,65 @@ describe('beneficiary decisions', () => {
 
   it('refuses a second enrolment, and an invalid national id naming the field', () => {
     spec.given([enrolled]).when({ type: 'EnrolBeneficiary', data: enrolment }).thenThrows({ rule: 'AlreadyEnrolled' });
-    spec.given([]).when({ type: 'EnrolBeneficiary', data: { ...enrolment, nationalId: '020099001234' } })
+    spec
+      .given([])
+      .when({ type: 'EnrolBeneficiary', data: { ...enrolment, nationalId: '020099001234' } })
       .thenThrows({ rule: 'InvalidInput', field: 'nationalId', message: 'national id says born in 1999, the date of birth says 1968' });
-    spec.given([]).when({ type: 'EnrolBeneficiary', data: { ...enrolment, group: 7 as never } }).thenThrows({ rule: 'InvalidInput', field: 'group' });
-    spec.given([]).when({ type: 'EnrolBeneficiary', data: { ...enrolment, from: '2025-02-30' } }).thenThrows({ rule: 'InvalidInput', field: 'from' });
+    spec
+      .given([])
+      .when({ type: 'EnrolBeneficiary', data: { ...enrolment, group: 7 as never } })
+      .thenThrows({ rule: 'InvalidInput', field: 'group' });
+    spec
+      .given([])
+      .when({ type: 'EnrolBeneficiary', data: { ...enrolment, from: '2025-02-30' } })
+      .thenThrows({ rule: 'InvalidInput', field: 'from' });
   });
 
   it('reclassifies from an effective date, and records nothing when the group is already held', () => {
-    spec.given([enrolled]).when({ type: 'ReclassifyBeneficiary', data: reclassification }).then([{ type: 'BeneficiaryReclassified', data: reclassification }]);
-    spec.given([enrolled]).when({ type: 'ReclassifyBeneficiary', data: { ...reclassification, group: 3 } }).then([]);
-    spec.given([enrolled]).when({ type: 'ReclassifyBeneficiary', data: { ...reclassification, decisionNumber: ' ' } }).thenThrows({ field: 'decisionNumber' });
-    spec.given([enrolled]).when({ type: 'ReclassifyBeneficiary', data: { ...reclassification, from: '2024-12-31' } }).thenThrows({ rule: 'BeforeEnrolment' });
+    spec
+      .given([enrolled])
+      .when({ type: 'ReclassifyBeneficiary', data: reclassification })
+      .then([{ type: 'BeneficiaryReclassified', data: reclassification }]);
+    spec
+      .given([enrolled])
+      .when({ type: 'ReclassifyBeneficiary', data: { ...reclassification, group: 3 } })
+      .then([]);
+    spec
+      .given([enrolled])
+      .when({ type: 'ReclassifyBeneficiary', data: { ...reclassification, decisionNumber: ' ' } })
+      .thenThrows({ field: 'decisionNumber' });
+    spec
+      .given([enrolled])
+      .when({ type: 'ReclassifyBeneficiary', data: { ...reclassification, from: '2024-12-31' } })
+      .thenThrows({ rule: 'BeforeEnrolment' });
   });
 
   it('refuses every command for someone not enrolled or removed from the register', () => {
-    spec.given([]).when({ type: 'RecordRetirement', data: { on: '2025-09-01' } }).thenThrows({ rule: 'NotEnrolled' });
+    spec
+      .given([])
+      .when({ type: 'RecordRetirement', data: { on: '2025-09-01' } })
+      .thenThrows({ rule: 'NotEnrolled' });
     const removed: BeneficiaryEvent = { type: 'BeneficiaryRemovedFromRegister', data: { on: '2025-10-01', reason: 'moved province' } };
-    spec.given([enrolled, removed]).when({ type: 'ChangePosition', data: { title: 'x', administrativeUnit: 'y', from: '2025-11-01' } }).thenThrows({ rule: 'RemovedFromRegister' });
+    spec
+      .given([enrolled, removed])
+      .when({ type: 'ChangePosition', data: { title: 'x', administrativeUnit: 'y', from: '2025-11-01' } })
+      .thenThrows({ rule: 'RemovedFromRegister' });
   });
 
   it('records a death once, and refuses a second, different date', () => {
     const died: BeneficiaryEvent = { type: 'BeneficiaryDied', data: { on: '2025-08-15' } };
-    spec.given([enrolled]).when({ type: 'RecordDeath', data: { on: '2025-08-15' } }).then([died]);
-    spec.given([enrolled, died]).when({ type: 'RecordDeath', data: { on: '2025-08-15' } }).then([]);
-    spec.given([enrolled, died]).when({ type: 'RecordDeath', data: { on: '2025-08-16' } }).thenThrows({ rule: 'Deceased' });
+    spec
+      .given([enrolled])
+      .when({ type: 'RecordDeath', data: { on: '2025-08-15' } })
+      .then([died]);
+    spec
+      .given([enrolled, died])
+      .when({ type: 'RecordDeath', data: { on: '2025-08-15' } })
+      .then([]);
+    spec
+      .given([enrolled, died])
+      .when({ type: 'RecordDeath', data: { on: '2025-08-16' } })
+      .thenThrows({ rule: 'Deceased' });
   });
 });
 

@@ -50,7 +50,10 @@ export type BeneficiaryEvent =
 
 /** What an enrolment is told: every personal field given. */
 export type Enrolment = {
-  readonly [Field in keyof Extract<BeneficiaryEvent, { type: 'BeneficiaryEnrolled' }>['data']]: Exclude<Extract<BeneficiaryEvent, { type: 'BeneficiaryEnrolled' }>['data'][Field], null>;
+  readonly [Field in keyof Extract<BeneficiaryEvent, { type: 'BeneficiaryEnrolled' }>['data']]: Exclude<
+    Extract<BeneficiaryEvent, { type: 'BeneficiaryEnrolled' }>['data'][Field],
+    null
+  >;
 };
 
 export type BeneficiaryCommand =
@@ -91,7 +94,8 @@ export const initialBeneficiary: Beneficiary = { status: 'unknown' };
 export type BeneficiaryRule = 'AlreadyEnrolled' | 'NotEnrolled' | 'RemovedFromRegister' | 'Deceased' | 'InvalidInput' | 'BeforeEnrolment' | 'AlreadyErased';
 
 function requireGroup(value: number, field: string): void {
-  if (!(BENEFICIARY_GROUPS as readonly number[]).includes(value)) throw new RuleViolated<BeneficiaryRule>('InvalidInput', `${field} must be a beneficiary group from 1 to 6`, field);
+  if (!(BENEFICIARY_GROUPS as readonly number[]).includes(value))
+    throw new RuleViolated<BeneficiaryRule>('InvalidInput', `${field} must be a beneficiary group from 1 to 6`, field);
 }
 
 /** The group held on `date`; none before enrolment, after the day of death, or from removal from the register on. */
@@ -157,10 +161,16 @@ export function decide(command: BeneficiaryCommand, state: Beneficiary): Benefic
     if (state.erased) throw new RuleViolated<BeneficiaryRule>('AlreadyErased', `the personal data of beneficiary ${state.id} was already erased`);
     return [{ type: 'PersonalDataErased', data: command.data }];
   }
-  if (state.status === 'removed') throw new RuleViolated<BeneficiaryRule>('RemovedFromRegister', `beneficiary ${state.id} was removed from the register on ${state.removedOn}`);
+  if (state.status === 'removed')
+    throw new RuleViolated<BeneficiaryRule>('RemovedFromRegister', `beneficiary ${state.id} was removed from the register on ${state.removedOn}`);
   const dated = 'from' in command.data ? command.data.from : command.data.on;
   requireDate(dated, 'from' in command.data ? 'from' : 'on');
-  if (dated < state.enrolledFrom) throw new RuleViolated<BeneficiaryRule>('BeforeEnrolment', `${dated} is before the enrolment on ${state.enrolledFrom}`, 'from' in command.data ? 'from' : 'on');
+  if (dated < state.enrolledFrom)
+    throw new RuleViolated<BeneficiaryRule>(
+      'BeforeEnrolment',
+      `${dated} is before the enrolment on ${state.enrolledFrom}`,
+      'from' in command.data ? 'from' : 'on',
+    );
 
   switch (command.type) {
     case 'ChangePosition':

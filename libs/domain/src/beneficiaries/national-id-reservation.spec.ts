@@ -16,7 +16,9 @@ describe('national id reservation', () => {
   });
 
   it('refuses the number to another beneficiary, naming the field', () => {
-    spec.given([reserved]).when({ type: 'ReserveNationalId', data: { nationalId: '020080001234', beneficiaryId: 'b-999' } })
+    spec
+      .given([reserved])
+      .when({ type: 'ReserveNationalId', data: { nationalId: '020080001234', beneficiaryId: 'b-999' } })
       .thenThrows({ rule: 'NationalIdTaken', field: 'nationalId', message: 'national id 020080001234 is already on the register (beneficiary b-004)' });
   });
 

@@ -38,7 +38,11 @@ export function evolve(_state: NationalIdReservation, event: NationalIdEvent): N
 export function decide(command: NationalIdCommand, state: NationalIdReservation, holderAbandoned = false): NationalIdEvent[] {
   if (state.beneficiaryId === command.data.beneficiaryId) return [];
   if (state.beneficiaryId !== undefined && !holderAbandoned) {
-    throw new RuleViolated<NationalIdRule>('NationalIdTaken', `national id ${command.data.nationalId} is already on the register (beneficiary ${state.beneficiaryId})`, 'nationalId');
+    throw new RuleViolated<NationalIdRule>(
+      'NationalIdTaken',
+      `national id ${command.data.nationalId} is already on the register (beneficiary ${state.beneficiaryId})`,
+      'nationalId',
+    );
   }
   return [{ type: 'NationalIdReserved', data: command.data }];
 }

@@ -9,7 +9,11 @@ describe('personal data of events', () => {
       personal: { fullName: 'Hoàng Văn Thụ', dateOfBirth: '1968-05-04', nationalId: '020068001234' },
       rest: { beneficiaryId: 'b-1', title: 't', group: 3 },
     });
-    expect(personalPart('NationalIdReserved', { nationalId: '020068001234', beneficiaryId: 'b-1' })).toEqual({ subject: 'b-1', personal: { nationalId: '020068001234' }, rest: { beneficiaryId: 'b-1' } });
+    expect(personalPart('NationalIdReserved', { nationalId: '020068001234', beneficiaryId: 'b-1' })).toEqual({
+      subject: 'b-1',
+      personal: { nationalId: '020068001234' },
+      rest: { beneficiaryId: 'b-1' },
+    });
     expect(personalPart('BeneficiaryRetired', { on: '2025-01-01' })).toBeUndefined();
   });
 

@@ -32,7 +32,11 @@ export function personalPart(type: string, data: Readonly<Record<string, unknown
 }
 
 /** An event's data with its personal fields as given, or null in each when the person was erased (`personal` undefined). */
-export function withPersonal(type: string, rest: Readonly<Record<string, unknown>>, personal: Readonly<Record<string, unknown>> | undefined): Record<string, unknown> {
+export function withPersonal(
+  type: string,
+  rest: Readonly<Record<string, unknown>>,
+  personal: Readonly<Record<string, unknown>> | undefined,
+): Record<string, unknown> {
   const data: Record<string, unknown> = { ...rest };
   for (const field of PERSONAL_FIELDS[type] ?? []) data[field] = personal ? personal[field] : null;
   return data;

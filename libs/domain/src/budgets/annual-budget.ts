@@ -28,9 +28,12 @@ export function evolve(_state: AnnualBudget, event: AnnualBudgetEvent): AnnualBu
 
 export function decide(command: AnnualBudgetCommand, state: AnnualBudget): AnnualBudgetEvent[] {
   const { year, regimeCode, amount, decisionNumber } = command.data;
-  if (!Number.isInteger(year) || year < 2000 || year > 2100) throw new RuleViolated<AnnualBudgetRule>('InvalidInput', 'year must be a year from 2000 to 2100', 'year');
-  if (!(REGIME_CODES as readonly string[]).includes(regimeCode)) throw new RuleViolated<AnnualBudgetRule>('UnknownRegime', `no regime ${regimeCode}: the regimes are ${REGIME_CODES.join(', ')}`, 'regimeCode');
-  if (!Number.isSafeInteger(amount) || amount < 0) throw new RuleViolated<AnnualBudgetRule>('InvalidInput', 'amount must be a whole, non-negative number of VND', 'amount');
+  if (!Number.isInteger(year) || year < 2000 || year > 2100)
+    throw new RuleViolated<AnnualBudgetRule>('InvalidInput', 'year must be a year from 2000 to 2100', 'year');
+  if (!(REGIME_CODES as readonly string[]).includes(regimeCode))
+    throw new RuleViolated<AnnualBudgetRule>('UnknownRegime', `no regime ${regimeCode}: the regimes are ${REGIME_CODES.join(', ')}`, 'regimeCode');
+  if (!Number.isSafeInteger(amount) || amount < 0)
+    throw new RuleViolated<AnnualBudgetRule>('InvalidInput', 'amount must be a whole, non-negative number of VND', 'amount');
   requireText(decisionNumber, 'decisionNumber');
   if (state.allocated === amount && state.decisionNumber === decisionNumber) return [];
   return [{ type: 'AnnualBudgetAllocated', data: command.data }];

@@ -13,17 +13,35 @@ describe('card decisions', () => {
 
   it('refuses a number already issued, a malformed number and an inverted validity, naming the field', () => {
     spec.given([issued]).when({ type: 'IssueCard', data: issue }).thenThrows({ rule: 'CardNumberTaken', field: 'cardNumber' });
-    spec.given([]).when({ type: 'IssueCard', data: { ...issue, cardNumber: 'ls 1' } }).thenThrows({ rule: 'InvalidInput', field: 'cardNumber' });
-    spec.given([]).when({ type: 'IssueCard', data: { ...issue, validTo: '2024-12-31' } }).thenThrows({ field: 'validTo', message: 'validTo must not be before validFrom' });
+    spec
+      .given([])
+      .when({ type: 'IssueCard', data: { ...issue, cardNumber: 'ls 1' } })
+      .thenThrows({ rule: 'InvalidInput', field: 'cardNumber' });
+    spec
+      .given([])
+      .when({ type: 'IssueCard', data: { ...issue, validTo: '2024-12-31' } })
+      .thenThrows({ field: 'validTo', message: 'validTo must not be before validFrom' });
   });
 
   it('reissues a lost card once, and never a revoked one', () => {
     const replaced: CardEvent = { type: 'CardReplaced', data: { byCardNumber: 'LS-000900', reason: 'lost', on: '2025-05-02', newCardValidTo: issue.validTo } };
-    spec.given([issued]).when({ type: 'ReissueCard', data: { newCardNumber: 'LS-000900', reason: 'lost', on: '2025-05-02' } }).then([replaced]);
-    spec.given([issued, replaced]).when({ type: 'ReissueCard', data: { newCardNumber: 'LS-000901', reason: 'damaged', on: '2025-06-01' } }).thenThrows({ rule: 'CardAlreadyReplaced' });
+    spec
+      .given([issued])
+      .when({ type: 'ReissueCard', data: { newCardNumber: 'LS-000900', reason: 'lost', on: '2025-05-02' } })
+      .then([replaced]);
+    spec
+      .given([issued, replaced])
+      .when({ type: 'ReissueCard', data: { newCardNumber: 'LS-000901', reason: 'damaged', on: '2025-06-01' } })
+      .thenThrows({ rule: 'CardAlreadyReplaced' });
     const revoked: CardEvent = { type: 'CardRevoked', data: { reason: 'left office', on: '2025-03-01' } };
-    spec.given([issued, revoked]).when({ type: 'ReissueCard', data: { newCardNumber: 'LS-000902', reason: 'title-change', on: '2025-04-01' } }).thenThrows({ rule: 'CardRevoked' });
-    spec.given([issued]).when({ type: 'ReissueCard', data: { newCardNumber: 'LS-000903', reason: 'stolen' as never, on: '2025-04-01' } }).thenThrows({ field: 'reason' });
+    spec
+      .given([issued, revoked])
+      .when({ type: 'ReissueCard', data: { newCardNumber: 'LS-000902', reason: 'title-change', on: '2025-04-01' } })
+      .thenThrows({ rule: 'CardRevoked' });
+    spec
+      .given([issued])
+      .when({ type: 'ReissueCard', data: { newCardNumber: 'LS-000903', reason: 'stolen' as never, on: '2025-04-01' } })
+      .thenThrows({ field: 'reason' });
   });
 
   it('revokes once; revoking again records nothing', () => {
@@ -35,7 +53,10 @@ describe('card decisions', () => {
 
   it('does not revoke a card already replaced, which would reopen its validity until the revocation', () => {
     const replaced: CardEvent = { type: 'CardReplaced', data: { byCardNumber: 'LS-000900', reason: 'lost', on: '2025-03-01', newCardValidTo: issue.validTo } };
-    spec.given([issued, replaced]).when({ type: 'RevokeCard', data: { reason: 'left office', on: '2025-06-01' } }).thenThrows({ rule: 'CardAlreadyReplaced' });
+    spec
+      .given([issued, replaced])
+      .when({ type: 'RevokeCard', data: { reason: 'left office', on: '2025-06-01' } })
+      .thenThrows({ rule: 'CardAlreadyReplaced' });
   });
 });
 

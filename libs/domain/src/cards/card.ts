@@ -22,13 +22,19 @@ export type CardEvent =
       };
     }
   /** The old card closes; the new one is valid from `on` to `newCardValidTo`. */
-  | { readonly type: 'CardReplaced'; readonly data: { readonly byCardNumber: string; readonly reason: ReissueReason; readonly on: string; readonly newCardValidTo: string } }
+  | {
+      readonly type: 'CardReplaced';
+      readonly data: { readonly byCardNumber: string; readonly reason: ReissueReason; readonly on: string; readonly newCardValidTo: string };
+    }
   | { readonly type: 'CardRevoked'; readonly data: { readonly reason: string; readonly on: string } };
 
 export type CardCommand =
   | { readonly type: 'IssueCard'; readonly data: Extract<CardEvent, { type: 'CardIssued' }>['data'] }
   /** Decided on the old card; the new card is then issued with `replaces` set. */
-  | { readonly type: 'ReissueCard'; readonly data: { readonly newCardNumber: string; readonly reason: ReissueReason; readonly on: string; readonly validTo?: string } }
+  | {
+      readonly type: 'ReissueCard';
+      readonly data: { readonly newCardNumber: string; readonly reason: ReissueReason; readonly on: string; readonly validTo?: string };
+    }
   | { readonly type: 'RevokeCard'; readonly data: { readonly reason: string; readonly on: string } };
 
 export type Card =
@@ -62,7 +68,11 @@ export function cardValidOn(card: Card, date: string): boolean {
  * A card presented for a service (an admission, a claim) must be the beneficiary's own and valid
  * on the service date; otherwise the command is refused under `rule`, naming the card.
  */
-export function requirePresentedCard(card: Card, presented: { readonly cardNumber?: string; readonly beneficiaryId?: string; readonly date: string }, rule: string): void {
+export function requirePresentedCard(
+  card: Card,
+  presented: { readonly cardNumber?: string; readonly beneficiaryId?: string; readonly date: string },
+  rule: string,
+): void {
   if (card.status === 'none') throw new RuleViolated('UnknownCard', `no card ${presented.cardNumber} was issued`, 'cardNumber');
   if (card.beneficiaryId === presented.beneficiaryId && cardValidOn(card, presented.date)) return;
   throw new RuleViolated(rule, `card ${presented.cardNumber} is not a valid card of beneficiary ${presented.beneficiaryId} on ${presented.date}`, 'cardNumber');
@@ -71,7 +81,13 @@ export function requirePresentedCard(card: Card, presented: { readonly cardNumbe
 export function evolve(state: Card, event: CardEvent): Card {
   switch (event.type) {
     case 'CardIssued':
-      return { status: 'valid', cardNumber: event.data.cardNumber, beneficiaryId: event.data.beneficiaryId, validFrom: event.data.validFrom, validTo: event.data.validTo };
+      return {
+        status: 'valid',
+        cardNumber: event.data.cardNumber,
+        beneficiaryId: event.data.beneficiaryId,
+        validFrom: event.data.validFrom,
+        validTo: event.data.validTo,
+      };
     case 'CardReplaced':
       return state.status === 'none' ? state : { ...state, status: 'replaced', closedOn: event.data.on };
     case 'CardRevoked':
@@ -101,11 +117,14 @@ export function decide(command: CardCommand, state: Card): CardEvent[] {
     }
     case 'ReissueCard': {
       if (state.status === 'none') throw new RuleViolated<CardRule>('CardNotIssued', 'no card with this number was issued');
-      if (state.status === 'revoked') throw new RuleViolated<CardRule>('CardRevoked', `card ${state.cardNumber} was revoked on ${state.closedOn} and cannot be reissued`);
-      if (state.status === 'replaced') throw new RuleViolated<CardRule>('CardAlreadyReplaced', `card ${state.cardNumber} was already replaced on ${state.closedOn}`);
+      if (state.status === 'revoked')
+        throw new RuleViolated<CardRule>('CardRevoked', `card ${state.cardNumber} was revoked on ${state.closedOn} and cannot be reissued`);
+      if (state.status === 'replaced')
+        throw new RuleViolated<CardRule>('CardAlreadyReplaced', `card ${state.cardNumber} was already replaced on ${state.closedOn}`);
       const { newCardNumber, reason, on } = command.data;
       if (!REISSUE_REASONS.includes(reason)) throw invalid('reason', `reason must be one of ${REISSUE_REASONS.join(', ')}`);
-      if (!CARD_NUMBER.test(newCardNumber) || newCardNumber === state.cardNumber) throw invalid('newCardNumber', 'the new card needs a new, well-formed number');
+      if (!CARD_NUMBER.test(newCardNumber) || newCardNumber === state.cardNumber)
+        throw invalid('newCardNumber', 'the new card needs a new, well-formed number');
       requireDate(on, 'on');
       const newCardValidTo = command.data.validTo ?? state.validTo;
       requireDate(newCardValidTo, 'validTo');
@@ -115,7 +134,8 @@ export function decide(command: CardCommand, state: Card): CardEvent[] {
     case 'RevokeCard': {
       if (state.status === 'none') throw new RuleViolated<CardRule>('CardNotIssued', 'no card with this number was issued');
       if (state.status === 'revoked') return [];
-      if (state.status === 'replaced') throw new RuleViolated<CardRule>('CardAlreadyReplaced', `card ${state.cardNumber} was replaced on ${state.closedOn}; revoke its replacement instead`);
+      if (state.status === 'replaced')
+        throw new RuleViolated<CardRule>('CardAlreadyReplaced', `card ${state.cardNumber} was replaced on ${state.closedOn}; revoke its replacement instead`);
       requireText(command.data.reason, 'reason');
       requireDate(command.data.on, 'on');
       return [{ type: 'CardRevoked', data: command.data }];

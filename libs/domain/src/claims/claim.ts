@@ -75,7 +75,9 @@ export function claimKeyOf(facts: ClaimFacts): ClaimKey {
 /** The listed claims other than `facts` itself that repeat its key. */
 export function repeatsOf(facts: ClaimFacts, listed: readonly ListedClaim[]): ListedClaim[] {
   const key = claimKeyOf(facts);
-  return listed.filter((other) => other.claimId !== facts.claimId && other.regimeId === key.regimeId && other.serviceDate === key.serviceDate && other.amount === key.amount);
+  return listed.filter(
+    (other) => other.claimId !== facts.claimId && other.regimeId === key.regimeId && other.serviceDate === key.serviceDate && other.amount === key.amount,
+  );
 }
 
 export interface ClaimApproval {
@@ -107,7 +109,13 @@ export interface ClaimAdjustmentData {
   readonly serviceDate: string;
   readonly previous: { readonly amount: number; readonly group?: BeneficiaryGroup; readonly policyVersionId: string };
   /** `basis`: the rate or ceiling applied (absent from adjustments recorded before it was kept). */
-  readonly next: { readonly amount: number; readonly group?: BeneficiaryGroup; readonly policyVersionId: string; readonly clause: string; readonly basis?: number };
+  readonly next: {
+    readonly amount: number;
+    readonly group?: BeneficiaryGroup;
+    readonly policyVersionId: string;
+    readonly clause: string;
+    readonly basis?: number;
+  };
   readonly difference: number;
   readonly recordedBy: string;
 }
@@ -183,7 +191,9 @@ export type Claim =
       readonly overCapProposal?: { readonly by: string; readonly reason: string };
       readonly approval?: ClaimApproval;
       readonly adjustments?: readonly (ClaimAdjustmentData & { readonly approvedBy?: string })[];
-      readonly capFlags?: readonly (LoweredCapFlag & { readonly decision?: { readonly outcome: 'kept' | 'reduced'; readonly reason: string; readonly by: string } })[];
+      readonly capFlags?: readonly (LoweredCapFlag & {
+        readonly decision?: { readonly outcome: 'kept' | 'reduced'; readonly reason: string; readonly by: string };
+      })[];
     };
 
 export const initialClaim: Claim = { status: 'none' };
@@ -298,11 +308,16 @@ function checkEligibility(facts: ClaimFacts, context: ClaimContext, checkCard: b
     throw refused('NotABeneficiary', `beneficiary ${beneficiary.id} was removed from the register on ${beneficiary.removedOn}`, 'beneficiaryId');
   }
   if (beneficiary.diedOn !== undefined && beneficiary.diedOn < facts.serviceDate) {
-    throw refused('DeceasedBeforeServiceDate', `beneficiary ${beneficiary.id} died on ${beneficiary.diedOn}, before the service date ${facts.serviceDate}`, 'serviceDate');
+    throw refused(
+      'DeceasedBeforeServiceDate',
+      `beneficiary ${beneficiary.id} died on ${beneficiary.diedOn}, before the service date ${facts.serviceDate}`,
+      'serviceDate',
+    );
   }
   const group = groupOn(beneficiary, facts.serviceDate);
   if (group === undefined) throw refused('NotABeneficiaryOnServiceDate', `beneficiary ${beneficiary.id} held no group on ${facts.serviceDate}`, 'serviceDate');
-  if (checkCard) requirePresentedCard(card, { cardNumber: facts.cardNumber, beneficiaryId: beneficiary.id, date: facts.serviceDate }, 'CardNotValidOnServiceDate');
+  if (checkCard)
+    requirePresentedCard(card, { cardNumber: facts.cardNumber, beneficiaryId: beneficiary.id, date: facts.serviceDate }, 'CardNotValidOnServiceDate');
   return group;
 }
 
@@ -324,14 +339,16 @@ export function assessClaim(facts: ClaimFacts, context: ClaimContext, options: {
   if (!version) throw refused(...NOT_ENTITLED['no-policy-in-force']!, 'serviceDate');
   const regime: RegimeDefinition | undefined = version.regimes.find((candidate) => candidate.id === facts.regimeId);
   if (!regime) throw refused('RegimeNotInPolicy', `policy ${version.id} has no regime ${facts.regimeId}`, 'regimeId');
-  if (regime.code === 'a' || regime.code === 'b') throw refused('RegimeRecordedByAdmissions', `regime ${regime.code} is entitled by recording an admission and its discharge`, 'regimeId');
+  if (regime.code === 'a' || regime.code === 'b')
+    throw refused('RegimeRecordedByAdmissions', `regime ${regime.code} is entitled by recording an admission and its discharge`, 'regimeId');
   const rule = regime.rule;
   // Claims recorded before this check may carry such facts: a recomputation weighs them as they are.
   if (!options.recomputing) requireOnlyFactsUsed(facts, regime);
 
   if (rule.kind === 'staff-allowance') {
     if (!facts.staff) throw refused('InvalidInput', 'staff (name and role) is required for a staff allowance', 'staff');
-    if (facts.beneficiaryId !== undefined) throw refused('InvalidInput', 'a staff allowance is paid to the staff member, not to a beneficiary', 'beneficiaryId');
+    if (facts.beneficiaryId !== undefined)
+      throw refused('InvalidInput', 'a staff allowance is paid to the staff member, not to a beneficiary', 'beneficiaryId');
     requireText(facts.staff.name, 'staff.name');
     if (!Number.isSafeInteger(facts.quantity) || facts.quantity! <= 0 || facts.quantity! > MAX_QUANTITY) {
       throw refused('InvalidInput', `quantity must be a positive whole number of ${rule.per}s, at most ${MAX_QUANTITY}`, 'quantity');
@@ -370,7 +387,15 @@ export function assessClaim(facts: ClaimFacts, context: ClaimContext, options: {
       const stay = dailyAllowanceFor(regime.id, facts.serviceDate, facts.until!, context.policyOn, (date) => groupOn(beneficiary, date));
       const first = stay.segments[0];
       if (!first) throw refused('RegimeNotForGroup', "the regime covers none of the stay's days for the beneficiary's group", 'regimeId');
-      return { asked: stay.amount, amount: stay.amount, policyVersionId: first.policyVersionId, clause: first.clause, basis: first.rate, group, segments: stay.segments };
+      return {
+        asked: stay.amount,
+        amount: stay.amount,
+        policyVersionId: first.policyVersionId,
+        clause: first.clause,
+        basis: first.rate,
+        group,
+        segments: stay.segments,
+      };
     }
     case 'actual-cost-up-to-claim-ceiling':
       wholeVnd(facts.cost, 'cost', true);
@@ -389,7 +414,8 @@ export function assessClaim(facts: ClaimFacts, context: ClaimContext, options: {
       if (!facts.items || facts.items.length === 0) throw refused('InvalidInput', 'items must list what the Professional Council prescribed', 'items');
       facts.items.forEach((item, index) => {
         requireText(item.name, `items.${index}.name`);
-        if (!Number.isSafeInteger(item.quantity) || item.quantity <= 0) throw refused('InvalidInput', `items.${index}.quantity must be a positive whole number`, `items.${index}.quantity`);
+        if (!Number.isSafeInteger(item.quantity) || item.quantity <= 0)
+          throw refused('InvalidInput', `items.${index}.quantity must be a positive whole number`, `items.${index}.quantity`);
         wholeVnd(item.cost, `items.${index}.cost`, true);
       });
       wholeVnd(facts.cost, 'cost', true);
@@ -408,7 +434,11 @@ function requireDeliberateIfRepeated(facts: ClaimFacts, listed: readonly ListedC
   if (facts.deliberateReason !== undefined) return requireText(facts.deliberateReason, 'deliberateReason');
   const repeated = repeatsOf(facts, listed)[0];
   if (repeated) {
-    throw refused('DuplicateClaim', `claim ${repeated.claimId} already asks for regime ${facts.regimeId} on ${facts.serviceDate} for the same amount; mark it deliberate with a reason to record it again`, 'serviceDate');
+    throw refused(
+      'DuplicateClaim',
+      `claim ${repeated.claimId} already asks for regime ${facts.regimeId} on ${facts.serviceDate} for the same amount; mark it deliberate with a reason to record it again`,
+      'serviceDate',
+    );
   }
 }
 
@@ -424,20 +454,36 @@ function approved(assessment: ClaimAssessment, approval: Pick<ClaimApproval, 'am
 }
 
 /** Refusals that mean the claim is worth nothing now (rather than a fault in the request). */
-const NOTHING_OWED_NOW: readonly string[] = ['NoPolicyInForce', 'RegimeNotInPolicy', 'RegimeNotForGroup', 'NotABeneficiary', 'UnknownBeneficiary', 'NotABeneficiaryOnServiceDate', 'DeceasedBeforeServiceDate'];
+const NOTHING_OWED_NOW: readonly string[] = [
+  'NoPolicyInForce',
+  'RegimeNotInPolicy',
+  'RegimeNotForGroup',
+  'NotABeneficiary',
+  'UnknownBeneficiary',
+  'NotABeneficiaryOnServiceDate',
+  'DeceasedBeforeServiceDate',
+];
 
 /** What an approved claim stands at now: its approval, as the latest adjustment left it. */
 function standing(state: Exclude<Claim, { status: 'none' }>): ClaimAdjustmentData['previous'] {
   const adjustments = state.adjustments ?? [];
   const approval = state.approval!;
-  return adjustments.length > 0 ? adjustments[adjustments.length - 1]!.next : { amount: approval.amount, group: approval.group, policyVersionId: approval.policyVersionId };
+  return adjustments.length > 0
+    ? adjustments[adjustments.length - 1]!.next
+    : { amount: approval.amount, group: approval.group, policyVersionId: approval.policyVersionId };
 }
 
 /** The approved claim assessed again under what is known now; undefined when it would be owed nothing now. */
 function reassessed(state: Exclude<Claim, { status: 'none' }>, context: ClaimContext): ClaimAdjustmentData['next'] | undefined {
   try {
     const assessed = assessClaim(state.facts, context, { recomputing: true });
-    return { amount: assessed.amount, ...(assessed.group ? { group: assessed.group } : {}), policyVersionId: assessed.policyVersionId, clause: assessed.clause, basis: assessed.basis };
+    return {
+      amount: assessed.amount,
+      ...(assessed.group ? { group: assessed.group } : {}),
+      policyVersionId: assessed.policyVersionId,
+      clause: assessed.clause,
+      basis: assessed.basis,
+    };
   } catch (error) {
     if (!(error instanceof RuleViolated) || !NOTHING_OWED_NOW.includes(error.rule)) throw error;
     return undefined;
@@ -445,7 +491,13 @@ function reassessed(state: Exclude<Claim, { status: 'none' }>, context: ClaimCon
 }
 
 /** The claim's next adjustment: from what it stands at `now` to `next`, for the difference. */
-function adjustmentOf(state: Exclude<Claim, { status: 'none' }>, cause: AdjustmentCause, now: ClaimAdjustmentData['previous'], next: ClaimAdjustmentData['next'], by: string): Extract<ClaimEvent, { type: 'AdjustmentEntitled' }> {
+function adjustmentOf(
+  state: Exclude<Claim, { status: 'none' }>,
+  cause: AdjustmentCause,
+  now: ClaimAdjustmentData['previous'],
+  next: ClaimAdjustmentData['next'],
+  by: string,
+): Extract<ClaimEvent, { type: 'AdjustmentEntitled' }> {
   const { claimId, regimeId, serviceDate } = state.facts;
   return {
     type: 'AdjustmentEntitled',
@@ -484,7 +536,13 @@ function recomputeClaim(state: Exclude<Claim, { status: 'none' }>, cause: Adjust
  * it was last weighed against (at approval, or by the council's last flag) and more of it lies
  * beyond. A raised or unchanged cap flags nothing.
  */
-function flagOverLoweredCap(state: Exclude<Claim, { status: 'none' }>, approvedCap: number, cause: AdjustmentCause, by: string, context: ClaimContext): ClaimEvent[] {
+function flagOverLoweredCap(
+  state: Exclude<Claim, { status: 'none' }>,
+  approvedCap: number,
+  cause: AdjustmentCause,
+  by: string,
+  context: ClaimContext,
+): ClaimEvent[] {
   const flags = state.capFlags ?? [];
   const now = standing(state);
   const found = reassessed(state, context);
@@ -514,7 +572,10 @@ function flagOverLoweredCap(state: Exclude<Claim, { status: 'none' }>, approvedC
 }
 
 /** The council keeps a flagged claim, or reduces it by the flag's excess through an adjustment. */
-function decideOnFlag(state: Exclude<Claim, { status: 'none' }>, command: Extract<ClaimCommand, { type: 'KeepClaimOverLoweredCap' | 'ReduceClaimToLoweredCap' }>): ClaimEvent[] {
+function decideOnFlag(
+  state: Exclude<Claim, { status: 'none' }>,
+  command: Extract<ClaimCommand, { type: 'KeepClaimOverLoweredCap' | 'ReduceClaimToLoweredCap' }>,
+): ClaimEvent[] {
   const { flagId, reason, by } = command.data;
   const flag = (state.capFlags ?? []).find((candidate) => candidate.flagId === flagId);
   if (!flag) throw refused('NoSuchFlag', `claim ${state.facts.claimId} has no flag ${flagId} for the council`, 'flagId');
@@ -527,7 +588,13 @@ function decideOnFlag(state: Exclude<Claim, { status: 'none' }>, command: Extrac
     state,
     flag.cause,
     now,
-    { amount: now.amount - flag.excess, ...(now.group ? { group: now.group } : {}), policyVersionId: flag.policyVersionId, clause: flag.clause, basis: flag.cap.next },
+    {
+      amount: now.amount - flag.excess,
+      ...(now.group ? { group: now.group } : {}),
+      policyVersionId: flag.policyVersionId,
+      clause: flag.clause,
+      basis: flag.cap.next,
+    },
     by,
   );
   return [{ type: 'ClaimReducedToLoweredCap', data: { flagId, reason, by, adjustmentId: reduction.data.adjustmentId } }, reduction];
@@ -554,7 +621,12 @@ export function evolve(state: Claim, event: ClaimEvent): Claim {
     case 'AdjustmentsApproved':
       return state.status === 'none'
         ? state
-        : { ...state, adjustments: (state.adjustments ?? []).map((adjustment) => (event.data.adjustmentIds.includes(adjustment.adjustmentId) ? { ...adjustment, approvedBy: event.data.by } : adjustment)) };
+        : {
+            ...state,
+            adjustments: (state.adjustments ?? []).map((adjustment) =>
+              event.data.adjustmentIds.includes(adjustment.adjustmentId) ? { ...adjustment, approvedBy: event.data.by } : adjustment,
+            ),
+          };
     case 'ClaimOverLoweredCapFlagged':
       return state.status === 'none' ? state : { ...state, capFlags: [...(state.capFlags ?? []), event.data] };
     case 'ClaimOverLoweredCapKept':
@@ -596,7 +668,8 @@ export function decide(command: ClaimCommand, state: Claim, context: ClaimContex
     requireText(command.data.by, 'by');
     const pending = (state.adjustments ?? []).filter((adjustment) => !adjustment.approvedBy);
     if (pending.length === 0) throw refused('NoAdjustmentPending', `claim ${state.facts.claimId} has no adjustment awaiting approval`);
-    if (pending.some((adjustment) => adjustment.recordedBy === command.data.by)) throw refused('ApprovingOwnRequest', `${command.data.by} recorded these adjustments and cannot also approve them`);
+    if (pending.some((adjustment) => adjustment.recordedBy === command.data.by))
+      throw refused('ApprovingOwnRequest', `${command.data.by} recorded these adjustments and cannot also approve them`);
     return [{ type: 'AdjustmentsApproved', data: { adjustmentIds: pending.map((adjustment) => adjustment.adjustmentId), by: command.data.by } }];
   }
   if (command.type === 'KeepClaimOverLoweredCap' || command.type === 'ReduceClaimToLoweredCap') return decideOnFlag(state, command);
@@ -636,7 +709,9 @@ export function decide(command: ClaimCommand, state: Claim, context: ClaimContex
       if (proposal.by === command.data.by) throw refused('SecondApproverRequired', `${proposal.by} proposed this exception; a second approver must confirm it`);
       const assessment = assessClaim(state.facts, context);
       const overCap = Math.max(0, assessment.asked - (assessment.remainingBefore ?? assessment.asked));
-      return [approved(assessment, { amount: assessment.asked, approvedBy: [proposal.by, command.data.by], partial: false, overCap, overCapReason: proposal.reason })];
+      return [
+        approved(assessment, { amount: assessment.asked, approvedBy: [proposal.by, command.data.by], partial: false, overCap, overCapReason: proposal.reason }),
+      ];
     }
     case 'RejectClaim':
       requireApprover(state, command.data.by);

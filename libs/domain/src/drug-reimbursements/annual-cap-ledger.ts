@@ -21,7 +21,13 @@ export type AnnualCapCommand =
    */
   | {
       readonly type: 'ReserveCap';
-      readonly data: { readonly requestId: string; readonly amount: number; readonly cap?: number; readonly timesPerYear?: number; readonly overCapAllowed: boolean };
+      readonly data: {
+        readonly requestId: string;
+        readonly amount: number;
+        readonly cap?: number;
+        readonly timesPerYear?: number;
+        readonly overCapAllowed: boolean;
+      };
     }
   | { readonly type: 'ConsumeCap'; readonly data: { readonly requestId: string } }
   | { readonly type: 'ReleaseCap'; readonly data: { readonly requestId: string } };
@@ -74,7 +80,8 @@ export interface CappedClaim {
  * approved nor by which retroactive change was confirmed first. `yearClaims` may hold `claim`.
  */
 export function beyondCap(claim: CappedClaim, yearClaims: readonly CappedClaim[], cap: number): number {
-  const servedBefore = (other: CappedClaim) => other.serviceDate < claim.serviceDate || (other.serviceDate === claim.serviceDate && other.claimId < claim.claimId);
+  const servedBefore = (other: CappedClaim) =>
+    other.serviceDate < claim.serviceDate || (other.serviceDate === claim.serviceDate && other.claimId < claim.claimId);
   const before = yearClaims.filter((other) => other.claimId !== claim.claimId && servedBefore(other)).reduce((sum, other) => sum + other.amount, 0);
   return Math.min(claim.amount, Math.max(0, before + claim.amount - cap));
 }
@@ -107,8 +114,10 @@ export function decide(command: AnnualCapCommand, ledger: AnnualCapLedger): Annu
   switch (command.type) {
     case 'ReserveCap': {
       const { amount, cap, timesPerYear, overCapAllowed } = command.data;
-      if (!Number.isSafeInteger(amount) || amount <= 0) throw new RuleViolated<AnnualCapRule>('InvalidInput', 'amount must be a positive whole number of VND', 'amount');
-      if (ledger.consumed[requestId] !== undefined) throw new RuleViolated<AnnualCapRule>('AlreadyReserved', `request ${requestId} was already paid ${ledger.consumed[requestId]} VND of the cap`);
+      if (!Number.isSafeInteger(amount) || amount <= 0)
+        throw new RuleViolated<AnnualCapRule>('InvalidInput', 'amount must be a positive whole number of VND', 'amount');
+      if (ledger.consumed[requestId] !== undefined)
+        throw new RuleViolated<AnnualCapRule>('AlreadyReserved', `request ${requestId} was already paid ${ledger.consumed[requestId]} VND of the cap`);
       if (reserved === amount) return [];
       // A request reserving another amount than it holds (an approval redone after an interruption) gives the old one back first.
       if (reserved !== undefined) {
@@ -121,7 +130,11 @@ export function decide(command: AnnualCapCommand, ledger: AnnualCapLedger): Annu
       if (cap === undefined) return [{ type: 'CapReserved', data: { requestId, amount, overCap: 0 } }];
       const overCap = Math.max(0, amount - remainingCap(ledger, cap));
       if (overCap > 0 && !overCapAllowed) {
-        throw new RuleViolated<AnnualCapRule>('AnnualCapExceeded', `${amount} VND exceeds the ${remainingCap(ledger, cap)} VND left of the ${cap} VND annual cap`, 'amount');
+        throw new RuleViolated<AnnualCapRule>(
+          'AnnualCapExceeded',
+          `${amount} VND exceeds the ${remainingCap(ledger, cap)} VND left of the ${cap} VND annual cap`,
+          'amount',
+        );
       }
       return [{ type: 'CapReserved', data: { requestId, amount, cap, overCap } }];
     }

@@ -17,7 +17,11 @@ const schedule: Scheduled = {
   policyVersionId: 'lang-son/nq-24-2024/v2',
 };
 const scheduled: PayoutEvent = { type: 'PayoutScheduled', data: schedule };
-const pay: { reference: string; paidOn: string; by: string; offsets?: { recoveryPayoutId: string; amount: number }[] } = { reference: 'UNC-2025-0412', paidOn: '2025-04-20', by: 'finance-1' };
+const pay: { reference: string; paidOn: string; by: string; offsets?: { recoveryPayoutId: string; amount: number }[] } = {
+  reference: 'UNC-2025-0412',
+  paidOn: '2025-04-20',
+  by: 'finance-1',
+};
 const paid: PayoutEvent = { type: 'PayoutPaid', data: pay };
 const reversal = { reason: 'paid to the wrong account', on: '2025-04-25', by: 'finance-2' };
 const reversed: PayoutEvent = { type: 'PayoutReversed', data: reversal };
@@ -41,32 +45,62 @@ describe('payout decisions', () => {
   it('schedules an approved amount once; scheduling it again records nothing, another amount is refused', () => {
     spec.given([]).when(command.schedule()).then([scheduled]);
     spec.given([scheduled]).when(command.schedule()).then([]);
-    spec.given([scheduled]).when(command.schedule({ ...schedule, amount: 5000000 })).thenThrows({ rule: 'AlreadyScheduled', message: 'payout claim-cl-g is already scheduled for 12000000 VND' });
+    spec
+      .given([scheduled])
+      .when(command.schedule({ ...schedule, amount: 5000000 }))
+      .thenThrows({ rule: 'AlreadyScheduled', message: 'payout claim-cl-g is already scheduled for 12000000 VND' });
   });
 
   it('schedules only a positive whole number of VND', () => {
     for (const amount of [0, -1, 1500.5, Number.MAX_SAFE_INTEGER + 1]) {
-      spec.given([]).when(command.schedule({ ...schedule, amount })).thenThrows({ rule: 'InvalidInput', field: 'amount' });
+      spec
+        .given([])
+        .when(command.schedule({ ...schedule, amount }))
+        .thenThrows({ rule: 'InvalidInput', field: 'amount' });
     }
   });
 
   it('pays a scheduled payout once; the same reference again records nothing, another is refused', () => {
     spec.given([scheduled]).when(command.pay()).then([paid]);
     spec.given([scheduled, paid]).when(command.pay()).then([]);
-    spec.given([scheduled, paid]).when(command.pay({ reference: 'UNC-2025-0999' })).thenThrows({ rule: 'AlreadyPaid' });
+    spec
+      .given([scheduled, paid])
+      .when(command.pay({ reference: 'UNC-2025-0999' }))
+      .thenThrows({ rule: 'AlreadyPaid' });
   });
 
   it('refuses a payment dated before the service it pays for', () => {
-    spec.given([scheduled]).when(command.pay({ paidOn: '2025-04-09' })).thenThrows({ rule: 'PaidBeforeService', field: 'paidOn' });
-    spec.given([scheduled]).when(command.pay({ paidOn: '2025-04-10' })).then([{ type: 'PayoutPaid', data: { ...pay, paidOn: '2025-04-10' } }]);
+    spec
+      .given([scheduled])
+      .when(command.pay({ paidOn: '2025-04-09' }))
+      .thenThrows({ rule: 'PaidBeforeService', field: 'paidOn' });
+    spec
+      .given([scheduled])
+      .when(command.pay({ paidOn: '2025-04-10' }))
+      .then([{ type: 'PayoutPaid', data: { ...pay, paidOn: '2025-04-10' } }]);
   });
 
   it('names the field of a malformed payment or reversal', () => {
-    spec.given([scheduled]).when(command.pay({ by: ' ' })).thenThrows({ rule: 'InvalidInput', field: 'by' });
-    spec.given([scheduled]).when(command.pay({ reference: '' })).thenThrows({ rule: 'InvalidInput', field: 'reference' });
-    spec.given([scheduled]).when(command.pay({ paidOn: '2025-04-31' })).thenThrows({ rule: 'InvalidInput', field: 'paidOn' });
-    spec.given([scheduled]).when(command.reverse({ reason: ' ' })).thenThrows({ rule: 'InvalidInput', field: 'reason' });
-    spec.given([scheduled]).when(command.reverse({ on: '25/04/2025' })).thenThrows({ rule: 'InvalidInput', field: 'on' });
+    spec
+      .given([scheduled])
+      .when(command.pay({ by: ' ' }))
+      .thenThrows({ rule: 'InvalidInput', field: 'by' });
+    spec
+      .given([scheduled])
+      .when(command.pay({ reference: '' }))
+      .thenThrows({ rule: 'InvalidInput', field: 'reference' });
+    spec
+      .given([scheduled])
+      .when(command.pay({ paidOn: '2025-04-31' }))
+      .thenThrows({ rule: 'InvalidInput', field: 'paidOn' });
+    spec
+      .given([scheduled])
+      .when(command.reverse({ reason: ' ' }))
+      .thenThrows({ rule: 'InvalidInput', field: 'reason' });
+    spec
+      .given([scheduled])
+      .when(command.reverse({ on: '25/04/2025' }))
+      .thenThrows({ rule: 'InvalidInput', field: 'on' });
   });
 
   it('reverses a payout, paid or not, and then neither pays nor reverses it again', () => {
@@ -98,20 +132,38 @@ describe('recoveries as receivables', () => {
 
   it('is recovered by refund receipts and offsets, in parts, never past what is owed', () => {
     spec.given([owed]).when({ type: 'RecordRefund', data: refund }).then([refunded]);
-    spec.given([owed, refunded]).when({ type: 'OffsetRecovery', data: offset }).then([{ type: 'RecoveryOffset', data: offset }]);
-    spec.given([owed, refunded]).when({ type: 'RecordRefund', data: { ...refund, amount: 250001 } }).thenThrows({ rule: 'MoreThanOwed', field: 'amount' });
+    spec
+      .given([owed, refunded])
+      .when({ type: 'OffsetRecovery', data: offset })
+      .then([{ type: 'RecoveryOffset', data: offset }]);
+    spec
+      .given([owed, refunded])
+      .when({ type: 'RecordRefund', data: { ...refund, amount: 250001 } })
+      .thenThrows({ rule: 'MoreThanOwed', field: 'amount' });
     const rest: PayoutEvent = { type: 'RecoveryRefunded', data: { ...refund, amount: 250000 } };
-    expect([owed, refunded, rest].reduce(evolve, initialPayout)).toMatchObject({ status: 'recovered', receivable: { owed: 0, recovered: 400000, writtenOff: 0 } });
+    expect([owed, refunded, rest].reduce(evolve, initialPayout)).toMatchObject({
+      status: 'recovered',
+      receivable: { owed: 0, recovered: 400000, writtenOff: 0 },
+    });
     spec.given([owed, refunded, rest]).when({ type: 'RecordRefund', data: refund }).thenThrows({ rule: 'NothingOwed' });
-    spec.given([owed]).when({ type: 'RecordRefund', data: { ...refund, amount: 0 } }).thenThrows({ rule: 'InvalidInput', field: 'amount' });
+    spec
+      .given([owed])
+      .when({ type: 'RecordRefund', data: { ...refund, amount: 0 } })
+      .thenThrows({ rule: 'InvalidInput', field: 'amount' });
   });
 
   it('has what is still owed written off with a reason, after which nothing more is collected', () => {
     const writtenOff: PayoutEvent = { type: 'RecoveryWrittenOff', data: { ...writeOff, amount: 250000 } };
     spec.given([owed, refunded]).when({ type: 'WriteOffRecovery', data: writeOff }).then([writtenOff]);
-    expect([owed, refunded, writtenOff].reduce(evolve, initialPayout)).toMatchObject({ status: 'written-off', receivable: { owed: 0, recovered: 150000, writtenOff: 250000 } });
+    expect([owed, refunded, writtenOff].reduce(evolve, initialPayout)).toMatchObject({
+      status: 'written-off',
+      receivable: { owed: 0, recovered: 150000, writtenOff: 250000 },
+    });
     spec.given([owed, refunded, writtenOff]).when({ type: 'OffsetRecovery', data: offset }).thenThrows({ rule: 'NothingOwed' });
-    spec.given([owed]).when({ type: 'WriteOffRecovery', data: { ...writeOff, reason: ' ' } }).thenThrows({ rule: 'InvalidInput', field: 'reason' });
+    spec
+      .given([owed])
+      .when({ type: 'WriteOffRecovery', data: { ...writeOff, reason: ' ' } })
+      .thenThrows({ rule: 'InvalidInput', field: 'reason' });
   });
 
   it('is reversed only while nothing of it was collected', () => {
@@ -126,11 +178,20 @@ describe('recoveries as receivables', () => {
 
   it('takes offsets out of a payment, never more than the payment', () => {
     const offsets = [{ recoveryPayoutId: 'adjustment-adj-1', amount: 400000 }];
-    spec.given([scheduled]).when(command.pay({ offsets })).then([{ type: 'PayoutPaid', data: { ...pay, offsets } }]);
-    spec.given([scheduled]).when(command.pay({ offsets: [{ recoveryPayoutId: "adjustment-adj-1", amount: 12000001 }] })).thenThrows({ rule: 'OffsetsExceedPayment', field: 'offsets' });
+    spec
+      .given([scheduled])
+      .when(command.pay({ offsets }))
+      .then([{ type: 'PayoutPaid', data: { ...pay, offsets } }]);
+    spec
+      .given([scheduled])
+      .when(command.pay({ offsets: [{ recoveryPayoutId: 'adjustment-adj-1', amount: 12000001 }] }))
+      .thenThrows({ rule: 'OffsetsExceedPayment', field: 'offsets' });
   });
 
   it('counts a recovery paid before receivables existed as recovered in full', () => {
-    expect([owed, { type: 'PayoutPaid', data: pay } as PayoutEvent].reduce(evolve, initialPayout)).toMatchObject({ status: 'recovered', receivable: { owed: 0, recovered: 400000 } });
+    expect([owed, { type: 'PayoutPaid', data: pay } as PayoutEvent].reduce(evolve, initialPayout)).toMatchObject({
+      status: 'recovered',
+      receivable: { owed: 0, recovered: 400000 },
+    });
   });
 });

@@ -49,7 +49,10 @@ export type PayoutEvent =
       };
     }
   | { readonly type: 'PayoutReversed'; readonly data: { readonly reason: string; readonly on: string; readonly by: string } }
-  | { readonly type: 'RecoveryRefunded'; readonly data: { readonly reference: string; readonly receivedOn: string; readonly amount: number; readonly by: string } }
+  | {
+      readonly type: 'RecoveryRefunded';
+      readonly data: { readonly reference: string; readonly receivedOn: string; readonly amount: number; readonly by: string };
+    }
   | { readonly type: 'RecoveryOffset'; readonly data: { readonly againstPayoutId: string; readonly amount: number; readonly on: string; readonly by: string } }
   | { readonly type: 'RecoveryWrittenOff'; readonly data: { readonly amount: number; readonly reason: string; readonly on: string; readonly by: string } };
 
@@ -108,7 +111,10 @@ export function isRecovery(scheduled: Pick<EventData<'PayoutScheduled'>, 'amount
 }
 
 /** A recovery's account after `amount` more came back (`recovered`) or was given up (`writtenOff`). */
-function settled(receivable: Receivable, change: { recovered?: number; writtenOff?: number }): { status: 'owed' | 'recovered' | 'written-off'; receivable: Receivable } {
+function settled(
+  receivable: Receivable,
+  change: { recovered?: number; writtenOff?: number },
+): { status: 'owed' | 'recovered' | 'written-off'; receivable: Receivable } {
   const recovered = receivable.recovered + (change.recovered ?? 0);
   const writtenOff = receivable.writtenOff + (change.writtenOff ?? 0);
   const owed = receivable.owed - (change.recovered ?? 0) - (change.writtenOff ?? 0);
@@ -137,7 +143,9 @@ export function evolve(state: Payout, event: PayoutEvent): Payout {
     case 'PayoutPaid':
       // A recovery "paid" before receivables existed was collected in full.
       if (state.status !== 'none' && state.receivable) return { ...state, ...settled(state.receivable, { recovered: state.receivable.owed }) };
-      return state.status === 'none' ? state : { ...state, status: 'paid', paid: { reference: event.data.reference, paidOn: event.data.paidOn, offsets: event.data.offsets ?? [] } };
+      return state.status === 'none'
+        ? state
+        : { ...state, status: 'paid', paid: { reference: event.data.reference, paidOn: event.data.paidOn, offsets: event.data.offsets ?? [] } };
     case 'PayoutReversed':
       return state.status === 'none' ? state : { ...state, status: 'reversed', reversedOn: event.data.on };
     case 'RecoveryRefunded':
@@ -160,7 +168,11 @@ export function decide(command: PayoutCommand, state: Payout): PayoutEvent[] {
     }
     const recovery = command.data.source.kind === 'adjustment' && command.data.amount < 0;
     if (!Number.isSafeInteger(command.data.amount) || (command.data.amount <= 0 && !recovery)) {
-      throw new RuleViolated<PayoutRule>('InvalidInput', 'amount must be a positive whole number of VND (negative only for an adjustment that recovers money)', 'amount');
+      throw new RuleViolated<PayoutRule>(
+        'InvalidInput',
+        'amount must be a positive whole number of VND (negative only for an adjustment that recovers money)',
+        'amount',
+      );
     }
     return [{ type: 'PayoutScheduled', data: command.data }];
   }
@@ -173,11 +185,17 @@ export function decide(command: PayoutCommand, state: Payout): PayoutEvent[] {
     case 'PayPayout': {
       const { reference, paidOn } = command.data;
       if (state.receivable) {
-        throw new RuleViolated<PayoutRule>('RecoveryIsNotPaid', `payout ${payoutId} is a recovery of ${-state.scheduled.amount} VND: it is collected (refund receipt or offset against a later payout) or written off, never paid`);
+        throw new RuleViolated<PayoutRule>(
+          'RecoveryIsNotPaid',
+          `payout ${payoutId} is a recovery of ${-state.scheduled.amount} VND: it is collected (refund receipt or offset against a later payout) or written off, never paid`,
+        );
       }
       if (state.paid) {
         if (state.paid.reference === reference) return [];
-        throw new RuleViolated<PayoutRule>('AlreadyPaid', `payout ${payoutId} was already paid on ${state.paid.paidOn} under reference ${state.paid.reference}`);
+        throw new RuleViolated<PayoutRule>(
+          'AlreadyPaid',
+          `payout ${payoutId} was already paid on ${state.paid.paidOn} under reference ${state.paid.reference}`,
+        );
       }
       requireText(reference, 'reference');
       requireDate(paidOn, 'paidOn');
@@ -187,7 +205,11 @@ export function decide(command: PayoutCommand, state: Payout): PayoutEvent[] {
       const offsets = command.data.offsets ?? [];
       const offset = offsets.reduce((sum, taken) => sum + taken.amount, 0);
       if (offsets.some((taken) => !Number.isSafeInteger(taken.amount) || taken.amount <= 0) || offset > state.scheduled.amount) {
-        throw new RuleViolated<PayoutRule>('OffsetsExceedPayment', `offsets of ${offset} VND cannot be taken out of payout ${payoutId} of ${state.scheduled.amount} VND`, 'offsets');
+        throw new RuleViolated<PayoutRule>(
+          'OffsetsExceedPayment',
+          `offsets of ${offset} VND cannot be taken out of payout ${payoutId} of ${state.scheduled.amount} VND`,
+          'offsets',
+        );
       }
       return [{ type: 'PayoutPaid', data: { reference, paidOn, by: command.data.by, ...(offsets.length > 0 ? { offsets } : {}) } }];
     }
@@ -195,7 +217,10 @@ export function decide(command: PayoutCommand, state: Payout): PayoutEvent[] {
       requireText(command.data.reason, 'reason');
       requireDate(command.data.on, 'on');
       if (state.receivable && state.receivable.owed < -state.scheduled.amount) {
-        throw new RuleViolated<PayoutRule>('AlreadyCollected', `recovery ${payoutId} was already partly recovered or written off; it can no longer be reversed`);
+        throw new RuleViolated<PayoutRule>(
+          'AlreadyCollected',
+          `recovery ${payoutId} was already partly recovered or written off; it can no longer be reversed`,
+        );
       }
       return [{ type: 'PayoutReversed', data: command.data }];
     case 'RecordRefund':
@@ -224,7 +249,8 @@ export function decide(command: PayoutCommand, state: Payout): PayoutEvent[] {
 /** What a recovery still owes, refusing a payout that is no recovery, one owing nothing, or an amount past what is owed. */
 function owedOn(state: Extract<Payout, { scheduled: unknown }>, amount: number | undefined, field: string): number {
   const { payoutId } = state.scheduled;
-  if (!state.receivable) throw new RuleViolated<PayoutRule>('NotARecovery', `payout ${payoutId} pays money out; only a recovery is refunded, offset or written off`, 'payoutId');
+  if (!state.receivable)
+    throw new RuleViolated<PayoutRule>('NotARecovery', `payout ${payoutId} pays money out; only a recovery is refunded, offset or written off`, 'payoutId');
   if (state.receivable.owed === 0) throw new RuleViolated<PayoutRule>('NothingOwed', `recovery ${payoutId} owes nothing more (${state.status})`, field);
   if (amount !== undefined && (!Number.isSafeInteger(amount) || amount <= 0)) {
     throw new RuleViolated<PayoutRule>('InvalidInput', 'amount must be a positive whole number of VND', field);

@@ -49,7 +49,13 @@ describe('policyInForce', () => {
 
 describe('fixed amount per event (visit allowance, regime a)', () => {
   it('pays the group amount, with the clause it rests on', () => {
-    expect(fixedAmountFor(resolution24, 'a', 3)).toEqual({ entitled: true, amount: 700000, basis: 700000, policyVersionId: resolution24.id, clause: 'Regulation attached to Resolution 24/2024, regime a' });
+    expect(fixedAmountFor(resolution24, 'a', 3)).toEqual({
+      entitled: true,
+      amount: 700000,
+      basis: 700000,
+      policyVersionId: resolution24.id,
+      clause: 'Regulation attached to Resolution 24/2024, regime a',
+    });
   });
   it('pays nothing to a group the regime does not cover, or when no policy is in force', () => {
     expect(fixedAmountFor(resolution24, 'a', 6)).toEqual({ entitled: false, reason: 'group-not-covered' });
@@ -178,7 +184,9 @@ describe('staff allowances (regime k)', () => {
   });
 
   it('refuses to read a beneficiary regime as a staff allowance', () => {
-    expect(() => staffAllowanceFor(resolution24, 'e', 'doctor', 1)).toThrow('regime e of lang-son/nq-24-2024/v2 is a fixed-per-event rule, not staff-allowance');
+    expect(() => staffAllowanceFor(resolution24, 'e', 'doctor', 1)).toThrow(
+      'regime e of lang-son/nq-24-2024/v2 is a fixed-per-event rule, not staff-allowance',
+    );
   });
 });
 

@@ -2,7 +2,10 @@ import { ownEntry } from '../own-entry.js';
 import type { BeneficiaryGroup, PolicyVersion, RegimeDefinition } from './policy-version.js';
 
 /** Why nothing is owed: the regime is absent from the version, or the group is not covered by it. */
-export type NotEntitled = { readonly entitled: false; readonly reason: 'no-policy-in-force' | 'regime-not-in-policy' | 'group-not-covered' | 'yearly-limit-reached' };
+export type NotEntitled = {
+  readonly entitled: false;
+  readonly reason: 'no-policy-in-force' | 'regime-not-in-policy' | 'group-not-covered' | 'yearly-limit-reached';
+};
 
 /** An amount owed, with what it rests on, so that an auditor can explain every VND. */
 export interface Entitled {
@@ -189,7 +192,12 @@ export function segmentTotals(segments: readonly Pick<DailySegment, 'amount' | '
 }
 
 /** An allowance to staff doing cadre health work (regime k): the role's amount per month or session, times how many. */
-export function staffAllowanceFor(version: PolicyVersion | undefined, regimeId: string, role: string, quantity: number): Entitlement | { readonly entitled: false; readonly reason: 'role-not-covered' } {
+export function staffAllowanceFor(
+  version: PolicyVersion | undefined,
+  regimeId: string,
+  role: string,
+  quantity: number,
+): Entitlement | { readonly entitled: false; readonly reason: 'role-not-covered' } {
   if (!version) return { entitled: false, reason: 'no-policy-in-force' };
   const regime = regimeOf(version, regimeId);
   if (!regime) return { entitled: false, reason: 'regime-not-in-policy' };

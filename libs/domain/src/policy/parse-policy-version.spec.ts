@@ -9,7 +9,12 @@ describe('parsePolicyVersion', () => {
     expect(version.legalBasis).toMatch(/Resolution 24\/2024\/NQ-HĐND/);
     const meal = version.regimes.find((r) => r.id === 'b')!;
     expect(meal.illustrative).toBe(false);
-    expect(meal.rule).toEqual({ kind: 'rate-per-day', rateByGroup: { 1: 190000, 2: 190000, 3: 190000, 4: 190000, 5: 190000, 6: 190000 }, countFirstDay: true, countLastDay: true });
+    expect(meal.rule).toEqual({
+      kind: 'rate-per-day',
+      rateByGroup: { 1: 190000, 2: 190000, 3: 190000, 4: 190000, 5: 190000, 6: 190000 },
+      countFirstDay: true,
+      countLastDay: true,
+    });
     expect(version.regimes.find((r) => r.id === 'h.fixed')!.rule).toMatchObject({ amountByGroup: { 3: 3000000, 4: 2000000 } });
     expect(new Set(version.regimes.map((r) => r.code))).toEqual(new Set(['a', 'b', 'c', 'd', 'đ', 'e', 'g', 'h', 'i', 'k']));
   });
@@ -21,9 +26,23 @@ describe('parsePolicyVersion', () => {
       legalBasis: '',
       effectiveFrom: '2025-02-30',
       regimes: [
-        { id: 'b', code: 'b', name: 'meals', clause: 'art. 3', illustrative: false, rule: { kind: 'rate-per-day', rateByGroup: { 3: 190000.5, 7: 1 }, countFirstDay: true, countLastDay: 'yes' } },
+        {
+          id: 'b',
+          code: 'b',
+          name: 'meals',
+          clause: 'art. 3',
+          illustrative: false,
+          rule: { kind: 'rate-per-day', rateByGroup: { 3: 190000.5, 7: 1 }, countFirstDay: true, countLastDay: 'yes' },
+        },
         { id: 'b', code: 'b', name: 'again', clause: 'art. 3', illustrative: false, rule: { kind: 'per-moon', amountByGroup: {} } },
-        { id: 'g', code: 'z', name: 'drugs', clause: 'art. 4', illustrative: true, rule: { kind: 'share-of-out-of-pocket', shareBasisPointsByGroup: { 1: 12000 }, ceilingByGroup: { 1: -5 } } },
+        {
+          id: 'g',
+          code: 'z',
+          name: 'drugs',
+          clause: 'art. 4',
+          illustrative: true,
+          rule: { kind: 'share-of-out-of-pocket', shareBasisPointsByGroup: { 1: 12000 }, ceilingByGroup: { 1: -5 } },
+        },
       ],
     };
     expect(() => parsePolicyVersion(broken)).toThrow(InvalidPolicyVersion);
@@ -56,8 +75,8 @@ describe('parsePolicyVersion', () => {
     expect(() => parsePolicyVersion(parsed)).toThrow(
       expect.objectContaining({
         problems: expect.arrayContaining([
-          'regimes[3].rule.ceilingByGroup.3 is missing: the rule\'s other table covers group 3',
-          'regimes[9].rule.amountByGroup.5 is missing: the rule\'s other table covers group 5',
+          "regimes[3].rule.ceilingByGroup.3 is missing: the rule's other table covers group 3",
+          "regimes[9].rule.amountByGroup.5 is missing: the rule's other table covers group 5",
         ]),
       }),
     );

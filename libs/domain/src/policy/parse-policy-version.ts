@@ -48,7 +48,8 @@ export function parsePolicyVersion(input: unknown): PolicyVersion {
   const sameGroups = (path: string, tables: Record<string, Record<number, number>>): void => {
     const named = [...new Set(Object.values(tables).flatMap((table) => Object.keys(table)))];
     for (const [name, table] of Object.entries(tables)) {
-      for (const group of named.filter((group) => !(group in table))) problems.push(`${path}.${name}.${group} is missing: the rule's other table covers group ${group}`);
+      for (const group of named.filter((group) => !(group in table)))
+        problems.push(`${path}.${name}.${group} is missing: the rule's other table covers group ${group}`);
     }
   };
   const flag = (value: unknown, path: string): boolean => {
@@ -113,7 +114,8 @@ export function parsePolicyVersion(input: unknown): PolicyVersion {
     const r = isRecord(regime) ? regime : {};
     if (!(REGIME_CODES as readonly unknown[]).includes(r.code)) problems.push(`${path}.code must be one of ${REGIME_CODES.join(', ')}`);
     const id = text(r.id, `${path}.id`);
-    if (typeof r.id === 'string' && r.id.split('.')[0] !== r.code) problems.push(`${path}.id "${r.id}" must start with its code ${JSON.stringify(r.code) ?? '(missing)'}`);
+    if (typeof r.id === 'string' && r.id.split('.')[0] !== r.code)
+      problems.push(`${path}.id "${r.id}" must start with its code ${JSON.stringify(r.code) ?? '(missing)'}`);
     if (seen.has(id)) problems.push(`${path}.id "${id}" appears twice`);
     seen.add(id);
     return {

@@ -69,7 +69,11 @@ export function isRetroactive(version: PolicyVersion, today: string): boolean {
 function requireIdFree(state: PolicyCatalog, version: PolicyVersion): void {
   const existing = state.versions.find((published) => published.id === version.id) ?? ownEntry(state.drafts, version.id)?.version;
   if (existing && canonicalJson(existing) !== canonicalJson(version)) {
-    throw new RuleViolated<PolicyCatalogRule>('PolicyVersionIdTaken', `policy version ${version.id} is already published or drafted with other content; use a new id`, 'id');
+    throw new RuleViolated<PolicyCatalogRule>(
+      'PolicyVersionIdTaken',
+      `policy version ${version.id} is already published or drafted with other content; use a new id`,
+      'id',
+    );
   }
 }
 
@@ -107,17 +111,24 @@ export function decide(command: PolicyCatalogCommand, state: PolicyCatalog): Pol
     case 'DraftPolicyVersion': {
       const version = parsePolicyVersion(command.data.version);
       requireIdFree(state, version);
-      return isPublished(state, version.id) || ownEntry(state.drafts, version.id) ? [] : [{ type: 'PolicyVersionDrafted', data: { version, draftedBy: command.data.by } }];
+      return isPublished(state, version.id) || ownEntry(state.drafts, version.id)
+        ? []
+        : [{ type: 'PolicyVersionDrafted', data: { version, draftedBy: command.data.by } }];
     }
     case 'ConfirmPolicyVersion': {
       const { versionId, by } = command.data;
       const draft = ownEntry(state.drafts, versionId);
       if (!draft) throw new RuleViolated<PolicyCatalogRule>('NoSuchPolicyDraft', `no drafted policy version ${versionId}`, 'id');
       if (command.data.version !== undefined && canonicalJson(parsePolicyVersion(command.data.version)) !== canonicalJson(draft.version)) {
-        throw new RuleViolated<PolicyCatalogRule>('PolicyVersionIdTaken', `policy version ${versionId} was drafted with other content; confirm the draft as it is, or draft a new id`, 'id');
+        throw new RuleViolated<PolicyCatalogRule>(
+          'PolicyVersionIdTaken',
+          `policy version ${versionId} was drafted with other content; confirm the draft as it is, or draft a new id`,
+          'id',
+        );
       }
       if (draft.confirmedBy !== undefined) return [];
-      if (by === draft.draftedBy) throw new RuleViolated<PolicyCatalogRule>('ApprovingOwnRequest', `${by} drafted policy version ${versionId} and cannot also confirm it`);
+      if (by === draft.draftedBy)
+        throw new RuleViolated<PolicyCatalogRule>('ApprovingOwnRequest', `${by} drafted policy version ${versionId} and cannot also confirm it`);
       // A future version drafted, then published in one step meanwhile, is only confirmed.
       return [{ type: 'PolicyVersionConfirmed', data: { versionId, by } }, ...(isPublished(state, versionId) ? [] : [published(draft.version)])];
     }

@@ -71,7 +71,9 @@ export interface PolicyVersion {
 function coveredGroups(version: PolicyVersion): Map<string, Set<number>> {
   return new Map(
     version.regimes.map((regime) => {
-      const tables = Object.entries(regime.rule).filter(([key]) => key.endsWith('ByGroup')).map(([, table]) => table as AmountByGroup);
+      const tables = Object.entries(regime.rule)
+        .filter(([key]) => key.endsWith('ByGroup'))
+        .map(([, table]) => table as AmountByGroup);
       return [regime.id, new Set(tables.flatMap((table) => Object.keys(table).map(Number)))];
     }),
   );

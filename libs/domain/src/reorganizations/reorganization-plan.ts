@@ -74,7 +74,8 @@ export function evolve(state: Reorganization, event: ReorganizationEvent): Reorg
 const invalid = (message: string, field: string) => new RuleViolated<ReorganizationRule>('InvalidInput', message, field);
 
 function requireGroup(value: unknown, field: string): void {
-  if (!(BENEFICIARY_GROUPS as readonly unknown[]).includes(value)) throw invalid(`${field} must be a beneficiary group from 1 to 6${field.endsWith('becomes.group') ? ', or null when the title is not covered' : ''}`, field);
+  if (!(BENEFICIARY_GROUPS as readonly unknown[]).includes(value))
+    throw invalid(`${field} must be a beneficiary group from 1 to 6${field.endsWith('becomes.group') ? ', or null when the title is not covered' : ''}`, field);
 }
 
 function checkPlan(plan: ReorganizationPlan): void {
@@ -115,7 +116,8 @@ export function decide(command: ReorganizationCommand, state: Reorganization): R
     case 'ConfirmReorganizationPlan':
       requireText(command.data.by, 'by');
       if (state.status !== 'drafted') return [];
-      if (command.data.by === state.draftedBy) throw new RuleViolated<ReorganizationRule>('ApprovingOwnRequest', `${command.data.by} drafted this plan and cannot also confirm it`);
+      if (command.data.by === state.draftedBy)
+        throw new RuleViolated<ReorganizationRule>('ApprovingOwnRequest', `${command.data.by} drafted this plan and cannot also confirm it`);
       return [{ type: 'ReorganizationPlanConfirmed', data: { by: command.data.by } }];
     case 'RecordPlanApplied':
       if (state.status === 'drafted') throw new RuleViolated<ReorganizationRule>('NotConfirmed', `plan ${state.plan.planId} is not confirmed`);
@@ -128,7 +130,12 @@ export function reclassificationUnder(
   plan: ReorganizationPlan,
   before: { readonly title: string; readonly administrativeUnit: string; readonly group: BeneficiaryGroup },
 ): { readonly title: string; readonly administrativeUnit: string; readonly group: BeneficiaryGroup | null } | undefined {
-  const mapping = plan.titles.find((m) => m.title === before.title && m.group === before.group) ?? plan.titles.find((m) => m.title === before.title && m.group === undefined);
+  const mapping =
+    plan.titles.find((m) => m.title === before.title && m.group === before.group) ?? plan.titles.find((m) => m.title === before.title && m.group === undefined);
   if (!mapping) return undefined;
-  return { title: mapping.becomes.title, administrativeUnit: ownEntry(plan.units, before.administrativeUnit) ?? before.administrativeUnit, group: mapping.becomes.group };
+  return {
+    title: mapping.becomes.title,
+    administrativeUnit: ownEntry(plan.units, before.administrativeUnit) ?? before.administrativeUnit,
+    group: mapping.becomes.group,
+  };
 }

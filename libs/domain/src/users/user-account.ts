@@ -23,9 +23,15 @@ export const SECOND_FACTOR_ROLES: readonly string[] = [ADMINISTRATOR, 'finance']
 export const RESERVED_USERNAMES: readonly string[] = ['system', 'operator'];
 
 export type UserAccountEvent =
-  | { readonly type: 'UserRegistered'; readonly data: { readonly username: string; readonly fullName: string; readonly roles: readonly string[]; readonly by: string } }
+  | {
+      readonly type: 'UserRegistered';
+      readonly data: { readonly username: string; readonly fullName: string; readonly roles: readonly string[]; readonly by: string };
+    }
   /** An account holding the administrator role, which signs in once another administrator confirms it. */
-  | { readonly type: 'AdministratorAccountDrafted'; readonly data: { readonly username: string; readonly fullName: string; readonly roles: readonly string[]; readonly by: string } }
+  | {
+      readonly type: 'AdministratorAccountDrafted';
+      readonly data: { readonly username: string; readonly fullName: string; readonly roles: readonly string[]; readonly by: string };
+    }
   /** Roles adding the administrator role to an account, in force once another administrator confirms them. */
   | { readonly type: 'AdministratorRoleGrantDrafted'; readonly data: { readonly roles: readonly string[]; readonly by: string } }
   | { readonly type: 'AdministratorRoleConfirmed'; readonly data: { readonly by: string } }
@@ -41,7 +47,16 @@ export type UserAccountEvent =
 
 /** `operator`: the command comes from the server's start-up or its operator, not from a signed-in user. */
 export type UserAccountCommand =
-  | { readonly type: 'RegisterUser'; readonly data: { readonly username: string; readonly fullName: string; readonly roles: readonly string[]; readonly by: string; readonly operator: boolean } }
+  | {
+      readonly type: 'RegisterUser';
+      readonly data: {
+        readonly username: string;
+        readonly fullName: string;
+        readonly roles: readonly string[];
+        readonly by: string;
+        readonly operator: boolean;
+      };
+    }
   | { readonly type: 'ConfirmAdministratorRole'; readonly data: { readonly by: string } }
   | { readonly type: 'ChangeRoles'; readonly data: { readonly roles: readonly string[]; readonly by: string } }
   | { readonly type: 'ChangeOwnPassword'; readonly data: { readonly by: string } }
@@ -95,9 +110,26 @@ const refused = (rule: UserAccountRule, message: string, field?: string) => new 
 export function evolve(state: UserAccount, event: UserAccountEvent): UserAccount {
   switch (event.type) {
     case 'UserRegistered':
-      return { status: 'active', username: event.data.username, fullName: event.data.fullName, roles: event.data.roles, createdBy: event.data.by, credentialVersion: 0, secondFactor: false };
+      return {
+        status: 'active',
+        username: event.data.username,
+        fullName: event.data.fullName,
+        roles: event.data.roles,
+        createdBy: event.data.by,
+        credentialVersion: 0,
+        secondFactor: false,
+      };
     case 'AdministratorAccountDrafted':
-      return { status: 'awaiting-confirmation', username: event.data.username, fullName: event.data.fullName, roles: [], createdBy: event.data.by, awaiting: { roles: event.data.roles, by: event.data.by }, credentialVersion: 0, secondFactor: false };
+      return {
+        status: 'awaiting-confirmation',
+        username: event.data.username,
+        fullName: event.data.fullName,
+        roles: [],
+        createdBy: event.data.by,
+        awaiting: { roles: event.data.roles, by: event.data.by },
+        credentialVersion: 0,
+        secondFactor: false,
+      };
   }
   if (state.status === 'none') return state;
   switch (event.type) {
@@ -105,7 +137,12 @@ export function evolve(state: UserAccount, event: UserAccountEvent): UserAccount
       return { ...state, awaiting: { roles: event.data.roles, by: event.data.by } };
     case 'AdministratorRoleConfirmed': {
       const { awaiting, ...rest } = state;
-      return { ...rest, status: state.status === 'awaiting-confirmation' ? 'active' : state.status, roles: awaiting?.roles ?? state.roles, confirmedBy: event.data.by };
+      return {
+        ...rest,
+        status: state.status === 'awaiting-confirmation' ? 'active' : state.status,
+        roles: awaiting?.roles ?? state.roles,
+        confirmedBy: event.data.by,
+      };
     }
     case 'RolesChanged': {
       // A change of roles decided since withdraws a grant still awaiting confirmation.
@@ -143,7 +180,8 @@ export function decide(command: UserAccountCommand, state: UserAccount): UserAcc
   switch (command.type) {
     case 'ConfirmAdministratorRole': {
       if (!state.awaiting) return [];
-      if (by === state.awaiting.by) throw refused('ApprovingOwnRequest', `${by} drafted the administrator role of ${state.username} and cannot also confirm it`);
+      if (by === state.awaiting.by)
+        throw refused('ApprovingOwnRequest', `${by} drafted the administrator role of ${state.username} and cannot also confirm it`);
       if (by === state.username) throw refused('ApprovingOwnRequest', `${by} cannot confirm their own administrator role`);
       return [{ type: 'AdministratorRoleConfirmed', data: { by } }];
     }
@@ -163,12 +201,16 @@ export function decide(command: UserAccountCommand, state: UserAccount): UserAcc
       if (by === state.username) throw refused('OwnAccount', 'change your own password with your current one (POST /auth/password)');
       // Whoever sets an administrator's password can sign in as them and be the second administrator themselves.
       if (holdsAdministrator([...state.roles, ...(state.awaiting?.roles ?? [])]) && !command.data.operator) {
-        throw refused('AdministratorResetByOperator', `${state.username} is an administrator: their password is reset by the operator of the server (npm run cli -- users reset-password)`);
+        throw refused(
+          'AdministratorResetByOperator',
+          `${state.username} is an administrator: their password is reset by the operator of the server (npm run cli -- users reset-password)`,
+        );
       }
       return [{ type: 'PasswordReset', data: { by } }];
     case 'DisableUser':
       if (by === state.username) throw refused('OwnAccount', 'nobody disables their own account');
-      if (state.status === 'awaiting-confirmation') throw refused('AwaitingConfirmation', `${state.username} awaits the confirmation of their account and cannot sign in anyway`);
+      if (state.status === 'awaiting-confirmation')
+        throw refused('AwaitingConfirmation', `${state.username} awaits the confirmation of their account and cannot sign in anyway`);
       return state.status === 'disabled' ? [] : [{ type: 'UserDisabled', data: { by, reason: command.data.reason } }];
     case 'EnableUser':
       if (by === state.username) throw refused('OwnAccount', 'nobody enables their own account');
@@ -178,7 +220,8 @@ export function decide(command: UserAccountCommand, state: UserAccount): UserAcc
       return [{ type: 'SecondFactorEnabled', data: { by } }];
     case 'DisableSecondFactor':
       // Without a code, a stolen session of the holder's would be enough to remove the factor protecting it.
-      if (by === state.username && !command.data.withCode) throw refused('OwnAccount', 'turn your own second factor off with one of its codes (POST /auth/second-factor/disable)');
+      if (by === state.username && !command.data.withCode)
+        throw refused('OwnAccount', 'turn your own second factor off with one of its codes (POST /auth/second-factor/disable)');
       return state.secondFactor ? [{ type: 'SecondFactorDisabled', data: { by, reason: command.data.reason } }] : [];
   }
 }
@@ -192,9 +235,13 @@ export function requireSecondFactorOffered(account: UserAccount, by: string): vo
   if (account.status === 'none') throw refused('NoSuchUser', 'no such user');
   if (by !== account.username) throw refused('OwnAccount', 'a second factor is enrolled by the account holder, with their own authenticator');
   if (!account.roles.some((role) => SECOND_FACTOR_ROLES.includes(role))) {
-    throw refused('SecondFactorNotOffered', `a second factor is offered to ${SECOND_FACTOR_ROLES.join(' and ')} accounts; ${account.username} holds ${account.roles.join(', ') || 'no role yet'}`);
+    throw refused(
+      'SecondFactorNotOffered',
+      `a second factor is offered to ${SECOND_FACTOR_ROLES.join(' and ')} accounts; ${account.username} holds ${account.roles.join(', ') || 'no role yet'}`,
+    );
   }
-  if (account.secondFactor) throw refused('SecondFactorAlreadyEnabled', `${account.username} already has a second factor: turn it off first to enrol another authenticator`);
+  if (account.secondFactor)
+    throw refused('SecondFactorAlreadyEnabled', `${account.username} already has a second factor: turn it off first to enrol another authenticator`);
 }
 
 /**
@@ -207,6 +254,9 @@ export function requireIndependentConfirmer(confirmer: UserAccount, drafter: Use
   if (confirmer.username === drafter.username) throw refused('ApprovingOwnRequest', `${confirmer.username} drafted this and cannot also confirm it`);
   const madeBy = (account: typeof confirmer, creator: typeof confirmer) => account.createdBy === creator.username && account.confirmedBy === undefined;
   if (madeBy(drafter, confirmer) || madeBy(confirmer, drafter)) {
-    throw refused('ConfirmerNotIndependent', `${confirmer.username} and ${drafter.username}: one registered the other, which no other administrator has confirmed since; another administrator must confirm`);
+    throw refused(
+      'ConfirmerNotIndependent',
+      `${confirmer.username} and ${drafter.username}: one registered the other, which no other administrator has confirmed since; another administrator must confirm`,
+    );
   }
 }

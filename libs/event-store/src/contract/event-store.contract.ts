@@ -95,7 +95,11 @@ export function describeEventStoreContract(backend: string, currentStore: () => 
 
     it('reads a stream forwards and backwards from a revision, with a maximum count', async () => {
       const stream = unique('admission');
-      await store.append(stream, Array.from({ length: 10 }, (_, n) => event('Counted', { n })), { expectedRevision: 'no_stream' });
+      await store.append(
+        stream,
+        Array.from({ length: 10 }, (_, n) => event('Counted', { n })),
+        { expectedRevision: 'no_stream' },
+      );
       const numbers = (events: StoredEvent[]): unknown[] => events.map((e) => (e.data as { n: number }).n);
       expect(numbers(await store.readStream(stream, { fromRevision: 7 }))).toEqual([7, 8, 9]);
       expect(numbers(await store.readStream(stream, { fromRevision: 2, maxCount: 3 }))).toEqual([2, 3, 4]);
@@ -134,9 +138,7 @@ export function describeEventStoreContract(backend: string, currentStore: () => 
       expect(isStrictlyIncreasing(all.map((e) => e.globalPosition))).toBe(true);
 
       const filtered = await readAllAfter(store, head, 2, [type]);
-      expect(filtered.map((e) => e.data)).toEqual(
-        [0, 1, 2].flatMap((round) => streams.map((stream) => ({ stream, round }))),
-      );
+      expect(filtered.map((e) => e.data)).toEqual([0, 1, 2].flatMap((round) => streams.map((stream) => ({ stream, round }))));
       expect(await store.readHeadPosition()).toBe(all[all.length - 1]!.globalPosition);
     });
 
@@ -192,7 +194,11 @@ export function describeEventStoreContract(backend: string, currentStore: () => 
       const head = await store.readHeadPosition();
       const type = unique('Watched');
       const stream = unique('watched');
-      await store.append(stream, [1, 2, 3].map((n) => event(type, { n })), { expectedRevision: 'no_stream' });
+      await store.append(
+        stream,
+        [1, 2, 3].map((n) => event(type, { n })),
+        { expectedRevision: 'no_stream' },
+      );
       await store.append(unique('noise'), [event(unique('Ignored'), {})], { expectedRevision: 'no_stream' });
 
       const subscription = store.subscribeToAll({ after: head, eventTypes: [type], batchSize: 2 });

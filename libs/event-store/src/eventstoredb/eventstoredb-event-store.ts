@@ -111,13 +111,13 @@ export class EventStoreDbEventStore implements EventStore {
     // Retries of one command inside this process wait for the first, so exactly one reports the write.
     const key = `${commandId}\u0000${streamId}`;
     const earlier = this.inFlightCommands.get(key);
-    const attempt = (earlier ?? Promise.resolve(undefined))
-      .catch(() => undefined)
-      .then(() => this.write(streamId, events, options, commandId));
+    const attempt = (earlier ?? Promise.resolve(undefined)).catch(() => undefined).then(() => this.write(streamId, events, options, commandId));
     this.inFlightCommands.set(key, attempt);
-    void attempt.finally(() => {
-      if (this.inFlightCommands.get(key) === attempt) this.inFlightCommands.delete(key);
-    }).catch(() => undefined);
+    void attempt
+      .finally(() => {
+        if (this.inFlightCommands.get(key) === attempt) this.inFlightCommands.delete(key);
+      })
+      .catch(() => undefined);
     return attempt;
   }
 
@@ -229,9 +229,7 @@ export class EventStoreDbEventStore implements EventStore {
   subscribeToAll(options: SubscribeToAllOptions = {}): AllSubscription {
     const after = options.after ?? 0n;
     const batchSize = options.batchSize ?? DEFAULT_SUBSCRIPTION_BATCH;
-    const filter = options.eventTypes
-      ? eventTypeFilter({ regex: `^(${options.eventTypes.map(escapeRegex).join('|')})$` })
-      : excludeSystemEvents();
+    const filter = options.eventTypes ? eventTypeFilter({ regex: `^(${options.eventTypes.map(escapeRegex).join('|')})$` }) : excludeSystemEvents();
     const subscription = this.client.subscribeToAll({ fromPosition: after === 0n ? START : unpackPosition(after), filter });
     const close = async (): Promise<void> => {
       await subscription.unsubscribe();

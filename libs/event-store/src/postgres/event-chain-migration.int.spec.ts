@@ -18,7 +18,14 @@ describe.each<[string, PostgresBackendKind]>([
     // The log as the first release of the schema wrote it.
     await migrate(backend.pool, 'event-store', EVENT_STORE_MIGRATIONS.slice(0, 1));
     const metadata = { actor: 'test', schemaVersion: 1 };
-    const requests = [0, 1, 2].map((n) => ({ streamId: `old-${n}`, expected: 'no_stream', events: [{ id: randomUUID(), type: 'Noted', data: { n }, metadata }, { id: randomUUID(), type: 'Noted', data: { n, again: true }, metadata }] }));
+    const requests = [0, 1, 2].map((n) => ({
+      streamId: `old-${n}`,
+      expected: 'no_stream',
+      events: [
+        { id: randomUUID(), type: 'Noted', data: { n }, metadata },
+        { id: randomUUID(), type: 'Noted', data: { n, again: true }, metadata },
+      ],
+    }));
     await backend.pool.query('SELECT append_events($1::jsonb)', [JSON.stringify(requests)]);
 
     const store = await PostgresEventStore.open(backend.pool);

@@ -16,12 +16,16 @@ export class PostgresHashChain implements HashChain {
 
   /** The last link as `append_events` keeps it: position 0 and an empty hash for the empty log. */
   async head(): Promise<ChainLink> {
-    const { rows } = await this.pool.query<{ position: string; hash: string }>("SELECT last_position::text AS position, encode(last_hash, 'hex') AS hash FROM event_log_head WHERE id = 1");
+    const { rows } = await this.pool.query<{ position: string; hash: string }>(
+      "SELECT last_position::text AS position, encode(last_hash, 'hex') AS hash FROM event_log_head WHERE id = 1",
+    );
     return { position: BigInt(rows[0]!.position), hash: rows[0]!.hash };
   }
 
   async linkAt(position: bigint): Promise<ChainLink | undefined> {
-    const { rows } = await this.pool.query<{ hash: string }>("SELECT encode(hash, 'hex') AS hash FROM events WHERE global_position = $1", [position.toString()]);
+    const { rows } = await this.pool.query<{ hash: string }>("SELECT encode(hash, 'hex') AS hash FROM events WHERE global_position = $1", [
+      position.toString(),
+    ]);
     return rows[0] && { position, hash: rows[0].hash };
   }
 
@@ -39,15 +43,25 @@ export class PostgresHashChain implements HashChain {
       );
       for (const row of rows) {
         const position = BigInt(row.position);
-        if (position !== last.position + 1n) return { intact: false, position: last.position + 1n, reason: `the event at position ${last.position + 1n} is missing` };
-        if (!row.intact) return { intact: false, position, reason: `the event at position ${position} does not match its hash and the one before it: it, or the one before it, was altered` };
+        if (position !== last.position + 1n)
+          return { intact: false, position: last.position + 1n, reason: `the event at position ${last.position + 1n} is missing` };
+        if (!row.intact)
+          return {
+            intact: false,
+            position,
+            reason: `the event at position ${position} does not match its hash and the one before it: it, or the one before it, was altered`,
+          };
         last = { position, hash: row.hash };
       }
       if (rows.length > 0) onProgress(last.position, head);
       if (rows.length < VERIFY_BATCH) break;
     }
     if (last.position !== head || last.hash !== recorded.hash) {
-      return { intact: false, position: last.position + 1n, reason: `the log ends at position ${last.position}, but its head says ${head}: events were removed from the end, or the head was altered` };
+      return {
+        intact: false,
+        position: last.position + 1n,
+        reason: `the log ends at position ${last.position}, but its head says ${head}: events were removed from the end, or the head was altered`,
+      };
     }
     return head === 0n ? { intact: true, events: 0 } : { intact: true, events: Number(head), head: last };
   }

@@ -53,7 +53,9 @@ describe('embedded PGlite — durable group commits', () => {
 
   it('syncs once per group when concurrent appends share a commit', async () => {
     const [syncsBefore, groupsBefore] = [syncs, groups];
-    await Promise.all(Array.from({ length: 40 }, (_, n) => store.append(`together-${n}`, [{ type: 'Noted', data: { n }, metadata }], { expectedRevision: 'no_stream' })));
+    await Promise.all(
+      Array.from({ length: 40 }, (_, n) => store.append(`together-${n}`, [{ type: 'Noted', data: { n }, metadata }], { expectedRevision: 'no_stream' })),
+    );
     const committed = groups - groupsBefore;
     expect(committed).toBeLessThan(40);
     expect(syncs - syncsBefore).toBe(committed);

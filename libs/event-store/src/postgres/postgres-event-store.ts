@@ -37,9 +37,7 @@ interface AppendRequest {
   readonly events: readonly { id: string; type: string; data: unknown; metadata: EventMetadata }[];
 }
 
-type AppendOutcome =
-  | { status: 'appended' | 'duplicate'; revision: number; position: string }
-  | { status: 'conflict'; revision: number };
+type AppendOutcome = { status: 'appended' | 'duplicate'; revision: number; position: string } | { status: 'conflict'; revision: number };
 
 interface PendingAppend {
   readonly request: AppendRequest;
@@ -49,7 +47,16 @@ interface PendingAppend {
 }
 
 /** A row of `EVENT_COLUMNS`, in order, as PostgreSQL's text. */
-type EventRow = [globalPosition: string, eventId: string, streamId: string, streamRevision: string, type: string, data: string, metadata: string, recordedAtMs: string];
+type EventRow = [
+  globalPosition: string,
+  eventId: string,
+  streamId: string,
+  streamRevision: string,
+  type: string,
+  data: string,
+  metadata: string,
+  recordedAtMs: string,
+];
 
 /** The recording time as milliseconds since the epoch: `new Date(ms)` is much cheaper than parsing PostgreSQL's timestamp text. */
 const EVENT_COLUMNS = 'global_position, event_id, stream_id, stream_revision, event_type, data, metadata, floor(extract(epoch FROM recorded_at) * 1000)::int8';
@@ -149,7 +156,6 @@ export class PostgresEventStore implements EventStore {
     }
   }
 
-
   private async writePending(): Promise<void> {
     if (this.writing) return;
     this.writing = true;
@@ -178,10 +184,9 @@ export class PostgresEventStore implements EventStore {
   private async writeBatch(batch: readonly PendingAppend[]): Promise<void> {
     // No named prepared statement: embedded PGlite is one session behind every connection, so
     // a name prepared by one pooled connection already exists for the next.
-    const { rows } = await this.pool.query<{ results: AppendOutcome[] }>(
-      'SELECT append_events($1::jsonb) AS results',
-      [JSON.stringify(batch.map((pending) => pending.request))],
-    );
+    const { rows } = await this.pool.query<{ results: AppendOutcome[] }>('SELECT append_events($1::jsonb) AS results', [
+      JSON.stringify(batch.map((pending) => pending.request)),
+    ]);
     const outcomes = rows[0]!.results;
     batch.forEach((pending, index) => this.settle(pending, outcomes[index]!));
   }
@@ -224,7 +229,9 @@ export class PostgresEventStore implements EventStore {
   async readStreams(streamIds: readonly string[]): Promise<Map<string, StoredEvent[]>> {
     const streams = new Map(streamIds.map((streamId) => [streamId, [] as StoredEvent[]]));
     if (streams.size === 0) return streams;
-    const events = await this.readEvents(`SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = ANY($1::text[]) ORDER BY stream_id, stream_revision`, [[...streams.keys()]]);
+    const events = await this.readEvents(`SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = ANY($1::text[]) ORDER BY stream_id, stream_revision`, [
+      [...streams.keys()],
+    ]);
     for (const event of events) streams.get(event.streamId)!.push(event);
     return streams;
   }
@@ -253,7 +260,13 @@ export class PostgresEventStore implements EventStore {
   }
 
   subscribeToAll(options: SubscribeToAllOptions = {}): AllSubscription {
-    return pollingSubscription((read) => this.readAll(read), () => this.readHeadPosition(), this.appendSignal, this.pollIntervalMs, options);
+    return pollingSubscription(
+      (read) => this.readAll(read),
+      () => this.readHeadPosition(),
+      this.appendSignal,
+      this.pollIntervalMs,
+      options,
+    );
   }
 
   /** Waits for appends already handed over; the pool itself belongs to the caller. */

@@ -21,12 +21,18 @@ export function describePostgresLog(backend: string, current: () => { store: Pos
       const writerA = await pool.connect();
       await writerA.query('BEGIN');
       await writerA.query('SELECT append_events($1::jsonb)', [
-        JSON.stringify([{ streamId: `late-a-${randomUUID()}`, expected: 'any', events: [
-          { id: randomUUID(), type, data: { writer: 'A' }, metadata: { actor: 'test', schemaVersion: 1 } },
-        ] }]),
+        JSON.stringify([
+          {
+            streamId: `late-a-${randomUUID()}`,
+            expected: 'any',
+            events: [{ id: randomUUID(), type, data: { writer: 'A' }, metadata: { actor: 'test', schemaVersion: 1 } }],
+          },
+        ]),
       ]);
       // Writer B appends meanwhile and the subscriber keeps polling; only then does A commit.
-      const writerB = store.append(`late-b-${randomUUID()}`, [{ type, data: { writer: 'B' }, metadata: { actor: 'test', schemaVersion: 1 } }], { expectedRevision: 'any' });
+      const writerB = store.append(`late-b-${randomUUID()}`, [{ type, data: { writer: 'B' }, metadata: { actor: 'test', schemaVersion: 1 } }], {
+        expectedRevision: 'any',
+      });
       await new Promise((resolve) => setTimeout(resolve, 400));
       await writerA.query('COMMIT');
       writerA.release();
@@ -45,7 +51,11 @@ export function describePostgresLog(backend: string, current: () => { store: Pos
       const streams = [0, 1, 2, 3].map((n) => `neighbour-${n}-${randomUUID()}`);
       const outcomes = await Promise.allSettled(
         streams.map((stream, n) =>
-          store.append(stream, [{ type: 'Noted', data: { text: n === 2 ? 'nul \u0000 inside' : `fine ${n}` }, metadata: { actor: 'test', schemaVersion: 1 } }], { expectedRevision: 'no_stream' }),
+          store.append(
+            stream,
+            [{ type: 'Noted', data: { text: n === 2 ? 'nul \u0000 inside' : `fine ${n}` }, metadata: { actor: 'test', schemaVersion: 1 } }],
+            { expectedRevision: 'no_stream' },
+          ),
         ),
       );
       expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
@@ -57,8 +67,17 @@ export function describePostgresLog(backend: string, current: () => { store: Pos
       const { store, pool } = current();
       const stream = `forged-${randomUUID()}`;
       const metadata = { actor: 'test', schemaVersion: 1 };
-      await store.append(stream, [{ type: 'PayoutScheduled', data: { amount: 1000000 }, metadata }, { type: 'PayoutPaid', data: {}, metadata }], { expectedRevision: 'no_stream' });
-      await store.appendToStreams([{ streamId: `${stream}-next`, events: [{ type: 'Noted', data: {}, metadata }], options: { expectedRevision: 'no_stream' } }]);
+      await store.append(
+        stream,
+        [
+          { type: 'PayoutScheduled', data: { amount: 1000000 }, metadata },
+          { type: 'PayoutPaid', data: {}, metadata },
+        ],
+        { expectedRevision: 'no_stream' },
+      );
+      await store.appendToStreams([
+        { streamId: `${stream}-next`, events: [{ type: 'Noted', data: {}, metadata }], options: { expectedRevision: 'no_stream' } },
+      ]);
       const head = await store.readHeadPosition();
       const clean = await store.chain!.verify();
       expect(clean).toEqual({ intact: true, events: Number(head), head: { position: head, hash: expect.stringMatching(/^[0-9a-f]{64}$/) } });

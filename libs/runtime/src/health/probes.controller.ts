@@ -69,7 +69,9 @@ export class ProbesController {
           behind: behind.toString(),
           ...(seconds === undefined ? {} : { lagSeconds: Math.round(seconds * 10) / 10 }),
           // The error itself goes to the log and to administrators (GET /health): it may quote data, and probes are public.
-          ...(status?.failure ? { failure: { afterPosition: status.failure.position.toString(), attempts: status.failure.attempts, since: status.failure.since.toISOString() } } : {}),
+          ...(status?.failure
+            ? { failure: { afterPosition: status.failure.position.toString(), attempts: status.failure.attempts, since: status.failure.since.toISOString() } }
+            : {}),
         },
       ]),
     );

@@ -18,7 +18,10 @@ export interface ProjectionLag {
  * Every read model's lag, from its checkpoint and the log's head alone: no event is read, so a
  * probe stays cheap however far behind a projection is.
  */
-export async function projectionLags(runtime: Runtime, statuses: readonly ProjectionStatus[] | undefined): Promise<{ head: bigint; projections: ProjectionLag[] }> {
+export async function projectionLags(
+  runtime: Runtime,
+  statuses: readonly ProjectionStatus[] | undefined,
+): Promise<{ head: bigint; projections: ProjectionLag[] }> {
   const head = await runtime.store.readHeadPosition();
   const now = runtime.clock().getTime();
   const projections = await Promise.all(

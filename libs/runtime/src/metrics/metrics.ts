@@ -70,21 +70,65 @@ export class Metrics {
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers,
     });
-    this.retries = new Counter({ name: `${PREFIX}command_concurrency_retries_total`, help: 'Commands run again from loading on after a concurrency conflict', registers });
-    this.lagEvents = new Gauge({ name: `${PREFIX}projection_lag_events`, help: 'Log positions after the read model checkpoint, read when scraped', labelNames: projection, registers });
+    this.retries = new Counter({
+      name: `${PREFIX}command_concurrency_retries_total`,
+      help: 'Commands run again from loading on after a concurrency conflict',
+      registers,
+    });
+    this.lagEvents = new Gauge({
+      name: `${PREFIX}projection_lag_events`,
+      help: 'Log positions after the read model checkpoint, read when scraped',
+      labelNames: projection,
+      registers,
+    });
     this.lagSeconds = new Gauge({
       name: `${PREFIX}projection_lag_seconds`,
       help: 'Seconds since the projection last had read the whole log (0 while it has); only for projections this process runs, once caught up',
       labelNames: projection,
       registers,
     });
-    this.failing = new Gauge({ name: `${PREFIX}projection_failing`, help: '1 while the projection is stopped at an event it cannot apply, retrying', labelNames: projection, registers });
-    this.batches = new Histogram({ name: `${PREFIX}projection_batch_duration_seconds`, help: 'Batches of events applied to a read model, each in one transaction', labelNames: projection, registers });
-    this.applied = new Counter({ name: `${PREFIX}projection_events_applied_total`, help: 'Events applied to a read model while following the log', labelNames: projection, registers });
-    this.failures = new Counter({ name: `${PREFIX}projection_failures_total`, help: 'Failed attempts to apply a batch (each retried from the checkpoint)', labelNames: projection, registers });
-    this.rebuildEvents = new Gauge({ name: `${PREFIX}projection_rebuild_events`, help: 'Events applied so far by the latest rebuild in this process', labelNames: projections, registers });
-    this.rebuildPosition = new Gauge({ name: `${PREFIX}projection_rebuild_position`, help: 'Log position the latest rebuild in this process has reached', labelNames: projections, registers });
-    this.rebuildHead = new Gauge({ name: `${PREFIX}projection_rebuild_head`, help: 'Log position the latest rebuild in this process goes up to', labelNames: projections, registers });
+    this.failing = new Gauge({
+      name: `${PREFIX}projection_failing`,
+      help: '1 while the projection is stopped at an event it cannot apply, retrying',
+      labelNames: projection,
+      registers,
+    });
+    this.batches = new Histogram({
+      name: `${PREFIX}projection_batch_duration_seconds`,
+      help: 'Batches of events applied to a read model, each in one transaction',
+      labelNames: projection,
+      registers,
+    });
+    this.applied = new Counter({
+      name: `${PREFIX}projection_events_applied_total`,
+      help: 'Events applied to a read model while following the log',
+      labelNames: projection,
+      registers,
+    });
+    this.failures = new Counter({
+      name: `${PREFIX}projection_failures_total`,
+      help: 'Failed attempts to apply a batch (each retried from the checkpoint)',
+      labelNames: projection,
+      registers,
+    });
+    this.rebuildEvents = new Gauge({
+      name: `${PREFIX}projection_rebuild_events`,
+      help: 'Events applied so far by the latest rebuild in this process',
+      labelNames: projections,
+      registers,
+    });
+    this.rebuildPosition = new Gauge({
+      name: `${PREFIX}projection_rebuild_position`,
+      help: 'Log position the latest rebuild in this process has reached',
+      labelNames: projections,
+      registers,
+    });
+    this.rebuildHead = new Gauge({
+      name: `${PREFIX}projection_rebuild_head`,
+      help: 'Log position the latest rebuild in this process goes up to',
+      labelNames: projections,
+      registers,
+    });
     this.registry = Registry.merge([nodeMetrics(), own]);
   }
 

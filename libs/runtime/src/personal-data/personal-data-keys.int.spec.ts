@@ -10,7 +10,14 @@ const enrolled = (beneficiaryId: string, fullName: string): NewEvent => ({
   metadata: { schemaVersion: 2, actor: 'lan' },
 });
 
-const stored = (event: NewEvent, position: number): StoredEvent => ({ ...event, eventId: randomUUID(), streamId: `beneficiary-${position}`, streamRevision: 0, globalPosition: BigInt(position), recordedAt: new Date() });
+const stored = (event: NewEvent, position: number): StoredEvent => ({
+  ...event,
+  eventId: randomUUID(),
+  streamId: `beneficiary-${position}`,
+  streamRevision: 0,
+  globalPosition: BigInt(position),
+  recordedAt: new Date(),
+});
 
 /**
  * Rotating the personal data master key: people sealed under the old key stay readable while it is
@@ -36,7 +43,12 @@ describe.each<PostgresBackendKind>(['server', 'pglite'])('personal data master k
     // The log as the version before rotation left it: keys without a master key id, the reservation hash derived from the master key.
     await backend.pool.query('UPDATE personal_data_keys SET master_key_id = NULL');
     await backend.pool.query('DELETE FROM personal_data_secrets');
-    const reservationBeforeRotation = createHmac('sha256', Buffer.from(hkdfSync('sha256', oldKey, Buffer.alloc(0), 'personal-data/national-id-reservation', 32))).update('020068000777').digest('hex');
+    const reservationBeforeRotation = createHmac(
+      'sha256',
+      Buffer.from(hkdfSync('sha256', oldKey, Buffer.alloc(0), 'personal-data/national-id-reservation', 32)),
+    )
+      .update('020068000777')
+      .digest('hex');
 
     const during = await open({ current: newKey, previous: [oldKey] });
     expect(during.reservationKey('020068000777')).toBe(reservationBeforeRotation);

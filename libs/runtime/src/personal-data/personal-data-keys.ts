@@ -59,7 +59,9 @@ function loadCurrentMasterKey(config: MasterKeyConfig, log: (message: string) =>
   if (!config.key && !existsSync(config.file)) {
     mkdirSync(dirname(config.file), { recursive: true });
     writeFileSync(config.file, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
-    log(`generated the personal data master key in ${config.file}: back it up apart from the database (without it the names on the register cannot be read), or set PERSONAL_DATA_KEY`);
+    log(
+      `generated the personal data master key in ${config.file}: back it up apart from the database (without it the names on the register cannot be read), or set PERSONAL_DATA_KEY`,
+    );
   }
   return readMasterKey(config)!;
 }
@@ -96,7 +98,9 @@ export async function opensEveryStoredKey(sql: pg.ClientBase | pg.Pool, master: 
   const ids = Object.keys(await keysByMasterKey(sql));
   if (ids.length === 0) return undefined;
   if (ids.some((id) => id !== key.id && id !== 'null')) return false;
-  const { rows } = await sql.query<{ subject_id: string; wrapped_key: string }>('SELECT subject_id, wrapped_key FROM personal_data_keys WHERE wrapped_key IS NOT NULL LIMIT 1');
+  const { rows } = await sql.query<{ subject_id: string; wrapped_key: string }>(
+    'SELECT subject_id, wrapped_key FROM personal_data_keys WHERE wrapped_key IS NOT NULL LIMIT 1',
+  );
   return rows[0] === undefined || unwraps(key, rows[0].wrapped_key, rows[0].subject_id);
 }
 
@@ -149,9 +153,17 @@ export class PersonalDataKeys {
     await tagKeysWrappedBeforeRotation(pool, masters);
     const unknown = Object.entries(await keysByMasterKey(pool)).filter(([id]) => !masters.has(id));
     if (unknown.length > 0) {
-      throw new Error(`${unknown.map(([id, keys]) => `${keys} personal data keys are wrapped under master key ${id}`).join('; ')}, which this process was not given (its master key is ${current.id}): set it in PERSONAL_DATA_PREVIOUS_KEYS until \`cli personal-data rewrap\` has run`);
+      throw new Error(
+        `${unknown.map(([id, keys]) => `${keys} personal data keys are wrapped under master key ${id}`).join('; ')}, which this process was not given (its master key is ${current.id}): set it in PERSONAL_DATA_PREVIOUS_KEYS until \`cli personal-data rewrap\` has run`,
+      );
     }
-    return new PersonalDataKeys(pool, current, masters, await reservationHashKey(pool, current, masters), await systemKey(pool, SECOND_FACTOR_KEY, current, masters, async () => randomBytes(32)));
+    return new PersonalDataKeys(
+      pool,
+      current,
+      masters,
+      await reservationHashKey(pool, current, masters),
+      await systemKey(pool, SECOND_FACTOR_KEY, current, masters, async () => randomBytes(32)),
+    );
   }
 
   /**
@@ -168,15 +180,20 @@ export class PersonalDataKeys {
       );
       for (const row of rows) {
         const key = decrypt(this.masterNamed(row.master_key_id).wrapping, row.wrapped_key, row.subject_id);
-        const updated = await this.pool.query(
-          'UPDATE personal_data_keys SET wrapped_key = $1, master_key_id = $2 WHERE subject_id = $3 AND wrapped_key = $4',
-          [encrypt(this.current.wrapping, key, row.subject_id), this.current.id, row.subject_id, row.wrapped_key],
-        );
+        const updated = await this.pool.query('UPDATE personal_data_keys SET wrapped_key = $1, master_key_id = $2 WHERE subject_id = $3 AND wrapped_key = $4', [
+          encrypt(this.current.wrapping, key, row.subject_id),
+          this.current.id,
+          row.subject_id,
+          row.wrapped_key,
+        ]);
         rewrapped += updated.rowCount ?? 0;
       }
       if (rows.length < batchSize) break;
     }
-    const secrets = await this.pool.query<{ name: string; wrapped_key: string; master_key_id: string }>('SELECT name, wrapped_key, master_key_id FROM personal_data_secrets WHERE master_key_id <> $1', [this.current.id]);
+    const secrets = await this.pool.query<{ name: string; wrapped_key: string; master_key_id: string }>(
+      'SELECT name, wrapped_key, master_key_id FROM personal_data_secrets WHERE master_key_id <> $1',
+      [this.current.id],
+    );
     for (const secret of secrets.rows) {
       const key = decrypt(this.masterNamed(secret.master_key_id).wrapping, secret.wrapped_key, secretOwner(secret.name));
       const updated = await this.pool.query('UPDATE personal_data_secrets SET wrapped_key = $1, master_key_id = $2 WHERE name = $3 AND wrapped_key = $4', [
@@ -211,7 +228,11 @@ export class PersonalDataKeys {
     if (subjects.length === 0) return [...events];
     for (const subject of subjects) {
       const wrapped = encrypt(this.current.wrapping, randomBytes(32), subject);
-      await this.pool.query('INSERT INTO personal_data_keys (subject_id, wrapped_key, master_key_id) VALUES ($1, $2, $3) ON CONFLICT (subject_id) DO NOTHING', [subject, wrapped, this.current.id]);
+      await this.pool.query('INSERT INTO personal_data_keys (subject_id, wrapped_key, master_key_id) VALUES ($1, $2, $3) ON CONFLICT (subject_id) DO NOTHING', [
+        subject,
+        wrapped,
+        this.current.id,
+      ]);
     }
     const keys = await this.keysOf(subjects);
     return events.map((event, n) => {
@@ -238,7 +259,14 @@ export class PersonalDataKeys {
       if (!part) return event;
       const key = keys.get(part.subject);
       const { sealed, ...rest } = part.rest as { sealed?: string };
-      const personal = key === null ? undefined : sealed === undefined ? part.personal : key ? (JSON.parse(decrypt(key, sealed, part.subject).toString()) as Record<string, unknown>) : undefined;
+      const personal =
+        key === null
+          ? undefined
+          : sealed === undefined
+            ? part.personal
+            : key
+              ? (JSON.parse(decrypt(key, sealed, part.subject).toString()) as Record<string, unknown>)
+              : undefined;
       return { ...event, data: withPersonal(event.type, rest, personal) };
     });
   }
@@ -280,7 +308,11 @@ export class PersonalDataKeys {
       [subjects],
     );
     const keys = new Map<string, Buffer | null>();
-    for (const row of rows) keys.set(row.subject_id, row.wrapped_key === null ? null : decrypt(this.masterNamed(row.master_key_id ?? this.current.id).wrapping, row.wrapped_key, row.subject_id));
+    for (const row of rows)
+      keys.set(
+        row.subject_id,
+        row.wrapped_key === null ? null : decrypt(this.masterNamed(row.master_key_id ?? this.current.id).wrapping, row.wrapped_key, row.subject_id),
+      );
     return keys;
   }
 }
@@ -306,11 +338,16 @@ function secretOwner(name: string): string {
  * finds which of the given keys it is and names it on them, once.
  */
 async function tagKeysWrappedBeforeRotation(pool: pg.Pool, masters: ReadonlyMap<string, MasterKey>): Promise<void> {
-  const { rows } = await pool.query<{ subject_id: string; wrapped_key: string }>('SELECT subject_id, wrapped_key FROM personal_data_keys WHERE master_key_id IS NULL AND wrapped_key IS NOT NULL LIMIT 1');
+  const { rows } = await pool.query<{ subject_id: string; wrapped_key: string }>(
+    'SELECT subject_id, wrapped_key FROM personal_data_keys WHERE master_key_id IS NULL AND wrapped_key IS NOT NULL LIMIT 1',
+  );
   const sample = rows[0];
   if (!sample) return;
   const master = [...masters.values()].find((candidate) => unwraps(candidate, sample.wrapped_key, sample.subject_id));
-  if (!master) throw new Error('the personal data keys were wrapped under a master key this process was not given: set PERSONAL_DATA_KEY (or PERSONAL_DATA_PREVIOUS_KEYS) to the key they were made with');
+  if (!master)
+    throw new Error(
+      'the personal data keys were wrapped under a master key this process was not given: set PERSONAL_DATA_KEY (or PERSONAL_DATA_PREVIOUS_KEYS) to the key they were made with',
+    );
   await pool.query('UPDATE personal_data_keys SET master_key_id = $1 WHERE master_key_id IS NULL AND wrapped_key IS NOT NULL', [master.id]);
 }
 
@@ -327,12 +364,24 @@ function unwraps(master: MasterKey, wrapped: string, owner: string): boolean {
  * A key of the system's own, made once (by `initial`) and kept wrapped like the data keys, so that
  * rotating the master key changes none of them.
  */
-async function systemKey(pool: pg.Pool, name: string, current: MasterKey, masters: ReadonlyMap<string, MasterKey>, initial: () => Promise<Buffer>): Promise<Buffer> {
+async function systemKey(
+  pool: pg.Pool,
+  name: string,
+  current: MasterKey,
+  masters: ReadonlyMap<string, MasterKey>,
+  initial: () => Promise<Buffer>,
+): Promise<Buffer> {
   const owner = secretOwner(name);
-  const stored = async () => (await pool.query<{ wrapped_key: string; master_key_id: string }>('SELECT wrapped_key, master_key_id FROM personal_data_secrets WHERE name = $1', [name])).rows[0];
+  const stored = async () =>
+    (await pool.query<{ wrapped_key: string; master_key_id: string }>('SELECT wrapped_key, master_key_id FROM personal_data_secrets WHERE name = $1', [name]))
+      .rows[0];
   let row = await stored();
   if (!row) {
-    await pool.query('INSERT INTO personal_data_secrets (name, wrapped_key, master_key_id) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING', [name, encrypt(current.wrapping, await initial(), owner), current.id]);
+    await pool.query('INSERT INTO personal_data_secrets (name, wrapped_key, master_key_id) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING', [
+      name,
+      encrypt(current.wrapping, await initial(), owner),
+      current.id,
+    ]);
     row = await stored();
   }
   const master = masters.get(row!.master_key_id);
