@@ -134,7 +134,7 @@ export async function openEmmettStore(label: string, connectionString: string): 
            FROM log FULL JOIN ${PROJECTION_TABLE} rm ON rm.stream_id = log.stream_id`,
         [defaultTag],
       );
-      const row = rows[0]!;
+      const row = rows[0];
       return { applied: handled, seconds, lost: Number(row.lost), duplicated: Number(row.duplicated) };
     },
 
@@ -149,12 +149,12 @@ export async function openEmmettStore(label: string, connectionString: string): 
           WHERE global_position < highest_before`,
         [defaultTag],
       );
-      return Number(rows[0]!.n);
+      return Number(rows[0].n);
     },
 
     async countEvents(): Promise<number> {
       const { rows } = await checks.query<{ n: string }>(`SELECT count(*)::text AS n FROM ${messagesTable.name}`);
-      return Number(rows[0]!.n);
+      return Number(rows[0].n);
     },
 
     async settle(): Promise<void> {

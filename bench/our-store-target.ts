@@ -41,7 +41,7 @@ export async function openOurStore(label: string, connectionString: string): Pro
         const batch = await store.readAll({ after, maxCount: batchSize });
         for (const event of batch) positions.push(event.globalPosition);
         if (batch.length < batchSize) return positions;
-        after = batch[batch.length - 1]!.globalPosition;
+        after = batch[batch.length - 1].globalPosition;
       }
     },
 
@@ -66,7 +66,7 @@ export async function openOurStore(label: string, connectionString: string): Pro
 
     async countEvents(): Promise<number> {
       const { rows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM events');
-      return rows[0]!.n;
+      return rows[0].n;
     },
 
     async settle(): Promise<void> {

@@ -89,7 +89,7 @@ async function rebuildAll(runtime: Runtime): Promise<{ each: Rebuild[]; together
     const started = performance.now();
     await runner.rebuild(projection, (progress) => (events = progress.events));
     each.push({ projection: projection.name, events, seconds: (performance.now() - started) / 1000 });
-    log(`  rebuilt ${projection.name}: ${integer(events)} events, ${integer(events / each[each.length - 1]!.seconds)} events/s`);
+    log(`  rebuilt ${projection.name}: ${integer(events)} events, ${integer(events / each[each.length - 1].seconds)} events/s`);
   }
   // The full rebuild is the figure the target is about: the median of three runs, since one run swings by ±10 %.
   const runs: number[] = [];
@@ -98,15 +98,15 @@ async function rebuildAll(runtime: Runtime): Promise<{ each: Rebuild[]; together
     const started = performance.now();
     await runner.rebuild(ALL_PROJECTIONS);
     runs.push((performance.now() - started) / 1000);
-    log(`  rebuilt all at once: ${integer(events)} log events in ${runs[run]!.toFixed(1)} s, ${integer(events / runs[run]!)} events/s`);
+    log(`  rebuilt all at once: ${integer(events)} log events in ${runs[run].toFixed(1)} s, ${integer(events / runs[run])} events/s`);
   }
-  const together = { projection: 'all, at once', events, seconds: [...runs].sort((a, b) => a - b)[Math.floor(TOGETHER_RUNS / 2)]! };
+  const together = { projection: 'all, at once', events, seconds: [...runs].sort((a, b) => a - b)[Math.floor(TOGETHER_RUNS / 2)] };
   return { each, together };
 }
 
 const TOGETHER_RUNS = 3;
 
-const percentile = (sorted: readonly number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))]!;
+const percentile = (sorted: readonly number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))];
 
 /** `readers` concurrent loops running `query` for `seconds`: latency percentiles in ms. */
 async function underLoad(name: string, readers: number, seconds: number, query: (n: number) => Promise<unknown>): Promise<QueryLatency> {
@@ -132,7 +132,7 @@ async function measureQueries(runtime: Runtime, readers: number, seconds: number
   const ids = rows.map((row) => row.beneficiary_id);
   await runtime.pool.query('VACUUM ANALYZE');
   const balance = await underLoad('balance lookup (one beneficiary, one year)', readers, seconds, (n) =>
-    balancesOf(runtime.pool, ids[(n * 7919) % ids.length]!, 2025),
+    balancesOf(runtime.pool, ids[(n * 7919) % ids.length], 2025),
   );
   const report = await underLoad('year-end report 2025 (JSON)', readers, seconds, () => yearEndReport(runtime.pool, 2025));
   return [balance, report];
@@ -218,7 +218,7 @@ function markdown(title: string, date: string, seconds: number, serverSettings: 
     '',
     ...servers.flatMap((server) => {
       const rate = server.rebuilds.together.events / server.rebuilds.together.seconds;
-      const balance = server.queries[0]!;
+      const balance = server.queries[0];
       return [
         `- ${rate >= 50_000 ? 'Met' : '**Not met**'}: full rebuild ≥ 50,000 events/s on PostgreSQL, scale ${server.scale}: ${integer(rate)} log events/s (${integer(server.rebuilds.together.events)} events)`,
         `- ${balance.p99 < 10 ? 'Met' : '**Not met**'}: balance lookup p99 < 10 ms under ${balance.readers} readers, scale ${server.scale}: ${balance.p99.toFixed(2)} ms`,

@@ -59,8 +59,8 @@ function advantage(figure: Figure, results: Results): number {
 
 /** A markdown table whose columns line up, so that the same text reads well on a terminal. */
 function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const widths = header.map((cell, column) => Math.max(cell.length, ...rows.map((row) => row[column]!.length)));
-  const line = (cells: readonly string[]): string => `| ${cells.map((cell, column) => cell.padEnd(widths[column]!)).join(' | ')} |`;
+  const widths = header.map((cell, column) => Math.max(cell.length, ...rows.map((row) => row[column].length)));
+  const line = (cells: readonly string[]): string => `| ${cells.map((cell, column) => cell.padEnd(widths[column])).join(' | ')} |`;
   return [line(header), `|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`, ...rows.map(line)].join('\n');
 }
 
@@ -145,12 +145,12 @@ function workloadTable(results: Results): string {
 function sectionTables(results: Results): string {
   const named = storeNames(results);
   const suites = named.map(([suite]) => suite);
-  const who = (index: number): string => named[index]![1];
-  const ratio = (index: number): string => times(advantage(FIGURES[index]!, results));
+  const who = (index: number): string => named[index][1];
+  const ratio = (index: number): string => times(advantage(FIGURES[index], results));
   const seconds = (n: number): string => n.toFixed(2);
 
   const throughputSection = (title: string, count: string, pick: (r: SuiteResults) => Throughput & Partial<Latency>, comparison: string): string[] => {
-    const latency = pick(suites[0]!).p50Ms !== undefined;
+    const latency = pick(suites[0]).p50Ms !== undefined;
     return [
       `### ${title}`,
       '',

@@ -61,7 +61,7 @@ export async function measureRetroactivity(runtime: Runtime, catchUp: () => Prom
       eventsAppended: Number((await runtime.store.readHeadPosition()) - head),
       logEvents: Number(head),
     });
-    log(`  reorganization: preview ${planPreviewSeconds.toFixed(2)} s, confirm ${runs[0]!.confirmSeconds.toFixed(1)} s, ${applied.adjustments} adjustments`);
+    log(`  reorganization: preview ${planPreviewSeconds.toFixed(2)} s, confirm ${runs[0].confirmSeconds.toFixed(1)} s, ${applied.adjustments} adjustments`);
 
     await catchUp();
     head = await runtime.store.readHeadPosition();
@@ -82,7 +82,7 @@ export async function measureRetroactivity(runtime: Runtime, catchUp: () => Prom
       eventsAppended: Number((await runtime.store.readHeadPosition()) - head),
       logEvents: Number(head),
     });
-    log(`  policy: preview ${policyPreviewSeconds.toFixed(2)} s, confirm ${runs[1]!.confirmSeconds.toFixed(1)} s, ${confirmed.adjustments} adjustments`);
+    log(`  policy: preview ${policyPreviewSeconds.toFixed(2)} s, confirm ${runs[1].confirmSeconds.toFixed(1)} s, ${confirmed.adjustments} adjustments`);
     return runs;
   } finally {
     await app.close();

@@ -28,7 +28,7 @@ export async function serverVersion(connectionString: string): Promise<string> {
   await client.connect();
   try {
     const { rows } = await client.query<{ server_version: string }>('SHOW server_version');
-    return rows[0]!.server_version;
+    return rows[0].server_version;
   } finally {
     await client.end();
   }

@@ -42,7 +42,7 @@ export interface SuiteResults {
 /** Nearest-rank percentile of latencies already sorted ascending. */
 function percentile(sortedMs: readonly number[], p: number): number {
   if (sortedMs.length === 0) return Number.NaN;
-  return sortedMs[Math.min(sortedMs.length - 1, Math.max(0, Math.ceil((p / 100) * sortedMs.length) - 1))]!;
+  return sortedMs[Math.min(sortedMs.length - 1, Math.max(0, Math.ceil((p / 100) * sortedMs.length) - 1))];
 }
 
 function latencyOf(samplesMs: number[]): Latency {

@@ -144,10 +144,10 @@ async function main(): Promise<void> {
     );
 
     const embedded = await Promise.all(['unchained', 'chained'].map((name) => EmbeddedPostgres.start(join(scratch, name), { durable: false })));
-    const pgliteVersion = await serverVersion(embedded[0]!.connectionString);
+    const pgliteVersion = await serverVersion(embedded[0].connectionString);
     let pgliteChain: ChainFigures;
     try {
-      pgliteChain = await chainCost('PGlite', [embedded[0]!.connectionString, embedded[1]!.connectionString], scale);
+      pgliteChain = await chainCost('PGlite', [embedded[0].connectionString, embedded[1].connectionString], scale);
     } finally {
       await Promise.all(embedded.map((db) => db.stop()));
     }
@@ -185,7 +185,7 @@ Our store (group commit) on PGlite, with PGlite's own behaviour (no sync at all)
 | sequential appends, 50 events/call | ${integer(loose.batches)} | ${integer(durable.batches)} | ${change(loose.batches, durable.batches)} |
 | fsync calls per group commit | ${loose.syncsPerGroup.toFixed(2)} | ${durable.syncsPerGroup.toFixed(2)} | |
 
-Load average when the run started: ${load!.toFixed(1)} on ${cores} cores. On a shared machine figures move between runs by tens of percent: compare within one run, and rerun before drawing a conclusion from a difference under a third. A sync costs what the disk under the data folder makes it cost, which the group commit shares among the appends waiting.
+Load average when the run started: ${load.toFixed(1)} on ${cores} cores. On a shared machine figures move between runs by tens of percent: compare within one run, and rerun before drawing a conclusion from a difference under a third. A sync costs what the disk under the data folder makes it cost, which the group commit shares among the appends waiting.
 `;
     console.log(markdown);
     writeSection(reportPath, 'tamper-durability', markdown);

@@ -83,7 +83,7 @@ export function eventsWritten(workload: Workload): number {
 
 export function benchEvent(writer: number, n: number): BenchEvent {
   return {
-    type: BENCH_EVENT_TYPES[n % BENCH_EVENT_TYPES.length]!,
+    type: BENCH_EVENT_TYPES[n % BENCH_EVENT_TYPES.length],
     data: { writer, n, amount: (n * 37) % 1000, note: 'a payload of about the size of a typical domain event' },
   };
 }

@@ -59,7 +59,7 @@ const networksOf = (service: Service): string[] => (Array.isArray(service.networ
 
 describe('the Docker image', () => {
   it('runs on a Node LTS line of 22 or later, as a dependency requires (file-type: node >=22)', () => {
-    const bases = stages.map((stage) => stage[0]!.args);
+    const bases = stages.map((stage) => stage[0].args);
     expect(bases.length).toBeGreaterThan(0);
     for (const base of bases) {
       const major = Number(/^node:(\d+)-/.exec(base)?.[1]);
@@ -70,7 +70,7 @@ describe('the Docker image', () => {
   });
 
   it('holds every folder the API serves the dashboard from, at the path app.ts resolves it', () => {
-    const served = [...readFileSync('apps/api/src/app.ts', 'utf8').matchAll(/resolve\(ROOT, '([^']+)'\)/g)].map((match) => match[1]!);
+    const served = [...readFileSync('apps/api/src/app.ts', 'utf8').matchAll(/resolve\(ROOT, '([^']+)'\)/g)].map((match) => match[1]);
     expect(served).toEqual(expect.arrayContaining(['apps/dashboard/public', 'node_modules/bootstrap/dist', 'node_modules/chart.js/dist']));
     // dist/apps/api/src/app.js resolves ROOT four folders up: the WORKDIR.
     expect(final.filter((i) => i.op === 'WORKDIR').map((i) => i.args)).toEqual(['/app']);
@@ -85,7 +85,7 @@ describe('the Docker image', () => {
   it('checks its own health by asking the API with Node, the slim image having no curl', () => {
     const checks = final.filter((i) => i.op === 'HEALTHCHECK');
     expect(checks).toHaveLength(1);
-    const command = JSON.parse(checks[0]!.args.replace(/^(--\S+\s+)*CMD\s+/, '')) as string[];
+    const command = JSON.parse(checks[0].args.replace(/^(--\S+\s+)*CMD\s+/, '')) as string[];
     expect(command.slice(0, 2)).toEqual(['node', '-e']);
     expect(command[2]).toContain("'/health/ready'");
     expect(final.some((i) => i.op === 'USER' && i.args === 'node')).toBe(true);
@@ -100,7 +100,7 @@ describe('the Docker image', () => {
 describe('docker/compose.yml', () => {
   it('starts a service only once what it depends on is healthy (or, for the migration, done)', () => {
     const healthy = (name: string): boolean => {
-      const service = compose.services[name]!;
+      const service = compose.services[name];
       if (service.healthcheck?.disable) return false;
       // A service built from docker/Dockerfile has the image's HEALTHCHECK.
       return (service.healthcheck?.test?.length ?? 0) > 0 || service.build !== undefined;
@@ -112,7 +112,7 @@ describe('docker/compose.yml', () => {
     expect(dependencies.length).toBeGreaterThan(0);
     for (const { name, on, condition } of dependencies) {
       if (condition === 'service_completed_successfully')
-        expect({ name, on, oneShot: compose.services[on]!.command?.at(-1) === 'migrate' }).toEqual({ name, on, oneShot: true });
+        expect({ name, on, oneShot: compose.services[on].command?.at(-1) === 'migrate' }).toEqual({ name, on, oneShot: true });
       else expect({ name, on, condition, healthy: healthy(on) }).toEqual({ name, on, condition: 'service_healthy', healthy: true });
     }
     expect(dependencies.map((d) => d.on)).toEqual(expect.arrayContaining(['postgres', 'kurrentdb1', 'kurrentdb2', 'kurrentdb3', 'migrate']));
@@ -154,9 +154,9 @@ describe('docker/compose.yml', () => {
     }
     for (const [secret, { file }] of Object.entries(compose.secrets)) expect({ secret, file }).toEqual({ secret, file: `./secrets/${secret}` });
     for (const required of ['DATABASE_URL_FILE', 'PERSONAL_DATA_KEY_FILE', 'ADMIN_PASSWORD_FILE', 'AUTH_TOKEN_SECRET_FILE'])
-      expect(compose.services.api!.environment).toHaveProperty(required);
+      expect(compose.services.api.environment).toHaveProperty(required);
     // Every process opening the runtime opens the personal data keys, so each needs the one master key.
-    for (const name of ['api', 'worker', 'migrate']) expect(compose.services[name]!.environment?.PERSONAL_DATA_KEY_FILE).toBe('/run/secrets/personal_data_key');
+    for (const name of ['api', 'worker', 'migrate']) expect(compose.services[name].environment?.PERSONAL_DATA_KEY_FILE).toBe('/run/secrets/personal_data_key');
   });
 
   it('has its secrets written by docker/make-secrets.sh, consistently and never replaced', () => {
@@ -193,9 +193,9 @@ describe('tracing', () => {
     const { scripts } = JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> };
     const starts = {
       image: JSON.parse(final.find((i) => i.op === 'CMD')!.args) as string[],
-      worker: compose.services.worker!.command!,
-      'npm start': scripts.start!.split(' '),
-      'npm run start:worker': scripts['start:worker']!.split(' '),
+      worker: compose.services.worker.command!,
+      'npm start': scripts.start.split(' '),
+      'npm run start:worker': scripts['start:worker'].split(' '),
     };
     for (const [name, command] of Object.entries(starts))
       expect({ name, preload: command.slice(0, 3) }).toEqual({ name, preload: ['node', '--import', './dist/libs/runtime/src/tracing.js'] });

@@ -420,7 +420,7 @@ describe('payments read model: adjustments after a reorganization and a retroact
       { streamId: 'payout-admission-s1-a', type: 'PayoutPaid', actor: 'finance-1', data: { reference: 'UNC-1', paidOn: '2025-08-01', by: 'finance-1' } },
       { streamId: 'payout-admission-s1-b', type: 'PayoutPaid', actor: 'finance-1', data: { reference: 'UNC-2', paidOn: '2025-08-01', by: 'finance-1' } },
     ]);
-    before = (await harness.rows<{ p: string }>('SELECT max(global_position)::text AS p FROM $schema.budget_entries'))[0]!.p;
+    before = (await harness.rows<{ p: string }>('SELECT max(global_position)::text AS p FROM $schema.budget_entries'))[0].p;
     // The plan moves the stay to group 5 (visit 600,000), then a replacement version raises the meals.
     await harness.apply([
       {

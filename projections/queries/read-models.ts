@@ -26,7 +26,7 @@ export async function readModelPosition(pool: Pool, of: readonly Projection[] = 
   if (!store) return checkpoints.reduce((low, p) => (p < low ? p : low)).toString();
   let position = await store.readHeadPosition();
   for (const [n, projection] of of.entries()) {
-    const [pending] = await store.readAll({ after: checkpoints[n]!, maxCount: 1, ...(projection.eventTypes ? { eventTypes: projection.eventTypes } : {}) });
+    const [pending] = await store.readAll({ after: checkpoints[n], maxCount: 1, ...(projection.eventTypes ? { eventTypes: projection.eventTypes } : {}) });
     if (pending && pending.globalPosition - 1n < position) position = pending.globalPosition - 1n;
   }
   return position.toString();
@@ -89,7 +89,7 @@ export async function searchCards(readModels: DataSource, filter: CardFilter) {
   if (filter.unit) query.andWhere('holder.administrative_unit = :unit', { unit: filter.unit });
   if (filter.status) query.andWhere('card.status = :status', { status: filter.status });
   const { entities, raw } = await query.getRawAndEntities<{ holder_full_name: string; holder_administrative_unit: string }>();
-  return entities.map((card, n) => ({ ...card, fullName: raw[n]!.holder_full_name, administrativeUnit: raw[n]!.holder_administrative_unit }));
+  return entities.map((card, n) => ({ ...card, fullName: raw[n].holder_full_name, administrativeUnit: raw[n].holder_administrative_unit }));
 }
 
 /**

@@ -132,7 +132,7 @@ export async function yearEndReport(pool: Pool, year: number, at?: ReportSource)
     const total = (measure: 'payouts' | 'units' | 'amount') => byGroup.reduce((sum, [, group]) => sum + group[measure], 0);
     return {
       code,
-      heading: REGIME_HEADINGS[code]!,
+      heading: REGIME_HEADINGS[code],
       payouts: total('payouts'),
       people: byGroup.length === 0 ? 0 : Number(paidPeople.rows.find((row) => row.regime_code === code)?.people ?? 0),
       units: total('units'),

@@ -72,7 +72,7 @@ const VIEWS: Record<string, string> = {
  */
 export async function createReportingViews(sql: Pick<ClientBase, 'query'>, readerRole?: string): Promise<boolean> {
   const { rows } = await sql.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_namespace WHERE nspname = ANY($1::text[])', [[R, P]]);
-  if (rows[0]!.n < 2) return false;
+  if (rows[0].n < 2) return false;
   // One round trip for all of them: this runs inside the transaction that swaps a rebuilt schema in.
   // Each view is dropped first, since CREATE OR REPLACE cannot rename a view's columns.
   const grants =

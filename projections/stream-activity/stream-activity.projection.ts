@@ -123,5 +123,5 @@ export async function streamActivityDiscrepancies(pool: Pool, schema = liveSchem
             coalesce(sum(greatest(coalesce(rm.event_count, 0) - coalesce(log.events, 0), 0)), 0) AS duplicated
        FROM log FULL JOIN ${ident(schema)}.streams rm ON rm.stream_id = log.stream_id`,
   );
-  return { lost: Number(rows[0]!.lost), duplicated: Number(rows[0]!.duplicated) };
+  return { lost: Number(rows[0].lost), duplicated: Number(rows[0].duplicated) };
 }

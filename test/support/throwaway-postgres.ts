@@ -35,7 +35,7 @@ function findBinaries(): string {
   if (versions.length === 0) {
     throw new Error('no PostgreSQL server binaries found: install them (apt-get install -y postgresql) or set TEST_DATABASE_URL');
   }
-  return join(root, versions[0]!, 'bin');
+  return join(root, versions[0], 'bin');
 }
 
 /** A port nobody listens on now (another process may take it before it is bound: fine for tests and benchmarks). */
@@ -231,8 +231,8 @@ async function waitUntilReady(url: string, dataDir: string, server: ChildProcess
       const { rows } = await client.query<{ version: string; data: string }>(
         "SELECT current_setting('server_version') AS version, current_setting('data_directory') AS data",
       );
-      if (rows[0]!.data !== dataDir) throw new Error(`port taken by another PostgreSQL (serving ${rows[0]!.data})`);
-      return rows[0]!.version;
+      if (rows[0].data !== dataDir) throw new Error(`port taken by another PostgreSQL (serving ${rows[0].data})`);
+      return rows[0].version;
     } catch (error) {
       if ((error as Error).message.startsWith('port taken')) throw error;
       await new Promise((resolve) => setTimeout(resolve, 100));

@@ -68,7 +68,7 @@ describe.each(API_BACKENDS)('importing beneficiary lists from Excel, over %s', (
   async function listOf(rows: readonly Row[]): Promise<Uint8Array> {
     const book = new ExcelJS.Workbook();
     await book.xlsx.load(template as unknown as ArrayBuffer);
-    const sheet = book.worksheets[0]!;
+    const sheet = book.worksheets[0];
     sheet.spliceRows(3, 1);
     rows.forEach((row, n) => {
       sheet.getRow(3 + n).values = row;
@@ -89,7 +89,7 @@ describe.each(API_BACKENDS)('importing beneficiary lists from Excel, over %s', (
   it('offers a template headed in Vietnamese and English', async () => {
     const book = new ExcelJS.Workbook();
     await book.xlsx.load(template as unknown as ArrayBuffer);
-    const sheet = book.worksheets[0]!;
+    const sheet = book.worksheets[0];
     expect(sheet.getRow(1).values).toEqual([undefined, ...HEADINGS]);
     expect(sheet.getRow(2).getCell(1).value).toBe('Full name');
     expect(book.worksheets.map((s) => s.name)).toEqual(['Danh sách', 'Hướng dẫn - Instructions']);
@@ -248,7 +248,7 @@ describe.each(API_BACKENDS)('importing beneficiary lists from Excel, over %s', (
     const exported = (await registerExport(api.runtime.pool, 'xlsx')).body as Buffer;
     const book = new ExcelJS.Workbook();
     await book.xlsx.load(exported as unknown as ArrayBuffer);
-    const rows = book.worksheets[0]!.getSheetValues().filter((row) => Array.isArray(row) && row.includes('020085000505'));
+    const rows = book.worksheets[0].getSheetValues().filter((row) => Array.isArray(row) && row.includes('020085000505'));
     expect(rows).toEqual([
       [
         undefined,
@@ -366,7 +366,7 @@ describe.each(API_BACKENDS)('importing beneficiary lists from Excel, over %s', (
     // A second reader: exceljs reading the whole workbook (not the import's streaming reader) sees the register.
     const book = new ExcelJS.Workbook();
     await book.xlsx.load(exported as unknown as ArrayBuffer);
-    const sheet = book.worksheets[0]!;
+    const sheet = book.worksheets[0];
     expect(sheet.rowCount).toBe(people + 1);
     expect(sheet.getRow(1).values).toEqual([undefined, ...HEADINGS, 'Trạng thái', 'Mã đối tượng']);
     expect(sheet.getSheetValues().find((row) => Array.isArray(row) && row.includes(beneficiaryId))).toEqual([
@@ -399,7 +399,7 @@ describe.each(API_BACKENDS)('importing beneficiary lists from Excel, over %s', (
     const { body } = await registerExport(api.runtime.pool, 'xlsx');
     const book = new ExcelJS.Workbook();
     await book.xlsx.load(body as unknown as ArrayBuffer);
-    const sheet = book.worksheets[0]!;
+    const sheet = book.worksheets[0];
     const lam = sheet.getColumn(3).values.findIndex((value) => value === '020066003001');
     sheet.getRow(lam).getCell(4).value = 'Chủ tịch UBND xã';
     sheet.getRow(lam).getCell(6).value = 5;

@@ -303,7 +303,7 @@ describe.each(API_BACKENDS)('one beneficiary from enrolment to payout, over %s',
     expect(xlsx.headers.get('content-disposition')).toContain('bao-cao-nam-2025.xlsx');
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(Buffer.from(await xlsx.arrayBuffer()) as never);
-    const sheet = workbook.worksheets[0]!;
+    const sheet = workbook.worksheets[0];
     const amountRow = sheet
       .getRows(1, sheet.rowCount)!
       .find((row) => String(row.getCell(1).value).startsWith('g.') && row.getCell(2).value === 'Số tiền (đồng)')!;

@@ -75,7 +75,7 @@ describe.each(API_BACKENDS)('concurrent requests, over %s', (_name, setup) => {
     expect(replies.filter((r) => r.status === 409).map((r) => r.body.rule)).toEqual(Array(3).fill('AnnualCapExceeded'));
     const ledger = (await as.auditor.get(`/beneficiaries/${beneficiaryId}/annual-ledgers/g/2025`)).body.state;
     expect(ledger.used).toBe(30000000);
-    expect(Object.keys(ledger.reserved).sort()).toEqual(claims.filter((_, n) => replies[n]!.status === 200).sort());
+    expect(Object.keys(ledger.reserved).sort()).toEqual(claims.filter((_, n) => replies[n].status === 200).sort());
   });
 
   it('finishes an approval interrupted after its reservation: the claim does not count against itself', async () => {
@@ -112,8 +112,8 @@ describe.each(API_BACKENDS)('concurrent requests, over %s', (_name, setup) => {
       await as.clerk.post('/cards', { cardNumber, beneficiaryId, validFrom: '2025-01-01', validTo: '2029-12-31' });
       return (await as.council.post('/drug-reimbursements', drugs(12000000, '2025-06-02', cardNumber, beneficiaryId))).body.claimId as string;
     };
-    const approvedNormally = await claimOf(first!, 'LS-RACE-0005');
-    const approvedBeforeACrash = await claimOf(second!, 'LS-RACE-0006');
+    const approvedNormally = await claimOf(first, 'LS-RACE-0005');
+    const approvedBeforeACrash = await claimOf(second, 'LS-RACE-0006');
     await as.approver.post(`/claims/${approvedNormally}/approval`);
     const [, approval] = await api.runtime.store.readStream(`claim-${approvedNormally}`);
     // What an approval leaves when its process dies right after recording it: the decision, and neither reservation nor payout.
@@ -122,8 +122,8 @@ describe.each(API_BACKENDS)('concurrent requests, over %s', (_name, setup) => {
       [
         {
           type: 'ClaimApproved',
-          data: approval!.data,
-          metadata: { actor: 'hoa', roles: ['approver'], commandId: 'approved-before-a-crash', schemaVersion: approval!.metadata.schemaVersion },
+          data: approval.data,
+          metadata: { actor: 'hoa', roles: ['approver'], commandId: 'approved-before-a-crash', schemaVersion: approval.metadata.schemaVersion },
         },
       ],
       { expectedRevision: 0 },

@@ -49,7 +49,7 @@ describe.each(API_BACKENDS)('hostile input over %s', (_name, setup) => {
         if ((logged.level ?? 0) >= 50 || logged.err) errorsLogged.push(line);
       }
       return write(chunk, ...rest);
-    }) as typeof process.stdout.write;
+    });
     api = await startApi(setup);
     ({ clerk, approver } = await signInPeople(api, { clerk: ['lan', ['clerk']], approver: ['duyet', ['approver']] }));
     admin = await signIn(api.base, 'admin', ADMIN_PASSWORD);

@@ -101,7 +101,7 @@ const mutatedVersion = fc
   .map(([path, value, suffix]) => {
     const version = structuredClone(VERSION);
     const parent = path.slice(0, -1).reduce((node: any, key) => node[key], version);
-    parent[path[path.length - 1]!] = value;
+    parent[path[path.length - 1]] = value;
     return { ...version, id: `${String(VERSION.id)}/fuzz-${suffix}`, effectiveFrom: '2099-01-01' };
   });
 
@@ -218,10 +218,10 @@ function requestsFor(operation: Operation, resolveRef: (schema: Schema | undefin
     })
     .map(({ path, query, extra, text, commandId }) => {
       let url = operation.path;
-      pathParameters.forEach((p, n) => (url = url.replace(`{${p.name}}`, encode(path[n]!))));
-      const pairs = queryParameters.flatMap((p, n) => (query[n] === undefined ? [] : [`${encode(p.name)}=${encode(query[n]!)}`]));
+      pathParameters.forEach((p, n) => (url = url.replace(`{${p.name}}`, encode(path[n]))));
+      const pairs = queryParameters.flatMap((p, n) => (query[n] === undefined ? [] : [`${encode(p.name)}=${encode(query[n])}`]));
       if (extra) pairs.push(`${encode(extra[0])}=${encode(extra[1])}`);
-      const routed = pathParameters.every((_p, n) => !['', '.', '..'].includes(path[n]!));
+      const routed = pathParameters.every((_p, n) => !['', '.', '..'].includes(path[n]));
       return {
         method: operation.method.toUpperCase(),
         ...(routed ? { operation: operation.path } : {}),

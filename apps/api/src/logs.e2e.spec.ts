@@ -34,8 +34,8 @@ describe('the API’s logs', () => {
     process.stdout.write = ((chunk: string | Uint8Array) => {
       output += String(chunk);
       return true;
-    }) as typeof process.stdout.write;
-    api = await startApi(API_BACKENDS[0]![1], { LOG_LEVEL: 'info' });
+    });
+    api = await startApi(API_BACKENDS[0][1], { LOG_LEVEL: 'info' });
   }, 120_000);
   afterAll(async () => {
     await api?.close();

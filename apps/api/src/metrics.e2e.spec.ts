@@ -24,8 +24,8 @@ function samplesOf(text: string): Sample[] {
     .map((line) => {
       const match = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
       if (!match) throw new Error(`not a sample line: ${line}`);
-      const labels = Object.fromEntries([...(match[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map(([, name, value]) => [name!, value!]));
-      return { name: match[1]!, labels, value: Number(match[3]) };
+      const labels = Object.fromEntries([...(match[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map(([, name, value]) => [name, value]));
+      return { name: match[1], labels, value: Number(match[3]) };
     });
 }
 
@@ -124,7 +124,7 @@ describe('metrics turned off (METRICS=off)', () => {
   let api: RunningApi;
 
   beforeAll(async () => {
-    api = await startApi(API_BACKENDS[0]![1], { METRICS: 'off', METRICS_TOKEN: TOKEN });
+    api = await startApi(API_BACKENDS[0][1], { METRICS: 'off', METRICS_TOKEN: TOKEN });
   }, 120_000);
   afterAll(() => api.close());
 

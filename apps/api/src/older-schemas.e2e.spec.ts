@@ -51,8 +51,8 @@ describe.each(API_BACKENDS)('events of older schemas, over %s', (_name, setup) =
       data: { dischargedOn: '2024-11-08', recordedBy: 'clerk-of-2024' },
       metadata: { schemaVersion: 2, writtenInSchemaVersion: 1 },
     });
-    const fromLog = (await api.runtime.store.readAll({ after: discharge!.globalPosition - 1n, maxCount: 1 }))[0];
-    expect(fromLog?.data).toEqual(discharge!.data);
+    const fromLog = (await api.runtime.store.readAll({ after: discharge.globalPosition - 1n, maxCount: 1 }))[0];
+    expect(fromLog?.data).toEqual(discharge.data);
     const view = await ok(as.clerk.get(`/admissions/${admissionId}`));
     expect(view.state).toMatchObject({ status: 'discharged', dischargedOn: '2024-11-08', recordedBy: ['lan', 'clerk-of-2024'] });
     expect(view.history[1]).toMatchObject({ type: 'DischargeRecorded', data: { recordedBy: 'clerk-of-2024' } });

@@ -186,7 +186,7 @@ describe.each(API_BACKENDS)('retroactive changes through the API over %s', (_nam
       const recoveryOf = async (stay: string) => {
         const [recovery] = await settleAdjustments(as, stay, false);
         expect(recovery).toMatchObject({ regimeId: 'a', difference: -200_000 });
-        return `adjustment-${recovery!.adjustmentId}`;
+        return `adjustment-${recovery.adjustmentId}`;
       };
       const [xuanOwes, yenOwes] = [await recoveryOf(xuanStay), await recoveryOf(yenStay)];
       await caughtUp(api);

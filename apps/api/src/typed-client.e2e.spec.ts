@@ -69,43 +69,43 @@ describe(`a client generated from the OpenAPI document, over ${backend}`, () => 
       group: 4,
       from: '2025-01-01',
     } as const;
-    const enrolled = await clerk!.POST('/beneficiaries', { body: person });
+    const enrolled = await clerk.POST('/beneficiaries', { body: person });
     const beneficiaryId = enrolled.data!.beneficiaryId;
-    const again = await clerk!.POST('/beneficiaries', { body: person });
+    const again = await clerk.POST('/beneficiaries', { body: person });
     expect(again.response.status).toBe(409);
     expect(refusal(again.error).rule).toBe('NationalIdTaken');
-    const invalid = await clerk!.POST('/beneficiaries', { body: { ...person, dateOfBirth: '12/05/1968' } });
+    const invalid = await clerk.POST('/beneficiaries', { body: { ...person, dateOfBirth: '12/05/1968' } });
     expect(invalid.response.status).toBe(400);
     expect(refusal(invalid.error).fields?.map((problem) => problem.field)).toEqual(['dateOfBirth']);
 
-    const card = await clerk!.POST('/cards', { body: { cardNumber: 'LS-2025-TYPED', beneficiaryId, validFrom: '2025-01-01', validTo: '2029-12-31' } });
+    const card = await clerk.POST('/cards', { body: { cardNumber: 'LS-2025-TYPED', beneficiaryId, validFrom: '2025-01-01', validTo: '2029-12-31' } });
     expect(card.data).toMatchObject({ status: 'valid', cardNumber: 'LS-2025-TYPED' });
     // The check of answers sees a property the document does not name.
     expect(departures(document, { $ref: '#/components/schemas/CardBody' }, { ...card.data, holder: 'x' }, 'body')).toEqual([
       'body.holder is not in the document',
     ]);
-    const claim = await clerk!.POST('/claims', { body: { regimeId: 'h.fixed', beneficiaryId, cardNumber: 'LS-2025-TYPED', serviceDate: '2025-08-15' } });
+    const claim = await clerk.POST('/claims', { body: { regimeId: 'h.fixed', beneficiaryId, cardNumber: 'LS-2025-TYPED', serviceDate: '2025-08-15' } });
     const claimId = claim.data!.claimId;
 
-    const approved = await approver!.POST('/claims/{id}/approval', { params: { path: { id: claimId } } });
+    const approved = await approver.POST('/claims/{id}/approval', { params: { path: { id: claimId } } });
     expect(approved.data?.approval).toMatchObject({ amount: 2_000_000, group: 4, approvedBy: ['approver'] });
-    const paid = await finance!.POST('/payouts/{id}/payment', {
+    const paid = await finance.POST('/payouts/{id}/payment', {
       params: { path: { id: `claim-${claimId}` } },
       body: { reference: 'UNC-typed', paidOn: '2025-08-20' },
     });
     expect(paid.data).toMatchObject({ status: 'paid', paid: { reference: 'UNC-typed', paidOn: '2025-08-20' } });
 
     await caughtUp(api);
-    const { data: balances } = await clerk!.GET('/beneficiaries/{id}/balances', { params: { path: { id: beneficiaryId }, query: { year: 2025 } } });
+    const { data: balances } = await clerk.GET('/beneficiaries/{id}/balances', { params: { path: { id: beneficiaryId }, query: { year: 2025 } } });
     expect(balances?.balances.find((balance) => balance.regimeId === 'h.fixed')).toMatchObject({
       year: 2025,
       regimeCode: 'h',
       approved: 2_000_000,
       paid: 2_000_000,
     });
-    const { data: payouts } = await clerk!.GET('/payouts', { params: { query: { beneficiaryId } } });
+    const { data: payouts } = await clerk.GET('/payouts', { params: { query: { beneficiaryId } } });
     expect(payouts?.payouts.map((payout) => [payout.payoutId, payout.status, payout.amount])).toEqual([[`claim-${claimId}`, 'paid', 2_000_000]]);
-    const { data: view } = await clerk!.GET('/claims/{id}', { params: { path: { id: claimId } } });
+    const { data: view } = await clerk.GET('/claims/{id}', { params: { path: { id: claimId } } });
     expect(view?.history.map((entry) => entry.type)).toEqual(['ClaimRequested', 'ClaimApproved']);
     expect(answers).toHaveLength(19);
   }, 120_000);

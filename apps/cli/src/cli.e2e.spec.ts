@@ -129,13 +129,13 @@ describe('administrator CLI', () => {
       const first = cli('import', templateFile);
       expect(first.status).toBe(0);
       expect(lastLine(first.stdout)).toMatchObject({ outcome: 'imported', rows: 1, imported: 1 });
-      const events = async () => (await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM events')).rows[0]!.n;
+      const events = async () => (await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM events')).rows[0].n;
       const recorded = await events();
       expect(lastLine(cli('import', templateFile).stdout)).toMatchObject({ imported: 0, alreadyImported: 1 });
 
       const book = new ExcelJS.Workbook();
       await book.xlsx.readFile(templateFile);
-      book.worksheets[0]!.getRow(3).getCell(6).value = 9;
+      book.worksheets[0].getRow(3).getCell(6).value = 9;
       const bad = join(folder, 'loi.xlsx');
       await book.xlsx.writeFile(bad);
       const refused = cli('import', bad);
@@ -155,7 +155,7 @@ describe('administrator CLI', () => {
       expect(cli('export', 'register', '--out', exported).status).toBe(0);
       const register = new ExcelJS.Workbook();
       await register.xlsx.readFile(exported);
-      expect(register.worksheets[0]!.getRow(2).getCell(3).value).toBe('020068000101');
+      expect(register.worksheets[0].getRow(2).getCell(3).value).toBe('020068000101');
       expect(cli('export', 'register', '--out', join(folder, 'register.txt')).status).toBe(2);
     } finally {
       rmSync(folder, { recursive: true, force: true });

@@ -65,7 +65,7 @@ function logPosition(raw: string): bigint {
 function chainLink(raw: string): ChainLink {
   const head = /^(\d{1,30}):([0-9a-f]{64})$/.exec(raw);
   if (!head) throw new InvalidArgumentError('give <position>:<hash> as a report quotes it (position and logHash)');
-  return { position: BigInt(head[1]!), hash: head[2]! };
+  return { position: BigInt(head[1]), hash: head[2] };
 }
 
 function registerFile(out: string): string {

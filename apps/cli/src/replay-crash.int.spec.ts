@@ -31,7 +31,7 @@ async function recorded(store: EventStore): Promise<{ reclassified: string[]; ad
         );
       }
     }
-    after = page[page.length - 1]!.globalPosition;
+    after = page[page.length - 1].globalPosition;
   }
   return { reclassified: reclassified.sort(), adjustments: adjustments.sort(), events };
 }

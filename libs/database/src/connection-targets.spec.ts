@@ -10,8 +10,8 @@ describe('multi-host connection strings (libpq form)', () => {
     ]);
     expect(targets.database).toBe('health support');
     expect(targets.targetSessionAttrs).toBe('primary');
-    expect(targets.urlFor(targets.hosts[1]!)).toBe('postgresql://app:s%40cret@db2:5433/health%20support?target_session_attrs=primary&sslmode=disable');
-    expect(targets.urlFor(targets.hosts[2]!)).toBe('postgresql://app:s%40cret@[::1]:6432/health%20support?target_session_attrs=primary&sslmode=disable');
+    expect(targets.urlFor(targets.hosts[1])).toBe('postgresql://app:s%40cret@db2:5433/health%20support?target_session_attrs=primary&sslmode=disable');
+    expect(targets.urlFor(targets.hosts[2])).toBe('postgresql://app:s%40cret@[::1]:6432/health%20support?target_session_attrs=primary&sslmode=disable');
   });
 
   it('leaves a single host (or none: the local socket) without attributes to pg as it is', () => {

@@ -54,7 +54,7 @@ function parseHost(entry: string, index: number): ServerAddress {
   const port = Number(match?.[2] ?? 5432);
   if (!match || port < 1 || port > 65535)
     throw new Error(`names a host (number ${index + 1}) that is not host or host:port, or a password with an unescaped / or @`);
-  return { host: match[1]!.replace(/^\[(.*)\]$/, '$1'), port };
+  return { host: match[1].replace(/^\[(.*)\]$/, '$1'), port };
 }
 
 export function formatAddress({ host, port }: ServerAddress): string {
@@ -65,7 +65,7 @@ export function formatAddress({ host, port }: ServerAddress): string {
 export function poolOptions(connectionString: string): { connectionString: string; Client?: typeof pg.Client } {
   const targets = parseConnectionTargets(connectionString);
   if (leftToPg(targets)) return { connectionString };
-  return { connectionString: targets.urlFor(targets.hosts[0]!), Client: targetedClient(new HostResolver(targets)) };
+  return { connectionString: targets.urlFor(targets.hosts[0]), Client: targetedClient(new HostResolver(targets)) };
 }
 
 /** The connection string of the one host that now accepts the sessions `connectionString` asks for (for libpq's programs and one-off clients). */
@@ -131,8 +131,8 @@ async function refusalOf(client: pg.ClientBase, attrs: TargetSessionAttrs): Prom
   const { rows } = await client.query<{ recovery: boolean; read_only: string }>(
     "SELECT pg_is_in_recovery() AS recovery, current_setting('transaction_read_only') AS read_only",
   );
-  if (rows[0]!.recovery) return 'is a standby';
-  if (attrs === 'read-write' && rows[0]!.read_only === 'on') return 'is read-only';
+  if (rows[0].recovery) return 'is a standby';
+  if (attrs === 'read-write' && rows[0].read_only === 'on') return 'is read-only';
   return undefined;
 }
 

@@ -29,7 +29,7 @@ describe('embedded PGlite', () => {
             try {
               await client.query('BEGIN');
               const { rows } = await client.query<{ balance: string }>('SELECT balance FROM accounts WHERE id = $1', [id]);
-              await client.query('UPDATE accounts SET balance = $2 WHERE id = $1', [id, Number(rows[0]!.balance) + 1]);
+              await client.query('UPDATE accounts SET balance = $2 WHERE id = $1', [id, Number(rows[0].balance) + 1]);
               await client.query('COMMIT');
             } finally {
               client.release();
@@ -38,7 +38,7 @@ describe('embedded PGlite', () => {
         }),
       );
       const { rows } = await pool.query<{ total: string }>('SELECT sum(balance) AS total FROM accounts');
-      expect(Number(rows[0]!.total)).toBe(200);
+      expect(Number(rows[0].total)).toBe(200);
     } finally {
       await pool.end();
       await embedded.stop();

@@ -9,11 +9,11 @@ import { inTransaction } from './transaction.js';
  */
 export async function migrate(pool: Pool, component: string, migrations: readonly string[]): Promise<void> {
   const { rows: table } = await pool.query<{ exists: boolean }>("SELECT to_regclass('schema_migrations') IS NOT NULL AS exists");
-  if (table[0]!.exists) {
+  if (table[0].exists) {
     const { rows } = await pool.query<{ version: number }>('SELECT coalesce(max(version), 0) AS version FROM schema_migrations WHERE component = $1', [
       component,
     ]);
-    if (rows[0]!.version === migrations.length) return;
+    if (rows[0].version === migrations.length) return;
   }
   await inTransaction(pool, async (client) => {
     await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', ['schema_migrations']);
@@ -30,7 +30,7 @@ export async function migrate(pool: Pool, component: string, migrations: readonl
       throw new Error(`${component}: the database is at migration ${applied}, newer than this build knows (${migrations.length})`);
     }
     for (let version = applied + 1; version <= migrations.length; version++) {
-      await client.query(migrations[version - 1]!);
+      await client.query(migrations[version - 1]);
       await client.query('INSERT INTO schema_migrations (component, version) VALUES ($1, $2)', [component, version]);
     }
   });

@@ -44,7 +44,7 @@ export class PGliteSessionQueue {
   clearQueueForHandler(connection: number): void {
     this.closed.add(connection);
     for (let i = this.queue.length - 1; i >= 0; i--) {
-      if (this.queue[i]!.connection === connection) this.queue.splice(i, 1)[0]!.reject(new Error('connection closed'));
+      if (this.queue[i].connection === connection) this.queue.splice(i, 1)[0].reject(new Error('connection closed'));
     }
   }
 
@@ -64,7 +64,7 @@ export class PGliteSessionQueue {
       for (;;) {
         const index = this.owner === undefined ? 0 : this.queue.findIndex((item) => item.connection === this.owner);
         if (index === -1 || this.queue.length === 0) return;
-        const item = this.queue.splice(index, 1)[0]!;
+        const item = this.queue.splice(index, 1)[0];
         let bytes = 0;
         try {
           await this.db.runExclusive(() =>
@@ -80,7 +80,7 @@ export class PGliteSessionQueue {
           item.reject(error);
           continue;
         }
-        this.owner = this.holdsSession(item.message[0]!) ? item.connection : undefined;
+        this.owner = this.holdsSession(item.message[0]) ? item.connection : undefined;
         if (this.owner !== undefined && this.closed.has(this.owner)) await this.release();
         item.resolve(bytes);
       }

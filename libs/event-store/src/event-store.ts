@@ -188,5 +188,5 @@ export function validateAppend(streamId: string, events: readonly NewEvent[], op
       throw new InvalidAppend(`event ${event.type} needs a schema version ≥ 1`);
     }
   }
-  return events[0]!.metadata.commandId;
+  return events[0].metadata.commandId;
 }

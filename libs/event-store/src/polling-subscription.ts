@@ -29,7 +29,7 @@ export function pollingSubscription(
       const events = await readAll({ after, maxCount: batchSize, eventTypes: options.eventTypes });
       if (stop.signal.aborted) return;
       if (events.length > 0) {
-        after = events[events.length - 1]!.globalPosition;
+        after = events[events.length - 1].globalPosition;
         behind = true;
         yield { kind: 'events', events };
       }

@@ -16,7 +16,7 @@ export async function readModelChecksum(pool: ClientBase | Pool, schema: string)
     const { rows } = await pool.query<{ digest: string | null; count: string }>(
       `SELECT md5(string_agg(t::text, E'\\n' ORDER BY t::text)) AS digest, count(*) AS count FROM ${ident(schema)}.${ident(table_name)} t`,
     );
-    parts.push(`${table_name}:${rows[0]!.count}:${rows[0]!.digest ?? 'empty'}`);
+    parts.push(`${table_name}:${rows[0].count}:${rows[0].digest ?? 'empty'}`);
   }
   return parts.join(' ');
 }

@@ -19,7 +19,7 @@ function copyText(value: unknown): string {
   }
   if (value === null) return '\\N';
   const text = typeof value === 'string' ? value : value instanceof Date ? value.toISOString() : JSON.stringify(value);
-  return SPECIAL.test(text) ? text.replace(/[\\\n\r\t]/g, (c) => ESCAPES[c]!) : text;
+  return SPECIAL.test(text) ? text.replace(/[\\\n\r\t]/g, (c) => ESCAPES[c]) : text;
 }
 
 /**
@@ -28,13 +28,13 @@ function copyText(value: unknown): string {
  */
 export const copyRows: BulkWriter = async (sql, table, rows) => {
   if (rows.length === 0) return;
-  const columns = Object.keys(rows[0]!);
+  const columns = Object.keys(rows[0]);
   function* lines(): Generator<string> {
     for (let from = 0; from < rows.length; from += 2000) {
       let chunk = '';
       for (let n = from; n < Math.min(from + 2000, rows.length); n++) {
-        const row = rows[n]!;
-        for (let c = 0; c < columns.length; c++) chunk += (c === 0 ? '' : '\t') + copyText(row[columns[c]!]);
+        const row = rows[n];
+        for (let c = 0; c < columns.length; c++) chunk += (c === 0 ? '' : '\t') + copyText(row[columns[c]]);
         chunk += '\n';
       }
       yield chunk;

@@ -171,14 +171,14 @@ export function describeProjectionRunner(backend: string, current: () => { store
       while (failures.length < 4) await new Promise((resolve) => setTimeout(resolve, 10));
       const [failing] = runner.status();
       expect(failing).toMatchObject({ name: fragile.name, state: 'failing', failure: { error: 'cannot apply this one', attempts: expect.any(Number) } });
-      expect(failing!.failure!.position).toBeLessThan(position);
-      expect(failing!.failure!.nextAttemptAt.getTime() - Date.now()).toBeLessThanOrEqual(80);
+      expect(failing.failure!.position).toBeLessThan(position);
+      expect(failing.failure!.nextAttemptAt.getTime() - Date.now()).toBeLessThanOrEqual(80);
       expect(applied).toEqual([]);
 
       broken = false;
       await runner.waitUntil(position, [fragile.name]);
       expect(applied).toEqual([{ n: 1 }]);
-      expect(runner.status()[0]!.failure).toBeUndefined();
+      expect(runner.status()[0].failure).toBeUndefined();
       await pool.query(`DROP SCHEMA IF EXISTS ${ident(liveSchemaOf(fragile))} CASCADE`);
     });
 
@@ -200,7 +200,7 @@ export function describeProjectionRunner(backend: string, current: () => { store
       while (!failed) await new Promise((resolve) => setTimeout(resolve, 10));
       // An hour's pause: only the cut-short sleep lets stop() return before the test's timeout.
       await runner.stop();
-      expect(runner.status()[0]!.state).toBe('failing');
+      expect(runner.status()[0].state).toBe('failing');
       await pool.query(`DROP SCHEMA IF EXISTS ${ident(liveSchemaOf(stuck))} CASCADE`);
     });
 

@@ -95,7 +95,7 @@ async function applyBatch(pool: Pool, projection: Projection, schema: string, ke
     const tables = new BatchTables(client, schema);
     await projection.apply(tables, events);
     await tables.flush();
-    await writeCheckpoint(client, key, events[events.length - 1]!.globalPosition);
+    await writeCheckpoint(client, key, events[events.length - 1].globalPosition);
     return true;
   });
 }
@@ -132,7 +132,7 @@ export async function builtVersion(pool: Pool, schema: string): Promise<number |
     schema,
   ]);
   if (rows.length === 0) return undefined;
-  return Number(/, version (\d+)$/.exec(rows[0]!.comment ?? '')?.[1] ?? 1);
+  return Number(/, version (\d+)$/.exec(rows[0].comment ?? '')?.[1] ?? 1);
 }
 
 /**
@@ -333,7 +333,7 @@ export class ProjectionRunner {
           }
           const started = performance.now();
           if (!(await applyBatch(this.pool, projection, schema, key, cursor, message.events))) break;
-          cursor = message.events[message.events.length - 1]!.globalPosition;
+          cursor = message.events[message.events.length - 1].globalPosition;
           const { caughtUpAt } = this.following.get(key) ?? {};
           this.following.set(key, { caughtUp: false, ...(caughtUpAt ? { caughtUpAt } : {}) });
           this.observer.batchApplied?.(key, message.events.length, (performance.now() - started) / 1000);
@@ -428,9 +428,9 @@ export class ProjectionRunner {
                        WHERE COALESCE((l.metadata->>'schemaVersion')::int, 1) < today.version) AS older`,
       [lifted.map(([type]) => type), lifted.map(([, version]) => version)],
     );
-    if (rows[0]!.older)
+    if (rows[0].older)
       this.log(`${projection.name}: the log holds events in older schemas, so its tables are built by applying events, not filled by the database`);
-    return !rows[0]!.older;
+    return !rows[0].older;
   }
 
   /**
@@ -523,7 +523,7 @@ export class ProjectionRunner {
     for (;;) {
       const batch = await next;
       if (batch.length === 0) break;
-      const last = batch[batch.length - 1]!.globalPosition;
+      const last = batch[batch.length - 1].globalPosition;
       // The database reads the next batch while this one is applied.
       next = read(last);
       for (const part of applied) {
@@ -546,7 +546,7 @@ export class ProjectionRunner {
       const { rows } = await this.pool.query<{ events: string }>(`SELECT count(*) AS events FROM ${ident(logTable)} WHERE global_position <= $1`, [
         head.toString(),
       ]);
-      events = Number(rows[0]!.events);
+      events = Number(rows[0].events);
       const seconds = (Date.now() - started) / 1000;
       onProgress({ projection: names, position: head, head, events, eventsPerSecond: seconds > 0 ? events / seconds : events });
     }
@@ -566,7 +566,7 @@ export class ProjectionRunner {
 
 async function schemaOid(pool: Pool, schema: string): Promise<string> {
   const { rows } = await pool.query<{ oid: string }>('SELECT oid::text FROM pg_namespace WHERE nspname = $1', [schema]);
-  return rows[0]!.oid;
+  return rows[0].oid;
 }
 
 /**

@@ -34,7 +34,7 @@ export class RowCache<Row extends Record<string, unknown>> {
 
   private keyOf(row: Partial<Row>): string {
     const key = this.shape.key;
-    return key.length === 1 ? String(row[key[0]!]) : key.map((column) => String(row[column] ?? '')).join('\u0000');
+    return key.length === 1 ? String(row[key[0]]) : key.map((column) => String(row[column] ?? '')).join('\u0000');
   }
 
   /** Loads the stored rows with these keys (each key: the key columns' values). */
@@ -146,7 +146,7 @@ export interface ProjectionTables {
 /** Writes rows into an existing table: `insertRows` anywhere, `copyRows` (faster) on a PostgreSQL server. */
 export type BulkWriter = (sql: ClientBase, table: string, rows: readonly Record<string, unknown>[]) => Promise<void>;
 
-const columnsOf = (rows: readonly Record<string, unknown>[]): string[] => Object.keys(rows[0]!);
+const columnsOf = (rows: readonly Record<string, unknown>[]): string[] => Object.keys(rows[0]);
 /** Rows as JSON for `jsonb_populate_recordset`: bigints (log positions) as their digits. */
 export const rowsJson = (rows: readonly Record<string, unknown>[]): string =>
   JSON.stringify(rows, (_, value) => (typeof value === 'bigint' ? value.toString() : value));
@@ -224,7 +224,7 @@ export class BatchTables extends TablesBase {
       const changed = cache.takeChanged();
       if (changed.length === 0) continue;
       const columns = columnsOf(changed);
-      const keys = cache.shape.key as readonly string[];
+      const keys = cache.shape.key;
       const updates = columns.filter((column) => !keys.includes(column)).map((column) => `${ident(column)} = EXCLUDED.${ident(column)}`);
       await this.sql.query(
         `INSERT INTO ${cache.table} (${columns.map(ident).join(', ')})

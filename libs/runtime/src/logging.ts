@@ -46,7 +46,7 @@ export function scrubbed(value: unknown, depth = 0): unknown {
   for (const [key, item] of entries) {
     const next = typeof key === 'string' && SECRET_KEYS.has(key) ? CENSORED : scrubbed(item, depth + 1);
     if (next === item) continue;
-    copy ??= Array.isArray(value) ? [...value] : { ...(value as Record<string, unknown>) };
+    copy ??= Array.isArray(value) ? [...value] : { ...(value) };
     (copy as Record<string | number, unknown>)[key] = next;
   }
   return copy ?? value;

@@ -149,7 +149,7 @@ async function prepareSchema(config: AppConfig, pool: pg.Pool): Promise<void> {
   try {
     await migrateSchema(owner, eventStore);
     const { rows } = await pool.query<{ role: string }>('SELECT current_user AS role');
-    await grantApplicationRole(owner, rows[0]!.role, eventStore);
+    await grantApplicationRole(owner, rows[0].role, eventStore);
   } finally {
     await owner.end();
   }

@@ -51,8 +51,8 @@ export async function grantApplicationRole(owner: pg.Pool, role: string, options
   try {
     const grantee = client.escapeIdentifier(role);
     const { rows } = await client.query<{ database: string; schema: string }>('SELECT current_database() AS database, current_schema() AS schema');
-    await client.query(`GRANT CONNECT, CREATE ON DATABASE ${client.escapeIdentifier(rows[0]!.database)} TO ${grantee}`);
-    await client.query(`GRANT USAGE ON SCHEMA ${client.escapeIdentifier(rows[0]!.schema)} TO ${grantee}`);
+    await client.query(`GRANT CONNECT, CREATE ON DATABASE ${client.escapeIdentifier(rows[0].database)} TO ${grantee}`);
+    await client.query(`GRANT USAGE ON SCHEMA ${client.escapeIdentifier(rows[0].schema)} TO ${grantee}`);
     await client.query(`GRANT SELECT ON schema_migrations TO ${grantee}`);
     await client.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON projection_checkpoints TO ${grantee}`);
     await client.query(`GRANT SELECT, INSERT, UPDATE ON app_users TO ${grantee}`);

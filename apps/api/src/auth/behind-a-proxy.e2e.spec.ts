@@ -7,7 +7,7 @@ import { API_BACKENDS, type RunningApi, startApi } from '../testing/api-backends
  * HTTP setting, the same on either backend: tested on the embedded default.
  */
 describe('the client address behind a reverse proxy', () => {
-  const [, embedded] = API_BACKENDS[0]!;
+  const [, embedded] = API_BACKENDS[0];
   const guessFrom = (api: RunningApi, forwardedFor: string, username: string) =>
     fetch(`${api.base}/auth/token`, {
       method: 'POST',

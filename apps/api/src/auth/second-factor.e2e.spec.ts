@@ -30,7 +30,7 @@ describe.each(API_BACKENDS)('a second factor, over %s', (_name, setup) => {
   };
   let financeSecret: string;
   const storedSecretOf = async (username: string) =>
-    (await api.runtime.pool.query<{ sealed: string | null }>('SELECT second_factor_secret AS sealed FROM app_users WHERE username = $1', [username])).rows[0]!
+    (await api.runtime.pool.query<{ sealed: string | null }>('SELECT second_factor_secret AS sealed FROM app_users WHERE username = $1', [username])).rows[0]
       .sealed;
 
   beforeAll(async () => {

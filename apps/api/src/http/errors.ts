@@ -79,7 +79,7 @@ export class ErrorsFilter implements ExceptionFilter {
       return void send(HttpStatus.CONFLICT, { error: 'Conflict', rule: error.rule, message: error.message, ...(fields ? { fields } : {}) });
     }
     if (error instanceof InvalidPolicyVersion) {
-      const fields = error.problems.map((problem) => ({ field: problem.split(' ')[0]!, message: problem }));
+      const fields = error.problems.map((problem) => ({ field: problem.split(' ')[0], message: problem }));
       return void send(HttpStatus.BAD_REQUEST, { error: 'Bad Request', message: 'the policy version does not fit the schema', fields });
     }
     if (error instanceof ImportLimitExceeded) {

@@ -5,20 +5,20 @@ import { ApiProperty, type ApiPropertyOptions } from '@nestjs/swagger';
 
 /** An amount of whole VND; negative where the description says so (recoveries, differences). */
 export const Vnd = (description: string, options: ApiPropertyOptions = {}) =>
-  ApiProperty({ type: 'integer', description: `${description} (whole VND)`, example: 1500000, ...options } as ApiPropertyOptions);
+  ApiProperty({ type: 'integer', description: `${description} (whole VND)`, example: 1500000, ...options });
 
 export const Count = (description: string, options: ApiPropertyOptions = {}) =>
-  ApiProperty({ type: 'integer', minimum: 0, description, example: 3, ...options } as ApiPropertyOptions);
+  ApiProperty({ type: 'integer', minimum: 0, description, example: 3, ...options });
 
 export const Day = (description: string, options: ApiPropertyOptions = {}) =>
-  ApiProperty({ type: 'string', format: 'date', description, example: '2025-07-01', ...options } as ApiPropertyOptions);
+  ApiProperty({ type: 'string', format: 'date', description, example: '2025-07-01', ...options });
 
 export const Text = (description: string, example: string, options: ApiPropertyOptions = {}) =>
-  ApiProperty({ type: 'string', description, example, ...options } as ApiPropertyOptions);
+  ApiProperty({ type: 'string', description, example, ...options });
 
 /** A group of the resolution (Đối tượng 1–6). */
 export const Group = (description = 'Beneficiary group (Đối tượng)', options: ApiPropertyOptions = {}) =>
-  ApiProperty({ type: 'integer', minimum: 1, maximum: 6, description, example: 3, ...options } as ApiPropertyOptions);
+  ApiProperty({ type: 'integer', minimum: 1, maximum: 6, description, example: 3, ...options });
 
 /** The read models' log position an answer was read at (a decimal string: positions pass 2⁵³). */
 export const Position = () =>

@@ -15,7 +15,7 @@ const byGroup = (description: string, maximum?: number, example: Record<number, 
   properties: Object.fromEntries(BENEFICIARY_GROUPS.map((group) => [String(group), { type: 'integer', minimum: 0, ...(maximum === undefined ? {} : { maximum }) }])),
   additionalProperties: false,
   example,
-}) as ApiPropertyOptions;
+});
 
 const Kind = (kind: string, description: string) => ApiProperty({ enum: [kind], description });
 
@@ -72,7 +72,7 @@ export class RegimeDefinitionBody {
   @ApiProperty({ description: 'True where the figures are illustrative, not the resolution’s own table' }) illustrative!: boolean;
   @ApiProperty({
     oneOf: RULES.map((rule) => ({ $ref: getSchemaPath(rule) })),
-    discriminator: { propertyName: 'kind', mapping: Object.fromEntries(KINDS.map((kind, n) => [kind, getSchemaPath(RULES[n]!)])) },
+    discriminator: { propertyName: 'kind', mapping: Object.fromEntries(KINDS.map((kind, n) => [kind, getSchemaPath(RULES[n])])) },
     description: 'How the amount is computed',
   })
   rule!: object;

@@ -164,7 +164,7 @@ export async function countEvents(store: EventStore): Promise<number> {
     const page = await store.readAll({ after, maxCount: 1000 });
     if (page.length === 0) return count;
     count += page.length;
-    after = page[page.length - 1]!.globalPosition;
+    after = page[page.length - 1].globalPosition;
   }
 }
 

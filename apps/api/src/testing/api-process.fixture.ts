@@ -31,10 +31,10 @@ export function startApiProcess(env: NodeJS.ProcessEnv, nodeOptions: string[] = 
     const read = (chunk: Buffer) => {
       output += chunk.toString();
       const listening = /API on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-      if (listening) resolvePort(listening[1]!);
+      if (listening) resolvePort(listening[1]);
     };
-    child.stdout!.on('data', read);
-    child.stderr!.on('data', read);
+    child.stdout.on('data', read);
+    child.stderr.on('data', read);
     child.once('exit', () => reject(new Error(`the API exited before listening:\n${output}`)));
   });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => child.once('exit', (code, signal) => done({ code, signal })));

@@ -19,7 +19,7 @@ export interface OpenApiDocument {
 
 /** Where `value` departs from `schema`: the JSON Schema subset Nest writes, and no property it does not name. */
 export function departures(document: OpenApiDocument, schema: Schema, value: unknown, at: string): string[] {
-  if (schema.$ref) return departures(document, document.components.schemas[schema.$ref.split('/').pop()!]!, value, at);
+  if (schema.$ref) return departures(document, document.components.schemas[schema.$ref.split('/').pop()!], value, at);
   if (value === null) return schema.nullable ? [] : [`${at} is null`];
   if (schema.allOf) return schema.allOf.flatMap((part) => departures(document, part, value, at));
   if (schema.oneOf) return schema.oneOf.some((option) => departures(document, option, value, at).length === 0) ? [] : [`${at} fits none of its schemas`];

@@ -60,7 +60,7 @@ async function backupServer(config: AppConfig, database: ServerDatabase, file: s
     const { rows } = await client.query<{ snapshot: string; version: string; major: number }>(
       "SELECT pg_export_snapshot() AS snapshot, split_part(current_setting('server_version'), ' ', 1) AS version, current_setting('server_version_num')::int / 10000 AS major",
     );
-    const server = rows[0]!;
+    const server = rows[0];
     if (pgDump.major < server.major) {
       throw new Error(
         `pg_dump ${pgDump.version} (${pgDump.path}) cannot dump a PostgreSQL ${server.version} server: install PostgreSQL ${server.major}'s client programs, or set PG_BIN to their folder`,
@@ -86,7 +86,7 @@ async function backupEmbedded(config: AppConfig, database: EmbeddedDatabase, fil
     await pool.query('CHECKPOINT');
     const archive = withoutEntries(await embedded.dumpDataDir(), leftOutOfArchive(database.dataDir, config.personalData.file));
     await writeDurably(file, gzipSync(archive));
-    return { backend: 'embedded', postgresVersion: rows[0]!.version, ...state };
+    return { backend: 'embedded', postgresVersion: rows[0].version, ...state };
   } finally {
     await pool.end();
     await embedded.stop();
@@ -117,7 +117,7 @@ async function stateOf(sql: Sql, config: AppConfig): Promise<Pick<ManifestConten
   const { rows } = await sql.query<{ has_log: boolean }>("SELECT to_regclass('event_log_head') IS NOT NULL AS has_log");
   const checksums = await readModelChecksums(sql);
   return {
-    log: rows[0]!.has_log ? await new PostgresHashChain(sql).head() : null,
+    log: rows[0].has_log ? await new PostgresHashChain(sql).head() : null,
     readModels: Object.fromEntries([...checksums].filter((entry): entry is [string, string] => entry[1] !== undefined)),
     masterKeyId: await checkedMasterKeyId(sql, config),
   };
@@ -242,8 +242,8 @@ async function emptyDatabase(url: string, force: boolean): Promise<void> {
               pg_get_userbyid(datdba) AS owner
          FROM pg_database WHERE datname = current_database()`,
     );
-    if (!rows[0]!.in_use) return;
-    owner = rows[0]!.owner;
+    if (!rows[0].in_use) return;
+    owner = rows[0].owner;
   } finally {
     await client.end();
   }

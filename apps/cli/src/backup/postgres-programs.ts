@@ -28,7 +28,7 @@ export function findPostgresProgram(program: 'pg_dump' | 'pg_restore', folder?: 
         : `${program} not found on PATH nor in ${DEBIAN_ROOT}/<version>/bin: install PostgreSQL's client programs (apt-get install -y postgresql-client) or set PG_BIN to the folder holding them`,
     );
   }
-  return found.sort((a, b) => b.major - a.major)[0]!;
+  return found.sort((a, b) => b.major - a.major)[0];
 }
 
 function debianVersions(): string[] {

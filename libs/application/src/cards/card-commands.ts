@@ -83,12 +83,12 @@ export class ReissueCardHandler implements ICommandHandler<ReissueCard> {
       }
       const replaced = Cards.decide({ type: 'ReissueCard', data: reissue }, old.state);
       // The reissue was decided, so the old card exists.
-      const oldCard = old.state as Exclude<Cards.Card, { status: 'none' }>;
+      const oldCard = old.state;
       const fresh = await this.sourcing.load(Cards.cardStreamId(reissue.newCardNumber), cardAggregate.evolve, cardAggregate.initial);
-      Cards.decide({ type: 'IssueCard', data: newCardOf(oldCard, replaced[0]!.data as ReplacedData) }, fresh.state);
+      Cards.decide({ type: 'IssueCard', data: newCardOf(oldCard, replaced[0].data as ReplacedData) }, fresh.state);
       await requireRegistered(this.sourcing, oldCard.beneficiaryId, reissue.on);
       await this.sourcing.append(old, replaced, context);
-      return this.finishReissue(oldCard, replaced[0]!.data as ReplacedData, context);
+      return this.finishReissue(oldCard, replaced[0].data as ReplacedData, context);
     });
   }
 

@@ -140,7 +140,7 @@ export class DecideClaimHandler implements ICommandHandler<DecideClaim> {
       if (claim.alreadyHandled) return claim.state;
       const { context: decisionContext, ledger } = await claimContext(this.sourcing, this.policies, claim.state.facts);
       const events = Claims.decide(command, claim.state, decisionContext);
-      const approval = events.find((event) => event.type === 'ClaimApproved')?.data as Claims.ClaimApproval | undefined;
+      const approval = events.find((event) => event.type === 'ClaimApproved')?.data;
       if (approval?.limit) {
         const reservation = AnnualCapLedger.decide(
           { type: 'ReserveCap', data: { requestId: claimId, amount: approval.amount, ...approval.limit, overCapAllowed: approval.overCap > 0 } },

@@ -98,7 +98,7 @@ async function runAll(steps: readonly Step[], concurrency: number, progress: (ph
   await Promise.all(
     Array.from({ length: Math.min(concurrency, steps.length) }, async () => {
       while (next < steps.length) {
-        const step = steps[next++]!;
+        const step = steps[next++];
         await step.run();
         progress(step.phase);
       }
@@ -134,7 +134,7 @@ const TITLES: Record<BeneficiaryGroup, string> = {
 export async function generateDemoProvince(commands: CommandBus, options: DemoOptions): Promise<{ commands: number }> {
   const concurrency = options.concurrency ?? 16;
   const random = mulberry32(options.seed);
-  const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)];
   const between = (low: number, high: number) => low + Math.floor(random() * (high - low + 1));
   const ctx = (actor: Actor, id: string): CommandContext => ({ actor, commandId: `demo-${options.seed}-${id}` });
 
@@ -180,7 +180,7 @@ export async function generateDemoProvince(commands: CommandBus, options: DemoOp
       const list = served(group);
       const at = cursor[group] ?? 0;
       cursor[group] = at + 1;
-      return list[at % list.length]!;
+      return list[at % list.length];
     };
 
     for (const person of all) {
@@ -285,7 +285,7 @@ export async function generateDemoProvince(commands: CommandBus, options: DemoOp
     ) => plans.push({ person, claim: { regimeId, serviceDate, ...facts }, ...(overCap ? { overCap } : {}) });
     const spread = (total: number, counts: Partial<Record<BeneficiaryGroup, number>>, make: (group: BeneficiaryGroup, n: number) => void) => {
       let n = 0;
-      for (const [groupKey, count] of Object.entries(counts)) for (let k = 0; k < count!; k++) make(Number(groupKey) as BeneficiaryGroup, n++);
+      for (const [groupKey, count] of Object.entries(counts)) for (let k = 0; k < count; k++) make(Number(groupKey) as BeneficiaryGroup, n++);
       if (n !== total) throw new Error(`demo plan lists ${n}, not ${total}`);
     };
     const date = (n: number, from = 0, to = 300) => dayOfYear(from + ((n * 37) % (to - from)));
@@ -369,7 +369,7 @@ export async function generateDemoProvince(commands: CommandBus, options: DemoOp
           const list = plans.map((plan, n) => ({ plan, n })).slice(start, start + 50);
           const outcomes = await commands.execute(
             new ApproveClaims(
-              list.filter(({ plan }) => !plan.overCap).map(({ n }) => claimIds[n]!),
+              list.filter(({ plan }) => !plan.overCap).map(({ n }) => claimIds[n]),
               ctx(DEMO_ACTORS.approver, id(`approve-list-${start}`)),
             ),
           );
@@ -377,9 +377,9 @@ export async function generateDemoProvince(commands: CommandBus, options: DemoOp
           if (refused) throw new Error(`demo claim ${refused.claimId} was refused: ${refused.rule} ${refused.message}`);
           for (const { plan, n } of list.filter(({ plan }) => plan.overCap)) {
             await commands.execute(
-              new DecideClaim(claimIds[n]!, { type: 'ProposeOverCapApproval', data: { reason: plan.overCap! } }, ctx(DEMO_ACTORS.approver, id(`propose-${n}`))),
+              new DecideClaim(claimIds[n], { type: 'ProposeOverCapApproval', data: { reason: plan.overCap! } }, ctx(DEMO_ACTORS.approver, id(`propose-${n}`))),
             );
-            await commands.execute(new DecideClaim(claimIds[n]!, { type: 'ConfirmOverCapApproval' }, ctx(DEMO_ACTORS.secondApprover, id(`confirm-${n}`))));
+            await commands.execute(new DecideClaim(claimIds[n], { type: 'ConfirmOverCapApproval' }, ctx(DEMO_ACTORS.secondApprover, id(`confirm-${n}`))));
           }
         },
       });
@@ -390,7 +390,7 @@ export async function generateDemoProvince(commands: CommandBus, options: DemoOp
         run: () =>
           commands.execute(
             new SettlePayout(
-              Payouts.payoutIdFor({ kind: 'claim', id: claimIds[n]! }, plan.claim.regimeId),
+              Payouts.payoutIdFor({ kind: 'claim', id: claimIds[n] }, plan.claim.regimeId),
               { type: 'PayPayout', data: { reference: `UNC-${copy}-C${n}`, paidOn: addDays(plan.claim.until ?? plan.claim.serviceDate, 10) } },
               ctx(DEMO_ACTORS.finance, id(`pay-claim-${n}`)),
             ),

@@ -116,7 +116,7 @@ function cellText(value: ExcelJS.CellValue): string | undefined {
         .join('')
         .trim(),
     );
-  if ('formula' in value || 'sharedFormula' in value) return value.result === undefined ? undefined : cellText(value.result as ExcelJS.CellValue);
+  if ('formula' in value || 'sharedFormula' in value) return value.result === undefined ? undefined : cellText(value.result);
   if ('text' in value) return unneutralised(String(value.text).trim());
   return undefined;
 }
@@ -183,13 +183,13 @@ export async function readBeneficiaryList(
         idColumn = idColumnOf(row);
         continue;
       }
-      if (r === 2 && headingsOf(row).every((text, n) => text === REGISTER_LIST_COLUMNS[n]!.en)) continue;
+      if (r === 2 && headingsOf(row).every((text, n) => text === REGISTER_LIST_COLUMNS[n].en)) continue;
       const cells = REGISTER_LIST_COLUMNS.map((column, n) => ({ column, at: place(column, r, n + 1), text: cellText(row.getCell(n + 1).value) }));
       if (cells.every(({ text }) => text === '')) continue;
       rows++;
       const beneficiaryId = idColumn === undefined ? '' : (cellText(row.getCell(idColumn).value) ?? '');
       // An export shows an erased person by this name alone: the row names them by id, and has nothing else to check.
-      if (beneficiaryId !== '' && cells[0]!.text === ERASED_NAME) {
+      if (beneficiaryId !== '' && cells[0].text === ERASED_NAME) {
         people.set(r, { erasedId: beneficiaryId });
         continue;
       }
@@ -277,7 +277,7 @@ function onRegister(state: Extract<Beneficiaries.Beneficiary, { status: 'registe
     nationalId: enrolled.nationalId,
     title: state.title,
     administrativeUnit: state.administrativeUnit,
-    group: String(state.groups[state.groups.length - 1]!.group),
+    group: String(state.groups[state.groups.length - 1].group),
     from: state.enrolledFrom,
   };
 }

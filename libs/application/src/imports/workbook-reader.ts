@@ -115,7 +115,7 @@ export async function* rowsOfFirstSheet(file: Buffer, limits: ImportLimits): Asy
 
     let rows = 0;
     let cells = 0;
-    for await (const row of worksheet!.value) {
+    for await (const row of worksheet.value) {
       rows += 1;
       cells += row.actualCellCount;
       if (rows > limits.maxRows)

@@ -38,7 +38,7 @@ export async function replayEach<T>(phase: string, items: readonly T[], work: (i
     let next = 0;
     const worker = async () => {
       while (next < chunk.length) {
-        await work(chunk[next++]!);
+        await work(chunk[next++]);
         done++;
         if (done % 100 === 0 || done === items.length) report();
       }

@@ -118,7 +118,7 @@ const worlds: fc.Arbitrary<World & { orders: [number[], number[]] }> = fc
     const changes: Change[] = [
       ...(policy ? [{ kind: 'policy' as const, ...policy }] : []),
       ...(plan ? [{ kind: 'plan' as const, ...plan }] : []),
-      ...inWorld(ends).filter((end) => !mapped.has(people[end.person]!.title)),
+      ...inWorld(ends).filter((end) => !mapped.has(people[end.person].title)),
     ];
     const shuffled = (salt: number) => changes.map((_, n) => n).sort((a, b) => ((a * 7919 + seed + salt) % 13) - ((b * 7919 + seed + salt) % 13) || a - b);
     return {
@@ -193,7 +193,7 @@ class Played {
       await unlessRefused(async () => {
         await this.bus.execute(
           new RecordAdmission(
-            { beneficiaryId: ids[stay.person]!, cardNumber: `LS-${stay.person}`, facility: 'Bệnh viện Đa khoa tỉnh', admittedOn },
+            { beneficiaryId: ids[stay.person], cardNumber: `LS-${stay.person}`, facility: 'Bệnh viện Đa khoa tỉnh', admittedOn },
             context(CLERK, commandId),
           ),
         );
@@ -216,7 +216,7 @@ class Played {
       await unlessRefused(async () => {
         await this.bus.execute(
           new RequestClaim(
-            { regimeId: 'h.fixed', beneficiaryId: ids[check.person]!, cardNumber: `LS-${check.person}`, serviceDate: date(check.month, 25) },
+            { regimeId: 'h.fixed', beneficiaryId: ids[check.person], cardNumber: `LS-${check.person}`, serviceDate: date(check.month, 25) },
             context(CLERK, commandId),
           ),
         );
@@ -305,7 +305,7 @@ class Played {
         change.kind === 'death'
           ? ({ type: 'RecordDeath', data: { on: change.on } } as const)
           : ({ type: 'RemoveFromRegister', data: { on: change.on, reason: 'Chuyển công tác ngoài tỉnh' } } as const);
-      await this.app.get(CoverageEnds).record(ids[change.person]!, end, context(CLERK, `world-end-${n}`));
+      await this.app.get(CoverageEnds).record(ids[change.person], end, context(CLERK, `world-end-${n}`));
     }
   }
 
@@ -371,7 +371,7 @@ describe.each(API_BACKENDS)('retroactive changes commute, over %s', (_name, setu
               const ids = await played.enrol(world);
               await played.recordFacts(world, ids);
               for (const n of order) {
-                await played.confirm(world.changes[n]!, ids, n);
+                await played.confirm(world.changes[n], ids, n);
                 await played.settleAdjustments(world, `after-${n}`);
               }
               // What the rules refused before the changes were known (a health check for a group a plan

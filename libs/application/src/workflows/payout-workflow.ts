@@ -124,10 +124,10 @@ export class PayoutWorkflow {
       ...Admissions.mealYears({ ...admission, meals }).map((part) => ({
         regimeId: 'b',
         regimeCode: 'b' as const,
-        group: part.segments[0]!.group,
+        group: part.segments[0].group,
         amount: part.amount,
         serviceDate: part.serviceDate,
-        policyVersionId: part.segments[0]!.policyVersionId,
+        policyVersionId: part.segments[0].policyVersionId,
         payoutId: part.payoutId,
       })),
     ];

@@ -80,7 +80,7 @@ describe('administrative units over time', () => {
       .thenThrows({ rule: 'UnknownUnit', field: 'changes[0].code' });
     spec
       .given([province, caoLoc])
-      .when(record({ ...caoLoc.data, from: '2009-01-01' } as UnitChange))
+      .when(record({ ...caoLoc.data, from: '2009-01-01' }))
       .thenThrows({ rule: 'UnitExists', field: 'changes[0].code' });
     const gone: AdministrativeUnitEvent = { type: 'AdministrativeUnitAbolished', data: { kind: 'abolished', code: 'Huyện Cao Lộc', from: '2025-07-01' } };
     spec

@@ -604,7 +604,7 @@ describe('recording only what happened, once, on a valid card', () => {
       .when(record({ cardNumber: undefined }))
       .thenThrows({ rule: 'InvalidInput', field: 'cardNumber' });
     admissions({ card: Cards.initialCard }).given([]).when(record()).thenThrows({ rule: 'UnknownCard', field: 'cardNumber' });
-    const someoneElses = cardOf({ ...cardIssued, data: { ...cardIssued.data, beneficiaryId: 'b-002' } } as Cards.CardEvent);
+    const someoneElses = cardOf({ ...cardIssued, data: { ...cardIssued.data, beneficiaryId: 'b-002' } });
     admissions({ card: someoneElses }).given([]).when(record()).thenThrows({ rule: 'CardNotValidOnServiceDate', field: 'cardNumber' });
     const revokedBefore = cardOf(cardIssued, { type: 'CardRevoked', data: { reason: 'lost', on: '2025-06-01' } });
     admissions({ card: revokedBefore }).given([]).when(record()).thenThrows({ rule: 'CardNotValidOnServiceDate', field: 'cardNumber' });
@@ -613,7 +613,7 @@ describe('recording only what happened, once, on a valid card', () => {
       data: { byCardNumber: 'LS-000001-R', reason: 'lost', on: '2025-07-01', newCardValidTo: '2029-12-31' },
     });
     admissions({ card: replacedAfter }).given([]).when(record()).then([recorded()]);
-    const notYetValid = cardOf({ ...cardIssued, data: { ...cardIssued.data, validFrom: '2025-07-01' } } as Cards.CardEvent);
+    const notYetValid = cardOf({ ...cardIssued, data: { ...cardIssued.data, validFrom: '2025-07-01' } });
     admissions({ card: notYetValid }).given([]).when(record()).thenThrows({ rule: 'CardNotValidOnServiceDate', field: 'cardNumber' });
   });
 

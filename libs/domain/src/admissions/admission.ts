@@ -345,7 +345,7 @@ function recompute(state: Exclude<Admission, { status: 'none' }>, cause: Adjustm
       return {
         regimeId: 'b' as const,
         before: figureOfMeals(was) ?? { ...figureOfMeals(is)!, amount: 0 },
-        after: is && { ...figureOfMeals(is)!, clause: is.segments[0]!.clause, days: is.days, segments: is.segments },
+        after: is && { ...figureOfMeals(is)!, clause: is.segments[0].clause, days: is.days, segments: is.segments },
         serviceDate: (was ?? is)!.serviceDate,
         payoutId: (was ?? is)!.payoutId,
       };

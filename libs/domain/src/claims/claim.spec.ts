@@ -442,11 +442,11 @@ describe('requesting a claim', () => {
       .thenThrows({ rule: 'InvalidInput', field: 'items.0.name' });
     spec
       .given([])
-      .when(request({ ...specialDrugs, items: [specialDrugs.items![0]!, { name: 'Vitamin', quantity: 0, cost: 3000000 }] }))
+      .when(request({ ...specialDrugs, items: [specialDrugs.items![0], { name: 'Vitamin', quantity: 0, cost: 3000000 }] }))
       .thenThrows({ rule: 'InvalidInput', field: 'items.1.quantity' });
     spec
       .given([])
-      .when(request({ ...specialDrugs, items: [specialDrugs.items![0]!, { name: 'Vitamin', quantity: 1, cost: -3000000 }] }))
+      .when(request({ ...specialDrugs, items: [specialDrugs.items![0], { name: 'Vitamin', quantity: 1, cost: -3000000 }] }))
       .thenThrows({ rule: 'InvalidInput', field: 'items.1.cost' });
     spec
       .given([])
@@ -775,7 +775,7 @@ describe('recomputing an approved claim after a retroactive change', () => {
     });
     // Recomputing again after the recovery records nothing.
     claims(reclassifiedTo(5))
-      .given([...history, recovery!])
+      .given([...history, recovery])
       .when({ type: 'RecomputeEntitlements', data: { cause, by: 'admin-1' } })
       .then([]);
   });

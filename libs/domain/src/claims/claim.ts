@@ -336,7 +336,7 @@ export interface ClaimAssessment extends Omit<ClaimApproval, 'approvedBy' | 'par
  */
 export function assessClaim(facts: ClaimFacts, context: ClaimContext, options: { readonly recomputing?: boolean } = {}): ClaimAssessment {
   const version = context.policyOn(facts.serviceDate);
-  if (!version) throw refused(...NOT_ENTITLED['no-policy-in-force']!, 'serviceDate');
+  if (!version) throw refused(...NOT_ENTITLED['no-policy-in-force'], 'serviceDate');
   const regime: RegimeDefinition | undefined = version.regimes.find((candidate) => candidate.id === facts.regimeId);
   if (!regime) throw refused('RegimeNotInPolicy', `policy ${version.id} has no regime ${facts.regimeId}`, 'regimeId');
   if (regime.code === 'a' || regime.code === 'b')
@@ -354,7 +354,7 @@ export function assessClaim(facts: ClaimFacts, context: ClaimContext, options: {
       throw refused('InvalidInput', `quantity must be a positive whole number of ${rule.per}s, at most ${MAX_QUANTITY}`, 'quantity');
     }
     const found = staffAllowanceFor(version, regime.id, facts.staff.role, facts.quantity!);
-    if (!found.entitled) throw refused(...NOT_ENTITLED[found.reason]!, 'staff.role');
+    if (!found.entitled) throw refused(...NOT_ENTITLED[found.reason], 'staff.role');
     return { asked: found.amount, amount: found.amount, policyVersionId: found.policyVersionId, clause: found.clause, basis: found.basis };
   }
 
@@ -363,7 +363,7 @@ export function assessClaim(facts: ClaimFacts, context: ClaimContext, options: {
   // A recomputation re-assesses an approved claim: the card was checked when it was decided.
   const group = checkEligibility(facts, context, !options.recomputing);
   const entitled = (found: Entitled | { entitled: false; reason: string }, field: string): Entitled => {
-    if (!found.entitled) throw refused(...NOT_ENTITLED[found.reason]!, field);
+    if (!found.entitled) throw refused(...NOT_ENTITLED[found.reason], field);
     return found;
   };
   const basic = (found: Entitled, limit?: ClaimApproval['limit']): ClaimAssessment => ({
@@ -421,10 +421,10 @@ export function assessClaim(facts: ClaimFacts, context: ClaimContext, options: {
       wholeVnd(facts.cost, 'cost', true);
       const itemsTotal = facts.items.reduce((sum, item) => sum + item.cost, 0);
       if (itemsTotal !== facts.cost) throw refused('InvalidInput', `cost ${facts.cost} must equal the sum of the items, ${itemsTotal}`, 'cost');
-      const found = actualCostUpToAnnualCap(version, regime.id, group, facts.cost!, context.ledger.used);
+      const found = actualCostUpToAnnualCap(version, regime.id, group, facts.cost, context.ledger.used);
       const capped = entitled(found, 'regimeId');
       const remainingBefore = (found as { remainingBefore: number }).remainingBefore;
-      return { ...basic(capped, { cap: capped.basis }), asked: facts.cost!, remainingBefore };
+      return { ...basic(capped, { cap: capped.basis }), asked: facts.cost, remainingBefore };
     }
   }
 }
@@ -469,7 +469,7 @@ function standing(state: Exclude<Claim, { status: 'none' }>): ClaimAdjustmentDat
   const adjustments = state.adjustments ?? [];
   const approval = state.approval!;
   return adjustments.length > 0
-    ? adjustments[adjustments.length - 1]!.next
+    ? adjustments[adjustments.length - 1].next
     : { amount: approval.amount, group: approval.group, policyVersionId: approval.policyVersionId };
 }
 
@@ -546,7 +546,7 @@ function flagOverLoweredCap(
   const flags = state.capFlags ?? [];
   const now = standing(state);
   const found = reassessed(state, context);
-  const cap = { previous: flags.length > 0 ? flags[flags.length - 1]!.cap.next : approvedCap, next: found?.basis ?? 0 };
+  const cap = { previous: flags.length > 0 ? flags[flags.length - 1].cap.next : approvedCap, next: found?.basis ?? 0 };
   const { claimId, beneficiaryId, regimeId, serviceDate } = state.facts;
   const claim: CappedClaim = { claimId, serviceDate, amount: now.amount };
   const excess = beyondCap(claim, context.yearClaims, cap.next) - beyondCap(claim, context.yearClaims, cap.previous);

@@ -157,7 +157,7 @@ describe('a retroactive change lowering the annual cap of special drugs', () => 
       .given(history)
       .when(recompute)
       .then([
-        { type: 'ClaimOverLoweredCapFlagged', data: { ...flagged.data, cap: { previous: 40000000, next: 0 }, excess: 15000000, clause: '' } } as ClaimEvent,
+        { type: 'ClaimOverLoweredCapFlagged', data: { ...flagged.data, cap: { previous: 40000000, next: 0 }, excess: 15000000, clause: '' } },
       ]);
   });
 

@@ -153,14 +153,14 @@ describe('what of a claim lies beyond a cap', () => {
   const year = [claim('c-sep', '2025-09-10', 15000000), claim('c-aug', '2025-08-01', 20000000), claim('c-sep-b', '2025-09-10', 4000000)];
 
   it('fills the cap in the order the claims were served, the claim id breaking a tie', () => {
-    expect(beyondCap(year[1]!, year, 30000000)).toBe(0);
-    expect(beyondCap(year[0]!, year, 30000000)).toBe(5000000);
-    expect(beyondCap(year[2]!, year, 30000000)).toBe(4000000);
-    expect(beyondCap(year[0]!, year, 40000000)).toBe(0);
+    expect(beyondCap(year[1], year, 30000000)).toBe(0);
+    expect(beyondCap(year[0], year, 30000000)).toBe(5000000);
+    expect(beyondCap(year[2], year, 30000000)).toBe(4000000);
+    expect(beyondCap(year[0], year, 40000000)).toBe(0);
   });
 
   it('never counts more than the claim itself, nor the claim twice', () => {
-    expect(beyondCap(year[0]!, year, 0)).toBe(15000000);
-    expect(beyondCap(year[0]!, [year[0]!], 10000000)).toBe(5000000);
+    expect(beyondCap(year[0], year, 0)).toBe(15000000);
+    expect(beyondCap(year[0], [year[0]], 10000000)).toBe(5000000);
   });
 });

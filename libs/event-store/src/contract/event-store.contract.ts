@@ -43,14 +43,14 @@ export function describeEventStoreContract(backend: string, currentStore: () => 
         [stream, 0, 'CardIssued'],
         [stream, 1, 'CardRevoked'],
       ]);
-      expect(events[0]!.data).toEqual({ cardNumber: 'LS-0001', amount: 190000 });
-      expect(events[0]!.metadata).toEqual({ actor: 'contract-test', schemaVersion: 1, ...meta });
-      expect(events[0]!.eventId).toMatch(/^[0-9a-f-]{36}$/);
-      expect(events[0]!.eventId).not.toBe(events[1]!.eventId);
-      expect(events[1]!.globalPosition).toBe(result.position);
-      expect(events[0]!.globalPosition < events[1]!.globalPosition).toBe(true);
-      expect(events[0]!.recordedAt).toBeInstanceOf(Date);
-      expect(events[0]!.recordedAt.getTime()).toBeGreaterThan(before.getTime());
+      expect(events[0].data).toEqual({ cardNumber: 'LS-0001', amount: 190000 });
+      expect(events[0].metadata).toEqual({ actor: 'contract-test', schemaVersion: 1, ...meta });
+      expect(events[0].eventId).toMatch(/^[0-9a-f-]{36}$/);
+      expect(events[0].eventId).not.toBe(events[1].eventId);
+      expect(events[1].globalPosition).toBe(result.position);
+      expect(events[0].globalPosition < events[1].globalPosition).toBe(true);
+      expect(events[0].recordedAt).toBeInstanceOf(Date);
+      expect(events[0].recordedAt.getTime()).toBeGreaterThan(before.getTime());
     });
 
     it('honours every kind of expected revision', async () => {
@@ -139,7 +139,7 @@ export function describeEventStoreContract(backend: string, currentStore: () => 
 
       const filtered = await readAllAfter(store, head, 2, [type]);
       expect(filtered.map((e) => e.data)).toEqual([0, 1, 2].flatMap((round) => streams.map((stream) => ({ stream, round }))));
-      expect(await store.readHeadPosition()).toBe(all[all.length - 1]!.globalPosition);
+      expect(await store.readHeadPosition()).toBe(all[all.length - 1].globalPosition);
     });
 
     it('lets exactly one of two writers with the same expected revision win', async () => {
@@ -152,7 +152,7 @@ export function describeEventStoreContract(backend: string, currentStore: () => 
       expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
       const rejected = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
       expect(rejected).toHaveLength(1);
-      expect(rejected[0]!.reason).toBeInstanceOf(WrongExpectedRevision);
+      expect(rejected[0].reason).toBeInstanceOf(WrongExpectedRevision);
       const events = await store.readStream(stream);
       expect(events.map((e) => e.type)).toEqual(['Requested', 'Approved']);
     });
@@ -229,12 +229,12 @@ async function readAllAfter(store: EventStore, after: bigint, batch: number, eve
     const page = await store.readAll({ after: position, maxCount: batch, ...(eventTypes ? { eventTypes } : {}) });
     events.push(...page);
     if (page.length < batch) return events;
-    position = page[page.length - 1]!.globalPosition;
+    position = page[page.length - 1].globalPosition;
   }
 }
 
 function isStrictlyIncreasing(positions: bigint[]): boolean {
-  return positions.every((position, index) => index === 0 || positions[index - 1]! < position);
+  return positions.every((position, index) => index === 0 || positions[index - 1] < position);
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

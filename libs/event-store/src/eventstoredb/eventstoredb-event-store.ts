@@ -145,7 +145,7 @@ export class EventStoreDbEventStore implements EventStore {
             id: eventIdFor(commandId, streamId, index),
             type: event.type,
             data: event.data as Record<string, unknown>,
-            metadata: event.metadata as Record<string, unknown>,
+            metadata: event.metadata,
           }),
         ),
         { expectedRevision: toExpected(options.expectedRevision) },
@@ -197,7 +197,7 @@ export class EventStoreDbEventStore implements EventStore {
   async readStreams(streamIds: readonly string[]): Promise<Map<string, StoredEvent[]>> {
     const unique = [...new Set(streamIds)];
     const events = await Promise.all(unique.map((streamId) => this.readStream(streamId)));
-    return new Map(unique.map((streamId, index) => [streamId, events[index]!]));
+    return new Map(unique.map((streamId, index) => [streamId, events[index]]));
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<StoredEvent[]> {

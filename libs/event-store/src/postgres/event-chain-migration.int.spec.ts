@@ -29,9 +29,9 @@ describe.each<[string, PostgresBackendKind]>([
     await backend.pool.query('SELECT append_events($1::jsonb)', [JSON.stringify(requests)]);
 
     const store = await PostgresEventStore.open(backend.pool);
-    expect(await store.chain!.verify()).toEqual({ intact: true, events: 6, head: { position: 6n, hash: expect.stringMatching(/^[0-9a-f]{64}$/) } });
+    expect(await store.chain.verify()).toEqual({ intact: true, events: 6, head: { position: 6n, hash: expect.stringMatching(/^[0-9a-f]{64}$/) } });
     await store.append('new', [{ type: 'Noted', data: {}, metadata }], { expectedRevision: 'no_stream' });
-    expect(await store.chain!.verify()).toMatchObject({ intact: true, events: 7 });
+    expect(await store.chain.verify()).toMatchObject({ intact: true, events: 7 });
     await store.close();
   });
 });

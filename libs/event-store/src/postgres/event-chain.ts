@@ -19,7 +19,7 @@ export class PostgresHashChain implements HashChain {
     const { rows } = await this.pool.query<{ position: string; hash: string }>(
       "SELECT last_position::text AS position, encode(last_hash, 'hex') AS hash FROM event_log_head WHERE id = 1",
     );
-    return { position: BigInt(rows[0]!.position), hash: rows[0]!.hash };
+    return { position: BigInt(rows[0].position), hash: rows[0].hash };
   }
 
   async linkAt(position: bigint): Promise<ChainLink | undefined> {

@@ -145,8 +145,8 @@ export class PostgresEventStore implements EventStore {
     try {
       return await inTransaction(this.pool, async (client) => {
         const { rows } = await client.query<{ results: AppendOutcome[] }>('SELECT append_events($1::jsonb) AS results', [JSON.stringify(requests)]);
-        return rows[0]!.results.map((outcome, index) => {
-          const write = writes[index]!;
+        return rows[0].results.map((outcome, index) => {
+          const write = writes[index];
           if (outcome.status === 'conflict') throw new WrongExpectedRevision(write.streamId, write.options.expectedRevision, outcome.revision);
           return { nextExpectedRevision: outcome.revision, position: BigInt(outcome.position), alreadyAppended: outcome.status === 'duplicate' };
         });
@@ -187,15 +187,15 @@ export class PostgresEventStore implements EventStore {
     const { rows } = await this.pool.query<{ results: AppendOutcome[] }>('SELECT append_events($1::jsonb) AS results', [
       JSON.stringify(batch.map((pending) => pending.request)),
     ]);
-    const outcomes = rows[0]!.results;
-    batch.forEach((pending, index) => this.settle(pending, outcomes[index]!));
+    const outcomes = rows[0].results;
+    batch.forEach((pending, index) => this.settle(pending, outcomes[index]));
   }
 
   private takeBatch(): PendingAppend[] {
     let events = 0;
     let count = 0;
     while (count < this.pending.length) {
-      events += this.pending[count]!.request.events.length;
+      events += this.pending[count].request.events.length;
       if (count > 0 && events > this.maxEventsPerTransaction) break;
       count++;
     }

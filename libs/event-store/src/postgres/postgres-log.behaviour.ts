@@ -43,7 +43,7 @@ export function describePostgresLog(backend: string, current: () => { store: Pos
       await subscription.close();
       await consuming;
       expect(delivered.map((e) => (e.data as { writer: string }).writer)).toEqual(['A', 'B']);
-      expect(delivered[0]!.globalPosition < delivered[1]!.globalPosition).toBe(true);
+      expect(delivered[0].globalPosition < delivered[1].globalPosition).toBe(true);
     });
 
     it('fails only the append PostgreSQL refuses, not the others written in the same group commit', async () => {
@@ -59,8 +59,8 @@ export function describePostgresLog(backend: string, current: () => { store: Pos
         ),
       );
       expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
-      expect((await store.readStream(streams[2]!)).length).toBe(0);
-      expect((await store.readStream(streams[3]!)).map((e) => e.data)).toEqual([{ text: 'fine 3' }]);
+      expect((await store.readStream(streams[2])).length).toBe(0);
+      expect((await store.readStream(streams[3])).map((e) => e.data)).toEqual([{ text: 'fine 3' }]);
     });
 
     it('verifies its hash chain, and names the first position whose event was edited behind the append function', async () => {
@@ -79,25 +79,25 @@ export function describePostgresLog(backend: string, current: () => { store: Pos
         { streamId: `${stream}-next`, events: [{ type: 'Noted', data: {}, metadata }], options: { expectedRevision: 'no_stream' } },
       ]);
       const head = await store.readHeadPosition();
-      const clean = await store.chain!.verify();
+      const clean = await store.chain.verify();
       expect(clean).toEqual({ intact: true, events: Number(head), head: { position: head, hash: expect.stringMatching(/^[0-9a-f]{64}$/) } });
-      expect(await store.chain!.linkAt(head)).toEqual(clean.intact && clean.head);
+      expect(await store.chain.linkAt(head)).toEqual(clean.intact && clean.head);
 
       // What a role owning the table can do: switch the immutability trigger off and edit an amount.
       const [scheduled] = await store.readStream(stream);
       const forge = (amount: number) =>
         inTransaction(pool, async (client) => {
           await client.query('ALTER TABLE events DISABLE TRIGGER events_no_update_or_delete');
-          await client.query(`UPDATE events SET data = jsonb_build_object('amount', $2::int) WHERE global_position = $1`, [scheduled!.globalPosition, amount]);
+          await client.query(`UPDATE events SET data = jsonb_build_object('amount', $2::int) WHERE global_position = $1`, [scheduled.globalPosition, amount]);
           await client.query('ALTER TABLE events ENABLE TRIGGER events_no_update_or_delete');
         });
       await forge(9000000);
       try {
-        expect(await store.chain!.verify()).toEqual({ intact: false, position: scheduled!.globalPosition, reason: expect.stringContaining('does not match') });
+        expect(await store.chain.verify()).toEqual({ intact: false, position: scheduled.globalPosition, reason: expect.stringContaining('does not match') });
       } finally {
         await forge(1000000);
       }
-      expect(await store.chain!.verify()).toEqual(clean);
+      expect(await store.chain.verify()).toEqual(clean);
     });
 
     it('refuses to update, delete or truncate stored events', async () => {

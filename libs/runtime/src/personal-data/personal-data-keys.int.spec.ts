@@ -28,7 +28,7 @@ describe.each<PostgresBackendKind>(['server', 'pglite'])('personal data master k
   let backend: PostgresBackend;
   const [oldKey, newKey] = [randomBytes(32), randomBytes(32)];
   const open = (keys: MasterKeys) => PersonalDataKeys.open(backend.pool, keys);
-  const nameOf = async (keys: PersonalDataKeys, event: NewEvent) => ((await keys.open([stored(event, 1)]))[0]!.data as { fullName: string | null }).fullName;
+  const nameOf = async (keys: PersonalDataKeys, event: NewEvent) => ((await keys.open([stored(event, 1)]))[0].data as { fullName: string | null }).fullName;
 
   beforeAll(async () => {
     backend = await openPostgresBackend(kind);
@@ -52,7 +52,7 @@ describe.each<PostgresBackendKind>(['server', 'pglite'])('personal data master k
 
     const during = await open({ current: newKey, previous: [oldKey] });
     expect(during.reservationKey('020068000777')).toBe(reservationBeforeRotation);
-    expect(await nameOf(during, sealedAn!)).toBe('Nông Văn An');
+    expect(await nameOf(during, sealedAn)).toBe('Nông Văn An');
     const [sealedBinh] = await during.seal([binh]);
     await during.erase((chi.data as { beneficiaryId: string }).beneficiaryId);
 
@@ -65,9 +65,9 @@ describe.each<PostgresBackendKind>(['server', 'pglite'])('personal data master k
 
     const after = await open({ current: newKey, previous: [] });
     expect(after.reservationKey('020068000777')).toBe(reservationBeforeRotation);
-    expect(await nameOf(after, sealedAn!)).toBe('Nông Văn An');
-    expect(await nameOf(after, sealedBinh!)).toBe('Hoàng Thị Bình');
-    expect(await nameOf(after, sealedChi!)).toBeNull();
+    expect(await nameOf(after, sealedAn)).toBe('Nông Văn An');
+    expect(await nameOf(after, sealedBinh)).toBe('Hoàng Thị Bình');
+    expect(await nameOf(after, sealedChi)).toBeNull();
     await expect(open({ current: oldKey, previous: [] })).rejects.toThrow(/4 personal data keys are wrapped under master key/);
   });
 });

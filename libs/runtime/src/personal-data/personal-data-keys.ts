@@ -279,7 +279,7 @@ export class PersonalDataKeys {
     const { rows } = await this.pool.query<{ subject_id: string }>('SELECT subject_id FROM personal_data_keys WHERE wrapped_key IS NOT NULL LIMIT 1');
     if (rows.length === 0) return undefined;
     try {
-      await this.keysOf([rows[0]!.subject_id]);
+      await this.keysOf([rows[0].subject_id]);
       return true;
     } catch {
       return false;
@@ -384,9 +384,9 @@ async function systemKey(
     ]);
     row = await stored();
   }
-  const master = masters.get(row!.master_key_id);
-  if (!master) throw new Error(`the system key ${name} is wrapped under master key ${row!.master_key_id}, which this process was not given`);
-  return decrypt(master.wrapping, row!.wrapped_key, owner);
+  const master = masters.get(row.master_key_id);
+  if (!master) throw new Error(`the system key ${name} is wrapped under master key ${row.master_key_id}, which this process was not given`);
+  return decrypt(master.wrapping, row.wrapped_key, owner);
 }
 
 /**
