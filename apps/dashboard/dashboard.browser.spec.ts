@@ -78,7 +78,7 @@ describe('the dashboard in a browser', () => {
     await open('#/beneficiaries', '#import-file');
     const [template] = await Promise.all([page.waitForEvent('download'), page.click('text=Tải mẫu')]);
     const book = new ExcelJS.Workbook();
-    await book.xlsx.readFile((await template.path()));
+    await book.xlsx.readFile(await template.path());
     book.worksheets[0].getRow(3).getCell(6).value = 8;
     const bad = `${await template.path()}-bad.xlsx`;
     await book.xlsx.writeFile(bad);
@@ -122,7 +122,7 @@ describe('the dashboard in a browser', () => {
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=download-xlsx]')]);
     expect(download.suggestedFilename()).toBe('bao-cao-nam-2025.xlsx');
     const book = new ExcelJS.Workbook();
-    await book.xlsx.readFile((await download.path()));
+    await book.xlsx.readFile(await download.path());
     const values: unknown[] = [];
     book.eachSheet((sheet) => sheet.eachRow((row) => row.eachCell((cell) => values.push(cell.value))));
     expect(values).toContain(5_128_860_000);

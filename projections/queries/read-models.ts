@@ -48,7 +48,18 @@ export interface RegisterFilter {
 /** The beneficiary register, searchable by name prefix, unit and group, current or as of a date. */
 export async function searchBeneficiaries(pool: Pool, filter: RegisterFilter) {
   const asOf = filter.asOf ?? '9999-12-31';
-  const { rows } = await pool.query(
+  const { rows } = await pool.query<{
+    beneficiaryId: string;
+    fullName: string | null;
+    dateOfBirth: string | null;
+    nationalId: string | null;
+    personalDataErased: boolean;
+    title: string;
+    administrativeUnit: string;
+    group: number;
+    enrolledFrom: string;
+    status: 'registered' | 'removed' | 'deceased' | 'retired';
+  }>(
     `SELECT b.beneficiary_id AS "beneficiaryId", b.full_name AS "fullName", b.date_of_birth AS "dateOfBirth", b.national_id AS "nationalId",
             b.personal_data_erased AS "personalDataErased", p.title, p.administrative_unit AS "administrativeUnit", g.group_number AS "group", b.enrolled_from AS "enrolledFrom",
             CASE WHEN b.removed_on <= $1 THEN 'removed' WHEN b.died_on <= $1 THEN 'deceased' WHEN b.retired_on <= $1 THEN 'retired' ELSE 'registered' END AS status
@@ -98,7 +109,13 @@ export async function searchCards(readModels: DataSource, filter: CardFilter) {
  * p99 latency under 20 concurrent readers (docs/benchmarks.md).
  */
 export async function balancesOf(pool: Pool, beneficiaryId: string, year?: number) {
-  const { rows } = await pool.query(
+  type Row = Record<'entitled' | 'approved' | 'paid' | 'reversed' | 'adjusted' | 'capUsed' | 'toRecover' | 'recovered' | 'writtenOff', string> & {
+    year: number;
+    regimeId: string;
+    regimeCode: string;
+    annualCap: string | null;
+  };
+  const { rows } = await pool.query<Row>(
     `SELECT year, regime_id AS "regimeId", regime_code AS "regimeCode", entitled, approved, paid, reversed, adjusted, annual_cap AS "annualCap", cap_used AS "capUsed",
             to_recover AS "toRecover", recovered, written_off AS "writtenOff"
        FROM ${P}.balances WHERE beneficiary_id = $1 AND ($2::int IS NULL OR year = $2) ORDER BY year, regime_id`,
@@ -127,15 +144,24 @@ export async function balancesOf(pool: Pool, beneficiaryId: string, year?: numbe
 /** The annual budget of a year: per regime, allocated, committed, paid, remaining, alerts; and the spending by group and unit. */
 export async function annualBudget(pool: Pool, year: number) {
   const [totals, spending, alerts] = await Promise.all([
-    pool.query(
+    pool.query<
+      Record<'committed' | 'paid' | 'to_recover' | 'recovered' | 'written_off', string> & {
+        regime_code: string;
+        allocated: string | null;
+        decision_number: string | null;
+      }
+    >(
       `SELECT regime_code, allocated, decision_number, committed, paid, to_recover, recovered, written_off FROM ${P}.budget_totals WHERE year = $1 ORDER BY regime_code`,
       [year],
     ),
-    pool.query(
+    pool.query<{ regime_code: string; group_number: number; administrative_unit: string; committed: string; paid: string }>(
       `SELECT regime_code, group_number, administrative_unit, committed, paid FROM ${P}.budget_spending WHERE year = $1 ORDER BY regime_code, group_number, administrative_unit`,
       [year],
     ),
-    pool.query(`SELECT regime_code, percent, used, allocated, global_position FROM ${P}.budget_alerts WHERE year = $1 ORDER BY regime_code, percent`, [year]),
+    pool.query<{ regime_code: string; percent: number; used: string; allocated: string; global_position: string }>(
+      `SELECT regime_code, percent, used, allocated, global_position FROM ${P}.budget_alerts WHERE year = $1 ORDER BY regime_code, percent`,
+      [year],
+    ),
   ]);
   return {
     year,
@@ -192,7 +218,7 @@ export async function payoutHistory(
 export async function payoutLineage(readModels: DataSource, payoutId: string) {
   const payout = await readModels.getRepository(PayoutRecord).findOneBy({ payoutId });
   if (!payout) return undefined;
-  const [corrected] =
+  const [corrected]: { source_kind: string; source_id: string }[] =
     payout.sourceKind === 'adjustment'
       ? await readModels.query(`SELECT source_kind, source_id FROM ${P}.adjustments WHERE adjustment_id = $1`, [payout.sourceId])
       : [];
@@ -212,7 +238,16 @@ export async function payoutLineage(readModels: DataSource, payoutId: string) {
       [a.cause_kind === 'policy-version' ? 'policy-version' : 'reorganization', a.cause_id],
     ]),
   ];
-  const lineage = await readModels.query(
+  const lineage: {
+    position: string;
+    subjectKind: string;
+    subjectId: string;
+    step: string;
+    actor: string;
+    roles: string[];
+    recordedAt: Date;
+    details: unknown;
+  }[] = await readModels.query(
     `SELECT global_position AS position, subject_kind AS "subjectKind", subject_id AS "subjectId", step, actor, roles, recorded_at AS "recordedAt", details
        FROM ${P}.lineage WHERE (subject_kind, subject_id) IN (SELECT * FROM unnest($1::text[], $2::text[])) ORDER BY global_position`,
     [subjects.map(([kind]) => kind), subjects.map(([, id]) => id)],

@@ -43,7 +43,7 @@ function libreOfficeCsv(file: Uint8Array): string {
       ],
       { timeout: 60_000 },
     );
-    if (run.status !== 0) throw new Error(`LibreOffice could not read the workbook: ${run.stderr}`);
+    if (run.status !== 0) throw new Error(`LibreOffice could not read the workbook: ${run.stderr.toString()}`);
     return readFileSync(join(folder, 'book.csv'), 'utf8');
   } finally {
     rmSync(folder, { recursive: true, force: true });

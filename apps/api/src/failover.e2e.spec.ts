@@ -49,7 +49,8 @@ describe('failover to a synchronous standby under writes', () => {
       return { at: Date.now(), reply };
     };
     const replies: Awaited<ReturnType<typeof enrol>>[] = [];
-    let killedAt: number | undefined;
+    // Read by the writers before the kill, so it cannot be a const set at its declaration.
+    let killedAt: number | undefined = undefined;
     const deadline = Date.now() + LOAD_DEADLINE_MS;
     const writer = async () => {
       for (let afterFailover = 0; afterFailover < AFTER_FAILOVER;) {

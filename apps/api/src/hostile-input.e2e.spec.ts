@@ -41,7 +41,7 @@ describe.each(API_BACKENDS)('hostile input over %s', (_name, setup) => {
   const write = process.stdout.write.bind(process.stdout);
 
   beforeAll(async () => {
-    process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
+    process.stdout.write = (chunk: string | Uint8Array, ...rest: never[]) => {
       for (const line of String(chunk)
         .split('\n')
         .filter((text) => text.startsWith('{'))) {
@@ -49,7 +49,7 @@ describe.each(API_BACKENDS)('hostile input over %s', (_name, setup) => {
         if ((logged.level ?? 0) >= 50 || logged.err) errorsLogged.push(line);
       }
       return write(chunk, ...rest);
-    });
+    };
     api = await startApi(setup);
     ({ clerk, approver } = await signInPeople(api, { clerk: ['lan', ['clerk']], approver: ['duyet', ['approver']] }));
     admin = await signIn(api.base, 'admin', ADMIN_PASSWORD);

@@ -31,10 +31,10 @@ describe('the API’s logs', () => {
 
   beforeAll(async () => {
     // The logger writes to stdout: kept here rather than shown, so the run stays readable.
-    process.stdout.write = ((chunk: string | Uint8Array) => {
+    process.stdout.write = (chunk: string | Uint8Array) => {
       output += String(chunk);
       return true;
-    });
+    };
     api = await startApi(API_BACKENDS[0][1], { LOG_LEVEL: 'info' });
   }, 120_000);
   afterAll(async () => {

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import type { Server } from 'node:http';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
@@ -31,7 +32,7 @@ runProcess(async () => {
   );
   return async () => {
     runtime.lifecycle.startDraining();
-    await drainHttpServer(app.getHttpServer(), config.shutdownGraceMs);
+    await drainHttpServer(app.getHttpServer() as Server, config.shutdownGraceMs);
     await app.close();
     await runtime.close();
     runtime.logger.info('projection worker stopped');

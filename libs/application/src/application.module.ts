@@ -100,7 +100,7 @@ export class StartupTasks implements OnApplicationBootstrap {
         const { versionId, published } = await this.commands.execute(new PublishCatalogFile(version, system));
         if (published) this.logger.log(`published policy version ${versionId} from ${file}`);
       } catch (error) {
-        throw new Error(`policy catalog ${file} cannot be published: ${(error as Error).message}`);
+        throw new Error(`policy catalog ${file} cannot be published: ${(error as Error).message}`, { cause: error });
       }
     }
     for (const { file, changes, commandId } of await unitFiles(join(this.config.policyDir, 'administrative-units'))) {
@@ -109,7 +109,7 @@ export class StartupTasks implements OnApplicationBootstrap {
         const { recorded } = await this.commands.execute(new RecordUnitChanges(changes, system));
         if (recorded > 0) this.logger.log(`recorded ${recorded} administrative unit changes from ${file}`);
       } catch (error) {
-        throw new Error(`administrative units file ${file} cannot be recorded: ${(error as Error).message}`);
+        throw new Error(`administrative units file ${file} cannot be recorded: ${(error as Error).message}`, { cause: error });
       }
     }
   }

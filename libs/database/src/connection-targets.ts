@@ -150,12 +150,14 @@ function targetedClient(resolver: HostResolver): typeof pg.Client {
   return class TargetedClient extends pg.Client {
     override connect(): Promise<pg.Client>;
     override connect(callback: ((err: Error) => void) | ((err: null, c: pg.Client) => void)): void;
-    override connect(callback?: (...args: any[]) => void): Promise<pg.Client> | void {
+    override connect(callback?: ((err: Error) => void) | ((err: null, c: pg.Client) => void)): Promise<pg.Client> | void {
       const connected = this.connectToTarget();
       if (!callback) return connected;
+      // pg's two callback shapes, told apart by the first argument as pg itself does.
+      const answer = callback as (err: Error | null, c?: pg.Client) => void;
       connected.then(
-        (client) => callback(null, client),
-        (error: Error) => callback(error),
+        (client) => answer(null, client),
+        (error: Error) => answer(error),
       );
     }
 

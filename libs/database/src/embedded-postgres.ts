@@ -107,7 +107,20 @@ export interface ArchivedDataDir {
   prepare(folder: string): void;
 }
 
-type EmscriptenOptions = Parameters<NodeFS['init']>[1] & { preRun?: ((module: any) => void)[] };
+/** The part of Emscripten's module that PGlite leaves untyped and this file reaches into. */
+interface EmscriptenModule {
+  readonly FS: {
+    readonly filesystems: {
+      readonly NODEFS: {
+        readonly stream_ops: { fsync?: (stream: { nfd?: number; node: unknown }) => number };
+        tryFSOperation(operation: () => number): number;
+        realPath(node: unknown): string;
+      };
+    };
+  };
+}
+
+type EmscriptenOptions = Parameters<NodeFS['init']>[1] & { preRun?: ((module: EmscriptenModule) => void)[] };
 
 /**
  * PGlite on Node writes straight to the data folder's files but syncs none of them: it starts
@@ -120,7 +133,7 @@ type EmscriptenOptions = Parameters<NodeFS['init']>[1] & { preRun?: ((module: an
 class SyncingNodeFS extends NodeFS {
   override async init(pg: PGlite, options: EmscriptenOptions) {
     const { emscriptenOpts } = await super.init(pg, options);
-    const addFsync = (module: any): void => {
+    const addFsync = (module: EmscriptenModule): void => {
       const nodefs = module.FS.filesystems.NODEFS;
       nodefs.stream_ops.fsync = (stream: { nfd?: number; node: unknown }) =>
         // tryFSOperation turns a failed sync into an errno for PostgreSQL, which then stops rather than carry on.
@@ -164,7 +177,7 @@ function takeLock(lockFile: string): void {
         const owner = Number(readFileSync(lockFile, 'utf8'));
         const leftByEarlierLife = owner === process.pid && !HELD.has(lockFile);
         if (!leftByEarlierLife && (!Number.isInteger(owner) || owner <= 0 || processIsAlive(owner))) {
-          throw new Error(`the embedded database ${lockFile.replace(/\.lock$/, '')} is in use by process ${owner || 'unknown'}`);
+          throw new Error(`the embedded database ${lockFile.replace(/\.lock$/, '')} is in use by process ${owner || 'unknown'}`, { cause: error });
         }
         rmSync(lockFile, { force: true });
       }

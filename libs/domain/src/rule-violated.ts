@@ -13,6 +13,11 @@ export class RuleViolated<Rule extends string = string> extends Error {
   ) {
     super(message);
   }
+
+  /** `instanceof` on a generic class narrows to `RuleViolated<any>`; this keeps the rule a string. */
+  static is(error: unknown): error is RuleViolated {
+    return error instanceof RuleViolated;
+  }
 }
 
 /** A command field that is not a date YYYY-MM-DD (1900–2100) refuses the command, naming the field. */

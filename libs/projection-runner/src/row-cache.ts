@@ -149,7 +149,7 @@ export type BulkWriter = (sql: ClientBase, table: string, rows: readonly Record<
 const columnsOf = (rows: readonly Record<string, unknown>[]): string[] => Object.keys(rows[0]);
 /** Rows as JSON for `jsonb_populate_recordset`: bigints (log positions) as their digits. */
 export const rowsJson = (rows: readonly Record<string, unknown>[]): string =>
-  JSON.stringify(rows, (_, value) => (typeof value === 'bigint' ? value.toString() : value));
+  JSON.stringify(rows, (_, value: unknown) => (typeof value === 'bigint' ? value.toString() : value));
 
 /** Inserts rows in one statement per few thousand rows, decoded from JSON by the database. */
 export const insertRows: BulkWriter = async (sql, table, rows) => {

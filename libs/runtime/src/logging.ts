@@ -31,7 +31,7 @@ const CENSORED = '[redacted]';
 const MAX_DEPTH = 8;
 
 const isPlainData = (value: unknown): value is Record<string, unknown> | unknown[] =>
-  Array.isArray(value) || (typeof value === 'object' && value !== null && [Object.prototype, null].includes(Object.getPrototypeOf(value)));
+  Array.isArray(value) || (typeof value === 'object' && value !== null && [Object.prototype, null].includes(Object.getPrototypeOf(value) as object | null));
 
 /**
  * `value` with every secret key's value censored, at any depth (to a bound, against cycles), in
@@ -46,7 +46,7 @@ export function scrubbed(value: unknown, depth = 0): unknown {
   for (const [key, item] of entries) {
     const next = typeof key === 'string' && SECRET_KEYS.has(key) ? CENSORED : scrubbed(item, depth + 1);
     if (next === item) continue;
-    copy ??= Array.isArray(value) ? [...value] : { ...(value) };
+    copy ??= Array.isArray(value) ? [...value] : { ...value };
     (copy as Record<string | number, unknown>)[key] = next;
   }
   return copy ?? value;

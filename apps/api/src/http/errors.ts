@@ -71,7 +71,7 @@ export class ErrorsFilter implements ExceptionFilter {
       .getResponse<{ status(code: number): { json(body: unknown): void }; setHeader(name: string, value: string): void; err?: unknown }>();
     const send = (status: number, body: Record<string, unknown>) => response.status(status).json({ statusCode: status, ...body });
 
-    if (error instanceof RuleViolated) {
+    if (RuleViolated.is(error)) {
       const fields = error.field ? [{ field: error.field, message: error.message }] : undefined;
       if (error.rule === 'InvalidInput') return void send(HttpStatus.BAD_REQUEST, { error: 'Bad Request', message: error.message, fields });
       if (MISSING.has(error.rule))

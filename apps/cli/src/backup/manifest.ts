@@ -53,7 +53,8 @@ export async function readManifest(file: string): Promise<BackupManifest> {
   const manifestFile = manifestFileOf(file);
   if (!existsSync(manifestFile)) throw new Error(`${manifestFile} is missing: a backup is restored with the manifest written beside it`);
   const manifest = JSON.parse(await readFile(manifestFile, 'utf8')) as BackupManifest;
-  if (manifest.format !== FORMAT) throw new Error(`${manifestFile} is not a manifest of ${FORMAT}`);
+  // The file's own word on its format is only a claim until checked.
+  if ((manifest.format as string) !== FORMAT) throw new Error(`${manifestFile} is not a manifest of ${FORMAT as string}`);
   if ((await sha256Of(file)) !== manifest.sha256)
     throw new Error(`${file} does not match its manifest's checksum: it is damaged or truncated, or another file`);
   return manifest;

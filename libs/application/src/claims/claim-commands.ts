@@ -279,7 +279,7 @@ export class ApproveClaimsHandler implements ICommandHandler<ApproveClaims> {
         outcomes.push({ claimId, outcome: 'approved' });
       } catch (error) {
         if (!(error instanceof RuleViolated || error instanceof NotFound)) throw error;
-        outcomes.push({ claimId, outcome: 'refused', rule: error instanceof RuleViolated ? error.rule : 'NotFound', message: error.message });
+        outcomes.push({ claimId, outcome: 'refused', rule: RuleViolated.is(error) ? error.rule : 'NotFound', message: error.message });
       }
     }
     return outcomes;

@@ -326,8 +326,8 @@ export async function generateDemoProvince(commands: CommandBus, options: DemoOp
     };
     drugs(1, [60_000_000, 60_000_000, 90_000_000, 30_000_000, 41_042_000], [1, 3], [1, 3]);
     drugs(2, [50_000_000, 45_000_000, 38_082_000]);
-    drugs(3, [...Array(7).fill(36_000_000), 38_126_000]);
-    drugs(4, [...Array(10).fill(27_500_000), 25_138_000]);
+    drugs(3, [...Array<number>(7).fill(36_000_000), 38_126_000]);
+    drugs(4, [...Array<number>(10).fill(27_500_000), 25_138_000]);
     // h: group 1 twice (12 then 10 people), group 2 at actual cost, groups 3 and 4 at the fixed rate.
     const firstRound = served(1).slice(0, 12);
     firstRound.forEach((person, n) => claimFor(1, 'h.actual-cost', date(n, 60, 90), { cost: n < 11 ? 3_200_000 : 2_800_000 }, person));

@@ -140,7 +140,7 @@ export async function catalogFiles(dir: string): Promise<{ file: string; version
       try {
         version = JSON.parse(text);
       } catch (error) {
-        throw new Error(`policy catalog ${join(dir, name)} is not valid JSON: ${(error as Error).message}`);
+        throw new Error(`policy catalog ${join(dir, name)} is not valid JSON: ${(error as Error).message}`, { cause: error });
       }
       return { file: join(dir, name), version, commandId: `policy-file-${createHash('sha256').update(text).digest('hex').slice(0, 32)}` };
     }),

@@ -130,7 +130,7 @@ export function decide(command: AdministrativeUnitsCommand, state: Administrativ
         requireUnit(current, change.code, change.from, `${at}.code`);
         if (!Array.isArray(change.into) || change.into.length < 2)
           throw new RuleViolated<AdministrativeUnitRule>('InvalidInput', `${at}.into must name at least two units`, `${at}.into`);
-        change.into.forEach((code, k) => requireUnit(current, code, change.from, `${at}.into[${k}]`));
+        change.into.forEach((code: string, k) => requireUnit(current, code, change.from, `${at}.into[${k}]`));
         break;
       case 'abolished':
         requireUnit(current, change.code, change.from, `${at}.code`);

@@ -485,7 +485,7 @@ function reassessed(state: Exclude<Claim, { status: 'none' }>, context: ClaimCon
       basis: assessed.basis,
     };
   } catch (error) {
-    if (!(error instanceof RuleViolated) || !NOTHING_OWED_NOW.includes(error.rule)) throw error;
+    if (!RuleViolated.is(error) || !NOTHING_OWED_NOW.includes(error.rule)) throw error;
     return undefined;
   }
 }

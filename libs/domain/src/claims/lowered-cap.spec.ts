@@ -156,9 +156,7 @@ describe('a retroactive change lowering the annual cap of special drugs', () => 
     claims(contextOf(reclassifiedTo(5)))
       .given(history)
       .when(recompute)
-      .then([
-        { type: 'ClaimOverLoweredCapFlagged', data: { ...flagged.data, cap: { previous: 40000000, next: 0 }, excess: 15000000, clause: '' } },
-      ]);
+      .then([{ type: 'ClaimOverLoweredCapFlagged', data: { ...flagged.data, cap: { previous: 40000000, next: 0 }, excess: 15000000, clause: '' } }]);
   });
 
   it('flags only what a further lowering adds, once the council decided on the first', () => {

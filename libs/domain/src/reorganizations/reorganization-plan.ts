@@ -83,7 +83,7 @@ function checkPlan(plan: ReorganizationPlan): void {
   requireDate(plan.effectiveFrom, 'effectiveFrom');
   if (!Array.isArray(plan.titles) || plan.titles.length === 0) throw invalid('titles must map at least one old title', 'titles');
   const seen = new Set<string>();
-  plan.titles.forEach((mapping, n) => {
+  plan.titles.forEach((mapping: TitleMapping, n) => {
     const at = `titles[${n}]`;
     requireText(mapping?.title, `${at}.title`);
     if (mapping.group !== undefined) requireGroup(mapping.group, `${at}.group`);

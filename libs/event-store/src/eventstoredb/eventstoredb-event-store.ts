@@ -312,7 +312,7 @@ class MessageQueue implements AsyncIterator<SubscriptionMessage> {
   }
 
   next(): Promise<IteratorResult<SubscriptionMessage>> {
-    if (this.error) return Promise.reject(this.error);
+    if (this.error) return Promise.reject(this.error instanceof Error ? this.error : new Error('the EventStoreDB subscription failed', { cause: this.error }));
     const message = this.take();
     if (message) return Promise.resolve({ value: message, done: false });
     if (this.ended) return Promise.resolve({ value: undefined, done: true });

@@ -162,7 +162,7 @@ export class PersonalDataKeys {
       current,
       masters,
       await reservationHashKey(pool, current, masters),
-      await systemKey(pool, SECOND_FACTOR_KEY, current, masters, async () => randomBytes(32)),
+      await systemKey(pool, SECOND_FACTOR_KEY, current, masters, () => Promise.resolve(randomBytes(32))),
     );
   }
 
