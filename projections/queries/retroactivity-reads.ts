@@ -1,4 +1,5 @@
 import type { Pool } from 'pg';
+import { Payouts } from '#domain';
 import type { CappedClaimRecord, ClaimRecord, RegisterRecord, StayRecord, TitleHolder } from '#application/ports';
 import { liveSchemaOf } from '#projection-runner';
 import { payments } from '../payments/payments.projection.js';
@@ -120,16 +121,22 @@ export async function cappedClaimsOf(pool: Pool, beneficiaryIds: readonly string
   }>(
     `SELECT s.source_id, s.beneficiary_id, s.regime_id, s.service_year, s.service_date, s.approval->>'amount' AS amount FROM ${P}.sources s
       WHERE s.kind = 'claim' AND (s.approval->>'capped')::boolean AND s.beneficiary_id = ANY($1::text[])
-        AND NOT EXISTS (SELECT 1 FROM ${P}.payouts p WHERE p.payout_id = 'claim-' || s.source_id AND p.status = 'reversed')
       ORDER BY s.source_id`,
     [beneficiaryIds],
   );
-  return rows.map((row) => ({
-    claimId: row.source_id,
-    beneficiaryId: row.beneficiary_id,
-    regimeId: row.regime_id,
-    year: row.service_year,
-    serviceDate: row.service_date,
-    amount: Number(row.amount),
-  }));
+  const payoutIdOf = (row: (typeof rows)[number]) => Payouts.payoutIdFor({ kind: 'claim', id: row.source_id }, row.regime_id);
+  const reversed = await pool.query<{ payout_id: string }>(`SELECT payout_id FROM ${P}.payouts WHERE status = 'reversed' AND payout_id = ANY($1::text[])`, [
+    rows.map(payoutIdOf),
+  ]);
+  const gaveBack = new Set(reversed.rows.map((row) => row.payout_id));
+  return rows
+    .filter((row) => !gaveBack.has(payoutIdOf(row)))
+    .map((row) => ({
+      claimId: row.source_id,
+      beneficiaryId: row.beneficiary_id,
+      regimeId: row.regime_id,
+      year: row.service_year,
+      serviceDate: row.service_date,
+      amount: Number(row.amount),
+    }));
 }
