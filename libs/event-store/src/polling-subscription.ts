@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { AppendSignal } from './append-signal.js';
 import type { AllSubscription, ReadAllOptions, StoredEvent, SubscribeToAllOptions, SubscriptionMessage } from './event-store.js';
 
@@ -23,8 +24,10 @@ export function pollingSubscription(
     let after = options.after ?? 0n;
     let behind = true;
     let announced = after;
+    let lastRead = 0;
     while (!stop.signal.aborted) {
       // Read before the events: whatever a short read misses was appended after this head.
+      lastRead = performance.now();
       const head = await readHead();
       const events = await readAll({ after, maxCount: batchSize, eventTypes: options.eventTypes });
       if (stop.signal.aborted) return;
@@ -41,6 +44,11 @@ export function pollingSubscription(
         yield { kind: 'caught-up', position: announced };
       }
       await appendSignal.wait(pollIntervalMs, stop.signal);
+      // Woken at every append of a busy log, a subscriber would apply it an event or two at a time,
+      // each batch a transaction and a synced commit that compete with the appends: it reads at most
+      // once per poll interval then, taking what came meanwhile as one batch. Idle, it reads at once.
+      const since = performance.now() - lastRead;
+      if (since < pollIntervalMs) await sleep(pollIntervalMs - since, undefined, { signal: stop.signal }).catch(() => undefined);
     }
   }
 

@@ -47,6 +47,7 @@ export interface ReactorStatus {
 export class Reactor {
   private readonly key: string;
   private queue: Promise<unknown> = Promise.resolve();
+  private next?: Promise<void>;
   private stopping?: AbortController;
   private loop?: Promise<void>;
   private failure?: ReactorStatus['failure'];
@@ -68,7 +69,14 @@ export class Reactor {
    * thrown.
    */
   catchUp(): Promise<void> {
-    const run = this.queue.then(() => this.drain());
+    // A run queued but not started yet will read what this caller appended: sharing it, a burst of
+    // commands is settled in one read of the log and one checkpoint, not one each.
+    if (this.next) return this.next;
+    const run = this.queue.then(() => {
+      this.next = undefined;
+      return this.drain();
+    });
+    this.next = run;
     this.queue = run.catch(() => undefined);
     return run;
   }

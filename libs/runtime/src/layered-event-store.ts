@@ -45,7 +45,9 @@ export class LayeredEventStore implements EventStore {
   }
 
   async appendToStreams(writes: readonly StreamWrite[]) {
-    return this.inner.appendToStreams(await Promise.all(writes.map(async (write) => ({ ...write, events: await this.layer.written(write.events) }))));
+    // Written together, as streams are read together: one insertion and one look-up of keys for all the streams of a command.
+    const written = regroup(await this.layer.written(writes.flatMap((write) => write.events)), writes.map((write) => write.events.length));
+    return this.inner.appendToStreams(writes.map((write, n) => ({ ...write, events: written[n]! })));
   }
 
   async readStream(streamId: string, options?: ReadStreamOptions): Promise<StoredEvent[]> {
@@ -55,9 +57,8 @@ export class LayeredEventStore implements EventStore {
   async readStreams(streamIds: readonly string[]): Promise<Map<string, StoredEvent[]>> {
     const streams = await this.inner.readStreams(streamIds);
     // Read together: one look-up of keys for the whole batch.
-    const read = await this.layer.read([...streams.values()].flat());
-    let taken = 0;
-    return new Map([...streams].map(([id, events]) => [id, read.slice(taken, (taken += events.length))]));
+    const read = regroup(await this.layer.read([...streams.values()].flat()), [...streams.values()].map((events) => events.length));
+    return new Map([...streams.keys()].map((id, n) => [id, read[n]!]));
   }
 
   async readAll(options?: ReadAllOptions): Promise<StoredEvent[]> {
@@ -82,6 +83,12 @@ export class LayeredEventStore implements EventStore {
   close(): Promise<void> {
     return this.inner.close();
   }
+}
+
+/** `items` cut back into lists of the given lengths, in order. */
+function regroup<T>(items: readonly T[], lengths: readonly number[]): T[][] {
+  let taken = 0;
+  return lengths.map((length) => items.slice(taken, (taken += length)));
 }
 
 /** An event in today's schema: lifted by the domain's upcasters, its metadata naming the version it now has. */
