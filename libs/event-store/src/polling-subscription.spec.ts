@@ -4,7 +4,16 @@ import type { StoredEvent } from './event-store.js';
 import { pollingSubscription } from './polling-subscription.js';
 
 function event(position: number): StoredEvent {
-  return { eventId: `e${position}`, streamId: 's', streamRevision: position - 1, globalPosition: BigInt(position), type: 'Happened', data: {}, metadata: { actor: 'test', schemaVersion: 1 }, recordedAt: new Date() };
+  return {
+    eventId: `e${position}`,
+    streamId: 's',
+    streamRevision: position - 1,
+    globalPosition: BigInt(position),
+    type: 'Happened',
+    data: {},
+    metadata: { actor: 'test', schemaVersion: 1 },
+    recordedAt: new Date(),
+  };
 }
 
 describe('pollingSubscription', () => {

@@ -24,7 +24,7 @@ export function pollingSubscription(
     let after = options.after ?? 0n;
     let behind = true;
     let announced = after;
-    let lastRead = 0;
+    let lastRead: number;
     while (!stop.signal.aborted) {
       // Read before the events: whatever a short read misses was appended after this head.
       lastRead = performance.now();

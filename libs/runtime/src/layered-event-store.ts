@@ -46,8 +46,11 @@ export class LayeredEventStore implements EventStore {
 
   async appendToStreams(writes: readonly StreamWrite[]) {
     // Written together, as streams are read together: one insertion and one look-up of keys for all the streams of a command.
-    const written = regroup(await this.layer.written(writes.flatMap((write) => write.events)), writes.map((write) => write.events.length));
-    return this.inner.appendToStreams(writes.map((write, n) => ({ ...write, events: written[n]! })));
+    const written = regroup(
+      await this.layer.written(writes.flatMap((write) => write.events)),
+      writes.map((write) => write.events.length),
+    );
+    return this.inner.appendToStreams(writes.map((write, n) => ({ ...write, events: written[n] })));
   }
 
   async readStream(streamId: string, options?: ReadStreamOptions): Promise<StoredEvent[]> {
@@ -57,8 +60,11 @@ export class LayeredEventStore implements EventStore {
   async readStreams(streamIds: readonly string[]): Promise<Map<string, StoredEvent[]>> {
     const streams = await this.inner.readStreams(streamIds);
     // Read together: one look-up of keys for the whole batch.
-    const read = regroup(await this.layer.read([...streams.values()].flat()), [...streams.values()].map((events) => events.length));
-    return new Map([...streams.keys()].map((id, n) => [id, read[n]!]));
+    const read = regroup(
+      await this.layer.read([...streams.values()].flat()),
+      [...streams.values()].map((events) => events.length),
+    );
+    return new Map([...streams.keys()].map((id, n) => [id, read[n]]));
   }
 
   async readAll(options?: ReadAllOptions): Promise<StoredEvent[]> {
