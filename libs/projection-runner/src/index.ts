@@ -13,4 +13,4 @@ export {
 } from './projection-runner.js';
 export { copyRows } from './copy-rows.js';
 export { BatchTables, type BulkWriter, insertRows, type ProjectionTables, RowCache, type TableShape } from './row-cache.js';
-export { type Reaction, Reactor, type ReactorOptions, type ReactorStatus } from './reactor.js';
+export { type Reaction, Reactor, type ReactorOptions } from './reactor.js';

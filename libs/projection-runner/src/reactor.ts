@@ -28,16 +28,15 @@ export interface ReactorOptions {
   readonly log?: (level: 'info' | 'error', message: string) => void;
 }
 
-export interface ReactorStatus {
-  readonly name: string;
-  /** The last event reacted to: everything of its types up to here has had its reaction. */
+/** Where a reaction keeps failing: after which checkpoint, and how often (the background loop's pause grows with it). */
+interface Failure {
   readonly position: bigint;
-  readonly failure?: { readonly position: bigint; readonly error: string; readonly attempts: number };
+  readonly attempts: number;
 }
 
 /**
  * Runs a reaction over the log from a durable checkpoint (a row of `projection_checkpoints`,
- * moved after each event only once its reaction is done): what an event asks for is done
+ * moved past a batch only once its reactions are done): what an event asks for is done
  * whether or not its command's process survived, without waiting for another command.
  *
  * `catchUp` reacts to everything appended so far; a command calls it after its append, so that
@@ -50,8 +49,7 @@ export class Reactor {
   private next?: Promise<void>;
   private stopping?: AbortController;
   private loop?: Promise<void>;
-  private failure?: ReactorStatus['failure'];
-  private position = 0n;
+  private failure?: Failure;
 
   constructor(
     private readonly store: EventStore,
@@ -81,10 +79,6 @@ export class Reactor {
     return run;
   }
 
-  status(): ReactorStatus {
-    return { name: this.reaction.name, position: this.position, ...(this.failure ? { failure: this.failure } : {}) };
-  }
-
   start(): void {
     if (this.loop) return;
     this.stopping = new AbortController();
@@ -111,18 +105,15 @@ export class Reactor {
         const done = events.filter((event) => event.globalPosition < failed.position).at(-1)?.globalPosition;
         if (done !== undefined) await advance(this.pool, this.key, (position = done));
         const attempts = this.failure?.position === position ? this.failure.attempts + 1 : 1;
-        this.failure = { position, error: failed.error.message, attempts };
-        this.position = position;
+        this.failure = { position, attempts };
         throw failed.error;
       }
       if (events.length > 0) await advance(this.pool, this.key, (position = events.at(-1)!.globalPosition));
       if (events.length < batchSize) {
-        if (head > position) await advance(this.pool, this.key, (position = head));
+        if (head > position) await advance(this.pool, this.key, head);
         break;
       }
-      this.position = position;
     }
-    this.position = position;
     this.failure = undefined;
   }
 
