@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
-import pRetry from 'p-retry';
+import pRetry, { AbortError } from 'p-retry';
 import { type EventStore, type NewEvent, type StoredEvent, WrongExpectedRevision } from '#event-store/port';
 import { canonicalJson, CURRENT_SCHEMA_VERSIONS, RuleViolated } from '#domain';
 import { type Permission, PERMISSIONS, type Role } from './permissions.js';
@@ -213,16 +213,35 @@ export class EventSourcing {
     });
   }
 
-  /** Runs `command` again, from loading on, while another writer keeps winning the race. */
-  retrying<Result>(command: () => Promise<Result>): Promise<Result> {
-    return pRetry(() => command(), {
-      ...CONFLICT_RETRIES,
-      shouldRetry: ({ error }) => {
-        const conflict = error instanceof WrongExpectedRevision;
-        if (conflict) this.observer.retried();
-        return conflict;
-      },
-    });
+  /**
+   * Runs `command` again, from loading on, while another writer keeps winning the race. Any other
+   * failure ends it as thrown: p-retry would swap a value that is not an `Error` of this realm (a
+   * lost connection's error, seen across a VM context) for a TypeError, and a 503 for a 500.
+   */
+  async retrying<Result>(command: () => Promise<Result>): Promise<Result> {
+    let failure: { readonly error: unknown } | undefined;
+    try {
+      return await pRetry(
+        async () => {
+          try {
+            return await command();
+          } catch (error) {
+            if (error instanceof WrongExpectedRevision) throw error;
+            failure = { error };
+            throw new AbortError('not a write conflict');
+          }
+        },
+        {
+          ...CONFLICT_RETRIES,
+          shouldRetry: () => {
+            this.observer.retried();
+            return true;
+          },
+        },
+      );
+    } catch (error) {
+      throw failure ? failure.error : error;
+    }
   }
 }
 
