@@ -16,7 +16,9 @@ import { addRow, csvOf } from './spreadsheets.js';
 import { type RegimeLine, type YearEndReport } from './year-end-report.js';
 
 const GROUPS = ['1', '2', '3', '4', '5', '6'];
-const VND_FORMAT = '#,##0 "₫"';
+// Vietnamese grouping (1.234.567) whatever the locale of the program that opens the file: [$-42A] is vi-VN.
+const VND_FORMAT = '[$-42A]#,##0 "₫"';
+const COUNT_FORMAT = '[$-42A]#,##0';
 const TITLE = (year: number) => `Kết quả thực hiện Nghị quyết số 24/2024/NQ-HĐND năm ${year}`;
 
 /** The report's rows, one table: the same content in CSV and in the spreadsheet. */
@@ -111,7 +113,7 @@ export async function yearEndReportXlsx(report: YearEndReport, letterhead: Lette
       cell.border = BOXED;
       if (column === 1) cell.alignment = { wrapText: true, vertical: 'middle' };
       else if (column >= 3 && values[1] !== '' && String(values[1]).endsWith('(đồng)')) cell.numFmt = VND_FORMAT;
-      else if (column >= 3) cell.numFmt = '#,##0';
+      else if (column >= 3) cell.numFmt = COUNT_FORMAT;
     });
   }
 
@@ -127,7 +129,7 @@ export async function yearEndReportXlsx(report: YearEndReport, letterhead: Lette
   const small = line(1, last, source(report), { size: 7, color: { argb: 'FF666666' } });
   sheet.getCell(small, 1).alignment = { horizontal: 'left' };
 
-  sheet.columns.forEach((column, index) => (column.width = index === 0 ? 40 : index === 1 ? 14 : index === 2 ? 16 : 13));
+  sheet.columns.forEach((column, index) => (column.width = index === 0 ? 40 : index === 1 ? 14 : 16));
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }
 
