@@ -13,10 +13,11 @@ export { BUDGET_ALERT_PERCENTS, codeOf, payments } from './payments/payments.pro
 export { annualBudget, balancesOf, payoutHistory, payoutLineage, readModelPosition, searchBeneficiaries, searchCards } from './queries/read-models.js';
 export { BeneficiaryRecord, CardRecord, PayoutRecord, READ_MODEL_ENTITIES } from './entities/read-model-entities.js';
 export { REGIME_HEADINGS, type ReportSource, yearEndReport, yearEndReportAt, type YearEndReport } from './queries/year-end-report.js';
-export { yearEndReportCsv, yearEndReportXlsx } from './queries/year-end-report-files.js';
+export { yearEndReportCsv, yearEndReportPdf, yearEndReportXlsx } from './queries/year-end-report-files.js';
 export { consistencyCheck, type ConsistencyReport, type ConsistencyRow } from './queries/consistency.js';
 export { createReportingViews, REPORTING_VIEWS } from './reporting/reporting-views.js';
 export { type CouncilFlag, councilFlagList, councilFlags } from './council-flags/council-flags.projection.js';
 export { cappedClaimsOf, claimsServedFrom, holdersOfTitlesOn, registerEntries, staysDischargedFrom } from './queries/retroactivity-reads.js';
 export { type AsOf, type BalanceAsOf, balancesAsOf, budgetAsOf, type BudgetLine } from './queries/as-of.js';
 export { registerExport } from './queries/register-export.js';
+export { paymentList, type PaymentListRow, registeredPerson } from './queries/documents.js';

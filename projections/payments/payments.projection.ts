@@ -469,8 +469,9 @@ export const payments = domainProjection({
   // claim, with all its payouts) counted by net paid, adjustments with their clause and basis, and a
   // policy version's draft and confirmation in the lineage; 4: recoveries as receivables (owed,
   // recovered by refund or offset, written off) on payouts, balances and budget totals, and the
-  // council's decisions on claims over a lowered cap in the lineage; 5: a stay's meals per calendar year.
-  version: 5,
+  // council's decisions on claims over a lowered cap in the lineage; 5: a stay's meals per calendar year;
+  // 6: payouts found by payment reference (a payment's list).
+  version: 6,
   eventTypes: PAYMENT_EVENT_TYPES,
   fromLog: {
     tables: ['lineage', 'units'],

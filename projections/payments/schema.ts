@@ -255,6 +255,7 @@ export async function createPaymentTables(sql: ClientBase, schema: string): Prom
     );
     CREATE INDEX payouts_by_beneficiary ON ${s}.payouts (beneficiary_id, year);
     CREATE INDEX payouts_by_year ON ${s}.payouts (year, regime_code, group_number);
+    CREATE INDEX payouts_by_reference ON ${s}.payouts (paid_reference) WHERE paid_reference IS NOT NULL;
     CREATE TABLE ${s}.lineage (
       global_position numeric(40, 0) PRIMARY KEY,
       subject_kind text NOT NULL,

@@ -1238,8 +1238,59 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The year-end report (section II.2) as JSON, CSV or an Excel workbook, now or at a log position */
+        /** The year-end report (section II.2) as JSON, CSV, an Excel workbook or a PDF document, now or at a log position */
         get: operations["getYearEndReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/claims/{id}/approval-decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A claim’s approval decision (Quyết định phê duyệt) as PDF; 409 ClaimNotApproved before its approval */
+        get: operations["getClaimApprovalDecision"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/payouts/{id}/recovery-notice": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A recovery’s notice (thông báo thu hồi) as PDF; 409 NotARecovery for a payout that pays */
+        get: operations["getRecoveryNotice"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/payment-lists/{reference}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The payment list (danh sách chi trả) of one payment reference as PDF: every payout paid under it, with totals */
+        get: operations["getPaymentList"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3934,6 +3985,11 @@ export interface components {
              * @example 9f86d0…
              */
             logHash: string | null;
+            /**
+             * Format: date-time
+             * @description When the log reached position (the time its last event reflected was recorded): the moment the figures stand at; null at position 0
+             */
+            asOf: string | null;
             beneficiaries: components["schemas"]["HeadCountBody"];
             cards: components["schemas"]["CardCountsBody"];
             regimes: components["schemas"]["ReportRegimeBody"][];
@@ -10524,7 +10580,11 @@ export interface operations {
     getYearEndReport: {
         parameters: {
             query?: {
-                format?: "json" | "csv" | "xlsx";
+                /** @description The document’s number in the issuer’s register (15 in “Số: 15/QĐ-SYT”); absent: left blank, to be written in by hand */
+                number?: string;
+                /** @description The document’s date; today in Vietnam when absent */
+                date?: string;
+                format?: "json" | "csv" | "xlsx" | "pdf";
                 /** @description Regenerate the report exactly as it was at this log position (the `position` a report quotes): the read models are built from the log up to it */
                 position?: string;
             };
@@ -10549,6 +10609,223 @@ export interface operations {
                     "application/json": components["schemas"]["YearEndReportBody"];
                     "text/csv": string;
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "application/pdf": string;
+                };
+            };
+            /** @description The request does not fit: every offending field named; nothing recorded */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidRequestBody"];
+                };
+            };
+            /** @description No access token, or one invalid or expired: sign in again */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnauthorizedBody"];
+                };
+            };
+            /** @description Nothing with this id (the rule, and the field that named it, when the request body named it) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotFoundBody"];
+                };
+            };
+            /** @description A body past the size limit (256 KB); nothing recorded */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BodyRefusedBody"];
+                };
+            };
+        };
+    };
+    getClaimApprovalDecision: {
+        parameters: {
+            query?: {
+                /** @description The document’s number in the issuer’s register (15 in “Số: 15/QĐ-SYT”); absent: left blank, to be written in by hand */
+                number?: string;
+                /** @description The document’s date; today in Vietnam when absent */
+                date?: string;
+            };
+            header?: {
+                /** @description Idempotency key of a command: the same id again has no second effect */
+                "Command-Id"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            /** @description The request does not fit: every offending field named; nothing recorded */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidRequestBody"];
+                };
+            };
+            /** @description No access token, or one invalid or expired: sign in again */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnauthorizedBody"];
+                };
+            };
+            /** @description Nothing with this id (the rule, and the field that named it, when the request body named it) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotFoundBody"];
+                };
+            };
+            /** @description A business rule refuses it (rule named); nothing recorded */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleViolatedBody"];
+                };
+            };
+            /** @description A body past the size limit (256 KB); nothing recorded */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BodyRefusedBody"];
+                };
+            };
+        };
+    };
+    getRecoveryNotice: {
+        parameters: {
+            query?: {
+                /** @description The document’s number in the issuer’s register (15 in “Số: 15/QĐ-SYT”); absent: left blank, to be written in by hand */
+                number?: string;
+                /** @description The document’s date; today in Vietnam when absent */
+                date?: string;
+            };
+            header?: {
+                /** @description Idempotency key of a command: the same id again has no second effect */
+                "Command-Id"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            /** @description The request does not fit: every offending field named; nothing recorded */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidRequestBody"];
+                };
+            };
+            /** @description No access token, or one invalid or expired: sign in again */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnauthorizedBody"];
+                };
+            };
+            /** @description Nothing with this id (the rule, and the field that named it, when the request body named it) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotFoundBody"];
+                };
+            };
+            /** @description A business rule refuses it (rule named); nothing recorded */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleViolatedBody"];
+                };
+            };
+            /** @description A body past the size limit (256 KB); nothing recorded */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BodyRefusedBody"];
+                };
+            };
+        };
+    };
+    getPaymentList: {
+        parameters: {
+            query?: {
+                /** @description The document’s number in the issuer’s register (15 in “Số: 15/QĐ-SYT”); absent: left blank, to be written in by hand */
+                number?: string;
+                /** @description The document’s date; today in Vietnam when absent */
+                date?: string;
+            };
+            header?: {
+                /** @description Idempotency key of a command: the same id again has no second effect */
+                "Command-Id"?: string;
+            };
+            path: {
+                reference: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
                 };
             };
             /** @description The request does not fit: every offending field named; nothing recorded */

@@ -11,6 +11,7 @@ import { UsersController } from './auth/users.controller.js';
 import { BeneficiariesController } from './beneficiaries/beneficiaries.controller.js';
 import { CardsController } from './cards/cards.controller.js';
 import { ClaimsController } from './claims/claims.controller.js';
+import { DocumentsController } from './documents/documents.controller.js';
 import { HealthController } from './health/health.controller.js';
 import { AuthenticationGuard } from './http/authentication.js';
 import { ErrorsFilter, validationFailed } from './http/errors.js';
@@ -48,6 +49,7 @@ export class AppModule {
         ClaimsController,
         PayoutsController,
         ReportsController,
+        DocumentsController,
         RetroactivityController,
         AuditController,
       ],

@@ -307,6 +307,6 @@ describe.each(API_BACKENDS)('one beneficiary from enrolment to payout, over %s',
     const amountRow = sheet.getRows(1, sheet.rowCount)!.find((row) => row.getCell(1).text.startsWith('g.') && row.getCell(2).value === 'Số tiền (đồng)')!;
     expect(amountRow.getCell(3).value).toBe(30_000_000);
     expect(amountRow.getCell(3).numFmt).toContain('₫');
-    await leavesLogUnchanged(as.auditor.get('/reports/year-end/2025?format=pdf'), 400, { fields: [expect.objectContaining({ field: 'format' })] });
+    await leavesLogUnchanged(as.auditor.get('/reports/year-end/2025?format=docx'), 400, { fields: [expect.objectContaining({ field: 'format' })] });
   });
 });

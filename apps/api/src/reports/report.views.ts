@@ -267,6 +267,13 @@ export class YearEndReportBody {
   })
   position!: string;
   @Text('The log’s hash chain at position (SHA-256, hex); null without a chain', '9f86d0…', { nullable: true }) logHash!: string | null;
+  @ApiProperty({
+    type: 'string',
+    format: 'date-time',
+    nullable: true,
+    description: 'When the log reached position (the time its last event reflected was recorded): the moment the figures stand at; null at position 0',
+  })
+  asOf!: string | null;
   @ApiProperty({ type: HeadCountBody }) beneficiaries!: HeadCountBody;
   @ApiProperty({ type: CardCountsBody }) cards!: CardCountsBody;
   @ApiProperty({ type: [ReportRegimeBody] }) regimes!: ReportRegimeBody[];

@@ -18,9 +18,11 @@ import {
   yearEndReport,
   yearEndReportAt,
   yearEndReportCsv,
+  yearEndReportPdf,
   yearEndReportXlsx,
 } from '#read-models';
 import { RUNTIME, type Runtime } from '#runtime';
+import { DocumentQuery, issueOf, PDF, pdfFile } from '../documents/pdf-files.js';
 import { Allowed, Ctx } from '../http/authentication.js';
 import { DateField, LogPositionField, TextField, VndField, WholeNumberField, YearField } from '../http/fields.js';
 import { Operation, SignedIn } from '../http/responses.js';
@@ -39,7 +41,7 @@ import {
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
-const FORMATS = ['json', 'csv', 'xlsx'] as const;
+const FORMATS = ['json', 'csv', 'xlsx', 'pdf'] as const;
 
 class Page {
   @WholeNumberField('At most this many rows (100 by default)', 1, 1000, true) limit?: number;
@@ -72,7 +74,8 @@ class AllocationPath extends YearPath {
   @ApiProperty({ enum: REGIME_CODES }) @IsString() regimeCode!: string;
 }
 
-class YearEndQuery {
+/** `number` and `date` are the issued document's, for xlsx and pdf. */
+class YearEndQuery extends DocumentQuery {
   @ApiPropertyOptional({ enum: FORMATS, default: 'json' }) @IsOptional() @IsIn(FORMATS) format?: (typeof FORMATS)[number];
   @LogPositionField(
     'Regenerate the report exactly as it was at this log position (the `position` a report quotes): the read models are built from the log up to it',
@@ -264,32 +267,38 @@ export class ReportsController {
     );
   }
 
-  /** The year-end report (section II.2 of the province's report) as JSON, CSV or an Excel workbook. */
+  /**
+   * The year-end report (section II.2 of the province's report) as JSON, CSV, an Excel workbook or
+   * the office's PDF document: one set of figures, read at one log position, in every format.
+   */
   @Get('reports/year-end/:year')
   @Operation({
     id: 'getYearEndReport',
-    summary: 'The year-end report (section II.2) as JSON, CSV or an Excel workbook, now or at a log position',
+    summary: 'The year-end report (section II.2) as JSON, CSV, an Excel workbook or a PDF document, now or at a log position',
     answer: {
       content: {
         'application/json': { schema: { $ref: getSchemaPath(YearEndReportBody) } },
         'text/csv': { schema: { type: 'string' } },
         [XLSX]: { schema: { type: 'string', format: 'binary' } },
+        [PDF]: { schema: { type: 'string', format: 'binary' } },
       },
     },
     errors: ['invalid', 'missing'],
   })
   async yearEnd(
     @Param() { year }: YearPath,
-    @Query() { format, position }: YearEndQuery,
+    @Query() { format, position, ...document }: YearEndQuery,
     @Res({ passthrough: true }) response: { setHeader(name: string, value: string): void },
   ) {
     const report =
       position === undefined
         ? await yearEndReport(this.pool, year, { store: this.runtime.store })
         : await yearEndReportAt(this.runtime.store, this.pool, this.runtime.rebuild, year, BigInt(position));
+    const issue = issueOf(document, this.runtime.clock());
+    if (format === 'pdf') return pdfFile(response, `bao-cao-nam-${year}`, await yearEndReportPdf(report, this.runtime.config.letterhead, issue));
     if (format === 'csv' || format === 'xlsx') {
       response.setHeader('Content-Disposition', `attachment; filename="bao-cao-nam-${year}.${format}"`);
-      const body = format === 'csv' ? Buffer.from(yearEndReportCsv(report)) : await yearEndReportXlsx(report);
+      const body = format === 'csv' ? Buffer.from(yearEndReportCsv(report)) : await yearEndReportXlsx(report, this.runtime.config.letterhead, issue);
       return new StreamableFile(body, { type: format === 'csv' ? 'text/csv; charset=utf-8' : XLSX });
     }
     return report;
