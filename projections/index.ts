@@ -10,7 +10,18 @@ export const ALL_PROJECTIONS: readonly Projection[] = [streamActivity, registers
 export { streamActivity, streamActivityDiscrepancies, categoryOf } from './stream-activity/stream-activity.projection.js';
 export { registers } from './registers/registers.projection.js';
 export { BUDGET_ALERT_PERCENTS, codeOf, payments } from './payments/payments.projection.js';
-export { annualBudget, balancesOf, payoutHistory, payoutLineage, readModelPosition, searchBeneficiaries, searchCards } from './queries/read-models.js';
+export {
+  annualBudget,
+  balancesOf,
+  payoutHistory,
+  payoutLineage,
+  readModelPosition,
+  REGISTER_STATUSES,
+  type RegisterStatus,
+  searchBeneficiaries,
+  searchCards,
+} from './queries/read-models.js';
+export type { Page, PageRequest } from './queries/paging.js';
 export { BeneficiaryRecord, CardRecord, PayoutRecord, READ_MODEL_ENTITIES } from './entities/read-model-entities.js';
 export { REGIME_HEADINGS, type ReportSource, yearEndReport, yearEndReportAt, type YearEndReport } from './queries/year-end-report.js';
 export { yearEndReportCsv, yearEndReportXlsx } from './queries/year-end-report-files.js';

@@ -408,7 +408,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The beneficiary register: search by name, unit, group, as of a date (the read is recorded) */
+        /**
+         * The beneficiary register, paged: search by name without diacritics, national id, card, unit, group, status, as of a date (the read is recorded)
+         * @description Names match word by word from the start of a word, whatever the diacritics: `nong van an`, `van an` and `Nông` all find “Nông Văn An”, `dinh` finds “Đinh”. Erased people are found by none of their personal data.
+         */
         get: operations["searchBeneficiaries"];
         put?: never;
         /**
@@ -3952,20 +3955,20 @@ export interface components {
             beneficiaryId: string;
             /**
              * @description Full name; null once erased
-             * @example Hoàng Văn Bình
+             * @example Nông Văn An
              */
             fullName: string | null;
             /**
              * Format: date
-             * @description Date of birth; null once erased
+             * @description Date of birth, to tell namesakes apart; null once erased
              * @example 2025-07-01
              */
             dateOfBirth: string | null;
             /**
-             * @description National id; null once erased
-             * @example 020068001234
+             * @description The national id with all but its first and last three digits hidden; null once erased (the whole number: GET /beneficiaries/{id})
+             * @example 020******234
              */
-            nationalId: string | null;
+            nationalIdMasked: string | null;
             /** @description The person’s personal data was erased */
             personalDataErased: boolean;
             /**
@@ -3989,16 +3992,42 @@ export interface components {
              * @example 2025-07-01
              */
             enrolledFrom: string;
-            /** @enum {string} */
+            /**
+             * @description On the date asked
+             * @enum {string}
+             */
             status: "registered" | "retired" | "deceased" | "removed";
+            /**
+             * @description Others on the register who are likely the same person: the same name (diacritics aside) and date of birth, or the same national id; empty: none
+             * @example [
+             *       "9b2e4c1d-…"
+             *     ]
+             */
+            likelyDuplicateOf: string[];
         };
-        RegisterBody: {
+        RegisterPage: {
             /**
              * @description The log position the read models had reached when read (quote it to read the same again)
              * @example 1024
              */
             position: string;
-            beneficiaries: components["schemas"]["RegisterRowBody"][];
+            /** @description The people found, by name (diacritics aside; erased people last), then id */
+            items: components["schemas"]["RegisterRowBody"][];
+            /**
+             * @description How many items the whole list holds, whatever the page
+             * @example 128
+             */
+            total: number;
+            /**
+             * @description Items skipped before the first one here
+             * @example 0
+             */
+            offset: number;
+            /**
+             * @description At most this many items were asked for
+             * @example 50
+             */
+            limit: number;
         };
         CardRowBody: {
             /**
@@ -6758,17 +6787,25 @@ export interface operations {
     searchBeneficiaries: {
         parameters: {
             query?: {
-                /** @description At most this many rows (100 by default) */
+                /** @description At most this many items (50 by default, at most 500) */
                 limit?: number;
-                /** @description Rows skipped before the first one answered */
+                /** @description Items skipped before the first one answered (0 by default) */
                 offset?: number;
-                /** @description Full name starts with */
+                /** @description Words of the full name, each matched from the start of a word of it, diacritics and case aside (đ as d) */
                 name?: string;
-                /** @description Administrative unit */
+                /** @description The national id starts with these digits */
+                nationalId?: string;
+                /** @description One of their cards (any status) has a number starting with this */
+                cardNumber?: string;
+                /** @description Administrative unit on the date asked */
                 unit?: string;
-                /** @description Beneficiary group (Đối tượng) */
+                /** @description Beneficiary group (Đối tượng) on the date asked */
                 group?: number;
-                /** @description The register as it stood on this date (groups and positions then) */
+                /** @description Status on the date asked */
+                status?: "registered" | "retired" | "deceased" | "removed";
+                /** @description Only people who look like someone else on the register (likelyDuplicateOf not empty) */
+                likelyDuplicates?: boolean;
+                /** @description The register as it stood on this date (groups, positions and status then) */
                 asOf?: string;
             };
             header?: {
@@ -6786,7 +6823,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["RegisterBody"];
+                    "application/json": components["schemas"]["RegisterPage"];
                 };
             };
             /** @description The request does not fit: every offending field named; nothing recorded */
