@@ -31,3 +31,4 @@ export { type CouncilFlag, councilFlagList, councilFlags } from './council-flags
 export { cappedClaimsOf, claimsServedFrom, holdersOfTitlesOn, registerEntries, staysDischargedFrom } from './queries/retroactivity-reads.js';
 export { type AsOf, type BalanceAsOf, balancesAsOf, budgetAsOf, type BudgetLine } from './queries/as-of.js';
 export { registerExport } from './queries/register-export.js';
+export { APPROVAL_KINDS, type ApprovalKind, approvalQueue, PAYMENT_KINDS, type PaymentKind, paymentQueue, queueCounts } from './queries/work-queues.js';
