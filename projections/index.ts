@@ -1,11 +1,12 @@
 import type { Projection } from '#projection-runner';
+import { auditTrail } from './audit-trail/audit-trail.projection.js';
 import { councilFlags } from './council-flags/council-flags.projection.js';
 import { payments } from './payments/payments.projection.js';
 import { registers } from './registers/registers.projection.js';
 import { streamActivity } from './stream-activity/stream-activity.projection.js';
 
 /** Every read model the system maintains; the runner, the worker and the rebuild CLI use this list. */
-export const ALL_PROJECTIONS: readonly Projection[] = [streamActivity, registers, payments, councilFlags];
+export const ALL_PROJECTIONS: readonly Projection[] = [streamActivity, registers, payments, councilFlags, auditTrail];
 
 export { streamActivity, streamActivityDiscrepancies, categoryOf } from './stream-activity/stream-activity.projection.js';
 export { registers } from './registers/registers.projection.js';
@@ -32,3 +33,4 @@ export { cappedClaimsOf, claimsServedFrom, holdersOfTitlesOn, registerEntries, s
 export { type AsOf, type BalanceAsOf, balancesAsOf, budgetAsOf, type BudgetLine } from './queries/as-of.js';
 export { registerExport } from './queries/register-export.js';
 export { APPROVAL_KINDS, type ApprovalKind, approvalQueue, PAYMENT_KINDS, type PaymentKind, paymentQueue, queueCounts } from './queries/work-queues.js';
+export { type AuditFilter, auditEntries, auditTrail } from './audit-trail/audit-trail.projection.js';

@@ -1430,6 +1430,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/audit/trail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The audit trail: every recorded action with its user, roles, time and command id; by user, action, beneficiary and days, paged */
+        get: operations["listAuditTrail"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/audit/personal-data-reads": {
         parameters: {
             query?: never;
@@ -5146,6 +5163,74 @@ export interface components {
              * @example 3
              */
             adjustments: number;
+        };
+        AuditEntryBody: {
+            /**
+             * @description The event’s position in the log
+             * @example 1024
+             */
+            position: string;
+            /**
+             * Format: date-time
+             * @example 2025-07-01T08:30:00.000Z
+             */
+            recordedAt: string;
+            /**
+             * @description Who did it
+             * @example approver.minh
+             */
+            actor: string;
+            /**
+             * @description The roles they held
+             * @example [
+             *       "approver"
+             *     ]
+             */
+            roles: string[] | null;
+            /**
+             * @description What was done: the type of the event recorded
+             * @example ClaimApproved
+             */
+            action: string;
+            /**
+             * @description The stream it was recorded on
+             * @example claim-7d1c…
+             */
+            streamId: string;
+            /**
+             * @description The command id (idempotency key) it was recorded under
+             * @example 6f1c2d3e-…
+             */
+            commandId: string | null;
+            /**
+             * @description The beneficiary it concerns; null: none (policy, users, staff allowances)
+             * @example 3f0c1a2e-…
+             */
+            beneficiaryId: string | null;
+        };
+        AuditTrailPage: {
+            /**
+             * @description The log position the read models had reached when read (quote it to read the same again)
+             * @example 1024
+             */
+            position: string;
+            /** @description What was done, the latest first */
+            items: components["schemas"]["AuditEntryBody"][];
+            /**
+             * @description How many items the whole list holds, whatever the page
+             * @example 128
+             */
+            total: number;
+            /**
+             * @description Items skipped before the first one here
+             * @example 0
+             */
+            offset: number;
+            /**
+             * @description At most this many items were asked for
+             * @example 50
+             */
+            limit: number;
         };
         PersonalDataReadBody: {
             /** Format: date-time */
@@ -11739,6 +11824,80 @@ export interface operations {
             };
         };
     };
+    listAuditTrail: {
+        parameters: {
+            query?: {
+                /** @description At most this many items (50 by default, at most 500) */
+                limit?: number;
+                /** @description Items skipped before the first one answered (0 by default) */
+                offset?: number;
+                /** @description Only what this user did */
+                actor?: string;
+                /** @description Only this action: the type of the event it recorded */
+                action?: string;
+                /** @description Only what concerns this beneficiary (their record, stays, claims, payouts) */
+                beneficiaryId?: string;
+                /** @description Only what was recorded on or after this day (in Vietnam) */
+                from?: string;
+                /** @description Only what was recorded on or before this day (in Vietnam) */
+                to?: string;
+            };
+            header?: {
+                /** @description Idempotency key of a command: the same id again has no second effect */
+                "Command-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditTrailPage"];
+                };
+            };
+            /** @description The request does not fit: every offending field named; nothing recorded */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidRequestBody"];
+                };
+            };
+            /** @description No access token, or one invalid or expired: sign in again */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnauthorizedBody"];
+                };
+            };
+            /** @description Needs the role auditor or administrator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ForbiddenBody"];
+                };
+            };
+            /** @description A body past the size limit (256 KB); nothing recorded */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BodyRefusedBody"];
+                };
+            };
+        };
+    };
     listPersonalDataReads: {
         parameters: {
             query?: {
@@ -11978,6 +12137,15 @@ export interface operations {
                     "application/json": components["schemas"]["QueueCountsBody"];
                 };
             };
+            /** @description The request does not fit: every offending field named; nothing recorded */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidRequestBody"];
+                };
+            };
             /** @description No access token, or one invalid or expired: sign in again */
             401: {
                 headers: {
@@ -11985,6 +12153,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["UnauthorizedBody"];
+                };
+            };
+            /** @description A body past the size limit (256 KB); nothing recorded */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BodyRefusedBody"];
                 };
             };
         };

@@ -286,3 +286,14 @@ export class PersonalDataReadBody {
   @Text('What was read', 'balances') what!: string;
   @Text('Whose', '3f0c1a2e-…') beneficiaryId!: string;
 }
+
+export class AuditEntryBody {
+  @ApiProperty({ type: 'string', pattern: '^\\d+$', description: 'The event’s position in the log', example: '1024' }) position!: string;
+  @ApiProperty({ type: 'string', format: 'date-time', example: '2025-07-01T08:30:00.000Z' }) recordedAt!: string;
+  @Text('Who did it', 'approver.minh') actor!: string;
+  @ApiProperty({ type: [String], nullable: true, description: 'The roles they held', example: ['approver'] }) roles!: string[] | null;
+  @Text('What was done: the type of the event recorded', 'ClaimApproved') action!: string;
+  @Text('The stream it was recorded on', 'claim-7d1c…') streamId!: string;
+  @Text('The command id (idempotency key) it was recorded under', '6f1c2d3e-…', { nullable: true }) commandId!: string | null;
+  @Text('The beneficiary it concerns; null: none (policy, users, staff allowances)', '3f0c1a2e-…', { nullable: true }) beneficiaryId!: string | null;
+}

@@ -100,6 +100,7 @@ export class WorkQueuesController {
     id: 'countMyWorkQueues',
     summary: 'How much waits in the queues of the signed-in user’s roles (approver, finance)',
     answer: QueueCountsBody,
+    errors: ['invalid'],
   })
   async counts(@Ctx() context: CommandContext) {
     const counts = await queueCounts(this.runtime.pool, {
