@@ -22,6 +22,7 @@ import { PoliciesController } from './policies/policies.controller.js';
 import { ReportsController } from './reports/reports.controller.js';
 import { RetroactivityController } from './retroactivity/retroactivity.controller.js';
 import { ImportsController } from './imports/imports.controller.js';
+import { WorkQueuesController } from './work-queues/work-queues.controller.js';
 
 @Module({})
 export class AppModule {
@@ -52,6 +53,7 @@ export class AppModule {
         DocumentsController,
         RetroactivityController,
         AuditController,
+        WorkQueuesController,
       ],
       providers: [
         { provide: APP_GUARD, useClass: AuthenticationGuard },

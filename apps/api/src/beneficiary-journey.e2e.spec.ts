@@ -249,11 +249,11 @@ describe.each(API_BACKENDS)('one beneficiary from enrolment to payout, over %s',
     // The read models follow the log: wait until nothing is pending.
     await caughtUp(api);
     const register = await ok(as.auditor.get('/beneficiaries?name=Hoàng&asOf=2025-06-30'));
-    expect(register.beneficiaries).toEqual([
+    expect(register.items).toEqual([
       expect.objectContaining({ fullName: 'Hoàng Văn Bình', group: 3, administrativeUnit: 'Huyện Cao Lộc', status: 'registered' }),
     ]);
     expect(BigInt(register.position)).toBeGreaterThan(0n);
-    const { beneficiaryId } = register.beneficiaries[0];
+    const { beneficiaryId } = register.items[0];
     expect((await ok(as.auditor.get('/cards?name=hoàng'))).cards.map((c: { cardNumber: string }) => c.cardNumber)).toEqual(['LS-2025-00001', 'LS-2025-00009']);
 
     const balances = (await ok(as.auditor.get(`/beneficiaries/${beneficiaryId}/balances?year=2025`))).balances;

@@ -224,7 +224,7 @@ async function registerView() {
     results.replaceChildren(
       table(
         [t('name'), t('title'), t('unit'), t('group'), t('status')],
-        found.beneficiaries.map((person) =>
+        found.items.map((person) =>
           h(
             'tr',
             {},
