@@ -8,7 +8,7 @@
  *   BENCH_RUNS=1 BENCH_REPORT=/tmp/b.md npm run bench:start   # smoke run
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -29,6 +29,7 @@ interface Started {
 /** The API exactly as `npm start` runs it, on the embedded database in `dataDir`. */
 async function start(dataDir: string, demo: boolean): Promise<Started> {
   const port = await freePort();
+  mkdirSync(dataDir, { recursive: true });
   const logFile = join(dataDir, `api-${Date.now()}.log`);
   const output = openSync(logFile, 'w');
   const began = performance.now();
