@@ -210,7 +210,7 @@ const anything = (figures: Compared) => PERIOD_NAMES.some((name) => MEASURES.som
  */
 export function periodFigures(entries: readonly BudgetEntry[], kind: PeriodKind, year: number, number: number, position: bigint): PeriodFigures {
   const periods = reportPeriods(kind, year, number);
-  const lines = Object.fromEntries(PERIOD_NAMES.map((name) => [name, linesIn(entries, periods[name], position)])) as LinesByPeriod;
+  const lines = Object.fromEntries(PERIOD_NAMES.map((name) => [name, linesIn(entries, periods[name], position)])) as unknown as LinesByPeriod;
   const everyLine = PERIOD_NAMES.flatMap((name) => lines[name]);
   const units = [...new Set(everyLine.map((line) => line.administrativeUnit))].sort((a, b) => a.localeCompare(b, 'vi'));
   return {

@@ -13,7 +13,6 @@ import { REGIME_HEADINGS } from './regime-headings.js';
 export type ReportSource =
   { readonly store: EventStore } | { readonly store?: EventStore; readonly schemas: Readonly<Record<string, string>>; readonly position: string };
 
-
 export interface RegimeLine {
   readonly payouts: number;
   /** Distinct beneficiaries (or staff members) paid. */
@@ -61,6 +60,21 @@ export interface Receivables {
   readonly writtenOff: number;
 }
 
+/** Which log a report came from, and when it reached the report's position; see `YearEndReport`. */
+export interface LogSource {
+  readonly logHash: string | null;
+  readonly asOf: string | null;
+}
+
+/** The log's hash chain at `position` and the time its event there was recorded, as a report quotes them. */
+export async function logAt(position: string, store?: EventStore): Promise<LogSource> {
+  const [link, reached] = await Promise.all([
+    store?.chain?.linkAt(BigInt(position)),
+    store && position !== '0' ? store.readAll({ after: BigInt(position) - 1n, maxCount: 1 }) : [],
+  ]);
+  return { logHash: link?.hash ?? null, asOf: reached[0]?.globalPosition === BigInt(position) ? reached[0].recordedAt.toISOString() : null };
+}
+
 const byGroup = (rows: { group_number: number | null; n: string }[]) =>
   Object.fromEntries(rows.map((row) => [String(row.group_number ?? 'unknown'), Number(row.n)]));
 const sum = (values: Record<string, number>) => Object.values(values).reduce((a, b) => a + b, 0);
@@ -91,9 +105,8 @@ export async function yearEndReport(pool: Pool, year: number, at?: ReportSource)
   const store = at?.store;
   const position = built?.position ?? (await readModelPosition(pool, [registers, payments], store));
   const end = `${year}-12-31`;
-  const [link, reached, beneficiaries, cards, paid, paidPeople, receivables] = await Promise.all([
-    store?.chain?.linkAt(BigInt(position)),
-    store && position !== '0' ? store.readAll({ after: BigInt(position) - 1n, maxCount: 1 }) : [],
+  const [source, beneficiaries, cards, paid, paidPeople, receivables] = await Promise.all([
+    logAt(position, store),
     headCountByGroup(pool, end, R),
     pool.query<{ group_number: number; new_cards: number; reissued: number }>(
       `SELECT group_number, new_cards, reissued FROM ${R}.cards_issued WHERE year = $1 ORDER BY 1`,
@@ -143,8 +156,7 @@ export async function yearEndReport(pool: Pool, year: number, at?: ReportSource)
   return {
     year,
     position,
-    logHash: link?.hash ?? null,
-    asOf: reached[0]?.globalPosition === BigInt(position) ? reached[0].recordedAt.toISOString() : null,
+    ...source,
     beneficiaries: { total: sum(beneficiaries), byGroup: beneficiaries },
     cards: {
       issued: sum(newByGroup) + sum(reissuedByGroup),
