@@ -23,9 +23,10 @@ export type PeriodReport = PeriodFigures &
 export async function periodReport(pool: Pool, store: EventStore, kind: PeriodKind, year: number, number: number, at?: bigint): Promise<PeriodReport> {
   const applied = BigInt(await readModelPosition(pool, [payments], store));
   const position = at !== undefined && at < applied ? at : applied;
-  const periods = Object.values(reportPeriods(kind, year, number));
-  const from = periods.reduce((first, period) => (period.from < first ? period.from : first), periods[0].from);
-  const to = periods.reduce((last, period) => (period.to > last ? period.to : last), periods[0].to);
+  const periods = reportPeriods(kind, year, number);
+  // Every period compared lies between 1 January of the year before and the period's last day.
+  const from = periods.yearToDateLastYear.from;
+  const to = periods.period.to;
   const [source, { rows }] = await Promise.all([
     logAt(position.toString(), store),
     pool.query<{

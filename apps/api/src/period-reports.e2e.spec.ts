@@ -139,9 +139,9 @@ describe.each(API_BACKENDS)('monthly and quarterly reports, over %s', (_name, se
     const sheet = workbook.worksheets[0];
     expect(sheet.pageSetup).toMatchObject({ orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0, paperSize: 9 });
     const rows = sheet.getRows(1, sheet.rowCount)!;
-    const texts = rows.flatMap((row) => (row.values as unknown[]).filter((value) => typeof value === 'string'));
+    const texts = rows.flatMap((row) => (row.values as unknown[]).filter((value): value is string => typeof value === 'string'));
     expect(texts).toEqual(expect.arrayContaining(['BÁO CÁO', 'Tình hình thực hiện Nghị quyết số 24/2024/NQ-HĐND tháng 01 năm 2025']));
-    expect(texts.some((text) => (text as string).startsWith(`Nhật ký: vị trí ${report.position}, mã băm SHA-256 ${report.logHash}`))).toBe(true);
+    expect(texts.some((text) => text.startsWith(`Nhật ký: vị trí ${report.position}, mã băm SHA-256 ${report.logHash}`))).toBe(true);
     const heading = rows.find((row) => row.getCell(1).value === 'Đơn vị')!;
     expect([4, 5, 8, 11, 12].map((column) => heading.getCell(column).value)).toEqual([
       'Tháng 01/2025',
