@@ -37,7 +37,7 @@ export async function createApiApp(runtime: Runtime): Promise<INestApplication> 
   app.useLogger(app.get(Logger));
   // Idle keep-alive connections outlive a reverse proxy's (60 s is common), so that the server never
   // closes one just as a client or proxy sends its next request on it, which the client sees as a reset.
-  const server = app.getHttpServer() as Server;
+  const server: Server = app.getHttpServer();
   server.keepAliveTimeout = KEEP_ALIVE_MS;
   server.headersTimeout = KEEP_ALIVE_MS + 1000;
   if (runtime.config.metrics.enabled) app.use(requestTiming(app.get(Metrics)));
