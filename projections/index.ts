@@ -24,6 +24,7 @@ export {
 } from './queries/read-models.js';
 export type { Page, PageRequest } from './queries/paging.js';
 export { BeneficiaryRecord, CardRecord, PayoutRecord, READ_MODEL_ENTITIES } from './entities/read-model-entities.js';
+export { NotCaughtUp } from '#projection-runner';
 export { REGIME_HEADINGS, type ReportSource, yearEndReport, yearEndReportAt, type YearEndReport } from './queries/year-end-report.js';
 export { yearEndReportCsv, yearEndReportPdf, yearEndReportXlsx } from './queries/year-end-report-files.js';
 export { consistencyCheck, type ConsistencyReport, type ConsistencyRow } from './queries/consistency.js';

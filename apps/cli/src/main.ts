@@ -155,7 +155,7 @@ async function report(runtime: Runtime, year: number, { format, out, at }: Repor
   const built =
     at === undefined
       ? await yearEndReport(runtime.pool, year, { store: runtime.store })
-      : await yearEndReportAt(runtime.store, runtime.pool, runtime.rebuild, year, at);
+      : await yearEndReportAt(runtime.store, runtime.pool, year, at);
   const issue = { date: todayInVietnam(runtime.clock()) };
   const body =
     format === 'json'
