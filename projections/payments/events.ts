@@ -76,7 +76,9 @@ export function journalOf(at: Applying, append: (table: string, row: Record<stri
     done() {
       for (const { table, row } of changed.values()) {
         const { key, values } = VERSIONED[table];
-        append(`${table}_versions`, Object.fromEntries([['global_position', at.globalPosition], ...[...key, ...values].map((column) => [column, row[column]])]));
+        const version: Record<string, unknown> = { global_position: at.globalPosition };
+        for (const column of [...key, ...values]) version[column] = row[column];
+        append(`${table}_versions`, version);
       }
       changed.clear();
     },

@@ -159,7 +159,10 @@ async function figuresAt(pool: Pool, year: number, position: bigint): Promise<Fi
       )}) paid WHERE payouts <> 0 OR amount <> 0 ORDER BY regime_code, group_number`,
       at,
     ),
-    pool.query<Figures['paidPeople'][number]>(versionsAt(`${P}.paid_by_regime`, `${P}.paid_by_regime_versions`, ['year', 'regime_code'], ['people'], 'k.year = $1'), at),
+    pool.query<Figures['paidPeople'][number]>(
+      versionsAt(`${P}.paid_by_regime`, `${P}.paid_by_regime_versions`, ['year', 'regime_code'], ['people'], 'k.year = $1'),
+      at,
+    ),
     pool.query<Figures['receivables'][number]>(
       `SELECT * FROM (${versionsAt(
         `${P}.budget_totals`,
