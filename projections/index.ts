@@ -24,6 +24,7 @@ export {
 } from './queries/read-models.js';
 export type { Page, PageRequest } from './queries/paging.js';
 export { BeneficiaryRecord, CardRecord, PayoutRecord, READ_MODEL_ENTITIES } from './entities/read-model-entities.js';
+export { NotCaughtUp } from '#projection-runner';
 export { REGIME_HEADINGS } from './queries/regime-headings.js';
 export { type ReportSource, yearEndReport, yearEndReportAt, type YearEndReport } from './queries/year-end-report.js';
 export { periodReport, type PeriodReport } from './queries/period-report-reads.js';

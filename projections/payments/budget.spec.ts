@@ -88,9 +88,9 @@ describe('the annual budget of the payments read model', () => {
   });
 
   it("sums a year's and regime's receivables", () => {
-    const { tables } = inMemoryPayments();
-    receivable(tables.totals, payout('r1', -500, 'owed'), { to_recover: 500, recovered: 0, written_off: 0 });
-    receivable(tables.totals, payout('r1', -500, 'owed'), { to_recover: -300, recovered: 200, written_off: 100 });
+    const { tables, journalAt } = inMemoryPayments();
+    receivable(tables.totals, journalAt(1n), payout('r1', -500, 'owed'), { to_recover: 500, recovered: 0, written_off: 0 });
+    receivable(tables.totals, journalAt(1n), payout('r1', -500, 'owed'), { to_recover: -300, recovered: 200, written_off: 100 });
     expect(totalOf(tables.totals, 2025, 'g')).toMatchObject({ to_recover: 200, recovered: 200, written_off: 100 });
   });
 });

@@ -70,10 +70,11 @@ export function spend(budget: BudgetTables, journal: Journal, payout: PayoutRow,
 }
 
 /** What the recoveries of a payout's year and regime owe, brought back and wrote off. */
-export function receivable(totals: BudgetTables['totals'], payout: PayoutRow, change: ReceivableChange): void {
+export function receivable(totals: BudgetTables['totals'], journal: Journal, payout: PayoutRow, change: ReceivableChange): void {
   const sum = totalOf(totals, payout.year, payout.regime_code);
   for (const measure of RECEIVABLES) sum[measure] += change[measure];
   totals.put(sum);
+  journal.changed('receivables', sum);
 }
 
 /** Every payout of a line goes with it to the group and unit it counts under now, its money in the budget too. */

@@ -4,7 +4,7 @@ import { domainProjection, type LoggedEventOf } from '../domain-projection.js';
 import { idOf, periodsFromLog, yearOf } from '../registers/registers.projection.js';
 import { addToBalance, type BalanceEntry, bookMeals } from './balances.js';
 import { checkAlerts, receivable, relocate, spend, totalOf } from './budget.js';
-import { type Journal, PAYMENT_EVENT_TYPES, type PaymentEvent } from './events.js';
+import { type Journal, journalOf, PAYMENT_EVENT_TYPES, type PaymentEvent } from './events.js';
 import { lineageFromLog, lineageRow, type Subject, subjectOf } from './lineage.js';
 import { personOf, preload } from './preload.js';
 import { createPaymentTables, type PaymentTables, type PayoutRow, paymentTables, type Settlement, type SourceRow } from './schema.js';
@@ -50,10 +50,10 @@ function settle(
     ...(recovered ? { recovered, paid: -recovered } : {}),
     ...(writtenOff ? { written_off: writtenOff } : {}),
   });
-  receivable(tables.totals, payout, { to_recover: -recovered - writtenOff, recovered, written_off: writtenOff });
+  receivable(tables.totals, journal, payout, { to_recover: -recovered - writtenOff, recovered, written_off: writtenOff });
   spend(tables, journal, payout, recovered + writtenOff, -recovered);
   const line = tables.lines.get({ line_id: payout.line_id });
-  if (line && recovered) recount(tables, line, () => (line.paid -= recovered));
+  if (line && recovered) recount(tables, journal, line, () => (line.paid -= recovered));
 }
 
 /** A move known late takes the services after it, already paid or not, to the unit they belong to. */
@@ -184,7 +184,7 @@ function adjustmentEntitled(tables: PaymentTables, journal: Journal, subject: Su
   );
   const line = lines.get({ line_id: data.corrects.payoutId });
   if (line) {
-    recount(tables, line, () => {
+    recount(tables, journal, line, () => {
       relocate(tables, journal, line, nextGroup, line.administrative_unit);
       line.units = unitsOf(sources, line);
     });
@@ -283,14 +283,14 @@ function payoutScheduled(tables: PaymentTables, journal: Journal, event: LoggedE
     settlements: [],
     status: data.amount < 0 ? 'owed' : 'scheduled',
   });
-  recount(tables, line, () => {
+  recount(tables, journal, line, () => {
     if (!line.payout_ids.includes(payout.payout_id)) line.payout_ids = [...line.payout_ids, payout.payout_id];
     line.units = unitsOf(sources, line);
   });
   spend(tables, journal, payout, payout.amount, 0);
   if (payout.amount < 0) {
     addToBalance(tables.balances, journal, balanceEntryOf(payout), { to_recover: -payout.amount });
-    receivable(tables.totals, payout, { to_recover: -payout.amount, recovered: 0, written_off: 0 });
+    receivable(tables.totals, journal, payout, { to_recover: -payout.amount, recovered: 0, written_off: 0 });
   }
 }
 
@@ -321,7 +321,7 @@ function payoutPaid(tables: PaymentTables, journal: Journal, subject: Subject, e
   addToBalance(tables.balances, journal, balanceEntryOf(payout), { paid: payout.amount });
   spend(tables, journal, payout, -payout.amount, payout.amount);
   const line = tables.lines.get({ line_id: payout.line_id });
-  if (line) recount(tables, line, () => (line.paid += payout.amount));
+  if (line) recount(tables, journal, line, () => (line.paid += payout.amount));
 }
 
 function payoutReversed(tables: PaymentTables, journal: Journal, subject: Subject, event: LoggedEventOf<'PayoutReversed'>): void {
@@ -336,10 +336,10 @@ function payoutReversed(tables: PaymentTables, journal: Journal, subject: Subjec
     ...(capped ? { cap_used: -payout.amount } : {}),
     ...(payout.amount < 0 ? { to_recover: payout.amount } : {}),
   });
-  if (payout.amount < 0) receivable(tables.totals, payout, { to_recover: payout.amount, recovered: 0, written_off: 0 });
+  if (payout.amount < 0) receivable(tables.totals, journal, payout, { to_recover: payout.amount, recovered: 0, written_off: 0 });
   spend(tables, journal, payout, wasPaid ? 0 : -payout.amount, wasPaid ? -payout.amount : 0);
   const line = tables.lines.get({ line_id: payout.line_id });
-  if (line && wasPaid) recount(tables, line, () => (line.paid -= payout.amount));
+  if (line && wasPaid) recount(tables, journal, line, () => (line.paid -= payout.amount));
 }
 
 /** Applies one event to the keyed tables and the history tables of `journal`. */
@@ -486,8 +486,9 @@ export const payments = domainProjection({
   // council's decisions on claims over a lowered cap in the lineage; 5: a stay's meals per calendar year;
   // 6: what waits for an approver (claims decided or proposed over the cap, who recorded each stay or claim);
   // 7: payouts found by payment reference (a payment's list), which a merge left at 6; 8: budget entries
-  // name their line, person and days (the monthly and quarterly reports count from them).
-  version: 8,
+  // name their line, person and days (the monthly and quarterly reports count from them); 9: the
+  // year-end tallies and receivables kept by log position (versions), for the report at a past position.
+  version: 9,
   eventTypes: PAYMENT_EVENT_TYPES,
   fromLog: {
     tables: ['lineage', 'units'],
@@ -510,7 +511,9 @@ export const payments = domainProjection({
     for (const event of events) {
       const subject = subjectOf(event);
       if (subject && writesLineage) projectionTables.append('lineage', lineageRow(event, subject));
-      applyEvent(tables, { at: event, append: (table, row) => projectionTables.append(table, row) }, event, subject);
+      const journal = journalOf(event, (table, row) => projectionTables.append(table, row));
+      applyEvent(tables, journal, event, subject);
+      journal.done();
     }
   },
 });

@@ -429,6 +429,35 @@ export async function createPaymentTables(sql: ClientBase, schema: string): Prom
       units int NOT NULL
     );
     CREATE INDEX budget_entries_by_year ON ${s}.budget_entries (year);
+    -- The year-end tallies and receivables as each event left them (see VERSIONED): the latest
+    -- version at or before a position is the figure the report quoting that position showed.
+    CREATE TABLE ${s}.paid_by_group_versions (
+      year int NOT NULL,
+      regime_code text NOT NULL,
+      group_number int NOT NULL,
+      global_position numeric(40, 0) NOT NULL,
+      payouts int NOT NULL,
+      people int NOT NULL,
+      units int NOT NULL,
+      amount bigint NOT NULL,
+      PRIMARY KEY (year, regime_code, group_number, global_position)
+    );
+    CREATE TABLE ${s}.paid_by_regime_versions (
+      year int NOT NULL,
+      regime_code text NOT NULL,
+      global_position numeric(40, 0) NOT NULL,
+      people int NOT NULL,
+      PRIMARY KEY (year, regime_code, global_position)
+    );
+    CREATE TABLE ${s}.receivables_versions (
+      year int NOT NULL,
+      regime_code text NOT NULL,
+      global_position numeric(40, 0) NOT NULL,
+      to_recover bigint NOT NULL,
+      recovered bigint NOT NULL,
+      written_off bigint NOT NULL,
+      PRIMARY KEY (year, regime_code, global_position)
+    );
     CREATE TABLE ${s}.units (
       beneficiary_id text NOT NULL,
       valid_from text NOT NULL,

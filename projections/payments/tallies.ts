@@ -1,3 +1,4 @@
+import type { Journal } from './events.js';
 import type { LineRow, PaidPersonRow, PaymentTables } from './schema.js';
 
 export type TallyTables = Pick<PaymentTables, 'paidByGroup' | 'paidByRegime' | 'paidPeople'>;
@@ -8,7 +9,7 @@ export type TallyTables = Pick<PaymentTables, 'paidByGroup' | 'paidByRegime' | '
  * recovered to nothing counts no one). The people counts change when a payee's first counted
  * line in the group or regime comes or their last one goes.
  */
-export function tally(tallies: TallyTables, line: LineRow, sign: 1 | -1): void {
+export function tally(tallies: TallyTables, journal: Journal, line: LineRow, sign: 1 | -1): void {
   const counted = line.paid > 0 ? sign : 0;
   if (counted === 0 && line.paid === 0) return;
   const group = { year: line.year, regime_code: line.regime_code, group_number: line.group_number };
@@ -29,15 +30,17 @@ export function tally(tallies: TallyTables, line: LineRow, sign: 1 | -1): void {
     if ((before === 0) !== (after === 0)) row.people += after === 0 ? -1 : 1;
     if (inRegimeBefore !== inRegimeAfter) regime.people += inRegimeAfter ? 1 : -1;
     tallies.paidByRegime.put(regime);
+    journal.changed('paid_by_regime', regime);
     tallies.paidPeople.put({ ...person, lines_by_group: linesByGroup });
   }
   tallies.paidByGroup.put(row);
+  journal.changed('paid_by_group', row);
 }
 
 /** Changes a line: it leaves the tallies as it was and comes back as it is. */
-export function recount(tables: TallyTables & Pick<PaymentTables, 'lines'>, line: LineRow, change: () => void): void {
-  tally(tables, line, -1);
+export function recount(tables: TallyTables & Pick<PaymentTables, 'lines'>, journal: Journal, line: LineRow, change: () => void): void {
+  tally(tables, journal, line, -1);
   change();
-  tally(tables, line, 1);
+  tally(tables, journal, line, 1);
   tables.lines.put(line);
 }

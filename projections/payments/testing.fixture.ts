@@ -1,5 +1,5 @@
 import { type ProjectionTables, RowCache } from '#projection-runner';
-import type { Journal, PaymentEvent } from './events.js';
+import { journalOf, type PaymentEvent } from './events.js';
 import { type PaymentTables, paymentTables } from './schema.js';
 
 type Appended = { table: string; row: Record<string, unknown> };
@@ -8,7 +8,7 @@ type Appended = { table: string; row: Record<string, unknown> };
  * The payments tables held in memory as a rebuild holds them (nothing to load: a row not there is
  * a new row), and the history rows appended: for the parts of the projection, given events → rows.
  */
-export function inMemoryPayments(): { tables: PaymentTables; appended: Appended[]; journalAt: (position: bigint) => Journal } {
+export function inMemoryPayments(): { tables: PaymentTables; appended: Appended[]; journalAt: (position: bigint) => ReturnType<typeof journalOf> } {
   const appended: Appended[] = [];
   const caches = new Map<string, RowCache<Record<string, unknown>>>();
   const memory: ProjectionTables = {
@@ -23,10 +23,7 @@ export function inMemoryPayments(): { tables: PaymentTables; appended: Appended[
   return {
     tables: paymentTables(memory),
     appended,
-    journalAt: (position) => ({
-      at: { globalPosition: position, recordedAt: new Date(Date.UTC(2025, 0, 1)) },
-      append: (table, row) => appended.push({ table, row }),
-    }),
+    journalAt: (position) => journalOf({ globalPosition: position, recordedAt: new Date(Date.UTC(2025, 0, 1)) }, (table, row) => appended.push({ table, row })),
   };
 }
 

@@ -53,6 +53,8 @@ type PositionRow = { beneficiary_id: string; valid_from: string; title: string; 
 type HeadCountChangeRow = { on_date: string; group_number: number; change: number };
 /** Cards taking effect in a year by the holder's group that day (0: no group yet), new and reissued: the year-end report's card table. */
 type CardsIssuedRow = { year: number; group_number: number; new_cards: number; reissued: number };
+/** The head count changes dated in a year, summed per group: the head count at a year's end is the sum over the years up to it. */
+type HeadCountYearRow = { year: number; group_number: number; change: number };
 
 const BENEFICIARY_EVENTS = [
   'BeneficiaryEnrolled',
@@ -136,8 +138,9 @@ function headCountChanges(beneficiary: BeneficiaryRow, periods: readonly GroupPe
 export const registers = domainProjection({
   name: 'registers',
   // 2: the head count changes and the cards issued per year and group. 3: erased personal data.
-  // 4: names folded for a search without diacritics.
-  version: 4,
+  // 4: names folded for a search without diacritics. 5: the cards issued and the head count changes
+  // per year kept by log position (versions), for the year-end report at a past position.
+  version: 5,
   eventTypes: [...BENEFICIARY_EVENTS, ...CARD_EVENTS],
   fromLog: {
     tables: ['positions', 'group_periods'],
@@ -193,6 +196,29 @@ export const registers = domainProjection({
         change int NOT NULL,
         PRIMARY KEY (on_date, group_number)
       );
+      CREATE TABLE ${s}.head_count_years (
+        year int NOT NULL,
+        group_number int NOT NULL,
+        change int NOT NULL,
+        PRIMARY KEY (year, group_number)
+      );
+      -- The per-year head count changes and the cards issued as each event left them: the latest
+      -- version at or before a position is what the report quoting that position counted.
+      CREATE TABLE ${s}.head_count_years_versions (
+        year int NOT NULL,
+        group_number int NOT NULL,
+        global_position numeric(40, 0) NOT NULL,
+        change int NOT NULL,
+        PRIMARY KEY (year, group_number, global_position)
+      );
+      CREATE TABLE ${s}.cards_issued_versions (
+        year int NOT NULL,
+        group_number int NOT NULL,
+        global_position numeric(40, 0) NOT NULL,
+        new_cards int NOT NULL,
+        reissued int NOT NULL,
+        PRIMARY KEY (year, group_number, global_position)
+      );
       CREATE TABLE ${s}.positions (
         beneficiary_id text NOT NULL,
         valid_from text NOT NULL,
@@ -230,6 +256,7 @@ export const registers = domainProjection({
     const positions = tables.table<PositionRow>('positions', { key: ['beneficiary_id', 'valid_from'] });
     const headCount = tables.table<HeadCountChangeRow>('head_count_changes', { key: ['on_date', 'group_number'] });
     const cardsIssued = tables.table<CardsIssuedRow>('cards_issued', { key: ['year', 'group_number'], index: 'year' });
+    const headCountYears = tables.table<HeadCountYearRow>('head_count_years', { key: ['year', 'group_number'] });
     // Nothing here reads the positions back: while the database fills them (a rebuild), they are not kept.
     const writesPositions = tables.writes('positions');
 
@@ -245,11 +272,13 @@ export const registers = domainProjection({
       await cardsIssued.loadBy(events.flatMap((e) => (e.type === 'CardIssued' ? [yearOf(e.data.validFrom)] : [])));
     }
 
-    // The head count changes of the batch, summed per date and group. Each event takes back what
-    // its beneficiary added before it and adds what they add after it, so the rows touched are the
-    // same however the log is cut into batches (a rebuild's rows equal those followed event by event).
+    // The head count changes of the batch, summed per date and group, and each event's summed per
+    // year and group. Each event takes back what its beneficiary added before it and adds what they
+    // add after it, so the rows touched are the same however the log is cut into batches (a
+    // rebuild's rows equal those followed event by event).
     const changes = new Map<string, HeadCountChangeRow>();
-    const count = (beneficiary_id: string, sign: number) => {
+    const yearly: (HeadCountYearRow & { global_position: bigint })[] = [];
+    const count = (beneficiary_id: string, sign: number, byYear: Map<string, HeadCountYearRow>) => {
       const beneficiary = beneficiaries.get({ beneficiary_id });
       if (!beneficiary) return;
       for (const row of headCountChanges(beneficiary, groups.rowsBy(beneficiary_id))) {
@@ -257,12 +286,17 @@ export const registers = domainProjection({
         const sum = changes.get(key) ?? { on_date: row.on_date, group_number: row.group_number, change: 0 };
         sum.change += sign * row.change;
         changes.set(key, sum);
+        const year = yearOf(row.on_date);
+        const inYear = byYear.get(`${year}/${row.group_number}`) ?? { year, group_number: row.group_number, change: 0 };
+        inYear.change += sign * row.change;
+        byYear.set(`${year}/${row.group_number}`, inYear);
       }
     };
     for (const event of events) {
       if (isBeneficiaryEvent(event)) {
         const beneficiary_id = idOf(event.streamId, 'beneficiary');
-        count(beneficiary_id, -1);
+        const byYear = new Map<string, HeadCountYearRow>();
+        count(beneficiary_id, -1, byYear);
         const setGroup = (valid_from: string, group_number: number, reason: string | null, decision_number: string | null, plan_id: string | null = null) => {
           groups.put({ beneficiary_id, valid_from, group_number, reason, decision_number, plan_id });
           beneficiaries.update({ beneficiary_id }, () => ({ current_group: groupAt(groups.rowsBy(beneficiary_id), '9999-12-31')! }));
@@ -317,7 +351,8 @@ export const registers = domainProjection({
             }));
             break;
         }
-        count(beneficiary_id, 1);
+        count(beneficiary_id, 1, byYear);
+        for (const row of byYear.values()) if (row.change !== 0) yearly.push({ ...row, global_position: event.globalPosition });
         continue;
       }
       const card_number = idOf(event.streamId, 'card');
@@ -329,6 +364,7 @@ export const registers = domainProjection({
           if (event.data.replaces) issued.reissued += 1;
           else issued.new_cards += 1;
           cardsIssued.put(issued);
+          tables.append('cards_issued_versions', { ...issued, global_position: event.globalPosition });
           cards.put({
             card_number,
             beneficiary_id: event.data.beneficiaryId,
@@ -358,6 +394,13 @@ export const registers = domainProjection({
     for (const row of moved) {
       const stored = headCount.get(row);
       headCount.put({ ...row, change: (stored?.change ?? 0) + row.change });
+    }
+    await headCountYears.load(yearly.map(({ year, group_number }) => ({ year, group_number })));
+    for (const { global_position, ...change } of yearly) {
+      const row = headCountYears.get(change) ?? { ...change, change: 0 };
+      row.change += change.change;
+      headCountYears.put(row);
+      tables.append('head_count_years_versions', { ...row, global_position });
     }
   },
 });

@@ -11285,7 +11285,7 @@ export interface operations {
                 /** @description The document’s date; today in Vietnam when absent */
                 date?: string;
                 format?: "json" | "csv" | "xlsx" | "pdf";
-                /** @description Regenerate the report exactly as it was at this log position (the `position` a report quotes): the read models are built from the log up to it */
+                /** @description The report exactly as it was at this log position (the `position` a report quotes), from the versions the read models keep of its figures; past the head of the log, the whole log */
                 position?: string;
             };
             header?: {

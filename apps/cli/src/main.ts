@@ -153,9 +153,7 @@ interface ReportOptions {
 
 async function report(runtime: Runtime, year: number, { format, out, at }: ReportOptions): Promise<void> {
   const built =
-    at === undefined
-      ? await yearEndReport(runtime.pool, year, { store: runtime.store })
-      : await yearEndReportAt(runtime.store, runtime.pool, runtime.rebuild, year, at);
+    at === undefined ? await yearEndReport(runtime.pool, year, { store: runtime.store }) : await yearEndReportAt(runtime.store, runtime.pool, year, at);
   const issue = { date: todayInVietnam(runtime.clock()) };
   const body =
     format === 'json'

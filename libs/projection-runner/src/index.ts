@@ -4,6 +4,7 @@ export { liveSchemaOf, type LogTable, type Projection, RECORDED_AT_MS } from './
 export { ident } from './sql-identifiers.js';
 export {
   builtVersion,
+  NotCaughtUp,
   type ProjectionObserver,
   ProjectionRunner,
   type ProjectionRunnerOptions,

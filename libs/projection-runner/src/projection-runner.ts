@@ -121,6 +121,9 @@ async function advanceCheckpoint(pool: Pool, key: string, from: bigint, to: bigi
   return rowCount === 1;
 }
 
+/** Projections did not reach a position in the time given: they are catching up, rebuilding or stuck. */
+export class NotCaughtUp extends Error {}
+
 const versionOf = (projection: Projection): number => projection.version ?? 1;
 /** Held while read models are rebuilt for a new version, so that processes starting together do it once. */
 const UPGRADE_LOCK = 'projections: rebuild for a new version';
@@ -293,7 +296,7 @@ export class ProjectionRunner {
         if (next && next.globalPosition <= position) behind.push(projection.name);
       }
       if (behind.length === 0) return;
-      if (Date.now() > deadline) throw new Error(`projections ${behind.join(', ')} did not reach position ${position} in ${timeoutMs} ms`);
+      if (Date.now() > deadline) throw new NotCaughtUp(`projections ${behind.join(', ')} did not reach position ${position} in ${timeoutMs} ms`);
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
   }

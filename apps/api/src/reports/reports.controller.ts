@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Inject, NotFoundException, Param, Post, Query, Res, StreamableFile } from '@nestjs/common';
+import { Body, Controller, Get, Inject, NotFoundException, Param, Post, Query, Res, ServiceUnavailableException, StreamableFile } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiExtraModels, ApiProperty, ApiPropertyOptional, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { IsIn, IsISO8601, IsOptional, IsString, Matches } from 'class-validator';
@@ -9,6 +9,7 @@ import {
   balancesAsOf,
   balancesOf,
   budgetAsOf,
+  NotCaughtUp,
   payments,
   payoutHistory,
   payoutLineage,
@@ -45,6 +46,8 @@ import {
 export const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 const FORMATS = ['json', 'csv', 'xlsx', 'pdf'] as const;
+/** When to ask again for a report at a position the read models have yet to reach (see yearEndReportAt). */
+const CATCH_UP_RETRY_SECONDS = 5;
 
 const RegisterPage = PageOf('RegisterPage', RegisterRowBody, 'The people found, by name (diacritics aside; erased people last), then id');
 
@@ -90,7 +93,7 @@ class AllocationPath extends YearPath {
 class YearEndQuery extends DocumentQuery {
   @ApiPropertyOptional({ enum: FORMATS, default: 'json' }) @IsOptional() @IsIn(FORMATS) format?: (typeof FORMATS)[number];
   @LogPositionField(
-    'Regenerate the report exactly as it was at this log position (the `position` a report quotes): the read models are built from the log up to it',
+    'The report exactly as it was at this log position (the `position` a report quotes), from the versions the read models keep of its figures; past the head of the log, the whole log',
   )
   position?: string;
 }
@@ -308,7 +311,14 @@ export class ReportsController {
     const report =
       position === undefined
         ? await yearEndReport(this.pool, year, { store: this.runtime.store })
-        : await yearEndReportAt(this.runtime.store, this.pool, this.runtime.rebuild, year, BigInt(position));
+        : await yearEndReportAt(this.runtime.store, this.pool, year, BigInt(position)).catch((error: unknown) => {
+            if (!(error instanceof NotCaughtUp)) throw error;
+            response.setHeader('Retry-After', String(CATCH_UP_RETRY_SECONDS));
+            throw new ServiceUnavailableException({
+              error: 'Service Unavailable',
+              message: `the read models have not yet reached log position ${position} (they are catching up or rebuilding); try again shortly`,
+            });
+          });
     const issue = issueOf(document, this.runtime.clock());
     if (format === 'pdf') return pdfFile(response, `bao-cao-nam-${year}`, await yearEndReportPdf(report, this.runtime.config.letterhead, issue));
     if (format === 'csv' || format === 'xlsx') {
