@@ -20,3 +20,4 @@ export { type CouncilFlag, councilFlagList, councilFlags } from './council-flags
 export { cappedClaimsOf, claimsServedFrom, holdersOfTitlesOn, registerEntries, staysDischargedFrom } from './queries/retroactivity-reads.js';
 export { type AsOf, type BalanceAsOf, balancesAsOf, budgetAsOf, type BudgetLine } from './queries/as-of.js';
 export { registerExport } from './queries/register-export.js';
+export { approvalQueue, auditTrail } from './queries/work-queues.js';

@@ -5,6 +5,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import { ApplicationModule, PERMISSIONS } from '#application';
 import { loggingModule, METRICS_READERS, MetricsController, ProbesController, RuntimeModule, type Runtime } from '#runtime';
 import { AdmissionsController } from './admissions/admissions.controller.js';
+import { WorkQueuesController } from './work/work-queues.controller.js';
 import { AuditController } from './audit/audit.controller.js';
 import { AuthController } from './auth/auth.controller.js';
 import { UsersController } from './auth/users.controller.js';
@@ -50,6 +51,7 @@ export class AppModule {
         ReportsController,
         RetroactivityController,
         AuditController,
+        WorkQueuesController,
       ],
       providers: [
         { provide: APP_GUARD, useClass: AuthenticationGuard },

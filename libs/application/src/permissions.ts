@@ -30,6 +30,8 @@ export const PERMISSIONS = {
   erasePersonalData: ['administrator'],
   /** Who read whose personal data: auditors, and the administrators answerable for it. */
   readPersonalDataReads: ['auditor', 'administrator'],
+  /** Who did what to the money and when: auditors, and the administrators answerable for it. */
+  readAuditTrail: ['auditor', 'administrator'],
   /** The process's metrics at /metrics, besides the scraper's token: how busy the office is and where it fails. */
   readMetrics: ['administrator', 'auditor'],
 } as const satisfies Record<string, readonly Role[]>;
