@@ -26,6 +26,7 @@ const common = {
     '^#application$': lib('application'),
     '^#application/ports$': '<rootDir>/libs/application/src/ports/index.ts',
     '^#runtime$': lib('runtime'),
+    '^#documents$': lib('documents'),
     '^#read-models$': '<rootDir>/projections/index.ts',
     '^#projection-runner$': lib('projection-runner'),
     '^(\\.{1,2}/.*)\\.js$': '$1',

@@ -54,6 +54,8 @@ const LEAKS = [
   /(?<![\w.-])(?:clerk|approver|finance|auditor|administrator|council-member)(?![\w.-])/,
   /\d{4,}(?:,\d)? %/,
   /\b\d{1,3}(?:\d{3})+ ₫/,
+  // A value the screen failed to format.
+  /\b(?:null|undefined|NaN)\b|\[object \w+\]/,
 ];
 
 /** What on the page, as the reader sees it, is a code or English rather than Vietnamese. */

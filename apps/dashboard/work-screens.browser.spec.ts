@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
+import { pdfText } from '../../test/support/pdf-files.js';
 import { createTestDatabase } from '../../test/support/test-database.js';
 import { ADMIN_PASSWORD, operatorConfirms, type RunningApi, startApi } from '../api/src/testing/api-backends.fixture.js';
 import { accessibilityProblems, DESKTOP, dashboardPage, horizontalOverflow, launchChromium, leaksInVietnamese, PHONE, SCREENSHOTS } from './browser.fixture.js';
@@ -11,7 +13,7 @@ const daysAgo = (days: number) => new Date(Date.now() + 7 * 3_600_000 - days * 8
  * One whole story through the work screens only, on a desktop and on a phone: users created, a
  * clerk enrols someone and records a stay, an approver approves it from the queue, finance pays
  * it in a batch, one administrator drafts a policy version in the form and another confirms it,
- * and an auditor finds the payment in the audit trail. Every screen is checked by axe-core, for
+ * downloads the batch's payment list, and an auditor finds the payment in the audit trail. Every screen is checked by axe-core, for
  * words left untranslated, for sideways overflow (also at 360 px on the phone), and photographed.
  */
 describe.each([
@@ -219,7 +221,7 @@ describe.each([
     await page.locator('[data-testid=queue-empty]').waitFor();
   }, 60_000);
 
-  it('finance pays the approved payouts as a batch under one payment reference', async () => {
+  it('finance pays the approved payouts as a batch under one payment reference and downloads its payment list', async () => {
     await signInAs(people.finance);
     await reloadUntil('#finance-queue tbody tr:nth-child(2)');
     await checkScreen('finance');
@@ -230,6 +232,12 @@ describe.each([
     await page.locator('[data-testid=batch-paid]', { hasText: 'Đã chi 2 khoản' }).waitFor();
     await page.locator('[data-testid=queue-empty]').waitFor();
     await checkScreen('finance-paid');
+    // The batch's payment list, as the API writes it: both payouts under the reference.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=payment-list]')]);
+    expect(download.suggestedFilename()).toBe(`danh-sach-chi-tra-UNC-${tag}-0815.pdf`);
+    const text = pdfText(readFileSync(await download.path()));
+    expect(text).toContain(`UNC-${tag}-0815`);
+    expect(text).toContain('Nông Văn An');
   }, 60_000);
 
   it('one administrator drafts a policy version in the form and another confirms it', async () => {
@@ -238,6 +246,7 @@ describe.each([
     await menu('policies', 'admin');
     await page.fill('#policy-id', versionId);
     await page.fill('#policy-effective-from', daysAgo(20));
+    await page.click('[data-regime=b] > summary');
     await page.fill('[name="b|rateByGroup|2"]', '200.000');
     await page.locator('#policy-diff-table', { hasText: '200.000 ₫' }).waitFor();
     await checkScreen('policy-form');
@@ -263,9 +272,9 @@ describe.each([
     await signInAs(people.auditor);
     await page.locator('#audit-table').waitFor();
     await page.fill('input[name=actor]', people.finance);
-    await page.selectOption('select[name=step]', 'PayoutPaid');
+    await page.selectOption('select[name=action]', 'PayoutPaid');
     await page.click('#audit-filter');
-    await page.locator('#audit-table tbody tr[data-step=PayoutPaid] >> nth=1').waitFor();
+    await page.locator('#audit-table tbody tr:not([data-action=PayoutPaid])').first().waitFor({ state: 'detached' });
     expect(await page.locator('#audit-table tbody tr').count()).toBe(2);
     await checkScreen('audit');
     await page.locator('#audit-table tbody tr a').first().click();

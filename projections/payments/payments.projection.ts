@@ -198,6 +198,7 @@ function claimApproved(tables: PaymentTables, journal: Journal, subject: Subject
   const days = data.segments?.reduce((sum, s) => sum + s.days, 0);
   tables.sources.put(
     Object.assign(claim, {
+      decision: 'approved',
       approval: {
         year,
         amount: data.amount,
@@ -350,7 +351,13 @@ function applyEvent(tables: PaymentTables, journal: Journal, event: PaymentEvent
       unitChanged(tables, journal, event);
       break;
     case 'AdmissionRecorded':
-      sources.put(Object.assign(sourceOf(sources, subject!.id, 'admission'), { beneficiary_id: event.data.beneficiaryId, admitted_on: event.data.admittedOn }));
+      sources.put(
+        Object.assign(sourceOf(sources, subject!.id, 'admission'), {
+          beneficiary_id: event.data.beneficiaryId,
+          admitted_on: event.data.admittedOn,
+          requested_by: event.data.recordedBy,
+        }),
+      );
       break;
     case 'DischargeRecorded':
       sources.put(Object.assign(sourceOf(sources, subject!.id, 'admission'), { discharged_on: event.data.dischargedOn }));
@@ -399,8 +406,15 @@ function applyEvent(tables: PaymentTables, journal: Journal, event: PaymentEvent
           service_year: yearOf(event.data.serviceDate),
           service_date: event.data.serviceDate,
           facts: event.data,
+          requested_by: event.data.requestedBy,
         }),
       );
+      break;
+    case 'OverCapApprovalProposed':
+      sources.put(Object.assign(sourceOf(sources, subject!.id, 'claim'), { over_cap_proposal: { by: event.data.by, reason: event.data.reason } }));
+      break;
+    case 'ClaimRejected':
+      sources.put(Object.assign(sourceOf(sources, subject!.id, 'claim'), { decision: 'rejected' }));
       break;
     case 'ClaimApproved':
       claimApproved(tables, journal, subject!, event);
@@ -469,8 +483,10 @@ export const payments = domainProjection({
   // claim, with all its payouts) counted by net paid, adjustments with their clause and basis, and a
   // policy version's draft and confirmation in the lineage; 4: recoveries as receivables (owed,
   // recovered by refund or offset, written off) on payouts, balances and budget totals, and the
-  // council's decisions on claims over a lowered cap in the lineage; 5: a stay's meals per calendar year.
-  version: 5,
+  // council's decisions on claims over a lowered cap in the lineage; 5: a stay's meals per calendar year;
+  // 6: what waits for an approver (claims decided or proposed over the cap, who recorded each stay or claim);
+  // 7: payouts found by payment reference (a payment's list).
+  version: 6,
   eventTypes: PAYMENT_EVENT_TYPES,
   fromLog: {
     tables: ['lineage', 'units'],

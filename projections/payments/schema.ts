@@ -147,8 +147,12 @@ export type SourceRow = {
   meals: Admissions.MealAllowance | null;
   admitted_on: string | null;
   discharged_on: string | null;
-  /** A stay's allowances: approved or rejected, once decided. */
+  /** Approved or rejected, once decided (a stay's allowances, or a claim). */
   decision: string | null;
+  /** Who recorded the stay or requested the claim: not who may decide it. */
+  requested_by: string | null;
+  /** A claim over its annual cap that one approver proposed to grant, awaiting a second approver's confirmation. */
+  over_cap_proposal: { by: string; reason: string } | null;
   /** A claim's approval, its amount and group as adjustments left them. */
   approval: {
     year: number;
@@ -255,6 +259,7 @@ export async function createPaymentTables(sql: ClientBase, schema: string): Prom
     );
     CREATE INDEX payouts_by_beneficiary ON ${s}.payouts (beneficiary_id, year);
     CREATE INDEX payouts_by_year ON ${s}.payouts (year, regime_code, group_number);
+    CREATE INDEX payouts_by_reference ON ${s}.payouts (paid_reference) WHERE paid_reference IS NOT NULL;
     CREATE TABLE ${s}.lineage (
       global_position numeric(40, 0) PRIMARY KEY,
       subject_kind text NOT NULL,
@@ -364,11 +369,15 @@ export async function createPaymentTables(sql: ClientBase, schema: string): Prom
       admitted_on text,
       discharged_on text,
       decision text,
+      requested_by text,
+      over_cap_proposal jsonb,
       service_year int,
       service_date text,
       facts jsonb
     );
     CREATE INDEX sources_by_beneficiary ON ${s}.sources (beneficiary_id);
+    -- The approvers' work queue: what still waits for a decision.
+    CREATE INDEX sources_undecided ON ${s}.sources (kind, service_date) WHERE decision IS NULL;
     CREATE TABLE ${s}.adjustments (
       adjustment_id text PRIMARY KEY,
       source_kind text NOT NULL,

@@ -17,6 +17,8 @@ export function sourceOf(sources: RowCache<SourceRow>, id: string, kind: string)
       admitted_on: null,
       discharged_on: null,
       decision: null,
+      requested_by: null,
+      over_cap_proposal: null,
       service_year: null,
       service_date: null,
       facts: null,

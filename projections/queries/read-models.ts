@@ -1,12 +1,13 @@
 import type { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
-import { Payouts } from '#domain';
+import { foldForSearch, Payouts } from '#domain';
 import type { EventStore } from '#event-store';
 import { BeneficiaryRecord, CardRecord, PayoutRecord } from '../entities/read-model-entities.js';
 import { liveSchemaOf, type Projection, readCheckpoint } from '#projection-runner';
 import { payments } from '../payments/payments.projection.js';
 import { registers } from '../registers/registers.projection.js';
 import { percent } from '../percentages.js';
+import { type PageRequest, pageOf } from './paging.js';
 
 const R = liveSchemaOf(registers);
 const P = liveSchemaOf(payments);
@@ -32,23 +33,45 @@ export async function readModelPosition(pool: Pool, of: readonly Projection[] = 
   return position.toString();
 }
 
-/** A prefix to search by: `%` and `_` typed in it are those characters, not LIKE's wildcards. */
-const startingWith = (prefix: string) => `${prefix.replace(/[\\%_]/g, '\\$&')}%`;
+/** Text matched by LIKE as typed: `%` and `_` in it are those characters, not wildcards. */
+const escapeLike = (text: string) => text.replace(/[\\%_]/g, '\\$&');
+
+/** A prefix to search by, wildcards typed in it taken literally. */
+const startingWith = (prefix: string) => `${escapeLike(prefix)}%`;
+
+export const REGISTER_STATUSES = ['registered', 'retired', 'deceased', 'removed'] as const;
+export type RegisterStatus = (typeof REGISTER_STATUSES)[number];
 
 export interface RegisterFilter {
+  /** Words the name holds, each from a word's start, diacritics and case aside: "nong van an", "van an" and "Nông" all find "Nông Văn An". */
   readonly name?: string;
+  /** The national id starts with these digits. */
+  readonly nationalId?: string;
+  /** One of the person's cards (any status) has a number starting so. */
+  readonly cardNumber?: string;
   readonly unit?: string;
   readonly group?: number;
-  /** The register as it stood on this valid date (group and position then); today's by default. */
+  readonly status?: RegisterStatus;
+  /** Only people who look like another person on the register (see `likelyDuplicateOf`). */
+  readonly likelyDuplicates?: boolean;
+  /** The register as it stood on this valid date (group, position and status then); today's by default. */
   readonly asOf?: string;
-  readonly limit?: number;
-  readonly offset?: number;
 }
 
-/** The beneficiary register, searchable by name prefix, unit and group, current or as of a date. */
-export async function searchBeneficiaries(pool: Pool, filter: RegisterFilter) {
-  const asOf = filter.asOf ?? '9999-12-31';
-  const { rows } = await pool.query<{
+/** `020068001234` → `020******234`: enough to tell namesakes apart, too little to use as the number. */
+export function maskNationalId(nationalId: string): string {
+  return nationalId.length <= 6 ? '*'.repeat(nationalId.length) : `${nationalId.slice(0, 3)}${'*'.repeat(nationalId.length - 6)}${nationalId.slice(-3)}`;
+}
+
+/**
+ * The beneficiary register, searched by name without diacritics, national id, card number, unit,
+ * group and status, current or as of a date; a page of it in name order, with the total. Each
+ * row names the people it may be a duplicate of: the same folded name and date of birth, or the
+ * same national id. An erased person has no name, national id or date of birth left to match.
+ */
+export async function searchBeneficiaries(pool: Pool, filter: RegisterFilter, page: PageRequest) {
+  const words = filter.name === undefined ? [] : foldForSearch(filter.name).split(' ').filter(Boolean);
+  const found = await pageOf<{
     beneficiaryId: string;
     fullName: string | null;
     dateOfBirth: string | null;
@@ -58,22 +81,51 @@ export async function searchBeneficiaries(pool: Pool, filter: RegisterFilter) {
     administrativeUnit: string;
     group: number;
     enrolledFrom: string;
-    status: 'registered' | 'removed' | 'deceased' | 'retired';
+    status: RegisterStatus;
+    likelyDuplicateOf: string[];
+    sort_key: string | null;
   }>(
-    `SELECT b.beneficiary_id AS "beneficiaryId", b.full_name AS "fullName", b.date_of_birth AS "dateOfBirth", b.national_id AS "nationalId",
-            b.personal_data_erased AS "personalDataErased", p.title, p.administrative_unit AS "administrativeUnit", g.group_number AS "group", b.enrolled_from AS "enrolledFrom",
-            CASE WHEN b.removed_on <= $1 THEN 'removed' WHEN b.died_on <= $1 THEN 'deceased' WHEN b.retired_on <= $1 THEN 'retired' ELSE 'registered' END AS status
-       FROM ${R}.beneficiaries b
-       JOIN LATERAL (SELECT group_number FROM ${R}.group_periods x WHERE x.beneficiary_id = b.beneficiary_id AND x.valid_from <= $1 ORDER BY valid_from DESC LIMIT 1) g ON true
-       JOIN LATERAL (SELECT title, administrative_unit FROM ${R}.positions x WHERE x.beneficiary_id = b.beneficiary_id AND x.valid_from <= $1 ORDER BY valid_from DESC LIMIT 1) p ON true
-      WHERE ($2::text IS NULL OR lower(b.full_name) LIKE lower($2))
-        AND ($3::text IS NULL OR p.administrative_unit = $3)
-        AND ($4::int IS NULL OR g.group_number = $4)
-      ORDER BY b.full_name, b.beneficiary_id
-      LIMIT $5 OFFSET $6`,
-    [asOf, filter.name === undefined ? null : startingWith(filter.name), filter.unit ?? null, filter.group ?? null, filter.limit ?? 100, filter.offset ?? 0],
+    pool,
+    `SELECT * FROM (
+       SELECT b.beneficiary_id AS "beneficiaryId", b.full_name AS "fullName", b.date_of_birth AS "dateOfBirth", b.national_id AS "nationalId",
+              b.personal_data_erased AS "personalDataErased", p.title, p.administrative_unit AS "administrativeUnit", g.group_number AS "group",
+              b.enrolled_from AS "enrolledFrom", b.name_folded AS sort_key,
+              CASE WHEN b.removed_on <= $1 THEN 'removed' WHEN b.died_on <= $1 THEN 'deceased' WHEN b.retired_on <= $1 THEN 'retired' ELSE 'registered' END AS status,
+              ARRAY(SELECT o.beneficiary_id FROM ${R}.beneficiaries o
+                     WHERE o.beneficiary_id <> b.beneficiary_id
+                       AND ((o.name_folded = b.name_folded AND o.date_of_birth = b.date_of_birth) OR o.national_id = b.national_id)
+                     ORDER BY o.beneficiary_id) AS "likelyDuplicateOf"
+         FROM ${R}.beneficiaries b
+         JOIN LATERAL (SELECT group_number FROM ${R}.group_periods x WHERE x.beneficiary_id = b.beneficiary_id AND x.valid_from <= $1 ORDER BY valid_from DESC LIMIT 1) g ON true
+         JOIN LATERAL (SELECT title, administrative_unit FROM ${R}.positions x WHERE x.beneficiary_id = b.beneficiary_id AND x.valid_from <= $1 ORDER BY valid_from DESC LIMIT 1) p ON true
+        WHERE (cardinality($2::text[]) = 0
+               OR b.name_folded IS NOT NULL AND (SELECT bool_and(' ' || b.name_folded LIKE '% ' || word || '%') FROM unnest($2::text[]) word))
+          AND ($3::text IS NULL OR b.national_id LIKE $3)
+          AND ($4::text IS NULL OR EXISTS (SELECT 1 FROM ${R}.cards c WHERE c.beneficiary_id = b.beneficiary_id AND upper(c.card_number) LIKE upper($4)))
+          AND ($5::text IS NULL OR p.administrative_unit = $5)
+          AND ($6::int IS NULL OR g.group_number = $6)
+     ) register
+      WHERE ($7::text IS NULL OR status = $7) AND (NOT $8::boolean OR cardinality("likelyDuplicateOf") > 0)`,
+    [
+      filter.asOf ?? '9999-12-31',
+      words.map(escapeLike),
+      filter.nationalId === undefined ? null : startingWith(filter.nationalId),
+      filter.cardNumber === undefined ? null : startingWith(filter.cardNumber),
+      filter.unit ?? null,
+      filter.group ?? null,
+      filter.status ?? null,
+      filter.likelyDuplicates ?? false,
+    ],
+    'sort_key COLLATE "C" NULLS LAST, "beneficiaryId"',
+    page,
   );
-  return rows;
+  return {
+    ...found,
+    items: found.items.map(({ sort_key: _sortKey, nationalId, ...row }) => ({
+      ...row,
+      nationalIdMasked: nationalId === null ? null : maskNationalId(nationalId),
+    })),
+  };
 }
 
 export interface CardFilter {

@@ -1,113 +1,264 @@
 import type { Pool } from 'pg';
 import { liveSchemaOf } from '#projection-runner';
+import type { DailySegment } from '#domain';
 import { payments } from '../payments/payments.projection.js';
 import { registers } from '../registers/registers.projection.js';
+import { type PageRequest, pageOf } from './paging.js';
 
 const R = liveSchemaOf(registers);
 const P = liveSchemaOf(payments);
 
-/** The steps by which a person records a stay's or a claim's facts: whoever took one may not approve it. */
-const RECORDING_STEPS = ['AdmissionRecorded', 'DischargeRecorded', 'AdmissionDatesCorrected', 'ClaimRequested'];
+export const APPROVAL_KINDS = ['claim', 'admission', 'over-cap-confirmation'] as const;
+export type ApprovalKind = (typeof APPROVAL_KINDS)[number];
+export const PAYMENT_KINDS = ['payout', 'recovery'] as const;
+export type PaymentKind = (typeof PAYMENT_KINDS)[number];
 
-export interface Paging {
-  readonly limit?: number;
-  readonly offset?: number;
-}
-
-export interface ApprovalFilter extends Paging {
-  readonly kind?: 'admission' | 'claim';
+/** What narrows a work queue: the regime (by its letter), the group and unit on the service date, and a range of service dates. */
+export interface QueueFilter {
   readonly regimeCode?: string;
   readonly group?: number;
+  readonly unit?: string;
+  readonly serviceFrom?: string;
+  readonly serviceTo?: string;
 }
 
-/**
- * What waits for `actor`'s approval: discharged stays and requested claims not yet decided, that
- * `actor` took no part in recording; oldest service first. Each comes with what the approver
- * weighs: the stay's entitlements (policy version, clause, rate, days), the claim's facts, and
- * the beneficiary's title, unit and group then.
- */
-export async function approvalQueue(pool: Pool, actor: string, filter: ApprovalFilter) {
-  const limit = filter.limit ?? 50;
-  const offset = filter.offset ?? 0;
-  const { rows } = await pool.query<Record<string, unknown> & { total: string }>(
-    `WITH waiting AS (
-       SELECT s.source_id, s.kind, s.beneficiary_id, s.regime_id, s.visit, s.meals, s.admitted_on, s.discharged_on,
-              COALESCE(s.service_date, s.admitted_on) AS service_date, s.facts
-         FROM ${P}.sources s
-        WHERE ((s.kind = 'admission' AND s.discharged_on IS NOT NULL AND s.decision IS NULL AND (s.visit IS NOT NULL OR s.meals IS NOT NULL))
-               OR (s.kind = 'claim' AND s.approval IS NULL
-                   AND NOT EXISTS (SELECT 1 FROM ${P}.lineage d WHERE d.subject_id = s.source_id AND d.subject_kind = 'claim' AND d.step = 'ClaimRejected')))
-          AND NOT EXISTS (SELECT 1 FROM ${P}.lineage r WHERE r.subject_id = s.source_id AND r.subject_kind = s.kind AND r.actor = $1 AND r.step = ANY($2::text[]))
-          AND ($3::text IS NULL OR s.kind = $3)
-          AND ($4::text IS NULL OR split_part(COALESCE(s.regime_id, 'a'), '.', 1) = $4 OR (s.kind = 'admission' AND $4 IN ('a', 'b')))
-     )
-     SELECT w.*, b.title, b.administrative_unit,
-            (SELECT g.group_number FROM ${R}.group_periods g WHERE g.beneficiary_id = w.beneficiary_id AND g.valid_from <= w.service_date ORDER BY g.valid_from DESC LIMIT 1) AS group_number,
-            count(*) OVER () AS total
-       FROM waiting w LEFT JOIN ${R}.beneficiaries b ON b.beneficiary_id = w.beneficiary_id
-      ORDER BY w.service_date, w.source_id`,
-    [actor, RECORDING_STEPS, filter.kind ?? null, filter.regimeCode ?? null],
-  );
-  const matching = filter.group === undefined ? rows : rows.filter((row) => row.group_number === filter.group);
-  const items = matching.slice(offset, offset + limit).map((row) => ({
-    kind: row.kind as string,
-    id: row.source_id as string,
-    beneficiaryId: row.beneficiary_id as string | null,
-    title: (row.title as string | null) ?? null,
-    administrativeUnit: (row.administrative_unit as string | null) ?? null,
-    group: (row.group_number as number | null) ?? null,
-    serviceDate: row.service_date as string,
-    ...(row.kind === 'admission'
-      ? { admittedOn: row.admitted_on, dischargedOn: row.discharged_on, visit: row.visit ?? null, meals: row.meals ?? null }
-      : { regimeId: row.regime_id, facts: row.facts }),
-  }));
-  return { items, total: matching.length, offset, limit };
+export interface ApprovalFilter extends QueueFilter {
+  readonly kind?: ApprovalKind;
+  /** Who asks: what they recorded, requested or proposed over the cap is not theirs to decide (rule ApprovingOwnRequest), so it is left out. */
+  readonly approver: string;
 }
 
-export interface TrailFilter extends Paging {
-  readonly actor?: string;
-  readonly step?: string;
+export interface PaymentFilter extends QueueFilter {
+  readonly kind?: PaymentKind;
   readonly beneficiaryId?: string;
-  readonly from?: string;
-  readonly to?: string;
 }
 
 /**
- * Who did what to the money, when: every step of stays, claims, payouts and the retroactive
- * changes behind adjustments, latest first, filtered by user, action, beneficiary and dates
- * (days in Vietnam's time).
+ * Stays and claims waiting for an approver: a claim requested and not yet decided, one an
+ * approver proposed to grant over the annual cap (awaiting a second approver), and a discharged
+ * stay whose allowances are entitled and not yet decided. Each row with the group and unit its
+ * beneficiary held on the service date (registers).
  */
-export async function auditTrail(pool: Pool, filter: TrailFilter) {
-  const limit = filter.limit ?? 50;
-  const offset = filter.offset ?? 0;
-  const { rows } = await pool.query<Record<string, unknown> & { total: string }>(
-    `SELECT l.global_position::text AS position, l.subject_kind, l.subject_id, l.step, l.actor, l.recorded_at, l.details,
-            COALESCE(s.beneficiary_id, p.beneficiary_id) AS beneficiary_id, count(*) OVER () AS total
-       FROM ${P}.lineage l
-       LEFT JOIN ${P}.sources s ON s.source_id = l.subject_id AND s.kind = l.subject_kind
-       LEFT JOIN ${P}.payouts p ON l.subject_kind = 'payout' AND p.payout_id = l.subject_id
-      WHERE ($1::text IS NULL OR l.actor = $1)
-        AND ($2::text IS NULL OR l.step = $2)
-        AND ($3::text IS NULL OR COALESCE(s.beneficiary_id, p.beneficiary_id) = $3)
-        AND ($4::text IS NULL OR (l.recorded_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date >= $4::date)
-        AND ($5::text IS NULL OR (l.recorded_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date <= $5::date)
-      ORDER BY l.global_position DESC
-      LIMIT $6 OFFSET $7`,
-    [filter.actor ?? null, filter.step ?? null, filter.beneficiaryId ?? null, filter.from ?? null, filter.to ?? null, limit, offset],
-  );
+function awaitingApproval(filter: ApprovalFilter): [string, unknown[]] {
+  return [
+    `SELECT * FROM (
+       SELECT s.source_id AS id,
+              CASE WHEN s.kind = 'admission' THEN 'admission' WHEN s.over_cap_proposal IS NOT NULL THEN 'over-cap-confirmation' ELSE 'claim' END AS kind,
+              s.beneficiary_id AS "beneficiaryId", b.full_name AS "fullName", s.regime_id AS "regimeId",
+              COALESCE(s.service_date, s.admitted_on) AS "serviceDate", s.discharged_on AS "dischargedOn",
+              g.group_number AS "group", p.administrative_unit AS "administrativeUnit",
+              s.requested_by AS "requestedBy", s.over_cap_proposal AS "overCapProposal", s.facts, s.visit, s.meals,
+              c.annual_cap AS "annualCap", c.cap_used AS "capUsed"
+         FROM ${P}.sources s
+         LEFT JOIN ${R}.beneficiaries b ON b.beneficiary_id = s.beneficiary_id
+         LEFT JOIN LATERAL (SELECT group_number FROM ${R}.group_periods x WHERE x.beneficiary_id = s.beneficiary_id AND x.valid_from <= COALESCE(s.service_date, s.admitted_on) ORDER BY valid_from DESC LIMIT 1) g ON true
+         LEFT JOIN LATERAL (SELECT administrative_unit FROM ${R}.positions x WHERE x.beneficiary_id = s.beneficiary_id AND x.valid_from <= COALESCE(s.service_date, s.admitted_on) ORDER BY valid_from DESC LIMIT 1) p ON true
+         LEFT JOIN ${P}.balances c ON c.beneficiary_id = s.beneficiary_id AND c.year = s.service_year AND c.regime_id = s.regime_id
+        WHERE s.decision IS NULL AND s.approval IS NULL
+          AND (s.kind = 'claim' AND s.facts IS NOT NULL OR s.kind = 'admission' AND s.discharged_on IS NOT NULL AND (s.visit IS NOT NULL OR s.meals IS NOT NULL))
+          AND s.requested_by IS DISTINCT FROM $1
+          AND (s.over_cap_proposal IS NULL OR s.over_cap_proposal->>'by' <> $1)
+          AND ($2::text IS NULL OR CASE WHEN s.kind = 'admission' THEN $2 IN ('a', 'b') ELSE split_part(s.regime_id, '.', 1) = $2 END)
+          AND ($3::text IS NULL OR COALESCE(s.service_date, s.admitted_on) >= $3)
+          AND ($4::text IS NULL OR COALESCE(s.service_date, s.admitted_on) <= $4)
+     ) waiting
+     WHERE ($5::text IS NULL OR kind = $5) AND ($6::int IS NULL OR "group" = $6) AND ($7::text IS NULL OR "administrativeUnit" = $7)`,
+    [
+      filter.approver,
+      filter.regimeCode ?? null,
+      filter.serviceFrom ?? null,
+      filter.serviceTo ?? null,
+      filter.kind ?? null,
+      filter.group ?? null,
+      filter.unit ?? null,
+    ],
+  ];
+}
+
+type WaitingRow = {
+  id: string;
+  kind: ApprovalKind;
+  beneficiaryId: string | null;
+  fullName: string | null;
+  regimeId: string | null;
+  serviceDate: string;
+  dischargedOn: string | null;
+  group: number | null;
+  administrativeUnit: string | null;
+  requestedBy: string | null;
+  overCapProposal: { by: string; reason: string } | null;
+  facts: Record<string, unknown> | null;
+  visit: { amount: number; policyVersionId: string; clause: string; group: number } | null;
+  meals: { amount: number; days: number; segments: DailySegment[] } | null;
+  annualCap: string | null;
+  capUsed: string | null;
+};
+
+const inclusiveDays = (from: string, to: string) => Math.round((Date.parse(to) - Date.parse(from)) / 86_400_000) + 1;
+
+/** One item of the approvers' queue: what it is, whose, and what the decision rests on. */
+function approvalItem(row: WaitingRow) {
+  const common = {
+    kind: row.kind,
+    id: row.id,
+    beneficiaryId: row.beneficiaryId,
+    fullName: row.fullName,
+    serviceDate: row.serviceDate,
+    group: row.group,
+    administrativeUnit: row.administrativeUnit,
+    requestedBy: row.requestedBy,
+  };
+  if (row.kind === 'admission') {
+    const visit = row.visit && { amount: row.visit.amount, policyVersionId: row.visit.policyVersionId, clause: row.visit.clause, group: row.visit.group };
+    const meals = row.meals && {
+      amount: row.meals.amount,
+      days: row.meals.days,
+      segments: row.meals.segments.map(({ from, to, days, group, rate, amount, policyVersionId, clause }) => ({
+        from,
+        to,
+        days,
+        group,
+        rate,
+        amount,
+        policyVersionId,
+        clause,
+      })),
+    };
+    return {
+      ...common,
+      regimeCodes: ['a', 'b'],
+      dischargedOn: row.dischargedOn,
+      amount: (visit?.amount ?? 0) + (meals?.amount ?? 0),
+      admission: { visit, meals },
+    };
+  }
+  const facts = row.facts ?? {};
+  const number = (field: string) => (typeof facts[field] === 'number' ? facts[field] : null);
+  const text = (field: string) => (typeof facts[field] === 'string' ? facts[field] : null);
+  const until = text('until');
+  const annualCap = row.annualCap === null ? null : Number(row.annualCap);
+  const capUsed = Number(row.capUsed ?? 0);
   return {
-    items: rows.map((row) => ({
-      position: row.position,
-      subjectKind: row.subject_kind,
-      subjectId: row.subject_id,
-      step: row.step,
-      actor: row.actor,
-      recordedAt: row.recorded_at,
-      beneficiaryId: row.beneficiary_id ?? null,
-      details: row.details,
+    ...common,
+    regimeCodes: [row.regimeId!.split('.')[0]],
+    regimeId: row.regimeId,
+    // A claim's amount is computed when it is approved, under the policy and group of its service date.
+    amount: null,
+    claim: {
+      cost: number('cost'),
+      outOfPocket: number('outOfPocket'),
+      until,
+      days: until ? inclusiveDays(row.serviceDate, until) : null,
+      quantity: number('quantity'),
+      councilDecisionNumber: text('councilDecisionNumber'),
+      deliberateReason: text('deliberateReason'),
+      documents: Array.isArray(facts.documents) ? (facts.documents as string[]) : [],
+      annualCap: annualCap === null ? null : { cap: annualCap, used: capUsed, left: Math.max(annualCap - capUsed, 0) },
+      overCapProposal: row.overCapProposal,
+    },
+  };
+}
+
+/** The approvers' queue ("Chờ tôi duyệt"), a page of it, the longest waiting (earliest service) first. */
+export async function approvalQueue(pool: Pool, filter: ApprovalFilter, page: PageRequest) {
+  const [matching, params] = awaitingApproval(filter);
+  const found = await pageOf<WaitingRow>(pool, matching, params, '"serviceDate", id', page);
+  return { ...found, items: found.items.map(approvalItem) };
+}
+
+/**
+ * Payouts approved and not yet paid, and recoveries still owed: what finance has to pay or
+ * collect, with the group and unit each payout is counted in.
+ */
+function awaitingPayment(filter: PaymentFilter): [string, unknown[]] {
+  return [
+    `SELECT CASE WHEN o.status = 'owed' THEN 'recovery' ELSE 'payout' END AS kind, o.payout_id AS "payoutId", o.source_kind AS "sourceKind", o.source_id AS "sourceId",
+            o.beneficiary_id AS "beneficiaryId", b.full_name AS "fullName", o.payee, o.regime_id AS "regimeId", o.regime_code AS "regimeCode",
+            o.group_number AS "group", o.administrative_unit AS "administrativeUnit", o.service_date AS "serviceDate",
+            o.amount, CASE WHEN o.status = 'owed' THEN -o.amount - o.recovered - o.written_off ELSE o.amount END AS due,
+            o.units, o.policy_version_id AS "policyVersionId", o.clause, o.basis, o.over_cap AS "overCap", o.approved_by AS "approvedBy"
+       FROM ${P}.payouts o
+       LEFT JOIN ${R}.beneficiaries b ON b.beneficiary_id = o.beneficiary_id
+      WHERE o.status IN ('scheduled', 'owed')
+        AND ($1::text IS NULL OR (o.status = 'owed') = ($1 = 'recovery'))
+        AND ($2::text IS NULL OR o.regime_code = $2)
+        AND ($3::int IS NULL OR o.group_number = $3)
+        AND ($4::text IS NULL OR o.administrative_unit = $4)
+        AND ($5::text IS NULL OR o.service_date >= $5)
+        AND ($6::text IS NULL OR o.service_date <= $6)
+        AND ($7::text IS NULL OR o.beneficiary_id = $7)`,
+    [
+      filter.kind ?? null,
+      filter.regimeCode ?? null,
+      filter.group ?? null,
+      filter.unit ?? null,
+      filter.serviceFrom ?? null,
+      filter.serviceTo ?? null,
+      filter.beneficiaryId ?? null,
+    ],
+  ];
+}
+
+type DueRow = {
+  kind: PaymentKind;
+  payoutId: string;
+  beneficiaryId: string | null;
+  amount: string;
+  due: string;
+  basis: string | null;
+  overCap: string;
+  [column: string]: unknown;
+};
+
+/** Finance's queue ("Chờ chi"), a page of it, the earliest service first. */
+export async function paymentQueue(pool: Pool, filter: PaymentFilter, page: PageRequest) {
+  const [matching, params] = awaitingPayment(filter);
+  const found = await pageOf<DueRow>(pool, matching, params, '"serviceDate", "payoutId"', page);
+  return {
+    ...found,
+    items: found.items.map((row) => ({
+      ...row,
+      amount: Number(row.amount),
+      due: Number(row.due),
+      basis: row.basis === null ? null : Number(row.basis),
+      overCap: Number(row.overCap),
     })),
-    total: rows.length === 0 ? 0 : Number(rows[0].total),
-    offset,
-    limit,
+  };
+}
+
+/** How much waits in each queue the actor works: the approvers' by kind, finance's by kind with the money due. */
+export async function queueCounts(pool: Pool, of: { readonly approver?: string; readonly finance: boolean }) {
+  const [waiting, waitingParams] = awaitingApproval({ approver: of.approver ?? '' });
+  const [due, dueParams] = awaitingPayment({});
+  const [approvals, payouts] = await Promise.all([
+    of.approver === undefined
+      ? undefined
+      : pool.query<{ kind: ApprovalKind; count: string }>(`SELECT kind, count(*) FROM (${waiting}) waiting GROUP BY kind`, waitingParams),
+    of.finance
+      ? pool.query<{ kind: PaymentKind; count: string; due: string }>(`SELECT kind, count(*), sum(due) AS due FROM (${due}) due GROUP BY kind`, dueParams)
+      : undefined,
+  ]);
+  const count = <Kind extends string>(rows: { kind: Kind; count: string }[], kind: Kind) => Number(rows.find((row) => row.kind === kind)?.count ?? 0);
+  const dueOf = (kind: PaymentKind) => Number(payouts?.rows.find((row) => row.kind === kind)?.due ?? 0);
+  return {
+    ...(approvals
+      ? {
+          approvals: {
+            claims: count(approvals.rows, 'claim'),
+            admissions: count(approvals.rows, 'admission'),
+            overCapConfirmations: count(approvals.rows, 'over-cap-confirmation'),
+          },
+        }
+      : {}),
+    ...(payouts
+      ? {
+          payments: {
+            payouts: count(payouts.rows, 'payout'),
+            payoutsDue: dueOf('payout'),
+            recoveries: count(payouts.rows, 'recovery'),
+            recoveriesOwed: dueOf('recovery'),
+          },
+        }
+      : {}),
   };
 }

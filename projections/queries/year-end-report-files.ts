@@ -1,9 +1,25 @@
 import ExcelJS from 'exceljs';
+import {
+  count,
+  dateInWords,
+  documentNumber,
+  dong,
+  figuresAsOf,
+  type Issue,
+  type Letterhead,
+  NATIONAL_MOTTO,
+  NATIONAL_NAME,
+  OfficialDocument,
+  shortDate,
+} from '#documents';
 import { addRow, csvOf } from './spreadsheets.js';
-import { type YearEndReport } from './year-end-report.js';
+import { type RegimeLine, type YearEndReport } from './year-end-report.js';
 
 const GROUPS = ['1', '2', '3', '4', '5', '6'];
-const VND_FORMAT = '#,##0 "₫"';
+// Vietnamese grouping (1.234.567) whatever the locale of the program that opens the file: [$-42A] is vi-VN.
+const VND_FORMAT = '[$-42A]#,##0 "₫"';
+const COUNT_FORMAT = '[$-42A]#,##0';
+const TITLE = (year: number) => `Kết quả thực hiện Nghị quyết số 24/2024/NQ-HĐND năm ${year}`;
 
 /** The report's rows, one table: the same content in CSV and in the spreadsheet. */
 function rows(report: YearEndReport): (string | number)[][] {
@@ -23,32 +39,174 @@ function rows(report: YearEndReport): (string | number)[][] {
   table.push(['Thu hồi do điều chỉnh hồi tố', 'Còn phải thu (đồng)', toRecover, '', '', '', '', '', '']);
   table.push(['Thu hồi do điều chỉnh hồi tố', 'Đã thu hồi (đồng)', recovered, '', '', '', '', '', '']);
   table.push(['Thu hồi do điều chỉnh hồi tố', 'Đã xóa nợ (đồng)', writtenOff, '', '', '', '', '', '']);
-  table.push([SOURCE, report.position, report.logHash ?? '', '', '', '', '', '', '']);
   return table;
 }
 
-/** The last row: which log the figures came from (its position and the hash chain there, see `cli verify`). */
+/** Which log the figures came from (its position and the hash chain there, see `cli verify`): for auditors, not for the officer reading the report. */
 const SOURCE = 'Nhật ký: vị trí, mã băm SHA-256';
+const source = (report: YearEndReport) => `Nhật ký: vị trí ${report.position}${report.logHash ? `, mã băm SHA-256 ${report.logHash}` : ''}`;
 
 const HEADER = ['Nội dung', 'Chỉ tiêu', 'Tổng', ...GROUPS.map((group) => `Đối tượng ${group}`)];
 
-/** The report as CSV, the same rows as the workbook. */
+/** The report as CSV, the same rows as the workbook, and the log they came from as the last row. */
 export function yearEndReportCsv(report: YearEndReport): string {
-  return csvOf(HEADER, rows(report));
+  return csvOf(HEADER, [...rows(report), [SOURCE, report.position, report.logHash ?? '', '', '', '', '', '', '']]);
 }
 
-/** The report as an Excel workbook: Vietnamese headings, amounts formatted as VND. */
-export async function yearEndReportXlsx(report: YearEndReport): Promise<Buffer> {
+const THIN = { style: 'thin' } as const;
+const BOXED: Partial<ExcelJS.Borders> = { top: THIN, left: THIN, bottom: THIN, right: THIN };
+
+/**
+ * The report as an Excel workbook laid out as the office prints it: the letterhead and national
+ * header, the table with its labels beside the figures, on one landscape page width (its heading
+ * row repeated on each page down), the moment the figures stand at in words, the signature block,
+ * and the log position in small print for auditors.
+ */
+export async function yearEndReportXlsx(report: YearEndReport, letterhead: Letterhead, issue: Issue): Promise<Buffer> {
   const workbook = new ExcelJS.Workbook();
-  workbook.creator = 'Health-care support back office';
-  const sheet = workbook.addWorksheet(`Báo cáo năm ${report.year}`);
-  addRow(sheet, [`Kết quả thực hiện Nghị quyết số 24/2024/NQ-HĐND năm ${report.year}`]).font = { bold: true, size: 14 };
-  addRow(sheet, [`Số liệu tại vị trí nhật ký ${report.position}`]);
-  addRow(sheet, HEADER).font = { bold: true };
+  workbook.creator = letterhead.issuer;
+  const sheet = workbook.addWorksheet(`Báo cáo năm ${report.year}`, {
+    pageSetup: {
+      paperSize: 9,
+      orientation: 'landscape',
+      fitToPage: true,
+      fitToWidth: 1,
+      fitToHeight: 0,
+      horizontalCentered: true,
+      margins: { left: 0.6, right: 0.4, top: 0.6, bottom: 0.6, header: 0.3, footer: 0.3 },
+    },
+  });
+  const last = HEADER.length;
+  /** One line of text across columns `from`–`to`. */
+  const line = (from: number, to: number, text: string, font: Partial<ExcelJS.Font> = {}, row = sheet.rowCount + 1) => {
+    const cell = sheet.getCell(row, from);
+    if (to > from) sheet.mergeCells(row, from, row, to);
+    cell.value = text;
+    cell.font = { name: 'Times New Roman', size: 12, ...font };
+    cell.alignment = { horizontal: 'center', vertical: 'middle', wrapText: true };
+    return row;
+  };
+
+  const first = line(1, 3, letterhead.parentBody ?? letterhead.issuer, { bold: !letterhead.parentBody });
+  line(5, last, NATIONAL_NAME, { bold: true }, first);
+  const second = line(1, 3, letterhead.parentBody ? letterhead.issuer : documentNumber(letterhead, 'report', issue.number), { bold: !!letterhead.parentBody });
+  line(5, last, NATIONAL_MOTTO, { bold: true, underline: true }, second);
+  const third = letterhead.parentBody ? line(1, 3, documentNumber(letterhead, 'report', issue.number)) : sheet.rowCount + 1;
+  line(5, last, `${letterhead.place}, ${dateInWords(issue.date)}`, { italic: true }, third);
+  sheet.addRow([]);
+  line(1, last, 'BÁO CÁO', { bold: true, size: 14 });
+  line(1, last, TITLE(report.year), { bold: true });
+  if (report.asOf) line(1, last, figuresAsOf(new Date(report.asOf)), { italic: true });
+  sheet.addRow([]);
+
+  const heading = addRow(sheet, HEADER);
+  heading.font = { name: 'Times New Roman', bold: true };
+  heading.eachCell((cell) => {
+    cell.border = BOXED;
+    cell.alignment = { horizontal: 'center', vertical: 'middle', wrapText: true };
+  });
+  sheet.pageSetup.printTitlesRow = `${heading.number}:${heading.number}`;
   for (const values of rows(report)) {
     const row = addRow(sheet, values);
-    if (values[1] === 'Số tiền (đồng)') row.eachCell((cell, column) => column >= 3 && (cell.numFmt = VND_FORMAT));
+    row.font = { name: 'Times New Roman' };
+    row.eachCell({ includeEmpty: true }, (cell, column) => {
+      cell.border = BOXED;
+      if (column === 1) cell.alignment = { wrapText: true, vertical: 'middle' };
+      else if (column >= 3 && values[1] !== '' && String(values[1]).endsWith('(đồng)')) cell.numFmt = VND_FORMAT;
+      else if (column >= 3) cell.numFmt = COUNT_FORMAT;
+    });
   }
-  sheet.columns.forEach((column, index) => (column.width = index === 0 ? 52 : index === 1 ? 16 : 18));
+
+  sheet.addRow([]);
+  const signed = sheet.rowCount + 1;
+  line(1, 2, 'Nơi nhận:', { bold: true, italic: true, size: 11 }, signed);
+  line(6, last, letterhead.signerTitle, { bold: true }, signed);
+  line(1, 2, '- Lưu: VT.', { size: 10 }, signed + 1);
+  line(6, last, '(Ký, ghi rõ họ tên và đóng dấu)', { italic: true, size: 11 }, signed + 1);
+  sheet.addRows([[], [], []]);
+  line(6, last, letterhead.signerName ?? '', { bold: true });
+  sheet.addRow([]);
+  const small = line(1, last, source(report), { size: 7, color: { argb: 'FF666666' } });
+  sheet.getCell(small, 1).alignment = { horizontal: 'left' };
+
+  sheet.columns.forEach((column, index) => (column.width = index === 0 ? 40 : index === 1 ? 14 : 16));
   return Buffer.from(await workbook.xlsx.writeBuffer());
+}
+
+const groupName = (group: string) => (group === 'unknown' ? 'Đối tượng khác' : `Đối tượng ${group}`);
+
+/** "Đối tượng 1: 1 thẻ, Đối tượng 3: 13 thẻ": the groups that have any. */
+const byGroup = (values: Record<string, number>, unit: string) =>
+  Object.entries(values)
+    .filter(([, value]) => value !== 0)
+    .map(([group, value]) => `${groupName(group)}: ${count(value)} ${unit}`)
+    .join(', ');
+
+/** "(Đối tượng 3: 2 lượt, 1.400.000 đồng; …)": a regime's activity and amount per group. */
+const regimeByGroup = (lines: Record<string, RegimeLine>, unit: string) =>
+  Object.entries(lines)
+    .map(([group, line]) => `${groupName(group)}: ${count(unit === 'ngày' ? line.units : line.payouts)} ${unit}, ${dong(line.amount)}`)
+    .join('; ');
+
+/**
+ * The report as the office's PDF document, in the layout of section II.2 of the province's
+ * year-end report: cards, the register by group, then each regime's activity and amount, the total,
+ * what retroactive changes left to recover, and the signature block.
+ */
+export function yearEndReportPdf(report: YearEndReport, letterhead: Letterhead, issue: Issue): Promise<Buffer> {
+  const { cards, beneficiaries } = report;
+  const document = OfficialDocument.begin(letterhead, 'report', issue, `Báo cáo năm ${report.year}`);
+  document.title('BÁO CÁO', TITLE(report.year));
+  if (report.asOf) document.note(figuresAsOf(new Date(report.asOf)));
+  document
+    .heading('1. Cấp thẻ bảo vệ sức khỏe')
+    .paragraph(
+      `Trong năm ${report.year}, tổng số thẻ bảo vệ sức khỏe đã cấp là ${count(cards.issued)} thẻ, trong đó: ` +
+        `cấp mới: ${count(cards.newCards.total)} thẻ${cards.newCards.total ? ` (${byGroup(cards.newCards.byGroup, 'thẻ')})` : ''}; ` +
+        `cấp đổi thẻ: ${count(cards.reissued.total)} thẻ${cards.reissued.total ? ` (${byGroup(cards.reissued.byGroup, 'thẻ')})` : ''}.`,
+    )
+    .paragraph(
+      `Tổng số đối tượng bảo vệ, chăm sóc sức khỏe tại ngày ${shortDate(`${report.year}-12-31`)} là ${count(beneficiaries.total)} người` +
+        `${beneficiaries.total ? ` (${byGroup(beneficiaries.byGroup, 'người')})` : ''}.`,
+    )
+    .heading('2. Tình hình chi trả của từng chế độ và tổng số kinh phí đã chi')
+    .paragraph(`Tổng số kinh phí thực hiện các chính sách là ${dong(report.totalAmount)}; cụ thể như sau:`)
+    .table(
+      [
+        { header: 'Chế độ', width: 14 },
+        { header: 'Số lượt', width: 3, align: 'right' },
+        { header: 'Số người', width: 3, align: 'right' },
+        { header: 'Số ngày', width: 3, align: 'right' },
+        { header: 'Số tiền (đồng)', width: 5, align: 'right' },
+      ],
+      [
+        ...report.regimes.map((regime) => ({
+          cells: [
+            `${regime.code}) ${regime.heading}`,
+            count(regime.payouts),
+            count(regime.people),
+            regime.code === 'b' || regime.code === 'c' ? count(regime.units) : '',
+            count(regime.amount),
+          ],
+        })),
+        { cells: ['Tổng cộng', '', '', '', count(report.totalAmount)], bold: true },
+      ],
+    );
+  for (const regime of report.regimes) {
+    const unit = regime.code === 'b' || regime.code === 'c' ? 'ngày' : 'lượt';
+    const activity = unit === 'ngày' ? regime.units : regime.payouts;
+    document.paragraph(
+      regime.payouts === 0
+        ? `${regime.code}) ${regime.heading}: chưa phát sinh chi trả.`
+        : `${regime.code}) ${regime.heading}: ${count(activity)} ${unit} cho ${count(regime.people)} người (${regimeByGroup(regime.byGroup, unit)}); ` +
+            `tổng số tiền là ${dong(regime.amount)}.`,
+    );
+  }
+  const { toRecover, recovered, writtenOff } = report.recoveries;
+  document
+    .heading('3. Thu hồi do điều chỉnh hồi tố')
+    .paragraph(`Số còn phải thu hồi: ${dong(toRecover)}; số đã thu hồi: ${dong(recovered)}; số đã xóa nợ: ${dong(writtenOff)}.`)
+    .signature(['Lưu: VT.'])
+    .smallPrint(source(report));
+  return document.finish();
 }

@@ -45,6 +45,12 @@ export interface YearEndReport {
    * keeps a chain (EventStoreDB), or at position 0.
    */
   readonly logHash: string | null;
+  /**
+   * When the log reached `position`: the time its last event reflected was recorded (ISO), which
+   * the report's files print as the moment the figures stand at. Null at position 0, or when read
+   * without the event store.
+   */
+  readonly asOf: string | null;
   readonly beneficiaries: { readonly total: number; readonly byGroup: Record<string, number> };
   readonly cards: {
     readonly issued: number;
@@ -97,8 +103,9 @@ export async function yearEndReport(pool: Pool, year: number, at?: ReportSource)
   const store = at?.store;
   const position = built?.position ?? (await readModelPosition(pool, [registers, payments], store));
   const end = `${year}-12-31`;
-  const [link, beneficiaries, cards, paid, paidPeople, receivables] = await Promise.all([
+  const [link, reached, beneficiaries, cards, paid, paidPeople, receivables] = await Promise.all([
     store?.chain?.linkAt(BigInt(position)),
+    store && position !== '0' ? store.readAll({ after: BigInt(position) - 1n, maxCount: 1 }) : [],
     headCountByGroup(pool, end, R),
     pool.query<{ group_number: number; new_cards: number; reissued: number }>(
       `SELECT group_number, new_cards, reissued FROM ${R}.cards_issued WHERE year = $1 ORDER BY 1`,
@@ -149,6 +156,7 @@ export async function yearEndReport(pool: Pool, year: number, at?: ReportSource)
     year,
     position,
     logHash: link?.hash ?? null,
+    asOf: reached[0]?.globalPosition === BigInt(position) ? reached[0].recordedAt.toISOString() : null,
     beneficiaries: { total: sum(beneficiaries), byGroup: beneficiaries },
     cards: {
       issued: sum(newByGroup) + sum(reissuedByGroup),

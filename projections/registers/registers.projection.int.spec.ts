@@ -131,17 +131,29 @@ describe('registers read model', () => {
     ]);
   });
 
+  const page = { limit: 50, offset: 0 };
+  const search = async (filter: Parameters<typeof searchBeneficiaries>[1]) => (await searchBeneficiaries(harness.pool, filter, page)).items;
+
   it('answers the register as of a past date: the group and position held then', async () => {
-    const before = await searchBeneficiaries(harness.pool, { asOf: '2025-06-30', name: 'hoàng' });
-    const after = await searchBeneficiaries(harness.pool, { asOf: '2025-07-01', name: 'Hoàng' });
+    const before = await search({ asOf: '2025-06-30', name: 'hoàng' });
+    const after = await search({ asOf: '2025-07-01', name: 'Hoàng' });
     expect(before).toEqual([expect.objectContaining({ beneficiaryId: 'b-0001', group: 3, administrativeUnit: 'Huyện Cao Lộc', status: 'registered' })]);
     expect(after).toEqual([expect.objectContaining({ beneficiaryId: 'b-0001', group: 4, administrativeUnit: 'Xã Tân Liên' })]);
-    expect((await searchBeneficiaries(harness.pool, { asOf: '2025-12-31' })).map((b) => [b.beneficiaryId, b.status])).toEqual([
+    expect((await search({ asOf: '2025-12-31' })).map((b) => [b.beneficiaryId, b.status])).toEqual([
       ['b-0001', 'registered'],
       ['b-0002', 'removed'],
       ['b-0003', 'deceased'],
     ]);
-    expect((await searchBeneficiaries(harness.pool, { group: 5, asOf: '2025-01-01' })).map((b) => b.beneficiaryId)).toEqual(['b-0003']);
+    expect((await search({ group: 5, asOf: '2025-01-01' })).map((b) => b.beneficiaryId)).toEqual(['b-0003']);
+    expect((await search({ status: 'deceased', asOf: '2025-12-31' })).map((b) => b.beneficiaryId)).toEqual(['b-0003']);
+  });
+
+  it('finds names without their diacritics, from the start of any word, and masks the national id', async () => {
+    expect((await search({ name: 'nong van hai' })).map((b) => b.beneficiaryId)).toEqual(['b-0003']);
+    expect((await search({ name: 'VAN' })).map((b) => b.beneficiaryId)).toEqual(['b-0001', 'b-0003']);
+    expect(await search({ name: 'an' })).toEqual([]);
+    expect(await search({ name: 'ly' })).toEqual([expect.objectContaining({ beneficiaryId: 'b-0002', nationalIdMasked: '020******002' })]);
+    expect(await search({ name: 'ly' })).toEqual([expect.not.objectContaining({ nationalId: expect.anything() })]);
   });
 
   it('keeps the card register: holder, group on the day the card took effect, replacement and revocation; searchable', async () => {

@@ -1,4 +1,5 @@
 import type { ClientBase } from 'pg';
+import { foldForSearch } from '#domain';
 import { ident, type LogTable, type ProjectionTables } from '#projection-runner';
 import { domainProjection, type LoggedEventOf } from '../domain-projection.js';
 
@@ -11,6 +12,8 @@ type BeneficiaryRow = {
   beneficiary_id: string;
   /** Null once the person's data was erased. */
   full_name: string | null;
+  /** The name as searched: without diacritics, lower case (see foldForSearch); null once erased. */
+  name_folded: string | null;
   date_of_birth: string | null;
   national_id: string | null;
   personal_data_erased: boolean;
@@ -133,7 +136,8 @@ function headCountChanges(beneficiary: BeneficiaryRow, periods: readonly GroupPe
 export const registers = domainProjection({
   name: 'registers',
   // 2: the head count changes and the cards issued per year and group. 3: erased personal data.
-  version: 3,
+  // 4: names folded for a search without diacritics.
+  version: 4,
   eventTypes: [...BENEFICIARY_EVENTS, ...CARD_EVENTS],
   fromLog: {
     tables: ['positions', 'group_periods'],
@@ -158,6 +162,7 @@ export const registers = domainProjection({
       CREATE TABLE ${s}.beneficiaries (
         beneficiary_id text PRIMARY KEY,
         full_name text,
+        name_folded text,
         date_of_birth text,
         national_id text,
         personal_data_erased boolean NOT NULL,
@@ -170,7 +175,8 @@ export const registers = domainProjection({
         died_on text,
         removed_on text
       );
-      CREATE INDEX beneficiaries_by_name ON ${s}.beneficiaries (lower(full_name) text_pattern_ops);
+      CREATE INDEX beneficiaries_by_name ON ${s}.beneficiaries (name_folded, date_of_birth);
+      CREATE INDEX beneficiaries_by_national_id ON ${s}.beneficiaries (national_id);
       CREATE INDEX beneficiaries_by_unit ON ${s}.beneficiaries (administrative_unit);
       CREATE TABLE ${s}.group_periods (
         beneficiary_id text NOT NULL,
@@ -266,6 +272,7 @@ export const registers = domainProjection({
             beneficiaries.put({
               beneficiary_id,
               full_name: event.data.fullName,
+              name_folded: event.data.fullName === null ? null : foldForSearch(event.data.fullName),
               date_of_birth: event.data.dateOfBirth,
               national_id: event.data.nationalId,
               // An enrolment read after the erasure (a rebuild) already has its personal fields null.
@@ -301,7 +308,13 @@ export const registers = domainProjection({
             beneficiaries.update({ beneficiary_id }, () => ({ removed_on: event.data.on, status: 'removed' }));
             break;
           case 'PersonalDataErased':
-            beneficiaries.update({ beneficiary_id }, () => ({ full_name: null, date_of_birth: null, national_id: null, personal_data_erased: true }));
+            beneficiaries.update({ beneficiary_id }, () => ({
+              full_name: null,
+              name_folded: null,
+              date_of_birth: null,
+              national_id: null,
+              personal_data_erased: true,
+            }));
             break;
         }
         count(beneficiary_id, 1);

@@ -408,7 +408,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The beneficiary register: search by name, unit, group, as of a date (the read is recorded) */
+        /**
+         * The beneficiary register, paged: search by name without diacritics, national id, card, unit, group, status, as of a date (the read is recorded)
+         * @description Names match word by word from the start of a word, whatever the diacritics: `nong van an`, `van an` and `Nông` all find “Nông Văn An”, `dinh` finds “Đinh”. Erased people are found by none of their personal data.
+         */
         get: operations["searchBeneficiaries"];
         put?: never;
         /**
@@ -1238,8 +1241,59 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The year-end report (section II.2) as JSON, CSV or an Excel workbook, now or at a log position */
+        /** The year-end report (section II.2) as JSON, CSV, an Excel workbook or a PDF document, now or at a log position */
         get: operations["getYearEndReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/claims/{id}/approval-decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A claim’s approval decision (Quyết định phê duyệt) as PDF; 409 ClaimNotApproved before its approval */
+        get: operations["getClaimApprovalDecision"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/payouts/{id}/recovery-notice": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A recovery’s notice (thông báo thu hồi) as PDF; 409 NotARecovery for a payout that pays */
+        get: operations["getRecoveryNotice"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/payment-lists/{reference}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The payment list (danh sách chi trả) of one payment reference as PDF: every payout paid under it, with totals */
+        get: operations["getPaymentList"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1279,6 +1333,23 @@ export interface paths {
          * @description 409 PolicyVersionIdTaken: the id is published or drafted with other content.
          */
         post: operations["draftPolicyVersion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/policy-versions/drafts/pending": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Drafted policy versions awaiting another administrator’s confirmation */
+        get: operations["listPendingPolicyDrafts"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1427,6 +1498,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/audit/trail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The audit trail: every recorded action with its user, roles, time and command id; by user, action, beneficiary and days, paged */
+        get: operations["listAuditTrail"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/audit/personal-data-reads": {
         parameters: {
             query?: never;
@@ -1436,6 +1524,60 @@ export interface paths {
         };
         /** Who read whose personal data, when, and what; latest first */
         get: operations["listPersonalDataReads"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/work-queues/approvals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Chờ tôi duyệt: claims, stays and over-cap proposals waiting for the signed-in approver’s decision, paged (the read is recorded)
+         * @description Leaves out what the approver recorded, requested or proposed over the cap themselves: another approver decides those (ApprovingOwnRequest, SecondApproverRequired).
+         */
+        get: operations["listApprovalQueue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/work-queues/payments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Chờ chi: approved payouts not yet paid and recoveries still owed, paged (the read is recorded) */
+        get: operations["listPaymentQueue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/work-queues/counts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How much waits in the queues of the signed-in user’s roles (approver, finance) */
+        get: operations["countMyWorkQueues"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3176,6 +3318,14 @@ export interface components {
              * @example 3
              */
             quantity?: number;
+            /**
+             * @description Reference numbers of the documents (invoices, discharge papers, receipts)
+             * @example [
+             *       "HĐ 0001234",
+             *       "GRV-2025-118"
+             *     ]
+             */
+            documents?: string[];
         };
         ClaimRequestedBody: {
             /**
@@ -3236,6 +3386,14 @@ export interface components {
              * @example 1500000
              */
             cost: number;
+            /**
+             * @description Reference numbers of the documents (invoices, discharge papers, receipts)
+             * @example [
+             *       "HĐ 0001234",
+             *       "GRV-2025-118"
+             *     ]
+             */
+            documents?: string[];
         };
         PrescribedItemBody: {
             /**
@@ -3321,6 +3479,8 @@ export interface components {
              * @example 3
              */
             quantity?: number;
+            /** @description Reference numbers of the documents the request rests on */
+            documents?: string[];
             /**
              * @description Who requested it
              * @example clerk.lan
@@ -3934,6 +4094,11 @@ export interface components {
              * @example 9f86d0…
              */
             logHash: string | null;
+            /**
+             * Format: date-time
+             * @description When the log reached position (the time its last event reflected was recorded): the moment the figures stand at; null at position 0
+             */
+            asOf: string | null;
             beneficiaries: components["schemas"]["HeadCountBody"];
             cards: components["schemas"]["CardCountsBody"];
             regimes: components["schemas"]["ReportRegimeBody"][];
@@ -3952,20 +4117,20 @@ export interface components {
             beneficiaryId: string;
             /**
              * @description Full name; null once erased
-             * @example Hoàng Văn Bình
+             * @example Nông Văn An
              */
             fullName: string | null;
             /**
              * Format: date
-             * @description Date of birth; null once erased
+             * @description Date of birth, to tell namesakes apart; null once erased
              * @example 2025-07-01
              */
             dateOfBirth: string | null;
             /**
-             * @description National id; null once erased
-             * @example 020068001234
+             * @description The national id with all but its first and last three digits hidden; null once erased (the whole number: GET /beneficiaries/{id})
+             * @example 020******234
              */
-            nationalId: string | null;
+            nationalIdMasked: string | null;
             /** @description The person’s personal data was erased */
             personalDataErased: boolean;
             /**
@@ -3989,16 +4154,42 @@ export interface components {
              * @example 2025-07-01
              */
             enrolledFrom: string;
-            /** @enum {string} */
+            /**
+             * @description On the date asked
+             * @enum {string}
+             */
             status: "registered" | "retired" | "deceased" | "removed";
+            /**
+             * @description Others on the register who are likely the same person: the same name (diacritics aside) and date of birth, or the same national id; empty: none
+             * @example [
+             *       "9b2e4c1d-…"
+             *     ]
+             */
+            likelyDuplicateOf: string[];
         };
-        RegisterBody: {
+        RegisterPage: {
             /**
              * @description The log position the read models had reached when read (quote it to read the same again)
              * @example 1024
              */
             position: string;
-            beneficiaries: components["schemas"]["RegisterRowBody"][];
+            /** @description The people found, by name (diacritics aside; erased people last), then id */
+            items: components["schemas"]["RegisterRowBody"][];
+            /**
+             * @description How many items the whole list holds, whatever the page
+             * @example 128
+             */
+            total: number;
+            /**
+             * @description Items skipped before the first one here
+             * @example 0
+             */
+            offset: number;
+            /**
+             * @description At most this many items were asked for
+             * @example 50
+             */
+            limit: number;
         };
         CardRowBody: {
             /**
@@ -5064,6 +5255,74 @@ export interface components {
              */
             adjustments: number;
         };
+        AuditEntryBody: {
+            /**
+             * @description The event’s position in the log
+             * @example 1024
+             */
+            position: string;
+            /**
+             * Format: date-time
+             * @example 2025-07-01T08:30:00.000Z
+             */
+            recordedAt: string;
+            /**
+             * @description Who did it
+             * @example approver.minh
+             */
+            actor: string;
+            /**
+             * @description The roles they held
+             * @example [
+             *       "approver"
+             *     ]
+             */
+            roles: string[] | null;
+            /**
+             * @description What was done: the type of the event recorded
+             * @example ClaimApproved
+             */
+            action: string;
+            /**
+             * @description The stream it was recorded on
+             * @example claim-7d1c…
+             */
+            streamId: string;
+            /**
+             * @description The command id (idempotency key) it was recorded under
+             * @example 6f1c2d3e-…
+             */
+            commandId: string | null;
+            /**
+             * @description The beneficiary it concerns; null: none (policy, users, staff allowances)
+             * @example 3f0c1a2e-…
+             */
+            beneficiaryId: string | null;
+        };
+        AuditTrailPage: {
+            /**
+             * @description The log position the read models had reached when read (quote it to read the same again)
+             * @example 1024
+             */
+            position: string;
+            /** @description What was done, the latest first */
+            items: components["schemas"]["AuditEntryBody"][];
+            /**
+             * @description How many items the whole list holds, whatever the page
+             * @example 128
+             */
+            total: number;
+            /**
+             * @description Items skipped before the first one here
+             * @example 0
+             */
+            offset: number;
+            /**
+             * @description At most this many items were asked for
+             * @example 50
+             */
+            limit: number;
+        };
         PersonalDataReadBody: {
             /** Format: date-time */
             readAt: string;
@@ -5088,6 +5347,352 @@ export interface components {
              * @example 3f0c1a2e-…
              */
             beneficiaryId: string;
+        };
+        VisitComputationBody: {
+            /**
+             * @description Visit allowance for the group on the admission date (whole VND)
+             * @example 1500000
+             */
+            amount: number;
+            /**
+             * @description Policy version in force on the admission date
+             * @example lang-son/nq-24-2024/v1
+             */
+            policyVersionId: string;
+            /**
+             * @description Clause it rests on
+             * @example Regulation attached to Resolution 24/2024, regime a
+             */
+            clause: string;
+            /**
+             * @description Group held on the admission date
+             * @example 3
+             */
+            group: number;
+        };
+        MealSegmentBody: {
+            /**
+             * Format: date
+             * @description First day at this rate and group
+             * @example 2025-07-01
+             */
+            from: string;
+            /**
+             * Format: date
+             * @description Last day at this rate and group
+             * @example 2025-07-01
+             */
+            to: string;
+            /**
+             * @description Days
+             * @example 3
+             */
+            days: number;
+            /**
+             * @description Group held on these days
+             * @example 3
+             */
+            group: number;
+            /**
+             * @description Rate per day (whole VND)
+             * @example 1500000
+             */
+            rate: number;
+            /**
+             * @description Days × rate (whole VND)
+             * @example 1500000
+             */
+            amount: number;
+            /**
+             * @description Policy version in force on these days
+             * @example lang-son/nq-24-2024/v1
+             */
+            policyVersionId: string;
+            /**
+             * @description Clause the rate rests on
+             * @example Regulation attached to Resolution 24/2024, regime b
+             */
+            clause: string;
+        };
+        MealsComputationBody: {
+            /**
+             * @description Meal allowance in all (whole VND)
+             * @example 1500000
+             */
+            amount: number;
+            /**
+             * @description Days of the stay, admission and discharge days included
+             * @example 3
+             */
+            days: number;
+            /** @description The stay split where the rate or the group changes */
+            segments: components["schemas"]["MealSegmentBody"][];
+        };
+        AdmissionComputationBody: {
+            /** @description Regime a; null: not entitled */
+            visit: components["schemas"]["VisitComputationBody"] | null;
+            /** @description Regime b; null: not entitled */
+            meals: components["schemas"]["MealsComputationBody"] | null;
+        };
+        ApprovalItemBody: {
+            /**
+             * @description claim: decide with POST /claims/{id}/approval, …/partial-approval, …/over-cap-proposal or …/rejection; admission: POST /admissions/{id}/approval or …/rejection; over-cap-confirmation: POST /claims/{id}/over-cap-confirmation
+             * @enum {string}
+             */
+            kind: "claim" | "admission" | "over-cap-confirmation";
+            /**
+             * @description The claim or admission
+             * @example c-7d1c…
+             */
+            id: string;
+            /**
+             * @description The beneficiary; null for staff allowances
+             * @example 3f0c1a2e-…
+             */
+            beneficiaryId: string | null;
+            /**
+             * @description Their full name; null once erased, or for staff allowances
+             * @example Nông Văn An
+             */
+            fullName: string | null;
+            /**
+             * Format: date
+             * @description Service date: the claim’s, or the admission date
+             * @example 2025-07-01
+             */
+            serviceDate: string;
+            /**
+             * @description Group held on the service date
+             * @example 3
+             */
+            group: number | null;
+            /**
+             * @description Administrative unit on the service date
+             * @example Huyện Cao Lộc
+             */
+            administrativeUnit: string | null;
+            /**
+             * @description Who recorded or requested it (never the one to decide it)
+             * @example clerk.lan
+             */
+            requestedBy: string | null;
+            /** @description The regimes it is under */
+            regimeCodes: ("a" | "b" | "c" | "d" | "đ" | "e" | "g" | "h" | "i" | "k")[];
+            /**
+             * @description Claims: the regime id in the policy version
+             * @example g
+             */
+            regimeId?: string;
+            /**
+             * Format: date
+             * @description Admissions: discharged on
+             * @example 2025-07-01
+             */
+            dischargedOn?: string;
+            /**
+             * @description Admissions: the allowances entitled in all; claims: null, the amount is computed at approval (whole VND)
+             * @example 1500000
+             */
+            amount: number | null;
+            /** @description Admissions: how the allowances were computed */
+            admission?: components["schemas"]["AdmissionComputationBody"];
+            /** @description Claims: what was asked for and what is left of the annual cap */
+            claim?: components["schemas"]["ClaimFactsBody"];
+        };
+        ApprovalQueuePage: {
+            /**
+             * @description The log position the read models had reached when read (quote it to read the same again)
+             * @example 1024
+             */
+            position: string;
+            /** @description What waits, the earliest service first */
+            items: components["schemas"]["ApprovalItemBody"][];
+            /**
+             * @description How many items the whole list holds, whatever the page
+             * @example 128
+             */
+            total: number;
+            /**
+             * @description Items skipped before the first one here
+             * @example 0
+             */
+            offset: number;
+            /**
+             * @description At most this many items were asked for
+             * @example 50
+             */
+            limit: number;
+        };
+        PaymentItemBody: {
+            /**
+             * @description payout: pay it with POST /payouts/{id}/payment; recovery: collect it with POST /payouts/{id}/refund
+             * @enum {string}
+             */
+            kind: "payout" | "recovery";
+            /**
+             * @description The payout
+             * @example claim-c-7d1c…
+             */
+            payoutId: string;
+            /** @enum {string} */
+            sourceKind: "claim" | "admission" | "adjustment";
+            /**
+             * @description The claim, stay or adjustment
+             * @example c-7d1c…
+             */
+            sourceId: string;
+            /**
+             * @description The beneficiary; null for staff allowances
+             * @example 3f0c1a2e-…
+             */
+            beneficiaryId: string | null;
+            /**
+             * @description Their full name; null once erased, or for staff allowances
+             * @example Nông Văn An
+             */
+            fullName: string | null;
+            /**
+             * @description Whom it pays
+             * @example Nông Văn An
+             */
+            payee: string;
+            /**
+             * @description Regime id
+             * @example g
+             */
+            regimeId: string;
+            /** @enum {string} */
+            regimeCode: "a" | "b" | "c" | "d" | "đ" | "e" | "g" | "h" | "i" | "k";
+            /**
+             * @description Beneficiary group (Đối tượng)
+             * @example 3
+             */
+            group: number;
+            /**
+             * @description Administrative unit
+             * @example Huyện Cao Lộc
+             */
+            administrativeUnit: string;
+            /**
+             * Format: date
+             * @description Service date
+             * @example 2025-07-01
+             */
+            serviceDate: string;
+            /**
+             * @description Amount; negative for a recovery (whole VND)
+             * @example 1500000
+             */
+            amount: number;
+            /**
+             * @description Still to pay (a payout) or to collect (a recovery) (whole VND)
+             * @example 1500000
+             */
+            due: number;
+            /**
+             * @description Days for per-day regimes, otherwise 1
+             * @example 3
+             */
+            units: number;
+            /**
+             * @description Policy version
+             * @example lang-son/nq-24-2024/v1
+             */
+            policyVersionId: string;
+            /**
+             * @description Clause
+             * @example Regulation attached to Resolution 24/2024, regime g
+             */
+            clause: string | null;
+            /**
+             * @description The rate, ceiling or cap applied (whole VND)
+             * @example 1500000
+             */
+            basis: number | null;
+            /**
+             * @description Granted beyond the annual cap (whole VND)
+             * @example 1500000
+             */
+            overCap: number;
+            /**
+             * @description Approved by
+             * @example approver.minh
+             */
+            approvedBy: string | null;
+        };
+        PaymentQueuePage: {
+            /**
+             * @description The log position the read models had reached when read (quote it to read the same again)
+             * @example 1024
+             */
+            position: string;
+            /** @description What waits, the earliest service first */
+            items: components["schemas"]["PaymentItemBody"][];
+            /**
+             * @description How many items the whole list holds, whatever the page
+             * @example 128
+             */
+            total: number;
+            /**
+             * @description Items skipped before the first one here
+             * @example 0
+             */
+            offset: number;
+            /**
+             * @description At most this many items were asked for
+             * @example 50
+             */
+            limit: number;
+        };
+        ApprovalCountsBody: {
+            /**
+             * @description Claims waiting for a decision
+             * @example 3
+             */
+            claims: number;
+            /**
+             * @description Stays whose allowances wait for a decision
+             * @example 3
+             */
+            admissions: number;
+            /**
+             * @description Claims proposed over the annual cap, waiting for a second approver
+             * @example 3
+             */
+            overCapConfirmations: number;
+        };
+        PaymentCountsBody: {
+            /**
+             * @description Approved payouts not yet paid
+             * @example 3
+             */
+            payouts: number;
+            /**
+             * @description What they come to (whole VND)
+             * @example 1500000
+             */
+            payoutsDue: number;
+            /**
+             * @description Recoveries still owed
+             * @example 3
+             */
+            recoveries: number;
+            /**
+             * @description What is still owed on them (whole VND)
+             * @example 1500000
+             */
+            recoveriesOwed: number;
+        };
+        QueueCountsBody: {
+            /**
+             * @description The log position the read models had reached when read
+             * @example 1024
+             */
+            position: string;
+            /** @description Approvers only: what waits for the signed-in approver (not what they recorded or proposed) */
+            approvals?: components["schemas"]["ApprovalCountsBody"];
+            /** @description Finance only */
+            payments?: components["schemas"]["PaymentCountsBody"];
         };
     };
     responses: never;
@@ -6758,17 +7363,25 @@ export interface operations {
     searchBeneficiaries: {
         parameters: {
             query?: {
-                /** @description At most this many rows (100 by default) */
+                /** @description At most this many items (50 by default, at most 500) */
                 limit?: number;
-                /** @description Rows skipped before the first one answered */
+                /** @description Items skipped before the first one answered (0 by default) */
                 offset?: number;
-                /** @description Full name starts with */
+                /** @description Words of the full name, each matched from the start of a word of it, diacritics and case aside (đ as d) */
                 name?: string;
-                /** @description Administrative unit */
+                /** @description The national id starts with these digits */
+                nationalId?: string;
+                /** @description One of their cards (any status) has a number starting with this */
+                cardNumber?: string;
+                /** @description Administrative unit on the date asked */
                 unit?: string;
-                /** @description Beneficiary group (Đối tượng) */
+                /** @description Beneficiary group (Đối tượng) on the date asked */
                 group?: number;
-                /** @description The register as it stood on this date (groups and positions then) */
+                /** @description Status on the date asked */
+                status?: "registered" | "retired" | "deceased" | "removed";
+                /** @description Only people who look like someone else on the register (likelyDuplicateOf not empty) */
+                likelyDuplicates?: boolean;
+                /** @description The register as it stood on this date (groups, positions and status then) */
                 asOf?: string;
             };
             header?: {
@@ -6786,7 +7399,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["RegisterBody"];
+                    "application/json": components["schemas"]["RegisterPage"];
                 };
             };
             /** @description The request does not fit: every offending field named; nothing recorded */
@@ -10524,7 +11137,11 @@ export interface operations {
     getYearEndReport: {
         parameters: {
             query?: {
-                format?: "json" | "csv" | "xlsx";
+                /** @description The document’s number in the issuer’s register (15 in “Số: 15/QĐ-SYT”); absent: left blank, to be written in by hand */
+                number?: string;
+                /** @description The document’s date; today in Vietnam when absent */
+                date?: string;
+                format?: "json" | "csv" | "xlsx" | "pdf";
                 /** @description Regenerate the report exactly as it was at this log position (the `position` a report quotes): the read models are built from the log up to it */
                 position?: string;
             };
@@ -10549,6 +11166,223 @@ export interface operations {
                     "application/json": components["schemas"]["YearEndReportBody"];
                     "text/csv": string;
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "application/pdf": string;
+                };
+            };
+            /** @description The request does not fit: every offending field named; nothing recorded */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidRequestBody"];
+                };
+            };
+            /** @description No access token, or one invalid or expired: sign in again */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnauthorizedBody"];
+                };
+            };
+            /** @description Nothing with this id (the rule, and the field that named it, when the request body named it) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotFoundBody"];
+                };
+            };
+            /** @description A body past the size limit (256 KB); nothing recorded */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BodyRefusedBody"];
+                };
+            };
+        };
+    };
+    getClaimApprovalDecision: {
+        parameters: {
+            query?: {
+                /** @description The document’s number in the issuer’s register (15 in “Số: 15/QĐ-SYT”); absent: left blank, to be written in by hand */
+                number?: string;
+                /** @description The document’s date; today in Vietnam when absent */
+                date?: string;
+            };
+            header?: {
+                /** @description Idempotency key of a command: the same id again has no second effect */
+                "Command-Id"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            /** @description The request does not fit: every offending field named; nothing recorded */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidRequestBody"];
+                };
+            };
+            /** @description No access token, or one invalid or expired: sign in again */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnauthorizedBody"];
+                };
+            };
+            /** @description Nothing with this id (the rule, and the field that named it, when the request body named it) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotFoundBody"];
+                };
+            };
+            /** @description A business rule refuses it (rule named); nothing recorded */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleViolatedBody"];
+                };
+            };
+            /** @description A body past the size limit (256 KB); nothing recorded */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BodyRefusedBody"];
+                };
+            };
+        };
+    };
+    getRecoveryNotice: {
+        parameters: {
+            query?: {
+                /** @description The document’s number in the issuer’s register (15 in “Số: 15/QĐ-SYT”); absent: left blank, to be written in by hand */
+                number?: string;
+                /** @description The document’s date; today in Vietnam when absent */
+                date?: string;
+            };
+            header?: {
+                /** @description Idempotency key of a command: the same id again has no second effect */
+                "Command-Id"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            /** @description The request does not fit: every offending field named; nothing recorded */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidRequestBody"];
+                };
+            };
+            /** @description No access token, or one invalid or expired: sign in again */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnauthorizedBody"];
+                };
+            };
+            /** @description Nothing with this id (the rule, and the field that named it, when the request body named it) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotFoundBody"];
+                };
+            };
+            /** @description A business rule refuses it (rule named); nothing recorded */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleViolatedBody"];
+                };
+            };
+            /** @description A body past the size limit (256 KB); nothing recorded */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BodyRefusedBody"];
+                };
+            };
+        };
+    };
+    getPaymentList: {
+        parameters: {
+            query?: {
+                /** @description The document’s number in the issuer’s register (15 in “Số: 15/QĐ-SYT”); absent: left blank, to be written in by hand */
+                number?: string;
+                /** @description The document’s date; today in Vietnam when absent */
+                date?: string;
+            };
+            header?: {
+                /** @description Idempotency key of a command: the same id again has no second effect */
+                "Command-Id"?: string;
+            };
+            path: {
+                reference: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
                 };
             };
             /** @description The request does not fit: every offending field named; nothing recorded */
@@ -10731,6 +11565,47 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["BodyRefusedBody"];
+                };
+            };
+        };
+    };
+    listPendingPolicyDrafts: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Idempotency key of a command: the same id again has no second effect */
+                "Command-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolicyDraftStatusBody"][];
+                };
+            };
+            /** @description No access token, or one invalid or expired: sign in again */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnauthorizedBody"];
+                };
+            };
+            /** @description Needs the role administrator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ForbiddenBody"];
                 };
             };
         };
@@ -11302,6 +12177,80 @@ export interface operations {
             };
         };
     };
+    listAuditTrail: {
+        parameters: {
+            query?: {
+                /** @description At most this many items (50 by default, at most 500) */
+                limit?: number;
+                /** @description Items skipped before the first one answered (0 by default) */
+                offset?: number;
+                /** @description Only what this user did */
+                actor?: string;
+                /** @description Only this action: the type of the event it recorded */
+                action?: string;
+                /** @description Only what concerns this beneficiary (their record, stays, claims, payouts) */
+                beneficiaryId?: string;
+                /** @description Only what was recorded on or after this day (in Vietnam) */
+                from?: string;
+                /** @description Only what was recorded on or before this day (in Vietnam) */
+                to?: string;
+            };
+            header?: {
+                /** @description Idempotency key of a command: the same id again has no second effect */
+                "Command-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditTrailPage"];
+                };
+            };
+            /** @description The request does not fit: every offending field named; nothing recorded */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidRequestBody"];
+                };
+            };
+            /** @description No access token, or one invalid or expired: sign in again */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnauthorizedBody"];
+                };
+            };
+            /** @description Needs the role auditor or administrator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ForbiddenBody"];
+                };
+            };
+            /** @description A body past the size limit (256 KB); nothing recorded */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BodyRefusedBody"];
+                };
+            };
+        };
+    };
     listPersonalDataReads: {
         parameters: {
             query?: {
@@ -11353,6 +12302,210 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ForbiddenBody"];
+                };
+            };
+            /** @description A body past the size limit (256 KB); nothing recorded */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BodyRefusedBody"];
+                };
+            };
+        };
+    };
+    listApprovalQueue: {
+        parameters: {
+            query?: {
+                /** @description At most this many items (50 by default, at most 500) */
+                limit?: number;
+                /** @description Items skipped before the first one answered (0 by default) */
+                offset?: number;
+                /** @description Only this regime (admissions are under a and b) */
+                regimeCode?: "a" | "b" | "c" | "d" | "đ" | "e" | "g" | "h" | "i" | "k";
+                /** @description Only beneficiaries in this group (Đối tượng) on the service date */
+                group?: number;
+                /** @description Only beneficiaries of this administrative unit on the service date */
+                unit?: string;
+                /** @description Only services on or after this date */
+                serviceFrom?: string;
+                /** @description Only services on or before this date */
+                serviceTo?: string;
+                /** @description Only claims, admissions, or claims proposed over the cap awaiting a second approver */
+                kind?: "claim" | "admission" | "over-cap-confirmation";
+            };
+            header?: {
+                /** @description Idempotency key of a command: the same id again has no second effect */
+                "Command-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalQueuePage"];
+                };
+            };
+            /** @description The request does not fit: every offending field named; nothing recorded */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidRequestBody"];
+                };
+            };
+            /** @description No access token, or one invalid or expired: sign in again */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnauthorizedBody"];
+                };
+            };
+            /** @description Needs the role approver */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ForbiddenBody"];
+                };
+            };
+            /** @description A body past the size limit (256 KB); nothing recorded */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BodyRefusedBody"];
+                };
+            };
+        };
+    };
+    listPaymentQueue: {
+        parameters: {
+            query?: {
+                /** @description At most this many items (50 by default, at most 500) */
+                limit?: number;
+                /** @description Items skipped before the first one answered (0 by default) */
+                offset?: number;
+                /** @description Only this regime (admissions are under a and b) */
+                regimeCode?: "a" | "b" | "c" | "d" | "đ" | "e" | "g" | "h" | "i" | "k";
+                /** @description Only beneficiaries in this group (Đối tượng) on the service date */
+                group?: number;
+                /** @description Only beneficiaries of this administrative unit on the service date */
+                unit?: string;
+                /** @description Only services on or after this date */
+                serviceFrom?: string;
+                /** @description Only services on or before this date */
+                serviceTo?: string;
+                /** @description Only payouts to pay, or only recoveries to collect */
+                kind?: "payout" | "recovery";
+                /** @description Only this beneficiary */
+                beneficiaryId?: string;
+            };
+            header?: {
+                /** @description Idempotency key of a command: the same id again has no second effect */
+                "Command-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentQueuePage"];
+                };
+            };
+            /** @description The request does not fit: every offending field named; nothing recorded */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidRequestBody"];
+                };
+            };
+            /** @description No access token, or one invalid or expired: sign in again */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnauthorizedBody"];
+                };
+            };
+            /** @description Needs the role finance */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ForbiddenBody"];
+                };
+            };
+            /** @description A body past the size limit (256 KB); nothing recorded */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BodyRefusedBody"];
+                };
+            };
+        };
+    };
+    countMyWorkQueues: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Idempotency key of a command: the same id again has no second effect */
+                "Command-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueueCountsBody"];
+                };
+            };
+            /** @description The request does not fit: every offending field named; nothing recorded */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidRequestBody"];
+                };
+            };
+            /** @description No access token, or one invalid or expired: sign in again */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnauthorizedBody"];
                 };
             };
             /** @description A body past the size limit (256 KB); nothing recorded */

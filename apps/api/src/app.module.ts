@@ -5,13 +5,13 @@ import { TerminusModule } from '@nestjs/terminus';
 import { ApplicationModule, PERMISSIONS } from '#application';
 import { loggingModule, METRICS_READERS, MetricsController, ProbesController, RuntimeModule, type Runtime } from '#runtime';
 import { AdmissionsController } from './admissions/admissions.controller.js';
-import { WorkQueuesController } from './work/work-queues.controller.js';
 import { AuditController } from './audit/audit.controller.js';
 import { AuthController } from './auth/auth.controller.js';
 import { UsersController } from './auth/users.controller.js';
 import { BeneficiariesController } from './beneficiaries/beneficiaries.controller.js';
 import { CardsController } from './cards/cards.controller.js';
 import { ClaimsController } from './claims/claims.controller.js';
+import { DocumentsController } from './documents/documents.controller.js';
 import { HealthController } from './health/health.controller.js';
 import { AuthenticationGuard } from './http/authentication.js';
 import { ErrorsFilter, validationFailed } from './http/errors.js';
@@ -22,6 +22,7 @@ import { PoliciesController } from './policies/policies.controller.js';
 import { ReportsController } from './reports/reports.controller.js';
 import { RetroactivityController } from './retroactivity/retroactivity.controller.js';
 import { ImportsController } from './imports/imports.controller.js';
+import { WorkQueuesController } from './work-queues/work-queues.controller.js';
 
 @Module({})
 export class AppModule {
@@ -49,6 +50,7 @@ export class AppModule {
         ClaimsController,
         PayoutsController,
         ReportsController,
+        DocumentsController,
         RetroactivityController,
         AuditController,
         WorkQueuesController,

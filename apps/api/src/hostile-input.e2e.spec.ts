@@ -110,10 +110,10 @@ describe.each(API_BACKENDS)('hostile input over %s', (_name, setup) => {
   });
 
   it('takes % and _ in a name search as the characters themselves', async () => {
-    expect((await ok(clerk.get('/beneficiaries?name=%25'))).beneficiaries).toEqual([]);
-    expect((await ok(clerk.get('/beneficiaries?name=_'))).beneficiaries).toEqual([]);
-    expect((await ok(clerk.get('/beneficiaries?name=Ho%25'))).beneficiaries).toEqual([]);
-    expect((await ok(clerk.get('/beneficiaries?name=Ho'))).beneficiaries).toEqual([expect.objectContaining({ fullName: 'Hoàng Văn Bình' })]);
+    expect((await ok(clerk.get('/beneficiaries?name=%25'))).items).toEqual([]);
+    expect((await ok(clerk.get('/beneficiaries?name=_'))).items).toEqual([]);
+    expect((await ok(clerk.get('/beneficiaries?name=Ho%25'))).items).toEqual([]);
+    expect((await ok(clerk.get('/beneficiaries?name=Ho'))).items).toEqual([expect.objectContaining({ fullName: 'Hoàng Văn Bình' })]);
     expect((await ok(clerk.get('/cards?name=%25'))).cards).toEqual([]);
     expect((await ok(clerk.get('/cards?number=_'))).cards).toEqual([]);
   });

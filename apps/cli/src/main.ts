@@ -10,6 +10,7 @@ import {
   type ReplayProgress,
   ReorganizationPlans,
   RetroactivePolicies,
+  todayInVietnam,
   UserAccounts,
 } from '#application';
 import { formatAddress, parseConnectionTargets } from '#database';
@@ -22,6 +23,7 @@ import {
   yearEndReport,
   yearEndReportAt,
   yearEndReportCsv,
+  yearEndReportPdf,
   yearEndReportXlsx,
 } from '#read-models';
 import type { ChainLink } from '#event-store';
@@ -144,7 +146,7 @@ async function demo(runtime: Runtime, { scale, seed }: { scale: number; seed: nu
 }
 
 interface ReportOptions {
-  readonly format: 'json' | 'csv' | 'xlsx';
+  readonly format: 'json' | 'csv' | 'xlsx' | 'pdf';
   readonly out?: string;
   readonly at?: bigint;
 }
@@ -154,7 +156,13 @@ async function report(runtime: Runtime, year: number, { format, out, at }: Repor
     at === undefined
       ? await yearEndReport(runtime.pool, year, { store: runtime.store })
       : await yearEndReportAt(runtime.store, runtime.pool, runtime.rebuild, year, at);
-  const body = format === 'json' ? `${JSON.stringify(built, null, 2)}\n` : format === 'csv' ? yearEndReportCsv(built) : await yearEndReportXlsx(built);
+  const issue = { date: todayInVietnam(runtime.clock()) };
+  const body =
+    format === 'json'
+      ? `${JSON.stringify(built, null, 2)}\n`
+      : format === 'csv'
+        ? yearEndReportCsv(built)
+        : await (format === 'xlsx' ? yearEndReportXlsx : yearEndReportPdf)(built, runtime.config.letterhead, issue);
   if (out) {
     await writeFile(out, body);
     process.stderr.write(`year-end report ${year} (log position ${built.position}) written to ${out}\n`);
@@ -385,11 +393,12 @@ function program(): Command {
     .command('report')
     .description('the year-end report from the read models (JSON on stdout by default)')
     .addArgument(new Argument('<year>', 'the year, e.g. 2025').argParser(year))
-    .addOption(new Option('--format <format>', 'what to write').choices(['json', 'csv', 'xlsx']).default('json'))
-    .option('--out <file>', 'write it to a file instead of stdout (needed for xlsx)')
+    .addOption(new Option('--format <format>', 'what to write').choices(['json', 'csv', 'xlsx', 'pdf']).default('json'))
+    .option('--out <file>', 'write it to a file instead of stdout (needed for xlsx and pdf)')
     .addOption(new Option('--at <position>', 'exactly as it was at the log position an earlier report quotes').argParser(logPosition))
     .action(function (this: Command, reportYear: number, options: ReportOptions) {
-      if (options.format === 'xlsx' && !options.out) this.error('error: an xlsx report needs --out <file>', { exitCode: 2 });
+      if ((options.format === 'xlsx' || options.format === 'pdf') && !options.out)
+        this.error(`error: an ${options.format} report needs --out <file>`, { exitCode: 2 });
       return withRuntime((runtime) => report(runtime, reportYear, options));
     });
 

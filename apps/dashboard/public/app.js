@@ -2,12 +2,12 @@ import { api, onUnauthorized } from './lib/api.js';
 import { loadCatalog, regimeCodeName } from './lib/catalog.js';
 import { alertBox, h } from './lib/dom.js';
 import { hasRole, setLanguage, state, today, words } from './lib/state.js';
-import { approvalsView, approvalsWaiting } from './screens/approvals.js';
+import { approvalsView } from './screens/approvals.js';
 import { auditView } from './screens/audit.js';
 import { admissionView, beneficiaryView, enrolView, registerView } from './screens/beneficiaries.js';
 import { budgetView } from './screens/budget.js';
 import { cardsView } from './screens/cards.js';
-import { financeView, paymentsWaiting } from './screens/finance.js';
+import { financeView } from './screens/finance.js';
 import { lineageView, payoutsView, recoveriesView } from './screens/payouts.js';
 import { policiesView } from './screens/policies.js';
 import { reorganizationsView } from './screens/reorganizations.js';
@@ -24,8 +24,8 @@ const view = document.getElementById('view');
 
 /** The menu: entries by role, the reports and the administration folded into drop-downs; `waiting` counts a queue. */
 const MENU = [
-  { key: 'nav.approvals', hash: '#/approvals', roles: ['approver'], waiting: approvalsWaiting },
-  { key: 'nav.finance', hash: '#/finance', roles: ['finance'], waiting: paymentsWaiting },
+  { key: 'nav.approvals', hash: '#/approvals', roles: ['approver'], waiting: ({ approvals: a }) => a.claims + a.admissions + a.overCapConfirmations },
+  { key: 'nav.finance', hash: '#/finance', roles: ['finance'], waiting: ({ payments: p }) => p.payouts + p.recoveries },
   { key: 'nav.beneficiaries', hash: '#/beneficiaries' },
   { key: 'nav.cards', hash: '#/cards' },
   {
@@ -175,10 +175,13 @@ function buildMenu() {
 
 /** How many items wait in each of my queues, beside their menu entries. */
 async function countWaiting() {
-  for (const entry of MENU.filter((one) => one.waiting && allowed(one))) {
-    const count = await entry.waiting().catch(() => undefined);
+  const queues = MENU.filter((entry) => entry.waiting && allowed(entry));
+  if (queues.length === 0) return;
+  const counts = await api('/work-queues/counts').catch(() => undefined);
+  for (const entry of queues) {
     const badge = document.querySelector(`[data-waiting="${navId(entry)}"]`);
-    if (!badge || count === undefined) continue;
+    if (!badge || !counts) continue;
+    const count = entry.waiting(counts);
     badge.hidden = count === 0;
     badge.textContent = words.num(count);
     badge.setAttribute('aria-label', `${words.num(count)} ${words.t('waiting')}`);

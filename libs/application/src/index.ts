@@ -38,3 +38,4 @@ export type { ReplayProgress } from './retroactivity/replay.js';
 export type { ChangeTotals, ClaimChange, RecomputationPreview, StayChange } from './retroactivity/stay-recomputation.js';
 export { BeneficiaryImports, beneficiaryListTemplate, type ImportReport, type RowError } from './imports/beneficiary-import.js';
 export { ImportLimitExceeded } from './imports/workbook-reader.js';
+export { todayInVietnam } from './today.js';

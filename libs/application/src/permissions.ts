@@ -28,10 +28,10 @@ export const PERMISSIONS = {
   readConfiguration: ['administrator'],
   /** Erasing a person's identity under the Personal Data Protection Law: an administrator's act, with a reason. */
   erasePersonalData: ['administrator'],
+  /** Who did what, event by event: auditors, and the administrators answerable for it. */
+  readAuditTrail: ['auditor', 'administrator'],
   /** Who read whose personal data: auditors, and the administrators answerable for it. */
   readPersonalDataReads: ['auditor', 'administrator'],
-  /** Who did what to the money and when: auditors, and the administrators answerable for it. */
-  readAuditTrail: ['auditor', 'administrator'],
   /** The process's metrics at /metrics, besides the scraper's token: how busy the office is and where it fails. */
   readMetrics: ['administrator', 'auditor'],
 } as const satisfies Record<string, readonly Role[]>;

@@ -9,6 +9,7 @@ export { nationalIdProblem } from './beneficiaries/national-id.js';
 export { PERSONAL_FIELDS, personalPart, withPersonal, type PersonalPart } from './beneficiaries/personal-data.js';
 export * as Cards from './cards/card.js';
 export * as Admissions from './admissions/admission.js';
+export { foldForSearch } from './search/folding.js';
 export { MAX_TEXT_LENGTH, requireNotAfterToday, RuleViolated } from './rule-violated.js';
 export { ownEntry } from './own-entry.js';
 export * as AnnualCapLedger from './drug-reimbursements/annual-cap-ledger.js';

@@ -81,6 +81,8 @@ export interface ProjectionStatus {
 type FollowState = Omit<ProjectionStatus, 'name' | 'state'> & { readonly caughtUp: boolean };
 
 const FIRST_REBUILD_BATCH = 1000;
+/** Read models and their checkpoints are rebuilt from the log: their batches need not wait for the disk. */
+const DERIVED = { durable: false } as const;
 
 /**
  * Applies a batch to `schema` and moves the checkpoint `key` in the same transaction, but only
@@ -89,24 +91,33 @@ const FIRST_REBUILD_BATCH = 1000;
  * runner got there first). This is what makes a kill at any moment safe.
  */
 async function applyBatch(pool: Pool, projection: Projection, schema: string, key: string, from: bigint, events: readonly StoredEvent[]): Promise<boolean> {
-  return inTransaction(pool, async (client) => {
-    const stored = await lockCheckpoint(client, key);
-    if (stored !== from) return false;
-    const tables = new BatchTables(client, schema);
-    await projection.apply(tables, events);
-    await tables.flush();
-    await writeCheckpoint(client, key, events[events.length - 1].globalPosition);
-    return true;
-  });
+  return inTransaction(
+    pool,
+    async (client) => {
+      const stored = await lockCheckpoint(client, key);
+      if (stored !== from) return false;
+      const tables = new BatchTables(client, schema);
+      await projection.apply(tables, events);
+      await tables.flush();
+      await writeCheckpoint(client, key, events[events.length - 1].globalPosition);
+      return true;
+    },
+    DERIVED,
+  );
 }
 
 /** Moves a checkpoint past events its projection does not consume, if it still stands at `from` (see applyBatch). */
 async function advanceCheckpoint(pool: Pool, key: string, from: bigint, to: bigint): Promise<boolean> {
-  const { rowCount } = await pool.query('UPDATE projection_checkpoints SET position = $3, updated_at = now() WHERE projection = $1 AND position = $2', [
-    key,
-    from.toString(),
-    to.toString(),
-  ]);
+  const { rowCount } = await inTransaction(
+    pool,
+    (client) =>
+      client.query('UPDATE projection_checkpoints SET position = $3, updated_at = now() WHERE projection = $1 AND position = $2', [
+        key,
+        from.toString(),
+        to.toString(),
+      ]),
+    DERIVED,
+  );
   return rowCount === 1;
 }
 
@@ -468,12 +479,16 @@ export class ProjectionRunner {
 
     /** Runs `write` on a part's fresh schema and moves its checkpoint, unless another build took it over. */
     const claim = (part: Part, to: bigint, write: (client: ClientBase) => Promise<void>) =>
-      inTransaction(this.pool, async (client) => {
-        if ((await lockCheckpoint(client, part.key)) !== part.at) throw new Error(`another rebuild of ${part.projection.name} is running`);
-        await write(client);
-        await writeCheckpoint(client, part.key, to);
-        part.at = to;
-      });
+      inTransaction(
+        this.pool,
+        async (client) => {
+          if ((await lockCheckpoint(client, part.key)) !== part.at) throw new Error(`another rebuild of ${part.projection.name} is running`);
+          await write(client);
+          await writeCheckpoint(client, part.key, to);
+          part.at = to;
+        },
+        DERIVED,
+      );
 
     const started = Date.now();
     const head = until ?? (await this.store.readHeadPosition());

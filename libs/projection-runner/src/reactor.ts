@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Pool } from 'pg';
+import { inTransaction } from '#database';
 import type { EventStore, StoredEvent } from '#event-store';
 import { readCheckpoint } from './checkpoints.js';
 
@@ -162,11 +163,20 @@ export class Reactor {
   }
 }
 
-/** Never backwards: two processes reacting to the same events may finish in either order. */
+/**
+ * Never backwards: two processes reacting to the same events may finish in either order. Not
+ * waited on to reach the disk: a checkpoint lost to a crash only has reactions run again, which
+ * their derived command ids make do nothing.
+ */
 async function advance(pool: Pool, key: string, position: bigint): Promise<void> {
-  await pool.query(
-    `INSERT INTO projection_checkpoints (projection, position) VALUES ($1, $2)
-     ON CONFLICT (projection) DO UPDATE SET position = GREATEST(projection_checkpoints.position, EXCLUDED.position), updated_at = now()`,
-    [key, position.toString()],
+  await inTransaction(
+    pool,
+    (client) =>
+      client.query(
+        `INSERT INTO projection_checkpoints (projection, position) VALUES ($1, $2)
+         ON CONFLICT (projection) DO UPDATE SET position = GREATEST(projection_checkpoints.position, EXCLUDED.position), updated_at = now()`,
+        [key, position.toString()],
+      ),
+    { durable: false },
   );
 }

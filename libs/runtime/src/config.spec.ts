@@ -24,7 +24,36 @@ describe('loadConfig', () => {
       auth: { adminUsername: 'admin', tokenTtlMinutes: 480 },
       imports: { maxRows: 10_000, maxCells: 100_000, maxSheetBytes: 16 * 1024 * 1024 },
       personalData: { file: 'data/pglite/personal-data.key' },
+      letterhead: { issuer: 'SỞ Y TẾ TỈNH LẠNG SƠN', issuerCode: 'SYT', place: 'Lạng Sơn', signerTitle: 'GIÁM ĐỐC' },
     });
+  });
+
+  it('reads who issues and signs the documents, and refuses what cannot be printed on a letterhead', () => {
+    expect(
+      loadConfig({
+        DOCUMENT_PARENT_BODY: 'UBND TỈNH CAO BẰNG',
+        DOCUMENT_ISSUER: 'SỞ Y TẾ',
+        DOCUMENT_ISSUER_CODE: 'SYT',
+        DOCUMENT_PLACE: 'Cao Bằng',
+        DOCUMENT_SIGNER_TITLE: 'KT. GIÁM ĐỐC',
+        DOCUMENT_SIGNER_NAME: 'Nông Văn Hải',
+      }).letterhead,
+    ).toEqual({
+      parentBody: 'UBND TỈNH CAO BẰNG',
+      issuer: 'SỞ Y TẾ',
+      issuerCode: 'SYT',
+      place: 'Cao Bằng',
+      signerTitle: 'KT. GIÁM ĐỐC',
+      signerName: 'Nông Văn Hải',
+    });
+    expect(() => loadConfig({ DOCUMENT_ISSUER_CODE: 'S/YT', DOCUMENT_ISSUER: 'SỞ Y TẾ\nTỈNH' })).toThrow(
+      expect.objectContaining({
+        problems: [
+          'DOCUMENT_ISSUER must be one line of at most 120 characters, got "SỞ Y TẾ\nTỈNH"',
+          'DOCUMENT_ISSUER_CODE must be at most 20 letters, digits, dots or dashes, got "S/YT"',
+        ],
+      }),
+    );
   });
 
   it('reads the limits of an uploaded list, and refuses one that is not a whole number in range', () => {

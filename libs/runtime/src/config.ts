@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { AuthConfig, ImportLimits } from '#application/ports';
 import { parseConnectionTargets } from '#database';
+import { DEFAULT_LETTERHEAD, type Letterhead } from '#documents';
 import { LOG_LEVELS, type LogLevel } from './logging.js';
 
 /**
@@ -57,6 +58,8 @@ export interface AppConfig {
    */
   readonly personalData: { readonly key?: string; readonly file: string; readonly previousKeys?: readonly string[] };
   readonly imports: ImportLimits;
+  /** Who issues and signs the office's documents (PDF decisions, notices, lists, the year-end report): the DOCUMENT_* variables. */
+  readonly letterhead: Letterhead;
   /** Folder of PostgreSQL's client programs (pg_dump, pg_restore) for backups; unset: found on PATH or in /usr/lib/postgresql/<version>/bin. */
   readonly postgresBin?: string;
   /** Generate the demo province on start (`DEMO_PROVINCE=1`), once: a new user sees a living system. */
@@ -216,6 +219,28 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
     return entries;
   })();
 
+  // Printed on official documents: one line each, short enough for a letterhead.
+  const oneLine = { pattern: /^[^\n\r\t]{1,120}$/u, says: 'one line of at most 120 characters' };
+  const printed = (name: string, fallback?: string, rule = oneLine): string | undefined => {
+    const raw = env[name]?.trim();
+    if (raw === undefined || raw === '') return fallback;
+    if (!rule.pattern.test(raw)) problems.push(`${name} must be ${rule.says}, got "${raw}"`);
+    return raw;
+  };
+  const parentBody = printed('DOCUMENT_PARENT_BODY');
+  const signerName = printed('DOCUMENT_SIGNER_NAME');
+  const letterhead: Letterhead = {
+    ...(parentBody ? { parentBody } : {}),
+    issuer: printed('DOCUMENT_ISSUER', DEFAULT_LETTERHEAD.issuer)!,
+    issuerCode: printed('DOCUMENT_ISSUER_CODE', DEFAULT_LETTERHEAD.issuerCode, {
+      pattern: /^[\p{L}\d.-]{1,20}$/u,
+      says: 'at most 20 letters, digits, dots or dashes',
+    })!,
+    place: printed('DOCUMENT_PLACE', DEFAULT_LETTERHEAD.place)!,
+    signerTitle: printed('DOCUMENT_SIGNER_TITLE', DEFAULT_LETTERHEAD.signerTitle)!,
+    ...(signerName ? { signerName } : {}),
+  };
+
   const reportingRole = env.REPORTING_ROLE?.trim();
   if (reportingRole && !/^[a-z_][a-z0-9_]{0,62}$/.test(reportingRole))
     problems.push(`REPORTING_ROLE must be a PostgreSQL role name (lower-case letters, digits, underscores), got "${reportingRole}"`);
@@ -258,6 +283,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
       maxCells: integer('IMPORT_MAX_CELLS', 100_000, 1, 100_000_000),
       maxSheetBytes: integer('IMPORT_MAX_SHEET_BYTES', 16 * 1024 * 1024, 1024, 2 ** 31 - 1),
     },
+    letterhead,
     ...(env.PG_BIN ? { postgresBin: env.PG_BIN } : {}),
     ...(oneOf('DEMO_PROVINCE', ['0', '1', 'true', 'false'] as const, '0').match(/^(1|true)$/)
       ? { demo: { seed: integer('DEMO_SEED', 2025, 0, 2 ** 31 - 1), ...(env.DEMO_PASSWORD ? { password: env.DEMO_PASSWORD } : {}) } }

@@ -10,6 +10,7 @@ import type {
   SubscribeToAllOptions,
 } from '#event-store';
 import { CURRENT_SCHEMA_VERSIONS, upcast } from '#domain';
+import { Batched } from './batched.js';
 import type { PersonalDataKeys } from './personal-data/personal-data-keys.js';
 
 /** What happens to events on their way into the log, and on their way out to every reader. */
@@ -53,7 +54,20 @@ export class LayeredEventStore implements EventStore {
     return this.inner.appendToStreams(writes.map((write, n) => ({ ...write, events: written[n] })));
   }
 
+  /**
+   * Whole streams asked for while a read is on its way are read together, with one look-up of
+   * keys: commands running at once (each loading a person, a card, the policy catalog) then cost
+   * one query instead of one each. A read still starts after it was asked for, so it sees every
+   * append its caller saw completed.
+   */
+  private readonly wholeStreams = new Batched<string, StoredEvent[]>(async (streamIds) => {
+    const streams = await this.readStreams(streamIds);
+    // A copy each: callers asking for the same stream must not share one array.
+    return streamIds.map((streamId) => [...streams.get(streamId)!]);
+  });
+
   async readStream(streamId: string, options?: ReadStreamOptions): Promise<StoredEvent[]> {
+    if (options === undefined || Object.keys(options).length === 0) return this.wholeStreams.submit(streamId);
     return this.layer.read(await this.inner.readStream(streamId, options));
   }
 

@@ -27,6 +27,9 @@ export class ProcessLifecycle {
 /** Injection token of the process's {@link Runtime} (pool, event store, configuration). */
 export const RUNTIME = Symbol('Runtime');
 
+/** See PostgresEventStoreOptions.groupCommitDelayMs: measured with the demo province (docs/benchmarks.md). */
+const EMBEDDED_GROUP_COMMIT_DELAY_MS = 3;
+
 /**
  * The infrastructure one process needs: PostgreSQL for read models, and the event store. It
  * provides the application's ports, so a runtime is what the application modules are opened over.
@@ -80,6 +83,7 @@ export async function openRuntime(config: AppConfig, options: { readonly clock?:
         : await PostgresEventStore.open(pool, {
             name: embedded ? 'embedded PGlite' : 'PostgreSQL',
             pollIntervalMs: config.pollIntervalMs,
+            ...(embedded ? { groupCommitDelayMs: EMBEDDED_GROUP_COMMIT_DELAY_MS } : {}),
           });
     const readModelsPool = poolOptions(connectionString);
     const readModels = new DataSource({

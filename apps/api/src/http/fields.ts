@@ -99,3 +99,12 @@ export function withDeliberation<Body extends DeliberateRepeat>(body: Body): Omi
   const { deliberate, deliberateReason, ...facts } = body;
   return { ...facts, ...(deliberate ? { deliberateReason: deliberateReason! } : {}) };
 }
+
+/** A yes-or-no query parameter, written `true` or `false`: anything else is refused rather than taken for one of them. */
+export const BooleanField = (description: string) =>
+  applyDecorators(
+    ApiPropertyOptional({ description, type: 'boolean' }),
+    IsOptional(),
+    Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value)),
+    IsBoolean({ message: '$property must be true or false' }),
+  );

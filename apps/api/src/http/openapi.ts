@@ -37,7 +37,8 @@ export function apiDocument(app: INestApplication): OpenAPIObject {
       .addTag('payouts', 'Payments, recoveries and their settlement')
       .addTag('registers and reports', 'Registers, balances, budget and the year-end report, from the read models')
       .addTag('retroactive changes', 'Policy versions, administrative units and reorganizations with past effect')
-      .addTag('audit', 'Who read whose personal data')
+      .addTag('work queues', 'What waits for an approver’s decision or for finance to pay or collect')
+      .addTag('audit', 'Who did what (the log’s trail) and who read whose personal data')
       .addTag('metrics', 'Prometheus metrics')
       .build(),
   );

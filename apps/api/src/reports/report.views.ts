@@ -12,22 +12,27 @@ const CountsByGroup = (description: string) =>
     example: { 1: 4, 3: 12 },
   });
 
-class RegisterRowBody {
+export class RegisterRowBody {
   @Text('The beneficiary', '3f0c1a2e-…') beneficiaryId!: string;
-  @Text('Full name; null once erased', 'Hoàng Văn Bình', { nullable: true }) fullName!: string | null;
-  @Day('Date of birth; null once erased', { nullable: true }) dateOfBirth!: string | null;
-  @Text('National id; null once erased', '020068001234', { nullable: true }) nationalId!: string | null;
+  @Text('Full name; null once erased', 'Nông Văn An', { nullable: true }) fullName!: string | null;
+  @Day('Date of birth, to tell namesakes apart; null once erased', { nullable: true }) dateOfBirth!: string | null;
+  @Text('The national id with all but its first and last three digits hidden; null once erased (the whole number: GET /beneficiaries/{id})', '020******234', {
+    nullable: true,
+  })
+  nationalIdMasked!: string | null;
   @ApiProperty({ description: 'The person’s personal data was erased' }) personalDataErased!: boolean;
   @Text('Title on the date asked', 'Bí thư Huyện ủy') title!: string;
   @Text('Administrative unit on the date asked', 'Huyện Cao Lộc') administrativeUnit!: string;
   @Group('Group on the date asked') group!: number;
   @Day('Enrolled from') enrolledFrom!: string;
-  @ApiProperty({ enum: ['registered', 'retired', 'deceased', 'removed'] }) status!: string;
-}
-
-export class RegisterBody {
-  @Position() position!: string;
-  @ApiProperty({ type: [RegisterRowBody] }) beneficiaries!: RegisterRowBody[];
+  @ApiProperty({ enum: ['registered', 'retired', 'deceased', 'removed'], description: 'On the date asked' }) status!: string;
+  @ApiProperty({
+    type: [String],
+    description:
+      'Others on the register who are likely the same person: the same name (diacritics aside) and date of birth, or the same national id; empty: none',
+    example: ['9b2e4c1d-…'],
+  })
+  likelyDuplicateOf!: string[];
 }
 
 class CardRowBody {
@@ -267,6 +272,13 @@ export class YearEndReportBody {
   })
   position!: string;
   @Text('The log’s hash chain at position (SHA-256, hex); null without a chain', '9f86d0…', { nullable: true }) logHash!: string | null;
+  @ApiProperty({
+    type: 'string',
+    format: 'date-time',
+    nullable: true,
+    description: 'When the log reached position (the time its last event reflected was recorded): the moment the figures stand at; null at position 0',
+  })
+  asOf!: string | null;
   @ApiProperty({ type: HeadCountBody }) beneficiaries!: HeadCountBody;
   @ApiProperty({ type: CardCountsBody }) cards!: CardCountsBody;
   @ApiProperty({ type: [ReportRegimeBody] }) regimes!: ReportRegimeBody[];
@@ -280,4 +292,15 @@ export class PersonalDataReadBody {
   @ApiProperty({ type: [String], example: ['clerk'] }) roles!: string[];
   @Text('What was read', 'balances') what!: string;
   @Text('Whose', '3f0c1a2e-…') beneficiaryId!: string;
+}
+
+export class AuditEntryBody {
+  @ApiProperty({ type: 'string', pattern: '^\\d+$', description: 'The event’s position in the log', example: '1024' }) position!: string;
+  @ApiProperty({ type: 'string', format: 'date-time', example: '2025-07-01T08:30:00.000Z' }) recordedAt!: string;
+  @Text('Who did it', 'approver.minh') actor!: string;
+  @ApiProperty({ type: [String], nullable: true, description: 'The roles they held', example: ['approver'] }) roles!: string[] | null;
+  @Text('What was done: the type of the event recorded', 'ClaimApproved') action!: string;
+  @Text('The stream it was recorded on', 'claim-7d1c…') streamId!: string;
+  @Text('The command id (idempotency key) it was recorded under', '6f1c2d3e-…', { nullable: true }) commandId!: string | null;
+  @Text('The beneficiary it concerns; null: none (policy, users, staff allowances)', '3f0c1a2e-…', { nullable: true }) beneficiaryId!: string | null;
 }

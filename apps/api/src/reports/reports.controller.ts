@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Inject, NotFoundException, Param, Post, Query, Res, StreamableFile } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiExtraModels, ApiProperty, ApiPropertyOptional, ApiTags, getSchemaPath } from '@nestjs/swagger';
-import { IsIn, IsISO8601, IsOptional, IsString } from 'class-validator';
+import { IsIn, IsISO8601, IsOptional, IsString, Matches } from 'class-validator';
 import { AdministrativeUnitsRegistry, AggregateReader, AllocateAnnualBudget, type CommandContext, PersonalDataReads } from '#application';
 import { AdministrativeUnits, REGIME_CODES, type RegimeCode } from '#domain';
 import {
@@ -13,16 +13,21 @@ import {
   payoutHistory,
   payoutLineage,
   readModelPosition,
+  REGISTER_STATUSES,
+  type RegisterStatus,
   searchBeneficiaries,
   searchCards,
   yearEndReport,
   yearEndReportAt,
   yearEndReportCsv,
+  yearEndReportPdf,
   yearEndReportXlsx,
 } from '#read-models';
 import { RUNTIME, type Runtime } from '#runtime';
+import { DocumentQuery, issueOf, PDF, pdfFile } from '../documents/pdf-files.js';
 import { Allowed, Ctx } from '../http/authentication.js';
-import { DateField, LogPositionField, TextField, VndField, WholeNumberField, YearField } from '../http/fields.js';
+import { BooleanField, DateField, LogPositionField, TextField, VndField, WholeNumberField, YearField } from '../http/fields.js';
+import { PageOf, PageQuery, pageRequested } from '../http/paging.js';
 import { Operation, SignedIn } from '../http/responses.js';
 import {
   AllocationBody,
@@ -33,24 +38,33 @@ import {
   CardRegisterBody,
   PayoutHistoryBody,
   PayoutLineageBody,
-  RegisterBody,
+  RegisterRowBody,
   YearEndReportBody,
 } from './report.views.js';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
-const FORMATS = ['json', 'csv', 'xlsx'] as const;
+const FORMATS = ['json', 'csv', 'xlsx', 'pdf'] as const;
+
+const RegisterPage = PageOf('RegisterPage', RegisterRowBody, 'The people found, by name (diacritics aside; erased people last), then id');
 
 class Page {
   @WholeNumberField('At most this many rows (100 by default)', 1, 1000, true) limit?: number;
   @WholeNumberField('Rows skipped before the first one answered', 0, 1_000_000_000, true) offset?: number;
 }
 
-class RegisterQuery extends Page {
-  @TextField('Full name starts with', 'Hoàng', true) name?: string;
-  @TextField('Administrative unit', 'Huyện Cao Lộc', true) unit?: string;
-  @WholeNumberField('Beneficiary group (Đối tượng)', 1, 6, true) group?: number;
-  @DateField('The register as it stood on this date (groups and positions then)', true) asOf?: string;
+class RegisterQuery extends PageQuery {
+  @TextField('Words of the full name, each matched from the start of a word of it, diacritics and case aside (đ as d)', 'nong van an', true) name?: string;
+  @ApiPropertyOptional({ description: 'The national id starts with these digits', example: '020068', pattern: '^\\d{1,12}$' })
+  @IsOptional()
+  @Matches(/^\d{1,12}$/, { message: 'nationalId must be 1 to 12 digits' })
+  nationalId?: string;
+  @TextField('One of their cards (any status) has a number starting with this', 'LS-2025-0001', true) cardNumber?: string;
+  @TextField('Administrative unit on the date asked', 'Huyện Cao Lộc', true) unit?: string;
+  @WholeNumberField('Beneficiary group (Đối tượng) on the date asked', 1, 6, true) group?: number;
+  @ApiPropertyOptional({ enum: REGISTER_STATUSES, description: 'Status on the date asked' }) @IsOptional() @IsIn(REGISTER_STATUSES) status?: RegisterStatus;
+  @BooleanField('Only people who look like someone else on the register (likelyDuplicateOf not empty)') likelyDuplicates?: boolean;
+  @DateField('The register as it stood on this date (groups, positions and status then)', true) asOf?: string;
 }
 
 class CardQuery extends Page {
@@ -72,7 +86,8 @@ class AllocationPath extends YearPath {
   @ApiProperty({ enum: REGIME_CODES }) @IsString() regimeCode!: string;
 }
 
-class YearEndQuery {
+/** `number` and `date` are the issued document's, for xlsx and pdf. */
+class YearEndQuery extends DocumentQuery {
   @ApiPropertyOptional({ enum: FORMATS, default: 'json' }) @IsOptional() @IsIn(FORMATS) format?: (typeof FORMATS)[number];
   @LogPositionField(
     'Regenerate the report exactly as it was at this log position (the `position` a report quotes): the read models are built from the log up to it',
@@ -140,18 +155,21 @@ export class ReportsController {
   @Get('beneficiaries')
   @Operation({
     id: 'searchBeneficiaries',
-    summary: 'The beneficiary register: search by name, unit, group, as of a date (the read is recorded)',
-    answer: RegisterBody,
+    summary: 'The beneficiary register, paged: search by name without diacritics, national id, card, unit, group, status, as of a date (the read is recorded)',
+    description:
+      'Names match word by word from the start of a word, whatever the diacritics: `nong van an`, `van an` and `Nông` all find “Nông Văn An”, `dinh` finds “Đinh”. Erased people are found by none of their personal data.',
+    answer: RegisterPage,
     errors: ['invalid'],
   })
   async beneficiaries(@Query() query: RegisterQuery, @Ctx() context: CommandContext) {
-    const beneficiaries = await searchBeneficiaries(this.pool, query);
+    const { limit: _limit, offset: _offset, ...filter } = query;
+    const found = await searchBeneficiaries(this.pool, filter, pageRequested(query));
     await this.reads.record(
       context.actor,
       'register',
-      beneficiaries.map((row) => row.beneficiaryId),
+      found.items.map((row) => row.beneficiaryId),
     );
-    return { position: await readModelPosition(this.pool), beneficiaries };
+    return { position: await readModelPosition(this.pool), ...found };
   }
 
   @Get('cards')
@@ -264,32 +282,38 @@ export class ReportsController {
     );
   }
 
-  /** The year-end report (section II.2 of the province's report) as JSON, CSV or an Excel workbook. */
+  /**
+   * The year-end report (section II.2 of the province's report) as JSON, CSV, an Excel workbook or
+   * the office's PDF document: one set of figures, read at one log position, in every format.
+   */
   @Get('reports/year-end/:year')
   @Operation({
     id: 'getYearEndReport',
-    summary: 'The year-end report (section II.2) as JSON, CSV or an Excel workbook, now or at a log position',
+    summary: 'The year-end report (section II.2) as JSON, CSV, an Excel workbook or a PDF document, now or at a log position',
     answer: {
       content: {
         'application/json': { schema: { $ref: getSchemaPath(YearEndReportBody) } },
         'text/csv': { schema: { type: 'string' } },
         [XLSX]: { schema: { type: 'string', format: 'binary' } },
+        [PDF]: { schema: { type: 'string', format: 'binary' } },
       },
     },
     errors: ['invalid', 'missing'],
   })
   async yearEnd(
     @Param() { year }: YearPath,
-    @Query() { format, position }: YearEndQuery,
+    @Query() { format, position, ...document }: YearEndQuery,
     @Res({ passthrough: true }) response: { setHeader(name: string, value: string): void },
   ) {
     const report =
       position === undefined
         ? await yearEndReport(this.pool, year, { store: this.runtime.store })
         : await yearEndReportAt(this.runtime.store, this.pool, this.runtime.rebuild, year, BigInt(position));
+    const issue = issueOf(document, this.runtime.clock());
+    if (format === 'pdf') return pdfFile(response, `bao-cao-nam-${year}`, await yearEndReportPdf(report, this.runtime.config.letterhead, issue));
     if (format === 'csv' || format === 'xlsx') {
       response.setHeader('Content-Disposition', `attachment; filename="bao-cao-nam-${year}.${format}"`);
-      const body = format === 'csv' ? Buffer.from(yearEndReportCsv(report)) : await yearEndReportXlsx(report);
+      const body = format === 'csv' ? Buffer.from(yearEndReportCsv(report)) : await yearEndReportXlsx(report, this.runtime.config.letterhead, issue);
       return new StreamableFile(body, { type: format === 'csv' ? 'text/csv; charset=utf-8' : XLSX });
     }
     return report;

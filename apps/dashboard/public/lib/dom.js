@@ -13,6 +13,10 @@ export function h(tag, attributes = {}, ...children) {
   return element;
 }
 
+/** Replaces an element's children, leaving out the absent ones (a condition's null) rather than writing them as text. */
+export const fill = (element, ...children) =>
+  element.replaceChildren(...children.flat().filter((child) => child !== null && child !== undefined && child !== false));
+
 /**
  * A table that scrolls sideways inside its box on a narrow screen, so that the page never does.
  * `headings`: strings, or `{ label, money }` for right-aligned amounts.
@@ -75,4 +79,28 @@ export function labelled(label, control) {
   const id = control.id || `f-${Math.random().toString(36).slice(2, 9)}`;
   control.id = id;
   return h('div', {}, h('label', { class: 'form-label small mb-1', for: id }, label), control);
+}
+
+/** Previous and next pages of a paged list (`{ items, total, offset, limit }`), and where this page stands in it. */
+export function pager(page, go) {
+  const last = Math.min(page.total, page.offset + page.items.length);
+  return h(
+    'nav',
+    { class: 'd-flex flex-wrap gap-2 align-items-center mb-3', 'aria-label': words.t('page') },
+    h(
+      'button',
+      { type: 'button', class: 'btn btn-sm btn-outline-primary', disabled: page.offset === 0, onclick: () => go(Math.max(0, page.offset - page.limit)) },
+      words.t('previous'),
+    ),
+    h(
+      'span',
+      { class: 'small', 'data-testid': 'page-of' },
+      words.t('pageOf', { from: words.num(page.total === 0 ? 0 : page.offset + 1), to: words.num(last), total: words.num(page.total) }),
+    ),
+    h(
+      'button',
+      { type: 'button', class: 'btn btn-sm btn-outline-primary', disabled: last >= page.total, onclick: () => go(page.offset + page.limit) },
+      words.t('next'),
+    ),
+  );
 }

@@ -1,6 +1,6 @@
 import { api, post, query } from '../lib/api.js';
 import { regimeName } from '../lib/catalog.js';
-import { alertBox, badge, h, heading, labelled, money, saveFile, table, toolbar } from '../lib/dom.js';
+import { alertBox, badge, fill, h, heading, labelled, money, pager, saveFile, table, toolbar } from '../lib/dom.js';
 import { commandForm, panel } from '../lib/forms.js';
 import { hasRole, recorded, state, thisYear, words } from '../lib/state.js';
 import { claimForms } from './claim-forms.js';
@@ -12,19 +12,54 @@ const nameOf = (fullName) => fullName ?? words.t('erased');
 const groupOptions = () => [1, 2, 3, 4, 5, 6].map((group) => [String(group), words.group(group)]);
 const keepsRegister = () => hasRole('clerk', 'administrator');
 
+const REGISTER_STATUSES = ['registered', 'retired', 'deceased', 'removed'];
+const PAGE = 50;
+
 export async function registerView() {
   const name = h('input', { class: 'form-control form-control-sm', name: 'name', type: 'search' });
+  const unit = h('input', { class: 'form-control form-control-sm', name: 'unit', type: 'search' });
+  const group = h(
+    'select',
+    { class: 'form-select form-select-sm', name: 'group' },
+    h('option', { value: '' }, '—'),
+    groupOptions().map(([value, label]) => h('option', { value }, label)),
+  );
+  const status = h(
+    'select',
+    { class: 'form-select form-select-sm', name: 'status' },
+    h('option', { value: '' }, '—'),
+    REGISTER_STATUSES.map((value) => h('option', { value }, words.code('status', value))),
+  );
   const results = h('div');
-  const search = async () => {
-    const found = await api(`/beneficiaries?${query({ limit: 50, name: name.value })}`);
+  const search = async (offset = 0) => {
+    const found = await api(
+      `/beneficiaries?${query({ limit: PAGE, offset, name: name.value.trim(), unit: unit.value.trim(), group: group.value, status: status.value })}`,
+    );
     results.replaceChildren(
       table(
-        [words.t('name'), words.t('title'), words.t('unit'), words.t('group'), words.t('status')],
-        found.beneficiaries.map((person) =>
+        [
+          words.t('name'),
+          words.code('field', 'dateOfBirth'),
+          words.code('field', 'nationalId'),
+          words.t('title'),
+          words.t('unit'),
+          words.t('group'),
+          words.t('status'),
+        ],
+        found.items.map((person) =>
           h(
             'tr',
             {},
-            h('td', {}, h('a', { href: `#/beneficiaries/${encodeURIComponent(person.beneficiaryId)}` }, nameOf(person.fullName))),
+            h(
+              'td',
+              {},
+              h('a', { href: `#/beneficiaries/${encodeURIComponent(person.beneficiaryId)}` }, nameOf(person.fullName)),
+              person.likelyDuplicateOf.length
+                ? h('span', { class: 'badge status-badge status-pending ms-2', 'data-duplicate': person.beneficiaryId }, words.t('likelyDuplicate'))
+                : null,
+            ),
+            h('td', {}, words.date(person.dateOfBirth)),
+            h('td', { class: 'text-nowrap' }, person.nationalIdMasked ?? '—'),
             h('td', {}, person.title),
             h('td', {}, person.administrativeUnit),
             h('td', { class: 'text-nowrap' }, words.group(person.group)),
@@ -33,6 +68,7 @@ export async function registerView() {
         ),
         { id: 'register-table' },
       ),
+      pager(found, (next) => void search(next)),
     );
   };
   await search();
@@ -45,7 +81,14 @@ export async function registerView() {
       heading(words.t('register'), { class: 'h4 me-auto mb-0' }),
       keepsRegister() ? h('a', { class: 'btn btn-primary btn-sm', href: '#/beneficiaries/new', id: 'enrol-link' }, words.t('enrol')) : null,
     ),
-    toolbar(() => void search(), labelled(words.t('name'), name), h('button', { class: 'btn btn-sm btn-primary' }, words.t('search'))),
+    toolbar(
+      () => void search(),
+      labelled(words.t('name'), name),
+      labelled(words.t('unit'), unit),
+      labelled(words.t('group'), group),
+      labelled(words.t('status'), status),
+      h('button', { class: 'btn btn-sm btn-primary' }, words.t('search')),
+    ),
     results,
     keepsRegister() ? importForm(search) : null,
   );
@@ -304,7 +347,8 @@ export async function beneficiaryView(id) {
     const cards = found.cards.filter((card) => card.beneficiaryId === id);
     const groupChanges = person.history.filter((entry) => entry.type === 'BeneficiaryEnrolled' || entry.type === 'BeneficiaryReclassified');
     const status = facts.diedOn ? 'deceased' : facts.retiredOn && facts.status === 'registered' ? 'retired' : facts.status;
-    body.replaceChildren(
+    fill(
+      body,
       h('div', { class: 'd-flex flex-wrap gap-2 align-items-center' }, heading(nameOf(fullName), { class: 'h4 mb-0 me-2' }), badge(status)),
       h('p', { class: 'mt-2' }, `${facts.title} — ${facts.administrativeUnit}`),
       h('div', { class: 'row g-4' }, [
@@ -388,7 +432,8 @@ export async function admissionView(id) {
       return words.t('done');
     };
     const segments = stay.meals?.segments ?? [];
-    body.replaceChildren(
+    fill(
+      body,
       h('div', { class: 'd-flex flex-wrap gap-2 align-items-center' }, heading(words.t('stay'), { class: 'h4 mb-0 me-2' }), badge(stay.status)),
       h(
         'p',

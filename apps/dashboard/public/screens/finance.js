@@ -1,17 +1,12 @@
 import { api, post, query, readUntil } from '../lib/api.js';
 import { regimeName } from '../lib/catalog.js';
-import { alertBox, badge, h, heading, money, table } from '../lib/dom.js';
+import { alertBox, h, heading, money, saveFile, table } from '../lib/dom.js';
 import { commandForm, panel } from '../lib/forms.js';
 import { recorded, today, words } from '../lib/state.js';
 
 /** Finance's queue: approved payouts to pay, one or a batch under one payment reference; recoveries to collect. */
 
-const MAX_QUEUE = 1000;
-
-export async function paymentsWaiting() {
-  const found = await api(`/payouts?${query({ status: 'scheduled', limit: MAX_QUEUE })}`);
-  return found.payouts.length;
-}
+const MAX_QUEUE = 500;
 
 /** Pays each chosen payout under the reference, one command each; the outcome of every one is shown. */
 async function payAll(payouts, values) {
@@ -40,7 +35,7 @@ function batchForm(chosen, after) {
       return [
         [words.t('paymentReference'), values.reference],
         [words.t('paidOn'), words.date(values.paidOn)],
-        [words.t('selectedN', { n: words.num(payouts.length) }), words.vnd(payouts.reduce((sum, payout) => sum + payout.amount, 0))],
+        [words.t('selectedN', { n: words.num(payouts.length) }), words.vnd(payouts.reduce((sum, payout) => sum + payout.due, 0))],
       ];
     },
     send: (values) => payAll(chosen(), values),
@@ -54,7 +49,7 @@ function batchForm(chosen, after) {
         {},
         alertBox(
           refused.length ? 'warning' : 'success',
-          words.t('paidN', { n: words.num(paid.length), amount: words.vnd(paid.reduce((sum, one) => sum + one.payout.amount, 0)) }),
+          words.t('paidN', { n: words.num(paid.length), amount: words.vnd(paid.reduce((sum, one) => sum + one.payout.due, 0)) }),
           {
             'data-testid': 'batch-paid',
             'data-reference': values.reference,
@@ -63,6 +58,22 @@ function batchForm(chosen, after) {
         refused.map((one) =>
           alertBox('danger', `${regimeName(one.payout.regimeId)}, ${words.date(one.payout.serviceDate)}: ${one.error.said ?? one.error.message}`),
         ),
+        paid.length
+          ? h(
+              'button',
+              {
+                type: 'button',
+                class: 'btn btn-outline-primary btn-sm',
+                'data-testid': 'payment-list',
+                onclick: async () =>
+                  saveFile(
+                    await api(`/payment-lists/${encodeURIComponent(values.reference)}`),
+                    `danh-sach-chi-tra-${values.reference.replace(/[^A-Za-z0-9.-]+/g, '-')}.pdf`,
+                  ),
+              },
+              words.t('paymentList'),
+            )
+          : null,
       );
     },
   });
@@ -77,12 +88,12 @@ export async function financeView() {
   const load = async (done = []) => {
     const [waiting, owed] = await Promise.all([
       readUntil(
-        () => api(`/payouts?${query({ status: 'scheduled', limit: MAX_QUEUE })}`),
-        (found) => !found.payouts.some((payout) => done.includes(payout.payoutId)),
+        () => api(`/work-queues/payments?${query({ kind: 'payout', limit: MAX_QUEUE })}`),
+        (found) => !found.items.some((payout) => done.includes(payout.payoutId)),
       ),
-      api(`/payouts?${query({ status: 'owed', limit: MAX_QUEUE })}`),
+      api(`/work-queues/payments?${query({ kind: 'recovery', limit: MAX_QUEUE })}`),
     ]);
-    scheduled = waiting.payouts;
+    scheduled = waiting.items;
     boxes.clear();
     const all = h('input', {
       type: 'checkbox',
@@ -117,28 +128,29 @@ export async function financeView() {
                 {},
                 h('td', {}, box),
                 h('td', {}, words.date(payout.serviceDate)),
+                h('td', {}, payout.fullName ?? payout.payee),
                 h('td', {}, h('a', { href: `#/payouts/${encodeURIComponent(payout.payoutId)}` }, regimeName(payout.regimeId))),
                 h('td', { class: 'text-nowrap' }, words.group(payout.group)),
                 h('td', {}, payout.administrativeUnit),
-                money(payout.amount),
-                h('td', {}, badge(payout.status)),
+                money(payout.due),
               );
             }),
             { id: 'finance-queue' },
           ),
     );
     collect.replaceChildren(
-      owed.payouts.length === 0
+      owed.items.length === 0
         ? h('p', {}, words.t('nothingOwed'))
         : table(
-            [words.t('serviceDate'), words.t('regime'), { label: words.t('toRecover'), money: true }, words.t('actions')],
-            owed.payouts.map((payout) =>
+            [words.t('serviceDate'), words.t('beneficiary'), words.t('regime'), { label: words.t('toRecover'), money: true }, words.t('actions')],
+            owed.items.map((payout) =>
               h(
                 'tr',
                 {},
                 h('td', {}, words.date(payout.serviceDate)),
+                h('td', {}, payout.fullName ?? payout.payee),
                 h('td', {}, regimeName(payout.regimeId)),
-                money(-payout.amount - payout.recovered - payout.writtenOff),
+                money(payout.due),
                 h(
                   'td',
                   {},

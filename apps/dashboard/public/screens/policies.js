@@ -1,7 +1,7 @@
 import { api, post } from '../lib/api.js';
 import { loadCatalog, regimeName, versionInForce } from '../lib/catalog.js';
 import { alertBox, h, heading, money, table } from '../lib/dom.js';
-import { confirmDialog, showRefusal } from '../lib/forms.js';
+import { confirmDialog, panel, showRefusal } from '../lib/forms.js';
 import { recorded, state, today, words } from '../lib/state.js';
 import { pendingDrafts } from './drafts.js';
 
@@ -61,57 +61,67 @@ function regimeFieldset(regime, inputs) {
   const rule = regime.rule;
   if (rule.kind === 'staff-allowance') {
     const roles = Object.keys(rule.amountByRole);
-    return h(
-      'fieldset',
-      { class: 'mb-3' },
-      h('legend', { class: 'h6' }, `${regimeName(regime.id)} (${words.code('per', rule.per)})`),
-      table(
-        [words.t('staffRole'), { label: words.t('amount'), money: true }],
-        roles.map((role) => {
-          const input = h('input', {
-            class: 'form-control form-control-sm text-end',
-            inputmode: 'numeric',
-            value: written('amountByRole', rule.amountByRole[role]),
-            'aria-label': `${regimeName(regime.id)} — ${words.code('staffRole', role)}`,
-          });
-          inputs.push({ regime: regime.id, key: 'amountByRole', slot: role, input });
-          return h('tr', {}, h('th', { scope: 'row' }, words.code('staffRole', role)), h('td', {}, input));
-        }),
-      ),
-    );
-  }
-  const tables = TABLES[rule.kind];
-  return h(
-    'fieldset',
-    { class: 'mb-3', 'data-regime': regime.id },
-    h('legend', { class: 'h6' }, `${regimeName(regime.id)} — ${words.code('ruleKind', rule.kind)}`),
-    table(
-      [words.t('group'), ...tables.map((key) => ({ label: tableLabel(key), money: true }))],
-      GROUPS.map((group) =>
-        h(
-          'tr',
-          {},
-          h('th', { scope: 'row', class: 'text-nowrap' }, words.group(group)),
-          tables.map((key) => {
+    const title = `${regimeName(regime.id)} (${words.code('per', rule.per)})`;
+    return panel(
+      title,
+      h(
+        'fieldset',
+        {},
+        h('legend', { class: 'visually-hidden' }, title),
+        table(
+          [words.t('staffRole'), { label: words.t('amount'), money: true }],
+          roles.map((role) => {
             const input = h('input', {
               class: 'form-control form-control-sm text-end',
-              inputmode: 'decimal',
-              name: `${regime.id}|${key}|${group}`,
-              value: written(key, rule[key][group]),
-              'aria-label': `${regimeName(regime.id)} — ${tableLabel(key)} — ${words.group(group)}`,
+              inputmode: 'numeric',
+              value: written('amountByRole', rule.amountByRole[role]),
+              'aria-label': `${regimeName(regime.id)} — ${words.code('staffRole', role)}`,
             });
-            inputs.push({ regime: regime.id, key, slot: group, input });
-            return h('td', {}, input);
+            inputs.push({ regime: regime.id, key: 'amountByRole', slot: role, input });
+            return h('tr', {}, h('th', { scope: 'row' }, words.code('staffRole', role)), h('td', {}, input));
           }),
         ),
       ),
+      { 'data-regime': regime.id },
+    );
+  }
+  const tables = TABLES[rule.kind];
+  const title = `${regimeName(regime.id)} — ${words.code('ruleKind', rule.kind)}`;
+  return panel(
+    title,
+    h(
+      'fieldset',
+      {},
+      h('legend', { class: 'visually-hidden' }, title),
+      table(
+        [words.t('group'), ...tables.map((key) => ({ label: tableLabel(key), money: true }))],
+        GROUPS.map((group) =>
+          h(
+            'tr',
+            {},
+            h('th', { scope: 'row', class: 'text-nowrap' }, words.group(group)),
+            tables.map((key) => {
+              const input = h('input', {
+                class: 'form-control form-control-sm text-end',
+                inputmode: 'decimal',
+                name: `${regime.id}|${key}|${group}`,
+                value: written(key, rule[key][group]),
+                'aria-label': `${regimeName(regime.id)} — ${tableLabel(key)} — ${words.group(group)}`,
+              });
+              inputs.push({ regime: regime.id, key, slot: group, input });
+              return h('td', {}, input);
+            }),
+          ),
+        ),
+      ),
+      (FLAGS[rule.kind] ?? []).map((flag) => {
+        const id = `${regime.id}-${flag}`;
+        const box = h('input', { type: 'checkbox', class: 'form-check-input', id, checked: rule[flag] });
+        inputs.push({ regime: regime.id, key: flag, input: box, flag: true });
+        return h('div', { class: 'form-check form-check-inline' }, box, h('label', { class: 'form-check-label', for: id }, words.t(flag)));
+      }),
     ),
-    (FLAGS[rule.kind] ?? []).map((flag) => {
-      const id = `${regime.id}-${flag}`;
-      const box = h('input', { type: 'checkbox', class: 'form-check-input', id, checked: rule[flag] });
-      inputs.push({ regime: regime.id, key: flag, input: box, flag: true });
-      return h('div', { class: 'form-check form-check-inline' }, box, h('label', { class: 'form-check-label', for: id }, words.t(flag)));
-    }),
+    { 'data-regime': regime.id },
   );
 }
 
@@ -294,8 +304,12 @@ export async function policiesView() {
   );
   showDiff();
   const drafts = await pendingDrafts({
-    drafted: 'PolicyVersionDrafted',
-    confirmed: 'PolicyVersionConfirmed',
+    list: async () =>
+      (await api('/policy-versions/drafts/pending')).map((draft) => ({
+        id: draft.versionId,
+        draftedBy: draft.draftedBy,
+        at: `${words.t('effectiveFrom')} ${words.date(draft.effectiveFrom)}`,
+      })),
     preview: policyPreview,
     confirm: async (id) => {
       const done = await post(`/policy-versions/drafts/${encodeURIComponent(id)}/confirmation`);

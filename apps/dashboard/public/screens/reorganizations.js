@@ -1,4 +1,4 @@
-import { api, post } from '../lib/api.js';
+import { api, post, query } from '../lib/api.js';
 import { alertBox, h, heading, table } from '../lib/dom.js';
 import { confirmDialog, showRefusal } from '../lib/forms.js';
 import { recorded, words } from '../lib/state.js';
@@ -31,6 +31,16 @@ async function planPreview(planId) {
     ),
     changesTable(preview),
   );
+}
+
+/** Plans drafted and not yet confirmed, as the audit trail shows them (a plan is the stream reorganization-<planId>). */
+async function drafted() {
+  const trail = (action) => api(`/audit/trail?${query({ action, limit: 500 })}`);
+  const [drafts, confirmations] = await Promise.all([trail('ReorganizationPlanDrafted'), trail('ReorganizationPlanConfirmed')]);
+  const confirmed = new Set(confirmations.items.map((entry) => entry.streamId));
+  return drafts.items
+    .filter((entry) => !confirmed.has(entry.streamId))
+    .map((entry) => ({ id: entry.streamId.slice('reorganization-'.length), draftedBy: entry.actor, at: words.time(entry.recordedAt) }));
 }
 
 let rowsMade = 0;
@@ -122,8 +132,7 @@ export async function reorganizationsView() {
   );
   form.querySelector('#plan-titles-table tbody').replaceWith(rows);
   const drafts = await pendingDrafts({
-    drafted: 'ReorganizationPlanDrafted',
-    confirmed: 'ReorganizationPlanConfirmed',
+    list: drafted,
     preview: planPreview,
     confirm: async (id) => {
       const done = await post(`/reorganizations/${encodeURIComponent(id)}/confirmation`);

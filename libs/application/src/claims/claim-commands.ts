@@ -6,6 +6,7 @@ import { listedInFlight, loadServiceIndex, type LoadedServiceIndex } from '../be
 import { cardAggregate, cardOf } from '../cards/card-commands.js';
 import { type CommandContext, EventSourcing, followUp, hasRole, NotFound, NotPermitted, requireRole } from '../event-sourcing.js';
 import { type Permission, recomputing } from '../permissions.js';
+import { forEachConcurrently } from '../concurrently.js';
 import { idFromCommand } from '../ids.js';
 import { ledgerAggregate } from '../payouts/payout-commands.js';
 import { FOLLOW_UPS, type FollowUps } from '../workflows/follow-ups.js';
@@ -13,6 +14,8 @@ import { PolicyVersions } from '../policies/policy-catalog.js';
 import { todayInVietnam } from '../today.js';
 
 export const claimAggregate = { evolve: Claims.evolve, initial: Claims.initialClaim };
+/** How many people's claims of one approved list are decided at once. */
+const PEOPLE_DECIDED_AT_ONCE = 8;
 
 type Request = Omit<Claims.ClaimFacts, 'claimId' | 'requestedBy'>;
 
@@ -268,20 +271,39 @@ export class ApproveClaims extends Command<BatchOutcome[]> {
  */
 @CommandHandler(ApproveClaims)
 export class ApproveClaimsHandler implements ICommandHandler<ApproveClaims> {
-  constructor(@Inject(CommandBus) private readonly commands: CommandBus) {}
+  constructor(
+    @Inject(CommandBus) private readonly commands: CommandBus,
+    @Inject(EventSourcing) private readonly sourcing: EventSourcing,
+  ) {}
 
+  /**
+   * Each person's claims are decided in the list's order, one after another, since they may draw
+   * on one annual cap and the list's order says which comes first; different people's side by side.
+   */
   async execute({ claimIds, context }: ApproveClaims): Promise<BatchOutcome[]> {
     requireRole(context.actor, 'decideClaims', 'approving claims');
+    const claims = await Promise.all(
+      claimIds.map((claimId) => this.sourcing.load(Claims.claimStreamId(claimId), claimAggregate.evolve, claimAggregate.initial)),
+    );
+    const byPerson = new Map<string, number[]>();
+    claims.forEach(({ state }, n) => {
+      const person = (state.status !== 'none' && state.facts.beneficiaryId) || `claim ${claimIds[n]}`;
+      byPerson.set(person, [...(byPerson.get(person) ?? []), n]);
+    });
     const outcomes: BatchOutcome[] = [];
-    for (const claimId of claimIds) {
-      try {
-        await this.commands.execute(new DecideClaim(claimId, { type: 'ApproveClaim' }, followUp(context, claimId)));
-        outcomes.push({ claimId, outcome: 'approved' });
-      } catch (error) {
-        if (!(error instanceof RuleViolated || error instanceof NotFound)) throw error;
-        outcomes.push({ claimId, outcome: 'refused', rule: RuleViolated.is(error) ? error.rule : 'NotFound', message: error.message });
-      }
-    }
+    await forEachConcurrently([...byPerson.values()], PEOPLE_DECIDED_AT_ONCE, async (listed) => {
+      for (const n of listed) outcomes[n] = await this.approve(claimIds[n], context);
+    });
     return outcomes;
+  }
+
+  private async approve(claimId: string, context: CommandContext): Promise<BatchOutcome> {
+    try {
+      await this.commands.execute(new DecideClaim(claimId, { type: 'ApproveClaim' }, followUp(context, claimId)));
+      return { claimId, outcome: 'approved' };
+    } catch (error) {
+      if (!(error instanceof RuleViolated || error instanceof NotFound)) throw error;
+      return { claimId, outcome: 'refused', rule: RuleViolated.is(error) ? error.rule : 'NotFound', message: error.message };
+    }
   }
 }

@@ -5,6 +5,7 @@ import { EnrolBeneficiary } from '../beneficiaries/beneficiary-commands.js';
 import { AllocateAnnualBudget } from '../budgets/budget-commands.js';
 import { IssueCard, ReissueCard } from '../cards/card-commands.js';
 import { ApproveClaims, DecideClaim, RequestClaim } from '../claims/claim-commands.js';
+import { forEachConcurrently } from '../concurrently.js';
 import type { Actor, CommandContext } from '../event-sourcing.js';
 import { SettlePayout } from '../payouts/payout-commands.js';
 
@@ -93,17 +94,11 @@ interface Person {
 type Step = { readonly phase: string; readonly run: () => Promise<unknown> };
 
 /** Runs steps `concurrency` at a time, reporting progress. */
-async function runAll(steps: readonly Step[], concurrency: number, progress: (phase: string) => void): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(concurrency, steps.length) }, async () => {
-      while (next < steps.length) {
-        const step = steps[next++];
-        await step.run();
-        progress(step.phase);
-      }
-    }),
-  );
+function runAll(steps: readonly Step[], concurrency: number, progress: (phase: string) => void): Promise<void> {
+  return forEachConcurrently(steps, concurrency, async (step) => {
+    await step.run();
+    progress(step.phase);
+  });
 }
 
 const UNITS = [
@@ -132,7 +127,7 @@ const TITLES: Record<BeneficiaryGroup, string> = {
 };
 
 export async function generateDemoProvince(commands: CommandBus, options: DemoOptions): Promise<{ commands: number }> {
-  const concurrency = options.concurrency ?? 16;
+  const concurrency = options.concurrency ?? 64;
   const random = mulberry32(options.seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)];
   const between = (low: number, high: number) => low + Math.floor(random() * (high - low + 1));

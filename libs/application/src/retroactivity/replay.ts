@@ -1,3 +1,4 @@
+import { forEachConcurrently } from '../concurrently.js';
 import type { EventSourcing } from '../event-sourcing.js';
 
 export interface ReplayProgress {
@@ -34,17 +35,12 @@ export async function replayEach<T>(phase: string, items: readonly T[], work: (i
     const perSecond = seconds > 0 ? done / seconds : 0;
     options.onProgress?.({ phase, done, total: items.length, perSecond, etaSeconds: perSecond > 0 ? (items.length - done) / perSecond : 0 });
   };
-  const runAll = async (chunk: readonly T[]) => {
-    let next = 0;
-    const worker = async () => {
-      while (next < chunk.length) {
-        await work(chunk[next++]);
-        done++;
-        if (done % 100 === 0 || done === items.length) report();
-      }
-    };
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency ?? 64, chunk.length)) }, worker));
-  };
+  const runAll = (chunk: readonly T[]) =>
+    forEachConcurrently(chunk, options.concurrency ?? 64, async (item) => {
+      await work(item);
+      done++;
+      if (done % 100 === 0 || done === items.length) report();
+    });
   const readAhead = options.readAhead;
   if (!readAhead) return runAll(items);
   const read = (chunk: readonly T[]) => {

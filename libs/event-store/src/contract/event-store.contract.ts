@@ -84,6 +84,28 @@ export function describeEventStoreContract(backend: string, currentStore: () => 
       expect((await store.readStream(owed)).map((e) => e.type)).toEqual(['Owed', 'Offset']);
     });
 
+    it('settles appends made at once each on its own: a refused group of streams takes none of its neighbours with it', async () => {
+      const [owed, lone, refused, accepted] = [unique('payout'), unique('payout'), unique('payout'), unique('payout')];
+      await store.append(owed, [event('Owed', {})], { expectedRevision: 'no_stream' });
+      const [alone, clash, together] = await Promise.allSettled([
+        store.append(lone, [event('Paid', {})], { expectedRevision: 'no_stream' }),
+        store.appendToStreams([
+          { streamId: refused, events: [event('Paid', {})], options: { expectedRevision: 'no_stream' } },
+          { streamId: owed, events: [event('Offset', { n: 1 })], options: { expectedRevision: 'no_stream' } },
+        ]),
+        store.appendToStreams([
+          { streamId: accepted, events: [event('Paid', {})], options: { expectedRevision: 'no_stream' } },
+          { streamId: owed, events: [event('Offset', { n: 2 })], options: { expectedRevision: 0 } },
+        ]),
+      ]);
+      expect(alone.status).toBe('fulfilled');
+      expect(clash).toMatchObject({ status: 'rejected', reason: { name: 'WrongExpectedRevision', streamId: owed } });
+      expect(together).toMatchObject({ status: 'fulfilled', value: [{ nextExpectedRevision: 0 }, { nextExpectedRevision: 1 }] });
+      if (store.appendsTogether) expect(await store.readStream(refused)).toEqual([]);
+      expect((await store.readStream(owed)).map((e) => e.data)).toEqual([{}, { n: 2 }]);
+      expect(await store.readStream(accepted)).toHaveLength(1);
+    });
+
     it('refuses an append it cannot store, and stores nothing', async () => {
       const stream = unique('invalid');
       await expect(store.append(stream, [], { expectedRevision: 'any' })).rejects.toBeInstanceOf(InvalidAppend);

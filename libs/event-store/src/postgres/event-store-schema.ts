@@ -207,4 +207,101 @@ export const EVENT_STORE_MIGRATIONS: readonly string[] = [
   END $pin$;
   REVOKE EXECUTE ON FUNCTION append_events(jsonb) FROM PUBLIC;
   `,
+  `
+  -- Appends to several streams that must succeed or fail together (one fact each stream shows)
+  -- join the group commit instead of a transaction of their own: their requests, side by side in
+  -- the batch, carry the same "together" number. All are checked before the first is written, with
+  -- the log's head locked, so none is written unless every one can be; one that cannot reports
+  -- its conflict, the others "withdrawn". Otherwise as before.
+  CREATE FUNCTION expected_revision_holds(expected text, actual bigint) RETURNS boolean LANGUAGE sql IMMUTABLE
+    RETURN expected = 'any'
+        OR (expected = 'no_stream' AND actual = -1)
+        OR (expected = 'stream_exists' AND actual >= 0)
+        OR (expected ~ '^[0-9]+$' AND expected::bigint = actual);
+
+  CREATE OR REPLACE FUNCTION append_events(requests jsonb) RETURNS jsonb LANGUAGE plpgsql AS $$
+  DECLARE
+    head bigint;
+    chain bytea;
+    hashes bytea[];
+    request jsonb;
+    member jsonb;
+    stream text;
+    event jsonb;
+    command text;
+    actual bigint;
+    together text;
+    checked text[] := '{}';
+    refused text[] := '{}';
+    conflicts jsonb := '{}'::jsonb;
+    prior event_commands%ROWTYPE;
+    results jsonb := '[]'::jsonb;
+  BEGIN
+    SELECT last_position, last_hash INTO head, chain FROM event_log_head WHERE id = 1 FOR UPDATE;
+    FOR request IN SELECT value FROM jsonb_array_elements(requests) LOOP
+      stream := request->>'streamId';
+      command := request->>'commandId';
+      together := request->>'together';
+
+      IF together IS NOT NULL AND NOT together = ANY(checked) THEN
+        checked := array_append(checked, together);
+        FOR member IN SELECT value FROM jsonb_array_elements(requests) WHERE value->>'together' = together LOOP
+          CONTINUE WHEN member->>'commandId' IS NOT NULL
+            AND EXISTS (SELECT 1 FROM event_commands WHERE command_id = member->>'commandId' AND stream_id = member->>'streamId');
+          SELECT coalesce(max(stream_revision), -1) INTO actual FROM events WHERE stream_id = member->>'streamId';
+          IF NOT expected_revision_holds(member->>'expected', actual) THEN
+            refused := array_append(refused, together);
+            conflicts := conflicts || jsonb_build_object(member->>'streamId', actual);
+          END IF;
+        END LOOP;
+      END IF;
+      IF together IS NOT NULL AND together = ANY(refused) THEN
+        results := results || jsonb_build_array(CASE WHEN conflicts ? stream
+          THEN jsonb_build_object('status', 'conflict', 'revision', (conflicts->>stream)::bigint)
+          ELSE jsonb_build_object('status', 'withdrawn') END);
+        CONTINUE;
+      END IF;
+
+      IF command IS NOT NULL THEN
+        SELECT * INTO prior FROM event_commands WHERE command_id = command AND stream_id = stream;
+        IF FOUND THEN
+          results := results || jsonb_build_array(jsonb_build_object(
+            'status', 'duplicate', 'revision', prior.last_revision, 'position', prior.last_position::text));
+          CONTINUE;
+        END IF;
+      END IF;
+
+      SELECT coalesce(max(stream_revision), -1) INTO actual FROM events WHERE stream_id = stream;
+      IF NOT expected_revision_holds(request->>'expected', actual) THEN
+        results := results || jsonb_build_array(jsonb_build_object('status', 'conflict', 'revision', actual));
+        CONTINUE;
+      END IF;
+
+      hashes := '{}';
+      FOR event IN SELECT value FROM jsonb_array_elements(request->'events') LOOP
+        chain := event_hash(chain, head + cardinality(hashes) + 1, (event->>'id')::uuid, stream, actual + cardinality(hashes) + 1,
+                            event->>'type', event->'data', event->'metadata', now());
+        hashes := array_append(hashes, chain);
+      END LOOP;
+      INSERT INTO events (global_position, event_id, stream_id, stream_revision, event_type, data, metadata, recorded_at, hash)
+      SELECT head + e.ord, (e.value->>'id')::uuid, stream, actual + e.ord, e.value->>'type', e.value->'data', e.value->'metadata', now(), hashes[e.ord]
+        FROM jsonb_array_elements(request->'events') WITH ORDINALITY AS e(value, ord);
+      head := head + cardinality(hashes);
+      actual := actual + cardinality(hashes);
+
+      IF command IS NOT NULL THEN
+        INSERT INTO event_commands VALUES (command, stream, actual, head);
+      END IF;
+      results := results || jsonb_build_array(jsonb_build_object(
+        'status', 'appended', 'revision', actual, 'position', head::text));
+    END LOOP;
+    UPDATE event_log_head SET last_position = head, last_hash = chain WHERE id = 1;
+    RETURN results;
+  END $$;
+  -- CREATE OR REPLACE resets what the least-privilege migration set; ownership and grants stay.
+  ALTER FUNCTION append_events(jsonb) SECURITY DEFINER;
+  DO $pin$ BEGIN
+    EXECUTE format('ALTER FUNCTION append_events(jsonb) SET search_path = %I, pg_temp', current_schema());
+  END $pin$;
+  `,
 ];

@@ -1,5 +1,6 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import pg, { type CustomTypesConfig, type Pool } from 'pg';
-import { inTransaction, migrate } from '#database';
+import { migrate } from '#database';
 import { AppendSignal } from '../append-signal.js';
 import { eventIdFor } from '../event-ids.js';
 import {
@@ -28,6 +29,13 @@ export interface PostgresEventStoreOptions {
   readonly pollIntervalMs?: number;
   /** Most events written in one group-commit transaction. */
   readonly maxEventsPerTransaction?: number;
+  /**
+   * How long a group commit waits for more appends before it writes (0: not at all). Embedded
+   * PGlite syncs its commit on this process's only thread, stopping every command meanwhile, so
+   * commands running together reach their append one after another and each would sync alone;
+   * a short wait lets them share one sync, as PostgreSQL's `commit_delay` does on a server.
+   */
+  readonly groupCommitDelayMs?: number;
 }
 
 interface AppendRequest {
@@ -37,12 +45,17 @@ interface AppendRequest {
   readonly events: readonly { id: string; type: string; data: unknown; metadata: EventMetadata }[];
 }
 
-type AppendOutcome = { status: 'appended' | 'duplicate'; revision: number; position: string } | { status: 'conflict'; revision: number };
+type AppendOutcome =
+  | { status: 'appended' | 'duplicate'; revision: number; position: string }
+  | { status: 'conflict'; revision: number }
+  /** Not written because another stream of its group could not be. */
+  | { status: 'withdrawn' };
 
 interface PendingAppend {
-  readonly request: AppendRequest;
-  readonly expected: AppendOptions['expectedRevision'];
-  readonly resolve: (result: AppendResult) => void;
+  /** One append, or the appends of several streams that succeed or fail together. */
+  readonly requests: readonly AppendRequest[];
+  readonly expected: readonly AppendOptions['expectedRevision'][];
+  readonly resolve: (results: AppendResult[]) => void;
   readonly reject: (error: unknown) => void;
 }
 
@@ -106,6 +119,7 @@ export class PostgresEventStore implements EventStore {
   private readonly appendSignal = new AppendSignal();
   private readonly pollIntervalMs: number;
   private readonly maxEventsPerTransaction: number;
+  private readonly groupCommitDelayMs: number;
   private pending: PendingAppend[] = [];
   private writing = false;
   readonly chain: PostgresHashChain;
@@ -117,6 +131,7 @@ export class PostgresEventStore implements EventStore {
     this.name = options.name ?? 'PostgreSQL';
     this.pollIntervalMs = options.pollIntervalMs ?? 250;
     this.maxEventsPerTransaction = options.maxEventsPerTransaction ?? 2000;
+    this.groupCommitDelayMs = options.groupCommitDelayMs ?? 0;
     this.chain = new PostgresHashChain(pool);
   }
 
@@ -129,31 +144,23 @@ export class PostgresEventStore implements EventStore {
   readonly appendsTogether = true;
 
   async append(streamId: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
-    const request = appendRequest(streamId, events, options);
-    return new Promise((resolve, reject) => {
-      this.pending.push({ request, expected: options.expectedRevision, resolve, reject });
-      void this.writePending();
-    });
+    return (await this.enqueue([{ streamId, events, options }]))[0];
   }
 
   /**
-   * One transaction around the same function the group commit calls: a conflict on any stream
-   * rolls back the others. Kept out of the group commit, whose batches fail appends one by one.
+   * Written in the group commit like any append, the streams marked to succeed or fail together
+   * (see the migration of append_events): a conflict on any stream writes none of them.
    */
   async appendToStreams(writes: readonly StreamWrite[]): Promise<AppendResult[]> {
+    return writes.length === 0 ? [] : this.enqueue(writes);
+  }
+
+  private async enqueue(writes: readonly StreamWrite[]): Promise<AppendResult[]> {
     const requests = writes.map((write) => appendRequest(write.streamId, write.events, write.options));
-    try {
-      return await inTransaction(this.pool, async (client) => {
-        const { rows } = await client.query<{ results: AppendOutcome[] }>('SELECT append_events($1::jsonb) AS results', [JSON.stringify(requests)]);
-        return rows[0].results.map((outcome, index) => {
-          const write = writes[index];
-          if (outcome.status === 'conflict') throw new WrongExpectedRevision(write.streamId, write.options.expectedRevision, outcome.revision);
-          return { nextExpectedRevision: outcome.revision, position: BigInt(outcome.position), alreadyAppended: outcome.status === 'duplicate' };
-        });
-      });
-    } finally {
-      this.appendSignal.notify();
-    }
+    return new Promise((resolve, reject) => {
+      this.pending.push({ requests, expected: writes.map((write) => write.options.expectedRevision), resolve, reject });
+      void this.writePending();
+    });
   }
 
   private async writePending(): Promise<void> {
@@ -161,6 +168,7 @@ export class PostgresEventStore implements EventStore {
     this.writing = true;
     try {
       while (this.pending.length > 0) {
+        if (this.groupCommitDelayMs > 0) await sleep(this.groupCommitDelayMs);
         const batch = this.takeBatch();
         try {
           await this.writeBatch(batch);
@@ -182,36 +190,42 @@ export class PostgresEventStore implements EventStore {
   }
 
   private async writeBatch(batch: readonly PendingAppend[]): Promise<void> {
+    const requests = batch.flatMap((pending, n) =>
+      pending.requests.length > 1 ? pending.requests.map((request) => ({ ...request, together: n })) : pending.requests,
+    );
     // No named prepared statement: embedded PGlite is one session behind every connection, so
     // a name prepared by one pooled connection already exists for the next.
-    const { rows } = await this.pool.query<{ results: AppendOutcome[] }>('SELECT append_events($1::jsonb) AS results', [
-      JSON.stringify(batch.map((pending) => pending.request)),
-    ]);
+    const { rows } = await this.pool.query<{ results: AppendOutcome[] }>('SELECT append_events($1::jsonb) AS results', [JSON.stringify(requests)]);
     const outcomes = rows[0].results;
-    batch.forEach((pending, index) => this.settle(pending, outcomes[index]));
+    let taken = 0;
+    for (const pending of batch) this.settle(pending, outcomes.slice(taken, (taken += pending.requests.length)));
   }
 
   private takeBatch(): PendingAppend[] {
     let events = 0;
     let count = 0;
     while (count < this.pending.length) {
-      events += this.pending[count].request.events.length;
+      events += this.pending[count].requests.reduce((sum, request) => sum + request.events.length, 0);
       if (count > 0 && events > this.maxEventsPerTransaction) break;
       count++;
     }
     return this.pending.splice(0, count);
   }
 
-  private settle(pending: PendingAppend, outcome: AppendOutcome): void {
-    if (outcome.status === 'conflict') {
-      pending.reject(new WrongExpectedRevision(pending.request.streamId, pending.expected, outcome.revision));
-      return;
+  private settle(pending: PendingAppend, outcomes: readonly AppendOutcome[]): void {
+    for (const [n, outcome] of outcomes.entries()) {
+      if (outcome.status === 'conflict') {
+        pending.reject(new WrongExpectedRevision(pending.requests[n].streamId, pending.expected[n], outcome.revision));
+        return;
+      }
     }
-    pending.resolve({
-      nextExpectedRevision: outcome.revision,
-      position: BigInt(outcome.position),
-      alreadyAppended: outcome.status === 'duplicate',
-    });
+    pending.resolve(
+      outcomes.flatMap((outcome) =>
+        outcome.status === 'withdrawn' || outcome.status === 'conflict'
+          ? []
+          : [{ nextExpectedRevision: outcome.revision, position: BigInt(outcome.position), alreadyAppended: outcome.status === 'duplicate' }],
+      ),
+    );
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {

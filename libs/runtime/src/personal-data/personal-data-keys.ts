@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import type pg from 'pg';
 import type { NewEvent, StoredEvent } from '#event-store';
 import { personalPart, withPersonal } from '#domain';
+import { Batched } from '../batched.js';
 import { decrypt, derivedKey, encrypt } from '../sealing.js';
 
 /**
@@ -226,15 +227,8 @@ export class PersonalDataKeys {
     const parts = events.map((event) => personalPart(event.type, event.data as Record<string, unknown>));
     const subjects = [...new Set(parts.flatMap((part) => (part ? [part.subject] : [])))];
     if (subjects.length === 0) return [...events];
-    for (const subject of subjects) {
-      const wrapped = encrypt(this.current.wrapping, randomBytes(32), subject);
-      await this.pool.query('INSERT INTO personal_data_keys (subject_id, wrapped_key, master_key_id) VALUES ($1, $2, $3) ON CONFLICT (subject_id) DO NOTHING', [
-        subject,
-        wrapped,
-        this.current.id,
-      ]);
-    }
-    const keys = await this.keysOf(subjects);
+    await this.keyCreation.submit(subjects);
+    const keys = await this.keyLookups.submit(subjects);
     return events.map((event, n) => {
       const part = parts[n];
       if (!part) return event;
@@ -253,7 +247,7 @@ export class PersonalDataKeys {
     const parts = events.map((event) => personalPart(event.type, event.data as Record<string, unknown>));
     const subjects = [...new Set(parts.flatMap((part) => (part ? [part.subject] : [])))];
     if (subjects.length === 0) return [...events];
-    const keys = await this.keysOf(subjects);
+    const keys = await this.keyLookups.submit(subjects);
     return events.map((event, n) => {
       const part = parts[n];
       if (!part) return event;
@@ -297,6 +291,27 @@ export class PersonalDataKeys {
       [subject],
     );
   }
+
+  /**
+   * A data key for each person not sealed before; the people of the seals waiting meanwhile get
+   * theirs in the same insertion, one commit for a batch of enrolments.
+   */
+  private readonly keyCreation = new Batched<readonly string[], void>(async (requests) => {
+    const subjects = [...new Set(requests.flat())];
+    await this.pool.query(
+      `INSERT INTO personal_data_keys (subject_id, wrapped_key, master_key_id)
+       SELECT subject_id, wrapped_key, $3 FROM unnest($1::text[], $2::text[]) AS created(subject_id, wrapped_key)
+       ON CONFLICT (subject_id) DO NOTHING`,
+      [subjects, subjects.map((subject) => encrypt(this.current.wrapping, randomBytes(32), subject)), this.current.id],
+    );
+    return requests.map(() => undefined);
+  });
+
+  /** The keys asked for while a look-up is on its way are looked up together. */
+  private readonly keyLookups = new Batched<readonly string[], ReadonlyMap<string, Buffer | null>>(async (requests) => {
+    const keys = await this.keysOf([...new Set(requests.flat())]);
+    return requests.map(() => keys);
+  });
 
   /**
    * The data keys of `subjects`: null for a person erased. A person with no row has had no sealed
