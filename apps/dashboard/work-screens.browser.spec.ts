@@ -139,6 +139,10 @@ describe.each([
     }
     await operatorConfirms(api, people.admin2);
     await checkScreen('users');
+    await menu('reorganizations', 'admin');
+    await checkScreen('reorganizations');
+    await menu('units', 'admin');
+    await checkScreen('units');
   }, 120_000);
 
   it('a clerk enrols a beneficiary, issues a card and records a stay', async () => {
@@ -171,6 +175,7 @@ describe.each([
     await card.locator('button[type=submit]').click();
     await confirm(new RegExp(cardNumber));
     await page.locator('#person-cards', { hasText: cardNumber }).waitFor();
+    await checkScreen('beneficiary-clerk');
 
     await page.click('[data-action=record-admission] > summary');
     const admission = page.locator('#admission-form');
@@ -223,6 +228,24 @@ describe.each([
 
   it('finance pays the approved payouts as a batch under one payment reference and downloads its payment list', async () => {
     await signInAs(people.finance);
+    // This year's budget: the visit allowances' used up by the stay, the meals' past 80 %; every screen says so.
+    await menu('budget', 'reports');
+    for (const [code, amount] of [
+      ['a', '1.000.000'],
+      ['b', '1.800.000'],
+    ]) {
+      if (!(await page.isVisible('#allocation-form'))) await page.click('[data-action=allocate] > summary');
+      await page.selectOption('#allocation-form [name=regimeCode]', code);
+      await page.fill('#allocation-form [name=amount]', amount);
+      await page.fill('#allocation-form [name=decisionNumber]', '2850/QĐ-UBND');
+      await page.click('#allocation-form button[type=submit]');
+      await confirm(new RegExp(`${amount} ₫`));
+      await page.locator(`[data-testid=allocated-${code}]`, { hasText: `${amount} ₫` }).waitFor();
+    }
+    await page.locator('[data-testid=budget-notice-a-100]', { hasText: 'đã dùng hết dự toán' }).waitFor();
+    await page.locator('[data-testid=budget-notice-b-80]', { hasText: '84,4 %' }).waitFor();
+    await checkScreen('budget-notices');
+    await menu('finance');
     await reloadUntil('#finance-queue tbody tr:nth-child(2)');
     await checkScreen('finance');
     await page.check('#select-all-payouts');

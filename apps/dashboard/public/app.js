@@ -174,10 +174,13 @@ function buildMenu() {
 }
 
 /** How many items wait in each of my queues, beside their menu entries. */
+let countsAsked = 0;
 async function countWaiting() {
   const queues = MENU.filter((entry) => entry.waiting && allowed(entry));
   if (queues.length === 0) return;
+  const asked = (countsAsked += 1);
   const counts = await api('/work-queues/counts').catch(() => undefined);
+  if (asked !== countsAsked) return;
   for (const entry of queues) {
     const badge = document.querySelector(`[data-waiting="${navId(entry)}"]`);
     if (!badge || !counts) continue;
@@ -189,10 +192,14 @@ async function countWaiting() {
 }
 
 /** A notice for each regime whose budget this year has passed 80 % or 100 %. */
+let noticesAsked = 0;
 async function budgetNotices() {
   const notices = document.getElementById('notices');
   const year = today().slice(0, 4);
+  const asked = (noticesAsked += 1);
   const budget = await api(`/budget/${year}`).catch(() => undefined);
+  // An earlier answer arriving late must not replace a later one.
+  if (asked !== noticesAsked) return;
   const passed = (budget?.regimes ?? []).filter((regime) => regime.alerts.length > 0);
   notices.replaceChildren(
     ...passed.map((regime) => {

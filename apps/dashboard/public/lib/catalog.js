@@ -13,8 +13,6 @@ export async function loadCatalog() {
   return versions;
 }
 
-export const policyVersions = () => versions;
-
 /** The version in force today: the latest that has begun. */
 export const versionInForce = () => [...versions].reverse().find((version) => version.effectiveFrom <= today()) ?? versions[versions.length - 1];
 

@@ -19,6 +19,9 @@ const RULES = {
   notAfterToday: (value) => value <= today() || 'invalid.afterToday',
 };
 
+/** An amount as typed, the thousands separated or not (1.500.000): its digits. */
+const money = (raw) => String(raw).replace(/[.\s]/g, '');
+
 const isDate = (value) =>
   /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) && value >= '1900-01-01' && value <= '2100-12-31';
 
@@ -42,7 +45,7 @@ function problemOf(field, raw) {
   if (empty) return field.required === false ? undefined : field.type === 'checkboxes' ? 'invalid.oneAtLeast' : 'invalid.required';
   if (typeof raw === 'string' && raw.length > MAX_TEXT) return 'invalid.tooLong';
   if (field.type === 'date' && !isDate(raw)) return 'invalid.date';
-  if (field.type === 'vnd' && RULES.whole(raw) !== true) return 'invalid.whole';
+  if (field.type === 'vnd' && RULES.whole(money(raw)) !== true) return 'invalid.whole';
   for (const rule of [field.rule].flat().filter(Boolean)) {
     const verdict = RULES[rule](raw);
     if (verdict !== true) return verdict;
@@ -131,7 +134,7 @@ function shown(field, raw) {
   if (field.type === 'checkboxes') return raw.map((value) => field.options.find(([option]) => option === value)?.[1] ?? value).join(', ');
   if (field.type === 'checkbox') return raw ? words.t('yes') : null;
   if (field.type === 'date') return words.date(raw);
-  if (field.type === 'vnd') return words.vnd(Number(raw));
+  if (field.type === 'vnd') return words.vnd(Number(money(raw)));
   if (field.type === 'password') return '••••••••••••';
   return raw;
 }
@@ -139,7 +142,8 @@ function shown(field, raw) {
 /** The values to send: numbers as numbers, empty optional fields left out. */
 function valueOf(field, raw) {
   if (raw === '' || (Array.isArray(raw) && raw.length === 0 && field.required === false)) return undefined;
-  if (field.type === 'vnd' || field.type === 'number' || field.rule === 'group') return Number(raw);
+  if (field.type === 'vnd') return Number(money(raw));
+  if (field.type === 'number' || field.rule === 'group') return Number(raw);
   return raw;
 }
 

@@ -22,7 +22,7 @@ const CATEGORIES = [
 ];
 
 /** What a stream is about, by its category (the part of its id before the record's own id). */
-export const categoryOf = (streamId) => CATEGORIES.find((category) => streamId === category || streamId.startsWith(`${category}-`)) ?? 'other';
+const categoryOf = (streamId) => CATEGORIES.find((category) => streamId === category || streamId.startsWith(`${category}-`)) ?? 'other';
 
 /** Where the record an entry changed is shown: a payout's lineage, a stay, a beneficiary. */
 function subjectLink(entry) {

@@ -1,8 +1,35 @@
-import { api } from '../lib/api.js';
-import { regimeCodeName } from '../lib/catalog.js';
+import { api, post } from '../lib/api.js';
+import { regimeCodeName, versionInForce } from '../lib/catalog.js';
 import { h, heading, money, table } from '../lib/dom.js';
-import { state, thisYear, words } from '../lib/state.js';
+import { commandForm, panel } from '../lib/forms.js';
+import { hasRole, recorded, state, thisYear, words } from '../lib/state.js';
 import { yearPicker } from './year-picker.js';
+
+/** A regime's budget for the year, by a decision: what the 80 % and 100 % notices measure against. */
+function allocationForm(year) {
+  const codes = [...new Set(versionInForce().regimes.map((regime) => regime.code))];
+  return panel(
+    `${words.t('allocate')} ${year}`,
+    commandForm({
+      id: 'allocation-form',
+      title: `${words.t('allocate')} ${year}`,
+      fields: [
+        { name: 'regimeCode', label: words.t('regime'), type: 'select', options: codes.map((code) => [code, regimeCodeName(code)]) },
+        { name: 'amount', label: words.t('allocated'), type: 'vnd' },
+        { name: 'decisionNumber', label: words.t('decisionNumber') },
+      ],
+      send: ({ regimeCode, ...values }) => post(`/budget/${year}/${encodeURIComponent(regimeCode)}`, values),
+      done: () => {
+        recorded();
+        // The screen is read again with the allocation in it.
+        const here = `#/budget/${year}`;
+        if (location.hash === here) window.dispatchEvent(new HashChangeEvent('hashchange'));
+        else location.hash = here;
+      },
+    }),
+    { 'data-action': 'allocate', class: 'card action-panel my-3' },
+  );
+}
 
 export async function budgetView(year = thisYear()) {
   const budget = await api(`/budget/${year}`);
@@ -71,6 +98,7 @@ export async function budgetView(year = thisYear()) {
       ),
       { id: 'budget-table' },
     ),
+    hasRole('finance', 'administrator') ? allocationForm(year) : null,
     h('h2', { class: 'h5 mt-4' }, words.t('spendingTitle')),
     table([words.t('regime'), ...groups.map((group) => ({ label: words.group(group), money: true }))], spendingRows, { id: 'spending-table' }),
   );
