@@ -192,19 +192,25 @@ describe.each([
     expect(await page.locator('#stay-entitlements').innerText()).toContain('1.520.000 ₫');
     await checkScreen('stay');
 
-    // The same person again: the API's rule, in words, in an alert.
+    // The same person again. A national id whose birth year is not the date of birth's: the API's 400, beside the field.
     await page.goto(`${api.base}/dashboard/#/beneficiaries/new`);
     await page.locator('#enrol-form').waitFor();
-    for (const [name, value] of Object.entries({
+    const again = {
       fullName: 'Nông Văn An',
       dateOfBirth: '1968-05-02',
-      nationalId,
+      nationalId: '020070001111',
       title: 'Chuyên viên',
       administrativeUnit: 'Sở Y tế',
       from: '2025-01-01',
-    }))
-      await page.locator(`#enrol-form [name=${name}]`).fill(value);
+    };
+    for (const [name, value] of Object.entries(again)) await page.locator(`#enrol-form [name=${name}]`).fill(value);
     await page.locator('#enrol-form [name=group]').selectOption('6');
+    await page.click('#enrol-form button[type=submit]');
+    await confirm(/Chuyên viên/);
+    await page.locator('#enrol-form .invalid-feedback', { hasText: 'Số định danh không khớp với năm sinh' }).waitFor();
+    expect(await page.getAttribute('#enrol-form [name=nationalId]', 'aria-invalid')).toBe('true');
+    // Then the id already on the register: the API's rule, in words, in an alert.
+    await page.locator('#enrol-form [name=nationalId]').fill(nationalId);
     await page.click('#enrol-form button[type=submit]');
     await confirm(/Chuyên viên/);
     await page.locator('#enrol-form .alert-danger', { hasText: 'Số định danh này đã có trong danh sách.' }).waitFor();

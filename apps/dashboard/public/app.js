@@ -1,7 +1,7 @@
 import { api, onUnauthorized } from './lib/api.js';
 import { loadCatalog, regimeCodeName } from './lib/catalog.js';
 import { alertBox, h } from './lib/dom.js';
-import { hasRole, setLanguage, state, today, words } from './lib/state.js';
+import { hasRole, setLanguage, state, thisYear, words } from './lib/state.js';
 import { approvalsView } from './screens/approvals.js';
 import { auditView } from './screens/audit.js';
 import { admissionView, beneficiaryView, enrolView, registerView } from './screens/beneficiaries.js';
@@ -194,14 +194,16 @@ async function countWaiting() {
 /** A notice for each regime whose budget this year has passed 80 % or 100 %. */
 let noticesAsked = 0;
 async function budgetNotices() {
-  const notices = document.getElementById('notices');
-  const year = today().slice(0, 4);
+  const year = thisYear();
   const asked = (noticesAsked += 1);
   const budget = await api(`/budget/${year}`).catch(() => undefined);
   // An earlier answer arriving late must not replace a later one.
-  if (asked !== noticesAsked) return;
+  if (asked === noticesAsked) showNotices(budget, year);
+}
+
+function showNotices(budget, year) {
   const passed = (budget?.regimes ?? []).filter((regime) => regime.alerts.length > 0);
-  notices.replaceChildren(
+  document.getElementById('notices').replaceChildren(
     ...passed.map((regime) => {
       const highest = Math.max(...regime.alerts.map((alert) => alert.percent));
       const values = { regime: regimeCodeName(regime.regimeCode), percent: words.percent(regime.usedPercent), year };
@@ -211,6 +213,12 @@ async function budgetNotices() {
     }),
   );
 }
+
+// The budget screen's own reading of this year: the notices then agree with its table.
+document.addEventListener('budget-read', ({ detail }) => {
+  noticesAsked += 1;
+  showNotices(detail, thisYear());
+});
 
 function chrome() {
   document.documentElement.lang = state.language;

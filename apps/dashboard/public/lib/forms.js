@@ -29,6 +29,8 @@ const isDate = (value) =>
 export function apiFieldProblem(field, message) {
   if (/YYYY-MM-DD|must be a date/.test(message)) return 'invalid.date';
   if (/12 digits/.test(message)) return 'invalid.nationalId';
+  if (/no province code/.test(message)) return 'invalid.nationalIdProvince';
+  if (/says born in/.test(message)) return 'invalid.nationalIdBirth';
   if (/after today/.test(message)) return 'invalid.afterToday';
   if (/is before/.test(message)) return 'invalid.beforeStart';
   if (/empty|must be a string/.test(message)) return 'invalid.required';

@@ -1,9 +1,12 @@
-import { api, post } from '../lib/api.js';
+import { api, post, readUntil } from '../lib/api.js';
 import { regimeCodeName, versionInForce } from '../lib/catalog.js';
 import { h, heading, money, table } from '../lib/dom.js';
 import { commandForm, panel } from '../lib/forms.js';
 import { hasRole, recorded, state, thisYear, words } from '../lib/state.js';
 import { yearPicker } from './year-picker.js';
+
+/** The allocation just recorded, which the screen waits to read before it shows the budget again. */
+let allocated;
 
 /** A regime's budget for the year, by a decision: what the 80 % and 100 % notices measure against. */
 function allocationForm(year) {
@@ -19,7 +22,8 @@ function allocationForm(year) {
         { name: 'decisionNumber', label: words.t('decisionNumber') },
       ],
       send: ({ regimeCode, ...values }) => post(`/budget/${year}/${encodeURIComponent(regimeCode)}`, values),
-      done: () => {
+      done: (_, { regimeCode, amount }) => {
+        allocated = { regimeCode, amount };
         recorded();
         // The screen is read again with the allocation in it.
         const here = `#/budget/${year}`;
@@ -32,7 +36,13 @@ function allocationForm(year) {
 }
 
 export async function budgetView(year = thisYear()) {
-  const budget = await api(`/budget/${year}`);
+  const expected = allocated;
+  allocated = undefined;
+  const budget = await readUntil(
+    () => api(`/budget/${year}`),
+    (found) => !expected || found.regimes.some((regime) => regime.regimeCode === expected.regimeCode && regime.allocated === expected.amount),
+  );
+  if (year === thisYear()) document.dispatchEvent(new CustomEvent('budget-read', { detail: budget }));
   const regimes = budget.regimes;
   const canvas = h('canvas', { 'aria-label': words.t('budgetTitle'), role: 'img' });
   const groups = [...new Set(budget.spending.map((line) => line.group))].sort((a, b) => a - b);
