@@ -24,7 +24,10 @@ export {
 } from './queries/read-models.js';
 export type { Page, PageRequest } from './queries/paging.js';
 export { BeneficiaryRecord, CardRecord, PayoutRecord, READ_MODEL_ENTITIES } from './entities/read-model-entities.js';
-export { REGIME_HEADINGS, type ReportSource, yearEndReport, yearEndReportAt, type YearEndReport } from './queries/year-end-report.js';
+export { REGIME_HEADINGS } from './queries/regime-headings.js';
+export { type ReportSource, yearEndReport, yearEndReportAt, type YearEndReport } from './queries/year-end-report.js';
+export { periodReport, type PeriodReport } from './queries/period-report-reads.js';
+export { periodReportCsv, periodReportXlsx } from './queries/period-report-files.js';
 export { yearEndReportCsv, yearEndReportPdf, yearEndReportXlsx } from './queries/year-end-report-files.js';
 export { consistencyCheck, type ConsistencyReport, type ConsistencyRow } from './queries/consistency.js';
 export { createReportingViews, REPORTING_VIEWS } from './reporting/reporting-views.js';

@@ -11,3 +11,14 @@ export function percent(part: number, whole: number): number {
 export function percentOf(part: string, whole: string): string {
   return `round(100.0 * (${part}) / (${whole}), 1)`;
 }
+
+/**
+ * A change from `before` to `after` in percent of `before`, by `percent`'s rule applied to its size,
+ * so that a fall rounds away from zero as a rise does (-12.25 % is -12.3 %, as PostgreSQL rounds);
+ * null when there was nothing before to compare with.
+ */
+export function percentChange(before: number, after: number): number | null {
+  if (before === 0) return null;
+  const change = percent(Math.abs(after - before), Math.abs(before));
+  return after < before ? -change : change;
+}

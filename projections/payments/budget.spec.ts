@@ -61,6 +61,8 @@ describe('the annual budget of the payments read model', () => {
       ['budget_entries', 8n, -800, 800],
       ['budget_entries', 9n, 300, 0],
     ]);
+    // Each entry names its line and person, and the line's days as they stand (the payout's without a line yet).
+    expect(appended[0].row).toMatchObject({ line_id: 'p1', person: 'b-1', units: 1, service_date: '2025-08-01' });
     checkAlerts(tables, 2025, 'g', 10n);
     expect([...tables.alerts.all()]).toHaveLength(2);
   });

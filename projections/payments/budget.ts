@@ -1,10 +1,11 @@
 import type { Journal } from './events.js';
+import { personOf } from './preload.js';
 import { type PaymentTables, type PayoutRow, RECEIVABLES, type TotalRow } from './schema.js';
 
 /** The alert levels of the annual budget: share of the allocation committed or paid. */
 export const BUDGET_ALERT_PERCENTS = [80, 100] as const;
 
-export type BudgetTables = Pick<PaymentTables, 'totals' | 'spending' | 'alerts'>;
+export type BudgetTables = Pick<PaymentTables, 'totals' | 'spending' | 'alerts' | 'lines'>;
 export type ReceivableChange = Record<(typeof RECEIVABLES)[number], number>;
 
 /** A year's and regime's budget, without allocation or spending the first time it is seen. */
@@ -38,7 +39,12 @@ export function checkAlerts(budget: Pick<BudgetTables, 'totals' | 'alerts'>, yea
   }
 }
 
-/** Moves a payout's money in the budget (its group and unit's spending, its year's and regime's totals), with its history entry. */
+/**
+ * Moves a payout's money in the budget (its group and unit's spending, its year's and regime's
+ * totals), with its history entry. The entry names the line, its person and its days as they stand,
+ * so that a period's visits, people and days can be counted from the entries known at a position,
+ * as the year-end tallies count them now.
+ */
 export function spend(budget: BudgetTables, journal: Journal, payout: PayoutRow, committed: number, paid: number): void {
   const key = { year: payout.year, regime_code: payout.regime_code, group_number: payout.group_number, administrative_unit: payout.administrative_unit };
   const row = budget.spending.get(key) ?? { ...key, committed: 0, paid: 0 };
@@ -56,6 +62,9 @@ export function spend(budget: BudgetTables, journal: Journal, payout: PayoutRow,
     service_date: payout.service_date,
     committed,
     paid,
+    line_id: payout.line_id,
+    person: personOf(payout),
+    units: budget.lines.get({ line_id: payout.line_id })?.units ?? payout.units,
   });
   checkAlerts(budget, payout.year, payout.regime_code, journal.at.globalPosition);
 }

@@ -485,8 +485,9 @@ export const payments = domainProjection({
   // recovered by refund or offset, written off) on payouts, balances and budget totals, and the
   // council's decisions on claims over a lowered cap in the lineage; 5: a stay's meals per calendar year;
   // 6: what waits for an approver (claims decided or proposed over the cap, who recorded each stay or claim);
-  // 7: payouts found by payment reference (a payment's list).
-  version: 6,
+  // 7: payouts found by payment reference (a payment's list), which a merge left at 6; 8: budget entries
+  // name their line, person and days (the monthly and quarterly reports count from them).
+  version: 8,
   eventTypes: PAYMENT_EVENT_TYPES,
   fromLog: {
     tables: ['lineage', 'units'],

@@ -423,7 +423,10 @@ export async function createPaymentTables(sql: ClientBase, schema: string): Prom
       administrative_unit text NOT NULL,
       service_date text NOT NULL,
       committed bigint NOT NULL,
-      paid bigint NOT NULL
+      paid bigint NOT NULL,
+      line_id text NOT NULL,
+      person text NOT NULL,
+      units int NOT NULL
     );
     CREATE INDEX budget_entries_by_year ON ${s}.budget_entries (year);
     CREATE TABLE ${s}.units (

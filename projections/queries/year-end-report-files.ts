@@ -1,24 +1,9 @@
-import ExcelJS from 'exceljs';
-import {
-  count,
-  dateInWords,
-  documentNumber,
-  dong,
-  figuresAsOf,
-  type Issue,
-  type Letterhead,
-  NATIONAL_MOTTO,
-  NATIONAL_NAME,
-  OfficialDocument,
-  shortDate,
-} from '#documents';
-import { addRow, csvOf } from './spreadsheets.js';
+import { count, dong, figuresAsOf, type Issue, type Letterhead, OfficialDocument, shortDate } from '#documents';
+import { COUNT_FORMAT, officialWorkbook, VND_FORMAT } from './official-workbook.js';
+import { csvOf } from './spreadsheets.js';
 import { type RegimeLine, type YearEndReport } from './year-end-report.js';
 
 const GROUPS = ['1', '2', '3', '4', '5', '6'];
-// Vietnamese grouping (1.234.567) whatever the locale of the program that opens the file: [$-42A] is vi-VN.
-const VND_FORMAT = '[$-42A]#,##0 "₫"';
-const COUNT_FORMAT = '[$-42A]#,##0';
 const TITLE = (year: number) => `Kết quả thực hiện Nghị quyết số 24/2024/NQ-HĐND năm ${year}`;
 
 /** The report's rows, one table: the same content in CSV and in the spreadsheet. */
@@ -53,84 +38,23 @@ export function yearEndReportCsv(report: YearEndReport): string {
   return csvOf(HEADER, [...rows(report), [SOURCE, report.position, report.logHash ?? '', '', '', '', '', '', '']]);
 }
 
-const THIN = { style: 'thin' } as const;
-const BOXED: Partial<ExcelJS.Borders> = { top: THIN, left: THIN, bottom: THIN, right: THIN };
-
-/**
- * The report as an Excel workbook laid out as the office prints it: the letterhead and national
- * header, the table with its labels beside the figures, on one landscape page width (its heading
- * row repeated on each page down), the moment the figures stand at in words, the signature block,
- * and the log position in small print for auditors.
- */
-export async function yearEndReportXlsx(report: YearEndReport, letterhead: Letterhead, issue: Issue): Promise<Buffer> {
-  const workbook = new ExcelJS.Workbook();
-  workbook.creator = letterhead.issuer;
-  const sheet = workbook.addWorksheet(`Báo cáo năm ${report.year}`, {
-    pageSetup: {
-      paperSize: 9,
-      orientation: 'landscape',
-      fitToPage: true,
-      fitToWidth: 1,
-      fitToHeight: 0,
-      horizontalCentered: true,
-      margins: { left: 0.6, right: 0.4, top: 0.6, bottom: 0.6, header: 0.3, footer: 0.3 },
+/** The report as the office's Excel workbook (see `officialWorkbook`). */
+export function yearEndReportXlsx(report: YearEndReport, letterhead: Letterhead, issue: Issue): Promise<Buffer> {
+  return officialWorkbook(
+    {
+      sheetName: `Báo cáo năm ${report.year}`,
+      titles: [TITLE(report.year)],
+      asOf: report.asOf,
+      header: HEADER,
+      rows: rows(report),
+      labelColumns: 2,
+      formatOf: (values) => (String(values[1]).endsWith('(đồng)') ? VND_FORMAT : COUNT_FORMAT),
+      widths: [40, 14],
+      source: source(report),
     },
-  });
-  const last = HEADER.length;
-  /** One line of text across columns `from`–`to`. */
-  const line = (from: number, to: number, text: string, font: Partial<ExcelJS.Font> = {}, row = sheet.rowCount + 1) => {
-    const cell = sheet.getCell(row, from);
-    if (to > from) sheet.mergeCells(row, from, row, to);
-    cell.value = text;
-    cell.font = { name: 'Times New Roman', size: 12, ...font };
-    cell.alignment = { horizontal: 'center', vertical: 'middle', wrapText: true };
-    return row;
-  };
-
-  const first = line(1, 3, letterhead.parentBody ?? letterhead.issuer, { bold: !letterhead.parentBody });
-  line(5, last, NATIONAL_NAME, { bold: true }, first);
-  const second = line(1, 3, letterhead.parentBody ? letterhead.issuer : documentNumber(letterhead, 'report', issue.number), { bold: !!letterhead.parentBody });
-  line(5, last, NATIONAL_MOTTO, { bold: true, underline: true }, second);
-  const third = letterhead.parentBody ? line(1, 3, documentNumber(letterhead, 'report', issue.number)) : sheet.rowCount + 1;
-  line(5, last, `${letterhead.place}, ${dateInWords(issue.date)}`, { italic: true }, third);
-  sheet.addRow([]);
-  line(1, last, 'BÁO CÁO', { bold: true, size: 14 });
-  line(1, last, TITLE(report.year), { bold: true });
-  if (report.asOf) line(1, last, figuresAsOf(new Date(report.asOf)), { italic: true });
-  sheet.addRow([]);
-
-  const heading = addRow(sheet, HEADER);
-  heading.font = { name: 'Times New Roman', bold: true };
-  heading.eachCell((cell) => {
-    cell.border = BOXED;
-    cell.alignment = { horizontal: 'center', vertical: 'middle', wrapText: true };
-  });
-  sheet.pageSetup.printTitlesRow = `${heading.number}:${heading.number}`;
-  for (const values of rows(report)) {
-    const row = addRow(sheet, values);
-    row.font = { name: 'Times New Roman' };
-    row.eachCell({ includeEmpty: true }, (cell, column) => {
-      cell.border = BOXED;
-      if (column === 1) cell.alignment = { wrapText: true, vertical: 'middle' };
-      else if (column >= 3 && values[1] !== '' && String(values[1]).endsWith('(đồng)')) cell.numFmt = VND_FORMAT;
-      else if (column >= 3) cell.numFmt = COUNT_FORMAT;
-    });
-  }
-
-  sheet.addRow([]);
-  const signed = sheet.rowCount + 1;
-  line(1, 2, 'Nơi nhận:', { bold: true, italic: true, size: 11 }, signed);
-  line(6, last, letterhead.signerTitle, { bold: true }, signed);
-  line(1, 2, '- Lưu: VT.', { size: 10 }, signed + 1);
-  line(6, last, '(Ký, ghi rõ họ tên và đóng dấu)', { italic: true, size: 11 }, signed + 1);
-  sheet.addRows([[], [], []]);
-  line(6, last, letterhead.signerName ?? '', { bold: true });
-  sheet.addRow([]);
-  const small = line(1, last, source(report), { size: 7, color: { argb: 'FF666666' } });
-  sheet.getCell(small, 1).alignment = { horizontal: 'left' };
-
-  sheet.columns.forEach((column, index) => (column.width = index === 0 ? 40 : index === 1 ? 14 : 16));
-  return Buffer.from(await workbook.xlsx.writeBuffer());
+    letterhead,
+    issue,
+  );
 }
 
 const groupName = (group: string) => (group === 'unknown' ? 'Đối tượng khác' : `Đối tượng ${group}`);

@@ -4,6 +4,7 @@ import { liveSchemaOf, ProjectionRunner, type RebuildSettings } from '#projectio
 import { payments } from '../payments/payments.projection.js';
 import { registers } from '../registers/registers.projection.js';
 import { readModelPosition } from './read-models.js';
+import { REGIME_HEADINGS } from './regime-headings.js';
 
 /**
  * Where the report reads: the live read models (with the event store, the report quotes the exact
@@ -11,20 +12,6 @@ import { readModelPosition } from './read-models.js';
  */
 export type ReportSource =
   { readonly store: EventStore } | { readonly store?: EventStore; readonly schemas: Readonly<Record<string, string>>; readonly position: string };
-
-/** The report's letters and headings, as the province's year-end report names its regimes. */
-export const REGIME_HEADINGS: Readonly<Record<string, string>> = {
-  a: 'Thăm hỏi khi điều trị nội trú',
-  b: 'Hỗ trợ tiền ăn khi điều trị nội trú',
-  c: 'Điều dưỡng, phục hồi sức khỏe trong tỉnh',
-  d: 'Hỗ trợ viện phí',
-  đ: 'Điều dưỡng ngoại trú (tại nhà, ngoài tỉnh)',
-  e: 'Hỗ trợ mắc bệnh hiểm nghèo',
-  g: 'Thuốc đặc trị, biệt dược, thực phẩm bảo vệ sức khỏe',
-  h: 'Khám sức khỏe định kỳ',
-  i: 'Khám sức khỏe phục vụ đại hội Đảng',
-  k: 'Bồi dưỡng cán bộ làm công tác bảo vệ sức khỏe',
-};
 
 export interface RegimeLine {
   readonly payouts: number;
@@ -73,6 +60,21 @@ export interface Receivables {
   readonly writtenOff: number;
 }
 
+/** Which log a report came from, and when it reached the report's position; see `YearEndReport`. */
+export interface LogSource {
+  readonly logHash: string | null;
+  readonly asOf: string | null;
+}
+
+/** The log's hash chain at `position` and the time its event there was recorded, as a report quotes them. */
+export async function logAt(position: string, store?: EventStore): Promise<LogSource> {
+  const [link, reached] = await Promise.all([
+    store?.chain?.linkAt(BigInt(position)),
+    store && position !== '0' ? store.readAll({ after: BigInt(position) - 1n, maxCount: 1 }) : [],
+  ]);
+  return { logHash: link?.hash ?? null, asOf: reached[0]?.globalPosition === BigInt(position) ? reached[0].recordedAt.toISOString() : null };
+}
+
 const byGroup = (rows: { group_number: number | null; n: string }[]) =>
   Object.fromEntries(rows.map((row) => [String(row.group_number ?? 'unknown'), Number(row.n)]));
 const sum = (values: Record<string, number>) => Object.values(values).reduce((a, b) => a + b, 0);
@@ -103,9 +105,8 @@ export async function yearEndReport(pool: Pool, year: number, at?: ReportSource)
   const store = at?.store;
   const position = built?.position ?? (await readModelPosition(pool, [registers, payments], store));
   const end = `${year}-12-31`;
-  const [link, reached, beneficiaries, cards, paid, paidPeople, receivables] = await Promise.all([
-    store?.chain?.linkAt(BigInt(position)),
-    store && position !== '0' ? store.readAll({ after: BigInt(position) - 1n, maxCount: 1 }) : [],
+  const [source, beneficiaries, cards, paid, paidPeople, receivables] = await Promise.all([
+    logAt(position, store),
     headCountByGroup(pool, end, R),
     pool.query<{ group_number: number; new_cards: number; reissued: number }>(
       `SELECT group_number, new_cards, reissued FROM ${R}.cards_issued WHERE year = $1 ORDER BY 1`,
@@ -155,8 +156,7 @@ export async function yearEndReport(pool: Pool, year: number, at?: ReportSource)
   return {
     year,
     position,
-    logHash: link?.hash ?? null,
-    asOf: reached[0]?.globalPosition === BigInt(position) ? reached[0].recordedAt.toISOString() : null,
+    ...source,
     beneficiaries: { total: sum(beneficiaries), byGroup: beneficiaries },
     cards: {
       issued: sum(newByGroup) + sum(reissuedByGroup),

@@ -1251,6 +1251,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/reports/monthly/{year}/{month}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A month’s report by unit (the month, the month before, the same month last year, since 1 January) as JSON, CSV or Excel, now or at a log position
+         * @description In the shape of a provincial health department’s monthly report: for each regime and in all, per administrative unit and for the province, the visits, people, days and amount paid in the period, in the period before, in the same period a year earlier, and since 1 January against the same months of the year before, with each difference and its percentage. A service counts in the period of its service date (a visit allowance on the admission date, a stay’s meals on the discharge date, a claim on its service date), so the months of a year add up to the year-end report.
+         */
+        get: operations["getMonthlyReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/reports/quarterly/{year}/{quarter}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A quarter’s report by unit (the quarter, the quarter before, the same quarter last year, since 1 January) as JSON, CSV or Excel, now or at a log position
+         * @description In the shape of a provincial health department’s monthly report: for each regime and in all, per administrative unit and for the province, the visits, people, days and amount paid in the period, in the period before, in the same period a year earlier, and since 1 January against the same months of the year before, with each difference and its percentage. A service counts in the period of its service date (a visit allowance on the admission date, a stay’s meals on the discharge date, a claim on its service date), so the months of a year add up to the year-end report.
+         */
+        get: operations["getQuarterlyReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/claims/{id}/approval-decision": {
         parameters: {
             query?: never;
@@ -4826,6 +4866,144 @@ export interface components {
              * @example 2850/QĐ-UBND
              */
             decisionNumber?: string;
+        };
+        PeriodBody: {
+            /**
+             * Format: date
+             * @description First day
+             * @example 2025-07-01
+             */
+            from: string;
+            /**
+             * Format: date
+             * @description Last day, included
+             * @example 2025-07-01
+             */
+            to: string;
+        };
+        PeriodsBody: {
+            period: components["schemas"]["PeriodBody"];
+            previous: components["schemas"]["PeriodBody"];
+            sameLastYear: components["schemas"]["PeriodBody"];
+            yearToDate: components["schemas"]["PeriodBody"];
+            yearToDateLastYear: components["schemas"]["PeriodBody"];
+        };
+        FiguresBody: {
+            /**
+             * @description Lượt: stays’ allowances, claims and staff allowances paid, each counted once
+             * @example 3
+             */
+            visits: number;
+            /**
+             * @description Distinct people paid
+             * @example 3
+             */
+            people: number;
+            /**
+             * @description Days of the per-day regimes (b: meal days, c: convalescence days)
+             * @example 3
+             */
+            days: number;
+            /**
+             * @description Paid, less what came back (whole VND)
+             * @example 1500000
+             */
+            amount: number;
+        };
+        ChangeBody: {
+            /**
+             * @description The later figure less the earlier one; negative: a fall
+             * @example -2
+             */
+            difference: number;
+            /**
+             * @description In percent of the earlier figure, one decimal; null when that was nothing
+             * @example -12.5
+             */
+            percent: number | null;
+        };
+        ChangesBody: {
+            visits: components["schemas"]["ChangeBody"];
+            people: components["schemas"]["ChangeBody"];
+            days: components["schemas"]["ChangeBody"];
+            amount: components["schemas"]["ChangeBody"];
+        };
+        ComparedBody: {
+            /** @description The month or quarter */
+            period: components["schemas"]["FiguresBody"];
+            /** @description The month or quarter before (for the first, the last of the year before) */
+            previous: components["schemas"]["FiguresBody"];
+            /** @description The same month or quarter a year earlier */
+            sameLastYear: components["schemas"]["FiguresBody"];
+            /** @description Since 1 January to the end of the period */
+            yearToDate: components["schemas"]["FiguresBody"];
+            /** @description The same months of the year before */
+            yearToDateLastYear: components["schemas"]["FiguresBody"];
+            /** @description The period against the one before */
+            vsPrevious: components["schemas"]["ChangesBody"];
+            /** @description The period against the same period a year earlier */
+            vsSameLastYear: components["schemas"]["ChangesBody"];
+            /** @description Since 1 January against the same months of the year before */
+            yearToDateVsLastYear: components["schemas"]["ChangesBody"];
+        };
+        RegimeComparedBody: {
+            /** @enum {string} */
+            code: "a" | "b" | "c" | "d" | "đ" | "e" | "g" | "h" | "i" | "k";
+            /**
+             * @description Heading of the report
+             * @example Hỗ trợ tiền ăn khi điều trị nội trú
+             */
+            heading: string;
+            figures: components["schemas"]["ComparedBody"];
+        };
+        UnitRegimeBody: {
+            /** @enum {string} */
+            code: "a" | "b" | "c" | "d" | "đ" | "e" | "g" | "h" | "i" | "k";
+            figures: components["schemas"]["ComparedBody"];
+        };
+        UnitBody: {
+            /**
+             * @description The administrative unit the services count under (on their dates); "staff" for staff allowances
+             * @example Huyện Cao Lộc
+             */
+            administrativeUnit: string;
+            total: components["schemas"]["ComparedBody"];
+            /** @description The regimes with anything in any of the periods */
+            regimes: components["schemas"]["UnitRegimeBody"][];
+        };
+        PeriodReportBody: {
+            /** @enum {string} */
+            kind: "month" | "quarter";
+            /** @example 2025 */
+            year: number;
+            /**
+             * @description The month (1–12) or the quarter (1–4)
+             * @example 2
+             */
+            number: number;
+            /**
+             * @description The log position the report reflects: the same position gives the same report
+             * @example 1024
+             */
+            position: string;
+            /**
+             * @description The log’s hash chain at position (SHA-256, hex); null without a chain
+             * @example 9f86d0…
+             */
+            logHash: string | null;
+            /**
+             * Format: date-time
+             * @description When the log reached position (the time its last event reflected was recorded): the moment the figures stand at; null at position 0
+             */
+            asOf: string | null;
+            /** @description The periods compared; services count in the period of their service date */
+            periods: components["schemas"]["PeriodsBody"];
+            /** @description Every regime, every unit */
+            total: components["schemas"]["ComparedBody"];
+            /** @description Every regime, in the report’s order */
+            regimes: components["schemas"]["RegimeComparedBody"][];
+            /** @description The units with anything in any of the periods */
+            units: components["schemas"]["UnitBody"][];
         };
         WithdrawnCoverageBody: {
             /**
@@ -11194,6 +11372,136 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["NotFoundBody"];
+                };
+            };
+            /** @description A body past the size limit (256 KB); nothing recorded */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BodyRefusedBody"];
+                };
+            };
+        };
+    };
+    getMonthlyReport: {
+        parameters: {
+            query?: {
+                /** @description The document’s number in the issuer’s register (15 in “Số: 15/QĐ-SYT”); absent: left blank, to be written in by hand */
+                number?: string;
+                /** @description The document’s date; today in Vietnam when absent */
+                date?: string;
+                format?: "json" | "csv" | "xlsx";
+                /** @description The report as it stood at this log position (the `position` a report quotes): only what the log had recorded up to it; a position the read models have not reached yet gives the report as it stands now, at the position it quotes */
+                position?: string;
+            };
+            header?: {
+                /** @description Idempotency key of a command: the same id again has no second effect */
+                "Command-Id"?: string;
+            };
+            path: {
+                /** @description The year */
+                year: number;
+                /** @description The month */
+                month: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PeriodReportBody"];
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description The request does not fit: every offending field named; nothing recorded */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidRequestBody"];
+                };
+            };
+            /** @description No access token, or one invalid or expired: sign in again */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnauthorizedBody"];
+                };
+            };
+            /** @description A body past the size limit (256 KB); nothing recorded */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BodyRefusedBody"];
+                };
+            };
+        };
+    };
+    getQuarterlyReport: {
+        parameters: {
+            query?: {
+                /** @description The document’s number in the issuer’s register (15 in “Số: 15/QĐ-SYT”); absent: left blank, to be written in by hand */
+                number?: string;
+                /** @description The document’s date; today in Vietnam when absent */
+                date?: string;
+                format?: "json" | "csv" | "xlsx";
+                /** @description The report as it stood at this log position (the `position` a report quotes): only what the log had recorded up to it; a position the read models have not reached yet gives the report as it stands now, at the position it quotes */
+                position?: string;
+            };
+            header?: {
+                /** @description Idempotency key of a command: the same id again has no second effect */
+                "Command-Id"?: string;
+            };
+            path: {
+                /** @description The year */
+                year: number;
+                /** @description The quarter */
+                quarter: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PeriodReportBody"];
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description The request does not fit: every offending field named; nothing recorded */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidRequestBody"];
+                };
+            };
+            /** @description No access token, or one invalid or expired: sign in again */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnauthorizedBody"];
                 };
             };
             /** @description A body past the size limit (256 KB); nothing recorded */

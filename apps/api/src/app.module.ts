@@ -19,6 +19,7 @@ import { InputLimitsPipe } from './http/input-limits.js';
 import { REQUEST_LOGGING } from './http/request-logging.js';
 import { PayoutsController } from './payouts/payouts.controller.js';
 import { PoliciesController } from './policies/policies.controller.js';
+import { PeriodReportsController } from './reports/period-reports.controller.js';
 import { ReportsController } from './reports/reports.controller.js';
 import { RetroactivityController } from './retroactivity/retroactivity.controller.js';
 import { ImportsController } from './imports/imports.controller.js';
@@ -50,6 +51,7 @@ export class AppModule {
         ClaimsController,
         PayoutsController,
         ReportsController,
+        PeriodReportsController,
         DocumentsController,
         RetroactivityController,
         AuditController,

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import type { Server } from 'node:http';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { INestApplication } from '@nestjs/common';
@@ -27,11 +28,18 @@ function serveDashboard(app: NestExpressApplication): void {
   app.useStaticAssets(resolve(ROOT, 'apps/dashboard/public'), { prefix: '/dashboard/' });
 }
 
+const KEEP_ALIVE_MS = 65_000;
+
 /** Builds the HTTP application over an opened runtime; `main.ts` and the e2e tests share it. */
 export async function createApiApp(runtime: Runtime): Promise<INestApplication> {
   // JSON bodies only, up to a bound: no request of the API is a form, and nothing larger is real.
   const app = await NestFactory.create<NestExpressApplication>(AppModule.register(runtime), { bufferLogs: true, bodyParser: false });
   app.useLogger(app.get(Logger));
+  // Idle keep-alive connections outlive a reverse proxy's (60 s is common), so that the server never
+  // closes one just as a client or proxy sends its next request on it, which the client sees as a reset.
+  const server = app.getHttpServer() as Server;
+  server.keepAliveTimeout = KEEP_ALIVE_MS;
+  server.headersTimeout = KEEP_ALIVE_MS + 1000;
   if (runtime.config.metrics.enabled) app.use(requestTiming(app.get(Metrics)));
   app.useBodyParser('json', { limit: MAX_BODY_BYTES });
   // While the process drains before stopping, every answer asks the client to open its next request elsewhere.

@@ -120,6 +120,7 @@ describe('administrator CLI', () => {
     expect(cli('users', 'promote', 'admin').stderr).toContain("unknown command 'promote'");
   });
 
+  // Eight processes of the CLI, each opening the database: minutes on a loaded machine.
   it('writes the import template, imports it once, and refuses a bad list with exit code 1 and nothing recorded', async () => {
     const folder = mkdtempSync(join(tmpdir(), 'hsb-cli-'));
     try {
@@ -160,7 +161,7 @@ describe('administrator CLI', () => {
     } finally {
       rmSync(folder, { recursive: true, force: true });
     }
-  });
+  }, 180_000);
   it('runs as the package’s bin: the report on stdout is JSON and nothing else', () => {
     expect(cli('rebuild').status).toBe(0);
     const run = spawnSync('npx', ['--no-install', 'health-office', 'report', '2025'], {

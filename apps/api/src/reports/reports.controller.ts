@@ -42,7 +42,7 @@ import {
   YearEndReportBody,
 } from './report.views.js';
 
-const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+export const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 const FORMATS = ['json', 'csv', 'xlsx', 'pdf'] as const;
 
