@@ -1,11 +1,9 @@
-import { existsSync, mkdirSync } from 'node:fs';
 import ExcelJS from 'exceljs';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { demoProvinceDatabase } from '../../test/support/demo-province-database.js';
 import { ADMIN_PASSWORD, caughtUp, client, ok, operatorConfirms, type RunningApi, signIn, startApi } from '../api/src/testing/api-backends.fixture.js';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SCREENSHOTS = 'docs/screenshots';
+import { accessibilityProblems, DESKTOP, dashboardPage, horizontalOverflow, launchChromium, leaksInVietnamese, SCREENSHOTS } from './browser.fixture.js';
+const count = (value: number) => String(value).replace(/\B(?=(\d{3})+(?!\d))/g, '.');
 const vnd = (amount: number) => `${amount < 0 ? '-' : ''}${String(Math.abs(amount)).replace(/\B(?=(\d{3})+(?!\d))/g, '.')} ₫`;
 
 /** The dashboard in headless Chromium over the demo province on PostgreSQL, screen by screen. */
@@ -14,24 +12,36 @@ describe('the dashboard in a browser', () => {
   let browser: Browser;
   let page: Page;
   let admin: ReturnType<typeof client>;
+  let missing: string[];
 
-  const shot = (name: string, fullPage = true) => page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage });
+  /** Each screen passes axe-core, shows no code or English in Vietnamese, fits the window, and is photographed. */
+  const shot = async (name: string, fullPage = true) => {
+    expect(await accessibilityProblems(page)).toEqual([]);
+    if ((await page.getAttribute('html', 'lang')) === 'vi') expect(await leaksInVietnamese(page)).toEqual([]);
+    expect(missing).toEqual([]);
+    expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: `${SCREENSHOTS}/${name}-${DESKTOP.width}.png`, fullPage });
+  };
   const open = async (hash: string, ready: string) => {
     await page.goto(`${api.base}/dashboard/${hash}`);
     await page.waitForSelector(ready);
   };
+  /** Says yes to the dialog every command shows before it is sent. */
+  const confirmDialog = async () => {
+    await page.click('[data-testid=confirm-yes]');
+    await page.waitForSelector('dialog.confirm-dialog', { state: 'detached' });
+  };
   const signInAs = async (username: string, password: string) => {
     await page.goto(`${api.base}/dashboard/`);
+    await page.waitForSelector('#sign-in, #view[data-ready]');
     if (await page.isVisible('#sign-out')) await page.click('#sign-out');
     await page.fill('input[name=username]', username);
     await page.fill('input[name=password]', password);
     await page.click('#sign-in button');
-    await page.waitForSelector('#budget-table');
+    await page.waitForSelector('#view[data-ready]');
   };
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install -y chromium (.ci/run does), or set CHROMIUM_PATH`);
-    mkdirSync(SCREENSHOTS, { recursive: true });
     api = await startApi(async () => {
       const database = await demoProvinceDatabase();
       return { env: { DATABASE_URL: database.url }, cleanup: () => database.drop() };
@@ -40,8 +50,8 @@ describe('the dashboard in a browser', () => {
     admin = await signIn(api.base, 'admin', ADMIN_PASSWORD);
     await ok(admin.post('/users', { username: 'quan', fullName: 'Quân', roles: ['administrator'], password: 'quan-password-1' }), 201);
     await operatorConfirms(api, 'quan');
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu'] });
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true, locale: 'vi-VN' });
+    browser = await launchChromium();
+    ({ page, missing } = await dashboardPage(browser, DESKTOP));
   }, 180_000);
   afterAll(async () => {
     await browser?.close();
@@ -57,6 +67,7 @@ describe('the dashboard in a browser', () => {
     await page.click('#sign-in button');
     await page.waitForSelector('text=Sai tên đăng nhập hoặc mật khẩu');
     await signInAs('admin', ADMIN_PASSWORD);
+    await open('#/budget/2025', '#budget-table');
     const budget = await ok(admin.get('/budget/2025'));
     expect(budget.regimes.length).toBeGreaterThan(5);
     for (const regime of budget.regimes) {
@@ -105,7 +116,7 @@ describe('the dashboard in a browser', () => {
       .first()
       .waitFor({ state: 'detached' });
     await shot('cards');
-    await open('#/payouts', '#payouts-table');
+    await open('#/payouts/year/2025', '#payouts-table');
     const first = await page.getAttribute('#payouts-table a', 'href');
     await page.click('#payouts-table a');
     await page.waitForSelector('#lineage li');
@@ -113,11 +124,11 @@ describe('the dashboard in a browser', () => {
     const lineage = await ok(admin.get(`/payouts/${first!.replace('#/payouts/', '')}/lineage`));
     expect(steps).toEqual(lineage.lineage.map((step: { step: string }) => step.step));
     expect(steps).toContain('PayoutPaid');
-    await shot('payout-lineage');
+    await shot('payout-lineage-demo');
   });
 
   it('downloads the year-end report as xlsx, which reads back with the report’s figures', async () => {
-    await open('#/report', '#report-table');
+    await open('#/report/2025', '#report-table');
     expect(await page.textContent('[data-testid=report-b]')).toBe('5.128.860.000 ₫');
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=download-xlsx]')]);
     expect(download.suggestedFilename()).toBe('bao-cao-nam-2025.xlsx');
@@ -130,23 +141,42 @@ describe('the dashboard in a browser', () => {
   });
 
   it('previews a reorganization plan as one administrator and confirms it as another', async () => {
-    await open('#/retroactive', '#plan-json');
+    await open('#/reorganizations', '#plan-form');
+    await page.fill('#plan-id', 'lang-son-2025-07');
+    await page.fill('#plan-title', 'Chính quyền địa phương hai cấp');
+    await page.fill('#plan-decision', '759/QĐ-TTg');
+    await page.fill('#plan-effective-from', '2025-07-01');
+    const titles = [
+      ['Bí thư Huyện ủy', 'Bí thư Đảng ủy xã', '3'],
+      ['Chủ tịch UBND huyện', 'Chủ tịch UBND xã', '5'],
+      ['Trưởng phòng cấp huyện', 'Trưởng phòng cấp xã', '6'],
+    ];
+    for (const [index, [old, next, group]] of titles.entries()) {
+      if (index > 0) await page.click('#plan-add-row');
+      const row = page.locator('#plan-titles tr').nth(index);
+      await row.locator('[name=oldTitle]').fill(old);
+      await row.locator('[name=newTitle]').fill(next);
+      await row.locator('[name=newGroup]').selectOption(group);
+    }
     await page.click('#plan-draft');
+    await confirmDialog();
     await page.waitForSelector('[data-testid=plan-summary]');
     const preview = await ok(admin.get('/reorganizations/lang-son-2025-07/preview'));
-    expect(await page.textContent('[data-testid=plan-summary]')).toContain(`${preview.reclassified.length}`);
+    expect(await page.textContent('[data-testid=plan-summary]')).toContain(count(preview.reclassified.length));
     expect(preview.reclassified.length).toBeGreaterThan(100);
     await shot('reorganization-preview', false);
     // Whoever drafted the plan may not confirm it.
-    await page.click('#plan-confirm');
-    await page.waitForSelector('#plan-result .alert-danger');
-    expect(await page.textContent('#plan-result')).toContain('ApprovingOwnRequest');
+    await page.click('[data-confirm="lang-son-2025-07"]');
+    await confirmDialog();
+    await page.waitForSelector('#plan-confirm-result .alert-danger');
+    expect(await page.textContent('#plan-confirm-result')).toContain('Người lập không được tự duyệt');
 
     await signInAs('quan', 'quan-password-1');
-    await open('#/retroactive', '#plan-json');
-    await page.click('#plan-confirm');
+    await open('#/reorganizations', '#plan-form');
+    await page.click('[data-confirm="lang-son-2025-07"]');
+    await confirmDialog();
     await page.waitForSelector('[data-testid=plan-done]', { timeout: 60_000 });
-    expect(await page.textContent('[data-testid=plan-done]')).toContain(`${preview.reclassified.length}`);
+    expect(await page.textContent('[data-testid=plan-done]')).toContain(count(preview.reclassified.length));
     await shot('reorganization-confirmed');
   }, 120_000);
 
@@ -172,27 +202,30 @@ describe('the dashboard in a browser', () => {
   }, 120_000);
 
   it('drafts a policy version with past effect as one administrator and confirms it as another', async () => {
+    const id = 'lang-son/nq-24-2024/december-check';
     await signInAs('admin', ADMIN_PASSWORD);
-    await open('#/retroactive', '#policy-json');
-    // The editor starts from the latest version; from December only, to keep the recomputation short.
-    const version = { ...JSON.parse(await page.inputValue('#policy-json')), id: 'lang-son/nq-24-2024/december-check', effectiveFrom: '2025-12-01' };
-    await page.fill('#policy-json', JSON.stringify(version));
+    await open('#/policies', '#policy-form');
+    // The form starts from the version in force; from December only, to keep the recomputation short.
+    await page.fill('#policy-id', id);
+    await page.fill('#policy-effective-from', '2025-12-01');
     await page.click('#policy-draft');
+    await confirmDialog();
     await page.waitForSelector('[data-testid=policy-summary]');
     expect(await page.textContent('[data-testid=policy-summary]')).toContain('admin');
     // Whoever drafted the version may not confirm it.
-    await page.click('#policy-confirm');
-    await page.waitForSelector('#policy-result .alert-danger');
-    expect(await page.textContent('#policy-result')).toContain('ApprovingOwnRequest');
-    expect((await admin.get(`/policy-versions/${encodeURIComponent(version.id)}`)).status).toBe(404);
+    await page.click(`[data-confirm="${id}"]`);
+    await confirmDialog();
+    await page.waitForSelector('#policy-confirm-result .alert-danger');
+    expect(await page.textContent('#policy-confirm-result')).toContain('Người lập không được tự duyệt');
+    expect((await admin.get(`/policy-versions/${encodeURIComponent(id)}`)).status).toBe(404);
 
     await signInAs('quan', 'quan-password-1');
-    await open('#/retroactive', '#policy-json');
-    await page.fill('#policy-json', JSON.stringify(version));
-    await page.click('#policy-preview');
-    await page.waitForSelector('[data-testid=policy-summary]');
-    await page.click('#policy-confirm');
+    await open('#/policies', '#policy-form');
+    await page.click(`[data-preview="${id}"]`);
+    await page.waitForSelector('#policy-confirm-result [data-testid=policy-summary]');
+    await page.click(`[data-confirm="${id}"]`);
+    await confirmDialog();
     await page.waitForSelector('[data-testid=policy-done]', { timeout: 60_000 });
-    expect(await ok(admin.get(`/policy-versions/${encodeURIComponent(version.id)}`))).toMatchObject({ id: version.id, effectiveFrom: '2025-12-01' });
+    expect(await ok(admin.get(`/policy-versions/${encodeURIComponent(id)}`))).toMatchObject({ id, effectiveFrom: '2025-12-01' });
   }, 120_000);
 });

@@ -152,6 +152,7 @@ function approvalItem(row: WaitingRow) {
       quantity: number('quantity'),
       councilDecisionNumber: text('councilDecisionNumber'),
       deliberateReason: text('deliberateReason'),
+      documents: Array.isArray(facts.documents) ? (facts.documents as string[]) : [],
       annualCap: annualCap === null ? null : { cap: annualCap, used: capUsed, left: Math.max(annualCap - capUsed, 0) },
       overCapProposal: row.overCapProposal,
     },

@@ -1379,6 +1379,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/policy-versions/drafts/pending": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Drafted policy versions awaiting another administrator’s confirmation */
+        get: operations["listPendingPolicyDrafts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/policy-versions/drafts/{id}/preview": {
         parameters: {
             query?: never;
@@ -3341,6 +3358,14 @@ export interface components {
              * @example 3
              */
             quantity?: number;
+            /**
+             * @description Reference numbers of the documents (invoices, discharge papers, receipts)
+             * @example [
+             *       "HĐ 0001234",
+             *       "GRV-2025-118"
+             *     ]
+             */
+            documents?: string[];
         };
         ClaimRequestedBody: {
             /**
@@ -3401,6 +3426,14 @@ export interface components {
              * @example 1500000
              */
             cost: number;
+            /**
+             * @description Reference numbers of the documents (invoices, discharge papers, receipts)
+             * @example [
+             *       "HĐ 0001234",
+             *       "GRV-2025-118"
+             *     ]
+             */
+            documents?: string[];
         };
         PrescribedItemBody: {
             /**
@@ -3486,6 +3519,8 @@ export interface components {
              * @example 3
              */
             quantity?: number;
+            /** @description Reference numbers of the documents the request rests on */
+            documents?: string[];
             /**
              * @description Who requested it
              * @example clerk.lan
@@ -11838,6 +11873,47 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["BodyRefusedBody"];
+                };
+            };
+        };
+    };
+    listPendingPolicyDrafts: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Idempotency key of a command: the same id again has no second effect */
+                "Command-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolicyDraftStatusBody"][];
+                };
+            };
+            /** @description No access token, or one invalid or expired: sign in again */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnauthorizedBody"];
+                };
+            };
+            /** @description Needs the role administrator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ForbiddenBody"];
                 };
             };
         };

@@ -62,12 +62,18 @@ describe.each(API_BACKENDS)('one beneficiary from enrolment to payout, over %s',
     });
     await leavesLogUnchanged(as.admin.post('/policy-versions', mealRaise), 409, { rule: 'RetroactiveVersionNeedsDraft' });
     await ok(as.admin.post('/policy-versions/drafts', mealRaise), 201);
+    // What awaits a second administrator, for their screen.
+    expect(await ok(as.secondAdmin.get('/policy-versions/drafts/pending'))).toEqual([
+      { versionId: mealRaise.id, effectiveFrom: mealRaise.effectiveFrom, status: 'drafted', draftedBy: 'admin' },
+    ]);
+    await leavesLogUnchanged(as.clerk.get('/policy-versions/drafts/pending'), 403);
     expect(await ok(as.secondAdmin.post(`/policy-versions/drafts/${encodeURIComponent(mealRaise.id)}/confirmation`))).toEqual({
       versionId: mealRaise.id,
       staysExamined: 0,
       claimsExamined: 0,
       adjustments: 0,
     });
+    expect(await ok(as.admin.get('/policy-versions/drafts/pending'))).toEqual([]);
     await leavesLogUnchanged(as.admin.post('/policy-versions', mealRaise), 201, { published: false });
     // A version taking effect after today changes nothing already paid: one administrator publishes it.
     const nextYear = { ...mealRaise, id: 'lang-son/meal-raise-2099', effectiveFrom: '2099-01-01' };
@@ -218,7 +224,11 @@ describe.each(API_BACKENDS)('one beneficiary from enrolment to payout, over %s',
     };
     const { beneficiaryId } = await ok(as.clerk.post('/beneficiaries', enrolment), 201);
     await ok(as.clerk.post('/cards', { cardNumber: 'LS-2025-00777', beneficiaryId, validFrom: '2025-01-01', validTo: '2025-12-31' }), 201);
-    const check = await ok(as.clerk.post('/claims', { regimeId: 'h.fixed', beneficiaryId, cardNumber: 'LS-2025-00777', serviceDate: '2025-04-10' }), 201);
+    // The documents' reference numbers are kept with the request; an empty one is refused.
+    const checkClaim = { regimeId: 'h.fixed', beneficiaryId, cardNumber: 'LS-2025-00777', serviceDate: '2025-04-10', documents: ['HĐ 0001234', 'KQ-2025-118'] };
+    await leavesLogUnchanged(as.clerk.post('/claims', { ...checkClaim, documents: ['HĐ 0001234', ' '] }), 400);
+    const check = await ok(as.clerk.post('/claims', checkClaim), 201);
+    expect((await ok(as.auditor.get(`/claims/${check.claimId}`))).state.facts.documents).toEqual(checkClaim.documents);
     const fees = await ok(
       as.clerk.post('/claims', { regimeId: 'd', beneficiaryId, cardNumber: 'LS-2025-00777', serviceDate: '2025-11-20', outOfPocket: 3000000 }),
       201,

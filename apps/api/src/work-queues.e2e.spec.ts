@@ -46,7 +46,9 @@ describe.each(API_BACKENDS)('work queues over %s', (_name, setup) => {
     await ok(as.approver.post(`/claims/${approvedClaim}/approval`));
     overCapClaim = (await ok(as.council.post('/drug-reimbursements', drugs(15000000, '2025-05-01', 'LS-2025-00001', an)), 201)).claimId;
     await ok(as.approver.post(`/claims/${overCapClaim}/over-cap-proposal`, { reason: 'Council confirms the treatment cannot be interrupted' }));
-    drugClaim = (await ok(as.council.post('/drug-reimbursements', drugs(2000000, '2025-06-01', 'LS-2025-00001', an)), 201)).claimId;
+    drugClaim = (
+      await ok(as.council.post('/drug-reimbursements', { ...drugs(2000000, '2025-06-01', 'LS-2025-00001', an), documents: ['HĐ 0004567', 'ĐT-2025-042'] }), 201)
+    ).claimId;
     ownClaim = (await ok(as.clerkAndApprover.post('/drug-reimbursements', drugs(3000000, '2025-06-15', 'LS-2025-00001', an)), 201)).claimId;
     await caughtUp(api);
   });
@@ -87,7 +89,14 @@ describe.each(API_BACKENDS)('work queues over %s', (_name, setup) => {
           overCapProposal: { by: 'hoa', reason: 'Council confirms the treatment cannot be interrupted' },
         }),
       }),
-      expect.objectContaining({ kind: 'claim', id: drugClaim, group: 3, administrativeUnit: 'Huyện Cao Lộc', requestedBy: 'duc' }),
+      expect.objectContaining({
+        kind: 'claim',
+        id: drugClaim,
+        group: 3,
+        administrativeUnit: 'Huyện Cao Lộc',
+        requestedBy: 'duc',
+        claim: expect.objectContaining({ documents: ['HĐ 0004567', 'ĐT-2025-042'] }),
+      }),
       expect.objectContaining({ kind: 'claim', id: ownClaim, requestedBy: 'minh' }),
     ]);
     const admission = queue.items[0];

@@ -35,6 +35,7 @@ class ClaimFactsBody {
   @ApiPropertyOptional({ type: [PrescribedItemBody] }) items?: PrescribedItemBody[];
   @ApiPropertyOptional({ type: StaffBody }) staff?: StaffBody;
   @Count('Months or sessions (staff allowances)', { required: false }) quantity?: number;
+  @ApiPropertyOptional({ type: [String], description: 'Reference numbers of the documents the request rests on' }) documents?: string[];
   @Text('Who requested it', 'clerk.lan') requestedBy!: string;
   @Text('Why it was recorded although it repeats a recorded claim', 'Second prescription the same day', { required: false }) deliberateReason?: string;
 }

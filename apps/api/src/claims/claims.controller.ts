@@ -1,8 +1,8 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
+import { applyDecorators, Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, IsString, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, MaxLength, Min, ValidateNested } from 'class-validator';
 import {
   AdjustClaim,
   AggregateReader,
@@ -13,6 +13,7 @@ import {
   PersonalDataReads,
   RequestClaim,
 } from '#application';
+import { MAX_TEXT_LENGTH } from '#domain';
 import { councilFlagList, councilFlags, readModelPosition } from '#read-models';
 import { RUNTIME, type Runtime } from '#runtime';
 import { Allowed, Ctx } from '../http/authentication.js';
@@ -26,6 +27,22 @@ class Staff {
   @TextField("Role in the policy's table", 'doctor') role!: string;
 }
 
+/** The documents' reference numbers a request rests on, kept in the recorded request. */
+const DocumentsField = () =>
+  applyDecorators(
+    ApiPropertyOptional({
+      description: 'Reference numbers of the documents (invoices, discharge papers, receipts)',
+      type: [String],
+      example: ['HĐ 0001234', 'GRV-2025-118'],
+    }),
+    IsOptional(),
+    IsArray(),
+    ArrayMaxSize(20),
+    IsString({ each: true }),
+    IsNotEmpty({ each: true }),
+    MaxLength(MAX_TEXT_LENGTH, { each: true }),
+  );
+
 class Claim extends DeliberateRepeat {
   @TextField('Regime id in the policy version', 'h.fixed') regimeId!: string;
   @DateField('Service date (first day of a stay; not after today)') serviceDate!: string;
@@ -36,6 +53,7 @@ class Claim extends DeliberateRepeat {
   @VndField('Paid out of pocket after health insurance (hospital-fee support)', true) outOfPocket?: number;
   @ApiPropertyOptional({ type: Staff }) @IsOptional() @ValidateNested() @Type(() => Staff) staff?: Staff;
   @ApiPropertyOptional({ description: 'Months or sessions (staff allowances)', example: 3 }) @IsOptional() @IsInt() @Min(1) quantity?: number;
+  @DocumentsField() documents?: string[];
 }
 
 class PrescribedItem {
@@ -51,6 +69,7 @@ class DrugReimbursement extends DeliberateRepeat {
   @TextField("Number of the Professional Council's decision", '15/QĐ-HĐCM') councilDecisionNumber!: string;
   @ApiProperty({ type: [PrescribedItem] }) @IsArray() @ArrayMinSize(1) @ValidateNested({ each: true }) @Type(() => PrescribedItem) items!: PrescribedItem[];
   @VndField('Total cost: the sum of the items') cost!: number;
+  @DocumentsField() documents?: string[];
 }
 
 /** The special-drug regime's id in the policy catalog. */

@@ -79,6 +79,18 @@ export class RetroactivityController {
     return this.commands.execute(new DraftPolicyVersion(version, context));
   }
 
+  /** Drafts awaiting a second administrator's confirmation, for the administrators' screen. */
+  @Get('policy-versions/drafts/pending')
+  @Operation({
+    id: 'listPendingPolicyDrafts',
+    summary: 'Drafted policy versions awaiting another administrator’s confirmation',
+    answer: [PolicyDraftStatusBody],
+  })
+  @Allowed('applyRetroactiveChanges')
+  pendingPolicyDrafts(@Ctx() context: CommandContext) {
+    return this.policies.pendingDrafts(context.actor);
+  }
+
   /** Every stay the drafted version would change, old and new amounts, totals by regime and group, and the draft's status. Records nothing. */
   @Get('policy-versions/drafts/:id/preview')
   @Operation({

@@ -53,6 +53,7 @@ class ClaimFactsBody {
   @Text('The Professional Council’s decision (special drugs)', '15/QĐ-HĐCM', { nullable: true }) councilDecisionNumber!: string | null;
   @Text('Why it was recorded although it repeats a recorded claim', 'Second prescription the same day', { nullable: true })
   deliberateReason!: string | null;
+  @ApiProperty({ type: [String], description: 'Reference numbers of the documents the request rests on' }) documents!: string[];
   @ApiProperty({
     type: AnnualCapBody,
     nullable: true,

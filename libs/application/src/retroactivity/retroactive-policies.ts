@@ -52,6 +52,15 @@ export class RetroactivePolicies {
     return this.previewOf(parsePolicyVersion(version), catalog.versions);
   }
 
+  /** The drafted versions no second administrator has confirmed yet: what the administrators have to look at. */
+  async pendingDrafts(actor: Actor): Promise<PolicyDraftStatus[]> {
+    requireRole(actor, 'applyRetroactiveChanges', 'listing drafted policy versions');
+    const catalog = await this.policies.catalog();
+    return Object.keys(catalog.drafts)
+      .map((versionId) => draftStatusIn(catalog, versionId)!)
+      .filter((draft) => draft.status === 'drafted');
+  }
+
   /** The preview of a drafted version, for whoever drafts it and whoever is to confirm it. Records nothing. */
   async previewDraft(versionId: string, actor: Actor): Promise<PolicyPreview & { readonly draft: PolicyDraftStatus }> {
     requireRole(actor, 'applyRetroactiveChanges', 'previewing a drafted policy version');

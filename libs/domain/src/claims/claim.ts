@@ -51,6 +51,8 @@ export interface ClaimFacts {
   /** Staff allowances: who, in which role, for how many months or sessions. */
   readonly staff?: { readonly name: string; readonly role: string };
   readonly quantity?: number;
+  /** Reference numbers of the documents the request rests on (invoices, discharge papers, receipts), as the clerk read them. */
+  readonly documents?: readonly string[];
   readonly requestedBy: string;
   /** Why the clerk records it although a claim with the same key is already recorded (see `DuplicateClaim`). */
   readonly deliberateReason?: string;
@@ -282,6 +284,9 @@ const FACTS_USED: Readonly<Record<RegimeRule['kind'], readonly OptionalFact[]>> 
 };
 type OptionalFact = 'until' | 'cost' | 'outOfPocket' | 'councilDecisionNumber' | 'items' | 'staff' | 'quantity';
 const OPTIONAL_FACTS: readonly OptionalFact[] = ['until', 'cost', 'outOfPocket', 'councilDecisionNumber', 'items', 'staff', 'quantity'];
+
+/** Document references one request may cite: a stay's papers and receipts stay far below. */
+const MAX_DOCUMENTS = 20;
 
 /** Months or sessions in one staff-allowance claim: a year of sessions at most, so that no amount outgrows whole VND. */
 const MAX_QUANTITY = 366;
@@ -653,6 +658,11 @@ export function decide(command: ClaimCommand, state: Claim, context: ClaimContex
     if (facts.until !== undefined) {
       requireDate(facts.until, 'until');
       requireNotAfterToday(facts.until, 'until', context.today);
+    }
+    if (facts.documents !== undefined) {
+      if (!Array.isArray(facts.documents) || facts.documents.length > MAX_DOCUMENTS)
+        throw refused('InvalidInput', `documents must list at most ${MAX_DOCUMENTS} reference numbers`, 'documents');
+      facts.documents.forEach((reference, index) => requireText(reference, `documents.${index}`));
     }
     assessClaim(facts, context);
     requireDeliberateIfRepeated(facts, context.listedClaims);
