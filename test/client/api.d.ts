@@ -4122,8 +4122,6 @@ export interface components {
             };
         };
         YearEndReportBody: {
-            /** @example 2025 */
-            year: number;
             /**
              * @description The log position the report reflects: the same position gives the same report
              * @example 1024
@@ -4139,6 +4137,8 @@ export interface components {
              * @description When the log reached position (the time its last event reflected was recorded): the moment the figures stand at; null at position 0
              */
             asOf: string | null;
+            /** @example 2025 */
+            year: number;
             beneficiaries: components["schemas"]["HeadCountBody"];
             cards: components["schemas"]["CardCountsBody"];
             regimes: components["schemas"]["ReportRegimeBody"][];
@@ -4972,15 +4972,6 @@ export interface components {
             regimes: components["schemas"]["UnitRegimeBody"][];
         };
         PeriodReportBody: {
-            /** @enum {string} */
-            kind: "month" | "quarter";
-            /** @example 2025 */
-            year: number;
-            /**
-             * @description The month (1–12) or the quarter (1–4)
-             * @example 2
-             */
-            number: number;
             /**
              * @description The log position the report reflects: the same position gives the same report
              * @example 1024
@@ -4996,6 +4987,15 @@ export interface components {
              * @description When the log reached position (the time its last event reflected was recorded): the moment the figures stand at; null at position 0
              */
             asOf: string | null;
+            /** @enum {string} */
+            kind: "month" | "quarter";
+            /** @example 2025 */
+            year: number;
+            /**
+             * @description The month (1–12) or the quarter (1–4)
+             * @example 2
+             */
+            number: number;
             /** @description The periods compared; services count in the period of their service date */
             periods: components["schemas"]["PeriodsBody"];
             /** @description Every regime, every unit */

@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { REGIME_CODES } from '#domain';
 import { Count, Day, Text, Vnd } from '../http/views.js';
+import { ReportSourceBody } from './report.views.js';
 
 /** The monthly and quarterly reports' answer, for the OpenAPI document. */
 
@@ -65,25 +66,10 @@ class UnitBody {
   @ApiProperty({ type: [UnitRegimeBody], description: 'The regimes with anything in any of the periods' }) regimes!: UnitRegimeBody[];
 }
 
-export class PeriodReportBody {
+export class PeriodReportBody extends ReportSourceBody {
   @ApiProperty({ enum: ['month', 'quarter'] }) kind!: string;
   @ApiProperty({ type: 'integer', example: 2025 }) year!: number;
   @ApiProperty({ type: 'integer', minimum: 1, maximum: 12, description: 'The month (1–12) or the quarter (1–4)', example: 2 }) number!: number;
-  @ApiProperty({
-    type: 'string',
-    pattern: '^\\d+$',
-    description: 'The log position the report reflects: the same position gives the same report',
-    example: '1024',
-  })
-  position!: string;
-  @Text('The log’s hash chain at position (SHA-256, hex); null without a chain', '9f86d0…', { nullable: true }) logHash!: string | null;
-  @ApiProperty({
-    type: 'string',
-    format: 'date-time',
-    nullable: true,
-    description: 'When the log reached position (the time its last event reflected was recorded): the moment the figures stand at; null at position 0',
-  })
-  asOf!: string | null;
   @ApiProperty({ type: PeriodsBody, description: 'The periods compared; services count in the period of their service date' }) periods!: PeriodsBody;
   @ApiProperty({ type: ComparedBody, description: 'Every regime, every unit' }) total!: ComparedBody;
   @ApiProperty({ type: [RegimeComparedBody], description: 'Every regime, in the report’s order' }) regimes!: RegimeComparedBody[];

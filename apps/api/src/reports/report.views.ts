@@ -262,8 +262,8 @@ class ReportRecoveriesBody extends ReceivablesBody {
   >;
 }
 
-export class YearEndReportBody {
-  @ApiProperty({ type: 'integer', example: 2025 }) year!: number;
+/** Where a report stands in the log, which makes it reproducible and provable. */
+export class ReportSourceBody {
   @ApiProperty({
     type: 'string',
     pattern: '^\\d+$',
@@ -279,6 +279,10 @@ export class YearEndReportBody {
     description: 'When the log reached position (the time its last event reflected was recorded): the moment the figures stand at; null at position 0',
   })
   asOf!: string | null;
+}
+
+export class YearEndReportBody extends ReportSourceBody {
+  @ApiProperty({ type: 'integer', example: 2025 }) year!: number;
   @ApiProperty({ type: HeadCountBody }) beneficiaries!: HeadCountBody;
   @ApiProperty({ type: CardCountsBody }) cards!: CardCountsBody;
   @ApiProperty({ type: [ReportRegimeBody] }) regimes!: ReportRegimeBody[];

@@ -271,6 +271,18 @@ export function commandForm({ id, title, fields, submit, danger = false, describ
 }
 
 /** An action folded under its title until opened, so a record's page lists what can be done to it. */
+/** The person's valid cards to choose from, the first chosen: a service is recorded on a valid card. */
+export function validCardField(cards) {
+  const valid = cards.filter((card) => card.status === 'valid');
+  return {
+    name: 'cardNumber',
+    label: words.t('cardNumber'),
+    type: 'select',
+    options: valid.map((card) => [card.cardNumber, card.cardNumber]),
+    value: valid[0]?.cardNumber,
+  };
+}
+
 export const panel = (title, content, attributes = {}) =>
   h('details', { class: 'card action-panel mb-2', ...attributes }, h('summary', { class: 'card-header' }, title), h('div', { class: 'card-body' }, content));
 

@@ -1,7 +1,7 @@
 import { api, post, query } from '../lib/api.js';
 import { regimeName } from '../lib/catalog.js';
 import { alertBox, badge, fill, h, heading, labelled, money, pager, saveFile, table, toolbar } from '../lib/dom.js';
-import { commandForm, panel } from '../lib/forms.js';
+import { commandForm, panel, validCardField } from '../lib/forms.js';
 import { hasRole, recorded, state, thisYear, words } from '../lib/state.js';
 import { claimForms } from './claim-forms.js';
 import { payoutTable } from './payouts.js';
@@ -302,20 +302,13 @@ function cardActions(id, reload) {
 }
 
 function admissionForm(id, cards) {
-  const valid = cards.filter((card) => card.status === 'valid');
   return panel(
     words.t('recordAdmission'),
     commandForm({
       id: 'admission-form',
       title: words.t('recordAdmission'),
       fields: [
-        {
-          name: 'cardNumber',
-          label: words.t('cardNumber'),
-          type: 'select',
-          options: valid.map((card) => [card.cardNumber, card.cardNumber]),
-          value: valid[0]?.cardNumber,
-        },
+        validCardField(cards),
         { name: 'facility', label: words.t('facility') },
         { name: 'admittedOn', label: words.t('admittedOn'), type: 'date', rule: 'notAfterToday' },
         { name: 'deliberate', label: words.t('deliberate'), type: 'checkbox', required: false },

@@ -1,7 +1,7 @@
 import { post } from '../lib/api.js';
 import { claimableRegimes, regimeName } from '../lib/catalog.js';
 import { h, labelled } from '../lib/dom.js';
-import { commandForm, panel } from '../lib/forms.js';
+import { commandForm, panel, validCardField } from '../lib/forms.js';
 import { recorded, words } from '../lib/state.js';
 
 /**
@@ -38,18 +38,11 @@ function factField(fact, regime) {
 function claimForm(beneficiaryId, regime, cards) {
   const facts = FACTS_BY_KIND[regime.rule.kind];
   const drugs = regime.rule.kind === 'actual-cost-up-to-annual-cap';
-  const valid = cards.filter((card) => card.status === 'valid');
   return commandForm({
     id: 'claim-form',
     title: `${words.t('requestClaim')}: ${regimeName(regime.id)}`,
     fields: [
-      {
-        name: 'cardNumber',
-        label: words.t('cardNumber'),
-        type: 'select',
-        options: valid.map((card) => [card.cardNumber, card.cardNumber]),
-        value: valid[0]?.cardNumber,
-      },
+      validCardField(cards),
       { name: 'serviceDate', label: words.t('serviceDate'), type: 'date', rule: 'notAfterToday' },
       ...facts.map((fact) => factField(fact, regime)),
       { name: 'documents', label: words.t('documents'), help: words.t('documentsHelp'), required: false, col: 'col-12' },
