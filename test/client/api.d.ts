@@ -11898,6 +11898,15 @@ export interface operations {
                     "application/json": components["schemas"]["PolicyDraftStatusBody"][];
                 };
             };
+            /** @description The request does not fit: every offending field named; nothing recorded */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidRequestBody"];
+                };
+            };
             /** @description No access token, or one invalid or expired: sign in again */
             401: {
                 headers: {
@@ -11914,6 +11923,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ForbiddenBody"];
+                };
+            };
+            /** @description A body past the size limit (256 KB); nothing recorded */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BodyRefusedBody"];
                 };
             };
         };

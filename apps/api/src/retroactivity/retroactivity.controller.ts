@@ -85,6 +85,8 @@ export class RetroactivityController {
     id: 'listPendingPolicyDrafts',
     summary: 'Drafted policy versions awaiting another administrator’s confirmation',
     answer: [PolicyDraftStatusBody],
+    // A malformed Command-Id header is refused on every route, reads too.
+    errors: ['invalid'],
   })
   @Allowed('applyRetroactiveChanges')
   pendingPolicyDrafts(@Ctx() context: CommandContext) {
