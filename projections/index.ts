@@ -50,3 +50,4 @@ export {
   recordsQueue,
 } from './queries/work-queues.js';
 export { type AuditFilter, auditEntries, auditTrail } from './audit-trail/audit-trail.projection.js';
+export { type NationalYearEndReport, rollUpYearEndReports } from './queries/national-roll-up.js';

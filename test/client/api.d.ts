@@ -1643,6 +1643,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/national/reports/year-end/{year}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The year-end report of every province the process serves, added up (the national level’s auditors)
+         * @description Served at /provinces/{national id}/national/… by the national entry of PROVINCES_FILE; 404 elsewhere.
+         */
+        get: operations["getNationalYearEndReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -5964,6 +5984,48 @@ export interface components {
             payments?: components["schemas"]["PaymentCountsBody"];
             /** @description Those who keep the register and record stays (clerks, administrators) */
             records?: components["schemas"]["RecordCountsBody"];
+        };
+        ProvinceSourceBody: {
+            /**
+             * @description The log position the report reflects: the same position gives the same report
+             * @example 1024
+             */
+            position: string;
+            /**
+             * @description The log’s hash chain at position (SHA-256, hex); null without a chain
+             * @example 9f86d0…
+             */
+            logHash: string | null;
+            /**
+             * Format: date-time
+             * @description When the log reached position (the time its last event reflected was recorded): the moment the figures stand at; null at position 0
+             */
+            asOf: string | null;
+            /**
+             * @description The province’s id, as its URLs name it (/provinces/{id}/…)
+             * @example lam-dong
+             */
+            id: string;
+            /**
+             * @description Its name
+             * @example Lâm Đồng
+             */
+            name: string;
+        };
+        NationalYearEndReportBody: {
+            /** @example 2025 */
+            year: number;
+            beneficiaries: components["schemas"]["HeadCountBody"];
+            cards: components["schemas"]["CardCountsBody"];
+            regimes: components["schemas"]["ReportRegimeBody"][];
+            /**
+             * @description Total paid (whole VND)
+             * @example 1500000
+             */
+            totalAmount: number;
+            recoveries: components["schemas"]["ReportRecoveriesBody"];
+            /** @description The provinces added up, each with the log position its figures reflect */
+            provinces: components["schemas"]["ProvinceSourceBody"][];
         };
     };
     responses: never;
@@ -12993,6 +13055,77 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["UnauthorizedBody"];
+                };
+            };
+            /** @description A body past the size limit (256 KB); nothing recorded */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BodyRefusedBody"];
+                };
+            };
+        };
+    };
+    getNationalYearEndReport: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Idempotency key of a command: the same id again has no second effect */
+                "Command-Id"?: string;
+            };
+            path: {
+                /** @description The year */
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NationalYearEndReportBody"];
+                };
+            };
+            /** @description The request does not fit: every offending field named; nothing recorded */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidRequestBody"];
+                };
+            };
+            /** @description No access token, or one invalid or expired: sign in again */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnauthorizedBody"];
+                };
+            };
+            /** @description Needs the role auditor */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ForbiddenBody"];
+                };
+            };
+            /** @description Nothing with this id (the rule, and the field that named it, when the request body named it) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotFoundBody"];
                 };
             };
             /** @description A body past the size limit (256 KB); nothing recorded */

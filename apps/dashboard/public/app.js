@@ -1,4 +1,4 @@
-import { api, onUnauthorized } from './lib/api.js';
+import { api, apiUrl, onUnauthorized } from './lib/api.js';
 import { loadCatalog, regimeCodeName } from './lib/catalog.js';
 import { alertBox, h } from './lib/dom.js';
 import { hasRole, setLanguage, state, thisYear, words } from './lib/state.js';
@@ -95,7 +95,7 @@ function signInView() {
       id: 'sign-in',
       onsubmit: async (event) => {
         event.preventDefault();
-        const response = await fetch('/auth/token', {
+        const response = await fetch(apiUrl('/auth/token'), {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify({ username: username.value, password: password.value }),
