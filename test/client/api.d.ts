@@ -99,7 +99,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The signed-in user: name and roles */
+        /** The signed-in user: name and roles, and the province they work in */
         get: operations["whoAmI"];
         put?: never;
         post?: never;
@@ -1850,6 +1850,33 @@ export interface components {
              * @example 60
              */
             retryAfterSeconds: number;
+        };
+        ProvinceBody: {
+            /**
+             * @description The province’s id, as its URLs name it (/provinces/{id}/…)
+             * @example lang-son
+             */
+            id: string;
+            /**
+             * @description Its name
+             * @example Lạng Sơn
+             */
+            name: string;
+        };
+        SignedInUserBody: {
+            /**
+             * @description User name
+             * @example nguyen.van.a
+             */
+            username: string;
+            /**
+             * @description Full name
+             * @example Nguyễn Văn A
+             */
+            fullName: string;
+            /** @description The roles in force */
+            roles: ("clerk" | "council-member" | "approver" | "finance" | "auditor" | "administrator")[];
+            province: components["schemas"]["ProvinceBody"];
         };
         PasswordChange: {
             /**
@@ -6479,7 +6506,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["UserBody"];
+                    "application/json": components["schemas"]["SignedInUserBody"];
                 };
             };
             /** @description No access token, or one invalid or expired: sign in again */

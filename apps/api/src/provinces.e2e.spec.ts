@@ -155,6 +155,8 @@ describe.each(BACKENDS)('provinces as tenants over %s', (_name, backend) => {
     const viaId = await signIn(at('lang-son'), 'clerk.0', 'clerk.0-password-1');
     expect(JSON.stringify(await ok(viaId.get(`/beneficiaries/${secret.beneficiaryId}`)))).toContain(secret.name);
     expect((await fetch(`${at('lam-dong')}/dashboard/`)).status).toBe(200);
+    expect(await ok(lamDong.clerk.get('/auth/me'))).toMatchObject({ username: 'clerk.1', province: { id: 'lam-dong', name: 'Lâm Đồng' } });
+    expect((await ok(langSon.clerk.get('/auth/me'))).province).toEqual({ id: 'lang-son', name: 'Lạng Sơn' });
     expect((await fetch(`${base}/provinces/ha-noi/health`)).status).toBe(404);
     expect((await fetch(`${base}/provinces/LANG-SON/health`)).status).toBe(404);
   });
