@@ -3,6 +3,7 @@ export * from './policy/entitlement.js';
 export { isCalendarDate } from './calendar-date.js';
 export { InvalidPolicyVersion, parsePolicyVersion } from './policy/parse-policy-version.js';
 export * from './policy/policy-version.js';
+export { ageOn, universalCheck } from './policy/universal-check.js';
 /** Each aggregate's decide/evolve under its own name: `Beneficiaries.decide`, `Cards.evolve`. */
 export * as Beneficiaries from './beneficiaries/beneficiary.js';
 export { nationalIdProblem } from './beneficiaries/national-id.js';
@@ -24,3 +25,4 @@ export * as AdministrativeUnits from './administrative-units/administrative-unit
 export * as Reorganizations from './reorganizations/reorganization-plan.js';
 export * as ServiceIndex from './service-index/service-index.js';
 export * as UserAccounts from './users/user-account.js';
+export * as Residents from './residents/resident.js';
