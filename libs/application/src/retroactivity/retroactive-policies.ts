@@ -1,6 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { Admissions, type CatalogVersion, Claims, coverageWithdrawn, officialsVersions, ownEntry, parsePolicyVersion, PolicyCatalog, policyInForce } from '#domain';
+import {
+  Admissions,
+  type CatalogVersion,
+  Claims,
+  coverageWithdrawn,
+  officialsVersions,
+  ownEntry,
+  parsePolicyVersion,
+  PolicyCatalog,
+  policyInForce,
+} from '#domain';
 import { ActOnAdmission } from '../admissions/admission-commands.js';
 import { AdjustClaim } from '../claims/claim-commands.js';
 import { beneficiaryStreamId } from '../beneficiaries/beneficiary-commands.js';
