@@ -27,8 +27,13 @@ class HealthCheck {
   @TextField('The kind of check, by its id in the version in force', 'sang-loc') checkKind!: string;
 }
 
-class Reason {
+class ResidentChangeReason {
   @TextField('Why', 'Recorded for the wrong person') reason!: string;
+}
+
+class CancelledCheckBody {
+  @Text('Why it was cancelled', 'Recorded for the wrong person') reason!: string;
+  @Text('Who cancelled it', 'lan') by!: string;
 }
 
 class ResidentRegisteredBody {
@@ -62,7 +67,8 @@ class RecordedCheckBody {
   @Text('The facility', 'Trạm Y tế xã Đam Rông 1') facility!: string;
   @Vnd('Payable to the facility') amount!: number;
   @Text('The policy version', 'lam-dong/kham-suc-khoe-toan-dan/2026') policyVersionId!: string;
-  @ApiProperty({ type: Reason, required: false, description: 'Present when the check was cancelled: it is neither paid nor counted' }) cancelled?: Reason;
+  @ApiProperty({ type: CancelledCheckBody, required: false, description: 'Present when the check was cancelled: it is neither paid nor counted' })
+  cancelled?: CancelledCheckBody;
 }
 
 /** A resident's record after a change: where they lived from when, and their checks; nothing personal. */
@@ -143,7 +149,7 @@ export class ResidentsController {
     answer: ResidentBody,
     errors: ['invalid', 'missing', 'conflict'],
   })
-  async cancel(@Param('id') id: string, @Param('checkId') checkId: string, @Body() body: Reason, @Ctx() context: CommandContext) {
+  async cancel(@Param('id') id: string, @Param('checkId') checkId: string, @Body() body: ResidentChangeReason, @Ctx() context: CommandContext) {
     return view(await this.commands.execute(new ActOnResident(id, { type: 'CancelHealthCheck', data: { checkId, reason: body.reason } }, context)));
   }
 
@@ -157,7 +163,7 @@ export class ResidentsController {
     answer: ResidentBody,
     errors: ['invalid', 'missing', 'conflict'],
   })
-  async erase(@Param('id') id: string, @Body() body: Reason, @Ctx() context: CommandContext) {
+  async erase(@Param('id') id: string, @Body() body: ResidentChangeReason, @Ctx() context: CommandContext) {
     return view(await this.commands.execute(new ActOnResident(id, { type: 'EraseResidentPersonalData', data: { reason: body.reason } }, context)));
   }
 }
