@@ -227,4 +227,23 @@ describe.each(API_BACKENDS)('a universal health check as a second kind of policy
     });
     await leavesLogUnchanged(api, as.auditor.post(`/residents/${ids.cuc}/health-checks`, july), 403);
   });
+
+  it('keeps a resident’s identity sealed under their own key: erased, it reads as nothing, their checks stay, and no further check can be aged', async () => {
+    const stream = async () => (await api.runtime.store.readStream(`resident-${ids.binh}`)).map((event) => [event.type, event.data] as const);
+    expect((await stream())[0]).toEqual([
+      'ResidentRegistered',
+      expect.objectContaining({ fullName: 'Nguyễn Văn Bình', dateOfBirth: '1958-03-01', nationalId: '068058000002' }),
+    ]);
+    await leavesLogUnchanged(api, as.clerk.post(`/residents/${ids.binh}/erasure`, { reason: 'Yêu cầu của người dân' }), 403);
+    const erased = await ok(as.admin.post(`/residents/${ids.binh}/erasure`, { reason: 'Yêu cầu của người dân' }));
+    expect(erased).toMatchObject({ residentId: ids.binh, erased: true, standing: 1 });
+    expect(erased).not.toHaveProperty('dateOfBirth');
+    const after = await stream();
+    expect(after[0]).toEqual([
+      'ResidentRegistered',
+      expect.objectContaining({ fullName: null, dateOfBirth: null, nationalId: null, residenceUnit: 'Phường Xuân Hương - Đà Lạt' }),
+    ]);
+    expect(after.filter(([type]) => type === 'HealthCheckRecorded')).toHaveLength(1);
+    await leavesLogUnchanged(api, check('binh', '2026-08-03', 'dinh-ky', BVDK), 409, { rule: 'PersonalDataErased' });
+  });
 });
