@@ -826,6 +826,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/residents/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One resident’s record, checks and history (the read is recorded) */
+        get: operations["getResident"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/residents/{id}/residence-changes": {
         parameters: {
             query?: never;
@@ -3530,19 +3547,6 @@ export interface components {
              */
             residentId: string;
         };
-        ResidenceChange: {
-            /**
-             * @description The administrative unit they live in from `from`
-             * @example Phường Xuân Hương - Đà Lạt
-             */
-            residenceUnit: string;
-            /**
-             * Format: date
-             * @description Living there from (not after today)
-             * @example 2025-07-01
-             */
-            from: string;
-        };
         ResidenceBody: {
             /**
              * @description Unit
@@ -3602,6 +3606,47 @@ export interface components {
             policyVersionId: string;
             /** @description Present when the check was cancelled: it is neither paid nor counted */
             cancelled?: components["schemas"]["CancelledCheckBody"];
+        };
+        ResidentStateBody: {
+            /** @enum {string} */
+            status: "registered";
+            /**
+             * @description The resident
+             * @example 3f0c1a2e-…
+             */
+            residentId: string;
+            /**
+             * Format: date
+             * @description Personal data: null once erased
+             */
+            dateOfBirth: string | null;
+            residences: components["schemas"]["ResidenceBody"][];
+            checks: components["schemas"]["RecordedCheckBody"][];
+            /** @description The person’s name, national id and date of birth were erased */
+            erased?: boolean;
+        };
+        ResidentView: {
+            /**
+             * @description The stream it is read from
+             * @example claim-7d1c…
+             */
+            streamId: string;
+            state: components["schemas"]["ResidentStateBody"];
+            /** @description Every recorded fact, oldest first */
+            history: components["schemas"]["HistoryEntryBody"][];
+        };
+        ResidenceChange: {
+            /**
+             * @description The administrative unit they live in from `from`
+             * @example Phường Xuân Hương - Đà Lạt
+             */
+            residenceUnit: string;
+            /**
+             * Format: date
+             * @description Living there from (not after today)
+             * @example 2025-07-01
+             */
+            from: string;
         };
         ResidentBody: {
             /** @enum {string} */
@@ -9971,6 +10016,67 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RuleViolatedBody"];
+                };
+            };
+            /** @description A body past the size limit (256 KB); nothing recorded */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BodyRefusedBody"];
+                };
+            };
+        };
+    };
+    getResident: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Idempotency key of a command: the same id again has no second effect */
+                "Command-Id"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResidentView"];
+                };
+            };
+            /** @description The request does not fit: every offending field named; nothing recorded */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidRequestBody"];
+                };
+            };
+            /** @description No access token, or one invalid or expired: sign in again */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnauthorizedBody"];
+                };
+            };
+            /** @description Nothing with this id (the rule, and the field that named it, when the request body named it) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotFoundBody"];
                 };
             };
             /** @description A body past the size limit (256 KB); nothing recorded */

@@ -229,6 +229,17 @@ describe.each(API_BACKENDS)('a universal health check as a second kind of policy
   });
 
   it('keeps a resident’s identity sealed under their own key: erased, it reads as nothing, their checks stay, and no further check can be aged', async () => {
+    const shown = await ok(as.clerk.get(`/residents/${ids.binh}`));
+    expect(shown.state).toMatchObject({
+      residentId: ids.binh,
+      dateOfBirth: '1958-03-01',
+      residences: [{ unit: 'Phường Xuân Hương - Đà Lạt', from: '2025-07-01' }],
+    });
+    expect(shown.state.checks).toEqual([expect.objectContaining({ checkedOn: '2026-07-03', amount: 350_000, facility: BVDK })]);
+    expect(shown.history[0]).toMatchObject({ type: 'ResidentRegistered', actor: 'lan', data: { fullName: 'Nguyễn Văn Bình' } });
+    expect(await ok(as.auditor.get(`/audit/personal-data-reads?beneficiaryId=${ids.binh}`))).toEqual([
+      expect.objectContaining({ actor: 'lan', what: 'resident' }),
+    ]);
     const stream = async () => (await api.runtime.store.readStream(`resident-${ids.binh}`)).map((event) => [event.type, event.data] as const);
     expect((await stream())[0]).toEqual([
       'ResidentRegistered',

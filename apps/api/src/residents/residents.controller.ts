@@ -1,11 +1,12 @@
-import { Body, Controller, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiProperty, ApiTags } from '@nestjs/swagger';
-import { ActOnResident, type CommandContext, RecordHealthCheck, RegisterResident } from '#application';
+import { ActOnResident, AggregateReader, type CommandContext, PersonalDataReads, RecordHealthCheck, RegisterResident } from '#application';
+import type { Residents } from '#domain';
 import { Allowed, Ctx } from '../http/authentication.js';
 import { DateField, TextField } from '../http/fields.js';
 import { Operation, SignedIn } from '../http/responses.js';
-import { Count, Day, Text, Vnd } from '../http/views.js';
+import { AggregateViewOf, Count, Day, Text, Vnd } from '../http/views.js';
 
 class Registration {
   @TextField('Full name', 'K’Bria Ha Mai') fullName!: string;
@@ -81,9 +82,21 @@ class ResidentBody {
   @ApiProperty({ required: false, description: 'The person’s name, national id and date of birth were erased' }) erased?: boolean;
 }
 
-/** The state as answered: the date of birth is personal and stays out of it. */
-function view(state: Awaited<ReturnType<CommandBus['execute']>>) {
-  const { dateOfBirth: _dateOfBirth, ...rest } = state as { dateOfBirth: unknown; checks: { cancelled?: unknown }[] };
+class ResidentStateBody {
+  @ApiProperty({ enum: ['registered'] }) status!: string;
+  @Text('The resident', '3f0c1a2e-…') residentId!: string;
+  @ApiProperty({ type: 'string', format: 'date', nullable: true, description: 'Personal data: null once erased' }) dateOfBirth!: string | null;
+  @ApiProperty({ type: [ResidenceBody] }) residences!: ResidenceBody[];
+  @ApiProperty({ type: [RecordedCheckBody] }) checks!: RecordedCheckBody[];
+  @ApiProperty({ required: false, description: 'The person’s name, national id and date of birth were erased' }) erased?: boolean;
+}
+
+const ResidentView = AggregateViewOf('ResidentView', ResidentStateBody);
+
+/** The record as a change answers it: the date of birth is personal and stays out of it (a read of it is recorded, see GET). */
+function afterChange(state: Residents.Resident) {
+  if (state.status === 'unknown') return state;
+  const { dateOfBirth: _dateOfBirth, ...rest } = state;
   return { ...rest, standing: rest.checks.filter((check) => !check.cancelled).length };
 }
 
@@ -96,7 +109,11 @@ function view(state: Awaited<ReturnType<CommandBus['execute']>>) {
 @SignedIn()
 @Controller('residents')
 export class ResidentsController {
-  constructor(@Inject(CommandBus) private readonly commands: CommandBus) {}
+  constructor(
+    @Inject(CommandBus) private readonly commands: CommandBus,
+    @Inject(AggregateReader) private readonly reader: AggregateReader,
+    @Inject(PersonalDataReads) private readonly reads: PersonalDataReads,
+  ) {}
 
   @Post()
   @Allowed('keepRegister')
@@ -112,6 +129,20 @@ export class ResidentsController {
     return this.commands.execute(new RegisterResident({ ...body }, context));
   }
 
+  /** The record and its history, names and all: the read is recorded (see GET /audit/personal-data-reads). */
+  @Get(':id')
+  @Operation({
+    id: 'getResident',
+    summary: 'One resident’s record, checks and history (the read is recorded)',
+    answer: ResidentView,
+    errors: ['invalid', 'missing'],
+  })
+  async show(@Param('id') id: string, @Ctx() context: CommandContext) {
+    const view = await this.reader.resident(id);
+    await this.reads.record(context.actor, 'resident', id);
+    return view;
+  }
+
   @Post(':id/residence-changes')
   @Allowed('keepRegister')
   @HttpCode(200)
@@ -122,7 +153,7 @@ export class ResidentsController {
     errors: ['invalid', 'missing', 'conflict'],
   })
   async move(@Param('id') id: string, @Body() body: ResidenceChange, @Ctx() context: CommandContext) {
-    return view(await this.commands.execute(new ActOnResident(id, { type: 'ChangeResidence', data: { ...body } }, context)));
+    return afterChange(await this.commands.execute(new ActOnResident(id, { type: 'ChangeResidence', data: { ...body } }, context)));
   }
 
   @Post(':id/health-checks')
@@ -150,7 +181,7 @@ export class ResidentsController {
     errors: ['invalid', 'missing', 'conflict'],
   })
   async cancel(@Param('id') id: string, @Param('checkId') checkId: string, @Body() body: ResidentChangeReason, @Ctx() context: CommandContext) {
-    return view(await this.commands.execute(new ActOnResident(id, { type: 'CancelHealthCheck', data: { checkId, reason: body.reason } }, context)));
+    return afterChange(await this.commands.execute(new ActOnResident(id, { type: 'CancelHealthCheck', data: { checkId, reason: body.reason } }, context)));
   }
 
   /** As for beneficiaries: the key is destroyed; the checks stay, as accounting records must. */
@@ -164,6 +195,6 @@ export class ResidentsController {
     errors: ['invalid', 'missing', 'conflict'],
   })
   async erase(@Param('id') id: string, @Body() body: ResidentChangeReason, @Ctx() context: CommandContext) {
-    return view(await this.commands.execute(new ActOnResident(id, { type: 'EraseResidentPersonalData', data: { reason: body.reason } }, context)));
+    return afterChange(await this.commands.execute(new ActOnResident(id, { type: 'EraseResidentPersonalData', data: { reason: body.reason } }, context)));
   }
 }
