@@ -3,7 +3,6 @@ export * from './policy/entitlement.js';
 export { isCalendarDate } from './calendar-date.js';
 export { InvalidPolicyVersion, parsePolicyVersion } from './policy/parse-policy-version.js';
 export * from './policy/policy-version.js';
-export { ageOn, universalCheck } from './policy/universal-check.js';
 /** Each aggregate's decide/evolve under its own name: `Beneficiaries.decide`, `Cards.evolve`. */
 export * as Beneficiaries from './beneficiaries/beneficiary.js';
 export { nationalIdProblem } from './beneficiaries/national-id.js';
