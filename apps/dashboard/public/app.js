@@ -1,7 +1,7 @@
 import { api, apiUrl, onUnauthorized } from './lib/api.js';
 import { loadCatalog, regimeCodeName } from './lib/catalog.js';
 import { alertBox, h } from './lib/dom.js';
-import { hasRole, setLanguage, state, thisYear, words } from './lib/state.js';
+import { hasRole, setLanguage, state, thisYear, TOKEN_KEY, words } from './lib/state.js';
 import { approvalsView } from './screens/approvals.js';
 import { auditView } from './screens/audit.js';
 import { admissionView, beneficiaryView, enrolView, registerView } from './screens/beneficiaries.js';
@@ -102,7 +102,7 @@ function signInView() {
         });
         if (!response.ok) return void (message.textContent = words.t('signInFailed'));
         state.token = (await response.json()).accessToken;
-        sessionStorage.setItem('token', state.token);
+        sessionStorage.setItem(TOKEN_KEY, state.token);
         await loadUser();
         location.hash = home();
         await route();
@@ -126,7 +126,7 @@ async function loadUser() {
 function signOut() {
   state.token = null;
   state.user = null;
-  sessionStorage.removeItem('token');
+  sessionStorage.removeItem(TOKEN_KEY);
   location.hash = '#/';
 }
 onUnauthorized(() => {

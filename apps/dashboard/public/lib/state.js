@@ -1,9 +1,15 @@
 import { translator } from '../i18n.js';
 
+/**
+ * Where the session is kept in the tab: one per province, since the provinces a process serves
+ * share the browser's origin (/provinces/{id}/dashboard/) and each has users of its own.
+ */
+export const TOKEN_KEY = `token:${location.pathname.replace(/\/dashboard\/.*$/, '') || '/'}`;
+
 /** Who is signed in, in which language: shared by every screen. */
 export const state = {
   language: localStorage.getItem('language') === 'en' ? 'en' : 'vi',
-  token: sessionStorage.getItem('token'),
+  token: sessionStorage.getItem(TOKEN_KEY),
   user: null,
   charts: [],
 };

@@ -10,7 +10,7 @@ let allocated;
 
 /** A regime's budget for the year, by a decision: what the 80 % and 100 % notices measure against. */
 function allocationForm(year) {
-  const codes = [...new Set(versionInForce().regimes.map((regime) => regime.code))];
+  const codes = [...new Set((versionInForce()?.regimes ?? []).map((regime) => regime.code))];
   return panel(
     `${words.t('allocate')} ${year}`,
     commandForm({
