@@ -260,7 +260,9 @@ async function route() {
     view.replaceChildren(await show(...pattern.exec(hash).slice(1)));
     view.dataset.ready = hash;
   } catch (error) {
-    view.replaceChildren(alertBox('danger', `${words.t('error')}: ${error.said ?? error.message}`));
+    // The API's refusals in the reader's words; a fault of the screen itself in words too, its detail for the console.
+    if (!error.said) console.error(error);
+    view.replaceChildren(alertBox('danger', `${words.t('error')}: ${error.said ?? words.code('rule', 'unknown')}`));
   }
 }
 
