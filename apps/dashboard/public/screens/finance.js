@@ -109,11 +109,11 @@ export async function financeView() {
             [
               h('span', {}, all),
               words.t('serviceDate'),
+              words.t('beneficiary'),
               words.t('regime'),
               words.t('group'),
               words.t('unit'),
               { label: words.t('amount'), money: true },
-              words.t('status'),
             ],
             scheduled.map((payout) => {
               const box = h('input', {
