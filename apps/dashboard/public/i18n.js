@@ -1130,7 +1130,8 @@ export function translator(language) {
     has: (kind, value) => codes[kind]?.[value] !== undefined,
     num: (value) => (value === null || value === undefined ? '—' : number.format(value)),
     /** Whole VND: 1.234.567 ₫ */
-    vnd: (amount) => (amount === null || amount === undefined ? '—' : `${whole.format(Math.trunc(amount))} ₫`),
+    // Nothing is 0 ₫, whichever way it was computed: never -0 ₫.
+    vnd: (amount) => (amount === null || amount === undefined ? '—' : `${whole.format(Math.trunc(amount) + 0)} ₫`),
     /** 93,1 % in Vietnamese, 93.1% in English. */
     percent: (value) => (value === null || value === undefined ? '—' : `${number.format(value)}${language === 'vi' ? ' %' : '%'}`),
     /** YYYY-MM-DD (or an ISO time) as dd/mm/yyyy. */

@@ -294,6 +294,15 @@ export function commandForm({ id, title, fields, submit, danger = false, describ
   return form;
 }
 
+/** Once a screen is drawn afresh after a command, the form that recorded it is open again and says so. */
+export function sayRecorded(container, formId) {
+  const form = container.querySelector(`#${formId}`);
+  if (!form) return;
+  const folded = form.closest('details');
+  if (folded) folded.open = true;
+  form.querySelector('.form-result').replaceChildren(alertBox('success', words.t('done'), { 'data-testid': 'command-done' }));
+}
+
 /** The person's valid cards to choose from, the first chosen: a service is recorded on a valid card. */
 export function validCardField(cards) {
   const valid = cards.filter((card) => card.status === 'valid');

@@ -1,7 +1,7 @@
-import { api, post, query } from '../lib/api.js';
+import { api, post, query, readUntil } from '../lib/api.js';
 import { regimeName } from '../lib/catalog.js';
 import { alertBox, badge, fill, h, heading, labelled, money, pager, saveFile, table, toolbar } from '../lib/dom.js';
-import { commandForm, panel, validCardField } from '../lib/forms.js';
+import { commandForm, panel, sayRecorded, validCardField } from '../lib/forms.js';
 import { hasRole, recorded, state, thisYear, words } from '../lib/state.js';
 import { claimForms } from './claim-forms.js';
 import { payoutTable } from './payouts.js';
@@ -198,13 +198,10 @@ async function coverageEndRows(path, values, labels) {
 
 function registerActions(id, person, reload) {
   const base = `/beneficiaries/${encodeURIComponent(id)}`;
-  const after = (message) => async () => {
+  const after = (formId) => async () => {
     recorded();
-    await reload();
-    return message;
+    await reload(formId);
   };
-  const live = person.status === 'registered' && !person.diedOn;
-  if (!live) return [];
   const removalForm = commandForm({
     id: 'removal-form',
     title: words.t('removal'),
@@ -220,7 +217,7 @@ function registerActions(id, person, reload) {
         [words.t('reason'), values.reason],
       ]),
     send: (values) => post(`${base}/removal`, values),
-    done: after(words.t('done')),
+    done: after('removal-form'),
   });
   const deathForm = commandForm({
     id: 'death-form',
@@ -229,7 +226,7 @@ function registerActions(id, person, reload) {
     fields: [{ name: 'on', label: words.t('deathOn'), type: 'date' }],
     describe: (values) => coverageEndRows(`${base}/death`, values, [[words.t('deathOn'), words.date(values.on)]]),
     send: (values) => post(`${base}/death`, values),
-    done: after(words.t('done')),
+    done: after('death-form'),
   });
   return [
     panel(
@@ -243,7 +240,7 @@ function registerActions(id, person, reload) {
           { name: 'from', label: words.t('from'), type: 'date' },
         ],
         send: (values) => post(`${base}/position-changes`, values),
-        done: after(words.t('done')),
+        done: after('position-form'),
       }),
     ),
     panel(
@@ -258,19 +255,21 @@ function registerActions(id, person, reload) {
           { name: 'decisionNumber', label: words.t('decisionNumber') },
         ],
         send: (values) => post(`${base}/reclassifications`, values),
-        done: after(words.t('done')),
+        done: after('reclassify-form'),
       }),
     ),
-    panel(
-      words.t('retirement'),
-      commandForm({
-        id: 'retirement-form',
-        title: words.t('retirement'),
-        fields: [{ name: 'on', label: words.t('retirementOn'), type: 'date' }],
-        send: (values) => post(`${base}/retirement`, values),
-        done: after(words.t('done')),
-      }),
-    ),
+    person.retiredOn
+      ? null
+      : panel(
+          words.t('retirement'),
+          commandForm({
+            id: 'retirement-form',
+            title: words.t('retirement'),
+            fields: [{ name: 'on', label: words.t('retirementOn'), type: 'date' }],
+            send: (values) => post(`${base}/retirement`, values),
+            done: after('retirement-form'),
+          }),
+        ),
     panel(words.t('removal'), removalForm),
     panel(words.t('death'), deathForm),
   ];
@@ -290,10 +289,9 @@ function cardActions(id, reload) {
         ],
         check: (name, raw) => (name === 'validTo' && raw.validTo && raw.validFrom && raw.validTo < raw.validFrom ? 'invalid.beforeStart' : undefined),
         send: (values) => post('/cards', { ...values, beneficiaryId: id }),
-        done: async () => {
+        done: async (_, { cardNumber }) => {
           recorded();
-          await reload();
-          return words.t('done');
+          await reload('issue-card-form', cardNumber);
         },
       }),
       { 'data-action': 'issue-card' },
@@ -328,7 +326,8 @@ function admissionForm(id, cards) {
 
 export async function beneficiaryView(id) {
   const body = h('div');
-  const load = async () => {
+  /** `done`: the form that just recorded, said so once the page is drawn afresh; `issued`: a card the register is to show. */
+  const load = async (done, issued) => {
     const [person, balances, payouts] = await Promise.all([
       api(`/beneficiaries/${encodeURIComponent(id)}`),
       api(`/beneficiaries/${encodeURIComponent(id)}/balances?year=${thisYear()}`),
@@ -336,10 +335,19 @@ export async function beneficiaryView(id) {
     ]);
     const facts = person.state;
     const { fullName } = person.history[0].data;
-    const found = fullName === null ? { cards: [] } : await api(`/cards?${query({ name: fullName, limit: 20 })}`);
+    // A card just issued shows in the card register a moment later: it is read until it does.
+    const found =
+      fullName === null
+        ? { cards: [] }
+        : await readUntil(
+            () => api(`/cards?${query({ name: fullName, limit: 20 })}`),
+            (answer) => !issued || answer.cards.some((card) => card.cardNumber === issued),
+          );
     const cards = found.cards.filter((card) => card.beneficiaryId === id);
     const groupChanges = person.history.filter((entry) => entry.type === 'BeneficiaryEnrolled' || entry.type === 'BeneficiaryReclassified');
     const status = facts.diedOn ? 'deceased' : facts.retiredOn && facts.status === 'registered' ? 'retired' : facts.status;
+    // Retired cadres stay on the register, entitled as before: only a removal or a death closes their record.
+    const open = facts.status === 'registered' && !facts.diedOn;
     fill(
       body,
       h('div', { class: 'd-flex flex-wrap gap-2 align-items-center' }, heading(nameOf(fullName), { class: 'h4 mb-0 me-2' }), badge(status)),
@@ -401,13 +409,12 @@ export async function beneficiaryView(id) {
         h(
           'div',
           { class: 'col-12 col-xl-5', id: 'person-actions' },
-          hasRole('clerk', 'administrator') && status === 'registered'
-            ? [...cardActions(id, load), admissionForm(id, cards), ...registerActions(id, facts, load)]
-            : null,
-          hasRole('clerk', 'council-member') && status === 'registered' ? claimForms(id, cards) : null,
+          hasRole('clerk', 'administrator') && open ? [...cardActions(id, load), admissionForm(id, cards), ...registerActions(id, facts, load)] : null,
+          hasRole('clerk', 'council-member') && open ? claimForms(id, cards) : null,
         ),
       ]),
     );
+    if (done) sayRecorded(body, done);
   };
   await load();
   return h('section', {}, body);
@@ -416,13 +423,12 @@ export async function beneficiaryView(id) {
 /** A stay: its facts, what it entitles, and the clerk's discharge and date correction. */
 export async function admissionView(id) {
   const body = h('div');
-  const load = async () => {
+  const load = async (done) => {
     const { state: stay } = await api(`/admissions/${encodeURIComponent(id)}`);
     const path = `/admissions/${encodeURIComponent(id)}`;
-    const after = async () => {
+    const after = (formId) => async () => {
       recorded();
-      await load();
-      return words.t('done');
+      await load(formId);
     };
     const segments = stay.meals?.segments ?? [];
     fill(
@@ -486,7 +492,7 @@ export async function admissionView(id) {
               fields: [{ name: 'dischargedOn', label: words.t('dischargedOn'), type: 'date', rule: 'notAfterToday' }],
               check: (name, raw) => (raw.dischargedOn && raw.dischargedOn < stay.admittedOn ? 'invalid.beforeStart' : undefined),
               send: (values) => post(`${path}/discharge`, values),
-              done: after,
+              done: after('discharge-form'),
             }),
             { open: true, 'data-action': 'discharge' },
           )
@@ -504,11 +510,12 @@ export async function admissionView(id) {
               ],
               check: (name, raw) => (name === 'dischargedOn' && raw.dischargedOn && raw.dischargedOn < raw.admittedOn ? 'invalid.beforeStart' : undefined),
               send: (values) => post(`${path}/date-corrections`, values),
-              done: after,
+              done: after('correct-dates-form'),
             }),
           )
         : null,
     );
+    if (done) sayRecorded(body, done);
   };
   await load();
   return h('section', {}, body);

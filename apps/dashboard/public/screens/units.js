@@ -1,6 +1,6 @@
 import { api, post } from '../lib/api.js';
-import { alertBox, h, heading, table } from '../lib/dom.js';
-import { commandForm, panel } from '../lib/forms.js';
+import { h, heading, table } from '../lib/dom.js';
+import { commandForm, panel, sayRecorded } from '../lib/forms.js';
 import { recorded, today, words } from '../lib/state.js';
 
 /**
@@ -52,11 +52,7 @@ export async function unitsView() {
     const live = units.filter((unit) => !unit.ended || unit.ended.on > today()).map((unit) => [unit.code, nameOf(unit)]);
     list.replaceChildren(unitsTable(units));
     forms.replaceChildren(...unitForms(live, after));
-    const recordedBy = done && forms.querySelector(`[data-action="${done}"]`);
-    if (recordedBy) {
-      recordedBy.open = true;
-      recordedBy.querySelector('.form-result').replaceChildren(alertBox('success', words.t('done'), { 'data-testid': 'command-done' }));
-    }
+    if (done) sayRecorded(forms, done);
   };
   const after = (id) => async () => {
     recorded();
