@@ -1,0 +1,341 @@
+import { randomBytes } from 'node:crypto';
+import type { Browser, Page } from 'playwright-core';
+import { createTestDatabase } from '../../test/support/test-database.js';
+import { ADMIN_PASSWORD, client, ok, operatorConfirms, type RunningApi, signIn as apiSignIn, startApi } from '../api/src/testing/api-backends.fixture.js';
+import {
+  checkScreen,
+  confirm,
+  type DashboardPage,
+  DESKTOP,
+  dashboardPage,
+  launchChromium,
+  menu,
+  PHONE,
+  reloadUntil,
+  SCREENSHOTS,
+  signIn,
+} from './browser.fixture.js';
+
+/** A day `days` before today in Vietnam, as the date inputs take it and the API writes it. */
+const daysAgo = (days: number) => new Date(Date.now() + 7 * 3_600_000 - days * 86_400_000).toISOString().slice(0, 10);
+/** The same day as the screens write it: dd/mm/yyyy. */
+const shown = (date: string) => date.split('-').reverse().join('/');
+
+const password = (username: string) => `${username}-mat-khau`;
+const people = { clerk: 'lan.vanthu', approver: 'minh.lanhdao', approver2: 'hai.lanhdao', finance: 'hoa.ketoan', admin2: 'quan.quantri' };
+const roles = { clerk: ['clerk'], approver: ['approver'], approver2: ['approver'], finance: ['finance'], admin2: ['administrator'] };
+type Role = keyof typeof people | 'admin';
+
+/**
+ * Every form of the work screens driven in a browser, at desktop width, each outcome read back on
+ * the screen (and, where the screen cannot say it all, from the API): cards, a person's changes,
+ * stays and claims, the approvers' decisions, finance's payments, reversals and refunds, user
+ * accounts, administrative units and policy versions. Every command's dialog is read before it is
+ * answered, and the API's refusals (a 409's rule, a 400's field) are read beside their fields.
+ * Then each screen a form lives on is checked and photographed on a phone, and every screen in
+ * English. One API, one browser and one page per role for the whole file: it must stay quick.
+ */
+describe('every form of the work screens', () => {
+  let api: RunningApi;
+  let browser: Browser;
+  const tabs = {} as Record<Role, DashboardPage>;
+  const as = (role: Role) => tabs[role].page;
+  let clerkApi: ReturnType<typeof client>;
+  let approverApi: ReturnType<typeof client>;
+  /** The people on the register, enrolled through the API: the forms under test are the ones on their pages. */
+  const ids = {} as Record<'an' | 'binh' | 'cuc' | 'dung', string>;
+  const cards = { an: 'LS-AN-0001', anAgain: 'LS-AN-0002', cuc: 'LS-CUC-0001', dung: 'LS-DUNG-0001' };
+
+  const open = async (page: Page, hash: string) => {
+    await page.goto(`${api.base}/dashboard/${hash}`);
+    await page
+      .locator(`#view[data-ready="${hash}"]`)
+      .waitFor({ timeout: 10_000 })
+      .catch(async () => {
+        throw new Error(`${hash} did not open; the screen says: ${await page.locator('#view').innerText()}`);
+      });
+  };
+  /** Unfolds the action whose form has this id, unless it is open. */
+  const unfold = async (page: Page, form: string) => {
+    if (!(await page.isVisible(`#${form}`))) await page.click(`details:has(#${form}) > summary`);
+    return page.locator(`#${form}`);
+  };
+  /** Submits a form and answers its dialog, having read it; then waits for the form to say it recorded. */
+  const record = async (page: Page, form: string, dialog: RegExp) => {
+    await page.click(`#${form} button[type=submit]`);
+    await confirm(page, dialog);
+    await page.locator(`#${form} [data-testid=command-done]`).waitFor();
+  };
+  const person = (key: keyof typeof ids) => `#/beneficiaries/${encodeURIComponent(ids[key])}`;
+
+  beforeAll(async () => {
+    api = await startApi(async () => {
+      const database = await createTestDatabase();
+      return { env: { DATABASE_URL: database.url, PERSONAL_DATA_KEY: randomBytes(32).toString('base64') }, cleanup: () => database.drop() };
+    });
+    const admin = await apiSignIn(api.base, 'admin', ADMIN_PASSWORD);
+    for (const [key, username] of Object.entries(people) as [keyof typeof people, string][]) {
+      await ok(admin.post('/users', { username, fullName: username, roles: roles[key], password: password(username) }), 201);
+      if (key === 'admin2') await operatorConfirms(api, username);
+    }
+    clerkApi = await apiSignIn(api.base, people.clerk, password(people.clerk));
+    approverApi = await apiSignIn(api.base, people.approver, password(people.approver));
+    const enrol = async (fullName: string, nationalId: string, dateOfBirth: string, title: string, group: number) =>
+      (
+        await ok<{ beneficiaryId: string }>(
+          clerkApi.post('/beneficiaries', { fullName, dateOfBirth, nationalId, title, administrativeUnit: 'Sở Y tế', group, from: daysAgo(200) }),
+          201,
+        )
+      ).beneficiaryId;
+    ids.an = await enrol('Hoàng Văn An', '020062000101', '1962-03-04', 'Nguyên Bí thư Tỉnh ủy', 1);
+    ids.binh = await enrol('Lương Thị Bình', '020165000202', '1965-07-08', 'Giám đốc Sở', 3);
+    ids.cuc = await enrol('Vi Thị Cúc', '020170000303', '1970-01-15', 'Phó Giám đốc Sở', 3);
+    ids.dung = await enrol('Chu Văn Dũng', '020058000404', '1958-11-20', 'Nguyên Chủ tịch UBND huyện', 2);
+    for (const [key, cardNumber] of [
+      ['cuc', cards.cuc],
+      ['dung', cards.dung],
+    ] as const)
+      await ok(clerkApi.post('/cards', { cardNumber, beneficiaryId: ids[key], validFrom: daysAgo(200), validTo: daysAgo(-2000) }), 201);
+    browser = await launchChromium();
+    for (const [role, username] of [['admin', 'admin'], ...Object.entries(people)] as [Role, string][]) {
+      tabs[role] = await dashboardPage(browser, DESKTOP);
+      await signIn(tabs[role].page, api.base, username, username === 'admin' ? ADMIN_PASSWORD : password(username));
+    }
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await api?.close();
+  });
+
+  it('an administrator creates a user, changes their roles, resets their password (which they then sign in with) and disables them', async () => {
+    const page = as('admin');
+    await menu(page, 'users', 'admin');
+    const form = await unfold(page, 'new-user-form');
+    await form.locator('[name=username]').fill(people.clerk);
+    await form.locator('[name=fullName]').fill('Nông Thị Thu');
+    await form.getByLabel('Cán bộ nghiệp vụ', { exact: true }).check();
+    await form.locator('[name=password]').fill(password('thu'));
+    await form.locator('button[type=submit]').click();
+    await confirm(page, new RegExp(`${people.clerk}[\\s\\S]*Nông Thị Thu[\\s\\S]*Cán bộ nghiệp vụ`));
+    // A name already taken: the API's rule, said in words.
+    await form.locator('.alert-danger').waitFor();
+    expect(await form.locator('.alert-danger').innerText()).toMatch(/đã có/);
+    await form.locator('[name=username]').fill('thu.vanthu');
+    await form.locator('[name=fullName]').fill('Nông Thị Thu');
+    await form.getByLabel('Cán bộ nghiệp vụ', { exact: true }).check();
+    await form.locator('[name=password]').fill(password('thu'));
+    await form.locator('button[type=submit]').click();
+    await confirm(page, /thu\.vanthu/);
+    const row = page.locator('[data-user="thu.vanthu"]');
+    await row.waitFor();
+
+    await row.locator('button').click();
+    const rolesForm = await unfold(page, 'roles-form');
+    await rolesForm.getByLabel('Cán bộ nghiệp vụ', { exact: true }).uncheck();
+    await rolesForm.getByLabel('Thanh tra, kiểm toán', { exact: true }).check();
+    await rolesForm.locator('button[type=submit]').click();
+    await confirm(page, /Thanh tra, kiểm toán/);
+    await page.locator('[data-user="thu.vanthu"]', { hasText: 'Thanh tra, kiểm toán' }).waitFor();
+    expect(await row.innerText()).not.toContain('Cán bộ nghiệp vụ');
+
+    await row.locator('button').click();
+    const passwordForm = await unfold(page, 'password-form');
+    await passwordForm.locator('[name=password]').fill('mat-khau-moi-2026');
+    await passwordForm.locator('button[type=submit]').click();
+    await confirm(page, /Đặt lại mật khẩu/);
+    await passwordForm.locator('[data-testid=command-done]').waitFor();
+    await checkScreen(tabs.admin, 'user-actions');
+
+    // They sign in with the new password, as an auditor now: the audit trail is their first screen.
+    const thu = await dashboardPage(browser, DESKTOP);
+    await signIn(thu.page, api.base, 'thu.vanthu', 'mat-khau-moi-2026');
+    await thu.page.locator('#view[data-ready="#/audit"]').waitFor();
+    await thu.page.context().close();
+
+    await row.locator('button').click();
+    const disableForm = await unfold(page, 'disable-form');
+    await disableForm.locator('[name=reason]').fill('Chuyển công tác');
+    await disableForm.locator('button[type=submit]').click();
+    await confirm(page, /Khóa tài khoản[\s\S]*Chuyển công tác/);
+    await page.locator('[data-user="thu.vanthu"] [data-status=disabled]').waitFor();
+    // Disabled, the same password no longer opens the dashboard.
+    const again = await dashboardPage(browser, DESKTOP);
+    await again.page.goto(`${api.base}/dashboard/`);
+    await again.page.fill('input[name=username]', 'thu.vanthu');
+    await again.page.fill('input[name=password]', 'mat-khau-moi-2026');
+    await again.page.click('#sign-in button');
+    await again.page.locator('#sign-in [role=alert]', { hasText: 'Sai tên đăng nhập hoặc mật khẩu' }).waitFor();
+    await again.page.context().close();
+  }, 60_000);
+
+  it('an administrator creates, renames, merges, splits and abolishes administrative units', async () => {
+    const page = as('admin');
+    await menu(page, 'units', 'admin');
+    const on = daysAgo(30);
+    const create = async (code: string, level: string, parent: string) => {
+      const form = await unfold(page, 'create-unit-form');
+      await form.locator('[name=code]').fill(code);
+      await form.locator('[name=name]').fill(code);
+      await form.locator('[name=level]').selectOption({ label: level });
+      await form.locator('[name=parent]').selectOption({ label: parent });
+      await form.locator('[name=from]').fill(on);
+      return form;
+    };
+    // A unit that is already there: the API's rule, beside the field it is about.
+    const refused = await create('Tỉnh Lạng Sơn', 'Tỉnh', 'Tỉnh Lạng Sơn');
+    await refused.locator('button[type=submit]').click();
+    await confirm(page, /Tỉnh Lạng Sơn/);
+    await refused.locator('.invalid-feedback', { hasText: 'Đơn vị này đã có.' }).waitFor();
+    expect(await refused.locator('[name=code]').getAttribute('aria-invalid')).toBe('true');
+    for (const code of ['Xã Hoàng Đồng', 'Xã Tân Liên', 'Xã Mai Pha', 'Phường Đông Kinh', 'Phường Tam Thanh']) {
+      await create(code, 'Xã', 'Tỉnh Lạng Sơn');
+      await record(page, 'create-unit-form', new RegExp(`${code}[\\s\\S]*Xã[\\s\\S]*${shown(on)}`));
+    }
+    await page.locator('[data-unit="Phường Tam Thanh"]').waitFor();
+
+    const rename = await unfold(page, 'rename-unit-form');
+    await rename.locator('[name=code]').selectOption('Xã Mai Pha');
+    await rename.locator('[name=name]').fill('Phường Mai Pha');
+    await rename.locator('[name=from]').fill(daysAgo(20));
+    await record(page, 'rename-unit-form', /Xã Mai Pha[\s\S]*Phường Mai Pha/);
+    await page.locator('[data-unit="Xã Mai Pha"]', { hasText: 'Phường Mai Pha' }).waitFor();
+
+    const merge = await unfold(page, 'merge-unit-form');
+    await merge.locator('[name=code]').selectOption('Xã Tân Liên');
+    await merge.locator('[name=into]').selectOption('Xã Hoàng Đồng');
+    await merge.locator('[name=from]').fill(daysAgo(10));
+    await record(page, 'merge-unit-form', /Xã Tân Liên[\s\S]*Xã Hoàng Đồng/);
+    await page.locator('[data-unit="Xã Tân Liên"]', { hasText: `${shown(daysAgo(10))}` }).waitFor();
+    expect(await page.locator('[data-unit="Xã Tân Liên"]').innerText()).toContain('Sáp nhập vào Xã Hoàng Đồng');
+
+    const split = await unfold(page, 'split-unit-form');
+    await split.locator('[name=code]').selectOption('Phường Mai Pha');
+    await split.getByLabel('Phường Đông Kinh', { exact: true }).check();
+    await split.locator('[name=from]').fill(daysAgo(5));
+    await split.locator('button[type=submit]').click();
+    // One unit is no split: said here, nothing sent.
+    await split.locator('.invalid-feedback', { hasText: 'Chọn ít nhất hai' }).waitFor();
+    await split.getByLabel('Phường Tam Thanh', { exact: true }).check();
+    await record(page, 'split-unit-form', /Phường Mai Pha[\s\S]*Phường Đông Kinh, Phường Tam Thanh/);
+    await page.locator('[data-unit="Xã Mai Pha"]', { hasText: 'Chia thành Phường Đông Kinh, Phường Tam Thanh' }).waitFor();
+
+    const abolish = await unfold(page, 'abolish-unit-form');
+    await abolish.locator('[name=code]').selectOption('Phường Tam Thanh');
+    await abolish.locator('[name=successor]').selectOption('Phường Đông Kinh');
+    await abolish.locator('[name=from]').fill(daysAgo(1));
+    await record(page, 'abolish-unit-form', /Phường Tam Thanh[\s\S]*Phường Đông Kinh/);
+    await page.locator('[data-unit="Phường Tam Thanh"]', { hasText: 'Giải thể, kế thừa bởi Phường Đông Kinh' }).waitFor();
+    await checkScreen(tabs.admin, 'units-changed');
+  }, 60_000);
+
+  it('a clerk issues a card (a number already issued is refused beside it), reissues one and revokes another', async () => {
+    const page = as('clerk');
+    await open(page, person('an'));
+    const issue = await unfold(page, 'issue-card-form');
+    await issue.locator('[name=cardNumber]').fill(cards.cuc);
+    await issue.locator('[name=validFrom]').fill(daysAgo(200));
+    await issue.locator('[name=validTo]').fill(daysAgo(-2000));
+    await issue.locator('button[type=submit]').click();
+    await confirm(page, new RegExp(cards.cuc));
+    await issue.locator('.invalid-feedback', { hasText: 'đã được cấp' }).waitFor();
+    await issue.locator('[name=cardNumber]').fill(cards.an);
+    await issue.locator('[name=validFrom]').fill(daysAgo(200));
+    await issue.locator('[name=validTo]').fill(daysAgo(-2000));
+    await record(page, 'issue-card-form', new RegExp(`${cards.an}[\\s\\S]*${shown(daysAgo(200))}`));
+    await page.locator('#person-cards', { hasText: cards.an }).waitFor();
+
+    await menu(page, 'cards');
+    await page.click(`[data-card="${cards.an}"]`);
+    const reissue = await unfold(page, 'reissue-form');
+    await reissue.locator('[name=newCardNumber]').fill(cards.anAgain);
+    await reissue.locator('[name=reason]').selectOption('lost');
+    await reissue.locator('[name=on]').fill(daysAgo(100));
+    await record(page, 'reissue-form', new RegExp(`${cards.anAgain}[\\s\\S]*Mất thẻ`));
+    await page.locator('#cards-table tr', { hasText: cards.anAgain }).waitFor();
+    expect(await page.locator('#cards-table tr', { hasText: cards.an }).first().innerText()).toContain('Đã cấp lại');
+
+    await page.click(`[data-card="${cards.dung}"]`);
+    const revoke = await unfold(page, 'revoke-form');
+    await revoke.locator('[name=on]').fill(daysAgo(3));
+    await revoke.locator('[name=reason]').fill('Không còn thuộc diện');
+    await record(page, 'revoke-form', new RegExp(`${cards.dung}[\\s\\S]*Không còn thuộc diện`));
+    await page.locator('#cards-table tr', { hasText: cards.dung }).locator('[data-status=revoked]').waitFor();
+    await checkScreen(tabs.clerk, 'cards');
+  }, 60_000);
+
+  it('a clerk changes a person’s title and unit, reclassifies them, records their retirement; removes another from the register; records a death', async () => {
+    const page = as('clerk');
+    await open(page, person('binh'));
+    const position = await unfold(page, 'position-form');
+    await position.locator('[name=title]').fill('Phó Chủ tịch UBND tỉnh');
+    await position.locator('[name=administrativeUnit]').fill('UBND tỉnh Lạng Sơn');
+    await position.locator('[name=from]').fill(daysAgo(60));
+    await record(page, 'position-form', /Phó Chủ tịch UBND tỉnh[\s\S]*UBND tỉnh Lạng Sơn/);
+    await page.locator('#view p', { hasText: 'Phó Chủ tịch UBND tỉnh — UBND tỉnh Lạng Sơn' }).waitFor();
+
+    const reclassify = await unfold(page, 'reclassify-form');
+    await reclassify.locator('[name=group]').selectOption('2');
+    await reclassify.locator('[name=from]').fill(daysAgo(60));
+    await reclassify.locator('[name=reason]').fill('Giữ chức vụ mới');
+    await reclassify.locator('[name=decisionNumber]').fill('125/QĐ-UBND');
+    await record(page, 'reclassify-form', /Đối tượng 2[\s\S]*125\/QĐ-UBND/);
+    await page.locator('table tr', { hasText: 'Giữ chức vụ mới' }).waitFor();
+    expect(await page.locator('table tr', { hasText: 'Giữ chức vụ mới' }).innerText()).toContain('Đối tượng 2');
+
+    const retire = await unfold(page, 'retirement-form');
+    await retire.locator('[name=on]').fill(daysAgo(2));
+    await page.click('#retirement-form button[type=submit]');
+    await confirm(page, new RegExp(shown(daysAgo(2))));
+    // Retired, the person stays on the register, entitled as before: only the retirement is no longer offered.
+    await page.locator('[data-status=retired]').waitFor();
+    await page.locator('#retirement-form').waitFor({ state: 'detached' });
+    await page.locator('[data-action=request-claim]').waitFor();
+
+    await open(page, person('dung'));
+    const death = await unfold(page, 'death-form');
+    await death.locator('[name=on]').fill(daysAgo(1));
+    await page.click('#death-form button[type=submit]');
+    // The dialog says what the recomputation from that day would recover: nothing was paid.
+    await confirm(page, new RegExp(`${shown(daysAgo(1))}[\\s\\S]*0 đợt điều trị và 0 yêu cầu; thu hồi 0 ₫\.`));
+    await page.locator('[data-status=deceased]').waitFor();
+    await checkScreen(tabs.clerk, 'beneficiary-deceased');
+  }, 60_000);
+
+  it('a clerk corrects a stay’s dates and requests support with the documents’ reference numbers', async () => {
+    const page = as('clerk');
+    const { admissionId } = await ok<{ admissionId: string }>(
+      clerkApi.post('/admissions', { beneficiaryId: ids.an, cardNumber: cards.anAgain, facility: 'Bệnh viện Đa khoa tỉnh Lạng Sơn', admittedOn: daysAgo(12) }),
+      201,
+    );
+    await ok(clerkApi.post(`/admissions/${admissionId}/discharge`, { dischargedOn: daysAgo(8) }));
+    await open(page, `#/admissions/${encodeURIComponent(admissionId)}`);
+    await page.locator('#stay-entitlements', { hasText: '950.000 ₫' }).waitFor();
+    const correct = await unfold(page, 'correct-dates-form');
+    await correct.locator('[name=admittedOn]').fill(daysAgo(14));
+    await correct.locator('[name=reason]').fill('Giấy ra viện ghi ngày vào viện sớm hơn');
+    await record(page, 'correct-dates-form', new RegExp(`${shown(daysAgo(14))}[\\s\\S]*${shown(daysAgo(8))}[\\s\\S]*Giấy ra viện`));
+    // Seven days of meals at 190.000 ₫ rather than five.
+    await page.locator('#stay-entitlements', { hasText: '1.330.000 ₫' }).waitFor();
+    await checkScreen(tabs.clerk, 'stay-corrected');
+
+    const claim = async (key: keyof typeof ids, regime: string, facts: Record<string, string>, documents: string) => {
+      await open(page, person(key));
+      await unfold(page, 'claim-regime');
+      await page.selectOption('#claim-regime', regime);
+      const form = page.locator('#claim-form');
+      await form.locator('[name=serviceDate]').fill(daysAgo(4));
+      for (const [name, value] of Object.entries(facts)) await form.locator(`[name=${name}]`).fill(value);
+      await form.locator('[name=documents]').fill(documents);
+      await page.click('#claim-form button[type=submit]');
+      await confirm(page, new RegExp(documents.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')));
+      await form.locator('[data-testid=command-done]', { hasText: 'Đã ghi nhận đề nghị.' }).waitFor();
+    };
+    const drugs = { councilDecisionNumber: 'HĐCM-15/2026', drugName: 'Sorafenib 200mg', quantity: '60' };
+    await claim('an', 'g', { ...drugs, cost: '120.000.000' }, 'ĐT-0412/BVĐK, HĐ-0098');
+    await claim('an', 'g', { ...drugs, cost: '30.000.000' }, 'ĐT-0413/BVĐK');
+    await claim('an', 'd', { outOfPocket: '4.000.000' }, 'BL-2231');
+    await claim('an', 'i', { cost: '1.500.000' }, 'HĐ-KSK-77');
+    await claim('cuc', 'h.fixed', {}, 'GKS-0015');
+    await checkScreen(tabs.clerk, 'claim-requested');
+  }, 60_000);
+});
