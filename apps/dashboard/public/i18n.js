@@ -239,7 +239,7 @@ const vi = {
   regimeRemoved: 'Bỏ khỏi phiên bản',
   regimeAdded: 'Thêm vào phiên bản',
   regimeId: 'Mã chế độ',
-  regimeIdHelp: 'Chữ cái của chế độ, sau dấu chấm là biến thể nếu có: h.fixed',
+  regimeIdHelp: 'Chữ cái của chế độ, sau dấu chấm là biến thể nếu có, ví dụ h.hoi-dong',
   regimeCode: 'Chữ cái trong nghị quyết',
   regimeName: 'Tên chế độ',
   regimeNameHelp: 'Tên tiếng Việt (tên tiếng Anh)',
@@ -314,6 +314,7 @@ const vi = {
   'invalid.twoAtLeast': 'Chọn ít nhất hai',
   'invalid.afterToday': 'Không được sau ngày hôm nay',
   'invalid.beforeStart': 'Không được trước ngày bắt đầu',
+  'invalid.regimeIdCode': 'Mã chế độ phải bắt đầu bằng chữ cái của chế độ',
   'invalid.other': 'Giá trị không hợp lệ',
 };
 
@@ -549,7 +550,7 @@ const en = {
   regimeRemoved: 'Left out of the version',
   regimeAdded: 'Added to the version',
   regimeId: 'Regime id',
-  regimeIdHelp: 'The regime’s letter, then after a dot its variant if any: h.fixed',
+  regimeIdHelp: 'The regime’s letter, then after a dot its variant if any, e.g. h.council',
   regimeCode: 'Letter in the resolution',
   regimeName: 'Name of the regime',
   regimeNameHelp: 'Vietnamese name (English name)',
@@ -622,6 +623,7 @@ const en = {
   'invalid.twoAtLeast': 'Choose at least two',
   'invalid.afterToday': 'Must not be after today',
   'invalid.beforeStart': 'Must not be before the first day',
+  'invalid.regimeIdCode': 'The regime id must start with its letter',
   'invalid.other': 'Not a valid value',
 };
 

@@ -41,6 +41,7 @@ export function apiFieldProblem(field, message) {
   if (/whole number|integer|less than 0|not be greater/.test(message)) return 'invalid.whole';
   if (/at least 1 elements/.test(message)) return 'invalid.oneAtLeast';
   if (/at least two/.test(message)) return 'invalid.twoAtLeast';
+  if (/must start with its code/.test(message)) return 'invalid.regimeIdCode';
   return 'invalid.other';
 }
 

@@ -1,5 +1,5 @@
 import { api, post, query, readUntil } from '../lib/api.js';
-import { regimeName } from '../lib/catalog.js';
+import { hasAnnualCap, regimeName } from '../lib/catalog.js';
 import { alertBox, h, heading, labelled, pager, table, toolbar } from '../lib/dom.js';
 import { actionButton, commandForm, confirmDialog, panel, showRefusal } from '../lib/forms.js';
 import { recorded, words } from '../lib/state.js';
@@ -82,10 +82,14 @@ function decisionButtons(item, after, out) {
         title: label,
         danger,
         fields: [{ name: 'reason', label: words.t('reason') }],
+        // The dialog names the item decided on, not the reason alone.
+        describe: (values) => [...rows(), [words.t('reason'), values.reason]],
         send: (values) => post(`${path}/${action}`, values),
         done,
       }),
     );
+  // The cap's balance exists once something was approved under it this year; before that the regime's rule says it is capped.
+  const capped = Boolean(item.claim?.annualCap) || (item.kind === 'claim' && hasAnnualCap(item.regimeId));
   if (item.kind === 'over-cap-confirmation')
     return h(
       'div',
@@ -100,9 +104,9 @@ function decisionButtons(item, after, out) {
       'div',
       { class: 'd-flex flex-wrap gap-2 mb-2' },
       decide(words.t('approve'), 'approval', { 'data-approve': item.id }),
-      item.claim?.annualCap ? decide(words.t('approvePart'), 'partial-approval') : null,
+      capped ? decide(words.t('approvePart'), 'partial-approval') : null,
     ),
-    item.claim?.annualCap ? withReason(words.t('proposeOverCap'), 'over-cap-proposal', false) : null,
+    capped ? withReason(words.t('proposeOverCap'), 'over-cap-proposal', false) : null,
     withReason(words.t('reject'), 'rejection', true),
   );
 }

@@ -57,10 +57,14 @@ export async function cardsView() {
     );
     const choose = (card) => () =>
       actions.replaceChildren(
-        cardActions(card, async () => {
+        cardActions(card, async (_, { newCardNumber }) => {
           recorded();
-          // The register shows the card reissued or revoked a moment after it was recorded.
-          await search((cards) => cards.some((one) => one.cardNumber === card.cardNumber && one.status !== 'valid'));
+          // The register shows the card reissued (and its successor) or revoked a moment after it was recorded.
+          await search(
+            (cards) =>
+              cards.some((one) => one.cardNumber === card.cardNumber && one.status !== 'valid') &&
+              (!newCardNumber || cards.some((one) => one.cardNumber === newCardNumber)),
+          );
           return words.t('done');
         }),
       );

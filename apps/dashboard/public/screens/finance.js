@@ -85,13 +85,17 @@ export async function financeView() {
   let scheduled = [];
   const boxes = new Map();
   const chosen = () => scheduled.filter((payout) => boxes.get(payout.payoutId)?.checked);
-  const load = async (done = []) => {
+  /** `done`: payouts just paid, `refunded`: a recovery just refunded; both read until the queues no longer show them as they were. */
+  const load = async (done = [], refunded) => {
     const [waiting, owed] = await Promise.all([
       readUntil(
         () => api(`/work-queues/payments?${query({ kind: 'payout', limit: MAX_QUEUE })}`),
         (found) => !found.items.some((payout) => done.includes(payout.payoutId)),
       ),
-      api(`/work-queues/payments?${query({ kind: 'recovery', limit: MAX_QUEUE })}`),
+      readUntil(
+        () => api(`/work-queues/payments?${query({ kind: 'recovery', limit: MAX_QUEUE })}`),
+        (found) => !found.items.some((payout) => payout.payoutId === refunded?.payoutId && payout.due === refunded.due),
+      ),
     ]);
     scheduled = waiting.items;
     boxes.clear();
@@ -167,7 +171,7 @@ export async function financeView() {
                       send: (values) => post(`/payouts/${encodeURIComponent(payout.payoutId)}/refund`, values),
                       done: async () => {
                         recorded();
-                        await load();
+                        await load([], payout);
                       },
                     }),
                   ),
