@@ -90,7 +90,7 @@ const VIETNAMESE_PHRASES = [
 ]
   .flatMap(([, text]) => text.split(/\{\w+\}/))
   .map((piece) => piece.replace(/^[\s(,.:;–—-]+|[\s),.:;–—-]+$/g, ''))
-  .filter((piece) => /\s/.test(piece) && /[^\x00-\x7F]/.test(piece));
+  .filter((piece) => /\s/.test(piece) && /[^\p{ASCII}]/u.test(piece));
 
 /** Numbers written the Vietnamese way: 1.520.000 ₫, 93,1 %. */
 const VIETNAMESE_NUMBERS = [/\b\d{1,3}(?:\.\d{3})+ ₫/g, /\b\d+,\d+ %/g];
