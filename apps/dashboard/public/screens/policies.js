@@ -38,9 +38,9 @@ const TABLE_WORDS = {
 };
 const tableLabel = (key) => words.t(TABLE_WORDS[key]);
 
-/** How a table's value is written in the form: basis points as a percentage, the rest as they are. */
+/** How a table's value is written in the form: basis points as a percentage, amounts with their thousands separated (470.000). */
 const written = (key, value) =>
-  value === undefined ? '' : key === 'shareBasisPointsByGroup' ? String(value / 100).replace('.', state.language === 'vi' ? ',' : '.') : String(value);
+  value === undefined ? '' : key === 'shareBasisPointsByGroup' ? String(value / 100).replace('.', state.language === 'vi' ? ',' : '.') : words.num(value);
 const read = (key, text) => {
   const plain = text.trim();
   if (plain === '') return undefined;
@@ -48,8 +48,8 @@ const read = (key, text) => {
     const share = Number(plain.replace(',', '.'));
     return Number.isFinite(share) && share >= 0 && share <= 100 ? Math.round(share * 100) : NaN;
   }
-  // Amounts may be typed with the thousands separated, as they are written: 190.000
-  return /^\d[\d.\s]*$/.test(plain) ? Number(plain.replace(/[.\s]/g, '')) : NaN;
+  // Amounts are whole: typed with the thousands separated as they are written (190.000, or 190,000 in English), or not.
+  return /^\d[\d.,\s]*$/.test(plain) ? Number(plain.replace(/[.,\s]/g, '')) : NaN;
 };
 const shownValue = (key, value) =>
   value === undefined
@@ -215,7 +215,7 @@ function newRegime(onChange, onRemove) {
             onChange();
           },
         },
-        words.t('removeRow'),
+        words.t('removeRegime'),
       ),
     ),
   );
