@@ -38,6 +38,7 @@ type Role = keyof typeof people | 'admin';
  */
 describe('every form of the work screens', () => {
   let api: RunningApi;
+  let launched: Promise<Browser>;
   let browser: Browser;
   const tabs = {} as Record<Role, DashboardPage>;
   const as = (role: Role) => tabs[role].page;
@@ -70,6 +71,8 @@ describe('every form of the work screens', () => {
   const person = (key: keyof typeof ids) => `#/beneficiaries/${encodeURIComponent(ids[key])}`;
 
   beforeAll(async () => {
+    // Chromium starts while the API does.
+    launched = launchChromium();
     api = await startApi(async () => {
       const database = await createTestDatabase();
       return { env: { DATABASE_URL: database.url, PERSONAL_DATA_KEY: randomBytes(32).toString('base64') }, cleanup: () => database.drop() };
@@ -97,14 +100,20 @@ describe('every form of the work screens', () => {
       ['dung', cards.dung],
     ] as const)
       await ok(clerkApi.post('/cards', { cardNumber, beneficiaryId: ids[key], validFrom: daysAgo(200), validTo: daysAgo(-2000) }), 201);
-    browser = await launchChromium();
-    for (const [role, username] of [['admin', 'admin'], ...Object.entries(people)] as [Role, string][]) {
-      tabs[role] = await dashboardPage(browser, DESKTOP);
-      await signIn(tabs[role].page, api.base, username, username === 'admin' ? ADMIN_PASSWORD : password(username));
-    }
+    browser = await launched;
+    // Each role's page signed in at once: the file's time is mostly waiting.
+    await Promise.all(
+      ([['admin', 'admin'], ...Object.entries(people)] as [Role, string][]).map(async ([role, username]) => {
+        tabs[role] = await dashboardPage(browser, DESKTOP);
+        await signIn(tabs[role].page, api.base, username, username === 'admin' ? ADMIN_PASSWORD : password(username));
+      }),
+    );
   }, 120_000);
   afterAll(async () => {
-    await browser?.close();
+    await launched?.then(
+      (started) => started.close(),
+      () => undefined,
+    );
     await api?.close();
   });
 
