@@ -127,7 +127,8 @@ export async function approvalsView() {
   const unit = h('input', { class: 'form-control form-control-sm', name: 'unit', type: 'search' });
   const list = h('div', { id: 'approval-queue' });
   const out = h('div', { 'aria-live': 'polite' });
-  const chosen = new Set();
+  /** The claims ticked for approval at once, by id, as the queue showed them. */
+  const chosen = new Map();
   let offset = 0;
   const load = async (decided = []) => {
     const page = await readUntil(
@@ -154,7 +155,7 @@ export async function approvalsView() {
                         type: 'checkbox',
                         class: 'form-check-input me-2',
                         'aria-label': `${words.t('select')}: ${item.fullName ?? ''} ${words.date(item.serviceDate)}`,
-                        onchange: (event) => (event.target.checked ? chosen.add(item.id) : chosen.delete(item.id)),
+                        onchange: (event) => (event.target.checked ? chosen.set(item.id, item) : chosen.delete(item.id)),
                       })
                     : null,
                   `${words.code('kind', item.kind)} · ${item.fullName ?? words.t('erased')} · ${words.date(item.serviceDate)}${item.dischargedOn ? ` – ${words.date(item.dischargedOn)}` : ''}`,
@@ -185,9 +186,19 @@ export async function approvalsView() {
       id: 'approve-selected',
       onclick: async () => {
         if (chosen.size === 0) return void out.replaceChildren(alertBox('warning', words.t('invalid.oneAtLeast')));
-        if (!(await confirmDialog(words.t('approveSelected'), [[words.t('selectedN', { n: words.num(chosen.size) }), '']]))) return;
+        // Each claim ticked, by whom, regime, day and amount asked: what the approver is about to approve.
+        const rows = [...chosen.values()].map((item) => {
+          const asked = item.claim?.cost ?? item.claim?.outOfPocket;
+          return [
+            item.fullName ?? words.t('erased'),
+            [regimeName(item.regimeId), words.date(item.serviceDate), asked === null || asked === undefined ? null : words.vnd(asked)]
+              .filter(Boolean)
+              .join(' · '),
+          ];
+        });
+        if (!(await confirmDialog(words.t('approveSelected'), [[words.t('selectedN', { n: words.num(chosen.size) }), ''], ...rows]))) return;
         try {
-          const outcomes = await post('/claims/approvals', { claimIds: [...chosen] });
+          const outcomes = await post('/claims/approvals', { claimIds: [...chosen.keys()] });
           const approved = outcomes.filter((outcome) => outcome.outcome === 'approved');
           recorded();
           await load(approved.map((outcome) => outcome.claimId));

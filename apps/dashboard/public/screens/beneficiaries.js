@@ -196,7 +196,8 @@ async function coverageEndRows(path, values, labels) {
   ];
 }
 
-function registerActions(id, person, reload) {
+/** `whose`: the person's name, which every dialog says. */
+function registerActions(id, whose, person, reload) {
   const base = `/beneficiaries/${encodeURIComponent(id)}`;
   const after = (formId) => async () => {
     recorded();
@@ -204,7 +205,7 @@ function registerActions(id, person, reload) {
   };
   const removalForm = commandForm({
     id: 'removal-form',
-    title: words.t('removal'),
+    title: `${words.t('removal')}: ${whose}`,
     danger: true,
     fields: [
       { name: 'on', label: words.t('removalOn'), type: 'date' },
@@ -221,7 +222,7 @@ function registerActions(id, person, reload) {
   });
   const deathForm = commandForm({
     id: 'death-form',
-    title: words.t('death'),
+    title: `${words.t('death')}: ${whose}`,
     danger: true,
     fields: [{ name: 'on', label: words.t('deathOn'), type: 'date' }],
     describe: (values) => coverageEndRows(`${base}/death`, values, [[words.t('deathOn'), words.date(values.on)]]),
@@ -233,7 +234,7 @@ function registerActions(id, person, reload) {
       words.t('changePosition'),
       commandForm({
         id: 'position-form',
-        title: words.t('changePosition'),
+        title: `${words.t('changePosition')}: ${whose}`,
         fields: [
           { name: 'title', label: words.t('title'), value: person.title },
           { name: 'administrativeUnit', label: words.t('unit'), value: person.administrativeUnit },
@@ -247,7 +248,7 @@ function registerActions(id, person, reload) {
       words.t('reclassify'),
       commandForm({
         id: 'reclassify-form',
-        title: words.t('reclassify'),
+        title: `${words.t('reclassify')}: ${whose}`,
         fields: [
           { name: 'group', label: words.t('group'), type: 'select', options: groupOptions(), rule: 'group' },
           { name: 'from', label: words.t('from'), type: 'date' },
@@ -264,7 +265,7 @@ function registerActions(id, person, reload) {
           words.t('retirement'),
           commandForm({
             id: 'retirement-form',
-            title: words.t('retirement'),
+            title: `${words.t('retirement')}: ${whose}`,
             fields: [{ name: 'on', label: words.t('retirementOn'), type: 'date' }],
             send: (values) => post(`${base}/retirement`, values),
             done: after('retirement-form'),
@@ -275,13 +276,13 @@ function registerActions(id, person, reload) {
   ];
 }
 
-function cardActions(id, reload) {
+function cardActions(id, whose, reload) {
   return [
     panel(
       words.t('issueCard'),
       commandForm({
         id: 'issue-card-form',
-        title: words.t('issueCard'),
+        title: `${words.t('issueCard')}: ${whose}`,
         fields: [
           { name: 'cardNumber', label: words.t('cardNumber'), rule: 'cardNumber' },
           { name: 'validFrom', label: words.t('validFrom'), type: 'date' },
@@ -299,12 +300,12 @@ function cardActions(id, reload) {
   ];
 }
 
-function admissionForm(id, cards) {
+function admissionForm(id, whose, cards) {
   return panel(
     words.t('recordAdmission'),
     commandForm({
       id: 'admission-form',
-      title: words.t('recordAdmission'),
+      title: `${words.t('recordAdmission')}: ${whose}`,
       fields: [
         validCardField(cards),
         { name: 'facility', label: words.t('facility') },
@@ -409,8 +410,10 @@ export async function beneficiaryView(id) {
         h(
           'div',
           { class: 'col-12 col-xl-5', id: 'person-actions' },
-          hasRole('clerk', 'administrator') && open ? [...cardActions(id, load), admissionForm(id, cards), ...registerActions(id, facts, load)] : null,
-          hasRole('clerk', 'council-member') && open ? claimForms(id, cards) : null,
+          hasRole('clerk', 'administrator') && open
+            ? [...cardActions(id, nameOf(fullName), load), admissionForm(id, nameOf(fullName), cards), ...registerActions(id, nameOf(fullName), facts, load)]
+            : null,
+          hasRole('clerk', 'council-member') && open ? claimForms(id, nameOf(fullName), cards) : null,
         ),
       ]),
     );
