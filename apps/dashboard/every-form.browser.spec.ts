@@ -68,6 +68,9 @@ describe('every form of the work screens', () => {
     await confirm(page, dialog);
     await page.locator(`#${form} [data-testid=command-done]`).waitFor();
   };
+  /** Screens the story reaches that the phone's check opens again: the stay corrected, the payout reversed. */
+  const reached = { stay: '', reversed: '' };
+  const names = { an: 'Hoàng Văn An', binh: 'Lương Thị Bình', cuc: 'Vi Thị Cúc', dung: 'Chu Văn Dũng' };
   const person = (key: keyof typeof ids) => `#/beneficiaries/${encodeURIComponent(ids[key])}`;
 
   beforeAll(async () => {
@@ -91,10 +94,10 @@ describe('every form of the work screens', () => {
           201,
         )
       ).beneficiaryId;
-    ids.an = await enrol('Hoàng Văn An', '020062000101', '1962-03-04', 'Nguyên Bí thư Tỉnh ủy', 1);
-    ids.binh = await enrol('Lương Thị Bình', '020165000202', '1965-07-08', 'Giám đốc Sở', 3);
-    ids.cuc = await enrol('Vi Thị Cúc', '020170000303', '1970-01-15', 'Phó Giám đốc Sở', 3);
-    ids.dung = await enrol('Chu Văn Dũng', '020058000404', '1958-11-20', 'Nguyên Chủ tịch UBND huyện', 2);
+    ids.an = await enrol(names.an, '020062000101', '1962-03-04', 'Nguyên Bí thư Tỉnh ủy', 1);
+    ids.binh = await enrol(names.binh, '020165000202', '1965-07-08', 'Giám đốc Sở', 3);
+    ids.cuc = await enrol(names.cuc, '020170000303', '1970-01-15', 'Phó Giám đốc Sở', 3);
+    ids.dung = await enrol(names.dung, '020058000404', '1958-11-20', 'Nguyên Chủ tịch UBND huyện', 2);
     for (const [key, cardNumber] of [
       ['cuc', cards.cuc],
       ['dung', cards.dung],
@@ -144,7 +147,7 @@ describe('every form of the work screens', () => {
     await rolesForm.getByLabel('Cán bộ nghiệp vụ', { exact: true }).uncheck();
     await rolesForm.getByLabel('Thanh tra, kiểm toán', { exact: true }).check();
     await rolesForm.locator('button[type=submit]').click();
-    await confirm(page, /Thanh tra, kiểm toán/);
+    await confirm(page, /Đổi vai trò: Nông Thị Thu \(thu\.vanthu\)[\s\S]*Thanh tra, kiểm toán/);
     await page.locator('[data-user="thu.vanthu"]', { hasText: 'Thanh tra, kiểm toán' }).waitFor();
     expect(await row.innerText()).not.toContain('Cán bộ nghiệp vụ');
 
@@ -152,7 +155,7 @@ describe('every form of the work screens', () => {
     const passwordForm = await unfold(page, 'password-form');
     await passwordForm.locator('[name=password]').fill('mat-khau-moi-2026');
     await passwordForm.locator('button[type=submit]').click();
-    await confirm(page, /Đặt lại mật khẩu/);
+    await confirm(page, /Đặt lại mật khẩu: Nông Thị Thu \(thu\.vanthu\)/);
     await passwordForm.locator('[data-testid=command-done]').waitFor();
     await checkScreen(tabs.admin, 'user-actions');
 
@@ -166,7 +169,7 @@ describe('every form of the work screens', () => {
     const disableForm = await unfold(page, 'disable-form');
     await disableForm.locator('[name=reason]').fill('Chuyển công tác');
     await disableForm.locator('button[type=submit]').click();
-    await confirm(page, /Khóa tài khoản[\s\S]*Chuyển công tác/);
+    await confirm(page, /Khóa tài khoản: Nông Thị Thu \(thu\.vanthu\)[\s\S]*Chuyển công tác/);
     await page.locator('[data-user="thu.vanthu"] [data-status=disabled]').waitFor();
     // Disabled, the same password no longer opens the dashboard.
     const again = await dashboardPage(browser, DESKTOP);
@@ -251,7 +254,7 @@ describe('every form of the work screens', () => {
     await issue.locator('[name=cardNumber]').fill(cards.an);
     await issue.locator('[name=validFrom]').fill(daysAgo(200));
     await issue.locator('[name=validTo]').fill(daysAgo(-2000));
-    await record(page, 'issue-card-form', new RegExp(`${cards.an}[\\s\\S]*${shown(daysAgo(200))}`));
+    await record(page, 'issue-card-form', new RegExp(`Cấp thẻ: Hoàng Văn An[\\s\\S]*${cards.an}[\\s\\S]*${shown(daysAgo(200))}`));
     await page.locator('#person-cards', { hasText: cards.an }).waitFor();
 
     await menu(page, 'cards');
@@ -280,7 +283,7 @@ describe('every form of the work screens', () => {
     await position.locator('[name=title]').fill('Phó Chủ tịch UBND tỉnh');
     await position.locator('[name=administrativeUnit]').fill('UBND tỉnh Lạng Sơn');
     await position.locator('[name=from]').fill(daysAgo(60));
-    await record(page, 'position-form', /Phó Chủ tịch UBND tỉnh[\s\S]*UBND tỉnh Lạng Sơn/);
+    await record(page, 'position-form', /Lương Thị Bình[\s\S]*Phó Chủ tịch UBND tỉnh[\s\S]*UBND tỉnh Lạng Sơn/);
     await page.locator('#view p', { hasText: 'Phó Chủ tịch UBND tỉnh — UBND tỉnh Lạng Sơn' }).waitFor();
 
     const reclassify = await unfold(page, 'reclassify-form');
@@ -288,14 +291,14 @@ describe('every form of the work screens', () => {
     await reclassify.locator('[name=from]').fill(daysAgo(60));
     await reclassify.locator('[name=reason]').fill('Giữ chức vụ mới');
     await reclassify.locator('[name=decisionNumber]').fill('125/QĐ-UBND');
-    await record(page, 'reclassify-form', /Đối tượng 2[\s\S]*125\/QĐ-UBND/);
+    await record(page, 'reclassify-form', /Lương Thị Bình[\s\S]*Đối tượng 2[\s\S]*125\/QĐ-UBND/);
     await page.locator('table tr', { hasText: 'Giữ chức vụ mới' }).waitFor();
     expect(await page.locator('table tr', { hasText: 'Giữ chức vụ mới' }).innerText()).toContain('Đối tượng 2');
 
     const retire = await unfold(page, 'retirement-form');
     await retire.locator('[name=on]').fill(daysAgo(2));
     await page.click('#retirement-form button[type=submit]');
-    await confirm(page, new RegExp(shown(daysAgo(2))));
+    await confirm(page, new RegExp(`Lương Thị Bình[\\s\\S]*${shown(daysAgo(2))}`));
     // Retired, the person stays on the register, entitled as before: only the retirement is no longer offered.
     await page.locator('[data-status=retired]').waitFor();
     await page.locator('#retirement-form').waitFor({ state: 'detached' });
@@ -306,7 +309,7 @@ describe('every form of the work screens', () => {
     await death.locator('[name=on]').fill(daysAgo(1));
     await page.click('#death-form button[type=submit]');
     // The dialog says what the recomputation from that day would recover: nothing was paid.
-    await confirm(page, new RegExp(`${shown(daysAgo(1))}[\\s\\S]*0 đợt điều trị và 0 yêu cầu; thu hồi 0 ₫\\.`));
+    await confirm(page, new RegExp(`Chu Văn Dũng[\\s\\S]*${shown(daysAgo(1))}[\\s\\S]*0 đợt điều trị và 0 yêu cầu; thu hồi 0 ₫\\.`));
     await page.locator('[data-status=deceased]').waitFor();
     await checkScreen(tabs.clerk, 'beneficiary-deceased');
   }, 60_000);
@@ -318,7 +321,8 @@ describe('every form of the work screens', () => {
       201,
     );
     await ok(clerkApi.post(`/admissions/${admissionId}/discharge`, { dischargedOn: daysAgo(8) }));
-    await open(page, `#/admissions/${encodeURIComponent(admissionId)}`);
+    reached.stay = `#/admissions/${encodeURIComponent(admissionId)}`;
+    await open(page, reached.stay);
     await page.locator('#stay-entitlements', { hasText: '950.000 ₫' }).waitFor();
     const correct = await unfold(page, 'correct-dates-form');
     await correct.locator('[name=admittedOn]').fill(daysAgo(14));
@@ -337,7 +341,7 @@ describe('every form of the work screens', () => {
       for (const [name, value] of Object.entries(facts)) await form.locator(`[name=${name}]`).fill(value);
       await form.locator('[name=documents]').fill(documents);
       await page.click('#claim-form button[type=submit]');
-      await confirm(page, new RegExp(documents.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')));
+      await confirm(page, new RegExp(`Đề nghị hỗ trợ: [^\\n]+ — ${names[key]}[\\s\\S]*${documents.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}`));
       await form.locator('[data-testid=command-done]', { hasText: 'Đã ghi nhận đề nghị.' }).waitFor();
     };
     const drugs = { councilDecisionNumber: 'HĐCM-15/2026', drugName: 'Sorafenib 200mg', quantity: '60' };
@@ -367,7 +371,7 @@ describe('every form of the work screens', () => {
     const proposal = await unfold(page, `over-cap-proposal-${overCap}`);
     await proposal.locator('[name=reason]').fill('Điều trị ung thư gan, Hội đồng chuyên môn chỉ định tiếp');
     await page.click(`#over-cap-proposal-${overCap} button[type=submit]`);
-    await confirm(page, /Điều trị ung thư gan/);
+    await confirm(page, /Đề xuất duyệt vượt trần[\s\S]*Hoàng Văn An[\s\S]*Điều trị ung thư gan/);
     // Proposed, it waits for another approver: it leaves its proposer's queue.
     await page.locator(`[data-item="${overCap}"]`).waitFor({ state: 'detached' });
 
@@ -375,12 +379,15 @@ describe('every form of the work screens', () => {
     const rejection = await unfold(page, `rejection-${rejected}`);
     await rejection.locator('[name=reason]').fill('Chi phí đã được bảo hiểm y tế chi trả');
     await page.click(`#rejection-${rejected} button[type=submit]`);
-    await confirm(page, /Hỗ trợ viện phí/);
+    await confirm(page, /Từ chối[\s\S]*Hoàng Văn An[\s\S]*Hỗ trợ viện phí[\s\S]*bảo hiểm y tế/);
     await page.locator(`[data-item="${rejected}"]`).waitFor({ state: 'detached' });
 
     for (const text of ['1.500.000 ₫', 'Vi Thị Cúc']) await item(text).locator('input[type=checkbox]').check();
     await page.click('#approve-selected');
-    await confirm(page, /Đã chọn 2/);
+    await confirm(
+      page,
+      /Đã chọn 2[\s\S]*Hoàng Văn An\s+Khám sức khỏe phục vụ đại hội Đảng · [\d/]+ · 1\.500\.000 ₫[\s\S]*Vi Thị Cúc\s+Khám sức khỏe định kỳ, đối tượng 3–4/,
+    );
     await page.locator('#view .alert-success', { hasText: 'Đã duyệt 2; không duyệt được 0.' }).waitFor();
 
     // The proposal waits for another approver; its proposer may not confirm it.
@@ -424,6 +431,7 @@ describe('every form of the work screens', () => {
     const lineage = await row('1.500.000 ₫').locator('a').getAttribute('href');
     await pay('1.500.000 ₫', 'UNC-0902');
 
+    reached.reversed = lineage!;
     await open(page, lineage!);
     const reverse = await unfold(page, 'reverse-form');
     await reverse.locator('[name=reason]').fill('Ngân hàng trả lại: sai số tài khoản');
@@ -441,7 +449,7 @@ describe('every form of the work screens', () => {
     await removal.locator('[name=on]').fill(daysAgo(5));
     await removal.locator('[name=reason]').fill('Chuyển công tác ngoài tỉnh');
     await clerk.click('#removal-form button[type=submit]');
-    await confirm(clerk, /0 đợt điều trị và 1 yêu cầu; thu hồi 3\.000\.000 ₫\./);
+    await confirm(clerk, /Đưa ra khỏi danh sách: Vi Thị Cúc[\s\S]*0 đợt điều trị và 1 yêu cầu; thu hồi 3\.000\.000 ₫\./);
     await clerk.locator('[data-status=removed]').waitFor();
     // Its adjustment is approved where the dashboard has no screen for it yet: through the API.
     const { payouts } = await ok<{ payouts: { payoutId: string }[] }>(approverApi.get(`/payouts?beneficiaryId=${ids.cuc}`));
@@ -509,6 +517,8 @@ describe('every form of the work screens', () => {
       ['admin', '#/policies', 'policy-regimes'],
       ['clerk', person('an'), 'beneficiary-clerk'],
       ['clerk', '#/cards', 'cards'],
+      ['clerk', reached.stay, 'stay-corrected'],
+      ['finance', reached.reversed, 'payout-reversed'],
       ['approver', '#/approvals', 'approvals-claims'],
       ['finance', '#/finance', 'finance-queue'],
     ];
