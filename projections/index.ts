@@ -37,5 +37,17 @@ export { cappedClaimsOf, claimsServedFrom, holdersOfTitlesOn, registerEntries, s
 export { type AsOf, type BalanceAsOf, balancesAsOf, budgetAsOf, type BudgetLine } from './queries/as-of.js';
 export { registerExport } from './queries/register-export.js';
 export { paymentList, type PaymentListRow, registeredPerson } from './queries/documents.js';
-export { APPROVAL_KINDS, type ApprovalKind, approvalQueue, PAYMENT_KINDS, type PaymentKind, paymentQueue, queueCounts } from './queries/work-queues.js';
+export {
+  APPROVAL_KINDS,
+  type ApprovalKind,
+  approvalQueue,
+  PAYMENT_KINDS,
+  type PaymentKind,
+  paymentQueue,
+  queueCounts,
+  RECORD_KINDS,
+  type RecordKind,
+  recordsQueue,
+} from './queries/work-queues.js';
 export { type AuditFilter, auditEntries, auditTrail } from './audit-trail/audit-trail.projection.js';
+export { type NationalYearEndReport, rollUpYearEndReports } from './queries/national-roll-up.js';

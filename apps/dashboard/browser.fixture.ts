@@ -64,6 +64,8 @@ const LEAKS = [
   /(?<![\w.-])(?:clerk|approver|finance|auditor|administrator|council-member)(?![\w.-])/,
   /\d{4,}(?:,\d)? %/,
   /\b\d{1,3}(?:\d{3})+ ₫/,
+  // The English citation of the first catalog versions, which Vietnamese screens word as the resolution does.
+  /\b(?:Regulation|Resolution|regime)\b/,
   // A value the screen failed to format.
   /\b(?:null|undefined|NaN)\b|\[object \w+\]/,
 ];

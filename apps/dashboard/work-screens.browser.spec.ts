@@ -119,6 +119,17 @@ describe.each([
     await confirm(page, /Nông Văn An[\s\S]*Đối tượng 2[\s\S]*10\/12\/2024/);
     await page.locator('#person-actions').waitFor();
 
+    // Without a card yet, the person waits in the clerk's queue, counted beside its menu entry; the queue leads back to them.
+    await menu(page, 'records');
+    const waiting = page.locator('#records-queue tr[data-kind=card-missing]', { hasText: 'Nông Văn An' });
+    await reloadUntil(page, '#records-queue tr[data-kind=card-missing]');
+    expect(await waiting.innerText()).toMatch(/Chưa có thẻ còn hạn[\s\S]*10\/12\/2024/);
+    await checkScreen(tab, 'records');
+    await openMenu(page);
+    await page.locator('#menu [data-waiting="records"]:not([hidden])', { hasText: /^1$/ }).waitFor();
+    await waiting.getByRole('link', { name: 'Cấp thẻ' }).click();
+    await page.locator('#person-actions').waitFor();
+
     await page.click('[data-action=issue-card] > summary');
     const card = page.locator('#issue-card-form');
     await card.locator('[name=cardNumber]').fill(cardNumber);

@@ -12,6 +12,8 @@ export const APPROVAL_KINDS = ['claim', 'admission', 'over-cap-confirmation'] as
 export type ApprovalKind = (typeof APPROVAL_KINDS)[number];
 export const PAYMENT_KINDS = ['payout', 'recovery'] as const;
 export type PaymentKind = (typeof PAYMENT_KINDS)[number];
+export const RECORD_KINDS = ['open-stay', 'card-missing'] as const;
+export type RecordKind = (typeof RECORD_KINDS)[number];
 
 /** What narrows a work queue: the regime (by its letter), the group and unit on the service date, and a range of service dates. */
 export interface QueueFilter {
@@ -226,17 +228,66 @@ export async function paymentQueue(pool: Pool, filter: PaymentFilter, page: Page
   };
 }
 
+export interface RecordFilter {
+  readonly kind?: RecordKind;
+  readonly unit?: string;
+  /** Today in the province: a card that ended before it is no card. */
+  readonly today: string;
+}
+
+/**
+ * What the register still lacks, for the clerks who keep it: stays recorded without a discharge
+ * (their allowances cannot be computed until it is), and people on the register with no card
+ * valid today. Each with the person's unit as it stands now.
+ */
+function awaitingRecords(filter: RecordFilter): [string, unknown[]] {
+  return [
+    `SELECT * FROM (
+       SELECT 'open-stay' AS kind, s.source_id AS id, s.beneficiary_id AS "beneficiaryId", b.full_name AS "fullName",
+              s.admitted_on AS since, b.administrative_unit AS "administrativeUnit", s.requested_by AS "recordedBy"
+         FROM ${P}.sources s
+         LEFT JOIN ${R}.beneficiaries b ON b.beneficiary_id = s.beneficiary_id
+        WHERE s.kind = 'admission' AND s.discharged_on IS NULL AND s.decision IS NULL
+       UNION ALL
+       SELECT 'card-missing', b.beneficiary_id, b.beneficiary_id, b.full_name, b.enrolled_from, b.administrative_unit, NULL
+         FROM ${R}.beneficiaries b
+        WHERE b.status IN ('registered', 'retired')
+          AND NOT EXISTS (SELECT 1 FROM ${R}.cards c WHERE c.beneficiary_id = b.beneficiary_id AND c.status = 'valid' AND c.valid_to >= $1)
+     ) waiting
+     WHERE ($2::text IS NULL OR kind = $2) AND ($3::text IS NULL OR "administrativeUnit" = $3)`,
+    [filter.today, filter.kind ?? null, filter.unit ?? null],
+  ];
+}
+
+/** The clerks' queue ("Chờ cập nhật hồ sơ"), a page of it, the longest waiting first. */
+export function recordsQueue(pool: Pool, filter: RecordFilter, page: PageRequest) {
+  const [matching, params] = awaitingRecords(filter);
+  return pageOf<{
+    kind: RecordKind;
+    id: string;
+    beneficiaryId: string | null;
+    fullName: string | null;
+    since: string;
+    administrativeUnit: string | null;
+    recordedBy: string | null;
+  }>(pool, matching, params, 'since, id', page);
+}
+
 /** How much waits in each queue the actor works: the approvers' by kind, finance's by kind with the money due. */
-export async function queueCounts(pool: Pool, of: { readonly approver?: string; readonly finance: boolean }) {
+export async function queueCounts(pool: Pool, of: { readonly approver?: string; readonly finance: boolean; readonly clerkToday?: string }) {
   const [waiting, waitingParams] = awaitingApproval({ approver: of.approver ?? '' });
   const [due, dueParams] = awaitingPayment({});
-  const [approvals, payouts] = await Promise.all([
+  const [lacking, lackingParams] = awaitingRecords({ today: of.clerkToday ?? '' });
+  const [approvals, payouts, records] = await Promise.all([
     of.approver === undefined
       ? undefined
       : pool.query<{ kind: ApprovalKind; count: string }>(`SELECT kind, count(*) FROM (${waiting}) waiting GROUP BY kind`, waitingParams),
     of.finance
       ? pool.query<{ kind: PaymentKind; count: string; due: string }>(`SELECT kind, count(*), sum(due) AS due FROM (${due}) due GROUP BY kind`, dueParams)
       : undefined,
+    of.clerkToday === undefined
+      ? undefined
+      : pool.query<{ kind: RecordKind; count: string }>(`SELECT kind, count(*) FROM (${lacking}) lacking GROUP BY kind`, lackingParams),
   ]);
   const count = <Kind extends string>(rows: { kind: Kind; count: string }[], kind: Kind) => Number(rows.find((row) => row.kind === kind)?.count ?? 0);
   const dueOf = (kind: PaymentKind) => Number(payouts?.rows.find((row) => row.kind === kind)?.due ?? 0);
@@ -260,5 +311,6 @@ export async function queueCounts(pool: Pool, of: { readonly approver?: string; 
           },
         }
       : {}),
+    ...(records ? { records: { openStays: count(records.rows, 'open-stay'), withoutCard: count(records.rows, 'card-missing') } } : {}),
   };
 }

@@ -1609,6 +1609,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/work-queues/records": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Chờ cập nhật hồ sơ: stays recorded without a discharge and people without a valid card, paged (the read is recorded) */
+        get: operations["listRecordsQueue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/work-queues/counts": {
         parameters: {
             query?: never;
@@ -1616,8 +1633,28 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** How much waits in the queues of the signed-in user’s roles (approver, finance) */
+        /** How much waits in the queues of the signed-in user’s roles (approver, finance, clerk) */
         get: operations["countMyWorkQueues"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/national/reports/year-end/{year}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The year-end report of every province the process serves, added up (the national level’s auditors)
+         * @description Served at /provinces/{national id}/national/… by the national entry of PROVINCES_FILE; 404 elsewhere.
+         */
+        get: operations["getNationalYearEndReport"];
         put?: never;
         post?: never;
         delete?: never;
@@ -5822,6 +5859,68 @@ export interface components {
              */
             limit: number;
         };
+        RecordItemBody: {
+            /**
+             * @description open-stay: record the discharge with POST /admissions/{id}/discharge; card-missing: issue a card with POST /cards
+             * @enum {string}
+             */
+            kind: "open-stay" | "card-missing";
+            /**
+             * @description The admission (open-stay) or the beneficiary (card-missing)
+             * @example a-7d1c…
+             */
+            id: string;
+            /**
+             * @description The beneficiary
+             * @example 3f0c1a2e-…
+             */
+            beneficiaryId: string | null;
+            /**
+             * @description Their full name; null once erased
+             * @example Nông Văn An
+             */
+            fullName: string | null;
+            /**
+             * Format: date
+             * @description Since when it waits: the admission date, or the day the person was enrolled
+             * @example 2025-07-01
+             */
+            since: string;
+            /**
+             * @description The person’s administrative unit now
+             * @example Xã Cao Lộc
+             */
+            administrativeUnit: string | null;
+            /**
+             * @description Open stays: who recorded the admission
+             * @example clerk.lan
+             */
+            recordedBy: string | null;
+        };
+        RecordQueuePage: {
+            /**
+             * @description The log position the read models had reached when read (quote it to read the same again)
+             * @example 1024
+             */
+            position: string;
+            /** @description What waits, the longest waiting first */
+            items: components["schemas"]["RecordItemBody"][];
+            /**
+             * @description How many items the whole list holds, whatever the page
+             * @example 128
+             */
+            total: number;
+            /**
+             * @description Items skipped before the first one here
+             * @example 0
+             */
+            offset: number;
+            /**
+             * @description At most this many items were asked for
+             * @example 50
+             */
+            limit: number;
+        };
         ApprovalCountsBody: {
             /**
              * @description Claims waiting for a decision
@@ -5861,6 +5960,18 @@ export interface components {
              */
             recoveriesOwed: number;
         };
+        RecordCountsBody: {
+            /**
+             * @description Stays recorded without a discharge
+             * @example 3
+             */
+            openStays: number;
+            /**
+             * @description People on the register without a card valid today
+             * @example 3
+             */
+            withoutCard: number;
+        };
         QueueCountsBody: {
             /**
              * @description The log position the read models had reached when read
@@ -5871,6 +5982,50 @@ export interface components {
             approvals?: components["schemas"]["ApprovalCountsBody"];
             /** @description Finance only */
             payments?: components["schemas"]["PaymentCountsBody"];
+            /** @description Those who keep the register and record stays (clerks, administrators) */
+            records?: components["schemas"]["RecordCountsBody"];
+        };
+        ProvinceSourceBody: {
+            /**
+             * @description The log position the report reflects: the same position gives the same report
+             * @example 1024
+             */
+            position: string;
+            /**
+             * @description The log’s hash chain at position (SHA-256, hex); null without a chain
+             * @example 9f86d0…
+             */
+            logHash: string | null;
+            /**
+             * Format: date-time
+             * @description When the log reached position (the time its last event reflected was recorded): the moment the figures stand at; null at position 0
+             */
+            asOf: string | null;
+            /**
+             * @description The province’s id, as its URLs name it (/provinces/{id}/…)
+             * @example lam-dong
+             */
+            id: string;
+            /**
+             * @description Its name
+             * @example Lâm Đồng
+             */
+            name: string;
+        };
+        NationalYearEndReportBody: {
+            /** @example 2025 */
+            year: number;
+            beneficiaries: components["schemas"]["HeadCountBody"];
+            cards: components["schemas"]["CardCountsBody"];
+            regimes: components["schemas"]["ReportRegimeBody"][];
+            /**
+             * @description Total paid (whole VND)
+             * @example 1500000
+             */
+            totalAmount: number;
+            recoveries: components["schemas"]["ReportRecoveriesBody"];
+            /** @description The provinces added up, each with the log position its figures reflect */
+            provinces: components["schemas"]["ProvinceSourceBody"][];
         };
     };
     responses: never;
@@ -12795,6 +12950,74 @@ export interface operations {
             };
         };
     };
+    listRecordsQueue: {
+        parameters: {
+            query?: {
+                /** @description At most this many items (50 by default, at most 500) */
+                limit?: number;
+                /** @description Items skipped before the first one answered (0 by default) */
+                offset?: number;
+                /** @description Only stays without a discharge, or only people without a valid card */
+                kind?: "open-stay" | "card-missing";
+                /** @description Only people of this administrative unit (as it stands now) */
+                unit?: string;
+            };
+            header?: {
+                /** @description Idempotency key of a command: the same id again has no second effect */
+                "Command-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecordQueuePage"];
+                };
+            };
+            /** @description The request does not fit: every offending field named; nothing recorded */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidRequestBody"];
+                };
+            };
+            /** @description No access token, or one invalid or expired: sign in again */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnauthorizedBody"];
+                };
+            };
+            /** @description Needs the role clerk or administrator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ForbiddenBody"];
+                };
+            };
+            /** @description A body past the size limit (256 KB); nothing recorded */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BodyRefusedBody"];
+                };
+            };
+        };
+    };
     countMyWorkQueues: {
         parameters: {
             query?: never;
@@ -12832,6 +13055,77 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["UnauthorizedBody"];
+                };
+            };
+            /** @description A body past the size limit (256 KB); nothing recorded */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BodyRefusedBody"];
+                };
+            };
+        };
+    };
+    getNationalYearEndReport: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Idempotency key of a command: the same id again has no second effect */
+                "Command-Id"?: string;
+            };
+            path: {
+                /** @description The year */
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NationalYearEndReportBody"];
+                };
+            };
+            /** @description The request does not fit: every offending field named; nothing recorded */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidRequestBody"];
+                };
+            };
+            /** @description No access token, or one invalid or expired: sign in again */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnauthorizedBody"];
+                };
+            };
+            /** @description Needs the role auditor */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ForbiddenBody"];
+                };
+            };
+            /** @description Nothing with this id (the rule, and the field that named it, when the request body named it) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotFoundBody"];
                 };
             };
             /** @description A body past the size limit (256 KB); nothing recorded */

@@ -24,10 +24,13 @@ import { ReportsController } from './reports/reports.controller.js';
 import { RetroactivityController } from './retroactivity/retroactivity.controller.js';
 import { ImportsController } from './imports/imports.controller.js';
 import { WorkQueuesController } from './work-queues/work-queues.controller.js';
+import { NationalController } from './national/national.controller.js';
+import { SERVED_PROVINCES, type ServedProvinces } from './national/served-provinces.js';
 
 @Module({})
 export class AppModule {
-  static register(runtime: Runtime): DynamicModule {
+  /** `provinces`: every province the process serves, which the national level adds up; this one alone by default. */
+  static register(runtime: Runtime, provinces: ServedProvinces = [runtime]): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -56,10 +59,12 @@ export class AppModule {
         RetroactivityController,
         AuditController,
         WorkQueuesController,
+        NationalController,
       ],
       providers: [
         { provide: APP_GUARD, useClass: AuthenticationGuard },
         { provide: METRICS_READERS, useValue: PERMISSIONS.readMetrics },
+        { provide: SERVED_PROVINCES, useValue: provinces },
         { provide: APP_FILTER, useClass: ErrorsFilter },
         // First, so that validation never converts what it refuses.
         { provide: APP_PIPE, useClass: InputLimitsPipe },

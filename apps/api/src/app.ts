@@ -13,6 +13,7 @@ import { protectInBrowsers } from './http/browser-protections.js';
 import { MAX_BODY_BYTES } from './http/input-limits.js';
 import { apiDocument } from './http/openapi.js';
 import { requestTiming } from './http/request-metrics.js';
+import type { ServedProvinces } from './national/served-provinces.js';
 
 /** The repository root, from the sources (tests) or from their compiled copy under dist/. */
 const here = dirname(fileURLToPath(import.meta.url));
@@ -30,16 +31,21 @@ function serveDashboard(app: NestExpressApplication): void {
 
 const KEEP_ALIVE_MS = 65_000;
 
-/** Builds the HTTP application over an opened runtime; `main.ts` and the e2e tests share it. */
-export async function createApiApp(runtime: Runtime): Promise<INestApplication> {
-  // JSON bodies only, up to a bound: no request of the API is a form, and nothing larger is real.
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(runtime), { bufferLogs: true, bodyParser: false });
-  app.useLogger(app.get(Logger));
-  // Idle keep-alive connections outlive a reverse proxy's (60 s is common), so that the server never
-  // closes one just as a client or proxy sends its next request on it, which the client sees as a reset.
-  const server: Server = app.getHttpServer();
+/**
+ * Idle keep-alive connections outlive a reverse proxy's (60 s is common), so that the server never
+ * closes one just as a client or proxy sends its next request on it, which the client sees as a reset.
+ */
+export function keepConnectionsAlive(server: Server): void {
   server.keepAliveTimeout = KEEP_ALIVE_MS;
   server.headersTimeout = KEEP_ALIVE_MS + 1000;
+}
+
+/** Builds the HTTP application over an opened runtime; `main.ts` and the e2e tests share it. */
+export async function createApiApp(runtime: Runtime, provinces?: ServedProvinces): Promise<INestApplication> {
+  // JSON bodies only, up to a bound: no request of the API is a form, and nothing larger is real.
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(runtime, provinces), { bufferLogs: true, bodyParser: false });
+  app.useLogger(app.get(Logger));
+  keepConnectionsAlive(app.getHttpServer());
   if (runtime.config.metrics.enabled) app.use(requestTiming(app.get(Metrics)));
   app.useBodyParser('json', { limit: MAX_BODY_BYTES });
   // While the process drains before stopping, every answer asks the client to open its next request elsewhere.

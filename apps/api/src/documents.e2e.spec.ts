@@ -202,11 +202,13 @@ describe.each(API_BACKENDS)('official documents as PDF, over %s', (_name, setup)
       'QUYẾT ĐỊNH',
       'Hoàng Văn Bình, Bí thư Huyện ủy, Huyện Cao Lộc (Đối tượng 3)',
       'Thuốc đặc trị, biệt dược, thực phẩm bảo vệ sức khỏe',
+      'Căn cứ Chế độ g) Quy định kèm theo Nghị quyết số 24/2024',
       'Số tiền được phê duyệt 30.000.000 đồng',
       'Bằng chữ: Ba mươi triệu đồng',
       'GIÁM ĐỐC',
     ])
       expect(text).toContain(line);
+    expect(text).not.toMatch(/Regulation|Resolution/);
     rendersOnA4(bytes, 'portrait');
   }, 60_000);
 

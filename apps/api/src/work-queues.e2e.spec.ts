@@ -157,12 +157,46 @@ describe.each(API_BACKENDS)('work queues over %s', (_name, setup) => {
     expect(finance).toEqual({ position: expect.any(String), payments: { payouts: 3, payoutsDue: expect.any(Number), recoveries: 0, recoveriesOwed: 0 } });
     const queue = await ok(as.finance.get('/work-queues/payments'));
     expect(finance.payments.payoutsDue).toBe(queue.items.reduce((sum: number, item: { due: number }) => sum + item.due, 0));
-    expect(await ok(as.clerk.get('/work-queues/counts'))).toEqual({ position: expect.any(String) });
+    expect(await ok(as.clerk.get('/work-queues/counts'))).toEqual({ position: expect.any(String), records: { openStays: 0, withoutCard: 0 } });
+  });
+
+  it('lists for clerks the stays without a discharge and the people without a valid card, until they are recorded', async () => {
+    const chi = (await ok(as.clerk.post('/beneficiaries', enrolment('Lò Thị Chi', '020075003333', 'Huyện Văn Lãng', 5)), 201)).beneficiaryId;
+    const { admissionId: open } = await ok(
+      as.clerk.post('/admissions', { beneficiaryId: an, cardNumber: 'LS-2025-00001', facility: 'Bệnh viện Đa khoa tỉnh Lạng Sơn', admittedOn: '2025-09-01' }),
+      201,
+    );
+    await caughtUp(api);
+    const queue = await ok(as.clerk.get('/work-queues/records'));
+    expect(queue).toMatchObject({ total: 2, offset: 0, limit: 50 });
+    expect(queue.items).toEqual([
+      {
+        kind: 'card-missing',
+        id: chi,
+        beneficiaryId: chi,
+        fullName: 'Lò Thị Chi',
+        since: '2025-01-01',
+        administrativeUnit: 'Huyện Văn Lãng',
+        recordedBy: null,
+      },
+      { kind: 'open-stay', id: open, beneficiaryId: an, fullName: 'Nông Văn An', since: '2025-09-01', administrativeUnit: 'Huyện Cao Lộc', recordedBy: 'lan' },
+    ]);
+    expect(ids(await ok(as.clerk.get('/work-queues/records?kind=open-stay')))).toEqual([open]);
+    expect(ids(await ok(as.clerk.get(`/work-queues/records?unit=${encodeURIComponent('Huyện Văn Lãng')}`)))).toEqual([chi]);
+    expect((await ok(as.clerk.get('/work-queues/counts'))).records).toEqual({ openStays: 1, withoutCard: 1 });
+
+    await ok(as.clerk.post(`/admissions/${open}/discharge`, { dischargedOn: '2025-09-03' }));
+    await ok(as.clerk.post('/cards', { cardNumber: 'LS-2025-00003', beneficiaryId: chi, validFrom: '2025-01-01', validTo: '2029-12-31' }), 201);
+    await caughtUp(api);
+    expect(await ok(as.clerk.get('/work-queues/records'))).toMatchObject({ total: 0, items: [] });
+    expect((await ok(as.clerk.get('/work-queues/counts'))).records).toEqual({ openStays: 0, withoutCard: 0 });
   });
 
   it('turns away other roles and refuses bad parameters naming each field', async () => {
     expect((await as.clerk.get('/work-queues/approvals')).status).toBe(403);
     expect((await as.approver.get('/work-queues/payments')).status).toBe(403);
+    expect((await as.finance.get('/work-queues/records')).status).toBe(403);
+    expect((await as.clerk.get('/work-queues/records?kind=lost')).status).toBe(400);
     const reply = await as.approver.get('/work-queues/approvals?kind=everything&regimeCode=z&group=0&serviceFrom=1-2-2025&limit=501&offset=x&extra=1');
     expect(reply.status).toBe(400);
     expect(new Set((reply.body as { fields: { field: string }[] }).fields.map((problem) => problem.field))).toEqual(

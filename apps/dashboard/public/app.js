@@ -1,4 +1,4 @@
-import { api, onUnauthorized } from './lib/api.js';
+import { api, apiUrl, onUnauthorized } from './lib/api.js';
 import { loadCatalog, regimeCodeName } from './lib/catalog.js';
 import { alertBox, h } from './lib/dom.js';
 import { hasRole, setLanguage, state, thisYear, words } from './lib/state.js';
@@ -10,6 +10,7 @@ import { cardsView } from './screens/cards.js';
 import { financeView } from './screens/finance.js';
 import { lineageView, payoutsView, recoveriesView } from './screens/payouts.js';
 import { policiesView } from './screens/policies.js';
+import { recordsView } from './screens/records.js';
 import { reorganizationsView } from './screens/reorganizations.js';
 import { reportView } from './screens/report.js';
 import { unitsView } from './screens/units.js';
@@ -26,6 +27,7 @@ const view = document.getElementById('view');
 const MENU = [
   { key: 'nav.approvals', hash: '#/approvals', roles: ['approver'], waiting: ({ approvals: a }) => a.claims + a.admissions + a.overCapConfirmations },
   { key: 'nav.finance', hash: '#/finance', roles: ['finance'], waiting: ({ payments: p }) => p.payouts + p.recoveries },
+  { key: 'nav.records', hash: '#/records', roles: ['clerk', 'administrator'], waiting: ({ records: r }) => r.openStays + r.withoutCard },
   { key: 'nav.beneficiaries', hash: '#/beneficiaries' },
   { key: 'nav.cards', hash: '#/cards' },
   {
@@ -59,6 +61,7 @@ const ROUTES = [
   [/^#\/cards$/, () => cardsView()],
   [/^#\/approvals$/, () => approvalsView()],
   [/^#\/finance$/, () => financeView()],
+  [/^#\/records$/, () => recordsView()],
   [/^#\/payouts(?:\/year\/(\d{4}))?$/, (year) => payoutsView(year)],
   [/^#\/payouts\/([^/]+)$/, (id) => lineageView(decodeURIComponent(id))],
   [/^#\/recoveries(?:\/(\d{4}))?$/, (year) => recoveriesView(year)],
@@ -92,7 +95,7 @@ function signInView() {
       id: 'sign-in',
       onsubmit: async (event) => {
         event.preventDefault();
-        const response = await fetch('/auth/token', {
+        const response = await fetch(apiUrl('/auth/token'), {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify({ username: username.value, password: password.value }),

@@ -34,6 +34,8 @@ export const PERMISSIONS = {
   readPersonalDataReads: ['auditor', 'administrator'],
   /** The process's metrics at /metrics, besides the scraper's token: how busy the office is and where it fails. */
   readMetrics: ['administrator', 'auditor'],
+  /** At the national level: every province's reports added up, no person named. */
+  readNationalRollUp: ['auditor'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

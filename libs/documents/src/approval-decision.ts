@@ -1,3 +1,4 @@
+import { vietnameseCitation } from '#domain';
 import { type Issue, type Letterhead } from './letterhead.js';
 import { OfficialDocument } from './official-pdf.js';
 import { described, type Person } from './people.js';
@@ -35,7 +36,7 @@ export function approvalDecisionPdf(decision: ApprovalDecision, letterhead: Lett
   document
     .title('QUYẾT ĐỊNH', `Về việc phê duyệt chi trả chế độ ${decision.regime.code}) ${decision.regime.heading}`)
     .text(`${letterhead.signerTitle} ${letterhead.issuer}`, { face: 'bold', align: 'center', gap: 10 })
-    .paragraph(`Căn cứ chính sách ${decision.policyVersionId} (${decision.clause});`);
+    .paragraph(`Căn cứ ${vietnameseCitation(decision.clause)} (phiên bản chính sách ${decision.policyVersionId});`);
   if (decision.councilDecisionNumber)
     document.paragraph(`Căn cứ Quyết định số ${decision.councilDecisionNumber} của Hội đồng chuyên môn bảo vệ, chăm sóc sức khỏe cán bộ;`);
   document

@@ -1,6 +1,7 @@
 export { canonicalJson } from './canonical-json.js';
 export * from './policy/entitlement.js';
 export { isCalendarDate } from './calendar-date.js';
+export { vietnameseCitation } from './policy/citation.js';
 export { InvalidPolicyVersion, parsePolicyVersion } from './policy/parse-policy-version.js';
 export * from './policy/policy-version.js';
 /** Each aggregate's decide/evolve under its own name: `Beneficiaries.decide`, `Cards.evolve`. */

@@ -6,6 +6,7 @@ import { ConfigError, loadConfig } from './config.js';
 describe('loadConfig', () => {
   it('defaults to the embedded database, the PostgreSQL event store and in-process projections', () => {
     expect(loadConfig({})).toEqual({
+      province: { id: 'lang-son', name: 'Lạng Sơn' },
       port: 3000,
       host: '127.0.0.1',
       database: { kind: 'embedded', dataDir: 'data/pglite' },
@@ -21,7 +22,7 @@ describe('loadConfig', () => {
       policyDir: 'policies',
       logLevel: 'info',
       generatedSecretsFile: 'data/generated-passwords.txt',
-      auth: { adminUsername: 'admin', tokenTtlMinutes: 480 },
+      auth: { adminUsername: 'admin', tokenTtlMinutes: 480, audience: 'lang-son' },
       imports: { maxRows: 10_000, maxCells: 100_000, maxSheetBytes: 16 * 1024 * 1024 },
       personalData: { file: 'data/pglite/personal-data.key' },
       letterhead: { issuer: 'SỞ Y TẾ TỈNH LẠNG SƠN', issuerCode: 'SYT', place: 'Lạng Sơn', signerTitle: 'GIÁM ĐỐC' },

@@ -19,7 +19,21 @@ export type DatabaseConfig =
 
 export type EventStoreConfig = { readonly kind: 'postgres' } | { readonly kind: 'eventstoredb'; readonly url: string };
 
+/** The province a runtime serves: its id names it in URLs (/provinces/{id}/…) and in its users' tokens. */
+export interface ProvinceIdentity {
+  readonly id: string;
+  readonly name: string;
+}
+
 export interface AppConfig {
+  readonly province: ProvinceIdentity;
+  /**
+   * The other provinces this process serves, each with a database of its own (PROVINCES_FILE,
+   * see provinceConfigs); unset: this province only.
+   */
+  readonly provincesFile?: string;
+  /** This runtime serves the national roll-up of every province's reports to its auditors (a `national` entry of PROVINCES_FILE). */
+  readonly nationalRollUp?: boolean;
   readonly port: number;
   /** The address the API listens on: loopback unless told otherwise, so a development machine does not serve its network. */
   readonly host: string;
@@ -76,6 +90,9 @@ export interface MetricsConfig {
    */
   readonly token?: string;
 }
+
+/** A province's id, as URLs and tokens carry it. */
+export const PROVINCE_ID = /^[a-z][a-z0-9-]{1,39}$/;
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -245,7 +262,12 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
   if (reportingRole && !/^[a-z_][a-z0-9_]{0,62}$/.test(reportingRole))
     problems.push(`REPORTING_ROLE must be a PostgreSQL role name (lower-case letters, digits, underscores), got "${reportingRole}"`);
 
+  const provinceId = env.PROVINCE_ID || 'lang-son';
+  if (!PROVINCE_ID.test(provinceId)) problems.push(`PROVINCE_ID must be lower-case letters, digits and dashes, starting with a letter, got "${provinceId}"`);
+
   const config: AppConfig = {
+    province: { id: provinceId, name: env.PROVINCE_NAME || 'Lạng Sơn' },
+    ...(env.PROVINCES_FILE ? { provincesFile: env.PROVINCES_FILE } : {}),
     port: integer('PORT', 3000, 0, 65535),
     host: address('HOST', '127.0.0.1'),
     ...(proxies !== undefined ? { trustProxy: proxies } : {}),
@@ -272,6 +294,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
       ...(env.AUTH_TOKEN_SECRET ? { tokenSecret: env.AUTH_TOKEN_SECRET } : {}),
       ...(previousTokenSecrets.length > 0 ? { previousTokenSecrets } : {}),
       tokenTtlMinutes: integer('AUTH_TOKEN_TTL_MINUTES', 480, 1, 10080),
+      audience: provinceId,
     },
     personalData: {
       ...(env.PERSONAL_DATA_KEY ? { key: env.PERSONAL_DATA_KEY } : {}),

@@ -1,4 +1,5 @@
-export { type AppConfig, ConfigError, loadConfig } from './config.js';
+export { type AppConfig, ConfigError, loadConfig, type ProvinceIdentity } from './config.js';
+export { provinceConfigs, type ProvinceEntry } from './provinces.js';
 export { openRuntime, type Runtime } from './runtime.js';
 export { createLogger, type Logger, LOG_LEVELS, type LogLevel, loggingModule, scrubbed } from './logging.js';
 export { type HttpRequestLabels, Metrics } from './metrics/metrics.js';

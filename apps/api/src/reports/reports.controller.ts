@@ -81,7 +81,7 @@ class YearQuery {
   @YearField('Only this year', true) year?: number;
 }
 
-class YearPath {
+export class YearPath {
   @YearField('The year') year!: number;
 }
 

@@ -114,6 +114,25 @@ export class PaymentItemBody {
   @Text('Approved by', 'approver.minh', { nullable: true }) approvedBy!: string | null;
 }
 
+export class RecordItemBody {
+  @ApiProperty({
+    enum: ['open-stay', 'card-missing'],
+    description: 'open-stay: record the discharge with POST /admissions/{id}/discharge; card-missing: issue a card with POST /cards',
+  })
+  kind!: string;
+  @Text('The admission (open-stay) or the beneficiary (card-missing)', 'a-7d1c…') id!: string;
+  @Text('The beneficiary', '3f0c1a2e-…', { nullable: true }) beneficiaryId!: string | null;
+  @Text('Their full name; null once erased', 'Nông Văn An', { nullable: true }) fullName!: string | null;
+  @Day('Since when it waits: the admission date, or the day the person was enrolled') since!: string;
+  @Text('The person’s administrative unit now', 'Xã Cao Lộc', { nullable: true }) administrativeUnit!: string | null;
+  @Text('Open stays: who recorded the admission', 'clerk.lan', { nullable: true }) recordedBy!: string | null;
+}
+
+class RecordCountsBody {
+  @Count('Stays recorded without a discharge') openStays!: number;
+  @Count('People on the register without a card valid today') withoutCard!: number;
+}
+
 class ApprovalCountsBody {
   @Count('Claims waiting for a decision') claims!: number;
   @Count('Stays whose allowances wait for a decision') admissions!: number;
@@ -136,4 +155,6 @@ export class QueueCountsBody {
   })
   approvals?: ApprovalCountsBody;
   @ApiProperty({ type: PaymentCountsBody, required: false, description: 'Finance only' }) payments?: PaymentCountsBody;
+  @ApiProperty({ type: RecordCountsBody, required: false, description: 'Those who keep the register and record stays (clerks, administrators)' })
+  records?: RecordCountsBody;
 }

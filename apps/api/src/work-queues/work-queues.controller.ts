@@ -1,15 +1,27 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
-import { type CommandContext, PERMISSIONS, type Permission, PersonalDataReads } from '#application';
+import { type CommandContext, PERMISSIONS, type Permission, PersonalDataReads, provinceToday } from '#application';
 import { REGIME_CODES } from '#domain';
-import { APPROVAL_KINDS, type ApprovalKind, approvalQueue, PAYMENT_KINDS, type PaymentKind, paymentQueue, queueCounts, readModelPosition } from '#read-models';
+import {
+  APPROVAL_KINDS,
+  type ApprovalKind,
+  approvalQueue,
+  PAYMENT_KINDS,
+  type PaymentKind,
+  paymentQueue,
+  queueCounts,
+  readModelPosition,
+  RECORD_KINDS,
+  type RecordKind,
+  recordsQueue,
+} from '#read-models';
 import { RUNTIME, type Runtime } from '#runtime';
 import { Allowed, Ctx } from '../http/authentication.js';
 import { DateField, TextField, WholeNumberField } from '../http/fields.js';
 import { PageOf, PageQuery, pageRequested } from '../http/paging.js';
 import { Operation, SignedIn } from '../http/responses.js';
-import { ApprovalItemBody, PaymentItemBody, QueueCountsBody } from './work-queue.views.js';
+import { ApprovalItemBody, PaymentItemBody, QueueCountsBody, RecordItemBody } from './work-queue.views.js';
 
 class QueueQuery extends PageQuery {
   @ApiPropertyOptional({ enum: REGIME_CODES, description: 'Only this regime (admissions are under a and b)' })
@@ -37,12 +49,24 @@ class PaymentQueueQuery extends QueueQuery {
   @TextField('Only this beneficiary', '3f0c1a2e-…', true) beneficiaryId?: string;
 }
 
+class RecordQueueQuery extends PageQuery {
+  @ApiPropertyOptional({ enum: RECORD_KINDS, description: 'Only stays without a discharge, or only people without a valid card' })
+  @IsOptional()
+  @IsIn(RECORD_KINDS)
+  kind?: RecordKind;
+  @TextField('Only people of this administrative unit (as it stands now)', 'Xã Cao Lộc', true) unit?: string;
+}
+
 const ApprovalQueuePage = PageOf('ApprovalQueuePage', ApprovalItemBody, 'What waits, the earliest service first');
 const PaymentQueuePage = PageOf('PaymentQueuePage', PaymentItemBody, 'What waits, the earliest service first');
+const RecordQueuePage = PageOf('RecordQueuePage', RecordItemBody, 'What waits, the longest waiting first');
 
 const holds = (context: CommandContext, permission: Permission) => PERMISSIONS[permission].some((role) => context.actor.roles.includes(role));
 
-/** What waits for the signed-in user: decisions for approvers ("Chờ tôi duyệt"), payments and recoveries for finance ("Chờ chi"). */
+/**
+ * What waits for the signed-in user: decisions for approvers ("Chờ tôi duyệt"), payments and
+ * recoveries for finance ("Chờ chi"), discharges and cards for clerks ("Chờ cập nhật hồ sơ").
+ */
 @ApiTags('work queues')
 @SignedIn()
 @Controller('work-queues')
@@ -94,11 +118,31 @@ export class WorkQueuesController {
     return { position: await readModelPosition(this.runtime.pool), ...page };
   }
 
+  /** Names the people concerned, so the read is recorded for each. */
+  @Get('records')
+  @Operation({
+    id: 'listRecordsQueue',
+    summary: 'Chờ cập nhật hồ sơ: stays recorded without a discharge and people without a valid card, paged (the read is recorded)',
+    answer: RecordQueuePage,
+    errors: ['invalid'],
+  })
+  @Allowed('recordStays')
+  async records(@Query() query: RecordQueueQuery, @Ctx() context: CommandContext) {
+    const { limit: _limit, offset: _offset, ...filter } = query;
+    const page = await recordsQueue(this.runtime.pool, { ...filter, today: provinceToday() }, pageRequested(query));
+    await this.reads.record(
+      context.actor,
+      'records-queue',
+      page.items.flatMap((item) => (item.beneficiaryId ? [item.beneficiaryId] : [])),
+    );
+    return { position: await readModelPosition(this.runtime.pool), ...page };
+  }
+
   /** Counts only, no one named: what the dashboard shows beside each queue of the signed-in user's roles. */
   @Get('counts')
   @Operation({
     id: 'countMyWorkQueues',
-    summary: 'How much waits in the queues of the signed-in user’s roles (approver, finance)',
+    summary: 'How much waits in the queues of the signed-in user’s roles (approver, finance, clerk)',
     answer: QueueCountsBody,
     errors: ['invalid'],
   })
@@ -106,6 +150,7 @@ export class WorkQueuesController {
     const counts = await queueCounts(this.runtime.pool, {
       ...(holds(context, 'decideClaims') ? { approver: context.actor.username } : {}),
       finance: holds(context, 'settlePayouts'),
+      ...(holds(context, 'recordStays') ? { clerkToday: provinceToday() } : {}),
     });
     return { position: await readModelPosition(this.runtime.pool), ...counts };
   }

@@ -20,12 +20,18 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * Where the API is: beside the dashboard, so that a province served at /provinces/{id}/ has its
+ * dashboard at /provinces/{id}/dashboard/ talking to its own API, and the process's own province at /.
+ */
+export const apiUrl = (path) => `${location.pathname.replace(/\/dashboard\/.*$/, '')}${path}`;
+
 let unauthorized = () => {};
 /** What to do when the token is no longer accepted: sign out. */
 export const onUnauthorized = (handler) => (unauthorized = handler);
 
 export async function api(path, options = {}) {
-  const response = await fetch(path, {
+  const response = await fetch(apiUrl(path), {
     ...options,
     headers: {
       ...(options.body && !(options.body instanceof FormData) ? { 'content-type': 'application/json' } : {}),

@@ -16,10 +16,17 @@ export async function loadCatalog() {
 /** The version in force today: the latest that has begun. */
 export const versionInForce = () => [...versions].reverse().find((version) => version.effectiveFrom <= today()) ?? versions[versions.length - 1];
 
-function inLanguage(name) {
-  const match = /^(.*?)\s*\(([^()]*)\)\s*$/.exec(name);
-  if (!match) return name;
-  return state.language === 'en' ? match[2].charAt(0).toUpperCase() + match[2].slice(1) : match[1];
+/** Vowels with Vietnamese tone or shape marks: English text has none (đ alone is no sign, HĐND is in both). */
+const VIETNAMESE = /[àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ]/i;
+
+/** The catalog's bilingual texts in the reader's language: "Vietnamese (English)", or the other way round as the legal basis is written. */
+export function inLanguage(text) {
+  const match = /^(.*?)\s*\(([^()]*)\)\s*$/.exec(text ?? '');
+  if (!match) return text;
+  const [outside, inside] = [match[1], match[2]];
+  const vietnamese = VIETNAMESE.test(inside) && !VIETNAMESE.test(outside) ? inside : outside;
+  const english = vietnamese === outside ? inside : outside;
+  return state.language === 'en' ? english.charAt(0).toUpperCase() + english.slice(1) : vietnamese;
 }
 
 function regimesNamed() {
@@ -47,6 +54,16 @@ export const hasAnnualCap = (id) => regimesNamed().get(id)?.rule.kind === 'actua
 export function regimeCodeName(code) {
   const names = [...new Set([...regimesNamed().values()].filter((regime) => regime.code === code).map((regime) => inLanguage(regime.name)))];
   return names.length === 0 ? code : `${code}) ${names.length === 1 ? names[0] : shared(names)}`;
+}
+
+/**
+ * Where a rule comes from, in the reader's language. The first catalog versions cite their clauses
+ * in English and cannot be reworded (decisions cite them); in Vietnamese that citation reads as
+ * the resolution's own wording, as the official documents print it (vietnameseCitation, libs/domain).
+ */
+export function clauseText(clause) {
+  const match = /^Regulation attached to Resolution (\d+\/\d{4}), regime (\S+)$/.exec(clause ?? '');
+  return match && state.language === 'vi' ? `Chế độ ${match[2]}) Quy định kèm theo Nghị quyết số ${match[1]}/NQ-HĐND` : clause;
 }
 
 /** The regimes in force that are claimed by request (a and b come from stays). */

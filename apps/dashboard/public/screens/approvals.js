@@ -1,5 +1,5 @@
 import { api, post, query, readUntil } from '../lib/api.js';
-import { hasAnnualCap, regimeName } from '../lib/catalog.js';
+import { clauseText, hasAnnualCap, regimeName } from '../lib/catalog.js';
 import { alertBox, h, heading, labelled, pager, table, toolbar } from '../lib/dom.js';
 import { actionButton, commandForm, confirmDialog, panel, showRefusal } from '../lib/forms.js';
 import { recorded, words } from '../lib/state.js';
@@ -14,10 +14,17 @@ function stayComputation(computation) {
   const rows = [];
   if (computation.visit) {
     const visit = computation.visit;
-    rows.push([regimeName('a'), visit.policyVersionId, visit.clause, words.vnd(visit.amount), '—', words.vnd(visit.amount)]);
+    rows.push([regimeName('a'), visit.policyVersionId, clauseText(visit.clause), words.vnd(visit.amount), '—', words.vnd(visit.amount)]);
   }
   for (const segment of computation.meals?.segments ?? [])
-    rows.push([regimeName('b'), segment.policyVersionId, segment.clause, words.vnd(segment.rate), words.num(segment.days), words.vnd(segment.amount)]);
+    rows.push([
+      regimeName('b'),
+      segment.policyVersionId,
+      clauseText(segment.clause),
+      words.vnd(segment.rate),
+      words.num(segment.days),
+      words.vnd(segment.amount),
+    ]);
   return table(
     [
       words.t('regime'),

@@ -1,4 +1,4 @@
-import { api, post, query, readUntil } from '../lib/api.js';
+import { api, apiUrl, post, query, readUntil } from '../lib/api.js';
 import { regimeName } from '../lib/catalog.js';
 import { alertBox, badge, fill, h, heading, labelled, money, pager, saveFile, table, toolbar } from '../lib/dom.js';
 import { commandForm, panel, sayRecorded, validCardField } from '../lib/forms.js';
@@ -104,7 +104,7 @@ function importForm(afterImport) {
     if (!file.files[0]) return;
     const form = new FormData();
     form.append('file', file.files[0]);
-    const response = await fetch(`/beneficiaries/imports${validOnly.checked ? '?validRowsOnly=true' : ''}`, {
+    const response = await fetch(apiUrl(`/beneficiaries/imports${validOnly.checked ? '?validRowsOnly=true' : ''}`), {
       method: 'POST',
       body: form,
       headers: { authorization: `Bearer ${state.token}` },

@@ -1,5 +1,5 @@
 import { api, post, query, readUntil } from '../lib/api.js';
-import { regimeCodeName, regimeName } from '../lib/catalog.js';
+import { clauseText, regimeCodeName, regimeName } from '../lib/catalog.js';
 import { badge, fill, h, heading, money, table } from '../lib/dom.js';
 import { commandForm, panel } from '../lib/forms.js';
 import { hasRole, recorded, thisYear, today, words } from '../lib/state.js';
@@ -132,7 +132,11 @@ export async function lineageView(id) {
         h('a', { href: `#/beneficiaries/${encodeURIComponent(payout.beneficiaryId)}` }, words.t('beneficiary')),
       ),
       payout.clause
-        ? h('p', { class: 'small text-body-secondary' }, `${words.t('policyVersion')}: ${payout.policyVersionId} · ${words.t('clause')}: ${payout.clause}`)
+        ? h(
+            'p',
+            { class: 'small text-body-secondary' },
+            `${words.t('policyVersion')}: ${payout.policyVersionId} · ${words.t('clause')}: ${clauseText(payout.clause)}`,
+          )
         : null,
       h(
         'ol',

@@ -1,5 +1,5 @@
 import { api, post } from '../lib/api.js';
-import { loadCatalog, regimeName, versionInForce } from '../lib/catalog.js';
+import { inLanguage, loadCatalog, regimeName, versionInForce } from '../lib/catalog.js';
 import { alertBox, h, heading, money, table } from '../lib/dom.js';
 import { apiField, confirmDialog, panel, showRefusal } from '../lib/forms.js';
 import { recorded, state, today, words } from '../lib/state.js';
@@ -474,7 +474,7 @@ export async function policiesView() {
     h(
       'p',
       {},
-      `${words.t('inForce')}: ${base.id} · ${words.t('effectiveFrom')} ${words.date(base.effectiveFrom)} · ${words.t('legalBasis')}: ${base.legalBasis}`,
+      `${words.t('inForce')}: ${base.id} · ${words.t('effectiveFrom')} ${words.date(base.effectiveFrom)} · ${words.t('legalBasis')}: ${inLanguage(base.legalBasis)}`,
     ),
     drafts.element,
     h('h2', { class: 'h5 mt-4' }, words.t('newVersion')),

@@ -10,7 +10,7 @@ export interface PersonalDataRead {
   /**
    * What was read: one person's `beneficiary`, `group`, `annual-ledger`, `balances`,
    * `balances-as-of`, `admission`, `claim`, `payout`, `payout-lineage`; or a list naming them:
-   * `register`, `payout-history`, `council-flags`, `approval-queue`, `payment-queue`.
+   * `register`, `payout-history`, `council-flags`, `approval-queue`, `payment-queue`, `records-queue`.
    */
   readonly what: string;
   readonly beneficiaryId: string;

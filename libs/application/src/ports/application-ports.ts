@@ -43,6 +43,11 @@ export interface AuthConfig {
   /** Keys that signed tokens before `tokenSecret` replaced them: still accepted until those tokens expire. */
   readonly previousTokenSecrets?: readonly string[];
   readonly tokenTtlMinutes: number;
+  /**
+   * The province whose users the tokens are for (their `aud`): provinces may share a signing key,
+   * and a token of one is still refused by every other.
+   */
+  readonly audience: string;
 }
 
 /** What one uploaded beneficiary list may hold; a file passing any of them is refused unread. */

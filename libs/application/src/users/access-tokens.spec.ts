@@ -7,9 +7,9 @@ const NEW_KEY = 'the-new-signing-key-of-at-least-32-characters';
 describe('access tokens', () => {
   let now = new Date('2026-12-01T08:00:00Z');
   const clock = () => now;
-  const before = new AccessTokens({ secret: OLD_KEY, ttlMinutes: 60 }, clock);
-  const rotated = new AccessTokens({ secret: NEW_KEY, previousSecrets: [OLD_KEY], ttlMinutes: 60 }, clock);
-  const only = new AccessTokens({ secret: NEW_KEY, ttlMinutes: 60 }, clock);
+  const before = new AccessTokens({ secret: OLD_KEY, ttlMinutes: 60, audience: 'lang-son' }, clock);
+  const rotated = new AccessTokens({ secret: NEW_KEY, previousSecrets: [OLD_KEY], ttlMinutes: 60, audience: 'lang-son' }, clock);
+  const only = new AccessTokens({ secret: NEW_KEY, ttlMinutes: 60, audience: 'lang-son' }, clock);
   const claims = { username: 'lan', credentialVersion: 2 };
 
   it('are JWTs naming their key, verified until they expire', async () => {
@@ -34,10 +34,11 @@ describe('access tokens', () => {
     const { accessToken } = await before.issue(claims);
     const kid = decodeProtectedHeader(accessToken).kid!;
     const key = new TextEncoder().encode(OLD_KEY);
-    const signed = (header: Record<string, string>, payload: Record<string, unknown> = { ver: 2 }) =>
+    const signed = (header: Record<string, string>, payload: Record<string, unknown> = { ver: 2 }, audience = 'lang-son') =>
       new SignJWT(payload)
         .setProtectedHeader({ typ: 'JWT', kid, alg: 'HS256', ...header })
         .setSubject('lan')
+        .setAudience(audience)
         .setIssuedAt(now)
         .setExpirationTime('1h')
         .sign(key);
@@ -48,9 +49,18 @@ describe('access tokens', () => {
       await signed({ kid: 'someone-elses-key' }),
       await signed({ typ: 'at+jwt' }),
       await signed({}, {}),
+      await signed({}, { ver: 2 }, 'lam-dong'),
     ]) {
       expect(await before.verify(forged)).toBeUndefined();
     }
     expect(await before.verify(await signed({}))).toEqual(claims);
+  });
+
+  it('are refused by another province signing with the same key', async () => {
+    const lamDong = new AccessTokens({ secret: OLD_KEY, ttlMinutes: 60, audience: 'lam-dong' }, clock);
+    const { accessToken } = await before.issue(claims);
+    expect(await lamDong.verify(accessToken)).toBeUndefined();
+    expect(await lamDong.verify((await lamDong.issue(claims)).accessToken)).toEqual(claims);
+    expect(await before.verify((await lamDong.issue(claims)).accessToken)).toBeUndefined();
   });
 });

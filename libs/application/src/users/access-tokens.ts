@@ -18,16 +18,17 @@ function keyIdOf(key: Uint8Array): string {
 /**
  * Access tokens as standard JWTs (RFC 7519), HMAC-SHA256, through `jose`: compact form only (a
  * fourth segment, `alg: none`, another algorithm or type are refused), `sub`, `iat` and `exp`
- * required. The header's `kid` picks the key: tokens are signed with the current key and verified
+ * required, and `aud` naming the province. The header's `kid` picks the key: tokens are signed with the current key and verified
  * with it or with a previous one, so the key can be replaced without signing everybody out.
  */
 export class AccessTokens {
   private readonly current: { readonly kid: string; readonly key: Uint8Array };
   private readonly keys: ReadonlyMap<string, Uint8Array>;
   private readonly ttlSeconds: number;
+  private readonly audience: string;
 
   constructor(
-    options: { readonly secret?: string; readonly previousSecrets?: readonly string[]; readonly ttlMinutes: number },
+    options: { readonly secret?: string; readonly previousSecrets?: readonly string[]; readonly ttlMinutes: number; readonly audience: string },
     private readonly clock: () => Date,
   ) {
     const key = options.secret ? new TextEncoder().encode(options.secret) : new Uint8Array(randomBytes(32));
@@ -35,6 +36,7 @@ export class AccessTokens {
     const previous = (options.previousSecrets ?? []).map((secret) => new TextEncoder().encode(secret));
     this.keys = new Map([...previous, key].map((each) => [keyIdOf(each), each]));
     this.ttlSeconds = options.ttlMinutes * 60;
+    this.audience = options.audience;
   }
 
   async issue(claims: TokenClaims): Promise<{ accessToken: string; expiresAt: Date }> {
@@ -43,6 +45,7 @@ export class AccessTokens {
     const accessToken = await new SignJWT({ ver: claims.credentialVersion })
       .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT', kid: this.current.kid })
       .setSubject(claims.username)
+      .setAudience(this.audience)
       .setIssuedAt(issuedAt)
       .setExpirationTime(expiresAt)
       .sign(this.current.key);
@@ -59,7 +62,7 @@ export class AccessTokens {
           if (!key) throw new Error('unknown key id');
           return key;
         },
-        { algorithms: [ALGORITHM], typ: 'JWT', requiredClaims: ['sub', 'iat', 'exp'], currentDate: this.clock() },
+        { algorithms: [ALGORITHM], typ: 'JWT', requiredClaims: ['sub', 'iat', 'exp'], audience: this.audience, currentDate: this.clock() },
       );
       if (typeof payload.sub !== 'string' || !Number.isSafeInteger(payload.ver)) return undefined;
       return { username: payload.sub, credentialVersion: payload.ver as number };

@@ -43,13 +43,14 @@ export class Users {
     @Inject(SECOND_FACTOR_SECRETS) private readonly secondFactorSecrets: SecretSealing,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {
-    const { tokenSecret, previousTokenSecrets, tokenTtlMinutes } = config.auth;
+    const { tokenSecret, previousTokenSecrets, tokenTtlMinutes, audience } = config.auth;
     this.credentials = new Credentials(sql);
     this.tokens = new AccessTokens(
       {
         ...(tokenSecret ? { secret: tokenSecret } : {}),
         ...(previousTokenSecrets ? { previousSecrets: previousTokenSecrets } : {}),
         ttlMinutes: tokenTtlMinutes,
+        audience,
       },
       clock,
     );
