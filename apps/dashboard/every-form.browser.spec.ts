@@ -544,7 +544,7 @@ describe('every form of the work screens', () => {
         '#/beneficiaries',
         '#/cards',
       ],
-      clerk: [person('an'), '#/beneficiaries/new'],
+      clerk: [person('an'), '#/beneficiaries/new', '#/records'],
       approver: ['#/approvals'],
       finance: ['#/finance'],
     };
