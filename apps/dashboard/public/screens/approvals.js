@@ -1,12 +1,12 @@
 import { api, post, query, readUntil } from '../lib/api.js';
-import { clauseText, hasAnnualCap, regimeName } from '../lib/catalog.js';
+import { clauseText, hasAnnualCap, regimeCodeName, regimeName } from '../lib/catalog.js';
 import { alertBox, h, heading, labelled, pager, table, toolbar } from '../lib/dom.js';
 import { actionButton, commandForm, confirmDialog, panel, showRefusal } from '../lib/forms.js';
 import { recorded, words } from '../lib/state.js';
 
 /** "Chờ tôi duyệt": stays and claims that wait for my decision, each with how its amount was computed. */
 
-const KINDS = ['admission', 'claim', 'over-cap-confirmation'];
+const KINDS = ['admission', 'claim', 'over-cap-confirmation', 'adjustment'];
 const PAGE = 50;
 
 /** A stay's computation: the visit allowance, then the meal days by segment (policy version, clause, rate, days). */
@@ -66,12 +66,40 @@ function claimComputation(item) {
   );
 }
 
+/** A stay's or a claim's adjustments awaiting approval: what changed them, and each one's amount and group before and after. */
+function adjustmentsComputation(item) {
+  return table(
+    [
+      words.t('regime'),
+      words.t('cause'),
+      `${words.t('group')} (${words.t('before')} → ${words.t('after')})`,
+      { label: words.t('before'), money: true },
+      { label: words.t('after'), money: true },
+      { label: words.t('difference'), money: true },
+    ],
+    item.adjustments.map((adjustment) =>
+      h(
+        'tr',
+        {},
+        h('td', {}, regimeName(adjustment.regimeId)),
+        h('td', {}, words.code('kind', adjustment.causeKind)),
+        h('td', { class: 'text-nowrap' }, `${words.group(adjustment.previousGroup)} → ${words.group(adjustment.nextGroup)}`),
+        h('td', { class: 'money' }, words.vnd(adjustment.previousAmount)),
+        h('td', { class: 'money' }, words.vnd(adjustment.nextAmount)),
+        h('td', { class: 'money' }, words.vnd(adjustment.difference)),
+      ),
+    ),
+  );
+}
+
 function decisionButtons(item, after, out) {
-  const path = item.kind === 'admission' ? `/admissions/${encodeURIComponent(item.id)}` : `/claims/${encodeURIComponent(item.id)}`;
+  const source = (item.kind === 'adjustment' ? item.sourceKind : item.kind) === 'admission' ? 'admissions' : 'claims';
+  const path = `/${source}/${encodeURIComponent(item.id)}`;
   const rows = () => [
     [words.t('kind'), words.code('kind', item.kind)],
     [words.t('beneficiary'), item.fullName ?? '—'],
-    [words.t('regime'), item.regimeCodes.map((code) => regimeName(code)).join(', ')],
+    // A claim's regime by its id; a stay's or adjustments' by the resolution's letters (a regime id is not a letter: h.fixed).
+    [words.t('regime'), item.regimeId ? regimeName(item.regimeId) : item.regimeCodes.map((code) => regimeCodeName(code)).join(', ')],
     [words.t('serviceDate'), words.date(item.serviceDate)],
     [words.t('amount'), item.amount === null ? '—' : words.vnd(item.amount)],
   ];
@@ -97,6 +125,8 @@ function decisionButtons(item, after, out) {
     );
   // The cap's balance exists once something was approved under it this year; before that the regime's rule says it is capped.
   const capped = Boolean(item.claim?.annualCap) || (item.kind === 'claim' && hasAnnualCap(item.regimeId));
+  // Adjustments are approved together, or wait: there is nothing to reject in what a retroactive change recomputed.
+  if (item.kind === 'adjustment') return h('div', { class: 'mt-2' }, decide(words.t('approve'), 'adjustments/approval', { 'data-approve': item.id }));
   if (item.kind === 'over-cap-confirmation')
     return h(
       'div',
@@ -177,7 +207,7 @@ export async function approvalsView() {
                   h('a', { href: `#/beneficiaries/${encodeURIComponent(item.beneficiaryId)}` }, words.t('open')),
                 ),
                 h('h3', { class: 'h6' }, words.t('computation'), item.amount === null ? '' : `: ${words.vnd(item.amount)}`),
-                item.admission ? stayComputation(item.admission) : claimComputation(item),
+                item.admission ? stayComputation(item.admission) : item.adjustments ? adjustmentsComputation(item) : claimComputation(item),
                 decisionButtons(item, load, out),
               ),
             ),
