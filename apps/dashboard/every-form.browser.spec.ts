@@ -451,9 +451,18 @@ describe('every form of the work screens', () => {
     await clerk.click('#removal-form button[type=submit]');
     await confirm(clerk, /Đưa ra khỏi danh sách: Vi Thị Cúc[\s\S]*0 đợt điều trị và 1 yêu cầu; thu hồi 3\.000\.000 ₫\./);
     await clerk.locator('[data-status=removed]').waitFor();
-    // Its adjustment is approved where the dashboard has no screen for it yet: through the API.
-    const { payouts } = await ok<{ payouts: { payoutId: string }[] }>(approverApi.get(`/payouts?beneficiaryId=${ids.cuc}`));
-    await ok(approverApi.post(`/claims/${payouts[0].payoutId.replace(/^claim-/, '')}/adjustments/approval`));
+    // What the removal recovers waits for an approver, who approves it from the queue.
+    const approver = as('approver');
+    await open(approver, '#/approvals');
+    await reloadUntil(approver, '.queue-item[data-kind=adjustment]');
+    const adjustment = approver.locator('.queue-item[data-kind=adjustment]');
+    expect(await adjustment.innerText()).toMatch(
+      /Vi Thị Cúc[\s\S]*-3\.000\.000 ₫[\s\S]*Thay đổi danh sách\s+Đối tượng 3 → Đối tượng 3\s+3\.000\.000 ₫\s+0 ₫\s+-3\.000\.000 ₫/,
+    );
+    await checkScreen(tabs.approver, 'approvals-adjustment');
+    await adjustment.locator('[data-approve]').click();
+    await confirm(approver, /Điều chỉnh[\s\S]*Vi Thị Cúc[\s\S]*Khám sức khỏe định kỳ, đối tượng 3–4[\s\S]*-3\.000\.000 ₫/);
+    await adjustment.waitFor({ state: 'detached' });
 
     await page.goto(`${api.base}/dashboard/#/finance`);
     await reloadUntil(page, '#collect-table tbody tr');
