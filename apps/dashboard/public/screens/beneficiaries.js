@@ -1,7 +1,7 @@
 import { api, apiUrl, post, query, readUntil } from '../lib/api.js';
 import { regimeName } from '../lib/catalog.js';
 import { alertBox, badge, fill, h, heading, labelled, money, pager, saveFile, table, toolbar } from '../lib/dom.js';
-import { commandForm, panel, sayRecorded, validCardField } from '../lib/forms.js';
+import { commandForm, confirmDialog, panel, sayRecorded, validCardField } from '../lib/forms.js';
 import { hasRole, recorded, state, thisYear, words } from '../lib/state.js';
 import { claimForms } from './claim-forms.js';
 import { payoutTable } from './payouts.js';
@@ -102,6 +102,12 @@ function importForm(afterImport) {
   const send = async (event) => {
     event.preventDefault();
     if (!file.files[0]) return;
+    // An import enrols every row it accepts: it asks first, as every command does.
+    const rows = [
+      [words.t('importFile'), file.files[0].name],
+      [words.t('validRowsOnly'), words.t(validOnly.checked ? 'yes' : 'no')],
+    ];
+    if (!(await confirmDialog(words.t('importTitle'), rows))) return;
     const form = new FormData();
     form.append('file', file.files[0]);
     const response = await fetch(apiUrl(`/beneficiaries/imports${validOnly.checked ? '?validRowsOnly=true' : ''}`), {

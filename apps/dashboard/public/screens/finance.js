@@ -162,7 +162,8 @@ export async function financeView() {
                     words.t('refund'),
                     commandForm({
                       id: `refund-${payout.payoutId}`,
-                      title: words.t('refund'),
+                      // The dialog says whose recovery, under which regime, and what is owed on it.
+                      title: `${words.t('refund')}: ${payout.fullName ?? payout.payee} · ${regimeName(payout.regimeId)} · ${words.t('toRecover')} ${words.vnd(payout.due)}`,
                       fields: [
                         { name: 'reference', label: words.t('receiptReference') },
                         { name: 'receivedOn', label: words.t('receivedOn'), type: 'date', value: today() },
