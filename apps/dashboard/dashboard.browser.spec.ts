@@ -93,6 +93,7 @@ describe('the dashboard in a browser', () => {
     await book.xlsx.writeFile(bad);
     await page.setInputFiles('#import-file', bad);
     await page.click('#import-send');
+    await confirm(page, /\.xlsx/);
     await page.waitForSelector('[data-testid=import-summary]');
     expect(await page.textContent('[data-testid=import-summary]')).toContain('Tệp có lỗi, chưa nhập dòng nào: 0 / 1');
     expect(await page.textContent('#import-result table')).toContain('Đối tượng phải là số từ 1 đến 6, không phải "8"');

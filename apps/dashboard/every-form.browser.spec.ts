@@ -471,7 +471,7 @@ describe('every form of the work screens', () => {
     await refund.locator('[name=reference]').fill('PT-0031');
     await refund.locator('[name=amount]').fill('3.000.000');
     await refund.locator('button[type=submit]').click();
-    await confirm(page, /PT-0031[\s\S]*3\.000\.000 ₫/);
+    await confirm(page, /Vi Thị Cúc · Khám sức khỏe định kỳ, đối tượng 3–4 · Còn phải thu 3\.000\.000 ₫[\s\S]*PT-0031[\s\S]*3\.000\.000 ₫/);
     await page.locator('#view', { hasText: 'Không còn khoản nào phải thu.' }).waitFor();
     await menu(page, 'recoveries', 'reports');
     await page.locator('#recovery-totals tr', { hasText: '3.000.000 ₫' }).waitFor();
