@@ -15,8 +15,7 @@ const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install -y chromium (.ci/run does), or set CHROMIUM_PATH`);
   mkdirSync(SCREENSHOTS, { recursive: true });
-  // Vietnamese as the browser's own language: its date inputs then read dd/mm/yyyy, as an office's browsers show them.
-  return chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--lang=vi-VN'] });
+  return chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu'] });
 }
 
 /** A browser page on the dashboard, with every translation it reported missing and every script error it threw. */
