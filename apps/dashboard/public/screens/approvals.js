@@ -27,9 +27,9 @@ function stayComputation(computation) {
     ]);
   return table(
     [
-      words.t('regime'),
+      { label: words.t('regime'), wide: true },
       words.t('policyVersion'),
-      words.t('clause'),
+      { label: words.t('clause'), wide: true },
       { label: words.t('rate'), money: true },
       words.t('days'),
       { label: words.t('amount'), money: true },
@@ -70,7 +70,7 @@ function claimComputation(item) {
 function adjustmentsComputation(item) {
   return table(
     [
-      words.t('regime'),
+      { label: words.t('regime'), wide: true },
       words.t('cause'),
       `${words.t('group')} (${words.t('before')} → ${words.t('after')})`,
       { label: words.t('before'), money: true },

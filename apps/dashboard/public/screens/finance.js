@@ -114,7 +114,7 @@ export async function financeView() {
               h('span', {}, all),
               words.t('serviceDate'),
               words.t('beneficiary'),
-              words.t('regime'),
+              { label: words.t('regime'), wide: true },
               words.t('group'),
               words.t('unit'),
               { label: words.t('amount'), money: true },

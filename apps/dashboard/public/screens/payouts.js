@@ -9,7 +9,15 @@ import { yearPicker } from './year-picker.js';
 
 export function payoutTable(payouts) {
   return table(
-    [words.t('serviceDate'), words.t('regime'), words.t('group'), words.t('unit'), { label: words.t('amount'), money: true }, words.t('status'), ''],
+    [
+      words.t('serviceDate'),
+      { label: words.t('regime'), wide: true },
+      words.t('group'),
+      words.t('unit'),
+      { label: words.t('amount'), money: true },
+      words.t('status'),
+      '',
+    ],
     payouts.map((payout) =>
       h(
         'tr',
