@@ -9,8 +9,9 @@
  *   npm run bench:provinces
  *   BENCH_PROVINCE_COUNTS=0,2 BENCH_REPORT=/tmp/b.md npm run bench:provinces   # smoke run
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { promisify } from 'node:util';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -46,6 +47,49 @@ async function stop(child: ChildProcess): Promise<void> {
   const exited = new Promise((done) => child.once('exit', done));
   child.kill('SIGTERM');
   await exited;
+}
+
+/** The CLI as an operator runs it, over one province's database; the seconds it took. */
+async function cli(args: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const start = performance.now();
+  await promisify(execFile)(process.execPath, ['dist/apps/cli/src/main.js', ...args], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH, LOG_LEVEL: 'warn', ...env },
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return (performance.now() - start) / 1000;
+}
+
+interface Move {
+  readonly events: string;
+  readonly backupSeconds: number;
+  readonly restoreSeconds: number;
+  readonly backupMiB: number;
+}
+
+/**
+ * Moving a province to another database as docs/national-deployment.md says: the demo
+ * province-year written into its database, then `cli backup` and `cli restore --into` a new one,
+ * which proves the log and read models against the manifest.
+ */
+async function moveProvince(serverUrl: string): Promise<Move> {
+  const folder = mkdtempSync(join(tmpdir(), 'bench-move-'));
+  try {
+    const [from, to] = await Promise.all(['from', 'to'].map((name) => createDatabase(serverUrl, `bench_move_${name}_${Date.now()}`)));
+    const env = {
+      DATABASE_URL: from,
+      PERSONAL_DATA_KEY_FILE: join(folder, 'personal-data.key'),
+      GENERATED_SECRETS_FILE: join(folder, 'generated-passwords.txt'),
+    };
+    await cli(['demo'], env);
+    const dump = join(folder, 'province.dump');
+    const backupSeconds = await cli(['backup', dump], env);
+    const restoreSeconds = await cli(['restore', dump, '--into', to, '--key-file', env.PERSONAL_DATA_KEY_FILE], env);
+    const manifest = JSON.parse(readFileSync(`${dump}.manifest.json`, 'utf8')) as { log?: { position?: string } };
+    return { events: manifest.log?.position ?? '?', backupSeconds, restoreSeconds, backupMiB: statSync(dump).size / 1024 ** 2 };
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
 }
 
 const percentile = (sorted: readonly number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))];
@@ -134,11 +178,14 @@ async function main(): Promise<void> {
   }
   const server = await startThrowawayPostgres({ durable: true });
   const onServer: Served[] = [];
+  let move: Move;
   try {
     for (const count of counts) {
       onServer.push(await serve(count, server.url));
       log(`PostgreSQL ${server.version}, ${count} more provinces: ${JSON.stringify(onServer.at(-1))}`);
     }
+    move = await moveProvince(server.url);
+    log(`moving a province: ${JSON.stringify(move)}`);
   } finally {
     await server.stop();
   }
@@ -170,6 +217,10 @@ ${rows(embedded, 'embedded PGlite')}
 ${rows(onServer, 'PostgreSQL')}
 
 Each further province costs about **${perProvince(embedded)} MiB** on the embedded database (a PGlite instance in the process each) and **${perProvince(onServer)} MiB** on a server (a pool and the projection runner). The embedded default is for one province or a few on a desk; a provincial or national deployment puts the provinces' databases on PostgreSQL, where a province costs little more than its connections (DATABASE_POOL_SIZE each).
+
+## Moving a province
+
+The demo province-year (Lạng Sơn 2025) written by \`cli demo\` into one province's database on the server above (${move.events} events in its log), then moved as docs/national-deployment.md says: \`cli backup\` (pg_dump with its manifest) took **${move.backupSeconds.toFixed(1)} s** for ${move.backupMiB.toFixed(1)} MiB, and \`cli restore --into\` a new database, which then walks the hash chain and compares the read models with the manifest, **${move.restoreSeconds.toFixed(1)} s**. Both include starting the CLI (Node.js, the schema check).
 
 Settings: BENCH_PROVINCE_COUNTS (default 0,3,6: provinces besides the process's own), BENCH_REPORT (default docs/benchmarks.md).
 `;

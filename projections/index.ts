@@ -1,15 +1,17 @@
 import type { Projection } from '#projection-runner';
 import { auditTrail } from './audit-trail/audit-trail.projection.js';
 import { councilFlags } from './council-flags/council-flags.projection.js';
+import { healthChecks } from './health-checks/health-checks.projection.js';
 import { payments } from './payments/payments.projection.js';
 import { registers } from './registers/registers.projection.js';
 import { streamActivity } from './stream-activity/stream-activity.projection.js';
 
 /** Every read model the system maintains; the runner, the worker and the rebuild CLI use this list. */
-export const ALL_PROJECTIONS: readonly Projection[] = [streamActivity, registers, payments, councilFlags, auditTrail];
+export const ALL_PROJECTIONS: readonly Projection[] = [streamActivity, registers, payments, councilFlags, auditTrail, healthChecks];
 
 export { streamActivity, streamActivityDiscrepancies, categoryOf } from './stream-activity/stream-activity.projection.js';
 export { registers } from './registers/registers.projection.js';
+export { healthChecks } from './health-checks/health-checks.projection.js';
 export { BUDGET_ALERT_PERCENTS, codeOf, payments } from './payments/payments.projection.js';
 export {
   annualBudget,

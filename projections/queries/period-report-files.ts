@@ -63,7 +63,22 @@ function measureRows(unit: string, label: string, figures: Compared, withDays: b
   ]);
 }
 
-/** The report's rows, one table: the whole province (every regime), then each unit with the regimes it has. */
+const CHECKS = 'Khám sức khỏe định kỳ, khám sàng lọc miễn phí (phải trả cơ sở khám)';
+
+/**
+ * The universal health checks' rows, after the budget's, where there were any: the province, each
+ * unit of residence, then each facility with what it is owed. Apart, since a fee payable is not paid.
+ */
+function checkRows({ healthChecks }: PeriodReport): (string | number)[][] {
+  if (healthChecks.units.length === 0) return [];
+  return [
+    ...measureRows('Toàn tỉnh', CHECKS, healthChecks.total, false),
+    ...healthChecks.units.flatMap((unit) => measureRows(unitName(unit.administrativeUnit), CHECKS, unit.total, false)),
+    ...healthChecks.facilities.flatMap((facility) => measureRows(facility.facility, `${CHECKS}: cơ sở khám`, facility.total, false)),
+  ];
+}
+
+/** The report's rows, one table: the whole province (every regime), then each unit with the regimes it has, then the health checks. */
 function rows(report: PeriodReport): (string | number)[][] {
   const regime = (code: string) => `${code}. ${REGIME_HEADINGS[code]}`;
   return [
@@ -73,6 +88,7 @@ function rows(report: PeriodReport): (string | number)[][] {
       ...measureRows(unitName(unit.administrativeUnit), 'Tổng cộng', unit.total, true),
       ...unit.regimes.flatMap((line) => measureRows(unitName(unit.administrativeUnit), regime(line.code), line.figures, PER_DAY_REGIMES.includes(line.code))),
     ]),
+    ...checkRows(report),
   ];
 }
 

@@ -1,4 +1,4 @@
-import { type BudgetEntry, periodFigures, reportPeriods } from './period-report.js';
+import { type BudgetEntry, type CheckEntry, checkFigures, periodFigures, reportPeriods } from './period-report.js';
 
 let position = 0n;
 /** An entry recorded at the next position: paid unless `paid` says otherwise. */
@@ -143,5 +143,49 @@ describe('the figures of a monthly or quarterly report', () => {
     expect(report.total.period).toEqual({ visits: 0, people: 0, days: 0, amount: 0 });
     expect(report.total.vsPrevious.amount).toEqual({ difference: 0, percent: null });
     expect(report.units).toEqual([]);
+  });
+});
+
+describe('the health checks of a monthly report', () => {
+  const check = (checkedOn: string, checkId: string, resident: string, unit: string, facility: string, amount: number, at: bigint): CheckEntry => ({
+    position: at,
+    serviceDate: checkedOn,
+    regimeCode: 'check',
+    administrativeUnit: unit,
+    facility,
+    lineId: checkId,
+    person: resident,
+    units: 1,
+    paid: amount,
+  });
+  const entries = [
+    check('2026-06-12', 'c-1', 'r-1', 'Xã Đam Rông 1', 'Trạm Y tế xã Đam Rông 1', 450_000, 10n),
+    check('2026-07-03', 'c-2', 'r-2', 'Phường Xuân Hương - Đà Lạt', 'BVĐK', 350_000, 11n),
+    check('2026-07-22', 'c-3', 'r-3', 'Phường Lâm Viên - Đà Lạt', 'BVĐK', 300_000, 12n),
+    // c-3 recorded wrongly, cancelled at 13: its fee taken back; the right check at 14.
+    check('2026-07-22', 'c-3', 'r-3', 'Phường Lâm Viên - Đà Lạt', 'BVĐK', -300_000, 13n),
+    check('2026-07-23', 'c-4', 'r-3', 'Phường Lâm Viên - Đà Lạt', 'BVĐK', 450_000, 14n),
+  ];
+  const figures = (visits: number, people: number, amount: number) => ({ visits, people, days: 0, amount });
+
+  it('counts checks, people checked and fees payable by unit and facility; a cancelled check counts no one and nothing', () => {
+    const july = checkFigures(entries, 'month', 2026, 7, LATEST);
+    expect(july.total.period).toEqual(figures(2, 2, 800_000));
+    expect(july.total.previous).toEqual(figures(1, 1, 450_000));
+    expect(july.total.yearToDate).toEqual(figures(3, 3, 1_250_000));
+    expect(july.units.map((unit) => [unit.administrativeUnit, unit.total.period])).toEqual([
+      ['Phường Lâm Viên - Đà Lạt', figures(1, 1, 450_000)],
+      ['Phường Xuân Hương - Đà Lạt', figures(1, 1, 350_000)],
+      ['Xã Đam Rông 1', figures(0, 0, 0)],
+    ]);
+    expect(july.facilities.map((facility) => [facility.facility, facility.total.period])).toEqual([
+      ['BVĐK', figures(2, 2, 800_000)],
+      ['Trạm Y tế xã Đam Rông 1', figures(0, 0, 0)],
+    ]);
+  });
+
+  it('counts a check cancelled later as it stood at a position before the cancellation', () => {
+    expect(checkFigures(entries, 'month', 2026, 7, 12n).total.period).toEqual(figures(2, 2, 650_000));
+    expect(checkFigures(entries, 'month', 2026, 7, 13n).total.period).toEqual(figures(1, 1, 350_000));
   });
 });

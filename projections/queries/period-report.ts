@@ -39,6 +39,15 @@ export interface BudgetEntry {
   readonly paid: number;
 }
 
+/**
+ * One universal health check's movement of what is payable to the facility that performed it: its
+ * fee when recorded, the fee taken back when it was cancelled (at the position of each). The check
+ * is its own line and `person` the resident, so a check cancelled counts no one.
+ */
+export interface CheckEntry extends BudgetEntry {
+  readonly facility: string;
+}
+
 export type PeriodKind = 'month' | 'quarter';
 
 /** First and last day, both included (YYYY-MM-DD). */
@@ -84,6 +93,19 @@ export interface Compared {
   readonly vsPrevious: Changes;
   readonly vsSameLastYear: Changes;
   readonly yearToDateVsLastYear: Changes;
+}
+
+/**
+ * The universal health checks of the periods: checks (as visits), people checked, and the fees
+ * payable to facilities (as amount), in total, per unit of residence and per facility. Apart from
+ * the budget's figures, since a fee payable is not money paid.
+ */
+export interface CheckFigures {
+  readonly total: Compared;
+  /** Units with any check in any of the periods. */
+  readonly units: readonly { readonly administrativeUnit: string; readonly total: Compared }[];
+  /** Facilities with any check in any of the periods: what each is owed. */
+  readonly facilities: readonly { readonly facility: string; readonly total: Compared }[];
 }
 
 export interface PeriodFigures {
@@ -137,6 +159,8 @@ export function reportPeriods(kind: PeriodKind, year: number, number: number): R
 /** What one line (a stay's regime or a claim) came to in a period, under a unit. */
 interface LineInPeriod {
   readonly administrativeUnit: string;
+  /** A check's facility; none for the budget's lines. */
+  readonly facility?: string;
   readonly regimeCode: string;
   readonly person: string;
   paid: number;
@@ -148,7 +172,7 @@ interface LineInPeriod {
  * Each line's net paid in `period`, from the entries recorded at or before `position`; its days as
  * its latest entry gives them. A line moved to another unit leaves a net of nothing behind.
  */
-function linesIn(entries: readonly BudgetEntry[], period: Period, position: bigint): LineInPeriod[] {
+function linesIn(entries: readonly (BudgetEntry | CheckEntry)[], period: Period, position: bigint): LineInPeriod[] {
   const lines = new Map<string, LineInPeriod>();
   for (const entry of entries) {
     if (entry.position > position || entry.serviceDate < period.from || entry.serviceDate > period.to) continue;
@@ -156,7 +180,8 @@ function linesIn(entries: readonly BudgetEntry[], period: Period, position: bigi
     const line = lines.get(key);
     if (!line) {
       const { administrativeUnit, regimeCode, person, paid, units } = entry;
-      lines.set(key, { administrativeUnit, regimeCode, person, paid, units, latest: entry.position });
+      const facility = 'facility' in entry ? { facility: entry.facility } : {};
+      lines.set(key, { administrativeUnit, ...facility, regimeCode, person, paid, units, latest: entry.position });
       continue;
     }
     line.paid += entry.paid;
@@ -203,6 +228,17 @@ function compared(lines: LinesByPeriod, keep: (line: LineInPeriod) => boolean): 
 
 const anything = (figures: Compared) => PERIOD_NAMES.some((name) => MEASURES.some((measure) => figures[name][measure] !== 0));
 
+/** Each period's lines, from the entries recorded at or before `position`. */
+function linesByPeriod(entries: readonly (BudgetEntry | CheckEntry)[], periods: ReportPeriods, position: bigint): LinesByPeriod {
+  return Object.fromEntries(PERIOD_NAMES.map((name) => [name, linesIn(entries, periods[name], position)])) as unknown as LinesByPeriod;
+}
+
+/** The distinct values of `key` among every period's lines, in Vietnamese order. */
+function distinct(lines: LinesByPeriod, key: (line: LineInPeriod) => string | undefined): string[] {
+  const values = PERIOD_NAMES.flatMap((name) => lines[name].map(key)).filter((value) => value !== undefined);
+  return [...new Set(values)].sort((a, b) => a.localeCompare(b, 'vi'));
+}
+
 /**
  * The figures of a month (`kind` 'month', `number` 1–12) or a quarter (1–4) of `year`, from the
  * budget's entries as the log stood at `position`: entries recorded after it are left out, so the
@@ -210,9 +246,7 @@ const anything = (figures: Compared) => PERIOD_NAMES.some((name) => MEASURES.som
  */
 export function periodFigures(entries: readonly BudgetEntry[], kind: PeriodKind, year: number, number: number, position: bigint): PeriodFigures {
   const periods = reportPeriods(kind, year, number);
-  const lines = Object.fromEntries(PERIOD_NAMES.map((name) => [name, linesIn(entries, periods[name], position)])) as unknown as LinesByPeriod;
-  const everyLine = PERIOD_NAMES.flatMap((name) => lines[name]);
-  const units = [...new Set(everyLine.map((line) => line.administrativeUnit))].sort((a, b) => a.localeCompare(b, 'vi'));
+  const lines = linesByPeriod(entries, periods, position);
   return {
     kind,
     year,
@@ -220,7 +254,7 @@ export function periodFigures(entries: readonly BudgetEntry[], kind: PeriodKind,
     periods,
     total: compared(lines, () => true),
     regimes: Object.entries(REGIME_HEADINGS).map(([code, heading]) => ({ code, heading, figures: compared(lines, (line) => line.regimeCode === code) })),
-    units: units
+    units: distinct(lines, (line) => line.administrativeUnit)
       .map((administrativeUnit) => {
         const inUnit = (line: LineInPeriod) => line.administrativeUnit === administrativeUnit;
         return {
@@ -232,5 +266,19 @@ export function periodFigures(entries: readonly BudgetEntry[], kind: PeriodKind,
         };
       })
       .filter((unit) => anything(unit.total)),
+  };
+}
+
+/** The universal health checks' figures of the same periods, as the log stood at `position`, counted as the budget's lines are. */
+export function checkFigures(entries: readonly CheckEntry[], kind: PeriodKind, year: number, number: number, position: bigint): CheckFigures {
+  const lines = linesByPeriod(entries, reportPeriods(kind, year, number), position);
+  return {
+    total: compared(lines, () => true),
+    units: distinct(lines, (line) => line.administrativeUnit)
+      .map((administrativeUnit) => ({ administrativeUnit, total: compared(lines, (line) => line.administrativeUnit === administrativeUnit) }))
+      .filter((unit) => anything(unit.total)),
+    facilities: distinct(lines, (line) => line.facility)
+      .map((facility) => ({ facility, total: compared(lines, (line) => line.facility === facility) }))
+      .filter((facility) => anything(facility.total)),
   };
 }

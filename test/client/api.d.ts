@@ -99,7 +99,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The signed-in user: name and roles */
+        /** The signed-in user: name and roles, and the province they work in */
         get: operations["whoAmI"];
         put?: never;
         post?: never;
@@ -800,6 +800,114 @@ export interface paths {
         put?: never;
         /** Reject a stay’s allowances, with the reason */
         post: operations["rejectAdmissionAllowances"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/residents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Register a resident: personal data sealed as beneficiaries’ is, where they live from when
+         * @description 404 for a residence unit the registry does not hold on `from`; 409 AlreadyRegistered for a national id number already registered.
+         */
+        post: operations["registerResident"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/residents/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One resident’s record, checks and history (the read is recorded) */
+        get: operations["getResident"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/residents/{id}/residence-changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record that a resident lives elsewhere from a date */
+        post: operations["changeResidence"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/residents/{id}/health-checks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record a check or screening: the fee payable to the facility under the programme’s version in force on its date
+         * @description 409 NoPolicyInForce, UnknownCheckKind, ResidenceOutOfScope, NotYetEligible (a priority area’s or everyone’s start), AgeNotCovered, CheckKindNotOffered, YearlyLimitReached, DateInFuture, BeforeRegistration, PersonalDataErased, each naming the field that decided it. Refused, nothing is recorded.
+         */
+        post: operations["recordHealthCheck"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/residents/{id}/health-checks/{checkId}/cancellation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel a check recorded wrongly, with the reason: it is no longer payable nor counted against the year */
+        post: operations["cancelHealthCheck"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/residents/{id}/erasure": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Erase a resident’s name, national id and date of birth */
+        post: operations["eraseResidentPersonalData"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1851,6 +1959,33 @@ export interface components {
              */
             retryAfterSeconds: number;
         };
+        ProvinceBody: {
+            /**
+             * @description The province’s id, as its URLs name it (/provinces/{id}/…)
+             * @example lang-son
+             */
+            id: string;
+            /**
+             * @description Its name
+             * @example Lạng Sơn
+             */
+            name: string;
+        };
+        SignedInUserBody: {
+            /**
+             * @description User name
+             * @example nguyen.van.a
+             */
+            username: string;
+            /**
+             * @description Full name
+             * @example Nguyễn Văn A
+             */
+            fullName: string;
+            /** @description The roles in force */
+            roles: ("clerk" | "council-member" | "approver" | "finance" | "auditor" | "administrator")[];
+            province: components["schemas"]["ProvinceBody"];
+        };
         PasswordChange: {
             /**
              * @description The password now
@@ -2331,12 +2466,120 @@ export interface components {
             /** @description How the amount is computed */
             rule: components["schemas"]["FixedPerEventRule"] | components["schemas"]["RatePerDayRule"] | components["schemas"]["ActualCostUpToClaimCeilingRule"] | components["schemas"]["ActualCostUpToAnnualCapRule"] | components["schemas"]["ShareOfOutOfPocketRule"] | components["schemas"]["LimitedPerYearRule"] | components["schemas"]["StaffAllowanceRule"];
         };
+        PriorityAreaBody: {
+            /**
+             * @description An administrative unit, with every unit under it
+             * @example Xã Đam Rông 1
+             */
+            unit: string;
+            /**
+             * Format: date
+             * @description Its residents are eligible from this day
+             * @example 2025-07-01
+             */
+            eligibleFrom: string;
+        };
+        AgeBandBody: {
+            /**
+             * @description Unique in the version
+             * @example 40-59
+             */
+            id: string;
+            /**
+             * @description Name of the band
+             * @example Người từ 40 đến 59 tuổi
+             */
+            name: string;
+            /**
+             * @description Youngest age in whole years on the day of the check
+             * @example 40
+             */
+            fromAge: number;
+            /**
+             * @description Oldest age, included; absent: and older
+             * @example 59
+             */
+            toAge?: number;
+        };
+        CheckKindBody: {
+            /**
+             * @description Unique in the version
+             * @example sang-loc
+             */
+            id: string;
+            /**
+             * @description Name of the kind of check
+             * @example Khám sàng lọc bệnh không lây nhiễm
+             */
+            name: string;
+        };
+        UniversalCheckBody: {
+            /**
+             * @description Name of the programme
+             * @example Khám sức khỏe định kỳ hoặc khám sàng lọc miễn phí cho người dân
+             */
+            name: string;
+            /**
+             * @description The passage of the legal text, cited with every check paid
+             * @example Chương trình hành động thực hiện Nghị quyết số 72-NQ/TW, mục II.2.1
+             */
+            clause: string;
+            /** @description True where the fees are illustrative, not the province’s own tariff */
+            illustrative: boolean;
+            /**
+             * @description Administrative units (with every unit under them) whose residents are covered
+             * @example [
+             *       "Tỉnh Lâm Đồng"
+             *     ]
+             */
+            residenceWithin: string[];
+            /**
+             * Format: date
+             * @description Residents outside every priority area are eligible from this day
+             * @example 2025-07-01
+             */
+            eligibleFrom: string;
+            /** @description Areas eligible earlier than the rest */
+            priorityAreas: components["schemas"]["PriorityAreaBody"][];
+            /**
+             * @description Checks paid per resident per calendar year
+             * @example 1
+             */
+            timesPerCalendarYear: number;
+            /** @description Disjoint; an age in no band is not covered */
+            ageBands: components["schemas"]["AgeBandBody"][];
+            checkKinds: components["schemas"]["CheckKindBody"][];
+            /**
+             * @description Whole VND paid to the facility per check, by age band then kind of check; a kind a band lacks is not offered to it
+             * @example {
+             *       "40-59": {
+             *         "dinh-ky": 300000,
+             *         "sang-loc": 450000
+             *       }
+             *     }
+             */
+            feeByAgeBand: {
+                [key: string]: {
+                    [key: string]: number;
+                };
+            };
+        };
         PolicyVersionBody: {
             /**
              * @description Unique id; slashes allowed (URL-encode it in paths)
              * @example lang-son/nq-24-2024/v2
              */
             id: string;
+            /**
+             * @description The programme (policy line) the version belongs to; each has its own version in force. Absent: officials-health-support, the officials' regimes
+             * @example universal-health-check
+             */
+            programme?: string;
+            /**
+             * @description Absent: regimes
+             * @enum {string}
+             */
+            kind?: "regimes" | "universal-check";
             /**
              * @description Province
              * @example Lạng Sơn
@@ -2364,7 +2607,10 @@ export interface components {
              * @example Figures marked illustrative are derived from the 2025 year-end report
              */
             note?: string;
-            regimes: components["schemas"]["RegimeDefinitionBody"][];
+            /** @description The regimes of a version of the officials’ regimes */
+            regimes?: components["schemas"]["RegimeDefinitionBody"][];
+            /** @description The rules of a universal-check version */
+            check?: components["schemas"]["UniversalCheckBody"];
         };
         PublishedVersionBody: {
             /**
@@ -3326,6 +3572,254 @@ export interface components {
             /**
              * @description Why
              * @example Not an inpatient stay
+             */
+            reason: string;
+        };
+        Registration: {
+            /**
+             * @description Full name
+             * @example K’Bria Ha Mai
+             */
+            fullName: string;
+            /**
+             * Format: date
+             * @description Date of birth
+             * @example 2025-07-01
+             */
+            dateOfBirth: string;
+            /**
+             * @description National id number (12 digits); one resident per number
+             * @example 068181001234
+             */
+            nationalId: string;
+            /**
+             * @description The administrative unit they live in: a unit of the registry on `from`
+             * @example Xã Đam Rông 1
+             */
+            residenceUnit: string;
+            /**
+             * Format: date
+             * @description Living there from
+             * @example 2025-07-01
+             */
+            from: string;
+        };
+        ResidentRegisteredBody: {
+            /**
+             * @description The resident; the same for the same national id number
+             * @example 3f0c1a2e-…
+             */
+            residentId: string;
+        };
+        ResidenceBody: {
+            /**
+             * @description Unit
+             * @example Xã Đam Rông 1
+             */
+            unit: string;
+            /**
+             * Format: date
+             * @description From
+             * @example 2025-07-01
+             */
+            from: string;
+        };
+        CancelledCheckBody: {
+            /**
+             * @description Why it was cancelled
+             * @example Recorded for the wrong person
+             */
+            reason: string;
+            /**
+             * @description Who cancelled it
+             * @example lan
+             */
+            by: string;
+        };
+        RecordedCheckBody: {
+            /**
+             * @description The check
+             * @example 9a4e…
+             */
+            checkId: string;
+            /**
+             * Format: date
+             * @description Checked on
+             * @example 2025-07-01
+             */
+            checkedOn: string;
+            /**
+             * @description The kind of check
+             * @example sang-loc
+             */
+            checkKind: string;
+            /**
+             * @description The facility
+             * @example Trạm Y tế xã Đam Rông 1
+             */
+            facility: string;
+            /**
+             * @description Payable to the facility (whole VND)
+             * @example 1500000
+             */
+            amount: number;
+            /**
+             * @description The policy version
+             * @example lam-dong/kham-suc-khoe-toan-dan/2026
+             */
+            policyVersionId: string;
+            /** @description Present when the check was cancelled: it is neither paid nor counted */
+            cancelled?: components["schemas"]["CancelledCheckBody"];
+        };
+        ResidentStateBody: {
+            /** @enum {string} */
+            status: "registered";
+            /**
+             * @description The resident
+             * @example 3f0c1a2e-…
+             */
+            residentId: string;
+            /**
+             * Format: date
+             * @description Personal data: null once erased
+             */
+            dateOfBirth: string | null;
+            residences: components["schemas"]["ResidenceBody"][];
+            checks: components["schemas"]["RecordedCheckBody"][];
+            /** @description The person’s name, national id and date of birth were erased */
+            erased?: boolean;
+        };
+        ResidentView: {
+            /**
+             * @description The stream it is read from
+             * @example claim-7d1c…
+             */
+            streamId: string;
+            state: components["schemas"]["ResidentStateBody"];
+            /** @description Every recorded fact, oldest first */
+            history: components["schemas"]["HistoryEntryBody"][];
+        };
+        ResidenceChange: {
+            /**
+             * @description The administrative unit they live in from `from`
+             * @example Phường Xuân Hương - Đà Lạt
+             */
+            residenceUnit: string;
+            /**
+             * Format: date
+             * @description Living there from (not after today)
+             * @example 2025-07-01
+             */
+            from: string;
+        };
+        ResidentBody: {
+            /** @enum {string} */
+            status: "registered";
+            /**
+             * @description The resident
+             * @example 3f0c1a2e-…
+             */
+            residentId: string;
+            residences: components["schemas"]["ResidenceBody"][];
+            checks: components["schemas"]["RecordedCheckBody"][];
+            /**
+             * @description Checks that stand
+             * @example 3
+             */
+            standing: number;
+            /** @description The person’s name, national id and date of birth were erased */
+            erased?: boolean;
+        };
+        HealthCheck: {
+            /**
+             * @description The programme whose version in force on the date pays the check
+             * @example universal-health-check
+             */
+            programme: string;
+            /**
+             * @description The facility that performed the check, and is paid for it
+             * @example Trạm Y tế xã Đam Rông 1
+             */
+            facility: string;
+            /**
+             * Format: date
+             * @description Checked on (not after today)
+             * @example 2025-07-01
+             */
+            checkedOn: string;
+            /**
+             * @description The kind of check, by its id in the version in force
+             * @example sang-loc
+             */
+            checkKind: string;
+        };
+        HealthCheckRecordedBody: {
+            /**
+             * @description The check
+             * @example 9a4e…
+             */
+            checkId: string;
+            /**
+             * @description The resident
+             * @example 3f0c1a2e-…
+             */
+            residentId: string;
+            /**
+             * @description The facility, paid for the check
+             * @example Trạm Y tế xã Đam Rông 1
+             */
+            facility: string;
+            /**
+             * Format: date
+             * @description Checked on
+             * @example 2025-07-01
+             */
+            checkedOn: string;
+            /**
+             * @description The kind of check
+             * @example sang-loc
+             */
+            checkKind: string;
+            /**
+             * @description The age band the resident was in on the day
+             * @example 40-59
+             */
+            ageBand: string;
+            /**
+             * @description The unit the check counts under: where the resident lived on the day (after any merger)
+             * @example Xã Đam Rông 1
+             */
+            administrativeUnit: string;
+            /**
+             * @description Payable to the facility (whole VND)
+             * @example 1500000
+             */
+            amount: number;
+            /**
+             * @description The programme
+             * @example universal-health-check
+             */
+            programme: string;
+            /**
+             * @description The policy version in force on the day
+             * @example lam-dong/kham-suc-khoe-toan-dan/2026
+             */
+            policyVersionId: string;
+            /**
+             * @description The passage of the legal text it rests on
+             * @example Chương trình hành động thực hiện Nghị quyết số 72-NQ/TW, mục II.2.1
+             */
+            clause: string;
+            /**
+             * @description Who recorded it
+             * @example lan
+             */
+            recordedBy: string;
+        };
+        ResidentChangeReason: {
+            /**
+             * @description Why
+             * @example Recorded for the wrong person
              */
             reason: string;
         };
@@ -5008,6 +5502,30 @@ export interface components {
             /** @description The regimes with anything in any of the periods */
             regimes: components["schemas"]["UnitRegimeBody"][];
         };
+        CheckUnitBody: {
+            /**
+             * @description The administrative unit the checks count under: where the residents lived on the day (after any merger)
+             * @example Phường Xuân Hương - Đà Lạt
+             */
+            administrativeUnit: string;
+            total: components["schemas"]["ComparedBody"];
+        };
+        CheckFacilityBody: {
+            /**
+             * @description The facility that performed the checks, and is owed their fees
+             * @example Trạm Y tế phường Xuân Hương
+             */
+            facility: string;
+            total: components["schemas"]["ComparedBody"];
+        };
+        CheckFiguresBody: {
+            /** @description visits: checks; people: residents checked; days: 0; amount: fees payable to facilities (whole VND) */
+            total: components["schemas"]["ComparedBody"];
+            /** @description The units with any check in any of the periods */
+            units: components["schemas"]["CheckUnitBody"][];
+            /** @description The facilities with any check in any of the periods: what each is owed */
+            facilities: components["schemas"]["CheckFacilityBody"][];
+        };
         PeriodReportBody: {
             /**
              * @description The log position the report reflects: the same position gives the same report
@@ -5041,6 +5559,8 @@ export interface components {
             regimes: components["schemas"]["RegimeComparedBody"][];
             /** @description The units with anything in any of the periods */
             units: components["schemas"]["UnitBody"][];
+            /** @description The universal health checks (free checks and screenings of residents) in the same periods, apart from the budget’s figures: a fee payable is not money paid. A check counts in the period of its date; a cancelled one counts nowhere from the position that cancelled it. */
+            healthChecks: components["schemas"]["CheckFiguresBody"];
         };
         WithdrawnCoverageBody: {
             /**
@@ -6491,7 +7011,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["UserBody"];
+                    "application/json": components["schemas"]["SignedInUserBody"];
                 };
             };
             /** @description No access token, or one invalid or expired: sign in again */
@@ -9585,6 +10105,481 @@ export interface operations {
                 };
             };
             /** @description Needs the role approver */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ForbiddenBody"];
+                };
+            };
+            /** @description Nothing with this id (the rule, and the field that named it, when the request body named it) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotFoundBody"];
+                };
+            };
+            /** @description A business rule refuses it (rule named); nothing recorded */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleViolatedBody"];
+                };
+            };
+            /** @description A body past the size limit (256 KB); nothing recorded */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BodyRefusedBody"];
+                };
+            };
+        };
+    };
+    registerResident: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Idempotency key of a command: the same id again has no second effect */
+                "Command-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Registration"];
+            };
+        };
+        responses: {
+            /** @description Recorded */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResidentRegisteredBody"];
+                };
+            };
+            /** @description The request does not fit: every offending field named; nothing recorded */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidRequestBody"];
+                };
+            };
+            /** @description No access token, or one invalid or expired: sign in again */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnauthorizedBody"];
+                };
+            };
+            /** @description Needs the role clerk or administrator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ForbiddenBody"];
+                };
+            };
+            /** @description Nothing with this id (the rule, and the field that named it, when the request body named it) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotFoundBody"];
+                };
+            };
+            /** @description A business rule refuses it (rule named); nothing recorded */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleViolatedBody"];
+                };
+            };
+            /** @description A body past the size limit (256 KB); nothing recorded */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BodyRefusedBody"];
+                };
+            };
+        };
+    };
+    getResident: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Idempotency key of a command: the same id again has no second effect */
+                "Command-Id"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResidentView"];
+                };
+            };
+            /** @description The request does not fit: every offending field named; nothing recorded */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidRequestBody"];
+                };
+            };
+            /** @description No access token, or one invalid or expired: sign in again */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnauthorizedBody"];
+                };
+            };
+            /** @description Nothing with this id (the rule, and the field that named it, when the request body named it) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotFoundBody"];
+                };
+            };
+            /** @description A body past the size limit (256 KB); nothing recorded */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BodyRefusedBody"];
+                };
+            };
+        };
+    };
+    changeResidence: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Idempotency key of a command: the same id again has no second effect */
+                "Command-Id"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResidenceChange"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResidentBody"];
+                };
+            };
+            /** @description The request does not fit: every offending field named; nothing recorded */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidRequestBody"];
+                };
+            };
+            /** @description No access token, or one invalid or expired: sign in again */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnauthorizedBody"];
+                };
+            };
+            /** @description Needs the role clerk or administrator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ForbiddenBody"];
+                };
+            };
+            /** @description Nothing with this id (the rule, and the field that named it, when the request body named it) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotFoundBody"];
+                };
+            };
+            /** @description A business rule refuses it (rule named); nothing recorded */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleViolatedBody"];
+                };
+            };
+            /** @description A body past the size limit (256 KB); nothing recorded */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BodyRefusedBody"];
+                };
+            };
+        };
+    };
+    recordHealthCheck: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Idempotency key of a command: the same id again has no second effect */
+                "Command-Id"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HealthCheck"];
+            };
+        };
+        responses: {
+            /** @description Recorded */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HealthCheckRecordedBody"];
+                };
+            };
+            /** @description The request does not fit: every offending field named; nothing recorded */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidRequestBody"];
+                };
+            };
+            /** @description No access token, or one invalid or expired: sign in again */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnauthorizedBody"];
+                };
+            };
+            /** @description Needs the role clerk or administrator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ForbiddenBody"];
+                };
+            };
+            /** @description Nothing with this id (the rule, and the field that named it, when the request body named it) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotFoundBody"];
+                };
+            };
+            /** @description A business rule refuses it (rule named); nothing recorded */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleViolatedBody"];
+                };
+            };
+            /** @description A body past the size limit (256 KB); nothing recorded */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BodyRefusedBody"];
+                };
+            };
+        };
+    };
+    cancelHealthCheck: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Idempotency key of a command: the same id again has no second effect */
+                "Command-Id"?: string;
+            };
+            path: {
+                id: string;
+                checkId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResidentChangeReason"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResidentBody"];
+                };
+            };
+            /** @description The request does not fit: every offending field named; nothing recorded */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidRequestBody"];
+                };
+            };
+            /** @description No access token, or one invalid or expired: sign in again */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnauthorizedBody"];
+                };
+            };
+            /** @description Needs the role clerk or administrator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ForbiddenBody"];
+                };
+            };
+            /** @description Nothing with this id (the rule, and the field that named it, when the request body named it) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotFoundBody"];
+                };
+            };
+            /** @description A business rule refuses it (rule named); nothing recorded */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleViolatedBody"];
+                };
+            };
+            /** @description A body past the size limit (256 KB); nothing recorded */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BodyRefusedBody"];
+                };
+            };
+        };
+    };
+    eraseResidentPersonalData: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Idempotency key of a command: the same id again has no second effect */
+                "Command-Id"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResidentChangeReason"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResidentBody"];
+                };
+            };
+            /** @description The request does not fit: every offending field named; nothing recorded */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidRequestBody"];
+                };
+            };
+            /** @description No access token, or one invalid or expired: sign in again */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnauthorizedBody"];
+                };
+            };
+            /** @description Needs the role administrator */
             403: {
                 headers: {
                     [name: string]: unknown;

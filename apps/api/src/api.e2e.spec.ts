@@ -41,6 +41,7 @@ describe.each(API_BACKENDS)('API over %s', (_name, setup) => {
       { name: 'payments', position: expect.any(String), lag: '0', state: 'caught-up' },
       { name: 'council_flags', position: expect.any(String), lag: '0', state: 'caught-up' },
       { name: 'audit_trail', position: appended.position.toString(), lag: '0', state: 'caught-up' },
+      { name: 'health_checks', position: expect.any(String), lag: '0', state: 'caught-up' },
     ]);
   });
 

@@ -5,6 +5,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import { ApplicationModule, PERMISSIONS } from '#application';
 import { loggingModule, METRICS_READERS, MetricsController, ProbesController, RuntimeModule, type Runtime } from '#runtime';
 import { AdmissionsController } from './admissions/admissions.controller.js';
+import { ResidentsController } from './residents/residents.controller.js';
 import { AuditController } from './audit/audit.controller.js';
 import { AuthController } from './auth/auth.controller.js';
 import { UsersController } from './auth/users.controller.js';
@@ -51,6 +52,7 @@ export class AppModule {
         BeneficiariesController,
         CardsController,
         AdmissionsController,
+        ResidentsController,
         ClaimsController,
         PayoutsController,
         ReportsController,

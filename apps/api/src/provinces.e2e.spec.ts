@@ -14,9 +14,10 @@ type Client = ReturnType<typeof client>;
 const TOKEN_SECRET = 'one-signing-key-shared-by-every-province-of-the-process';
 
 /**
- * Three provinces in one process, each over a database of its own: Lạng Sơn (the process's own,
- * at /), Lâm Đồng and the national level (at /provinces/{id}/). Lâm Đồng runs Lạng Sơn's catalog
- * here, so that every endpoint family holds something of each province to keep apart. The
+ * Four provinces in one process, each over a database of its own: Lạng Sơn (the process's own,
+ * at /), Cao Bằng, the national level and Lâm Đồng (at /provinces/{id}/). Cao Bằng runs Lạng
+ * Sơn's catalog here, so that every endpoint family holds something of each province to keep
+ * apart; Lâm Đồng runs its own (policies/lam-dong: the universal health check and its units). The
  * provinces share one token signing key, as a deployment may: tokens still name their province.
  */
 const BACKENDS: Array<
@@ -24,12 +25,12 @@ const BACKENDS: Array<
 > = [
   [
     'embedded PGlite (the default)',
-    async (folder) => ({ env: { PGLITE_DATA_DIR: join(folder, 'pglite') }, databases: [undefined, undefined], drop: async () => undefined }),
+    async (folder) => ({ env: { PGLITE_DATA_DIR: join(folder, 'pglite') }, databases: [undefined, undefined, undefined], drop: async () => undefined }),
   ],
   [
     'PostgreSQL server',
     async () => {
-      const databases: TestDatabase[] = [await createTestDatabase(), await createTestDatabase(), await createTestDatabase()];
+      const databases: TestDatabase[] = [await createTestDatabase(), await createTestDatabase(), await createTestDatabase(), await createTestDatabase()];
       return {
         env: { DATABASE_URL: databases[0].url, PERSONAL_DATA_KEY: randomBytes(32).toString('base64') },
         databases: databases.slice(1).map((database) => ({ databaseUrl: database.url })),
@@ -47,7 +48,7 @@ describe.each(BACKENDS)('provinces as tenants over %s', (_name, backend) => {
   let base: string;
   const at = (province: string) => `${base}/provinces/${province}`;
   let langSon: Record<'admin' | 'clerk' | 'approver' | 'finance' | 'auditor', Client>;
-  let lamDong: Record<'admin' | 'clerk' | 'approver' | 'finance' | 'auditor' | 'everyRole', Client>;
+  let caoBang: Record<'admin' | 'clerk' | 'approver' | 'finance' | 'auditor' | 'everyRole', Client>;
   let national: Record<'admin' | 'auditor', Client>;
   /** What only Lạng Sơn holds: ids, names and references another province must never answer with. */
   const secret: Record<string, string> = {};
@@ -90,7 +91,7 @@ describe.each(BACKENDS)('provinces as tenants over %s', (_name, backend) => {
 
   /** Every province's read models have applied everything in its log. */
   const caughtUp = async () => {
-    for (const url of [base, at('lam-dong'), at('national')])
+    for (const url of [base, at('cao-bang'), at('national'), at('lam-dong')])
       for (let attempt = 0; ; attempt++) {
         const health = (await (await fetch(`${url}/health`)).json()) as { projections: { lag: string }[] };
         if (health.projections.every((projection) => projection.lag === '0')) break;
@@ -114,8 +115,9 @@ describe.each(BACKENDS)('provinces as tenants over %s', (_name, backend) => {
     const others = provinceConfigs(
       config,
       JSON.stringify([
-        { id: 'lam-dong', name: 'Lâm Đồng', policyDir: 'policies', adminPassword: ADMIN_PASSWORD, ...prepared.databases[0] },
+        { id: 'cao-bang', name: 'Cao Bằng', policyDir: 'policies', adminPassword: ADMIN_PASSWORD, ...prepared.databases[0] },
         { id: 'national', name: 'Toàn quốc', national: true, policyDir: 'policies/national', adminPassword: ADMIN_PASSWORD, ...prepared.databases[1] },
+        { id: 'lam-dong', name: 'Lâm Đồng', adminPassword: ADMIN_PASSWORD, ...prepared.databases[2] },
       ]),
     );
     own = await openRuntime(config);
@@ -125,13 +127,13 @@ describe.each(BACKENDS)('provinces as tenants over %s', (_name, backend) => {
 
     const roles = { clerk: ['clerk'], approver: ['approver'], finance: ['finance'], auditor: ['auditor'] };
     langSon = await people(base, 0, roles);
-    lamDong = await people(at('lam-dong'), 1, { ...roles, everyRole: ['clerk', 'approver', 'finance', 'auditor', 'administrator'] });
+    caoBang = await people(at('cao-bang'), 1, { ...roles, everyRole: ['clerk', 'approver', 'finance', 'auditor', 'administrator'] });
     national = await people(at('national'), 2, { auditor: ['auditor'] });
 
     const stay = await paidStay(langSon, 'Hoàng Thị Riêng Lạng', '020068000901', 'LS-ONLY-0001', 'UNC-LS-ONLY-1');
     Object.assign(secret, { ...stay, name: 'Hoàng Thị Riêng Lạng', card: 'LS-ONLY-0001', reference: 'UNC-LS-ONLY-1', nationalId: '020068000901' });
-    await paidStay(lamDong, 'Ka Thị Lâm', '068168000902', 'LD-0001', 'UNC-LD-1');
-    await paidStay(lamDong, 'K’Brơi Đồng', '068168000903', 'LD-0002', 'UNC-LD-2');
+    await paidStay(caoBang, 'Nông Thị Cao', '068168000902', 'CB-0001', 'UNC-CB-1');
+    await paidStay(caoBang, 'Hà Văn Bằng', '068168000903', 'CB-0002', 'UNC-CB-2');
     await caughtUp();
   }, 240_000);
 
@@ -146,15 +148,26 @@ describe.each(BACKENDS)('provinces as tenants over %s', (_name, backend) => {
   it('gives every province a database, users and catalog of its own, the process’s own also at /provinces/{its id}/', async () => {
     expect(served.runtimes.map((runtime) => runtime.config.province)).toEqual([
       { id: 'lang-son', name: 'Lạng Sơn' },
-      { id: 'lam-dong', name: 'Lâm Đồng' },
+      { id: 'cao-bang', name: 'Cao Bằng' },
       { id: 'national', name: 'Toàn quốc' },
+      { id: 'lam-dong', name: 'Lâm Đồng' },
     ]);
-    expect(new Set(served.runtimes.map((runtime) => runtime.databaseDescription)).size).toBe(3);
+    expect(new Set(served.runtimes.map((runtime) => runtime.databaseDescription)).size).toBe(4);
+    // Lâm Đồng's own catalog folder, published at its start: its universal health check and its units, none of Lạng Sơn's.
+    const lamDong = await signIn(at('lam-dong'), 'admin', ADMIN_PASSWORD);
+    expect((await ok<{ id: string; programme?: string }[]>(lamDong.get('/policy-versions'))).map((version) => [version.id, version.programme])).toEqual([
+      ['lam-dong/kham-suc-khoe-toan-dan/2026', 'universal-health-check'],
+    ]);
+    const units = (await ok<{ code: string }[]>(lamDong.get('/administrative-units'))).map((unit) => unit.code);
+    expect(units).toContain('Tỉnh Lâm Đồng');
+    expect(units).not.toContain('Huyện Cao Lộc');
     expect((await ok(national.admin.get('/policy-versions'))).length).toBe(0);
-    expect((await ok<{ username: string }[]>(lamDong.admin.get('/users'))).map((user) => user.username)).not.toContain('clerk.0');
+    expect((await ok<{ username: string }[]>(caoBang.admin.get('/users'))).map((user) => user.username)).not.toContain('clerk.0');
     const viaId = await signIn(at('lang-son'), 'clerk.0', 'clerk.0-password-1');
     expect(JSON.stringify(await ok(viaId.get(`/beneficiaries/${secret.beneficiaryId}`)))).toContain(secret.name);
-    expect((await fetch(`${at('lam-dong')}/dashboard/`)).status).toBe(200);
+    expect((await fetch(`${at('cao-bang')}/dashboard/`)).status).toBe(200);
+    expect(await ok(caoBang.clerk.get('/auth/me'))).toMatchObject({ username: 'clerk.1', province: { id: 'cao-bang', name: 'Cao Bằng' } });
+    expect((await ok(langSon.clerk.get('/auth/me'))).province).toEqual({ id: 'lang-son', name: 'Lạng Sơn' });
     expect((await fetch(`${base}/provinces/ha-noi/health`)).status).toBe(404);
     expect((await fetch(`${base}/provinces/LANG-SON/health`)).status).toBe(404);
   });
@@ -168,7 +181,7 @@ describe.each(BACKENDS)('provinces as tenants over %s', (_name, backend) => {
       for (const method of Object.keys(operations)) {
         const concrete = path.replace(/\{[^}]+\}/g, (parameter) => (parameter === '{year}' ? '2025' : encodeURIComponent(secret.beneficiaryId)));
         const before = await countEvents(served.runtimes[1].store);
-        const reply = await stranger('lam-dong').send(method.toUpperCase(), concrete, method === 'get' ? undefined : '{}');
+        const reply = await stranger('cao-bang').send(method.toUpperCase(), concrete, method === 'get' ? undefined : '{}');
         // Only the routes anyone may call (health, sign-in) answer; none with anything of Lạng Sơn's.
         expect({ route: `${method} ${path}`, status: reply.status === 401 || !JSON.stringify(reply.body ?? '').includes(secret.beneficiaryId) }).toEqual({
           route: `${method} ${path}`,
@@ -178,9 +191,9 @@ describe.each(BACKENDS)('provinces as tenants over %s', (_name, backend) => {
         routes++;
       }
     expect(routes).toBeGreaterThan(80);
-    expect((await stranger('lam-dong').get('/beneficiaries')).status).toBe(401);
+    expect((await stranger('cao-bang').get('/beneficiaries')).status).toBe(401);
     expect((await stranger('national').get('/national/reports/year-end/2025')).status).toBe(401);
-    expect((await client(base, await signInToken(at('lam-dong'), 'auditor.1')).get('/beneficiaries')).status).toBe(401);
+    expect((await client(base, await signInToken(at('cao-bang'), 'auditor.1')).get('/beneficiaries')).status).toBe(401);
   });
 
   it('answers a province’s own users nothing of another province, whatever ids they guess', async () => {
@@ -200,7 +213,7 @@ describe.each(BACKENDS)('provinces as tenants over %s', (_name, backend) => {
       const concrete = path.replace(/\{[^}]+\}/g, (parameter) =>
         parameter === '{year}' ? '2025' : encodeURIComponent(guesses[family] ?? secret.beneficiaryId),
       );
-      const reply = await lamDong.everyRole.download(concrete);
+      const reply = await caoBang.everyRole.download(concrete);
       const body = reply.ok ? Buffer.from(await reply.arrayBuffer()).toString('utf8') : await reply.text();
       expect({ route: path, status: reply.status >= 500 ? reply.status : 'not 5xx' }).toEqual({ route: path, status: 'not 5xx' });
       // An answer may repeat what was asked ("no user …"); it must say nothing else of Lạng Sơn's.
@@ -209,7 +222,7 @@ describe.each(BACKENDS)('provinces as tenants over %s', (_name, backend) => {
       guessed++;
     }
     expect(guessed).toBeGreaterThan(20);
-    // The lists and searches of Lâm Đồng name none of Lạng Sơn's people, cards or payments.
+    // The lists and searches of Cao Bằng name none of Lạng Sơn's people, cards or payments.
     for (const list of [
       '/beneficiaries?name=rieng',
       `/beneficiaries?nationalId=${secret.nationalId}`,
@@ -219,27 +232,28 @@ describe.each(BACKENDS)('provinces as tenants over %s', (_name, backend) => {
       '/work-queues/payments',
       '/work-queues/records',
     ])
-      expect(JSON.stringify(await ok(lamDong.everyRole.get(list)))).not.toMatch(
+      expect(JSON.stringify(await ok(caoBang.everyRole.get(list)))).not.toMatch(
         new RegExp([secret.name, secret.card, secret.beneficiaryId, secret.reference].join('|')),
       );
-    // Commands naming Lạng Sơn's person or card record nothing in Lâm Đồng.
+    // Commands naming Lạng Sơn's person or card record nothing in Cao Bằng.
     const before = await countEvents(served.runtimes[1].store);
     for (const refused of [
-      lamDong.clerk.post('/cards', { cardNumber: 'LD-9999', beneficiaryId: secret.beneficiaryId, validFrom: '2025-01-01', validTo: '2029-12-31' }),
-      lamDong.clerk.post('/admissions', { beneficiaryId: secret.beneficiaryId, cardNumber: secret.card, facility: 'Bệnh viện', admittedOn: '2025-10-01' }),
-      lamDong.finance.post(`/payouts/${secret.payoutId}/payment`, { reference: 'UNC-X', paidOn: '2025-10-01' }),
-      lamDong.clerk.post(`/admissions/${secret.admissionId}/discharge`, { dischargedOn: '2025-10-02' }),
+      caoBang.clerk.post('/cards', { cardNumber: 'CB-9999', beneficiaryId: secret.beneficiaryId, validFrom: '2025-01-01', validTo: '2029-12-31' }),
+      caoBang.clerk.post('/admissions', { beneficiaryId: secret.beneficiaryId, cardNumber: secret.card, facility: 'Bệnh viện', admittedOn: '2025-10-01' }),
+      caoBang.finance.post(`/payouts/${secret.payoutId}/payment`, { reference: 'UNC-X', paidOn: '2025-10-01' }),
+      caoBang.clerk.post(`/admissions/${secret.admissionId}/discharge`, { dischargedOn: '2025-10-02' }),
     ])
       expect([404, 409]).toContain((await refused).status);
     expect(await countEvents(served.runtimes[1].store)).toBe(before);
   });
 
   it('adds up every province’s year-end report for the national level’s auditors, and for no one else', async () => {
-    const [ls, ld] = [await ok(langSon.auditor.get('/reports/year-end/2025')), await ok(lamDong.auditor.get('/reports/year-end/2025'))];
+    const [ls, ld] = [await ok(langSon.auditor.get('/reports/year-end/2025')), await ok(caoBang.auditor.get('/reports/year-end/2025'))];
     const rolled = await ok(national.auditor.get('/national/reports/year-end/2025'));
     expect(rolled.provinces).toEqual([
       { id: 'lang-son', name: 'Lạng Sơn', position: ls.position, logHash: ls.logHash, asOf: ls.asOf },
-      { id: 'lam-dong', name: 'Lâm Đồng', position: ld.position, logHash: ld.logHash, asOf: ld.asOf },
+      { id: 'cao-bang', name: 'Cao Bằng', position: ld.position, logHash: ld.logHash, asOf: ld.asOf },
+      { id: 'lam-dong', name: 'Lâm Đồng', position: expect.stringMatching(/^\d+$/), logHash: expect.any(String), asOf: expect.any(String) },
     ]);
     // One stay each of 3 meal days at 190,000 VND (and the visit allowance, not yet paid): 1 + 2 stays.
     expect(ls.totalAmount).toBe(570_000);

@@ -233,7 +233,8 @@ function chrome() {
   for (const element of document.querySelectorAll('[data-i18n]')) element.textContent = words.t(element.dataset.i18n);
   document.getElementById('menu').hidden = !state.user;
   document.getElementById('sign-out').hidden = !state.user;
-  document.getElementById('who').textContent = state.user ? (state.user.fullName ?? state.user.username) : '';
+  // A process may serve several provinces: say which one this is, beside who works in it.
+  document.getElementById('who').textContent = state.user ? `${state.user.fullName ?? state.user.username} · ${state.user.province.name}` : '';
   document.getElementById('languages').setAttribute('aria-label', words.t('language'));
   for (const button of document.querySelectorAll('[data-language]')) {
     const active = button.dataset.language === state.language;

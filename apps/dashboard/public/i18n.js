@@ -180,6 +180,7 @@ const vi = {
   card: 'Thẻ',
   // Approver
   approvalsTitle: 'Chờ tôi duyệt',
+  noRegimesVersion: 'Tỉnh chưa ban hành phiên bản chính sách chế độ nào cho cán bộ.',
   recordsTitle: 'Chờ cập nhật hồ sơ: đợt điều trị chưa ra viện, đối tượng chưa có thẻ còn hạn',
   waitingSince: 'Chờ từ ngày',
   queueEmpty: 'Không có việc nào đang chờ.',
@@ -497,6 +498,7 @@ const en = {
   claim: 'Support request',
   card: 'Card',
   approvalsTitle: 'Awaiting my approval',
+  noRegimesVersion: 'The province has published no version of the officials’ regimes yet.',
   recordsTitle: 'Records to complete: stays without a discharge, people without a valid card',
   waitingSince: 'Waiting since',
   queueEmpty: 'Nothing is waiting.',

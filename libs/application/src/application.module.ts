@@ -19,6 +19,7 @@ import {
 } from './policies/policy-catalog.js';
 import { AggregateReader } from './reads.js';
 import { AdministrativeUnitsRegistry, RecordUnitChanges, RecordUnitChangesHandler, unitFiles } from './administrative-units/administrative-unit-commands.js';
+import { ActOnResidentHandler, RecordHealthCheckHandler, RegisterResidentHandler } from './residents/resident-commands.js';
 import { DraftReorganizationPlanHandler, ReorganizationPlans } from './reorganizations/reorganizations.js';
 import { RetroactivePolicies } from './retroactivity/retroactive-policies.js';
 import { CoverageEnds } from './retroactivity/coverage-ends.js';
@@ -135,6 +136,9 @@ const handlers = [
   CollectRecoveryHandler,
   AllocateAnnualBudgetHandler,
   RecordUnitChangesHandler,
+  RegisterResidentHandler,
+  ActOnResidentHandler,
+  RecordHealthCheckHandler,
   DraftReorganizationPlanHandler,
 ];
 

@@ -15,6 +15,7 @@ export { EnrolBeneficiary, ErasePersonalData, UpdateBeneficiary } from './benefi
 export { type PersonalDataRead, PersonalDataReads } from './personal-data/personal-data-reads.js';
 export { IssueCard, ReissueCard, RevokeCard } from './cards/card-commands.js';
 export { ActOnAdmission, RecordAdmission } from './admissions/admission-commands.js';
+export { ActOnResident, RecordHealthCheck, RegisterResident } from './residents/resident-commands.js';
 export { AdjustClaim, ApproveClaims, type BatchOutcome, type ClaimDecision, DecideClaim, RequestClaim } from './claims/claim-commands.js';
 export { CollectRecovery, SettlePayout } from './payouts/payout-commands.js';
 export { AllocateAnnualBudget } from './budgets/budget-commands.js';

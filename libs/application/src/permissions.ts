@@ -13,6 +13,8 @@ export const PERMISSIONS = {
   keepRegister: ['clerk', 'administrator'],
   keepCards: ['clerk', 'administrator'],
   recordStays: ['clerk', 'administrator'],
+  /** A universal health check, recorded (or cancelled as recorded wrongly) as the facility reports it: the clerks' work, as stays are. */
+  recordHealthChecks: ['clerk', 'administrator'],
   /** Council members record claims resting on a Professional Council decision (special drugs). */
   requestClaims: ['clerk', 'council-member'],
   decideClaims: ['approver'],

@@ -7,6 +7,7 @@ import { cardAggregate } from './cards/card-commands.js';
 import { claimAggregate } from './claims/claim-commands.js';
 import { type DomainEvent, EventSourcing, NotFound } from './event-sourcing.js';
 import { ledgerAggregate, payoutAggregate } from './payouts/payout-commands.js';
+import { residentAggregate, residentStreamId } from './residents/resident-commands.js';
 
 /** One recorded fact as an auditor reads it: what, when, by whom, under which command. */
 export interface HistoryEntry {
@@ -57,6 +58,10 @@ export class AggregateReader {
 
   beneficiary(beneficiaryId: string) {
     return this.view(beneficiaryStreamId(beneficiaryId), beneficiaryAggregate, `beneficiary ${beneficiaryId}`);
+  }
+
+  resident(residentId: string) {
+    return this.view(residentStreamId(residentId), residentAggregate, `resident ${residentId}`);
   }
 
   card(cardNumber: string) {

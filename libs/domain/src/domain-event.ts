@@ -9,6 +9,7 @@ import type { AnnualCapEvent } from './drug-reimbursements/annual-cap-ledger.js'
 import type { PayoutEvent } from './payouts/payout.js';
 import type { PolicyCatalogEvent } from './policy/policy-catalog.js';
 import type { ReorganizationEvent } from './reorganizations/reorganization-plan.js';
+import type { ResidentEvent } from './residents/resident.js';
 import type { ServiceIndexEvent } from './service-index/service-index.js';
 import type { UserAccountEvent } from './users/user-account.js';
 
@@ -29,6 +30,7 @@ export type DomainEvent =
   | PayoutEvent
   | PolicyCatalogEvent
   | ReorganizationEvent
+  | ResidentEvent
   | ServiceIndexEvent
   | UserAccountEvent;
 

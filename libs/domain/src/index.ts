@@ -25,3 +25,4 @@ export * as AdministrativeUnits from './administrative-units/administrative-unit
 export * as Reorganizations from './reorganizations/reorganization-plan.js';
 export * as ServiceIndex from './service-index/service-index.js';
 export * as UserAccounts from './users/user-account.js';
+export * as Residents from './residents/resident.js';

@@ -2,10 +2,11 @@ import { Body, Controller, Get, HttpCode, Inject, Ip, Post, UnauthorizedExceptio
 import { ApiProperty, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { IsString, MaxLength, MinLength } from 'class-validator';
 import { type CommandContext, type SignInRefusal, UserAccounts, Users, type UserView } from '#application';
+import { RUNTIME, type Runtime } from '#runtime';
 import { Ctx, CurrentUser, Public } from '../http/authentication.js';
 import { SecondFactorCodeField, TextField } from '../http/fields.js';
 import { Anonymous, Operation, SignedIn, Throttled, UnauthorizedBody } from '../http/responses.js';
-import { AccountBody, SecondFactorEnrolmentBody, SessionBody, UserBody } from './auth.views.js';
+import { AccountBody, SecondFactorEnrolmentBody, SessionBody, SignedInUserBody } from './auth.views.js';
 
 class SignIn {
   @TextField('User name', 'admin') username!: string;
@@ -43,6 +44,7 @@ export class AuthController {
   constructor(
     @Inject(Users) private readonly users: Users,
     @Inject(UserAccounts) private readonly accounts: UserAccounts,
+    @Inject(RUNTIME) private readonly runtime: Runtime,
   ) {}
 
   /** Throttled per user name and per client address (wrong codes count as wrong passwords): 429 with Retry-After after repeated failures. */
@@ -64,9 +66,9 @@ export class AuthController {
 
   @SignedIn()
   @Get('auth/me')
-  @Operation({ id: 'whoAmI', summary: 'The signed-in user: name and roles', answer: UserBody })
-  me(@CurrentUser() user: UserView): UserView {
-    return user;
+  @Operation({ id: 'whoAmI', summary: 'The signed-in user: name and roles, and the province they work in', answer: SignedInUserBody })
+  me(@CurrentUser() user: UserView): UserView & { province: { id: string; name: string } } {
+    return { ...user, province: this.runtime.config.province };
   }
 
   /** One's own new password: the tokens issued before end, and the answer is a new session. */

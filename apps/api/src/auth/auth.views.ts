@@ -10,6 +10,16 @@ export class UserBody {
   @ApiProperty({ enum: ROLES, isArray: true, description: 'The roles in force' }) roles!: string[];
 }
 
+export class ProvinceBody {
+  @Text('The province’s id, as its URLs name it (/provinces/{id}/…)', 'lang-son') id!: string;
+  @Text('Its name', 'Lạng Sơn') name!: string;
+}
+
+/** Who is signed in, and in which province: a process may serve several, each with users of its own. */
+export class SignedInUserBody extends UserBody {
+  @ApiProperty({ type: ProvinceBody }) province!: ProvinceBody;
+}
+
 export class SessionBody {
   @Text('Send it as `Authorization: Bearer …`', 'eyJhbGciOiJIUzI1NiJ9.…') accessToken!: string;
   @ApiProperty({ type: 'string', format: 'date-time', example: '2025-07-01T16:30:00.000Z' }) expiresAt!: string;

@@ -1,5 +1,5 @@
 import { ApiExtraModels, ApiProperty, ApiPropertyOptional, type ApiPropertyOptions, getSchemaPath } from '@nestjs/swagger';
-import { BENEFICIARY_GROUPS, REGIME_CODES } from '#domain';
+import { BENEFICIARY_GROUPS, OFFICIALS_PROGRAMME, REGIME_CODES } from '#domain';
 import { Day, Text } from '../http/views.js';
 
 /**
@@ -78,14 +78,62 @@ export class RegimeDefinitionBody {
   rule!: object;
 }
 
+class AgeBandBody {
+  @Text('Unique in the version', '40-59') id!: string;
+  @Text('Name of the band', 'Người từ 40 đến 59 tuổi') name!: string;
+  @ApiProperty({ type: 'integer', minimum: 0, maximum: 150, description: 'Youngest age in whole years on the day of the check', example: 40 }) fromAge!: number;
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: 150, description: 'Oldest age, included; absent: and older', example: 59 }) toAge?: number;
+}
+
+class CheckKindBody {
+  @Text('Unique in the version', 'sang-loc') id!: string;
+  @Text('Name of the kind of check', 'Khám sàng lọc bệnh không lây nhiễm') name!: string;
+}
+
+class PriorityAreaBody {
+  @Text('An administrative unit, with every unit under it', 'Xã Đam Rông 1') unit!: string;
+  @Day('Its residents are eligible from this day') eligibleFrom!: string;
+}
+
+class UniversalCheckBody {
+  @Text('Name of the programme', 'Khám sức khỏe định kỳ hoặc khám sàng lọc miễn phí cho người dân') name!: string;
+  @Text('The passage of the legal text, cited with every check paid', 'Chương trình hành động thực hiện Nghị quyết số 72-NQ/TW, mục II.2.1') clause!: string;
+  @ApiProperty({ description: 'True where the fees are illustrative, not the province’s own tariff' }) illustrative!: boolean;
+  @ApiProperty({ type: [String], minItems: 1, description: 'Administrative units (with every unit under them) whose residents are covered', example: ['Tỉnh Lâm Đồng'] })
+  residenceWithin!: string[];
+  @Day('Residents outside every priority area are eligible from this day') eligibleFrom!: string;
+  @ApiProperty({ type: [PriorityAreaBody], description: 'Areas eligible earlier than the rest' }) priorityAreas!: PriorityAreaBody[];
+  @ApiProperty({ type: 'integer', minimum: 1, maximum: 12, description: 'Checks paid per resident per calendar year', example: 1 }) timesPerCalendarYear!: number;
+  @ApiProperty({ type: [AgeBandBody], minItems: 1, description: 'Disjoint; an age in no band is not covered' }) ageBands!: AgeBandBody[];
+  @ApiProperty({ type: [CheckKindBody], minItems: 1 }) checkKinds!: CheckKindBody[];
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'object', additionalProperties: { type: 'integer', minimum: 0 } },
+    description: 'Whole VND paid to the facility per check, by age band then kind of check; a kind a band lacks is not offered to it',
+    example: { '40-59': { 'dinh-ky': 300000, 'sang-loc': 450000 } },
+  })
+  feeByAgeBand!: Record<string, Record<string, number>>;
+}
+
+/**
+ * A version of the officials' regimes (`regimes`; `kind` and `programme` may be left out) or of a
+ * universal-check programme (`kind` "universal-check", `programme`, `check`).
+ */
 export class PolicyVersionBody {
   @Text('Unique id; slashes allowed (URL-encode it in paths)', 'lang-son/nq-24-2024/v2') id!: string;
+  @ApiPropertyOptional({
+    description: `The programme (policy line) the version belongs to; each has its own version in force. Absent: ${OFFICIALS_PROGRAMME}, the officials' regimes`,
+    example: 'universal-health-check',
+  })
+  programme?: string;
+  @ApiPropertyOptional({ enum: ['regimes', 'universal-check'], description: 'Absent: regimes' }) kind?: string;
   @Text('Province', 'Lạng Sơn') province!: string;
   @Text('The legal text', 'Resolution 24/2024/NQ-HĐND') legalBasis!: string;
   @Day('First day in force') effectiveFrom!: string;
   @Day('Last day in force, inclusive; absent while open-ended', { required: false }) effectiveTo?: string;
   @ApiPropertyOptional({ description: 'What the publisher wants readers to know', example: 'Figures marked illustrative are derived from the 2025 year-end report' }) note?: string;
-  @ApiProperty({ type: [RegimeDefinitionBody], minItems: 1 }) regimes!: RegimeDefinitionBody[];
+  @ApiPropertyOptional({ type: [RegimeDefinitionBody], minItems: 1, description: 'The regimes of a version of the officials’ regimes' }) regimes?: RegimeDefinitionBody[];
+  @ApiPropertyOptional({ type: UniversalCheckBody, description: 'The rules of a universal-check version' }) check?: UniversalCheckBody;
 }
 
 export class PublishedVersionBody {

@@ -66,6 +66,25 @@ class UnitBody {
   @ApiProperty({ type: [UnitRegimeBody], description: 'The regimes with anything in any of the periods' }) regimes!: UnitRegimeBody[];
 }
 
+class CheckUnitBody {
+  @Text('The administrative unit the checks count under: where the residents lived on the day (after any merger)', 'Phường Xuân Hương - Đà Lạt')
+  administrativeUnit!: string;
+  @ApiProperty({ type: ComparedBody }) total!: ComparedBody;
+}
+
+class CheckFacilityBody {
+  @Text('The facility that performed the checks, and is owed their fees', 'Trạm Y tế phường Xuân Hương') facility!: string;
+  @ApiProperty({ type: ComparedBody }) total!: ComparedBody;
+}
+
+class CheckFiguresBody {
+  @ApiProperty({ type: ComparedBody, description: 'visits: checks; people: residents checked; days: 0; amount: fees payable to facilities (whole VND)' })
+  total!: ComparedBody;
+  @ApiProperty({ type: [CheckUnitBody], description: 'The units with any check in any of the periods' }) units!: CheckUnitBody[];
+  @ApiProperty({ type: [CheckFacilityBody], description: 'The facilities with any check in any of the periods: what each is owed' })
+  facilities!: CheckFacilityBody[];
+}
+
 export class PeriodReportBody extends ReportSourceBody {
   @ApiProperty({ enum: ['month', 'quarter'] }) kind!: string;
   @ApiProperty({ type: 'integer', example: 2025 }) year!: number;
@@ -74,4 +93,10 @@ export class PeriodReportBody extends ReportSourceBody {
   @ApiProperty({ type: ComparedBody, description: 'Every regime, every unit' }) total!: ComparedBody;
   @ApiProperty({ type: [RegimeComparedBody], description: 'Every regime, in the report’s order' }) regimes!: RegimeComparedBody[];
   @ApiProperty({ type: [UnitBody], description: 'The units with anything in any of the periods' }) units!: UnitBody[];
+  @ApiProperty({
+    type: CheckFiguresBody,
+    description:
+      'The universal health checks (free checks and screenings of residents) in the same periods, apart from the budget’s figures: a fee payable is not money paid. A check counts in the period of its date; a cancelled one counts nowhere from the position that cancelled it.',
+  })
+  healthChecks!: CheckFiguresBody;
 }

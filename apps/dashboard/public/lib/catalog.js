@@ -8,8 +8,9 @@ import { state, today } from './state.js';
  */
 let versions = [];
 
+/** The officials' regimes versions only: a universal health check's versions (Lâm Đồng's) name no regimes. */
 export async function loadCatalog() {
-  versions = await api('/policy-versions');
+  versions = (await api('/policy-versions')).filter((version) => Array.isArray(version.regimes));
   return versions;
 }
 

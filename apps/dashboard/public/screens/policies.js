@@ -367,6 +367,7 @@ export function changesTable(preview) {
 export async function policiesView() {
   await loadCatalog();
   const base = versionInForce();
+  if (!base) return h('section', {}, heading(words.t('policiesTitle')), alertBox('info', words.t('noRegimesVersion')));
   const inputs = [];
   const header = {
     id: h('input', { class: 'form-control', id: 'policy-id', value: '' }),

@@ -9,8 +9,9 @@ export interface PersonalDataRead {
   readonly roles: readonly string[];
   /**
    * What was read: one person's `beneficiary`, `group`, `annual-ledger`, `balances`,
-   * `balances-as-of`, `admission`, `claim`, `payout`, `payout-lineage`; or a list naming them:
-   * `register`, `payout-history`, `council-flags`, `approval-queue`, `payment-queue`, `records-queue`.
+   * `balances-as-of`, `admission`, `claim`, `payout`, `payout-lineage`; a resident's `resident`
+   * (`beneficiaryId` then holds the resident's id); or a list naming them: `register`,
+   * `payout-history`, `council-flags`, `approval-queue`, `payment-queue`, `records-queue`.
    */
   readonly what: string;
   readonly beneficiaryId: string;

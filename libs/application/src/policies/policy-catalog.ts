@@ -3,7 +3,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { ownEntry, PolicyCatalog, type PolicyVersion, policyInForce } from '#domain';
+import { type CatalogVersion, officialsVersions, ownEntry, PolicyCatalog, type PolicyVersion, policyInForce, type UniversalCheckVersion, universalCheckVersions } from '#domain';
 import { type CommandContext, EventSourcing, requireRole } from '../event-sourcing.js';
 
 /**
@@ -119,13 +119,25 @@ export class PolicyVersions {
     return (await this.sourcing.load(PolicyCatalog.POLICY_CATALOG_STREAM, policyCatalog.evolve, policyCatalog.initial)).state;
   }
 
-  async all(): Promise<readonly PolicyVersion[]> {
+  /** Every published version, of every programme. */
+  async all(): Promise<readonly CatalogVersion[]> {
     return (await this.catalog()).versions;
   }
 
-  /** The version in force on each date, as decisions need it. */
+  /** The versions of the officials' regimes. */
+  async officials(): Promise<readonly PolicyVersion[]> {
+    return officialsVersions(await this.all());
+  }
+
+  /** The officials' version in force on each date, as decisions on stays and claims need it. */
   async inForce(): Promise<(date: string) => PolicyVersion | undefined> {
-    const versions = await this.all();
+    const versions = await this.officials();
+    return (date) => policyInForce(versions, date);
+  }
+
+  /** The version of a universal-check programme in force on each date, as decisions on checks need it. */
+  async universalCheckInForce(programme: string): Promise<(date: string) => UniversalCheckVersion | undefined> {
+    const versions = universalCheckVersions(await this.all(), programme);
     return (date) => policyInForce(versions, date);
   }
 }

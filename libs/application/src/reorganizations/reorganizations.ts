@@ -139,7 +139,7 @@ export class ReorganizationPlans {
       this.reads.staysDischargedFrom(plan.effectiveFrom, [...after.keys()]),
       this.reads.claimsServedFrom(plan.effectiveFrom, [...after.keys()]),
     ]);
-    const versions = await this.policies.all();
+    const versions = await this.policies.officials();
     const beneficiaryOf = (id: string) => {
       const entry = register.get(id);
       if (!entry) return undefined;

@@ -1,6 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { Admissions, Claims, coverageWithdrawn, ownEntry, parsePolicyVersion, PolicyCatalog, type PolicyVersion, policyInForce } from '#domain';
+import {
+  Admissions,
+  type CatalogVersion,
+  Claims,
+  coverageWithdrawn,
+  officialsVersions,
+  ownEntry,
+  parsePolicyVersion,
+  PolicyCatalog,
+  policyInForce,
+} from '#domain';
 import { ActOnAdmission } from '../admissions/admission-commands.js';
 import { AdjustClaim } from '../claims/claim-commands.js';
 import { beneficiaryStreamId } from '../beneficiaries/beneficiary-commands.js';
@@ -70,9 +80,9 @@ export class RetroactivePolicies {
     return { ...(await this.previewOf(draft.version, catalog.versions)), draft: draftStatusIn(catalog, versionId)! };
   }
 
-  private async previewOf(candidate: PolicyVersion, publishedVersions: readonly PolicyVersion[]): Promise<PolicyPreview> {
+  private async previewOf(candidate: CatalogVersion, publishedVersions: readonly CatalogVersion[]): Promise<PolicyPreview> {
     const published = publishedVersions.some((version) => version.id === candidate.id);
-    const versions = published ? publishedVersions : [...publishedVersions, candidate];
+    const versions = officialsVersions(published ? publishedVersions : [...publishedVersions, candidate]);
     const position = await this.reads.position();
     const { stays, claims } = await this.touchedBy(candidate);
     const register = await this.reads.registerEntries([...new Set([...stays, ...claims].map((source) => source.beneficiaryId))]);
@@ -90,7 +100,7 @@ export class RetroactivePolicies {
       holdings,
     );
     const replaced = policyInForce(
-      publishedVersions.filter((version) => version.id !== candidate.id),
+      versions.filter((version) => version.id !== candidate.id),
       candidate.effectiveFrom,
     );
     return {
@@ -98,13 +108,17 @@ export class RetroactivePolicies {
       effectiveFrom: candidate.effectiveFrom,
       published,
       position,
-      coverageWithdrawn: replaced ? coverageWithdrawn(replaced, candidate) : [],
+      coverageWithdrawn: replaced && candidate.kind !== 'universal-check' ? coverageWithdrawn(replaced, candidate) : [],
       ...recomputation,
     };
   }
 
-  /** The stays and approved claims a version's period can alter. */
-  private async touchedBy(version: PolicyVersion): Promise<{ stays: StayRecord[]; claims: ClaimRecord[] }> {
+  /**
+   * The stays and approved claims a version's period can alter: none for a version of another
+   * programme than the officials' regimes, under which no stay or claim is decided.
+   */
+  private async touchedBy(version: CatalogVersion): Promise<{ stays: StayRecord[]; claims: ClaimRecord[] }> {
+    if (officialsVersions([version]).length === 0) return { stays: [], claims: [] };
     const [stays, claims] = await Promise.all([this.reads.staysDischargedFrom(version.effectiveFrom), this.reads.claimsServedFrom(version.effectiveFrom)]);
     const to = version.effectiveTo;
     return {

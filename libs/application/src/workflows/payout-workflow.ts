@@ -75,7 +75,7 @@ export class PayoutWorkflow {
     // An approved claim carries its approval (set by the same event).
     const approval = claim.approval!;
     const source = { kind: 'claim', id: facts.claimId } as const;
-    const policy = (await this.policies.all()).find((version) => version.id === approval.policyVersionId);
+    const policy = (await this.policies.officials()).find((version) => version.id === approval.policyVersionId);
     const regimeCode = policy?.regimes.find((regime) => regime.id === facts.regimeId)?.code;
     if (!regimeCode) throw new Error(`claim ${facts.claimId} cites regime ${facts.regimeId} of ${approval.policyVersionId}, which is not in the catalog`);
     await this.payouts.schedule(

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as Cards from '../cards/card.js';
 import { policyInForce } from '../policy/entitlement.js';
-import { parsePolicyVersion } from '../policy/parse-policy-version.js';
+import { regimesVersion } from '../testing/policy-versions.fixture.js';
 import type { BeneficiaryGroup, PolicyVersion } from '../policy/policy-version.js';
 import { deciderSpec } from '../testing/decider.fixture.js';
 import {
@@ -16,7 +16,7 @@ import {
   type StaySpan,
 } from './admission.js';
 
-const resolution24 = parsePolicyVersion(JSON.parse(readFileSync('policies/lang-son-resolution-24-2024.json', 'utf8')));
+const resolution24 = regimesVersion(JSON.parse(readFileSync('policies/lang-son-resolution-24-2024.json', 'utf8')));
 /** The day the specs run on, whatever the clock says. */
 const TODAY = '2025-12-31';
 const cardIssued: Cards.CardEvent = {
@@ -269,7 +269,7 @@ describe('correcting and deciding a stay', () => {
 describe('recomputing a stay after a retroactive change', () => {
   // Group 3 all year; a replacement version from 2025-07-01 raises meals to 200,000 and group 3's visit to 800,000.
   const group3 = (date: string): BeneficiaryGroup | undefined => (date < '2025-01-01' ? undefined : 3);
-  const replacement = parsePolicyVersion({
+  const replacement = regimesVersion({
     ...JSON.parse(readFileSync('policies/lang-son-resolution-24-2024.json', 'utf8')),
     id: 'lang-son/replacement-2025',
     effectiveFrom: '2025-07-01',
@@ -388,7 +388,7 @@ describe('a stay across New Year', () => {
   const catalog = JSON.parse(readFileSync('policies/lang-son-resolution-24-2024.json', 'utf8'));
   /** Meals at `rate` a day for every group over a period (illustrative). */
   const mealsAt = (id: string, rate: number, effectiveFrom: string, effectiveTo?: string) =>
-    parsePolicyVersion({
+    regimesVersion({
       ...catalog,
       id,
       effectiveFrom,

@@ -22,4 +22,21 @@ describe('personal data of events', () => {
     expect(withPersonal('BeneficiaryEnrolled', rest, personal)).toEqual(data);
     expect(withPersonal('BeneficiaryEnrolled', rest, undefined)).toEqual({ ...data, fullName: null, dateOfBirth: null, nationalId: null });
   });
+
+  it("seals a resident's registration under the resident's own key, as a beneficiary's enrolment", () => {
+    const registration = {
+      residentId: 'r-1',
+      fullName: 'Ka Hiền',
+      dateOfBirth: '1980-05-10',
+      nationalId: '068180000001',
+      residenceUnit: 'Xã Đam Rông 1',
+      from: '2025-07-01',
+    };
+    expect(personalPart('ResidentRegistered', registration)).toEqual({
+      subject: 'r-1',
+      personal: { fullName: 'Ka Hiền', dateOfBirth: '1980-05-10', nationalId: '068180000001' },
+      rest: { residentId: 'r-1', residenceUnit: 'Xã Đam Rông 1', from: '2025-07-01' },
+    });
+    expect(personalPart('HealthCheckRecorded', { residentId: 'r-1', checkId: 'c-1' })).toBeUndefined();
+  });
 });

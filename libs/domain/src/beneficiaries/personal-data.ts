@@ -1,6 +1,6 @@
 /**
- * Personal data on the register: what identifies an official (name, national id number, date of
- * birth), as opposed to the facts of the support they receive (groups, dates, amounts), which are
+ * Personal data on the registers: what identifies an official or a resident (name, national id
+ * number, date of birth), as opposed to the facts of the support they receive (groups, dates, amounts), which are
  * accounting records and stay. Events carrying personal fields hold them sealed under a key of
  * their own per person (crypto-shredding): erasing the person destroys the key, and every event
  * then reads with these fields null. Which events carry which fields is said here, once; the
@@ -9,7 +9,11 @@
 export const PERSONAL_FIELDS: Readonly<Record<string, readonly string[]>> = {
   BeneficiaryEnrolled: ['fullName', 'dateOfBirth', 'nationalId'],
   NationalIdReserved: ['nationalId'],
+  ResidentRegistered: ['fullName', 'dateOfBirth', 'nationalId'],
 };
+
+/** The field naming whose the personal data is: a beneficiary's, unless said here. */
+const SUBJECT_FIELDS: Readonly<Record<string, string>> = { ResidentRegistered: 'residentId' };
 
 /** The personal fields of one event, apart from the rest of its data, and whose they are (`beneficiaryId`). */
 export interface PersonalPart {
@@ -21,14 +25,15 @@ export interface PersonalPart {
 /** Splits an event's data into what is personal and what is not; undefined for an event carrying nothing personal. */
 export function personalPart(type: string, data: Readonly<Record<string, unknown>>): PersonalPart | undefined {
   const fields = PERSONAL_FIELDS[type];
-  if (!fields || typeof data.beneficiaryId !== 'string') return undefined;
+  const subject = data[SUBJECT_FIELDS[type] ?? 'beneficiaryId'];
+  if (!fields || typeof subject !== 'string') return undefined;
   const personal: Record<string, unknown> = {};
   const rest: Record<string, unknown> = { ...data };
   for (const field of fields) {
     personal[field] = data[field];
     delete rest[field];
   }
-  return { subject: data.beneficiaryId, personal, rest };
+  return { subject, personal, rest };
 }
 
 /** An event's data with its personal fields as given, or null in each when the person was erased (`personal` undefined). */

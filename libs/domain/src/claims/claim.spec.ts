@@ -3,7 +3,7 @@ import * as Beneficiaries from '../beneficiaries/beneficiary.js';
 import * as Cards from '../cards/card.js';
 import * as AnnualCapLedger from '../drug-reimbursements/annual-cap-ledger.js';
 import { policyInForce } from '../policy/entitlement.js';
-import { parsePolicyVersion } from '../policy/parse-policy-version.js';
+import { regimesVersion } from '../testing/policy-versions.fixture.js';
 import { deciderSpec } from '../testing/decider.fixture.js';
 import {
   type Claim,
@@ -21,7 +21,7 @@ import {
   type ListedClaim,
 } from './claim.js';
 
-const resolution24 = parsePolicyVersion(JSON.parse(readFileSync('policies/lang-son-resolution-24-2024.json', 'utf8')));
+const resolution24 = regimesVersion(JSON.parse(readFileSync('policies/lang-son-resolution-24-2024.json', 'utf8')));
 const clause = (letter: string): string => `Regulation attached to Resolution 24/2024, regime ${letter}`;
 
 /** Enrolments go through the register's own decision, so every national id here passes its check. */

@@ -3,7 +3,7 @@ import * as Beneficiaries from '../beneficiaries/beneficiary.js';
 import * as Cards from '../cards/card.js';
 import * as AnnualCapLedger from '../drug-reimbursements/annual-cap-ledger.js';
 import { policyInForce } from '../policy/entitlement.js';
-import { parsePolicyVersion } from '../policy/parse-policy-version.js';
+import { regimesVersion } from '../testing/policy-versions.fixture.js';
 import type { BeneficiaryGroup } from '../policy/policy-version.js';
 import { deciderSpec } from '../testing/decider.fixture.js';
 import { type Claim, type ClaimCommand, type ClaimContext, type ClaimEvent, type ClaimFacts, decide, evolve, initialClaim } from './claim.js';
@@ -14,7 +14,7 @@ import { type Claim, type ClaimCommand, type ClaimContext, type ClaimEvent, type
  * lowers the cap on an approved claim's service date, the claim is flagged for the Professional
  * Council, never recovered on its own; the council keeps it or reduces it to the new cap.
  */
-const resolution24 = parsePolicyVersion(JSON.parse(readFileSync('policies/lang-son-resolution-24-2024.json', 'utf8')));
+const resolution24 = regimesVersion(JSON.parse(readFileSync('policies/lang-son-resolution-24-2024.json', 'utf8')));
 const CLAUSE_G = 'Regulation attached to Resolution 24/2024, regime g';
 
 const enrolled = Beneficiaries.decide(

@@ -10,10 +10,10 @@ import {
   shareOfOutOfPocket,
   staffAllowanceFor,
 } from './entitlement.js';
-import { parsePolicyVersion } from './parse-policy-version.js';
+import { regimesVersion } from '../testing/policy-versions.fixture.js';
 import type { BeneficiaryGroup, PolicyVersion } from './policy-version.js';
 
-const resolution24 = parsePolicyVersion(JSON.parse(readFileSync('policies/lang-son-resolution-24-2024.json', 'utf8')));
+const resolution24 = regimesVersion(JSON.parse(readFileSync('policies/lang-son-resolution-24-2024.json', 'utf8')));
 
 /** A replacement resolution from 2025-07-01 raising the meal allowance, as the report proposes. */
 const replacement: PolicyVersion = {

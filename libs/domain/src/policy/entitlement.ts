@@ -1,5 +1,5 @@
 import { ownEntry } from '../own-entry.js';
-import type { BeneficiaryGroup, PolicyVersion, RegimeDefinition } from './policy-version.js';
+import type { BeneficiaryGroup, PolicyVersion, RegimeDefinition, VersionHeader } from './policy-version.js';
 
 /** Why nothing is owed: the regime is absent from the version, or the group is not covered by it. */
 export type NotEntitled = {
@@ -20,11 +20,12 @@ export interface Entitled {
 export type Entitlement = Entitled | NotEntitled;
 
 /**
- * The version in force on `date`: among those whose period holds it, the latest to start; of two
+ * The version in force on `date` among one programme's versions (see `officialsVersions`,
+ * `universalCheckVersions`): among those whose period holds it, the latest to start; of two
  * starting the same day, the one published later (a corrected republication supersedes).
  */
-export function policyInForce(versions: readonly PolicyVersion[], date: string): PolicyVersion | undefined {
-  let found: PolicyVersion | undefined;
+export function policyInForce<Version extends VersionHeader>(versions: readonly Version[], date: string): Version | undefined {
+  let found: Version | undefined;
   for (const version of versions) {
     if (version.effectiveFrom > date || (version.effectiveTo !== undefined && version.effectiveTo < date)) continue;
     if (!found || version.effectiveFrom >= found.effectiveFrom) found = version;

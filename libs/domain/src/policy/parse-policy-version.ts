@@ -1,6 +1,17 @@
 import { isCalendarDate } from '../calendar-date.js';
 import { MAX_TEXT_LENGTH } from '../rule-violated.js';
-import { BENEFICIARY_GROUPS, type PolicyVersion, REGIME_CODES, type RegimeDefinition, type RegimeRule } from './policy-version.js';
+import {
+  type AgeBand,
+  BENEFICIARY_GROUPS,
+  type CatalogVersion,
+  type CheckKind,
+  OFFICIALS_PROGRAMME,
+  type PriorityArea,
+  REGIME_CODES,
+  type RegimeDefinition,
+  type RegimeRule,
+  type UniversalCheckRules,
+} from './policy-version.js';
 
 /** A policy version that does not fit the schema; `problems` names each offending field by its path. */
 export class InvalidPolicyVersion extends Error {
@@ -12,11 +23,16 @@ export class InvalidPolicyVersion extends Error {
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
+/** The oldest age a band may name: no one on a register is older. */
+const MAX_AGE = 150;
+
 /**
  * Checks untrusted input (a catalog file, an administrator's request) against the policy schema
- * and returns it typed. Every problem is collected, so one pass shows them all.
+ * and returns it typed: a version of the officials' regimes (`kind` absent or "regimes"), or of a
+ * universal-check programme (`kind` "universal-check"). Every problem is collected, so one pass
+ * shows them all.
  */
-export function parsePolicyVersion(input: unknown): PolicyVersion {
+export function parsePolicyVersion(input: unknown): CatalogVersion {
   const problems: string[] = [];
   const text = (value: unknown, path: string): string => {
     if (typeof value !== 'string' || value.trim() === '') problems.push(`${path} must be a non-empty string`);
@@ -105,43 +121,164 @@ export function parsePolicyVersion(input: unknown): PolicyVersion {
     }
   };
 
-  if (!isRecord(input)) throw new InvalidPolicyVersion(['the policy version must be a JSON object']);
-  const regimesInput = Array.isArray(input.regimes) ? input.regimes : [];
-  if (regimesInput.length === 0) problems.push('regimes must list at least one regime');
-  const seen = new Set<string>();
-  const regimes = regimesInput.map((regime: unknown, index): RegimeDefinition => {
-    const path = `regimes[${index}]`;
-    const r = isRecord(regime) ? regime : {};
-    if (!(REGIME_CODES as readonly unknown[]).includes(r.code)) problems.push(`${path}.code must be one of ${REGIME_CODES.join(', ')}`);
-    const id = text(r.id, `${path}.id`);
-    if (typeof r.id === 'string' && r.id.split('.')[0] !== r.code)
-      problems.push(`${path}.id "${r.id}" must start with its code ${JSON.stringify(r.code) ?? '(missing)'}`);
-    if (seen.has(id)) problems.push(`${path}.id "${id}" appears twice`);
-    seen.add(id);
-    return {
-      id,
-      code: r.code as RegimeDefinition['code'],
-      name: text(r.name, `${path}.name`),
-      clause: text(r.clause, `${path}.clause`),
-      illustrative: flag(r.illustrative, `${path}.illustrative`),
-      rule: rule(r.rule, `${path}.rule`),
-    };
-  });
+  const date = (value: unknown, path: string): string => {
+    if (!isCalendarDate(value)) problems.push(`${path} must be a date YYYY-MM-DD`);
+    return value as string;
+  };
+  const list = (value: unknown, path: string, what: string): unknown[] => {
+    if (!Array.isArray(value) || value.length === 0) {
+      problems.push(`${path} must list at least one ${what}`);
+      return [];
+    }
+    return value;
+  };
+  const wholeNumber = (value: unknown, path: string, minimum: number, maximum: number): number => {
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < minimum || value > maximum)
+      problems.push(`${path} must be a whole number from ${minimum} to ${maximum}`);
+    return value as number;
+  };
+  /** Ids named once each, checked where they are defined, so the fee table can refer to them. */
+  const named = <T extends { id: string }>(items: readonly T[], path: string): T[] => {
+    const ids = new Set<string>();
+    items.forEach((item, n) => {
+      if (ids.has(item.id)) problems.push(`${path}[${n}].id "${item.id}" appears twice`);
+      ids.add(item.id);
+    });
+    return [...items];
+  };
 
+  const regimesOf = (value: unknown): RegimeDefinition[] => {
+    const regimesInput = Array.isArray(value) ? value : [];
+    if (regimesInput.length === 0) problems.push('regimes must list at least one regime');
+    const seen = new Set<string>();
+    return regimesInput.map((regime: unknown, index): RegimeDefinition => {
+      const path = `regimes[${index}]`;
+      const r = isRecord(regime) ? regime : {};
+      if (!(REGIME_CODES as readonly unknown[]).includes(r.code)) problems.push(`${path}.code must be one of ${REGIME_CODES.join(', ')}`);
+      const id = text(r.id, `${path}.id`);
+      if (typeof r.id === 'string' && r.id.split('.')[0] !== r.code)
+        problems.push(`${path}.id "${r.id}" must start with its code ${JSON.stringify(r.code) ?? '(missing)'}`);
+      if (seen.has(id)) problems.push(`${path}.id "${id}" appears twice`);
+      seen.add(id);
+      return {
+        id,
+        code: r.code as RegimeDefinition['code'],
+        name: text(r.name, `${path}.name`),
+        clause: text(r.clause, `${path}.clause`),
+        illustrative: flag(r.illustrative, `${path}.illustrative`),
+        rule: rule(r.rule, `${path}.rule`),
+      };
+    });
+  };
+
+  const checkOf = (value: unknown, effectiveFrom: unknown): UniversalCheckRules => {
+    const path = 'check';
+    const c = isRecord(value) ? value : {};
+    if (!isRecord(value)) problems.push(`${path} must be an object`);
+    const residenceWithin = list(c.residenceWithin, `${path}.residenceWithin`, 'administrative unit').map((unit, n) =>
+      text(unit, `${path}.residenceWithin[${n}]`),
+    );
+    const eligibleFrom = date(c.eligibleFrom, `${path}.eligibleFrom`);
+    if (isCalendarDate(eligibleFrom) && isCalendarDate(effectiveFrom) && eligibleFrom < effectiveFrom)
+      problems.push(`${path}.eligibleFrom must not be before effectiveFrom`);
+    const priorityAreas = (
+      Array.isArray(c.priorityAreas) ? c.priorityAreas : c.priorityAreas === undefined ? [] : (problems.push(`${path}.priorityAreas must be a list`), [])
+    ).map((area: unknown, n): PriorityArea => {
+      const a = isRecord(area) ? area : {};
+      const from = date(a.eligibleFrom, `${path}.priorityAreas[${n}].eligibleFrom`);
+      if (isCalendarDate(from) && isCalendarDate(effectiveFrom) && from < effectiveFrom)
+        problems.push(`${path}.priorityAreas[${n}].eligibleFrom must not be before effectiveFrom`);
+      return { unit: text(a.unit, `${path}.priorityAreas[${n}].unit`), eligibleFrom: from };
+    });
+    const ageBands = named(
+      list(c.ageBands, `${path}.ageBands`, 'age band').map((band: unknown, n): AgeBand => {
+        const b = isRecord(band) ? band : {};
+        const at = `${path}.ageBands[${n}]`;
+        const fromAge = wholeNumber(b.fromAge, `${at}.fromAge`, 0, MAX_AGE);
+        const toAge = b.toAge === undefined ? undefined : wholeNumber(b.toAge, `${at}.toAge`, 0, MAX_AGE);
+        if (typeof toAge === 'number' && typeof fromAge === 'number' && toAge < fromAge) problems.push(`${at}.toAge must not be below fromAge`);
+        return { id: text(b.id, `${at}.id`), name: text(b.name, `${at}.name`), fromAge, ...(toAge === undefined ? {} : { toAge }) };
+      }),
+      `${path}.ageBands`,
+    );
+    // Bands that overlap would leave an age two fees: which one is paid must never be a guess.
+    ageBands.forEach((band, n) =>
+      ageBands.slice(n + 1).forEach((other) => {
+        if (band.fromAge <= (other.toAge ?? MAX_AGE) && other.fromAge <= (band.toAge ?? MAX_AGE))
+          problems.push(`${path}.ageBands "${band.id}" and "${other.id}" overlap`);
+      }),
+    );
+    const checkKinds = named(
+      list(c.checkKinds, `${path}.checkKinds`, 'kind of check').map((kind: unknown, n): CheckKind => {
+        const k = isRecord(kind) ? kind : {};
+        return { id: text(k.id, `${path}.checkKinds[${n}].id`), name: text(k.name, `${path}.checkKinds[${n}].name`) };
+      }),
+      `${path}.checkKinds`,
+    );
+    const feeByAgeBand: Record<string, Record<string, number>> = {};
+    const fees = isRecord(c.feeByAgeBand) ? c.feeByAgeBand : {};
+    if (!isRecord(c.feeByAgeBand)) problems.push(`${path}.feeByAgeBand must map age bands to fees by kind of check`);
+    for (const band of ageBands) {
+      const byKind = fees[band.id];
+      if (!isRecord(byKind) || Object.keys(byKind).length === 0) {
+        problems.push(`${path}.feeByAgeBand.${band.id} must map kinds of check to fees: every age band is offered one at least`);
+        continue;
+      }
+      feeByAgeBand[band.id] = {};
+      for (const [kind, fee] of Object.entries(byKind)) {
+        if (!checkKinds.some((known) => known.id === kind)) problems.push(`${path}.feeByAgeBand.${band.id}.${kind} is not a kind of check of the programme`);
+        feeByAgeBand[band.id][kind] = vnd(fee, `${path}.feeByAgeBand.${band.id}.${kind}`);
+      }
+    }
+    for (const band of Object.keys(fees).filter((id) => !ageBands.some((known) => known.id === id)))
+      problems.push(`${path}.feeByAgeBand.${band} is not an age band of the programme`);
+    return {
+      name: text(c.name, `${path}.name`),
+      clause: text(c.clause, `${path}.clause`),
+      illustrative: flag(c.illustrative, `${path}.illustrative`),
+      residenceWithin,
+      eligibleFrom,
+      priorityAreas,
+      timesPerCalendarYear: wholeNumber(c.timesPerCalendarYear, `${path}.timesPerCalendarYear`, 1, 12),
+      ageBands,
+      checkKinds,
+      feeByAgeBand,
+    };
+  };
+
+  if (!isRecord(input)) throw new InvalidPolicyVersion(['the policy version must be a JSON object']);
+  if (input.kind !== undefined && input.kind !== 'regimes' && input.kind !== 'universal-check')
+    problems.push(`kind ${JSON.stringify(input.kind)} must be "regimes" (the officials' regimes, the default) or "universal-check"`);
+  const universal = input.kind === 'universal-check';
+  const programme = input.programme === undefined ? undefined : text(input.programme, 'programme');
+  if (universal && programme === undefined) problems.push('programme must name the programme a universal-check version belongs to');
+  // One programme, one kind of version: the officials' programme is the regimes', and only theirs.
+  if (universal && programme === OFFICIALS_PROGRAMME) problems.push(`programme ${OFFICIALS_PROGRAMME} holds the officials' regimes, not a universal check`);
+  if (!universal && programme !== undefined && programme !== OFFICIALS_PROGRAMME)
+    problems.push(`programme of a version of regimes must be ${OFFICIALS_PROGRAMME} (or left out)`);
+
+  // The body first, then the dates and the header: the order in which problems were always named.
+  const body = universal
+    ? { programme: programme!, kind: 'universal-check' as const, check: checkOf(input.check, input.effectiveFrom) }
+    : {
+        ...(programme === undefined ? {} : { programme }),
+        ...(input.kind === undefined ? {} : { kind: 'regimes' as const }),
+        regimes: regimesOf(input.regimes),
+      };
   if (!isCalendarDate(input.effectiveFrom)) problems.push('effectiveFrom must be a date YYYY-MM-DD');
   if (input.effectiveTo !== undefined) {
     if (!isCalendarDate(input.effectiveTo)) problems.push('effectiveTo must be a date YYYY-MM-DD');
     else if (isCalendarDate(input.effectiveFrom) && input.effectiveTo < input.effectiveFrom) problems.push('effectiveTo must not be before effectiveFrom');
   }
-  const version: PolicyVersion = {
+  const header = {
     id: text(input.id, 'id'),
     province: text(input.province, 'province'),
     legalBasis: text(input.legalBasis, 'legalBasis'),
     effectiveFrom: input.effectiveFrom as string,
     ...(input.effectiveTo === undefined ? {} : { effectiveTo: input.effectiveTo as string }),
     ...(input.note === undefined ? {} : { note: text(input.note, 'note') }),
-    regimes,
   };
+  const version: CatalogVersion = { ...header, ...body };
   if (problems.length > 0) throw new InvalidPolicyVersion(problems);
   return version;
 }

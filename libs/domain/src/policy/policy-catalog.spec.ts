@@ -3,7 +3,7 @@ import { deciderSpec } from '../testing/decider.fixture.js';
 import { policyInForce } from './entitlement.js';
 import { InvalidPolicyVersion, parsePolicyVersion } from './parse-policy-version.js';
 import { type PolicyCatalogEvent, decide, evolve, initialPolicyCatalog, isRetroactive, POLICY_CATALOG_STREAM } from './policy-catalog.js';
-import type { PolicyVersion } from './policy-version.js';
+import { officialsVersions, type PolicyVersion, universalCheckVersions } from './policy-version.js';
 
 const spec = deciderSpec({ decide, evolve, initialState: initialPolicyCatalog });
 /** The catalog file as an administrator would submit it: untrusted JSON. */
@@ -157,5 +157,21 @@ describe('policy catalog', () => {
       .given([drafted(future, 'admin-1'), published(future)])
       .when(confirm(future.id, 'admin-2'))
       .then([confirmed(future.id, 'admin-2')]);
+  });
+
+  it("publishes a universal-check programme beside the officials' regimes, each keeping its own version in force", () => {
+    const lamDong = JSON.parse(readFileSync('policies/lam-dong/universal-health-check-2026.json', 'utf8'));
+    spec
+      .given([published(catalogFile())])
+      .when(publish(lamDong))
+      .then([published(lamDong)]);
+    const catalog = [published(catalogFile()), published(lamDong)].reduce(evolve, initialPolicyCatalog);
+    expect(policyInForce(officialsVersions(catalog.versions), '2026-07-01')?.id).toBe('lang-son/nq-24-2024/v2');
+    expect(policyInForce(universalCheckVersions(catalog.versions, 'universal-health-check'), '2026-07-01')?.id).toBe(lamDong.id);
+    // One id, one version, whatever its programme.
+    spec
+      .given([published(catalogFile())])
+      .when(publish({ ...lamDong, id: 'lang-son/nq-24-2024/v2' }))
+      .thenThrows({ rule: 'PolicyVersionIdTaken', field: 'id' });
   });
 });

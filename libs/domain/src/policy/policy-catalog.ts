@@ -1,5 +1,5 @@
 import { parsePolicyVersion } from './parse-policy-version.js';
-import type { PolicyVersion } from './policy-version.js';
+import type { CatalogVersion } from './policy-version.js';
 import { canonicalJson } from '../canonical-json.js';
 import { ownEntry } from '../own-entry.js';
 import { RuleViolated } from '../rule-violated.js';
@@ -7,13 +7,15 @@ import { RuleViolated } from '../rule-violated.js';
 /**
  * Every policy version the province has published, and every one drafted for publication, in one
  * stream (`POLICY_CATALOG_STREAM`), so that a decision reads all of them in one go, a version id
- * can be taken only once, and confirming a draft publishes it in the same append.
+ * can be taken only once, and confirming a draft publishes it in the same append. Versions of
+ * every programme share it (the officials' regimes, a universal check): each programme has its
+ * own version in force (see `officialsVersions`, `universalCheckVersions`).
  */
 export const POLICY_CATALOG_STREAM = 'policy-catalog';
 
 export type PolicyCatalogEvent =
-  | { readonly type: 'PolicyVersionPublished'; readonly data: { readonly version: PolicyVersion } }
-  | { readonly type: 'PolicyVersionDrafted'; readonly data: { readonly version: PolicyVersion; readonly draftedBy: string } }
+  | { readonly type: 'PolicyVersionPublished'; readonly data: { readonly version: CatalogVersion } }
+  | { readonly type: 'PolicyVersionDrafted'; readonly data: { readonly version: CatalogVersion; readonly draftedBy: string } }
   | { readonly type: 'PolicyVersionConfirmed'; readonly data: { readonly versionId: string; readonly by: string } };
 
 /**
@@ -33,13 +35,13 @@ export type PolicyCatalogCommand =
   | { readonly type: 'ConfirmPolicyVersion'; readonly data: { readonly versionId: string; readonly by: string; readonly version?: unknown } };
 
 export interface PolicyDraft {
-  readonly version: PolicyVersion;
+  readonly version: CatalogVersion;
   readonly draftedBy: string;
   readonly confirmedBy?: string;
 }
 
 export interface PolicyCatalog {
-  readonly versions: readonly PolicyVersion[];
+  readonly versions: readonly CatalogVersion[];
   readonly drafts: Readonly<Record<string, PolicyDraft>>;
 }
 
@@ -61,12 +63,12 @@ export function evolve(state: PolicyCatalog, event: PolicyCatalogEvent): PolicyC
 }
 
 /** A version takes effect in the past when it starts on or before today: stays of today may already be paid. */
-export function isRetroactive(version: PolicyVersion, today: string): boolean {
+export function isRetroactive(version: CatalogVersion, today: string): boolean {
   return version.effectiveFrom <= today;
 }
 
 /** Refuses other content under an id already published or drafted, since decisions and drafts already cite it. */
-function requireIdFree(state: PolicyCatalog, version: PolicyVersion): void {
+function requireIdFree(state: PolicyCatalog, version: CatalogVersion): void {
   const existing = state.versions.find((published) => published.id === version.id) ?? ownEntry(state.drafts, version.id)?.version;
   if (existing && canonicalJson(existing) !== canonicalJson(version)) {
     throw new RuleViolated<PolicyCatalogRule>(
@@ -81,7 +83,7 @@ function isPublished(state: PolicyCatalog, versionId: string): boolean {
   return state.versions.some((published) => published.id === versionId);
 }
 
-const published = (version: PolicyVersion): PolicyCatalogEvent => ({ type: 'PolicyVersionPublished', data: { version } });
+const published = (version: CatalogVersion): PolicyCatalogEvent => ({ type: 'PolicyVersionPublished', data: { version } });
 
 /**
  * Every version is checked against the schema (an `InvalidPolicyVersion` names each bad field).

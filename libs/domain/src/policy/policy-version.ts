@@ -53,8 +53,19 @@ export interface RegimeDefinition {
   readonly rule: RegimeRule;
 }
 
-export interface PolicyVersion {
+/**
+ * The policy line a version belongs to: each programme has its own version in force, so that a
+ * province's universal health check never displaces its officials' regimes, nor the reverse. A
+ * version that names none belongs to the officials' regimes, as every version published before
+ * programmes existed does (see {@link programmeOf}).
+ */
+export const OFFICIALS_PROGRAMME = 'officials-health-support';
+
+/** What every version says, whatever its programme: who adopted it, on what basis, from when to when. */
+export interface VersionHeader {
   readonly id: string;
+  /** Absent: the officials' regimes ({@link OFFICIALS_PROGRAMME}). */
+  readonly programme?: string;
   readonly province: string;
   /** e.g. "Resolution 24/2024/NQ-HĐND" */
   readonly legalBasis: string;
@@ -64,7 +75,82 @@ export interface PolicyVersion {
   readonly effectiveTo?: string;
   /** What the publisher wants readers to know, e.g. which figures are illustrative and why. */
   readonly note?: string;
+}
+
+/** A version of regimes by beneficiary group: the officials' support of Resolution 24/2024. */
+export interface PolicyVersion extends VersionHeader {
+  /** Absent in the catalog files and events of before there were other kinds: every version was of regimes. */
+  readonly kind?: 'regimes';
   readonly regimes: readonly RegimeDefinition[];
+}
+
+/** Ages in whole years on the day of the check, both included; no `toAge`: and older. */
+export interface AgeBand {
+  readonly id: string;
+  readonly name: string;
+  readonly fromAge: number;
+  readonly toAge?: number;
+}
+
+/** A kind of check the programme pays for (a periodic check, a screening). */
+export interface CheckKind {
+  readonly id: string;
+  readonly name: string;
+}
+
+/** A unit (with every unit under it) whose residents are eligible earlier than the rest. */
+export interface PriorityArea {
+  readonly unit: string;
+  readonly eligibleFrom: string;
+}
+
+/**
+ * A free check or screening for every resident, paid per check to the facility that performs it
+ * (Lâm Đồng's programme under Resolution 72-NQ/TW). Everything a province chooses is here: whose
+ * residence is covered, who is eligible from when (priority areas first), the age bands, the kinds
+ * of check and their fees, and how many checks a calendar year pays for.
+ */
+export interface UniversalCheckRules {
+  readonly name: string;
+  /** The passage of the legal text the programme rests on, cited with every check paid. */
+  readonly clause: string;
+  /** True where the fees are illustrative, not the province's own tariff. */
+  readonly illustrative: boolean;
+  /** Administrative units (with every unit under them) whose residents the programme covers. */
+  readonly residenceWithin: readonly string[];
+  /** The day the residents of units outside every priority area become eligible. */
+  readonly eligibleFrom: string;
+  readonly priorityAreas: readonly PriorityArea[];
+  /** Checks paid per resident per calendar year. */
+  readonly timesPerCalendarYear: number;
+  /** Disjoint; an age outside every band is not covered. */
+  readonly ageBands: readonly AgeBand[];
+  readonly checkKinds: readonly CheckKind[];
+  /** Whole VND paid to the facility per check, by age band id then check kind id; a kind a band lacks is not offered to that band. */
+  readonly feeByAgeBand: Readonly<Record<string, Readonly<Record<string, number>>>>;
+}
+
+export interface UniversalCheckVersion extends VersionHeader {
+  readonly programme: string;
+  readonly kind: 'universal-check';
+  readonly check: UniversalCheckRules;
+}
+
+/** Every version the catalog holds, of whichever programme. */
+export type CatalogVersion = PolicyVersion | UniversalCheckVersion;
+
+export function programmeOf(version: CatalogVersion): string {
+  return version.programme ?? OFFICIALS_PROGRAMME;
+}
+
+/** The versions of the officials' regimes, as their stays and claims are decided under. */
+export function officialsVersions(versions: readonly CatalogVersion[]): PolicyVersion[] {
+  return versions.filter((version): version is PolicyVersion => version.kind !== 'universal-check' && programmeOf(version) === OFFICIALS_PROGRAMME);
+}
+
+/** The versions of one universal-check programme. */
+export function universalCheckVersions(versions: readonly CatalogVersion[], programme: string): UniversalCheckVersion[] {
+  return versions.filter((version): version is UniversalCheckVersion => version.kind === 'universal-check' && version.programme === programme);
 }
 
 /** The groups each rule covers, by regime id: a group absent from every table of a rule is not covered by it. */
