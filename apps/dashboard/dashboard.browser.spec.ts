@@ -2,7 +2,17 @@ import ExcelJS from 'exceljs';
 import type { Browser, Page } from 'playwright-core';
 import { demoProvinceDatabase } from '../../test/support/demo-province-database.js';
 import { ADMIN_PASSWORD, caughtUp, client, ok, operatorConfirms, type RunningApi, signIn, startApi } from '../api/src/testing/api-backends.fixture.js';
-import { accessibilityProblems, DESKTOP, dashboardPage, horizontalOverflow, launchChromium, leaksInVietnamese, SCREENSHOTS } from './browser.fixture.js';
+import {
+  accessibilityProblems,
+  confirm,
+  DESKTOP,
+  dashboardPage,
+  horizontalOverflow,
+  launchChromium,
+  leaksInVietnamese,
+  SCREENSHOTS,
+  signIn as signInToDashboard,
+} from './browser.fixture.js';
 const count = (value: number) => String(value).replace(/\B(?=(\d{3})+(?!\d))/g, '.');
 const vnd = (amount: number) => `${amount < 0 ? '-' : ''}${String(Math.abs(amount)).replace(/\B(?=(\d{3})+(?!\d))/g, '.')} ₫`;
 
@@ -22,24 +32,12 @@ describe('the dashboard in a browser', () => {
     expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
     await page.screenshot({ path: `${SCREENSHOTS}/${name}-${DESKTOP.width}.png`, fullPage });
   };
+  /** Opens a screen and waits for it, not for the screen before it, which may have the same table (this year's budget). */
   const open = async (hash: string, ready: string) => {
     await page.goto(`${api.base}/dashboard/${hash}`);
-    await page.waitForSelector(ready);
+    await page.waitForSelector(`#view[data-ready="${hash}"] ${ready}`);
   };
-  /** Says yes to the dialog every command shows before it is sent. */
-  const confirmDialog = async () => {
-    await page.click('[data-testid=confirm-yes]');
-    await page.waitForSelector('dialog.confirm-dialog', { state: 'detached' });
-  };
-  const signInAs = async (username: string, password: string) => {
-    await page.goto(`${api.base}/dashboard/`);
-    await page.waitForSelector('#sign-in, #view[data-ready]');
-    if (await page.isVisible('#sign-out')) await page.click('#sign-out');
-    await page.fill('input[name=username]', username);
-    await page.fill('input[name=password]', password);
-    await page.click('#sign-in button');
-    await page.waitForSelector('#view[data-ready]');
-  };
+  const signInAs = (username: string, password: string) => signInToDashboard(page, api.base, username, password);
 
   beforeAll(async () => {
     api = await startApi(async () => {
@@ -95,6 +93,7 @@ describe('the dashboard in a browser', () => {
     await book.xlsx.writeFile(bad);
     await page.setInputFiles('#import-file', bad);
     await page.click('#import-send');
+    await confirm(page, /\.xlsx/);
     await page.waitForSelector('[data-testid=import-summary]');
     expect(await page.textContent('[data-testid=import-summary]')).toContain('Tệp có lỗi, chưa nhập dòng nào: 0 / 1');
     expect(await page.textContent('#import-result table')).toContain('Đối tượng phải là số từ 1 đến 6, không phải "8"');
@@ -159,7 +158,7 @@ describe('the dashboard in a browser', () => {
       await row.locator('[name=newGroup]').selectOption(group);
     }
     await page.click('#plan-draft');
-    await confirmDialog();
+    await confirm(page, /lang-son-2025-07[\s\S]*Bí thư Đảng ủy xã/);
     await page.waitForSelector('[data-testid=plan-summary]');
     const preview = await ok(admin.get('/reorganizations/lang-son-2025-07/preview'));
     expect(await page.textContent('[data-testid=plan-summary]')).toContain(count(preview.reclassified.length));
@@ -167,14 +166,14 @@ describe('the dashboard in a browser', () => {
     await shot('reorganization-preview', false);
     // Whoever drafted the plan may not confirm it.
     await page.click('[data-confirm="lang-son-2025-07"]');
-    await confirmDialog();
+    await confirm(page, /lang-son-2025-07/);
     await page.waitForSelector('#plan-confirm-result .alert-danger');
     expect(await page.textContent('#plan-confirm-result')).toContain('Người lập không được tự duyệt');
 
     await signInAs('quan', 'quan-password-1');
     await open('#/reorganizations', '#plan-form');
     await page.click('[data-confirm="lang-son-2025-07"]');
-    await confirmDialog();
+    await confirm(page, /lang-son-2025-07/);
     await page.waitForSelector('[data-testid=plan-done]', { timeout: 60_000 });
     expect(await page.textContent('[data-testid=plan-done]')).toContain(count(preview.reclassified.length));
     await shot('reorganization-confirmed');
@@ -209,12 +208,12 @@ describe('the dashboard in a browser', () => {
     await page.fill('#policy-id', id);
     await page.fill('#policy-effective-from', '2025-12-01');
     await page.click('#policy-draft');
-    await confirmDialog();
+    await confirm(page, new RegExp(`${id}[\\s\\S]*01/12/2025`));
     await page.waitForSelector('[data-testid=policy-summary]');
     expect(await page.textContent('[data-testid=policy-summary]')).toContain('admin');
     // Whoever drafted the version may not confirm it.
     await page.click(`[data-confirm="${id}"]`);
-    await confirmDialog();
+    await confirm(page, new RegExp(id));
     await page.waitForSelector('#policy-confirm-result .alert-danger');
     expect(await page.textContent('#policy-confirm-result')).toContain('Người lập không được tự duyệt');
     expect((await admin.get(`/policy-versions/${encodeURIComponent(id)}`)).status).toBe(404);
@@ -224,7 +223,7 @@ describe('the dashboard in a browser', () => {
     await page.click(`[data-preview="${id}"]`);
     await page.waitForSelector('#policy-confirm-result [data-testid=policy-summary]');
     await page.click(`[data-confirm="${id}"]`);
-    await confirmDialog();
+    await confirm(page, new RegExp(id));
     await page.waitForSelector('[data-testid=policy-done]', { timeout: 60_000 });
     expect(await ok(admin.get(`/policy-versions/${encodeURIComponent(id)}`))).toMatchObject({ id, effectiveFrom: '2025-12-01' });
   }, 120_000);

@@ -4,7 +4,20 @@ import type { Browser, Page } from 'playwright-core';
 import { pdfText } from '../../test/support/pdf-files.js';
 import { createTestDatabase } from '../../test/support/test-database.js';
 import { ADMIN_PASSWORD, operatorConfirms, type RunningApi, startApi } from '../api/src/testing/api-backends.fixture.js';
-import { accessibilityProblems, DESKTOP, dashboardPage, horizontalOverflow, launchChromium, leaksInVietnamese, PHONE, SCREENSHOTS } from './browser.fixture.js';
+import {
+  checkScreen,
+  confirm,
+  type DashboardPage,
+  DESKTOP,
+  dashboardPage,
+  launchChromium,
+  menu,
+  openMenu,
+  PHONE,
+  reloadUntil,
+  SCREENSHOTS,
+  signIn,
+} from './browser.fixture.js';
 
 /** A day `days` before today in Vietnam, as the date inputs take it. */
 const daysAgo = (days: number) => new Date(Date.now() + 7 * 3_600_000 - days * 86_400_000).toISOString().slice(0, 10);
@@ -23,8 +36,7 @@ describe.each([
   let api: RunningApi;
   let browser: Browser;
   let page: Page;
-  let missing: string[];
-  let errors: string[];
+  let tab: DashboardPage;
   const people = {
     clerk: `lan.vanthu${tag}`,
     approver: `minh.lanhdao${tag}`,
@@ -36,69 +48,8 @@ describe.each([
   const nationalId = tag === 'd' ? '020068001111' : '020068002222';
   const cardNumber = `LS-${tag.toUpperCase()}-0001`;
 
-  /** Every screen: no serious or critical axe finding, nothing untranslated, no sideways scroll, and a picture. */
-  const checkScreen = async (screen: string) => {
-    await page.locator('#view[data-ready]').waitFor();
-    expect(await accessibilityProblems(page)).toEqual([]);
-    expect(await leaksInVietnamese(page)).toEqual([]);
-    expect(missing).toEqual([]);
-    expect(errors).toEqual([]);
-    expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
-    if (viewport === PHONE) {
-      await page.setViewportSize({ width: 360, height: PHONE.height });
-      expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
-      await page.setViewportSize(PHONE);
-    }
-    await page.screenshot({ path: `${SCREENSHOTS}/${screen}-${viewport.width}.png`, fullPage: true });
-  };
-
-  /** On a phone, unfolds the menu behind its toggler (once it has finished folding, if it was). */
-  const openMenu = async () => {
-    if (!(await page.isVisible('#menu-toggle'))) return;
-    await page.locator('#navigation:not(.collapsing)').waitFor({ state: 'attached' });
-    if ((await page.locator('#navigation.show').count()) === 0) await page.click('#menu-toggle');
-    await page.locator('#navigation.show').waitFor();
-  };
-
-  /** Opens a menu entry as a person would: the toggler first on a phone, the drop-down when the entry is in one. */
-  const menu = async (entry: string, dropdown?: string) => {
-    await openMenu();
-    if (dropdown) await page.click(`#menu [data-nav="${dropdown}"]`);
-    await page.click(`#menu [data-nav="${entry}"]`);
-    await page.locator(`#view[data-ready^="#/${entry}"]`).waitFor();
-  };
-
-  const signInAs = async (username: string, secret = password(username)) => {
-    await page.goto(`${api.base}/dashboard/`);
-    await page.locator('#sign-in, #view[data-ready]').waitFor();
-    if (!(await page.isVisible('#sign-in'))) {
-      await openMenu();
-      await page.click('#sign-out');
-    }
-    await page.fill('input[name=username]', username);
-    await page.fill('input[name=password]', secret);
-    await page.click('#sign-in button');
-    await page.locator('#view[data-ready]').waitFor();
-  };
-
-  /** What the read models or the payout workflow record a moment after a command: the screen is read again until it shows. */
-  const reloadUntil = async (selector: string) => {
-    for (let attempt = 0; attempt < 40 && !(await page.isVisible(selector)); attempt++) {
-      await page.waitForTimeout(250);
-      await page.reload();
-      await page.locator('#view[data-ready]').waitFor();
-    }
-    if (!(await page.isVisible(selector))) throw new Error(`${selector} never showed; the screen says: ${await page.locator('#view').innerText()}`);
-  };
-
-  /** Answers the confirmation dialog, having read what it says will be recorded. */
-  const confirm = async (expected: RegExp) => {
-    const dialog = page.locator('dialog.confirm-dialog');
-    await dialog.waitFor();
-    expect(await dialog.innerText()).toMatch(expected);
-    await page.click('[data-testid=confirm-yes]');
-    await dialog.waitFor({ state: 'detached' });
-  };
+  /** Signs in through the form, as the user the story created (with the password it gave them). */
+  const signInAs = (username: string, secret = password(username)) => signIn(page, api.base, username, secret);
 
   beforeAll(async () => {
     api = await startApi(async () => {
@@ -106,7 +57,8 @@ describe.each([
       return { env: { DATABASE_URL: database.url, PERSONAL_DATA_KEY: randomBytes(32).toString('base64') }, cleanup: () => database.drop() };
     });
     browser = await launchChromium();
-    ({ page, missing, errors } = await dashboardPage(browser, viewport));
+    tab = await dashboardPage(browser, viewport);
+    ({ page } = tab);
   }, 120_000);
   afterAll(async () => {
     await browser?.close();
@@ -118,7 +70,7 @@ describe.each([
     await page.locator('#sign-in').waitFor();
     await page.screenshot({ path: `${SCREENSHOTS}/sign-in-${viewport.width}.png` });
     await signInAs('admin', ADMIN_PASSWORD);
-    await menu('users', 'admin');
+    await menu(page, 'users', 'admin');
     const roles = { clerk: 'Cán bộ nghiệp vụ', approver: 'Lãnh đạo duyệt', finance: 'Kế toán', auditor: 'Thanh tra, kiểm toán', admin2: 'Quản trị viên' };
     for (const [key, username] of Object.entries(people) as [keyof typeof people, string][]) {
       const form = page.locator('#new-user-form');
@@ -134,21 +86,21 @@ describe.each([
         await form.locator('[name=password]').fill(password(username));
         await form.locator('button[type=submit]').click();
       }
-      await confirm(new RegExp(username));
+      await confirm(page, new RegExp(username));
       await page.locator(`[data-user="${username}"]`).waitFor();
     }
     await operatorConfirms(api, people.admin2);
-    await checkScreen('users');
-    await menu('reorganizations', 'admin');
-    await checkScreen('reorganizations');
-    await menu('units', 'admin');
-    await checkScreen('units');
+    await checkScreen(tab, 'users');
+    await menu(page, 'reorganizations', 'admin');
+    await checkScreen(tab, 'reorganizations');
+    await menu(page, 'units', 'admin');
+    await checkScreen(tab, 'units');
   }, 120_000);
 
   it('a clerk enrols a beneficiary, issues a card and records a stay', async () => {
     await signInAs(people.clerk);
-    await menu('beneficiaries');
-    await checkScreen('register');
+    await menu(page, 'beneficiaries');
+    await checkScreen(tab, 'register');
     await page.click('#enrol-link');
     await page.locator('#enrol-form').waitFor();
     const form = page.locator('#enrol-form');
@@ -161,19 +113,19 @@ describe.each([
     await form.locator('[name=from]').fill('2024-12-10');
     await form.locator('button[type=submit]').click();
     await form.locator('.invalid-feedback', { hasText: 'Số định danh phải gồm đúng 12 chữ số' }).waitFor();
-    await checkScreen('enrol-errors');
+    await checkScreen(tab, 'enrol-errors');
     await form.locator('[name=nationalId]').fill(nationalId);
     await form.locator('button[type=submit]').click();
-    await confirm(/Nông Văn An[\s\S]*Đối tượng 2[\s\S]*10\/12\/2024/);
+    await confirm(page, /Nông Văn An[\s\S]*Đối tượng 2[\s\S]*10\/12\/2024/);
     await page.locator('#person-actions').waitFor();
 
     // Without a card yet, the person waits in the clerk's queue, counted beside its menu entry; the queue leads back to them.
-    await menu('records');
+    await menu(page, 'records');
     const waiting = page.locator('#records-queue tr[data-kind=card-missing]', { hasText: 'Nông Văn An' });
-    await reloadUntil('#records-queue tr[data-kind=card-missing]');
+    await reloadUntil(page, '#records-queue tr[data-kind=card-missing]');
     expect(await waiting.innerText()).toMatch(/Chưa có thẻ còn hạn[\s\S]*10\/12\/2024/);
-    await checkScreen('records');
-    await openMenu();
+    await checkScreen(tab, 'records');
+    await openMenu(page);
     await page.locator('#menu [data-waiting="records"]:not([hidden])', { hasText: /^1$/ }).waitFor();
     await waiting.getByRole('link', { name: 'Cấp thẻ' }).click();
     await page.locator('#person-actions').waitFor();
@@ -184,24 +136,24 @@ describe.each([
     await card.locator('[name=validFrom]').fill('2025-01-01');
     await card.locator('[name=validTo]').fill('2030-12-31');
     await card.locator('button[type=submit]').click();
-    await confirm(new RegExp(cardNumber));
+    await confirm(page, new RegExp(cardNumber));
     await page.locator('#person-cards', { hasText: cardNumber }).waitFor();
-    await checkScreen('beneficiary-clerk');
+    await checkScreen(tab, 'beneficiary-clerk');
 
     await page.click('[data-action=record-admission] > summary');
     const admission = page.locator('#admission-form');
     await admission.locator('[name=facility]').fill('Bệnh viện Đa khoa tỉnh Lạng Sơn');
     await admission.locator('[name=admittedOn]').fill(daysAgo(10));
     await admission.locator('button[type=submit]').click();
-    await confirm(/Bệnh viện Đa khoa tỉnh Lạng Sơn/);
+    await confirm(page, /Bệnh viện Đa khoa tỉnh Lạng Sơn/);
     await page.locator('#discharge-form').waitFor();
     await page.locator('#discharge-form [name=dischargedOn]').fill(daysAgo(3));
     await page.click('#discharge-form button[type=submit]');
-    await confirm(/Ngày ra viện/);
+    await confirm(page, /Ngày ra viện/);
     await page.locator('#stay-entitlements').waitFor();
     // Eight calendar days of meals at the catalog's 190,000 VND, written as the office writes money.
     expect(await page.locator('#stay-entitlements').innerText()).toContain('1.520.000 ₫');
-    await checkScreen('stay');
+    await checkScreen(tab, 'stay');
 
     // The same person again. A national id whose birth year is not the date of birth's: the API's 400, beside the field.
     await page.goto(`${api.base}/dashboard/#/beneficiaries/new`);
@@ -217,36 +169,36 @@ describe.each([
     for (const [name, value] of Object.entries(again)) await page.locator(`#enrol-form [name=${name}]`).fill(value);
     await page.locator('#enrol-form [name=group]').selectOption('6');
     await page.click('#enrol-form button[type=submit]');
-    await confirm(/Chuyên viên/);
+    await confirm(page, /Chuyên viên/);
     await page.locator('#enrol-form .invalid-feedback', { hasText: 'Số định danh không khớp với năm sinh' }).waitFor();
     expect(await page.getAttribute('#enrol-form [name=nationalId]', 'aria-invalid')).toBe('true');
     // Then the id already on the register: the API's rule, in words, in an alert.
     await page.locator('#enrol-form [name=nationalId]').fill(nationalId);
     await page.click('#enrol-form button[type=submit]');
-    await confirm(/Chuyên viên/);
+    await confirm(page, /Chuyên viên/);
     await page.locator('#enrol-form .alert-danger', { hasText: 'Số định danh này đã có trong danh sách.' }).waitFor();
-    await checkScreen('enrol-refused');
+    await checkScreen(tab, 'enrol-refused');
   }, 120_000);
 
   it('an approver approves the stay from the queue that waits for them', async () => {
     await signInAs(people.approver);
-    await reloadUntil('#approval-queue .queue-item');
-    await openMenu();
+    await reloadUntil(page, '#approval-queue .queue-item');
+    await openMenu(page);
     expect(await page.locator('[data-waiting=approvals]').innerText()).toBe('1');
     if (await page.isVisible('#menu-toggle')) await page.click('#menu-toggle');
     await page.locator('#navigation:not(.collapsing)').waitFor({ state: 'attached' });
     const item = page.locator('#approval-queue .queue-item').first();
     expect(await item.innerText()).toMatch(/lang-son\/nq-24-2024\/v2[\s\S]*190\.000 ₫[\s\S]*1\.520\.000 ₫/);
-    await checkScreen('approvals');
+    await checkScreen(tab, 'approvals');
     await item.locator('[data-approve]').click();
-    await confirm(/Đợt điều trị/);
+    await confirm(page, /Đợt điều trị/);
     await page.locator('[data-testid=queue-empty]').waitFor();
   }, 60_000);
 
   it('finance pays the approved payouts as a batch under one payment reference and downloads its payment list', async () => {
     await signInAs(people.finance);
     // This year's budget: the visit allowances' used up by the stay, the meals' past 80 %; every screen says so.
-    await menu('budget', 'reports');
+    await menu(page, 'budget', 'reports');
     for (const [code, amount] of [
       ['a', '1.000.000'],
       ['b', '1.800.000'],
@@ -256,22 +208,22 @@ describe.each([
       await page.fill('#allocation-form [name=amount]', amount);
       await page.fill('#allocation-form [name=decisionNumber]', '2850/QĐ-UBND');
       await page.click('#allocation-form button[type=submit]');
-      await confirm(new RegExp(`${amount} ₫`));
+      await confirm(page, new RegExp(`${amount} ₫`));
       await page.locator(`[data-testid=allocated-${code}]`, { hasText: `${amount} ₫` }).waitFor();
     }
     await page.locator('[data-testid=budget-notice-a-100]', { hasText: 'đã dùng hết dự toán' }).waitFor();
     await page.locator('[data-testid=budget-notice-b-80]', { hasText: '84,4 %' }).waitFor();
-    await checkScreen('budget-notices');
-    await menu('finance');
-    await reloadUntil('#finance-queue tbody tr:nth-child(2)');
-    await checkScreen('finance');
+    await checkScreen(tab, 'budget-notices');
+    await menu(page, 'finance');
+    await reloadUntil(page, '#finance-queue tbody tr:nth-child(2)');
+    await checkScreen(tab, 'finance');
     await page.check('#select-all-payouts');
     await page.fill('#pay-form [name=reference]', `UNC-${tag}-0815`);
     await page.click('#pay-form button[type=submit]');
-    await confirm(new RegExp(`UNC-${tag}-0815[\\s\\S]*Đã chọn 2`));
+    await confirm(page, new RegExp(`UNC-${tag}-0815[\\s\\S]*Đã chọn 2`));
     await page.locator('[data-testid=batch-paid]', { hasText: 'Đã chi 2 khoản' }).waitFor();
     await page.locator('[data-testid=queue-empty]').waitFor();
-    await checkScreen('finance-paid');
+    await checkScreen(tab, 'finance-paid');
     // The batch's payment list, as the API writes it: both payouts under the reference.
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=payment-list]')]);
     expect(download.suggestedFilename()).toBe(`danh-sach-chi-tra-UNC-${tag}-0815.pdf`);
@@ -283,28 +235,28 @@ describe.each([
   it('one administrator drafts a policy version in the form and another confirms it', async () => {
     const versionId = `lang-son/nq-24-2024/thu-${tag}`;
     await signInAs('admin', ADMIN_PASSWORD);
-    await menu('policies', 'admin');
+    await menu(page, 'policies', 'admin');
     await page.fill('#policy-id', versionId);
     await page.fill('#policy-effective-from', daysAgo(20));
     await page.click('[data-regime=b] > summary');
     await page.fill('[name="b|rateByGroup|2"]', '200.000');
     await page.locator('#policy-diff-table', { hasText: '200.000 ₫' }).waitFor();
-    await checkScreen('policy-form');
+    await checkScreen(tab, 'policy-form');
     await page.click('#policy-draft');
-    await confirm(/190\.000 ₫ → 200\.000 ₫/);
+    await confirm(page, /190\.000 ₫ → 200\.000 ₫/);
     await page.locator('[data-testid=policy-summary]').waitFor();
     // Whoever drafted the version may not confirm it.
     await page.click(`[data-confirm="${versionId}"]`);
-    await confirm(new RegExp(versionId));
+    await confirm(page, new RegExp(versionId));
     await page.locator('#policy-confirm-result .alert-danger', { hasText: 'Người lập không được tự duyệt' }).waitFor();
 
     await signInAs(people.admin2);
-    await menu('policies', 'admin');
+    await menu(page, 'policies', 'admin');
     await page.click(`[data-preview="${versionId}"]`);
     await page.locator('#policy-confirm-result [data-testid=policy-summary]').waitFor();
-    await checkScreen('policy-drafts');
+    await checkScreen(tab, 'policy-drafts');
     await page.click(`[data-confirm="${versionId}"]`);
-    await confirm(new RegExp(versionId));
+    await confirm(page, new RegExp(versionId));
     await page.locator('[data-testid=policy-done]').waitFor({ timeout: 60_000 });
   }, 120_000);
 
@@ -316,10 +268,10 @@ describe.each([
     await page.click('#audit-filter');
     await page.locator('#audit-table tbody tr:not([data-action=PayoutPaid])').first().waitFor({ state: 'detached' });
     expect(await page.locator('#audit-table tbody tr').count()).toBe(2);
-    await checkScreen('audit');
+    await checkScreen(tab, 'audit');
     await page.locator('#audit-table tbody tr a').first().click();
     await page.locator('#lineage li[data-step=PayoutPaid]').waitFor();
     expect(await page.locator('#lineage').innerText()).toContain(`UNC-${tag}-0815`);
-    await checkScreen('payout-lineage');
+    await checkScreen(tab, 'payout-lineage');
   }, 60_000);
 });

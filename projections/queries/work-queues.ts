@@ -8,7 +8,7 @@ import { type PageRequest, pageOf } from './paging.js';
 const R = liveSchemaOf(registers);
 const P = liveSchemaOf(payments);
 
-export const APPROVAL_KINDS = ['claim', 'admission', 'over-cap-confirmation'] as const;
+export const APPROVAL_KINDS = ['claim', 'admission', 'over-cap-confirmation', 'adjustment'] as const;
 export type ApprovalKind = (typeof APPROVAL_KINDS)[number];
 export const PAYMENT_KINDS = ['payout', 'recovery'] as const;
 export type PaymentKind = (typeof PAYMENT_KINDS)[number];
@@ -50,7 +50,7 @@ function awaitingApproval(filter: ApprovalFilter): [string, unknown[]] {
               COALESCE(s.service_date, s.admitted_on) AS "serviceDate", s.discharged_on AS "dischargedOn",
               g.group_number AS "group", p.administrative_unit AS "administrativeUnit",
               s.requested_by AS "requestedBy", s.over_cap_proposal AS "overCapProposal", s.facts, s.visit, s.meals,
-              c.annual_cap AS "annualCap", c.cap_used AS "capUsed"
+              c.annual_cap AS "annualCap", c.cap_used AS "capUsed", s.kind AS "sourceKind", NULL::jsonb AS adjustments
          FROM ${P}.sources s
          LEFT JOIN ${R}.beneficiaries b ON b.beneficiary_id = s.beneficiary_id
          LEFT JOIN LATERAL (SELECT group_number FROM ${R}.group_periods x WHERE x.beneficiary_id = s.beneficiary_id AND x.valid_from <= COALESCE(s.service_date, s.admitted_on) ORDER BY valid_from DESC LIMIT 1) g ON true
@@ -63,6 +63,26 @@ function awaitingApproval(filter: ApprovalFilter): [string, unknown[]] {
           AND ($2::text IS NULL OR CASE WHEN s.kind = 'admission' THEN $2 IN ('a', 'b') ELSE split_part(s.regime_id, '.', 1) = $2 END)
           AND ($3::text IS NULL OR COALESCE(s.service_date, s.admitted_on) >= $3)
           AND ($4::text IS NULL OR COALESCE(s.service_date, s.admitted_on) <= $4)
+       UNION ALL
+       -- A stay's or a claim's adjustments awaiting approval, approved together (POST …/adjustments/approval): one item.
+       SELECT a.source_id, 'adjustment', a.beneficiary_id, b.full_name, CASE WHEN a.source_kind = 'claim' THEN min(a.regime_id) END,
+              min(a.service_date), NULL, g.group_number, p.administrative_unit,
+              min(a.recorded_by), NULL, NULL, NULL, NULL, NULL, NULL, a.source_kind,
+              jsonb_agg(jsonb_build_object('adjustmentId', a.adjustment_id, 'regimeId', a.regime_id, 'causeKind', a.cause_kind,
+                                           'previousAmount', a.previous_amount, 'previousGroup', a.previous_group,
+                                           'nextAmount', a.next_amount, 'nextGroup', a.next_group, 'difference', a.difference)
+                        ORDER BY a.adjustment_id)
+         FROM ${P}.adjustments a
+         LEFT JOIN ${R}.beneficiaries b ON b.beneficiary_id = a.beneficiary_id
+         LEFT JOIN LATERAL (SELECT group_number FROM ${R}.group_periods x WHERE x.beneficiary_id = a.beneficiary_id AND x.valid_from <= a.service_date ORDER BY valid_from DESC LIMIT 1) g ON true
+         LEFT JOIN LATERAL (SELECT administrative_unit FROM ${R}.positions x WHERE x.beneficiary_id = a.beneficiary_id AND x.valid_from <= a.service_date ORDER BY valid_from DESC LIMIT 1) p ON true
+        WHERE a.approved_by IS NULL
+          AND ($2::text IS NULL OR split_part(a.regime_id, '.', 1) = $2)
+          AND ($3::text IS NULL OR a.service_date >= $3)
+          AND ($4::text IS NULL OR a.service_date <= $4)
+        GROUP BY a.source_kind, a.source_id, a.beneficiary_id, b.full_name, g.group_number, p.administrative_unit
+        -- Whoever recorded one of them may not approve them (rule ApprovingOwnRequest).
+       HAVING NOT bool_or(a.recorded_by = $1)
      ) waiting
      WHERE ($5::text IS NULL OR kind = $5) AND ($6::int IS NULL OR "group" = $6) AND ($7::text IS NULL OR "administrativeUnit" = $7)`,
     [
@@ -94,6 +114,19 @@ type WaitingRow = {
   meals: { amount: number; days: number; segments: DailySegment[] } | null;
   annualCap: string | null;
   capUsed: string | null;
+  sourceKind: 'claim' | 'admission';
+  adjustments:
+    | {
+        adjustmentId: string;
+        regimeId: string;
+        causeKind: string;
+        previousAmount: number;
+        previousGroup: number;
+        nextAmount: number;
+        nextGroup: number;
+        difference: number;
+      }[]
+    | null;
 };
 
 const inclusiveDays = (from: string, to: string) => Math.round((Date.parse(to) - Date.parse(from)) / 86_400_000) + 1;
@@ -110,6 +143,18 @@ function approvalItem(row: WaitingRow) {
     administrativeUnit: row.administrativeUnit,
     requestedBy: row.requestedBy,
   };
+  if (row.kind === 'adjustment') {
+    const adjustments = row.adjustments ?? [];
+    return {
+      ...common,
+      sourceKind: row.sourceKind,
+      regimeCodes: [...new Set(adjustments.map((adjustment) => adjustment.regimeId.split('.')[0]))],
+      ...(row.regimeId ? { regimeId: row.regimeId } : {}),
+      // What the approval pays (positive) or recovers (negative) in all.
+      amount: adjustments.reduce((sum, adjustment) => sum + adjustment.difference, 0),
+      adjustments,
+    };
+  }
   if (row.kind === 'admission') {
     const visit = row.visit && { amount: row.visit.amount, policyVersionId: row.visit.policyVersionId, clause: row.visit.clause, group: row.visit.group };
     const meals = row.meals && {
@@ -298,6 +343,7 @@ export async function queueCounts(pool: Pool, of: { readonly approver?: string; 
             claims: count(approvals.rows, 'claim'),
             admissions: count(approvals.rows, 'admission'),
             overCapConfirmations: count(approvals.rows, 'over-cap-confirmation'),
+            adjustments: count(approvals.rows, 'adjustment'),
           },
         }
       : {}),

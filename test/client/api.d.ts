@@ -6171,15 +6171,22 @@ export interface components {
         };
         ApprovalItemBody: {
             /**
-             * @description claim: decide with POST /claims/{id}/approval, …/partial-approval, …/over-cap-proposal or …/rejection; admission: POST /admissions/{id}/approval or …/rejection; over-cap-confirmation: POST /claims/{id}/over-cap-confirmation
+             * @description claim: decide with POST /claims/{id}/approval, …/partial-approval, …/over-cap-proposal or …/rejection; admission: POST /admissions/{id}/approval or …/rejection; over-cap-confirmation: POST /claims/{id}/over-cap-confirmation; adjustment: POST /claims/{id}/adjustments/approval or /admissions/{id}/adjustments/approval (sourceKind)
              * @enum {string}
              */
-            kind: "claim" | "admission" | "over-cap-confirmation";
+            kind: "claim" | "admission" | "over-cap-confirmation" | "adjustment";
             /**
              * @description The claim or admission
              * @example c-7d1c…
              */
             id: string;
+            /**
+             * @description Adjustments: whether they adjust a claim or a stay
+             * @enum {string}
+             */
+            sourceKind?: "claim" | "admission";
+            /** @description Adjustments: each awaiting approval, before and after */
+            adjustments?: components["schemas"]["AdjustmentBody"][];
             /**
              * @description The beneficiary; null for staff allowances
              * @example 3f0c1a2e-…
@@ -6225,7 +6232,7 @@ export interface components {
              */
             dischargedOn?: string;
             /**
-             * @description Admissions: the allowances entitled in all; claims: null, the amount is computed at approval (whole VND)
+             * @description Admissions: the allowances entitled in all; adjustments: their differences in all; claims: null, the amount is computed at approval (whole VND)
              * @example 1500000
              */
             amount: number | null;
@@ -6457,6 +6464,11 @@ export interface components {
              * @example 3
              */
             overCapConfirmations: number;
+            /**
+             * @description Stays and claims whose adjustments wait for approval
+             * @example 3
+             */
+            adjustments: number;
         };
         PaymentCountsBody: {
             /**
@@ -13808,8 +13820,8 @@ export interface operations {
                 serviceFrom?: string;
                 /** @description Only services on or before this date */
                 serviceTo?: string;
-                /** @description Only claims, admissions, or claims proposed over the cap awaiting a second approver */
-                kind?: "claim" | "admission" | "over-cap-confirmation";
+                /** @description Only claims, admissions, claims proposed over the cap awaiting a second approver, or adjustments awaiting approval */
+                kind?: "claim" | "admission" | "over-cap-confirmation" | "adjustment";
             };
             header?: {
                 /** @description Idempotency key of a command: the same id again has no second effect */

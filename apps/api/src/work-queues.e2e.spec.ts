@@ -151,7 +151,7 @@ describe.each(API_BACKENDS)('work queues over %s', (_name, setup) => {
   it('counts what waits in the queues of the signed-in user’s roles', async () => {
     expect(await ok(as.secondApprover.get('/work-queues/counts'))).toEqual({
       position: expect.stringMatching(/^\d+$/),
-      approvals: { claims: 1, admissions: 0, overCapConfirmations: 1 },
+      approvals: { claims: 1, admissions: 0, overCapConfirmations: 1, adjustments: 0 },
     });
     const finance = await ok(as.finance.get('/work-queues/counts'));
     expect(finance).toEqual({ position: expect.any(String), payments: { payouts: 3, payoutsDue: expect.any(Number), recoveries: 0, recoveriesOwed: 0 } });

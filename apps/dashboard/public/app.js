@@ -25,7 +25,12 @@ const view = document.getElementById('view');
 
 /** The menu: entries by role, the reports and the administration folded into drop-downs; `waiting` counts a queue. */
 const MENU = [
-  { key: 'nav.approvals', hash: '#/approvals', roles: ['approver'], waiting: ({ approvals: a }) => a.claims + a.admissions + a.overCapConfirmations },
+  {
+    key: 'nav.approvals',
+    hash: '#/approvals',
+    roles: ['approver'],
+    waiting: ({ approvals: a }) => a.claims + a.admissions + a.overCapConfirmations + a.adjustments,
+  },
   { key: 'nav.finance', hash: '#/finance', roles: ['finance'], waiting: ({ payments: p }) => p.payouts + p.recoveries },
   { key: 'nav.records', hash: '#/records', roles: ['clerk', 'administrator'], waiting: ({ records: r }) => r.openStays + r.withoutCard },
   { key: 'nav.beneficiaries', hash: '#/beneficiaries' },

@@ -64,14 +64,32 @@ class ClaimFactsBody {
   overCapProposal!: OverCapProposalBody | null;
 }
 
+class AdjustmentBody {
+  @Text('The adjustment', 'c-7d1c…-1') adjustmentId!: string;
+  @Text('Regime id', 'b') regimeId!: string;
+  @ApiProperty({
+    enum: ['policy-version', 'reorganization-plan', 'register-change'],
+    description: 'What made it: a policy version, a reorganization, a change on the register',
+  })
+  causeKind!: string;
+  @Vnd('What it stood at') previousAmount!: number;
+  @Group('The group it counted under') previousGroup!: number;
+  @Vnd('What it stands at now') nextAmount!: number;
+  @Group('The group it counts under now') nextGroup!: number;
+  @Vnd('The difference: a top-up, or negative a recovery') difference!: number;
+}
+
 export class ApprovalItemBody {
   @ApiProperty({
-    enum: ['claim', 'admission', 'over-cap-confirmation'],
+    enum: ['claim', 'admission', 'over-cap-confirmation', 'adjustment'],
     description:
-      'claim: decide with POST /claims/{id}/approval, …/partial-approval, …/over-cap-proposal or …/rejection; admission: POST /admissions/{id}/approval or …/rejection; over-cap-confirmation: POST /claims/{id}/over-cap-confirmation',
+      'claim: decide with POST /claims/{id}/approval, …/partial-approval, …/over-cap-proposal or …/rejection; admission: POST /admissions/{id}/approval or …/rejection; over-cap-confirmation: POST /claims/{id}/over-cap-confirmation; adjustment: POST /claims/{id}/adjustments/approval or /admissions/{id}/adjustments/approval (sourceKind)',
   })
   kind!: string;
   @Text('The claim or admission', 'c-7d1c…') id!: string;
+  @ApiProperty({ enum: ['claim', 'admission'], required: false, description: 'Adjustments: whether they adjust a claim or a stay' }) sourceKind?: string;
+  @ApiProperty({ type: [AdjustmentBody], required: false, description: 'Adjustments: each awaiting approval, before and after' })
+  adjustments?: AdjustmentBody[];
   @Text('The beneficiary; null for staff allowances', '3f0c1a2e-…', { nullable: true }) beneficiaryId!: string | null;
   @Text('Their full name; null once erased, or for staff allowances', 'Nông Văn An', { nullable: true }) fullName!: string | null;
   @Day('Service date: the claim’s, or the admission date') serviceDate!: string;
@@ -81,7 +99,10 @@ export class ApprovalItemBody {
   @ApiProperty({ type: [String], enum: REGIME_CODES, description: 'The regimes it is under' }) regimeCodes!: string[];
   @Text('Claims: the regime id in the policy version', 'g', { required: false }) regimeId?: string;
   @Day('Admissions: discharged on', { required: false }) dischargedOn?: string;
-  @Vnd('Admissions: the allowances entitled in all; claims: null, the amount is computed at approval', { nullable: true }) amount!: number | null;
+  @Vnd('Admissions: the allowances entitled in all; adjustments: their differences in all; claims: null, the amount is computed at approval', {
+    nullable: true,
+  })
+  amount!: number | null;
   @ApiProperty({ type: AdmissionComputationBody, required: false, description: 'Admissions: how the allowances were computed' })
   admission?: AdmissionComputationBody;
   @ApiProperty({ type: ClaimFactsBody, required: false, description: 'Claims: what was asked for and what is left of the annual cap' }) claim?: ClaimFactsBody;
@@ -137,6 +158,7 @@ class ApprovalCountsBody {
   @Count('Claims waiting for a decision') claims!: number;
   @Count('Stays whose allowances wait for a decision') admissions!: number;
   @Count('Claims proposed over the annual cap, waiting for a second approver') overCapConfirmations!: number;
+  @Count('Stays and claims whose adjustments wait for approval') adjustments!: number;
 }
 
 class PaymentCountsBody {

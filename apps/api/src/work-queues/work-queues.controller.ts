@@ -35,7 +35,10 @@ class QueueQuery extends PageQuery {
 }
 
 class ApprovalQueueQuery extends QueueQuery {
-  @ApiPropertyOptional({ enum: APPROVAL_KINDS, description: 'Only claims, admissions, or claims proposed over the cap awaiting a second approver' })
+  @ApiPropertyOptional({
+    enum: APPROVAL_KINDS,
+    description: 'Only claims, admissions, claims proposed over the cap awaiting a second approver, or adjustments awaiting approval',
+  })
   @IsOptional()
   @IsIn(APPROVAL_KINDS)
   kind?: ApprovalKind;

@@ -59,7 +59,7 @@ export const query = (parameters) =>
  * apply a command a moment after the API recorded it, and a queue should not show again what was
  * just done.
  */
-export async function readUntil(read, settled, attempts = 15) {
+export async function readUntil(read, settled, attempts = 25) {
   let answer = await read();
   for (let attempt = 1; attempt < attempts && !settled(answer); attempt++) {
     await new Promise((resolve) => setTimeout(resolve, 200));

@@ -48,6 +48,9 @@ function shared(names) {
   return common.length >= 2 ? common.join(' ').replace(/[,;:]$/, '') : names.join(' / ');
 }
 
+/** Whether a regime (by id) is weighed against an annual cap, as the latest version that has it says. */
+export const hasAnnualCap = (id) => regimesNamed().get(id)?.rule.kind === 'actual-cost-up-to-annual-cap';
+
 /** A report letter's name, prefixed by the letter as the resolution lists regimes: "b) Hỗ trợ tiền ăn…". */
 export function regimeCodeName(code) {
   const names = [...new Set([...regimesNamed().values()].filter((regime) => regime.code === code).map((regime) => inLanguage(regime.name)))];

@@ -19,7 +19,8 @@ export const fill = (element, ...children) =>
 
 /**
  * A table that scrolls sideways inside its box on a narrow screen, so that the page never does.
- * `headings`: strings, or `{ label, money }` for right-aligned amounts.
+ * `headings`: strings, or `{ label, money }` for right-aligned amounts, `{ label, wide }` for a
+ * column of long names (regimes, clauses) that a phone would otherwise squeeze to a word a line.
  */
 export function table(headings, rows, attributes = {}) {
   // Focusable, so that a keyboard can scroll a table wider than a phone.
@@ -35,7 +36,9 @@ export function table(headings, rows, attributes = {}) {
         h(
           'tr',
           {},
-          headings.map((heading) => h('th', { class: heading.money ? 'money' : '', scope: 'col' }, heading.label ?? heading)),
+          headings.map((heading) =>
+            h('th', { class: [heading.money ? 'money' : '', heading.wide ? 'wide' : ''].join(' ').trim(), scope: 'col' }, heading.label ?? heading),
+          ),
         ),
       ),
       h('tbody', {}, rows),

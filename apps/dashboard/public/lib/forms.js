@@ -17,6 +17,7 @@ const RULES = {
   username: (value) => /^[a-z0-9.-]+$/.test(value) || 'invalid.username',
   cardNumber: (value) => /^[A-Z0-9-]{4,20}$/.test(value) || 'invalid.cardNumber',
   notAfterToday: (value) => value <= today() || 'invalid.afterToday',
+  twoAtLeast: (value) => value.length >= 2 || 'invalid.twoAtLeast',
 };
 
 /** An amount as typed, the thousands separated or not (1.500.000): its digits. */
@@ -39,6 +40,8 @@ export function apiFieldProblem(field, message) {
   if (field === 'group' || field.endsWith('.group')) return 'invalid.group';
   if (/whole number|integer|less than 0|not be greater/.test(message)) return 'invalid.whole';
   if (/at least 1 elements/.test(message)) return 'invalid.oneAtLeast';
+  if (/at least two/.test(message)) return 'invalid.twoAtLeast';
+  if (/must start with its code/.test(message)) return 'invalid.regimeIdCode';
   return 'invalid.other';
 }
 
@@ -54,6 +57,9 @@ function problemOf(field, raw) {
   }
   return undefined;
 }
+
+/** A field's problem in words: a key of the texts (invalid.date), or a rule the API said was broken. */
+const inWords = (problem) => (problem.rule ? words.code('rule', problem.rule) : words.t(problem));
 
 let nextId = 0;
 
@@ -117,16 +123,31 @@ function control(field) {
     field.type === 'checkbox'
       ? h('div', { class: `${field.col ?? 'col-12'} form-check ms-2` }, input, h('label', { class: 'form-check-label', for: id }, field.label), help, feedback)
       : h('div', { class: field.col ?? 'col-12 col-md-6' }, label, input, help, feedback);
-  const show = (problem) => {
+  const show = showOn(field.type === 'checkboxes' ? [...input.querySelectorAll('input')] : [input], feedback);
+  return { field, cell, input, read, show };
+}
+
+/** Shows a problem (or none) on inputs and in their feedback element, as a control of a form does. */
+function showOn(inputs, feedback) {
+  return (problem) => {
     const invalid = Boolean(problem);
-    (field.type === 'checkboxes' ? input.querySelectorAll('input') : [input]).forEach((element) => {
+    for (const element of inputs) {
       element.classList.toggle('is-invalid', invalid);
       element.setAttribute('aria-invalid', String(invalid));
-    });
-    feedback.textContent = problem ? words.t(problem) : '';
+    }
+    feedback.textContent = problem ? inWords(problem) : '';
     feedback.classList.toggle('d-block', invalid);
   };
-  return { field, cell, input, read, show };
+}
+
+/**
+ * A control for `showRefusal` over an input a screen made itself: the API's problem with the
+ * body's field `name` (or a field under it) is said in the feedback element placed after it.
+ */
+export function apiField(name, input) {
+  const feedback = h('div', { class: 'invalid-feedback', id: `${input.id}-error` });
+  input.setAttribute('aria-describedby', feedback.id);
+  return { field: { name }, input, feedback, show: showOn([input], feedback) };
 }
 
 /** What a value will be recorded as, in words: the dialog's line for a field. */
@@ -189,10 +210,14 @@ export function showRefusal(error, out, controls = []) {
   if (!(error instanceof ApiError)) return void out.replaceChildren(alertBox('danger', `${words.t('error')}: ${error.message}`));
   const unplaced = [];
   for (const { field, message } of error.fields) {
-    const found = controls.find((candidate) => candidate.field.name === field || field.startsWith(`${candidate.field.name}.`));
-    const problem = apiFieldProblem(field, message);
+    // A field of the body's one list item (changes[0].code) is the form's field of that name (code).
+    const own = field.replace(/^\w+\[0\]\./, '').replace(/\[\d+\]$/, '');
+    const named = (name) => (candidate) => candidate.field.name === name || name.startsWith(`${candidate.field.name}.`);
+    const found = controls.find(named(field)) ?? controls.find(named(own));
+    // A 409 names the broken rule on its field: said there in the rule's words.
+    const problem = error.status === 409 && error.rule && words.has('rule', error.rule) ? { rule: error.rule } : apiFieldProblem(field, message);
     if (found) found.show(problem);
-    else unplaced.push(`${words.has('field', field) ? words.code('field', field) : field}: ${words.t(problem)}`);
+    else unplaced.push(`${words.has('field', field) ? words.code('field', field) : field}: ${inWords(problem)}`);
   }
   out.replaceChildren(
     h(
@@ -270,7 +295,15 @@ export function commandForm({ id, title, fields, submit, danger = false, describ
   return form;
 }
 
-/** An action folded under its title until opened, so a record's page lists what can be done to it. */
+/** Once a screen is drawn afresh after a command, the form that recorded it is open again and says so. */
+export function sayRecorded(container, formId) {
+  const form = container.querySelector(`#${formId}`);
+  if (!form) return;
+  const folded = form.closest('details');
+  if (folded) folded.open = true;
+  form.querySelector('.form-result').replaceChildren(alertBox('success', words.t('done'), { 'data-testid': 'command-done' }));
+}
+
 /** The person's valid cards to choose from, the first chosen: a service is recorded on a valid card. */
 export function validCardField(cards) {
   const valid = cards.filter((card) => card.status === 'valid');
@@ -283,6 +316,7 @@ export function validCardField(cards) {
   };
 }
 
+/** An action folded under its title until opened, so a record's page lists what can be done to it. */
 export const panel = (title, content, attributes = {}) =>
   h('details', { class: 'card action-panel mb-2', ...attributes }, h('summary', { class: 'card-header' }, title), h('div', { class: 'card-body' }, content));
 

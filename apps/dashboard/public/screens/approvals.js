@@ -1,12 +1,12 @@
 import { api, post, query, readUntil } from '../lib/api.js';
-import { clauseText, regimeName } from '../lib/catalog.js';
+import { clauseText, hasAnnualCap, regimeCodeName, regimeName } from '../lib/catalog.js';
 import { alertBox, h, heading, labelled, pager, table, toolbar } from '../lib/dom.js';
 import { actionButton, commandForm, confirmDialog, panel, showRefusal } from '../lib/forms.js';
 import { recorded, words } from '../lib/state.js';
 
 /** "Chờ tôi duyệt": stays and claims that wait for my decision, each with how its amount was computed. */
 
-const KINDS = ['admission', 'claim', 'over-cap-confirmation'];
+const KINDS = ['admission', 'claim', 'over-cap-confirmation', 'adjustment'];
 const PAGE = 50;
 
 /** A stay's computation: the visit allowance, then the meal days by segment (policy version, clause, rate, days). */
@@ -27,9 +27,9 @@ function stayComputation(computation) {
     ]);
   return table(
     [
-      words.t('regime'),
+      { label: words.t('regime'), wide: true },
       words.t('policyVersion'),
-      words.t('clause'),
+      { label: words.t('clause'), wide: true },
       { label: words.t('rate'), money: true },
       words.t('days'),
       { label: words.t('amount'), money: true },
@@ -66,12 +66,40 @@ function claimComputation(item) {
   );
 }
 
+/** A stay's or a claim's adjustments awaiting approval: what changed them, and each one's amount and group before and after. */
+function adjustmentsComputation(item) {
+  return table(
+    [
+      { label: words.t('regime'), wide: true },
+      words.t('cause'),
+      `${words.t('group')} (${words.t('before')} → ${words.t('after')})`,
+      { label: words.t('before'), money: true },
+      { label: words.t('after'), money: true },
+      { label: words.t('difference'), money: true },
+    ],
+    item.adjustments.map((adjustment) =>
+      h(
+        'tr',
+        {},
+        h('td', {}, regimeName(adjustment.regimeId)),
+        h('td', {}, words.code('kind', adjustment.causeKind)),
+        h('td', { class: 'text-nowrap' }, `${words.group(adjustment.previousGroup)} → ${words.group(adjustment.nextGroup)}`),
+        h('td', { class: 'money' }, words.vnd(adjustment.previousAmount)),
+        h('td', { class: 'money' }, words.vnd(adjustment.nextAmount)),
+        h('td', { class: 'money' }, words.vnd(adjustment.difference)),
+      ),
+    ),
+  );
+}
+
 function decisionButtons(item, after, out) {
-  const path = item.kind === 'admission' ? `/admissions/${encodeURIComponent(item.id)}` : `/claims/${encodeURIComponent(item.id)}`;
+  const source = (item.kind === 'adjustment' ? item.sourceKind : item.kind) === 'admission' ? 'admissions' : 'claims';
+  const path = `/${source}/${encodeURIComponent(item.id)}`;
   const rows = () => [
     [words.t('kind'), words.code('kind', item.kind)],
     [words.t('beneficiary'), item.fullName ?? '—'],
-    [words.t('regime'), item.regimeCodes.map((code) => regimeName(code)).join(', ')],
+    // A claim's regime by its id; a stay's or adjustments' by the resolution's letters (a regime id is not a letter: h.fixed).
+    [words.t('regime'), item.regimeId ? regimeName(item.regimeId) : item.regimeCodes.map((code) => regimeCodeName(code)).join(', ')],
     [words.t('serviceDate'), words.date(item.serviceDate)],
     [words.t('amount'), item.amount === null ? '—' : words.vnd(item.amount)],
   ];
@@ -89,10 +117,16 @@ function decisionButtons(item, after, out) {
         title: label,
         danger,
         fields: [{ name: 'reason', label: words.t('reason') }],
+        // The dialog names the item decided on, not the reason alone.
+        describe: (values) => [...rows(), [words.t('reason'), values.reason]],
         send: (values) => post(`${path}/${action}`, values),
         done,
       }),
     );
+  // The cap's balance exists once something was approved under it this year; before that the regime's rule says it is capped.
+  const capped = Boolean(item.claim?.annualCap) || (item.kind === 'claim' && hasAnnualCap(item.regimeId));
+  // Adjustments are approved together, or wait: there is nothing to reject in what a retroactive change recomputed.
+  if (item.kind === 'adjustment') return h('div', { class: 'mt-2' }, decide(words.t('approve'), 'adjustments/approval', { 'data-approve': item.id }));
   if (item.kind === 'over-cap-confirmation')
     return h(
       'div',
@@ -107,9 +141,9 @@ function decisionButtons(item, after, out) {
       'div',
       { class: 'd-flex flex-wrap gap-2 mb-2' },
       decide(words.t('approve'), 'approval', { 'data-approve': item.id }),
-      item.claim?.annualCap ? decide(words.t('approvePart'), 'partial-approval') : null,
+      capped ? decide(words.t('approvePart'), 'partial-approval') : null,
     ),
-    item.claim?.annualCap ? withReason(words.t('proposeOverCap'), 'over-cap-proposal', false) : null,
+    capped ? withReason(words.t('proposeOverCap'), 'over-cap-proposal', false) : null,
     withReason(words.t('reject'), 'rejection', true),
   );
 }
@@ -130,7 +164,8 @@ export async function approvalsView() {
   const unit = h('input', { class: 'form-control form-control-sm', name: 'unit', type: 'search' });
   const list = h('div', { id: 'approval-queue' });
   const out = h('div', { 'aria-live': 'polite' });
-  const chosen = new Set();
+  /** The claims ticked for approval at once, by id, as the queue showed them. */
+  const chosen = new Map();
   let offset = 0;
   const load = async (decided = []) => {
     const page = await readUntil(
@@ -157,7 +192,7 @@ export async function approvalsView() {
                         type: 'checkbox',
                         class: 'form-check-input me-2',
                         'aria-label': `${words.t('select')}: ${item.fullName ?? ''} ${words.date(item.serviceDate)}`,
-                        onchange: (event) => (event.target.checked ? chosen.add(item.id) : chosen.delete(item.id)),
+                        onchange: (event) => (event.target.checked ? chosen.set(item.id, item) : chosen.delete(item.id)),
                       })
                     : null,
                   `${words.code('kind', item.kind)} · ${item.fullName ?? words.t('erased')} · ${words.date(item.serviceDate)}${item.dischargedOn ? ` – ${words.date(item.dischargedOn)}` : ''}`,
@@ -172,7 +207,7 @@ export async function approvalsView() {
                   h('a', { href: `#/beneficiaries/${encodeURIComponent(item.beneficiaryId)}` }, words.t('open')),
                 ),
                 h('h3', { class: 'h6' }, words.t('computation'), item.amount === null ? '' : `: ${words.vnd(item.amount)}`),
-                item.admission ? stayComputation(item.admission) : claimComputation(item),
+                item.admission ? stayComputation(item.admission) : item.adjustments ? adjustmentsComputation(item) : claimComputation(item),
                 decisionButtons(item, load, out),
               ),
             ),
@@ -188,9 +223,19 @@ export async function approvalsView() {
       id: 'approve-selected',
       onclick: async () => {
         if (chosen.size === 0) return void out.replaceChildren(alertBox('warning', words.t('invalid.oneAtLeast')));
-        if (!(await confirmDialog(words.t('approveSelected'), [[words.t('selectedN', { n: words.num(chosen.size) }), '']]))) return;
+        // Each claim ticked, by whom, regime, day and amount asked: what the approver is about to approve.
+        const rows = [...chosen.values()].map((item) => {
+          const asked = item.claim?.cost ?? item.claim?.outOfPocket;
+          return [
+            item.fullName ?? words.t('erased'),
+            [regimeName(item.regimeId), words.date(item.serviceDate), asked === null || asked === undefined ? null : words.vnd(asked)]
+              .filter(Boolean)
+              .join(' · '),
+          ];
+        });
+        if (!(await confirmDialog(words.t('approveSelected'), [[words.t('selectedN', { n: words.num(chosen.size) }), ''], ...rows]))) return;
         try {
-          const outcomes = await post('/claims/approvals', { claimIds: [...chosen] });
+          const outcomes = await post('/claims/approvals', { claimIds: [...chosen.keys()] });
           const approved = outcomes.filter((outcome) => outcome.outcome === 'approved');
           recorded();
           await load(approved.map((outcome) => outcome.claimId));

@@ -1,7 +1,7 @@
-import { api, apiUrl, post, query } from '../lib/api.js';
+import { api, apiUrl, post, query, readUntil } from '../lib/api.js';
 import { regimeName } from '../lib/catalog.js';
 import { alertBox, badge, fill, h, heading, labelled, money, pager, saveFile, table, toolbar } from '../lib/dom.js';
-import { commandForm, panel, validCardField } from '../lib/forms.js';
+import { commandForm, confirmDialog, panel, sayRecorded, validCardField } from '../lib/forms.js';
 import { hasRole, recorded, state, thisYear, words } from '../lib/state.js';
 import { claimForms } from './claim-forms.js';
 import { payoutTable } from './payouts.js';
@@ -102,6 +102,12 @@ function importForm(afterImport) {
   const send = async (event) => {
     event.preventDefault();
     if (!file.files[0]) return;
+    // An import enrols every row it accepts: it asks first, as every command does.
+    const rows = [
+      [words.t('importFile'), file.files[0].name],
+      [words.t('validRowsOnly'), words.t(validOnly.checked ? 'yes' : 'no')],
+    ];
+    if (!(await confirmDialog(words.t('importTitle'), rows))) return;
     const form = new FormData();
     form.append('file', file.files[0]);
     const response = await fetch(apiUrl(`/beneficiaries/imports${validOnly.checked ? '?validRowsOnly=true' : ''}`), {
@@ -196,18 +202,16 @@ async function coverageEndRows(path, values, labels) {
   ];
 }
 
-function registerActions(id, person, reload) {
+/** `whose`: the person's name, which every dialog says. */
+function registerActions(id, whose, person, reload) {
   const base = `/beneficiaries/${encodeURIComponent(id)}`;
-  const after = (message) => async () => {
+  const after = (formId) => async () => {
     recorded();
-    await reload();
-    return message;
+    await reload(formId);
   };
-  const live = person.status === 'registered' && !person.diedOn;
-  if (!live) return [];
   const removalForm = commandForm({
     id: 'removal-form',
-    title: words.t('removal'),
+    title: `${words.t('removal')}: ${whose}`,
     danger: true,
     fields: [
       { name: 'on', label: words.t('removalOn'), type: 'date' },
@@ -220,37 +224,37 @@ function registerActions(id, person, reload) {
         [words.t('reason'), values.reason],
       ]),
     send: (values) => post(`${base}/removal`, values),
-    done: after(words.t('done')),
+    done: after('removal-form'),
   });
   const deathForm = commandForm({
     id: 'death-form',
-    title: words.t('death'),
+    title: `${words.t('death')}: ${whose}`,
     danger: true,
     fields: [{ name: 'on', label: words.t('deathOn'), type: 'date' }],
     describe: (values) => coverageEndRows(`${base}/death`, values, [[words.t('deathOn'), words.date(values.on)]]),
     send: (values) => post(`${base}/death`, values),
-    done: after(words.t('done')),
+    done: after('death-form'),
   });
   return [
     panel(
       words.t('changePosition'),
       commandForm({
         id: 'position-form',
-        title: words.t('changePosition'),
+        title: `${words.t('changePosition')}: ${whose}`,
         fields: [
           { name: 'title', label: words.t('title'), value: person.title },
           { name: 'administrativeUnit', label: words.t('unit'), value: person.administrativeUnit },
           { name: 'from', label: words.t('from'), type: 'date' },
         ],
         send: (values) => post(`${base}/position-changes`, values),
-        done: after(words.t('done')),
+        done: after('position-form'),
       }),
     ),
     panel(
       words.t('reclassify'),
       commandForm({
         id: 'reclassify-form',
-        title: words.t('reclassify'),
+        title: `${words.t('reclassify')}: ${whose}`,
         fields: [
           { name: 'group', label: words.t('group'), type: 'select', options: groupOptions(), rule: 'group' },
           { name: 'from', label: words.t('from'), type: 'date' },
@@ -258,31 +262,33 @@ function registerActions(id, person, reload) {
           { name: 'decisionNumber', label: words.t('decisionNumber') },
         ],
         send: (values) => post(`${base}/reclassifications`, values),
-        done: after(words.t('done')),
+        done: after('reclassify-form'),
       }),
     ),
-    panel(
-      words.t('retirement'),
-      commandForm({
-        id: 'retirement-form',
-        title: words.t('retirement'),
-        fields: [{ name: 'on', label: words.t('retirementOn'), type: 'date' }],
-        send: (values) => post(`${base}/retirement`, values),
-        done: after(words.t('done')),
-      }),
-    ),
+    person.retiredOn
+      ? null
+      : panel(
+          words.t('retirement'),
+          commandForm({
+            id: 'retirement-form',
+            title: `${words.t('retirement')}: ${whose}`,
+            fields: [{ name: 'on', label: words.t('retirementOn'), type: 'date' }],
+            send: (values) => post(`${base}/retirement`, values),
+            done: after('retirement-form'),
+          }),
+        ),
     panel(words.t('removal'), removalForm),
     panel(words.t('death'), deathForm),
   ];
 }
 
-function cardActions(id, reload) {
+function cardActions(id, whose, reload) {
   return [
     panel(
       words.t('issueCard'),
       commandForm({
         id: 'issue-card-form',
-        title: words.t('issueCard'),
+        title: `${words.t('issueCard')}: ${whose}`,
         fields: [
           { name: 'cardNumber', label: words.t('cardNumber'), rule: 'cardNumber' },
           { name: 'validFrom', label: words.t('validFrom'), type: 'date' },
@@ -290,10 +296,9 @@ function cardActions(id, reload) {
         ],
         check: (name, raw) => (name === 'validTo' && raw.validTo && raw.validFrom && raw.validTo < raw.validFrom ? 'invalid.beforeStart' : undefined),
         send: (values) => post('/cards', { ...values, beneficiaryId: id }),
-        done: async () => {
+        done: async (_, { cardNumber }) => {
           recorded();
-          await reload();
-          return words.t('done');
+          await reload('issue-card-form', cardNumber);
         },
       }),
       { 'data-action': 'issue-card' },
@@ -301,12 +306,12 @@ function cardActions(id, reload) {
   ];
 }
 
-function admissionForm(id, cards) {
+function admissionForm(id, whose, cards) {
   return panel(
     words.t('recordAdmission'),
     commandForm({
       id: 'admission-form',
-      title: words.t('recordAdmission'),
+      title: `${words.t('recordAdmission')}: ${whose}`,
       fields: [
         validCardField(cards),
         { name: 'facility', label: words.t('facility') },
@@ -328,7 +333,8 @@ function admissionForm(id, cards) {
 
 export async function beneficiaryView(id) {
   const body = h('div');
-  const load = async () => {
+  /** `done`: the form that just recorded, said so once the page is drawn afresh; `issued`: a card the register is to show. */
+  const load = async (done, issued) => {
     const [person, balances, payouts] = await Promise.all([
       api(`/beneficiaries/${encodeURIComponent(id)}`),
       api(`/beneficiaries/${encodeURIComponent(id)}/balances?year=${thisYear()}`),
@@ -336,10 +342,19 @@ export async function beneficiaryView(id) {
     ]);
     const facts = person.state;
     const { fullName } = person.history[0].data;
-    const found = fullName === null ? { cards: [] } : await api(`/cards?${query({ name: fullName, limit: 20 })}`);
+    // A card just issued shows in the card register a moment later: it is read until it does.
+    const found =
+      fullName === null
+        ? { cards: [] }
+        : await readUntil(
+            () => api(`/cards?${query({ name: fullName, limit: 20 })}`),
+            (answer) => !issued || answer.cards.some((card) => card.cardNumber === issued),
+          );
     const cards = found.cards.filter((card) => card.beneficiaryId === id);
     const groupChanges = person.history.filter((entry) => entry.type === 'BeneficiaryEnrolled' || entry.type === 'BeneficiaryReclassified');
     const status = facts.diedOn ? 'deceased' : facts.retiredOn && facts.status === 'registered' ? 'retired' : facts.status;
+    // Retired cadres stay on the register, entitled as before: only a removal or a death closes their record.
+    const open = facts.status === 'registered' && !facts.diedOn;
     fill(
       body,
       h('div', { class: 'd-flex flex-wrap gap-2 align-items-center' }, heading(nameOf(fullName), { class: 'h4 mb-0 me-2' }), badge(status)),
@@ -401,13 +416,14 @@ export async function beneficiaryView(id) {
         h(
           'div',
           { class: 'col-12 col-xl-5', id: 'person-actions' },
-          hasRole('clerk', 'administrator') && status === 'registered'
-            ? [...cardActions(id, load), admissionForm(id, cards), ...registerActions(id, facts, load)]
+          hasRole('clerk', 'administrator') && open
+            ? [...cardActions(id, nameOf(fullName), load), admissionForm(id, nameOf(fullName), cards), ...registerActions(id, nameOf(fullName), facts, load)]
             : null,
-          hasRole('clerk', 'council-member') && status === 'registered' ? claimForms(id, cards) : null,
+          hasRole('clerk', 'council-member') && open ? claimForms(id, nameOf(fullName), cards) : null,
         ),
       ]),
     );
+    if (done) sayRecorded(body, done);
   };
   await load();
   return h('section', {}, body);
@@ -416,13 +432,12 @@ export async function beneficiaryView(id) {
 /** A stay: its facts, what it entitles, and the clerk's discharge and date correction. */
 export async function admissionView(id) {
   const body = h('div');
-  const load = async () => {
+  const load = async (done) => {
     const { state: stay } = await api(`/admissions/${encodeURIComponent(id)}`);
     const path = `/admissions/${encodeURIComponent(id)}`;
-    const after = async () => {
+    const after = (formId) => async () => {
       recorded();
-      await load();
-      return words.t('done');
+      await load(formId);
     };
     const segments = stay.meals?.segments ?? [];
     fill(
@@ -486,7 +501,7 @@ export async function admissionView(id) {
               fields: [{ name: 'dischargedOn', label: words.t('dischargedOn'), type: 'date', rule: 'notAfterToday' }],
               check: (name, raw) => (raw.dischargedOn && raw.dischargedOn < stay.admittedOn ? 'invalid.beforeStart' : undefined),
               send: (values) => post(`${path}/discharge`, values),
-              done: after,
+              done: after('discharge-form'),
             }),
             { open: true, 'data-action': 'discharge' },
           )
@@ -504,11 +519,12 @@ export async function admissionView(id) {
               ],
               check: (name, raw) => (name === 'dischargedOn' && raw.dischargedOn && raw.dischargedOn < raw.admittedOn ? 'invalid.beforeStart' : undefined),
               send: (values) => post(`${path}/date-corrections`, values),
-              done: after,
+              done: after('correct-dates-form'),
             }),
           )
         : null,
     );
+    if (done) sayRecorded(body, done);
   };
   await load();
   return h('section', {}, body);

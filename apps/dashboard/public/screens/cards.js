@@ -1,4 +1,4 @@
-import { api, post, query } from '../lib/api.js';
+import { api, post, query, readUntil } from '../lib/api.js';
 import { badge, h, heading, labelled, table, toolbar } from '../lib/dom.js';
 import { commandForm, panel } from '../lib/forms.js';
 import { hasRole, recorded, words } from '../lib/state.js';
@@ -50,13 +50,21 @@ export async function cardsView() {
   const results = h('div');
   const actions = h('div');
   const keepsCards = hasRole('clerk', 'administrator');
-  const search = async () => {
-    const found = await api(`/cards?${query({ limit: 50, number: number.value, name: name.value })}`);
+  const search = async (settled = () => true) => {
+    const found = await readUntil(
+      () => api(`/cards?${query({ limit: 50, number: number.value, name: name.value })}`),
+      (answer) => settled(answer.cards),
+    );
     const choose = (card) => () =>
       actions.replaceChildren(
-        cardActions(card, async () => {
+        cardActions(card, async (_, { newCardNumber }) => {
           recorded();
-          await search();
+          // The register shows the card reissued (and its successor) or revoked a moment after it was recorded.
+          await search(
+            (cards) =>
+              cards.some((one) => one.cardNumber === card.cardNumber && one.status !== 'valid') &&
+              (!newCardNumber || cards.some((one) => one.cardNumber === newCardNumber)),
+          );
           return words.t('done');
         }),
       );

@@ -35,12 +35,12 @@ function factField(fact, regime) {
   }
 }
 
-function claimForm(beneficiaryId, regime, cards) {
+function claimForm(beneficiaryId, whose, regime, cards) {
   const facts = FACTS_BY_KIND[regime.rule.kind];
   const drugs = regime.rule.kind === 'actual-cost-up-to-annual-cap';
   return commandForm({
     id: 'claim-form',
-    title: `${words.t('requestClaim')}: ${regimeName(regime.id)}`,
+    title: `${words.t('requestClaim')}: ${regimeName(regime.id)} — ${whose}`,
     fields: [
       validCardField(cards),
       { name: 'serviceDate', label: words.t('serviceDate'), type: 'date', rule: 'notAfterToday' },
@@ -75,7 +75,8 @@ function claimForm(beneficiaryId, regime, cards) {
   });
 }
 
-export function claimForms(beneficiaryId, cards) {
+/** The request forms on a person's page; `whose`: their name, which the dialog says. */
+export function claimForms(beneficiaryId, whose, cards) {
   const regimes = claimableRegimes().filter((regime) => FACTS_BY_KIND[regime.rule.kind]);
   const out = h('div');
   const choice = h(
@@ -86,7 +87,7 @@ export function claimForms(beneficiaryId, cards) {
   );
   choice.addEventListener('change', () => {
     const regime = regimes.find((candidate) => candidate.id === choice.value);
-    out.replaceChildren(regime ? claimForm(beneficiaryId, regime, cards) : '');
+    out.replaceChildren(regime ? claimForm(beneficiaryId, whose, regime, cards) : '');
   });
   return panel(words.t('requestClaim'), h('div', {}, h('div', { class: 'mb-3' }, labelled(words.t('regime'), choice)), out), {
     'data-action': 'request-claim',

@@ -85,13 +85,17 @@ export async function financeView() {
   let scheduled = [];
   const boxes = new Map();
   const chosen = () => scheduled.filter((payout) => boxes.get(payout.payoutId)?.checked);
-  const load = async (done = []) => {
+  /** `done`: payouts just paid, `refunded`: a recovery just refunded; both read until the queues no longer show them as they were. */
+  const load = async (done = [], refunded) => {
     const [waiting, owed] = await Promise.all([
       readUntil(
         () => api(`/work-queues/payments?${query({ kind: 'payout', limit: MAX_QUEUE })}`),
         (found) => !found.items.some((payout) => done.includes(payout.payoutId)),
       ),
-      api(`/work-queues/payments?${query({ kind: 'recovery', limit: MAX_QUEUE })}`),
+      readUntil(
+        () => api(`/work-queues/payments?${query({ kind: 'recovery', limit: MAX_QUEUE })}`),
+        (found) => !found.items.some((payout) => payout.payoutId === refunded?.payoutId && payout.due === refunded.due),
+      ),
     ]);
     scheduled = waiting.items;
     boxes.clear();
@@ -109,11 +113,11 @@ export async function financeView() {
             [
               h('span', {}, all),
               words.t('serviceDate'),
-              words.t('regime'),
+              words.t('beneficiary'),
+              { label: words.t('regime'), wide: true },
               words.t('group'),
               words.t('unit'),
               { label: words.t('amount'), money: true },
-              words.t('status'),
             ],
             scheduled.map((payout) => {
               const box = h('input', {
@@ -158,7 +162,8 @@ export async function financeView() {
                     words.t('refund'),
                     commandForm({
                       id: `refund-${payout.payoutId}`,
-                      title: words.t('refund'),
+                      // The dialog says whose recovery, under which regime, and what is owed on it.
+                      title: `${words.t('refund')}: ${payout.fullName ?? payout.payee} · ${regimeName(payout.regimeId)} · ${words.t('toRecover')} ${words.vnd(payout.due)}`,
                       fields: [
                         { name: 'reference', label: words.t('receiptReference') },
                         { name: 'receivedOn', label: words.t('receivedOn'), type: 'date', value: today() },
@@ -167,7 +172,7 @@ export async function financeView() {
                       send: (values) => post(`/payouts/${encodeURIComponent(payout.payoutId)}/refund`, values),
                       done: async () => {
                         recorded();
-                        await load();
+                        await load([], payout);
                       },
                     }),
                   ),

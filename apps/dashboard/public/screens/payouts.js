@@ -1,6 +1,6 @@
-import { api, post, query } from '../lib/api.js';
+import { api, post, query, readUntil } from '../lib/api.js';
 import { clauseText, regimeCodeName, regimeName } from '../lib/catalog.js';
-import { badge, h, heading, money, table } from '../lib/dom.js';
+import { badge, fill, h, heading, money, table } from '../lib/dom.js';
 import { commandForm, panel } from '../lib/forms.js';
 import { hasRole, recorded, thisYear, today, words } from '../lib/state.js';
 import { yearPicker } from './year-picker.js';
@@ -9,7 +9,15 @@ import { yearPicker } from './year-picker.js';
 
 export function payoutTable(payouts) {
   return table(
-    [words.t('serviceDate'), words.t('regime'), words.t('group'), words.t('unit'), { label: words.t('amount'), money: true }, words.t('status'), ''],
+    [
+      words.t('serviceDate'),
+      { label: words.t('regime'), wide: true },
+      words.t('group'),
+      words.t('unit'),
+      { label: words.t('amount'), money: true },
+      words.t('status'),
+      '',
+    ],
     payouts.map((payout) =>
       h(
         'tr',
@@ -113,57 +121,73 @@ function stepDetails(details) {
 }
 
 export async function lineageView(id) {
-  const found = await api(`/payouts/${encodeURIComponent(id)}/lineage`);
-  const payout = found.payout;
-  return h(
-    'section',
-    {},
-    heading(words.t('lineageTitle')),
-    h(
-      'p',
-      { class: 'd-flex flex-wrap gap-2 align-items-center' },
-      h('span', {}, `${regimeName(payout.regimeId)} · ${words.group(payout.group)} · ${words.date(payout.serviceDate)} · ${words.vnd(payout.amount)}`),
-      badge(payout.status),
-      h('a', { href: `#/beneficiaries/${encodeURIComponent(payout.beneficiaryId)}` }, words.t('beneficiary')),
-    ),
-    payout.clause
-      ? h(
-          'p',
-          { class: 'small text-body-secondary' },
-          `${words.t('policyVersion')}: ${payout.policyVersionId} · ${words.t('clause')}: ${clauseText(payout.clause)}`,
-        )
-      : null,
-    h(
-      'ol',
-      { class: 'timeline', id: 'lineage' },
-      found.lineage.map((step) =>
-        h(
-          'li',
-          { 'data-step': step.step },
-          h('div', { class: 'fw-semibold' }, words.code('event', step.step)),
-          h('div', { class: 'small text-body-secondary' }, `${words.time(step.recordedAt)} · ${words.t('by')} ${step.actor}`),
-          stepDetails(step.details),
+  const body = h('section');
+  /** `reversed`: read until the reversal just recorded shows. */
+  const load = async (reversed = false) => {
+    const found = await readUntil(
+      () => api(`/payouts/${encodeURIComponent(id)}/lineage`),
+      (answer) => !reversed || answer.payout.status === 'reversed',
+    );
+    const payout = found.payout;
+    fill(
+      body,
+      heading(words.t('lineageTitle')),
+      h(
+        'p',
+        { class: 'd-flex flex-wrap gap-2 align-items-center' },
+        h('span', {}, `${regimeName(payout.regimeId)} · ${words.group(payout.group)} · ${words.date(payout.serviceDate)} · ${words.vnd(payout.amount)}`),
+        badge(payout.status),
+        h('a', { href: `#/beneficiaries/${encodeURIComponent(payout.beneficiaryId)}` }, words.t('beneficiary')),
+      ),
+      payout.clause
+        ? h(
+            'p',
+            { class: 'small text-body-secondary' },
+            `${words.t('policyVersion')}: ${payout.policyVersionId} · ${words.t('clause')}: ${clauseText(payout.clause)}`,
+          )
+        : null,
+      h(
+        'ol',
+        { class: 'timeline', id: 'lineage' },
+        found.lineage.map((step) =>
+          h(
+            'li',
+            { 'data-step': step.step },
+            h('div', { class: 'fw-semibold' }, words.code('event', step.step)),
+            h('div', { class: 'small text-body-secondary' }, `${words.time(step.recordedAt)} · ${words.t('by')} ${step.actor}`),
+            stepDetails(step.details),
+          ),
         ),
       ),
-    ),
-    hasRole('finance') && payout.status === 'paid'
-      ? panel(
-          words.t('reverse'),
-          commandForm({
-            id: 'reverse-form',
-            title: words.t('reverse'),
-            danger: true,
-            fields: [
-              { name: 'on', label: words.t('reversedOn'), type: 'date', value: today() },
-              { name: 'reason', label: words.t('reason') },
-            ],
-            send: (values) => post(`/payouts/${encodeURIComponent(payout.payoutId)}/reversal`, values),
-            done: () => {
-              recorded();
-              return words.t('done');
-            },
-          }),
-        )
-      : null,
-  );
+      hasRole('finance') && payout.status === 'paid'
+        ? panel(
+            words.t('reverse'),
+            commandForm({
+              id: 'reverse-form',
+              title: words.t('reverse'),
+              danger: true,
+              fields: [
+                { name: 'on', label: words.t('reversedOn'), type: 'date', value: today() },
+                { name: 'reason', label: words.t('reason') },
+              ],
+              // The dialog names the payment reversed, not only the date and the reason.
+              describe: (values) => [
+                [words.t('regime'), regimeName(payout.regimeId)],
+                [words.t('amount'), words.vnd(payout.amount)],
+                [words.t('reversedOn'), words.date(values.on)],
+                [words.t('reason'), values.reason],
+              ],
+              send: (values) => post(`/payouts/${encodeURIComponent(payout.payoutId)}/reversal`, values),
+              // Reversed, the payout's timeline is drawn afresh with the reversal, and the form is gone.
+              done: async () => {
+                recorded();
+                await load(true);
+              },
+            }),
+          )
+        : null,
+    );
+  };
+  await load();
+  return body;
 }

@@ -1,7 +1,7 @@
 import { api, post } from '../lib/api.js';
 import { inLanguage, loadCatalog, regimeName, versionInForce } from '../lib/catalog.js';
 import { alertBox, h, heading, money, table } from '../lib/dom.js';
-import { confirmDialog, panel, showRefusal } from '../lib/forms.js';
+import { apiField, confirmDialog, panel, showRefusal } from '../lib/forms.js';
 import { recorded, state, today, words } from '../lib/state.js';
 import { pendingDrafts } from './drafts.js';
 
@@ -23,6 +23,10 @@ const TABLES = {
 };
 const FLAGS = { 'rate-per-day': ['countFirstDay', 'countLastDay'], 'limited-per-year': ['actualCost'] };
 const GROUPS = ['1', '2', '3', '4', '5', '6'];
+/** The letters the resolution and its year-end report group regimes by (đ: outpatient convalescence). */
+const REGIME_CODES = ['a', 'b', 'c', 'd', 'đ', 'e', 'g', 'h', 'i', 'k'];
+/** A new regime's flags start as the resolution's usual ones: both ends of a stay count; a yearly allowance is a fixed amount. */
+const FLAG_DEFAULTS = { countFirstDay: true, countLastDay: true, actualCost: false };
 const TABLE_WORDS = {
   amountByGroup: 'amount',
   rateByGroup: 'perDay',
@@ -34,9 +38,9 @@ const TABLE_WORDS = {
 };
 const tableLabel = (key) => words.t(TABLE_WORDS[key]);
 
-/** How a table's value is written in the form: basis points as a percentage, the rest as they are. */
+/** How a table's value is written in the form: basis points as a percentage, amounts with their thousands separated (470.000). */
 const written = (key, value) =>
-  value === undefined ? '' : key === 'shareBasisPointsByGroup' ? String(value / 100).replace('.', state.language === 'vi' ? ',' : '.') : String(value);
+  value === undefined ? '' : key === 'shareBasisPointsByGroup' ? String(value / 100).replace('.', state.language === 'vi' ? ',' : '.') : words.num(value);
 const read = (key, text) => {
   const plain = text.trim();
   if (plain === '') return undefined;
@@ -44,8 +48,8 @@ const read = (key, text) => {
     const share = Number(plain.replace(',', '.'));
     return Number.isFinite(share) && share >= 0 && share <= 100 ? Math.round(share * 100) : NaN;
   }
-  // Amounts may be typed with the thousands separated, as they are written: 190.000
-  return /^\d[\d.\s]*$/.test(plain) ? Number(plain.replace(/[.\s]/g, '')) : NaN;
+  // Amounts are whole: typed with the thousands separated as they are written (190.000, or 190,000 in English), or not.
+  return /^\d[\d.,\s]*$/.test(plain) ? Number(plain.replace(/[.,\s]/g, '')) : NaN;
 };
 const shownValue = (key, value) =>
   value === undefined
@@ -81,11 +85,11 @@ function regimeFieldset(regime, inputs) {
             return h('tr', {}, h('th', { scope: 'row' }, words.code('staffRole', role)), h('td', {}, input));
           }),
         ),
+        removal(regime, inputs),
       ),
       { 'data-regime': regime.id },
     );
   }
-  const tables = TABLES[rule.kind];
   const title = `${regimeName(regime.id)} — ${words.code('ruleKind', rule.kind)}`;
   return panel(
     title,
@@ -93,56 +97,174 @@ function regimeFieldset(regime, inputs) {
       'fieldset',
       {},
       h('legend', { class: 'visually-hidden' }, title),
-      table(
-        [words.t('group'), ...tables.map((key) => ({ label: tableLabel(key), money: true }))],
-        GROUPS.map((group) =>
-          h(
-            'tr',
-            {},
-            h('th', { scope: 'row', class: 'text-nowrap' }, words.group(group)),
-            tables.map((key) => {
-              const input = h('input', {
-                class: 'form-control form-control-sm text-end',
-                inputmode: 'decimal',
-                name: `${regime.id}|${key}|${group}`,
-                value: written(key, rule[key][group]),
-                'aria-label': `${regimeName(regime.id)} — ${tableLabel(key)} — ${words.group(group)}`,
-              });
-              inputs.push({ regime: regime.id, key, slot: group, input });
-              return h('td', {}, input);
-            }),
-          ),
-        ),
-      ),
-      (FLAGS[rule.kind] ?? []).map((flag) => {
-        const id = `${regime.id}-${flag}`;
-        const box = h('input', { type: 'checkbox', class: 'form-check-input', id, checked: rule[flag] });
-        inputs.push({ regime: regime.id, key: flag, input: box, flag: true });
-        return h('div', { class: 'form-check form-check-inline' }, box, h('label', { class: 'form-check-label', for: id }, words.t(flag)));
-      }),
+      figures(regime.id, regimeName(regime.id), rule, (one) => inputs.push({ regime: regime.id, ...one })),
+      removal(regime, inputs),
     ),
     { 'data-regime': regime.id },
   );
 }
 
-/** The version the form describes, or the fields it cannot read. */
-function versionFrom(base, header, inputs) {
-  const problems = [];
-  const regimes = base.regimes.map((regime) => {
-    const rule = structuredClone(regime.rule);
-    for (const one of inputs.filter((input) => input.regime === regime.id)) {
-      if (one.flag) {
-        rule[one.key] = one.input.checked;
-        continue;
-      }
-      const value = read(one.key, one.input.value);
-      one.input.classList.toggle('is-invalid', Number.isNaN(value));
-      if (Number.isNaN(value)) problems.push(one.input);
-      if (value === undefined) delete rule[one.key][one.slot];
-      else rule[one.key][one.slot] = value;
-    }
-    return { ...regime, rule };
+/** The box that leaves a regime out of the new version. */
+function removal(regime, inputs) {
+  const box = h('input', { type: 'checkbox', class: 'form-check-input', id: `${regime.id}-remove`, name: `${regime.id}|remove` });
+  inputs.push({ regime: regime.id, input: box, remove: true });
+  return h('div', { class: 'form-check mt-2' }, box, h('label', { class: 'form-check-label', for: box.id }, words.t('removeRegime')));
+}
+
+/** A rule's figures by group, a column per table, and its flags; each input handed to `keep` with the table and group it fills. */
+function figures(id, name, rule, keep) {
+  const tables = TABLES[rule.kind];
+  return [
+    table(
+      [words.t('group'), ...tables.map((key) => ({ label: tableLabel(key), money: true }))],
+      GROUPS.map((group) =>
+        h(
+          'tr',
+          {},
+          h('th', { scope: 'row', class: 'text-nowrap' }, words.group(group)),
+          tables.map((key) => {
+            const input = h('input', {
+              class: 'form-control form-control-sm text-end',
+              inputmode: 'decimal',
+              name: `${id}|${key}|${group}`,
+              value: written(key, rule[key]?.[group]),
+              'aria-label': `${name} — ${tableLabel(key)} — ${words.group(group)}`,
+            });
+            keep({ key, slot: group, input });
+            return h('td', {}, input);
+          }),
+        ),
+      ),
+    ),
+    (FLAGS[rule.kind] ?? []).map((flag) => {
+      const box = h('input', { type: 'checkbox', class: 'form-check-input', id: `${id}-${flag}`, checked: rule[flag] });
+      keep({ key: flag, input: box, flag: true });
+      return h('div', { class: 'form-check form-check-inline' }, box, h('label', { class: 'form-check-label', for: box.id }, words.t(flag)));
+    }),
+  ];
+}
+
+let regimesAdded = 0;
+
+/**
+ * A regime the version adds: its id, letter, name, clause and rule kind, then the kind's figures
+ * by group. `fields` are its inputs as `showRefusal` places the API's problems on them, named by
+ * their path in the version once `at(index)` says where the regime stands in it.
+ */
+function newRegime(onChange, onRemove) {
+  regimesAdded += 1;
+  const n = regimesAdded;
+  const one = { inputs: [], header: {} };
+  const cell = (key, label, control, help) => {
+    control.id = `new-regime-${n}-${key}`;
+    one.header[key] = apiField(key, control);
+    const helpText = help ? h('div', { class: 'form-text', id: `${control.id}-help` }, help) : null;
+    if (helpText) control.setAttribute('aria-describedby', `${control.id}-help ${one.header[key].feedback.id}`);
+    return h('div', { class: 'col-12 col-md-6' }, h('label', { class: 'form-label', for: control.id }, label), control, helpText, one.header[key].feedback);
+  };
+  const select = (name, options) =>
+    h(
+      'select',
+      { class: 'form-select', name },
+      h('option', { value: '' }, ''),
+      options.map(([value, label]) => h('option', { value }, label)),
+    );
+  const kind = select(
+    'kind',
+    Object.keys(TABLES).map((value) => [value, words.code('ruleKind', value)]),
+  );
+  const figuresBox = h('div', { class: 'mt-3' });
+  kind.addEventListener('change', () => {
+    one.inputs = [];
+    const rule = { kind: kind.value, ...Object.fromEntries((FLAGS[kind.value] ?? []).map((flag) => [flag, FLAG_DEFAULTS[flag]])) };
+    figuresBox.replaceChildren(...(kind.value ? figures(`new-${n}`, words.t('newRegime'), rule, (input) => one.inputs.push(input)) : []));
+    onChange();
   });
+  one.element = h(
+    'fieldset',
+    { class: 'card card-body mb-2', 'data-new-regime': n },
+    h('legend', { class: 'h6' }, words.t('newRegime')),
+    h(
+      'div',
+      { class: 'row g-3' },
+      cell('id', words.t('regimeId'), h('input', { class: 'form-control', name: 'id' }), words.t('regimeIdHelp')),
+      cell(
+        'code',
+        words.t('regimeCode'),
+        select(
+          'code',
+          REGIME_CODES.map((code) => [code, code]),
+        ),
+      ),
+      cell('name', words.t('regimeName'), h('input', { class: 'form-control', name: 'name' }), words.t('regimeNameHelp')),
+      cell('clause', words.t('clause'), h('input', { class: 'form-control', name: 'clause' })),
+      cell('kind', words.t('ruleKind'), kind),
+    ),
+    figuresBox,
+    h(
+      'div',
+      { class: 'mt-2' },
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'btn btn-sm btn-outline-danger',
+          onclick: () => {
+            one.element.remove();
+            onRemove(one);
+            onChange();
+          },
+        },
+        words.t('removeRegime'),
+      ),
+    ),
+  );
+  return one;
+}
+
+/** A new regime as the version holds it, and its inputs the form could not read. */
+function addedRegime(one, problems) {
+  const value = (key) => one.header[key].input.value.trim();
+  for (const key of ['id', 'code', 'name', 'clause', 'kind']) {
+    one.header[key].show(value(key) ? undefined : 'invalid.required');
+    if (!value(key)) problems.push(one.header[key].input);
+  }
+  const rule = { kind: value('kind'), ...Object.fromEntries((TABLES[value('kind')] ?? []).map((key) => [key, {}])) };
+  for (const input of one.inputs) {
+    if (input.flag) {
+      rule[input.key] = input.input.checked;
+      continue;
+    }
+    const figure = read(input.key, input.input.value);
+    input.input.classList.toggle('is-invalid', Number.isNaN(figure));
+    if (Number.isNaN(figure)) problems.push(input.input);
+    else if (figure !== undefined) rule[input.key][input.slot] = figure;
+  }
+  return { id: value('id'), code: value('code'), name: value('name'), clause: value('clause'), illustrative: false, rule };
+}
+
+/** The version the form describes, or the fields it cannot read. */
+function versionFrom(base, header, inputs, added) {
+  const problems = [];
+  const removed = new Set(inputs.filter((one) => one.remove && one.input.checked).map((one) => one.regime));
+  const kept = base.regimes
+    .filter((regime) => !removed.has(regime.id))
+    .map((regime) => {
+      const rule = structuredClone(regime.rule);
+      for (const one of inputs.filter((input) => input.regime === regime.id && !input.remove)) {
+        if (one.flag) {
+          rule[one.key] = one.input.checked;
+          continue;
+        }
+        const value = read(one.key, one.input.value);
+        one.input.classList.toggle('is-invalid', Number.isNaN(value));
+        if (Number.isNaN(value)) problems.push(one.input);
+        if (value === undefined) delete rule[one.key][one.slot];
+        else rule[one.key][one.slot] = value;
+      }
+      return { ...regime, rule };
+    });
+  const regimes = [...kept, ...added.map((one) => addedRegime(one, problems))];
   const { id, legalBasis, effectiveFrom, note } = Object.fromEntries(Object.entries(header).map(([key, input]) => [key, input.value.trim()]));
   for (const [key, input] of Object.entries(header)) {
     const invalid = (key !== 'note' && !input.value.trim()) || (key === 'effectiveFrom' && !/^\d{4}-\d{2}-\d{2}$/.test(input.value));
@@ -162,18 +284,24 @@ function differences(before, after) {
         key === 'effectiveFrom' ? words.date(before[key]) : (before[key] ?? '—'),
         key === 'effectiveFrom' ? words.date(after[key]) : (after[key] ?? '—'),
       ]);
+  for (const regime of before.regimes.filter((one) => !after.regimes.some((candidate) => candidate.id === one.id)))
+    lines.push([regimeName(regime.id), words.t('regimeInForce'), words.t('regimeRemoved')]);
   for (const regime of after.regimes) {
-    const old = before.regimes.find((candidate) => candidate.id === regime.id)?.rule ?? {};
+    const existing = before.regimes.find((candidate) => candidate.id === regime.id);
+    const old = existing?.rule ?? {};
+    // A new regime is named as typed: the catalog does not know it yet.
+    const named = existing ? regimeName(regime.id) : `${regime.name || '—'} (${regime.id || '—'})`;
+    if (!existing) lines.push([named, '—', `${words.t('regimeAdded')}: ${regime.rule.kind ? words.code('ruleKind', regime.rule.kind) : '—'}`]);
     for (const [key, value] of Object.entries(regime.rule)) {
       if (key === 'kind' || key === 'per') continue;
       if (typeof value === 'boolean') {
-        if (old[key] !== value) lines.push([`${regimeName(regime.id)} — ${words.t(key)}`, words.t(old[key] ? 'yes' : 'no'), words.t(value ? 'yes' : 'no')]);
+        if (old[key] !== value) lines.push([`${named} — ${words.t(key)}`, words.t(old[key] ? 'yes' : 'no'), words.t(value ? 'yes' : 'no')]);
         continue;
       }
       for (const slot of new Set([...Object.keys(old[key] ?? {}), ...Object.keys(value)])) {
         if (old[key]?.[slot] === value[slot]) continue;
         const where = key === 'amountByRole' ? words.code('staffRole', slot) : words.group(slot);
-        lines.push([`${regimeName(regime.id)} — ${tableLabel(key)} — ${where}`, shownValue(key, old[key]?.[slot]), shownValue(key, value[slot])]);
+        lines.push([`${named} — ${tableLabel(key)} — ${where}`, shownValue(key, old[key]?.[slot]), shownValue(key, value[slot])]);
       }
     }
   }
@@ -249,7 +377,22 @@ export async function policiesView() {
   };
   const diff = h('div', { id: 'policy-diff', 'aria-live': 'polite' });
   const out = h('div', { id: 'policy-result', 'aria-live': 'polite' });
-  const showDiff = () => diff.replaceChildren(diffTable(differences(base, versionFrom(base, header, inputs).version)));
+  const added = [];
+  const addedBox = h('div', { id: 'new-regimes' });
+  const showDiff = () => diff.replaceChildren(diffTable(differences(base, versionFrom(base, header, inputs, added).version)));
+  const addRegime = () => {
+    const one = newRegime(showDiff, (gone) => added.splice(added.indexOf(gone), 1));
+    added.push(one);
+    addedBox.append(one.element);
+    one.header.id.input.focus();
+  };
+  /** The API names a problem by its path in the version (regimes[13].id): the new regimes' inputs under theirs. */
+  const controls = (version) => {
+    const first = version.regimes.length - added.length;
+    return added.flatMap((one, k) =>
+      Object.entries(one.header).map(([key, control]) => ({ ...control, field: { name: `regimes[${first + k}].${key === 'kind' ? 'rule' : key}` } })),
+    );
+  };
   const form = h(
     'form',
     {
@@ -258,7 +401,7 @@ export async function policiesView() {
       oninput: showDiff,
       onsubmit: async (event) => {
         event.preventDefault();
-        const { version, problems } = versionFrom(base, header, inputs);
+        const { version, problems } = versionFrom(base, header, inputs, added);
         if (problems.length) {
           out.replaceChildren(alertBox('danger', words.t('checkFields')));
           return void problems[0].focus();
@@ -281,7 +424,7 @@ export async function policiesView() {
           recorded();
           await drafts.reload();
         } catch (error) {
-          showRefusal(error, out);
+          showRefusal(error, out, controls(version));
         }
       },
     },
@@ -298,6 +441,8 @@ export async function policiesView() {
       ),
     ),
     base.regimes.map((regime) => regimeFieldset(regime, inputs)),
+    addedBox,
+    h('button', { type: 'button', class: 'btn btn-sm btn-outline-primary mb-3', id: 'policy-add-regime', onclick: addRegime }, words.t('addRegime')),
     h('h2', { class: 'h5' }, words.t('diffTitle')),
     diff,
     h('button', { class: 'btn btn-primary', id: 'policy-draft' }, words.t('draftPolicy')),

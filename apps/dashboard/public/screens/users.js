@@ -89,7 +89,7 @@ function userActions(user, after) {
       words.t('changeRoles'),
       commandForm({
         id: 'roles-form',
-        title: words.t('changeRoles'),
+        title: `${words.t('changeRoles')}: ${user.fullName} (${user.username})`,
         fields: [{ name: 'roles', label: words.t('roles'), type: 'checkboxes', options: roleOptions(), value: user.roles, col: 'col-12' }],
         send: (values) => post(`${path}/roles`, values),
         done: after,
@@ -99,7 +99,7 @@ function userActions(user, after) {
       words.t('resetPassword'),
       commandForm({
         id: 'password-form',
-        title: words.t('resetPassword'),
+        title: `${words.t('resetPassword')}: ${user.fullName} (${user.username})`,
         fields: [{ name: 'password', label: words.t('newPassword'), type: 'password', rule: 'password' }],
         send: (values) => post(`${path}/password`, values),
         done: after,
@@ -116,7 +116,7 @@ function userActions(user, after) {
           words.t('disable'),
           commandForm({
             id: 'disable-form',
-            title: words.t('disable'),
+            title: `${words.t('disable')}: ${user.fullName} (${user.username})`,
             danger: true,
             fields: [{ name: 'reason', label: words.t('reason') }],
             send: (values) => post(`${path}/disable`, values),
