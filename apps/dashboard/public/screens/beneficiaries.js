@@ -388,7 +388,7 @@ export async function beneficiaryView(id) {
           h('h2', { class: 'h5' }, `${words.t('balances')} ${thisYear()}`),
           table(
             [
-              words.t('regime'),
+              { label: words.t('regime'), wide: true },
               { label: words.t('entitled'), money: true },
               { label: words.t('approved'), money: true },
               { label: words.t('paid'), money: true },
@@ -453,7 +453,7 @@ export async function admissionView(id) {
       stay.visit || segments.length
         ? table(
             [
-              words.t('regime'),
+              { label: words.t('regime'), wide: true },
               words.t('from'),
               words.t('to'),
               words.t('days'),

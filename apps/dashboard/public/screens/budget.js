@@ -68,7 +68,7 @@ export async function budgetView(year = thisYear()) {
     h('div', { class: 'chart-box mb-3' }, canvas),
     table(
       [
-        words.t('regime'),
+        { label: words.t('regime'), wide: true },
         { label: words.t('allocated'), money: true },
         { label: words.t('committed'), money: true },
         { label: words.t('paid'), money: true },
@@ -110,7 +110,9 @@ export async function budgetView(year = thisYear()) {
     ),
     hasRole('finance', 'administrator') ? allocationForm(year) : null,
     h('h2', { class: 'h5 mt-4' }, words.t('spendingTitle')),
-    table([words.t('regime'), ...groups.map((group) => ({ label: words.group(group), money: true }))], spendingRows, { id: 'spending-table' }),
+    table([{ label: words.t('regime'), wide: true }, ...groups.map((group) => ({ label: words.group(group), money: true }))], spendingRows, {
+      id: 'spending-table',
+    }),
   );
   requestAnimationFrame(() => {
     state.charts.push(

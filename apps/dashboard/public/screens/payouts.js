@@ -56,7 +56,7 @@ export async function recoveriesView(year = thisYear()) {
     heading(`${words.t('recoveriesTitle')} ${year}`),
     table(
       [
-        words.t('regime'),
+        { label: words.t('regime'), wide: true },
         { label: words.t('toRecover'), money: true },
         { label: words.t('recovered'), money: true },
         { label: words.t('writtenOff'), money: true },
@@ -79,7 +79,7 @@ export async function recoveriesView(year = thisYear()) {
       : table(
           [
             words.t('serviceDate'),
-            words.t('regime'),
+            { label: words.t('regime'), wide: true },
             words.t('beneficiary'),
             { label: words.t('amount'), money: true },
             { label: words.t('recovered'), money: true },

@@ -343,7 +343,7 @@ export function changesTable(preview) {
   const rows = [...preview.changes, ...preview.claimChanges].slice(0, 100);
   return table(
     [
-      words.t('regime'),
+      { label: words.t('regime'), wide: true },
       `${words.t('group')} (${words.t('before')} → ${words.t('after')})`,
       { label: words.t('before'), money: true },
       { label: words.t('after'), money: true },

@@ -34,7 +34,12 @@ export async function reportView(year = thisYear()) {
     h('p', {}, `${words.t('beneficiariesByGroup')}: ${words.num(report.beneficiaries.total)} (${byGroup(report.beneficiaries.byGroup)})`),
     h('p', {}, `${words.t('newCards')}: ${words.num(report.cards.newCards.total)} · ${words.t('reissuedCards')}: ${words.num(report.cards.reissued.total)}`),
     table(
-      [words.t('regime'), { label: words.t('people'), money: true }, { label: words.t('units'), money: true }, { label: words.t('amount'), money: true }],
+      [
+        { label: words.t('regime'), wide: true },
+        { label: words.t('people'), money: true },
+        { label: words.t('units'), money: true },
+        { label: words.t('amount'), money: true },
+      ],
       report.regimes.map((regime) =>
         h(
           'tr',
