@@ -7,6 +7,9 @@ import { LANGUAGES } from './public/i18n.js';
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const SCREENSHOTS = 'docs/screenshots';
 
+/** A day `days` before today in Vietnam (UTC+7), as the date inputs take it and the API writes it. */
+export const daysAgo = (days: number) => new Date(Date.now() + 7 * 3_600_000 - days * 86_400_000).toISOString().slice(0, 10);
+
 export const DESKTOP = { width: 1366, height: 768 };
 export const PHONE = { width: 390, height: 844 };
 

@@ -8,6 +8,7 @@ import {
   type DashboardPage,
   DESKTOP,
   dashboardPage,
+  daysAgo,
   launchChromium,
   leaksInEnglish,
   menu,
@@ -17,8 +18,6 @@ import {
   signIn,
 } from './browser.fixture.js';
 
-/** A day `days` before today in Vietnam, as the date inputs take it and the API writes it. */
-const daysAgo = (days: number) => new Date(Date.now() + 7 * 3_600_000 - days * 86_400_000).toISOString().slice(0, 10);
 /** The same day as the screens write it: dd/mm/yyyy. */
 const shown = (date: string) => date.split('-').reverse().join('/');
 

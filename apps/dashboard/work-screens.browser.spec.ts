@@ -10,6 +10,7 @@ import {
   type DashboardPage,
   DESKTOP,
   dashboardPage,
+  daysAgo,
   launchChromium,
   menu,
   openMenu,
@@ -18,9 +19,6 @@ import {
   SCREENSHOTS,
   signIn,
 } from './browser.fixture.js';
-
-/** A day `days` before today in Vietnam, as the date inputs take it. */
-const daysAgo = (days: number) => new Date(Date.now() + 7 * 3_600_000 - days * 86_400_000).toISOString().slice(0, 10);
 
 /**
  * One whole story through the work screens only, on a desktop and on a phone: users created, a

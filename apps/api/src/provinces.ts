@@ -32,7 +32,11 @@ export async function serveProvinces(own: Runtime, others: readonly AppConfig[],
     for (const runtime of runtimes.splice(1)) await runtime.close();
   };
   try {
-    for (const config of others) runtimes.push(await openRuntime(config, options));
+    // Side by side: each migrates and publishes its catalog in a database of its own.
+    const opened = await Promise.allSettled(others.map((config) => openRuntime(config, options)));
+    runtimes.push(...opened.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : [])));
+    const failed = opened.find((outcome) => outcome.status === 'rejected');
+    if (failed) throw failed.reason;
     const handlers = new Map<string, RequestListener>();
     for (const runtime of runtimes) {
       const app = await createApiApp(runtime, runtimes);
