@@ -1,4 +1,4 @@
-import { state, words } from './state.js';
+import { PROVINCE_PATH, state, words } from './state.js';
 
 /** What the API refused: the status, the broken rule (409), the offending fields (400). */
 export class ApiError extends Error {
@@ -24,7 +24,7 @@ export class ApiError extends Error {
  * Where the API is: beside the dashboard, so that a province served at /provinces/{id}/ has its
  * dashboard at /provinces/{id}/dashboard/ talking to its own API, and the process's own province at /.
  */
-export const apiUrl = (path) => `${location.pathname.replace(/\/dashboard\/.*$/, '')}${path}`;
+export const apiUrl = (path) => `${PROVINCE_PATH}${path}`;
 
 let unauthorized = () => {};
 /** What to do when the token is no longer accepted: sign out. */

@@ -1,10 +1,13 @@
 import { translator } from '../i18n.js';
 
 /**
- * Where the session is kept in the tab: one per province, since the provinces a process serves
- * share the browser's origin (/provinces/{id}/dashboard/) and each has users of its own.
+ * The province's address: '' for the process's own province, `/provinces/{id}` for another
+ * (its dashboard at /provinces/{id}/dashboard/, its API beside it).
  */
-export const TOKEN_KEY = `token:${location.pathname.replace(/\/dashboard\/.*$/, '') || '/'}`;
+export const PROVINCE_PATH = location.pathname.replace(/\/dashboard\/.*$/, '');
+
+/** Where the session is kept in the tab: one per province, since the provinces share the browser's origin and each has users of its own. */
+export const TOKEN_KEY = `token:${PROVINCE_PATH || '/'}`;
 
 /** Who is signed in, in which language: shared by every screen. */
 export const state = {
