@@ -41,7 +41,9 @@ describe('a province’s dashboard at /provinces/{id}/dashboard/', () => {
 
   afterAll(async () => {
     await browser?.close();
-    served?.server.close();
+    // Keep-alive connections of the test's fetches would hold the server, and the worker, open.
+    served?.server.closeAllConnections();
+    await new Promise((closed) => (served ? served.server.close(closed) : closed(undefined)));
     await served?.close();
     await own?.close();
     rmSync(folder, { recursive: true, force: true });

@@ -143,7 +143,9 @@ describe.each(BACKENDS)('provinces as tenants over %s', (_name, backend) => {
   }, 240_000);
 
   afterAll(async () => {
-    served?.server.close();
+    // Keep-alive connections of the test's fetches would hold the server, and the worker, open.
+    served?.server.closeAllConnections();
+    await new Promise((closed) => (served ? served.server.close(closed) : closed(undefined)));
     await served?.close();
     await own?.close();
     await drop?.();
