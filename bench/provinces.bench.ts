@@ -16,6 +16,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { freePort, startThrowawayPostgres } from '../test/support/throwaway-postgres.js';
+import { percentile } from './latency.js';
 import { createDatabase, machine, packageVersion, ROOT, writeSection } from './server.js';
 
 const log = (message: string): void => console.error(`[bench] ${message}`);
@@ -91,8 +92,6 @@ async function moveProvince(serverUrl: string): Promise<Move> {
     rmSync(folder, { recursive: true, force: true });
   }
 }
-
-const percentile = (sorted: readonly number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))];
 
 async function serve(count: number, serverUrl: string | undefined): Promise<Served> {
   const folder = mkdtempSync(join(tmpdir(), 'bench-provinces-'));

@@ -17,6 +17,7 @@ import { ALL_PROJECTIONS, balancesOf, createReportingViews, yearEndReport, yearE
 import { loadConfig, openRuntime, type Runtime } from '#runtime';
 import { regeneratedReport } from '../test/support/regenerated-report.js';
 import { startThrowawayPostgres, type ThrowawayPostgres } from '../test/support/throwaway-postgres.js';
+import { type QueryLatency, underLoad } from './latency.js';
 import { integer } from './report.js';
 import { measureRetroactivity, type RetroactiveRun } from './retroactivity.js';
 import { admin, createDatabase, durableSettings, machine, packageVersion, ROOT, writeSection } from './server.js';
@@ -34,15 +35,6 @@ interface Rebuild {
   readonly projection: string;
   readonly events: number;
   readonly seconds: number;
-}
-
-interface QueryLatency {
-  readonly name: string;
-  readonly readers: number;
-  readonly queries: number;
-  readonly p50: number;
-  readonly p99: number;
-  readonly perSecond: number;
 }
 
 interface BackendResults {
@@ -106,25 +98,6 @@ async function rebuildAll(runtime: Runtime): Promise<{ each: Rebuild[]; together
 }
 
 const TOGETHER_RUNS = 3;
-
-const percentile = (sorted: readonly number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))];
-
-/** `readers` concurrent loops running `query` for `seconds`: latency percentiles in ms. */
-async function underLoad(name: string, readers: number, seconds: number, query: (n: number) => Promise<unknown>): Promise<QueryLatency> {
-  const latencies: number[] = [];
-  const until = performance.now() + seconds * 1000;
-  await Promise.all(
-    Array.from({ length: readers }, async (_, reader) => {
-      for (let n = reader; performance.now() < until; n += readers) {
-        const started = performance.now();
-        await query(n);
-        latencies.push(performance.now() - started);
-      }
-    }),
-  );
-  latencies.sort((a, b) => a - b);
-  return { name, readers, queries: latencies.length, p50: percentile(latencies, 50), p99: percentile(latencies, 99), perSecond: latencies.length / seconds };
-}
 
 async function measureQueries(runtime: Runtime, readers: number, seconds: number): Promise<QueryLatency[]> {
   const { rows } = await runtime.pool.query<{ beneficiary_id: string }>(

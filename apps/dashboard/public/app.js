@@ -109,8 +109,9 @@ function signInView() {
         state.token = (await response.json()).accessToken;
         sessionStorage.setItem(TOKEN_KEY, state.token);
         await loadUser();
-        location.hash = home();
-        await route();
+        // A new hash routes by itself (hashchange); the same one is shown again here.
+        if (location.hash === home()) await route();
+        else location.hash = home();
       },
     },
     h('h1', { class: 'h4 mb-3' }, words.t('signIn')),
@@ -247,7 +248,11 @@ function chrome() {
   if (navigation.classList.contains('show')) window.bootstrap.Collapse.getOrCreateInstance(navigation).hide();
 }
 
+/** Counts navigations: a screen still loading when the reader moved on must not replace the one they moved to. */
+let navigations = 0;
+
 async function route() {
+  const navigation = ++navigations;
   chrome();
   for (const chart of state.charts.splice(0)) chart.destroy();
   if (!state.user) {
@@ -262,9 +267,12 @@ async function route() {
   void countWaiting();
   void budgetNotices();
   try {
-    view.replaceChildren(await show(...pattern.exec(hash).slice(1)));
+    const screen = await show(...pattern.exec(hash).slice(1));
+    if (navigation !== navigations) return;
+    view.replaceChildren(screen);
     view.dataset.ready = hash;
   } catch (error) {
+    if (navigation !== navigations) return;
     // The API's refusals in the reader's words; a fault of the screen itself in words too, its detail for the console.
     if (!error.said) console.error(error);
     view.replaceChildren(alertBox('danger', `${words.t('error')}: ${error.said ?? words.code('rule', 'unknown')}`));

@@ -15,12 +15,13 @@ export { EnrolBeneficiary, ErasePersonalData, UpdateBeneficiary } from './benefi
 export { type PersonalDataRead, PersonalDataReads } from './personal-data/personal-data-reads.js';
 export { IssueCard, ReissueCard, RevokeCard } from './cards/card-commands.js';
 export { ActOnAdmission, RecordAdmission } from './admissions/admission-commands.js';
-export { ActOnResident, RecordHealthCheck, RegisterResident } from './residents/resident-commands.js';
+export { ActOnResident, RecordHealthCheck, RegisterResident, residentStreamId } from './residents/resident-commands.js';
 export { AdjustClaim, ApproveClaims, type BatchOutcome, type ClaimDecision, DecideClaim, RequestClaim } from './claims/claim-commands.js';
 export { CollectRecovery, SettlePayout } from './payouts/payout-commands.js';
 export { AllocateAnnualBudget } from './budgets/budget-commands.js';
 export { openApplication } from './standalone.js';
 export { DEMO_ACTORS, DEMO_FIGURES, DEMO_YEAR, generateDemoProvince, type DemoOptions } from './demo/demo-province.js';
+export { demoResident, generateResidentsDemo, RESIDENTS_DEMO_CLERK, type ResidentsDemoOptions } from './demo/residents-demo.js';
 export { AggregateReader, type AggregateView, type HistoryEntry } from './reads.js';
 export { type Session, type SignInRefusal, USERNAME, Users, type UserView } from './users/users.js';
 export { UserAccounts } from './users/user-accounts.js';

@@ -59,7 +59,8 @@ const BUDGETS: Partial<Record<RegimeCode, number>> = {
   i: 450_000_000,
 };
 
-function mulberry32(seed: number): () => number {
+/** A small seeded generator: the same seed gives the same demo, run after run. */
+export function mulberry32(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;
