@@ -1,4 +1,4 @@
-import { type BudgetEntry, type CheckEntry, checkFigures, periodFigures, reportPeriods } from './period-report.js';
+import { type BudgetEntry, type CheckCount, checkFigures, periodFigures, reportPeriods } from './period-report.js';
 
 let position = 0n;
 /** An entry recorded at the next position: paid unless `paid` says otherwise. */
@@ -147,36 +147,31 @@ describe('the figures of a monthly or quarterly report', () => {
 });
 
 describe('the health checks of a monthly report', () => {
-  const check = (checkedOn: string, checkId: string, resident: string, unit: string, facility: string, amount: number, at: bigint): CheckEntry => ({
-    position: at,
-    serviceDate: checkedOn,
-    regimeCode: 'check',
-    administrativeUnit: unit,
-    facility,
-    lineId: checkId,
-    person: resident,
-    units: 1,
-    paid: amount,
-  });
-  const entries = [
-    check('2026-06-12', 'c-1', 'r-1', 'Xã Đam Rông 1', 'Trạm Y tế xã Đam Rông 1', 450_000, 10n),
-    check('2026-07-03', 'c-2', 'r-2', 'Phường Xuân Hương - Đà Lạt', 'BVĐK', 350_000, 11n),
-    check('2026-07-22', 'c-3', 'r-3', 'Phường Lâm Viên - Đà Lạt', 'BVĐK', 300_000, 12n),
-    // c-3 recorded wrongly, cancelled at 13: its fee taken back; the right check at 14.
-    check('2026-07-22', 'c-3', 'r-3', 'Phường Lâm Viên - Đà Lạt', 'BVĐK', -300_000, 13n),
-    check('2026-07-23', 'c-4', 'r-3', 'Phường Lâm Viên - Đà Lạt', 'BVĐK', 450_000, 14n),
+  // As the database counts the checks standing in each period (see periodReport): July's two, June's one, and since January three.
+  const counts: CheckCount[] = [
+    { period: 'period', visits: 2, people: 2, amount: 800_000 },
+    { period: 'previous', visits: 1, people: 1, amount: 450_000 },
+    { period: 'yearToDate', visits: 3, people: 3, amount: 1_250_000 },
+    { period: 'period', administrativeUnit: 'Phường Xuân Hương - Đà Lạt', visits: 1, people: 1, amount: 350_000 },
+    { period: 'period', administrativeUnit: 'Phường Lâm Viên - Đà Lạt', visits: 1, people: 1, amount: 450_000 },
+    { period: 'previous', administrativeUnit: 'Xã Đam Rông 1', visits: 1, people: 1, amount: 450_000 },
+    { period: 'period', facility: 'BVĐK', visits: 2, people: 2, amount: 800_000 },
+    { period: 'previous', facility: 'Trạm Y tế xã Đam Rông 1', visits: 1, people: 1, amount: 450_000 },
+    // A unit whose only check was cancelled: counted by the database as nothing.
+    { period: 'sameLastYear', administrativeUnit: 'Xã Lạc Dương', visits: 0, people: 0, amount: 0 },
   ];
   const figures = (visits: number, people: number, amount: number) => ({ visits, people, days: 0, amount });
 
-  it('counts checks, people checked and fees payable by unit and facility; a cancelled check counts no one and nothing', () => {
-    const july = checkFigures(entries, 'month', 2026, 7, LATEST);
+  it('compares checks, people checked and fees payable in total, by unit and by facility, in Vietnamese order, leaving out what counts nothing', () => {
+    const july = checkFigures(counts);
     expect(july.total.period).toEqual(figures(2, 2, 800_000));
-    expect(july.total.previous).toEqual(figures(1, 1, 450_000));
-    expect(july.total.yearToDate).toEqual(figures(3, 3, 1_250_000));
-    expect(july.units.map((unit) => [unit.administrativeUnit, unit.total.period])).toEqual([
-      ['Phường Lâm Viên - Đà Lạt', figures(1, 1, 450_000)],
-      ['Phường Xuân Hương - Đà Lạt', figures(1, 1, 350_000)],
-      ['Xã Đam Rông 1', figures(0, 0, 0)],
+    expect(july.total.sameLastYear).toEqual(figures(0, 0, 0));
+    expect(july.total.vsPrevious.amount).toEqual({ difference: 350_000, percent: 77.8 });
+    expect(july.total.vsSameLastYear.visits).toEqual({ difference: 2, percent: null });
+    expect(july.units.map((unit) => [unit.administrativeUnit, unit.total.period, unit.total.previous])).toEqual([
+      ['Phường Lâm Viên - Đà Lạt', figures(1, 1, 450_000), figures(0, 0, 0)],
+      ['Phường Xuân Hương - Đà Lạt', figures(1, 1, 350_000), figures(0, 0, 0)],
+      ['Xã Đam Rông 1', figures(0, 0, 0), figures(1, 1, 450_000)],
     ]);
     expect(july.facilities.map((facility) => [facility.facility, facility.total.period])).toEqual([
       ['BVĐK', figures(2, 2, 800_000)],
@@ -184,8 +179,7 @@ describe('the health checks of a monthly report', () => {
     ]);
   });
 
-  it('counts a check cancelled later as it stood at a position before the cancellation', () => {
-    expect(checkFigures(entries, 'month', 2026, 7, 12n).total.period).toEqual(figures(2, 2, 650_000));
-    expect(checkFigures(entries, 'month', 2026, 7, 13n).total.period).toEqual(figures(1, 1, 350_000));
+  it('answers a month without checks with zeros and no unit or facility', () => {
+    expect(checkFigures([])).toMatchObject({ total: { period: figures(0, 0, 0) }, units: [], facilities: [] });
   });
 });

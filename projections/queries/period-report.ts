@@ -40,12 +40,18 @@ export interface BudgetEntry {
 }
 
 /**
- * One universal health check's movement of what is payable to the facility that performed it: its
- * fee when recorded, the fee taken back when it was cancelled (at the position of each). The check
- * is its own line and `person` the resident, so a check cancelled counts no one.
+ * The universal health checks standing in one of the periods compared (recorded at or before the
+ * report's position, not cancelled by then), as the database counts them: in total (no unit, no
+ * facility), under one unit of residence, or at one facility. A check is a visit and its resident
+ * a person only where its fee is positive, as the budget's lines count.
  */
-export interface CheckEntry extends BudgetEntry {
-  readonly facility: string;
+export interface CheckCount {
+  readonly period: PeriodName;
+  readonly administrativeUnit?: string;
+  readonly facility?: string;
+  readonly visits: number;
+  readonly people: number;
+  readonly amount: number;
 }
 
 export type PeriodKind = 'month' | 'quarter';
@@ -159,8 +165,6 @@ export function reportPeriods(kind: PeriodKind, year: number, number: number): R
 /** What one line (a stay's regime or a claim) came to in a period, under a unit. */
 interface LineInPeriod {
   readonly administrativeUnit: string;
-  /** A check's facility; none for the budget's lines. */
-  readonly facility?: string;
   readonly regimeCode: string;
   readonly person: string;
   paid: number;
@@ -172,7 +176,7 @@ interface LineInPeriod {
  * Each line's net paid in `period`, from the entries recorded at or before `position`; its days as
  * its latest entry gives them. A line moved to another unit leaves a net of nothing behind.
  */
-function linesIn(entries: readonly (BudgetEntry | CheckEntry)[], period: Period, position: bigint): LineInPeriod[] {
+function linesIn(entries: readonly BudgetEntry[], period: Period, position: bigint): LineInPeriod[] {
   const lines = new Map<string, LineInPeriod>();
   for (const entry of entries) {
     if (entry.position > position || entry.serviceDate < period.from || entry.serviceDate > period.to) continue;
@@ -180,8 +184,7 @@ function linesIn(entries: readonly (BudgetEntry | CheckEntry)[], period: Period,
     const line = lines.get(key);
     if (!line) {
       const { administrativeUnit, regimeCode, person, paid, units } = entry;
-      const facility = 'facility' in entry ? { facility: entry.facility } : {};
-      lines.set(key, { administrativeUnit, ...facility, regimeCode, person, paid, units, latest: entry.position });
+      lines.set(key, { administrativeUnit, regimeCode, person, paid, units, latest: entry.position });
       continue;
     }
     line.paid += entry.paid;
@@ -209,11 +212,16 @@ const changes = (before: Figures, after: Figures): Changes =>
     MEASURES.map((measure) => [measure, { difference: after[measure] - before[measure], percent: percentChange(before[measure], after[measure]) }]),
   ) as unknown as Changes;
 
-const PERIOD_NAMES = ['period', 'previous', 'sameLastYear', 'yearToDate', 'yearToDateLastYear'] as const;
-type LinesByPeriod = Record<(typeof PERIOD_NAMES)[number], readonly LineInPeriod[]>;
+export const PERIOD_NAMES = ['period', 'previous', 'sameLastYear', 'yearToDate', 'yearToDateLastYear'] as const;
+export type PeriodName = (typeof PERIOD_NAMES)[number];
+type LinesByPeriod = Record<PeriodName, readonly LineInPeriod[]>;
 
 function compared(lines: LinesByPeriod, keep: (line: LineInPeriod) => boolean): Compared {
-  const [period, previous, sameLastYear, yearToDate, yearToDateLastYear] = PERIOD_NAMES.map((name) => figuresOf(lines[name].filter(keep)));
+  return comparedOf((name) => figuresOf(lines[name].filter(keep)));
+}
+
+function comparedOf(figuresIn: (name: PeriodName) => Figures): Compared {
+  const [period, previous, sameLastYear, yearToDate, yearToDateLastYear] = PERIOD_NAMES.map(figuresIn);
   return {
     period,
     previous,
@@ -229,14 +237,18 @@ function compared(lines: LinesByPeriod, keep: (line: LineInPeriod) => boolean): 
 const anything = (figures: Compared) => PERIOD_NAMES.some((name) => MEASURES.some((measure) => figures[name][measure] !== 0));
 
 /** Each period's lines, from the entries recorded at or before `position`. */
-function linesByPeriod(entries: readonly (BudgetEntry | CheckEntry)[], periods: ReportPeriods, position: bigint): LinesByPeriod {
+function linesByPeriod(entries: readonly BudgetEntry[], periods: ReportPeriods, position: bigint): LinesByPeriod {
   return Object.fromEntries(PERIOD_NAMES.map((name) => [name, linesIn(entries, periods[name], position)])) as unknown as LinesByPeriod;
 }
 
 /** The distinct values of `key` among every period's lines, in Vietnamese order. */
-function distinct(lines: LinesByPeriod, key: (line: LineInPeriod) => string | undefined): string[] {
-  const values = PERIOD_NAMES.flatMap((name) => lines[name].map(key)).filter((value) => value !== undefined);
-  return [...new Set(values)].sort((a, b) => a.localeCompare(b, 'vi'));
+function distinct(lines: LinesByPeriod, key: (line: LineInPeriod) => string): string[] {
+  return inVietnameseOrder(PERIOD_NAMES.flatMap((name) => lines[name].map(key)));
+}
+
+/** Each value once, in Vietnamese order; none for undefined. */
+function inVietnameseOrder(values: readonly (string | undefined)[]): string[] {
+  return [...new Set(values.filter((value) => value !== undefined))].sort((a, b) => a.localeCompare(b, 'vi'));
 }
 
 /**
@@ -269,16 +281,22 @@ export function periodFigures(entries: readonly BudgetEntry[], kind: PeriodKind,
   };
 }
 
-/** The universal health checks' figures of the same periods, as the log stood at `position`, counted as the budget's lines are. */
-export function checkFigures(entries: readonly CheckEntry[], kind: PeriodKind, year: number, number: number, position: bigint): CheckFigures {
-  const lines = linesByPeriod(entries, reportPeriods(kind, year, number), position);
+const NOTHING: Figures = { visits: 0, people: 0, days: 0, amount: 0 };
+
+/** The universal health checks' figures of the periods, from the database's counts of the checks standing in each. */
+export function checkFigures(counts: readonly CheckCount[]): CheckFigures {
+  const comparedWhere = (keep: (count: CheckCount) => boolean) =>
+    comparedOf((name) => {
+      const count = counts.find((candidate) => candidate.period === name && keep(candidate));
+      return count ? { visits: count.visits, people: count.people, days: 0, amount: count.amount } : NOTHING;
+    });
   return {
-    total: compared(lines, () => true),
-    units: distinct(lines, (line) => line.administrativeUnit)
-      .map((administrativeUnit) => ({ administrativeUnit, total: compared(lines, (line) => line.administrativeUnit === administrativeUnit) }))
+    total: comparedWhere((count) => count.administrativeUnit === undefined && count.facility === undefined),
+    units: inVietnameseOrder(counts.map((count) => count.administrativeUnit))
+      .map((administrativeUnit) => ({ administrativeUnit, total: comparedWhere((count) => count.administrativeUnit === administrativeUnit) }))
       .filter((unit) => anything(unit.total)),
-    facilities: distinct(lines, (line) => line.facility)
-      .map((facility) => ({ facility, total: compared(lines, (line) => line.facility === facility) }))
+    facilities: inVietnameseOrder(counts.map((count) => count.facility))
+      .map((facility) => ({ facility, total: comparedWhere((count) => count.facility === facility) }))
       .filter((facility) => anything(facility.total)),
   };
 }
