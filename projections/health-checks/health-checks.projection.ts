@@ -1,6 +1,7 @@
 import type { ClientBase } from 'pg';
 import { ident, type ProjectionTables } from '#projection-runner';
 import { domainProjection, type LoggedEventOf } from '../domain-projection.js';
+import { NO_MONTHS, peopleChanges, spansHolding, type TallyDimension } from './check-tallies.js';
 
 /**
  * One universal health check, as recorded and, when it was recorded wrongly, as cancelled: each
@@ -24,12 +25,20 @@ type CheckRow = {
   cancel_reason: string | null;
 };
 
+/** Checks, people checked and fees payable in one span of a year (see check-tallies.ts), in total, under a unit or at a facility. */
+type TallyRow = { year: number; span: string; dimension: TallyDimension; value: string; visits: number; people: number; amount: number };
+
+/** A resident's standing checks of a year by month (12 counts, comma-separated), in total, under a unit or at a facility. */
+type ResidentMonthsRow = { resident_id: string; year: number; dimension: TallyDimension; value: string; months: string };
+
 const CONSUMED = ['HealthCheckRecorded', 'HealthCheckCancelled'] as const;
 type CheckEvent = LoggedEventOf<(typeof CONSUMED)[number]>;
 
 /** The checks paid to facilities under a universal-check programme: what the monthly report counts and what each facility is owed. */
 export const healthChecks = domainProjection({
   name: 'health_checks',
+  // 2: tallies per span of months, so that a monthly report reads a few rows instead of a year's checks.
+  version: 2,
   eventTypes: CONSUMED,
 
   async createTables(sql: ClientBase, schema: string): Promise<void> {
@@ -51,37 +60,85 @@ export const healthChecks = domainProjection({
         cancelled_position bigint,
         cancel_reason text
       );
-      CREATE INDEX checks_by_date ON ${s}.checks (year, checked_on);`);
+      CREATE INDEX checks_by_date ON ${s}.checks (year, checked_on);
+      CREATE TABLE ${s}.tallies (
+        year integer NOT NULL,
+        span text NOT NULL,
+        dimension text NOT NULL,
+        value text NOT NULL,
+        visits integer NOT NULL,
+        people integer NOT NULL,
+        amount bigint NOT NULL,
+        PRIMARY KEY (year, span, dimension, value)
+      );
+      CREATE TABLE ${s}.resident_months (
+        resident_id text NOT NULL,
+        year integer NOT NULL,
+        dimension text NOT NULL,
+        value text NOT NULL,
+        months text NOT NULL,
+        PRIMARY KEY (resident_id, year, dimension, value)
+      );`);
   },
 
   async apply(tables: ProjectionTables, events: readonly CheckEvent[]): Promise<void> {
     const checks = tables.table<CheckRow>('checks', { key: ['check_id'], numeric: ['amount'] });
+    const tallies = tables.table<TallyRow>('tallies', { key: ['year', 'span', 'dimension', 'value'], numeric: ['amount'] });
+    const residentMonths = tables.table<ResidentMonthsRow>('resident_months', { key: ['resident_id', 'year', 'dimension', 'value'] });
     await checks.load(events.map((event) => ({ check_id: event.data.checkId })));
+    if (!tables.inMemory) {
+      // What the batch will count, known before it is applied: a check cancelled is found recorded, in the table or in the batch.
+      const recorded = new Map(events.flatMap((event) => (event.type === 'HealthCheckRecorded' ? [[event.data.checkId, rowOf(event)]] : [])));
+      const counted = events.flatMap((event) => {
+        const check =
+          event.type === 'HealthCheckRecorded'
+            ? recorded.get(event.data.checkId)
+            : (checks.get({ check_id: event.data.checkId }) ?? recorded.get(event.data.checkId));
+        return check ? dimensionsOf(check).map(([dimension, value]) => ({ check, dimension, value })) : [];
+      });
+      await residentMonths.load(counted.map(({ check, dimension, value }) => ({ resident_id: check.resident_id, year: check.year, dimension, value })));
+      await tallies.load(
+        counted.flatMap(({ check, dimension, value }) => spansHolding(monthOf(check)).map((span) => ({ year: check.year, span, dimension, value }))),
+      );
+    }
+
+    /** A check comes to stand (+1: recorded) or stops (-1: cancelled) in every tally it counts in. */
+    const count = (check: CheckRow, sign: 1 | -1) => {
+      const month = monthOf(check);
+      const counts = check.amount > 0;
+      for (const [dimension, value] of dimensionsOf(check)) {
+        const tally = (span: string) =>
+          tallies.get({ year: check.year, span, dimension, value }) ?? { year: check.year, span, dimension, value, visits: 0, people: 0, amount: 0 };
+        for (const span of spansHolding(month)) {
+          const row = tally(span);
+          tallies.put({ ...row, amount: row.amount + sign * check.amount, visits: row.visits + (counts ? sign : 0) });
+        }
+        if (!counts) continue;
+        const key = { resident_id: check.resident_id, year: check.year, dimension, value };
+        const before = residentMonths.get(key)?.months.split(',').map(Number) ?? NO_MONTHS;
+        const { after, changes } = peopleChanges(before, month, sign);
+        residentMonths.put({ ...key, months: after.join(',') });
+        for (const [span, change] of changes) {
+          const row = tally(span);
+          tallies.put({ ...row, people: row.people + change });
+        }
+      }
+    };
+
     for (const event of events) {
       switch (event.type) {
         case 'HealthCheckRecorded': {
-          const check = event.data;
-          checks.put({
-            check_id: check.checkId,
-            resident_id: check.residentId,
-            facility: check.facility,
-            checked_on: check.checkedOn,
-            year: Number(check.checkedOn.slice(0, 4)),
-            check_kind: check.checkKind,
-            age_band: check.ageBand,
-            administrative_unit: check.administrativeUnit,
-            amount: check.amount,
-            programme: check.programme,
-            policy_version_id: check.policyVersionId,
-            recorded_position: event.globalPosition.toString(),
-            cancelled_position: null,
-            cancel_reason: null,
-          });
+          const check = checks.put(rowOf(event));
+          count(check, 1);
           break;
         }
-        case 'HealthCheckCancelled':
-          checks.update({ check_id: event.data.checkId }, () => ({ cancelled_position: event.globalPosition.toString(), cancel_reason: event.data.reason }));
+        case 'HealthCheckCancelled': {
+          const check = checks.get({ check_id: event.data.checkId });
+          if (!check || check.cancelled_position !== null) break;
+          checks.put({ ...check, cancelled_position: event.globalPosition.toString(), cancel_reason: event.data.reason });
+          count(check, -1);
           break;
+        }
         default: {
           const unhandled: never = event;
           return unhandled;
@@ -90,3 +147,31 @@ export const healthChecks = domainProjection({
     }
   },
 });
+
+function rowOf(event: Extract<CheckEvent, { type: 'HealthCheckRecorded' }>): CheckRow {
+  const check = event.data;
+  return {
+    check_id: check.checkId,
+    resident_id: check.residentId,
+    facility: check.facility,
+    checked_on: check.checkedOn,
+    year: Number(check.checkedOn.slice(0, 4)),
+    check_kind: check.checkKind,
+    age_band: check.ageBand,
+    administrative_unit: check.administrativeUnit,
+    amount: check.amount,
+    programme: check.programme,
+    policy_version_id: check.policyVersionId,
+    recorded_position: event.globalPosition.toString(),
+    cancelled_position: null,
+    cancel_reason: null,
+  };
+}
+
+const monthOf = (check: CheckRow) => Number(check.checked_on.slice(5, 7));
+
+const dimensionsOf = (check: CheckRow): [TallyDimension, string][] => [
+  ['total', ''],
+  ['unit', check.administrative_unit],
+  ['facility', check.facility],
+];

@@ -1,6 +1,7 @@
 import type { Pool } from 'pg';
 import type { EventStore } from '#event-store';
 import { liveSchemaOf } from '#projection-runner';
+import { spanOf, type TallyDimension } from '../health-checks/check-tallies.js';
 import { healthChecks } from '../health-checks/health-checks.projection.js';
 import { payments } from '../payments/payments.projection.js';
 import {
@@ -30,11 +31,50 @@ export type PeriodReport = PeriodFigures &
   };
 
 /**
+ * The counts as the health checks' tallies hold them, when those stand at `position`: the
+ * projection had applied every check up to it and none after (one statement reads the checkpoint
+ * and the tallies, so both are of one moment). Otherwise undefined, and the checks are counted.
+ */
+export async function talliedCounts(pool: Pool, periods: ReportPeriods, position: bigint): Promise<CheckCount[] | undefined> {
+  const spans = PERIOD_NAMES.map((name) => ({ name, ...spanOf(periods[name]) }));
+  if (spans.some((span) => span.span === undefined)) return undefined;
+  const { rows } = await pool.query<{
+    checkpoint: string;
+    year: number | null;
+    span: string | null;
+    dimension: TallyDimension | null;
+    value: string | null;
+    visits: number;
+    people: number;
+    amount: string;
+  }>(
+    `SELECT c.position::text AS checkpoint, t.year, t.span, t.dimension, t.value, t.visits, t.people, t.amount::text
+       FROM projection_checkpoints c
+       LEFT JOIN ${H}.tallies t ON (t.year, t.span) IN (SELECT * FROM unnest($2::int[], $3::text[]))
+      WHERE c.projection = $1`,
+    [healthChecks.name, spans.map((span) => span.year), spans.map((span) => span.span)],
+  );
+  if (rows.length === 0 || BigInt(rows[0].checkpoint) > position) return undefined;
+  return rows.flatMap((row) =>
+    spans
+      .filter((span) => span.year === row.year && span.span === row.span)
+      .map((span) => ({
+        period: span.name,
+        ...(row.dimension === 'unit' ? { administrativeUnit: row.value! } : {}),
+        ...(row.dimension === 'facility' ? { facility: row.value! } : {}),
+        visits: row.visits,
+        people: row.people,
+        amount: Number(row.amount),
+      })),
+  );
+}
+
+/**
  * The checks standing in each period at `position` (recorded at or before it, not cancelled by
  * then), counted by the database in total, by unit and by facility: a province checks millions of
  * residents a year, and only these few rows leave the server.
  */
-async function checkCounts(pool: Pool, periods: ReportPeriods, position: bigint): Promise<CheckCount[]> {
+export async function checkCounts(pool: Pool, periods: ReportPeriods, position: bigint): Promise<CheckCount[]> {
   const spans = PERIOD_NAMES.map((name) => [name, periods[name].from, periods[name].to]);
   const { rows } = await pool.query<{
     period: PeriodName;
@@ -90,7 +130,7 @@ export async function periodReport(pool: Pool, store: EventStore, kind: PeriodKi
   const to = periods.period.to;
   const [source, checks, { rows }] = await Promise.all([
     logAt(position.toString(), store),
-    checkCounts(pool, periods, position),
+    talliedCounts(pool, periods, position).then((tallied) => tallied ?? checkCounts(pool, periods, position)),
     pool.query<{
       position: string;
       service_date: string;

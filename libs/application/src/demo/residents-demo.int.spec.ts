@@ -2,11 +2,12 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { nationalIdProblem } from '#domain';
 import { ProjectionRunner } from '#projection-runner';
-import { ALL_PROJECTIONS, createReportingViews, periodReport } from '#read-models';
+import { ALL_PROJECTIONS, checkCounts, checkFigures, createReportingViews, healthChecks, periodReport, reportPeriods, talliedCounts } from '#read-models';
 import { loadConfig, openRuntime, type Runtime } from '#runtime';
 import { freshPgliteFolder } from '../../../../test/support/pglite-template.js';
+import { ActOnResident, RecordHealthCheck } from '../residents/resident-commands.js';
 import { openApplication } from '../standalone.js';
-import { demoResident, generateResidentsDemo } from './residents-demo.js';
+import { demoResident, generateResidentsDemo, RESIDENTS_DEMO_CLERK } from './residents-demo.js';
 
 const COMMUNES = ['Phường Xuân Hương - Đà Lạt', 'Phường Bảo Lộc 1', 'Xã Đam Rông 1'];
 
@@ -54,6 +55,53 @@ describe('the residents demo', () => {
       const { yearToDate } = (await periodReport(runtime.pool, runtime.store, 'month', 2026, 11)).healthChecks.total;
       expect(yearToDate).toMatchObject({ visits: 30, people: 30 });
       expect(yearToDate.amount).toBeGreaterThanOrEqual(30 * 120_000);
+    }, 120_000);
+
+    it('keeps tallies that count what counting the checks counts, month by month and quarter by quarter, checks cancelled and recorded again too', async () => {
+      const bus = app.get(CommandBus);
+      const recorded = await runtime.store.readAll({ eventTypes: ['HealthCheckRecorded'] });
+      const of = (n: number) => recorded[n].data as { residentId: string; checkId: string };
+      const context = (id: string) => ({ actor: RESIDENTS_DEMO_CLERK, commandId: `tallies-${id}` });
+      // Three checks recorded wrongly; two of those people checked again, one in another month and at another facility.
+      for (const n of [0, 5, 9])
+        await bus.execute(
+          new ActOnResident(of(n).residentId, { type: 'CancelHealthCheck', data: { checkId: of(n).checkId, reason: 'Ghi nhầm' } }, context(`cancel-${n}`)),
+        );
+      const again = { programme: 'universal-health-check', checkKind: 'dinh-ky' };
+      await bus.execute(new RecordHealthCheck(of(0).residentId, { ...again, facility: 'Trạm Y tế xã', checkedOn: '2026-10-05' }, context('again-0')));
+      await bus.execute(
+        new RecordHealthCheck(of(5).residentId, { ...again, facility: 'Bệnh viện Đa khoa tỉnh Lâm Đồng', checkedOn: '2026-08-20' }, context('again-5')),
+      );
+      // And a second check in a year, where a resident's once-a-year is spent by a check in another month: refused, not counted.
+      await expect(
+        bus.execute(new RecordHealthCheck(of(1).residentId, { ...again, facility: 'Trạm Y tế xã', checkedOn: '2026-11-02' }, context('second-1'))),
+      ).rejects.toThrow();
+
+      const compareAt = async (head: bigint) => {
+        for (const [kind, numbers] of [
+          ['month', [1, 6, 7, 8, 9, 10, 11, 12]],
+          ['quarter', [1, 2, 3, 4]],
+        ] as const)
+          for (const number of numbers) {
+            const periods = reportPeriods(kind, 2026, number);
+            const tallied = await talliedCounts(runtime.pool, periods, head);
+            expect(tallied).toBeDefined();
+            expect(checkFigures(tallied!)).toEqual(checkFigures(await checkCounts(runtime.pool, periods, head)));
+          }
+      };
+      const runner = new ProjectionRunner(runtime.store, runtime.pool, [healthChecks], { log: () => undefined });
+      await runner.start();
+      const head = await runtime.store.readHeadPosition();
+      await runner.waitUntil(head);
+      await runner.stop();
+      // As the runner follows the log, batch by batch:
+      await compareAt(head);
+      expect(checkFigures(await checkCounts(runtime.pool, reportPeriods('quarter', 2026, 4), head)).total.yearToDate).toMatchObject({ visits: 29, people: 29 });
+      // Before the last check, the tallies (which include it) do not stand, and the checks are counted instead.
+      expect(await talliedCounts(runtime.pool, reportPeriods('month', 2026, 8), head - 1n)).toBeUndefined();
+      // As a rebuild from position 0 makes them, in memory:
+      await runner.rebuild(healthChecks);
+      await compareAt(head);
     }, 120_000);
   });
 });
