@@ -1,5 +1,5 @@
 import type { ClientBase } from 'pg';
-import { ident, type ProjectionTables } from '#projection-runner';
+import { ident, type LogTable, type ProjectionTables } from '#projection-runner';
 import { domainProjection, type LoggedEventOf } from '../domain-projection.js';
 import { NO_MONTHS, peopleChanges, spansHolding, type TallyDimension } from './check-tallies.js';
 
@@ -79,6 +79,36 @@ export const healthChecks = domainProjection({
         months text NOT NULL,
         PRIMARY KEY (resident_id, year, dimension, value)
       );`);
+  },
+
+  // Every table follows from the checks recorded and their first cancellation: the database makes
+  // them from the log (millions of checks a year), counting as `apply` counts, rows of checks
+  // cancelled since included. Recorded checks' data is read as stored: today's schema only.
+  fromLog: {
+    tables: 'all',
+    keepsStoredData: true,
+    async fill(sql, schema, log) {
+      const s = ident(schema);
+      await sql.query(checksFromLog(s, log), [log.until.toString()]);
+      await sql.query(`
+        INSERT INTO ${s}.resident_months (resident_id, year, dimension, value, months)
+        SELECT c.resident_id, c.year, d.dimension, d.value,
+               concat_ws(',', ${Array.from({ length: 12 }, (_, m) => `count(*) FILTER (WHERE c.cancelled_position IS NULL AND substr(c.checked_on, 6, 2)::int = ${m + 1})`).join(', ')})
+          FROM ${s}.checks c, ${dimensionsSql('c')}
+         WHERE c.amount > 0
+         GROUP BY c.resident_id, c.year, d.dimension, d.value`);
+      await sql.query(`
+        INSERT INTO ${s}.tallies (year, span, dimension, value, visits, people, amount)
+        SELECT c.year, spans.span, d.dimension, d.value,
+               count(*) FILTER (WHERE c.cancelled_position IS NULL AND c.amount > 0),
+               count(DISTINCT c.resident_id) FILTER (WHERE c.cancelled_position IS NULL AND c.amount > 0),
+               COALESCE(sum(c.amount) FILTER (WHERE c.cancelled_position IS NULL), 0)
+          FROM ${s}.checks c, ${dimensionsSql('c')},
+               LATERAL (SELECT substr(c.checked_on, 6, 2)::int AS month) m,
+               LATERAL (SELECT 'M' || lpad(m.month::text, 2, '0') UNION ALL SELECT 'Q' || ((m.month + 2) / 3)
+                        UNION ALL SELECT 'Y' || lpad(last::text, 2, '0') FROM generate_series(m.month, 12) last) AS spans(span)
+         GROUP BY c.year, spans.span, d.dimension, d.value`);
+    },
   },
 
   async apply(tables: ProjectionTables, events: readonly CheckEvent[]): Promise<void> {
@@ -169,6 +199,26 @@ function rowOf(event: Extract<CheckEvent, { type: 'HealthCheckRecorded' }>): Che
 }
 
 const monthOf = (check: CheckRow) => Number(check.checked_on.slice(5, 7));
+
+/** Each check recorded up to the log's position, cancelled if its first cancellation is up to it too. */
+function checksFromLog(s: string, log: LogTable): string {
+  const l = ident(log.table);
+  return `
+    INSERT INTO ${s}.checks (check_id, resident_id, facility, checked_on, year, check_kind, age_band, administrative_unit, amount, programme,
+                             policy_version_id, recorded_position, cancelled_position, cancel_reason)
+    SELECT r.data->>'checkId', r.data->>'residentId', r.data->>'facility', r.data->>'checkedOn', substr(r.data->>'checkedOn', 1, 4)::int,
+           r.data->>'checkKind', r.data->>'ageBand', r.data->>'administrativeUnit', (r.data->>'amount')::bigint, r.data->>'programme',
+           r.data->>'policyVersionId', r.global_position, c.global_position, c.data->>'reason'
+      FROM ${l} r
+      LEFT JOIN (SELECT DISTINCT ON (data->>'checkId') data->>'checkId' AS check_id, global_position, data
+                   FROM ${l} WHERE event_type = 'HealthCheckCancelled' AND global_position <= $1
+                  ORDER BY data->>'checkId', global_position) c ON c.check_id = r.data->>'checkId'
+     WHERE r.event_type = 'HealthCheckRecorded' AND r.global_position <= $1`;
+}
+
+/** The three ways a check is tallied, as rows beside it: in total, under its unit, at its facility. */
+const dimensionsSql = (check: string) =>
+  `LATERAL (VALUES ('total', ''), ('unit', ${check}.administrative_unit), ('facility', ${check}.facility)) AS d(dimension, value)`;
 
 const dimensionsOf = (check: CheckRow): [TallyDimension, string][] => [
   ['total', ''],
