@@ -8,11 +8,13 @@
  *
  *   npm run bench:large-province                       # 3,800,000 residents: hours on a 2-core machine
  *   BENCH_RESIDENTS=20000 BENCH_QUERY_SECONDS=2 BENCH_REPORT=/tmp/b.md npm run bench:large-province   # smoke run
+ *   BENCH_DATA_DIR=/var/tmp/lam-dong npm run bench:large-province     # keeps the cluster: a later run resumes or reuses the load
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { CommandBus } from '@nestjs/cqrs';
+import pg from 'pg';
 import { generateDemoProvince, generateResidentsDemo, openApplication, residentStreamId } from '#application';
 import { ProjectionRunner } from '#projection-runner';
 import { ALL_PROJECTIONS, balancesOf, createReportingViews, periodReport, yearEndReport } from '#read-models';
@@ -67,26 +69,41 @@ function communesOf(folder: string): string[] {
   return file.changes.filter((change) => change.kind === 'created' && change.level === 'commune').map((change) => change.code);
 }
 
-async function loadResidents(runtime: Runtime, residents: number, concurrency: number): Promise<Load> {
+/** How far the load has come, kept beside a kept cluster (BENCH_DATA_DIR) after every slice. */
+interface LoadProgress {
+  readonly loaded: number;
+  readonly seconds: number;
+  readonly peakRssMiB: number;
+}
+
+/**
+ * Registers and checks the residents slice by slice. With a progress file, a run carries on where
+ * the last one stopped (the slice it was in is run again: its commands record nothing twice) and
+ * the time of every run is added up.
+ */
+async function loadResidents(runtime: Runtime, residents: number, concurrency: number, progressFile: string | undefined): Promise<Load> {
+  let progress: LoadProgress =
+    progressFile && existsSync(progressFile) ? (JSON.parse(readFileSync(progressFile, 'utf8')) as LoadProgress) : { loaded: 0, seconds: 0, peakRssMiB: 0 };
+  if (progress.loaded > 0) log(`  ${integer(progress.loaded)} residents loaded by an earlier run in ${progress.seconds.toFixed(0)} s`);
   const app = await openApplication(runtime);
   try {
     const bus = app.get(CommandBus);
     const communes = communesOf(LAM_DONG_POLICIES);
-    const before = await runtime.store.readHeadPosition();
-    const started = performance.now();
-    const { peakMiB } = await peakMemory(async () => {
-      for (let from = 0; from < residents; from += SLICE) {
-        const count = Math.min(SLICE, residents - from);
-        await generateResidentsDemo(bus, { seed: 2026, communes, programme: PROGRAMME, from, count, year: CHECK_YEAR, concurrency });
-        const done = from + count;
-        log(`  ${integer(done)} of ${integer(residents)} residents, ${integer((done * 2) / since(started))} commands/s`);
-      }
-    });
-    const events = Number((await runtime.store.readHeadPosition()) - before);
-    return { residents, commands: residents * 2, events, seconds: since(started), peakRssMiB: peakMiB };
+    for (let from = progress.loaded; from < residents; from += SLICE) {
+      const count = Math.min(SLICE, residents - from);
+      const started = performance.now();
+      const { peakMiB } = await peakMemory(() =>
+        generateResidentsDemo(bus, { seed: 2026, communes, programme: PROGRAMME, from, count, year: CHECK_YEAR, concurrency }),
+      );
+      progress = { loaded: from + count, seconds: progress.seconds + since(started), peakRssMiB: Math.max(progress.peakRssMiB, peakMiB) };
+      if (progressFile) writeFileSync(progressFile, JSON.stringify(progress));
+      log(`  ${integer(progress.loaded)} of ${integer(residents)} residents, ${integer((progress.loaded * 2) / progress.seconds)} commands/s`);
+    }
   } finally {
     await app.close();
   }
+  const events = Number(await runtime.store.readHeadPosition());
+  return { residents, commands: residents * 2, events, seconds: progress.seconds, peakRssMiB: progress.peakRssMiB };
 }
 
 function runnerOf(runtime: Runtime): ProjectionRunner {
@@ -153,15 +170,40 @@ interface Results {
   readonly sizes: { readonly lamDong: number; readonly langSon: number };
 }
 
-async function measure(serverUrl: string, residents: number, officialsScale: number, readers: number, seconds: number, concurrency: number): Promise<Results> {
+/** A database of the server, created unless a kept cluster has it already. */
+async function databaseOf(serverUrl: string, name: string): Promise<string> {
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (rows.length === 0) await client.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await client.end();
+  }
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+async function measure(
+  serverUrl: string,
+  residents: number,
+  officialsScale: number,
+  readers: number,
+  seconds: number,
+  concurrency: number,
+  progressFile: string | undefined,
+): Promise<Results> {
   const common = { PROJECTIONS: 'off', DATABASE_POOL_SIZE: String(readers), ADMIN_PASSWORD: 'bench-admin-password', LOG_LEVEL: 'warn' };
+  // Lạng Sơn's reorganization is confirmed below, so its database is made afresh by every run; Lâm Đồng's load may be kept.
+  await admin(serverUrl, 'DROP DATABASE IF EXISTS bench_lang_son');
   const langSon = await openRuntime(
     loadConfig({ ...common, DATABASE_URL: await createDatabase(serverUrl, 'bench_lang_son'), POLICY_DIR: resolve(ROOT, 'policies'), PROVINCE_ID: 'lang-son' }),
   );
   const lamDong = await openRuntime(
     loadConfig({
       ...common,
-      DATABASE_URL: await createDatabase(serverUrl, 'bench_lam_dong'),
+      DATABASE_URL: await databaseOf(serverUrl, 'bench_lam_dong'),
       POLICY_DIR: LAM_DONG_POLICIES,
       PROVINCE_ID: 'lam-dong',
       PROVINCE_NAME: 'Lâm Đồng',
@@ -178,7 +220,7 @@ async function measure(serverUrl: string, residents: number, officialsScale: num
     const balance = (n: number) => balancesOf(langSon.pool, officialsIds[(n * 7919) % officialsIds.length], 2025);
 
     log(`Lâm Đồng: ${integer(residents)} residents, each registered and checked, ${concurrency} in progress at once`);
-    const load = await loadResidents(lamDong, residents, concurrency);
+    const load = await loadResidents(lamDong, residents, concurrency, progressFile);
     log(
       `  ${integer(load.commands)} commands, ${integer(load.events)} events in ${load.seconds.toFixed(0)} s: ${integer(load.commands / load.seconds)} commands/s`,
     );
@@ -300,7 +342,7 @@ function markdown(date: string, seconds: number, serverText: string, settings: s
     `- balance p99 under ${balance.readers} readers: ${ms(balance.p99)} ms; while the large province rebuilds: ${ms(r.duringRebuild.p99)} ms`,
     ...(plan ? [`- the reorganization plan over Lạng Sơn: preview ${plan.previewSeconds.toFixed(2)} s, confirm ${plan.confirmSeconds.toFixed(1)} s`] : []),
     '',
-    'Settings: BENCH_RESIDENTS (default 3,800,000), BENCH_OFFICIALS_SCALE (default 1), BENCH_CONCURRENCY (residents in progress at once, default 256), BENCH_READERS (default 20), BENCH_QUERY_SECONDS (default 10), BENCH_REPORT (default docs/benchmarks.md). Needs PostgreSQL server binaries (/usr/lib/postgresql/*/bin or POSTGRES_BIN).',
+    'Settings: BENCH_RESIDENTS (default 3,800,000), BENCH_OFFICIALS_SCALE (default 1), BENCH_CONCURRENCY (residents in progress at once, default 256), BENCH_READERS (default 20), BENCH_QUERY_SECONDS (default 10), BENCH_REPORT (default docs/benchmarks.md), BENCH_DATA_DIR (a folder to keep the cluster in: a later run resumes an interrupted load or measures the loaded province again). Needs PostgreSQL server binaries (/usr/lib/postgresql/*/bin or POSTGRES_BIN).',
   ].join('\n');
 }
 
@@ -312,12 +354,20 @@ async function main(): Promise<void> {
   const readers = Math.round(envNumber('BENCH_READERS', 20));
   const querySeconds = envNumber('BENCH_QUERY_SECONDS', 10);
   const reportPath = resolve(ROOT, process.env.BENCH_REPORT ?? 'docs/benchmarks.md');
+  const keptIn = process.env.BENCH_DATA_DIR ? resolve(process.env.BENCH_DATA_DIR) : undefined;
   let server: ThrowawayPostgres | undefined;
+  // Interrupted, the server is stopped all the same: a kept cluster can then be started by the next run.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const)
+    process.once(signal, () => {
+      log(`${signal}: stopping the PostgreSQL server`);
+      void (server?.stop() ?? Promise.resolve()).finally(() => process.exit(130));
+    });
   try {
-    log('starting a throwaway PostgreSQL server (durable: fsync on)');
-    server = await startThrowawayPostgres({ durable: true });
+    log(keptIn ? `starting the PostgreSQL server kept in ${keptIn} (durable: fsync on)` : 'starting a throwaway PostgreSQL server (durable: fsync on)');
+    server = await startThrowawayPostgres({ durable: true, ...(keptIn ? { keptIn } : {}) });
     const settings = await durableSettings(server.url);
-    const results = await measure(server.url, residents, officialsScale, readers, querySeconds, concurrency);
+    const progressFile = keptIn && resolve(keptIn, `lam-dong-${residents}-residents.json`);
+    const results = await measure(server.url, residents, officialsScale, readers, querySeconds, concurrency, progressFile);
     const report = markdown(new Date().toISOString(), since(started), server.version, settings, concurrency, results);
     console.log(`\n${report}\n`);
     writeSection(reportPath, 'large-province', report);

@@ -1,5 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,6 +21,11 @@ export interface ThrowawayPostgres {
 export interface ThrowawayPostgresOptions {
   /** Durable commits (fsync) as in production; tests turn it off for speed, benchmarks keep it. */
   readonly durable: boolean;
+  /**
+   * A folder the cluster lives in and is kept in after `stop`, started again by the next run that
+   * names it (a benchmark's loaded data, kept between runs). By default a fresh folder, deleted.
+   */
+  readonly keptIn?: string;
 }
 
 function findBinaries(): string {
@@ -52,8 +57,8 @@ export function freePort(): Promise<number> {
 
 export async function startThrowawayPostgres(options: ThrowawayPostgresOptions): Promise<ThrowawayPostgres> {
   const installation = findInstallation();
-  const dir = ownedFolder();
-  installation.initdb(join(dir, 'data'));
+  const dir = options.keptIn ? keptFolder(options.keptIn) : ownedFolder();
+  if (!existsSync(join(dir, 'data', 'PG_VERSION'))) installation.initdb(join(dir, 'data'));
   const server = await installation.start(
     join(dir, 'data'),
     dir,
@@ -68,7 +73,7 @@ export async function startThrowawayPostgres(options: ThrowawayPostgresOptions):
     },
     async stop() {
       await server.halt('fast');
-      rmSync(dir, { recursive: true, force: true });
+      if (!options.keptIn) rmSync(dir, { recursive: true, force: true });
     },
   };
 }
@@ -146,6 +151,12 @@ async function query(url: string, sql: string): Promise<unknown[]> {
 /** A folder for clusters and their sockets, which the `postgres` user may write when this runs as root. */
 function ownedFolder(): string {
   const dir = mkdtempSync(join(tmpdir(), 'hsb-postgres-'));
+  chmodSync(dir, 0o777);
+  return dir;
+}
+
+function keptFolder(dir: string): string {
+  mkdirSync(dir, { recursive: true });
   chmodSync(dir, 0o777);
   return dir;
 }
