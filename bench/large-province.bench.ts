@@ -17,7 +17,17 @@ import { CommandBus } from '@nestjs/cqrs';
 import pg from 'pg';
 import { generateDemoProvince, generateResidentsDemo, openApplication, residentStreamId } from '#application';
 import { ProjectionRunner } from '#projection-runner';
-import { ALL_PROJECTIONS, balancesOf, createReportingViews, periodReport, yearEndReport } from '#read-models';
+import {
+  ALL_PROJECTIONS,
+  balancesOf,
+  createReportingViews,
+  healthChecks,
+  payments,
+  periodReport,
+  periodReportAt,
+  readModelPosition,
+  yearEndReport,
+} from '#read-models';
 import { loadConfig, openRuntime, type Runtime } from '#runtime';
 import { startThrowawayPostgres, type ThrowawayPostgres } from '../test/support/throwaway-postgres.js';
 import { type QueryLatency, underLoad } from './latency.js';
@@ -247,6 +257,19 @@ async function measure(
       },
       {
         province: 'Lâm Đồng',
+        ...(await underLoad(`monthly report, July ${CHECK_YEAR}, built afresh every time (as the first at a new position)`, readers, seconds, async () =>
+          periodReportAt(
+            lamDong.pool,
+            lamDong.store,
+            'month',
+            CHECK_YEAR,
+            7,
+            BigInt(await readModelPosition(lamDong.pool, [payments, healthChecks], lamDong.store)),
+          ),
+        )),
+      },
+      {
+        province: 'Lâm Đồng',
         ...(await underLoad(`quarterly report, Q3 ${CHECK_YEAR}`, readers, seconds, () => periodReport(lamDong.pool, lamDong.store, 'quarter', CHECK_YEAR, 3))),
       },
       {
@@ -286,9 +309,11 @@ function markdown(date: string, seconds: number, serverText: string, settings: s
   const env = machine();
   const rebuildRate = r.rebuild.together.events / r.rebuild.together.seconds;
   const commandRate = r.load.commands / r.load.seconds;
-  const monthly = r.queries[0];
-  const yearEnd = r.queries[4];
-  const balance = r.queries[3];
+  const query = (name: string) => r.queries.find((q) => q.name.startsWith(name))!;
+  const monthly = query('monthly report');
+  const afresh = query(`monthly report, July ${CHECK_YEAR}, built afresh`);
+  const yearEnd = query('year-end report');
+  const balance = query('balance lookup');
   const plan = r.retroactive[0];
   const met = (ok: boolean) => (ok ? 'Met' : '**Not met**');
   return [
@@ -338,7 +363,7 @@ function markdown(date: string, seconds: number, serverText: string, settings: s
     `- ${met(r.load.events + r.officials.events >= 10_000_000)}: ten million events: ${integer(r.load.events + r.officials.events)} in the two logs`,
     `- ${met(commandRate >= 2000)}: command path ≥ 2,000 commands/s: ${integer(commandRate)}`,
     `- ${met(rebuildRate >= 100_000)}: rebuild ≥ 100,000 events/s: ${integer(rebuildRate)}`,
-    `- ${met(monthly.p99 < 50)}: monthly report p99 < 50 ms: ${ms(monthly.p99)} ms; year-end report p99 < 50 ms: ${ms(yearEnd.p99)} ms (${met(yearEnd.p99 < 50)})`,
+    `- ${met(monthly.p99 < 50)}: monthly report p99 < 50 ms: ${ms(monthly.p99)} ms (built afresh every time: ${ms(afresh.p99)} ms, ${met(afresh.p99 < 50)}); year-end report p99 < 50 ms: ${ms(yearEnd.p99)} ms (${met(yearEnd.p99 < 50)})`,
     `- balance p99 under ${balance.readers} readers: ${ms(balance.p99)} ms; while the large province rebuilds: ${ms(r.duringRebuild.p99)} ms`,
     ...(plan ? [`- the reorganization plan over Lạng Sơn: preview ${plan.previewSeconds.toFixed(2)} s, confirm ${plan.confirmSeconds.toFixed(1)} s`] : []),
     '',

@@ -29,7 +29,7 @@ export { BeneficiaryRecord, CardRecord, PayoutRecord, READ_MODEL_ENTITIES } from
 export { NotCaughtUp } from '#projection-runner';
 export { REGIME_HEADINGS } from './queries/regime-headings.js';
 export { type ReportSource, yearEndReport, yearEndReportAt, type YearEndReport } from './queries/year-end-report.js';
-export { checkCounts, periodReport, type PeriodReport, talliedCounts } from './queries/period-report-reads.js';
+export { checkCounts, periodReport, type PeriodReport, periodReportAt, talliedCounts } from './queries/period-report-reads.js';
 export { checkFigures, reportPeriods } from './queries/period-report.js';
 export { periodReportCsv, periodReportXlsx } from './queries/period-report-files.js';
 export { yearEndReportCsv, yearEndReportPdf, yearEndReportXlsx } from './queries/year-end-report-files.js';

@@ -20,6 +20,13 @@ export function spansHolding(month: number): string[] {
   return spans;
 }
 
+/** Every span of a year: the twelve months, the four quarters, the twelve "since 1 January". */
+export const SPANS: readonly string[] = [
+  ...Array.from({ length: 12 }, (_, m) => `M${two(m + 1)}`),
+  ...Array.from({ length: 4 }, (_, q) => `Q${q + 1}`),
+  ...Array.from({ length: 12 }, (_, m) => `Y${two(m + 1)}`),
+];
+
 /** The months (1–12) of a span. */
 export function monthsOf(span: string): readonly number[] {
   const n = Number(span.slice(1));

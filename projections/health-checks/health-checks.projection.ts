@@ -1,7 +1,7 @@
 import type { ClientBase } from 'pg';
 import { ident, type LogTable, type ProjectionTables } from '#projection-runner';
 import { domainProjection, type LoggedEventOf } from '../domain-projection.js';
-import { NO_MONTHS, peopleChanges, spansHolding, type TallyDimension } from './check-tallies.js';
+import { monthsOf, NO_MONTHS, peopleChanges, SPANS, spansHolding, type TallyDimension } from './check-tallies.js';
 
 /**
  * One universal health check, as recorded and, when it was recorded wrongly, as cancelled: each
@@ -90,24 +90,49 @@ export const healthChecks = domainProjection({
     async fill(sql, schema, log) {
       const s = ident(schema);
       await sql.query(checksFromLog(s, log), [log.until.toString()]);
+      // A resident's checks of a year are mostly one, under one unit at one facility: counted by
+      // month once, their row is the same in total, under the unit and at the facility. Residents
+      // whose checks were under several units or at several facilities are counted per dimension.
       await sql.query(`
+        WITH checked AS (
+          SELECT c.*, CASE WHEN c.cancelled_position IS NULL THEN substr(c.checked_on, 6, 2)::int END AS standing_month
+            FROM ${s}.checks c WHERE c.amount > 0),
+        per_resident AS (
+          SELECT resident_id, year, min(administrative_unit) AS administrative_unit, max(administrative_unit) AS last_unit,
+                 min(facility) AS facility, max(facility) AS last_facility, ${monthCountsSql('standing_month')} AS months
+            FROM checked GROUP BY resident_id, year),
+        mixed AS (
+          SELECT c.resident_id, c.year, d.dimension, d.value, ${monthCountsSql('c.standing_month')} AS months
+            FROM checked c JOIN per_resident p USING (resident_id, year), ${dimensionsSql('c')}
+           WHERE p.administrative_unit <> p.last_unit OR p.facility <> p.last_facility
+           GROUP BY c.resident_id, c.year, d.dimension, d.value)
         INSERT INTO ${s}.resident_months (resident_id, year, dimension, value, months)
-        SELECT c.resident_id, c.year, d.dimension, d.value,
-               concat_ws(',', ${Array.from({ length: 12 }, (_, m) => `count(*) FILTER (WHERE c.cancelled_position IS NULL AND substr(c.checked_on, 6, 2)::int = ${m + 1})`).join(', ')})
-          FROM ${s}.checks c, ${dimensionsSql('c')}
-         WHERE c.amount > 0
-         GROUP BY c.resident_id, c.year, d.dimension, d.value`);
+        SELECT p.resident_id, p.year, d.dimension, d.value, p.months
+          FROM per_resident p, ${dimensionsSql('p')}
+         WHERE p.administrative_unit = p.last_unit AND p.facility = p.last_facility
+        UNION ALL
+        SELECT * FROM mixed`);
+      // Checks and fees add up month by month; people are counted from their rows of months, of
+      // which there are only a few patterns (one check a year: twelve), each counted in the spans it reaches.
       await sql.query(`
+        WITH spans (span, months) AS (VALUES ${SPANS.map((span) => `('${span}', ARRAY[${monthsOf(span).join(', ')}])`).join(', ')}),
+        by_month AS (
+          SELECT c.year, substr(c.checked_on, 6, 2)::int AS month, d.dimension, d.value,
+                 count(*) FILTER (WHERE c.cancelled_position IS NULL AND c.amount > 0) AS visits,
+                 COALESCE(sum(c.amount) FILTER (WHERE c.cancelled_position IS NULL), 0) AS amount
+            FROM ${s}.checks c, ${dimensionsSql('c')}
+           GROUP BY 1, 2, 3, 4),
+        by_pattern AS (
+          SELECT year, dimension, value, string_to_array(months, ',')::int[] AS months, count(*) AS people
+            FROM ${s}.resident_months GROUP BY year, dimension, value, months),
+        counted AS (
+          SELECT b.year, s.span, b.dimension, b.value, b.visits, 0 AS people, b.amount
+            FROM by_month b JOIN spans s ON b.month = ANY (s.months)
+          UNION ALL
+          SELECT p.year, s.span, p.dimension, p.value, 0, p.people, 0
+            FROM by_pattern p JOIN spans s ON EXISTS (SELECT 1 FROM unnest(s.months) m WHERE p.months[m] > 0))
         INSERT INTO ${s}.tallies (year, span, dimension, value, visits, people, amount)
-        SELECT c.year, spans.span, d.dimension, d.value,
-               count(*) FILTER (WHERE c.cancelled_position IS NULL AND c.amount > 0),
-               count(DISTINCT c.resident_id) FILTER (WHERE c.cancelled_position IS NULL AND c.amount > 0),
-               COALESCE(sum(c.amount) FILTER (WHERE c.cancelled_position IS NULL), 0)
-          FROM ${s}.checks c, ${dimensionsSql('c')},
-               LATERAL (SELECT substr(c.checked_on, 6, 2)::int AS month) m,
-               LATERAL (SELECT 'M' || lpad(m.month::text, 2, '0') UNION ALL SELECT 'Q' || ((m.month + 2) / 3)
-                        UNION ALL SELECT 'Y' || lpad(last::text, 2, '0') FROM generate_series(m.month, 12) last) AS spans(span)
-         GROUP BY c.year, spans.span, d.dimension, d.value`);
+        SELECT year, span, dimension, value, sum(visits), sum(people), sum(amount) FROM counted GROUP BY 1, 2, 3, 4`);
     },
   },
 
@@ -219,6 +244,9 @@ function checksFromLog(s: string, log: LogTable): string {
 /** The three ways a check is tallied, as rows beside it: in total, under its unit, at its facility. */
 const dimensionsSql = (check: string) =>
   `LATERAL (VALUES ('total', ''), ('unit', ${check}.administrative_unit), ('facility', ${check}.facility)) AS d(dimension, value)`;
+
+/** A resident's standing checks by month as `resident_months` keeps them: twelve counts, comma-separated. */
+const monthCountsSql = (month: string) => `concat_ws(',', ${Array.from({ length: 12 }, (_, m) => `count(*) FILTER (WHERE ${month} = ${m + 1})`).join(', ')})`;
 
 const dimensionsOf = (check: CheckRow): [TallyDimension, string][] => [
   ['total', ''],

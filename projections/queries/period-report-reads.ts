@@ -17,6 +17,7 @@ import {
   reportPeriods,
 } from './period-report.js';
 import { readModelPosition } from './read-models.js';
+import { LatestFirst } from './latest-first.js';
 import { type LogSource, logAt } from './year-end-report.js';
 
 const P = liveSchemaOf(payments);
@@ -120,10 +121,19 @@ export async function checkCounts(pool: Pool, periods: ReportPeriods, position: 
  * that recorded them, so the report as it stood at a past position (`at`) is the same entries read
  * up to it, with no read model to rebuild. A position beyond what the read model has applied gives
  * the report as it is now, quoting the position it reflects.
+ *
+ * A report at a position never changes, so the last ones built are kept and given again to whoever
+ * asks for the same period at the same position (dashboards ask for this month's report over and
+ * over while the log stands still): only the read models' position is read for them.
  */
 export async function periodReport(pool: Pool, store: EventStore, kind: PeriodKind, year: number, number: number, at?: bigint): Promise<PeriodReport> {
   const applied = BigInt(await readModelPosition(pool, [payments, healthChecks], store));
   const position = at !== undefined && at < applied ? at : applied;
+  return reportsBuilt(pool).get(`${kind} ${year} ${number} ${position}`, () => periodReportAt(pool, store, kind, year, number, position));
+}
+
+/** The report of a period at a position the read models have applied (`periodReport` finds it), built afresh. */
+export async function periodReportAt(pool: Pool, store: EventStore, kind: PeriodKind, year: number, number: number, position: bigint): Promise<PeriodReport> {
   const periods = reportPeriods(kind, year, number);
   // Every period compared lies between 1 January of the year before and the period's last day.
   const from = periods.yearToDateLastYear.from;
@@ -163,3 +173,9 @@ export async function periodReport(pool: Pool, store: EventStore, kind: PeriodKi
     ...source,
   };
 }
+
+/** How many reports built are kept per database: a few periods, each at the latest positions asked for. */
+const REPORTS_KEPT = 64;
+
+const built = new WeakMap<Pool, LatestFirst<PeriodReport>>();
+const reportsBuilt = (pool: Pool) => built.get(pool) ?? built.set(pool, new LatestFirst(REPORTS_KEPT)).get(pool)!;

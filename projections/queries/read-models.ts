@@ -25,12 +25,15 @@ const vnd = (value: string | number | null): number | null => (value === null ? 
 export async function readModelPosition(pool: Pool, of: readonly Projection[] = [registers, payments], store?: EventStore): Promise<string> {
   const checkpoints = await Promise.all(of.map(async ({ name }) => (await readCheckpoint(pool, name)) ?? 0n));
   if (!store) return checkpoints.reduce((low, p) => (p < low ? p : low)).toString();
-  let position = await store.readHeadPosition();
-  for (const [n, projection] of of.entries()) {
-    const [pending] = await store.readAll({ after: checkpoints[n], maxCount: 1, ...(projection.eventTypes ? { eventTypes: projection.eventTypes } : {}) });
-    if (pending && pending.globalPosition - 1n < position) position = pending.globalPosition - 1n;
-  }
-  return position.toString();
+  // The head is read first: an event appended after it is beyond the position whether applied or not.
+  const head = await store.readHeadPosition();
+  const pending = await Promise.all(
+    of.map(async (projection, n) => {
+      const [next] = await store.readAll({ after: checkpoints[n], maxCount: 1, ...(projection.eventTypes ? { eventTypes: projection.eventTypes } : {}) });
+      return next?.globalPosition;
+    }),
+  );
+  return pending.reduce<bigint>((low, next) => (next !== undefined && next - 1n < low ? next - 1n : low), head).toString();
 }
 
 /** Text matched by LIKE as typed: `%` and `_` in it are those characters, not wildcards. */

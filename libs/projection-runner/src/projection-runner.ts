@@ -16,6 +16,12 @@ export interface RebuildSettings {
    * projection fills from the log in SQL (`Projection.fromLog`) are then filled by the database.
    */
   readonly logTable?: string;
+  /**
+   * What the database may use for one fill's sorts and hashes and for building its indexes
+   * (`work_mem`, `maintenance_work_mem`, set for the fill's transaction only): a server's
+   * defaults are sized for many small queries, and a fill counts millions of rows.
+   */
+  readonly fillMemory?: { readonly workMem: string; readonly maintenanceWorkMem: string };
   /** Each event type's schema version today (the domain's), for `fromLog.keepsStoredData`. */
   readonly currentSchemaVersions?: Readonly<Record<string, number>>;
   /**
@@ -190,6 +196,7 @@ export class ProjectionRunner {
   private readonly dependents: ((sql: ClientBase) => Promise<unknown>) | undefined;
   private readonly bulkWriter: BulkWriter;
   private readonly logTable: string | undefined;
+  private readonly fillMemory: RebuildSettings['fillMemory'];
   private readonly currentSchemaVersions: Readonly<Record<string, number>>;
   private readonly stopping = new AbortController();
   private readonly loops: Promise<void>[] = [];
@@ -210,6 +217,7 @@ export class ProjectionRunner {
     this.dependents = options.dependents;
     this.bulkWriter = options.bulkWriter ?? insertRows;
     this.logTable = options.logTable;
+    this.fillMemory = options.fillMemory;
     this.currentSchemaVersions = options.currentSchemaVersions ?? {};
   }
 
@@ -525,6 +533,11 @@ export class ProjectionRunner {
           const oid = await schemaOid(this.pool, part.schema);
           await inTransaction(this.pool, async (client) => {
             await holdSchema(client, part.schema, oid, part.projection.name);
+            if (this.fillMemory)
+              await client.query("SELECT set_config('work_mem', $1, true), set_config('maintenance_work_mem', $2, true)", [
+                this.fillMemory.workMem,
+                this.fillMemory.maintenanceWorkMem,
+              ]);
             await part.fromLog!.fill(client, part.schema, { table: logTable!, until: head });
             // Their indexes are built now too, while this process is still busy applying events.
             for (const index of deferred.get(part)!) if (part.filledByDatabase(index.table)) await client.query(index.statement);

@@ -115,6 +115,8 @@ export async function openRuntime(config: AppConfig, options: { readonly clock?:
         currentSchemaVersions: CURRENT_SCHEMA_VERSIONS,
         dependents: (sql) => createReportingViews(sql, config.reportingRole),
         ...(config.eventStore.kind === 'eventstoredb' ? {} : { logTable: LOG_TABLE }),
+        // A server has memory to spare for a rebuild's fills; the embedded database runs in this process's.
+        ...(embedded ? {} : { fillMemory: { workMem: '256MB', maintenanceWorkMem: '512MB' } }),
       },
       async close() {
         await readModels.destroy();
