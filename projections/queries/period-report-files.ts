@@ -14,8 +14,8 @@ function periodName(report: PeriodReport, period: Period): string {
   return report.kind === 'month' ? `Tháng ${month}/${year}` : `Quý ${ROMAN[(Number(month) - 1) / 3]}/${year}`;
 }
 
-const title = (report: PeriodReport) =>
-  `Tình hình thực hiện Nghị quyết số 24/2024/NQ-HĐND ${report.kind === 'month' ? `tháng ${String(report.number).padStart(2, '0')}` : `quý ${ROMAN[report.number - 1]}`} năm ${report.year}`;
+const title = (report: PeriodReport, subject: string) =>
+  `Tình hình thực hiện ${subject} ${report.kind === 'month' ? `tháng ${String(report.number).padStart(2, '0')}` : `quý ${ROMAN[report.number - 1]}`} năm ${report.year}`;
 
 function header(report: PeriodReport): string[] {
   const { periods } = report;
@@ -108,7 +108,7 @@ export function periodReportXlsx(report: PeriodReport, letterhead: Letterhead, i
   return officialWorkbook(
     {
       sheetName: periodName(report, report.periods.period).replace('/', '-'),
-      titles: [title(report)],
+      titles: [title(report, letterhead.reportSubject)],
       asOf: report.asOf,
       header: header(report),
       rows: rows(report),

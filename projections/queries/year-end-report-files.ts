@@ -4,7 +4,7 @@ import { csvOf } from './spreadsheets.js';
 import { type RegimeLine, type YearEndReport } from './year-end-report.js';
 
 const GROUPS = ['1', '2', '3', '4', '5', '6'];
-const TITLE = (year: number) => `Kết quả thực hiện Nghị quyết số 24/2024/NQ-HĐND năm ${year}`;
+const title = (year: number, subject: string) => `Kết quả thực hiện ${subject} năm ${year}`;
 
 /** The report's rows, one table: the same content in CSV and in the spreadsheet. */
 function rows(report: YearEndReport): (string | number)[][] {
@@ -43,7 +43,7 @@ export function yearEndReportXlsx(report: YearEndReport, letterhead: Letterhead,
   return officialWorkbook(
     {
       sheetName: `Báo cáo năm ${report.year}`,
-      titles: [TITLE(report.year)],
+      titles: [title(report.year, letterhead.reportSubject)],
       asOf: report.asOf,
       header: HEADER,
       rows: rows(report),
@@ -80,7 +80,7 @@ const regimeByGroup = (lines: Record<string, RegimeLine>, unit: string) =>
 export function yearEndReportPdf(report: YearEndReport, letterhead: Letterhead, issue: Issue): Promise<Buffer> {
   const { cards, beneficiaries } = report;
   const document = OfficialDocument.begin(letterhead, 'report', issue, `Báo cáo năm ${report.year}`);
-  document.title('BÁO CÁO', TITLE(report.year));
+  document.title('BÁO CÁO', title(report.year, letterhead.reportSubject));
   if (report.asOf) document.note(figuresAsOf(new Date(report.asOf)));
   document
     .heading('1. Cấp thẻ bảo vệ sức khỏe')

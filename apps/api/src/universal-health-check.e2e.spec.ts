@@ -37,6 +37,8 @@ const DAM_RONG = 'Trạm Y tế xã Đam Rông 1';
  * So July: 5 checks of 5 people, 350,000 + 320,000 + 120,000 + 450,000 + 250,000 = 1,490,000
  * payable; June: 1 check, 450,000; since 1 January: 6 checks, 6 people, 1,940,000.
  */
+const REPORT_SUBJECT = 'chương trình khám sức khỏe định kỳ, khám sàng lọc miễn phí cho người dân';
+
 describe.each(API_BACKENDS)('a universal health check as a second kind of policy, over %s', (_name, setup) => {
   let api: RunningApi;
   let as: Record<'admin' | 'secondAdmin' | 'clerk' | 'auditor', ReturnType<typeof client>>;
@@ -57,7 +59,8 @@ describe.each(API_BACKENDS)('a universal health check as a second kind of policy
     leavesLogUnchanged(api, check(key, checkedOn, checkKind, facility), 409, { rule, fields: [expect.objectContaining({ field })] });
 
   beforeAll(async () => {
-    api = await startApi(setup);
+    // Lâm Đồng's office: its own letterhead and what its reports account for.
+    api = await startApi(setup, { DOCUMENT_ISSUER: 'SỞ Y TẾ TỈNH LÂM ĐỒNG', DOCUMENT_PLACE: 'Lâm Đồng', DOCUMENT_REPORT_SUBJECT: REPORT_SUBJECT });
     as = await signInPeople(api, { secondAdmin: ['quan', ['administrator']], clerk: ['lan', ['clerk']], auditor: ['kiem', ['auditor']] });
     // Neither is recorded at start-up (they are not the default province's): published here, as an office would.
     await ok(as.admin.post('/administrative-units/changes', { changes: lamDongUnits().changes }), 201);
@@ -194,6 +197,9 @@ describe.each(API_BACKENDS)('a universal health check as a second kind of policy
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(Buffer.from(await xlsx.arrayBuffer()) as never);
     const rows = workbook.worksheets[0].getRows(1, workbook.worksheets[0].rowCount)!;
+    const texts = rows.flatMap((line) => (line.values as unknown[]).filter((value): value is string => typeof value === 'string'));
+    expect(texts).toEqual(expect.arrayContaining(['SỞ Y TẾ TỈNH LÂM ĐỒNG', `Tình hình thực hiện ${REPORT_SUBJECT} tháng 07 năm 2026`]));
+    expect(texts.some((text) => text.includes('24/2024'))).toBe(false);
     const amount = rows.find((line) => line.getCell(1).value === 'Toàn tỉnh' && line.getCell(2).value === label && line.getCell(3).value === 'Số tiền (đồng)')!;
     expect([4, 5, 11].map((column) => amount.getCell(column).value)).toEqual([1_170_000, 450_000, 1_620_000]);
   });

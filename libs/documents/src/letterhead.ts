@@ -16,6 +16,11 @@ export interface Letterhead {
   readonly signerTitle: string;
   /** The signer's name under the signature; blank for a hand-written one when absent. */
   readonly signerName?: string;
+  /**
+   * What the province's reports account for, named in their titles after "Tình hình thực hiện"
+   * and "Kết quả thực hiện": its resolution ("Nghị quyết số 24/2024/NQ-HĐND") or programmes.
+   */
+  readonly reportSubject: string;
 }
 
 export const DEFAULT_LETTERHEAD: Letterhead = {
@@ -23,6 +28,7 @@ export const DEFAULT_LETTERHEAD: Letterhead = {
   issuerCode: 'SYT',
   place: 'Lạng Sơn',
   signerTitle: 'GIÁM ĐỐC',
+  reportSubject: 'Nghị quyết số 24/2024/NQ-HĐND',
 };
 
 /** The national header every administrative document carries (Decree 30/2020/NĐ-CP). */

@@ -25,7 +25,13 @@ describe('loadConfig', () => {
       auth: { adminUsername: 'admin', tokenTtlMinutes: 480, audience: 'lang-son' },
       imports: { maxRows: 10_000, maxCells: 100_000, maxSheetBytes: 16 * 1024 * 1024 },
       personalData: { file: 'data/pglite/personal-data.key' },
-      letterhead: { issuer: 'SỞ Y TẾ TỈNH LẠNG SƠN', issuerCode: 'SYT', place: 'Lạng Sơn', signerTitle: 'GIÁM ĐỐC' },
+      letterhead: {
+        issuer: 'SỞ Y TẾ TỈNH LẠNG SƠN',
+        issuerCode: 'SYT',
+        place: 'Lạng Sơn',
+        signerTitle: 'GIÁM ĐỐC',
+        reportSubject: 'Nghị quyết số 24/2024/NQ-HĐND',
+      },
     });
   });
 
@@ -38,6 +44,7 @@ describe('loadConfig', () => {
         DOCUMENT_PLACE: 'Cao Bằng',
         DOCUMENT_SIGNER_TITLE: 'KT. GIÁM ĐỐC',
         DOCUMENT_SIGNER_NAME: 'Nông Văn Hải',
+        DOCUMENT_REPORT_SUBJECT: 'Nghị quyết số 12/2025/NQ-HĐND',
       }).letterhead,
     ).toEqual({
       parentBody: 'UBND TỈNH CAO BẰNG',
@@ -46,6 +53,7 @@ describe('loadConfig', () => {
       place: 'Cao Bằng',
       signerTitle: 'KT. GIÁM ĐỐC',
       signerName: 'Nông Văn Hải',
+      reportSubject: 'Nghị quyết số 12/2025/NQ-HĐND',
     });
     expect(() => loadConfig({ DOCUMENT_ISSUER_CODE: 'S/YT', DOCUMENT_ISSUER: 'SỞ Y TẾ\nTỈNH' })).toThrow(
       expect.objectContaining({

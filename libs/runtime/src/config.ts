@@ -255,6 +255,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
     })!,
     place: printed('DOCUMENT_PLACE', DEFAULT_LETTERHEAD.place)!,
     signerTitle: printed('DOCUMENT_SIGNER_TITLE', DEFAULT_LETTERHEAD.signerTitle)!,
+    reportSubject: printed('DOCUMENT_REPORT_SUBJECT', DEFAULT_LETTERHEAD.reportSubject)!,
     ...(signerName ? { signerName } : {}),
   };
 

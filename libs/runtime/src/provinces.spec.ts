@@ -14,7 +14,8 @@ describe('provinceConfigs', () => {
       generatedSecretsFile: 'data/provinces/lam-dong/generated-passwords.txt',
       personalData: { file: 'data/provinces/lam-dong/personal-data.key' },
       auth: { audience: 'lam-dong', tokenSecret: 'a-signing-key-of-at-least-thirty-two-chars' },
-      letterhead: { issuer: 'SỞ Y TẾ TỈNH LÂM ĐỒNG', place: 'Lâm Đồng' },
+      // Never Lạng Sơn's resolution in another province's report titles.
+      letterhead: { issuer: 'SỞ Y TẾ TỈNH LÂM ĐỒNG', place: 'Lâm Đồng', reportSubject: 'các chính sách hỗ trợ chăm sóc sức khỏe của tỉnh Lâm Đồng' },
       port: base.port,
     });
     // Not the process's own administrator password, nor its demo.
@@ -25,7 +26,7 @@ describe('provinceConfigs', () => {
 
   it('takes each province’s database on a server from the file, and marks the national level', () => {
     const base = loadConfig({ DATABASE_URL: 'postgres://app@db/lang_son' });
-    const [lamDong, national] = provinceConfigs(
+    const [lamDong, national, konTum] = provinceConfigs(
       base,
       file([
         {
@@ -36,11 +37,18 @@ describe('provinceConfigs', () => {
           adminPassword: 'twelve chars or more',
         },
         { id: 'national', name: 'Toàn quốc', databaseUrl: 'postgres://app@db/national', national: true, letterhead: { issuer: 'BỘ Y TẾ' } },
+        {
+          id: 'kon-tum',
+          name: 'Kon Tum',
+          databaseUrl: 'postgres://app@db/kon_tum',
+          letterhead: { reportSubject: 'Nghị quyết số 05/2024/NQ-HĐND' },
+        },
       ]),
     );
     expect(lamDong.database).toEqual({ kind: 'server', url: 'postgres://app@db/lam_dong', ownerUrl: 'postgres://owner@db/lam_dong' });
     expect(lamDong.auth.adminPassword).toBe('twelve chars or more');
     expect(national).toMatchObject({ nationalRollUp: true, letterhead: { issuer: 'BỘ Y TẾ', place: 'Toàn quốc' } });
+    expect(konTum.letterhead).toMatchObject({ issuer: 'SỞ Y TẾ TỈNH KON TUM', reportSubject: 'Nghị quyết số 05/2024/NQ-HĐND' });
   });
 
   it('refuses a file it cannot use, naming every problem', () => {
@@ -67,7 +75,7 @@ describe('provinceConfigs', () => {
         'PROVINCES_FILE[2].extra is not a setting of a province',
         'PROVINCES_FILE[2].adminPassword must be at least 12 characters',
         "PROVINCES_FILE[2].databaseUrl is needed: the provinces' databases are on a server",
-        'PROVINCES_FILE[2].letterhead.issuer must be one of parentBody, issuer, issuerCode, place, signerTitle, signerName, a line of at most 120 characters',
+        'PROVINCES_FILE[2].letterhead.issuer must be one of parentBody, issuer, issuerCode, place, signerTitle, signerName, reportSubject, a line of at most 120 characters',
         'PROVINCES_FILE[3] must be an object',
       ]);
     }

@@ -27,7 +27,7 @@ export interface ProvinceEntry {
 }
 
 const ENTRY_FIELDS = new Set(['id', 'name', 'policyDir', 'databaseUrl', 'databaseOwnerUrl', 'adminPassword', 'letterhead', 'national']);
-const LETTERHEAD_FIELDS = new Set(['parentBody', 'issuer', 'issuerCode', 'place', 'signerTitle', 'signerName']);
+const LETTERHEAD_FIELDS = new Set(['parentBody', 'issuer', 'issuerCode', 'place', 'signerTitle', 'signerName', 'reportSubject']);
 
 /** Every province's configuration but the process's own (`base`), derived from it; every problem of the file reported together. */
 export function provinceConfigs(base: AppConfig, fileText: string): AppConfig[] {
@@ -100,6 +100,8 @@ export function provinceConfigs(base: AppConfig, fileText: string): AppConfig[] 
           ...DEFAULT_LETTERHEAD,
           issuer: `SỞ Y TẾ TỈNH ${name.toLocaleUpperCase('vi')}`,
           place: name,
+          // Not the process's own resolution either: by default the province's policies, in general.
+          reportSubject: `các chính sách hỗ trợ chăm sóc sức khỏe của tỉnh ${name}`,
           ...(printed as Partial<Letterhead>),
         },
       },
