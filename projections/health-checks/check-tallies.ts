@@ -27,6 +27,10 @@ export const SPANS: readonly string[] = [
   ...Array.from({ length: 12 }, (_, m) => `Y${two(m + 1)}`),
 ];
 
+/** The three ways a check is tallied, as rows beside it in SQL: in total, under its unit, at its facility. */
+export const dimensionsSql = (check: string) =>
+  `LATERAL (VALUES ('total', ''), ('unit', ${check}.administrative_unit), ('facility', ${check}.facility)) AS d(dimension, value)`;
+
 /** The months (1–12) of a span. */
 export function monthsOf(span: string): readonly number[] {
   const n = Number(span.slice(1));
@@ -74,3 +78,6 @@ export function peopleChanges(
 function two(n: number): string {
   return String(n).padStart(2, '0');
 }
+
+/** Every span with its months, as SQL rows (`span`, `months int[]`). */
+export const SPAN_MONTHS_SQL = `VALUES ${SPANS.map((span) => `('${span}', ARRAY[${monthsOf(span).join(', ')}])`).join(', ')}`;

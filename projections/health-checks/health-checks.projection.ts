@@ -1,7 +1,7 @@
 import type { ClientBase } from 'pg';
 import { ident, type LogTable, type ProjectionTables } from '#projection-runner';
 import { domainProjection, type LoggedEventOf } from '../domain-projection.js';
-import { monthsOf, NO_MONTHS, peopleChanges, SPANS, spansHolding, type TallyDimension } from './check-tallies.js';
+import { dimensionsSql, NO_MONTHS, peopleChanges, SPAN_MONTHS_SQL, spansHolding, type TallyDimension } from './check-tallies.js';
 
 /**
  * One universal health check, as recorded and, when it was recorded wrongly, as cancelled: each
@@ -38,7 +38,8 @@ type CheckEvent = LoggedEventOf<(typeof CONSUMED)[number]>;
 export const healthChecks = domainProjection({
   name: 'health_checks',
   // 2: tallies per span of months, so that a monthly report reads a few rows instead of a year's checks.
-  version: 2,
+  // 3: the checks found by the position that recorded or cancelled them, for reports at past positions.
+  version: 3,
   eventTypes: CONSUMED,
 
   async createTables(sql: ClientBase, schema: string): Promise<void> {
@@ -61,6 +62,10 @@ export const healthChecks = domainProjection({
         cancel_reason text
       );
       CREATE INDEX checks_by_date ON ${s}.checks (year, checked_on);
+      -- The checks recorded or cancelled after a position, which a report at that position undoes:
+      -- positions grow as checks are appended, so a block range index finds the last ones.
+      CREATE INDEX checks_recorded ON ${s}.checks USING brin (recorded_position);
+      CREATE INDEX checks_cancelled ON ${s}.checks (cancelled_position) WHERE cancelled_position IS NOT NULL;
       CREATE TABLE ${s}.tallies (
         year integer NOT NULL,
         span text NOT NULL,
@@ -115,7 +120,7 @@ export const healthChecks = domainProjection({
       // Checks and fees add up month by month; people are counted from their rows of months, of
       // which there are only a few patterns (one check a year: twelve), each counted in the spans it reaches.
       await sql.query(`
-        WITH spans (span, months) AS (VALUES ${SPANS.map((span) => `('${span}', ARRAY[${monthsOf(span).join(', ')}])`).join(', ')}),
+        WITH spans (span, months) AS (${SPAN_MONTHS_SQL}),
         by_month AS (
           SELECT c.year, substr(c.checked_on, 6, 2)::int AS month, d.dimension, d.value,
                  count(*) FILTER (WHERE c.cancelled_position IS NULL AND c.amount > 0) AS visits,
@@ -240,10 +245,6 @@ function checksFromLog(s: string, log: LogTable): string {
                   ORDER BY data->>'checkId', global_position) c ON c.check_id = r.data->>'checkId'
      WHERE r.event_type = 'HealthCheckRecorded' AND r.global_position <= $1`;
 }
-
-/** The three ways a check is tallied, as rows beside it: in total, under its unit, at its facility. */
-const dimensionsSql = (check: string) =>
-  `LATERAL (VALUES ('total', ''), ('unit', ${check}.administrative_unit), ('facility', ${check}.facility)) AS d(dimension, value)`;
 
 /** A resident's standing checks by month as `resident_months` keeps them: twelve counts, comma-separated. */
 const monthCountsSql = (month: string) => `concat_ws(',', ${Array.from({ length: 12 }, (_, m) => `count(*) FILTER (WHERE ${month} = ${m + 1})`).join(', ')})`;

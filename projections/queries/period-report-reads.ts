@@ -1,7 +1,7 @@
 import type { Pool } from 'pg';
 import type { EventStore } from '#event-store';
 import { liveSchemaOf } from '#projection-runner';
-import { spanOf, type TallyDimension } from '../health-checks/check-tallies.js';
+import { dimensionsSql, monthsOf, spanOf, type TallyDimension } from '../health-checks/check-tallies.js';
 import { healthChecks } from '../health-checks/health-checks.projection.js';
 import { payments } from '../payments/payments.projection.js';
 import {
@@ -31,42 +31,98 @@ export type PeriodReport = PeriodFigures &
     readonly healthChecks: CheckFigures;
   };
 
+/** Log events after a position per check standing, beyond which a report at the position counts the checks instead of undoing them. */
+const UNDONE_PER_COUNTED = 8n;
+
 /**
- * The counts as the health checks' tallies hold them, when those stand at `position`: the
- * projection had applied every check up to it and none after (one statement reads the checkpoint
- * and the tallies, so both are of one moment). Otherwise undefined, and the checks are counted.
+ * The counts as the health checks' tallies hold them, taken back to `position` when the projection
+ * has applied checks after it: each check recorded or cancelled since then is undone, in its
+ * month's checks and fees and in its resident's months, and the people of a span are those whose
+ * months still hold a check of it. One statement reads the checkpoint, the tallies and the changes,
+ * so all are of one moment, and its work grows with the changes since `position`, not with the
+ * checks of the year. Undefined for periods that are not spans of whole months, before the
+ * projection has a checkpoint, or when so much has changed since `position` that counting the
+ * checks is quicker: the checks are counted then.
  */
 export async function talliedCounts(pool: Pool, periods: ReportPeriods, position: bigint): Promise<CheckCount[] | undefined> {
   const spans = PERIOD_NAMES.map((name) => ({ name, ...spanOf(periods[name]) }));
   if (spans.some((span) => span.span === undefined)) return undefined;
+  const { rows: state } = await pool.query<{ checkpoint: string; checks: string }>(
+    `SELECT c.position::text AS checkpoint, (SELECT COALESCE(sum(visits), 0) FROM ${H}.tallies WHERE dimension = 'total' AND span = 'Y12')::text AS checks
+       FROM projection_checkpoints c WHERE c.projection = $1`,
+    [healthChecks.name],
+  );
+  if (state.length === 0) return undefined;
+  // Undoing a check costs about what counting a few dozen does: far enough back, counting them is quicker.
+  if (BigInt(state[0].checkpoint) - position > BigInt(state[0].checks) / UNDONE_PER_COUNTED + 1000n) return undefined;
+  // A span's months as bits (January the lowest), and a resident's months held likewise: a span counts them when the two meet.
+  const monthBits = (span: string) => monthsOf(span).reduce((bits, month) => bits | (1 << (month - 1)), 0);
   const { rows } = await pool.query<{
-    checkpoint: string;
-    year: number | null;
-    span: string | null;
+    period: PeriodName | null;
     dimension: TallyDimension | null;
     value: string | null;
     visits: number;
     people: number;
     amount: string;
   }>(
-    `SELECT c.position::text AS checkpoint, t.year, t.span, t.dimension, t.value, t.visits, t.people, t.amount::text
-       FROM projection_checkpoints c
-       LEFT JOIN ${H}.tallies t ON (t.year, t.span) IN (SELECT * FROM unnest($2::int[], $3::text[]))
-      WHERE c.projection = $1`,
-    [healthChecks.name, spans.map((span) => span.year), spans.map((span) => span.span)],
+    `WITH checkpoint AS (SELECT position FROM projection_checkpoints WHERE projection = $1),
+          periods (name, year, span, months) AS (SELECT * FROM unnest($2::text[], $3::int[], $4::text[], $5::int[])),
+          -- +1: standing at the position, not now (cancelled since); -1: standing now, not then (recorded since).
+          changed AS (
+            SELECT c.resident_id, c.year, c.amount, c.administrative_unit, c.facility, substr(c.checked_on, 6, 2)::int AS month,
+                   CASE WHEN c.recorded_position > $6 THEN -1 ELSE 1 END AS change
+              FROM ${H}.checks c
+             WHERE ((c.recorded_position > $6 AND c.cancelled_position IS NULL) OR (c.recorded_position <= $6 AND c.cancelled_position > $6))
+               AND c.checked_on BETWEEN $7 AND $8),
+          changes AS MATERIALIZED (SELECT c.*, d.dimension, d.value FROM changed c, ${dimensionsSql('c')}),
+          counted AS (
+            SELECT p.name, c.dimension, c.value, (sum(c.change) FILTER (WHERE c.amount > 0))::int AS visits, sum(c.change * c.amount) AS amount
+              FROM changes c JOIN periods p ON p.year = c.year AND p.months & (1 << (c.month - 1)) <> 0
+             GROUP BY 1, 2, 3),
+          residents AS (
+            SELECT r.dimension, r.value, r.year,
+                   (SELECT COALESCE(bit_or(1 << (k - 1)::int) FILTER (WHERE held > 0), 0) FROM unnest(h.held) WITH ORDINALITY AS u(held, k)) AS held_now,
+                   (SELECT COALESCE(bit_or(1 << (k - 1)::int) FILTER (WHERE held + coalesce(r.changes[k], 0) > 0), 0) FROM unnest(h.held) WITH ORDINALITY AS u(held, k)) AS held_then
+              FROM (SELECT resident_id, year, dimension, value,
+                           ARRAY[${Array.from({ length: 12 }, (_, m) => `COALESCE(sum(change) FILTER (WHERE month = ${m + 1}), 0)`).join(', ')}]::int[] AS changes
+                      FROM changes WHERE amount > 0 GROUP BY 1, 2, 3, 4) r
+              JOIN ${H}.resident_months m USING (resident_id, year, dimension, value),
+                   LATERAL (SELECT string_to_array(m.months, ',')::int[] AS held) h),
+          people AS (
+            SELECT p.name, r.dimension, r.value, sum((r.held_then & p.months <> 0)::int - (r.held_now & p.months <> 0)::int)::int AS people
+              FROM residents r JOIN periods p ON p.year = r.year
+             GROUP BY 1, 2, 3)
+     SELECT p.name AS period, t.dimension, t.value,
+            t.visits + COALESCE(c.visits, 0) AS visits, t.people + COALESCE(n.people, 0) AS people, (t.amount + COALESCE(c.amount, 0))::text AS amount
+       FROM checkpoint
+       LEFT JOIN (periods p JOIN ${H}.tallies t ON (t.year, t.span) = (p.year, p.span)
+                  LEFT JOIN counted c ON (c.name, c.dimension, c.value) = (p.name, t.dimension, t.value)
+                  LEFT JOIN people n ON (n.name, n.dimension, n.value) = (p.name, t.dimension, t.value)) ON true`,
+    [
+      healthChecks.name,
+      spans.map((span) => span.name),
+      spans.map((span) => span.year),
+      spans.map((span) => span.span),
+      spans.map((span) => monthBits(span.span!)),
+      position.toString(),
+      periods.yearToDateLastYear.from,
+      periods.period.to,
+    ],
   );
-  if (rows.length === 0 || BigInt(rows[0].checkpoint) > position) return undefined;
+  if (rows.length === 0) return undefined;
   return rows.flatMap((row) =>
-    spans
-      .filter((span) => span.year === row.year && span.span === row.span)
-      .map((span) => ({
-        period: span.name,
-        ...(row.dimension === 'unit' ? { administrativeUnit: row.value! } : {}),
-        ...(row.dimension === 'facility' ? { facility: row.value! } : {}),
-        visits: row.visits,
-        people: row.people,
-        amount: Number(row.amount),
-      })),
+    row.period === null
+      ? []
+      : [
+          {
+            period: row.period,
+            ...(row.dimension === 'unit' ? { administrativeUnit: row.value! } : {}),
+            ...(row.dimension === 'facility' ? { facility: row.value! } : {}),
+            visits: row.visits,
+            people: row.people,
+            amount: Number(row.amount),
+          },
+        ],
   );
 }
 
