@@ -34,39 +34,51 @@ export type PeriodReport = PeriodFigures &
 /** Log events after a position per check standing, beyond which a report at the position counts the checks instead of undoing them. */
 const UNDONE_PER_COUNTED = 8n;
 
+type TallyRead = { period: PeriodName | null; dimension: TallyDimension | null; value: string | null; visits: number; people: number; amount: string };
+
 /**
- * The counts as the health checks' tallies hold them, taken back to `position` when the projection
- * has applied checks after it: each check recorded or cancelled since then is undone, in its
- * month's checks and fees and in its resident's months, and the people of a span are those whose
- * months still hold a check of it. One statement reads the checkpoint, the tallies and the changes,
- * so all are of one moment, and its work grows with the changes since `position`, not with the
- * checks of the year. Undefined for periods that are not spans of whole months, before the
+ * The counts as the health checks' tallies hold them at `position`. When the projection stands at
+ * it (it has applied every check up to it and none after), they are read as they are: one
+ * statement reads the checkpoint and the tallies, so both are of one moment. When it has applied
+ * checks after it, each check recorded or cancelled since is undone, in its month's checks and
+ * fees and in its resident's months, and the people of a span are those whose months still hold a
+ * check of it: again one statement, whose work grows with the changes since `position`, not with
+ * the checks of the year. Undefined for periods that are not spans of whole months, before the
  * projection has a checkpoint, or when so much has changed since `position` that counting the
  * checks is quicker: the checks are counted then.
  */
 export async function talliedCounts(pool: Pool, periods: ReportPeriods, position: bigint): Promise<CheckCount[] | undefined> {
   const spans = PERIOD_NAMES.map((name) => ({ name, ...spanOf(periods[name]) }));
   if (spans.some((span) => span.span === undefined)) return undefined;
-  const { rows: state } = await pool.query<{ checkpoint: string; checks: string }>(
-    `SELECT c.position::text AS checkpoint, (SELECT COALESCE(sum(visits), 0) FROM ${H}.tallies WHERE dimension = 'total' AND span = 'Y12')::text AS checks
-       FROM projection_checkpoints c WHERE c.projection = $1`,
-    [healthChecks.name],
-  );
-  if (state.length === 0) return undefined;
-  // Undoing a check costs about what counting a few dozen does: far enough back, counting them is quicker.
-  if (BigInt(state[0].checkpoint) - position > BigInt(state[0].checks) / UNDONE_PER_COUNTED + 1000n) return undefined;
   // A span's months as bits (January the lowest), and a resident's months held likewise: a span counts them when the two meet.
   const monthBits = (span: string) => monthsOf(span).reduce((bits, month) => bits | (1 << (month - 1)), 0);
-  const { rows } = await pool.query<{
-    period: PeriodName | null;
-    dimension: TallyDimension | null;
-    value: string | null;
-    visits: number;
-    people: number;
-    amount: string;
-  }>(
-    `WITH checkpoint AS (SELECT position FROM projection_checkpoints WHERE projection = $1),
-          periods (name, year, span, months) AS (SELECT * FROM unnest($2::text[], $3::int[], $4::text[], $5::int[])),
+  const parameters = [
+    healthChecks.name,
+    spans.map((span) => span.name),
+    spans.map((span) => span.year),
+    spans.map((span) => span.span),
+    spans.map((span) => monthBits(span.span!)),
+  ];
+  const PERIODS = 'periods (name, year, span, months) AS (SELECT * FROM unnest($2::text[], $3::int[], $4::text[], $5::int[]))';
+
+  const { rows: now } = await pool.query<TallyRead & { checkpoint: string; checks: string }>(
+    `WITH ${PERIODS}
+     SELECT c.position::text AS checkpoint, p.name AS period, t.dimension, t.value, t.visits, t.people, t.amount::text,
+            (SELECT COALESCE(sum(visits), 0) FROM ${H}.tallies WHERE dimension = 'total' AND span = 'Y12')::text AS checks
+       FROM projection_checkpoints c
+       LEFT JOIN (periods p JOIN ${H}.tallies t ON (t.year, t.span) = (p.year, p.span)) ON true
+      WHERE c.projection = $1`,
+    parameters,
+  );
+  if (now.length === 0) return undefined;
+  const since = BigInt(now[0].checkpoint) - position;
+  if (since <= 0n) return countsRead(now);
+  // Undoing a check costs about what counting a few dozen does: far enough back, counting them is quicker.
+  if (since > BigInt(now[0].checks) / UNDONE_PER_COUNTED + 1000n) return undefined;
+
+  const { rows: then } = await pool.query<TallyRead>(
+    `WITH ${PERIODS},
+          checkpoint AS (SELECT position FROM projection_checkpoints WHERE projection = $1),
           -- +1: standing at the position, not now (cancelled since); -1: standing now, not then (recorded since).
           changed AS (
             SELECT c.resident_id, c.year, c.amount, c.administrative_unit, c.facility, substr(c.checked_on, 6, 2)::int AS month,
@@ -82,7 +94,7 @@ export async function talliedCounts(pool: Pool, periods: ReportPeriods, position
           residents AS (
             SELECT r.dimension, r.value, r.year,
                    (SELECT COALESCE(bit_or(1 << (k - 1)::int) FILTER (WHERE held > 0), 0) FROM unnest(h.held) WITH ORDINALITY AS u(held, k)) AS held_now,
-                   (SELECT COALESCE(bit_or(1 << (k - 1)::int) FILTER (WHERE held + coalesce(r.changes[k], 0) > 0), 0) FROM unnest(h.held) WITH ORDINALITY AS u(held, k)) AS held_then
+                   (SELECT COALESCE(bit_or(1 << (k - 1)::int) FILTER (WHERE held + r.changes[k] > 0), 0) FROM unnest(h.held) WITH ORDINALITY AS u(held, k)) AS held_then
               FROM (SELECT resident_id, year, dimension, value,
                            ARRAY[${Array.from({ length: 12 }, (_, m) => `COALESCE(sum(change) FILTER (WHERE month = ${m + 1}), 0)`).join(', ')}]::int[] AS changes
                       FROM changes WHERE amount > 0 GROUP BY 1, 2, 3, 4) r
@@ -98,19 +110,13 @@ export async function talliedCounts(pool: Pool, periods: ReportPeriods, position
        LEFT JOIN (periods p JOIN ${H}.tallies t ON (t.year, t.span) = (p.year, p.span)
                   LEFT JOIN counted c ON (c.name, c.dimension, c.value) = (p.name, t.dimension, t.value)
                   LEFT JOIN people n ON (n.name, n.dimension, n.value) = (p.name, t.dimension, t.value)) ON true`,
-    [
-      healthChecks.name,
-      spans.map((span) => span.name),
-      spans.map((span) => span.year),
-      spans.map((span) => span.span),
-      spans.map((span) => monthBits(span.span!)),
-      position.toString(),
-      periods.yearToDateLastYear.from,
-      periods.period.to,
-    ],
+    [...parameters, position.toString(), periods.yearToDateLastYear.from, periods.period.to],
   );
-  if (rows.length === 0) return undefined;
-  return rows.flatMap((row) =>
+  return then.length === 0 ? undefined : countsRead(then);
+}
+
+const countsRead = (rows: readonly TallyRead[]): CheckCount[] =>
+  rows.flatMap((row) =>
     row.period === null
       ? []
       : [
@@ -124,7 +130,6 @@ export async function talliedCounts(pool: Pool, periods: ReportPeriods, position
           },
         ],
   );
-}
 
 /**
  * The checks standing in each period at `position` (recorded at or before it, not cancelled by

@@ -588,11 +588,18 @@ export class ProjectionRunner {
         await claim(part, head, async (client) => {
           await part.tables.writeAll(client);
           for (const index of deferred.get(part)!) if (!part.filledByDatabase(index.table)) await client.query(index.statement);
+          // Statistics before the first query: fresh tables have none, and the planner would guess from nothing.
+          await analyzeSchema(client, part.schema);
         });
       }),
     );
     return { parts, cursor: head };
   }
+}
+
+async function analyzeSchema(client: ClientBase, schema: string): Promise<void> {
+  const { rows } = await client.query<{ tablename: string }>('SELECT tablename FROM pg_tables WHERE schemaname = $1', [schema]);
+  if (rows.length > 0) await client.query(`ANALYZE ${rows.map((row) => `${ident(schema)}.${ident(row.tablename)}`).join(', ')}`);
 }
 
 async function schemaOid(pool: Pool, schema: string): Promise<string> {
