@@ -396,11 +396,14 @@ async function main(): Promise<void> {
   const reportPath = resolve(ROOT, process.env.BENCH_REPORT ?? 'docs/benchmarks.md');
   const keptIn = process.env.BENCH_DATA_DIR ? resolve(process.env.BENCH_DATA_DIR) : undefined;
   let server: ThrowawayPostgres | undefined;
+  let stopping: Promise<void> | undefined;
+  // Once, whether the run ends or is interrupted: the two may overlap.
+  const stop = () => (stopping ??= server?.stop() ?? Promise.resolve());
   // Interrupted, the server is stopped all the same: a kept cluster can then be started by the next run.
   for (const signal of ['SIGINT', 'SIGTERM'] as const)
     process.once(signal, () => {
       log(`${signal}: stopping the PostgreSQL server`);
-      void (server?.stop() ?? Promise.resolve()).finally(() => process.exit(130));
+      void stop().finally(() => process.exit(130));
     });
   try {
     log(keptIn ? `starting the PostgreSQL server kept in ${keptIn} (durable: fsync on)` : 'starting a throwaway PostgreSQL server (durable: fsync on)');
@@ -413,7 +416,7 @@ async function main(): Promise<void> {
     writeSection(reportPath, 'large-province', report);
     log(`report written to ${reportPath}`);
   } finally {
-    await server?.stop();
+    await stop();
   }
 }
 
