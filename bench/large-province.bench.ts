@@ -8,7 +8,7 @@
  *
  *   npm run bench:large-province                       # 3,800,000 residents: hours on a 2-core machine
  *   BENCH_RESIDENTS=20000 BENCH_QUERY_SECONDS=2 BENCH_REPORT=/tmp/b.md npm run bench:large-province   # smoke run
- *   BENCH_DATA_DIR=/var/tmp/lam-dong npm run bench:large-province     # keeps the cluster: a later run resumes or reuses the load
+ *   BENCH_DATA_DIR=../lam-dong-cluster npm run bench:large-province   # keeps the cluster: a later run resumes or reuses the load
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
