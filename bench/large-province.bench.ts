@@ -33,7 +33,7 @@ import { startThrowawayPostgres, type ThrowawayPostgres } from '../test/support/
 import { type QueryLatency, underLoad } from './latency.js';
 import { integer } from './report.js';
 import { measureRetroactivity, type RetroactiveRun } from './retroactivity.js';
-import { admin, createDatabase, durableSettings, machine, ROOT, writeSection } from './server.js';
+import { admin, createDatabase, databaseUrl, durableSettings, machine, ROOT, writeSection } from './server.js';
 import { envNumber } from './workload.js';
 
 const log = (message: string): void => console.error(`[bench] ${message}`);
@@ -190,9 +190,7 @@ async function databaseOf(serverUrl: string, name: string): Promise<string> {
   } finally {
     await client.end();
   }
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
+  return databaseUrl(serverUrl, name);
 }
 
 async function measure(

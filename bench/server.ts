@@ -72,6 +72,11 @@ export async function durableSettings(serverUrl: string): Promise<string> {
 
 export async function createDatabase(serverUrl: string, name: string): Promise<string> {
   await admin(serverUrl, `CREATE DATABASE ${name}`);
+  return databaseUrl(serverUrl, name);
+}
+
+/** The URL of database `name` on the server `serverUrl` names. */
+export function databaseUrl(serverUrl: string, name: string): string {
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   return url.toString();

@@ -81,3 +81,6 @@ function two(n: number): string {
 
 /** Every span with its months, as SQL rows (`span`, `months int[]`). */
 export const SPAN_MONTHS_SQL = `VALUES ${SPANS.map((span) => `('${span}', ARRAY[${monthsOf(span).join(', ')}])`).join(', ')}`;
+
+/** Twelve SQL expressions, one per month (1–12), separated by commas: a year's months side by side. */
+export const perMonthSql = (expression: (month: number) => string) => Array.from({ length: 12 }, (_, m) => expression(m + 1)).join(', ');

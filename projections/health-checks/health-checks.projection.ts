@@ -1,7 +1,7 @@
 import type { ClientBase } from 'pg';
 import { ident, type LogTable, type ProjectionTables } from '#projection-runner';
 import { domainProjection, type LoggedEventOf } from '../domain-projection.js';
-import { dimensionsSql, NO_MONTHS, peopleChanges, SPAN_MONTHS_SQL, spansHolding, type TallyDimension } from './check-tallies.js';
+import { dimensionsSql, NO_MONTHS, perMonthSql, peopleChanges, SPAN_MONTHS_SQL, spansHolding, type TallyDimension } from './check-tallies.js';
 
 /**
  * One universal health check, as recorded and, when it was recorded wrongly, as cancelled: each
@@ -247,7 +247,7 @@ function checksFromLog(s: string, log: LogTable): string {
 }
 
 /** A resident's standing checks by month as `resident_months` keeps them: twelve counts, comma-separated. */
-const monthCountsSql = (month: string) => `concat_ws(',', ${Array.from({ length: 12 }, (_, m) => `count(*) FILTER (WHERE ${month} = ${m + 1})`).join(', ')})`;
+const monthCountsSql = (month: string) => `concat_ws(',', ${perMonthSql((m) => `count(*) FILTER (WHERE ${month} = ${m})`)})`;
 
 const dimensionsOf = (check: CheckRow): [TallyDimension, string][] => [
   ['total', ''],

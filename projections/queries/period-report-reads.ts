@@ -1,7 +1,7 @@
 import type { Pool } from 'pg';
 import type { EventStore } from '#event-store';
 import { liveSchemaOf } from '#projection-runner';
-import { dimensionsSql, monthsOf, spanOf, type TallyDimension } from '../health-checks/check-tallies.js';
+import { dimensionsSql, monthsOf, perMonthSql, spanOf, type TallyDimension } from '../health-checks/check-tallies.js';
 import { healthChecks } from '../health-checks/health-checks.projection.js';
 import { payments } from '../payments/payments.projection.js';
 import {
@@ -96,7 +96,7 @@ export async function talliedCounts(pool: Pool, periods: ReportPeriods, position
                    (SELECT COALESCE(bit_or(1 << (k - 1)::int) FILTER (WHERE held > 0), 0) FROM unnest(h.held) WITH ORDINALITY AS u(held, k)) AS held_now,
                    (SELECT COALESCE(bit_or(1 << (k - 1)::int) FILTER (WHERE held + r.changes[k] > 0), 0) FROM unnest(h.held) WITH ORDINALITY AS u(held, k)) AS held_then
               FROM (SELECT resident_id, year, dimension, value,
-                           ARRAY[${Array.from({ length: 12 }, (_, m) => `COALESCE(sum(change) FILTER (WHERE month = ${m + 1}), 0)`).join(', ')}]::int[] AS changes
+                           ARRAY[${perMonthSql((m) => `COALESCE(sum(change) FILTER (WHERE month = ${m}), 0)`)}]::int[] AS changes
                       FROM changes WHERE amount > 0 GROUP BY 1, 2, 3, 4) r
               JOIN ${H}.resident_months m USING (resident_id, year, dimension, value),
                    LATERAL (SELECT string_to_array(m.months, ',')::int[] AS held) h),
