@@ -5,7 +5,7 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { LANGUAGES } from './public/i18n.js';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-export const SCREENSHOTS = 'docs/screenshots';
+const SCREENSHOTS = 'docs/screenshots';
 
 /** A day `days` before today in Vietnam (UTC+7), as the date inputs take it and the API writes it. */
 export const daysAgo = (days: number) => new Date(Date.now() + 7 * 3_600_000 - days * 86_400_000).toISOString().slice(0, 10);
@@ -17,7 +17,6 @@ const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core
 
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install -y chromium (.ci/run does), or set CHROMIUM_PATH`);
-  mkdirSync(SCREENSHOTS, { recursive: true });
   return chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu'] });
 }
 
@@ -130,7 +129,18 @@ export async function checkScreen({ page, missing, errors }: DashboardPage, scre
     expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
     await page.setViewportSize(PHONE);
   }
-  await page.screenshot({ path: `${SCREENSHOTS}/${screen}${english ? '-en' : ''}-${viewport.width}.png`, fullPage: true });
+  await photograph(page, `${screen}${english ? '-en' : ''}-${viewport.width}`);
+}
+
+/**
+ * The README's picture `name` of the page as it stands. A run on a developer's machine refreshes
+ * them; a CI run's clone is thrown away with its pictures, so CI takes none (each is a second or so
+ * of a loaded machine).
+ */
+export async function photograph(page: Page, name: string, fullPage = true): Promise<void> {
+  if (process.env.CI) return;
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage });
 }
 
 /** On a phone, unfolds the menu behind its toggler (once it has finished folding, if it was). */

@@ -11,7 +11,7 @@ import {
   launchChromium,
   leaksInVietnamese,
   PHONE,
-  SCREENSHOTS,
+  photograph,
   signIn as signInToDashboard,
 } from './browser.fixture.js';
 const count = (value: number) => String(value).replace(/\B(?=(\d{3})+(?!\d))/g, '.');
@@ -44,7 +44,7 @@ describe('the dashboard in a browser', () => {
         expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
         await page.setViewportSize(PHONE);
       }
-      await page.screenshot({ path: `${SCREENSHOTS}/${name}-${viewport.width}.png`, fullPage });
+      await photograph(page, `${name}-${viewport.width}`, fullPage);
     }
     await page.setViewportSize(DESKTOP);
   };

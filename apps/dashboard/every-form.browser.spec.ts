@@ -14,7 +14,7 @@ import {
   menu,
   PHONE,
   reloadUntil,
-  SCREENSHOTS,
+  photograph,
   signIn,
 } from './browser.fixture.js';
 
@@ -578,6 +578,6 @@ describe('every form of the work screens', () => {
     await as('admin').click('#sign-out');
     await as('admin').locator('#sign-in', { hasText: 'Sign in' }).waitFor();
     expect(await leaksInEnglish(as('admin'))).toEqual([]);
-    await as('admin').screenshot({ path: `${SCREENSHOTS}/sign-in-en-${DESKTOP.width}.png` });
+    await photograph(as('admin'), `sign-in-en-${DESKTOP.width}`, false);
   }, 90_000);
 });

@@ -4,9 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { loadConfig, openRuntime, provinceConfigs, type Runtime } from '#runtime';
+import { copyPgliteTemplate } from '../../test/support/pglite-template.js';
 import { serveProvinces, type ServedProvincesApi } from '../api/src/provinces.js';
 import { ADMIN_PASSWORD } from '../api/src/testing/api-backends.fixture.js';
-import { accessibilityProblems, DESKTOP, dashboardPage, horizontalOverflow, launchChromium, leaksInVietnamese, SCREENSHOTS } from './browser.fixture.js';
+import { accessibilityProblems, DESKTOP, dashboardPage, horizontalOverflow, launchChromium, leaksInVietnamese, photograph } from './browser.fixture.js';
 
 /**
  * A province served beside the process's own has its dashboard at /provinces/{id}/dashboard/,
@@ -25,6 +26,7 @@ describe('a province’s dashboard at /provinces/{id}/dashboard/', () => {
 
   beforeAll(async () => {
     folder = mkdtempSync(join(tmpdir(), 'hsb-province-dashboard-'));
+    for (const dataDir of [join(folder, 'pglite'), join(folder, 'provinces', 'lam-dong', 'pglite')]) copyPgliteTemplate(dataDir);
     const config = loadConfig({
       PGLITE_DATA_DIR: join(folder, 'pglite'),
       GENERATED_SECRETS_FILE: join(folder, 'generated-passwords.txt'),
@@ -69,7 +71,7 @@ describe('a province’s dashboard at /provinces/{id}/dashboard/', () => {
     expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
     expect(missing).toEqual([]);
     expect(errors).toEqual([]);
-    await page.screenshot({ path: `${SCREENSHOTS}/province-units-${DESKTOP.width}.png`, fullPage: true });
+    await photograph(page, `province-units-${DESKTOP.width}`);
     // Lạng Sơn's dashboard at / keeps a session of its own: Lâm Đồng's is not offered to it, and is still there after.
     await page.goto(`${base}/dashboard/`);
     await page.locator('#sign-in').waitFor();

@@ -16,7 +16,7 @@ import {
   openMenu,
   PHONE,
   reloadUntil,
-  SCREENSHOTS,
+  photograph,
   signIn,
 } from './browser.fixture.js';
 
@@ -66,7 +66,7 @@ describe.each([
   it('an administrator creates the office’s users in the users screen', async () => {
     await page.goto(`${api.base}/dashboard/`);
     await page.locator('#sign-in').waitFor();
-    await page.screenshot({ path: `${SCREENSHOTS}/sign-in-${viewport.width}.png` });
+    await photograph(page, `sign-in-${viewport.width}`, false);
     await signInAs('admin', ADMIN_PASSWORD);
     await menu(page, 'users', 'admin');
     const roles = { clerk: 'Cán bộ nghiệp vụ', approver: 'Lãnh đạo duyệt', finance: 'Kế toán', auditor: 'Thanh tra, kiểm toán', admin2: 'Quản trị viên' };

@@ -12,9 +12,14 @@ import { createPool, EmbeddedPostgres } from '#database';
 export function freshPgliteFolder(prefix = 'hsb-pglite-'): { folder: string; dataDir: string; cleanup: () => Promise<void> } {
   const folder = mkdtempSync(join(tmpdir(), prefix));
   const dataDir = join(folder, 'db');
+  copyPgliteTemplate(dataDir);
+  return { folder, dataDir, cleanup: async () => rmSync(folder, { recursive: true, force: true }) };
+}
+
+/** Puts the template at `dataDir` (a path the code under test derives, such as a province's folder), when the run has one. */
+export function copyPgliteTemplate(dataDir: string): void {
   const template = process.env.TEST_PGLITE_TEMPLATE;
   if (template && existsSync(template)) cpSync(template, dataDir, { recursive: true });
-  return { folder, dataDir, cleanup: async () => rmSync(folder, { recursive: true, force: true }) };
 }
 
 export async function createPgliteTemplate(): Promise<{ dataDir: string; remove: () => void }> {

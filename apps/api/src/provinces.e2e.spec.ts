@@ -5,11 +5,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UserAccounts } from '#application';
 import { loadConfig, openRuntime, provinceConfigs, type Runtime } from '#runtime';
+import { copyPgliteTemplate } from '../../../test/support/pglite-template.js';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
 import { serveProvinces, type ServedProvincesApi } from './provinces.js';
 import { ADMIN_PASSWORD, client, ok, signIn } from './testing/api-backends.fixture.js';
 
 type Client = ReturnType<typeof client>;
+
+const PROVINCE_IDS = ['cao-bang', 'national', 'lam-dong'];
 
 const TOKEN_SECRET = 'one-signing-key-shared-by-every-province-of-the-process';
 
@@ -25,7 +28,11 @@ const BACKENDS: Array<
 > = [
   [
     'embedded PGlite (the default)',
-    async (folder) => ({ env: { PGLITE_DATA_DIR: join(folder, 'pglite') }, databases: [undefined, undefined, undefined], drop: async () => undefined }),
+    async (folder) => {
+      // Each province's folder is where the process puts it, initialized as the run's template.
+      for (const dataDir of [join(folder, 'pglite'), ...PROVINCE_IDS.map((id) => join(folder, 'provinces', id, 'pglite'))]) copyPgliteTemplate(dataDir);
+      return { env: { PGLITE_DATA_DIR: join(folder, 'pglite') }, databases: [undefined, undefined, undefined], drop: async () => undefined };
+    },
   ],
   [
     'PostgreSQL server',

@@ -3,11 +3,18 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
+import { copyPgliteTemplate } from '../../../test/support/pglite-template.js';
 import { EmbeddedPostgres } from './embedded-postgres.js';
 import { createPool } from './pool.js';
 
 describe('embedded PGlite', () => {
   let folder: string;
+  /** A folder already initialized, as the test run's template holds it: initializing one is the first test's part alone. */
+  const initialized = () => {
+    const dataDir = join(folder, 'db');
+    copyPgliteTemplate(dataDir);
+    return dataDir;
+  };
   beforeEach(() => {
     folder = mkdtempSync(join(tmpdir(), 'hsb-embedded-'));
   });
@@ -46,7 +53,7 @@ describe('embedded PGlite', () => {
   });
 
   it('survives a restart with its data', async () => {
-    const first = await EmbeddedPostgres.start(join(folder, 'db'));
+    const first = await EmbeddedPostgres.start(initialized());
     const before = new pg.Client({ connectionString: first.connectionString });
     await before.connect();
     await before.query(`CREATE TABLE kept (note text); INSERT INTO kept VALUES ('190000 VND per day')`);
@@ -62,7 +69,7 @@ describe('embedded PGlite', () => {
   });
 
   it('refuses a folder another live process holds, and takes over the lock of a dead one', async () => {
-    const dataDir = join(folder, 'db');
+    const dataDir = initialized();
     const running = await EmbeddedPostgres.start(dataDir);
     await expect(EmbeddedPostgres.start(dataDir)).rejects.toThrow(`is in use by process ${process.pid}`);
     await running.stop();
@@ -74,7 +81,7 @@ describe('embedded PGlite', () => {
   });
 
   it('refuses the folder of another process with a clear message, and takes it over once that process is killed with SIGKILL', async () => {
-    const dataDir = join(folder, 'db');
+    const dataDir = initialized();
     // Another process opens the folder and writes a row, then lives on until killed.
     const holder = spawn(
       process.execPath,
@@ -112,7 +119,7 @@ describe('embedded PGlite', () => {
   });
 
   it('takes over a lock naming its own process id when this process does not hold the folder (a container restarted as PID 1)', async () => {
-    const dataDir = join(folder, 'db');
+    const dataDir = initialized();
     writeFileSync(`${dataDir}.lock`, String(process.pid));
     const restarted = await EmbeddedPostgres.start(dataDir);
     await expect(EmbeddedPostgres.start(dataDir)).rejects.toThrow(`is in use by process ${process.pid}`);
