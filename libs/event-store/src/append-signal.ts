@@ -1,29 +1,74 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+
 /**
- * Wakes subscribers in this process as soon as an append commits, so live delivery does not
- * wait for the next poll. Appends by other processes are still found by polling.
+ * Wakes the subscribers in this process when the log grows: at once for an append committed
+ * here, and within a poll interval for another process's, found by one read of the log's head per
+ * interval shared by every subscriber waiting. (Each subscriber polling the log itself cost two
+ * queries per read model and interval, most of what an idle process did.) Without `readHead`
+ * the process is the log's only writer, and only its own appends wake anyone.
  */
 export class AppendSignal {
-  private waiters = new Set<() => void>();
+  /** Each waiting subscriber's wake-up, with the head it has read up to. */
+  private waiters = new Map<() => void, bigint>();
+  /** The highest head anyone here has read. */
+  private seenHead = -1n;
+  private polling = false;
 
+  constructor(
+    private readonly readHead: (() => Promise<bigint>) | undefined,
+    private readonly pollIntervalMs: number,
+  ) {}
+
+  /** An append here committed: everyone reads again. */
   notify(): void {
-    const waiters = this.waiters;
-    this.waiters = new Set();
-    for (const wake of waiters) wake();
+    this.wake(() => true);
   }
 
-  /** Resolves on the next append, after `timeoutMs`, or when `signal` aborts, whichever is first. */
-  wait(timeoutMs: number, signal: AbortSignal): Promise<void> {
-    if (signal.aborted) return Promise.resolve();
+  /**
+   * Resolves once the log has grown past `head` (the position the caller has read up to), or when
+   * `signal` aborts. A growth seen before the caller began to wait counts too.
+   */
+  wait(head: bigint, signal: AbortSignal): Promise<void> {
+    if (signal.aborted || this.seenHead > head) return Promise.resolve();
     return new Promise((resolve) => {
       const done = (): void => {
-        clearTimeout(timer);
         signal.removeEventListener('abort', done);
         this.waiters.delete(done);
         resolve();
       };
-      const timer = setTimeout(done, timeoutMs);
       signal.addEventListener('abort', done, { once: true });
-      this.waiters.add(done);
+      this.waiters.set(done, head);
+      this.saw(head);
+      void this.poll();
     });
+  }
+
+  /** The log reaches `head`: whoever waits having read less reads again. */
+  private saw(head: bigint): void {
+    if (head <= this.seenHead) return;
+    this.seenHead = head;
+    this.wake((read) => read < head);
+  }
+
+  private wake(which: (read: bigint) => boolean): void {
+    for (const [done, read] of [...this.waiters]) if (which(read)) done();
+  }
+
+  private async poll(): Promise<void> {
+    if (this.polling || !this.readHead) return;
+    const readHead = this.readHead;
+    this.polling = true;
+    try {
+      while (this.waiters.size > 0) {
+        await sleep(this.pollIntervalMs);
+        if (this.waiters.size === 0) break;
+        const head = await readHead().catch(() => undefined);
+        // A failed read wakes everyone: each subscriber's own read then meets the failure and retries as it does.
+        if (head === undefined) this.notify();
+        else this.saw(head);
+      }
+    } finally {
+      this.polling = false;
+    }
   }
 }

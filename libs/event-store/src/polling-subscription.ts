@@ -6,7 +6,7 @@ export const DEFAULT_SUBSCRIPTION_BATCH = 500;
 
 /**
  * A catch-up subscription built on `readAll`: read batches until a short one says the head is
- * reached, announce `caught-up`, then wait for an append (or the poll interval) and read again.
+ * reached, announce `caught-up`, then wait until the log grows (see AppendSignal) and read again.
  * Correct only over a log whose visible positions never gain a hole below the highest one seen,
  * which the PostgreSQL adapter guarantees by serializing appends.
  */
@@ -43,7 +43,7 @@ export function pollingSubscription(
         announced = head > announced ? head : announced;
         yield { kind: 'caught-up', position: announced };
       }
-      await appendSignal.wait(pollIntervalMs, stop.signal);
+      await appendSignal.wait(after > head ? after : head, stop.signal);
       // Woken at every append of a busy log, a subscriber would apply it an event or two at a time,
       // each batch a transaction and a synced commit that compete with the appends: it reads at most
       // once per poll interval then, taking what came meanwhile as one batch. Idle, it reads at once.

@@ -83,7 +83,7 @@ export async function openRuntime(config: AppConfig, options: { readonly clock?:
         : await PostgresEventStore.open(pool, {
             name: embedded ? 'embedded PGlite' : 'PostgreSQL',
             pollIntervalMs: config.pollIntervalMs,
-            ...(embedded ? { groupCommitDelayMs: EMBEDDED_GROUP_COMMIT_DELAY_MS } : {}),
+            ...(embedded ? { groupCommitDelayMs: EMBEDDED_GROUP_COMMIT_DELAY_MS, soleWriter: true } : {}),
           });
     const readModelsPool = poolOptions(connectionString);
     const readModels = new DataSource({

@@ -27,6 +27,11 @@ export interface PostgresEventStoreOptions {
   readonly name?: string;
   /** How often subscribers look for appends made by other processes. */
   readonly pollIntervalMs?: number;
+  /**
+   * This process is the log's only writer (embedded PGlite, whose folder one process holds at a
+   * time): its own appends wake the subscribers, and nothing polls for others'.
+   */
+  readonly soleWriter?: boolean;
   /** Most events written in one group-commit transaction. */
   readonly maxEventsPerTransaction?: number;
   /**
@@ -116,7 +121,7 @@ export async function migrateEventStore(pool: Pool): Promise<void> {
  */
 export class PostgresEventStore implements EventStore {
   readonly name: string;
-  private readonly appendSignal = new AppendSignal();
+  private readonly appendSignal: AppendSignal;
   private readonly pollIntervalMs: number;
   private readonly maxEventsPerTransaction: number;
   private readonly groupCommitDelayMs: number;
@@ -130,6 +135,7 @@ export class PostgresEventStore implements EventStore {
   ) {
     this.name = options.name ?? 'PostgreSQL';
     this.pollIntervalMs = options.pollIntervalMs ?? 250;
+    this.appendSignal = new AppendSignal(options.soleWriter ? undefined : () => this.readHeadPosition(), this.pollIntervalMs);
     this.maxEventsPerTransaction = options.maxEventsPerTransaction ?? 2000;
     this.groupCommitDelayMs = options.groupCommitDelayMs ?? 0;
     this.chain = new PostgresHashChain(pool);
