@@ -12,6 +12,7 @@ export class AppendSignal {
   private waiters = new Map<() => void, bigint>();
   /** The highest head anyone here has read. */
   private seenHead = -1n;
+  private appends = 0;
   private polling = false;
 
   constructor(
@@ -19,17 +20,24 @@ export class AppendSignal {
     private readonly pollIntervalMs: number,
   ) {}
 
+  /** How many appends this process has committed: a subscriber notes it before it reads. */
+  get appendsSoFar(): number {
+    return this.appends;
+  }
+
   /** An append here committed: everyone reads again. */
   notify(): void {
+    this.appends++;
     this.wake(() => true);
   }
 
   /**
    * Resolves once the log has grown past `head` (the position the caller has read up to), or when
-   * `signal` aborts. A growth seen before the caller began to wait counts too.
+   * `signal` aborts. A growth seen before the caller began to wait counts too: an append here since
+   * the caller noted `appendsSoFar` (before it read), or a head beyond `head` read by anyone.
    */
-  wait(head: bigint, signal: AbortSignal): Promise<void> {
-    if (signal.aborted || this.seenHead > head) return Promise.resolve();
+  wait(head: bigint, appendsSeen: number, signal: AbortSignal): Promise<void> {
+    if (signal.aborted || this.seenHead > head || this.appends !== appendsSeen) return Promise.resolve();
     return new Promise((resolve) => {
       const done = (): void => {
         signal.removeEventListener('abort', done);

@@ -28,6 +28,7 @@ export function pollingSubscription(
     while (!stop.signal.aborted) {
       // Read before the events: whatever a short read misses was appended after this head.
       lastRead = performance.now();
+      const appends = appendSignal.appendsSoFar;
       const head = await readHead();
       const events = await readAll({ after, maxCount: batchSize, eventTypes: options.eventTypes });
       if (stop.signal.aborted) return;
@@ -43,7 +44,7 @@ export function pollingSubscription(
         announced = head > announced ? head : announced;
         yield { kind: 'caught-up', position: announced };
       }
-      await appendSignal.wait(after > head ? after : head, stop.signal);
+      await appendSignal.wait(after > head ? after : head, appends, stop.signal);
       // Woken at every append of a busy log, a subscriber would apply it an event or two at a time,
       // each batch a transaction and a synced commit that compete with the appends: it reads at most
       // once per poll interval then, taking what came meanwhile as one batch. Idle, it reads at once.
