@@ -25,7 +25,7 @@ import { EVENT_STORE_MIGRATIONS } from './event-store-schema.js';
 export interface PostgresEventStoreOptions {
   /** Name shown in logs and test output, e.g. "PostgreSQL 15" or "embedded PGlite". */
   readonly name?: string;
-  /** How often subscribers look for appends made by other processes. */
+  /** How often the log's head is read for appends made by other processes, once for every subscriber waiting. */
   readonly pollIntervalMs?: number;
   /**
    * This process is the log's only writer (embedded PGlite, whose folder one process holds at a
