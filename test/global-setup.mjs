@@ -9,8 +9,8 @@ import { createPgliteTemplate } from '../dist/test/support/pglite-template.js';
 
 /**
  * The tests write and sync embedded databases, a PostgreSQL cluster, backups and workbooks, all
- * thrown away at the end. On a virtual machine's disk the kernel's share of that writing took a
- * fifth of the run's CPU; in /dev/shm (memory) it costs next to nothing. Set through TMPDIR,
+ * thrown away at the end. On a virtual machine's disk the kernel's part in that is dear (copying
+ * the embedded template took 1.1 s of kernel time there, 0.14 s in /dev/shm, which is memory). Set through TMPDIR,
  * which the test workers, the CLI and API processes they start, and Chromium all inherit.
  */
 function inMemoryScratch() {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { loadConfig, openRuntime, provinceConfigs, type Runtime } from '#runtime';
-import { copyPgliteTemplate } from '../../test/support/pglite-template.js';
+import { copyPgliteTemplateFor } from '../../test/support/pglite-template.js';
 import { serveProvinces, type ServedProvincesApi } from '../api/src/provinces.js';
 import { ADMIN_PASSWORD } from '../api/src/testing/api-backends.fixture.js';
 import { accessibilityProblems, DESKTOP, dashboardPage, horizontalOverflow, launchChromium, leaksInVietnamese, photograph } from './browser.fixture.js';
@@ -26,15 +26,16 @@ describe('a province’s dashboard at /provinces/{id}/dashboard/', () => {
 
   beforeAll(async () => {
     folder = mkdtempSync(join(tmpdir(), 'hsb-province-dashboard-'));
-    for (const dataDir of [join(folder, 'pglite'), join(folder, 'provinces', 'lam-dong', 'pglite')]) copyPgliteTemplate(dataDir);
     const config = loadConfig({
       PGLITE_DATA_DIR: join(folder, 'pglite'),
       GENERATED_SECRETS_FILE: join(folder, 'generated-passwords.txt'),
       ADMIN_PASSWORD,
       LOG_LEVEL: 'warn',
     });
+    const others = provinceConfigs(config, JSON.stringify([{ id: 'lam-dong', name: 'Lâm Đồng', adminPassword: ADMIN_PASSWORD }]));
+    copyPgliteTemplateFor([config, ...others]);
     own = await openRuntime(config);
-    served = await serveProvinces(own, provinceConfigs(config, JSON.stringify([{ id: 'lam-dong', name: 'Lâm Đồng', adminPassword: ADMIN_PASSWORD }])));
+    served = await serveProvinces(own, others);
     await new Promise<void>((listening) => served.server.listen(0, '127.0.0.1', listening));
     base = `http://127.0.0.1:${(served.server.address() as AddressInfo).port}`;
     browser = await launchChromium();

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type pg from 'pg';
 import { createPool, EmbeddedPostgres } from '#database';
+import type { AppConfig } from '#runtime';
 
 /**
  * A fresh embedded database for a test. Creating a PGlite data folder runs initdb (about 5 s here,
@@ -16,10 +17,15 @@ export function freshPgliteFolder(prefix = 'hsb-pglite-'): { folder: string; dat
   return { folder, dataDir, cleanup: async () => rmSync(folder, { recursive: true, force: true }) };
 }
 
-/** Puts the template at `dataDir` (a path the code under test derives, such as a province's folder), when the run has one. */
+/** Puts the template at `dataDir`, when the run has one. */
 export function copyPgliteTemplate(dataDir: string): void {
   const template = process.env.TEST_PGLITE_TEMPLATE;
   if (template && existsSync(template)) cpSync(template, dataDir, { recursive: true });
+}
+
+/** Puts the template in the folder of each embedded database the configurations name (the process's own and its provinces', where the runtime derives them). */
+export function copyPgliteTemplateFor(configs: readonly AppConfig[]): void {
+  for (const { database } of configs) if (database.kind === 'embedded') copyPgliteTemplate(database.dataDir);
 }
 
 export async function createPgliteTemplate(): Promise<{ dataDir: string; remove: () => void }> {

@@ -5,14 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UserAccounts } from '#application';
 import { loadConfig, openRuntime, provinceConfigs, type Runtime } from '#runtime';
-import { copyPgliteTemplate } from '../../../test/support/pglite-template.js';
+import { copyPgliteTemplateFor } from '../../../test/support/pglite-template.js';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
 import { serveProvinces, type ServedProvincesApi } from './provinces.js';
 import { ADMIN_PASSWORD, client, ok, signIn } from './testing/api-backends.fixture.js';
 
 type Client = ReturnType<typeof client>;
-
-const PROVINCE_IDS = ['cao-bang', 'national', 'lam-dong'];
 
 const TOKEN_SECRET = 'one-signing-key-shared-by-every-province-of-the-process';
 
@@ -28,11 +26,7 @@ const BACKENDS: Array<
 > = [
   [
     'embedded PGlite (the default)',
-    async (folder) => {
-      // Each province's folder is where the process puts it, initialized as the run's template.
-      for (const dataDir of [join(folder, 'pglite'), ...PROVINCE_IDS.map((id) => join(folder, 'provinces', id, 'pglite'))]) copyPgliteTemplate(dataDir);
-      return { env: { PGLITE_DATA_DIR: join(folder, 'pglite') }, databases: [undefined, undefined, undefined], drop: async () => undefined };
-    },
+    async (folder) => ({ env: { PGLITE_DATA_DIR: join(folder, 'pglite') }, databases: [undefined, undefined, undefined], drop: async () => undefined }),
   ],
   [
     'PostgreSQL server',
@@ -127,6 +121,7 @@ describe.each(BACKENDS)('provinces as tenants over %s', (_name, backend) => {
         { id: 'lam-dong', name: 'Lâm Đồng', adminPassword: ADMIN_PASSWORD, ...prepared.databases[2] },
       ]),
     );
+    copyPgliteTemplateFor([config, ...others]);
     own = await openRuntime(config);
     served = await serveProvinces(own, others);
     await new Promise<void>((listening) => served.server.listen(0, '127.0.0.1', listening));
